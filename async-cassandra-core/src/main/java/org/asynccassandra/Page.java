@@ -1,0 +1,33 @@
+package org.asynccassandra;
+
+import com.datastax.oss.driver.api.core.cql.ColumnDefinitions;
+import com.datastax.oss.driver.api.core.cql.ExecutionInfo;
+import com.datastax.oss.driver.api.core.cql.Row;
+import java.util.List;
+
+/**
+ * One page of a {@link RowStream}: the rows that one response of the server carried.
+ *
+ * <p>A page is handed to one consumer and is not thread-safe: read it on the thread it was delivered to,
+ * or hand it over with a happens-before edge. Its rows stay valid after the stream moved on or was closed.
+ * A page in the middle of a stream may be empty (the server may answer so); only the last page ends it.
+ */
+public interface Page {
+  /** The rows of this page, in server order. The list is unmodifiable. */
+  List<Row> rows();
+
+  /** The number of rows in this page. */
+  int size();
+
+  /** The 1-based number of this page in its stream. */
+  int number();
+
+  /** Whether this is the last page of the stream: the server has no more, or a stream limit was reached. */
+  boolean isLast();
+
+  /** The driver's execution info of the request that fetched this page. */
+  ExecutionInfo executionInfo();
+
+  /** The columns of the rows. */
+  ColumnDefinitions columnDefinitions();
+}

@@ -1,0 +1,293 @@
+package org.asynccassandra;
+
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.OptionalLong;
+import java.util.concurrent.Executor;
+
+/**
+ * How a {@link RowStream} pages: page size, read-ahead depth, memory budget, limits, timeouts, the page
+ * listener and the executor that runs user code.
+ *
+ * <p>Immutable and thread-safe; build one with {@link #builder()} and share it freely. The builder
+ * validates every value and names the bad one in its message.
+ *
+ * <pre>{@code
+ * StreamConfig config = StreamConfig.builder()
+ *     .fetchSize(1000)          // rows per page
+ *     .prefetchPages(2)         // read up to 2 pages ahead of the consumer
+ *     .maxBufferedBytes(8 << 20) // but stop reading ahead above 8 MiB of buffered responses
+ *     .pageTimeout(Duration.ofSeconds(5))
+ *     .build();
+ * }</pre>
+ */
+public final class StreamConfig {
+  /** The read-ahead depth when none is set: one page beyond the one being consumed. */
+  public static final int DEFAULT_PREFETCH_PAGES = 1;
+
+  /** The highest read-ahead depth accepted; deeper read-ahead only buys memory. */
+  public static final int MAX_PREFETCH_PAGES = 64;
+
+  private static final StreamConfig DEFAULTS = builder().build();
+
+  private final int fetchSize;
+  private final int prefetchPages;
+  private final long maxBufferedBytes;
+  private final long maxPages;
+  private final long maxRows;
+  private final Duration firstPageTimeout;
+  private final Duration pageTimeout;
+  private final Duration totalTimeout;
+  private final PageListener pageListener;
+  private final Executor executor;
+
+  private StreamConfig(Builder builder) {
+    this.fetchSize = builder.fetchSize;
+    this.prefetchPages = builder.prefetchPages;
+    this.maxBufferedBytes = builder.maxBufferedBytes;
+    this.maxPages = builder.maxPages;
+    this.maxRows = builder.maxRows;
+    this.firstPageTimeout = builder.firstPageTimeout;
+    this.pageTimeout = builder.pageTimeout;
+    this.totalTimeout = builder.totalTimeout;
+    this.pageListener = builder.pageListener;
+    this.executor = builder.executor;
+  }
+
+  /** The defaults: the statement's page size, read-ahead of one page, no limits, no timeouts. */
+  public static StreamConfig defaults() {
+    return DEFAULTS;
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** A builder that starts from this configuration. */
+  public Builder toBuilder() {
+    return new Builder(this);
+  }
+
+  /** Rows per page; empty means the statement's own page size, else the driver's configured one. */
+  public OptionalInt fetchSize() {
+    return fetchSize == 0 ? OptionalInt.empty() : OptionalInt.of(fetchSize);
+  }
+
+  /**
+   * How many pages may be fetched beyond the one being consumed (default {@value #DEFAULT_PREFETCH_PAGES}).
+   * 0 fetches a page only when the consumer asks for it.
+   */
+  public int prefetchPages() {
+    return prefetchPages;
+  }
+
+  /**
+   * The byte budget for read-ahead: while the response bytes of the page being consumed and of the pages
+   * buffered behind it reach this budget, no page is read ahead. A page the consumer is waiting for is
+   * always fetched.
+   */
+  public OptionalLong maxBufferedBytes() {
+    return maxBufferedBytes == 0 ? OptionalLong.empty() : OptionalLong.of(maxBufferedBytes);
+  }
+
+  /** The most pages the stream fetches; it then ends cleanly and sends no further request. */
+  public OptionalLong maxPages() {
+    return maxPages == 0 ? OptionalLong.empty() : OptionalLong.of(maxPages);
+  }
+
+  /** The most rows the stream delivers; it then ends cleanly and sends no further request. */
+  public OptionalLong maxRows() {
+    return maxRows == 0 ? OptionalLong.empty() : OptionalLong.of(maxRows);
+  }
+
+  /** How long the first page may take, from its request to its response. */
+  public Optional<Duration> firstPageTimeout() {
+    return Optional.ofNullable(firstPageTimeout);
+  }
+
+  /** How long each page after the first may take, from its request to its response. */
+  public Optional<Duration> pageTimeout() {
+    return Optional.ofNullable(pageTimeout);
+  }
+
+  /** The whole-stream deadline, counted from the moment consumption starts. */
+  public Optional<Duration> totalTimeout() {
+    return Optional.ofNullable(totalTimeout);
+  }
+
+  /** Receives an event for each page; see {@link PageListener} for its thread. */
+  public Optional<PageListener> pageListener() {
+    return Optional.ofNullable(pageListener);
+  }
+
+  /**
+   * Where user code (consumers, listeners, subscribers, completions of returned stages) runs. Empty means
+   * the session's own callback executor; see {@link AsyncSession}.
+   */
+  public Optional<Executor> executor() {
+    return Optional.ofNullable(executor);
+  }
+
+  @Override
+  public String toString() {
+    return "StreamConfig{fetchSize=" + (fetchSize == 0 ? "default" : fetchSize)
+        + ", prefetchPages=" + prefetchPages
+        + (maxBufferedBytes == 0 ? "" : ", maxBufferedBytes=" + maxBufferedBytes)
+        + (maxPages == 0 ? "" : ", maxPages=" + maxPages)
+        + (maxRows == 0 ? "" : ", maxRows=" + maxRows)
+        + (firstPageTimeout == null ? "" : ", firstPageTimeout=" + firstPageTimeout)
+        + (pageTimeout == null ? "" : ", pageTimeout=" + pageTimeout)
+        + (totalTimeout == null ? "" : ", totalTimeout=" + totalTimeout)
+        + (executor == null ? "" : ", executor=" + executor)
+        + "}";
+  }
+
+  /** Builds a {@link StreamConfig}. Not thread-safe. Each setter validates its value at once. */
+  public static final class Builder {
+    private int fetchSize;
+    private int prefetchPages = DEFAULT_PREFETCH_PAGES;
+    private long maxBufferedBytes;
+    private long maxPages;
+    private long maxRows;
+    private Duration firstPageTimeout;
+    private Duration pageTimeout;
+    private Duration totalTimeout;
+    private PageListener pageListener;
+    private Executor executor;
+
+    private Builder() {}
+
+    private Builder(StreamConfig config) {
+      this.fetchSize = config.fetchSize;
+      this.prefetchPages = config.prefetchPages;
+      this.maxBufferedBytes = config.maxBufferedBytes;
+      this.maxPages = config.maxPages;
+      this.maxRows = config.maxRows;
+      this.firstPageTimeout = config.firstPageTimeout;
+      this.pageTimeout = config.pageTimeout;
+      this.totalTimeout = config.totalTimeout;
+      this.pageListener = config.pageListener;
+      this.executor = config.executor;
+    }
+
+    /** Rows per page, {@code > 0}. */
+    public Builder fetchSize(int fetchSize) {
+      if (fetchSize <= 0) {
+        throw new IllegalArgumentException("fetchSize must be > 0: " + fetchSize);
+      }
+      this.fetchSize = fetchSize;
+      return this;
+    }
+
+    /** Pages read ahead of the consumer, from 0 to {@value StreamConfig#MAX_PREFETCH_PAGES}. */
+    public Builder prefetchPages(int prefetchPages) {
+      if (prefetchPages < 0 || prefetchPages > MAX_PREFETCH_PAGES) {
+        throw new IllegalArgumentException(
+            "prefetchPages must be between 0 and " + MAX_PREFETCH_PAGES + ": " + prefetchPages);
+      }
+      this.prefetchPages = prefetchPages;
+      return this;
+    }
+
+    /** The read-ahead byte budget, {@code > 0}. */
+    public Builder maxBufferedBytes(long maxBufferedBytes) {
+      if (maxBufferedBytes <= 0) {
+        throw new IllegalArgumentException("maxBufferedBytes must be > 0: " + maxBufferedBytes);
+      }
+      this.maxBufferedBytes = maxBufferedBytes;
+      return this;
+    }
+
+    /** The most pages to fetch, {@code > 0}. */
+    public Builder maxPages(long maxPages) {
+      if (maxPages <= 0) {
+        throw new IllegalArgumentException("maxPages must be > 0: " + maxPages);
+      }
+      this.maxPages = maxPages;
+      return this;
+    }
+
+    /** The most rows to deliver, {@code > 0}. */
+    public Builder maxRows(long maxRows) {
+      if (maxRows <= 0) {
+        throw new IllegalArgumentException("maxRows must be > 0: " + maxRows);
+      }
+      this.maxRows = maxRows;
+      return this;
+    }
+
+    /** The first page's timeout, positive; {@code null} removes it. */
+    public Builder firstPageTimeout(Duration timeout) {
+      this.firstPageTimeout = checkTimeout("firstPageTimeout", timeout);
+      return this;
+    }
+
+    /** The timeout of each later page, positive; {@code null} removes it. */
+    public Builder pageTimeout(Duration timeout) {
+      this.pageTimeout = checkTimeout("pageTimeout", timeout);
+      return this;
+    }
+
+    /** The whole-stream deadline, positive; {@code null} removes it. */
+    public Builder totalTimeout(Duration timeout) {
+      this.totalTimeout = checkTimeout("totalTimeout", timeout);
+      return this;
+    }
+
+    /** The page listener; {@code null} removes it. */
+    public Builder pageListener(PageListener pageListener) {
+      this.pageListener = pageListener;
+      return this;
+    }
+
+    /**
+     * Where user code runs; {@code null} means the session's callback executor. {@code Runnable::run} runs
+     * user code on whichever thread completes a page, a driver I/O thread included: choose it only for
+     * short, non-blocking callbacks.
+     */
+    public Builder executor(Executor executor) {
+      this.executor = executor;
+      return this;
+    }
+
+    public StreamConfig build() {
+      return new StreamConfig(this);
+    }
+
+    private static Duration checkTimeout(String name, Duration timeout) {
+      if (timeout != null && (timeout.isNegative() || timeout.isZero())) {
+        throw new IllegalArgumentException(name + " must be positive: " + timeout);
+      }
+      return timeout;
+    }
+  }
+
+  @Override
+  public boolean equals(Object other) {
+    if (this == other) {
+      return true;
+    }
+    if (!(other instanceof StreamConfig)) {
+      return false;
+    }
+    StreamConfig that = (StreamConfig) other;
+    return fetchSize == that.fetchSize
+        && prefetchPages == that.prefetchPages
+        && maxBufferedBytes == that.maxBufferedBytes
+        && maxPages == that.maxPages
+        && maxRows == that.maxRows
+        && Objects.equals(firstPageTimeout, that.firstPageTimeout)
+        && Objects.equals(pageTimeout, that.pageTimeout)
+        && Objects.equals(totalTimeout, that.totalTimeout)
+        && Objects.equals(pageListener, that.pageListener)
+        && Objects.equals(executor, that.executor);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(fetchSize, prefetchPages, maxBufferedBytes, maxPages, maxRows, firstPageTimeout,
+        pageTimeout, totalTimeout, pageListener, executor);
+  }
+}

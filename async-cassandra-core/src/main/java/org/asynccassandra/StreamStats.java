@@ -1,0 +1,27 @@
+package org.asynccassandra;
+
+import java.time.Duration;
+
+/**
+ * A snapshot of a {@link RowStream}'s counters, taken by {@link RowStream#stats()}.
+ *
+ * @param pagesFetched pages received from the server so far
+ * @param rowsFetched rows received from the server so far
+ * @param rowsDelivered rows handed to the consumer so far
+ * @param bufferedPages pages fetched and not yet handed to the consumer, now
+ * @param maxBufferedPages the most pages that were ever fetched and not yet handed to the consumer at once
+ * @param bytesFetched response bytes received so far, as the driver reported them
+ * @param consumerWaitTime the total time the consumer waited for a page that was not there yet
+ * @param pageIdleTime the total time fetched pages waited in the buffer for the consumer
+ * @param retries page requests that were retried after a retryable failure
+ */
+public record StreamStats(
+    long pagesFetched,
+    long rowsFetched,
+    long rowsDelivered,
+    int bufferedPages,
+    int maxBufferedPages,
+    long bytesFetched,
+    Duration consumerWaitTime,
+    Duration pageIdleTime,
+    long retries) {}

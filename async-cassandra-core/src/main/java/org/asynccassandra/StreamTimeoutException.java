@@ -1,0 +1,64 @@
+package org.asynccassandra;
+
+import java.time.Duration;
+
+/**
+ * A stream timeout fired. {@link #kind()} says which one; the stream's in-flight request was cancelled.
+ *
+ * <p>First-page and page timeouts surface after every row of the pages fetched before them has been
+ * delivered, like any failed page. The total timeout is a whole-stream deadline: it ends the stream at once
+ * and drops pages that were buffered but not yet delivered.
+ */
+public class StreamTimeoutException extends AsyncCassandraException {
+  private static final long serialVersionUID = 1L;
+
+  /** Which of the {@link StreamConfig} timeouts fired. */
+  public enum Kind {
+    /** {@link StreamConfig#firstPageTimeout()}: the first page did not arrive in time. */
+    FIRST_PAGE,
+    /** {@link StreamConfig#pageTimeout()}: a later page did not arrive in time. */
+    PAGE,
+    /** {@link StreamConfig#totalTimeout()}: the whole stream did not end in time. */
+    TOTAL
+  }
+
+  private final Kind kind;
+  private final Duration timeout;
+  private final int pageNumber;
+
+  public StreamTimeoutException(Kind kind, Duration timeout, int pageNumber, String query) {
+    super(message(kind, timeout, pageNumber, query));
+    this.kind = kind;
+    this.timeout = timeout;
+    this.pageNumber = pageNumber;
+  }
+
+  private static String message(Kind kind, Duration timeout, int pageNumber, String query) {
+    switch (kind) {
+      case FIRST_PAGE:
+        return "First page of '" + query + "' did not arrive within firstPageTimeout " + timeout
+            + "; the request was cancelled";
+      case PAGE:
+        return "Page " + pageNumber + " of '" + query + "' did not arrive within pageTimeout " + timeout
+            + "; the request was cancelled";
+      default:
+        return "Stream over '" + query + "' did not end within totalTimeout " + timeout
+            + " (while on page " + pageNumber + "); the stream was closed";
+    }
+  }
+
+  /** Which timeout fired. */
+  public Kind kind() {
+    return kind;
+  }
+
+  /** The configured value of the timeout that fired. */
+  public Duration timeout() {
+    return timeout;
+  }
+
+  /** The 1-based number of the page that was being fetched or consumed when the timeout fired. */
+  public int pageNumber() {
+    return pageNumber;
+  }
+}

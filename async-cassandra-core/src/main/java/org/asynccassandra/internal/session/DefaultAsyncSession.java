@@ -1,0 +1,203 @@
+package org.asynccassandra.internal.session;
+
+import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.CqlSessionBuilder;
+import com.datastax.oss.driver.api.core.cql.AsyncResultSet;
+import com.datastax.oss.driver.api.core.cql.PreparedStatement;
+import com.datastax.oss.driver.api.core.cql.SimpleStatement;
+import com.datastax.oss.driver.api.core.cql.Statement;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.asynccassandra.AsyncSession;
+import org.asynccassandra.RowStream;
+import org.asynccassandra.StreamConfig;
+import org.asynccassandra.internal.stream.DefaultRowStream;
+import org.asynccassandra.internal.stream.DriverPageSource;
+import org.asynccassandra.internal.util.Threads;
+import org.asynccassandra.internal.util.TimeoutScheduler;
+
+/**
+ * The {@link AsyncSession}: a driver session, a callback executor, a timer thread for stream timeouts,
+ * and the set of streams still open (so that closing the session closes them).
+ */
+public final class DefaultAsyncSession implements AsyncSession {
+  /** Callback tasks that may wait at once; one per open stream at most, so this is generous. */
+  static final int CALLBACK_QUEUE_CAPACITY = 65_536;
+
+  private final CqlSession session;
+  private final boolean ownsSession;
+  private final StreamConfig defaults;
+  private final ThreadPoolExecutor callbackExecutor;
+  private final ScheduledThreadPoolExecutor timer;
+  private final TimeoutScheduler scheduler;
+  /** Handles of open streams; each removes itself when its stream ends. */
+  private final Set<DefaultRowStream.Handle> openStreams = ConcurrentHashMap.newKeySet();
+  private final AtomicBoolean closed = new AtomicBoolean();
+  private final CompletableFuture<Void> closeFuture = new CompletableFuture<>();
+
+  private DefaultAsyncSession(CqlSession session, StreamConfig defaults, boolean ownsSession) {
+    this.session = session;
+    this.ownsSession = ownsSession;
+    this.defaults = defaults;
+    int threads = Math.max(2, Runtime.getRuntime().availableProcessors());
+    this.callbackExecutor = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS,
+        new ArrayBlockingQueue<>(CALLBACK_QUEUE_CAPACITY), Threads.daemonFactory("async-cassandra-callback"));
+    this.callbackExecutor.allowCoreThreadTimeOut(true);
+    this.timer = new ScheduledThreadPoolExecutor(1, Threads.daemonFactory("async-cassandra-timer"));
+    this.timer.setRemoveOnCancelPolicy(true);
+    this.scheduler = TimeoutScheduler.of(timer);
+  }
+
+  public static AsyncSession wrap(CqlSession session, StreamConfig defaults, boolean ownsSession) {
+    Objects.requireNonNull(session, "session");
+    Objects.requireNonNull(defaults, "defaults");
+    return new DefaultAsyncSession(session, defaults, ownsSession);
+  }
+
+  public static CompletionStage<AsyncSession> connect(CqlSessionBuilder builder, StreamConfig defaults) {
+    Objects.requireNonNull(builder, "builder");
+    CompletableFuture<AsyncSession> result = new CompletableFuture<>();
+    builder.buildAsync().whenComplete((session, error) -> {
+      if (error != null) {
+        result.completeExceptionally(error);
+        return;
+      }
+      DefaultAsyncSession wrapped = new DefaultAsyncSession(session, defaults, true);
+      // Complete on the new session's callback executor, not on the driver's admin thread.
+      wrapped.callbackExecutor.execute(() -> result.complete(wrapped));
+    });
+    return result;
+  }
+
+  @Override
+  public CompletionStage<AsyncResultSet> execute(Statement<?> statement) {
+    Objects.requireNonNull(statement, "statement");
+    checkOpen();
+    return onCallbackExecutor(session.executeAsync(statement));
+  }
+
+  @Override
+  public CompletionStage<AsyncResultSet> execute(String query, Object... values) {
+    return execute(SimpleStatement.newInstance(query, values));
+  }
+
+  @Override
+  public CompletionStage<PreparedStatement> prepare(String query) {
+    Objects.requireNonNull(query, "query");
+    checkOpen();
+    return onCallbackExecutor(session.prepareAsync(query));
+  }
+
+  @Override
+  public RowStream executeStream(Statement<?> statement) {
+    return executeStream(statement, defaults);
+  }
+
+  @Override
+  public RowStream executeStream(String query, Object... values) {
+    return executeStream(SimpleStatement.newInstance(query, values), defaults);
+  }
+
+  @Override
+  public RowStream executeStream(Statement<?> statement, StreamConfig config) {
+    Objects.requireNonNull(statement, "statement");
+    Objects.requireNonNull(config, "config");
+    checkOpen();
+    Statement<?> paged = statement;
+    if (config.fetchSize().isPresent()) {
+      paged = statement.setPageSize(config.fetchSize().getAsInt());
+    }
+    DefaultRowStream stream = new DefaultRowStream(new DriverPageSource(session, paged), config,
+        callbackExecutor, scheduler, openStreams::remove);
+    openStreams.add(stream.handle());
+    if (closed.get()) {
+      stream.close(); // the session closed meanwhile
+    }
+    return stream;
+  }
+
+  @Override
+  public CqlSession cqlSession() {
+    return session;
+  }
+
+  @Override
+  public Executor callbackExecutor() {
+    return callbackExecutor;
+  }
+
+  @Override
+  public StreamConfig defaultStreamConfig() {
+    return defaults;
+  }
+
+  @Override
+  public CompletionStage<Void> closeAsync() {
+    if (closed.compareAndSet(false, true)) {
+      for (DefaultRowStream.Handle stream : openStreams) {
+        stream.close("The session was closed");
+      }
+      CompletionStage<Void> driverClosed =
+          ownsSession ? session.closeAsync() : CompletableFuture.completedFuture(null);
+      driverClosed.whenComplete((ignored, error) -> {
+        timer.shutdownNow();
+        callbackExecutor.shutdown();
+        if (error != null) {
+          closeFuture.completeExceptionally(error);
+        } else {
+          closeFuture.complete(null);
+        }
+      });
+    }
+    return closeFuture.copy();
+  }
+
+  @Override
+  public void close() {
+    Threads.checkNotDriverThread("AsyncSession.close()");
+    closeAsync().toCompletableFuture().join();
+  }
+
+  private void checkOpen() {
+    if (closed.get()) {
+      throw new IllegalStateException("This AsyncSession is closed");
+    }
+  }
+
+  private <T> CompletionStage<T> onCallbackExecutor(CompletionStage<T> driverStage) {
+    CompletableFuture<T> result = new CompletableFuture<>();
+    driverStage.whenComplete((value, error) -> {
+      try {
+        callbackExecutor.execute(() -> {
+          if (error != null) {
+            result.completeExceptionally(error);
+          } else {
+            result.complete(value);
+          }
+        });
+      } catch (java.util.concurrent.RejectedExecutionException rejected) {
+        // The session is closing: complete here rather than never.
+        if (error != null) {
+          result.completeExceptionally(error);
+        } else {
+          result.complete(value);
+        }
+      }
+    });
+    return result;
+  }
+
+  @Override
+  public String toString() {
+    return "AsyncSession{" + session.getName() + (ownsSession ? ", owned" : ", wrapped") + "}";
+  }
+}

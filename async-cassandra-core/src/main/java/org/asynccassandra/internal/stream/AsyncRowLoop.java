@@ -1,0 +1,138 @@
+package org.asynccassandra.internal.stream;
+
+import com.datastax.oss.driver.api.core.cql.Row;
+import java.util.List;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+import org.asynccassandra.AsyncCassandraException;
+import org.asynccassandra.PageListener;
+
+/**
+ * The sink of {@code forEachAsync}: applies the action to each row and waits for its stage before the
+ * next row.
+ *
+ * <p>A trampoline keeps the stack flat: after registering on a stage, the loop tries to move the handshake
+ * from PENDING to WAITING. If the stage completed synchronously, its callback already moved it to
+ * COMPLETED and the loop simply continues; otherwise the callback later resumes the loop through the
+ * stream's executor (once per asynchronously completed stage, never on the completing thread).
+ */
+final class AsyncRowLoop implements PageSink {
+  private static final int IDLE = 0;
+  private static final int PENDING = 1;
+  private static final int WAITING = 2;
+  private static final int COMPLETED = 3;
+
+  private final PageEngine engine;
+  private final PageListener listener;
+  private final Function<? super Row, ? extends CompletionStage<?>> action;
+  private final StreamFuture<Void> result;
+  /** The handshake between the loop and the callback of the stage it waits for. */
+  private final AtomicInteger handshake = new AtomicInteger(IDLE);
+
+  // Loop state, confined to the thread running the loop; hand-offs go through the handshake and the
+  // executor, which both publish it.
+  private List<Row> rows;
+  private int index;
+  /** The failure of a stage that completed synchronously; written before the handshake moves. */
+  private volatile Throwable syncFailure;
+
+  AsyncRowLoop(PageEngine engine, PageListener listener,
+      Function<? super Row, ? extends CompletionStage<?>> action, StreamFuture<Void> result) {
+    this.engine = engine;
+    this.listener = listener;
+    this.action = action;
+    this.result = result;
+  }
+
+  @Override
+  public void onPage(DefaultPage page) {
+    if (result.isDone()) {
+      return;
+    }
+    try {
+      if (listener != null) {
+        listener.onPage(page.event());
+      }
+      rows = page.rows();
+      index = 0;
+    } catch (Throwable error) {
+      fail(error);
+      return;
+    }
+    runLoop();
+  }
+
+  private void runLoop() {
+    while (true) {
+      if (result.isDone() || engine.isAborted()) {
+        return;
+      }
+      if (index == rows.size()) {
+        rows = null;
+        engine.request();
+        return;
+      }
+      Row row = rows.get(index++);
+      CompletionStage<?> stage;
+      try {
+        stage = action.apply(row);
+        if (stage == null) {
+          throw new NullPointerException("forEachAsync action returned null instead of a stage for row "
+              + index + " of its page");
+        }
+      } catch (Throwable error) {
+        engine.addDelivered(1);
+        fail(error);
+        return;
+      }
+      engine.addDelivered(1);
+      syncFailure = null;
+      handshake.set(PENDING);
+      stage.whenComplete((value, error) -> onStageDone(error));
+      if (handshake.compareAndSet(PENDING, WAITING)) {
+        return; // onStageDone resumes the loop
+      }
+      // Completed synchronously: keep looping on this stack frame.
+      if (syncFailure != null) {
+        fail(syncFailure);
+        return;
+      }
+    }
+  }
+
+  private void onStageDone(Throwable error) {
+    Throwable failure = error == null ? null : PageEngine.unwrap(error);
+    syncFailure = failure;
+    if (handshake.compareAndSet(PENDING, COMPLETED)) {
+      return; // the loop, still between registering and its own compareAndSet, carries on
+    }
+    handshake.set(IDLE);
+    if (failure != null) {
+      fail(failure);
+      return;
+    }
+    try {
+      engine.executor().execute(this::runLoop);
+    } catch (RejectedExecutionException rejected) {
+      fail(new AsyncCassandraException("The stream's executor rejected the forEachAsync loop for '"
+          + engine.description() + "'", rejected));
+    }
+  }
+
+  private void fail(Throwable error) {
+    result.completeExceptionally(error);
+    engine.abort(error, true);
+  }
+
+  @Override
+  public void onComplete() {
+    result.complete(null);
+  }
+
+  @Override
+  public void onError(Throwable error) {
+    result.completeExceptionally(error);
+  }
+}

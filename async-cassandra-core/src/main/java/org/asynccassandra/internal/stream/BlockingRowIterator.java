@@ -1,0 +1,165 @@
+package org.asynccassandra.internal.stream;
+
+import com.datastax.oss.driver.api.core.cql.Row;
+import java.util.Iterator;
+import java.util.List;
+import java.util.NoSuchElementException;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import org.asynccassandra.AsyncCassandraException;
+import org.asynccassandra.PageListener;
+import org.asynccassandra.StreamClosedException;
+import org.asynccassandra.internal.util.Threads;
+
+/**
+ * The blocking style: an iterator whose {@code hasNext()} waits for the next page. The engine hands pages
+ * over through a one-slot mailbox guarded by a {@link ReentrantLock}, so a virtual thread that waits here
+ * unmounts instead of pinning its carrier. The engine calls this sink with a direct executor: no user code
+ * runs in the hand-over; the listener runs on the iterating thread.
+ */
+final class BlockingRowIterator implements Iterator<Row> {
+  private final PageEngine engine;
+  private final PageListener listener;
+  /** The user's RowStream, kept reachable while it is iterated; the engine never refers to it. */
+  private final Object owner;
+  private final Mailbox mailbox = new Mailbox();
+
+  // ---- confined to the iterating thread ----
+  private List<Row> rows;
+  private int index;
+  private boolean ended;
+  private RuntimeException failure;
+
+  BlockingRowIterator(PageEngine engine, PageListener listener, Object owner) {
+    this.engine = engine;
+    this.listener = listener;
+    this.owner = owner;
+  }
+
+  @Override
+  public boolean hasNext() {
+    while (true) {
+      if (rows != null && index < rows.size()) {
+        return true;
+      }
+      if (failure != null) {
+        throw failure;
+      }
+      if (ended) {
+        return false;
+      }
+      if (rows != null) {
+        engine.addDelivered(rows.size());
+        rows = null;
+      }
+      Threads.checkNotDriverThread("RowStream.iterator().hasNext()");
+      engine.request();
+      awaitDelivery();
+    }
+  }
+
+  @Override
+  public Row next() {
+    if (!hasNext()) {
+      throw new NoSuchElementException("The stream over '" + engine.description() + "' has no more rows");
+    }
+    return rows.get(index++);
+  }
+
+  /** The engine's sink: a one-slot hand-over that refers to nothing else. */
+  PageSink sink() {
+    return mailbox;
+  }
+
+  private void awaitDelivery() {
+    DefaultPage page;
+    Throwable error;
+    boolean end;
+    ReentrantLock mailboxLock = mailbox.lock;
+    mailboxLock.lock();
+    try {
+      while (mailbox.page == null && !mailbox.end && mailbox.error == null) {
+        mailbox.delivered.await();
+      }
+      page = mailbox.page;
+      end = mailbox.end;
+      error = mailbox.error;
+      mailbox.page = null;
+    } catch (InterruptedException interrupted) {
+      Thread.currentThread().interrupt();
+      StreamClosedException closed = new StreamClosedException("Interrupted while waiting for a page of '"
+          + engine.description() + "'; the stream was closed", interrupted);
+      engine.abort(closed, true);
+      failure = closed;
+      throw closed;
+    } finally {
+      mailboxLock.unlock();
+    }
+    if (page != null) {
+      try {
+        if (listener != null) {
+          listener.onPage(page.event());
+        }
+      } catch (RuntimeException | Error listenerFailure) {
+        engine.abort(listenerFailure, true);
+        throw listenerFailure;
+      }
+      rows = page.rows();
+      index = 0;
+    } else if (error != null) {
+      failure = error instanceof RuntimeException
+          ? (RuntimeException) error
+          : new AsyncCassandraException("The stream over '" + engine.description() + "' failed", error);
+      throw failure;
+    } else if (end) {
+      ended = true;
+    }
+  }
+
+  private static final class Mailbox implements PageSink {
+    final ReentrantLock lock = new ReentrantLock();
+    final Condition delivered = lock.newCondition();
+    // ---- guarded by lock ----
+    DefaultPage page;
+    boolean end;
+    Throwable error;
+
+    @Override
+    public void onPage(DefaultPage delivery) {
+      lock.lock();
+      try {
+        page = delivery;
+        delivered.signalAll();
+      } finally {
+        lock.unlock();
+      }
+    }
+
+    @Override
+    public void onComplete() {
+      lock.lock();
+      try {
+        end = true;
+        delivered.signalAll();
+      } finally {
+        lock.unlock();
+      }
+    }
+
+    @Override
+    public void onError(Throwable failure) {
+      lock.lock();
+      try {
+        error = failure;
+        delivered.signalAll();
+      } finally {
+        lock.unlock();
+      }
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "RowStream iterator of " + owner;
+  }
+}

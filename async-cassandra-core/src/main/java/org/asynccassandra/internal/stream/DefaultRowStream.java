@@ -1,0 +1,250 @@
+package org.asynccassandra.internal.stream;
+
+import com.datastax.oss.driver.api.core.cql.ColumnDefinitions;
+import com.datastax.oss.driver.api.core.cql.Row;
+import java.lang.ref.Cleaner;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Flow;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import org.asynccassandra.Page;
+import org.asynccassandra.PageListener;
+import org.asynccassandra.RowStream;
+import org.asynccassandra.StreamClosedException;
+import org.asynccassandra.StreamConfig;
+import org.asynccassandra.StreamStats;
+import org.asynccassandra.internal.util.Threads;
+import org.asynccassandra.internal.util.TimeoutScheduler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The {@link RowStream} the session hands out: it claims the one consumption style, wires the matching
+ * sink to its {@link PageEngine}, and closes.
+ *
+ * <p>Leak detection: a {@link Cleaner} watches this object. Its action holds the engine, which never
+ * refers back to this object, except through the engine's anchor while a self-driving (push) style runs,
+ * so a push-style stream that the caller dropped keeps running to its end. A stream that becomes
+ * unreachable while still open (never consumed, or dropped halfway through a pull style) is reported at
+ * WARN with the place it was created, and aborted.
+ */
+public final class DefaultRowStream implements RowStream {
+  private static final Logger LOG = LoggerFactory.getLogger(RowStream.class);
+  private static final Cleaner CLEANER = Cleaner.create(Threads.daemonFactory("async-cassandra-leak-detector"));
+  /** Counts reported leaks; tests read it. */
+  static final AtomicLong LEAKS_REPORTED = new AtomicLong();
+
+  private final PageEngine engine;
+  private final Executor executor;
+  private final PageListener listener;
+  private final AtomicReference<String> style = new AtomicReference<>();
+  private final Cleaner.Cleanable cleanable;
+  private final Handle handle;
+  private final ColumnDefinitions knownColumns;
+  /** The stage of a push style, failed at once by close(). */
+  private volatile CompletableFuture<?> pushResult;
+  private volatile NextPageSink pull;
+
+  /**
+   * @param onTerminate runs once when the stream ends, fails or is closed (the session unregisters it)
+   */
+  public DefaultRowStream(PageSource source, StreamConfig config, Executor executor,
+      TimeoutScheduler scheduler, Consumer<DefaultRowStream.Handle> onTerminate) {
+    this.executor = config.executor().orElse(executor);
+    this.listener = config.pageListener().orElse(null);
+    this.knownColumns = source.knownColumns();
+    Handle handle = new Handle();
+    this.handle = handle;
+    this.engine = new PageEngine(source, config, scheduler, () -> {
+      handle.terminated();
+      onTerminate.accept(handle);
+    });
+    handle.engine = engine;
+    Throwable creationSite = new Throwable("RowStream created here");
+    this.cleanable = CLEANER.register(this, new LeakCheck(engine, creationSite));
+    handle.cleanable = cleanable;
+  }
+
+  /** What the session keeps of an open stream: enough to close it, nothing that keeps the stream alive. */
+  public static final class Handle {
+    private volatile PageEngine engine;
+    private volatile Cleaner.Cleanable cleanable;
+
+    /** Deregisters the leak check once the stream ended, so nothing keeps the stream's objects alive. */
+    void terminated() {
+      Cleaner.Cleanable registered = cleanable;
+      if (registered != null) {
+        registered.clean();
+      }
+    }
+
+    /** Closes the stream, for example because its session closes. */
+    public void close(String reason) {
+      engine.abort(new StreamClosedException(reason), false);
+    }
+  }
+
+  /** The handle the session keeps to close this stream; it does not keep the stream reachable. */
+  public Handle handle() {
+    return handle;
+  }
+
+  private void claim(String name) {
+    if (!style.compareAndSet(null, name)) {
+      throw new IllegalStateException("This RowStream is already consumed with " + style.get()
+          + "; a stream is consumed once, in one style, so " + name + " is not allowed");
+    }
+  }
+
+  @Override
+  public CompletionStage<Void> forEach(Consumer<? super Row> consumer) {
+    java.util.Objects.requireNonNull(consumer, "consumer");
+    claim("forEach()");
+    StreamFuture<Void> result = new StreamFuture<>(engine);
+    pushResult = result;
+    engine.attach(ConsumerSink.forRows(engine, listener, consumer, result), executor, this);
+    engine.request();
+    return result;
+  }
+
+  @Override
+  public CompletionStage<Void> forEachAsync(Function<? super Row, ? extends CompletionStage<?>> action) {
+    java.util.Objects.requireNonNull(action, "action");
+    claim("forEachAsync()");
+    StreamFuture<Void> result = new StreamFuture<>(engine);
+    pushResult = result;
+    engine.attach(new AsyncRowLoop(engine, listener, action, result), executor, this);
+    engine.request();
+    return result;
+  }
+
+  @Override
+  public CompletionStage<Void> forEachPage(Consumer<? super Page> consumer) {
+    java.util.Objects.requireNonNull(consumer, "consumer");
+    claim("forEachPage()");
+    StreamFuture<Void> result = new StreamFuture<>(engine);
+    pushResult = result;
+    engine.attach(ConsumerSink.forPages(engine, listener, consumer, result), executor, this);
+    engine.request();
+    return result;
+  }
+
+  @Override
+  public CompletionStage<Optional<Page>> nextPage() {
+    NextPageSink sink = pull;
+    if (sink == null) {
+      synchronized (this) {
+        sink = pull;
+        if (sink == null) {
+          claim("nextPage()");
+          sink = new NextPageSink(engine, listener);
+          engine.attach(sink, executor, null);
+          pull = sink;
+        }
+      }
+    }
+    return sink.next();
+  }
+
+  @Override
+  public Flow.Publisher<Row> rows() {
+    claim("rows()");
+    return new UnitPublisher<Row>(engine, executor, listener, DefaultPage::rows, this);
+  }
+
+  @Override
+  public Flow.Publisher<Page> pages() {
+    claim("pages()");
+    return new UnitPublisher<Page>(engine, executor, listener, List::of, this);
+  }
+
+  @Override
+  public Iterator<Row> iterator() {
+    Threads.checkNotDriverThread("RowStream.iterator()");
+    claim("iterator()");
+    BlockingRowIterator iterator = new BlockingRowIterator(engine, listener, this);
+    engine.attach(iterator.sink(), Runnable::run, null);
+    return iterator;
+  }
+
+  @Override
+  public Iterable<Row> blocking() {
+    AtomicBoolean used = new AtomicBoolean();
+    return () -> {
+      if (!used.compareAndSet(false, true)) {
+        throw new IllegalStateException("blocking() returns a single-use Iterable; its iterator() was "
+            + "already called");
+      }
+      return iterator();
+    };
+  }
+
+  @Override
+  public StreamStats stats() {
+    return engine.stats();
+  }
+
+  @Override
+  public Optional<ColumnDefinitions> columnDefinitions() {
+    Optional<ColumnDefinitions> fetched = engine.columnDefinitions();
+    return fetched.isPresent() ? fetched : Optional.ofNullable(knownColumns);
+  }
+
+  @Override
+  public CompletionStage<Void> closeAsync() {
+    close();
+    return CompletableFuture.completedFuture(null);
+  }
+
+  @Override
+  public void close() {
+    StreamClosedException closed =
+        new StreamClosedException("The stream over '" + engine.description() + "' was closed");
+    engine.abort(closed, false);
+    CompletableFuture<?> result = pushResult;
+    if (result != null) {
+      result.completeExceptionally(closed);
+    }
+    NextPageSink sink = pull;
+    if (sink != null) {
+      sink.failPending(closed);
+    }
+    cleanable.clean();
+  }
+
+  @Override
+  public String toString() {
+    return "RowStream{'" + engine.description() + "', style=" + style.get() + "}";
+  }
+
+  /** The Cleaner's action: holds the engine, never the stream. */
+  private static final class LeakCheck implements Runnable {
+    private final PageEngine engine;
+    private final Throwable creationSite;
+
+    LeakCheck(PageEngine engine, Throwable creationSite) {
+      this.engine = engine;
+      this.creationSite = creationSite;
+    }
+
+    @Override
+    public void run() {
+      if (engine.isOpen()) {
+        LEAKS_REPORTED.incrementAndGet();
+        LOG.warn("A RowStream over '{}' became unreachable without being closed or consumed to its end; "
+            + "it was closed now. Close streams with try-with-resources. It was created at:",
+            engine.description(), creationSite);
+        engine.abort(new StreamClosedException("The stream over '" + engine.description()
+            + "' became unreachable without being closed"), false);
+      }
+    }
+  }
+}

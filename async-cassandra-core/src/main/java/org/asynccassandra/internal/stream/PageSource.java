@@ -1,0 +1,27 @@
+package org.asynccassandra.internal.stream;
+
+import com.datastax.oss.driver.api.core.cql.ColumnDefinitions;
+import java.nio.ByteBuffer;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Fetches the pages of one query for a {@link PageEngine}. The engine calls it sequentially: at most one
+ * fetch is in flight at a time.
+ */
+public interface PageSource {
+  /**
+   * Requests one page.
+   *
+   * @param pagingState {@code null} for the first page, else the state that the previous page returned
+   * @return a future of the page; cancelling it must cancel the request
+   */
+  CompletableFuture<SourcePage> fetch(ByteBuffer pagingState);
+
+  /** The query, shortened, for error messages. */
+  String description();
+
+  /** The result columns when known before the first page (a bound statement), else {@code null}. */
+  default ColumnDefinitions knownColumns() {
+    return null;
+  }
+}

@@ -1,0 +1,35 @@
+package org.asynccassandra.internal.stream;
+
+import com.datastax.oss.driver.api.core.cql.ColumnDefinitions;
+import com.datastax.oss.driver.api.core.cql.ExecutionInfo;
+import com.datastax.oss.driver.api.core.cql.Row;
+import java.nio.ByteBuffer;
+import java.util.List;
+
+/**
+ * One response of a {@link PageSource}: what the engine needs to buffer, count and page on. The driver's
+ * implementation wraps an {@code AsyncResultSet}; unit tests use hand-made ones.
+ */
+public interface SourcePage {
+  /** Rows in this response, known without decoding them. */
+  int size();
+
+  /**
+   * The rows, decoded on first call (on the consumer's thread, not the I/O thread). Called at most once
+   * per page by the engine's consumer side.
+   */
+  List<Row> rows();
+
+  /** Whether the server has more pages after this one. */
+  boolean hasMorePages();
+
+  /** The paging state that fetches the next page, or {@code null} on the last page. */
+  ByteBuffer pagingState();
+
+  /** The response's size in bytes, or -1 when unknown. */
+  long responseBytes();
+
+  ExecutionInfo executionInfo();
+
+  ColumnDefinitions columnDefinitions();
+}

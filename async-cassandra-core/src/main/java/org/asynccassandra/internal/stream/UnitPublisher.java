@@ -1,0 +1,252 @@
+package org.asynccassandra.internal.stream;
+
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Flow;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
+import org.asynccassandra.AsyncCassandraException;
+import org.asynccassandra.PageListener;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The {@link Flow.Publisher} of {@code rows()} and {@code pages()}: it emits the units of each page (its
+ * rows, or the page itself) to a single subscriber as demand allows.
+ *
+ * <p>Every signal to the subscriber comes from one serialized emission loop (a work-in-progress counter,
+ * §1.3): the engine's deliveries, {@code request(n)} and terminal events only record their news and run
+ * the loop, which is inline when already on the stream's executor and dispatched to it otherwise, so
+ * {@code request} called from {@code onNext} never recurses (§3.3) and no signal runs on a driver thread.
+ */
+final class UnitPublisher<T> implements Flow.Publisher<T> {
+  private static final Logger LOG = LoggerFactory.getLogger(UnitPublisher.class);
+
+  private final PageEngine engine;
+  private final Executor executor;
+  private final PageListener listener;
+  private final Function<DefaultPage, List<? extends T>> units;
+  private final Object owner;
+  private final AtomicBoolean subscribed = new AtomicBoolean();
+
+  UnitPublisher(PageEngine engine, Executor executor, PageListener listener,
+      Function<DefaultPage, List<? extends T>> units, Object owner) {
+    this.engine = engine;
+    this.executor = executor;
+    this.listener = listener;
+    this.units = units;
+    this.owner = owner;
+  }
+
+  @Override
+  public void subscribe(Flow.Subscriber<? super T> subscriber) {
+    Objects.requireNonNull(subscriber, "subscriber"); // §1.9
+    if (!subscribed.compareAndSet(false, true)) {
+      subscriber.onSubscribe(new Flow.Subscription() {
+        @Override
+        public void request(long n) {}
+
+        @Override
+        public void cancel() {}
+      });
+      subscriber.onError(new IllegalStateException(
+          "This publisher of a RowStream accepts a single subscriber, and it already has one"));
+      return;
+    }
+    Emission emission = new Emission(subscriber);
+    subscriber.onSubscribe(emission);
+    engine.attach(emission, executor, owner);
+  }
+
+  /** The subscription and the engine's sink for one subscriber. */
+  private final class Emission implements Flow.Subscription, PageSink {
+    /** Nulled on cancel and after the terminal signal (§3.13). */
+    private volatile Flow.Subscriber<? super T> subscriber;
+    private final AtomicLong requested = new AtomicLong();
+    private final AtomicInteger wip = new AtomicInteger();
+    private volatile boolean cancelled;
+    /** A page delivered by the engine and not yet taken by the loop; at most one (one page requested). */
+    private volatile DefaultPage incoming;
+    private volatile boolean completed;
+    private volatile Throwable error;
+
+    // ---- confined to the loop ----
+    private List<? extends T> current;
+    private int index;
+    private boolean pageRequested;
+
+    Emission(Flow.Subscriber<? super T> subscriber) {
+      this.subscriber = subscriber;
+    }
+
+    @Override
+    public void request(long n) {
+      if (cancelled) {
+        return; // §3.6
+      }
+      if (n <= 0) {
+        // §3.9
+        error = new IllegalArgumentException("§3.9: request(n) needs n > 0, got " + n);
+        engine.abort(error, true);
+      } else {
+        addRequested(n);
+      }
+      schedule();
+    }
+
+    private void addRequested(long n) {
+      long current;
+      long next;
+      do {
+        current = requested.get();
+        if (current == Long.MAX_VALUE) {
+          return;
+        }
+        next = current + n;
+        if (next < 0) {
+          next = Long.MAX_VALUE; // §3.17
+        }
+      } while (!requested.compareAndSet(current, next));
+    }
+
+    @Override
+    public void cancel() {
+      if (!cancelled) {
+        cancelled = true;
+        engine.abort(new AsyncCassandraException("The subscriber cancelled"), true);
+        schedule(); // lets the loop drop its references
+      }
+    }
+
+    @Override
+    public void onPage(DefaultPage page) {
+      incoming = page;
+      drain(); // already on the stream's executor
+    }
+
+    @Override
+    public void onComplete() {
+      completed = true;
+      drain();
+    }
+
+    @Override
+    public void onError(Throwable failure) {
+      if (error == null) {
+        error = failure;
+      }
+      drain();
+    }
+
+    /** Runs the loop on the stream's executor (request() may come from any thread, I/O ones included). */
+    private void schedule() {
+      if (wip.getAndIncrement() != 0) {
+        return;
+      }
+      try {
+        executor.execute(this::loop);
+      } catch (RejectedExecutionException rejected) {
+        error = new AsyncCassandraException("The stream's executor rejected the publisher's emission for '"
+            + engine.description() + "'", rejected);
+        loop();
+      }
+    }
+
+    private void drain() {
+      if (wip.getAndIncrement() == 0) {
+        loop();
+      }
+    }
+
+    /** The emission loop; entered only by the thread that moved wip from 0. */
+    private void loop() {
+      int missed = 1;
+      while (true) {
+        Flow.Subscriber<? super T> target = subscriber;
+        if (cancelled || target == null) {
+          current = null;
+          incoming = null;
+          subscriber = null;
+        } else if (!emit(target)) {
+          subscriber = null; // terminal signal sent
+          current = null;
+        }
+        missed = wip.addAndGet(-missed);
+        if (missed == 0) {
+          return;
+        }
+      }
+    }
+
+    /** One pass of emission. Returns false once a terminal signal was sent. */
+    private boolean emit(Flow.Subscriber<? super T> target) {
+      Throwable failure = error;
+      if (failure != null) {
+        engine.abort(failure, true);
+        target.onError(failure);
+        return false;
+      }
+      if (current == null) {
+        DefaultPage page = incoming;
+        if (page != null) {
+          incoming = null;
+          pageRequested = false;
+          try {
+            if (listener != null) {
+              listener.onPage(page.event());
+            }
+          } catch (Throwable listenerFailure) {
+            engine.abort(listenerFailure, true);
+            target.onError(listenerFailure);
+            return false;
+          }
+          current = units.apply(page);
+          index = 0;
+          engine.addDelivered(page.size());
+        }
+      }
+      long demand = requested.get();
+      long sent = 0;
+      if (current != null) {
+        while (sent < demand && index < current.size()) {
+          if (cancelled) {
+            return true;
+          }
+          T unit = current.get(index++);
+          try {
+            target.onNext(unit);
+          } catch (Throwable subscriberFailure) {
+            // §2.13: a throwing onNext breaks the contract; treat the subscription as cancelled.
+            cancelled = true;
+            engine.abort(subscriberFailure, true);
+            LOG.warn("A subscriber of the stream over '{}' threw from onNext; the stream was cancelled",
+                engine.description(), subscriberFailure);
+            return true;
+          }
+          sent++;
+        }
+        if (sent > 0 && demand != Long.MAX_VALUE) {
+          requested.addAndGet(-sent);
+        }
+        if (index == current.size()) {
+          current = null;
+        }
+      }
+      if (current == null && incoming == null) {
+        if (completed) {
+          target.onComplete();
+          return false;
+        }
+        if (!pageRequested && requested.get() > 0 && !cancelled) {
+          pageRequested = true;
+          engine.request(); // may deliver synchronously: onPage bumps wip and this loop goes round again
+        }
+      }
+      return true;
+    }
+  }
+}

@@ -1,0 +1,44 @@
+package org.asynccassandra.internal.util;
+
+import com.datastax.oss.driver.internal.core.util.concurrent.BlockingOperation;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** Thread helpers: named daemon thread factories and the check that forbids blocking on driver threads. */
+public final class Threads {
+  private Threads() {}
+
+  /** A factory of daemon threads named {@code prefix-N}, N counting from 1. */
+  public static ThreadFactory daemonFactory(String prefix) {
+    AtomicInteger counter = new AtomicInteger();
+    return runnable -> {
+      Thread thread = new Thread(runnable, prefix + "-" + counter.incrementAndGet());
+      thread.setDaemon(true);
+      return thread;
+    };
+  }
+
+  /** Whether the current thread is one of the driver's own (I/O or admin) threads. */
+  public static boolean isDriverThread() {
+    try {
+      BlockingOperation.checkNotDriverThread();
+      return false;
+    } catch (IllegalStateException driverThread) {
+      return true;
+    }
+  }
+
+  /**
+   * Fails fast when a blocking operation is attempted on a driver thread, where it could deadlock the
+   * very I/O it waits for.
+   *
+   * @throws IllegalStateException on a driver thread
+   */
+  public static void checkNotDriverThread(String operation) {
+    if (isDriverThread()) {
+      throw new IllegalStateException(operation + " blocks and was called on driver thread '"
+          + Thread.currentThread().getName() + "', which could deadlock the driver; use an asynchronous "
+          + "style (forEach, nextPage, rows) or move the call to another thread");
+    }
+  }
+}

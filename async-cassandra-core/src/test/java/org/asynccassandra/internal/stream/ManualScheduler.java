@@ -1,0 +1,47 @@
+package org.asynccassandra.internal.stream;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.asynccassandra.internal.util.TimeoutScheduler;
+
+/** A {@link TimeoutScheduler} whose timeouts fire only when the test says so. */
+final class ManualScheduler implements TimeoutScheduler {
+  static final class Task implements Timeout {
+    final Runnable action;
+    final Duration delay;
+    volatile boolean cancelled;
+    volatile boolean fired;
+
+    Task(Runnable action, Duration delay) {
+      this.action = action;
+      this.delay = delay;
+    }
+
+    @Override
+    public void cancel() {
+      cancelled = true;
+    }
+
+    void fire() {
+      if (!cancelled && !fired) {
+        fired = true;
+        action.run();
+      }
+    }
+  }
+
+  final List<Task> tasks = new CopyOnWriteArrayList<>();
+
+  @Override
+  public Timeout schedule(Runnable task, Duration delay) {
+    Task scheduled = new Task(task, delay);
+    tasks.add(scheduled);
+    return scheduled;
+  }
+
+  /** The live (not cancelled, not fired) tasks with this delay. */
+  List<Task> live(Duration delay) {
+    return tasks.stream().filter(t -> !t.cancelled && !t.fired && t.delay.equals(delay)).toList();
+  }
+}
