@@ -67,6 +67,11 @@ final class FakePageSource implements PageSource {
     return source;
   }
 
+  /** Completes every later fetch at once. */
+  void setAutomatic() {
+    auto = true;
+  }
+
   int totalRows() {
     return pageSizes.stream().mapToInt(Integer::intValue).sum();
   }

@@ -1,0 +1,59 @@
+package org.asynccassandra.internal.stream;
+
+import com.datastax.oss.driver.api.core.cql.Row;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Flow;
+import org.asynccassandra.RowStream;
+import org.asynccassandra.StreamConfig;
+import org.asynccassandra.internal.util.Threads;
+import org.reactivestreams.tck.TestEnvironment;
+import org.reactivestreams.tck.flow.FlowPublisherVerification;
+import org.testng.annotations.AfterClass;
+
+/** The Reactive Streams TCK for {@link RowStream#rows()}, over a fake page source of 7-row pages. */
+public class RowsPublisherTckTest extends FlowPublisherVerification<Row> {
+  private final ExecutorService executor = Executors.newFixedThreadPool(2, Threads.daemonFactory("tck-rows"));
+
+  public RowsPublisherTckTest() {
+    super(new TestEnvironment(2_000, 200));
+  }
+
+  @AfterClass
+  public void stopExecutor() {
+    executor.shutdownNow();
+  }
+
+  @Override
+  public Flow.Publisher<Row> createFlowPublisher(long elements) {
+    int rows = (int) elements;
+    int pages = Math.max(1, (rows + 6) / 7);
+    Integer[] sizes = new Integer[pages];
+    for (int i = 0; i < pages; i++) {
+      sizes[i] = Math.min(7, rows - i * 7);
+    }
+    if (rows == 0) {
+      sizes[0] = 0;
+    }
+    FakePageSource source = new FakePageSource(100, sizes);
+    source.setAutomatic();
+    return stream(source).rows();
+  }
+
+  @Override
+  public Flow.Publisher<Row> createFailedFlowPublisher() {
+    RowStream stream = stream(FakePageSource.automatic(1, 1));
+    stream.close();
+    return stream.rows();
+  }
+
+  @Override
+  public long maxElementsFromPublisher() {
+    return 1024;
+  }
+
+  private RowStream stream(FakePageSource source) {
+    return new DefaultRowStream(source, StreamConfig.builder().prefetchPages(1).build(), executor,
+        new ManualScheduler(), handle -> {});
+  }
+}
