@@ -9,7 +9,8 @@ import java.time.Duration;
  * @param rowsFetched rows received from the server so far
  * @param rowsDelivered rows handed to the consumer so far
  * @param bufferedPages pages fetched and not yet handed to the consumer, now
- * @param maxBufferedPages the most pages that were ever fetched and not yet handed to the consumer at once
+ * @param maxBufferedPages the most pages that ever waited, fetched, for a consumer busy with an earlier
+ *     page: the read-ahead actually used (a page handed at once to a waiting consumer does not count)
  * @param bytesFetched response bytes received so far, as the driver reported them
  * @param consumerWaitTime the total time the consumer waited for a page that was not there yet
  * @param pageIdleTime the total time fetched pages waited in the buffer for the consumer

@@ -446,7 +446,9 @@ final class PageEngine {
             now - startNanos, now);
         buffer.add(fetchedPage);
         bufferedBytes += fetchedPage.responseBytes();
-        maxBuffered = Math.max(maxBuffered, buffer.size());
+        // A page that a waiting consumer takes at once is only passing through: count real read-ahead.
+        int waitingForConsumer = buffer.size() - (demand && !busy ? 1 : 0);
+        maxBuffered = Math.max(maxBuffered, waitingForConsumer);
       }
     }
     timer.cancel();

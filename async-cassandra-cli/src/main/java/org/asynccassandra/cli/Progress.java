@@ -1,0 +1,125 @@
+package org.asynccassandra.cli;
+
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.DoubleSupplier;
+
+/**
+ * A live progress display for long commands: on a terminal, one line redrawn in place with a bar, rows,
+ * rows/s, elapsed time and ETA; elsewhere, a plain line every few seconds. It refreshes from a scheduler
+ * thread; {@link #add} is cheap and thread-safe. {@link #close()} prints the final line.
+ */
+final class Progress implements AutoCloseable {
+  private static final int BAR_WIDTH = 28;
+
+  private final String label;
+  private final PrintStream out;
+  private final boolean terminal;
+  private final long total; // 0 when unknown
+  private final DoubleSupplier fraction; // null: rows / total
+  private final AtomicLong rows = new AtomicLong();
+  private final long startNanos = System.nanoTime();
+  private final ScheduledFuture<?> refresh;
+  private volatile boolean closed;
+
+  private Progress(String label, long total, DoubleSupplier fraction, PrintStream out, boolean terminal,
+      ScheduledExecutorService scheduler) {
+    this.label = label;
+    this.total = total;
+    this.fraction = fraction;
+    this.out = out;
+    this.terminal = terminal;
+    long period = terminal ? 200 : 5_000;
+    this.refresh = scheduler.scheduleAtFixedRate(this::print, period, period, TimeUnit.MILLISECONDS);
+  }
+
+  /** Progress towards a known row count. */
+  static Progress ofRows(String label, long total, PrintStream out, ScheduledExecutorService scheduler) {
+    return new Progress(label, total, null, out, isTerminal(), scheduler);
+  }
+
+  /** Progress measured by a fraction (for example the token ranges done). */
+  static Progress ofFraction(String label, DoubleSupplier fraction, PrintStream out,
+      ScheduledExecutorService scheduler) {
+    return new Progress(label, 0, fraction, out, isTerminal(), scheduler);
+  }
+
+  static boolean isTerminal() {
+    return System.console() != null && !"dumb".equals(System.getenv("TERM"));
+  }
+
+  void add(long count) {
+    rows.addAndGet(count);
+  }
+
+  long rows() {
+    return rows.get();
+  }
+
+  Duration elapsed() {
+    return Duration.ofNanos(System.nanoTime() - startNanos);
+  }
+
+  private double done() {
+    if (fraction != null) {
+      return Math.min(1, Math.max(0, fraction.getAsDouble()));
+    }
+    return total <= 0 ? 0 : Math.min(1, (double) rows.get() / total);
+  }
+
+  private synchronized void print() {
+    if (closed) {
+      return;
+    }
+    String line = line(false);
+    if (terminal) {
+      out.print("\r" + line + "\u001b[K");
+      out.flush();
+    } else {
+      out.println(line);
+    }
+  }
+
+  private String line(boolean last) {
+    double seconds = Math.max(1e-9, (System.nanoTime() - startNanos) / 1e9);
+    long count = rows.get();
+    double done = last ? 1 : done();
+    StringBuilder line = new StringBuilder(label).append(' ');
+    if (terminal) {
+      int filled = (int) Math.round(done * BAR_WIDTH);
+      line.append('[').append("#".repeat(filled)).append(" ".repeat(BAR_WIDTH - filled)).append("] ");
+    }
+    line.append(String.format(Locale.ROOT, "%3.0f%%  %,d rows  %,.0f rows/s  %s elapsed", done * 100, count,
+        count / seconds, format(seconds)));
+    if (!last && done > 0.001 && done < 1) {
+      line.append("  ETA ").append(format(seconds / done - seconds));
+    }
+    return line.toString();
+  }
+
+  private static String format(double seconds) {
+    long s = Math.round(seconds);
+    return s >= 3600 ? String.format(Locale.ROOT, "%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60)
+        : String.format(Locale.ROOT, "%d:%02d", s / 60, s % 60);
+  }
+
+  @Override
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    refresh.cancel(false);
+    if (terminal) {
+      out.print("\r" + line(true) + "\u001b[K\n");
+    } else {
+      out.println(line(true));
+    }
+    out.flush();
+  }
+}
