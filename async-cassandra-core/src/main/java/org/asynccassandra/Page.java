@@ -30,4 +30,10 @@ public interface Page {
 
   /** The columns of the rows. */
   ColumnDefinitions columnDefinitions();
+
+  /**
+   * The place right after this page's last row: a stream resumed from it starts with the next page's first
+   * row (or ends at once, when this page ended the result).
+   */
+  ResumeToken resumeToken();
 }

@@ -106,6 +106,14 @@ public interface RowStream extends AutoCloseable {
    */
   Iterable<Row> blocking();
 
+  /**
+   * The exact place of the next row that the consumer has not received yet, as a token to resume from
+   * later (see {@link StreamConfig.Builder#resumeFrom}). Pages read ahead do not move it. A row counts as
+   * received once it was handed to user code (a consumer, {@code next()}, {@code onNext}); a page, once
+   * it was handed over whole. Callable from any thread, during or after consumption, after close too.
+   */
+  ResumeToken position();
+
   /** A snapshot of the stream's counters; may be called at any time from any thread. */
   StreamStats stats();
 

@@ -42,6 +42,9 @@ public final class StreamConfig {
   private final Duration totalTimeout;
   private final PageListener pageListener;
   private final Executor executor;
+  private final ResumeToken resumeFrom;
+  private final int maxRetries;
+  private final Duration retryBackoff;
 
   private StreamConfig(Builder builder) {
     this.fetchSize = builder.fetchSize;
@@ -54,6 +57,9 @@ public final class StreamConfig {
     this.totalTimeout = builder.totalTimeout;
     this.pageListener = builder.pageListener;
     this.executor = builder.executor;
+    this.resumeFrom = builder.resumeFrom;
+    this.maxRetries = builder.maxRetries;
+    this.retryBackoff = builder.retryBackoff;
   }
 
   /** The defaults: the statement's page size, read-ahead of one page, no limits, no timeouts. */
@@ -130,6 +136,21 @@ public final class StreamConfig {
     return Optional.ofNullable(executor);
   }
 
+  /** Where the stream starts: the exact row of a token, or the start of the result when empty. */
+  public Optional<ResumeToken> resumeFrom() {
+    return Optional.ofNullable(resumeFrom);
+  }
+
+  /** How many times one page is asked again after a retryable failure (default 0: never). */
+  public int maxRetries() {
+    return maxRetries;
+  }
+
+  /** The wait before the first retry of a page; it doubles for each further retry of the same page. */
+  public Duration retryBackoff() {
+    return retryBackoff;
+  }
+
   @Override
   public String toString() {
     return "StreamConfig{fetchSize=" + (fetchSize == 0 ? "default" : fetchSize)
@@ -141,6 +162,8 @@ public final class StreamConfig {
         + (pageTimeout == null ? "" : ", pageTimeout=" + pageTimeout)
         + (totalTimeout == null ? "" : ", totalTimeout=" + totalTimeout)
         + (executor == null ? "" : ", executor=" + executor)
+        + (resumeFrom == null ? "" : ", resumeFrom=" + resumeFrom)
+        + (maxRetries == 0 ? "" : ", retries=" + maxRetries + " from " + retryBackoff)
         + "}";
   }
 
@@ -156,6 +179,9 @@ public final class StreamConfig {
     private Duration totalTimeout;
     private PageListener pageListener;
     private Executor executor;
+    private ResumeToken resumeFrom;
+    private int maxRetries;
+    private Duration retryBackoff = Duration.ofMillis(100);
 
     private Builder() {}
 
@@ -170,6 +196,9 @@ public final class StreamConfig {
       this.totalTimeout = config.totalTimeout;
       this.pageListener = config.pageListener;
       this.executor = config.executor;
+      this.resumeFrom = config.resumeFrom;
+      this.maxRetries = config.maxRetries;
+      this.retryBackoff = config.retryBackoff;
     }
 
     /** Rows per page, {@code > 0}. */
@@ -252,6 +281,35 @@ public final class StreamConfig {
       return this;
     }
 
+    /**
+     * Starts the stream at the exact row of {@code token} ({@code null}: at the start). The token must have
+     * been made for the same statement; the fetch size may differ. The session checks the statement before
+     * sending anything and throws {@link InvalidResumeTokenException} otherwise.
+     */
+    public Builder resumeFrom(ResumeToken token) {
+      this.resumeFrom = token;
+      return this;
+    }
+
+    /**
+     * Asks a failed page again, up to {@code maxRetries} times, when the failure is retryable (timeouts,
+     * unavailable, overloaded, lost connection, no node available), waiting {@code backoff} before the
+     * first retry and twice as long before each next one. The page is asked with the same paging state,
+     * on whichever node the driver's load balancing picks, so no row is repeated or lost. Retries are
+     * counted in {@link StreamStats#retries()} and each is logged once at INFO.
+     */
+    public Builder retry(int maxRetries, Duration backoff) {
+      if (maxRetries < 0 || maxRetries > 100) {
+        throw new IllegalArgumentException("maxRetries must be between 0 and 100: " + maxRetries);
+      }
+      if (backoff == null || backoff.isNegative()) {
+        throw new IllegalArgumentException("retry backoff must be >= 0: " + backoff);
+      }
+      this.maxRetries = maxRetries;
+      this.retryBackoff = backoff;
+      return this;
+    }
+
     public StreamConfig build() {
       return new StreamConfig(this);
     }
@@ -282,12 +340,15 @@ public final class StreamConfig {
         && Objects.equals(pageTimeout, that.pageTimeout)
         && Objects.equals(totalTimeout, that.totalTimeout)
         && Objects.equals(pageListener, that.pageListener)
-        && Objects.equals(executor, that.executor);
+        && Objects.equals(executor, that.executor)
+        && Objects.equals(resumeFrom, that.resumeFrom)
+        && maxRetries == that.maxRetries
+        && Objects.equals(retryBackoff, that.retryBackoff);
   }
 
   @Override
   public int hashCode() {
     return Objects.hash(fetchSize, prefetchPages, maxBufferedBytes, maxPages, maxRows, firstPageTimeout,
-        pageTimeout, totalTimeout, pageListener, executor);
+        pageTimeout, totalTimeout, pageListener, executor, resumeFrom, maxRetries, retryBackoff);
   }
 }

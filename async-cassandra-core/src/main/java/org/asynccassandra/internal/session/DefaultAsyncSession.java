@@ -18,6 +18,9 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.asynccassandra.AsyncSession;
+import org.asynccassandra.InvalidResumeTokenException;
+import org.asynccassandra.internal.util.Queries;
+import org.asynccassandra.internal.util.StatementFingerprint;
 import org.asynccassandra.RowStream;
 import org.asynccassandra.StreamConfig;
 import org.asynccassandra.internal.stream.DefaultRowStream;
@@ -112,6 +115,12 @@ public final class DefaultAsyncSession implements AsyncSession {
     Objects.requireNonNull(statement, "statement");
     Objects.requireNonNull(config, "config");
     checkOpen();
+    if (config.resumeFrom().isPresent()
+        && !config.resumeFrom().get().matches(StatementFingerprint.of(statement, session))) {
+      throw new InvalidResumeTokenException(InvalidResumeTokenException.Reason.WRONG_STATEMENT,
+          "the token was made for another statement (query text, keyspace or bound values) than '"
+              + Queries.describe(statement) + "'");
+    }
     Statement<?> paged = statement;
     if (config.fetchSize().isPresent()) {
       paged = statement.setPageSize(config.fetchSize().getAsInt());

@@ -33,6 +33,7 @@ final class AsyncRowLoop implements PageSink {
 
   // Loop state, confined to the thread running the loop; hand-offs go through the handshake and the
   // executor, which both publish it.
+  private DefaultPage page;
   private List<Row> rows;
   private int index;
   /** The failure of a stage that completed synchronously; written before the handshake moves. */
@@ -55,8 +56,10 @@ final class AsyncRowLoop implements PageSink {
       if (listener != null) {
         listener.onPage(page.event());
       }
+      this.page = page;
       rows = page.rows();
       index = 0;
+      engine.position().enter(page);
     } catch (Throwable error) {
       fail(error);
       return;
@@ -71,10 +74,12 @@ final class AsyncRowLoop implements PageSink {
       }
       if (index == rows.size()) {
         rows = null;
+        page = null;
         engine.request();
         return;
       }
       Row row = rows.get(index++);
+      engine.position().received(page, index);
       CompletionStage<?> stage;
       try {
         stage = action.apply(row);

@@ -25,6 +25,7 @@ final class BlockingRowIterator implements Iterator<Row> {
   private final Mailbox mailbox = new Mailbox();
 
   // ---- confined to the iterating thread ----
+  private DefaultPage page;
   private List<Row> rows;
   private int index;
   private boolean ended;
@@ -63,7 +64,9 @@ final class BlockingRowIterator implements Iterator<Row> {
     if (!hasNext()) {
       throw new NoSuchElementException("The stream over '" + engine.description() + "' has no more rows");
     }
-    return rows.get(index++);
+    Row row = rows.get(index++);
+    engine.position().received(page, index);
+    return row;
   }
 
   /** The engine's sink: a one-slot hand-over that refers to nothing else. */
@@ -104,8 +107,10 @@ final class BlockingRowIterator implements Iterator<Row> {
         engine.abort(listenerFailure, true);
         throw listenerFailure;
       }
+      this.page = page;
       rows = page.rows();
       index = 0;
+      engine.position().enter(page);
     } else if (error != null) {
       failure = error instanceof RuntimeException
           ? (RuntimeException) error

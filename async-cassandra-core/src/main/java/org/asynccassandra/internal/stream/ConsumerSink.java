@@ -46,11 +46,14 @@ final class ConsumerSink implements PageSink {
       if (listener != null) {
         listener.onPage(page.event());
       }
+      Position position = engine.position();
+      position.enter(page);
       if (pageConsumer != null) {
+        position.received(page, page.size());
         pageConsumer.accept(page);
         engine.addDelivered(page.size());
       } else {
-        deliverRows(page.rows());
+        deliverRows(page, position);
       }
     } catch (Throwable error) {
       // User code threw: the stage fails with that very exception, and the stream is closed.
@@ -61,12 +64,14 @@ final class ConsumerSink implements PageSink {
     engine.request();
   }
 
-  private void deliverRows(List<Row> rows) {
+  private void deliverRows(DefaultPage page, Position position) {
+    List<Row> rows = page.rows();
     int delivered = 0;
     try {
       for (int i = 0, n = rows.size(); i < n && !engine.isAborted(); i++) {
-        rowConsumer.accept(rows.get(i));
         delivered++;
+        position.received(page, delivered);
+        rowConsumer.accept(rows.get(i));
       }
     } finally {
       engine.addDelivered(delivered);

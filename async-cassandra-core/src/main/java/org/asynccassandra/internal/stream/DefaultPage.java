@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.List;
 import org.asynccassandra.Page;
 import org.asynccassandra.PageEvent;
+import org.asynccassandra.ResumeToken;
 
 /**
  * A fetched page as the engine buffers it and the consumer sees it: the source's response, its number,
@@ -15,7 +16,10 @@ import org.asynccassandra.PageEvent;
  */
 final class DefaultPage implements Page {
   private final SourcePage source;
+  private final Position position;
   private final int number;
+  /** Rows at the start of the response that a resumed stream skips (already delivered before). */
+  private final int offset;
   private final int size;
   private final boolean last;
   private final ByteBuffer requestPagingState;
@@ -23,10 +27,12 @@ final class DefaultPage implements Page {
   private final long fetchNanos;
   final long arrivalNanos;
 
-  DefaultPage(SourcePage source, int number, int size, boolean last, ByteBuffer requestPagingState,
-      long rowsThrough, long fetchNanos, long arrivalNanos) {
+  DefaultPage(SourcePage source, Position position, int number, int offset, int size, boolean last,
+      ByteBuffer requestPagingState, long rowsThrough, long fetchNanos, long arrivalNanos) {
     this.source = source;
+    this.position = position;
     this.number = number;
+    this.offset = offset;
     this.size = size;
     this.last = last;
     this.requestPagingState = requestPagingState;
@@ -38,7 +44,7 @@ final class DefaultPage implements Page {
   @Override
   public List<Row> rows() {
     List<Row> rows = source.rows();
-    return size == rows.size() ? rows : rows.subList(0, size);
+    return offset == 0 && size == rows.size() ? rows : rows.subList(offset, offset + size);
   }
 
   @Override
@@ -64,6 +70,26 @@ final class DefaultPage implements Page {
   @Override
   public ColumnDefinitions columnDefinitions() {
     return source.columnDefinitions();
+  }
+
+  @Override
+  public ResumeToken resumeToken() {
+    return position.tokenAt(this, size);
+  }
+
+  /** Rows of the response skipped before this page's first row. */
+  int offset() {
+    return offset;
+  }
+
+  /** Whether the page holds every row of its response after the offset (no maxRows cut). */
+  boolean complete() {
+    return offset + size == source.size();
+  }
+
+  /** Whether the server has pages after this one. */
+  boolean sourceHasMore() {
+    return source.hasMorePages();
   }
 
   /** The response's size in bytes, 0 when unknown (so that it never counts against a budget). */

@@ -17,6 +17,7 @@ import java.util.function.Consumer;
 import java.util.function.Function;
 import org.asynccassandra.Page;
 import org.asynccassandra.PageListener;
+import org.asynccassandra.ResumeToken;
 import org.asynccassandra.RowStream;
 import org.asynccassandra.StreamClosedException;
 import org.asynccassandra.StreamConfig;
@@ -157,13 +158,13 @@ public final class DefaultRowStream implements RowStream {
   @Override
   public Flow.Publisher<Row> rows() {
     claim("rows()");
-    return new UnitPublisher<Row>(engine, executor, listener, DefaultPage::rows, this);
+    return new UnitPublisher<Row>(engine, executor, listener, DefaultPage::rows, false, this);
   }
 
   @Override
   public Flow.Publisher<Page> pages() {
     claim("pages()");
-    return new UnitPublisher<Page>(engine, executor, listener, List::of, this);
+    return new UnitPublisher<Page>(engine, executor, listener, List::of, true, this);
   }
 
   @Override
@@ -185,6 +186,11 @@ public final class DefaultRowStream implements RowStream {
       }
       return iterator();
     };
+  }
+
+  @Override
+  public ResumeToken position() {
+    return engine.position().current();
   }
 
   @Override

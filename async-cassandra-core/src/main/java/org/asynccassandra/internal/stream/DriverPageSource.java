@@ -13,6 +13,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.asynccassandra.internal.util.Queries;
+import org.asynccassandra.internal.util.StatementFingerprint;
 
 /**
  * A {@link PageSource} over the driver: the first page executes the statement, each later page executes
@@ -54,6 +55,11 @@ public final class DriverPageSource implements PageSource {
   @Override
   public String description() {
     return description;
+  }
+
+  @Override
+  public byte[] fingerprint() {
+    return StatementFingerprint.of(statement, session);
   }
 
   @Override

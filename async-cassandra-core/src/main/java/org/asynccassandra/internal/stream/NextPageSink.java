@@ -69,6 +69,8 @@ final class NextPageSink implements PageSink {
       return;
     }
     engine.addDelivered(page.size());
+    engine.position().enter(page);
+    engine.position().received(page, page.size());
     future.complete(Optional.of(page));
   }
 

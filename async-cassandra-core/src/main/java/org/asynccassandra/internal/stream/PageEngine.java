@@ -17,7 +17,11 @@ import org.asynccassandra.PageFetchException;
 import org.asynccassandra.StreamConfig;
 import org.asynccassandra.StreamStats;
 import org.asynccassandra.StreamTimeoutException;
+import org.asynccassandra.ResumeToken;
+import org.asynccassandra.internal.util.Retryable;
 import org.asynccassandra.internal.util.TimeoutScheduler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The fetch-and-buffer state machine behind a {@link DefaultRowStream}: it decides when to request the
@@ -33,6 +37,8 @@ import org.asynccassandra.internal.util.TimeoutScheduler;
  * the held and buffered response bytes reach {@code maxBufferedBytes}; at most one fetch is in flight.
  */
 final class PageEngine {
+  private static final Logger LOG = LoggerFactory.getLogger(PageEngine.class);
+
   private final PageSource source;
   private final TimeoutScheduler scheduler;
   private final int prefetchPages;
@@ -42,6 +48,9 @@ final class PageEngine {
   private final Duration firstPageTimeout; // null: none
   private final Duration pageTimeout; // null: none
   private final Duration totalTimeout; // null: none
+  private final int maxRetries;
+  private final Duration retryBackoff;
+  private final Position position;
   private final Runnable onTerminate;
 
   /** Written once by attach() before the first request(); read by sink dispatches. */
@@ -95,6 +104,12 @@ final class PageEngine {
   private long consumerWaitNanos;
   private long pageIdleNanos;
   private long retries;
+  /** Retries already spent on the page being fetched. */
+  private int pageRetries;
+  /** Pages handed to the buffer so far: the number of the last one. */
+  private int pagesBuffered;
+  /** Rows still to skip at the start of the result (a resume token's offset). */
+  private int skipRemaining;
 
   PageEngine(PageSource source, StreamConfig config, TimeoutScheduler scheduler, Runnable onTerminate) {
     this.source = source;
@@ -106,7 +121,21 @@ final class PageEngine {
     this.firstPageTimeout = config.firstPageTimeout().orElse(null);
     this.pageTimeout = config.pageTimeout().orElse(null);
     this.totalTimeout = config.totalTimeout().orElse(null);
+    this.maxRetries = config.maxRetries();
+    this.retryBackoff = config.retryBackoff();
     this.onTerminate = onTerminate;
+    ResumeToken start = config.resumeFrom().orElse(null);
+    if (start != null) {
+      this.nextPagingState = start.pagingState().orElse(null);
+      this.skipRemaining = start.rowOffset();
+      this.sourceDone = start.isEnd();
+    }
+    this.position = new Position(source::fingerprint, nextPagingState, skipRemaining, sourceDone);
+  }
+
+  /** Where the consumer is; the styles report to it as they hand rows over. */
+  Position position() {
+    return position;
   }
 
   /**
@@ -164,6 +193,8 @@ final class PageEngine {
       abortCause = cause;
       abortSilently = silent;
       aborted = true;
+      fetchTimer.cancel(); // a page timeout, or the wait before a retry
+      fetchTimer = TimeoutScheduler.NONE;
       cancelled = inFlight;
       inFlight = null;
       fetching = false;
@@ -379,6 +410,11 @@ final class PageEngine {
   // Fetching
 
   private void startFetch(int number, ByteBuffer state) {
+    synchronized (lock) {
+      if (abortCause != null || terminated) {
+        return; // aborted while this fetch was being decided or waited for its retry
+      }
+    }
     long startNanos = System.nanoTime();
     CompletableFuture<SourcePage> future;
     try {
@@ -397,7 +433,7 @@ final class PageEngine {
     if (timeout != null) {
       CompletableFuture<SourcePage> timed = future;
       TimeoutScheduler.Timeout timer =
-          scheduler.schedule(() -> onFetchTimeout(timed, number, timeout), timeout);
+          scheduler.schedule(() -> onFetchTimeout(timed, number, state, timeout), timeout);
       synchronized (lock) {
         if (inFlight == future) {
           fetchTimer = timer;
@@ -415,6 +451,7 @@ final class PageEngine {
   private void onFetched(CompletableFuture<SourcePage> future, int number, ByteBuffer state, long startNanos,
       SourcePage page, Throwable error) {
     TimeoutScheduler.Timeout timer;
+    Runnable retry = null;
     synchronized (lock) {
       if (inFlight != future) {
         return; // it timed out or the stream was aborted: the outcome is already decided
@@ -424,35 +461,74 @@ final class PageEngine {
       timer = fetchTimer;
       fetchTimer = TimeoutScheduler.NONE;
       if (error != null) {
-        fetchFailure = toFetchFailure(unwrap(error), number);
-        sourceDone = true;
+        Throwable failure = unwrap(error);
+        if (pageRetries < maxRetries && Retryable.isRetryable(failure)) {
+          retry = scheduleRetry(number, state, failure);
+        } else {
+          fetchFailure = toFetchFailure(failure, number);
+          sourceDone = true;
+        }
       } else {
         long now = System.nanoTime();
         pagesFetched = number;
-        int size = page.size();
-        boolean limitReached = maxPages > 0 && number >= maxPages;
+        pageRetries = 0;
+        bytesFetched += Math.max(0, page.responseBytes());
+        nextPagingState = page.pagingState();
+        if (columns == null) {
+          columns = page.columnDefinitions();
+        }
+        int offset = Math.min(skipRemaining, page.size());
+        skipRemaining -= offset;
+        int size = page.size() - offset;
+        boolean limitReached = maxPages > 0 && pagesBuffered + 1 >= maxPages;
         if (maxRows > 0 && rowsFetched + size >= maxRows) {
           size = (int) (maxRows - rowsFetched);
           limitReached = true;
         }
         rowsFetched += size;
-        bytesFetched += Math.max(0, page.responseBytes());
         sourceDone = !page.hasMorePages() || limitReached;
-        nextPagingState = page.pagingState();
-        if (columns == null) {
-          columns = page.columnDefinitions();
+        // A response whose every row was delivered before a resume has nothing to hand over.
+        boolean skippedWhole = size == 0 && offset > 0 && !sourceDone;
+        if (!skippedWhole) {
+          DefaultPage fetchedPage = new DefaultPage(page, position, ++pagesBuffered, offset, size, sourceDone,
+              state, rowsFetched, now - startNanos, now);
+          buffer.add(fetchedPage);
+          bufferedBytes += fetchedPage.responseBytes();
+          // A page that a waiting consumer takes at once is only passing through: count real read-ahead.
+          int waitingForConsumer = buffer.size() - (demand && !busy ? 1 : 0);
+          maxBuffered = Math.max(maxBuffered, waitingForConsumer);
         }
-        DefaultPage fetchedPage = new DefaultPage(page, number, size, sourceDone, state, rowsFetched,
-            now - startNanos, now);
-        buffer.add(fetchedPage);
-        bufferedBytes += fetchedPage.responseBytes();
-        // A page that a waiting consumer takes at once is only passing through: count real read-ahead.
-        int waitingForConsumer = buffer.size() - (demand && !busy ? 1 : 0);
-        maxBuffered = Math.max(maxBuffered, waitingForConsumer);
       }
     }
     timer.cancel();
+    if (retry != null) {
+      retry.run();
+    }
     drain();
+  }
+
+  /**
+   * Marks a retry of page {@code number} as under way (a fetch stays in flight) and returns the action
+   * that schedules it; called under the lock.
+   */
+  private Runnable scheduleRetry(int number, ByteBuffer state, Throwable failure) {
+    pageRetries++;
+    retries++;
+    fetching = true;
+    int attempt = pageRetries;
+    Duration delay = retryBackoff.multipliedBy(1L << Math.min(attempt - 1, 16));
+    return () -> {
+      LOG.info("Retrying page {} of '{}' (retry {} of {}) in {} ms after {}", number, source.description(),
+          attempt, maxRetries, delay.toMillis(), failure.toString());
+      if (delay.isZero()) {
+        startFetch(number, state);
+      } else {
+        TimeoutScheduler.Timeout wait = scheduler.schedule(() -> startFetch(number, state), delay);
+        synchronized (lock) {
+          fetchTimer = wait; // cancelled like a fetch timer by abort/finish
+        }
+      }
+    };
   }
 
   private Throwable toFetchFailure(Throwable error, int number) {
@@ -465,7 +541,9 @@ final class PageEngine {
     return new PageFetchException(number, rowsFetched, source.description(), error);
   }
 
-  private void onFetchTimeout(CompletableFuture<SourcePage> future, int number, Duration timeout) {
+  private void onFetchTimeout(CompletableFuture<SourcePage> future, int number, ByteBuffer state,
+      Duration timeout) {
+    Runnable retry = null;
     synchronized (lock) {
       if (inFlight != future) {
         return;
@@ -475,10 +553,18 @@ final class PageEngine {
       fetchTimer = TimeoutScheduler.NONE;
       StreamTimeoutException.Kind kind =
           number == 1 ? StreamTimeoutException.Kind.FIRST_PAGE : StreamTimeoutException.Kind.PAGE;
-      fetchFailure = new StreamTimeoutException(kind, timeout, number, source.description());
-      sourceDone = true;
+      StreamTimeoutException timedOut = new StreamTimeoutException(kind, timeout, number, source.description());
+      if (pageRetries < maxRetries) {
+        retry = scheduleRetry(number, state, timedOut);
+      } else {
+        fetchFailure = timedOut;
+        sourceDone = true;
+      }
     }
     future.cancel(false);
+    if (retry != null) {
+      retry.run();
+    }
     drain();
   }
 

@@ -20,6 +20,9 @@ public interface PageSource {
   /** The query, shortened, for error messages. */
   String description();
 
+  /** The 16-byte fingerprint of the statement, for resume tokens; called at most once per stream. */
+  byte[] fingerprint();
+
   /** The result columns when known before the first page (a bound statement), else {@code null}. */
   default ColumnDefinitions knownColumns() {
     return null;

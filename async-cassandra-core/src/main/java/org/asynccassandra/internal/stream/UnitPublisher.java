@@ -30,11 +30,14 @@ final class UnitPublisher<T> implements Flow.Publisher<T> {
   private final Executor executor;
   private final PageListener listener;
   private final Function<DefaultPage, List<? extends T>> units;
+  /** Whether a unit is a whole page (pages()) rather than a row (rows()). */
+  private final boolean wholePages;
   private final Object owner;
   private final AtomicBoolean subscribed = new AtomicBoolean();
 
   UnitPublisher(PageEngine engine, Executor executor, PageListener listener,
-      Function<DefaultPage, List<? extends T>> units, Object owner) {
+      Function<DefaultPage, List<? extends T>> units, boolean wholePages, Object owner) {
+    this.wholePages = wholePages;
     this.engine = engine;
     this.executor = executor;
     this.listener = listener;
@@ -76,6 +79,7 @@ final class UnitPublisher<T> implements Flow.Publisher<T> {
 
     // ---- confined to the loop ----
     private List<? extends T> current;
+    private DefaultPage currentPage;
     private int index;
     private boolean pageRequested;
 
@@ -205,8 +209,10 @@ final class UnitPublisher<T> implements Flow.Publisher<T> {
             return false;
           }
           current = units.apply(page);
+          currentPage = page;
           index = 0;
           engine.addDelivered(page.size());
+          engine.position().enter(page);
         }
       }
       long demand = requested.get();
@@ -217,6 +223,7 @@ final class UnitPublisher<T> implements Flow.Publisher<T> {
             return true;
           }
           T unit = current.get(index++);
+          engine.position().received(currentPage, wholePages ? currentPage.size() : index);
           try {
             target.onNext(unit);
           } catch (Throwable subscriberFailure) {

@@ -97,6 +97,13 @@ final class FakePageSource implements PageSource {
     return "SELECT v FROM ks.t";
   }
 
+  static final byte[] FINGERPRINT = "fake-statement-1".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
+  @Override
+  public byte[] fingerprint() {
+    return FINGERPRINT.clone();
+  }
+
   /** The number of fetches sent so far. */
   int fetchCount() {
     return fetches.size();

@@ -1,0 +1,46 @@
+package org.asynccassandra;
+
+/**
+ * A resume token was rejected before any query ran: it is malformed, truncated, too large, of an unknown
+ * version, tampered with, signed with another key, unsigned where a signature is required, or made for
+ * another statement. {@link #reason()} says which; the message says what to do.
+ *
+ * <p>In a web service, map it to HTTP 400: the client sent a token this service did not issue for this
+ * query.
+ */
+public class InvalidResumeTokenException extends AsyncCassandraException {
+  private static final long serialVersionUID = 1L;
+
+  /** Why a token was rejected. */
+  public enum Reason {
+    /** The string is empty. */
+    EMPTY,
+    /** The string is longer than {@link ResumeToken#MAX_ENCODED_LENGTH}. */
+    TOO_LARGE,
+    /** The string is not URL-safe base64. */
+    NOT_BASE64,
+    /** The bytes end too early or carry extra bytes. */
+    MALFORMED,
+    /** The version byte is not one this library reads. */
+    UNKNOWN_VERSION,
+    /** The signature does not match: tampered with, or signed with another key. */
+    BAD_SIGNATURE,
+    /** A signature was required and the token has none. */
+    UNSIGNED,
+    /** The token is signed but was decoded without a signer. */
+    SIGNED,
+    /** The token was made for another statement (query text, keyspace or bound values). */
+    WRONG_STATEMENT
+  }
+
+  private final Reason reason;
+
+  public InvalidResumeTokenException(Reason reason, String message) {
+    super("Invalid resume token (" + reason + "): " + message);
+    this.reason = reason;
+  }
+
+  public Reason reason() {
+    return reason;
+  }
+}

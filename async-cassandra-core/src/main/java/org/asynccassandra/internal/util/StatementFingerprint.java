@@ -1,0 +1,102 @@
+package org.asynccassandra.internal.util;
+
+import com.datastax.oss.driver.api.core.CqlIdentifier;
+import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.ProtocolVersion;
+import com.datastax.oss.driver.api.core.cql.BatchStatement;
+import com.datastax.oss.driver.api.core.cql.BoundStatement;
+import com.datastax.oss.driver.api.core.cql.SimpleStatement;
+import com.datastax.oss.driver.api.core.cql.Statement;
+import com.datastax.oss.driver.api.core.type.codec.registry.CodecRegistry;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The 16-byte fingerprint that binds a resume token to its statement: SHA-256 of the query text, the
+ * keyspace and the serialized bound values. The page size is left out, so a stream may resume with
+ * another fetch size.
+ */
+public final class StatementFingerprint {
+  private StatementFingerprint() {}
+
+  public static byte[] of(Statement<?> statement, CqlSession session) {
+    MessageDigest digest = sha256();
+    update(digest, "async-cassandra statement v1");
+    CodecRegistry codecs = session.getContext().getCodecRegistry();
+    ProtocolVersion version = session.getContext().getProtocolVersion();
+    if (statement instanceof SimpleStatement) {
+      SimpleStatement simple = (SimpleStatement) statement;
+      update(digest, simple.getQuery());
+      update(digest, keyspace(simple.getKeyspace(), session));
+      List<Object> positional = simple.getPositionalValues();
+      update(digest, "positional " + positional.size());
+      for (Object value : positional) {
+        update(digest, encode(value, codecs, version));
+      }
+      Map<String, Object> named = new TreeMap<>();
+      simple.getNamedValues().forEach((name, value) -> named.put(name.asInternal(), value));
+      update(digest, "named " + named.size());
+      for (Map.Entry<String, Object> entry : named.entrySet()) {
+        update(digest, entry.getKey());
+        update(digest, encode(entry.getValue(), codecs, version));
+      }
+    } else if (statement instanceof BoundStatement) {
+      BoundStatement bound = (BoundStatement) statement;
+      update(digest, bound.getPreparedStatement().getQuery());
+      CqlIdentifier keyspace = bound.getKeyspace() != null ? bound.getKeyspace()
+          : bound.getPreparedStatement().getVariableDefinitions().size() > 0
+              ? bound.getPreparedStatement().getVariableDefinitions().get(0).getKeyspace() : null;
+      update(digest, keyspace(keyspace, session));
+      update(digest, "bound " + bound.size());
+      for (int i = 0; i < bound.size(); i++) {
+        update(digest, bound.getBytesUnsafe(i));
+      }
+    } else if (statement instanceof BatchStatement) {
+      throw new IllegalArgumentException("A batch statement returns no rows to stream or resume");
+    } else {
+      update(digest, statement.getClass().getName());
+      update(digest, keyspace(statement.getKeyspace(), session));
+    }
+    return Arrays.copyOf(digest.digest(), 16);
+  }
+
+  private static String keyspace(CqlIdentifier keyspace, CqlSession session) {
+    if (keyspace != null) {
+      return keyspace.asInternal();
+    }
+    return session.getKeyspace().map(CqlIdentifier::asInternal).orElse("");
+  }
+
+  private static ByteBuffer encode(Object value, CodecRegistry codecs, ProtocolVersion version) {
+    return value == null ? null : codecs.codecFor(value).encode(value, version);
+  }
+
+  private static void update(MessageDigest digest, String text) {
+    byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+    digest.update(ByteBuffer.allocate(4).putInt(bytes.length).array());
+    digest.update(bytes);
+  }
+
+  private static void update(MessageDigest digest, ByteBuffer value) {
+    if (value == null) {
+      digest.update(ByteBuffer.allocate(4).putInt(-1).array());
+      return;
+    }
+    digest.update(ByteBuffer.allocate(4).putInt(value.remaining()).array());
+    digest.update(value.duplicate());
+  }
+
+  private static MessageDigest sha256() {
+    try {
+      return MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException unavailable) {
+      throw new IllegalStateException("SHA-256 is not available in this JVM", unavailable);
+    }
+  }
+}
