@@ -71,6 +71,21 @@ public interface AsyncSession extends AutoCloseable {
   /** Streams a CQL string with positional values, with the session's default {@link StreamConfig}. */
   RowStream executeStream(String query, Object... values);
 
+  /**
+   * Offset paging: page {@code pageNumber} (1-based) of {@code pageSize} rows. The rows before the page
+   * are read and dropped as they stream by (never kept); the stream stops one row after the page. A page
+   * past the end completes with an empty page whose {@code isLast()} is true.
+   *
+   * @throws PagingLimitExceededException before any query, when the page number or the rows to skip
+   *     are over {@code limits}
+   */
+  CompletionStage<OffsetPage> fetchPage(Statement<?> statement, int pageNumber, int pageSize, OffsetLimits limits);
+
+  /** {@link #fetchPage(Statement, int, int, OffsetLimits)} with {@link OffsetLimits#DEFAULT}. */
+  default CompletionStage<OffsetPage> fetchPage(Statement<?> statement, int pageNumber, int pageSize) {
+    return fetchPage(statement, pageNumber, pageSize, OffsetLimits.DEFAULT);
+  }
+
   /** The driver session underneath. */
   CqlSession cqlSession();
 

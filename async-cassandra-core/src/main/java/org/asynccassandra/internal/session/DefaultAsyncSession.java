@@ -19,6 +19,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.asynccassandra.AsyncSession;
 import org.asynccassandra.InvalidResumeTokenException;
+import org.asynccassandra.OffsetLimits;
+import org.asynccassandra.OffsetPage;
 import org.asynccassandra.internal.util.Queries;
 import org.asynccassandra.internal.util.StatementFingerprint;
 import org.asynccassandra.RowStream;
@@ -132,6 +134,14 @@ public final class DefaultAsyncSession implements AsyncSession {
       stream.close(); // the session closed meanwhile
     }
     return stream;
+  }
+
+  @Override
+  public CompletionStage<OffsetPage> fetchPage(Statement<?> statement, int pageNumber, int pageSize,
+      OffsetLimits limits) {
+    Objects.requireNonNull(statement, "statement");
+    Objects.requireNonNull(limits, "limits");
+    return OffsetPager.fetchPage(statement, pageNumber, pageSize, limits, this::executeStream, defaults);
   }
 
   @Override

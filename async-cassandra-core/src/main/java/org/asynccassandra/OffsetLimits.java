@@ -1,0 +1,27 @@
+package org.asynccassandra;
+
+/**
+ * The guardrails of offset paging ({@link AsyncSession#fetchPage}): the highest page number, and the most
+ * rows that may be read and thrown away to reach a page. Cassandra has no server-side offset, so page N
+ * costs reading every row before it; these limits bound that cost per request.
+ *
+ * @param maxPageNumber the highest page number accepted, {@code >= 1}
+ * @param maxSkippedRows the most rows skipped to reach a page, {@code >= 0}
+ */
+public record OffsetLimits(int maxPageNumber, long maxSkippedRows) {
+  /** The defaults: page 1,000 at most, and 100,000 skipped rows at most. */
+  public static final OffsetLimits DEFAULT = new OffsetLimits(1_000, 100_000);
+
+  public OffsetLimits {
+    if (maxPageNumber < 1) {
+      throw new IllegalArgumentException("maxPageNumber must be >= 1: " + maxPageNumber);
+    }
+    if (maxSkippedRows < 0) {
+      throw new IllegalArgumentException("maxSkippedRows must be >= 0: " + maxSkippedRows);
+    }
+  }
+
+  public static OffsetLimits of(int maxPageNumber, long maxSkippedRows) {
+    return new OffsetLimits(maxPageNumber, maxSkippedRows);
+  }
+}

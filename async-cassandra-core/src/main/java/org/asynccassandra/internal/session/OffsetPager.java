@@ -1,0 +1,70 @@
+package org.asynccassandra.internal.session;
+
+import com.datastax.oss.driver.api.core.cql.Row;
+import com.datastax.oss.driver.api.core.cql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.function.BiFunction;
+import org.asynccassandra.OffsetLimits;
+import org.asynccassandra.OffsetPage;
+import org.asynccassandra.PagingLimitExceededException;
+import org.asynccassandra.RowStream;
+import org.asynccassandra.StreamConfig;
+
+/**
+ * Offset paging on top of a stream: it reads the rows before the page as they stream by without keeping
+ * them, keeps the page's rows, reads one more row to know whether the page is the last, and stops.
+ */
+final class OffsetPager {
+  /** Pages of at least this many rows are fetched while skipping, to keep the round trips few. */
+  private static final int MIN_FETCH = 500;
+  private static final int MAX_FETCH = 5_000;
+
+  private OffsetPager() {}
+
+  static CompletionStage<OffsetPage> fetchPage(Statement<?> statement, int pageNumber, int pageSize,
+      OffsetLimits limits, BiFunction<Statement<?>, StreamConfig, RowStream> streams, StreamConfig base) {
+    if (pageNumber < 1) {
+      throw new IllegalArgumentException("pageNumber must be >= 1: " + pageNumber);
+    }
+    if (pageSize < 1) {
+      throw new IllegalArgumentException("pageSize must be >= 1: " + pageSize);
+    }
+    if (pageNumber > limits.maxPageNumber()) {
+      throw new PagingLimitExceededException("maxPageNumber", limits.maxPageNumber(), pageNumber,
+          "page number " + pageNumber + " is not allowed");
+    }
+    long skip = (long) (pageNumber - 1) * pageSize;
+    if (skip > limits.maxSkippedRows()) {
+      throw new PagingLimitExceededException("maxSkippedRows", limits.maxSkippedRows(), skip,
+          "page " + pageNumber + " of " + pageSize + " rows needs " + skip + " rows skipped");
+    }
+    int fetchSize = (int) Math.min(MAX_FETCH, Math.max(MIN_FETCH, Math.min(skip + pageSize + 1, Integer.MAX_VALUE)));
+    StreamConfig config = base.toBuilder()
+        .fetchSize(fetchSize)
+        .maxRows(skip + pageSize + 1) // one row past the page tells whether it is the last
+        .resumeFrom(null)
+        .build();
+    RowStream stream = streams.apply(statement, config);
+    List<Row> kept = new ArrayList<>(pageSize);
+    long[] seen = new long[1];
+    CompletableFuture<OffsetPage> result = new CompletableFuture<>();
+    stream.forEachPage(page -> {
+      for (Row row : page.rows()) {
+        long index = seen[0]++;
+        if (index >= skip && index < skip + pageSize) {
+          kept.add(row);
+        }
+      }
+    }).whenComplete((ignored, error) -> {
+      if (error != null) {
+        result.completeExceptionally(error);
+      } else {
+        result.complete(new OffsetPage(kept, pageNumber, pageSize, seen[0] <= skip + pageSize, stream.stats()));
+      }
+    });
+    return result;
+  }
+}

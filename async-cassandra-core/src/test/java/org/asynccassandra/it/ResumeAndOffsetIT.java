@@ -1,0 +1,202 @@
+package org.asynccassandra.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.cql.PreparedStatement;
+import com.datastax.oss.driver.api.core.cql.Row;
+import com.datastax.oss.driver.api.core.cql.SimpleStatement;
+import com.datastax.oss.driver.api.core.cql.Statement;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Random;
+import org.asynccassandra.AsyncSession;
+import org.asynccassandra.InvalidResumeTokenException;
+import org.asynccassandra.OffsetLimits;
+import org.asynccassandra.OffsetPage;
+import org.asynccassandra.Page;
+import org.asynccassandra.PagingLimitExceededException;
+import org.asynccassandra.ResumeToken;
+import org.asynccassandra.ResumeTokenSigner;
+import org.asynccassandra.RowStream;
+import org.asynccassandra.StreamConfig;
+import org.asynccassandra.testkit.CassandraExtension;
+import org.asynccassandra.testkit.TestData;
+import org.asynccassandra.testkit.TestKeyspace;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** Resume tokens and offset paging against a real Cassandra. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@ExtendWith(CassandraExtension.class)
+class ResumeAndOffsetIT {
+  private static final int ROWS = 10_000;
+
+  private AsyncSession async;
+  private String table;
+  private List<String> expected;
+  private final ResumeTokenSigner signer = ResumeTokenSigner.hmacSha256(randomKey());
+
+  @BeforeAll
+  void load(CqlSession session, TestKeyspace keyspace) {
+    table = keyspace.table("resume");
+    TestData.createSampleTable(session, table);
+    TestData.loadSampleRows(session, table, ROWS, 700); // partitions of 700 rows: pages cross partitions
+    async = AsyncSession.wrap(session);
+    expected = new ArrayList<>();
+    for (Row row : session.execute(query(5_000))) {
+      expected.add(key(row));
+    }
+    assertThat(expected).hasSize(ROWS);
+  }
+
+  @AfterAll
+  void close() {
+    async.close();
+  }
+
+  private Statement<?> query(int fetchSize) {
+    return SimpleStatement.newInstance("SELECT pk, ck, payload FROM " + table).setPageSize(fetchSize);
+  }
+
+  private static String key(Row row) {
+    return row.getInt("pk") + "/" + row.getInt("ck");
+  }
+
+  private static byte[] randomKey() {
+    byte[] key = new byte[32];
+    new SecureRandom().nextBytes(key);
+    return key;
+  }
+
+  /** Every row from {@code token} on, with another fetch size, through a signed round trip. */
+  private List<String> rowsAfter(ResumeToken token, int fetchSize) {
+    ResumeToken decoded = signer.decode(signer.encode(token));
+    List<String> rows = new ArrayList<>();
+    try (RowStream stream = async.executeStream(query(1000),
+        StreamConfig.builder().fetchSize(fetchSize).prefetchPages(2).resumeFrom(decoded).build())) {
+      stream.forEach(row -> rows.add(key(row))).toCompletableFuture().join();
+    }
+    return rows;
+  }
+
+  @Test
+  void should_resume_exactly_at_every_page_boundary() {
+    List<Page> pages = new ArrayList<>();
+    List<String> before = new ArrayList<>();
+    List<List<String>> prefixes = new ArrayList<>();
+    try (RowStream stream = async.executeStream(query(1000), StreamConfig.builder().prefetchPages(2).build())) {
+      stream.forEachPage(page -> {
+        pages.add(page);
+        page.rows().forEach(row -> before.add(key(row)));
+        prefixes.add(List.copyOf(before));
+      }).toCompletableFuture().join();
+    }
+    // 10 full pages; the server may add an empty last page after a full one.
+    assertThat(pages.size()).isBetween(10, 11);
+    for (int i = 0; i < pages.size(); i++) {
+      List<String> all = new ArrayList<>(prefixes.get(i));
+      all.addAll(rowsAfter(pages.get(i).resumeToken(), 1000 + 37 * i));
+      assertThat(all).as("resumed after page %d", i + 1).isEqualTo(expected);
+    }
+    assertThat(pages.get(pages.size() - 1).resumeToken().isEnd()).isTrue();
+  }
+
+  @Test
+  void should_resume_exactly_at_200_random_rows_inside_pages_with_read_ahead_on() {
+    Random random = new Random(2026);
+    int[] fetchSizes = {100, 333, 1000, 1777, 5000};
+    for (int attempt = 0; attempt < 200; attempt++) {
+      int stopAfter = 1 + random.nextInt(ROWS - 1);
+      List<String> before = new ArrayList<>();
+      ResumeToken token;
+      try (RowStream stream = async.executeStream(query(1000), StreamConfig.builder().prefetchPages(3).build())) {
+        Iterator<Row> rows = stream.iterator();
+        while (before.size() < stopAfter) {
+          before.add(key(rows.next()));
+        }
+        token = stream.position();
+      }
+      List<String> all = new ArrayList<>(before);
+      all.addAll(rowsAfter(token, fetchSizes[attempt % fetchSizes.length]));
+      assertThat(all).as("stopped after %d rows", stopAfter).isEqualTo(expected);
+    }
+  }
+
+  @Test
+  void should_reject_a_token_of_another_query_or_other_bound_values_before_any_query() {
+    PreparedStatement byPartition = async.prepare("SELECT pk, ck, payload FROM " + table + " WHERE pk = ?")
+        .toCompletableFuture().join();
+    ResumeToken forPartition3;
+    try (RowStream stream = async.executeStream(byPartition.bind(3).setPageSize(100))) {
+      stream.nextPage().toCompletableFuture().join();
+      forPartition3 = stream.position();
+    }
+    assertThatThrownBy(() -> async.executeStream(byPartition.bind(4),
+        StreamConfig.builder().resumeFrom(forPartition3).build()))
+        .isInstanceOf(InvalidResumeTokenException.class)
+        .hasMessageContaining("another statement")
+        .extracting(e -> ((InvalidResumeTokenException) e).reason())
+        .isEqualTo(InvalidResumeTokenException.Reason.WRONG_STATEMENT);
+    assertThatThrownBy(() -> async.executeStream(query(100), StreamConfig.builder().resumeFrom(forPartition3).build()))
+        .isInstanceOf(InvalidResumeTokenException.class);
+    // The right statement resumes: the rest of partition 3.
+    List<String> rest = new ArrayList<>();
+    try (RowStream stream = async.executeStream(byPartition.bind(3), StreamConfig.builder().resumeFrom(forPartition3).build())) {
+      stream.forEach(row -> rest.add(key(row))).toCompletableFuture().join();
+    }
+    assertThat(rest).hasSize(600).first().isEqualTo("3/100");
+  }
+
+  // ---- offset paging --------------------------------------------------------------------------------
+
+  @Test
+  void should_return_pages_equal_to_slices_of_the_full_result() {
+    int size = 250;
+    for (int number = 1; number <= ROWS / size; number++) {
+      OffsetPage page = async.fetchPage(query(1000), number, size, OffsetLimits.of(100, ROWS))
+          .toCompletableFuture().join();
+      assertThat(page.rows()).extracting(ResumeAndOffsetIT::key)
+          .as("page %d", number).isEqualTo(expected.subList((number - 1) * size, number * size));
+      assertThat(page.isLast()).isEqualTo(number == ROWS / size);
+      assertThat(page.stats().maxBufferedPages()).as("skipped rows are never kept").isLessThanOrEqualTo(1);
+    }
+  }
+
+  @Test
+  void should_return_an_empty_last_page_past_the_end() {
+    OffsetPage past = async.fetchPage(query(1000), 41, 250, OffsetLimits.of(100, ROWS)).toCompletableFuture().join();
+    assertThat(past.rows()).isEmpty();
+    assertThat(past.isLast()).isTrue();
+    OffsetPage partial = async.fetchPage(query(1000), 7, 1500, OffsetLimits.of(100, ROWS)).toCompletableFuture().join();
+    assertThat(partial.rows()).hasSize(1000);
+    assertThat(partial.isLast()).isTrue();
+  }
+
+  @Test
+  void should_enforce_both_limits_before_touching_the_database() {
+    assertThatThrownBy(() -> async.fetchPage(query(1000), 11, 10, OffsetLimits.of(10, 1_000_000)))
+        .isInstanceOf(PagingLimitExceededException.class)
+        .hasMessageContaining("maxPageNumber 10")
+        .extracting(e -> ((PagingLimitExceededException) e).limit()).isEqualTo("maxPageNumber");
+    assertThatThrownBy(() -> async.fetchPage(query(1000), 6, 250, OffsetLimits.of(100, 1000)))
+        .isInstanceOf(PagingLimitExceededException.class)
+        .hasMessageContaining("1250 is over maxSkippedRows 1000");
+  }
+
+  @Test
+  void should_keep_memory_flat_whatever_the_page_number() {
+    OffsetPage first = async.fetchPage(query(1000), 1, 100, OffsetLimits.of(1000, ROWS)).toCompletableFuture().join();
+    OffsetPage deep = async.fetchPage(query(1000), 99, 100, OffsetLimits.of(1000, ROWS)).toCompletableFuture().join();
+    assertThat(deep.rows()).hasSize(100);
+    assertThat(deep.stats().rowsFetched()).isEqualTo(99 * 100 + 1);
+    assertThat(first.stats().maxBufferedPages()).isLessThanOrEqualTo(1);
+    assertThat(deep.stats().maxBufferedPages()).isLessThanOrEqualTo(1);
+  }
+}

@@ -1,0 +1,64 @@
+package org.asynccassandra.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.cql.Row;
+import com.datastax.oss.driver.api.core.cql.SimpleStatement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.asynccassandra.AsyncSession;
+import org.asynccassandra.RowStream;
+import org.asynccassandra.StreamConfig;
+import org.asynccassandra.testkit.CassandraExtension;
+import org.asynccassandra.testkit.CassandraServer;
+import org.asynccassandra.testkit.TestData;
+import org.asynccassandra.testkit.TestKeyspace;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** A page fetch fails for real, because the node is killed mid-stream, and the stream resumes on its own. */
+@ExtendWith(CassandraExtension.class)
+class RetryIT {
+  @Test
+  void should_finish_with_the_exact_result_when_the_node_dies_mid_stream(CqlSession session,
+      TestKeyspace keyspace, CassandraServer server) throws Exception {
+    String table = keyspace.table("retry");
+    TestData.createSampleTable(session, table);
+    TestData.loadSampleRows(session, table, 6_000, 1_000);
+    List<String> expected = new ArrayList<>();
+    SimpleStatement query = SimpleStatement.newInstance("SELECT pk, ck FROM " + table).setPageSize(500);
+    for (Row row : session.execute(query)) {
+      expected.add(row.getInt(0) + "/" + row.getInt(1));
+    }
+
+    CompletableFuture<Void> restarted = new CompletableFuture<>();
+    List<String> seen = new ArrayList<>();
+    try (AsyncSession async = AsyncSession.wrap(session);
+         RowStream stream = async.executeStream(query,
+             StreamConfig.builder().prefetchPages(0).retry(12, Duration.ofMillis(250)).build())) {
+      CompletableFuture<Void> done = stream.forEach(row -> {
+        seen.add(row.getInt(0) + "/" + row.getInt(1));
+        if (seen.size() == 1_250) {
+          // Kill the node while page 3 is being consumed: page 4 is requested from a dead node.
+          server.kill();
+          CompletableFuture.runAsync(server::restart).whenComplete((ignored, error) -> {
+            if (error != null) {
+              restarted.completeExceptionally(error);
+            } else {
+              restarted.complete(null);
+            }
+          });
+        }
+      }).toCompletableFuture();
+      done.get(5, TimeUnit.MINUTES);
+      assertThat(seen).isEqualTo(expected);
+      assertThat(stream.stats().retries()).isPositive();
+    } finally {
+      restarted.get(5, TimeUnit.MINUTES); // leave the shared server running for the next classes
+    }
+  }
+}
