@@ -1,0 +1,64 @@
+package org.asynccassandra.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.cql.PreparedStatement;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
+import org.asynccassandra.AsyncSession;
+import org.asynccassandra.Page;
+import org.asynccassandra.RowStream;
+import org.asynccassandra.StreamClosedException;
+import org.asynccassandra.testkit.CassandraExtension;
+import org.asynccassandra.testkit.CassandraServer;
+import org.asynccassandra.testkit.TestData;
+import org.asynccassandra.testkit.TestKeyspace;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+@ExtendWith(CassandraExtension.class)
+class AsyncSessionIT {
+
+  @Test
+  void should_connect_an_owned_session_and_close_it(CassandraServer server) throws Exception {
+    AsyncSession session = AsyncSession.connect(server.sessionBuilder()).toCompletableFuture().get(60, TimeUnit.SECONDS);
+    String thread = session.execute("SELECT release_version FROM system.local")
+        .thenApply(rs -> Thread.currentThread().getName()).toCompletableFuture().get(30, TimeUnit.SECONDS);
+    assertThat(thread).doesNotContain("-io-");
+    session.closeAsync().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    assertThat(session.cqlSession().isClosed()).isTrue();
+    assertThatThrownBy(() -> session.executeStream("SELECT * FROM system.local"))
+        .isInstanceOf(IllegalStateException.class).hasMessageContaining("closed");
+  }
+
+  @Test
+  void should_leave_a_wrapped_session_open_and_close_its_open_streams(CqlSession cql, TestKeyspace keyspace) {
+    String table = keyspace.table("session_close");
+    TestData.createSampleTable(cql, table);
+    TestData.loadSampleRows(cql, table, 3_000, 1_000);
+    AsyncSession session = AsyncSession.wrap(cql);
+    PreparedStatement prepared = session.prepare("SELECT * FROM " + table + " WHERE pk = ?").toCompletableFuture().join();
+    RowStream stream = session.executeStream(prepared.bind(1).setPageSize(100));
+    Optional<Page> first = stream.nextPage().toCompletableFuture().join();
+    assertThat(first).isPresent();
+    CompletableFuture<Optional<Page>> pending = stream.nextPage().toCompletableFuture();
+    pending.join(); // page 2 arrives; then the session closes under the stream
+    CompletableFuture<Optional<Page>> afterClose = stream.nextPage().toCompletableFuture();
+
+    session.close();
+
+    assertThat(cql.isClosed()).isFalse();
+    assertThat(cql.execute("SELECT count(*) FROM " + table + " WHERE pk = 1").one().getLong(0)).isEqualTo(1_000);
+    if (!afterClose.isCompletedExceptionally()) {
+      // The third page may have arrived before the close; the next call then sees the closed stream.
+      assertThatThrownBy(() -> stream.nextPage().toCompletableFuture().join())
+          .isInstanceOf(CompletionException.class).hasCauseInstanceOf(StreamClosedException.class);
+    } else {
+      assertThatThrownBy(afterClose::join).hasCauseInstanceOf(StreamClosedException.class);
+    }
+  }
+}
