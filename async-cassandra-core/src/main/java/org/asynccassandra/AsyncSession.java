@@ -86,6 +86,14 @@ public interface AsyncSession extends AutoCloseable {
     return fetchPage(statement, pageNumber, pageSize, OffsetLimits.DEFAULT);
   }
 
+  /**
+   * Reads a whole table by token ranges in parallel; see {@link TableScan}. Nothing is sent until
+   * consumption starts.
+   *
+   * @throws IllegalArgumentException for an unknown keyspace or table, or a checkpoint of another scan
+   */
+  TableScan scanTable(String keyspace, String table, ScanConfig config);
+
   /** The driver session underneath. */
   CqlSession cqlSession();
 

@@ -24,7 +24,10 @@ import org.asynccassandra.OffsetPage;
 import org.asynccassandra.internal.util.Queries;
 import org.asynccassandra.internal.util.StatementFingerprint;
 import org.asynccassandra.RowStream;
+import org.asynccassandra.ScanConfig;
 import org.asynccassandra.StreamConfig;
+import org.asynccassandra.TableScan;
+import org.asynccassandra.internal.stream.DefaultTableScan;
 import org.asynccassandra.internal.stream.DefaultRowStream;
 import org.asynccassandra.internal.stream.DriverPageSource;
 import org.asynccassandra.internal.util.Threads;
@@ -142,6 +145,21 @@ public final class DefaultAsyncSession implements AsyncSession {
     Objects.requireNonNull(statement, "statement");
     Objects.requireNonNull(limits, "limits");
     return OffsetPager.fetchPage(statement, pageNumber, pageSize, limits, this::executeStream, defaults);
+  }
+
+  @Override
+  public TableScan scanTable(String keyspace, String table, ScanConfig config) {
+    Objects.requireNonNull(keyspace, "keyspace");
+    Objects.requireNonNull(table, "table");
+    Objects.requireNonNull(config, "config");
+    checkOpen();
+    DefaultTableScan scan = DefaultTableScan.create(session, keyspace, table, config,
+        config.streamConfig().executor().orElse(callbackExecutor), scheduler, openStreams::remove);
+    openStreams.add(scan.handle());
+    if (closed.get()) {
+      scan.close();
+    }
+    return scan;
   }
 
   @Override

@@ -77,6 +77,11 @@ final class DefaultPage implements Page {
     return position.tokenAt(this, size);
   }
 
+  /** The response this page was made of. */
+  SourcePage source() {
+    return source;
+  }
+
   /** Rows of the response skipped before this page's first row. */
   int offset() {
     return offset;

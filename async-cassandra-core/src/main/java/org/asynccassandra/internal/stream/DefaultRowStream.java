@@ -93,6 +93,10 @@ public final class DefaultRowStream implements RowStream {
     }
   }
 
+  PageEngine engine() {
+    return engine;
+  }
+
   /** The handle the session keeps to close this stream; it does not keep the stream reachable. */
   public Handle handle() {
     return handle;

@@ -403,6 +403,7 @@ final class PageEngine {
     fetch.cancel();
     total.cancel();
     anchor = null;
+    source.close();
     onTerminate.run();
   }
 

@@ -23,6 +23,9 @@ public interface PageSource {
   /** The 16-byte fingerprint of the statement, for resume tokens; called at most once per stream. */
   byte[] fingerprint();
 
+  /** Releases what the source holds (in-flight requests of its own); called once when the stream ends. */
+  default void close() {}
+
   /** The result columns when known before the first page (a bound statement), else {@code null}. */
   default ColumnDefinitions knownColumns() {
     return null;

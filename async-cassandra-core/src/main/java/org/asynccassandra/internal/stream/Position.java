@@ -32,10 +32,36 @@ final class Position {
     this.startAtEnd = startAtEnd;
   }
 
+  /** Told of each page handed to user code (a table scan tracks its ranges with it); may be null. */
+  private volatile java.util.function.Consumer<DefaultPage> enterListener;
+
+  void onEnter(java.util.function.Consumer<DefaultPage> listener) {
+    this.enterListener = listener;
+  }
+
   /** A page was handed to user code; none of its rows received yet. */
   void enter(DefaultPage entered) {
+    java.util.function.Consumer<DefaultPage> listener = enterListener;
+    if (listener != null) {
+      listener.accept(entered); // before publishing, so a reader never sees the page before its listener did
+    }
     page = entered;
     state = (long) entered.number() << 32;
+  }
+
+  /** The page the consumer holds (or null) and how many of its rows it received, consistently. */
+  Object[] held() {
+    while (true) {
+      long snapshot = state;
+      DefaultPage held = page;
+      if (snapshot == 0 || held == null) {
+        return new Object[] {null, 0};
+      }
+      if (held.number() == (int) (snapshot >>> 32)) {
+        return new Object[] {held, (int) snapshot};
+      }
+      Thread.onSpinWait();
+    }
   }
 
   /** The consumer has received {@code rows} rows of the page it holds. */

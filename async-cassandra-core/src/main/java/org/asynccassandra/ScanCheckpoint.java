@@ -1,0 +1,232 @@
+package org.asynccassandra;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Where a {@link TableScan} is: for each token range, done, not started, or the exact place of its next
+ * row. A scan resumed from it ({@link ScanConfig.Builder#resumeFrom}) reads the same ranges (no re-split
+ * is needed, whatever the cluster's token map is now), skips the ones done, and repeats no row.
+ *
+ * <p>It is bound to its keyspace, table and query shape (columns and restriction): resuming a checkpoint of
+ * another scan fails with {@link IllegalArgumentException} before any query runs. Its text form is a small
+ * line-based file ({@link #encode()}, {@link #write(Path)}). Immutable and thread-safe.
+ */
+public final class ScanCheckpoint {
+  private static final String HEADER = "# async-cassandra scan checkpoint";
+  private static final int VERSION = 1;
+
+  /** The state of one range. */
+  public enum State { PENDING, IN_PROGRESS, DONE }
+
+  /**
+   * One token range: {@code (start, end]} as the token map formats tokens, or {@code *} and {@code *} for
+   * the whole ring, with its state and, in progress, the paging state and the rows of that page already
+   * delivered.
+   */
+  public record Range(String start, String end, State state, String pagingState, int rowsToSkip) {
+    public Range {
+      Objects.requireNonNull(start, "start");
+      Objects.requireNonNull(end, "end");
+      Objects.requireNonNull(state, "state");
+      if (rowsToSkip < 0) {
+        throw new IllegalArgumentException("rowsToSkip must be >= 0: " + rowsToSkip);
+      }
+    }
+
+    public boolean isFullRing() {
+      return "*".equals(start) && "*".equals(end);
+    }
+  }
+
+  private final String keyspace;
+  private final String table;
+  private final String queryFingerprint;
+  private final List<Range> ranges;
+
+  public ScanCheckpoint(String keyspace, String table, String queryFingerprint, List<Range> ranges) {
+    this.keyspace = Objects.requireNonNull(keyspace, "keyspace");
+    this.table = Objects.requireNonNull(table, "table");
+    this.queryFingerprint = Objects.requireNonNull(queryFingerprint, "queryFingerprint");
+    this.ranges = List.copyOf(ranges);
+  }
+
+  public String keyspace() {
+    return keyspace;
+  }
+
+  public String table() {
+    return table;
+  }
+
+  /** A hash of the columns and restriction the scan read. */
+  public String queryFingerprint() {
+    return queryFingerprint;
+  }
+
+  public List<Range> ranges() {
+    return ranges;
+  }
+
+  public long rangesDone() {
+    return ranges.stream().filter(range -> range.state() == State.DONE).count();
+  }
+
+  /** Whether every range is done: resuming reads nothing. */
+  public boolean isComplete() {
+    return rangesDone() == ranges.size();
+  }
+
+  /** The text form: a header, then one line per range. */
+  public String encode() {
+    StringBuilder text = new StringBuilder(HEADER).append('\n')
+        .append("version ").append(VERSION).append('\n')
+        .append("keyspace ").append(keyspace).append('\n')
+        .append("table ").append(table).append('\n')
+        .append("query ").append(queryFingerprint).append('\n');
+    for (Range range : ranges) {
+      text.append("range ").append(range.start()).append(' ').append(range.end()).append(' ');
+      switch (range.state()) {
+        case DONE:
+          text.append("done");
+          break;
+        case PENDING:
+          text.append("pending");
+          break;
+        default:
+          text.append("at ").append(range.pagingState() == null ? "-" : range.pagingState())
+              .append(' ').append(range.rowsToSkip());
+      }
+      text.append('\n');
+    }
+    return text.toString();
+  }
+
+  /**
+   * Reads the text form.
+   *
+   * @throws IllegalArgumentException naming the bad line when the text is not a checkpoint
+   */
+  public static ScanCheckpoint decode(String text) {
+    String keyspace = null;
+    String table = null;
+    String query = null;
+    boolean header = false;
+    List<Range> ranges = new ArrayList<>();
+    int number = 0;
+    for (String line : text.split("\n")) {
+      number++;
+      String trimmed = line.strip();
+      if (trimmed.isEmpty()) {
+        continue;
+      }
+      if (trimmed.equals(HEADER)) {
+        header = true;
+        continue;
+      }
+      String[] words = trimmed.split(" ");
+      try {
+        switch (words[0]) {
+          case "version":
+            if (Integer.parseInt(words[1]) != VERSION) {
+              throw bad(number, "version " + words[1] + " is not one this library reads");
+            }
+            break;
+          case "keyspace":
+            keyspace = words[1];
+            break;
+          case "table":
+            table = words[1];
+            break;
+          case "query":
+            query = words[1];
+            break;
+          case "range":
+            ranges.add(parseRange(words, number));
+            break;
+          default:
+            throw bad(number, "unknown line '" + trimmed + "'");
+        }
+      } catch (ArrayIndexOutOfBoundsException | NumberFormatException malformed) {
+        throw bad(number, "malformed line '" + trimmed + "'");
+      }
+    }
+    if (!header || keyspace == null || table == null || query == null || ranges.isEmpty()) {
+      throw new IllegalArgumentException("Not an async-cassandra scan checkpoint: it lacks the header, the "
+          + "keyspace, the table, the query or the ranges");
+    }
+    return new ScanCheckpoint(keyspace, table, query, ranges);
+  }
+
+  private static Range parseRange(String[] words, int number) {
+    String start = words[1];
+    String end = words[2];
+    switch (words[3]) {
+      case "done":
+        return new Range(start, end, State.DONE, null, 0);
+      case "pending":
+        return new Range(start, end, State.PENDING, null, 0);
+      case "at":
+        String state = words[4].equals("-") ? null : words[4];
+        if (state != null) {
+          try {
+            Base64.getUrlDecoder().decode(state);
+          } catch (IllegalArgumentException notBase64) {
+            throw bad(number, "the paging state is not base64");
+          }
+        }
+        return new Range(start, end, State.IN_PROGRESS, state, Integer.parseInt(words[5]));
+      default:
+        throw bad(number, "unknown range state '" + words[3] + "'");
+    }
+  }
+
+  private static IllegalArgumentException bad(int line, String why) {
+    return new IllegalArgumentException("Not a valid scan checkpoint, line " + line + ": " + why);
+  }
+
+  /** Writes the text form to {@code file} atomically (a temporary file, then a rename). */
+  public void write(Path file) throws IOException {
+    Path absolute = file.toAbsolutePath();
+    Path temporary = absolute.resolveSibling(absolute.getFileName() + ".tmp");
+    Files.writeString(temporary, encode(), StandardCharsets.UTF_8);
+    try {
+      Files.move(temporary, absolute, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    } catch (AtomicMoveNotSupportedException notAtomic) {
+      Files.move(temporary, absolute, StandardCopyOption.REPLACE_EXISTING);
+    }
+  }
+
+  /** Reads a checkpoint file. */
+  public static ScanCheckpoint read(Path file) throws IOException {
+    return decode(Files.readString(file, StandardCharsets.UTF_8));
+  }
+
+  @Override
+  public boolean equals(Object other) {
+    if (!(other instanceof ScanCheckpoint)) {
+      return false;
+    }
+    ScanCheckpoint that = (ScanCheckpoint) other;
+    return keyspace.equals(that.keyspace) && table.equals(that.table)
+        && queryFingerprint.equals(that.queryFingerprint) && ranges.equals(that.ranges);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(keyspace, table, queryFingerprint, ranges);
+  }
+
+  @Override
+  public String toString() {
+    return "ScanCheckpoint{" + keyspace + "." + table + ", " + rangesDone() + "/" + ranges.size() + " ranges done}";
+  }
+}

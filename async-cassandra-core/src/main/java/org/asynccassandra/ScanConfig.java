@@ -1,0 +1,149 @@
+package org.asynccassandra;
+
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalInt;
+
+/**
+ * How {@link AsyncSession#scanTable} reads a whole table: which columns, an optional extra restriction,
+ * how many token ranges and how many at once, and the per-range paging.
+ *
+ * <p>Immutable and thread-safe; the builder names bad values.
+ */
+public final class ScanConfig {
+  private static final ScanConfig DEFAULTS = builder().build();
+
+  private final List<String> columns;
+  private final String where;
+  private final boolean allowFiltering;
+  private final int splits;
+  private final int parallelism;
+  private final StreamConfig streamConfig;
+  private final ScanCheckpoint resumeFrom;
+
+  private ScanConfig(Builder builder) {
+    this.columns = builder.columns;
+    this.where = builder.where;
+    this.allowFiltering = builder.allowFiltering;
+    this.splits = builder.splits;
+    this.parallelism = builder.parallelism;
+    this.streamConfig = builder.streamConfig;
+    this.resumeFrom = builder.resumeFrom;
+  }
+
+  public static ScanConfig defaults() {
+    return DEFAULTS;
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** The columns to read, as CQL names; empty means every column. */
+  public List<String> columns() {
+    return columns;
+  }
+
+  /** An extra restriction on non-key columns, ANDed to the token range, e.g. {@code "status = 'open'"}. */
+  public Optional<String> where() {
+    return Optional.ofNullable(where);
+  }
+
+  /** Whether the range queries end with ALLOW FILTERING (needed by most non-key restrictions). */
+  public boolean allowFiltering() {
+    return allowFiltering;
+  }
+
+  /** How many token ranges to split the ring into; empty means 4 per node. */
+  public OptionalInt splits() {
+    return splits == 0 ? OptionalInt.empty() : OptionalInt.of(splits);
+  }
+
+  /** How many ranges are read at once; empty means min(4, ranges). */
+  public OptionalInt parallelism() {
+    return parallelism == 0 ? OptionalInt.empty() : OptionalInt.of(parallelism);
+  }
+
+  /**
+   * The paging of the scan. {@code fetchSize}, {@code prefetchPages} and {@code retry} apply to each range;
+   * {@code executor}, {@code pageListener}, {@code maxRows}, {@code maxPages} and {@code totalTimeout} to the
+   * whole scan.
+   */
+  public StreamConfig streamConfig() {
+    return streamConfig;
+  }
+
+  /** Where a resumed scan starts: the checkpoint of an earlier scan of the same table and columns. */
+  public Optional<ScanCheckpoint> resumeFrom() {
+    return Optional.ofNullable(resumeFrom);
+  }
+
+  /** Builds a {@link ScanConfig}. Not thread-safe. */
+  public static final class Builder {
+    private List<String> columns = List.of();
+    private String where;
+    private boolean allowFiltering;
+    private int splits;
+    private int parallelism;
+    private StreamConfig streamConfig = StreamConfig.defaults();
+    private ScanCheckpoint resumeFrom;
+
+    private Builder() {}
+
+    public Builder columns(List<String> columns) {
+      Objects.requireNonNull(columns, "columns");
+      for (String column : columns) {
+        if (column == null || column.isBlank()) {
+          throw new IllegalArgumentException("columns must not contain blank names: " + columns);
+        }
+      }
+      this.columns = List.copyOf(columns);
+      return this;
+    }
+
+    public Builder columns(String... columns) {
+      return columns(List.of(columns));
+    }
+
+    public Builder where(String where) {
+      this.where = where == null || where.isBlank() ? null : where.strip();
+      return this;
+    }
+
+    public Builder allowFiltering(boolean allowFiltering) {
+      this.allowFiltering = allowFiltering;
+      return this;
+    }
+
+    public Builder splits(int splits) {
+      if (splits < 1 || splits > 100_000) {
+        throw new IllegalArgumentException("splits must be between 1 and 100000: " + splits);
+      }
+      this.splits = splits;
+      return this;
+    }
+
+    public Builder parallelism(int parallelism) {
+      if (parallelism < 1 || parallelism > 256) {
+        throw new IllegalArgumentException("parallelism must be between 1 and 256: " + parallelism);
+      }
+      this.parallelism = parallelism;
+      return this;
+    }
+
+    public Builder streamConfig(StreamConfig streamConfig) {
+      this.streamConfig = Objects.requireNonNull(streamConfig, "streamConfig");
+      return this;
+    }
+
+    public Builder resumeFrom(ScanCheckpoint checkpoint) {
+      this.resumeFrom = checkpoint;
+      return this;
+    }
+
+    public ScanConfig build() {
+      return new ScanConfig(this);
+    }
+  }
+}

@@ -1,0 +1,170 @@
+package org.asynccassandra.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.cql.Row;
+import com.datastax.oss.driver.api.core.cql.SimpleStatement;
+import com.datastax.oss.driver.api.core.cql.Statement;
+import com.datastax.oss.driver.api.core.metadata.Node;
+import com.datastax.oss.driver.api.core.metadata.TokenMap;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.asynccassandra.AsyncSession;
+import org.asynccassandra.ScanCheckpoint;
+import org.asynccassandra.ScanConfig;
+import org.asynccassandra.StreamConfig;
+import org.asynccassandra.TableScan;
+import org.asynccassandra.testkit.CassandraCluster;
+import org.asynccassandra.testkit.CassandraExtension;
+import org.asynccassandra.testkit.CassandraServer;
+import org.asynccassandra.testkit.TestData;
+import org.asynccassandra.testkit.TestKeyspace;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@ExtendWith(CassandraExtension.class)
+class TableScanIT {
+  private static final int ROWS = 30_000;
+
+  private AsyncSession async;
+  private String keyspace;
+  private Set<String> expected;
+
+  @BeforeAll
+  void load(CqlSession session, TestKeyspace testKeyspace) {
+    keyspace = testKeyspace.name();
+    TestData.createSampleTable(session, testKeyspace.table("scanned"));
+    TestData.loadSampleRows(session, testKeyspace.table("scanned"), ROWS, 100); // 300 partitions
+    async = AsyncSession.wrap(session);
+    expected = new HashSet<>();
+    for (int i = 0; i < ROWS; i++) {
+      expected.add((i / 100) + "/" + (i % 100));
+    }
+  }
+
+  @AfterAll
+  void close() {
+    async.close();
+  }
+
+  private static String key(Row row) {
+    return row.getInt("pk") + "/" + row.getInt("ck");
+  }
+
+  private ScanConfig.Builder config() {
+    return ScanConfig.builder().columns("pk", "ck").streamConfig(StreamConfig.builder().fetchSize(700).build());
+  }
+
+  @ParameterizedTest(name = "splits {0}, parallelism {1}")
+  @CsvSource({"1, 1", "1, 4", "7, 1", "7, 4", "64, 1", "64, 4"})
+  void should_return_every_row_exactly_once(int splits, int parallelism) {
+    List<String> seen = Collections.synchronizedList(new ArrayList<>());
+    try (TableScan scan = async.scanTable(keyspace, "scanned", config().splits(splits).parallelism(parallelism).build())) {
+      scan.forEach(row -> seen.add(key(row))).toCompletableFuture().join();
+      assertThat(scan.progress()).isEqualTo(1.0);
+      assertThat(scan.checkpoint().isComplete()).isTrue();
+    }
+    assertThat(seen).hasSize(ROWS);
+    assertThat(new HashSet<>(seen)).isEqualTo(expected);
+  }
+
+  @Test
+  void should_resume_from_checkpoints_taken_at_random_points_without_loss_or_repeat() {
+    Random random = new Random(11);
+    for (int attempt = 0; attempt < 6; attempt++) {
+      List<String> seen = new ArrayList<>();
+      int stopAfter = random.nextInt(ROWS);
+      ScanCheckpoint checkpoint;
+      try (TableScan scan = async.scanTable(keyspace, "scanned", config().splits(16).parallelism(3).build())) {
+        Iterator<Row> rows = scan.iterator();
+        while (seen.size() < stopAfter && rows.hasNext()) {
+          seen.add(key(rows.next()));
+        }
+        checkpoint = ScanCheckpoint.decode(scan.checkpoint().encode()); // as if written to a file and read back
+      }
+      // Resume, maybe more than once, until the checkpoint says done.
+      while (!checkpoint.isComplete()) {
+        try (TableScan resumed = async.scanTable(keyspace, "scanned", config().parallelism(2).resumeFrom(checkpoint).build())) {
+          Iterator<Row> rows = resumed.iterator();
+          int more = 1 + random.nextInt(ROWS);
+          for (int i = 0; i < more && rows.hasNext(); i++) {
+            seen.add(key(rows.next()));
+          }
+          if (!rows.hasNext()) {
+            assertThat(resumed.checkpoint().isComplete()).isTrue();
+          }
+          checkpoint = resumed.checkpoint();
+        }
+      }
+      assertThat(seen).as("attempt %d, stopped after %d rows", attempt, stopAfter).hasSize(ROWS);
+      assertThat(new HashSet<>(seen)).isEqualTo(expected);
+    }
+  }
+
+  @Test
+  void should_refuse_unknown_tables_and_checkpoints_of_another_scan(CqlSession session, TestKeyspace testKeyspace) {
+    assertThatThrownBy(() -> async.scanTable(keyspace, "missing", ScanConfig.defaults()))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("Unknown table").hasMessageContaining("scanned");
+    assertThatThrownBy(() -> async.scanTable("no_such_keyspace", "t", ScanConfig.defaults()))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("Unknown keyspace 'no_such_keyspace'");
+    ScanCheckpoint checkpoint;
+    try (TableScan scan = async.scanTable(keyspace, "scanned", config().build())) {
+      checkpoint = scan.checkpoint();
+    }
+    TestData.createSampleTable(session, testKeyspace.table("other"));
+    assertThatThrownBy(() -> async.scanTable(keyspace, "other", config().resumeFrom(checkpoint).build()))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("belongs to table");
+    assertThatThrownBy(() -> async.scanTable(keyspace, "scanned",
+        ScanConfig.builder().columns("pk").resumeFrom(checkpoint).build()))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("other columns");
+  }
+
+  @Test
+  void should_scan_a_three_node_cluster_exactly_once_sending_each_range_to_a_replica() {
+    try (CassandraCluster cluster = CassandraServer.builder().nodes(3).heap("512M").startCluster();
+         CqlSession session = cluster.newSession();
+         AsyncSession clusterAsync = AsyncSession.wrap(session)) {
+      TestData.createKeyspace(session, "scan_cluster", 1); // one replica per range: routing must be exact
+      TestData.createSampleTable(session, "scan_cluster.t");
+      TestData.loadSampleRows(session, "scan_cluster.t", 9_000, 30);
+      org.awaitility.Awaitility.await().until(() -> session.getMetadata().getTokenMap().isPresent()
+          && session.getMetadata().getNodes().size() == 3);
+      TokenMap tokens = session.getMetadata().getTokenMap().orElseThrow();
+      Set<String> seen = ConcurrentHashMap.newKeySet();
+      List<String> misrouted = Collections.synchronizedList(new ArrayList<>());
+      int[] rows = new int[1];
+      try (TableScan scan = clusterAsync.scanTable("scan_cluster", "t",
+          ScanConfig.builder().columns("pk", "ck").splits(24).parallelism(4)
+              .streamConfig(StreamConfig.builder().fetchSize(500).build()).build())) {
+        scan.forEachPage(page -> {
+          rows[0] += page.size();
+          page.rows().forEach(row -> seen.add(key(row)));
+          if (page.executionInfo() != null) {
+            Statement<?> request = (Statement<?>) page.executionInfo().getRequest();
+            Node coordinator = page.executionInfo().getCoordinator();
+            if (!tokens.getReplicas("scan_cluster", request.getRoutingToken()).contains(coordinator)) {
+              misrouted.add(((SimpleStatement) request).getQuery() + " -> " + coordinator);
+            }
+          }
+        }).toCompletableFuture().join();
+      }
+      assertThat(rows[0]).isEqualTo(9_000);
+      assertThat(seen).hasSize(9_000);
+      assertThat(misrouted).isEmpty();
+    }
+  }
+}
