@@ -18,7 +18,9 @@ import java.util.Objects;
  *
  * <p>It is bound to its keyspace, table and query shape (columns and restriction): resuming a checkpoint of
  * another scan fails with {@link IllegalArgumentException} before any query runs. Its text form is a small
- * line-based file ({@link #encode()}, {@link #write(Path)}). Immutable and thread-safe.
+ * line-based file ({@link #encode()}, {@link #write(Path)}); lines starting with {@code #} after the first
+ * are comments that {@link #decode} skips, so tools can keep their own notes in the same file. Immutable
+ * and thread-safe.
  */
 public final class ScanCheckpoint {
   private static final String HEADER = "# async-cassandra scan checkpoint";
@@ -132,6 +134,9 @@ public final class ScanCheckpoint {
         header = true;
         continue;
       }
+      if (trimmed.startsWith("#")) {
+        continue; // comments: tools may keep notes of their own here
+      }
       String[] words = trimmed.split(" ");
       try {
         switch (words[0]) {
@@ -195,9 +200,21 @@ public final class ScanCheckpoint {
 
   /** Writes the text form to {@code file} atomically (a temporary file, then a rename). */
   public void write(Path file) throws IOException {
+    write(file, List.of());
+  }
+
+  /**
+   * Writes the text form with comment lines of the caller's own ({@code "# "} is prefixed) to {@code file}
+   * atomically.
+   */
+  public void write(Path file, List<String> notes) throws IOException {
     Path absolute = file.toAbsolutePath();
     Path temporary = absolute.resolveSibling(absolute.getFileName() + ".tmp");
-    Files.writeString(temporary, encode(), StandardCharsets.UTF_8);
+    StringBuilder text = new StringBuilder(encode());
+    for (String note : notes) {
+      text.append("# ").append(note.replace('\n', ' ')).append('\n');
+    }
+    Files.writeString(temporary, text.toString(), StandardCharsets.UTF_8);
     try {
       Files.move(temporary, absolute, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     } catch (AtomicMoveNotSupportedException notAtomic) {

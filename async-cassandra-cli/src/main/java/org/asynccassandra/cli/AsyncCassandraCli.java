@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = AsyncCassandraCli.Version.class,
     description = "Read big Cassandra results the async way: true read-ahead, bounded memory, no blocked threads.",
-    subcommands = {DemoCommand.class, CommandLine.HelpCommand.class},
+    subcommands = {DemoCommand.class, ExportCommand.class, CountCommand.class, CommandLine.HelpCommand.class},
     footer = {"", "Exit codes: 0 success, 1 run-time failure (message on stderr), 2 bad usage."})
 public final class AsyncCassandraCli implements Runnable {
   @CommandLine.Spec

@@ -115,10 +115,12 @@ final class Progress implements AutoCloseable {
     }
     closed = true;
     refresh.cancel(false);
+    // The final line shows where it ended: 100% on success, the real fraction after a failure.
+    boolean complete = fraction != null ? fraction.getAsDouble() >= 1 : rows.get() >= total;
     if (terminal) {
-      out.print("\r" + line(true) + "\u001b[K\n");
+      out.print("\r" + line(complete) + "\u001b[K\n");
     } else {
-      out.println(line(true));
+      out.println(line(complete));
     }
     out.flush();
   }

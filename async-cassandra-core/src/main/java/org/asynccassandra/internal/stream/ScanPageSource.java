@@ -14,7 +14,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import org.asynccassandra.PageFetchException;
+import org.asynccassandra.AsyncCassandraException;
 import org.asynccassandra.ScanCheckpoint;
 import org.asynccassandra.internal.util.Retryable;
 import org.asynccassandra.internal.util.TimeoutScheduler;
@@ -286,7 +286,9 @@ final class ScanPageSource implements PageSource {
           retry = true;
         } else {
           reader.owned--;
-          failure = new PageFetchException(0, 0, description + " in range " + reader.range, cause);
+          failure = new AsyncCassandraException("The " + description + " failed in token range " + reader.range
+              + ": " + cause.getClass().getSimpleName() + (cause.getMessage() == null ? "" : ": " + cause.getMessage()),
+              cause);
           failed = failure;
           handOver = waiting;
           waiting = null;

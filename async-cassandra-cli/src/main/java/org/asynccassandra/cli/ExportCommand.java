@@ -1,0 +1,284 @@
+package org.asynccassandra.cli;
+
+import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.cql.Row;
+import java.io.BufferedOutputStream;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.RandomAccessFile;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import org.asynccassandra.AsyncSession;
+import org.asynccassandra.Page;
+import org.asynccassandra.ScanCheckpoint;
+import org.asynccassandra.TableScan;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * Exports a table as CSV or NDJSON with a parallel token-range scan, a checkpoint file, and exact resume.
+ */
+@Command(name = "export", mixinStandardHelpOptions = true,
+    description = {"Exports a whole table as CSV (RFC 4180, with a header) or NDJSON, reading token ranges in",
+        "parallel. With --checkpoint, the place of the export is saved every few seconds and at the end;",
+        "--resume continues an interrupted export into the same file with no duplicated and no missing row."})
+final class ExportCommand implements Callable<Integer> {
+  /** Checkpoint notes: the output's length and rows when the checkpoint was taken. */
+  private static final String OUTPUT_BYTES = "output-bytes ";
+  private static final String OUTPUT_ROWS = "output-rows ";
+
+  @Mixin
+  ConnectionOptions connection = new ConnectionOptions();
+
+  @Mixin
+  ScanOptions scan = new ScanOptions();
+
+  @Option(names = "--columns", split = ",", paramLabel = "COLUMN", description = "Columns to export (default: all).")
+  List<String> columns = List.of();
+
+  @Option(names = "--format", defaultValue = "csv", description = "csv or ndjson (default: ${DEFAULT-VALUE}).")
+  String format;
+
+  @Option(names = "--output", defaultValue = "-", paramLabel = "FILE", description = "Output file, or - for stdout.")
+  String output;
+
+  @Option(names = "--checkpoint", paramLabel = "FILE", description = "Checkpoint file, written every few seconds and at the end.")
+  Path checkpoint;
+
+  @Option(names = "--checkpoint-interval", defaultValue = "PT5S", paramLabel = "DURATION",
+      description = "How often the checkpoint is written, ISO-8601 (default: ${DEFAULT-VALUE}).")
+  Duration checkpointInterval;
+
+  @Option(names = "--max-rate", paramLabel = "ROWS_PER_SECOND",
+      description = "Read at most this many rows per second, to spare a busy cluster (default: no limit).")
+  Long maxRate;
+
+  @Option(names = "--resume", description = "Continue the export that --checkpoint describes, into the same --output.")
+  boolean resume;
+
+  @Option(names = "--verbose", description = "Print stack traces of failures.")
+  boolean verbose;
+
+  @CommandLine.Spec
+  CommandLine.Model.CommandSpec spec;
+
+  private RowFormat rowFormat() {
+    try {
+      return RowFormat.valueOf(format.toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException unknown) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "--format must be csv or ndjson: " + format);
+    }
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    RowFormat rowFormat = rowFormat();
+    boolean toStdout = "-".equals(output);
+    if (resume && (checkpoint == null || toStdout)) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "--resume needs --checkpoint FILE and --output FILE");
+    }
+    if (resume && !Files.isReadable(checkpoint)) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "--resume: no checkpoint file at " + checkpoint);
+    }
+    if (maxRate != null && maxRate <= 0) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "--max-rate must be > 0: " + maxRate);
+    }
+    if (!connection.hasContactPoint()) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "export needs --contact-point HOST:PORT "
+          + "(for a local try: ./async-cassandra demo --keep, then use the contact point it prints)");
+    }
+    ScanCheckpoint resumeFrom = null;
+    long resumeBytes = 0;
+    long resumeRows = 0;
+    if (resume) {
+      resumeFrom = ScanCheckpoint.read(checkpoint);
+      List<String> lines = Files.readAllLines(checkpoint, StandardCharsets.UTF_8);
+      resumeBytes = note(lines, OUTPUT_BYTES);
+      resumeRows = note(lines, OUTPUT_ROWS);
+    }
+    ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(runnable -> {
+      Thread thread = new Thread(runnable, "progress");
+      thread.setDaemon(true);
+      return thread;
+    });
+    try (CqlSession session = connection.sessionBuilder(connection.address(spec.commandLine()), "datacenter1").build();
+         AsyncSession async = AsyncSession.wrap(session);
+         TableScan tableScan = async.scanTable(scan.keyspace, scan.table,
+             scan.scanConfig(columns).resumeFrom(resumeFrom).build());
+         Output out = toStdout ? Output.stdout() : Output.file(Path.of(output), resume ? resumeBytes : -1)) {
+      if (resumeFrom != null && resumeFrom.isComplete()) {
+        System.err.println("The checkpoint says the export is complete: nothing to do.");
+        return 0;
+      }
+      Exporter exporter = new Exporter(tableScan, rowFormat, out, resumeRows, !resume);
+      long start = System.nanoTime();
+      try (Progress progress = Progress.ofFraction("Exporting " + scan.keyspace + "." + scan.table,
+          tableScan::progress, System.err, ticker)) {
+        exporter.progress = progress;
+        try {
+          tableScan.forEachPage(exporter::write).toCompletableFuture().join();
+        } finally {
+          exporter.saveCheckpoint(); // what was written is safe to resume from, even after a failure
+        }
+      }
+      double seconds = (System.nanoTime() - start) / 1e9;
+      System.err.printf(Locale.ROOT, "Exported %,d rows of %s.%s in %.1f s (%,.0f rows/s)%s%n", exporter.rows - resumeRows,
+          scan.keyspace, scan.table, seconds, (exporter.rows - resumeRows) / Math.max(seconds, 1e-9),
+          toStdout ? "" : " to " + output + " (" + out.bytes + " bytes)");
+      return 0;
+    } finally {
+      ticker.shutdownNow();
+    }
+  }
+
+  private static long note(List<String> lines, String prefix) {
+    return lines.stream().filter(line -> line.startsWith("# " + prefix)).map(line -> line.substring(2 + prefix.length()).trim())
+        .mapToLong(Long::parseLong).findFirst()
+        .orElseThrow(() -> new IllegalArgumentException("The checkpoint file has no '" + prefix.trim()
+            + "' note: it was not written by export"));
+  }
+
+  /** Formats pages and writes them; runs on the scan's executor, one page at a time. */
+  private final class Exporter {
+    private final TableScan tableScan;
+    private final RowFormat rowFormat;
+    private final Output out;
+    private final StringBuilder text = new StringBuilder(1 << 16);
+    private final StringBuilder scratch = new StringBuilder(256);
+    private boolean headerPending;
+    private long lastCheckpointNanos = System.nanoTime();
+    long rows;
+    Progress progress;
+
+    Exporter(TableScan tableScan, RowFormat rowFormat, Output out, long rows, boolean header) {
+      this.tableScan = tableScan;
+      this.rowFormat = rowFormat;
+      this.out = out;
+      this.rows = rows;
+      this.headerPending = header;
+    }
+
+    void write(Page page) {
+      text.setLength(0);
+      if (headerPending && page.columnDefinitions() != null) {
+        rowFormat.header(page.columnDefinitions(), text);
+        headerPending = false;
+      }
+      for (Row row : page.rows()) {
+        rowFormat.row(row, text, scratch);
+      }
+      out.write(text);
+      rows += page.size();
+      progress.add(page.size());
+      throttle(page.size());
+      if (checkpoint != null && System.nanoTime() - lastCheckpointNanos >= checkpointInterval.toNanos()) {
+        saveCheckpoint();
+        lastCheckpointNanos = System.nanoTime();
+      }
+    }
+
+    private final long startNanos = System.nanoTime();
+    private long throttledRows;
+
+    /** Keeps the average rate under --max-rate by pausing this (the export's own) callback thread. */
+    private void throttle(int pageRows) {
+      if (maxRate == null) {
+        return;
+      }
+      throttledRows += pageRows;
+      long dueNanos = startNanos + (long) (throttledRows * 1e9 / maxRate);
+      long aheadMillis = (dueNanos - System.nanoTime()) / 1_000_000;
+      if (aheadMillis > 0) {
+        try {
+          Thread.sleep(aheadMillis); // a rate limit: the pause is the point
+        } catch (InterruptedException interrupted) {
+          Thread.currentThread().interrupt();
+        }
+      }
+    }
+
+    void saveCheckpoint() {
+      if (checkpoint == null) {
+        return;
+      }
+      out.flush();
+      try {
+        tableScan.checkpoint().write(checkpoint, List.of(OUTPUT_BYTES + out.bytes, OUTPUT_ROWS + rows));
+      } catch (IOException failure) {
+        throw new UncheckedIOException("Cannot write the checkpoint " + checkpoint, failure);
+      }
+    }
+  }
+
+  /** The output stream and how many bytes it holds. */
+  private static final class Output implements AutoCloseable {
+    private final OutputStream stream;
+    private final boolean closeStream;
+    long bytes;
+
+    private Output(OutputStream stream, boolean closeStream, long bytes) {
+      this.stream = stream;
+      this.closeStream = closeStream;
+      this.bytes = bytes;
+    }
+
+    static Output stdout() {
+      return new Output(new BufferedOutputStream(System.out, 1 << 20), false, 0);
+    }
+
+    /** The file, emptied, or (resume) cut back to {@code keepBytes} and appended to. */
+    static Output file(Path path, long keepBytes) throws IOException {
+      if (keepBytes >= 0) {
+        if (!Files.exists(path)) {
+          throw new IllegalArgumentException("--resume: the output file " + path + " does not exist");
+        }
+        if (Files.size(path) < keepBytes) {
+          throw new IllegalArgumentException("--resume: " + path + " is shorter than the checkpoint says ("
+              + Files.size(path) + " < " + keepBytes + " bytes); it is not the file of this export");
+        }
+        try (RandomAccessFile file = new RandomAccessFile(path.toFile(), "rw")) {
+          file.setLength(keepBytes); // drop rows written after the last checkpoint
+        }
+        return new Output(new BufferedOutputStream(new FileOutputStream(path.toFile(), true), 1 << 20), true, keepBytes);
+      }
+      return new Output(new BufferedOutputStream(new FileOutputStream(path.toFile(), false), 1 << 20), true, 0);
+    }
+
+    void write(StringBuilder text) {
+      byte[] encoded = text.toString().getBytes(StandardCharsets.UTF_8);
+      try {
+        stream.write(encoded);
+      } catch (IOException failure) {
+        throw new UncheckedIOException("Cannot write the export: " + failure.getMessage(), failure);
+      }
+      bytes += encoded.length;
+    }
+
+    void flush() {
+      try {
+        stream.flush();
+      } catch (IOException failure) {
+        throw new UncheckedIOException("Cannot write the export: " + failure.getMessage(), failure);
+      }
+    }
+
+    @Override
+    public void close() throws IOException {
+      stream.flush();
+      if (closeStream) {
+        stream.close();
+      }
+    }
+  }
+}

@@ -1,0 +1,171 @@
+package org.asynccassandra.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.datastax.oss.driver.api.core.CqlSession;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Objects;
+import org.asynccassandra.testkit.CassandraExtension;
+import org.asynccassandra.testkit.CassandraServer;
+import org.asynccassandra.testkit.TestData;
+import org.asynccassandra.testkit.TestKeyspace;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@ExtendWith(CassandraExtension.class)
+class ExportCommandIT {
+  private String contactPoint;
+  private String keyspace;
+
+  @BeforeAll
+  void schema(CqlSession session, TestKeyspace testKeyspace, CassandraServer server) {
+    contactPoint = server.contactPoint().getHostString() + ":" + server.contactPoint().getPort();
+    keyspace = testKeyspace.name();
+    session.execute("CREATE TYPE " + keyspace + ".addr (street text, zip int)");
+    session.execute("CREATE TABLE " + keyspace + ".all_types (id int, ck int, t text, a ascii, bi bigint, b blob,"
+        + " bo boolean, d date, dec decimal, db double, dur duration, f float, ip inet, i int, si smallint,"
+        + " tm time, ts timestamp, tu timeuuid, ti tinyint, u uuid, vi varint, l list<text>, s set<int>,"
+        + " m map<text, int>, tup tuple<int, text>, ad frozen<addr>, PRIMARY KEY (id, ck))");
+    session.execute("INSERT INTO " + keyspace + ".all_types (id, ck, t, a, bi, b, bo, d, dec, db, dur, f, ip, i, si,"
+        + " tm, ts, tu, ti, u, vi, l, s, m, tup, ad) VALUES (1, 1, 'comma, \"quote\"\nand a newline', 'plain',"
+        + " -9223372036854775808, 0xcafebabe00ff, true, '2026-11-25', 12345678901234567890.000000000000000001,"
+        + " 3.141592653589793, 1y2mo3d4h5m6s7ms, 1.5, '192.168.0.1', 2147483647, -32768, '13:45:30.123456789',"
+        + " '2026-11-25T06:29:25.123Z', 5f7cc1a0-c9c4-11f0-9c7b-0242ac120002, -128,"
+        + " 123e4567-e89b-12d3-a456-426614174000, 123456789012345678901234567890, ['x', 'y,z', 'q\"q'],"
+        + " {3, 1, 2}, {'k1': 1, 'k\"2': 2}, (7, 'seven'), {street: 'Main St, 1', zip: 12345})");
+    session.execute("INSERT INTO " + keyspace + ".all_types (id, ck) VALUES (1, 2)");
+    session.execute("INSERT INTO " + keyspace + ".all_types (id, ck, t, l, m) VALUES (1, 3, 'héllo ✓ \t tab', [], {})");
+    TestData.createSampleTable(session, keyspace + ".big");
+    TestData.loadSampleRows(session, keyspace + ".big", 150_000, 5_000);
+    TestData.createSampleTable(session, keyspace + ".other");
+  }
+
+  private DemoCommandIT.Captured export(String... options) {
+    List<String> args = new ArrayList<>(List.of("export", "--contact-point", contactPoint, "--keyspace", keyspace));
+    args.addAll(List.of(options));
+    return DemoCommandIT.capture(args.toArray(String[]::new));
+  }
+
+  private static String expected(String name) throws IOException {
+    return new String(Objects.requireNonNull(ExportCommandIT.class.getResourceAsStream("/expected/" + name),
+        name).readAllBytes(), StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void should_export_every_cql_type_faithfully_as_csv(@TempDir Path dir) throws IOException {
+    Path file = dir.resolve("all_types.csv");
+    DemoCommandIT.Captured run = export("--table", "all_types", "--splits", "1", "--output", file.toString());
+    assertThat(run.exitCode()).as(run.err()).isZero();
+    Files.copy(file, Path.of("target/all_types.actual.csv"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    assertThat(Files.readString(file)).isEqualTo(expected("all_types.csv"));
+  }
+
+  @Test
+  void should_export_every_cql_type_faithfully_as_ndjson(@TempDir Path dir) throws IOException {
+    Path file = dir.resolve("all_types.ndjson");
+    DemoCommandIT.Captured run = export("--table", "all_types", "--splits", "1", "--format", "ndjson",
+        "--output", file.toString());
+    assertThat(run.exitCode()).as(run.err()).isZero();
+    Files.copy(file, Path.of("target/all_types.actual.ndjson"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    assertThat(Files.readString(file)).isEqualTo(expected("all_types.ndjson"));
+  }
+
+  @Test
+  void should_resume_an_export_whose_process_was_killed_into_an_identical_file(@TempDir Path dir) throws Exception {
+    Path full = dir.resolve("full.csv");
+    assertThat(export("--table", "big", "--output", full.toString()).exitCode()).isZero();
+
+    Path partial = dir.resolve("partial.csv");
+    Path checkpoint = dir.resolve("partial.checkpoint");
+    List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
+        "-cp", System.getProperty("java.class.path"), AsyncCassandraCli.class.getName(),
+        "export", "--contact-point", contactPoint, "--keyspace", keyspace, "--table", "big",
+        "--fetch-size", "500", "--parallelism", "2", "--output", partial.toString(),
+        "--checkpoint", checkpoint.toString(), "--checkpoint-interval", "PT0.1S", "--max-rate", "25000"));
+    Process child = new ProcessBuilder(command).redirectErrorStream(true)
+        .redirectOutput(dir.resolve("child.log").toFile()).start();
+    try {
+      await().atMost(Duration.ofSeconds(60)).until(() -> !child.isAlive()
+          || Files.exists(checkpoint) && Files.readString(checkpoint).contains(" at "));
+      assertThat(child.isAlive()).as("the export must still be running when it is killed").isTrue();
+    } finally {
+      child.destroyForcibly().waitFor();
+    }
+    DemoCommandIT.Captured resumed = export("--table", "big", "--fetch-size", "700", "--output", partial.toString(),
+        "--checkpoint", checkpoint.toString(), "--resume");
+    assertThat(resumed.exitCode()).as(resumed.err()).isZero();
+
+    List<String> expectedLines = sortedLines(full);
+    List<String> actualLines = sortedLines(partial);
+    assertThat(actualLines).hasSize(150_001).isEqualTo(expectedLines);
+    assertThat(Files.readAllLines(partial).get(0)).isEqualTo("pk,ck,payload");
+  }
+
+  private static List<String> sortedLines(Path file) throws IOException {
+    List<String> lines = new ArrayList<>(Files.readAllLines(file));
+    Collections.sort(lines);
+    return lines;
+  }
+
+  @Test
+  void should_fail_with_one_line_for_an_unknown_table() {
+    DemoCommandIT.Captured run = export("--table", "nope", "--output", "-");
+    assertThat(run.exitCode()).isEqualTo(1);
+    assertThat(run.err()).contains("error: Unknown table '" + keyspace + ".nope'").doesNotContain("\tat ");
+  }
+
+  @Test
+  void should_fail_with_one_line_for_an_unreachable_host() {
+    DemoCommandIT.Captured run = DemoCommandIT.capture("export", "--contact-point", "127.0.0.1:1",
+        "--keyspace", keyspace, "--table", "big");
+    assertThat(run.exitCode()).isEqualTo(1);
+    assertThat(run.err()).containsPattern("(?m)^error: Could not reach any contact point").doesNotContain("\tat ");
+  }
+
+  @Test
+  void should_fail_with_one_line_for_a_bad_where() {
+    DemoCommandIT.Captured run = export("--table", "big", "--where", "payload === 3", "--output", "-");
+    assertThat(run.exitCode()).isEqualTo(1);
+    assertThat(run.err()).containsPattern("(?m)^error: The scan of " + keyspace + ".big failed in token range .*SyntaxError")
+        .doesNotContain("\tat ");
+  }
+
+  @Test
+  void should_reject_a_bad_format_as_usage() {
+    DemoCommandIT.Captured run = export("--table", "big", "--format", "xml");
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.err()).contains("--format must be csv or ndjson: xml");
+  }
+
+  @Test
+  void should_refuse_a_checkpoint_of_another_table(@TempDir Path dir) throws IOException {
+    Path file = dir.resolve("other.csv");
+    Path checkpoint = dir.resolve("other.checkpoint");
+    assertThat(export("--table", "other", "--output", file.toString(), "--checkpoint", checkpoint.toString())
+        .exitCode()).isZero();
+    DemoCommandIT.Captured run = export("--table", "big", "--output", file.toString(), "--checkpoint",
+        checkpoint.toString(), "--resume");
+    assertThat(run.exitCode()).isEqualTo(1);
+    assertThat(run.err()).contains("error: The checkpoint belongs to table " + keyspace + ".other");
+  }
+
+  @Test
+  void should_count_rows_in_parallel() {
+    DemoCommandIT.Captured run = DemoCommandIT.capture("count", "--contact-point", contactPoint, "--keyspace",
+        keyspace, "--table", "big", "--splits", "9");
+    assertThat(run.exitCode()).as(run.err()).isZero();
+    assertThat(run.out().strip()).isEqualTo("150000");
+  }
+}
