@@ -1,0 +1,298 @@
+package org.asynccassandra.examples.web;
+
+import com.datastax.oss.driver.api.core.cql.Row;
+import com.datastax.oss.driver.api.core.cql.SimpleStatement;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.StaticHandler;
+import java.util.Optional;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Flow;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.IntSupplier;
+import org.asynccassandra.AsyncSession;
+import org.asynccassandra.InvalidResumeTokenException;
+import org.asynccassandra.OffsetLimits;
+import org.asynccassandra.Page;
+import org.asynccassandra.PagingLimitExceededException;
+import org.asynccassandra.ResumeToken;
+import org.asynccassandra.ResumeTokenSigner;
+import org.asynccassandra.RowStream;
+import org.asynccassandra.StreamConfig;
+import org.asynccassandra.StreamStats;
+
+/**
+ * The HTTP API over one table {@code (pk int, ck int, payload text)}. Every handler runs on its Vert.x
+ * event loop and never blocks it: streams run their callbacks on the request's own context.
+ */
+public final class ItemService {
+  static final int DEFAULT_LIMIT = 20;
+  static final int MAX_LIMIT = 100;
+  static final OffsetLimits PAGE_LIMITS = OffsetLimits.of(100, 5_000);
+  static final int EXPORT_FETCH_SIZE = 500;
+  static final int EXPORT_PREFETCH = 1;
+
+  private final Vertx vertx;
+  private final AsyncSession session;
+  private final ResumeTokenSigner signer;
+  private final SimpleStatement query;
+  private final IntSupplier inFlightRequests;
+
+  // Export statistics for /metrics.
+  private final AtomicInteger activeExports = new AtomicInteger();
+  private final AtomicLong exportsStarted = new AtomicLong();
+  private final AtomicLong exportsCompleted = new AtomicLong();
+  private final AtomicLong exportsClosedByClient = new AtomicLong();
+  private volatile RowStream lastExport;
+  private final AtomicLong lastExportPagesWritten = new AtomicLong();
+  private volatile boolean lastExportWaitingForDrain;
+
+  public ItemService(Vertx vertx, AsyncSession session, String table, ResumeTokenSigner signer,
+      IntSupplier inFlightRequests) {
+    this.vertx = vertx;
+    this.session = session;
+    this.signer = signer;
+    this.query = SimpleStatement.newInstance("SELECT pk, ck, payload FROM " + table);
+    this.inFlightRequests = inFlightRequests;
+  }
+
+  public Router router() {
+    Router router = Router.router(vertx);
+    router.get("/api/items").handler(this::items);
+    router.get("/api/items/page/:number").handler(this::page);
+    router.get("/api/items/export.ndjson").handler(this::export);
+    router.get("/metrics").handler(this::metrics);
+    router.route("/*").handler(StaticHandler.create("webroot"));
+    return router;
+  }
+
+  /** Runs stream callbacks on this request's event loop. */
+  private Executor loop() {
+    Context context = vertx.getOrCreateContext();
+    return command -> context.runOnContext(ignored -> command.run());
+  }
+
+  private static JsonObject json(Row row) {
+    return new JsonObject().put("pk", row.getInt(0)).put("ck", row.getInt(1)).put("payload", row.getString(2));
+  }
+
+  private static void badRequest(RoutingContext ctx, JsonObject body) {
+    ctx.response().setStatusCode(400).putHeader("content-type", "application/json").end(body.encode());
+  }
+
+  private static void failed(RoutingContext ctx, Throwable error) {
+    if (!ctx.response().ended()) {
+      ctx.response().setStatusCode(500).putHeader("content-type", "application/json")
+          .end(new JsonObject().put("error", String.valueOf(error.getMessage())).encode());
+    }
+  }
+
+  private static Optional<Integer> intParam(RoutingContext ctx, String name, int fallback, int min, int max) {
+    String text = ctx.request().getParam(name);
+    if (text == null || text.isEmpty()) {
+      return Optional.of(fallback);
+    }
+    try {
+      int value = Integer.parseInt(text);
+      return value < min || value > max ? Optional.empty() : Optional.of(value);
+    } catch (NumberFormatException notANumber) {
+      return Optional.empty();
+    }
+  }
+
+  // ---- GET /api/items?limit=N&after=TOKEN: forward paging with signed tokens -------------------------
+
+  private void items(RoutingContext ctx) {
+    Optional<Integer> limitParam = intParam(ctx, "limit", DEFAULT_LIMIT, 1, MAX_LIMIT);
+    if (limitParam.isEmpty()) {
+      badRequest(ctx, new JsonObject().put("error", "limit must be a whole number from 1 to " + MAX_LIMIT + ": "
+          + ctx.request().getParam("limit")).put("limit", "maxLimit"));
+      return;
+    }
+    int limit = limitParam.get();
+    // One row more than the page, to know whether another page follows.
+    StreamConfig.Builder config = StreamConfig.builder().fetchSize(limit + 1).maxRows(limit + 1).prefetchPages(0)
+        .executor(loop());
+    String after = ctx.request().getParam("after");
+    RowStream stream;
+    try {
+      if (after != null) {
+        config.resumeFrom(signer.decode(after));
+      }
+      stream = session.executeStream(query, config.build());
+    } catch (InvalidResumeTokenException bad) {
+      badRequest(ctx, new JsonObject().put("error", bad.getMessage()).put("reason", bad.reason().name()));
+      return;
+    }
+    JsonArray items = new JsonArray();
+    AtomicBoolean answered = new AtomicBoolean();
+    Runnable answer = () -> {
+      if (answered.compareAndSet(false, true)) {
+        ResumeToken next = stream.position();
+        boolean more = items.size() == limit && !next.isEnd();
+        ctx.response().putHeader("content-type", "application/json").end(new JsonObject()
+            .put("items", items).put("next", more ? signer.encode(next) : null).encode());
+      }
+    };
+    stream.rows().subscribe(new Flow.Subscriber<>() {
+      private Flow.Subscription subscription;
+
+      @Override
+      public void onSubscribe(Flow.Subscription s) {
+        subscription = s;
+        s.request(limit);
+      }
+
+      @Override
+      public void onNext(Row row) {
+        items.add(json(row));
+        if (items.size() == limit) {
+          subscription.cancel(); // the position now points at the first row of the next page
+          answer.run();
+        }
+      }
+
+      @Override
+      public void onError(Throwable error) {
+        if (answered.compareAndSet(false, true)) {
+          failed(ctx, error);
+        }
+      }
+
+      @Override
+      public void onComplete() {
+        answer.run();
+      }
+    });
+  }
+
+  // ---- GET /api/items/page/{n}?size=N: page numbers with enforced limits -------------------------------
+
+  private void page(RoutingContext ctx) {
+    int number;
+    try {
+      number = Integer.parseInt(ctx.pathParam("number"));
+    } catch (NumberFormatException notANumber) {
+      badRequest(ctx, new JsonObject().put("error", "the page number must be a whole number: " + ctx.pathParam("number")));
+      return;
+    }
+    Optional<Integer> size = intParam(ctx, "size", DEFAULT_LIMIT, 1, MAX_LIMIT);
+    if (size.isEmpty() || number < 1) {
+      badRequest(ctx, new JsonObject().put("error", "page must be >= 1 and size from 1 to " + MAX_LIMIT));
+      return;
+    }
+    Executor loop = loop();
+    try {
+      session.fetchPage(query, number, size.get(), PAGE_LIMITS).whenCompleteAsync((page, error) -> {
+        if (error != null) {
+          failed(ctx, error);
+          return;
+        }
+        JsonArray items = new JsonArray();
+        page.rows().forEach(row -> items.add(json(row)));
+        ctx.response().putHeader("content-type", "application/json").end(new JsonObject()
+            .put("page", page.pageNumber()).put("size", page.pageSize()).put("last", page.isLast())
+            .put("items", items).encode());
+      }, loop);
+    } catch (PagingLimitExceededException overLimit) {
+      badRequest(ctx, new JsonObject().put("error", overLimit.getMessage()).put("limit", overLimit.limit())
+          .put("allowed", overLimit.allowed()));
+    }
+  }
+
+  // ---- GET /api/items/export.ndjson: the whole table with end-to-end backpressure ---------------------
+
+  private void export(RoutingContext ctx) {
+    HttpServerResponse response = ctx.response().setChunked(true).putHeader("content-type", "application/x-ndjson");
+    response.setWriteQueueMaxSize(64 * 1024);
+    RowStream stream = session.executeStream(query, StreamConfig.builder().fetchSize(EXPORT_FETCH_SIZE)
+        .prefetchPages(EXPORT_PREFETCH).executor(loop()).build());
+    activeExports.incrementAndGet();
+    exportsStarted.incrementAndGet();
+    lastExport = stream;
+    lastExportPagesWritten.set(0);
+    lastExportWaitingForDrain = false;
+    AtomicBoolean finished = new AtomicBoolean();
+    response.closeHandler(ignored -> {
+      if (finished.compareAndSet(false, true)) {
+        // The client went away: stop reading, cancel the request in flight.
+        stream.close();
+        activeExports.decrementAndGet();
+        exportsClosedByClient.incrementAndGet();
+      }
+    });
+    new Object() {
+      void pump() {
+        stream.nextPage().whenComplete((page, error) -> {
+          if (finished.get()) {
+            return;
+          }
+          if (error != null) {
+            finished.set(true);
+            activeExports.decrementAndGet();
+            response.reset();
+            return;
+          }
+          if (page.isEmpty()) {
+            finished.set(true);
+            activeExports.decrementAndGet();
+            exportsCompleted.incrementAndGet();
+            response.end();
+            return;
+          }
+          response.write(ndjson(page.get()));
+          lastExportPagesWritten.incrementAndGet();
+          if (response.writeQueueFull()) {
+            // The client reads slowly: ask for no further page until it catches up.
+            lastExportWaitingForDrain = true;
+            response.drainHandler(ignored -> {
+              lastExportWaitingForDrain = false;
+              pump();
+            });
+          } else {
+            pump();
+          }
+        });
+      }
+    }.pump();
+  }
+
+  private static Buffer ndjson(Page page) {
+    StringBuilder text = new StringBuilder(page.size() * 140);
+    for (Row row : page.rows()) {
+      text.append(json(row).encode()).append('\n');
+    }
+    return Buffer.buffer(text.toString());
+  }
+
+  // ---- GET /metrics ------------------------------------------------------------------------------------
+
+  private void metrics(RoutingContext ctx) {
+    JsonObject exports = new JsonObject()
+        .put("active", activeExports.get())
+        .put("started", exportsStarted.get())
+        .put("completed", exportsCompleted.get())
+        .put("closedByClient", exportsClosedByClient.get());
+    RowStream last = lastExport;
+    if (last != null) {
+      StreamStats stats = last.stats();
+      exports.put("last", new JsonObject()
+          .put("pagesFetched", stats.pagesFetched())
+          .put("pagesWritten", lastExportPagesWritten.get())
+          .put("waitingForDrain", lastExportWaitingForDrain)
+          .put("rowsDelivered", stats.rowsDelivered())
+          .put("maxBufferedPages", stats.maxBufferedPages())
+          .put("prefetchPages", EXPORT_PREFETCH));
+    }
+    ctx.response().putHeader("content-type", "application/json").end(new JsonObject()
+        .put("exports", exports).put("inFlightRequests", inFlightRequests.getAsInt()).encode());
+  }
+}

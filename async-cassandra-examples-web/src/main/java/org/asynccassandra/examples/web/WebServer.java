@@ -1,0 +1,126 @@
+package org.asynccassandra.examples.web;
+
+import com.codahale.metrics.Gauge;
+import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.config.DefaultDriverOption;
+import com.datastax.oss.driver.api.core.metadata.Node;
+import com.datastax.oss.driver.api.core.metrics.DefaultNodeMetric;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import java.net.InetSocketAddress;
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.asynccassandra.AsyncSession;
+import org.asynccassandra.ResumeTokenSigner;
+import org.asynccassandra.testkit.CassandraServer;
+import org.asynccassandra.testkit.TestData;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code ./async-cassandra serve}: the example web service on the embedded Cassandra (or --contact-point),
+ * with a sample table of items.
+ */
+@Command(name = "serve", mixinStandardHelpOptions = true,
+    description = "Runs the example web service: token paging, page numbers with limits, NDJSON export.")
+public final class WebServer implements Callable<Integer> {
+  private static final Logger LOG = LoggerFactory.getLogger(WebServer.class);
+  static final String KEYSPACE = "async_cassandra_web";
+  static final String TABLE = KEYSPACE + ".items";
+
+  @Option(names = "--contact-point", paramLabel = "HOST:PORT", description = "Use this Cassandra instead of starting one.")
+  String contactPoint;
+
+  @Option(names = "--datacenter", defaultValue = "datacenter1", description = "Local datacenter with --contact-point.")
+  String datacenter;
+
+  @Option(names = "--port", defaultValue = "8080", description = "HTTP port (default: ${DEFAULT-VALUE}; 0 for any).")
+  int port;
+
+  @Option(names = "--rows", defaultValue = "10000", description = "Sample rows to load (default: ${DEFAULT-VALUE}).")
+  int rows;
+
+  public static void main(String[] args) {
+    System.exit(new CommandLine(new WebServer()).execute(args));
+  }
+
+  /** The token key: ASYNC_CASSANDRA_TOKEN_KEY (base64, at least 16 bytes), else a random key per process. */
+  static ResumeTokenSigner signerFromEnvironment() {
+    String configured = System.getenv("ASYNC_CASSANDRA_TOKEN_KEY");
+    if (configured != null && !configured.isBlank()) {
+      return ResumeTokenSigner.hmacSha256(Base64.getDecoder().decode(configured.strip()));
+    }
+    byte[] key = new byte[32];
+    new SecureRandom().nextBytes(key);
+    LOG.info("No ASYNC_CASSANDRA_TOKEN_KEY set: signing next-page tokens with a random key for this process; "
+        + "tokens will not survive a restart or work on another instance");
+    return ResumeTokenSigner.hmacSha256(key);
+  }
+
+
+  /** The driver's count of requests in flight over every node, or -1 when metrics are off. */
+  @SuppressWarnings("unchecked")
+  static int inFlight(CqlSession session) {
+    if (session.getMetrics().isEmpty()) {
+      return -1;
+    }
+    int total = 0;
+    for (Node node : session.getMetadata().getNodes().values()) {
+      total += session.getMetrics().get().getNodeMetric(node, DefaultNodeMetric.IN_FLIGHT)
+          .map(metric -> ((Gauge<Integer>) metric).getValue()).orElse(0);
+    }
+    return total;
+  }
+
+  /** Starts the HTTP server on {@code vertx} with the service over {@code table}. */
+  public static HttpServer start(Vertx vertx, CqlSession session, AsyncSession async, String table,
+      ResumeTokenSigner signer, int port) throws Exception {
+    ItemService service = new ItemService(vertx, async, table, signer, () -> inFlight(session));
+    // Room for a request line with an 8 KiB token, so that the service itself answers "too large" in JSON.
+    HttpServerOptions options = new HttpServerOptions().setMaxInitialLineLength(16 * 1024).setMaxHeaderSize(32 * 1024);
+    return vertx.createHttpServer(options).requestHandler(service.router()).listen(port)
+        .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    CassandraServer server = null;
+    Vertx vertx = Vertx.vertx();
+    try {
+      com.datastax.oss.driver.api.core.CqlSessionBuilder builder;
+      if (contactPoint == null) {
+        System.out.println("Starting an embedded Apache Cassandra 5.0...");
+        server = CassandraServer.builder().heap("1G").start();
+        builder = server.sessionBuilder(options -> options.withStringList(DefaultDriverOption.METRICS_NODE_ENABLED,
+            List.of("pool.in-flight")));
+      } else {
+        int colon = contactPoint.lastIndexOf(':');
+        InetSocketAddress address = colon < 0 ? new InetSocketAddress(contactPoint, 9042)
+            : new InetSocketAddress(contactPoint.substring(0, colon), Integer.parseInt(contactPoint.substring(colon + 1)));
+        builder = CqlSession.builder().addContactPoint(address).withLocalDatacenter(datacenter);
+      }
+      try (CqlSession session = builder.build(); AsyncSession async = AsyncSession.wrap(session)) {
+        TestData.createKeyspace(session, KEYSPACE, 1);
+        TestData.createSampleTable(session, TABLE);
+        TestData.loadSampleRows(session, TABLE, rows, 1_000);
+        HttpServer http = start(vertx, session, async, TABLE, signerFromEnvironment(), port);
+        System.out.println("Serving " + rows + " items at http://localhost:" + http.actualPort() + "/  (Ctrl+C to stop)");
+        new CountDownLatch(1).await();
+      }
+      return 0;
+    } finally {
+      vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+      if (server != null) {
+        server.close();
+      }
+    }
+  }
+}
