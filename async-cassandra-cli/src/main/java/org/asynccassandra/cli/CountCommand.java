@@ -6,7 +6,6 @@ import com.datastax.oss.driver.api.core.metadata.schema.TableMetadata;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicLong;
 import org.asynccassandra.AsyncSession;
@@ -37,11 +36,7 @@ final class CountCommand implements Callable<Integer> {
     if (!connection.hasContactPoint()) {
       throw new CommandLine.ParameterException(spec.commandLine(), "count needs --contact-point HOST:PORT");
     }
-    ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(runnable -> {
-      Thread thread = new Thread(runnable, "progress");
-      thread.setDaemon(true);
-      return thread;
-    });
+    ScheduledExecutorService ticker = Progress.newTicker();
     try (CqlSession session = connection.sessionBuilder(connection.address(spec.commandLine()), "datacenter1").build();
          AsyncSession async = AsyncSession.wrap(session)) {
       String firstKey = session.getMetadata().getKeyspace(CqlIdentifier.fromCql(scan.keyspace))

@@ -15,7 +15,6 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executor;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import org.asynccassandra.AsyncSession;
 import org.asynccassandra.RowStream;
@@ -89,11 +88,7 @@ final class DemoCommand implements Callable<Integer> {
           "--prefetch must be between 0 and " + StreamConfig.MAX_PREFETCH_PAGES + ": " + prefetch);
     }
     CassandraServer server = null;
-    ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(runnable -> {
-      Thread thread = new Thread(runnable, "progress");
-      thread.setDaemon(true);
-      return thread;
-    });
+    ScheduledExecutorService ticker = Progress.newTicker();
     try {
       InetSocketAddress node;
       String datacenter;

@@ -15,7 +15,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import org.asynccassandra.AsyncSession;
 import org.asynccassandra.Page;
@@ -107,11 +106,7 @@ final class ExportCommand implements Callable<Integer> {
       resumeBytes = note(lines, OUTPUT_BYTES);
       resumeRows = note(lines, OUTPUT_ROWS);
     }
-    ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(runnable -> {
-      Thread thread = new Thread(runnable, "progress");
-      thread.setDaemon(true);
-      return thread;
-    });
+    ScheduledExecutorService ticker = Progress.newTicker();
     try (CqlSession session = connection.sessionBuilder(connection.address(spec.commandLine()), "datacenter1").build();
          AsyncSession async = AsyncSession.wrap(session);
          TableScan tableScan = async.scanTable(scan.keyspace, scan.table,

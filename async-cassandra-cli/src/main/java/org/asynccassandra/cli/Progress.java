@@ -49,6 +49,15 @@ final class Progress implements AutoCloseable {
     return new Progress(label, 0, fraction, out, isTerminal(), scheduler);
   }
 
+  /** The daemon thread that redraws progress displays; shut it down when the command ends. */
+  static ScheduledExecutorService newTicker() {
+    return java.util.concurrent.Executors.newSingleThreadScheduledExecutor(runnable -> {
+      Thread thread = new Thread(runnable, "progress");
+      thread.setDaemon(true);
+      return thread;
+    });
+  }
+
   static boolean isTerminal() {
     return System.console() != null && !"dumb".equals(System.getenv("TERM"));
   }

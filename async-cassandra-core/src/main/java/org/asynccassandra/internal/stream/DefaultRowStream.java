@@ -112,32 +112,27 @@ public final class DefaultRowStream implements RowStream {
   @Override
   public CompletionStage<Void> forEach(Consumer<? super Row> consumer) {
     java.util.Objects.requireNonNull(consumer, "consumer");
-    claim("forEach()");
-    StreamFuture<Void> result = new StreamFuture<>(engine);
-    pushResult = result;
-    engine.attach(ConsumerSink.forRows(engine, listener, consumer, result), executor, this);
-    engine.request();
-    return result;
+    return push("forEach()", result -> ConsumerSink.forRows(engine, listener, consumer, result));
   }
 
   @Override
   public CompletionStage<Void> forEachAsync(Function<? super Row, ? extends CompletionStage<?>> action) {
     java.util.Objects.requireNonNull(action, "action");
-    claim("forEachAsync()");
-    StreamFuture<Void> result = new StreamFuture<>(engine);
-    pushResult = result;
-    engine.attach(new AsyncRowLoop(engine, listener, action, result), executor, this);
-    engine.request();
-    return result;
+    return push("forEachAsync()", result -> new AsyncRowLoop(engine, listener, action, result));
   }
 
   @Override
   public CompletionStage<Void> forEachPage(Consumer<? super Page> consumer) {
     java.util.Objects.requireNonNull(consumer, "consumer");
-    claim("forEachPage()");
+    return push("forEachPage()", result -> ConsumerSink.forPages(engine, listener, consumer, result));
+  }
+
+  /** Starts a push style: claims it, wires its sink, and asks for the first page. */
+  private CompletionStage<Void> push(String name, Function<StreamFuture<Void>, PageSink> sink) {
+    claim(name);
     StreamFuture<Void> result = new StreamFuture<>(engine);
     pushResult = result;
-    engine.attach(ConsumerSink.forPages(engine, listener, consumer, result), executor, this);
+    engine.attach(sink.apply(result), executor, this);
     engine.request();
     return result;
   }
