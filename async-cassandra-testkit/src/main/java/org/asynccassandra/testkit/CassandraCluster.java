@@ -3,17 +3,25 @@ package org.asynccassandra.testkit;
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.CqlSessionBuilder;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.List;
 
 /**
- * Several {@link CassandraServer} nodes of one cluster, on 127.0.0.1, 127.0.0.2, ..., each with its own
- * folder. Each node can be stopped, killed and restarted on its own. {@link #close()} closes them all.
+ * Several real Cassandra nodes of one cluster, on 127.0.0.1, 127.0.0.2, ... (Linux's loopback answers all
+ * of 127/8), with the same ports, the same cluster name and node 1 as seed, each in a folder of its own.
+ * Start one with {@code CassandraServer.builder().nodes(3).heap("512M").startCluster()}.
+ *
+ * <p>Each node is a {@link CassandraServer} that can be stopped, killed and restarted on its own. Thread-safe
+ * as its nodes are. {@link #close()} closes every node (kills it and deletes its folder); it is idempotent,
+ * and the JVM shutdown hook closes clusters that were not closed.
  */
 public final class CassandraCluster implements AutoCloseable {
   private final List<CassandraServer> nodes;
+  private final Duration startupTime;
 
-  CassandraCluster(List<CassandraServer> nodes) {
+  CassandraCluster(List<CassandraServer> nodes, Duration startupTime) {
     this.nodes = List.copyOf(nodes);
+    this.startupTime = startupTime;
   }
 
   /** The nodes, in start order; the first one is the seed. */
@@ -21,7 +29,11 @@ public final class CassandraCluster implements AutoCloseable {
     return nodes;
   }
 
+  /** Node {@code index}, counted from 0: node(0) is 127.0.0.1. */
   public CassandraServer node(int index) {
+    if (index < 0 || index >= nodes.size()) {
+      throw new IndexOutOfBoundsException("node index must be in [0, " + nodes.size() + "): " + index);
+    }
     return nodes.get(index);
   }
 
@@ -30,11 +42,22 @@ public final class CassandraCluster implements AutoCloseable {
     return nodes.get(0).contactPoint();
   }
 
+  /** The datacenter of every node: {@code datacenter1}. */
   public String localDatacenter() {
     return nodes.get(0).localDatacenter();
   }
 
-  /** A session builder with every node as a contact point. */
+  /** The cluster name that all nodes share. */
+  public String clusterName() {
+    return nodes.get(0).clusterName();
+  }
+
+  /** How long starting all nodes took, one after another. */
+  public Duration startupTime() {
+    return startupTime;
+  }
+
+  /** A session builder with every node as a contact point, and the testkit's generous timeouts. */
   public CqlSessionBuilder sessionBuilder() {
     CqlSessionBuilder builder = nodes.get(0).sessionBuilder();
     for (CassandraServer node : nodes.subList(1, nodes.size())) {
@@ -43,20 +66,33 @@ public final class CassandraCluster implements AutoCloseable {
     return builder;
   }
 
-  /** Opens a session to the cluster. */
+  /** Opens a session to the cluster; blocks until it is connected. */
   public CqlSession newSession() {
     return sessionBuilder().build();
   }
 
+  /** Closes every node: kills it and deletes its folder. Idempotent. */
   @Override
   public void close() {
+    RuntimeException failure = null;
     for (CassandraServer node : nodes) {
-      node.close();
+      try {
+        node.close();
+      } catch (RuntimeException nodeFailure) {
+        if (failure == null) {
+          failure = nodeFailure;
+        } else {
+          failure.addSuppressed(nodeFailure);
+        }
+      }
+    }
+    if (failure != null) {
+      throw failure;
     }
   }
 
   @Override
   public String toString() {
-    return "CassandraCluster" + nodes;
+    return "CassandraCluster{" + clusterName() + ", " + nodes.size() + " nodes: " + nodes + "}";
   }
 }

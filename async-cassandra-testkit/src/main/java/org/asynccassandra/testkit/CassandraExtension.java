@@ -1,136 +1,251 @@
 package org.asynccassandra.testkit;
 
 import com.datastax.oss.driver.api.core.CqlSession;
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionConfigurationException;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolutionException;
 import org.junit.jupiter.api.extension.ParameterResolver;
+import org.junit.jupiter.api.extension.TestInstancePostProcessor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * JUnit 5 support: every test class gets a connected {@link CqlSession} and a fresh {@link TestKeyspace}
- * of its own, on one {@link CassandraServer} that the whole test run shares (started on first use,
- * stopped when the run ends).
+ * JUnit 5 support: every test class gets a connected {@link CqlSession} and a fresh {@link TestKeyspace} of
+ * its own, on one {@link CassandraServer} that the whole test run shares.
  *
  * <pre>{@code
- * @ExtendWith(CassandraExtension.class)
- * class MyIT {
+ * @CassandraTest                       // or @ExtendWith(CassandraExtension.class)
+ * class OrdersIT {
+ *   @CassandraInject static CqlSession session;      // fields: static or not
+ *   @CassandraInject static TestKeyspace keyspace;
+ *
+ *   @BeforeAll
+ *   static void load() {
+ *     TestData.createSampleTable(session, keyspace.name(), "orders");
+ *   }
+ *
  *   @Test
- *   void reads(CqlSession session, TestKeyspace keyspace) { ... }
+ *   void reads(CqlSession session, TestKeyspace keyspace, CassandraServer server) { ... }  // or parameters
  * }
  * }</pre>
  *
- * <p>Resolvable parameters (in test methods, lifecycle methods and constructors): {@link CqlSession},
- * {@link TestKeyspace}, {@link CassandraServer}. The class's session is closed and its keyspace dropped
- * after the class. The server's heap is 1G unless the system property
- * {@code asynccassandra.testkit.heap} says otherwise.
+ * <p><b>Lifecycle.</b> The server starts when the first class needs it (about 10 s), with the heap given by
+ * the system property {@code asynccassandra.testkit.heap} (default 1G), and is closed when the test run
+ * ends (and by the JVM shutdown hook). One server per JVM: runs nested in one JVM (such as the JUnit
+ * Platform's EngineTestKit) share it. If it cannot start, every class that needs it fails with that
+ * {@link CassandraStartException}, at once. A class's session and keyspace are created before its first
+ * {@code @BeforeAll} method (or first use) and, after its last {@code @AfterAll} method, the keyspace is
+ * dropped and the session closed. {@code @Nested} classes share their enclosing class's session and keyspace.
+ * The session has the testkit's generous timeouts (requests 20 s).
+ *
+ * <p><b>Threads.</b> Thread-safe: JUnit may run classes in parallel. Tests that stop or kill the shared
+ * server must restart it before they end.
  */
-public final class CassandraExtension implements BeforeAllCallback, AfterAllCallback, ParameterResolver {
-  private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(CassandraExtension.class);
+public final class CassandraExtension
+    implements BeforeAllCallback, AfterAllCallback, TestInstancePostProcessor, ParameterResolver {
+  /** The system property that sets the shared server's heap, such as "512M". */
+  public static final String HEAP_PROPERTY = "asynccassandra.testkit.heap";
+  private static final Logger LOG = LoggerFactory.getLogger(CassandraExtension.class);
+  private static final ExtensionContext.Namespace NAMESPACE =
+      ExtensionContext.Namespace.create(CassandraExtension.class);
   private static final AtomicInteger KEYSPACES = new AtomicInteger();
+  private static final int MAX_KEYSPACE_NAME = 48;
 
-  /** The run-wide server, closed by JUnit when the root context closes. */
-  private static final class SharedServer implements ExtensionContext.Store.CloseableResource, AutoCloseable {
-    final CassandraServer server;
+  /** The server shared by the whole run; starts it on first use. Blocks while it starts. */
+  public static CassandraServer sharedServer(ExtensionContext context) {
+    return context.getRoot().getStore(NAMESPACE)
+        .getOrComputeIfAbsent(Lease.class, type -> new Lease(SharedServer.acquire()), Lease.class).server;
+  }
 
-    SharedServer() {
-      server = CassandraServer.builder().heap(System.getProperty("asynccassandra.testkit.heap", "1G")).start();
-    }
-
-    @Override
-    public void close() {
-      server.close();
+  @Override
+  public void beforeAll(ExtensionContext context) throws IllegalAccessException {
+    ClassResources resources = resources(context);
+    for (Field field : injectedFields(context.getRequiredTestClass(), true)) {
+      field.set(null, resources.value(field.getType(), sharedServer(context)));
     }
   }
 
-  /** The per-class session and keyspace. */
-  private static final class ClassResources implements ExtensionContext.Store.CloseableResource, AutoCloseable {
-    final CqlSession session;
-    final TestKeyspace keyspace;
-
-    ClassResources(CqlSession session, TestKeyspace keyspace) {
-      this.session = session;
-      this.keyspace = keyspace;
-    }
-
-    @Override
-    public void close() {
-      try {
-        session.execute("DROP KEYSPACE IF EXISTS " + keyspace.name());
-      } finally {
-        session.close();
+  @Override
+  public void postProcessTestInstance(Object instance, ExtensionContext context) throws IllegalAccessException {
+    List<Field> fields = injectedFields(instance.getClass(), false);
+    if (!fields.isEmpty()) {
+      ClassResources resources = resources(context);
+      for (Field field : fields) {
+        field.set(instance, resources.value(field.getType(), sharedServer(context)));
       }
     }
   }
 
-  /** The server shared by the whole run, started on first use. */
-  public static CassandraServer sharedServer(ExtensionContext context) {
-    return context.getRoot().getStore(NAMESPACE)
-        .getOrComputeIfAbsent(SharedServer.class, type -> new SharedServer(), SharedServer.class).server;
-  }
-
-  @Override
-  public void beforeAll(ExtensionContext context) {
-    resources(context);
-  }
-
   @Override
   public void afterAll(ExtensionContext context) {
+    if (owner(context) != context) {
+      return; // a @Nested class: its enclosing class owns the resources
+    }
     ClassResources resources = context.getStore(NAMESPACE).remove(ClassResources.class, ClassResources.class);
     if (resources != null) {
       resources.close();
     }
   }
 
-  private ClassResources resources(ExtensionContext context) {
-    ExtensionContext classContext = classContext(context);
-    return classContext.getStore(NAMESPACE).getOrComputeIfAbsent(ClassResources.class, type -> {
-      CassandraServer server = sharedServer(context);
-      CqlSession session = server.sessionBuilder().build();
-      TestKeyspace keyspace = new TestKeyspace(keyspaceName(classContext.getRequiredTestClass()));
-      TestData.createKeyspace(session, keyspace.name(), 1);
-      return new ClassResources(session, keyspace);
-    }, ClassResources.class);
-  }
-
-  private static ExtensionContext classContext(ExtensionContext context) {
-    ExtensionContext current = context;
-    while (current.getTestMethod().isPresent() && current.getParent().isPresent()) {
-      current = current.getParent().get();
-    }
-    return current;
-  }
-
-  static String keyspaceName(Class<?> testClass) {
-    String base = testClass.getSimpleName().toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]", "_");
-    String name = "it_" + base;
-    String suffix = "_" + KEYSPACES.incrementAndGet();
-    int max = 48 - suffix.length();
-    return (name.length() > max ? name.substring(0, max) : name) + suffix;
-  }
-
   @Override
   public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
-    Class<?> type = parameter.getParameter().getType();
-    return type == CqlSession.class || type == TestKeyspace.class || type == CassandraServer.class;
+    return supported(parameter.getParameter().getType());
   }
 
   @Override
   public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
     Class<?> type = parameter.getParameter().getType();
-    if (type == CassandraServer.class) {
-      return sharedServer(context);
+    if (!supported(type)) {
+      throw new ParameterResolutionException("CassandraExtension cannot resolve " + type.getName());
     }
-    ClassResources resources = resources(context);
-    if (type == CqlSession.class) {
-      return resources.session;
+    return type == CassandraServer.class ? sharedServer(context) : resources(context).value(type, null);
+  }
+
+  // ---------------------------------------------------------------------------------------------------
+
+  private static boolean supported(Class<?> type) {
+    return type == CqlSession.class || type == TestKeyspace.class || type == CassandraServer.class;
+  }
+
+  /** The class's session and keyspace, created on first use in the store of the outermost class. */
+  private static ClassResources resources(ExtensionContext context) {
+    ExtensionContext owner = owner(context);
+    return owner.getStore(NAMESPACE).getOrComputeIfAbsent(ClassResources.class, type -> {
+      CassandraServer server = sharedServer(context);
+      CqlSession session = server.newSession();
+      try {
+        TestKeyspace keyspace = new TestKeyspace(keyspaceName(owner.getRequiredTestClass()));
+        TestData.createKeyspace(session, keyspace.name(), 1);
+        return new ClassResources(session, keyspace);
+      } catch (RuntimeException failure) {
+        session.close();
+        throw failure;
+      }
+    }, ClassResources.class);
+  }
+
+  /** The context of the outermost test class around {@code context}: the one that owns the resources. */
+  private static ExtensionContext owner(ExtensionContext context) {
+    ExtensionContext owner = null;
+    for (ExtensionContext current = context; current.getParent().isPresent(); current = current.getParent().get()) {
+      if (current.getTestMethod().isEmpty() && current.getTestClass().isPresent()) {
+        owner = current;
+      }
     }
-    if (type == TestKeyspace.class) {
-      return resources.keyspace;
+    if (owner == null) {
+      throw new ExtensionConfigurationException("CassandraExtension needs a test class: " + context.getUniqueId());
     }
-    throw new ParameterResolutionException("CassandraExtension cannot resolve " + type);
+    return owner;
+  }
+
+  /** Fields annotated with {@link CassandraInject}, static or not, in the class and its superclasses. */
+  private static List<Field> injectedFields(Class<?> testClass, boolean statics) {
+    List<Field> fields = new ArrayList<>();
+    for (Class<?> type = testClass; type != null && type != Object.class; type = type.getSuperclass()) {
+      for (Field field : type.getDeclaredFields()) {
+        if (!field.isAnnotationPresent(CassandraInject.class) || Modifier.isStatic(field.getModifiers()) != statics) {
+          continue;
+        }
+        if (!supported(field.getType()) || Modifier.isFinal(field.getModifiers())) {
+          throw new ExtensionConfigurationException("@CassandraInject field " + type.getSimpleName() + "."
+              + field.getName() + " must be a non-final CqlSession, TestKeyspace or CassandraServer: "
+              + field.toGenericString());
+        }
+        field.setAccessible(true);
+        fields.add(field);
+      }
+    }
+    return fields;
+  }
+
+  /** {@code it_<class>_<n>}: lower case, only [a-z0-9_], at most 48 characters, unique in this JVM. */
+  static String keyspaceName(Class<?> testClass) {
+    String base = "it_" + testClass.getSimpleName().toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]", "_");
+    String suffix = "_" + KEYSPACES.incrementAndGet();
+    int max = MAX_KEYSPACE_NAME - suffix.length();
+    return (base.length() > max ? base.substring(0, max) : base) + suffix;
+  }
+
+  /**
+   * The one server of this JVM, counted by the runs that lease it: it starts with the first lease and
+   * closes with the last. A failed start is remembered, so that later classes fail fast with it.
+   */
+  private static final class SharedServer {
+    private static CassandraServer server; // guarded by SharedServer.class
+    private static int leases; // guarded by SharedServer.class
+    private static CassandraStartException failure; // guarded by SharedServer.class
+
+    static synchronized CassandraServer acquire() {
+      if (failure != null) {
+        throw new CassandraStartException("The shared Cassandra server could not start earlier in this JVM: "
+            + failure.getMessage(), failure);
+      }
+      if (server == null) {
+        try {
+          server = CassandraServer.builder().heap(System.getProperty(HEAP_PROPERTY, "1G")).start();
+        } catch (CassandraStartException startFailure) {
+          failure = startFailure;
+          throw startFailure;
+        }
+      }
+      leases++;
+      return server;
+    }
+
+    static synchronized void release() {
+      if (--leases == 0 && server != null) {
+        LOG.info("The test run is over: closing the shared {}", server);
+        server.close();
+        server = null;
+      }
+    }
+  }
+
+  /** A run's hold on the shared server, in the run's root store: JUnit closes it when the run ends. */
+  private static final class Lease implements AutoCloseable {
+    final CassandraServer server;
+
+    Lease(CassandraServer server) {
+      this.server = server;
+    }
+
+    @Override
+    public void close() {
+      SharedServer.release();
+    }
+  }
+
+  /** A class's session and keyspace: the keyspace is dropped and the session closed after the class. */
+  private record ClassResources(CqlSession session, TestKeyspace keyspace) implements AutoCloseable {
+    Object value(Class<?> type, CassandraServer server) {
+      if (type == CqlSession.class) {
+        return session;
+      }
+      if (type == TestKeyspace.class) {
+        return keyspace;
+      }
+      return server;
+    }
+
+    @Override
+    public void close() {
+      try {
+        session.execute("DROP KEYSPACE IF EXISTS " + keyspace.name());
+      } catch (RuntimeException failure) {
+        // The server may have been stopped by the test; the keyspace goes with the server anyway.
+        LOG.warn("Could not drop keyspace {}: {}", keyspace.name(), failure.toString());
+      } finally {
+        session.close();
+      }
+    }
   }
 }

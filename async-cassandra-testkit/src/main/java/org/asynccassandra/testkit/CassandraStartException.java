@@ -1,17 +1,21 @@
 package org.asynccassandra.testkit;
 
 /**
- * A Cassandra server could not be started: no suitable JDK, a port in use, a bad option, a start timeout,
- * or a server that died while starting. The message says what happened and what to do, and includes the
- * tail of the server's log when the server ran. No process and no temporary folder are left behind.
+ * A Cassandra node could not be started: no suitable JDK, jars missing from the local Maven repository, a
+ * port in use, a bad option, a start timeout, or a node that died while starting. The message says what
+ * happened and what to do; when the node ran, it names the cause found in its log and ends with the last
+ * lines of its logs. No process and no folder of that start are left behind (a failed
+ * {@link CassandraServer#restart()} keeps the server's folder, which {@link CassandraServer#close()} deletes).
  */
 public class CassandraStartException extends RuntimeException {
   private static final long serialVersionUID = 1L;
 
+  /** An exception with the given message. */
   public CassandraStartException(String message) {
     super(message);
   }
 
+  /** An exception with the given message and underlying cause. */
   public CassandraStartException(String message, Throwable cause) {
     super(message, cause);
   }

@@ -1,5 +1,6 @@
 package org.asynccassandra.testkit;
 
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -8,38 +9,39 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
  * The Cassandra server's own classpath: the jars that module async-cassandra-testkit-server resolved from
- * Maven Central, read from the resource it recorded, in the local Maven repository. They are never put
- * on the client's classpath; the server runs in a child JVM.
+ * Maven Central, read from the resource it recorded, in the local Maven repository. They are never put on
+ * the client's classpath; the server runs in a child JVM.
+ *
+ * @param jars every jar, in the recorded order
+ * @param jammAgent the jamm jar, for {@code -javaagent}
  */
-final class ServerClasspath {
+record ServerClasspath(List<Path> jars, Path jammAgent) {
   static final String RESOURCE = "org/asynccassandra/testkit/server/classpath.txt";
   private static final String REPO_TOKEN = "$M2_REPO";
-  private static final Pattern LOCAL_REPOSITORY = Pattern.compile("<localRepository>\\s*([^<]+?)\\s*</localRepository>");
+  private static final String FIX = "run 'mvn -pl async-cassandra-testkit-server install' (or any build of the "
+      + "project) to download them";
+  private static final Pattern LOCAL_REPOSITORY =
+      Pattern.compile("<localRepository>\\s*([^<]+?)\\s*</localRepository>");
+  private static final Pattern JAR_VERSION = Pattern.compile("^(.+)-(\\d+)\\.(\\d+)[^/]*\\.jar$");
 
-  final List<Path> jars;
-  final Path jammAgent;
-
-  private ServerClasspath(List<Path> jars, Path jammAgent) {
-    this.jars = jars;
-    this.jammAgent = jammAgent;
+  ServerClasspath {
+    jars = List.copyOf(jars);
   }
 
+  /** The classpath as one {@code -cp} argument. */
   String asArgument() {
-    StringBuilder classpath = new StringBuilder();
-    for (Path jar : jars) {
-      if (classpath.length() > 0) {
-        classpath.append(java.io.File.pathSeparatorChar);
-      }
-      classpath.append(jar);
-    }
-    return classpath.toString();
+    List<String> entries = new ArrayList<>();
+    jars.forEach(jar -> entries.add(jar.toString()));
+    return String.join(File.pathSeparator, entries);
   }
 
+  /** Reads the recorded resource and resolves it against the local Maven repository. */
   static ServerClasspath load() {
     String recorded;
     try (InputStream in = ServerClasspath.class.getClassLoader().getResourceAsStream(RESOURCE)) {
@@ -49,16 +51,19 @@ final class ServerClasspath {
       }
       recorded = new String(in.readAllBytes(), StandardCharsets.UTF_8);
     } catch (IOException unreadable) {
-      throw new CassandraStartException("Cannot read " + RESOURCE, unreadable);
+      throw new CassandraStartException("Cannot read " + RESOURCE + ": " + unreadable.getMessage(), unreadable);
     }
     return parse(recorded, localRepository());
   }
 
-  /** Resolves the recorded entries against a local repository and checks that every jar is there. */
+  /**
+   * Resolves the recorded entries ({@code $M2_REPO/...} separated by ':' or new lines) against a local
+   * repository, and checks that every jar is there and that the server would be able to log.
+   */
   static ServerClasspath parse(String recorded, Path repository) {
     List<Path> jars = new ArrayList<>();
-    Path jamm = null;
     List<String> missing = new ArrayList<>();
+    Path jamm = null;
     for (String entry : recorded.trim().split("[:\\n]")) {
       String trimmed = entry.trim();
       if (trimmed.isEmpty()) {
@@ -76,33 +81,68 @@ final class ServerClasspath {
       jars.add(jar);
     }
     if (!missing.isEmpty()) {
-      throw new CassandraStartException(missing.size() + " of Cassandra's jars are missing from the local Maven "
-          + "repository " + repository + ", for example " + missing.get(0) + "; run "
-          + "'mvn -pl async-cassandra-testkit-server install' (or any build of the project) to download them");
+      throw new CassandraStartException(missing.size() + " of Cassandra's " + jars.size() + " jars are missing "
+          + "from the local Maven repository " + repository + ", for example " + missing.get(0) + "; " + FIX);
     }
-    if (jars.isEmpty() || jamm == null) {
+    if (jamm == null) {
       throw new CassandraStartException("The recorded Cassandra classpath in " + RESOURCE
-          + " is empty or lacks the jamm agent; rebuild async-cassandra-testkit-server");
+          + " lacks the jamm agent (" + jars.size() + " jars); rebuild async-cassandra-testkit-server");
     }
-    return new ServerClasspath(List.copyOf(jars), jamm);
+    checkLogging(jars);
+    return new ServerClasspath(jars, jamm);
+  }
+
+  /**
+   * Refuses an slf4j-api 1.x next to logback 1.3+: that server would silently log nothing (the slf4j
+   * no-operation fallback), and every start failure would come without a cause. It happens when a parent
+   * pom's dependency management pins slf4j-api for the client and also rewrites the server's version.
+   */
+  private static void checkLogging(List<Path> jars) {
+    Optional<int[]> slf4j = version(jars, "slf4j-api");
+    Optional<int[]> logback = version(jars, "logback-classic");
+    if (slf4j.isPresent() && logback.isPresent() && slf4j.get()[0] < 2
+        && (logback.get()[0] > 1 || logback.get()[1] >= 3)) {
+      throw new CassandraStartException("The recorded Cassandra classpath has slf4j-api "
+          + slf4j.get()[0] + "." + slf4j.get()[1] + " with logback-classic " + logback.get()[0] + "."
+          + logback.get()[1] + ", which needs slf4j-api 2: the server would write no log. Let "
+          + "async-cassandra-testkit-server resolve the slf4j-api that cassandra-all asks for");
+    }
+  }
+
+  private static Optional<int[]> version(List<Path> jars, String artifact) {
+    for (Path jar : jars) {
+      Matcher matcher = JAR_VERSION.matcher(jar.getFileName().toString());
+      if (matcher.matches() && matcher.group(1).equals(artifact)) {
+        return Optional.of(new int[] {Integer.parseInt(matcher.group(2)), Integer.parseInt(matcher.group(3))});
+      }
+    }
+    return Optional.empty();
   }
 
   /** maven.repo.local, else settings.xml's localRepository, else ~/.m2/repository. */
   static Path localRepository() {
-    String property = System.getProperty("maven.repo.local");
+    Path home = Paths.get(System.getProperty("user.home"));
+    Path settings = home.resolve(".m2/settings.xml");
+    String settingsXml = null;
+    if (Files.isReadable(settings)) {
+      try {
+        settingsXml = Files.readString(settings, StandardCharsets.UTF_8);
+      } catch (IOException unreadable) {
+        // fall back to the default
+      }
+    }
+    return localRepository(System.getProperty("maven.repo.local"), settingsXml, home);
+  }
+
+  static Path localRepository(String property, String settingsXml, Path home) {
     if (property != null && !property.isBlank()) {
       return Paths.get(property);
     }
-    Path home = Paths.get(System.getProperty("user.home"));
-    Path settings = home.resolve(".m2/settings.xml");
-    if (Files.isReadable(settings)) {
-      try {
-        Matcher matcher = LOCAL_REPOSITORY.matcher(Files.readString(settings, StandardCharsets.UTF_8));
-        if (matcher.find()) {
-          return Paths.get(matcher.group(1).replace("${user.home}", home.toString()));
-        }
-      } catch (IOException unreadable) {
-        // fall back to the default
+    if (settingsXml != null) {
+      // The stock settings.xml carries a commented-out example: comments do not count.
+      Matcher matcher = LOCAL_REPOSITORY.matcher(settingsXml.replaceAll("(?s)<!--.*?-->", ""));
+      if (matcher.find() && !matcher.group(1).contains("${env.")) {
+        return Paths.get(matcher.group(1).replace("${user.home}", home.toString()));
       }
     }
     return home.resolve(".m2/repository");

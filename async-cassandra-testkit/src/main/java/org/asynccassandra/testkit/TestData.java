@@ -13,10 +13,14 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Test data: a sample table {@code (pk int, ck int, payload text, PRIMARY KEY (pk, ck))} and a fast loader
- * that writes single-partition unlogged batches of 100 rows, at most 16 in flight. Every row's payload is
- * about 100 bytes and a pure function of its key ({@link #payload}), so readers can check content.
+ * that writes single-partition unlogged batches of 100 rows with a prepared statement, at most 16 batches in
+ * flight. Row (pk, ck) holds {@link #payload(int, int)}: about 100 bytes that depend only on the key, so a
+ * reader can check every row's content. Rows fill partition 0 with ck 0, 1, ... up to
+ * {@code rowsPerPartition}, then partition 1, and so on.
  *
- * <p>The methods block until done; call them from test or command threads, not from driver callbacks.
+ * <p>Thread-safe (stateless). The methods block until done; call them from test or command threads, never
+ * from a driver callback. Table names are CQL names, unquoted: {@code keyspace.table} or a keyspace and a
+ * table given apart.
  */
 public final class TestData {
   private static final Logger LOG = LoggerFactory.getLogger(TestData.class);
@@ -26,6 +30,11 @@ public final class TestData {
   private static final int IN_FLIGHT = 16;
 
   private TestData() {}
+
+  /** Creates (or empties) {@code keyspace.table} with the sample schema. */
+  public static void createSampleTable(CqlSession session, String keyspace, String table) {
+    createSampleTable(session, keyspace + "." + table);
+  }
 
   /** Creates (or empties) {@code table}, a {@code keyspace.table} name, with the sample schema. */
   public static void createSampleTable(CqlSession session, String table) {
@@ -51,7 +60,23 @@ public final class TestData {
     return text.toString();
   }
 
-  /** Loads rows (0, 0), (0, 1), ... with {@code rowsPerPartition} rows per partition. */
+  /**
+   * Loads {@code rows} rows into {@code keyspace.table}, {@code rowsPerPartition} per partition, and logs
+   * the rate.
+   *
+   * @return the rows loaded: {@code rows}
+   */
+  public static long loadSampleRows(CqlSession session, String keyspace, String table, long rows,
+      int rowsPerPartition) {
+    return loadSampleRows(session, keyspace + "." + table, rows, rowsPerPartition, loaded -> {});
+  }
+
+  /**
+   * Loads rows (0, 0), (0, 1), ... into {@code table} ({@code keyspace.table}), {@code rowsPerPartition}
+   * per partition, and logs the rate.
+   *
+   * @return the rows loaded: {@code rows}
+   */
   public static long loadSampleRows(CqlSession session, String table, long rows, int rowsPerPartition) {
     return loadSampleRows(session, table, rows, rowsPerPartition, loaded -> {});
   }

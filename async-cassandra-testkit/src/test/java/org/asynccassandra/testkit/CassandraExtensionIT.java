@@ -8,29 +8,36 @@ import com.datastax.oss.driver.api.core.cql.SimpleStatement;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
+/** The extension as other modules use it: parameters, on the run's shared server. */
 @ExtendWith(CassandraExtension.class)
 class CassandraExtensionIT {
   @Test
   void should_give_a_session_and_a_keyspace_on_a_real_cassandra(CqlSession session, TestKeyspace keyspace,
       CassandraServer server) {
     assertThat(keyspace.name()).startsWith("it_cassandraextensionit_");
-    assertThat(session.getMetadata().getKeyspace(keyspace.name())).isPresent();
+    assertThat(session.getMetadata().getKeyspace(keyspace.identifier())).isPresent();
     assertThat(session.execute("SELECT release_version FROM system.local").one().getString(0)).startsWith("5.0.");
     assertThat(server.isRunning()).isTrue();
+    assertThat(server.startupTime()).isPositive();
+    // The server logs through its own logback (a client-side slf4j 1.7 once silenced it).
+    assertThat(server.logFile()).content().contains("Startup complete");
   }
 
   @Test
-  void should_load_rows_and_read_them_back(CqlSession session, TestKeyspace keyspace) {
-    String table = keyspace.table("sample");
-    TestData.createSampleTable(session, table);
-    long loaded = TestData.loadSampleRows(session, table, 20_000, 3_000);
+  void should_load_rows_and_read_them_back_with_their_content(CqlSession session, TestKeyspace keyspace) {
+    TestData.createSampleTable(session, keyspace.name(), "sample");
+    long loaded = TestData.loadSampleRows(session, keyspace.name(), "sample", 20_000, 3_000);
     assertThat(loaded).isEqualTo(20_000);
     long count = 0;
-    for (Row row : session.execute(SimpleStatement.newInstance("SELECT pk, ck, payload FROM " + table).setPageSize(1000))) {
+    SimpleStatement scan = SimpleStatement.newInstance("SELECT pk, ck, payload FROM " + keyspace.table("sample"))
+        .setPageSize(2_000);
+    for (Row row : session.execute(scan)) {
       assertThat(row.getString("payload")).isEqualTo(TestData.payload(row.getInt("pk"), row.getInt("ck")));
       count++;
     }
     assertThat(count).isEqualTo(20_000);
-    assertThat(session.execute("SELECT count(*) FROM " + table + " WHERE pk = 6").one().getLong(0)).isEqualTo(2_000);
+    // 20,000 rows at 3,000 per partition: partitions 0 to 5 are full, partition 6 holds the last 2,000.
+    assertThat(session.execute("SELECT count(*) FROM " + keyspace.table("sample") + " WHERE pk = 6").one().getLong(0))
+        .isEqualTo(2_000);
   }
 }

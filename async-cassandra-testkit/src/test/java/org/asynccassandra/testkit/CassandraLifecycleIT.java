@@ -4,89 +4,170 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.datastax.oss.driver.api.core.CqlSession;
+import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
-/** Starting, killing, restarting and failing to start servers of its own (not the shared one). */
+/** Servers of its own (not the shared one): restarts, kills, failed starts, and what each leaves behind. */
 class CassandraLifecycleIT {
 
   @Test
-  void should_keep_data_across_kill_and_restart_and_leave_nothing_after_close() {
-    CassandraServer server = CassandraServer.builder().heap("512M").start();
-    long pid = server.pid();
+  void should_keep_data_across_stop_kill_and_restart_and_leave_nothing_after_close() {
+    // batch: every acknowledged write is in the synced commit log, so it survives the kill below.
+    CassandraServer server = CassandraServer.builder().heap("512M").commitlogSync("batch").start();
     Path directory = server.directory();
+    List<Long> pids = new ArrayList<>();
     try {
-      assertThat(server.startupTime()).isPositive();
-      try (CqlSession session = server.sessionBuilder().build()) {
+      pids.add(server.pid());
+      assertThat(cassandraChildren()).contains(server.pid());
+      try (CqlSession session = server.newSession()) {
         TestData.createKeyspace(session, "lifecycle", 1);
-        TestData.createSampleTable(session, "lifecycle.t");
-        TestData.loadSampleRows(session, "lifecycle.t", 5_000, 1_000);
+        TestData.createSampleTable(session, "lifecycle", "before_stop");
+        TestData.loadSampleRows(session, "lifecycle", "before_stop", 2_000, 1_000);
       }
 
-      server.kill();
-      assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive)).isNotEqualTo(java.util.Optional.of(true));
+      server.stop(); // graceful: memtables flushed
       assertThat(server.isRunning()).isFalse();
-
+      assertThat(alive(pids.get(0))).isFalse();
       server.restart();
-      try (CqlSession session = server.sessionBuilder().build()) {
-        assertThat(session.execute("SELECT count(*) FROM lifecycle.t").one().getLong(0)).isEqualTo(5_000);
-        assertThat(session.execute("SELECT payload FROM lifecycle.t WHERE pk = 4 AND ck = 999").one().getString(0))
-            .isEqualTo(TestData.payload(4, 999));
+      pids.add(server.pid());
+      try (CqlSession session = server.newSession()) {
+        assertThat(count(session, "lifecycle.before_stop")).isEqualTo(2_000);
+        TestData.createSampleTable(session, "lifecycle", "before_kill");
+        TestData.loadSampleRows(session, "lifecycle", "before_kill", 1_000, 500);
       }
-      pid = server.pid();
+
+      server.kill(); // at once, right after the last acknowledged write: only the commit log has it
+      assertThat(alive(pids.get(1))).isFalse();
+      server.restart();
+      pids.add(server.pid());
+      try (CqlSession session = server.newSession()) {
+        assertThat(count(session, "lifecycle.before_stop")).isEqualTo(2_000);
+        assertThat(count(session, "lifecycle.before_kill")).isEqualTo(1_000);
+        assertThat(session.execute("SELECT payload FROM lifecycle.before_kill WHERE pk = 1 AND ck = 499").one()
+            .getString(0)).isEqualTo(TestData.payload(1, 499));
+      }
     } finally {
       server.close();
     }
-    long last = pid;
-    assertThat(ProcessHandle.of(last).map(ProcessHandle::isAlive)).isNotEqualTo(java.util.Optional.of(true));
+    server.close(); // idempotent
+    assertThat(pids).hasSize(3).noneMatch(CassandraLifecycleIT::alive);
     assertThat(directory).doesNotExist();
+    assertThat(server.toString()).contains("closed");
+    assertThatThrownBy(server::restart).isInstanceOf(IllegalStateException.class);
   }
 
   @Test
-  void should_report_a_bad_option_with_the_log_tail_and_leave_nothing_behind() throws Exception {
-    List<Path> before = testkitFolders();
-    long processesBefore = cassandraProcesses();
-    assertThatThrownBy(() -> CassandraServer.builder().heap("512M").yaml("num_tokens", "not-a-number").start())
-        .isInstanceOf(CassandraStartException.class)
-        .hasMessageContaining("exited with code")
-        .hasMessageContaining("--- last ")
-        .hasMessageContaining("num_tokens");
-    assertThat(testkitFolders()).isEqualTo(before);
-    assertThat(cassandraProcesses()).isEqualTo(processesBefore);
-  }
-
-  @Test
-  void should_refuse_a_port_that_is_already_taken() throws Exception {
+  void should_refuse_a_native_port_in_use_before_launching_anything() throws Exception {
+    Set<Long> processesBefore = cassandraChildren();
+    Set<Path> foldersBefore = ourFolders();
     try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
       assertThatThrownBy(() -> CassandraServer.builder().nativePort(taken.getLocalPort()).start())
           .isInstanceOf(CassandraStartException.class)
-          .hasMessageContaining("Port " + taken.getLocalPort() + " on 127.0.0.1 is already in use");
+          .hasMessageContaining("Port " + taken.getLocalPort() + " on 127.0.0.1 is already in use")
+          .hasMessageContaining("nativePort");
     }
+    assertThat(cassandraChildren()).isEqualTo(processesBefore);
+    assertThat(ourFolders()).isEqualTo(foldersBefore);
+  }
+
+  @Test
+  void should_report_cassandra_failing_to_bind_a_port_taken_meanwhile_with_its_log() throws Exception {
+    Set<Long> processesBefore = cassandraChildren();
+    Set<Path> foldersBefore = ourFolders();
+    try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+      CassandraServer.Builder builder = CassandraServer.builder().heap("512M").nativePort(taken.getLocalPort());
+      builder.checkPorts = false; // as if another process took the port after the testkit checked it
+      assertThatThrownBy(builder::start)
+          .isInstanceOf(CassandraStartException.class)
+          .hasMessageContaining("exited with code")
+          .hasMessageContaining("Failed to bind port " + taken.getLocalPort())
+          .hasMessageContaining("Address already in use")
+          .hasMessageContaining("--- last 40 lines of ");
+    }
+    assertThat(cassandraChildren()).isEqualTo(processesBefore);
+    assertThat(ourFolders()).isEqualTo(foldersBefore);
+  }
+
+  @Test
+  void should_report_a_bad_yaml_setting_with_the_cause_and_the_log_tail() throws Exception {
+    Set<Long> processesBefore = cassandraChildren();
+    Set<Path> foldersBefore = ourFolders();
+    assertThatThrownBy(() -> CassandraServer.builder().heap("512M").yaml("num_tokens", "not-a-number").start())
+        .isInstanceOf(CassandraStartException.class)
+        .hasMessageContaining("exited with code 3 while starting: Exception encountered during startup")
+        .hasMessageContaining("Invalid yaml")
+        .hasMessageContaining("--- last ")
+        .hasMessageContaining("num_tokens: not-a-number");
+    assertThat(cassandraChildren()).isEqualTo(processesBefore);
+    assertThat(ourFolders()).isEqualTo(foldersBefore);
+  }
+
+  @Test
+  void should_report_an_invalid_jvm_option_with_what_the_jvm_said() throws Exception {
+    Set<Path> foldersBefore = ourFolders();
+    assertThatThrownBy(() -> CassandraServer.builder().jvmOption("-XX:+NoSuchTestkitOption").start())
+        .isInstanceOf(CassandraStartException.class)
+        .hasMessageContaining("exited with code 1 while starting: Unrecognized VM option 'NoSuchTestkitOption'")
+        .hasMessageContaining("logs/stdout.log ---");
+    assertThat(ourFolders()).isEqualTo(foldersBefore);
   }
 
   @Test
   void should_refuse_a_jdk_that_cassandra_cannot_run_on() {
     Path jdk25 = Path.of("/usr/lib/jvm/temurin-25-jdk-amd64");
-    Assumptions.assumeTrue(Files.isDirectory(jdk25), "no JDK 25 on this machine");
+    Assumptions.assumeTrue(Files.isDirectory(jdk25), "no JDK 25 at " + jdk25 + " on this machine");
     assertThatThrownBy(() -> CassandraServer.builder().javaHome(jdk25).start())
         .isInstanceOf(CassandraStartException.class)
-        .hasMessageContaining("Cassandra 5.0 needs JDK 11 or 17, found 25");
+        .hasMessageContaining("Cassandra 5.0 needs JDK 11 or 17, found 25 at " + jdk25);
   }
 
-  private static List<Path> testkitFolders() throws Exception {
-    try (var entries = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
-      return entries.filter(p -> p.getFileName().toString().startsWith("async-cassandra-")).sorted().toList();
+  private static long count(CqlSession session, String table) {
+    return session.execute("SELECT count(*) FROM " + table).one().getLong(0);
+  }
+
+  private static boolean alive(long pid) {
+    return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+  }
+
+  /** The Cassandra processes that this JVM started (the shared server's among them, if it runs). */
+  static Set<Long> cassandraChildren() {
+    return ProcessHandle.current().children()
+        .filter(process -> commandLine(process).contains("CassandraDaemon"))
+        .map(ProcessHandle::pid).collect(Collectors.toSet());
+  }
+
+  /** Linux's /proc: ProcessHandle.Info gives no command line for one as long as Cassandra's (100 jars). */
+  private static String commandLine(ProcessHandle process) {
+    try {
+      return Files.readString(Path.of("/proc", Long.toString(process.pid()), "cmdline"));
+    } catch (IOException gone) {
+      return process.info().commandLine().orElse("");
     }
   }
 
-  private static long cassandraProcesses() {
-    return ProcessHandle.allProcesses()
-        .filter(p -> p.info().commandLine().orElse("").contains("CassandraDaemon"))
-        .count();
+  /** The testkit folders that this JVM created and still holds (their lock file names this JVM). */
+  static Set<Path> ourFolders() throws IOException {
+    String owner = "in JVM " + ProcessHandle.current().pid() + " ";
+    try (Stream<Path> entries = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
+      return entries.filter(path -> path.getFileName().toString().startsWith("async-cassandra-"))
+          .filter(path -> {
+            try {
+              return Files.readString(path.resolve("testkit.lock")).contains(owner);
+            } catch (IOException notOurs) {
+              return false;
+            }
+          })
+          .collect(Collectors.toSet());
+    }
   }
 }

@@ -6,10 +6,15 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import org.asynccassandra.testkit.JavaHomes.Lookup;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class JavaHomesTest {
+  @TempDir
+  Path root;
+
   @Test
   void should_parse_major_versions_old_and_new() {
     assertThat(JavaHomes.majorVersion("17.0.15")).isEqualTo(17);
@@ -17,6 +22,15 @@ class JavaHomesTest {
     assertThat(JavaHomes.majorVersion("1.8.0_392")).isEqualTo(8);
     assertThat(JavaHomes.majorVersion("25-ea")).isEqualTo(25);
     assertThatThrownBy(() -> JavaHomes.majorVersion("abc")).hasMessageContaining("abc");
+  }
+
+  @Test
+  void should_read_the_version_from_java_version_output() {
+    assertThat(JavaHomes.majorVersionInOutput("openjdk version \"17.0.15\" 2025-04-15\nOpenJDK Runtime Environment"))
+        .contains(17);
+    assertThat(JavaHomes.majorVersionInOutput("java version \"1.8.0_392\"\nJava(TM) SE Runtime")).contains(8);
+    assertThat(JavaHomes.majorVersionInOutput("openjdk version \"25\" 2025-09-16 LTS")).contains(25);
+    assertThat(JavaHomes.majorVersionInOutput("Error: could not find libjava.so")).isEmpty();
   }
 
   @Test
@@ -28,23 +42,73 @@ class JavaHomesTest {
   }
 
   @Test
-  void should_name_the_version_and_place_of_an_unsupported_jdk(@TempDir Path home) throws IOException {
-    fakeJdk(home, "25.0.1");
+  void should_name_the_version_and_place_of_an_unsupported_jdk() throws IOException {
+    Path home = fakeJdk("jdk25", "25.0.1");
     assertThatThrownBy(() -> JavaHomes.checkExplicit(home))
         .isInstanceOf(CassandraStartException.class)
-        .hasMessageContaining("needs JDK 11 or 17, found 25 at " + home)
+        .hasMessageContaining("Cassandra 5.0 needs JDK 11 or 17, found 25 at " + home)
         .hasMessageContaining("CASSANDRA_JAVA_HOME");
   }
 
   @Test
-  void should_accept_a_jdk_17(@TempDir Path home) throws IOException {
-    fakeJdk(home, "17.0.2");
-    assertThat(JavaHomes.checkExplicit(home)).isEqualTo(home);
+  void should_say_when_a_folder_is_no_jdk() {
+    assertThatThrownBy(() -> JavaHomes.checkExplicit(root)).hasMessageContaining("No JDK found at " + root);
   }
 
   @Test
-  void should_say_when_a_folder_is_no_jdk(@TempDir Path empty) {
-    assertThatThrownBy(() -> JavaHomes.checkExplicit(empty)).hasMessageContaining("No JDK found at " + empty);
+  void should_ask_the_binary_when_there_is_no_release_file() throws IOException {
+    Path home = root.resolve("norelease");
+    Files.createDirectories(home.resolve("bin"));
+    Path java = home.resolve("bin/java");
+    Files.writeString(java, "#!/bin/sh\necho 'openjdk version \"11.0.22\" 2024-01-16' >&2\n");
+    Files.setPosixFilePermissions(java, PosixFilePermissions.fromString("rwxr-xr-x"));
+    assertThat(JavaHomes.majorVersionOf(home)).contains(11);
+  }
+
+  @Test
+  void should_refuse_a_wrong_cassandra_java_home_even_when_another_jdk_fits() throws IOException {
+    Path jdk25 = fakeJdk("jdk25", "25");
+    Path jdk17 = fakeJdk("jdk17", "17.0.2");
+    assertThatThrownBy(() -> JavaHomes.find(new Lookup(jdk25.toString(), jdk17.toString(), null, root)))
+        .hasMessageContaining("found 25 at " + jdk25);
+  }
+
+  @Test
+  void should_take_java_home_when_it_is_11_or_17() throws IOException {
+    Path jdk11 = fakeJdk("jdk11", "11.0.22");
+    fakeJdk("jdk17", "17.0.2");
+    assertThat(JavaHomes.find(new Lookup(null, jdk11.toString(), null, root))).isEqualTo(jdk11);
+  }
+
+  @Test
+  void should_skip_an_unsupported_java_home_and_use_the_java_on_the_path() throws IOException {
+    Path jdk25 = fakeJdk("jdk25", "25");
+    Path jdk17 = fakeJdk("jdk17", "17.0.2");
+    Path bin = Files.createDirectories(root.resolve("usr-bin"));
+    Files.createSymbolicLink(bin.resolve("java"), jdk17.resolve("bin/java"));
+    assertThat(JavaHomes.find(new Lookup(null, jdk25.toString(), bin.toString(), root.resolve("none"))))
+        .isEqualTo(jdk17.toRealPath());
+  }
+
+  @Test
+  void should_prefer_a_17_over_an_11_among_installed_jdks() throws IOException {
+    Path jvm = Files.createDirectories(root.resolve("jvm"));
+    Files.move(fakeJdk("a-jdk11", "11.0.1"), jvm.resolve("a-jdk11"));
+    Files.move(fakeJdk("b-jdk17", "17.0.1"), jvm.resolve("b-jdk17"));
+    Files.move(fakeJdk("c-jdk25", "25"), jvm.resolve("c-jdk25"));
+    assertThat(JavaHomes.find(new Lookup(null, null, null, jvm))).isEqualTo(jvm.resolve("b-jdk17").toRealPath());
+  }
+
+  @Test
+  void should_name_everything_tried_when_no_jdk_fits() throws IOException {
+    Path jdk25 = fakeJdk("jdk25", "25");
+    Path jvm = Files.createDirectories(root.resolve("jvm"));
+    Files.move(fakeJdk("jdk21", "21.0.3"), jvm.resolve("jdk21"));
+    assertThatThrownBy(() -> JavaHomes.find(new Lookup(null, jdk25.toString(), "", jvm)))
+        .isInstanceOf(CassandraStartException.class)
+        .hasMessageContaining("JAVA_HOME " + jdk25 + " (JDK 25)")
+        .hasMessageContaining(jvm.resolve("jdk21").toRealPath() + " (JDK 21)")
+        .hasMessageContaining("set CASSANDRA_JAVA_HOME");
   }
 
   @Test
@@ -53,10 +117,12 @@ class JavaHomesTest {
     assertThat(JavaHomes.majorVersionOf(found)).get().matches(JavaHomes::supported);
   }
 
-  private static void fakeJdk(Path home, String version) throws IOException {
+  private Path fakeJdk(String name, String version) throws IOException {
+    Path home = root.resolve(name);
     Files.createDirectories(home.resolve("bin"));
     Path java = Files.createFile(home.resolve("bin/java"));
-    java.toFile().setExecutable(true);
+    Files.setPosixFilePermissions(java, PosixFilePermissions.fromString("rwxr-xr-x"));
     Files.writeString(home.resolve("release"), "IMPLEMENTOR=\"test\"\nJAVA_VERSION=\"" + version + "\"\n");
+    return home;
   }
 }

@@ -1,0 +1,19 @@
+package org.asynccassandra.testkit;
+
+import java.lang.annotation.Documented;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+
+/**
+ * Asks {@link CassandraExtension} to set a field of a test class: a {@code CqlSession} (the class's
+ * session), a {@link TestKeyspace} (the class's keyspace) or a {@link CassandraServer} (the shared server).
+ * Static fields are set before the class's {@code @BeforeAll} methods run, instance fields when the test
+ * instance is created. The field must not be final; any other type fails the class with a message that
+ * names the field.
+ */
+@Target(ElementType.FIELD)
+@Retention(RetentionPolicy.RUNTIME)
+@Documented
+public @interface CassandraInject {}

@@ -1,0 +1,54 @@
+package org.asynccassandra.testkit;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.util.Collection;
+import java.util.List;
+
+/** Free TCP ports on one or several loopback addresses, and checks that a port is free or open. */
+final class Ports {
+  private static final int ATTEMPTS = 100;
+
+  private Ports() {}
+
+  /**
+   * A port free on every one of {@code addresses} (for a cluster, each node has its own address and they
+   * all use the same ports) and not in {@code excluded}.
+   */
+  static int free(List<String> addresses, Collection<Integer> excluded) {
+    for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
+      int port;
+      try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(addresses.get(0)))) {
+        port = socket.getLocalPort();
+      } catch (IOException failure) {
+        throw new CassandraStartException("Cannot open any port on " + addresses.get(0) + ": " + failure);
+      }
+      if (!excluded.contains(port) && addresses.stream().allMatch(address -> isFree(address, port))) {
+        return port;
+      }
+    }
+    throw new CassandraStartException("Found no port free on all of " + addresses + " in " + ATTEMPTS + " attempts");
+  }
+
+  /** Whether a server could listen on {@code address:port} now. */
+  static boolean isFree(String address, int port) {
+    try (ServerSocket socket = new ServerSocket(port, 1, InetAddress.getByName(address))) {
+      return socket.isBound();
+    } catch (IOException taken) {
+      return false;
+    }
+  }
+
+  /** Whether something listens on {@code address}. */
+  static boolean isOpen(InetSocketAddress address) {
+    try (Socket socket = new Socket()) {
+      socket.connect(address, 1_000);
+      return true;
+    } catch (IOException closed) {
+      return false;
+    }
+  }
+}

@@ -1,0 +1,171 @@
+package org.asynccassandra.testkit;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A node's temporary folder ({@code async-cassandra-*} in java.io.tmpdir) holding its configuration, data,
+ * logs and temporary files. While the folder is in use this JVM holds a lock on its {@code testkit.lock}
+ * file; the operating system releases it when the JVM dies, however it dies. The first folder a JVM
+ * creates deletes the folders whose lock is free: those that a killed JVM could not delete. Folders without
+ * that file (not ours) are never touched.
+ *
+ * <p>Thread-safe.
+ */
+final class ServerFolder {
+  private static final Logger LOG = LoggerFactory.getLogger(ServerFolder.class);
+  static final String PREFIX = "async-cassandra-";
+  static final String LOCK_FILE = "testkit.lock";
+  private static final AtomicBoolean SWEPT = new AtomicBoolean();
+  /**
+   * This JVM's folders, never probed: closing a probe's channel would release this JVM's own lock on the
+   * file (POSIX locks belong to the process; see {@link FileLock}).
+   */
+  private static final Set<Path> OURS = ConcurrentHashMap.newKeySet();
+
+  private final Path path;
+  /** Held from creation until {@link #delete()}; null once deleted. Guarded by this. */
+  private FileChannel lockChannel;
+
+  private ServerFolder(Path path, FileChannel lockChannel) {
+    this.path = path;
+    this.lockChannel = lockChannel;
+  }
+
+  /** Creates and locks a new folder, after deleting those that dead JVMs left (once per JVM). */
+  static ServerFolder create() {
+    Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
+    if (SWEPT.compareAndSet(false, true)) {
+      sweepStale(tmp);
+    }
+    Path path = null;
+    try {
+      path = Files.createTempDirectory(tmp, PREFIX);
+      FileChannel channel = FileChannel.open(path.resolve(LOCK_FILE), StandardOpenOption.CREATE_NEW,
+          StandardOpenOption.WRITE);
+      channel.lock();
+      channel.write(StandardCharsets.UTF_8.encode("Locked by the async-cassandra testkit in JVM "
+          + ProcessHandle.current().pid() + " while its Cassandra node uses this folder.\n"));
+      OURS.add(path);
+      for (String sub : new String[] {"conf", "logs", "data", "tmp"}) {
+        Files.createDirectories(path.resolve(sub));
+      }
+      return new ServerFolder(path, channel);
+    } catch (IOException failure) {
+      if (path != null) {
+        deleteTree(path);
+        OURS.remove(path);
+      }
+      throw new CassandraStartException("Cannot create a server folder in " + tmp + ": " + failure, failure);
+    }
+  }
+
+  Path path() {
+    return path;
+  }
+
+  /** Releases the lock and deletes the folder. Idempotent. The node must not be running. */
+  synchronized void delete() {
+    if (lockChannel == null) {
+      return;
+    }
+    try {
+      lockChannel.close(); // releases the lock
+    } catch (IOException ignored) {
+      // the folder goes anyway
+    }
+    lockChannel = null;
+    deleteTree(path);
+    OURS.remove(path);
+  }
+
+  /** Deletes every {@code async-cassandra-*} folder in {@code tmp} that has a lock file nobody holds. */
+  static void sweepStale(Path tmp) {
+    try (DirectoryStream<Path> entries = Files.newDirectoryStream(tmp, PREFIX + "*")) {
+      for (Path folder : entries) {
+        Path lock = folder.resolve(LOCK_FILE);
+        if (!OURS.contains(folder) && Files.isDirectory(folder) && Files.isRegularFile(lock) && abandoned(lock)) {
+          LOG.info("Deleting {}, left behind by a JVM that died before it could", folder);
+          deleteTree(folder);
+        }
+      }
+    } catch (IOException | UncheckedIOException unreadable) {
+      LOG.debug("Could not look for stale folders in {}: {}", tmp, unreadable.toString());
+    }
+  }
+
+  private static boolean abandoned(Path lock) {
+    try (FileChannel channel = FileChannel.open(lock, StandardOpenOption.WRITE)) {
+      FileLock probe = channel.tryLock();
+      if (probe == null) {
+        return false; // another process holds it
+      }
+      probe.release();
+      return true;
+    } catch (OverlappingFileLockException ours) {
+      return false; // this JVM holds it
+    } catch (IOException unreadable) {
+      return false; // not ours to judge (another user's folder, for example)
+    }
+  }
+
+  /** Deletes a tree, going on past files that vanish or resist, and logging those that resist. */
+  static void deleteTree(Path root) {
+    if (!Files.exists(root, LinkOption.NOFOLLOW_LINKS)) {
+      return;
+    }
+    try {
+      Files.walkFileTree(root, new SimpleFileVisitor<>() {
+        @Override
+        public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) {
+          delete(file);
+          return FileVisitResult.CONTINUE;
+        }
+
+        @Override
+        public FileVisitResult visitFileFailed(Path file, IOException failure) {
+          delete(file);
+          return FileVisitResult.CONTINUE;
+        }
+
+        @Override
+        public FileVisitResult postVisitDirectory(Path directory, IOException failure) {
+          delete(directory);
+          return FileVisitResult.CONTINUE;
+        }
+      });
+    } catch (IOException failure) {
+      LOG.warn("Could not delete {}: {}", root, failure.toString());
+    }
+  }
+
+  private static void delete(Path path) {
+    try {
+      Files.deleteIfExists(path);
+    } catch (IOException busy) {
+      LOG.warn("Could not delete {}: {}", path, busy.toString());
+    }
+  }
+
+  @Override
+  public String toString() {
+    return path.toString();
+  }
+}

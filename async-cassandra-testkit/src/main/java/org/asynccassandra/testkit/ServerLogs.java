@@ -1,0 +1,126 @@
+package org.asynccassandra.testkit;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * Reads a node's logs for start-failure messages: the likely cause in one line, and the last lines of
+ * {@code logs/system.log} (Cassandra's logback) and {@code logs/stdout.log} (the JVM's own output, such as
+ * an unrecognized option, and anything printed before logging started).
+ */
+final class ServerLogs {
+  static final int TAIL_LINES = 40;
+  private static final int CAUSE_MAX_CHARS = 600;
+  /** Lines of stdout.log in a tail when system.log has lines: it mostly repeats system.log's errors. */
+  static final int STDOUT_TAIL_LINES = 10;
+  /** A line of system.log, as {@link ServerSettings#logbackXml} writes them, and one at ERROR. */
+  private static final Pattern LOG_LINE = Pattern.compile("^\\d\\d:\\d\\d:\\d\\d\\.\\d{3} [A-Z]+ .*");
+  private static final Pattern ERROR_LINE = Pattern.compile("^\\d\\d:\\d\\d:\\d\\d\\.\\d{3} ERROR .*");
+  /** The JVM's warning about Cassandra's SecurityManager, on stdout at every start: noise in a tail. */
+  private static final Pattern JVM_WARNING = Pattern.compile("^WARNING: .*(SecurityManager|deprecated method).*");
+  /** Lines of stdout.log that explain why the JVM (or setpriv) gave up. */
+  private static final Pattern JVM_FAILURE = Pattern.compile(
+      "^(Unrecognized|Error:|Error occurred|Invalid|Improperly specified|Exception in thread|setpriv:|"
+          + "Could not|Caused by:).*");
+  private static final Pattern EXCEPTION_LINE = Pattern.compile("^([a-zA-Z_$][\\w$]*\\.)+[\\w$]*(Exception|Error)\\b.*");
+
+  private ServerLogs() {}
+
+  static Path systemLog(Path folder) {
+    return folder.resolve("logs/system.log");
+  }
+
+  static Path stdoutLog(Path folder) {
+    return folder.resolve("logs/stdout.log");
+  }
+
+  /** The line most likely to say why the node failed: the first ERROR, else the JVM's complaint. */
+  static Optional<String> cause(Path folder) {
+    Optional<String> fromSystemLog = causeInSystemLog(read(systemLog(folder)));
+    return fromSystemLog.isPresent() ? fromSystemLog : causeInStdout(read(stdoutLog(folder)));
+  }
+
+  /**
+   * The first ERROR line's message; when an exception follows it, also that exception and the first and
+   * last of its causes ("Caused by:"), which usually say what was wrong in a few words.
+   */
+  static Optional<String> causeInSystemLog(List<String> lines) {
+    for (int i = 0; i < lines.size(); i++) {
+      if (!ERROR_LINE.matcher(lines.get(i)).matches()) {
+        continue;
+      }
+      String line = lines.get(i);
+      int message = line.indexOf(" - ");
+      StringBuilder cause = new StringBuilder(message < 0 ? line : line.substring(message + 3));
+      if (i + 1 < lines.size() && EXCEPTION_LINE.matcher(lines.get(i + 1).trim()).matches()) {
+        List<String> causes = new ArrayList<>();
+        for (int j = i + 2; j < lines.size() && !LOG_LINE.matcher(lines.get(j)).matches(); j++) {
+          if (lines.get(j).startsWith("Caused by: ")) {
+            causes.add(lines.get(j).substring("Caused by: ".length()).trim());
+          }
+        }
+        cause.append(" (").append(lines.get(i + 1).trim());
+        if (!causes.isEmpty()) {
+          cause.append("; caused by ").append(causes.get(0));
+        }
+        if (causes.size() > 1) {
+          cause.append("; root cause ").append(causes.get(causes.size() - 1));
+        }
+        cause.append(')');
+      }
+      return Optional.of(shorten(cause.toString()));
+    }
+    return Optional.empty();
+  }
+
+  static Optional<String> causeInStdout(List<String> lines) {
+    return lines.stream().map(String::trim).filter(line -> JVM_FAILURE.matcher(line).matches())
+        .findFirst().map(ServerLogs::shorten);
+  }
+
+  /**
+   * The last {@link #TAIL_LINES} lines of system.log and the last lines of stdout.log ({@link #TAIL_LINES}
+   * if system.log is empty, else {@link #STDOUT_TAIL_LINES}), each under a header naming the file.
+   */
+  static String tail(Path folder) {
+    List<String> systemLog = read(systemLog(folder));
+    List<String> stdout = read(stdoutLog(folder)).stream()
+        .filter(line -> !JVM_WARNING.matcher(line).matches()).toList();
+    StringBuilder tail = new StringBuilder();
+    appendTail(tail, systemLog(folder), systemLog, TAIL_LINES);
+    appendTail(tail, stdoutLog(folder), stdout, systemLog.isEmpty() ? TAIL_LINES : STDOUT_TAIL_LINES);
+    return tail.length() == 0 ? "\n(the server wrote no log)" : tail.toString();
+  }
+
+  private static void appendTail(StringBuilder tail, Path log, List<String> lines, int count) {
+    if (!lines.isEmpty()) {
+      List<String> last = lines.subList(Math.max(0, lines.size() - count), lines.size());
+      tail.append("\n--- last ").append(last.size()).append(" lines of ").append(log).append(" ---\n")
+          .append(String.join("\n", last));
+    }
+  }
+
+  private static List<String> read(Path log) {
+    try {
+      // Decoding replaces malformed bytes instead of failing, as readAllLines would.
+      return Files.isReadable(log)
+          ? new String(Files.readAllBytes(log), StandardCharsets.UTF_8).lines().toList()
+          : List.of();
+    } catch (IOException | UncheckedIOException unreadable) {
+      List<String> lines = new ArrayList<>();
+      lines.add("(" + log + " unreadable: " + unreadable.getMessage() + ")");
+      return lines;
+    }
+  }
+
+  private static String shorten(String line) {
+    return line.length() <= CAUSE_MAX_CHARS ? line : line.substring(0, CAUSE_MAX_CHARS) + "...";
+  }
+}
