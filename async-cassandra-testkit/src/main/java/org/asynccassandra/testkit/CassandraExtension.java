@@ -38,14 +38,15 @@ import org.slf4j.LoggerFactory;
  * }
  * }</pre>
  *
- * <p><b>Lifecycle.</b> The server starts when the first class needs it (about 10 s), with the heap given by
- * the system property {@code asynccassandra.testkit.heap} (default 1G), and is closed when the test run
- * ends (and by the JVM shutdown hook). One server per JVM: runs nested in one JVM (such as the JUnit
- * Platform's EngineTestKit) share it. If it cannot start, every class that needs it fails with that
- * {@link CassandraStartException}, at once. A class's session and keyspace are created before its first
- * {@code @BeforeAll} method (or first use) and, after its last {@code @AfterAll} method, the keyspace is
- * dropped and the session closed. {@code @Nested} classes share their enclosing class's session and keyspace.
- * The session has the testkit's generous timeouts (requests 20 s).
+ * <p><b>Lifecycle.</b> The server starts before the first class that uses the extension (about 10 s), with
+ * the heap given by the system property {@code asynccassandra.testkit.heap} (default 1G), and is closed when
+ * the test run ends (and by the JVM shutdown hook). One server per JVM: runs nested in one JVM (such as the
+ * JUnit Platform's EngineTestKit) share it. If it cannot start, every class that uses the extension fails
+ * with that {@link CassandraStartException}, at once. A class's session and keyspace are created when first
+ * asked for (a field or a parameter; a class that only takes the server gets neither) and, after the
+ * class's last {@code @AfterAll} method, the keyspace is dropped and the session closed. {@code @Nested}
+ * classes share their enclosing class's session and keyspace. The session has the testkit's generous
+ * timeouts (requests 20 s).
  *
  * <p><b>Threads.</b> Thread-safe: JUnit may run classes in parallel. Tests that stop or kill the shared
  * server must restart it before they end.
@@ -68,20 +69,16 @@ public final class CassandraExtension
 
   @Override
   public void beforeAll(ExtensionContext context) throws IllegalAccessException {
-    ClassResources resources = resources(context);
+    CassandraServer server = sharedServer(context); // here, so that no test's timeout counts the start
     for (Field field : injectedFields(context.getRequiredTestClass(), true)) {
-      field.set(null, resources.value(field.getType(), sharedServer(context)));
+      field.set(null, value(field.getType(), server, context));
     }
   }
 
   @Override
   public void postProcessTestInstance(Object instance, ExtensionContext context) throws IllegalAccessException {
-    List<Field> fields = injectedFields(instance.getClass(), false);
-    if (!fields.isEmpty()) {
-      ClassResources resources = resources(context);
-      for (Field field : fields) {
-        field.set(instance, resources.value(field.getType(), sharedServer(context)));
-      }
+    for (Field field : injectedFields(instance.getClass(), false)) {
+      field.set(instance, value(field.getType(), sharedServer(context), context));
     }
   }
 
@@ -107,10 +104,19 @@ public final class CassandraExtension
     if (!supported(type)) {
       throw new ParameterResolutionException("CassandraExtension cannot resolve " + type.getName());
     }
-    return type == CassandraServer.class ? sharedServer(context) : resources(context).value(type, null);
+    return value(type, sharedServer(context), context);
   }
 
   // ---------------------------------------------------------------------------------------------------
+
+  /** The server, or the class's session or keyspace: those two are created on first use. */
+  private static Object value(Class<?> type, CassandraServer server, ExtensionContext context) {
+    if (type == CassandraServer.class) {
+      return server;
+    }
+    ClassResources resources = resources(context);
+    return type == CqlSession.class ? resources.session() : resources.keyspace();
+  }
 
   private static boolean supported(Class<?> type) {
     return type == CqlSession.class || type == TestKeyspace.class || type == CassandraServer.class;
@@ -226,16 +232,6 @@ public final class CassandraExtension
 
   /** A class's session and keyspace: the keyspace is dropped and the session closed after the class. */
   private record ClassResources(CqlSession session, TestKeyspace keyspace) implements AutoCloseable {
-    Object value(Class<?> type, CassandraServer server) {
-      if (type == CqlSession.class) {
-        return session;
-      }
-      if (type == TestKeyspace.class) {
-        return keyspace;
-      }
-      return server;
-    }
-
     @Override
     public void close() {
       try {

@@ -28,8 +28,9 @@ final class ServerLogs {
   /** Lines of stdout.log that explain why the JVM (or setpriv) gave up. */
   private static final Pattern JVM_FAILURE = Pattern.compile(
       "^(Unrecognized|Error:|Error occurred|Invalid|Improperly specified|Exception in thread|setpriv:|"
-          + "Could not|Caused by:).*");
-  private static final Pattern EXCEPTION_LINE = Pattern.compile("^([a-zA-Z_$][\\w$]*\\.)+[\\w$]*(Exception|Error)\\b.*");
+          + "Could not|Caused by:|Terminating due to).*");
+  private static final Pattern EXCEPTION_LINE =
+      Pattern.compile("^([a-zA-Z_$][\\w$]*\\.)+[\\w$]*(Exception|Error)\\b.*");
 
   private ServerLogs() {}
 

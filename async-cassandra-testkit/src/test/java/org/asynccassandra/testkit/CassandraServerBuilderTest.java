@@ -19,7 +19,8 @@ class CassandraServerBuilderTest {
     assertThatThrownBy(() -> builder.heap("lots")).hasMessage("heap must look like 512M or 1G: lots");
     assertThatThrownBy(() -> builder.nativePort(70000)).hasMessage("nativePort must be between 1 and 65535: 70000");
     assertThatThrownBy(() -> builder.storagePort(0)).hasMessage("storagePort must be between 1 and 65535: 0");
-    assertThatThrownBy(() -> builder.commitlogSync("group")).hasMessage("commitlogSync must be periodic or batch: group");
+    assertThatThrownBy(() -> builder.commitlogSync("group"))
+        .hasMessage("commitlogSync must be periodic or batch: group");
     assertThatThrownBy(() -> builder.startTimeout(Duration.ZERO)).hasMessage("startTimeout must be positive: PT0S");
     assertThatThrownBy(() -> builder.nodes(10)).hasMessage("nodes must be between 1 and 9: 10");
     assertThatThrownBy(() -> builder.yaml("Bad Key", "1"))

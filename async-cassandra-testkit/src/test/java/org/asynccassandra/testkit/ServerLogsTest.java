@@ -54,14 +54,16 @@ class ServerLogsTest {
 
   @Test
   void should_find_the_jvm_complaint_when_cassandra_never_logged() throws IOException {
-    write("logs/stdout.log", "Unrecognized VM option 'NoSuchOption'\nError: Could not create the Java Virtual Machine.\n");
+    write("logs/stdout.log",
+        "Unrecognized VM option 'NoSuchOption'\nError: Could not create the Java Virtual Machine.\n");
     assertThat(ServerLogs.cause(folder)).contains("Unrecognized VM option 'NoSuchOption'");
     assertThat(ServerLogs.tail(folder)).contains("--- last 2 lines of " + folder.resolve("logs/stdout.log"));
   }
 
   @Test
   void should_tail_40_lines_of_system_log_and_a_few_of_stdout_without_jvm_warnings() throws IOException {
-    write("logs/system.log", IntStream.rangeClosed(1, 100).mapToObj(i -> "line " + i).collect(Collectors.joining("\n")));
+    write("logs/system.log",
+        IntStream.rangeClosed(1, 100).mapToObj(i -> "line " + i).collect(Collectors.joining("\n")));
     write("logs/stdout.log", "WARNING: A terminally deprecated method in java.lang.System has been called\n"
         + IntStream.rangeClosed(1, 30).mapToObj(i -> "out " + i).collect(Collectors.joining("\n")));
     String tail = ServerLogs.tail(folder);
