@@ -1,0 +1,257 @@
+package org.asynccassandra.bench;
+
+import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.config.DefaultDriverOption;
+import com.datastax.oss.driver.api.core.config.DriverConfigLoader;
+import java.io.PrintStream;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.asynccassandra.AsyncSession;
+import org.asynccassandra.bench.jmh.MicroResult;
+import org.asynccassandra.bench.jmh.RowPathMicrobench;
+import org.asynccassandra.testkit.CassandraServer;
+import org.asynccassandra.testkit.TestData;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code ./async-cassandra bench}: runs every scenario against the embedded Cassandra (or
+ * {@code --contact-point}) and writes results.json, README.md and PNG charts. Exit codes: 0 success, 1 a
+ * scenario failed (the others still ran and the report says which), 2 bad usage.
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+    description = {
+        "Benchmarks async-cassandra against every way the driver itself can be used, side by side in the same",
+        "run, on a real Cassandra: raw throughput, overlap of fetch and work, an event loop with a heartbeat,",
+        "memory, table scans and export (against dsbulk), time to first row; then JMH micro-benchmarks.",
+        "Writes results.json, README.md and PNG charts into --output."})
+public final class BenchCommand implements Callable<Integer> {
+  @Option(names = "--quick", description = "A smoke run of a few minutes (100k rows; default output "
+      + "async-cassandra-bench/target/bench-quick).")
+  boolean quick;
+
+  @Option(names = "--size", hidden = true, description = "full, quick or tiny (the harness's own test).")
+  String size;
+
+  @Option(names = "--output", paramLabel = "DIR",
+      description = "Where the report goes (default: docs/benchmarks of the project, or target/bench-quick with --quick).")
+  Path output;
+
+  @Option(names = "--scenarios", split = ",", paramLabel = "ID",
+      description = "Scenarios to run (default: all): throughput, overlap, event-loop, memory, scan, export, "
+          + "first-row.")
+  List<String> scenarios;
+
+  @Option(names = "--skip-jmh", description = "Skip the JMH micro-benchmarks.")
+  boolean skipJmh;
+
+  @Option(names = "--contact-point", paramLabel = "HOST:PORT",
+      description = "A Cassandra node to use instead of the embedded server (the bench creates keyspace "
+          + BenchCommand.KEYSPACE + " there).")
+  String contactPoint;
+
+  @Option(names = "--datacenter", defaultValue = "datacenter1", description = "The local datacenter with "
+      + "--contact-point (default: ${DEFAULT-VALUE}).")
+  String datacenter;
+
+  @Option(names = "--heap", defaultValue = "2G", description = "Heap of the embedded server (default: ${DEFAULT-VALUE}).")
+  String heap;
+
+  @CommandLine.Spec
+  CommandLine.Model.CommandSpec spec;
+
+  static final String KEYSPACE = "async_cassandra_bench";
+  private final PrintStream out = System.out;
+
+  public static void main(String[] args) {
+    System.exit(execute(args));
+  }
+
+  /** Runs the bench and returns its exit code; no System.exit, so tests can call it. */
+  public static int execute(String... args) {
+    return new CommandLine(new BenchCommand()).execute(args);
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    BenchSettings settings = settings();
+    List<Scenario> chosen = chosenScenarios();
+    InetSocketAddress given = contactPoint == null ? null : address();
+    Path directory = outputDirectory();
+    Files.createDirectories(directory);
+    Instant started = Instant.now();
+    Results results = new Results();
+    Map<String, Object> environment = Environment.describe();
+    List<String> failures = new ArrayList<>();
+    CassandraServer server = null;
+    ExecutorService consumer = Executors.newSingleThreadExecutor(runnable -> {
+      Thread thread = new Thread(runnable, "bench-consumer");
+      thread.setDaemon(true);
+      return thread;
+    });
+    try {
+      InetSocketAddress node;
+      String dc;
+      if (given != null) {
+        node = given;
+        dc = datacenter;
+      } else {
+        out.println("Starting an embedded Apache Cassandra 5.0 (heap " + heap + ")...");
+        server = CassandraServer.builder().heap(heap).start();
+        node = server.contactPoint();
+        dc = server.localDatacenter();
+        out.printf(Locale.ROOT, "Cassandra is up at %s:%d after %.1f s.%n", node.getHostString(), node.getPort(),
+            server.startupTime().toMillis() / 1000.0);
+      }
+      PageCounter counter = new PageCounter();
+      try (CqlSession session = CqlSession.builder()
+              .withConfigLoader(DriverConfigLoader.programmaticBuilder()
+                  .withDuration(DefaultDriverOption.REQUEST_TIMEOUT, Duration.ofSeconds(30))
+                  .withDuration(DefaultDriverOption.CONNECTION_INIT_QUERY_TIMEOUT, Duration.ofSeconds(10))
+                  .withDuration(DefaultDriverOption.METADATA_SCHEMA_REQUEST_TIMEOUT, Duration.ofSeconds(20))
+                  .withDuration(DefaultDriverOption.CONTROL_CONNECTION_TIMEOUT, Duration.ofSeconds(10))
+                  .build())
+              .addContactPoint(node).withLocalDatacenter(dc).withRequestTracker(counter).build();
+           AsyncSession async = AsyncSession.wrap(session)) {
+        environment.put("cassandraVersion",
+            session.execute("SELECT release_version FROM system.local").one().getString(0));
+        BenchContext context = new BenchContext(settings, session, async, counter, consumer, node, dc, KEYSPACE,
+            directory, results, out);
+        load(context, chosen);
+        for (Scenario scenario : chosen) {
+          out.printf("%n== %s%n", scenario.id());
+          long start = System.nanoTime();
+          try {
+            scenario.run(context);
+            out.printf(Locale.ROOT, "== %s done in %.0f s%n", scenario.id(), (System.nanoTime() - start) / 1e9);
+          } catch (Exception failure) {
+            String firstLine = String.valueOf(failure).lines().findFirst().orElse("");
+            failures.add(scenario.id() + ": " + firstLine);
+            results.section(scenario.id(), scenario.id() + " (failed)",
+                "This scenario failed in this run:\n\n```\n" + failure + "\n```\n");
+            out.println("== " + scenario.id() + " FAILED: " + failure);
+            failure.printStackTrace(out);
+          }
+        }
+      }
+    } finally {
+      consumer.shutdownNow();
+      if (server != null) {
+        out.println("Stopping the embedded server...");
+        server.close();
+      }
+    }
+    List<MicroResult> micro = List.of();
+    if (!skipJmh) {
+      out.printf("%n== jmh (per-row path of the stream engine, no server)%n");
+      try {
+        micro = RowPathMicrobench.run(!settings.name().equals("full"), out);
+      } catch (Exception failure) {
+        failures.add("jmh: " + failure);
+        out.println("== jmh FAILED: " + failure);
+      }
+    }
+    Map<String, Object> options = new LinkedHashMap<>();
+    options.put("settings", settings.toJson());
+    options.put("scenarios", chosen.stream().map(Scenario::id).toList());
+    options.put("contactPoint", contactPoint == null ? "embedded" : contactPoint);
+    options.put("serverHeap", contactPoint == null ? heap : null);
+    options.put("jmh", !skipJmh);
+    Report.write(directory, results, micro, environment, options, started, failures);
+    out.printf("%nReport: %s%n", directory.resolve("README.md").toAbsolutePath());
+    results.goals().forEach(goal -> out.printf("  %-7s %s: %s%n", goal.met() ? "met" : "MISSED", goal.name(),
+        goal.measured()));
+    if (!failures.isEmpty()) {
+      out.println("Failed: " + String.join("; ", failures));
+      return 1;
+    }
+    return 0;
+  }
+
+  private BenchSettings settings() {
+    if (size != null && quick) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "--quick and --size cannot be combined");
+    }
+    try {
+      return size != null ? BenchSettings.named(size) : quick ? BenchSettings.quick() : BenchSettings.full();
+    } catch (IllegalArgumentException bad) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "--" + bad.getMessage());
+    }
+  }
+
+  private List<Scenario> chosenScenarios() {
+    List<Scenario> all = Scenarios.all();
+    if (scenarios == null || scenarios.isEmpty()) {
+      return all;
+    }
+    List<Scenario> chosen = new ArrayList<>();
+    for (String id : scenarios) {
+      Scenario scenario = all.stream().filter(s -> s.id().equals(id.trim())).findFirst().orElseThrow(() ->
+          new CommandLine.ParameterException(spec.commandLine(), "--scenarios: unknown scenario '" + id
+              + "'; known: " + String.join(", ", all.stream().map(Scenario::id).toList())));
+      chosen.add(scenario);
+    }
+    return chosen;
+  }
+
+  private Path outputDirectory() {
+    if (output != null) {
+      return output.toAbsolutePath();
+    }
+    Path root = Paths.get(System.getProperty("asynccassandra.root", ".")).toAbsolutePath().normalize();
+    boolean full = size == null && !quick;
+    return full ? root.resolve("docs/benchmarks") : root.resolve("async-cassandra-bench/target/bench-" +
+        (size != null ? size : "quick"));
+  }
+
+  private InetSocketAddress address() {
+    String value = contactPoint.trim();
+    int colon = value.lastIndexOf(':');
+    try {
+      return colon < 0 ? new InetSocketAddress(value, 9042)
+          : new InetSocketAddress(value.substring(0, colon), Integer.parseInt(value.substring(colon + 1)));
+    } catch (IllegalArgumentException bad) {
+      throw new CommandLine.ParameterException(spec.commandLine(),
+          "--contact-point must be HOST or HOST:PORT: " + contactPoint);
+    }
+  }
+
+  /** Creates the keyspace and loads the tables the chosen scenarios read. */
+  private void load(BenchContext context, List<Scenario> chosen) {
+    BenchSettings settings = context.settings();
+    CqlSession session = context.session();
+    TestData.createKeyspace(session, KEYSPACE, 1);
+    loadTable(session, context.mainTable(), settings.rows(), settings.rowsPerPartition());
+    if (chosen.stream().anyMatch(s -> s.id().equals(MemoryScenario.ID))) {
+      loadTable(session, context.bigTable(), settings.bigRows(), settings.rowsPerPartition());
+    }
+  }
+
+  private void loadTable(CqlSession session, String table, long rows, int rowsPerPartition) {
+    out.printf(Locale.ROOT, "Loading %,d rows of ~100 B into %s...%n", rows, table);
+    TestData.createSampleTable(session, table);
+    long start = System.nanoTime();
+    long[] lastPrinted = {System.nanoTime()};
+    TestData.loadSampleRows(session, table, rows, rowsPerPartition, loaded -> {
+      long now = System.nanoTime();
+      if (now - lastPrinted[0] > 5_000_000_000L) {
+        lastPrinted[0] = now;
+        out.printf(Locale.ROOT, "  %,d of %,d rows (%.0f%%)%n", loaded, rows, 100.0 * loaded / rows);
+      }
+    });
+    out.printf(Locale.ROOT, "  loaded in %.1f s%n", (System.nanoTime() - start) / 1e9);
+  }
+}

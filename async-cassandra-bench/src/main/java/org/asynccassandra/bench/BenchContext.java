@@ -1,0 +1,40 @@
+package org.asynccassandra.bench;
+
+import com.datastax.oss.driver.api.core.CqlSession;
+import java.io.PrintStream;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.util.concurrent.ExecutorService;
+import org.asynccassandra.AsyncSession;
+
+/**
+ * What every scenario shares: the settings, the session (with its {@link PageCounter}), the tables, the
+ * consumer thread, where the report goes and the results so far. Used by the bench's main thread.
+ *
+ * @param consumer the single thread on which the asynchronous modes (ours and the driver's) run the
+ *     consumer's code, so that no mode runs it on a driver I/O thread and all pay the same hop
+ */
+record BenchContext(
+    BenchSettings settings,
+    CqlSession session,
+    AsyncSession async,
+    PageCounter pageCounter,
+    ExecutorService consumer,
+    InetSocketAddress contactPoint,
+    String datacenter,
+    String keyspace,
+    Path outputDirectory,
+    Results results,
+    PrintStream out) {
+
+  static final String MAIN_TABLE = "rows_main";
+  static final String BIG_TABLE = "rows_big";
+
+  String mainTable() {
+    return keyspace + "." + MAIN_TABLE;
+  }
+
+  String bigTable() {
+    return keyspace + "." + BIG_TABLE;
+  }
+}

@@ -1,0 +1,77 @@
+package org.asynccassandra.bench;
+
+import java.util.List;
+import java.util.Locale;
+
+/** Markdown pieces and number formats for the report. */
+final class Markdown {
+  private Markdown() {}
+
+  static String table(List<String> headers, List<List<String>> rows) {
+    StringBuilder out = new StringBuilder();
+    out.append("| ").append(String.join(" | ", headers)).append(" |\n|");
+    for (int i = 0; i < headers.size(); i++) {
+      out.append(i == 0 ? " --- |" : " ---: |");
+    }
+    out.append('\n');
+    for (List<String> row : rows) {
+      out.append("| ").append(String.join(" | ", row)).append(" |\n");
+    }
+    return out.toString();
+  }
+
+  static String image(String alt, String file) {
+    return "![" + alt + "](" + file + ")\n";
+  }
+
+  /** A rate such as {@code 312,400}. */
+  static String rate(double value) {
+    return Double.isNaN(value) ? "n/a" : String.format(Locale.ROOT, "%,.0f", value);
+  }
+
+  /** Median with the spread of the rounds: {@code 312,400 (298,100–320,900)}. */
+  static String rateSpread(double[] values) {
+    if (values.length == 0) {
+      return "n/a";
+    }
+    if (values.length == 1) {
+      return rate(values[0]);
+    }
+    return rate(Stats.median(values)) + " (" + rate(Stats.min(values)) + "–" + rate(Stats.max(values)) + ")";
+  }
+
+  static String millis(double value) {
+    return Double.isNaN(value) ? "n/a" : String.format(Locale.ROOT, "%.1f ms", value);
+  }
+
+  static String millisSpread(double[] values) {
+    if (values.length == 0) {
+      return "n/a";
+    }
+    if (values.length == 1) {
+      return millis(values[0]);
+    }
+    return String.format(Locale.ROOT, "%.1f ms (%.1f–%.1f)", Stats.median(values), Stats.min(values),
+        Stats.max(values));
+  }
+
+  static String seconds(double value) {
+    return Double.isNaN(value) ? "n/a" : String.format(Locale.ROOT, "%.2f s", value);
+  }
+
+  static String ratio(double value) {
+    return Double.isNaN(value) ? "n/a" : String.format(Locale.ROOT, "%.2f×", value);
+  }
+
+  static String mib(double bytes) {
+    return Double.isNaN(bytes) ? "n/a" : String.format(Locale.ROOT, "%.0f MiB", bytes / (1024 * 1024));
+  }
+
+  static String number(double value) {
+    return Double.isNaN(value) ? "n/a" : String.format(Locale.ROOT, "%.0f", value);
+  }
+
+  static String yesNo(boolean met) {
+    return met ? "**met**" : "**missed**";
+  }
+}

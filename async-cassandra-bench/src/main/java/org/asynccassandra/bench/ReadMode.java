@@ -1,0 +1,28 @@
+package org.asynccassandra.bench;
+
+import com.datastax.oss.driver.api.core.cql.SimpleStatement;
+
+/**
+ * One way to read every row of a query: one of the driver's own APIs, or an async-cassandra stream in one
+ * consumption style. Every mode feeds the same {@link RowSink}.
+ */
+interface ReadMode {
+  /** A short name for tables and charts, such as {@code driver sync} or {@code ours p1 forEach}. */
+  String name();
+
+  /** Whether this is one of the driver's own modes (rather than an async-cassandra stream). */
+  boolean isDriver();
+
+  /** Reads every row of the statement (its page size set) into the sink, and returns when all are read. */
+  Outcome read(BenchContext context, SimpleStatement statement, RowSink sink) throws Exception;
+
+  /**
+   * What a read saw besides the sink's rows.
+   *
+   * @param streamMaxBufferedPages async-cassandra's own count of the most pages buffered, or -1 for the
+   *     driver's modes
+   */
+  record Outcome(int streamMaxBufferedPages) {
+    static final Outcome DRIVER = new Outcome(-1);
+  }
+}

@@ -1,0 +1,46 @@
+package org.asynccassandra.bench;
+
+import com.datastax.oss.driver.api.core.cql.SimpleStatement;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * One timed read of a query by one mode, checked: a read that returns a different number of rows than
+ * the table holds fails the run rather than produce a figure.
+ *
+ * @param rows rows read
+ * @param seconds wall time from the request to the last row consumed
+ * @param maxPagesAhead the most pages the driver had received beyond the page the consumer started
+ * @param streamMaxBufferedPages async-cassandra's own peak of buffered pages, or -1 for a driver mode
+ */
+record Reading(long rows, double seconds, long maxPagesAhead, int streamMaxBufferedPages) {
+
+  static Reading of(BenchContext context, ReadMode mode, SimpleStatement statement, long expectedRows,
+      RowSink.PageWork work) throws Exception {
+    RowSink sink = new RowSink(statement.getPageSize(), work, context.pageCounter());
+    long start = System.nanoTime();
+    ReadMode.Outcome outcome = mode.read(context, statement, sink);
+    double seconds = (System.nanoTime() - start) / 1e9;
+    if (sink.rows() != expectedRows) {
+      throw new IllegalStateException(mode.name() + " read " + sink.rows() + " rows of " + statement.getQuery()
+          + " where " + expectedRows + " were expected");
+    }
+    return new Reading(sink.rows(), seconds, sink.maxPagesAhead(), outcome.streamMaxBufferedPages());
+  }
+
+  double rowsPerSecond() {
+    return rows / seconds;
+  }
+
+  Map<String, Double> metrics() {
+    Map<String, Double> metrics = new LinkedHashMap<>();
+    metrics.put("rows", (double) rows);
+    metrics.put("seconds", seconds);
+    metrics.put("rowsPerSecond", rowsPerSecond());
+    metrics.put("maxPagesAhead", (double) maxPagesAhead);
+    if (streamMaxBufferedPages >= 0) {
+      metrics.put("streamMaxBufferedPages", (double) streamMaxBufferedPages);
+    }
+    return metrics;
+  }
+}

@@ -1,0 +1,109 @@
+package org.asynccassandra.bench;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.asynccassandra.bench.jmh.MicroResult;
+
+/** Writes a run's results.json (every sample) and README.md (the tables, goals and charts). */
+final class Report {
+  private Report() {}
+
+  static void write(Path directory, Results results, List<MicroResult> micro, Map<String, Object> environment,
+      Map<String, Object> options, Instant started, List<String> failures) throws IOException {
+    Instant finished = Instant.now();
+    Map<String, Object> json = new LinkedHashMap<>();
+    json.put("started", started.truncatedTo(ChronoUnit.SECONDS).toString());
+    json.put("finished", finished.truncatedTo(ChronoUnit.SECONDS).toString());
+    json.put("environment", environment);
+    json.put("options", options);
+    json.put("failures", failures);
+    json.put("goals", results.goals().stream().map(Results.Goal::toJson).toList());
+    json.put("samples", results.samples().stream().map(Results.Sample::toJson).toList());
+    json.put("micro", micro.stream().map(Report::microJson).toList());
+    Files.writeString(directory.resolve("results.json"), Json.write(json), StandardCharsets.UTF_8);
+    Files.writeString(directory.resolve("README.md"),
+        markdown(results, micro, environment, options, started, finished, failures), StandardCharsets.UTF_8);
+  }
+
+  private static Map<String, Object> microJson(MicroResult result) {
+    Map<String, Object> json = new LinkedHashMap<>();
+    json.put("benchmark", result.benchmark());
+    json.put("params", result.params());
+    json.put("score", result.score());
+    json.put("error", result.error());
+    json.put("unit", result.unit());
+    return json;
+  }
+
+  private static String markdown(Results results, List<MicroResult> micro, Map<String, Object> environment,
+      Map<String, Object> options, Instant started, Instant finished, List<String> failures) {
+    StringBuilder out = new StringBuilder();
+    @SuppressWarnings("unchecked")
+    Map<String, Object> settings = (Map<String, Object>) options.get("settings");
+    out.append("# async-cassandra benchmarks\n\n");
+    out.append(String.format(Locale.ROOT,
+        "Written by `./async-cassandra bench%s` on %s in %d min (settings: **%s**). Every figure below was "
+            + "measured in that one run, all modes side by side against the same tables on the same server; "
+            + "every sample is in [results.json](results.json). Re-run it with `./async-cassandra bench` "
+            + "(about 25 minutes) or `./async-cassandra bench --quick` (a few minutes, into "
+            + "`async-cassandra-bench/target/bench-quick/`).%n%n",
+        "full".equals(settings.get("name")) ? "" : " --size " + settings.get("name"),
+        started.truncatedTo(ChronoUnit.SECONDS), Duration.between(started, finished).toMinutes(),
+        settings.get("name")));
+    if (!failures.isEmpty()) {
+      out.append("**Failures in this run:** ").append(String.join("; ", failures)).append("\n\n");
+    }
+    out.append("## Machine\n\n");
+    List<List<String>> machine = new ArrayList<>();
+    environment.forEach((key, value) -> machine.add(List.of(key, String.valueOf(value))));
+    machine.add(List.of("server", options.get("serverHeap") != null
+        ? "embedded Cassandra, one node on the same machine, heap " + options.get("serverHeap")
+        : String.valueOf(options.get("contactPoint"))));
+    out.append(Markdown.table(List.of("", ""), machine)).append('\n');
+    out.append("## Goals\n\nThe goals of the benchmark issue, checked against ratios from this run.\n\n");
+    List<List<String>> goals = new ArrayList<>();
+    for (Results.Goal goal : results.goals()) {
+      goals.add(List.of(goal.name(), goal.target(), goal.measured(), Markdown.yesNo(goal.met()),
+          goal.note().isEmpty() ? "" : goal.note()));
+    }
+    out.append(Markdown.table(List.of("goal", "target", "measured", "result", "note"), goals)).append('\n');
+    for (Results.Section section : results.sections()) {
+      out.append("## ").append(section.title()).append("\n\n").append(section.markdown()).append('\n');
+    }
+    out.append("## Micro-benchmarks (JMH)\n\n");
+    if (micro.isEmpty()) {
+      out.append("Not run in this run (`--skip-jmh`, or it failed: see above).\n\n");
+    } else {
+      out.append("The stream engine's per-row path against a fake page source whose pages are already in "
+          + "memory: no server and no network, so what is left is what the engine costs per row, next to a "
+          + "plain loop over the same rows. `org.asynccassandra.bench.jmh`, one fork.\n\n");
+      List<List<String>> rows = new ArrayList<>();
+      for (MicroResult result : micro) {
+        rows.add(List.of(result.benchmark(), result.params().toString(),
+            String.format(Locale.ROOT, "%.2f ± %.2f", result.score(), result.error()), result.unit()));
+      }
+      out.append(Markdown.table(List.of("benchmark", "params", "score", "unit"), rows)).append('\n');
+    }
+    out.append("## Reading these numbers\n\n"
+        + "- Client and server share one machine: every mode competes with Cassandra for the same cores, the "
+        + "same way. The ratios between modes are what this report is for; absolute rows/s depend on the "
+        + "machine.\n"
+        + "- Rows are ~100 B (`pk int, ck int, payload text`), read from a freshly loaded table (much of it "
+        + "still in memtables).\n"
+        + "- Every mode does the same light work per row: a checksum over every column. The asynchronous "
+        + "modes (the driver's and ours) run it on one consumer thread, never on a driver I/O thread; the "
+        + "synchronous ones on the calling thread.\n"
+        + "- Medians with the range of the rounds; on a shared machine a single round can be off by 30%.\n");
+    return out.toString();
+  }
+}

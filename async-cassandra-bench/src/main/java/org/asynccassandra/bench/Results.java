@@ -1,0 +1,98 @@
+package org.asynccassandra.bench;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Everything one bench run measured: every sample, the goals checked against them, and the report
+ * section each scenario wrote. Filled by the bench's main thread only; not thread-safe.
+ */
+final class Results {
+  /** One measurement of one mode in one round. Metrics are plain numbers with the unit in the name. */
+  record Sample(String scenario, String mode, String variant, int round, Map<String, Double> metrics) {
+    Map<String, Object> toJson() {
+      Map<String, Object> json = new LinkedHashMap<>();
+      json.put("scenario", scenario);
+      json.put("mode", mode);
+      json.put("variant", variant);
+      json.put("round", round);
+      json.put("metrics", metrics);
+      return json;
+    }
+  }
+
+  /** A goal from the issue, checked against ratios measured in this run. */
+  record Goal(String name, String target, String measured, boolean met, String note) {
+    Map<String, Object> toJson() {
+      Map<String, Object> json = new LinkedHashMap<>();
+      json.put("goal", name);
+      json.put("target", target);
+      json.put("measured", measured);
+      json.put("met", met);
+      json.put("note", note);
+      return json;
+    }
+  }
+
+  /** A scenario's part of the report: Markdown that may link charts written next to it. */
+  record Section(String scenario, String title, String markdown) {}
+
+  private final List<Sample> samples = new ArrayList<>();
+  private final List<Goal> goals = new ArrayList<>();
+  private final List<Section> sections = new ArrayList<>();
+
+  void add(String scenario, String mode, String variant, int round, Map<String, Double> metrics) {
+    samples.add(new Sample(scenario, mode, variant, round, Map.copyOf(new LinkedHashMap<>(metrics))));
+  }
+
+  void goal(String name, String target, String measured, boolean met, String note) {
+    goals.add(new Goal(name, target, measured, met, note));
+  }
+
+  void section(String scenario, String title, String markdown) {
+    sections.add(new Section(scenario, title, markdown));
+  }
+
+  List<Sample> samples() {
+    return samples;
+  }
+
+  List<Goal> goals() {
+    return goals;
+  }
+
+  List<Section> sections() {
+    return sections;
+  }
+
+  /** Every value of a metric for one scenario, mode and variant, in round order. */
+  double[] values(String scenario, String mode, String variant, String metric) {
+    return samples.stream()
+        .filter(s -> s.scenario.equals(scenario) && s.mode.equals(mode) && s.variant.equals(variant))
+        .filter(s -> s.metrics.containsKey(metric))
+        .mapToDouble(s -> s.metrics.get(metric))
+        .toArray();
+  }
+
+  double median(String scenario, String mode, String variant, String metric) {
+    return Stats.median(values(scenario, mode, variant, metric));
+  }
+
+  /** The modes of a scenario in the order they were first measured. */
+  List<String> modes(String scenario) {
+    Set<String> modes = new LinkedHashSet<>();
+    samples.stream().filter(s -> s.scenario.equals(scenario)).forEach(s -> modes.add(s.mode));
+    return new ArrayList<>(modes);
+  }
+
+  /** The variants of a scenario in the order they were first measured. */
+  List<String> variants(String scenario) {
+    Set<String> variants = new LinkedHashSet<>();
+    samples.stream().filter(s -> s.scenario.equals(scenario)).forEach(s -> variants.add(s.variant));
+    return new ArrayList<>(variants);
+  }
+}

@@ -1,0 +1,109 @@
+package org.asynccassandra.bench;
+
+import com.datastax.oss.driver.api.core.cql.SimpleStatement;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.asynccassandra.RowStream;
+import org.asynccassandra.ScanConfig;
+import org.asynccassandra.StreamConfig;
+
+/**
+ * Scenario 5a, full-table scan: one stream over {@code SELECT ... FROM table} against a {@code TableScan}
+ * at each parallelism, in alternating rounds.
+ */
+final class ScanScenario implements Scenario {
+  static final String ID = "scan";
+  static final String SINGLE = "single stream";
+  private static final int FETCH_SIZE = 5000;
+
+  @Override
+  public String id() {
+    return ID;
+  }
+
+  @Override
+  public void run(BenchContext context) throws Exception {
+    BenchSettings settings = context.settings();
+    List<String> modes = new ArrayList<>(List.of(SINGLE));
+    settings.parallelisms().forEach(p -> modes.add(name(p)));
+    for (int round = 0; round <= settings.rounds(); round++) { // round 0 warms up
+      StringBuilder line = new StringBuilder(round == 0 ? "  warm-up:" : "  round " + round + ":");
+      for (String mode : Scenario.rotated(modes, round)) {
+        RowSink sink = new RowSink(FETCH_SIZE, RowSink.PageWork.NONE, context.pageCounter());
+        long start = System.nanoTime();
+        try (RowStream stream = open(context, mode)) {
+          stream.forEach(sink::row).toCompletableFuture().get();
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        if (sink.rows() != settings.rows()) {
+          throw new IllegalStateException(mode + " read " + sink.rows() + " rows of " + context.mainTable()
+              + " where " + settings.rows() + " were loaded");
+        }
+        if (round > 0) {
+          Map<String, Double> metrics = new LinkedHashMap<>();
+          metrics.put("rows", (double) sink.rows());
+          metrics.put("seconds", seconds);
+          metrics.put("rowsPerSecond", sink.rows() / seconds);
+          context.results().add(ID, mode, "", round, metrics);
+        }
+        line.append(String.format(Locale.ROOT, " %s %.2fs;", mode, seconds));
+      }
+      context.out().println(line);
+    }
+    report(context, modes);
+  }
+
+  private static String name(int parallelism) {
+    return "TableScan parallelism " + parallelism;
+  }
+
+  private static RowStream open(BenchContext context, String mode) {
+    StreamConfig stream = StreamConfig.builder().fetchSize(FETCH_SIZE).prefetchPages(1).executor(context.consumer())
+        .build();
+    if (mode.equals(SINGLE)) {
+      return context.async().executeStream(SimpleStatement.newInstance("SELECT pk, ck, payload FROM "
+          + context.mainTable()).setPageSize(FETCH_SIZE), stream);
+    }
+    int parallelism = Integer.parseInt(mode.substring(mode.lastIndexOf(' ') + 1));
+    return context.async().scanTable(context.keyspace(), BenchContext.MAIN_TABLE, ScanConfig.builder()
+        .columns("pk", "ck", "payload").parallelism(parallelism).streamConfig(stream).build());
+  }
+
+  private void report(BenchContext context, List<String> modes) throws Exception {
+    Results results = context.results();
+    double single = results.median(ID, SINGLE, "", "rowsPerSecond");
+    List<List<String>> table = new ArrayList<>();
+    List<Double> rates = new ArrayList<>();
+    for (String mode : modes) {
+      double[] values = results.values(ID, mode, "", "rowsPerSecond");
+      rates.add(Stats.median(values));
+      table.add(List.of(mode, Markdown.rateSpread(values), Markdown.ratio(Stats.median(values) / single)));
+    }
+    String chart = Charts.bars(context.outputDirectory(), "scan.png",
+        String.format(Locale.ROOT, "Full-table scan of %,d rows (median rows/s)", context.settings().rows()),
+        "rows/s", modes, Map.of("rows/s", rates));
+    String four = name(4);
+    if (modes.contains(four)) {
+      double ratio = results.median(ID, four, "", "rowsPerSecond") / single;
+      boolean met = ratio >= 1.4;
+      results.goal("Table scan at parallelism 4 at least 1.4× a single stream", "parallelism 4 / single ≥ 1.40×",
+          String.format(Locale.ROOT, "%s vs %s rows/s: %s", Markdown.rate(single * ratio), Markdown.rate(single),
+              Markdown.ratio(ratio)), met,
+          met ? "" : "Parallel ranges did not pay in this run. With one node on the same machine, the client "
+              + "and the server share its cores: see the machine above.");
+    }
+    String markdown = String.format(Locale.ROOT,
+        "All %,d rows of the main table, unordered, with the same light work per row: one stream over "
+            + "`SELECT pk, ck, payload FROM table` (fetch size %,d, one page read ahead) against a `TableScan` "
+            + "that splits the ring into token ranges and reads that many ranges at a time, each with its own "
+            + "read-ahead. The consumer is one thread in both. One warm-up round, then %d rounds, modes "
+            + "rotated.%n%n",
+        context.settings().rows(), FETCH_SIZE, context.settings().rounds())
+        + Markdown.table(List.of("mode", "rows/s, median (range)", "vs single stream"), table) + "\n"
+        + Markdown.image("scan", chart);
+    results.section(ID, "5a. Full-table scan", markdown);
+  }
+}

@@ -1,0 +1,19 @@
+package org.asynccassandra.bench;
+
+/**
+ * One benchmark scenario: it measures, adds samples, checks its goals and writes its report section
+ * (with its charts) into the {@link BenchContext}'s results. Runs on the bench's main thread.
+ */
+interface Scenario {
+  /** A short id for the command line and the results file, such as {@code throughput}. */
+  String id();
+
+  void run(BenchContext context) throws Exception;
+
+  /** Rotates the modes by the round number, so that no mode always runs first or last in a round. */
+  static <T> java.util.List<T> rotated(java.util.List<T> modes, int round) {
+    java.util.List<T> order = new java.util.ArrayList<>(modes);
+    java.util.Collections.rotate(order, -(round % Math.max(1, order.size())));
+    return order;
+  }
+}

@@ -1,0 +1,49 @@
+package org.asynccassandra.bench;
+
+import java.util.Arrays;
+import java.util.Collection;
+
+/** Order statistics of a set of samples: median, quantiles and spread. */
+final class Stats {
+  private Stats() {}
+
+  /** The q-quantile (0..1) by linear interpolation between order statistics; NaN for no values. */
+  static double quantile(double[] values, double q) {
+    if (values.length == 0) {
+      return Double.NaN;
+    }
+    double[] sorted = values.clone();
+    Arrays.sort(sorted);
+    double position = q * (sorted.length - 1);
+    int below = (int) Math.floor(position);
+    int above = Math.min(below + 1, sorted.length - 1);
+    return sorted[below] + (position - below) * (sorted[above] - sorted[below]);
+  }
+
+  static double median(double[] values) {
+    return quantile(values, 0.5);
+  }
+
+  static double median(Collection<Double> values) {
+    return median(values.stream().mapToDouble(Double::doubleValue).toArray());
+  }
+
+  static double min(double[] values) {
+    return Arrays.stream(values).min().orElse(Double.NaN);
+  }
+
+  static double max(double[] values) {
+    return Arrays.stream(values).max().orElse(Double.NaN);
+  }
+
+  /** Quantile of nanosecond delays held in a long array, in milliseconds. */
+  static double quantileMillis(long[] nanos, int count, double q) {
+    if (count == 0) {
+      return Double.NaN;
+    }
+    long[] sorted = Arrays.copyOf(nanos, count);
+    Arrays.sort(sorted);
+    int index = (int) Math.min(count - 1, Math.ceil(q * count) - 1);
+    return sorted[Math.max(0, index)] / 1e6;
+  }
+}

@@ -1,0 +1,66 @@
+package org.asynccassandra.bench;
+
+import java.io.IOException;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
+
+/**
+ * A new folder under the system's temporary folder that {@link #close()} deletes with everything in it.
+ * Not thread-safe; close it once, after whatever wrote into it has ended.
+ */
+final class TempFolder implements AutoCloseable {
+  private final Path path;
+
+  private TempFolder(Path path) {
+    this.path = path;
+  }
+
+  static TempFolder create(String prefix) throws IOException {
+    return new TempFolder(Files.createTempDirectory(prefix));
+  }
+
+  Path path() {
+    return path;
+  }
+
+  /** Deletes the folder and its content. */
+  @Override
+  public void close() throws IOException {
+    delete(path);
+  }
+
+  /** Deletes a file, or a folder with its content; nothing when it does not exist. Links are not followed. */
+  static void delete(Path path) throws IOException {
+    if (!Files.exists(path, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+      return;
+    }
+    Files.walkFileTree(path, new SimpleFileVisitor<>() {
+      @Override
+      public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) throws IOException {
+        Files.deleteIfExists(file);
+        return FileVisitResult.CONTINUE;
+      }
+
+      @Override
+      public FileVisitResult visitFileFailed(Path file, IOException failure) throws IOException {
+        if (failure instanceof NoSuchFileException) {
+          return FileVisitResult.CONTINUE;
+        }
+        throw failure;
+      }
+
+      @Override
+      public FileVisitResult postVisitDirectory(Path folder, IOException failure) throws IOException {
+        if (failure != null && !(failure instanceof NoSuchFileException)) {
+          throw failure;
+        }
+        Files.deleteIfExists(folder);
+        return FileVisitResult.CONTINUE;
+      }
+    });
+  }
+}

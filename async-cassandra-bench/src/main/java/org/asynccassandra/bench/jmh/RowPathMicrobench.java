@@ -1,0 +1,73 @@
+package org.asynccassandra.bench.jmh;
+
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+import org.openjdk.jmh.infra.BenchmarkParams;
+import org.openjdk.jmh.results.Result;
+import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.RunnerException;
+import org.openjdk.jmh.runner.format.OutputFormatFactory;
+import org.openjdk.jmh.runner.options.Options;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+import org.openjdk.jmh.runner.options.TimeValue;
+import org.openjdk.jmh.runner.options.VerboseMode;
+
+/**
+ * Runs {@link RowPathBenchmark} through the JMH runner and returns its scores in nanoseconds per row.
+ *
+ * <p>Each benchmark runs in one forked JVM, started with this JVM's {@code java.class.path}; so the caller
+ * must run on a plain classpath that holds this module's classes (with the JMH-generated ones and
+ * {@code META-INF/BenchmarkList}) and its dependencies. {@link #run} blocks until every benchmark finished:
+ * about 40 s when quick, 3 min otherwise.
+ */
+public final class RowPathMicrobench {
+  private RowPathMicrobench() {}
+
+  /**
+   * Runs every benchmark of {@link RowPathBenchmark}, printing JMH's progress to {@code out}.
+   *
+   * @param quick 1 warmup and 2 measurement iterations of 1 s each, instead of 3 warmups and 5
+   *     measurements of 2 s each
+   * @return one result per benchmark and parameter combination, in JMH's order
+   * @throws IllegalStateException when JMH fails to run a benchmark
+   */
+  public static List<MicroResult> run(boolean quick, PrintStream out) {
+    Options options = new OptionsBuilder()
+        .include("^" + Pattern.quote(RowPathBenchmark.class.getName()) + "\\.")
+        .forks(1)
+        .jvmArgs("-Xms1g", "-Xmx1g")
+        .warmupIterations(quick ? 1 : 3)
+        .warmupTime(TimeValue.seconds(quick ? 1 : 2))
+        .measurementIterations(quick ? 2 : 5)
+        .measurementTime(TimeValue.seconds(quick ? 1 : 2))
+        .shouldFailOnError(true)
+        .build();
+    Collection<RunResult> runs;
+    try {
+      runs = new Runner(options, OutputFormatFactory.createFormatInstance(out, VerboseMode.NORMAL)).run();
+    } catch (RunnerException failure) {
+      throw new IllegalStateException("The JMH run of " + RowPathBenchmark.class.getSimpleName() + " failed",
+          failure);
+    }
+    List<MicroResult> results = new ArrayList<>(runs.size());
+    for (RunResult run : runs) {
+      BenchmarkParams params = run.getParams();
+      Map<String, String> values = new LinkedHashMap<>();
+      for (String key : params.getParamsKeys()) {
+        values.put(key, params.getParam(key));
+      }
+      String benchmark = params.getBenchmark();
+      Result<?> primary = run.getPrimaryResult();
+      // @OperationsPerInvocation makes one JMH operation one row.
+      results.add(new MicroResult(benchmark.substring(benchmark.lastIndexOf('.') + 1), values,
+          primary.getScore(), primary.getScoreError(), primary.getScoreUnit().replace("/op", "/row")));
+    }
+    return results;
+  }
+}

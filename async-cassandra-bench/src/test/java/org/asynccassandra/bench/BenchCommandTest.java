@@ -1,0 +1,46 @@
+package org.asynccassandra.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import picocli.CommandLine;
+import org.junit.jupiter.api.Test;
+
+class BenchCommandTest {
+  @Test
+  void should_name_the_unknown_scenario_and_list_the_known_ones() {
+    Usage usage = run("--scenarios", "throughput,speed", "--skip-jmh");
+
+    assertThat(usage.exit).isEqualTo(2);
+    assertThat(usage.err).contains("--scenarios: unknown scenario 'speed'; known: throughput, overlap, event-loop,"
+        + " memory, scan, export, first-row");
+  }
+
+  @Test
+  void should_refuse_an_unknown_size() {
+    Usage usage = run("--size", "huge");
+
+    assertThat(usage.exit).isEqualTo(2);
+    assertThat(usage.err).contains("--size must be full, quick or tiny: huge");
+  }
+
+  @Test
+  void should_refuse_a_bad_contact_point() {
+    Usage usage = run("--size", "tiny", "--contact-point", "localhost:port");
+
+    assertThat(usage.exit).isEqualTo(2);
+    assertThat(usage.err).contains("--contact-point must be HOST or HOST:PORT: localhost:port");
+  }
+
+  private record Usage(int exit, String err) {}
+
+  private static Usage run(String... args) {
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    CommandLine commandLine = new CommandLine(new BenchCommand());
+    commandLine.setErr(new PrintWriter(err, true, StandardCharsets.UTF_8));
+    int exit = commandLine.execute(args);
+    return new Usage(exit, err.toString(StandardCharsets.UTF_8));
+  }
+}

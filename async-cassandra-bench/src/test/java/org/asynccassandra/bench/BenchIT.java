@@ -1,0 +1,57 @@
+package org.asynccassandra.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.asynccassandra.testkit.CassandraExtension;
+import org.asynccassandra.testkit.CassandraServer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Runs the whole bench at its smallest size against the real server, end to end, so that the harness
+ * cannot rot. It checks that every scenario measured every mode and wrote its part of the report; it
+ * asserts nothing about speed.
+ */
+@ExtendWith(CassandraExtension.class)
+class BenchIT {
+  private static final byte[] PNG_MAGIC = {(byte) 0x89, 'P', 'N', 'G'};
+
+  @Test
+  void should_run_every_scenario_and_write_the_report(CassandraServer server, @TempDir Path output)
+      throws IOException {
+    String contactPoint = server.contactPoint().getHostString() + ":" + server.contactPoint().getPort();
+
+    int exit = BenchCommand.execute("--size", "tiny", "--skip-jmh", "--output", output.toString(),
+        "--contact-point", contactPoint, "--datacenter", server.localDatacenter());
+
+    assertThat(exit).isZero();
+    String json = Files.readString(output.resolve("results.json"), StandardCharsets.UTF_8);
+    String readme = Files.readString(output.resolve("README.md"), StandardCharsets.UTF_8);
+    for (Scenario scenario : Scenarios.all()) {
+      assertThat(json).contains("\"scenario\": \"" + scenario.id() + "\"");
+    }
+    for (ReadMode mode : ReadModes.all()) {
+      assertThat(json).contains("\"mode\": \"" + mode.name() + "\"");
+    }
+    assertThat(json).contains("\"failures\": []").contains("\"goal\": ");
+    assertThat(readme).contains("## Goals", "## 1. Raw scan throughput", "## 2. Overlap", "## 3. Event loop",
+        "## 4. Memory", "## 5a. Full-table scan", "## 5b. Export", "## 6. Time to first row")
+        .doesNotContain("(failed)");
+    List<Path> charts;
+    try (Stream<Path> files = Files.list(output)) {
+      charts = files.filter(file -> file.toString().endsWith(".png")).toList();
+    }
+    assertThat(charts).hasSizeGreaterThanOrEqualTo(8);
+    for (Path chart : charts) {
+      assertThat(Files.readAllBytes(chart)).startsWith(PNG_MAGIC);
+      assertThat(readme).contains("](" + chart.getFileName() + ")");
+    }
+  }
+}

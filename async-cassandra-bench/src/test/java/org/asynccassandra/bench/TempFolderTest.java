@@ -1,0 +1,47 @@
+package org.asynccassandra.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class TempFolderTest {
+  @TempDir
+  Path outside;
+
+  @Test
+  void should_delete_the_folder_with_everything_in_it() throws IOException {
+    Path path;
+    try (TempFolder temp = TempFolder.create("temp-folder-test-")) {
+      path = temp.path();
+      Files.createDirectories(path.resolve("a/b/c"));
+      Files.writeString(path.resolve("a/b/c/file.csv"), "pk\n");
+      Files.writeString(path.resolve("a/top.log"), "log\n");
+    }
+    assertThat(path).doesNotExist();
+  }
+
+  @Test
+  void should_delete_a_link_but_not_what_it_points_to() throws IOException {
+    Path kept = Files.writeString(outside.resolve("kept.txt"), "kept");
+    Path path;
+    try (TempFolder temp = TempFolder.create("temp-folder-test-")) {
+      path = temp.path();
+      Files.createSymbolicLink(path.resolve("link"), outside);
+    }
+    assertThat(path).doesNotExist();
+    assertThat(kept).exists();
+  }
+
+  @Test
+  void should_accept_what_is_already_gone() throws IOException {
+    TempFolder.delete(outside.resolve("never-created"));
+    TempFolder temp = TempFolder.create("temp-folder-test-");
+    TempFolder.delete(temp.path());
+    temp.close();
+    assertThat(temp.path()).doesNotExist();
+  }
+}
