@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicLong;
 import org.asynccassandra.AsyncSession;
 import org.asynccassandra.bench.jmh.MicroResult;
 import org.asynccassandra.bench.jmh.RowPathMicrobench;
@@ -244,12 +245,15 @@ public final class BenchCommand implements Callable<Integer> {
     out.printf(Locale.ROOT, "Loading %,d rows of ~100 B into %s...%n", rows, table);
     TestData.createSampleTable(session, table);
     long start = System.nanoTime();
-    long[] lastPrinted = {System.nanoTime()};
-    TestData.loadSampleRows(session, table, rows, rowsPerPartition, loaded -> {
+    // Called on driver threads with each acknowledged batch's row count.
+    AtomicLong loaded = new AtomicLong();
+    AtomicLong lastPrinted = new AtomicLong(start);
+    TestData.loadSampleRows(session, table, rows, rowsPerPartition, batch -> {
+      long total = loaded.addAndGet(batch);
       long now = System.nanoTime();
-      if (now - lastPrinted[0] > 5_000_000_000L) {
-        lastPrinted[0] = now;
-        out.printf(Locale.ROOT, "  %,d of %,d rows (%.0f%%)%n", loaded, rows, 100.0 * loaded / rows);
+      long last = lastPrinted.get();
+      if (now - last > 5_000_000_000L && lastPrinted.compareAndSet(last, now)) {
+        out.printf(Locale.ROOT, "  %,d of %,d rows (%.0f%%)%n", total, rows, 100.0 * total / rows);
       }
     });
     out.printf(Locale.ROOT, "  loaded in %.1f s%n", (System.nanoTime() - start) / 1e9);

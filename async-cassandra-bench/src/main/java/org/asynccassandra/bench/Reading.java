@@ -17,9 +17,16 @@ record Reading(long rows, double seconds, long maxPagesAhead, int streamMaxBuffe
 
   static Reading of(BenchContext context, ReadMode mode, SimpleStatement statement, long expectedRows,
       RowSink.PageWork work) throws Exception {
-    RowSink sink = new RowSink(statement.getPageSize(), work, context.pageCounter());
+    long tag = context.pageCounter().newTag();
+    RowSink sink = new RowSink(statement.getPageSize(), work, context.pageCounter(), tag);
+    SimpleStatement tagged = statement.setQueryTimestamp(tag);
     long start = System.nanoTime();
-    ReadMode.Outcome outcome = mode.read(context, statement, sink);
+    ReadMode.Outcome outcome;
+    try {
+      outcome = mode.read(context, tagged, sink);
+    } finally {
+      context.pageCounter().release(tag);
+    }
     double seconds = (System.nanoTime() - start) / 1e9;
     if (sink.rows() != expectedRows) {
       throw new IllegalStateException(mode.name() + " read " + sink.rows() + " rows of " + statement.getQuery()

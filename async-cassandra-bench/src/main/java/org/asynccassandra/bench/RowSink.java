@@ -19,20 +19,23 @@ final class RowSink {
   private final int pageSize;
   private final PageWork work;
   private final PageCounter counter;
-  private final long pagesAtStart;
+  private final long tag;
   private long rows;
   private long checksum;
   private long pagesEntered;
   private long maxAhead;
 
-  RowSink(int pageSize, PageWork work, PageCounter counter) {
+  /**
+   * @param tag the read's {@link PageCounter} tag, or {@code 0} when the pages ahead are not measured
+   */
+  RowSink(int pageSize, PageWork work, PageCounter counter, long tag) {
     if (pageSize <= 0) {
       throw new IllegalArgumentException("pageSize must be > 0: " + pageSize);
     }
     this.pageSize = pageSize;
     this.work = work;
     this.counter = counter;
-    this.pagesAtStart = counter.pages();
+    this.tag = tag;
   }
 
   void row(Row row) {
@@ -55,7 +58,9 @@ final class RowSink {
   }
 
   private void noteAhead() {
-    maxAhead = Math.max(maxAhead, counter.pages() - pagesAtStart - pagesEntered);
+    if (tag != 0) {
+      maxAhead = Math.max(maxAhead, counter.pages(tag) - pagesEntered);
+    }
   }
 
   private void afterPage() {

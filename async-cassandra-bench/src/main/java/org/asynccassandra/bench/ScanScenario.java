@@ -32,7 +32,7 @@ final class ScanScenario implements Scenario {
     for (int round = 0; round <= settings.rounds(); round++) { // round 0 warms up
       StringBuilder line = new StringBuilder(round == 0 ? "  warm-up:" : "  round " + round + ":");
       for (String mode : Scenario.rotated(modes, round)) {
-        RowSink sink = new RowSink(FETCH_SIZE, RowSink.PageWork.NONE, context.pageCounter());
+        RowSink sink = new RowSink(FETCH_SIZE, RowSink.PageWork.NONE, context.pageCounter(), 0);
         long start = System.nanoTime();
         try (RowStream stream = open(context, mode)) {
           stream.forEach(sink::row).toCompletableFuture().get();
