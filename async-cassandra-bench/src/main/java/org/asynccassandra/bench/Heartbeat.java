@@ -7,15 +7,23 @@ import java.util.concurrent.TimeUnit;
 /**
  * A 1 ms heartbeat on an event loop that records how late each tick ran against its schedule: the delay
  * anything else queued on that loop would have suffered. Ticks run on the loop; {@link #start()} and
- * {@link #stop()} are called from another thread and wait for the loop.
+ * {@link #stop(GcPauses)} are called from another thread and wait for the loop.
  */
 final class Heartbeat {
   private static final long PERIOD_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
   private static final int CAPACITY = 4_000_000; // over an hour of ticks; later ticks are not recorded
 
+  /**
+   * A window's delays in milliseconds.
+   *
+   * @param maxOutsideGc the largest delay of the ticks whose wait overlapped no GC pause of this JVM
+   */
+  record Delays(double p50, double p99, double max, double maxOutsideGc) {}
+
   private final ScheduledExecutorService loop;
   // Written on the loop thread only; read by stop() after the ticks have stopped, through the loop.
   private final long[] delays = new long[CAPACITY];
+  private final long[] dues = new long[CAPACITY];
   private int count;
   private long firstTick;
   private long ticks;
@@ -38,16 +46,23 @@ final class Heartbeat {
     long due = firstTick + ticks * PERIOD_NANOS;
     ticks++;
     if (count < CAPACITY) {
+      dues[count] = due;
       delays[count++] = Math.max(0, System.nanoTime() - due);
     }
   }
 
-  /** Stops the ticks and returns the delays' p50, p99 and max, in milliseconds. */
-  double[] stop() throws Exception {
+  /** Stops the ticks and returns the delays. */
+  Delays stop(GcPauses gcPauses) throws Exception {
     return loop.submit(() -> {
       schedule.cancel(false);
-      return new double[] {Stats.quantileMillis(delays, count, 0.50), Stats.quantileMillis(delays, count, 0.99),
-          Stats.quantileMillis(delays, count, 1.0)};
+      long worstOutsideGc = 0;
+      for (int i = 0; i < count; i++) {
+        if (delays[i] > worstOutsideGc && !gcPauses.overlaps(dues[i], dues[i] + delays[i])) {
+          worstOutsideGc = delays[i];
+        }
+      }
+      return new Delays(Stats.quantileMillis(delays, count, 0.50), Stats.quantileMillis(delays, count, 0.99),
+          Stats.quantileMillis(delays, count, 1.0), count == 0 ? Double.NaN : worstOutsideGc / 1e6);
     }).get();
   }
 }
