@@ -43,7 +43,7 @@ record BenchSettings(
     int exportRounds) {
 
   static BenchSettings full() {
-    return new BenchSettings("full", 1_000_000, 5_000_000, 1_000, 3, List.of(1000, 5000), 200_000, 5000,
+    return new BenchSettings("full", 1_000_000, 5_000_000, 1_000, 5, List.of(1000, 5000), 200_000, 5000,
         List.of(1, 10, 50), 20, 250_000, List.of(1, 2, 4, 8), List.of(100, 5000, 20000), 15, 2);
   }
 

@@ -75,7 +75,9 @@ final class OverlapScenario implements Scenario {
       table.add(List.of(mode.name(), String.format(Locale.ROOT, "%s (%s–%s)", Markdown.seconds(median),
               Markdown.seconds(Stats.min(values)), Markdown.seconds(Stats.max(values))),
           Markdown.ratio(median / idealSeconds), Markdown.ratio(chain / median),
-          Markdown.number(Stats.max(results.values(ID, mode.name(), "", "maxPagesAhead")))));
+          Markdown.number(Stats.max(results.values(ID, mode.name(), "", "maxPagesAhead"))),
+          mode.isDriver() ? "–" : Markdown.millis(Stats.median(results.values(ID, mode.name(), "",
+              "consumerWaitMillis")))));
     }
     series.put("total time (median)", seconds);
     series.put("ideal: first fetch + pages × max(fetch, work)", ideal);
@@ -98,7 +100,7 @@ final class OverlapScenario implements Scenario {
         rows, pages, context.settings().overlapFetchSize(), fetchNanos / 1e6, Markdown.seconds(idealSeconds),
         context.settings().rounds())
         + Markdown.table(List.of("mode", "total time, median (range)", "vs ideal", "speed-up over the chain",
-            "pages read ahead (max)"), table)
+            "pages read ahead (max)", "our consumer waited for pages"), table)
         + "\n" + Markdown.image("overlap", chart);
     results.section(ID, "2. Overlap of fetching and work", markdown);
   }

@@ -21,8 +21,9 @@ interface ReadMode {
    *
    * @param streamMaxBufferedPages async-cassandra's own count of the most pages buffered, or -1 for the
    *     driver's modes
+   * @param consumerWaitMillis how long async-cassandra's consumer waited for pages not there yet, or -1
    */
-  record Outcome(int streamMaxBufferedPages) {
-    static final Outcome DRIVER = new Outcome(-1);
+  record Outcome(int streamMaxBufferedPages, double consumerWaitMillis) {
+    static final Outcome DRIVER = new Outcome(-1, -1);
   }
 }

@@ -17,6 +17,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Flow;
 import org.asynccassandra.RowStream;
 import org.asynccassandra.StreamConfig;
+import org.asynccassandra.StreamStats;
 import org.reactivestreams.Subscriber;
 import org.reactivestreams.Subscription;
 
@@ -205,7 +206,8 @@ final class ReadModes {
           case ROWS_PUBLISHER -> subscribe(stream.rows(), statement.getPageSize(), sink).get();
         }
         sink.finish();
-        return new ReadMode.Outcome(stream.stats().maxBufferedPages());
+        StreamStats stats = stream.stats();
+        return new ReadMode.Outcome(stats.maxBufferedPages(), stats.consumerWaitTime().toNanos() / 1e6);
       }
     });
   }

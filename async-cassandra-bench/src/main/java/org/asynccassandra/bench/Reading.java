@@ -12,8 +12,10 @@ import java.util.Map;
  * @param seconds wall time from the request to the last row consumed
  * @param maxPagesAhead the most pages the driver had received beyond the page the consumer started
  * @param streamMaxBufferedPages async-cassandra's own peak of buffered pages, or -1 for a driver mode
+ * @param consumerWaitMillis how long async-cassandra's consumer waited for pages, or -1 for a driver mode
  */
-record Reading(long rows, double seconds, long maxPagesAhead, int streamMaxBufferedPages) {
+record Reading(long rows, double seconds, long maxPagesAhead, int streamMaxBufferedPages,
+    double consumerWaitMillis) {
 
   static Reading of(BenchContext context, ReadMode mode, SimpleStatement statement, long expectedRows,
       RowSink.PageWork work) throws Exception {
@@ -32,7 +34,8 @@ record Reading(long rows, double seconds, long maxPagesAhead, int streamMaxBuffe
       throw new IllegalStateException(mode.name() + " read " + sink.rows() + " rows of " + statement.getQuery()
           + " where " + expectedRows + " were expected");
     }
-    return new Reading(sink.rows(), seconds, sink.maxPagesAhead(), outcome.streamMaxBufferedPages());
+    return new Reading(sink.rows(), seconds, sink.maxPagesAhead(), outcome.streamMaxBufferedPages(),
+        outcome.consumerWaitMillis());
   }
 
   double rowsPerSecond() {
@@ -47,6 +50,7 @@ record Reading(long rows, double seconds, long maxPagesAhead, int streamMaxBuffe
     metrics.put("maxPagesAhead", (double) maxPagesAhead);
     if (streamMaxBufferedPages >= 0) {
       metrics.put("streamMaxBufferedPages", (double) streamMaxBufferedPages);
+      metrics.put("consumerWaitMillis", consumerWaitMillis);
     }
     return metrics;
   }

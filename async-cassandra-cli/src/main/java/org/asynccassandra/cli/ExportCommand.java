@@ -116,20 +116,28 @@ final class ExportCommand implements Callable<Integer> {
         System.err.println("The checkpoint says the export is complete: nothing to do.");
         return 0;
       }
-      Exporter exporter = new Exporter(tableScan, rowFormat, out, resumeRows, !resume);
       long start = System.nanoTime();
-      try (Progress progress = Progress.ofFraction("Exporting " + scan.keyspace + "." + scan.table,
-          tableScan::progress, System.err, ticker)) {
+      long exported;
+      try (Exporter exporter = new Exporter(tableScan, rowFormat, out, resumeRows, !resume);
+           Progress progress = Progress.ofFraction("Exporting " + scan.keyspace + "." + scan.table,
+               tableScan::progress, System.err, ticker)) {
         exporter.progress = progress;
         try {
           tableScan.forEachPage(exporter::write).toCompletableFuture().join();
-        } finally {
-          exporter.saveCheckpoint(); // what was written is safe to resume from, even after a failure
+        } catch (RuntimeException failure) {
+          try {
+            exporter.finish(); // what was written is safe to resume from, even after a failure
+          } catch (RuntimeException alsoFailed) {
+            failure.addSuppressed(alsoFailed);
+          }
+          throw failure;
         }
+        exporter.finish();
+        exported = exporter.rows - resumeRows;
       }
       double seconds = (System.nanoTime() - start) / 1e9;
-      System.err.printf(Locale.ROOT, "Exported %,d rows of %s.%s in %.1f s (%,.0f rows/s)%s%n", exporter.rows - resumeRows,
-          scan.keyspace, scan.table, seconds, (exporter.rows - resumeRows) / Math.max(seconds, 1e-9),
+      System.err.printf(Locale.ROOT, "Exported %,d rows of %s.%s in %.1f s (%,.0f rows/s)%s%n", exported,
+          scan.keyspace, scan.table, seconds, exported / Math.max(seconds, 1e-9),
           toStdout ? "" : " to " + output + " (" + out.bytes + " bytes)");
       return 0;
     } finally {
@@ -144,13 +152,15 @@ final class ExportCommand implements Callable<Integer> {
             + "' note: it was not written by export"));
   }
 
-  /** Formats pages and writes them; runs on the scan's executor, one page at a time. */
-  private final class Exporter {
+  /**
+   * Hands pages to the formatter and keeps the checkpoint; its methods run on the scan's executor, one
+   * page at a time.
+   */
+  private final class Exporter implements AutoCloseable {
     private final TableScan tableScan;
     private final RowFormat rowFormat;
     private final Output out;
-    private final StringBuilder text = new StringBuilder(1 << 16);
-    private final StringBuilder scratch = new StringBuilder(256);
+    private final PageFormatter formatter;
     private boolean headerPending;
     private long lastCheckpointNanos = System.nanoTime();
     long rows;
@@ -162,18 +172,18 @@ final class ExportCommand implements Callable<Integer> {
       this.out = out;
       this.rows = rows;
       this.headerPending = header;
+      this.formatter = new PageFormatter(rowFormat, out::write,
+          Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors())));
     }
 
     void write(Page page) {
-      text.setLength(0);
       if (headerPending && page.columnDefinitions() != null) {
-        rowFormat.header(page.columnDefinitions(), text);
+        StringBuilder header = new StringBuilder();
+        rowFormat.header(page.columnDefinitions(), header);
+        formatter.writeNow(header);
         headerPending = false;
       }
-      for (Row row : page.rows()) {
-        rowFormat.row(row, text, scratch);
-      }
-      out.write(text);
+      formatter.submit(page);
       rows += page.size();
       progress.add(page.size());
       throttle(page.size());
@@ -181,6 +191,25 @@ final class ExportCommand implements Callable<Integer> {
         saveCheckpoint();
         lastCheckpointNanos = System.nanoTime();
       }
+    }
+
+    /**
+     * Waits for the pages handed over so far to be written, then saves the checkpoint (unless a page
+     * failed to be written: the last checkpoint then stays, so that a resume writes that page again).
+     */
+    void finish() {
+      try {
+        formatter.awaitWritten();
+      } finally {
+        if (!formatter.failed()) {
+          saveCheckpoint();
+        }
+      }
+    }
+
+    @Override
+    public void close() {
+      formatter.close();
     }
 
     private final long startNanos = System.nanoTime();
@@ -203,10 +232,12 @@ final class ExportCommand implements Callable<Integer> {
       }
     }
 
+    /** Saves what was written: every page handed over so far, once the formatter wrote it. */
     void saveCheckpoint() {
       if (checkpoint == null) {
         return;
       }
+      formatter.awaitWritten();
       out.flush();
       try {
         tableScan.checkpoint().write(checkpoint, List.of(OUTPUT_BYTES + out.bytes, OUTPUT_ROWS + rows));

@@ -1,0 +1,141 @@
+package org.asynccassandra.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import com.datastax.oss.driver.api.core.ProtocolVersion;
+import com.datastax.oss.driver.api.core.cql.ColumnDefinitions;
+import com.datastax.oss.driver.api.core.cql.ExecutionInfo;
+import com.datastax.oss.driver.api.core.cql.Row;
+import com.datastax.oss.driver.api.core.detach.AttachmentPoint;
+import com.datastax.oss.driver.api.core.type.codec.TypeCodecs;
+import com.datastax.oss.driver.internal.core.cql.DefaultColumnDefinition;
+import com.datastax.oss.driver.internal.core.cql.DefaultColumnDefinitions;
+import com.datastax.oss.driver.internal.core.cql.DefaultRow;
+import com.datastax.oss.protocol.internal.ProtocolConstants;
+import com.datastax.oss.protocol.internal.response.result.ColumnSpec;
+import com.datastax.oss.protocol.internal.response.result.RawType;
+import java.io.UncheckedIOException;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import org.asynccassandra.Page;
+import org.asynccassandra.ResumeToken;
+import org.junit.jupiter.api.Test;
+
+class PageFormatterTest {
+  private static final ColumnDefinitions COLUMNS = DefaultColumnDefinitions.valueOf(List.of(new DefaultColumnDefinition(
+      new ColumnSpec("ks", "t", "v", 0, RawType.PRIMITIVES.get(ProtocolConstants.DataType.INT)),
+      AttachmentPoint.NONE)));
+
+  @Test
+  void should_write_every_row_once_from_several_threads_each_page_whole() {
+    StringBuilder written = new StringBuilder();
+    List<Integer> pieceSizes = new ArrayList<>();
+    try (PageFormatter formatter = new PageFormatter(RowFormat.CSV, text -> {
+      written.append(text);
+      pieceSizes.add((int) text.chars().filter(c -> c == '\n').count());
+    }, 3)) {
+      for (int page = 0; page < 200; page++) {
+        formatter.submit(page(page * 10, 10));
+      }
+      formatter.awaitWritten();
+    }
+
+    List<String> lines = Arrays.stream(written.toString().split("\r\n")).sorted().toList();
+    assertThat(lines).isEqualTo(IntStream.range(0, 2000).mapToObj(String::valueOf).sorted().toList());
+    assertThat(pieceSizes).hasSize(200).containsOnly(10);
+  }
+
+  @Test
+  void should_block_the_submitter_while_every_slot_is_taken_until_a_page_is_written() throws Exception {
+    CountDownLatch writerMayGo = new CountDownLatch(1);
+    List<String> written = new ArrayList<>();
+    try (PageFormatter formatter = new PageFormatter(RowFormat.NDJSON, text -> {
+      awaitQuietly(writerMayGo);
+      written.add(text.toString());
+    }, 1)) {
+      formatter.submit(page(0, 1)); // formatting, then held in the writer
+      formatter.submit(page(1, 1)); // the second slot: queued
+      Thread submitter = new Thread(() -> formatter.submit(page(2, 1)), "submitter");
+      submitter.start();
+      await().until(() -> submitter.getState() == Thread.State.WAITING);
+      assertThat(written).isEmpty();
+
+      writerMayGo.countDown();
+      submitter.join();
+      formatter.awaitWritten();
+    }
+    assertThat(written).containsExactly("{\"v\":0}\n", "{\"v\":1}\n", "{\"v\":2}\n");
+  }
+
+  @Test
+  void should_report_a_failed_write_in_await_and_in_the_next_submit() {
+    UncheckedIOException diskFull = new UncheckedIOException(new IOException("No space left on device"));
+    try (PageFormatter formatter = new PageFormatter(RowFormat.CSV, text -> {
+      throw diskFull;
+    }, 2)) {
+      formatter.submit(page(0, 5));
+
+      assertThatThrownBy(formatter::awaitWritten).isSameAs(diskFull);
+      assertThat(formatter.failed()).isTrue();
+      assertThatThrownBy(() -> formatter.submit(page(5, 5))).isSameAs(diskFull);
+    }
+  }
+
+  private static void awaitQuietly(CountDownLatch latch) {
+    try {
+      latch.await();
+    } catch (InterruptedException interrupted) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private static Page page(int first, int size) {
+    List<Row> rows = IntStream.range(first, first + size)
+        .mapToObj(v -> (Row) new DefaultRow(COLUMNS, List.of(TypeCodecs.INT.encode(v, ProtocolVersion.DEFAULT)),
+            AttachmentPoint.NONE))
+        .collect(Collectors.toList());
+    return new Page() {
+      @Override
+      public List<Row> rows() {
+        return rows;
+      }
+
+      @Override
+      public int size() {
+        return rows.size();
+      }
+
+      @Override
+      public int number() {
+        return first / Math.max(1, size) + 1;
+      }
+
+      @Override
+      public boolean isLast() {
+        return false;
+      }
+
+      @Override
+      public ExecutionInfo executionInfo() {
+        throw new UnsupportedOperationException("not needed to format");
+      }
+
+      @Override
+      public ColumnDefinitions columnDefinitions() {
+        return COLUMNS;
+      }
+
+      @Override
+      public ResumeToken resumeToken() {
+        throw new UnsupportedOperationException("not needed to format");
+      }
+    };
+  }
+}
