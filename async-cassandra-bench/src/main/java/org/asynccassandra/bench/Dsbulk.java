@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.asynccassandra.testkit.LocalMavenRepository;
 
 /**
  * DataStax Bulk Loader (dsbulk) as a child process: the jars that module async-cassandra-bench-dsbulk
@@ -32,8 +33,6 @@ record Dsbulk(List<Path> jars, String version) {
   private static final String REPO_TOKEN = "$M2_REPO";
   private static final String FIX = "run 'mvn -pl async-cassandra-bench-dsbulk install' (or any build of the "
       + "project) to download them";
-  private static final Pattern LOCAL_REPOSITORY =
-      Pattern.compile("<localRepository>\\s*([^<]+?)\\s*</localRepository>");
   /** artifact-version.jar, where the version is the first part after a '-' that starts with a digit. */
   private static final Pattern JAR = Pattern.compile("^(.+?)-(\\d[^/]*)\\.jar$");
 
@@ -54,7 +53,7 @@ record Dsbulk(List<Path> jars, String version) {
     } catch (IOException unreadable) {
       throw new IllegalStateException("Cannot read " + RESOURCE + ": " + unreadable.getMessage(), unreadable);
     }
-    return parse(recorded, localRepository());
+    return parse(recorded, LocalMavenRepository.path());
   }
 
   /**
@@ -161,34 +160,5 @@ record Dsbulk(List<Path> jars, String version) {
         "-c", connector, "-url", outputFolder,
         "-logDir", logFolder,
         "--monitoring.console", "false"); // no progress display: it would only fill the log
-  }
-
-  /** maven.repo.local, else settings.xml's localRepository, else ~/.m2/repository. */
-  static Path localRepository() {
-    Path home = Paths.get(System.getProperty("user.home"));
-    Path settings = home.resolve(".m2/settings.xml");
-    String settingsXml = null;
-    if (Files.isReadable(settings)) {
-      try {
-        settingsXml = Files.readString(settings, StandardCharsets.UTF_8);
-      } catch (IOException unreadable) {
-        // fall back to the default
-      }
-    }
-    return localRepository(System.getProperty("maven.repo.local"), settingsXml, home);
-  }
-
-  static Path localRepository(String property, String settingsXml, Path home) {
-    if (property != null && !property.isBlank()) {
-      return Paths.get(property);
-    }
-    if (settingsXml != null) {
-      // The stock settings.xml carries a commented-out example: comments do not count.
-      Matcher matcher = LOCAL_REPOSITORY.matcher(settingsXml.replaceAll("(?s)<!--.*?-->", ""));
-      if (matcher.find() && !matcher.group(1).contains("${env.")) {
-        return Paths.get(matcher.group(1).replace("${user.home}", home.toString()));
-      }
-    }
-    return home.resolve(".m2/repository");
   }
 }

@@ -102,19 +102,6 @@ class DsbulkTest {
         "-c", "json", "-url", "/tmp/out", "-logDir", "/tmp/logs", "--monitoring.console", "false");
   }
 
-  @Test
-  void should_find_the_local_repository_like_maven() {
-    Path home = Path.of("/home/someone");
-    assertThat(Dsbulk.localRepository("/ci/m2", "<localRepository>/x</localRepository>", home))
-        .isEqualTo(Path.of("/ci/m2"));
-    assertThat(Dsbulk.localRepository(null,
-        "<settings>\n  <localRepository>${user.home}/repo</localRepository>\n</settings>", home))
-        .isEqualTo(Path.of("/home/someone/repo"));
-    assertThat(Dsbulk.localRepository(null,
-        "<settings><!-- <localRepository>/path/to/local/repo</localRepository> --></settings>", home))
-        .isEqualTo(Path.of("/home/someone/.m2/repository"));
-    assertThat(Dsbulk.localRepository("", null, home)).isEqualTo(Path.of("/home/someone/.m2/repository"));
-  }
 
   @Test
   void should_find_the_recorded_classpath_of_this_build() {

@@ -68,10 +68,7 @@ final class ConnectionOptions {
         .withDuration(DefaultDriverOption.REQUEST_TIMEOUT, requestTimeout)
         .withDuration(DefaultDriverOption.CONNECTION_INIT_QUERY_TIMEOUT, Duration.ofSeconds(10))
         .withDuration(DefaultDriverOption.METADATA_SCHEMA_REQUEST_TIMEOUT, Duration.ofSeconds(10))
-        .withDuration(DefaultDriverOption.CONTROL_CONNECTION_TIMEOUT, Duration.ofSeconds(10))
-        // A command exits right after it closes its session: no need for Netty's 2 s quiet periods.
-        .withInt(DefaultDriverOption.NETTY_IO_SHUTDOWN_QUIET_PERIOD, 0)
-        .withInt(DefaultDriverOption.NETTY_ADMIN_SHUTDOWN_QUIET_PERIOD, 0);
+        .withDuration(DefaultDriverOption.CONTROL_CONNECTION_TIMEOUT, Duration.ofSeconds(10));
     CqlSessionBuilder builder = CqlSession.builder()
         .withConfigLoader(loader.build())
         .addContactPoint(node)

@@ -26,8 +26,6 @@ record ServerClasspath(List<Path> jars, Path jammAgent) {
   private static final String REPO_TOKEN = "$M2_REPO";
   private static final String FIX = "run 'mvn -pl async-cassandra-testkit-server install' (or any build of the "
       + "project) to download them";
-  private static final Pattern LOCAL_REPOSITORY =
-      Pattern.compile("<localRepository>\\s*([^<]+?)\\s*</localRepository>");
   private static final Pattern JAR_VERSION = Pattern.compile("^(.+)-(\\d+)\\.(\\d+)[^/]*\\.jar$");
 
   ServerClasspath {
@@ -53,7 +51,7 @@ record ServerClasspath(List<Path> jars, Path jammAgent) {
     } catch (IOException unreadable) {
       throw new CassandraStartException("Cannot read " + RESOURCE + ": " + unreadable.getMessage(), unreadable);
     }
-    return parse(recorded, localRepository());
+    return parse(recorded, LocalMavenRepository.path());
   }
 
   /**
@@ -117,34 +115,5 @@ record ServerClasspath(List<Path> jars, Path jammAgent) {
       }
     }
     return Optional.empty();
-  }
-
-  /** maven.repo.local, else settings.xml's localRepository, else ~/.m2/repository. */
-  static Path localRepository() {
-    Path home = Paths.get(System.getProperty("user.home"));
-    Path settings = home.resolve(".m2/settings.xml");
-    String settingsXml = null;
-    if (Files.isReadable(settings)) {
-      try {
-        settingsXml = Files.readString(settings, StandardCharsets.UTF_8);
-      } catch (IOException unreadable) {
-        // fall back to the default
-      }
-    }
-    return localRepository(System.getProperty("maven.repo.local"), settingsXml, home);
-  }
-
-  static Path localRepository(String property, String settingsXml, Path home) {
-    if (property != null && !property.isBlank()) {
-      return Paths.get(property);
-    }
-    if (settingsXml != null) {
-      // The stock settings.xml carries a commented-out example: comments do not count.
-      Matcher matcher = LOCAL_REPOSITORY.matcher(settingsXml.replaceAll("(?s)<!--.*?-->", ""));
-      if (matcher.find() && !matcher.group(1).contains("${env.")) {
-        return Paths.get(matcher.group(1).replace("${user.home}", home.toString()));
-      }
-    }
-    return home.resolve(".m2/repository");
   }
 }

@@ -55,19 +55,6 @@ class ServerClasspathTest {
         .jars()).hasSize(3);
   }
 
-  @Test
-  void should_find_the_local_repository_like_maven() {
-    Path home = Path.of("/home/someone");
-    assertThat(ServerClasspath.localRepository("/ci/m2", "<localRepository>/x</localRepository>", home))
-        .isEqualTo(Path.of("/ci/m2"));
-    assertThat(ServerClasspath.localRepository(null,
-        "<settings>\n  <localRepository>${user.home}/repo</localRepository>\n</settings>", home))
-        .isEqualTo(Path.of("/home/someone/repo"));
-    assertThat(ServerClasspath.localRepository(null,
-        "<settings><!-- <localRepository>/path/to/local/repo</localRepository> --></settings>", home))
-        .isEqualTo(Path.of("/home/someone/.m2/repository"));
-    assertThat(ServerClasspath.localRepository("", null, home)).isEqualTo(Path.of("/home/someone/.m2/repository"));
-  }
 
   @Test
   void should_find_the_recorded_classpath_of_this_build() {

@@ -1,0 +1,22 @@
+package org.asynccassandra.testkit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+
+class LocalMavenRepositoryTest {
+  @Test
+  void should_find_the_local_repository_like_maven() {
+    Path home = Path.of("/home/someone");
+    assertThat(LocalMavenRepository.path("/ci/m2", "<localRepository>/x</localRepository>", home))
+        .isEqualTo(Path.of("/ci/m2"));
+    assertThat(LocalMavenRepository.path(null,
+        "<settings>\n  <localRepository>${user.home}/repo</localRepository>\n</settings>", home))
+        .isEqualTo(Path.of("/home/someone/repo"));
+    assertThat(LocalMavenRepository.path(null,
+        "<settings><!-- <localRepository>/path/to/local/repo</localRepository> --></settings>", home))
+        .isEqualTo(Path.of("/home/someone/.m2/repository"));
+    assertThat(LocalMavenRepository.path("", null, home)).isEqualTo(Path.of("/home/someone/.m2/repository"));
+  }
+}
