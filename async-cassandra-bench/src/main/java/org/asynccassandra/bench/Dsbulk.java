@@ -7,7 +7,6 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -30,7 +29,6 @@ record Dsbulk(List<Path> jars, String version) {
   /** What an unload to CSV and JSON needs; a classpath without one of them fails at once, not in dsbulk. */
   static final List<String> REQUIRED = List.of("dsbulk-runner", "dsbulk-workflow-unload", "dsbulk-executor-reactor",
       "dsbulk-connectors-csv", "dsbulk-connectors-json", "logback-classic");
-  private static final String REPO_TOKEN = "$M2_REPO";
   private static final String FIX = "run 'mvn -pl async-cassandra-bench-dsbulk install' (or any build of the "
       + "project) to download them";
   /** artifact-version.jar, where the version is the first part after a '-' that starts with a digit. */
@@ -63,21 +61,8 @@ record Dsbulk(List<Path> jars, String version) {
    * @throws IllegalStateException naming a missing jar and the command that fetches it
    */
   static Dsbulk parse(String recorded, Path repository) {
-    List<Path> jars = new ArrayList<>();
-    List<String> missing = new ArrayList<>();
-    for (String entry : recorded.trim().split("[:\\n]")) {
-      String trimmed = entry.trim();
-      if (trimmed.isEmpty()) {
-        continue;
-      }
-      Path jar = trimmed.startsWith(REPO_TOKEN)
-          ? repository.resolve(trimmed.substring(REPO_TOKEN.length()).replaceFirst("^/", ""))
-          : Paths.get(trimmed);
-      if (!Files.isRegularFile(jar)) {
-        missing.add(jar.toString());
-      }
-      jars.add(jar);
-    }
+    List<Path> jars = LocalMavenRepository.resolve(recorded, repository);
+    List<String> missing = jars.stream().filter(jar -> !Files.isRegularFile(jar)).map(Path::toString).toList();
     if (!missing.isEmpty()) {
       throw new IllegalStateException(missing.size() + " of dsbulk's " + jars.size() + " jars are missing from "
           + "the local Maven repository " + repository + ", for example " + missing.get(0) + "; " + FIX);

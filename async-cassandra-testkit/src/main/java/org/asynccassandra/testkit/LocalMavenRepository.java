@@ -5,6 +5,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -14,6 +16,8 @@ import java.util.regex.Pattern;
  * Used to resolve classpaths recorded as {@code $M2_REPO/...} entries (the server's, dsbulk's).
  */
 public final class LocalMavenRepository {
+  /** How a recorded classpath names the local repository (maven-dependency-plugin's localRepoProperty). */
+  public static final String TOKEN = "$M2_REPO";
   private static final Pattern LOCAL_REPOSITORY =
       Pattern.compile("<localRepository>\\s*([^<]+?)\\s*</localRepository>");
 
@@ -46,5 +50,22 @@ public final class LocalMavenRepository {
       }
     }
     return home.resolve(".m2/repository");
+  }
+
+  /**
+   * The jars of a classpath recorded as {@code $M2_REPO/...} entries, separated by ':' or new lines,
+   * resolved against {@code repository}, in the recorded order. Whether they exist is the caller's check.
+   */
+  public static List<Path> resolve(String recorded, Path repository) {
+    List<Path> jars = new ArrayList<>();
+    for (String entry : recorded.trim().split("[:\\n]")) {
+      String trimmed = entry.trim();
+      if (!trimmed.isEmpty()) {
+        jars.add(trimmed.startsWith(TOKEN)
+            ? repository.resolve(trimmed.substring(TOKEN.length()).replaceFirst("^/", ""))
+            : Paths.get(trimmed));
+      }
+    }
+    return jars;
   }
 }

@@ -6,7 +6,6 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -23,7 +22,6 @@ import java.util.regex.Pattern;
  */
 record ServerClasspath(List<Path> jars, Path jammAgent) {
   static final String RESOURCE = "org/asynccassandra/testkit/server/classpath.txt";
-  private static final String REPO_TOKEN = "$M2_REPO";
   private static final String FIX = "run 'mvn -pl async-cassandra-testkit-server install' (or any build of the "
       + "project) to download them";
   private static final Pattern JAR_VERSION = Pattern.compile("^(.+)-(\\d+)\\.(\\d+)[^/]*\\.jar$");
@@ -59,25 +57,10 @@ record ServerClasspath(List<Path> jars, Path jammAgent) {
    * repository, and checks that every jar is there and that the server would be able to log.
    */
   static ServerClasspath parse(String recorded, Path repository) {
-    List<Path> jars = new ArrayList<>();
-    List<String> missing = new ArrayList<>();
-    Path jamm = null;
-    for (String entry : recorded.trim().split("[:\\n]")) {
-      String trimmed = entry.trim();
-      if (trimmed.isEmpty()) {
-        continue;
-      }
-      Path jar = trimmed.startsWith(REPO_TOKEN)
-          ? repository.resolve(trimmed.substring(REPO_TOKEN.length()).replaceFirst("^/", ""))
-          : Paths.get(trimmed);
-      if (!Files.isRegularFile(jar)) {
-        missing.add(jar.toString());
-      }
-      if (jar.getFileName().toString().startsWith("jamm-")) {
-        jamm = jar;
-      }
-      jars.add(jar);
-    }
+    List<Path> jars = LocalMavenRepository.resolve(recorded, repository);
+    List<String> missing = jars.stream().filter(jar -> !Files.isRegularFile(jar)).map(Path::toString).toList();
+    Path jamm = jars.stream().filter(jar -> jar.getFileName().toString().startsWith("jamm-")).findFirst()
+        .orElse(null);
     if (!missing.isEmpty()) {
       throw new CassandraStartException(missing.size() + " of Cassandra's " + jars.size() + " jars are missing "
           + "from the local Maven repository " + repository + ", for example " + missing.get(0) + "; " + FIX);
