@@ -1,5 +1,6 @@
 package org.asynccassandra;
 
+import java.util.List;
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.CqlSessionBuilder;
 import com.datastax.oss.driver.api.core.cql.AsyncResultSet;
@@ -12,7 +13,7 @@ import org.asynccassandra.internal.session.DefaultAsyncSession;
 /**
  * The entry point: a driver {@link CqlSession} with true async streaming on top.
  *
- * <p>{@link #executeStream} returns a {@link RowStream} that pages on demand and reads ahead; the other
+ * <p>{@link #executeStream} returns a {@link QueryStream} that pages on demand and reads ahead; the other
  * methods are thin, thread-safe wrappers of the driver's asynchronous calls whose stages complete on the
  * session's callback executor instead of a driver I/O thread.
  *
@@ -62,14 +63,22 @@ public interface AsyncSession extends AutoCloseable {
   /** Prepares a statement; the stage completes on the callback executor. */
   CompletionStage<PreparedStatement> prepare(String query);
 
-  /** Streams a statement's rows with the session's default {@link StreamConfig}. Nothing is sent yet. */
-  RowStream executeStream(Statement<?> statement);
+  /**
+   * Streams a statement's rows with the session's default {@link StreamConfig}. Nothing is sent yet. A
+   * statement that carries a paging state starts there.
+   */
+  QueryStream executeStream(Statement<?> statement);
 
-  /** Streams a statement's rows with {@code config}. Nothing is sent until consumption starts. */
-  RowStream executeStream(Statement<?> statement, StreamConfig config);
+  /**
+   * Streams a statement's rows with {@code config}. Nothing is sent until consumption starts. A statement
+   * that carries a paging state starts there, unless the config resumes from a token.
+   *
+   * @throws InvalidResumeTokenException when the config resumes from a token of another statement
+   */
+  QueryStream executeStream(Statement<?> statement, StreamConfig config);
 
   /** Streams a CQL string with positional values, with the session's default {@link StreamConfig}. */
-  RowStream executeStream(String query, Object... values);
+  QueryStream executeStream(String query, Object... values);
 
   /**
    * Offset paging: page {@code pageNumber} (1-based) of {@code pageSize} rows. The rows before the page
@@ -93,6 +102,16 @@ public interface AsyncSession extends AutoCloseable {
    * @throws IllegalArgumentException for an unknown keyspace or table, or a checkpoint of another scan
    */
   TableScan scanTable(String keyspace, String table, ScanConfig config);
+
+  /**
+   * The token ranges that {@link #scanTable} would read with {@code config}, in ring order, without
+   * reading anything: the ranges chosen in the config, a checkpoint's ranges, or the ring split by
+   * {@link ScanConfig#splits()} along the cluster's token map. Hand subsets of them to scans on other
+   * threads, processes or machines ({@link ScanConfig.Builder#ranges}).
+   *
+   * @throws IllegalArgumentException for an unknown keyspace or table, or a checkpoint of another scan
+   */
+  List<ScanRange> planScan(String keyspace, String table, ScanConfig config);
 
   /** The driver session underneath. */
   CqlSession cqlSession();

@@ -4,6 +4,7 @@ import com.datastax.oss.driver.api.core.cql.ColumnDefinitions;
 import com.datastax.oss.driver.api.core.cql.ExecutionInfo;
 import com.datastax.oss.driver.api.core.cql.Row;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * One page of a {@link RowStream}: the rows that one response of the server carried.
@@ -22,7 +23,12 @@ public interface Page {
   /** The 1-based number of this page in its stream. */
   int number();
 
-  /** Whether this is the last page of the stream: the server has no more, or a stream limit was reached. */
+  /**
+   * Whether this is the last page of the stream: the server has no more, or a stream limit was reached. A
+   * table scan may learn that it ended only after its last page was handed over (the last range to finish
+   * was not the one of that page): its last page may then say false, and the stream ends after it without
+   * a further page.
+   */
   boolean isLast();
 
   /** The driver's execution info of the request that fetched this page. */
@@ -32,8 +38,9 @@ public interface Page {
   ColumnDefinitions columnDefinitions();
 
   /**
-   * The place right after this page's last row: a stream resumed from it starts with the next page's first
-   * row (or ends at once, when this page ended the result).
+   * The place right after this page's last row, for a page of a {@link QueryStream}: a stream resumed from
+   * it starts with the next page's first row (or ends at once, when this page ended the result). Empty for
+   * a page of a {@link TableScan}, which resumes from {@link TableScan#checkpoint()} instead.
    */
-  ResumeToken resumeToken();
+  Optional<ResumeToken> resumeToken();
 }

@@ -1,7 +1,11 @@
 package org.asynccassandra;
 
+import java.util.Optional;
+import org.jspecify.annotations.Nullable;
+
 /**
- * A page of a {@link RowStream} could not be fetched. The driver's exception is the {@linkplain #getCause()
+ * A page of a {@link RowStream} could not be fetched (in a table scan: a page of one token range, named
+ * by {@link #range()}). The driver's exception is the {@linkplain #getCause()
  * cause}.
  *
  * <p>It surfaces only after every row of the earlier pages has been delivered, so {@link #rowsDelivered()}
@@ -12,12 +16,25 @@ public class PageFetchException extends AsyncCassandraException {
 
   private final int pageNumber;
   private final long rowsDelivered;
+  private final @Nullable ScanRange range;
 
+  /** A failed page of a query: its number, the rows delivered before it, the query and the cause. */
   public PageFetchException(int pageNumber, long rowsDelivered, String query, Throwable cause) {
-    super("Failed to fetch page " + pageNumber + " of '" + query + "' after " + rowsDelivered
+    this(pageNumber, rowsDelivered, query, null, cause);
+  }
+
+  /**
+   * A failed page of a query or, when {@code range} is set, of one token range of a table scan (the page
+   * number then counts within the range).
+   */
+  public PageFetchException(int pageNumber, long rowsDelivered, String query, @Nullable ScanRange range,
+      Throwable cause) {
+    super("Failed to fetch page " + pageNumber + " of '" + query + "'"
+        + (range == null ? "" : " in token range " + range) + " after " + rowsDelivered
         + " rows were delivered: " + describe(cause), cause);
     this.pageNumber = pageNumber;
     this.rowsDelivered = rowsDelivered;
+    this.range = range;
   }
 
   private static String describe(Throwable cause) {
@@ -28,6 +45,11 @@ public class PageFetchException extends AsyncCassandraException {
   /** The 1-based number of the page that failed. */
   public int pageNumber() {
     return pageNumber;
+  }
+
+  /** The token range whose page failed, for a table scan; empty for a query. */
+  public Optional<ScanRange> range() {
+    return Optional.ofNullable(range);
   }
 
   /** How many rows of the earlier pages were delivered before this failure surfaced. */

@@ -10,8 +10,10 @@ import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
- * The rows of one query, fetched page by page as they are needed, with the next page read ahead while
- * the current one is consumed.
+ * Rows fetched page by page as they are needed, with the next page read ahead while the current one is
+ * consumed: the rows of one query ({@link QueryStream}, which can also say where it is as a
+ * {@link ResumeToken}) or of a whole table ({@link TableScan}, which says where it is as a
+ * {@link ScanCheckpoint}).
  *
  * <p><b>One use, one style.</b> A stream is consumed once, in one of these styles; starting a second
  * style, or the same style twice, throws {@link IllegalStateException}:
@@ -40,9 +42,18 @@ import java.util.function.Function;
  * pages was delivered; a timeout as a {@link StreamTimeoutException}. An exception thrown by user code
  * closes the stream and fails the returned stage with that same exception.
  *
+ * <p><b>The stages it returns.</b> The stages of the push styles and of {@link #nextPage()} belong to the
+ * stream: completing, failing, cancelling or timing one out from outside ({@code complete},
+ * {@code cancel}, {@code orTimeout} on it or on its {@code toCompletableFuture()}) closes the stream at
+ * once, and no page is lost to it: a page is handed over only into a stage that nobody else completed.
+ * Dependents registered before the stream completes a stage run on the stream's executor, on the close
+ * and failure paths too (a fallback pool runs them when that executor was shut down); a direct executor
+ * runs them on whichever thread ends the stream.
+ *
  * <p><b>Closing.</b> {@link #close()} is idempotent, never blocks, and may be called from any thread. It
- * cancels the in-flight request, drops buffered pages and completes pending stages exceptionally with
- * {@link StreamClosedException}. A stream that ran to its end or failed needs no close, but closing it is
+ * stops the consumer at the next row (no row is handed over after it), cancels the in-flight request,
+ * drops buffered pages and fails pending stages with {@link StreamClosedException} on the stream's
+ * executor. A stream that ran to its end or failed needs no close, but closing it is
  * harmless; use try-with-resources. A stream that becomes unreachable while still open is reported once at
  * WARN, with the place where it was created, and then cleaned up.
  *
@@ -105,14 +116,6 @@ public interface RowStream extends AutoCloseable {
    * iterator is {@link #iterator()}.
    */
   Iterable<Row> blocking();
-
-  /**
-   * The exact place of the next row that the consumer has not received yet, as a token to resume from
-   * later (see {@link StreamConfig.Builder#resumeFrom}). Pages read ahead do not move it. A row counts as
-   * received once it was handed to user code (a consumer, {@code next()}, {@code onNext}); a page, once
-   * it was handed over whole. Callable from any thread, during or after consumption, after close too.
-   */
-  ResumeToken position();
 
   /** A snapshot of the stream's counters; may be called at any time from any thread. */
   StreamStats stats();

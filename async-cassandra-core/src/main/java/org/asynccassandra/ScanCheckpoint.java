@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Where a {@link TableScan} is: for each token range, done, not started, or the exact place of its next
@@ -22,7 +23,8 @@ import java.util.Objects;
  * are comments that {@link #decode} skips, so tools can keep their own notes in the same file. Immutable
  * and thread-safe.
  */
-public final class ScanCheckpoint {
+public final class ScanCheckpoint implements java.io.Serializable {
+  private static final long serialVersionUID = 1L;
   private static final String HEADER = "# async-cassandra scan checkpoint";
   private static final int VERSION = 1;
 
@@ -34,18 +36,34 @@ public final class ScanCheckpoint {
    * the whole ring, with its state and, in progress, the paging state and the rows of that page already
    * delivered.
    */
-  public record Range(String start, String end, State state, String pagingState, int rowsToSkip) {
+  public record Range(String start, String end, State state, @Nullable String pagingState, int rowsToSkip)
+      implements java.io.Serializable {
+    /** Checks the values: the bounds make a {@link ScanRange}, and {@code rowsToSkip >= 0}. */
     public Range {
-      Objects.requireNonNull(start, "start");
-      Objects.requireNonNull(end, "end");
+      ScanRange.of(start, end);
       Objects.requireNonNull(state, "state");
       if (rowsToSkip < 0) {
         throw new IllegalArgumentException("rowsToSkip must be >= 0: " + rowsToSkip);
       }
+      if (state != State.IN_PROGRESS && (pagingState != null || rowsToSkip != 0)) {
+        throw new IllegalArgumentException("Only a range in progress has a place: " + state + " with "
+            + pagingState + ", " + rowsToSkip);
+      }
     }
 
+    /** A range not started yet. */
+    public static Range pending(ScanRange range) {
+      return new Range(range.start(), range.end(), State.PENDING, null, 0);
+    }
+
+    /** The token range itself. */
+    public ScanRange range() {
+      return ScanRange.of(start, end);
+    }
+
+    /** Whether the range is the whole ring. */
     public boolean isFullRing() {
-      return "*".equals(start) && "*".equals(end);
+      return range().isFullRing();
     }
   }
 
@@ -54,6 +72,7 @@ public final class ScanCheckpoint {
   private final String queryFingerprint;
   private final List<Range> ranges;
 
+  /** A checkpoint of {@code ranges}, for a scan of {@code keyspace.table} with the given query shape. */
   public ScanCheckpoint(String keyspace, String table, String queryFingerprint, List<Range> ranges) {
     this.keyspace = Objects.requireNonNull(keyspace, "keyspace");
     this.table = Objects.requireNonNull(table, "table");

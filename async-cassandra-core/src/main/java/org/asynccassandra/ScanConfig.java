@@ -21,6 +21,7 @@ public final class ScanConfig {
   private final int parallelism;
   private final StreamConfig streamConfig;
   private final ScanCheckpoint resumeFrom;
+  private final List<ScanRange> ranges;
 
   private ScanConfig(Builder builder) {
     this.columns = builder.columns;
@@ -30,6 +31,7 @@ public final class ScanConfig {
     this.parallelism = builder.parallelism;
     this.streamConfig = builder.streamConfig;
     this.resumeFrom = builder.resumeFrom;
+    this.ranges = builder.ranges;
   }
 
   public static ScanConfig defaults() {
@@ -79,6 +81,15 @@ public final class ScanConfig {
     return Optional.ofNullable(resumeFrom);
   }
 
+  /**
+   * The token ranges to read, when the scan reads a chosen part of the ring (for example ranges that
+   * {@link AsyncSession#planScan} returned, spread over several processes); empty means the whole ring,
+   * split by {@link #splits()}.
+   */
+  public List<ScanRange> ranges() {
+    return ranges;
+  }
+
   /** Builds a {@link ScanConfig}. Not thread-safe. */
   public static final class Builder {
     private List<String> columns = List.of();
@@ -88,6 +99,7 @@ public final class ScanConfig {
     private int parallelism;
     private StreamConfig streamConfig = StreamConfig.defaults();
     private ScanCheckpoint resumeFrom;
+    private List<ScanRange> ranges = List.of();
 
     private Builder() {}
 
@@ -142,7 +154,37 @@ public final class ScanConfig {
       return this;
     }
 
+    /**
+     * Reads only {@code ranges}, each as one range of the scan (no further split); an empty list means
+     * the whole ring. The checkpoint of such a scan holds these ranges only.
+     */
+    public Builder ranges(List<ScanRange> ranges) {
+      Objects.requireNonNull(ranges, "ranges");
+      List<ScanRange> copy = List.copyOf(ranges);
+      if (copy.size() != new java.util.HashSet<>(copy).size()) {
+        throw new IllegalArgumentException("ranges must not repeat a range: " + ranges);
+      }
+      if (copy.size() > 1 && copy.stream().anyMatch(ScanRange::isFullRing)) {
+        throw new IllegalArgumentException("the whole ring cannot be read together with other ranges: " + ranges);
+      }
+      this.ranges = copy;
+      return this;
+    }
+
+    /**
+     * Builds the configuration.
+     *
+     * @throws IllegalArgumentException when both ranges and splits, or ranges and a checkpoint, are set
+     */
     public ScanConfig build() {
+      if (!ranges.isEmpty() && splits != 0) {
+        throw new IllegalArgumentException("Set either ranges (" + ranges.size() + ") or splits (" + splits
+            + "), not both: chosen ranges are read as they are");
+      }
+      if (!ranges.isEmpty() && resumeFrom != null) {
+        throw new IllegalArgumentException("Set either ranges or resumeFrom, not both: a checkpoint carries "
+            + "its own ranges");
+      }
       return new ScanConfig(this);
     }
   }

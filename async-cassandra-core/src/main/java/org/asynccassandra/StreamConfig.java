@@ -45,6 +45,7 @@ public final class StreamConfig {
   private final ResumeToken resumeFrom;
   private final int maxRetries;
   private final Duration retryBackoff;
+  private final Duration maxRetryBackoff;
 
   private StreamConfig(Builder builder) {
     this.fetchSize = builder.fetchSize;
@@ -60,6 +61,7 @@ public final class StreamConfig {
     this.resumeFrom = builder.resumeFrom;
     this.maxRetries = builder.maxRetries;
     this.retryBackoff = builder.retryBackoff;
+    this.maxRetryBackoff = builder.maxRetryBackoff;
   }
 
   /** The defaults: the statement's page size, read-ahead of one page, no limits, no timeouts. */
@@ -146,9 +148,17 @@ public final class StreamConfig {
     return maxRetries;
   }
 
-  /** The wait before the first retry of a page; it doubles for each further retry of the same page. */
+  /**
+   * The wait before the first retry of a page; it doubles for each further retry of the same page, up to
+   * {@link #maxRetryBackoff()}, and each wait is drawn at random between half of it and all of it.
+   */
   public Duration retryBackoff() {
     return retryBackoff;
+  }
+
+  /** The longest wait before one retry (default 10 s, or the first wait when that is longer). */
+  public Duration maxRetryBackoff() {
+    return maxRetryBackoff;
   }
 
   @Override
@@ -182,6 +192,7 @@ public final class StreamConfig {
     private ResumeToken resumeFrom;
     private int maxRetries;
     private Duration retryBackoff = Duration.ofMillis(100);
+    private Duration maxRetryBackoff = Duration.ofSeconds(10);
 
     private Builder() {}
 
@@ -199,6 +210,7 @@ public final class StreamConfig {
       this.resumeFrom = config.resumeFrom;
       this.maxRetries = config.maxRetries;
       this.retryBackoff = config.retryBackoff;
+      this.maxRetryBackoff = config.maxRetryBackoff;
     }
 
     /** Rows per page, {@code > 0}. */
@@ -293,20 +305,37 @@ public final class StreamConfig {
 
     /**
      * Asks a failed page again, up to {@code maxRetries} times, when the failure is retryable (timeouts,
-     * unavailable, overloaded, lost connection, no node available), waiting {@code backoff} before the
-     * first retry and twice as long before each next one. The page is asked with the same paging state,
-     * on whichever node the driver's load balancing picks, so no row is repeated or lost. Retries are
-     * counted in {@link StreamStats#retries()} and each is logged once at INFO.
+     * unavailable, overloaded, lost connection, no node available), waiting about {@code backoff} before
+     * the first retry and twice as long before each next one, never more than 10 s; see
+     * {@link #retry(int, Duration, Duration)}.
      */
     public Builder retry(int maxRetries, Duration backoff) {
+      Duration cap = backoff != null && backoff.compareTo(Duration.ofSeconds(10)) > 0 ? backoff : Duration.ofSeconds(10);
+      return retry(maxRetries, backoff, cap);
+    }
+
+    /**
+     * Asks a failed page again, up to {@code maxRetries} times, when the failure is retryable (timeouts,
+     * unavailable, overloaded, lost connection, no node available). Retry {@code n} waits a random time
+     * between half and all of {@code min(maxBackoff, backoff × 2^(n-1))}: exponential, capped, and
+     * jittered so that streams that failed together do not retry together. The page is asked with the
+     * same paging state, on whichever node the driver's load balancing picks, so no row is repeated or
+     * lost. Retries are counted in {@link StreamStats#retries()} and each is logged once at INFO.
+     * {@code retry(0, ...)} turns retries off.
+     */
+    public Builder retry(int maxRetries, Duration backoff, Duration maxBackoff) {
       if (maxRetries < 0 || maxRetries > 100) {
         throw new IllegalArgumentException("maxRetries must be between 0 and 100: " + maxRetries);
       }
       if (backoff == null || backoff.isNegative()) {
         throw new IllegalArgumentException("retry backoff must be >= 0: " + backoff);
       }
+      if (maxBackoff == null || maxBackoff.compareTo(backoff) < 0) {
+        throw new IllegalArgumentException("maxBackoff must be >= backoff (" + backoff + "): " + maxBackoff);
+      }
       this.maxRetries = maxRetries;
       this.retryBackoff = backoff;
+      this.maxRetryBackoff = maxBackoff;
       return this;
     }
 
@@ -343,12 +372,13 @@ public final class StreamConfig {
         && Objects.equals(executor, that.executor)
         && Objects.equals(resumeFrom, that.resumeFrom)
         && maxRetries == that.maxRetries
-        && Objects.equals(retryBackoff, that.retryBackoff);
+        && Objects.equals(retryBackoff, that.retryBackoff)
+        && Objects.equals(maxRetryBackoff, that.maxRetryBackoff);
   }
 
   @Override
   public int hashCode() {
     return Objects.hash(fetchSize, prefetchPages, maxBufferedBytes, maxPages, maxRows, firstPageTimeout,
-        pageTimeout, totalTimeout, pageListener, executor, resumeFrom, maxRetries, retryBackoff);
+        pageTimeout, totalTimeout, pageListener, executor, resumeFrom, maxRetries, retryBackoff, maxRetryBackoff);
   }
 }

@@ -1,14 +1,24 @@
 package org.asynccassandra;
 
+import java.util.List;
+
 /**
  * A parallel read of a whole table by token ranges: a {@link RowStream} (every consumption style works)
  * whose rows come unordered, with checkpoints to resume from.
  *
- * <p>Memory is bounded by {@code parallelism × (1 + prefetchPages)} pages plus the page being consumed.
- * Each range query carries its routing token, so it goes to a replica of that range.
+ * <p><b>Memory.</b> At most {@code parallelism} ranges are open at once, a range is open from its first
+ * request until the consumer took its last page, and an open range holds at most {@code 1 +
+ * prefetchPages} pages (in flight or waiting): so at most {@code parallelism × (1 + prefetchPages)} pages
+ * wait, plus the page being consumed, however many ranges there are and however small they are. A
+ * consumer that holds still stops the reads.
  *
- * <p>{@link #position()} is not meaningful for a scan and throws {@link UnsupportedOperationException};
- * use {@link #checkpoint()}.
+ * <p><b>Routing and faults.</b> Each range query carries its routing token, so it goes to a replica of
+ * that range. Each range request has the page timeouts and the retries of the scan's
+ * {@link ScanConfig#streamConfig() StreamConfig}; a range that fails for good fails the scan with a
+ * {@link PageFetchException} that names the range, after every row already received.
+ *
+ * <p><b>Resuming.</b> A scan says where it is with {@link #checkpoint()}, per range; its pages carry no
+ * {@link Page#resumeToken() token}.
  */
 public interface TableScan extends RowStream {
   /**
@@ -24,4 +34,7 @@ public interface TableScan extends RowStream {
 
   /** How many ranges the ring was split into (for a resumed scan: the ranges the checkpoint holds). */
   int rangeCount();
+
+  /** The token ranges this scan reads, in ring order. */
+  List<ScanRange> ranges();
 }

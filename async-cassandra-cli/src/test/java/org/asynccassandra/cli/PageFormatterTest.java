@@ -133,8 +133,8 @@ class PageFormatterTest {
       }
 
       @Override
-      public ResumeToken resumeToken() {
-        throw new UnsupportedOperationException("not needed to format");
+      public java.util.Optional<ResumeToken> resumeToken() {
+        return java.util.Optional.empty(); // not needed to format
       }
     };
   }

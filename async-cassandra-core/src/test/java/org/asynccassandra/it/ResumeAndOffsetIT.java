@@ -21,6 +21,7 @@ import org.asynccassandra.Page;
 import org.asynccassandra.PagingLimitExceededException;
 import org.asynccassandra.ResumeToken;
 import org.asynccassandra.ResumeTokenSigner;
+import org.asynccassandra.QueryStream;
 import org.asynccassandra.RowStream;
 import org.asynccassandra.StreamConfig;
 import org.asynccassandra.testkit.CassandraExtension;
@@ -79,7 +80,7 @@ class ResumeAndOffsetIT {
   private List<String> rowsAfter(ResumeToken token, int fetchSize) {
     ResumeToken decoded = signer.decode(signer.encode(token));
     List<String> rows = new ArrayList<>();
-    try (RowStream stream = async.executeStream(query(1000),
+    try (QueryStream stream = async.executeStream(query(1000),
         StreamConfig.builder().fetchSize(fetchSize).prefetchPages(2).resumeFrom(decoded).build())) {
       stream.forEach(row -> rows.add(key(row))).toCompletableFuture().join();
     }
@@ -91,7 +92,7 @@ class ResumeAndOffsetIT {
     List<Page> pages = new ArrayList<>();
     List<String> before = new ArrayList<>();
     List<List<String>> prefixes = new ArrayList<>();
-    try (RowStream stream = async.executeStream(query(1000), StreamConfig.builder().prefetchPages(2).build())) {
+    try (QueryStream stream = async.executeStream(query(1000), StreamConfig.builder().prefetchPages(2).build())) {
       stream.forEachPage(page -> {
         pages.add(page);
         page.rows().forEach(row -> before.add(key(row)));
@@ -102,10 +103,10 @@ class ResumeAndOffsetIT {
     assertThat(pages.size()).isBetween(10, 11);
     for (int i = 0; i < pages.size(); i++) {
       List<String> all = new ArrayList<>(prefixes.get(i));
-      all.addAll(rowsAfter(pages.get(i).resumeToken(), 1000 + 37 * i));
+      all.addAll(rowsAfter(pages.get(i).resumeToken().orElseThrow(), 1000 + 37 * i));
       assertThat(all).as("resumed after page %d", i + 1).isEqualTo(expected);
     }
-    assertThat(pages.get(pages.size() - 1).resumeToken().isEnd()).isTrue();
+    assertThat(pages.get(pages.size() - 1).resumeToken().orElseThrow().isEnd()).isTrue();
   }
 
   @Test
@@ -116,7 +117,7 @@ class ResumeAndOffsetIT {
       int stopAfter = 1 + random.nextInt(ROWS - 1);
       List<String> before = new ArrayList<>();
       ResumeToken token;
-      try (RowStream stream = async.executeStream(query(1000), StreamConfig.builder().prefetchPages(3).build())) {
+      try (QueryStream stream = async.executeStream(query(1000), StreamConfig.builder().prefetchPages(3).build())) {
         Iterator<Row> rows = stream.iterator();
         while (before.size() < stopAfter) {
           before.add(key(rows.next()));
@@ -134,7 +135,7 @@ class ResumeAndOffsetIT {
     PreparedStatement byPartition = async.prepare("SELECT pk, ck, payload FROM " + table + " WHERE pk = ?")
         .toCompletableFuture().join();
     ResumeToken forPartition3;
-    try (RowStream stream = async.executeStream(byPartition.bind(3).setPageSize(100))) {
+    try (QueryStream stream = async.executeStream(byPartition.bind(3).setPageSize(100))) {
       stream.nextPage().toCompletableFuture().join();
       forPartition3 = stream.position();
     }
@@ -148,7 +149,7 @@ class ResumeAndOffsetIT {
         .isInstanceOf(InvalidResumeTokenException.class);
     // The right statement resumes: the rest of partition 3.
     List<String> rest = new ArrayList<>();
-    try (RowStream stream = async.executeStream(byPartition.bind(3), StreamConfig.builder().resumeFrom(forPartition3).build())) {
+    try (QueryStream stream = async.executeStream(byPartition.bind(3), StreamConfig.builder().resumeFrom(forPartition3).build())) {
       stream.forEach(row -> rest.add(key(row))).toCompletableFuture().join();
     }
     assertThat(rest).hasSize(600).first().isEqualTo("3/100");

@@ -23,7 +23,10 @@ import org.asynccassandra.OffsetLimits;
 import org.asynccassandra.OffsetPage;
 import org.asynccassandra.internal.util.Queries;
 import org.asynccassandra.internal.util.StatementFingerprint;
-import org.asynccassandra.RowStream;
+import org.asynccassandra.QueryStream;
+import org.asynccassandra.ScanRange;
+import java.util.List;
+import java.util.concurrent.ForkJoinPool;
 import org.asynccassandra.ScanConfig;
 import org.asynccassandra.StreamConfig;
 import org.asynccassandra.TableScan;
@@ -38,7 +41,12 @@ import org.asynccassandra.internal.util.TimeoutScheduler;
  * and the set of streams still open (so that closing the session closes them).
  */
 public final class DefaultAsyncSession implements AsyncSession {
-  /** Callback tasks that may wait at once; one per open stream at most, so this is generous. */
+  /**
+   * Callback tasks that may wait at once. A stream queues at most one page delivery at a time (the engine
+   * never overlaps its sink calls), plus at most one stage resumption or publisher emission and one
+   * terminal signal; the rest are completions of execute() and prepare(). A full queue fails the stream
+   * that met it with an error that says so (never "shut down").
+   */
   static final int CALLBACK_QUEUE_CAPACITY = 65_536;
 
   private final CqlSession session;
@@ -106,17 +114,17 @@ public final class DefaultAsyncSession implements AsyncSession {
   }
 
   @Override
-  public RowStream executeStream(Statement<?> statement) {
+  public QueryStream executeStream(Statement<?> statement) {
     return executeStream(statement, defaults);
   }
 
   @Override
-  public RowStream executeStream(String query, Object... values) {
+  public QueryStream executeStream(String query, Object... values) {
     return executeStream(SimpleStatement.newInstance(query, values), defaults);
   }
 
   @Override
-  public RowStream executeStream(Statement<?> statement, StreamConfig config) {
+  public QueryStream executeStream(Statement<?> statement, StreamConfig config) {
     Objects.requireNonNull(statement, "statement");
     Objects.requireNonNull(config, "config");
     checkOpen();
@@ -160,6 +168,19 @@ public final class DefaultAsyncSession implements AsyncSession {
       scan.close();
     }
     return scan;
+  }
+
+  @Override
+  public List<ScanRange> planScan(String keyspace, String table, ScanConfig config) {
+    Objects.requireNonNull(keyspace, "keyspace");
+    Objects.requireNonNull(table, "table");
+    Objects.requireNonNull(config, "config");
+    return DefaultTableScan.plan(session, keyspace, table, config);
+  }
+
+  /** Streams and scans still open: registered until they end, fail or are closed. */
+  public int openStreamCount() {
+    return openStreams.size();
   }
 
   @Override
@@ -222,12 +243,15 @@ public final class DefaultAsyncSession implements AsyncSession {
           }
         });
       } catch (java.util.concurrent.RejectedExecutionException rejected) {
-        // The session is closing: complete here rather than never.
-        if (error != null) {
-          result.completeExceptionally(error);
-        } else {
-          result.complete(value);
-        }
+        // Closed or full: complete on the fallback pool rather than never, and never on this thread (a
+        // driver I/O thread, where the caller's dependents must not run).
+        ForkJoinPool.commonPool().execute(() -> {
+          if (error != null) {
+            result.completeExceptionally(error);
+          } else {
+            result.complete(value);
+          }
+        });
       }
     });
     return result;

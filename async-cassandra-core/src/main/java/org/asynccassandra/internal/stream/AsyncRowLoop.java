@@ -3,11 +3,13 @@ package org.asynccassandra.internal.stream;
 import com.datastax.oss.driver.api.core.cql.Row;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import org.asynccassandra.AsyncCassandraException;
 import org.asynccassandra.PageListener;
+import org.asynccassandra.internal.util.Threads;
 
 /**
  * The sink of {@code forEachAsync}: applies the action to each row and waits for its stage before the
@@ -16,7 +18,8 @@ import org.asynccassandra.PageListener;
  * <p>A trampoline keeps the stack flat: after registering on a stage, the loop tries to move the handshake
  * from PENDING to WAITING. If the stage completed synchronously, its callback already moved it to
  * COMPLETED and the loop simply continues; otherwise the callback later resumes the loop through the
- * stream's executor (once per asynchronously completed stage, never on the completing thread).
+ * stream's executor (once per asynchronously completed stage, never on the completing thread, which may
+ * be a driver I/O thread: a failed stage, too, fails the stream from the executor).
  */
 final class AsyncRowLoop implements PageSink {
   private static final int IDLE = 0;
@@ -49,17 +52,19 @@ final class AsyncRowLoop implements PageSink {
 
   @Override
   public void onPage(DefaultPage page) {
-    if (result.isDone()) {
+    if (result.isClaimed()) {
       return;
     }
     try {
       if (listener != null) {
         listener.onPage(page.event());
       }
+      if (!engine.position().enter(page)) {
+        return; // closed meanwhile: the terminal signal follows
+      }
       this.page = page;
       rows = page.rows();
       index = 0;
-      engine.position().enter(page);
     } catch (Throwable error) {
       fail(error);
       return;
@@ -69,7 +74,9 @@ final class AsyncRowLoop implements PageSink {
 
   private void runLoop() {
     while (true) {
-      if (result.isDone() || engine.isAborted()) {
+      if (result.isClaimed()) {
+        rows = null;
+        page = null;
         return;
       }
       if (index == rows.size()) {
@@ -78,8 +85,12 @@ final class AsyncRowLoop implements PageSink {
         engine.request();
         return;
       }
+      if (!engine.position().received(page, index + 1)) {
+        rows = null;
+        page = null;
+        return; // closed: the terminal signal follows
+      }
       Row row = rows.get(index++);
-      engine.position().received(page, index);
       CompletionStage<?> stage;
       try {
         stage = action.apply(row);
@@ -114,30 +125,35 @@ final class AsyncRowLoop implements PageSink {
       return; // the loop, still between registering and its own compareAndSet, carries on
     }
     handshake.set(IDLE);
-    if (failure != null) {
-      fail(failure);
-      return;
-    }
+    Executor executor = engine.executor();
     try {
-      engine.executor().execute(this::runLoop);
+      executor.execute(failure == null ? this::runLoop : () -> fail(failure));
     } catch (RejectedExecutionException rejected) {
-      fail(new AsyncCassandraException("The stream's executor rejected the forEachAsync loop for '"
-          + engine.description() + "'", rejected));
+      AsyncCassandraException rejection = new AsyncCassandraException("The stream over '" + engine.description()
+          + "' failed: its executor rejected the resumption of forEachAsync because "
+          + Threads.describeRejection(executor), rejected);
+      StreamFuture.Dispatch.terminal(executor, () -> fail(rejection));
     }
   }
 
   private void fail(Throwable error) {
-    result.completeExceptionally(error);
+    if (result.reserve()) {
+      result.settleExceptionally(error);
+    }
     engine.abort(error, true);
   }
 
   @Override
   public void onComplete() {
-    result.complete(null);
+    if (result.reserve()) {
+      result.settle(null);
+    }
   }
 
   @Override
   public void onError(Throwable error) {
-    result.completeExceptionally(error);
+    if (result.reserve()) {
+      result.settleExceptionally(error);
+    }
   }
 }

@@ -40,33 +40,38 @@ final class BlockingRowIterator implements Iterator<Row> {
   @Override
   public boolean hasNext() {
     while (true) {
-      if (rows != null && index < rows.size()) {
-        return true;
-      }
       if (failure != null) {
-        throw failure;
+        throw failure; // a failed stream answers every later call at once
       }
       if (ended) {
         return false;
       }
-      if (rows != null) {
-        engine.addDelivered(rows.size());
-        rows = null;
+      boolean closed = engine.isAborted();
+      if (rows != null && index < rows.size() && !closed) {
+        return true;
       }
+      rows = null;
+      page = null;
       Threads.checkNotDriverThread("RowStream.iterator().hasNext()");
-      engine.request();
-      awaitDelivery();
+      if (!closed) {
+        engine.request();
+      }
+      awaitDelivery(); // after a close: its terminal signal
     }
   }
 
   @Override
   public Row next() {
-    if (!hasNext()) {
-      throw new NoSuchElementException("The stream over '" + engine.description() + "' has no more rows");
+    while (true) {
+      if (!hasNext()) {
+        throw new NoSuchElementException("The stream over '" + engine.description() + "' has no more rows");
+      }
+      if (engine.position().received(page, index + 1)) {
+        engine.addDelivered(1);
+        return rows.get(index++);
+      }
+      rows = null; // closed between hasNext() and here: hasNext() now throws the close
     }
-    Row row = rows.get(index++);
-    engine.position().received(page, index);
-    return row;
   }
 
   /** The engine's sink: a one-slot hand-over that refers to nothing else. */
@@ -105,12 +110,19 @@ final class BlockingRowIterator implements Iterator<Row> {
         }
       } catch (RuntimeException | Error listenerFailure) {
         engine.abort(listenerFailure, true);
+        if (listenerFailure instanceof RuntimeException) {
+          failure = (RuntimeException) listenerFailure;
+        } else {
+          failure = new AsyncCassandraException("The page listener of the stream over '" + engine.description()
+              + "' failed", listenerFailure);
+        }
         throw listenerFailure;
       }
-      this.page = page;
-      rows = page.rows();
-      index = 0;
-      engine.position().enter(page);
+      if (engine.position().enter(page)) {
+        this.page = page;
+        rows = page.rows();
+        index = 0;
+      }
     } else if (error != null) {
       failure = error instanceof RuntimeException
           ? (RuntimeException) error

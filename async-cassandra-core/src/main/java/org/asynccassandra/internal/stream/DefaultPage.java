@@ -6,6 +6,7 @@ import com.datastax.oss.driver.api.core.cql.Row;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import org.asynccassandra.Page;
 import org.asynccassandra.PageEvent;
 import org.asynccassandra.ResumeToken;
@@ -73,8 +74,8 @@ final class DefaultPage implements Page {
   }
 
   @Override
-  public ResumeToken resumeToken() {
-    return position.tokenAt(this, size);
+  public Optional<ResumeToken> resumeToken() {
+    return position.resumable() ? Optional.of(position.tokenAt(this, size)) : Optional.empty();
   }
 
   /** The response this page was made of. */

@@ -18,7 +18,9 @@ import java.util.function.Function;
 import org.asynccassandra.Page;
 import org.asynccassandra.PageListener;
 import org.asynccassandra.ResumeToken;
+import org.asynccassandra.QueryStream;
 import org.asynccassandra.RowStream;
+import org.jspecify.annotations.Nullable;
 import org.asynccassandra.StreamClosedException;
 import org.asynccassandra.StreamConfig;
 import org.asynccassandra.StreamStats;
@@ -37,7 +39,7 @@ import org.slf4j.LoggerFactory;
  * unreachable while still open (never consumed, or dropped halfway through a pull style) is reported at
  * WARN with the place it was created, and aborted.
  */
-public final class DefaultRowStream implements RowStream {
+public final class DefaultRowStream implements QueryStream {
   private static final Logger LOG = LoggerFactory.getLogger(RowStream.class);
   private static final Cleaner CLEANER = Cleaner.create(Threads.daemonFactory("async-cassandra-leak-detector"));
   /** Counts reported leaks; tests read it. */
@@ -49,22 +51,34 @@ public final class DefaultRowStream implements RowStream {
   private final AtomicReference<String> style = new AtomicReference<>();
   private final Cleaner.Cleanable cleanable;
   private final Handle handle;
-  private final ColumnDefinitions knownColumns;
+  private final @Nullable ColumnDefinitions knownColumns;
   /** The stage of a push style, failed at once by close(). */
-  private volatile CompletableFuture<?> pushResult;
-  private volatile NextPageSink pull;
+  private volatile @Nullable StreamFuture<?> pushResult;
+  private volatile @Nullable NextPageSink pull;
 
   /**
+   * A stream of a query's pages.
+   *
    * @param onTerminate runs once when the stream ends, fails or is closed (the session unregisters it)
    */
   public DefaultRowStream(PageSource source, StreamConfig config, Executor executor,
       TimeoutScheduler scheduler, Consumer<DefaultRowStream.Handle> onTerminate) {
+    this(source, config, executor, scheduler, null, onTerminate);
+  }
+
+  /**
+   * A stream whose position tells {@code tracker} of each page entered (a table scan).
+   *
+   * @param onTerminate runs once when the stream ends, fails or is closed (the session unregisters it)
+   */
+  DefaultRowStream(PageSource source, StreamConfig config, Executor executor, TimeoutScheduler scheduler,
+      Position.@Nullable Tracker tracker, Consumer<DefaultRowStream.Handle> onTerminate) {
     this.executor = config.executor().orElse(executor);
     this.listener = config.pageListener().orElse(null);
     this.knownColumns = source.knownColumns();
     Handle handle = new Handle();
     this.handle = handle;
-    this.engine = new PageEngine(source, config, scheduler, () -> {
+    this.engine = new PageEngine(source, config, scheduler, tracker, () -> {
       handle.terminated();
       onTerminate.accept(handle);
     });
@@ -133,7 +147,9 @@ public final class DefaultRowStream implements RowStream {
     StreamFuture<Void> result = new StreamFuture<>(engine);
     pushResult = result;
     engine.attach(sink.apply(result), executor, this);
-    engine.request();
+    if (engine.isOpen()) {
+      engine.request();
+    }
     return result;
   }
 
@@ -214,13 +230,15 @@ public final class DefaultRowStream implements RowStream {
     StreamClosedException closed =
         new StreamClosedException("The stream over '" + engine.description() + "' was closed");
     engine.abort(closed, false);
-    CompletableFuture<?> result = pushResult;
+    // Fail pending stages at once, even while a consumer call still runs, but on the stream's executor:
+    // close() may come from a driver I/O thread, where dependents must not run.
+    StreamFuture<?> result = pushResult;
     if (result != null) {
-      result.completeExceptionally(closed);
+      result.failOn(executor, closed);
     }
     NextPageSink sink = pull;
     if (sink != null) {
-      sink.failPending(closed);
+      sink.failPending(closed, executor);
     }
     cleanable.clean();
   }

@@ -3,11 +3,8 @@ package org.asynccassandra.internal.stream;
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.cql.ColumnDefinitions;
 import com.datastax.oss.driver.api.core.cql.Row;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
@@ -15,32 +12,44 @@ import java.util.concurrent.Flow;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import org.asynccassandra.Page;
-import org.asynccassandra.ResumeToken;
 import org.asynccassandra.ScanCheckpoint;
 import org.asynccassandra.ScanConfig;
+import org.asynccassandra.ScanRange;
 import org.asynccassandra.StreamConfig;
 import org.asynccassandra.StreamStats;
 import org.asynccassandra.TableScan;
+import org.asynccassandra.internal.util.RetryPolicy;
 import org.asynccassandra.internal.util.TimeoutScheduler;
 
 /**
- * The {@link TableScan}: a {@link DefaultRowStream} over a {@link ScanPageSource}, plus the bookkeeping
- * that turns the pages handed to the consumer into a {@link ScanCheckpoint}.
+ * The {@link TableScan}: a {@link DefaultRowStream} over a {@link ScanPageSource}, whose position tells a
+ * {@link ScanProgress} of each page entered, which turns it into a {@link ScanCheckpoint}.
  */
 public final class DefaultTableScan implements TableScan {
   private final DefaultRowStream stream;
   private final ScanPageSource source;
   private final ScanPlanner planner;
-  private final List<ScanRange> ranges;
-  /** The last page of each range handed to the consumer, by range index; guarded by itself. */
-  private final Map<Integer, DefaultPage> lastEntered = new HashMap<>();
+  private final List<PlannedRange> ranges;
+  private final ScanProgress progress;
 
   private DefaultTableScan(DefaultRowStream stream, ScanPageSource source, ScanPlanner planner,
-      List<ScanRange> ranges) {
+      List<PlannedRange> ranges, ScanProgress progress) {
     this.stream = stream;
     this.source = source;
     this.planner = planner;
     this.ranges = ranges;
+    this.progress = progress;
+  }
+
+  /**
+   * The ranges a scan with {@code config} would read, without reading anything.
+   *
+   * @throws IllegalArgumentException for an unknown keyspace or table, or a checkpoint of another scan
+   */
+  public static List<ScanRange> plan(CqlSession session, String keyspace, String table, ScanConfig config) {
+    ScanPlanner planner = ScanPlanner.of(session, keyspace, table, config);
+    return planner.plan(config, session.getMetadata().getNodes().size()).stream()
+        .map(range -> range.range).toList();
   }
 
   /**
@@ -51,61 +60,33 @@ public final class DefaultTableScan implements TableScan {
   public static DefaultTableScan create(CqlSession session, String keyspace, String table, ScanConfig config,
       Executor executor, TimeoutScheduler scheduler, Consumer<DefaultRowStream.Handle> onTerminate) {
     ScanPlanner planner = ScanPlanner.of(session, keyspace, table, config);
-    List<ScanRange> ranges;
-    if (config.resumeFrom().isPresent()) {
-      ranges = planner.resume(config.resumeFrom().get());
-    } else {
-      int nodes = Math.max(1, session.getMetadata().getNodes().size());
-      ranges = planner.split(config.splits().orElse(4 * nodes));
-    }
+    List<PlannedRange> ranges = planner.plan(config, session.getMetadata().getNodes().size());
     StreamConfig perRange = config.streamConfig();
-    int parallelism = config.parallelism().orElse(Math.min(4, ranges.size()));
-    ScanPageSource source = new ScanPageSource(session, planner, ranges, parallelism, perRange.prefetchPages(),
-        perRange.fetchSize().orElse(5_000), perRange.maxRetries(), perRange.retryBackoff(), scheduler);
-    // The scan's own engine reads no further ahead: the range readers are its buffer.
-    StreamConfig whole = perRange.toBuilder().prefetchPages(0).resumeFrom(null).retry(0, perRange.retryBackoff())
-        .firstPageTimeout(null).pageTimeout(null).build();
-    DefaultRowStream stream = new DefaultRowStream(source, whole, executor, scheduler, onTerminate);
-    DefaultTableScan scan = new DefaultTableScan(stream, source, planner, ranges);
-    stream.engine().position().onEnter(scan::entered);
-    return scan;
+    return create(RangeRequests.driver(session, planner, perRange.fetchSize().orElse(5_000)), planner, ranges,
+        config, executor, scheduler, onTerminate);
   }
 
-  private void entered(DefaultPage page) {
-    ScanPageSource.RangePage rangePage = (ScanPageSource.RangePage) page.source();
-    if (rangePage.reader == null) {
-      return; // the empty page that ends a scan
-    }
-    synchronized (lastEntered) {
-      lastEntered.put(rangePage.reader.range.index, page);
-    }
+  /** Creates a scan over {@code ranges}, sending its page requests through {@code requests}. */
+  static DefaultTableScan create(RangeRequests requests, ScanPlanner planner, List<PlannedRange> ranges,
+      ScanConfig config, Executor executor, TimeoutScheduler scheduler,
+      Consumer<DefaultRowStream.Handle> onTerminate) {
+    StreamConfig perRange = config.streamConfig();
+    int parallelism = Math.max(1, config.parallelism().orElse(Math.min(4, ranges.size())));
+    ScanPageSource source = new ScanPageSource(requests, "scan of " + planner.keyspace + "." + planner.table,
+        ranges, parallelism, perRange.prefetchPages(), RetryPolicy.of(perRange),
+        perRange.firstPageTimeout().orElse(null), perRange.pageTimeout().orElse(null), scheduler);
+    // The scan's own engine reads no further ahead (the range readers are its buffer) and leaves retries
+    // and page timeouts to the ranges.
+    StreamConfig whole = perRange.toBuilder().prefetchPages(0).resumeFrom(null).retry(0, perRange.retryBackoff())
+        .firstPageTimeout(null).pageTimeout(null).build();
+    ScanProgress progress = new ScanProgress(ranges);
+    DefaultRowStream stream = new DefaultRowStream(source, whole, executor, scheduler, progress, onTerminate);
+    return new DefaultTableScan(stream, source, planner, ranges, progress);
   }
 
   @Override
   public ScanCheckpoint checkpoint() {
-    List<ScanCheckpoint.Range> states = new ArrayList<>(ranges.size());
-    synchronized (lastEntered) {
-      Object[] held = stream.engine().position().held();
-      DefaultPage heldPage = (DefaultPage) held[0];
-      int received = (Integer) held[1];
-      for (ScanRange range : ranges) {
-        DefaultPage page = lastEntered.get(range.index);
-        if (page == null) {
-          states.add(range.initial());
-          continue;
-        }
-        ScanPageSource.RangePage rangePage = (ScanPageSource.RangePage) page.source();
-        int rows = page == heldPage ? received : page.size();
-        if (rows >= page.size()) {
-          states.add(rangePage.rangeFinished ? range.at(ScanCheckpoint.State.DONE, null, 0)
-              : range.at(ScanCheckpoint.State.IN_PROGRESS, rangePage.nextPagingState, 0));
-        } else {
-          states.add(range.at(ScanCheckpoint.State.IN_PROGRESS, rangePage.requestPagingState,
-              rangePage.skipped + rows));
-        }
-      }
-    }
-    return new ScanCheckpoint(planner.keyspace, planner.table, planner.fingerprint, states);
+    return progress.checkpoint(stream.engine().position(), planner);
   }
 
   @Override
@@ -119,14 +100,19 @@ public final class DefaultTableScan implements TableScan {
     return stream.handle();
   }
 
+  /** Pages in flight or queued in the range readers now; tests check the memory bound with it. */
+  int pagesOwned() {
+    return source.pagesOwned();
+  }
+
   @Override
   public int rangeCount() {
     return ranges.size();
   }
 
   @Override
-  public ResumeToken position() {
-    throw new UnsupportedOperationException("A table scan resumes from checkpoint(), not from a row position");
+  public List<ScanRange> ranges() {
+    return ranges.stream().map(range -> range.range).toList();
   }
 
   @Override

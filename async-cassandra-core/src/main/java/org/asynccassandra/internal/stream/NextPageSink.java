@@ -3,23 +3,30 @@ package org.asynccassandra.internal.stream;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicReference;
 import org.asynccassandra.Page;
 import org.asynccassandra.PageListener;
+import org.asynccassandra.StreamClosedException;
+import org.jspecify.annotations.Nullable;
 
 /**
- * The sink of {@code nextPage()}: each call asks the engine for one page and returns a future that the
+ * The sink of {@code nextPage()}: each call asks the engine for one page and returns a stage that the
  * engine's delivery completes on the stream's executor. At most one call is pending at a time.
+ *
+ * <p>A page is counted as received only when its stage was reserved for it: a stage that its holder
+ * completed from outside closes the stream, and the page that arrives for it is neither counted nor lost
+ * (the position stays before it).
  */
 final class NextPageSink implements PageSink {
   private final PageEngine engine;
-  private final PageListener listener;
-  /** The future of the pending call, or null. */
-  private final AtomicReference<CompletableFuture<Optional<Page>>> pending = new AtomicReference<>();
+  private final @Nullable PageListener listener;
+  /** The stage of the pending call, or null. */
+  private final AtomicReference<@Nullable StreamFuture<Optional<Page>>> pending = new AtomicReference<>();
   /** Set once the stream ended: completed with empty, or failed. Later calls get it at once. */
-  private volatile CompletableFuture<Optional<Page>> terminal;
+  private volatile @Nullable CompletableFuture<Optional<Page>> terminal;
 
-  NextPageSink(PageEngine engine, PageListener listener) {
+  NextPageSink(PageEngine engine, @Nullable PageListener listener) {
     this.engine = engine;
     this.listener = listener;
   }
@@ -37,41 +44,46 @@ final class NextPageSink implements PageSink {
     ended = terminal;
     if (ended != null) {
       // The stream ended between the two reads: settle this call the same way.
-      pending.compareAndSet(future, null);
-      settle(future, ended);
+      if (pending.compareAndSet(future, null)) {
+        settle(future, ended);
+      }
       return future;
     }
     engine.request();
     return future;
   }
 
-  /** Fails the pending call at once; used by close(). */
-  void failPending(Throwable error) {
-    CompletableFuture<Optional<Page>> future = pending.getAndSet(null);
+  /** Fails the pending call at once, on {@code executor}; used by close(). */
+  void failPending(Throwable error, Executor executor) {
+    StreamFuture<Optional<Page>> future = pending.getAndSet(null);
     if (future != null) {
-      future.completeExceptionally(error);
+      future.failOn(executor, error);
     }
   }
 
   @Override
   public void onPage(DefaultPage page) {
-    CompletableFuture<Optional<Page>> future = pending.getAndSet(null);
-    if (future == null) {
-      return; // closed while the page was on its way
+    StreamFuture<Optional<Page>> future = pending.getAndSet(null);
+    if (future == null || !future.reserve()) {
+      return; // closed, or completed from outside (which closed the stream): the page is not received
     }
     try {
       if (listener != null) {
         listener.onPage(page.event());
       }
     } catch (Throwable error) {
-      future.completeExceptionally(error);
+      future.settleExceptionally(error);
       engine.abort(error, true);
       return;
     }
+    Position position = engine.position();
+    if (!position.enter(page) || !position.received(page, page.size())) {
+      future.settleExceptionally(new StreamClosedException("The stream over '" + engine.description()
+          + "' was closed before page " + page.number() + " was handed over"));
+      return;
+    }
     engine.addDelivered(page.size());
-    engine.position().enter(page);
-    engine.position().received(page, page.size());
-    future.complete(Optional.of(page));
+    future.settle(Optional.of(page));
   }
 
   @Override
@@ -86,19 +98,21 @@ final class NextPageSink implements PageSink {
 
   private void end(CompletableFuture<Optional<Page>> outcome) {
     terminal = outcome;
-    CompletableFuture<Optional<Page>> future = pending.getAndSet(null);
+    StreamFuture<Optional<Page>> future = pending.getAndSet(null);
     if (future != null) {
       settle(future, outcome);
     }
   }
 
-  private static void settle(CompletableFuture<Optional<Page>> future,
-      CompletableFuture<Optional<Page>> outcome) {
+  private static void settle(StreamFuture<Optional<Page>> future, CompletableFuture<Optional<Page>> outcome) {
+    if (!future.reserve()) {
+      return;
+    }
     outcome.whenComplete((value, error) -> {
       if (error != null) {
-        future.completeExceptionally(PageEngine.unwrap(error));
+        future.settleExceptionally(PageEngine.unwrap(error));
       } else {
-        future.complete(value);
+        future.settle(value);
       }
     });
   }

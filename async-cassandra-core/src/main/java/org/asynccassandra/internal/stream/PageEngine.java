@@ -1,5 +1,6 @@
 package org.asynccassandra.internal.stream;
 
+import com.datastax.oss.driver.api.core.cql.ColumnDefinitions;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -11,15 +12,16 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import com.datastax.oss.driver.api.core.cql.ColumnDefinitions;
 import org.asynccassandra.AsyncCassandraException;
 import org.asynccassandra.PageFetchException;
+import org.asynccassandra.ResumeToken;
 import org.asynccassandra.StreamConfig;
 import org.asynccassandra.StreamStats;
 import org.asynccassandra.StreamTimeoutException;
-import org.asynccassandra.ResumeToken;
-import org.asynccassandra.internal.util.Retryable;
+import org.asynccassandra.internal.util.RetryPolicy;
+import org.asynccassandra.internal.util.Threads;
 import org.asynccassandra.internal.util.TimeoutScheduler;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,11 +32,18 @@ import org.slf4j.LoggerFactory;
  * <p>All decisions are made in {@link #drain()}, a loop that one thread at a time runs (a work-in-progress
  * counter hands pending work to the thread already in it), so that futures that complete synchronously
  * never recurse. State changes happen under {@link #lock}; futures are completed, requests sent and sink
- * calls dispatched outside it. No user code ever runs under the lock.
+ * calls dispatched outside it. No user code ever runs under the lock, and no sink call runs on the thread
+ * that completed a fetch: every sink call goes through the stream's executor.
  *
  * <p>Read-ahead rule: pages fetched beyond the one the consumer holds (buffered plus in flight) never
  * exceed {@code prefetchPages}; a page the consumer waits for is always fetched; read-ahead stops while
  * the held and buffered response bytes reach {@code maxBufferedBytes}; at most one fetch is in flight.
+ *
+ * <p>Ending: the terminal signal (complete, failure, abort) is decided once. An abort freezes the
+ * {@link Position} at once, so no further row is handed over, drops buffered pages, cancels the request in
+ * flight and, once no sink call runs, ends the stream, also when no sink was ever attached (a stream
+ * closed without being consumed), so that the session forgets it. A sink attached after that gets the
+ * terminal failure at once.
  */
 final class PageEngine {
   private static final Logger LOG = LoggerFactory.getLogger(PageEngine.class);
@@ -43,25 +52,22 @@ final class PageEngine {
   private final TimeoutScheduler scheduler;
   private final int prefetchPages;
   private final long maxBufferedBytes; // 0: no byte budget
-  private final long maxPages; // 0: unlimited
-  private final long maxRows; // 0: unlimited
-  private final Duration firstPageTimeout; // null: none
-  private final Duration pageTimeout; // null: none
-  private final Duration totalTimeout; // null: none
-  private final int maxRetries;
-  private final Duration retryBackoff;
+  private final @Nullable Duration firstPageTimeout;
+  private final @Nullable Duration pageTimeout;
+  private final @Nullable Duration totalTimeout;
+  private final RetryPolicy retryPolicy;
   private final Position position;
   private final Runnable onTerminate;
 
-  /** Written once by attach() before the first request(); read by sink dispatches. */
-  private volatile PageSink sink;
-  private volatile Executor executor;
+  /** Written once by attach(), under the lock; read by sink dispatches after that. */
+  private volatile @Nullable PageSink sink;
+  private volatile @Nullable Executor executor;
   /** Set to true when the stream is aborted; read per row by consumers so that close() stops them fast. */
   private volatile boolean aborted;
   /** The columns of the first page, once it arrived. */
-  private volatile ColumnDefinitions columns;
+  private volatile @Nullable ColumnDefinitions columns;
   /** A strong reference that keeps a self-driving stream reachable until it ends (see DefaultRowStream). */
-  private volatile Object anchor;
+  private volatile @Nullable Object anchor;
 
   private final AtomicInteger wip = new AtomicInteger();
   private final AtomicLong rowsDelivered = new AtomicLong();
@@ -70,6 +76,7 @@ final class PageEngine {
   // ---- guarded by lock ----
   /** Fetched pages not yet handed to the sink; never more than prefetchPages + 1. */
   private final ArrayDeque<DefaultPage> buffer = new ArrayDeque<>();
+  private final PageCut cut;
   private long bufferedBytes;
   /** Response bytes of the page the consumer holds. */
   private long heldBytes;
@@ -80,23 +87,24 @@ final class PageEngine {
   /** A sink call is running; sink calls never overlap. */
   private boolean busy;
   private boolean started;
-  /** A fetch is in flight (possibly before inFlight is assigned); at most one. */
+  /** A fetch is in flight (possibly before inFlight is assigned, or waiting for its retry); at most one. */
   private boolean fetching;
-  private CompletableFuture<SourcePage> inFlight;
+  private @Nullable CompletableFuture<@Nullable SourcePage> inFlight;
   private TimeoutScheduler.Timeout fetchTimer = TimeoutScheduler.NONE;
   private TimeoutScheduler.Timeout totalTimer = TimeoutScheduler.NONE;
-  private ByteBuffer nextPagingState;
+  private @Nullable ByteBuffer nextPagingState;
   /** No more page will be fetched: the last page arrived, a limit was reached, or the stream failed. */
   private boolean sourceDone;
   /** A failed fetch, handed to the sink only after every buffered page. */
-  private Throwable fetchFailure;
+  private @Nullable Throwable fetchFailure;
   /** An abort (close, total timeout, consumer failure), handed to the sink at once. */
-  private Throwable abortCause;
+  private @Nullable Throwable abortCause;
   private boolean abortSilently;
   /** The terminal signal was decided; nothing is handed to the sink after it. */
   private boolean terminated;
+  /** The failure a sink attached after the end receives (null once ended normally). */
+  private @Nullable Throwable terminalFailure;
   private int pagesFetched;
-  private long rowsFetched;
   private long bytesFetched;
   private int maxBuffered;
   private int consumedPageNumber;
@@ -106,31 +114,30 @@ final class PageEngine {
   private long retries;
   /** Retries already spent on the page being fetched. */
   private int pageRetries;
-  /** Pages handed to the buffer so far: the number of the last one. */
-  private int pagesBuffered;
-  /** Rows still to skip at the start of the result (a resume token's offset). */
-  private int skipRemaining;
 
-  PageEngine(PageSource source, StreamConfig config, TimeoutScheduler scheduler, Runnable onTerminate) {
+  PageEngine(PageSource source, StreamConfig config, TimeoutScheduler scheduler,
+      Position.@Nullable Tracker tracker, Runnable onTerminate) {
     this.source = source;
     this.scheduler = scheduler;
     this.prefetchPages = config.prefetchPages();
     this.maxBufferedBytes = config.maxBufferedBytes().orElse(0);
-    this.maxPages = config.maxPages().orElse(0);
-    this.maxRows = config.maxRows().orElse(0);
     this.firstPageTimeout = config.firstPageTimeout().orElse(null);
     this.pageTimeout = config.pageTimeout().orElse(null);
     this.totalTimeout = config.totalTimeout().orElse(null);
-    this.maxRetries = config.maxRetries();
-    this.retryBackoff = config.retryBackoff();
+    this.retryPolicy = RetryPolicy.of(config);
     this.onTerminate = onTerminate;
     ResumeToken start = config.resumeFrom().orElse(null);
+    int skip = 0;
     if (start != null) {
       this.nextPagingState = start.pagingState().orElse(null);
-      this.skipRemaining = start.rowOffset();
+      skip = start.rowOffset();
       this.sourceDone = start.isEnd();
+    } else {
+      this.nextPagingState = source.initialPagingState();
     }
-    this.position = new Position(source::fingerprint, nextPagingState, skipRemaining, sourceDone);
+    this.cut = new PageCut(config.maxPages().orElse(0), config.maxRows().orElse(0), skip);
+    this.position = new Position(source.resumable() ? source::fingerprint : null, nextPagingState, skip,
+        sourceDone, tracker);
   }
 
   /** Where the consumer is; the styles report to it as they hand rows over. */
@@ -140,12 +147,25 @@ final class PageEngine {
 
   /**
    * Connects the consumer side. Sink calls are dispatched to {@code executor}. On an engine that already
-   * ended (closed before consumption started), the sink receives the terminal signal at once.
+   * ended (closed before consumption started), the sink receives the terminal failure at once.
    */
-  void attach(PageSink sink, Executor executor, Object anchor) {
-    this.executor = executor;
-    this.sink = sink;
-    this.anchor = anchor;
+  void attach(PageSink sink, Executor executor, @Nullable Object anchor) {
+    Throwable ended;
+    synchronized (lock) {
+      if (this.sink != null) {
+        throw new IllegalStateException("The stream already has a consumer");
+      }
+      this.executor = executor;
+      this.sink = sink;
+      ended = terminated ? terminalFailure : null;
+      if (!terminated) {
+        this.anchor = anchor;
+      }
+    }
+    if (ended != null) {
+      StreamFuture.Dispatch.terminal(executor, () -> sink.onError(ended));
+      return;
+    }
     drain();
   }
 
@@ -179,13 +199,14 @@ final class PageEngine {
   }
 
   /**
-   * Ends the stream at once: cancels the in-flight fetch, drops buffered pages, and hands {@code cause}
-   * to the sink as soon as no sink call is running (never, when {@code silent}).
+   * Ends the stream at once: freezes the position (no further row is handed over), cancels the in-flight
+   * fetch, drops buffered pages, and hands {@code cause} to the sink as soon as no sink call is running
+   * (never, when {@code silent}).
    *
    * @return false when the stream had already ended or was already aborted
    */
   boolean abort(Throwable cause, boolean silent) {
-    CompletableFuture<SourcePage> cancelled;
+    CompletableFuture<@Nullable SourcePage> cancelled;
     synchronized (lock) {
       if (terminated || abortCause != null) {
         return false;
@@ -202,6 +223,7 @@ final class PageEngine {
       buffer.clear();
       bufferedBytes = 0;
     }
+    position.freeze();
     if (cancelled != null) {
       cancelled.cancel(false);
     }
@@ -227,12 +249,6 @@ final class PageEngine {
     }
   }
 
-  void addRetry() {
-    synchronized (lock) {
-      retries++;
-    }
-  }
-
   Optional<ColumnDefinitions> columnDefinitions() {
     return Optional.ofNullable(columns);
   }
@@ -241,13 +257,18 @@ final class PageEngine {
     return source.description();
   }
 
+  /** The executor of sink calls; the session's default before a style attached. */
   Executor executor() {
-    return executor;
+    Executor current = executor;
+    if (current == null) {
+      throw new IllegalStateException("No consumer is attached yet");
+    }
+    return current;
   }
 
   StreamStats stats() {
     synchronized (lock) {
-      return new StreamStats(pagesFetched, rowsFetched, rowsDelivered.get(), buffer.size(), maxBuffered,
+      return new StreamStats(pagesFetched, cut.rowsKept(), rowsDelivered.get(), buffer.size(), maxBuffered,
           bytesFetched, Duration.ofNanos(consumerWaitNanos), Duration.ofNanos(pageIdleNanos), retries);
     }
   }
@@ -270,24 +291,29 @@ final class PageEngine {
   }
 
   /** Decides the next step under the lock; the returned action runs outside it. */
-  private Runnable nextAction() {
+  private @Nullable Runnable nextAction() {
     synchronized (lock) {
-      if (terminated || sink == null) {
+      if (terminated) {
         return null;
       }
+      PageSink target = sink;
       if (abortCause != null) {
         if (busy) {
           return null; // handed over once the running sink call returns
         }
         terminated = true;
         Throwable cause = abortCause;
-        boolean silent = abortSilently;
+        terminalFailure = cause;
+        boolean silent = abortSilently || target == null;
         return () -> {
           finish();
           if (!silent) {
-            dispatchTerminal(() -> sink.onError(cause));
+            dispatchTerminal(() -> target.onError(cause));
           }
         };
+      }
+      if (target == null) {
+        return null;
       }
       if (demand && !busy) {
         DefaultPage page = buffer.poll();
@@ -305,26 +331,27 @@ final class PageEngine {
           // when the consumer runs inline (a direct executor).
           Runnable readAhead = decideFetch();
           if (readAhead == null) {
-            return () -> dispatchPage(page);
+            return () -> dispatchPage(target, page);
           }
           return () -> {
             readAhead.run();
-            dispatchPage(page);
+            dispatchPage(target, page);
           };
         }
         if (fetchFailure != null) {
           terminated = true;
           Throwable failure = fetchFailure;
+          terminalFailure = failure;
           return () -> {
             finish();
-            dispatchTerminal(() -> sink.onError(failure));
+            dispatchTerminal(() -> target.onError(failure));
           };
         }
         if (sourceDone && !fetching) {
           terminated = true;
           return () -> {
             finish();
-            dispatchTerminal(() -> sink.onComplete());
+            dispatchTerminal(target::onComplete);
           };
         }
       }
@@ -333,7 +360,7 @@ final class PageEngine {
   }
 
   /** Marks a fetch as started when the read-ahead rule allows one; called under the lock. */
-  private Runnable decideFetch() {
+  private @Nullable Runnable decideFetch() {
     if (started && !fetching && !sourceDone && mayFetch()) {
       fetching = true;
       int number = pagesFetched + 1;
@@ -353,39 +380,34 @@ final class PageEngine {
     return needed || maxBufferedBytes == 0 || bufferedBytes + heldBytes < maxBufferedBytes;
   }
 
-  private void dispatchPage(DefaultPage page) {
-    dispatch(() -> {
-      try {
-        sink.onPage(page);
-      } catch (Throwable error) {
-        abort(error, false);
-      } finally {
-        synchronized (lock) {
-          busy = false;
-        }
-        drain();
-      }
-    }, false);
-  }
-
-  private void dispatchTerminal(Runnable signal) {
-    dispatch(signal, true);
-  }
-
-  private void dispatch(Runnable task, boolean terminal) {
+  private void dispatchPage(PageSink target, DefaultPage page) {
+    Executor current = executor;
     try {
-      executor.execute(task);
-    } catch (RejectedExecutionException rejected) {
-      if (terminal) {
-        task.run(); // the last signal must still arrive; the executor is gone, so run it here
-      } else {
-        synchronized (lock) {
-          busy = false;
+      current.execute(() -> {
+        try {
+          target.onPage(page);
+        } catch (Throwable error) {
+          abort(error, false);
+        } finally {
+          synchronized (lock) {
+            busy = false;
+          }
+          drain();
         }
-        abort(new AsyncCassandraException("The stream's executor rejected a page delivery for '"
-            + source.description() + "'; was its session or executor shut down?", rejected), false);
+      });
+    } catch (RejectedExecutionException rejected) {
+      synchronized (lock) {
+        busy = false;
       }
+      abort(new AsyncCassandraException("The stream over '" + source.description() + "' failed: its "
+          + "executor rejected the delivery of page " + page.number() + " because "
+          + Threads.describeRejection(current), rejected), false);
     }
+  }
+
+  /** Runs a terminal signal on the executor, or on a fallback pool when it rejects it; never inline. */
+  private void dispatchTerminal(Runnable signal) {
+    StreamFuture.Dispatch.terminal(executor, signal);
   }
 
   /** Runs once, when the terminal signal was decided. */
@@ -402,6 +424,7 @@ final class PageEngine {
     }
     fetch.cancel();
     total.cancel();
+    position.freeze();
     anchor = null;
     source.close();
     onTerminate.run();
@@ -410,14 +433,14 @@ final class PageEngine {
   // ---------------------------------------------------------------------------------------------------
   // Fetching
 
-  private void startFetch(int number, ByteBuffer state) {
+  private void startFetch(int number, @Nullable ByteBuffer state) {
     synchronized (lock) {
       if (abortCause != null || terminated) {
         return; // aborted while this fetch was being decided or waited for its retry
       }
     }
     long startNanos = System.nanoTime();
-    CompletableFuture<SourcePage> future;
+    CompletableFuture<@Nullable SourcePage> future;
     try {
       future = source.fetch(state);
     } catch (Throwable error) {
@@ -432,7 +455,7 @@ final class PageEngine {
     }
     Duration timeout = number == 1 ? firstPageTimeout : pageTimeout;
     if (timeout != null) {
-      CompletableFuture<SourcePage> timed = future;
+      CompletableFuture<@Nullable SourcePage> timed = future;
       TimeoutScheduler.Timeout timer =
           scheduler.schedule(() -> onFetchTimeout(timed, number, state, timeout), timeout);
       synchronized (lock) {
@@ -445,12 +468,12 @@ final class PageEngine {
         timer.cancel();
       }
     }
-    CompletableFuture<SourcePage> fetched = future;
+    CompletableFuture<@Nullable SourcePage> fetched = future;
     fetched.whenComplete((page, error) -> onFetched(fetched, number, state, startNanos, page, error));
   }
 
-  private void onFetched(CompletableFuture<SourcePage> future, int number, ByteBuffer state, long startNanos,
-      SourcePage page, Throwable error) {
+  private void onFetched(CompletableFuture<@Nullable SourcePage> future, int number, @Nullable ByteBuffer state,
+      long startNanos, @Nullable SourcePage page, @Nullable Throwable error) {
     TimeoutScheduler.Timeout timer;
     Runnable retry = null;
     synchronized (lock) {
@@ -463,42 +486,16 @@ final class PageEngine {
       fetchTimer = TimeoutScheduler.NONE;
       if (error != null) {
         Throwable failure = unwrap(error);
-        if (pageRetries < maxRetries && Retryable.isRetryable(failure)) {
+        if (retryPolicy.shouldRetry(pageRetries, failure)) {
           retry = scheduleRetry(number, state, failure);
         } else {
           fetchFailure = toFetchFailure(failure, number);
           sourceDone = true;
         }
+      } else if (page == null) {
+        sourceDone = true; // the source ended without a further page
       } else {
-        long now = System.nanoTime();
-        pagesFetched = number;
-        pageRetries = 0;
-        bytesFetched += Math.max(0, page.responseBytes());
-        nextPagingState = page.pagingState();
-        if (columns == null) {
-          columns = page.columnDefinitions();
-        }
-        int offset = Math.min(skipRemaining, page.size());
-        skipRemaining -= offset;
-        int size = page.size() - offset;
-        boolean limitReached = maxPages > 0 && pagesBuffered + 1 >= maxPages;
-        if (maxRows > 0 && rowsFetched + size >= maxRows) {
-          size = (int) (maxRows - rowsFetched);
-          limitReached = true;
-        }
-        rowsFetched += size;
-        sourceDone = !page.hasMorePages() || limitReached;
-        // A response whose every row was delivered before a resume has nothing to hand over.
-        boolean skippedWhole = size == 0 && offset > 0 && !sourceDone;
-        if (!skippedWhole) {
-          DefaultPage fetchedPage = new DefaultPage(page, position, ++pagesBuffered, offset, size, sourceDone,
-              state, rowsFetched, now - startNanos, now);
-          buffer.add(fetchedPage);
-          bufferedBytes += fetchedPage.responseBytes();
-          // A page that a waiting consumer takes at once is only passing through: count real read-ahead.
-          int waitingForConsumer = buffer.size() - (demand && !busy ? 1 : 0);
-          maxBuffered = Math.max(maxBuffered, waitingForConsumer);
-        }
+        buffer(page, number, state, startNanos);
       }
     }
     timer.cancel();
@@ -508,25 +505,56 @@ final class PageEngine {
     drain();
   }
 
+  /** Cuts and buffers a fetched page; called under the lock. */
+  private void buffer(SourcePage page, int number, @Nullable ByteBuffer state, long startNanos) {
+    long now = System.nanoTime();
+    pagesFetched = number;
+    pageRetries = 0;
+    bytesFetched += Math.max(0, page.responseBytes());
+    nextPagingState = page.pagingState();
+    if (columns == null) {
+      columns = page.columnDefinitions();
+    }
+    PageCut.Cut kept = cut.cut(page.size(), page.hasMorePages());
+    sourceDone = !page.hasMorePages() || kept.limitReached();
+    if (kept.skippedWhole()) {
+      return;
+    }
+    DefaultPage fetchedPage = new DefaultPage(page, position, cut.pagesKept(), kept.offset(), kept.size(),
+        sourceDone, state, cut.rowsKept(), now - startNanos, now);
+    buffer.add(fetchedPage);
+    bufferedBytes += fetchedPage.responseBytes();
+    // A page that a waiting consumer takes at once is only passing through: count real read-ahead.
+    int waitingForConsumer = buffer.size() - (demand && !busy ? 1 : 0);
+    maxBuffered = Math.max(maxBuffered, waitingForConsumer);
+  }
+
   /**
    * Marks a retry of page {@code number} as under way (a fetch stays in flight) and returns the action
    * that schedules it; called under the lock.
    */
-  private Runnable scheduleRetry(int number, ByteBuffer state, Throwable failure) {
+  private Runnable scheduleRetry(int number, @Nullable ByteBuffer state, Throwable failure) {
     pageRetries++;
     retries++;
     fetching = true;
     int attempt = pageRetries;
-    Duration delay = retryBackoff.multipliedBy(1L << Math.min(attempt - 1, 16));
+    Duration delay = retryPolicy.delay(attempt);
     return () -> {
       LOG.info("Retrying page {} of '{}' (retry {} of {}) in {} ms after {}", number, source.description(),
-          attempt, maxRetries, delay.toMillis(), failure.toString());
+          attempt, retryPolicy.maxRetries(), delay.toMillis(), failure.toString());
       if (delay.isZero()) {
         startFetch(number, state);
       } else {
         TimeoutScheduler.Timeout wait = scheduler.schedule(() -> startFetch(number, state), delay);
+        boolean cancelNow;
         synchronized (lock) {
-          fetchTimer = wait; // cancelled like a fetch timer by abort/finish
+          cancelNow = abortCause != null || terminated;
+          if (!cancelNow) {
+            fetchTimer = wait; // cancelled like a fetch timer by abort/finish
+          }
+        }
+        if (cancelNow) {
+          wait.cancel();
         }
       }
     };
@@ -539,11 +567,11 @@ final class PageEngine {
     if (error instanceof CancellationException) {
       error = new AsyncCassandraException("The request was cancelled outside the stream", error);
     }
-    return new PageFetchException(number, rowsFetched, source.description(), error);
+    return new PageFetchException(number, cut.rowsKept(), source.description(), error);
   }
 
-  private void onFetchTimeout(CompletableFuture<SourcePage> future, int number, ByteBuffer state,
-      Duration timeout) {
+  private void onFetchTimeout(CompletableFuture<@Nullable SourcePage> future, int number,
+      @Nullable ByteBuffer state, Duration timeout) {
     Runnable retry = null;
     synchronized (lock) {
       if (inFlight != future) {
@@ -555,7 +583,7 @@ final class PageEngine {
       StreamTimeoutException.Kind kind =
           number == 1 ? StreamTimeoutException.Kind.FIRST_PAGE : StreamTimeoutException.Kind.PAGE;
       StreamTimeoutException timedOut = new StreamTimeoutException(kind, timeout, number, source.description());
-      if (pageRetries < maxRetries) {
+      if (retryPolicy.shouldRetry(pageRetries, timedOut)) {
         retry = scheduleRetry(number, state, timedOut);
       } else {
         fetchFailure = timedOut;

@@ -3,6 +3,7 @@ package org.asynccassandra.internal.stream;
 import com.datastax.oss.driver.api.core.cql.ColumnDefinitions;
 import java.nio.ByteBuffer;
 import java.util.concurrent.CompletableFuture;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Fetches the pages of one query for a {@link PageEngine}. The engine calls it sequentially: at most one
@@ -13,9 +14,24 @@ public interface PageSource {
    * Requests one page.
    *
    * @param pagingState {@code null} for the first page, else the state that the previous page returned
-   * @return a future of the page; cancelling it must cancel the request
+   * @return a future of the page, or of {@code null} when the source learned that it has no more pages
+   *     without a page to show for it (a table scan whose last range ended); cancelling it must cancel the
+   *     request
    */
-  CompletableFuture<SourcePage> fetch(ByteBuffer pagingState);
+  CompletableFuture<@Nullable SourcePage> fetch(@Nullable ByteBuffer pagingState);
+
+  /**
+   * The paging state of the first request when the stream does not resume from a token: the statement's
+   * own, if it carries one, else {@code null} (the start of the result).
+   */
+  default @Nullable ByteBuffer initialPagingState() {
+    return null;
+  }
+
+  /** Whether rows are positioned by resume tokens (a query), rather than by a scan's checkpoint. */
+  default boolean resumable() {
+    return true;
+  }
 
   /** The query, shortened, for error messages. */
   String description();
@@ -27,7 +43,7 @@ public interface PageSource {
   default void close() {}
 
   /** The result columns when known before the first page (a bound statement), else {@code null}. */
-  default ColumnDefinitions knownColumns() {
+  default @Nullable ColumnDefinitions knownColumns() {
     return null;
   }
 }

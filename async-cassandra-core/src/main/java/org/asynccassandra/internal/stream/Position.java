@@ -1,87 +1,177 @@
 package org.asynccassandra.internal.stream;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.util.function.Supplier;
 import org.asynccassandra.ResumeToken;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Where the consumer of a stream is: the page it holds and how many of its rows it has received. The
- * consumption styles report to it as they hand rows to user code; {@link #current()} turns it into a
- * {@link ResumeToken} for the next row not yet received, exact under read-ahead (buffered pages never move
- * it).
+ * consumption styles report to it as they hand rows to user code, and hand a row over only when the
+ * report was taken; {@link #current()} turns it into a {@link ResumeToken} for the next row not yet
+ * received, exact under read-ahead (buffered pages never move it).
  *
- * <p>One writer (the thread delivering rows), any number of readers. The page and the count are published
- * as one volatile {@code long} (page number and count) next to a volatile page reference; a reader retries
- * until both agree, so it never pairs one page with another page's count.
+ * <p>Concurrency: one writer (the thread delivering rows) calls {@link #enter} and {@link #received}; any
+ * thread may read, and any thread may {@link #freeze} it (close, end, failure). The page and the count
+ * are published as one {@code long} ({@code page number << 32 | rows received}) next to a volatile page
+ * reference; a reader retries until both agree, so it never pairs one page with another page's count.
+ * {@link #received} moves the count with a compare-and-set, so once {@link #freeze} has won no further
+ * row is counted, and a style that finds its report refused does not hand the row over: a row reaches
+ * user code exactly when it is counted. {@link #enter} and {@link #freeze} take this object's monitor
+ * (once per page), so that a {@link Tracker} sees every page change atomically with its publication.
  */
 final class Position {
-  private final Supplier<byte[]> fingerprint;
-  private final ByteBuffer startPagingState; // the stream's start: null, or a resume token's state
+  /** Told of each page as it is entered, under the position's monitor; a table scan tracks its ranges so. */
+  interface Tracker {
+    void entered(DefaultPage page);
+  }
+
+  /**
+   * The consumer's place at one moment.
+   *
+   * @param pageNumber the page it holds, 0 before the first page
+   * @param received the rows of that page handed to it
+   */
+  record Snapshot(int pageNumber, int received) {}
+
+  private static final long FROZEN = -1L;
+  private static final VarHandle STATE;
+
+  static {
+    try {
+      STATE = MethodHandles.lookup().findVarHandle(Position.class, "state", long.class);
+    } catch (ReflectiveOperationException impossible) {
+      throw new ExceptionInInitializerError(impossible);
+    }
+  }
+
+  private final @Nullable Supplier<byte[]> fingerprint; // null: not resumable by token (a table scan)
+  private final @Nullable ByteBuffer startPagingState; // the stream's start: null, or a resume token's state
   private final int startOffset;
   private final boolean startAtEnd;
-  private byte[] fingerprintBytes; // computed once, on first use; racy but idempotent
+  private final @Nullable Tracker tracker;
+  private byte @Nullable [] fingerprintBytes; // computed once, on first use; racy but idempotent
 
-  private volatile DefaultPage page;
-  /** (page number << 32) | rows received of that page; 0 before the first page. */
+  /** The page the consumer holds; null before the first page and once frozen. */
+  private volatile @Nullable DefaultPage page;
+  /** (page number << 32) | rows received of that page; 0 before the first page; FROZEN once frozen. */
+  @SuppressWarnings("unused") // accessed through STATE
   private volatile long state;
+  /** The place at the moment of freezing; written before state becomes FROZEN. */
+  private volatile @Nullable Snapshot frozenAt;
+  private volatile @Nullable ResumeToken frozenToken;
 
-  Position(Supplier<byte[]> fingerprint, ByteBuffer startPagingState, int startOffset, boolean startAtEnd) {
+  Position(@Nullable Supplier<byte[]> fingerprint, @Nullable ByteBuffer startPagingState, int startOffset,
+      boolean startAtEnd, @Nullable Tracker tracker) {
     this.fingerprint = fingerprint;
     this.startPagingState = startPagingState;
     this.startOffset = startOffset;
     this.startAtEnd = startAtEnd;
+    this.tracker = tracker;
   }
 
-  /** Told of each page handed to user code (a table scan tracks its ranges with it); may be null. */
-  private volatile java.util.function.Consumer<DefaultPage> enterListener;
-
-  void onEnter(java.util.function.Consumer<DefaultPage> listener) {
-    this.enterListener = listener;
+  /** Whether tokens can be made: false for a table scan, which resumes from its checkpoint. */
+  boolean resumable() {
+    return fingerprint != null;
   }
 
-  /** A page was handed to user code; none of its rows received yet. */
-  void enter(DefaultPage entered) {
-    java.util.function.Consumer<DefaultPage> listener = enterListener;
-    if (listener != null) {
-      listener.accept(entered); // before publishing, so a reader never sees the page before its listener did
+  /**
+   * A page is handed to user code; none of its rows received yet.
+   *
+   * @return false when the position is frozen: the page must not be handed over
+   */
+  synchronized boolean enter(DefaultPage entered) {
+    if ((long) STATE.getVolatile(this) == FROZEN) {
+      return false;
+    }
+    if (tracker != null) {
+      tracker.entered(entered);
     }
     page = entered;
-    state = (long) entered.number() << 32;
+    STATE.setVolatile(this, (long) entered.number() << 32);
+    return true;
   }
 
-  /** The page the consumer holds (or null) and how many of its rows it received, consistently. */
-  Object[] held() {
+  /**
+   * The consumer is about to receive row {@code rows} (1-based) of the page it holds, or all of them.
+   *
+   * @return false when the position is frozen: the row must not be handed over
+   */
+  boolean received(DefaultPage current, int rows) {
+    long now = (long) STATE.getVolatile(this);
+    if (now == FROZEN) {
+      return false;
+    }
+    return STATE.compareAndSet(this, now, ((long) current.number() << 32) | rows);
+  }
+
+  /**
+   * Stops counting: later {@link #enter} and {@link #received} calls are refused, and the page is
+   * released (the place is kept as a {@link Snapshot} and, when resumable, a token). Idempotent.
+   */
+  synchronized void freeze() {
     while (true) {
-      long snapshot = state;
-      DefaultPage held = page;
-      if (snapshot == 0 || held == null) {
-        return new Object[] {null, 0};
+      long now = (long) STATE.getVolatile(this);
+      if (now == FROZEN) {
+        return;
       }
-      if (held.number() == (int) (snapshot >>> 32)) {
-        return new Object[] {held, (int) snapshot};
+      DefaultPage held = page; // enter() cannot run now, and received() never changes the page
+      Snapshot at = now == 0 ? new Snapshot(0, 0) : new Snapshot((int) (now >>> 32), (int) now);
+      frozenAt = at;
+      if (fingerprint != null) {
+        frozenToken = held == null || now == 0 ? startToken() : tokenAt(held, at.received());
       }
-      Thread.onSpinWait();
+      if (STATE.compareAndSet(this, now, FROZEN)) {
+        page = null;
+        return;
+      }
     }
   }
 
-  /** The consumer has received {@code rows} rows of the page it holds. */
-  void received(DefaultPage current, int rows) {
-    state = ((long) current.number() << 32) | rows;
+  /** Whether {@link #freeze} ran. */
+  boolean frozen() {
+    return (long) STATE.getVolatile(this) == FROZEN;
+  }
+
+  /** Where the consumer is now. */
+  Snapshot snapshot() {
+    long now = (long) STATE.getVolatile(this);
+    if (now == FROZEN) {
+      return frozenAt;
+    }
+    return now == 0 ? new Snapshot(0, 0) : new Snapshot((int) (now >>> 32), (int) now);
+  }
+
+  /**
+   * Runs {@code reader} while no page can be entered or the position frozen, so that what a
+   * {@link Tracker} recorded and {@link #snapshot()} agree.
+   */
+  synchronized <T> T whileNoPageChanges(Supplier<T> reader) {
+    return reader.get();
   }
 
   /** The token of the next row that the consumer has not received. */
   ResumeToken current() {
     while (true) {
-      long snapshot = state;
-      DefaultPage held = page;
-      if (snapshot == 0 || held == null) {
-        return ResumeToken.of(fingerprint(), startPagingState, startOffset, startAtEnd);
+      long now = (long) STATE.getVolatile(this);
+      if (now == FROZEN) {
+        return frozenToken;
       }
-      if (held.number() == (int) (snapshot >>> 32)) {
-        return tokenAt(held, (int) snapshot);
+      DefaultPage held = page;
+      if (now == 0) {
+        return startToken();
+      }
+      if (held != null && held.number() == (int) (now >>> 32)) {
+        return tokenAt(held, (int) now);
       }
       Thread.onSpinWait(); // a page change is being published
     }
+  }
+
+  private ResumeToken startToken() {
+    return ResumeToken.of(fingerprint(), startPagingState, startOffset, startAtEnd);
   }
 
   /** The token of row {@code received} of {@code page} (its size: right after the page). */
@@ -98,6 +188,9 @@ final class Position {
   private byte[] fingerprint() {
     byte[] bytes = fingerprintBytes;
     if (bytes == null) {
+      if (fingerprint == null) {
+        throw new IllegalStateException("A table scan resumes from its checkpoint, not from a token");
+      }
       bytes = fingerprint.get();
       fingerprintBytes = bytes;
     }

@@ -1,23 +1,20 @@
 package org.asynccassandra.internal.stream;
 
-import com.datastax.oss.driver.api.core.CqlSession;
-import com.datastax.oss.driver.api.core.cql.AsyncResultSet;
 import com.datastax.oss.driver.api.core.cql.ColumnDefinitions;
 import com.datastax.oss.driver.api.core.cql.ExecutionInfo;
 import com.datastax.oss.driver.api.core.cql.Row;
-import com.datastax.oss.driver.api.core.cql.SimpleStatement;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import org.asynccassandra.AsyncCassandraException;
+import org.asynccassandra.PageFetchException;
 import org.asynccassandra.ScanCheckpoint;
-import org.asynccassandra.internal.util.Retryable;
+import org.asynccassandra.StreamTimeoutException;
+import org.asynccassandra.internal.util.RetryPolicy;
 import org.asynccassandra.internal.util.TimeoutScheduler;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,21 +22,27 @@ import org.slf4j.LoggerFactory;
  * The page source of a table scan: it reads up to {@code parallelism} token ranges at once and hands their
  * pages to the scan's engine in arrival order, one per {@link #fetch} call.
  *
- * <p>Each range reader owns at most {@code 1 + prefetchPages} pages (in flight plus queued), so at most
- * {@code parallelism × (1 + prefetchPages)} pages wait here. All state is guarded by {@link #lock}; range
- * requests are sent and futures completed outside it.
+ * <p>Memory bound: a range is <em>open</em> from its first request until its last page was taken by the
+ * engine (not merely received), at most {@code parallelism} ranges are open, and an open range owns at
+ * most {@code 1 + prefetchPages} pages (in flight plus queued here). So at most {@code parallelism × (1 +
+ * prefetchPages)} pages wait here, whatever the sizes of the ranges; the next range opens only when the
+ * consumer took the last page of an earlier one. The scan's engine reads no further ahead, so the consumer
+ * holds one more page at most.
+ *
+ * <p>Each range request has the scan's page timeout (the first request of a range: the first-page
+ * timeout) and the shared {@link RetryPolicy}. All state is guarded by {@link #lock}; requests are sent,
+ * timers set and futures completed outside it.
  */
 final class ScanPageSource implements PageSource {
   private static final Logger LOG = LoggerFactory.getLogger(ScanPageSource.class);
   private static final ByteBuffer MORE = ByteBuffer.allocate(1).asReadOnlyBuffer();
 
-  private final CqlSession session;
-  private final ScanPlanner planner;
+  private final RangeRequests requests;
   private final int parallelism;
   private final int ownedPerRange;
-  private final int fetchSize;
-  private final int maxRetries;
-  private final Duration retryBackoff;
+  private final RetryPolicy retryPolicy;
+  private final @Nullable Duration firstPageTimeout;
+  private final @Nullable Duration pageTimeout;
   private final TimeoutScheduler scheduler;
   private final String description;
 
@@ -47,41 +50,47 @@ final class ScanPageSource implements PageSource {
   // ---- guarded by lock ----
   private final List<Reader> readers = new ArrayList<>();
   private final ArrayDeque<RangePage> ready = new ArrayDeque<>();
-  private CompletableFuture<SourcePage> waiting;
+  private @Nullable CompletableFuture<@Nullable SourcePage> waiting;
   private int nextToStart;
-  private int active;
-  private Throwable failure;
+  /** Ranges opened and not yet released: at most parallelism. */
+  private int open;
+  private @Nullable Throwable failure;
   private boolean closed;
   private long retries;
+  private long rowsTaken;
 
-  ScanPageSource(CqlSession session, ScanPlanner planner, List<ScanRange> ranges, int parallelism,
-      int prefetchPages, int fetchSize, int maxRetries, Duration retryBackoff, TimeoutScheduler scheduler) {
-    this.session = session;
-    this.planner = planner;
+  ScanPageSource(RangeRequests requests, String description, List<PlannedRange> ranges, int parallelism,
+      int prefetchPages, RetryPolicy retryPolicy, @Nullable Duration firstPageTimeout,
+      @Nullable Duration pageTimeout, TimeoutScheduler scheduler) {
+    this.requests = requests;
     this.parallelism = parallelism;
     this.ownedPerRange = 1 + prefetchPages;
-    this.fetchSize = fetchSize;
-    this.maxRetries = maxRetries;
-    this.retryBackoff = retryBackoff;
+    this.retryPolicy = retryPolicy;
+    this.firstPageTimeout = firstPageTimeout;
+    this.pageTimeout = pageTimeout;
     this.scheduler = scheduler;
-    this.description = "scan of " + planner.keyspace + "." + planner.table;
-    for (ScanRange range : ranges) {
+    this.description = description;
+    for (PlannedRange range : ranges) {
       readers.add(new Reader(range));
     }
   }
 
-  /** One range: where it is, and what it has in flight or queued. */
-  final class Reader {
-    final ScanRange range;
-    ByteBuffer pagingState; // the next request's
+  /** One range: where it is, and what it has in flight or queued; guarded by the source's lock. */
+  static final class Reader {
+    final PlannedRange range;
+    @Nullable ByteBuffer pagingState; // the next request's
     int skip; // rows of the next response already delivered (resume)
     boolean finished; // its last page was received
-    boolean inFlight;
+    boolean opened;
+    boolean released; // opened, finished, and its last page taken
+    boolean inFlight; // a request is in flight or waits for its retry
     int owned; // pages in flight or queued
     int pageRetries;
-    CompletableFuture<AsyncResultSet> response; // the request in flight, for close()
+    int pagesReceived;
+    @Nullable CompletableFuture<SourcePage> request; // the request in flight, for timeouts and close()
+    TimeoutScheduler.Timeout timer = TimeoutScheduler.NONE; // its timeout, or the wait before its retry
 
-    Reader(ScanRange range) {
+    Reader(PlannedRange range) {
       this.range = range;
       this.pagingState = range.initialPagingState;
       this.skip = range.initialSkip;
@@ -91,34 +100,35 @@ final class ScanPageSource implements PageSource {
 
   /** A response of one range, as the scan's engine sees it. */
   static final class RangePage implements SourcePage {
-    final Reader reader;
-    final ByteBuffer requestPagingState;
-    final ByteBuffer nextPagingState;
+    final PlannedRange range;
+    final @Nullable ByteBuffer requestPagingState;
+    final @Nullable ByteBuffer nextPagingState;
+    /** Rows at the start of the response skipped because a resumed scan delivered them before. */
     final int skipped;
     final boolean rangeFinished;
-    private final List<Row> rows;
-    private final AsyncResultSet resultSet;
-    volatile boolean lastOfScan;
+    private final SourcePage response;
+    private final Reader reader;
+    private volatile boolean lastOfScan;
 
-    RangePage(Reader reader, ByteBuffer requestPagingState, AsyncResultSet resultSet, List<Row> rows,
-        int skipped) {
+    RangePage(Reader reader, @Nullable ByteBuffer requestPagingState, SourcePage response, int skipped) {
       this.reader = reader;
+      this.range = reader.range;
       this.requestPagingState = requestPagingState;
-      this.resultSet = resultSet;
-      this.nextPagingState = resultSet == null ? null : resultSet.getExecutionInfo().getPagingState();
-      this.rangeFinished = resultSet == null || !resultSet.hasMorePages();
-      this.rows = rows;
+      this.response = response;
+      this.nextPagingState = response.pagingState();
+      this.rangeFinished = !response.hasMorePages();
       this.skipped = skipped;
     }
 
     @Override
     public int size() {
-      return rows.size();
+      return response.size() - skipped;
     }
 
     @Override
     public List<Row> rows() {
-      return rows;
+      List<Row> rows = response.rows();
+      return skipped == 0 ? rows : rows.subList(skipped, rows.size());
     }
 
     @Override
@@ -127,29 +137,23 @@ final class ScanPageSource implements PageSource {
     }
 
     @Override
-    public ByteBuffer pagingState() {
+    public @Nullable ByteBuffer pagingState() {
       return lastOfScan ? null : MORE;
     }
 
     @Override
     public long responseBytes() {
-      return resultSet == null ? 0 : resultSet.getExecutionInfo().getResponseSizeInBytes();
+      return response.responseBytes();
     }
 
     @Override
     public ExecutionInfo executionInfo() {
-      return resultSet == null ? null : resultSet.getExecutionInfo();
+      return response.executionInfo();
     }
 
     @Override
     public ColumnDefinitions columnDefinitions() {
-      return resultSet == null ? null : resultSet.getColumnDefinitions();
-    }
-  }
-
-  List<Reader> readers() {
-    synchronized (lock) {
-      return List.copyOf(readers);
+      return response.columnDefinitions();
     }
   }
 
@@ -159,73 +163,93 @@ final class ScanPageSource implements PageSource {
     }
   }
 
+  /** Pages in flight or queued here now, over every range (for tests of the memory bound). */
+  int pagesOwned() {
+    synchronized (lock) {
+      return readers.stream().mapToInt(reader -> reader.owned).sum();
+    }
+  }
+
   @Override
-  public CompletableFuture<SourcePage> fetch(ByteBuffer ignored) {
-    CompletableFuture<SourcePage> future = new CompletableFuture<>();
-    RangePage page = null;
-    Throwable failed;
+  public boolean resumable() {
+    return false;
+  }
+
+  @Override
+  public CompletableFuture<@Nullable SourcePage> fetch(@Nullable ByteBuffer ignored) {
+    CompletableFuture<@Nullable SourcePage> future = new CompletableFuture<>();
+    RangePage page;
+    Throwable failed = null;
     boolean end = false;
     synchronized (lock) {
-      failed = failure;
-      if (failed == null) {
-        page = takeReady();
-        if (page == null) {
-          if (allFinished()) {
-            end = true;
-          } else {
-            waiting = future;
-          }
+      page = takeReady();
+      if (page == null) {
+        if (failure != null) {
+          failed = failure;
+        } else if (allDone()) {
+          end = true;
+        } else {
+          waiting = future;
         }
       }
     }
-    if (failed != null) {
-      future.completeExceptionally(failed);
-    } else if (page != null) {
+    if (page != null) {
       future.complete(page);
+    } else if (failed != null) {
+      future.completeExceptionally(failed);
     } else if (end) {
-      RangePage empty = new RangePage(null, null, null, List.of(), 0);
-      empty.lastOfScan = true;
-      future.complete(empty);
+      future.complete(null);
     }
     pump();
     return future;
   }
 
   /** Takes a queued page and marks whether it is the last of the whole scan; under the lock. */
-  private RangePage takeReady() {
+  private @Nullable RangePage takeReady() {
     RangePage page = ready.poll();
     if (page != null) {
-      page.reader.owned--;
-      page.lastOfScan = ready.isEmpty() && allFinished();
+      Reader reader = page.reader;
+      reader.owned--;
+      rowsTaken += page.size();
+      if (reader.finished && reader.owned == 0) {
+        reader.released = true;
+        open--;
+      }
+      page.lastOfScan = ready.isEmpty() && allDone();
     }
     return page;
   }
 
-  private boolean allFinished() {
-    for (Reader reader : readers) {
-      if (!reader.finished || reader.inFlight) {
+  /** Whether every range was read and its pages taken; under the lock. */
+  private boolean allDone() {
+    if (open > 0) {
+      return false;
+    }
+    for (int i = nextToStart; i < readers.size(); i++) {
+      if (!readers.get(i).finished) {
         return false;
       }
     }
     return true;
   }
 
-  /** Starts whatever requests the bounds allow. */
+  /** Opens ranges and sends whatever requests the bounds allow. */
   private void pump() {
     List<Runnable> starts = new ArrayList<>();
     synchronized (lock) {
       if (closed || failure != null) {
         return;
       }
-      while (active < parallelism && nextToStart < readers.size()) {
+      while (open < parallelism && nextToStart < readers.size()) {
         Reader reader = readers.get(nextToStart++);
         if (!reader.finished) {
-          active++;
+          reader.opened = true;
+          open++;
         }
       }
       for (int i = 0; i < nextToStart; i++) {
         Reader reader = readers.get(i);
-        if (!reader.finished && !reader.inFlight && reader.owned < ownedPerRange) {
+        if (reader.opened && !reader.finished && !reader.inFlight && reader.owned < ownedPerRange) {
           reader.inFlight = true;
           reader.owned++;
           ByteBuffer state = reader.pagingState;
@@ -236,125 +260,166 @@ final class ScanPageSource implements PageSource {
     starts.forEach(Runnable::run);
   }
 
-  private void send(Reader reader, ByteBuffer state) {
+  private void send(Reader reader, @Nullable ByteBuffer state) {
     synchronized (lock) {
       if (closed) {
         return;
       }
     }
-    SimpleStatement statement = SimpleStatement.newInstance(planner.query(reader.range))
-        .setPageSize(fetchSize)
-        .setIdempotent(true)
-        .setRoutingKeyspace(planner.keyspace);
-    if (!reader.range.fullRing()) {
-      statement = statement.setRoutingToken(reader.range.end);
-    }
-    if (state != null) {
-      statement = statement.setPagingState(state);
-    }
-    CompletableFuture<AsyncResultSet> response;
+    CompletableFuture<SourcePage> response;
     try {
-      response = session.executeAsync(statement).toCompletableFuture();
+      response = requests.fetch(reader.range, state);
     } catch (RuntimeException error) {
       response = CompletableFuture.failedFuture(error);
     }
+    Duration timeout = reader.pagesReceived == 0 ? firstPageTimeout : pageTimeout;
+    boolean cancel;
     synchronized (lock) {
-      reader.response = response;
+      cancel = closed;
+      if (!cancel) {
+        reader.request = response;
+      }
     }
-    response.whenComplete((resultSet, error) -> onResponse(reader, state, resultSet, error));
+    if (cancel) {
+      response.cancel(false);
+      return;
+    }
+    CompletableFuture<SourcePage> sent = response;
+    if (timeout != null) {
+      TimeoutScheduler.Timeout timer = scheduler.schedule(() -> onTimeout(reader, sent, state, timeout), timeout);
+      synchronized (lock) {
+        if (reader.request == sent) {
+          reader.timer = timer;
+          timer = null;
+        }
+      }
+      if (timer != null) {
+        timer.cancel();
+      }
+    }
+    sent.whenComplete((page, error) -> onResponse(reader, sent, state, page, error));
   }
 
-  private void onResponse(Reader reader, ByteBuffer state, AsyncResultSet resultSet, Throwable error) {
-    CompletableFuture<SourcePage> handOver = null;
+  private void onTimeout(Reader reader, CompletableFuture<SourcePage> sent, @Nullable ByteBuffer state,
+      Duration timeout) {
+    StreamTimeoutException.Kind kind =
+        reader.pagesReceived == 0 ? StreamTimeoutException.Kind.FIRST_PAGE : StreamTimeoutException.Kind.PAGE;
+    onResponse(reader, sent, state, null, new StreamTimeoutException(kind, timeout,
+        reader.pagesReceived + 1, description + " in token range " + reader.range));
+    sent.cancel(false);
+  }
+
+  private void onResponse(Reader reader, CompletableFuture<SourcePage> sent, @Nullable ByteBuffer state,
+      @Nullable SourcePage response, @Nullable Throwable error) {
+    CompletableFuture<@Nullable SourcePage> handOver = null;
     RangePage handed = null;
     Throwable failed = null;
-    boolean retry = false;
+    boolean end = false;
+    Duration retryDelay = null;
     int attempt = 0;
+    TimeoutScheduler.Timeout timer;
     synchronized (lock) {
-      reader.inFlight = false;
-      reader.response = null;
-      if (closed) {
-        return;
+      if (closed || reader.request != sent) {
+        return; // closed, or this request already timed out
       }
+      reader.request = null;
+      timer = reader.timer;
+      reader.timer = TimeoutScheduler.NONE;
+      reader.inFlight = false;
       if (error != null) {
-        Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
-        if (reader.pageRetries < maxRetries && Retryable.isRetryable(cause)) {
-          reader.pageRetries++;
+        Throwable cause = PageEngine.unwrap(error);
+        if (retryPolicy.shouldRetry(reader.pageRetries, cause)) {
+          attempt = ++reader.pageRetries;
           retries++;
-          attempt = reader.pageRetries;
           reader.inFlight = true; // the retry keeps the slot
-          retry = true;
+          retryDelay = retryPolicy.delay(attempt);
         } else {
           reader.owned--;
-          failure = new AsyncCassandraException("The " + description + " failed in token range " + reader.range
-              + ": " + cause.getClass().getSimpleName() + (cause.getMessage() == null ? "" : ": " + cause.getMessage()),
-              cause);
-          failed = failure;
-          handOver = waiting;
-          waiting = null;
+          long delivered = rowsTaken + ready.stream().mapToLong(RangePage::size).sum();
+          failure = new PageFetchException(reader.pagesReceived + 1, delivered, description,
+              reader.range.range, cause);
+          if (ready.isEmpty() && waiting != null) {
+            failed = failure;
+            handOver = waiting;
+            waiting = null;
+          }
         }
       } else {
         reader.pageRetries = 0;
-        List<Row> rows = new ArrayList<>(resultSet.remaining());
-        for (Row row : resultSet.currentPage()) {
-          rows.add(row);
-        }
-        int skipped = Math.min(reader.skip, rows.size());
+        reader.pagesReceived++;
+        int skipped = Math.min(reader.skip, response.size());
         reader.skip -= skipped;
-        List<Row> kept = skipped == 0 ? rows : rows.subList(skipped, rows.size());
-        RangePage page = new RangePage(reader, state, resultSet, Collections.unmodifiableList(kept), skipped);
+        RangePage page = new RangePage(reader, state, response, skipped);
         reader.pagingState = page.nextPagingState;
-        if (page.rangeFinished) {
-          reader.finished = true;
-          active--;
-        }
-        if (kept.isEmpty() && !page.rangeFinished) {
+        reader.finished = page.rangeFinished;
+        if (page.size() == 0 && !page.rangeFinished) {
           reader.owned--; // nothing to hand over: the next request goes out at once
         } else {
           ready.add(page);
         }
+        if (reader.finished && reader.owned == 0) {
+          reader.released = true;
+          open--;
+        }
         if (waiting != null) {
           handed = takeReady();
-          if (handed == null && allFinished()) {
-            handed = new RangePage(null, null, null, List.of(), 0);
-            handed.lastOfScan = true;
-          }
-          if (handed != null) {
+          end = handed == null && allDone();
+          if (handed != null || end) {
             handOver = waiting;
             waiting = null;
           }
         }
       }
     }
-    if (retry) {
-      Duration delay = retryBackoff.multipliedBy(1L << Math.min(attempt - 1, 16));
-      LOG.info("Retrying {} range {} (retry {} of {}) in {} ms after {}", description, reader.range, attempt,
-          maxRetries, delay.toMillis(), error.toString());
-      scheduler.schedule(() -> send(reader, state), delay);
+    timer.cancel();
+    if (retryDelay != null) {
+      scheduleRetry(reader, state, attempt, retryDelay, error);
       return;
     }
     if (handOver != null) {
       if (failed != null) {
         handOver.completeExceptionally(failed);
       } else {
-        handOver.complete(handed);
+        handOver.complete(handed); // null: the scan ended
       }
     }
     pump();
   }
 
+  private void scheduleRetry(Reader reader, @Nullable ByteBuffer state, int attempt, Duration delay,
+      Throwable error) {
+    LOG.info("Retrying {} range {} (retry {} of {}) in {} ms after {}", description, reader.range, attempt,
+        retryPolicy.maxRetries(), delay.toMillis(), PageEngine.unwrap(error).toString());
+    TimeoutScheduler.Timeout wait = scheduler.schedule(() -> send(reader, state), delay);
+    boolean cancel;
+    synchronized (lock) {
+      cancel = closed;
+      if (!cancel) {
+        reader.timer = wait;
+      }
+    }
+    if (cancel) {
+      wait.cancel();
+    }
+  }
+
   @Override
   public void close() {
-    List<CompletableFuture<AsyncResultSet>> inFlight = new ArrayList<>();
+    List<CompletableFuture<SourcePage>> inFlight = new ArrayList<>();
+    List<TimeoutScheduler.Timeout> timers = new ArrayList<>();
     synchronized (lock) {
       closed = true;
       ready.clear();
       for (Reader reader : readers) {
-        if (reader.response != null) {
-          inFlight.add(reader.response);
+        if (reader.request != null) {
+          inFlight.add(reader.request);
+          reader.request = null;
         }
+        timers.add(reader.timer);
+        reader.timer = TimeoutScheduler.NONE;
       }
     }
+    timers.forEach(TimeoutScheduler.Timeout::cancel);
     inFlight.forEach(response -> response.cancel(false));
   }
 
@@ -365,6 +430,6 @@ final class ScanPageSource implements PageSource {
 
   @Override
   public byte[] fingerprint() {
-    return new byte[16]; // scans resume from checkpoints, not row tokens
+    throw new UnsupportedOperationException("A table scan resumes from its checkpoint, not from a token");
   }
 }

@@ -18,6 +18,9 @@ import java.util.List;
 import java.util.stream.Collectors;
 import org.asynccassandra.ScanCheckpoint;
 import org.asynccassandra.ScanConfig;
+import org.asynccassandra.ScanRange;
+import com.datastax.oss.driver.api.core.metadata.token.Token;
+import org.jspecify.annotations.Nullable;
 
 /** Turns a table and a {@link ScanConfig} into the range queries of a scan. */
 final class ScanPlanner {
@@ -67,20 +70,35 @@ final class ScanPlanner {
   }
 
   /** The CQL query of a range. */
-  String query(ScanRange range) {
+  String query(PlannedRange range) {
     if (range.fullRing()) {
       return selectPrefix + (extraRestriction.isEmpty() ? "" : " WHERE " + extraRestriction.substring(5)) + suffix;
     }
     return selectPrefix + " WHERE " + range.restriction(tokenOf) + extraRestriction + suffix;
   }
 
+  /** The ranges a scan with {@code config} reads: the chosen ones, a checkpoint's, or a fresh split. */
+  List<PlannedRange> plan(ScanConfig config, int nodes) {
+    if (config.resumeFrom().isPresent()) {
+      return resume(config.resumeFrom().get());
+    }
+    if (!config.ranges().isEmpty()) {
+      List<PlannedRange> chosen = new ArrayList<>();
+      for (ScanRange range : config.ranges()) {
+        chosen.add(planned(chosen.size(), range, ScanCheckpoint.State.PENDING, null, 0));
+      }
+      return chosen;
+    }
+    return split(config.splits().orElse(4 * Math.max(1, nodes)));
+  }
+
   /** Splits the ring into about {@code splits} ranges that follow the token map's own boundaries. */
-  List<ScanRange> split(int splits) {
+  List<PlannedRange> split(int splits) {
     List<TokenRange> ring = new ArrayList<>(tokens.getTokenRanges());
     ring.sort(null);
     List<TokenRange> ranges = new ArrayList<>();
     if (splits == 1 || ring.isEmpty()) {
-      return List.of(new ScanRange(0, null, null, tokens, ScanCheckpoint.State.PENDING, null, 0));
+      return List.of(planned(0, ScanRange.fullRing(), ScanCheckpoint.State.PENDING, null, 0));
     }
     if (splits <= ring.size()) {
       // Merge neighbours into `splits` groups of consecutive ranges.
@@ -100,14 +118,15 @@ final class ScanPlanner {
         ranges.addAll(ring.get(i).splitEvenly(pieces));
       }
     }
-    List<ScanRange> planned = new ArrayList<>();
+    List<PlannedRange> planned = new ArrayList<>();
     for (TokenRange range : ranges) {
       if (range.isFullRing()) {
-        return List.of(new ScanRange(0, null, null, tokens, ScanCheckpoint.State.PENDING, null, 0));
+        return List.of(planned(0, ScanRange.fullRing(), ScanCheckpoint.State.PENDING, null, 0));
       }
       for (TokenRange piece : range.unwrap()) {
         if (!piece.isEmpty()) {
-          planned.add(new ScanRange(planned.size(), piece.getStart(), piece.getEnd(), tokens,
+          planned.add(new PlannedRange(planned.size(),
+              ScanRange.of(tokens.format(piece.getStart()), tokens.format(piece.getEnd())), piece.getEnd(),
               ScanCheckpoint.State.PENDING, null, 0));
         }
       }
@@ -116,7 +135,7 @@ final class ScanPlanner {
   }
 
   /** The ranges of a checkpoint, after checking that it belongs to this scan. */
-  List<ScanRange> resume(ScanCheckpoint checkpoint) {
+  List<PlannedRange> resume(ScanCheckpoint checkpoint) {
     if (!checkpoint.keyspace().equals(keyspace) || !checkpoint.table().equals(table)) {
       throw new IllegalArgumentException("The checkpoint belongs to table " + checkpoint.keyspace() + "."
           + checkpoint.table() + ", not " + keyspace + "." + table);
@@ -125,18 +144,30 @@ final class ScanPlanner {
       throw new IllegalArgumentException("The checkpoint was made by a scan of other columns or another "
           + "restriction of " + keyspace + "." + table + "; resume with the same columns and where clause");
     }
-    List<ScanRange> ranges = new ArrayList<>();
+    List<PlannedRange> ranges = new ArrayList<>();
     for (ScanCheckpoint.Range range : checkpoint.ranges()) {
       ByteBuffer state = range.pagingState() == null ? null
           : ByteBuffer.wrap(Base64.getUrlDecoder().decode(range.pagingState()));
-      if (range.isFullRing()) {
-        ranges.add(new ScanRange(ranges.size(), null, null, tokens, range.state(), state, range.rowsToSkip()));
-      } else {
-        ranges.add(new ScanRange(ranges.size(), tokens.parse(range.start()), tokens.parse(range.end()), tokens,
-            range.state(), state, range.rowsToSkip()));
-      }
+      ranges.add(planned(ranges.size(), range.range(), range.state(), state, range.rowsToSkip()));
     }
     return ranges;
+  }
+
+  /** A planned range, its end token parsed (and checked) with the cluster's partitioner. */
+  private PlannedRange planned(int index, ScanRange range, ScanCheckpoint.State state,
+      @Nullable ByteBuffer pagingState, int skip) {
+    if (range.isFullRing()) {
+      return new PlannedRange(index, range, null, state, pagingState, skip);
+    }
+    Token end;
+    try {
+      tokens.parse(range.start());
+      end = tokens.parse(range.end());
+    } catch (RuntimeException notAToken) {
+      throw new IllegalArgumentException("Not a token range of this cluster's partitioner ("
+          + tokens.getPartitionerName() + "): " + range, notAToken);
+    }
+    return new PlannedRange(index, range, end, state, pagingState, skip);
   }
 
   private static String hash(String text) {

@@ -1,26 +1,116 @@
 package org.asynccassandra.internal.stream;
 
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.asynccassandra.StreamClosedException;
 
 /**
- * The future a stream returns from its push styles and {@code nextPage()}: cancelling it closes the stream.
- * Dependent stages are plain {@link CompletableFuture}s.
+ * The stage a stream hands out from its push styles and {@code nextPage()}. Whoever holds it may complete,
+ * cancel or time it out ({@code orTimeout}, {@code complete}, {@code cancel}, on it or on its
+ * {@code toCompletableFuture()}, which is itself): doing so closes the stream at once.
+ *
+ * <p>The stream settles it through {@link #reserve()} then {@link #settle}/{@link #settleExceptionally}:
+ * a reservation makes later outside completions return false, so the stream never delivers into a stage
+ * that somebody else already completed (the page would be lost), and an outside completion that won is
+ * never overwritten. Dependent stages are plain {@link CompletableFuture}s.
  */
 final class StreamFuture<T> extends CompletableFuture<T> {
   private final PageEngine engine;
+  /** Set by the first settler: the stream (reserve) or an outside completion. */
+  private final AtomicBoolean claimed = new AtomicBoolean();
 
   StreamFuture(PageEngine engine) {
     this.engine = engine;
   }
 
+  /** Claims the right to settle this stage for the stream; false when it was completed from outside. */
+  boolean reserve() {
+    return claimed.compareAndSet(false, true);
+  }
+
+  /** Completes a reserved stage. */
+  void settle(T value) {
+    super.complete(value);
+  }
+
+  /** Fails a reserved stage. */
+  void settleExceptionally(Throwable error) {
+    super.completeExceptionally(error);
+  }
+
+  /** Reserves and fails this stage on {@code executor} (a fallback pool if it rejects), unless settled. */
+  void failOn(Executor executor, Throwable error) {
+    if (!reserve()) {
+      return;
+    }
+    Dispatch.terminal(executor, () -> settleExceptionally(error));
+  }
+
+  /** Whether the stream or an outside party settled (or is settling) this stage. */
+  boolean isClaimed() {
+    return claimed.get();
+  }
+
+  @Override
+  public boolean complete(T value) {
+    if (!claimed.compareAndSet(false, true)) {
+      return false;
+    }
+    closeStream("was completed from outside");
+    return super.complete(value);
+  }
+
+  @Override
+  public boolean completeExceptionally(Throwable error) {
+    if (!claimed.compareAndSet(false, true)) {
+      return false;
+    }
+    closeStream("was completed exceptionally from outside (" + error + ")");
+    return super.completeExceptionally(error);
+  }
+
   @Override
   public boolean cancel(boolean mayInterruptIfRunning) {
-    boolean cancelled = super.cancel(mayInterruptIfRunning);
-    if (cancelled) {
-      engine.abort(new StreamClosedException("Stream over '" + engine.description()
-          + "' was closed because its future was cancelled"), false);
+    if (!claimed.compareAndSet(false, true)) {
+      return false;
     }
-    return cancelled;
+    closeStream("was cancelled");
+    return super.cancel(mayInterruptIfRunning);
+  }
+
+  @Override
+  public void obtrudeValue(T value) {
+    throw new UnsupportedOperationException("A stream's stage cannot be obtruded; complete or cancel it");
+  }
+
+  @Override
+  public void obtrudeException(Throwable error) {
+    throw new UnsupportedOperationException("A stream's stage cannot be obtruded; complete or cancel it");
+  }
+
+  private void closeStream(String how) {
+    engine.abort(new StreamClosedException("The stream over '" + engine.description()
+        + "' was closed because its stage " + how), false);
+  }
+
+  /** Hands tasks to an executor; terminal ones go to a fallback pool when it rejects them. */
+  static final class Dispatch {
+    private Dispatch() {}
+
+    /**
+     * Runs a terminal signal on {@code executor}, or on the common pool when it rejects it (shut down or
+     * full): a terminal signal must arrive, and never on the thread that happened to end the stream (it may
+     * be a driver I/O thread).
+     */
+    static void terminal(Executor executor, Runnable task) {
+      try {
+        executor.execute(task);
+      } catch (RejectedExecutionException rejected) {
+        ForkJoinPool.commonPool().execute(task);
+      }
+    }
   }
 }

@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Flow;
+import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -11,6 +12,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import org.asynccassandra.AsyncCassandraException;
 import org.asynccassandra.PageListener;
+import org.asynccassandra.internal.util.Threads;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -154,9 +156,12 @@ final class UnitPublisher<T> implements Flow.Publisher<T> {
       try {
         executor.execute(this::loop);
       } catch (RejectedExecutionException rejected) {
-        error = new AsyncCassandraException("The stream's executor rejected the publisher's emission for '"
-            + engine.description() + "'", rejected);
-        loop();
+        // The error signal must still arrive, but not on this thread (request() may come from a driver
+        // I/O thread): the fallback pool runs it.
+        error = new AsyncCassandraException("The stream over '" + engine.description() + "' failed: its "
+            + "executor rejected the publisher's emission because " + Threads.describeRejection(executor),
+            rejected);
+        StreamFuture.Dispatch.terminal(ForkJoinPool.commonPool(), this::loop);
       }
     }
 
@@ -208,11 +213,11 @@ final class UnitPublisher<T> implements Flow.Publisher<T> {
             target.onError(listenerFailure);
             return false;
           }
-          current = units.apply(page);
-          currentPage = page;
-          index = 0;
-          engine.addDelivered(page.size());
-          engine.position().enter(page);
+          if (engine.position().enter(page)) {
+            current = units.apply(page);
+            currentPage = page;
+            index = 0;
+          }
         }
       }
       long demand = requested.get();
@@ -222,8 +227,14 @@ final class UnitPublisher<T> implements Flow.Publisher<T> {
           if (cancelled) {
             return true;
           }
+          // A refused report means the stream was closed: no unit goes out after close() (§1.8 via §3.5),
+          // and the terminal signal follows.
+          if (!engine.position().received(currentPage, wholePages ? currentPage.size() : index + 1)) {
+            current = null;
+            break;
+          }
           T unit = current.get(index++);
-          engine.position().received(currentPage, wholePages ? currentPage.size() : index);
+          engine.addDelivered(wholePages ? currentPage.size() : 1);
           try {
             target.onNext(unit);
           } catch (Throwable subscriberFailure) {
@@ -239,7 +250,7 @@ final class UnitPublisher<T> implements Flow.Publisher<T> {
         if (sent > 0 && demand != Long.MAX_VALUE) {
           requested.addAndGet(-sent);
         }
-        if (index == current.size()) {
+        if (current != null && index == current.size()) {
           current = null;
         }
       }
@@ -248,7 +259,7 @@ final class UnitPublisher<T> implements Flow.Publisher<T> {
           target.onComplete();
           return false;
         }
-        if (!pageRequested && requested.get() > 0 && !cancelled) {
+        if (!pageRequested && requested.get() > 0 && !cancelled && !engine.isAborted()) {
           pageRequested = true;
           engine.request(); // may deliver synchronously: onPage bumps wip and this loop goes round again
         }

@@ -18,6 +18,23 @@ public final class Threads {
     };
   }
 
+  /**
+   * Why {@code executor} rejected a task, for an error message: shut down, or its queue full (with the
+   * queue's size), or whatever else a custom executor does.
+   */
+  public static String describeRejection(java.util.concurrent.Executor executor) {
+    if (executor instanceof java.util.concurrent.ThreadPoolExecutor) {
+      java.util.concurrent.ThreadPoolExecutor pool = (java.util.concurrent.ThreadPoolExecutor) executor;
+      if (pool.isShutdown()) {
+        return "it is shut down (its session was closed?)";
+      }
+      return "its queue is full (" + pool.getQueue().size() + " tasks waiting for " + pool.getPoolSize()
+          + " threads): callbacks are queued faster than they run; give slow consumers an executor of their "
+          + "own (StreamConfig.executor)";
+    }
+    return "it rejected the task (" + executor + ")";
+  }
+
   /** Whether the current thread is one of the driver's own (I/O or admin) threads. */
   public static boolean isDriverThread() {
     try {

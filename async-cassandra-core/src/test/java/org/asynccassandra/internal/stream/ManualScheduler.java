@@ -44,4 +44,11 @@ final class ManualScheduler implements TimeoutScheduler {
   List<Task> live(Duration delay) {
     return tasks.stream().filter(t -> !t.cancelled && !t.fired && t.delay.equals(delay)).toList();
   }
+
+  /** The live retry waits of a retry whose full backoff is {@code full}: jittered into [full/2, full]. */
+  List<Task> retryWaits(Duration full) {
+    Duration half = full.dividedBy(2);
+    return tasks.stream().filter(t -> !t.cancelled && !t.fired && t.delay.compareTo(half) >= 0
+        && t.delay.compareTo(full) <= 0).toList();
+  }
 }

@@ -15,14 +15,14 @@ import java.util.stream.IntStream;
 import org.asynccassandra.Page;
 import org.asynccassandra.PageFetchException;
 import org.asynccassandra.ResumeToken;
-import org.asynccassandra.RowStream;
+import org.asynccassandra.QueryStream;
 import org.asynccassandra.StreamConfig;
 import org.junit.jupiter.api.Test;
 
 class ResumeAndRetryTest {
   private final ManualScheduler scheduler = new ManualScheduler();
 
-  private RowStream stream(FakePageSource source, StreamConfig config) {
+  private QueryStream stream(FakePageSource source, StreamConfig config) {
     return new DefaultRowStream(source, config, Runnable::run, scheduler, handle -> {});
   }
 
@@ -32,7 +32,7 @@ class ResumeAndRetryTest {
 
   /** Reads {@code count} rows with forEach, then closes; returns the position. */
   private ResumeToken readThenStop(FakePageSource source, StreamConfig config, int count, List<Integer> seen) {
-    RowStream stream = stream(source, config);
+    QueryStream stream = stream(source, config);
     stream.forEach(row -> {
       seen.add(FakePageSource.value(row));
       if (seen.size() == count) {
@@ -67,7 +67,7 @@ class ResumeAndRetryTest {
     FakePageSource source = FakePageSource.pages(10, 10, 10, 10);
     java.util.concurrent.ExecutorService worker = java.util.concurrent.Executors.newSingleThreadExecutor();
     try {
-      RowStream stream = new DefaultRowStream(source, StreamConfig.builder().prefetchPages(3).executor(worker).build(),
+      QueryStream stream = new DefaultRowStream(source, StreamConfig.builder().prefetchPages(3).executor(worker).build(),
           Runnable::run, scheduler, handle -> {});
       java.util.concurrent.CountDownLatch onThirdRow = new java.util.concurrent.CountDownLatch(1);
       java.util.concurrent.CountDownLatch readAhead = new java.util.concurrent.CountDownLatch(1);
@@ -109,12 +109,12 @@ class ResumeAndRetryTest {
     List<Page> pages = new ArrayList<>();
     stream(source, StreamConfig.defaults()).forEachPage(pages::add).toCompletableFuture().join();
     List<Integer> afterFirst = readAll(FakePageSource.automatic(3, 5),
-        StreamConfig.builder().resumeFrom(pages.get(0).resumeToken()).build());
+        StreamConfig.builder().resumeFrom(pages.get(0).resumeToken().orElseThrow()).build());
     assertThat(afterFirst).isEqualTo(range(5, 15));
-    assertThat(pages.get(2).resumeToken().isEnd()).isTrue();
+    assertThat(pages.get(2).resumeToken().orElseThrow().isEnd()).isTrue();
 
     FakePageSource untouched = FakePageSource.automatic(3, 5);
-    assertThat(readAll(untouched, StreamConfig.builder().resumeFrom(pages.get(2).resumeToken()).build())).isEmpty();
+    assertThat(readAll(untouched, StreamConfig.builder().resumeFrom(pages.get(2).resumeToken().orElseThrow()).build())).isEmpty();
     assertThat(untouched.fetchCount()).as("an end token sends no request").isZero();
   }
 
@@ -138,18 +138,18 @@ class ResumeAndRetryTest {
   void should_retry_a_retryable_page_failure_with_the_same_paging_state() {
     FakePageSource source = FakePageSource.pages(10, 10, 10);
     List<Integer> seen = new ArrayList<>();
-    RowStream stream = stream(source, StreamConfig.builder().retry(2, Duration.ofMillis(50)).build());
+    QueryStream stream = stream(source, StreamConfig.builder().retry(2, Duration.ofMillis(50)).build());
     CompletableFuture<Void> done = stream.forEach(row -> seen.add(FakePageSource.value(row))).toCompletableFuture();
     source.completeNext();
     source.failNext(new DriverTimeoutException("page 2 timed out"));
     assertThat(source.hasPending()).as("the retry waits for its backoff").isFalse();
-    List<ManualScheduler.Task> waits = scheduler.live(Duration.ofMillis(50));
+    List<ManualScheduler.Task> waits = scheduler.retryWaits(Duration.ofMillis(50));
     assertThat(waits).hasSize(1);
     waits.get(0).fire();
     assertThat(source.last().pageIndex).as("page 2 asked again").isEqualTo(1);
     source.completeNext();
     source.failNext(new DriverTimeoutException("page 3 timed out"));
-    scheduler.live(Duration.ofMillis(50)).get(0).fire(); // the budget is per page: back to the first backoff
+    scheduler.retryWaits(Duration.ofMillis(50)).get(0).fire(); // the budget is per page: back to the first backoff
     source.completeNext();
     done.join();
     assertThat(seen).isEqualTo(range(0, 30));
@@ -159,12 +159,12 @@ class ResumeAndRetryTest {
   @Test
   void should_double_the_backoff_and_give_up_after_the_last_retry() {
     FakePageSource source = FakePageSource.pages(10, 10);
-    RowStream stream = stream(source, StreamConfig.builder().retry(2, Duration.ofMillis(10)).build());
+    QueryStream stream = stream(source, StreamConfig.builder().retry(2, Duration.ofMillis(10)).build());
     CompletableFuture<Optional<Page>> first = stream.nextPage().toCompletableFuture();
     source.failNext(new DriverTimeoutException("1"));
-    scheduler.live(Duration.ofMillis(10)).get(0).fire();
+    scheduler.retryWaits(Duration.ofMillis(10)).get(0).fire();
     source.failNext(new DriverTimeoutException("2"));
-    scheduler.live(Duration.ofMillis(20)).get(0).fire();
+    scheduler.retryWaits(Duration.ofMillis(20)).get(0).fire();
     DriverTimeoutException last = new DriverTimeoutException("3");
     source.failNext(last);
     Throwable failure = RowStreamEngineTest.unwrap(first);
@@ -175,7 +175,7 @@ class ResumeAndRetryTest {
   @Test
   void should_not_retry_an_invalid_query() {
     FakePageSource source = FakePageSource.pages(10, 10);
-    RowStream stream = stream(source, StreamConfig.builder().retry(5, Duration.ZERO).build());
+    QueryStream stream = stream(source, StreamConfig.builder().retry(5, Duration.ZERO).build());
     CompletableFuture<Optional<Page>> first = stream.nextPage().toCompletableFuture();
     InvalidQueryException invalid = new InvalidQueryException(null, "unconfigured table t");
     source.failNext(invalid);
@@ -188,7 +188,7 @@ class ResumeAndRetryTest {
   void should_retry_a_page_timeout_when_retries_are_allowed() {
     FakePageSource source = FakePageSource.pages(10, 10);
     Duration timeout = Duration.ofSeconds(2);
-    RowStream stream = stream(source, StreamConfig.builder().pageTimeout(timeout).firstPageTimeout(timeout)
+    QueryStream stream = stream(source, StreamConfig.builder().pageTimeout(timeout).firstPageTimeout(timeout)
         .retry(1, Duration.ZERO).build());
     List<Row> rows = new ArrayList<>();
     CompletableFuture<Void> done = stream.forEach(rows::add).toCompletableFuture();

@@ -1,50 +1,48 @@
 package org.asynccassandra.internal.stream;
 
-import com.datastax.oss.driver.api.core.metadata.TokenMap;
 import com.datastax.oss.driver.api.core.metadata.token.Token;
 import java.nio.ByteBuffer;
 import java.util.Base64;
 import org.asynccassandra.ScanCheckpoint;
+import org.asynccassandra.ScanRange;
+import org.jspecify.annotations.Nullable;
 
 /**
- * One token range of a table scan, {@code (start, end]}, or the whole ring; with where its reading
- * starts (a paging state and rows to skip, when resumed from a checkpoint).
+ * One token range of a planned table scan: its public {@link ScanRange}, its tokens parsed for routing,
+ * its place in the scan, and where its reading starts (a paging state and rows to skip, when resumed from
+ * a checkpoint). Immutable.
  */
-final class ScanRange {
+final class PlannedRange {
   final int index;
-  final Token start; // null: the whole ring
-  final Token end;
-  final String startText;
-  final String endText;
+  final ScanRange range;
+  final @Nullable Token end; // the routing token; null for the whole ring
   final ScanCheckpoint.State initialState;
-  final ByteBuffer initialPagingState;
+  final @Nullable ByteBuffer initialPagingState;
   final int initialSkip;
 
-  ScanRange(int index, Token start, Token end, TokenMap tokens, ScanCheckpoint.State initialState,
-      ByteBuffer initialPagingState, int initialSkip) {
+  PlannedRange(int index, ScanRange range, @Nullable Token end, ScanCheckpoint.State initialState,
+      @Nullable ByteBuffer initialPagingState, int initialSkip) {
     this.index = index;
-    this.start = start;
+    this.range = range;
     this.end = end;
-    this.startText = start == null ? "*" : tokens.format(start);
-    this.endText = end == null ? "*" : tokens.format(end);
     this.initialState = initialState;
     this.initialPagingState = initialPagingState;
     this.initialSkip = initialSkip;
   }
 
   boolean fullRing() {
-    return start == null;
+    return range.isFullRing();
   }
 
   /** The CQL restriction of this range on {@code tokenOf}, e.g. {@code token(pk) > -12 AND token(pk) <= 40}. */
   String restriction(String tokenOf) {
-    return tokenOf + " > " + startText + " AND " + tokenOf + " <= " + endText;
+    return tokenOf + " > " + range.start() + " AND " + tokenOf + " <= " + range.end();
   }
 
-  ScanCheckpoint.Range at(ScanCheckpoint.State state, ByteBuffer pagingState, int skip) {
+  ScanCheckpoint.Range at(ScanCheckpoint.State state, @Nullable ByteBuffer pagingState, int skip) {
     String encoded = pagingState == null ? null
         : Base64.getUrlEncoder().withoutPadding().encodeToString(copy(pagingState));
-    return new ScanCheckpoint.Range(startText, endText, state, encoded, skip);
+    return new ScanCheckpoint.Range(range.start(), range.end(), state, encoded, skip);
   }
 
   ScanCheckpoint.Range initial() {
@@ -59,6 +57,6 @@ final class ScanRange {
 
   @Override
   public String toString() {
-    return fullRing() ? "(whole ring)" : "(" + startText + ", " + endText + "]";
+    return range.toString();
   }
 }

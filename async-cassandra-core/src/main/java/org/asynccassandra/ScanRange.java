@@ -1,0 +1,88 @@
+package org.asynccassandra;
+
+import java.io.Serializable;
+import java.util.Objects;
+
+/**
+ * One token range of a table scan, {@code (start, end]} as the ring reads it, or the whole ring: a plain,
+ * serializable value that a scheduler can hand to another process or machine and give back to
+ * {@link ScanConfig.Builder#ranges} there.
+ *
+ * <p>Tokens are kept as text, in the format of the cluster's partitioner (a signed 64-bit number for
+ * Murmur3), so a range means the same thing on every client. A range never wraps around the ring: the
+ * planner unwraps a wrapping range into two. Immutable and thread-safe.
+ */
+public final class ScanRange implements Serializable {
+  private static final long serialVersionUID = 1L;
+  private static final String WHOLE_RING = "*";
+  private static final ScanRange FULL_RING = new ScanRange(WHOLE_RING, WHOLE_RING);
+
+  private final String start;
+  private final String end;
+
+  private ScanRange(String start, String end) {
+    this.start = start;
+    this.end = end;
+  }
+
+  /**
+   * The range {@code (start, end]}, tokens as the partitioner formats them.
+   *
+   * @throws IllegalArgumentException for a blank token or {@code start} equal to {@code end}
+   */
+  public static ScanRange of(String start, String end) {
+    Objects.requireNonNull(start, "start");
+    Objects.requireNonNull(end, "end");
+    if (start.isBlank() || end.isBlank() || start.contains(" ") || end.contains(" ")) {
+      throw new IllegalArgumentException("A token must be one word: (" + start + ", " + end + "]");
+    }
+    if (WHOLE_RING.equals(start) && WHOLE_RING.equals(end)) {
+      return FULL_RING;
+    }
+    if (WHOLE_RING.equals(start) || WHOLE_RING.equals(end) || start.equals(end)) {
+      throw new IllegalArgumentException("Not a token range: (" + start + ", " + end + "]");
+    }
+    return new ScanRange(start, end);
+  }
+
+  /** The whole ring, read as one range. */
+  public static ScanRange fullRing() {
+    return FULL_RING;
+  }
+
+  /** The exclusive start token, or {@code *} for the whole ring. */
+  public String start() {
+    return start;
+  }
+
+  /** The inclusive end token, or {@code *} for the whole ring. */
+  public String end() {
+    return end;
+  }
+
+  /** Whether this is the whole ring. */
+  public boolean isFullRing() {
+    return this == FULL_RING || (WHOLE_RING.equals(start) && WHOLE_RING.equals(end));
+  }
+
+  private Object readResolve() {
+    return isFullRing() ? FULL_RING : this;
+  }
+
+  @Override
+  public boolean equals(Object other) {
+    return other instanceof ScanRange && start.equals(((ScanRange) other).start)
+        && end.equals(((ScanRange) other).end);
+  }
+
+  @Override
+  public int hashCode() {
+    return start.hashCode() * 31 + end.hashCode();
+  }
+
+  /** {@code (start, end]}, or {@code (whole ring)}. */
+  @Override
+  public String toString() {
+    return isFullRing() ? "(whole ring)" : "(" + start + ", " + end + "]";
+  }
+}

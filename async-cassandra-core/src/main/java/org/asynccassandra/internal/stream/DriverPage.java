@@ -1,0 +1,70 @@
+package org.asynccassandra.internal.stream;
+
+import com.datastax.oss.driver.api.core.cql.AsyncResultSet;
+import com.datastax.oss.driver.api.core.cql.ColumnDefinitions;
+import com.datastax.oss.driver.api.core.cql.ExecutionInfo;
+import com.datastax.oss.driver.api.core.cql.Row;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One driver response as a {@link SourcePage}; its rows are decoded on the consumer's thread at first use,
+ * not on the driver I/O thread that received it.
+ */
+final class DriverPage implements SourcePage {
+  private final AsyncResultSet resultSet;
+  private final int size;
+  private @Nullable List<Row> rows; // decoded once, by the single consumer thread that holds the page
+
+  DriverPage(AsyncResultSet resultSet) {
+    this.resultSet = resultSet;
+    this.size = resultSet.remaining();
+  }
+
+  @Override
+  public int size() {
+    return size;
+  }
+
+  @Override
+  public List<Row> rows() {
+    List<Row> decoded = rows;
+    if (decoded == null) {
+      List<Row> list = new ArrayList<>(size);
+      for (Row row : resultSet.currentPage()) {
+        list.add(row);
+      }
+      decoded = Collections.unmodifiableList(list);
+      rows = decoded;
+    }
+    return decoded;
+  }
+
+  @Override
+  public boolean hasMorePages() {
+    return resultSet.hasMorePages();
+  }
+
+  @Override
+  public @Nullable ByteBuffer pagingState() {
+    return resultSet.getExecutionInfo().getPagingState();
+  }
+
+  @Override
+  public long responseBytes() {
+    return resultSet.getExecutionInfo().getResponseSizeInBytes();
+  }
+
+  @Override
+  public ExecutionInfo executionInfo() {
+    return resultSet.getExecutionInfo();
+  }
+
+  @Override
+  public ColumnDefinitions columnDefinitions() {
+    return resultSet.getColumnDefinitions();
+  }
+}

@@ -1,0 +1,52 @@
+package org.asynccassandra.internal.stream;
+
+/**
+ * Which rows of each response a stream hands over: it skips the rows a resumed stream already delivered
+ * and stops at {@code maxRows} and {@code maxPages}. Confined to the engine's lock.
+ */
+final class PageCut {
+  private final long maxPages; // 0: unlimited
+  private final long maxRows; // 0: unlimited
+  /** Rows still to skip at the start of the result (a resume token's offset). */
+  private int skipRemaining;
+  private long rowsKept;
+  private int pagesKept;
+
+  /** What to keep of one response. */
+  record Cut(int offset, int size, boolean limitReached, boolean skippedWhole) {}
+
+  PageCut(long maxPages, long maxRows, int skip) {
+    this.maxPages = maxPages;
+    this.maxRows = maxRows;
+    this.skipRemaining = skip;
+  }
+
+  /** Decides the cut of a response of {@code responseRows} rows; {@code more}: the server has more pages. */
+  Cut cut(int responseRows, boolean more) {
+    int offset = Math.min(skipRemaining, responseRows);
+    skipRemaining -= offset;
+    int size = responseRows - offset;
+    boolean limitReached = maxPages > 0 && pagesKept + 1 >= maxPages;
+    if (maxRows > 0 && rowsKept + size >= maxRows) {
+      size = (int) (maxRows - rowsKept);
+      limitReached = true;
+    }
+    // A response whose every row was delivered before a resume has nothing to hand over.
+    boolean skippedWhole = size == 0 && offset > 0 && more && !limitReached;
+    rowsKept += size;
+    if (!skippedWhole) {
+      pagesKept++;
+    }
+    return new Cut(offset, size, limitReached, skippedWhole);
+  }
+
+  /** Rows kept so far: the rows of every page handed to the buffer. */
+  long rowsKept() {
+    return rowsKept;
+  }
+
+  /** Pages kept so far: the number of the last one. */
+  int pagesKept() {
+    return pagesKept;
+  }
+}

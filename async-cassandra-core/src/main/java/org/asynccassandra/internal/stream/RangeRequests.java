@@ -1,0 +1,60 @@
+package org.asynccassandra.internal.stream;
+
+import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.cql.AsyncResultSet;
+import com.datastax.oss.driver.api.core.cql.SimpleStatement;
+import java.nio.ByteBuffer;
+import java.util.concurrent.CompletableFuture;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Sends the page requests of a table scan's ranges; the driver's implementation builds each range's query,
+ * unit tests complete the futures by hand.
+ */
+interface RangeRequests {
+  /**
+   * Requests one page of {@code range}.
+   *
+   * @param pagingState {@code null} for the range's first page
+   * @return a future of the response; cancelling it must cancel the request
+   */
+  CompletableFuture<SourcePage> fetch(PlannedRange range, @Nullable ByteBuffer pagingState);
+
+  /** The driver's requests: each range query carries its routing token and keyspace, and is idempotent. */
+  static RangeRequests driver(CqlSession session, ScanPlanner planner, int fetchSize) {
+    return (range, pagingState) -> {
+      SimpleStatement statement = SimpleStatement.newInstance(planner.query(range))
+          .setPageSize(fetchSize)
+          .setIdempotent(true)
+          .setRoutingKeyspace(planner.keyspace);
+      if (range.end != null) {
+        statement = statement.setRoutingToken(range.end);
+      }
+      if (pagingState != null) {
+        statement = statement.setPagingState(pagingState);
+      }
+      CompletableFuture<AsyncResultSet> response;
+      try {
+        response = session.executeAsync(statement).toCompletableFuture();
+      } catch (RuntimeException error) {
+        response = CompletableFuture.failedFuture(error);
+      }
+      CompletableFuture<AsyncResultSet> sent = response;
+      CompletableFuture<SourcePage> page = new CompletableFuture<>() {
+        @Override
+        public boolean cancel(boolean mayInterruptIfRunning) {
+          sent.cancel(mayInterruptIfRunning);
+          return super.cancel(mayInterruptIfRunning);
+        }
+      };
+      sent.whenComplete((resultSet, error) -> {
+        if (error != null) {
+          page.completeExceptionally(error);
+        } else {
+          page.complete(new DriverPage(resultSet));
+        }
+      });
+      return page;
+    };
+  }
+}

@@ -1,0 +1,66 @@
+package org.asynccassandra.internal.stream;
+
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.asynccassandra.ScanCheckpoint;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Which page of each range a table scan's consumer entered last, told by the scan's {@link Position}; with
+ * the position's {@link Position.Snapshot} it makes an exact {@link ScanCheckpoint}.
+ *
+ * <p>It keeps a small record per range, never a page or its rows, and refers to nothing of the stream, so
+ * that a dropped scan stays collectable. Its map is guarded by the position's monitor: the position calls
+ * {@link #entered} under it, and {@link #checkpoint} reads under it.
+ */
+final class ScanProgress implements Position.Tracker {
+  /** What a checkpoint needs of the last page entered of one range. */
+  private record Entered(int pageNumber, int pageRows, int responseRowsAfterSkip, int skipped,
+      @Nullable ByteBuffer requestPagingState, @Nullable ByteBuffer nextPagingState, boolean rangeFinished) {}
+
+  private final List<PlannedRange> ranges;
+  private final Map<Integer, Entered> lastEntered = new HashMap<>();
+
+  ScanProgress(List<PlannedRange> ranges) {
+    this.ranges = List.copyOf(ranges);
+  }
+
+  @Override
+  public void entered(DefaultPage page) {
+    ScanPageSource.RangePage rangePage = (ScanPageSource.RangePage) page.source();
+    lastEntered.put(rangePage.range.index, new Entered(page.number(), page.size(), rangePage.size(),
+        rangePage.skipped, rangePage.requestPagingState, rangePage.nextPagingState, rangePage.rangeFinished));
+  }
+
+  /**
+   * The checkpoint at one moment: ranges whose pages the consumer took whole are done or at their next
+   * page; the range of the page it holds is at the row it will receive next (a page cut by
+   * {@code maxRows} included); the others are where they started.
+   */
+  ScanCheckpoint checkpoint(Position position, ScanPlanner planner) {
+    List<ScanCheckpoint.Range> states = position.whileNoPageChanges(() -> {
+      Position.Snapshot at = position.snapshot();
+      List<ScanCheckpoint.Range> list = new ArrayList<>(ranges.size());
+      for (PlannedRange range : ranges) {
+        Entered page = lastEntered.get(range.index);
+        if (page == null) {
+          list.add(range.initial());
+          continue;
+        }
+        int received = page.pageNumber() == at.pageNumber() ? at.received() : page.pageRows();
+        if (received >= page.responseRowsAfterSkip()) {
+          list.add(page.rangeFinished() ? range.at(ScanCheckpoint.State.DONE, null, 0)
+              : range.at(ScanCheckpoint.State.IN_PROGRESS, page.nextPagingState(), 0));
+        } else {
+          list.add(range.at(ScanCheckpoint.State.IN_PROGRESS, page.requestPagingState(),
+              page.skipped() + received));
+        }
+      }
+      return list;
+    });
+    return new ScanCheckpoint(planner.keyspace, planner.table, planner.fingerprint, states);
+  }
+}

@@ -1,0 +1,82 @@
+package org.asynccassandra.internal.util;
+
+import java.time.Duration;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.DoubleSupplier;
+import org.asynccassandra.StreamConfig;
+
+/**
+ * When a failed page request is asked again, and after how long: the one home of retry decisions, used by
+ * the stream engine and by each range of a table scan.
+ *
+ * <p>A page is retried at most {@code maxRetries} times, and only for failures that {@link Retryable} deems
+ * safe to ask again (a page asked again with the same paging state returns the same rows). Retry
+ * {@code n} (from 1) waits a random time in {@code [d/2, d]}, where {@code d = min(maxBackoff,
+ * backoff × 2^(n-1))}: exponential, capped, with jitter so that many streams that failed together do not
+ * retry together. Immutable and thread-safe.
+ */
+public final class RetryPolicy {
+  /** The cap on one wait when the configuration sets none. */
+  public static final Duration DEFAULT_MAX_BACKOFF = Duration.ofSeconds(10);
+
+  private final int maxRetries;
+  private final Duration backoff;
+  private final Duration maxBackoff;
+  private final DoubleSupplier random;
+
+  RetryPolicy(int maxRetries, Duration backoff, Duration maxBackoff, DoubleSupplier random) {
+    if (maxRetries < 0) {
+      throw new IllegalArgumentException("maxRetries must be >= 0: " + maxRetries);
+    }
+    this.maxRetries = maxRetries;
+    this.backoff = backoff;
+    this.maxBackoff = maxBackoff.compareTo(backoff) < 0 ? backoff : maxBackoff;
+    this.random = random;
+  }
+
+  /** The policy of a stream's configuration. */
+  public static RetryPolicy of(StreamConfig config) {
+    return new RetryPolicy(config.maxRetries(), config.retryBackoff(), config.maxRetryBackoff(),
+        () -> ThreadLocalRandom.current().nextDouble());
+  }
+
+  /** A policy with a given source of randomness in {@code [0, 1)}, for tests. */
+  public static RetryPolicy of(int maxRetries, Duration backoff, Duration maxBackoff, DoubleSupplier random) {
+    return new RetryPolicy(maxRetries, backoff, maxBackoff, random);
+  }
+
+  /** The most retries of one page. */
+  public int maxRetries() {
+    return maxRetries;
+  }
+
+  /**
+   * Whether a page that already had {@code retriesSoFar} retries and just failed with {@code failure} is
+   * asked again.
+   */
+  public boolean shouldRetry(int retriesSoFar, Throwable failure) {
+    return retriesSoFar < maxRetries && Retryable.isRetryable(failure);
+  }
+
+  /** The wait before retry number {@code attempt} (from 1) of a page. */
+  public Duration delay(int attempt) {
+    if (attempt < 1) {
+      throw new IllegalArgumentException("attempt must be >= 1: " + attempt);
+    }
+    long base = backoff.toNanos();
+    long cap = maxBackoff.toNanos();
+    long full = base;
+    for (int i = 1; i < attempt && full < cap; i++) {
+      full = full > cap / 2 ? cap : full * 2;
+    }
+    full = Math.min(full, cap);
+    long half = full / 2;
+    return Duration.ofNanos(half + (long) ((full - half) * random.getAsDouble()));
+  }
+
+  @Override
+  public String toString() {
+    return maxRetries == 0 ? "no retries"
+        : maxRetries + " retries from " + backoff.toMillis() + " ms up to " + maxBackoff.toMillis() + " ms";
+  }
+}
