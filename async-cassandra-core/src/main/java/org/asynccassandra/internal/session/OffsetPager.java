@@ -51,6 +51,8 @@ final class OffsetPager {
     List<Row> kept = new ArrayList<>(pageSize);
     long[] seen = new long[1];
     CompletableFuture<OffsetPage> result = new CompletableFuture<>();
+    // Whoever completes or cancels the returned stage (a timeout, a client that went away) stops the read.
+    result.whenComplete((page, error) -> stream.close());
     stream.forEachPage(page -> {
       for (Row row : page.rows()) {
         long index = seen[0]++;

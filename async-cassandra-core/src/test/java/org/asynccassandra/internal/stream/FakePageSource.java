@@ -45,6 +45,10 @@ final class FakePageSource implements PageSource {
   private final List<Integer> pageSizes;
   private final long responseBytes;
   private volatile boolean auto;
+  /** The value of the first row; rows count up from it across pages. */
+  private volatile int firstValue;
+  /** The paging state of the first request when not resuming (a statement's own), or null. */
+  private volatile ByteBuffer initialPagingState;
   final List<Fetch> fetches = new CopyOnWriteArrayList<>();
   final AtomicInteger concurrentFetchViolations = new AtomicInteger();
 
@@ -65,6 +69,23 @@ final class FakePageSource implements PageSource {
     FakePageSource source = new FakePageSource(100, sizes);
     source.auto = true;
     return source;
+  }
+
+  /** Numbers rows from {@code value} instead of 0. */
+  FakePageSource firstValue(int value) {
+    this.firstValue = value;
+    return this;
+  }
+
+  /** Pretends that the statement carries the paging state of page {@code index}. */
+  FakePageSource startingAtPage(int index) {
+    this.initialPagingState = (ByteBuffer) ByteBuffer.allocate(4).putInt(0, index);
+    return this;
+  }
+
+  @Override
+  public ByteBuffer initialPagingState() {
+    return initialPagingState;
   }
 
   /** Completes every later fetch at once. */
@@ -137,7 +158,7 @@ final class FakePageSource implements PageSource {
   }
 
   SourcePage page(int index) {
-    int first = 0;
+    int first = firstValue;
     for (int i = 0; i < index; i++) {
       first += pageSizes.get(i);
     }

@@ -1,0 +1,265 @@
+package org.asynccassandra.internal.stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.datastax.oss.driver.api.core.DriverTimeoutException;
+import com.datastax.oss.driver.api.core.servererrors.InvalidQueryException;
+import com.datastax.oss.driver.api.core.cql.Row;
+import java.lang.ref.WeakReference;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Optional;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.asynccassandra.Page;
+import org.asynccassandra.PageFetchException;
+import org.asynccassandra.ScanCheckpoint;
+import org.asynccassandra.ScanConfig;
+import org.asynccassandra.StreamConfig;
+import org.asynccassandra.StreamTimeoutException;
+import org.asynccassandra.TableScan;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.RepeatedTest;
+import org.junit.jupiter.api.Test;
+
+/** The promises of table scans, on hand-driven range requests. */
+class ScanPromisesTest {
+  private final ManualScheduler scheduler = new ManualScheduler();
+  private final ScanPlanner planner = ScanPlanner.forTests("ks", "t");
+  private final AtomicInteger terminated = new AtomicInteger();
+  private final ExecutorService worker = Executors.newSingleThreadExecutor(r -> new Thread(r, "scan-worker"));
+
+  @AfterEach
+  void stop() {
+    worker.shutdownNow();
+  }
+
+  private DefaultTableScan scan(FakeRangeRequests requests, List<PlannedRange> ranges, ScanConfig config) {
+    return DefaultTableScan.create(requests, planner, ranges, config, Runnable::run, scheduler,
+        handle -> terminated.incrementAndGet());
+  }
+
+  private static ScanConfig config(int parallelism, int prefetch) {
+    return ScanConfig.builder().parallelism(parallelism)
+        .streamConfig(StreamConfig.builder().prefetchPages(prefetch).build()).build();
+  }
+
+  private static List<Integer> values(List<Row> rows) {
+    List<Integer> values = new ArrayList<>();
+    rows.forEach(row -> values.add(FakePageSource.value(row)));
+    return values;
+  }
+
+  // ---- defect 1: the memory bound -----------------------------------------------------------------
+
+  @Test
+  void should_not_read_ahead_every_small_range_while_the_consumer_holds_still() {
+    FakeRangeRequests requests = FakeRangeRequests.of(200, true, 10);
+    DefaultTableScan scan = scan(requests, requests.ranges, config(2, 1));
+
+    Optional<Page> first = scan.nextPage().toCompletableFuture().join();
+
+    assertThat(first).isPresent();
+    // parallelism × (1 + prefetch) pages may wait, plus the page handed over
+    assertThat(requests.sent()).as("requests sent while the consumer holds page 1").isLessThanOrEqualTo(2 * 2 + 1);
+    assertThat(scan.pagesOwned()).isLessThanOrEqualTo(2 * 2);
+    scan.close();
+  }
+
+  @RepeatedTest(20)
+  void should_keep_at_most_parallelism_times_one_plus_prefetch_pages_whatever_the_order_of_responses() {
+    Random random = new Random();
+    FakeRangeRequests requests = FakeRangeRequests.of(40, false, 3, 3, 3);
+    DefaultTableScan scan = scan(requests, requests.ranges, config(3, 1));
+    List<Integer> seen = new ArrayList<>();
+    CompletableFuture<Optional<Page>> next = scan.nextPage().toCompletableFuture();
+    while (true) {
+      assertThat(scan.pagesOwned()).isLessThanOrEqualTo(3 * 2);
+      if (next != null && next.isDone()) {
+        Optional<Page> page = next.join();
+        next = null;
+        if (page.isEmpty()) {
+          break;
+        }
+        seen.addAll(values(page.get().rows()));
+      }
+      List<FakePageSource> pending = requests.pendingSources();
+      // Sometimes hold still while responses arrive; ask when nothing else can happen.
+      if (next == null && (random.nextInt(3) == 0 || pending.isEmpty())) {
+        next = scan.nextPage().toCompletableFuture();
+        continue;
+      }
+      if (pending.isEmpty()) {
+        throw new AssertionError("The scan stalled: the consumer waits and no request is in flight");
+      }
+      pending.get(random.nextInt(pending.size())).completeNext();
+    }
+    Collections.sort(seen);
+    assertThat(seen).isEqualTo(requests.allValues());
+    assertThat(terminated).hasValue(1);
+  }
+
+  // ---- defect 4: a scan cut by maxRows ----------------------------------------------------------------
+
+  @Test
+  void should_checkpoint_the_rest_of_a_page_cut_by_maxRows_so_that_a_resume_reads_it() {
+    FakeRangeRequests requests = FakeRangeRequests.of(3, true, 10, 10);
+    ScanConfig cut = ScanConfig.builder().parallelism(1)
+        .streamConfig(StreamConfig.builder().prefetchPages(0).maxRows(15).build()).build();
+    DefaultTableScan scan = scan(requests, requests.ranges, cut);
+    List<Integer> seen = new ArrayList<>();
+    scan.forEach(row -> seen.add(FakePageSource.value(row))).toCompletableFuture().join();
+    assertThat(seen).hasSize(15);
+    ScanCheckpoint checkpoint = scan.checkpoint();
+    assertThat(checkpoint.ranges().get(0).state()).isEqualTo(ScanCheckpoint.State.IN_PROGRESS);
+    assertThat(checkpoint.ranges().get(0).rowsToSkip()).isEqualTo(5);
+
+    FakeRangeRequests again = FakeRangeRequests.of(3, true, 10, 10);
+    ScanCheckpoint decoded = ScanCheckpoint.decode(checkpoint.encode());
+    DefaultTableScan resumed = scan(again, planner.resume(decoded), config(1, 0));
+    resumed.forEach(row -> seen.add(FakePageSource.value(row))).toCompletableFuture().join();
+    Collections.sort(seen);
+    assertThat(seen).isEqualTo(requests.allValues());
+  }
+
+  // ---- defect 5: checkpoints from another thread -------------------------------------------------------
+
+  @Test
+  void should_never_count_a_row_in_a_checkpoint_before_the_consumer_received_it() throws Exception {
+    for (int round = 0; round < 200; round++) {
+      FakeRangeRequests requests = FakeRangeRequests.of(6, true, 4, 4, 4);
+      DefaultTableScan scan = DefaultTableScan.create(requests, planner, requests.ranges, config(2, 1), worker,
+          scheduler, handle -> {});
+      AtomicInteger received = new AtomicInteger();
+      CompletableFuture<Void> done = scan.forEach(row -> received.incrementAndGet()).toCompletableFuture();
+      while (!done.isDone()) {
+        int before = received.get();
+        ScanCheckpoint checkpoint = scan.checkpoint();
+        int after = received.get();
+        int counted = rowsCovered(checkpoint, 12);
+        // A row is counted just before it is handed to the consumer, so at most one more than it saw.
+        assertThat(counted).as("round %d", round).isBetween(before, after + 1);
+      }
+      done.get(30, TimeUnit.SECONDS);
+      assertThat(rowsCovered(scan.checkpoint(), 12)).isEqualTo(72);
+    }
+  }
+
+  /** Rows before a checkpoint's place, for ranges of pages of 4 rows whose paging states are page indexes. */
+  private static int rowsCovered(ScanCheckpoint checkpoint, int rowsPerRange) {
+    int covered = 0;
+    for (ScanCheckpoint.Range range : checkpoint.ranges()) {
+      switch (range.state()) {
+        case DONE:
+          covered += rowsPerRange;
+          break;
+        case PENDING:
+          break;
+        default:
+          int page = range.pagingState() == null ? 0
+              : java.nio.ByteBuffer.wrap(java.util.Base64.getUrlDecoder().decode(range.pagingState())).getInt();
+          covered += page * 4 + range.rowsToSkip();
+      }
+    }
+    return covered;
+  }
+
+  // ---- defect 9: a dropped scan ------------------------------------------------------------------------
+
+  @Test
+  void should_report_and_collect_a_scan_dropped_while_open() {
+    FakeRangeRequests requests = FakeRangeRequests.of(4, true, 5, 5);
+    long leaksBefore = DefaultRowStream.LEAKS_REPORTED.get();
+    WeakReference<TableScan> dropped = dropAfterOnePage(requests);
+    awaitCollected(dropped);
+    org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30))
+        .until(() -> DefaultRowStream.LEAKS_REPORTED.get() > leaksBefore && terminated.get() == 1);
+  }
+
+  private WeakReference<TableScan> dropAfterOnePage(FakeRangeRequests requests) {
+    DefaultTableScan scan = scan(requests, requests.ranges, config(2, 1));
+    scan.nextPage().toCompletableFuture().join();
+    scan.checkpoint();
+    return new WeakReference<>(scan);
+  }
+
+  static void awaitCollected(WeakReference<?> reference) {
+    org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> {
+      System.gc();
+      return reference.get() == null;
+    });
+  }
+
+  // ---- defect 10: scan failures and timeouts -----------------------------------------------------------
+
+  @Test
+  void should_fail_with_a_PageFetchException_that_names_the_range_after_the_rows_already_received() {
+    FakeRangeRequests requests = FakeRangeRequests.of(2, false, 5, 5);
+    DefaultTableScan scan = scan(requests, requests.ranges, config(1, 0));
+    List<Integer> seen = new ArrayList<>();
+    CompletableFuture<Void> done = scan.forEach(row -> seen.add(FakePageSource.value(row))).toCompletableFuture();
+    requests.sources.get(0).completeNext();
+    requests.sources.get(0).failNext(new InvalidQueryException(null, "bad"));
+    assertThatThrownBy(done::join).isInstanceOf(CompletionException.class).cause()
+        .isInstanceOf(PageFetchException.class)
+        .hasMessageContaining("in token range (0, 10]")
+        .hasMessageContaining("page 2")
+        .satisfies(error -> assertThat(((PageFetchException) error).range())
+            .contains(FakeRangeRequests.range(0)));
+    assertThat(seen).hasSize(5);
+  }
+
+  @Test
+  void should_time_out_a_silent_range_page_and_retry_it_then_fail_naming_the_range() {
+    FakeRangeRequests requests = FakeRangeRequests.of(1, false, 5, 5);
+    Duration timeout = Duration.ofSeconds(3);
+    ScanConfig timed = ScanConfig.builder().parallelism(1).streamConfig(StreamConfig.builder()
+        .pageTimeout(timeout).firstPageTimeout(timeout).retry(1, Duration.ofMillis(100)).build()).build();
+    DefaultTableScan scan = scan(requests, requests.ranges, timed);
+    CompletableFuture<Void> done = scan.forEach(row -> {}).toCompletableFuture();
+    FakePageSource range = requests.sources.get(0);
+    scheduler.live(timeout).get(0).fire();
+    assertThat(range.fetches.get(0).future).isCancelled();
+    scheduler.retryWaits(Duration.ofMillis(100)).get(0).fire();
+    assertThat(range.fetchCount()).as("asked again").isEqualTo(2);
+    scheduler.live(timeout).get(0).fire();
+    assertThatThrownBy(done::join).cause().isInstanceOf(PageFetchException.class)
+        .hasMessageContaining("(0, 10]").hasRootCauseInstanceOf(StreamTimeoutException.class);
+    assertThat(scan.stats().retries()).isEqualTo(1);
+  }
+
+  @Test
+  void should_end_without_a_null_filled_page_and_give_no_token_on_scan_pages() {
+    FakeRangeRequests requests = FakeRangeRequests.of(3, true, 2);
+    DefaultTableScan scan = scan(requests, requests.ranges, config(3, 1));
+    List<Page> pages = new ArrayList<>();
+    scan.forEachPage(pages::add).toCompletableFuture().join();
+    assertThat(pages).allSatisfy(page -> {
+      assertThat(page.columnDefinitions()).isNotNull();
+      assertThat(page.resumeToken()).isEmpty();
+    });
+    assertThat(pages.stream().mapToInt(Page::size).sum()).isEqualTo(6);
+  }
+
+  @Test
+  void should_read_only_the_chosen_ranges() {
+    FakeRangeRequests requests = FakeRangeRequests.of(4, true, 3);
+    DefaultTableScan scan = scan(requests, List.of(requests.ranges.get(1), requests.ranges.get(3)), config(2, 0));
+    List<Integer> seen = new ArrayList<>();
+    scan.forEach(row -> seen.add(FakePageSource.value(row))).toCompletableFuture().join();
+    Collections.sort(seen);
+    assertThat(seen).containsExactly(1000, 1001, 1002, 3000, 3001, 3002);
+    assertThat(scan.checkpoint().isComplete()).isTrue();
+    assertThat(scan.ranges()).containsExactly(FakeRangeRequests.range(1), FakeRangeRequests.range(3));
+  }
+}
