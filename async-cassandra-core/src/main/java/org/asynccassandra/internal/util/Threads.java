@@ -23,6 +23,10 @@ public final class Threads {
    * queue's size), or whatever else a custom executor does.
    */
   public static String describeRejection(java.util.concurrent.Executor executor) {
+    if (executor instanceof java.util.concurrent.ExecutorService
+        && ((java.util.concurrent.ExecutorService) executor).isShutdown()) {
+      return "it is shut down (its session was closed?)";
+    }
     if (executor instanceof java.util.concurrent.ThreadPoolExecutor) {
       java.util.concurrent.ThreadPoolExecutor pool = (java.util.concurrent.ThreadPoolExecutor) executor;
       if (pool.isShutdown()) {

@@ -1,0 +1,344 @@
+package org.asynccassandra.internal.stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import com.datastax.oss.driver.api.core.cql.Row;
+import java.lang.ref.WeakReference;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Flow;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import org.asynccassandra.AsyncCassandraException;
+import org.asynccassandra.Page;
+import org.asynccassandra.QueryStream;
+import org.asynccassandra.ResumeToken;
+import org.asynccassandra.StreamClosedException;
+import org.asynccassandra.StreamConfig;
+import org.asynccassandra.internal.util.RetryPolicy;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** Each way a stream can end keeps the promises: nothing lost, nothing held, nothing on the wrong thread. */
+class StreamPromisesTest {
+  private final ManualScheduler scheduler = new ManualScheduler();
+  private final AtomicInteger terminated = new AtomicInteger();
+  private final ExecutorService worker = Executors.newSingleThreadExecutor(r -> new Thread(r, "stream-worker"));
+  private final ExecutorService io = Executors.newSingleThreadExecutor(r -> new Thread(r, "fake-io"));
+
+  @AfterEach
+  void stop() {
+    worker.shutdownNow();
+    io.shutdownNow();
+  }
+
+  private DefaultRowStream stream(FakePageSource source, StreamConfig config) {
+    return new DefaultRowStream(source, config, worker, scheduler, handle -> terminated.incrementAndGet());
+  }
+
+  private static StreamConfig prefetch(int pages) {
+    return StreamConfig.builder().prefetchPages(pages).build();
+  }
+
+  // ---- defect 2: a stage completed from outside closes the stream --------------------------------------
+
+  @Test
+  void should_close_the_stream_when_its_forEach_stage_times_out() {
+    FakePageSource source = FakePageSource.pages(5, 5, 5);
+    DefaultRowStream stream = stream(source, prefetch(1));
+    CompletableFuture<Void> done = stream.forEach(row -> {}).toCompletableFuture().orTimeout(1, TimeUnit.MILLISECONDS);
+    assertThatThrownBy(() -> done.get(30, TimeUnit.SECONDS)).hasCauseInstanceOf(TimeoutException.class);
+    await().atMost(Duration.ofSeconds(30)).until(() -> terminated.get() == 1);
+    assertThat(source.last().future).as("the read was stopped").isCancelled();
+    assertThat(stream.engine().isOpen()).isFalse();
+  }
+
+  @Test
+  void should_close_the_stream_when_its_forEach_stage_is_completed_or_cancelled_from_outside() {
+    for (boolean cancel : new boolean[] {false, true}) {
+      terminated.set(0);
+      FakePageSource source = FakePageSource.pages(5, 5, 5);
+      DefaultRowStream stream = stream(source, prefetch(1));
+      CompletableFuture<Void> done = stream.forEachPage(page -> {}).toCompletableFuture();
+      if (cancel) {
+        done.cancel(false);
+      } else {
+        done.complete(null);
+      }
+      await().atMost(Duration.ofSeconds(30)).until(() -> terminated.get() == 1);
+      assertThat(source.last().future).isCancelled();
+    }
+  }
+
+  @Test
+  void should_not_lose_the_page_that_arrives_for_a_nextPage_stage_completed_from_outside() throws Exception {
+    FakePageSource source = FakePageSource.pages(5, 5, 5);
+    DefaultRowStream stream = stream(source, prefetch(0));
+    CompletableFuture<Optional<Page>> firstStage = stream.nextPage().toCompletableFuture();
+    source.completeNext();
+    Page first = firstStage.get(30, TimeUnit.SECONDS).orElseThrow();
+    ResumeToken afterFirst = first.resumeToken().orElseThrow();
+    CompletableFuture<Optional<Page>> second = stream.nextPage().toCompletableFuture();
+    second.complete(Optional.empty()); // the caller gave up on page 2
+    source.last().future.complete(source.page(1)); // ... which arrives anyway, or was cancelled
+    await().atMost(Duration.ofSeconds(30)).until(() -> terminated.get() == 1);
+    assertThat(stream.position()).as("page 2 was never handed over").isEqualTo(afterFirst);
+    assertThat(stream.stats().rowsDelivered()).isEqualTo(5);
+    assertThatThrownBy(() -> stream.nextPage().toCompletableFuture().get(30, TimeUnit.SECONDS))
+        .hasCauseInstanceOf(StreamClosedException.class);
+  }
+
+  // ---- defect 3: closed without being consumed --------------------------------------------------------
+
+  @Test
+  void should_deregister_a_stream_closed_without_being_consumed() {
+    DefaultRowStream stream = stream(FakePageSource.pages(5), prefetch(1));
+    stream.close();
+    assertThat(terminated).hasValue(1);
+  }
+
+  @Test
+  void should_deregister_a_stream_whose_publisher_was_never_subscribed_and_fail_a_late_subscriber() throws Exception {
+    DefaultRowStream stream = stream(FakePageSource.pages(5), prefetch(1));
+    Flow.Publisher<Row> rows = stream.rows();
+    stream.close();
+    assertThat(terminated).hasValue(1);
+    CompletableFuture<Throwable> error = new CompletableFuture<>();
+    rows.subscribe(new Flow.Subscriber<>() {
+      @Override
+      public void onSubscribe(Flow.Subscription subscription) {
+        subscription.request(1);
+      }
+
+      @Override
+      public void onNext(Row item) {
+        error.completeExceptionally(new AssertionError("a row after close"));
+      }
+
+      @Override
+      public void onError(Throwable throwable) {
+        error.complete(throwable);
+      }
+
+      @Override
+      public void onComplete() {
+        error.completeExceptionally(new AssertionError("completed after close"));
+      }
+    });
+    assertThat(error.get(30, TimeUnit.SECONDS)).isInstanceOf(StreamClosedException.class);
+  }
+
+  @Test
+  void should_not_hold_the_last_page_after_close() throws Exception {
+    FakePageSource source = FakePageSource.pages(5, 5);
+    DefaultRowStream stream = stream(source, prefetch(0));
+    CompletableFuture<Optional<Page>> first = stream.nextPage().toCompletableFuture();
+    source.completeNext();
+    WeakReference<Page> page = new WeakReference<>(first.get(30, TimeUnit.SECONDS).orElseThrow());
+    first = null;
+    stream.close();
+    ScanPromisesTest.awaitCollected(page);
+    assertThat(stream.position().rowOffset()).isZero();
+    assertThat(stream.position().pagingState()).isPresent();
+  }
+
+  // ---- defect 6: never on a driver thread on the close and failure paths -----------------------------
+
+  @Test
+  void should_run_dependents_on_the_streams_executor_when_closed_from_another_thread() throws Exception {
+    FakePageSource source = FakePageSource.pages(5, 5);
+    DefaultRowStream stream = stream(source, prefetch(1));
+    CompletableFuture<String> dependentThread = new CompletableFuture<>();
+    stream.forEach(row -> {}).whenComplete((ignored, error) -> dependentThread.complete(Thread.currentThread().getName()));
+    io.submit(stream::close).get(30, TimeUnit.SECONDS);
+    assertThat(dependentThread.get(30, TimeUnit.SECONDS)).isEqualTo("stream-worker");
+  }
+
+  @Test
+  void should_fail_forEachAsync_on_the_streams_executor_when_a_rows_stage_fails_on_another_thread() throws Exception {
+    FakePageSource source = FakePageSource.automatic(1, 3);
+    DefaultRowStream stream = stream(source, prefetch(1));
+    CompletableFuture<String> dependentThread = new CompletableFuture<>();
+    IllegalStateException failure = new IllegalStateException("write failed");
+    stream.forEachAsync(row -> CompletableFuture.runAsync(() -> {
+      throw failure;
+    }, io)).whenComplete((ignored, error) -> dependentThread.complete(Thread.currentThread().getName()));
+    assertThat(dependentThread.get(30, TimeUnit.SECONDS)).isEqualTo("stream-worker");
+  }
+
+  @Test
+  void should_never_run_a_terminal_signal_inline_when_the_executor_rejects_it() throws Exception {
+    ExecutorService dead = Executors.newSingleThreadExecutor();
+    dead.shutdown();
+    FakePageSource source = FakePageSource.pages(5);
+    DefaultRowStream stream = new DefaultRowStream(source, StreamConfig.builder().executor(dead).build(), worker,
+        scheduler, handle -> terminated.incrementAndGet());
+    CompletableFuture<String> dependentThread = new CompletableFuture<>();
+    CompletableFuture<Throwable> failure = new CompletableFuture<>();
+    stream.forEach(row -> {}).whenComplete((ignored, error) -> {
+      failure.complete(error);
+      dependentThread.complete(Thread.currentThread().getName());
+    });
+    io.submit(source::completeNext).get(30, TimeUnit.SECONDS); // the page arrives on "fake-io"
+    assertThat(dependentThread.get(30, TimeUnit.SECONDS)).isNotEqualTo("fake-io").isNotEqualTo("main");
+    assertThat(failure.get()).hasMessageContaining("shut down");
+  }
+
+  // ---- defect 7: a full queue is named as such ---------------------------------------------------------
+
+  @Test
+  void should_name_a_full_callback_queue_rather_than_a_shut_down_session() throws Exception {
+    CountDownLatch hold = new CountDownLatch(1);
+    ThreadPoolExecutor tiny = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS, new ArrayBlockingQueue<>(1));
+    try {
+      tiny.execute(() -> awaitQuietly(hold));
+      tiny.execute(() -> {}); // the queue is full now
+      FakePageSource source = FakePageSource.pages(5);
+      DefaultRowStream stream = new DefaultRowStream(source, StreamConfig.builder().executor(tiny).build(), worker,
+          scheduler, handle -> {});
+      CompletableFuture<Void> done = stream.forEach(row -> {}).toCompletableFuture();
+      source.completeNext();
+      hold.countDown();
+      assertThat(RowStreamEngineTest.unwrap(done)).isInstanceOf(AsyncCassandraException.class)
+          .hasMessageContaining("queue is full").hasMessageNotContaining("shut down");
+    } finally {
+      hold.countDown();
+      tiny.shutdownNow();
+    }
+  }
+
+  private static void awaitQuietly(CountDownLatch latch) {
+    try {
+      latch.await(30, TimeUnit.SECONDS);
+    } catch (InterruptedException interrupted) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  // ---- defect 8: a failed iterator answers at once ---------------------------------------------------
+
+  @Test
+  void should_throw_at_once_from_every_iterator_call_after_a_listener_threw() {
+    FakePageSource source = FakePageSource.automatic(3, 3);
+    IllegalStateException broken = new IllegalStateException("listener broke");
+    DefaultRowStream stream = stream(source, StreamConfig.builder().pageListener(event -> {
+      throw broken;
+    }).build());
+    Iterator<Row> rows = stream.iterator();
+    assertThatThrownBy(rows::hasNext).isSameAs(broken);
+    org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(Duration.ofSeconds(30), () -> {
+      assertThatThrownBy(rows::hasNext).isSameAs(broken);
+      assertThatThrownBy(rows::next).isSameAs(broken);
+    });
+  }
+
+  // ---- defect 10: the smaller ones --------------------------------------------------------------------
+
+  @Test
+  void should_cap_and_jitter_the_retry_backoff() {
+    RetryPolicy low = RetryPolicy.of(50, Duration.ofMillis(100), Duration.ofSeconds(10), () -> 0.0);
+    RetryPolicy high = RetryPolicy.of(50, Duration.ofMillis(100), Duration.ofSeconds(10), () -> 0.999999);
+    assertThat(low.delay(1)).isEqualTo(Duration.ofMillis(50));
+    assertThat(high.delay(1)).isBetween(Duration.ofMillis(99), Duration.ofMillis(100));
+    assertThat(high.delay(3)).isBetween(Duration.ofMillis(399), Duration.ofMillis(400));
+    assertThat(high.delay(40)).isLessThanOrEqualTo(Duration.ofSeconds(10));
+    assertThat(low.delay(40)).isEqualTo(Duration.ofSeconds(5));
+    assertThat(StreamConfig.builder().retry(3, Duration.ofMillis(100)).build().maxRetryBackoff())
+        .isEqualTo(Duration.ofSeconds(10));
+    assertThatThrownBy(() -> StreamConfig.builder().retry(3, Duration.ofSeconds(2), Duration.ofSeconds(1)))
+        .hasMessageContaining("maxBackoff must be >= backoff");
+  }
+
+  @Test
+  void should_stop_emitting_rows_at_once_when_closed_mid_page() throws Exception {
+    FakePageSource source = FakePageSource.automatic(2, 50);
+    DefaultRowStream stream = stream(source, prefetch(1));
+    AtomicInteger received = new AtomicInteger();
+    CompletableFuture<Throwable> end = new CompletableFuture<>();
+    stream.rows().subscribe(new Flow.Subscriber<>() {
+      @Override
+      public void onSubscribe(Flow.Subscription subscription) {
+        subscription.request(Long.MAX_VALUE);
+      }
+
+      @Override
+      public void onNext(Row item) {
+        if (received.incrementAndGet() == 3) {
+          stream.close();
+        }
+      }
+
+      @Override
+      public void onError(Throwable throwable) {
+        end.complete(throwable);
+      }
+
+      @Override
+      public void onComplete() {
+        end.complete(null);
+      }
+    });
+    assertThat(end.get(30, TimeUnit.SECONDS)).isInstanceOf(StreamClosedException.class);
+    assertThat(received).hasValue(3);
+    assertThat(stream.position().rowOffset()).isEqualTo(3);
+  }
+
+  @Test
+  void should_start_where_a_statements_own_paging_state_points_and_say_so_in_tokens() {
+    FakePageSource source = FakePageSource.automatic(3, 4).startingAtPage(1);
+    DefaultRowStream stream = stream(source, prefetch(0));
+    ResumeToken before = stream.position();
+    assertThat(before.pagingState()).isPresent();
+    List<Integer> seen = new ArrayList<>();
+    for (Row row : stream.blocking()) {
+      seen.add(FakePageSource.value(row));
+    }
+    assertThat(seen).containsExactly(4, 5, 6, 7, 8, 9, 10, 11);
+    assertThat(source.fetches.get(0).pageIndex).isEqualTo(1);
+    List<Integer> resumed = new ArrayList<>();
+    DefaultRowStream again = stream(FakePageSource.automatic(3, 4), StreamConfig.builder().resumeFrom(before).build());
+    again.blocking().forEach(row -> resumed.add(FakePageSource.value(row)));
+    assertThat(resumed).isEqualTo(seen);
+  }
+
+  @Test
+  void should_stop_a_consumer_at_the_next_row_when_closed_from_another_thread_and_resume_exactly() throws Exception {
+    for (int round = 0; round < 300; round++) {
+      FakePageSource source = FakePageSource.automatic(4, 25);
+      DefaultRowStream stream = stream(source, prefetch(1));
+      List<Integer> seen = new ArrayList<>();
+      CountDownLatch started = new CountDownLatch(1);
+      CompletableFuture<Void> done = stream.forEach(row -> {
+        seen.add(FakePageSource.value(row));
+        started.countDown();
+      }).toCompletableFuture();
+      started.await(30, TimeUnit.SECONDS);
+      io.submit(stream::close).get(30, TimeUnit.SECONDS);
+      try {
+        done.get(30, TimeUnit.SECONDS);
+      } catch (java.util.concurrent.ExecutionException closed) {
+        assertThat(closed).hasCauseInstanceOf(StreamClosedException.class);
+      }
+      AtomicReference<List<Integer>> seenAtEnd = new AtomicReference<>();
+      worker.submit(() -> seenAtEnd.set(new ArrayList<>(seen))).get(30, TimeUnit.SECONDS);
+      List<Integer> all = new ArrayList<>(seenAtEnd.get());
+      DefaultRowStream rest = stream(FakePageSource.automatic(4, 25),
+          StreamConfig.builder().resumeFrom(stream.position()).build());
+      rest.blocking().forEach(row -> all.add(FakePageSource.value(row)));
+      assertThat(all).as("round %d", round).isEqualTo(java.util.stream.IntStream.range(0, 100).boxed().toList());
+    }
+  }
+}
