@@ -1,0 +1,317 @@
+package org.asynccassandra.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.codahale.metrics.Gauge;
+import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.config.DefaultDriverOption;
+import com.datastax.oss.driver.api.core.config.DriverExecutionProfile;
+import com.datastax.oss.driver.api.core.cql.Row;
+import com.datastax.oss.driver.api.core.cql.SimpleStatement;
+import com.datastax.oss.driver.api.core.metadata.Node;
+import com.datastax.oss.driver.api.core.metrics.DefaultNodeMetric;
+import com.datastax.oss.driver.api.core.session.Request;
+import com.datastax.oss.driver.api.core.tracker.RequestTracker;
+import java.lang.ref.WeakReference;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Optional;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Flow;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Collectors;
+import org.asynccassandra.AsyncSession;
+import org.asynccassandra.Page;
+import org.asynccassandra.QueryStream;
+import org.asynccassandra.RowStream;
+import org.asynccassandra.ScanConfig;
+import org.asynccassandra.StreamConfig;
+import org.asynccassandra.TableScan;
+import org.asynccassandra.internal.session.DefaultAsyncSession;
+import org.asynccassandra.testkit.CassandraExtension;
+import org.asynccassandra.testkit.CassandraServer;
+import org.asynccassandra.testkit.TestData;
+import org.asynccassandra.testkit.TestKeyspace;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The promises on the real Cassandra, counted by the driver itself: the scan's memory bound in requests
+ * sent, streams closed unconsumed, and a soak of 10,000 streams ended every way a stream can end.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@ExtendWith(CassandraExtension.class)
+class PromisesIT {
+  private static final int ROWS = 20_000;
+
+  private final Counter requests = new Counter();
+  private CqlSession metered;
+  private AsyncSession async;
+  private String keyspace;
+  private String table;
+
+  /** Counts the requests the driver completed (successfully or not), one per request sent. */
+  static final class Counter implements RequestTracker {
+    final AtomicLong completed = new AtomicLong();
+
+    @Override
+    public void onSuccess(Request request, long latencyNanos, DriverExecutionProfile profile, Node node,
+        String logPrefix) {
+      completed.incrementAndGet();
+    }
+
+    @Override
+    public void onError(Request request, Throwable error, long latencyNanos, DriverExecutionProfile profile,
+        Node node, String logPrefix) {
+      completed.incrementAndGet();
+    }
+
+    @Override
+    public void close() {}
+  }
+
+  @BeforeAll
+  void load(CqlSession session, TestKeyspace testKeyspace, CassandraServer server) {
+    keyspace = testKeyspace.name();
+    table = "promised";
+    TestData.createSampleTable(session, testKeyspace.table(table));
+    TestData.loadSampleRows(session, testKeyspace.table(table), ROWS, 100); // 200 partitions
+    metered = server.sessionBuilder(options -> options.withStringList(DefaultDriverOption.METRICS_NODE_ENABLED,
+        List.of("pool.in-flight"))).addRequestTracker(requests).build();
+    async = AsyncSession.wrap(metered);
+  }
+
+  @AfterAll
+  void close() {
+    async.close();
+    metered.close();
+  }
+
+  @Test
+  void should_send_no_more_than_the_bound_while_a_scan_consumer_holds_still() throws Exception {
+    ScanConfig config = ScanConfig.builder().columns("pk", "ck").splits(200).parallelism(2)
+        .streamConfig(StreamConfig.builder().fetchSize(5_000).prefetchPages(1).build()).build();
+    try (TableScan scan = async.scanTable(keyspace, table, config)) {
+      long before = requests.completed.get();
+      Optional<Page> first = scan.nextPage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+      assertThat(first).isPresent();
+      // The consumer holds page 1: give the reads every chance to run ahead, then count what was sent.
+      await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(30))
+          .until(() -> inFlight(metered) == 0 && requests.completed.get() - before <= 2 * (1 + 1) + 1);
+      long sent = requests.completed.get() - before;
+      System.out.printf("scan of %d ranges, parallelism 2, prefetch 1: %d requests sent while the consumer "
+          + "held its first page%n", scan.rangeCount(), sent);
+      assertThat(scan.rangeCount()).isGreaterThanOrEqualTo(150);
+      assertThat(sent).isBetween(1L, 5L);
+    }
+  }
+
+  @Test
+  void should_forget_200000_streams_closed_without_being_consumed() {
+    DefaultAsyncSession session = (DefaultAsyncSession) async;
+    List<WeakReference<QueryStream>> sample = new ArrayList<>();
+    SimpleStatement statement = SimpleStatement.newInstance("SELECT * FROM " + keyspace + "." + table);
+    for (int i = 0; i < 200_000; i++) {
+      QueryStream stream = async.executeStream(statement);
+      if (i % 1_000 == 0) {
+        sample.add(new WeakReference<>(stream));
+      }
+      stream.close();
+    }
+    assertThat(session.openStreamCount()).isZero();
+    await().atMost(Duration.ofSeconds(60)).until(() -> {
+      System.gc();
+      return sample.stream().allMatch(reference -> reference.get() == null);
+    });
+    printHeap("after 200,000 streams closed unconsumed");
+  }
+
+  @Test
+  void should_keep_every_promise_over_10000_streams_ended_every_way() throws Exception {
+    DefaultAsyncSession session = (DefaultAsyncSession) async;
+    String query = "SELECT pk, ck FROM " + keyspace + "." + table + " WHERE pk = ?";
+    // Warm up, so that the pools that live as long as the session exist before the baseline.
+    runOne(0, 0, new Random(1)).get(60, TimeUnit.SECONDS);
+    Set<String> baseline = threadNames();
+    Random random = new Random(42);
+    Semaphore concurrent = new Semaphore(50);
+    List<CompletableFuture<String>> endings = new ArrayList<>();
+    List<WeakReference<RowStream>> streams = new ArrayList<>();
+    AtomicInteger[] byWay = new AtomicInteger[WAYS];
+    for (int i = 0; i < WAYS; i++) {
+      byWay[i] = new AtomicInteger();
+    }
+    for (int i = 0; i < 10_000; i++) {
+      concurrent.acquire();
+      int way = i % WAYS;
+      byWay[way].incrementAndGet();
+      CompletableFuture<String> ended = runOne(i, way, random);
+      ended.whenComplete((outcome, error) -> concurrent.release());
+      endings.add(ended);
+      streams.add(lastStream);
+    }
+    CompletableFuture.allOf(endings.toArray(CompletableFuture[]::new)).get(300, TimeUnit.SECONDS);
+    assertThat(endings).allSatisfy(ending -> assertThat(ending).isCompleted());
+    await().atMost(Duration.ofSeconds(60)).until(() -> inFlight(metered) == 0 && session.openStreamCount() == 0);
+    await().atMost(Duration.ofSeconds(60)).until(() -> {
+      System.gc();
+      return streams.stream().allMatch(reference -> reference.get() == null);
+    });
+    await().atMost(Duration.ofSeconds(60)).until(() -> newThreads(baseline).isEmpty());
+    System.out.println("soak: 10,000 streams, 50 at a time, ended " + WAYS + " ways: "
+        + java.util.Arrays.toString(byWay) + "; outcomes: " + endings.stream().map(CompletableFuture::join)
+        .collect(Collectors.groupingBy(outcome -> outcome, java.util.TreeMap::new, Collectors.counting())));
+    printHeap("after the soak");
+  }
+
+  private static final int WAYS = 9;
+  private volatile WeakReference<RowStream> lastStream;
+
+  /** Starts one stream over one partition (100 rows, pages of 20) and ends it the given way. */
+  private CompletableFuture<String> runOne(int index, int way, Random random) {
+    StreamConfig.Builder config = StreamConfig.builder().fetchSize(20).prefetchPages(random.nextInt(3));
+    if (way == 4) {
+      config.totalTimeout(Duration.ofMillis(1 + random.nextInt(5)));
+    }
+    QueryStream stream = async.executeStream(SimpleStatement.newInstance(
+        "SELECT pk, ck FROM " + keyspace + "." + table + " WHERE pk = ?", index % 200), config.build());
+    lastStream = new WeakReference<>(stream);
+    int stopAt = 1 + random.nextInt(99);
+    AtomicInteger seen = new AtomicInteger();
+    switch (way) {
+      case 0: // to the end
+        return outcome(stream.forEach(row -> seen.incrementAndGet()).thenApply(ignored -> "end:" + seen.get()));
+      case 1: { // closed at a random row from another thread
+        return outcome(stream.forEach(row -> {
+          if (seen.incrementAndGet() == stopAt) {
+            CompletableFuture.runAsync(stream::close);
+          }
+        }));
+      }
+      case 2: { // its stage completed from outside
+        CompletableFuture<Void> stage = stream.forEachPage(page -> {}).toCompletableFuture();
+        stage.complete(null);
+        return CompletableFuture.completedFuture("completed from outside");
+      }
+      case 3: // the consumer throws
+        return outcome(stream.forEach(row -> {
+          if (seen.incrementAndGet() == stopAt) {
+            throw new IllegalStateException("consumer failure");
+          }
+        }));
+      case 4: // a timeout
+        return outcome(stream.forEach(row -> seen.incrementAndGet()));
+      case 5: // a subscriber cancels
+        return cancellingSubscriber(stream, stopAt);
+      case 6: { // a blocking iterator stopped halfway, then closed
+        return CompletableFuture.supplyAsync(() -> {
+          try (stream) {
+            Iterator<Row> rows = stream.iterator();
+            for (int i = 0; i < stopAt && rows.hasNext(); i++) {
+              rows.next();
+            }
+          }
+          return "iterator closed";
+        });
+      }
+      case 7: // pulled page by page to the end
+        return pullAll(stream, 0).thenApply(pages -> "pulled " + pages);
+      default: // never consumed
+        stream.close();
+        return CompletableFuture.completedFuture("never consumed");
+    }
+  }
+
+  private static CompletableFuture<String> outcome(java.util.concurrent.CompletionStage<?> stage) {
+    return stage.handle((value, error) -> value != null ? value.toString()
+        : error == null ? "end" : rootName(error)).toCompletableFuture();
+  }
+
+  private static String rootName(Throwable error) {
+    Throwable cause = error;
+    while (cause.getCause() != null && cause instanceof java.util.concurrent.CompletionException) {
+      cause = cause.getCause();
+    }
+    return cause.getClass().getSimpleName();
+  }
+
+  private static CompletableFuture<Integer> pullAll(QueryStream stream, int pages) {
+    return stream.nextPage().toCompletableFuture().thenCompose(page -> page.isEmpty()
+        ? CompletableFuture.completedFuture(pages) : pullAll(stream, pages + 1));
+  }
+
+  private static CompletableFuture<String> cancellingSubscriber(QueryStream stream, int stopAt) {
+    CompletableFuture<String> ended = new CompletableFuture<>();
+    stream.rows().subscribe(new Flow.Subscriber<>() {
+      private Flow.Subscription subscription;
+      private int received;
+
+      @Override
+      public void onSubscribe(Flow.Subscription subscription) {
+        this.subscription = subscription;
+        subscription.request(7);
+      }
+
+      @Override
+      public void onNext(Row item) {
+        if (++received == stopAt) {
+          subscription.cancel();
+          ended.complete("cancelled");
+        } else if (received % 7 == 0) {
+          subscription.request(7);
+        }
+      }
+
+      @Override
+      public void onError(Throwable throwable) {
+        ended.complete(rootName(throwable));
+      }
+
+      @Override
+      public void onComplete() {
+        ended.complete("end");
+      }
+    });
+    return ended;
+  }
+
+  private static Set<String> threadNames() {
+    return Thread.getAllStackTraces().keySet().stream().filter(Thread::isAlive).map(Thread::getName)
+        .collect(Collectors.toSet());
+  }
+
+  /** Threads that were not there at the baseline, the JDK's common pool aside (it belongs to the JDK). */
+  private static Set<String> newThreads(Set<String> baseline) {
+    Set<String> now = threadNames();
+    now.removeAll(baseline);
+    now.removeIf(name -> name.startsWith("ForkJoinPool.commonPool-worker") || name.startsWith("awaitility"));
+    return now;
+  }
+
+  @SuppressWarnings("unchecked")
+  private static int inFlight(CqlSession session) {
+    int total = 0;
+    for (Node node : session.getMetadata().getNodes().values()) {
+      total += session.getMetrics().orElseThrow().getNodeMetric(node, DefaultNodeMetric.IN_FLIGHT)
+          .map(metric -> ((Gauge<Integer>) metric).getValue()).orElse(0);
+    }
+    return total;
+  }
+
+  private static void printHeap(String when) {
+    System.gc();
+    Runtime runtime = Runtime.getRuntime();
+    System.out.printf("heap used %s: %.1f MiB%n", when, (runtime.totalMemory() - runtime.freeMemory()) / 1048576.0);
+  }
+}
