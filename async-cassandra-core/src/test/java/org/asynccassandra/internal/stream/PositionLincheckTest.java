@@ -67,7 +67,7 @@ class PositionLincheckTest {
 
   @Test
   void should_count_exactly_the_rows_handed_over_when_freeze_races_the_writer_and_a_reader() {
-    Lincheck.runConcurrentTest(1_500, () -> {
+    Lincheck.runConcurrentTest(800, () -> {
       Position position = new Position(FakePageSource.FINGERPRINT::clone, null, 0, false, null);
       Writer writer = new Writer(position);
       Position.Snapshot[] frozenAt = new Position.Snapshot[1];
