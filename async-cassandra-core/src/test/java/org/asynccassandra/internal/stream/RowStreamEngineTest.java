@@ -427,10 +427,12 @@ class RowStreamEngineTest {
     Duration timeout = Duration.ofSeconds(1);
     RowStream stream = stream(source, StreamConfig.builder().pageTimeout(timeout).firstPageTimeout(timeout).build());
     stream.nextPage();
+    assertThat(scheduler.live(timeout)).as("the first page's timer is set").hasSize(1);
     source.completeNext();
+    assertThat(scheduler.live(timeout)).as("the read-ahead page's timer is set").hasSize(1);
     source.completeNext();
     assertThat(scheduler.live(timeout)).isEmpty();
-    assertThat(scheduler.tasks).allMatch(task -> task.cancelled);
+    assertThat(scheduler.tasks).hasSize(2).allMatch(task -> task.cancelled);
   }
 
   @Test

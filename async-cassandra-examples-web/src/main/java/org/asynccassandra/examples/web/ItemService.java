@@ -25,6 +25,7 @@ import org.asynccassandra.Page;
 import org.asynccassandra.PagingLimitExceededException;
 import org.asynccassandra.ResumeToken;
 import org.asynccassandra.ResumeTokenSigner;
+import org.asynccassandra.QueryStream;
 import org.asynccassandra.RowStream;
 import org.asynccassandra.StreamConfig;
 import org.asynccassandra.StreamStats;
@@ -122,7 +123,7 @@ public final class ItemService {
     StreamConfig.Builder config = StreamConfig.builder().fetchSize(limit + 1).maxRows(limit + 1).prefetchPages(0)
         .executor(loop());
     String after = ctx.request().getParam("after");
-    RowStream stream;
+    QueryStream stream;
     try {
       if (after != null) {
         config.resumeFrom(signer.decode(after));
