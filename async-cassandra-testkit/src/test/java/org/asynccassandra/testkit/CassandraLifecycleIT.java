@@ -85,7 +85,7 @@ class CassandraLifecycleIT {
     Set<Long> processesBefore = cassandraChildren();
     Set<Path> foldersBefore = ourFolders();
     try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
-      CassandraServer.Builder builder = CassandraServer.builder().heap("512M").nativePort(taken.getLocalPort());
+      CassandraServerBuilder builder = CassandraServer.builder().heap("512M").nativePort(taken.getLocalPort());
       builder.checkPorts = false; // as if another process took the port after the testkit checked it
       assertThatThrownBy(builder::start)
           .isInstanceOf(CassandraStartException.class)
