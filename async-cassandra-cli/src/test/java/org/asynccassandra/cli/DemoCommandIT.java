@@ -5,14 +5,26 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.util.HashSet;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+import org.asynccassandra.testkit.CassandraProcesses;
 import org.junit.jupiter.api.Test;
 
 /** Runs the real demo end to end, small: embedded server, load, three reads, table, stop. */
 class DemoCommandIT {
   @Test
   void should_start_a_server_load_read_three_ways_print_the_table_and_stop() {
-    long processesBefore = cassandraProcesses();
-    Captured run = capture("demo", "--rows", "30000", "--fetch-size", "1000", "--rounds", "1", "--heap", "512M");
+    Set<Long> processesBefore = CassandraProcesses.startedByThisJvm();
+    // Looked up on the demo's own thread, in the println that says the server is up: it runs then for sure.
+    AtomicReference<Set<Long>> processesWhileUp = new AtomicReference<>();
+    Captured run = capture(text -> {
+      if (processesWhileUp.get() == null && text.contains("Cassandra is up at ")) {
+        processesWhileUp.set(CassandraProcesses.startedByThisJvm());
+      }
+    }, "demo", "--rows", "30000", "--fetch-size", "1000", "--rounds", "1", "--heap", "512M");
 
     assertThat(run.exitCode).as(run.out + run.err).isZero();
     assertThat(run.out)
@@ -25,7 +37,14 @@ class DemoCommandIT {
         .contains("Stopping the embedded server");
     assertThat(run.out.lines().filter(line -> line.matches("^(driver|async-cassandra): .*\\s30,000\\s.*")))
         .hasSize(3);
-    assertThat(cassandraProcesses()).isEqualTo(processesBefore);
+    assertThat(processesWhileUp.get()).as("the Cassandra processes while the demo's server was up")
+        .isNotNull().containsAll(processesBefore);
+    Set<Long> demoServer = new HashSet<>(processesWhileUp.get());
+    demoServer.removeAll(processesBefore);
+    assertThat(demoServer).as("the demo's own server, seen while it ran").hasSize(1);
+    assertThat(ProcessHandle.of(demoServer.iterator().next()).map(ProcessHandle::isAlive))
+        .as("the demo's server after the demo").isNotEqualTo(Optional.of(true));
+    assertThat(CassandraProcesses.startedByThisJvm()).isEqualTo(processesBefore);
   }
 
   @Test
@@ -35,18 +54,29 @@ class DemoCommandIT {
     assertThat(run.err).contains("--rows must be > 0: 0").doesNotContain("\tat ");
   }
 
-  private static long cassandraProcesses() {
-    return ProcessHandle.allProcesses()
-        .filter(p -> p.info().commandLine().orElse("").contains("CassandraDaemon"))
-        .count();
-  }
-
   record Captured(int exitCode, String out, String err) {}
 
-  static synchronized Captured capture(String... args) {
+  static Captured capture(String... args) {
+    return capture(text -> {}, args);
+  }
+
+  /** Runs the CLI with {@code args}; {@code onOut} sees everything printed so far after each write to stdout. */
+  static synchronized Captured capture(Consumer<String> onOut, String... args) {
     PrintStream originalOut = System.out;
     PrintStream originalErr = System.err;
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream out = new ByteArrayOutputStream() {
+      @Override
+      public synchronized void write(byte[] bytes, int offset, int length) {
+        super.write(bytes, offset, length);
+        onOut.accept(toString(StandardCharsets.UTF_8));
+      }
+
+      @Override
+      public synchronized void write(int oneByte) {
+        super.write(oneByte);
+        onOut.accept(toString(StandardCharsets.UTF_8));
+      }
+    };
     ByteArrayOutputStream err = new ByteArrayOutputStream();
     try {
       System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));

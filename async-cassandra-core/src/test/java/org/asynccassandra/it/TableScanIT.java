@@ -147,23 +147,34 @@ class TableScanIT {
       Set<String> seen = ConcurrentHashMap.newKeySet();
       List<String> misrouted = Collections.synchronizedList(new ArrayList<>());
       int[] rows = new int[1];
+      int[] pages = new int[1];
+      List<String> withoutExecutionInfo = Collections.synchronizedList(new ArrayList<>());
+      List<String> checked = Collections.synchronizedList(new ArrayList<>());
       try (TableScan scan = clusterAsync.scanTable("scan_cluster", "t",
           ScanConfig.builder().columns("pk", "ck").splits(24).parallelism(4)
               .streamConfig(StreamConfig.builder().fetchSize(500).build()).build())) {
         scan.forEachPage(page -> {
           rows[0] += page.size();
+          pages[0]++;
           page.rows().forEach(row -> seen.add(key(row)));
-          if (page.executionInfo() != null) {
-            Statement<?> request = (Statement<?>) page.executionInfo().getRequest();
-            Node coordinator = page.executionInfo().getCoordinator();
-            if (!tokens.getReplicas("scan_cluster", request.getRoutingToken()).contains(coordinator)) {
-              misrouted.add(((SimpleStatement) request).getQuery() + " -> " + coordinator);
-            }
+          if (page.executionInfo() == null) {
+            withoutExecutionInfo.add("page " + page.number() + " of " + page.size() + " rows");
+            return;
+          }
+          Statement<?> request = (Statement<?>) page.executionInfo().getRequest();
+          Node coordinator = page.executionInfo().getCoordinator();
+          assertThat(request.getRoutingToken()).as("routing token of page %d", page.number()).isNotNull();
+          checked.add(((SimpleStatement) request).getQuery());
+          if (!tokens.getReplicas("scan_cluster", request.getRoutingToken()).contains(coordinator)) {
+            misrouted.add(((SimpleStatement) request).getQuery() + " -> " + coordinator);
           }
         }).toCompletableFuture().join();
       }
       assertThat(rows[0]).isEqualTo(9_000);
       assertThat(seen).hasSize(9_000);
+      // The routing check must have run: on every page, not on none (a page without execution info was skipped).
+      assertThat(withoutExecutionInfo).as("pages that carried no execution info").isEmpty();
+      assertThat(checked).as("pages whose coordinator was checked").hasSize(pages[0]).isNotEmpty();
       assertThat(misrouted).isEmpty();
     }
   }

@@ -12,17 +12,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
-import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,11 +33,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The server's jars come from the local Maven repository (the build resolves them from Maven Central)
  * and never share the client's classpath. It runs on a JDK 11 or 17 that it finds by itself (see
- * {@link Builder#javaHome(Path)}), on free ports of 127.0.0.1, in a folder of its own under java.io.tmpdir
- * ({@link #directory()}) with its logs in {@code logs/}. It opens no JMX port.
+ * {@link CassandraServerBuilder#javaHome(Path)}), on free ports of 127.0.0.1, in a folder of its own under
+ * java.io.tmpdir ({@link #directory()}) with its logs in {@code logs/}. It opens no JMX port.
  *
- * <p><b>Threads.</b> Thread-safe. {@link Builder#start()}, {@link #stop()}, {@link #restart()} and
- * {@link #close()} block until done; {@link #kill()} blocks only until the process is gone. Lifecycle calls
+ * <p><b>Threads.</b> Thread-safe. {@link CassandraServerBuilder#start()}, {@link #stop()}, {@link #restart()}
+ * and {@link #close()} block until done; {@link #kill()} blocks only until the process is gone. Lifecycle calls
  * are serialized, except {@link #kill()} and {@link #close()}, which end a start in progress at once (it
  * then fails with a {@link CassandraStartException}).
  *
@@ -76,15 +70,18 @@ public final class CassandraServer implements AutoCloseable {
   private Duration startupTime = Duration.ZERO; // guarded by this
   private String releaseVersion = "5.0"; // guarded by this
 
-  private CassandraServer(ServerSettings settings, ServerFolder folder) {
+  CassandraServer(ServerSettings settings, ServerFolder folder) {
     this.settings = settings;
     this.folder = folder;
     OPEN.add(this);
   }
 
-  /** A builder for one node ({@link Builder#start()}) or a cluster ({@link Builder#startCluster()}). */
-  public static Builder builder() {
-    return new Builder();
+  /**
+   * A builder for one node ({@link CassandraServerBuilder#start()}) or a cluster
+   * ({@link CassandraServerBuilder#startCluster()}).
+   */
+  public static CassandraServerBuilder builder() {
+    return new CassandraServerBuilder();
   }
 
   /** The address and native (CQL) port to connect to. */
@@ -97,7 +94,7 @@ public final class CassandraServer implements AutoCloseable {
     return LOCAL_DATACENTER;
   }
 
-  /** The node's cluster name: unique per server or cluster unless {@link Builder#clusterName} chose one. */
+  /** The node's cluster name: unique per server or cluster unless {@link CassandraServerBuilder#clusterName} set it. */
   public String clusterName() {
     return settings.clusterName();
   }
@@ -165,7 +162,8 @@ public final class CassandraServer implements AutoCloseable {
 
   /**
    * Stops the server gracefully: SIGTERM, which flushes memtables and closes the commit log, then SIGKILL
-   * if it is not gone within {@link Builder#stopTimeout} (30 s). The data stays for {@link #restart()}.
+   * if it is not gone within {@link CassandraServerBuilder#stopTimeout} (30 s). The data stays for
+   * {@link #restart()}.
    * Does nothing when it is not running. Blocks until the process is gone (4 to 5 s).
    */
   public synchronized void stop() {
@@ -266,7 +264,7 @@ public final class CassandraServer implements AutoCloseable {
         .withDuration(DefaultDriverOption.CONTROL_CONNECTION_AGREEMENT_TIMEOUT, Duration.ofSeconds(30));
   }
 
-  private void writeConfiguration() {
+  void writeConfiguration() {
     Path path = folder.path();
     try {
       Files.writeString(path.resolve("conf/cassandra.yaml"), settings.cassandraYaml(path), StandardCharsets.UTF_8);
@@ -279,7 +277,7 @@ public final class CassandraServer implements AutoCloseable {
   }
 
   /** Launches the JVM and waits until a CQL query answers; on failure kills it and throws. Holds the monitor. */
-  private void launch() {
+  void launch() {
     assert Thread.holdsLock(this);
     if (settings.checkPorts()) {
       checkPortFree(settings.address(), "nativePort", settings.nativePort());
@@ -300,7 +298,7 @@ public final class CassandraServer implements AutoCloseable {
         settings.nativePort(), startupTime.toMillis(), started.pid(), folder);
   }
 
-  private static void checkPortFree(String address, String option, int port) {
+  static void checkPortFree(String address, String option, int port) {
     if (!Ports.isFree(address, port)) {
       throw new CassandraStartException("Port " + port + " on " + address + " is already in use, so "
           + "Cassandra could not listen there (" + option + "); choose another " + option + "(...) or leave "
@@ -363,233 +361,6 @@ public final class CassandraServer implements AutoCloseable {
     } catch (RuntimeException notYet) {
       LOG.debug("{} does not answer CQL yet: {}", describe(), notYet.toString());
       return false;
-    }
-  }
-
-  /** Starts the configured nodes one after another, each ready before the next; on failure closes them all. */
-  private static List<CassandraServer> startNodes(Builder builder) {
-    ServerClasspath classpath = ServerClasspath.load();
-    Path javaHome = builder.javaHome != null ? JavaHomes.checkExplicit(builder.javaHome) : JavaHomes.find();
-    List<String> addresses = new ArrayList<>();
-    for (int node = 1; node <= builder.nodes; node++) {
-      addresses.add(builder.nodes == 1 ? builder.address : "127.0.0." + node);
-    }
-    int nativePort = builder.nativePort != 0 ? builder.nativePort : Ports.free(addresses, Set.of());
-    int storagePort = builder.storagePort != 0 ? builder.storagePort : Ports.free(addresses, Set.of(nativePort));
-    if (nativePort == storagePort) {
-      throw new IllegalArgumentException("nativePort and storagePort must differ: " + nativePort);
-    }
-    String clusterName = builder.clusterName != null ? builder.clusterName
-        : "testkit-" + Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 16);
-    if (builder.checkPorts) {
-      for (String address : addresses) { // before creating anything; launch() checks again for restarts
-        checkPortFree(address, "nativePort", nativePort);
-        checkPortFree(address, "storagePort", storagePort);
-      }
-    }
-    String seeds = addresses.get(0) + ":" + storagePort; // node 1 is the seed, even of a single node
-    List<CassandraServer> started = new ArrayList<>();
-    try {
-      for (String address : addresses) {
-        ServerSettings settings = new ServerSettings(clusterName, address, nativePort, storagePort, seeds,
-            builder.heap, builder.commitlogSync, builder.yaml, builder.jvmOptions, builder.startTimeout,
-            builder.stopTimeout, builder.checkPorts, javaHome, classpath);
-        CassandraServer server = new CassandraServer(settings, ServerFolder.create());
-        started.add(server);
-        server.writeConfiguration();
-        synchronized (server) {
-          server.launch();
-        }
-      }
-      return started;
-    } catch (RuntimeException failure) {
-      started.forEach(CassandraServer::close);
-      throw failure;
-    }
-  }
-
-  /**
-   * Configures and starts a node or a cluster. Not thread-safe: configure it on one thread. Every option
-   * has a default that suits tests; nothing is required.
-   */
-  public static final class Builder {
-    private static final Pattern HEAP = Pattern.compile("\\d+[kKmMgG]");
-    private static final Pattern YAML_KEY = Pattern.compile("[a-z][a-z0-9_]*");
-    /** cassandra.yaml keys that the testkit sets from other options, with the option to use instead. */
-    private static final Map<String, String> MANAGED_KEYS = Map.ofEntries(
-        Map.entry("cluster_name", "clusterName(...)"), Map.entry("listen_address", "address(...)"),
-        Map.entry("rpc_address", "address(...)"), Map.entry("storage_port", "storagePort(...)"),
-        Map.entry("native_transport_port", "nativePort(...)"), Map.entry("seed_provider", "nodes(...)"),
-        Map.entry("commitlog_sync", "commitlogSync(...)"), Map.entry("commitlog_sync_period", "commitlogSync(...)"),
-        Map.entry("data_file_directories", "nothing: the folder is the testkit's"),
-        Map.entry("commitlog_directory", "nothing: the folder is the testkit's"),
-        Map.entry("saved_caches_directory", "nothing: the folder is the testkit's"),
-        Map.entry("hints_directory", "nothing: the folder is the testkit's"),
-        Map.entry("cdc_raw_directory", "nothing: the folder is the testkit's"));
-
-    private String heap = "1G";
-    private Path javaHome;
-    private String address = "127.0.0.1";
-    private int nativePort;
-    private int storagePort;
-    private String clusterName;
-    private String commitlogSync = "periodic";
-    private Duration startTimeout = Duration.ofSeconds(120);
-    private Duration stopTimeout = Duration.ofSeconds(30);
-    private int nodes = 1;
-    private final Map<String, String> yaml = new LinkedHashMap<>();
-    private final List<String> jvmOptions = new ArrayList<>();
-    /** Off only in tests, to let a port clash reach Cassandra itself. */
-    boolean checkPorts = true;
-
-    private Builder() {}
-
-    /** The heap of each node, as for -Xms and -Xmx: "1G" (default), "512M" (enough for clusters). */
-    public Builder heap(String heap) {
-      if (heap == null || !HEAP.matcher(heap).matches()) {
-        throw new IllegalArgumentException("heap must look like 512M or 1G: " + heap);
-      }
-      this.heap = heap;
-      return this;
-    }
-
-    /**
-     * The JDK to run Cassandra on; it must be an 11 or a 17 (checked before launching). By default the
-     * testkit takes CASSANDRA_JAVA_HOME, else JAVA_HOME if it is 11 or 17, else the {@code java} on the
-     * PATH if it is, else a 17 or 11 under /usr/lib/jvm.
-     */
-    public Builder javaHome(Path javaHome) {
-      this.javaHome = Objects.requireNonNull(javaHome, "javaHome");
-      return this;
-    }
-
-    /** The address of a single node (default 127.0.0.1). Cluster node i always runs on 127.0.0.i. */
-    public Builder address(String address) {
-      this.address = Objects.requireNonNull(address, "address");
-      return this;
-    }
-
-    /** The CQL port; by default a free one. A port in use fails the start before launching anything. */
-    public Builder nativePort(int port) {
-      this.nativePort = checkPort("nativePort", port);
-      return this;
-    }
-
-    /** The internode port; by default a free one. */
-    public Builder storagePort(int port) {
-      this.storagePort = checkPort("storagePort", port);
-      return this;
-    }
-
-    private static int checkPort(String option, int port) {
-      if (port < 1 || port > 65535) {
-        throw new IllegalArgumentException(option + " must be between 1 and 65535: " + port);
-      }
-      return port;
-    }
-
-    /** The cluster name; by default a unique one, so that independent servers never join each other. */
-    public Builder clusterName(String clusterName) {
-      this.clusterName = Objects.requireNonNull(clusterName, "clusterName");
-      return this;
-    }
-
-    /**
-     * The commit log's sync mode: "periodic" (default: fsync every 10 s, fast) or "batch" (every write is
-     * synced before it is acknowledged, slower; acknowledged writes then survive {@link CassandraServer#kill()}).
-     */
-    public Builder commitlogSync(String mode) {
-      if (!"periodic".equals(mode) && !"batch".equals(mode)) {
-        throw new IllegalArgumentException("commitlogSync must be periodic or batch: " + mode);
-      }
-      this.commitlogSync = mode;
-      return this;
-    }
-
-    /** How long a node may take until it answers CQL (default 120 s). */
-    public Builder startTimeout(Duration timeout) {
-      this.startTimeout = positive("startTimeout", timeout);
-      return this;
-    }
-
-    /** How long {@link CassandraServer#stop()} waits after SIGTERM before SIGKILL (default 30 s). */
-    public Builder stopTimeout(Duration timeout) {
-      this.stopTimeout = positive("stopTimeout", timeout);
-      return this;
-    }
-
-    private static Duration positive(String option, Duration timeout) {
-      if (timeout == null || timeout.isNegative() || timeout.isZero()) {
-        throw new IllegalArgumentException(option + " must be positive: " + timeout);
-      }
-      return timeout;
-    }
-
-    /**
-     * Adds or overrides a top-level cassandra.yaml setting, written as {@code key: value} (so a value may
-     * be any YAML: {@code 64MiB}, {@code true}, {@code [a, b]}). Cassandra checks it when it starts: a bad
-     * one fails the start with Cassandra's own message.
-     *
-     * @throws IllegalArgumentException for a malformed key, or one that another option sets
-     */
-    public Builder yaml(String key, String value) {
-      Objects.requireNonNull(value, "value");
-      if (key == null || !YAML_KEY.matcher(key).matches()) {
-        throw new IllegalArgumentException("yaml key must be a lower-case cassandra.yaml name: " + key);
-      }
-      if (MANAGED_KEYS.containsKey(key)) {
-        throw new IllegalArgumentException("yaml key " + key + " is set by the testkit; use "
-            + MANAGED_KEYS.get(key));
-      }
-      yaml.put(key, value);
-      return this;
-    }
-
-    /** Adds a JVM option for the server, after the testkit's own (so it may override them). */
-    public Builder jvmOption(String option) {
-      jvmOptions.add(Objects.requireNonNull(option, "option"));
-      return this;
-    }
-
-    /**
-     * The number of nodes for {@link #startCluster()} (default 1): node i runs on 127.0.0.i, all with the
-     * same ports, cluster name and seed (node 1).
-     */
-    public Builder nodes(int nodes) {
-      if (nodes < 1 || nodes > 9) {
-        throw new IllegalArgumentException("nodes must be between 1 and 9: " + nodes);
-      }
-      this.nodes = nodes;
-      return this;
-    }
-
-    /**
-     * Starts one node and blocks until it answers CQL.
-     *
-     * @throws CassandraStartException when it does not start; nothing is left behind
-     * @throws IllegalStateException when {@link #nodes(int)} asked for more than one
-     */
-    public CassandraServer start() {
-      if (nodes != 1) {
-        throw new IllegalStateException("nodes(" + nodes + ") was set: use startCluster(), which returns a "
-            + "CassandraCluster");
-      }
-      return startNodes(this).get(0);
-    }
-
-    /**
-     * Starts {@link #nodes(int)} nodes one after another, each answering CQL before the next starts (about
-     * 10 s per node).
-     *
-     * @throws CassandraStartException when a node does not start; the others are closed again
-     */
-    public CassandraCluster startCluster() {
-      long start = System.nanoTime();
-      List<CassandraServer> started = startNodes(this);
-      CassandraCluster cluster = new CassandraCluster(started, Duration.ofNanos(System.nanoTime() - start));
-      LOG.info("Cluster {} of {} nodes ready in {} ms", cluster.clusterName(), nodes,
-          cluster.startupTime().toMillis());
-      return cluster;
     }
   }
 }

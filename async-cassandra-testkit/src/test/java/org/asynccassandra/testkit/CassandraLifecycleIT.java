@@ -85,7 +85,7 @@ class CassandraLifecycleIT {
     Set<Long> processesBefore = cassandraChildren();
     Set<Path> foldersBefore = ourFolders();
     try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
-      CassandraServer.Builder builder = CassandraServer.builder().heap("512M").nativePort(taken.getLocalPort());
+      CassandraServerBuilder builder = CassandraServer.builder().heap("512M").nativePort(taken.getLocalPort());
       builder.checkPorts = false; // as if another process took the port after the testkit checked it
       assertThatThrownBy(builder::start)
           .isInstanceOf(CassandraStartException.class)
@@ -141,18 +141,7 @@ class CassandraLifecycleIT {
 
   /** The Cassandra processes that this JVM started (the shared server's among them, if it runs). */
   static Set<Long> cassandraChildren() {
-    return ProcessHandle.current().children()
-        .filter(process -> commandLine(process).contains("CassandraDaemon"))
-        .map(ProcessHandle::pid).collect(Collectors.toSet());
-  }
-
-  /** Linux's /proc: ProcessHandle.Info gives no command line for one as long as Cassandra's (100 jars). */
-  private static String commandLine(ProcessHandle process) {
-    try {
-      return Files.readString(Path.of("/proc", Long.toString(process.pid()), "cmdline"));
-    } catch (IOException gone) {
-      return process.info().commandLine().orElse("");
-    }
+    return CassandraProcesses.startedByThisJvm();
   }
 
   /** The testkit folders that this JVM created and still holds (their lock file names this JVM). */

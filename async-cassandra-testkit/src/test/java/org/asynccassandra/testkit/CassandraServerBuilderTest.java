@@ -15,7 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
 class CassandraServerBuilderTest {
   @Test
   void should_put_the_bad_value_in_every_option_error() {
-    CassandraServer.Builder builder = CassandraServer.builder();
+    CassandraServerBuilder builder = CassandraServer.builder();
     assertThatThrownBy(() -> builder.heap("lots")).hasMessage("heap must look like 512M or 1G: lots");
     assertThatThrownBy(() -> builder.nativePort(70000)).hasMessage("nativePort must be between 1 and 65535: 70000");
     assertThatThrownBy(() -> builder.storagePort(0)).hasMessage("storagePort must be between 1 and 65535: 0");

@@ -11,6 +11,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.StaticHandler;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Flow;
@@ -55,6 +56,8 @@ public final class ItemService {
   private volatile RowStream lastExport;
   private final AtomicLong lastExportPagesWritten = new AtomicLong();
   private volatile boolean lastExportWaitingForDrain;
+  /** Runs on the event loop right after an export closed its stream because the client went away. */
+  private volatile Runnable exportClosedByClientListener = () -> {};
 
   public ItemService(Vertx vertx, AsyncSession session, String table, ResumeTokenSigner signer,
       IntSupplier inFlightRequests) {
@@ -63,6 +66,14 @@ public final class ItemService {
     this.signer = signer;
     this.query = SimpleStatement.newInstance("SELECT pk, ck, payload FROM " + table);
     this.inFlightRequests = inFlightRequests;
+  }
+
+  /**
+   * Sets what runs, on the event loop, right after an export's stream was closed because its client went
+   * away (replacing the previous listener); for tests that check what happens after the close.
+   */
+  void onExportClosedByClient(Runnable listener) {
+    exportClosedByClientListener = Objects.requireNonNull(listener, "listener");
   }
 
   public Router router() {
@@ -228,6 +239,7 @@ public final class ItemService {
         stream.close();
         activeExports.decrementAndGet();
         exportsClosedByClient.incrementAndGet();
+        exportClosedByClientListener.run();
       }
     });
     new Object() {

@@ -83,7 +83,11 @@ public final class WebServer implements Callable<Integer> {
   /** Starts the HTTP server on {@code vertx} with the service over {@code table}. */
   public static HttpServer start(Vertx vertx, CqlSession session, AsyncSession async, String table,
       ResumeTokenSigner signer, int port) throws Exception {
-    ItemService service = new ItemService(vertx, async, table, signer, () -> inFlight(session));
+    return start(vertx, new ItemService(vertx, async, table, signer, () -> inFlight(session)), port);
+  }
+
+  /** Starts the HTTP server on {@code vertx} with {@code service}. */
+  static HttpServer start(Vertx vertx, ItemService service, int port) throws Exception {
     // Room for a request line with an 8 KiB token, so that the service itself answers "too large" in JSON.
     HttpServerOptions options = new HttpServerOptions().setMaxInitialLineLength(16 * 1024).setMaxHeaderSize(32 * 1024);
     return vertx.createHttpServer(options).requestHandler(service.router()).listen(port)

@@ -4,12 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.config.DefaultDriverOption;
 import com.datastax.oss.driver.api.core.cql.Row;
 import com.datastax.oss.driver.api.core.cql.SimpleStatement;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.http.HttpServer;
-import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.InputStream;
@@ -26,13 +26,16 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.asynccassandra.AsyncSession;
 import org.asynccassandra.ResumeToken;
 import org.asynccassandra.ResumeTokenSigner;
 import org.asynccassandra.testkit.CassandraExtension;
 import org.asynccassandra.testkit.CassandraServer;
+import org.asynccassandra.testkit.FaultProxy;
+import org.asynccassandra.testkit.RequestCounter;
 import org.asynccassandra.testkit.TestData;
 import org.asynccassandra.testkit.TestKeyspace;
 import org.junit.jupiter.api.AfterAll;
@@ -41,17 +44,25 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-/** The example service over HTTP against the real Cassandra, with Vert.x's blocked-thread checker tight. */
+/**
+ * The example service over HTTP against the real Cassandra. The service's session goes through a
+ * {@link FaultProxy}, so that a test can hold Cassandra's answers, and counts its requests with a
+ * {@link RequestCounter}. Vert.x runs one event loop, so every handler shares it.
+ */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @ExtendWith(CassandraExtension.class)
 class WebServiceIT {
   static final int ROWS = 50_000;
+  /** Generous for a loaded machine; far below the service session's request timeout (120 s). */
+  private static final Duration HTTP_TIMEOUT = Duration.ofSeconds(60);
 
-  private final AtomicInteger blockedThreadEvents = new AtomicInteger();
   private final ResumeTokenSigner signer = ResumeTokenSigner.hmacSha256(key());
+  private final RequestCounter counter = new RequestCounter();
   private Vertx vertx;
+  private FaultProxy proxy;
   private CqlSession session;
   private AsyncSession async;
+  private ItemService service;
   private HttpServer http;
   private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
   private List<String> expected;
@@ -63,46 +74,44 @@ class WebServiceIT {
   }
 
   @BeforeAll
-  void start(CassandraServer server, TestKeyspace keyspace) throws Exception {
-    session = server.sessionBuilder(options -> options.withStringList(
-        com.datastax.oss.driver.api.core.config.DefaultDriverOption.METRICS_NODE_ENABLED, List.of("pool.in-flight"))).build();
+  void start(CassandraServer server, TestKeyspace keyspace, CqlSession direct) throws Exception {
     String table = keyspace.table("items");
-    TestData.createSampleTable(session, table);
-    TestData.loadSampleRows(session, table, ROWS, 1_000);
+    TestData.createSampleTable(direct, table);
+    TestData.loadSampleRows(direct, table, ROWS, 1_000);
     expected = new ArrayList<>();
-    for (Row row : session.execute(SimpleStatement.newInstance("SELECT pk, ck FROM " + table).setPageSize(5000))) {
+    for (Row row : direct.execute(SimpleStatement.newInstance("SELECT pk, ck FROM " + table).setPageSize(5000))) {
       expected.add(row.getInt(0) + "/" + row.getInt(1));
     }
-    // A tight blocked-thread checker: an event loop busy for more than 100 ms is reported.
-    vertx = Vertx.vertx(new VertxOptions().setBlockedThreadCheckInterval(20)
-        .setMaxEventLoopExecuteTime(100).setMaxEventLoopExecuteTimeUnit(TimeUnit.MILLISECONDS));
-    ((VertxInternal) vertx).blockedThreadChecker().setThreadBlockedHandler(event -> blockedThreadEvents.incrementAndGet());
+    proxy = FaultProxy.start(server.contactPoint());
+    // A request timeout longer than the test's HTTP timeout: a handler that blocked the event loop on a
+    // held request could not get it back before the test gave up on the loop (see the event-loop test).
+    session = counter.addTo(proxy.sessionBuilder(server.localDatacenter(), options -> options
+        .withStringList(DefaultDriverOption.METRICS_NODE_ENABLED, List.of("pool.in-flight"))
+        .withDuration(DefaultDriverOption.REQUEST_TIMEOUT, Duration.ofSeconds(120)))).build();
+    vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1));
     async = AsyncSession.wrap(session);
-    http = WebServer.start(vertx, session, async, table, signer, 0);
+    service = new ItemService(vertx, async, table, signer, () -> WebServer.inFlight(session));
+    http = WebServer.start(vertx, service, 0);
   }
 
   @AfterAll
   void stop() throws Exception {
     try {
-      assertThat(blockedThreadEvents).as("the blocked-thread checker never fired").hasValue(0);
-      // And it would have: block a loop on purpose and see it reported.
-      vertx.runOnContext(ignored -> {
-        long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(400);
-        while (System.nanoTime() < until) {
-          Thread.onSpinWait(); // deliberately busy: this is what the checker must catch
-        }
-      });
-      await().atMost(Duration.ofSeconds(10)).until(() -> blockedThreadEvents.get() > 0);
-    } finally {
       vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    } finally {
       async.close();
       session.close();
+      proxy.close();
     }
   }
 
+  private HttpRequest request(String path) {
+    return HttpRequest.newBuilder(URI.create("http://localhost:" + http.actualPort() + path))
+        .timeout(HTTP_TIMEOUT).build();
+  }
+
   private HttpResponse<String> get(String path) throws Exception {
-    return client.send(HttpRequest.newBuilder(URI.create("http://localhost:" + http.actualPort() + path)).build(),
-        HttpResponse.BodyHandlers.ofString());
+    return client.send(request(path), HttpResponse.BodyHandlers.ofString());
   }
 
   private static String key(JsonObject item) {
@@ -211,13 +220,50 @@ class WebServiceIT {
   @Test
   void should_close_the_stream_and_cancel_fetching_when_the_client_disconnects() throws Exception {
     long closedBefore = exportMetrics().getLong("closedByClient");
+    AtomicLong markAtClose = new AtomicLong(-1);
+    service.onExportClosedByClient(() -> markAtClose.set(counter.mark())); // right after stream.close()
+    long sentBefore = counter.sent();
     Socket socket = openExport();
     socket.getInputStream().readNBytes(4096);
     await().atMost(Duration.ofSeconds(30)).until(() -> exportMetrics().getJsonObject("last").getBoolean("waitingForDrain"));
+    assertThat(counter.sent() - sentBefore).as("page requests the export sent before the disconnect").isPositive();
     socket.close();
     await().atMost(Duration.ofSeconds(30)).until(() -> exportMetrics().getLong("closedByClient") == closedBefore + 1);
+    assertThat(markAtClose.get()).as("the service saw the disconnect and closed the stream").isNotNegative();
     assertThat(exportMetrics().getInteger("active")).isZero();
+    // Quiet on the wire (the driver's count, which also covers the page request the close cancelled), then:
+    // nothing was sent after the stream was closed.
     await().atMost(Duration.ofSeconds(30)).until(() -> new JsonObject(get("/metrics").body()).getInteger("inFlightRequests") == 0);
+    assertThat(counter.sentSince(markAtClose.get())).as("requests sent after the stream was closed").isZero();
+  }
+
+  /**
+   * Every Cassandra-backed handler leaves the event loop free while it waits for Cassandra: with Cassandra's
+   * answer held by the paused proxy, the only event loop still serves another request. A handler that
+   * blocked the loop until its answer came (a join(), a synchronous execute, a blocking iterator) could not
+   * let /metrics through while the answer is held, and the request timeout (120 s) is longer than the
+   * test's HTTP timeout (60 s), so nothing else could free the loop first. This asserts an order (the
+   * other request is served before Cassandra answers), not a duration.
+   */
+  @Test
+  void should_keep_serving_on_the_event_loop_while_a_handler_waits_for_cassandra() throws Exception {
+    for (String path : List.of("/api/items?limit=5", "/api/items/page/3?size=10", "/api/items/export.ndjson")) {
+      long sentBefore = counter.sent();
+      proxy.pause();
+      CompletableFuture<HttpResponse<String>> pending;
+      try {
+        pending = client.sendAsync(request(path), HttpResponse.BodyHandlers.ofString());
+        // The handler ran and sent its request, which the proxy now holds.
+        await().atMost(Duration.ofSeconds(30)).until(() -> counter.sent() > sentBefore);
+        HttpResponse<String> metrics = get("/metrics");
+        assertThat(metrics.statusCode()).as("/metrics while %s waits for Cassandra", path).isEqualTo(200);
+        assertThat(pending).as("%s cannot have been answered while Cassandra's answer is held", path).isNotDone();
+      } finally {
+        proxy.resume();
+      }
+      HttpResponse<String> answered = pending.get(60, TimeUnit.SECONDS);
+      assertThat(answered.statusCode()).as(path + ": " + answered.body()).isEqualTo(200);
+    }
   }
 
   @Test

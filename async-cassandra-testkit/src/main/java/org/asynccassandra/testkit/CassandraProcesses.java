@@ -1,0 +1,61 @@
+package org.asynccassandra.testkit;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+/**
+ * Finds running Cassandra servers by their command line, for tests that check that none was left behind.
+ *
+ * <p>On Linux it reads {@code /proc/<pid>/cmdline}: {@link ProcessHandle.Info#commandLine()} is empty for
+ * a command line as long as a server's (its classpath names about 100 jars), so a check built on it finds
+ * no server even while one runs. Elsewhere it falls back to {@code ProcessHandle.Info}. Thread-safe; each
+ * call reads the process table anew and blocks only for that.
+ */
+public final class CassandraProcesses {
+  /** The class every server's command line runs, Cassandra's and the testkit's alike. */
+  static final String MAIN_CLASS = "org.apache.cassandra.service.CassandraDaemon";
+  private static final Path PROC = Path.of("/proc");
+
+  private CassandraProcesses() {}
+
+  /** The process ids of the Cassandra servers that this JVM started (its descendants), running now. */
+  public static Set<Long> startedByThisJvm() {
+    return pids(ProcessHandle.current().descendants());
+  }
+
+  /** The process ids of every Cassandra server running on this machine, whoever started it. */
+  public static Set<Long> all() {
+    return pids(ProcessHandle.allProcesses());
+  }
+
+  /** Whether {@code process} runs a Cassandra server; false once it has ended. */
+  public static boolean isCassandra(ProcessHandle process) {
+    return process.isAlive() && commandLine(process).contains(MAIN_CLASS);
+  }
+
+  private static Set<Long> pids(Stream<ProcessHandle> processes) {
+    return processes.filter(CassandraProcesses::isCassandra).map(ProcessHandle::pid)
+        .collect(Collectors.toUnmodifiableSet());
+  }
+
+  /** The command line, its arguments separated by NUL on Linux; empty when it cannot be read. */
+  static String commandLine(ProcessHandle process) {
+    Path cmdline = PROC.resolve(Long.toString(process.pid())).resolve("cmdline");
+    if (Files.isDirectory(PROC)) {
+      try {
+        return new String(Files.readAllBytes(cmdline), StandardCharsets.UTF_8);
+      } catch (NoSuchFileException gone) {
+        return "";
+      } catch (IOException | SecurityException unreadable) {
+        // Another user's process, or gone meanwhile: fall back to what the JDK can tell.
+      }
+    }
+    return process.info().commandLine().orElse("");
+  }
+}

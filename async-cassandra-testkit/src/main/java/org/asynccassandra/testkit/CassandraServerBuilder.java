@@ -1,0 +1,194 @@
+package org.asynccassandra.testkit;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.regex.Pattern;
+
+/**
+ * Configures and starts a {@link CassandraServer} ({@link #start()}) or a {@link CassandraCluster}
+ * ({@link #startCluster()}); get one from {@link CassandraServer#builder()}.
+ *
+ * <p>Not thread-safe: configure it on one thread. Every option has a default that suits tests; nothing is
+ * required. {@link #start()} and {@link #startCluster()} block until every node answers CQL. The fields are
+ * package-private for {@link ClusterLauncher}, which reads them once per start.
+ */
+public final class CassandraServerBuilder {
+  private static final Pattern HEAP = Pattern.compile("\\d+[kKmMgG]");
+  private static final Pattern YAML_KEY = Pattern.compile("[a-z][a-z0-9_]*");
+  /** cassandra.yaml keys that the testkit sets from other options, with the option to use instead. */
+  private static final Map<String, String> MANAGED_KEYS = Map.ofEntries(
+      Map.entry("cluster_name", "clusterName(...)"), Map.entry("listen_address", "address(...)"),
+      Map.entry("rpc_address", "address(...)"), Map.entry("storage_port", "storagePort(...)"),
+      Map.entry("native_transport_port", "nativePort(...)"), Map.entry("seed_provider", "nodes(...)"),
+      Map.entry("commitlog_sync", "commitlogSync(...)"), Map.entry("commitlog_sync_period", "commitlogSync(...)"),
+      Map.entry("data_file_directories", "nothing: the folder is the testkit's"),
+      Map.entry("commitlog_directory", "nothing: the folder is the testkit's"),
+      Map.entry("saved_caches_directory", "nothing: the folder is the testkit's"),
+      Map.entry("hints_directory", "nothing: the folder is the testkit's"),
+      Map.entry("cdc_raw_directory", "nothing: the folder is the testkit's"));
+
+  String heap = "1G";
+  Path javaHome;
+  String address = "127.0.0.1";
+  int nativePort;
+  int storagePort;
+  String clusterName;
+  String commitlogSync = "periodic";
+  Duration startTimeout = Duration.ofSeconds(120);
+  Duration stopTimeout = Duration.ofSeconds(30);
+  int nodes = 1;
+  final Map<String, String> yaml = new LinkedHashMap<>();
+  final List<String> jvmOptions = new ArrayList<>();
+  /** Off only in tests, to let a port clash reach Cassandra itself. */
+  boolean checkPorts = true;
+
+  CassandraServerBuilder() {}
+
+  /** The heap of each node, as for -Xms and -Xmx: "1G" (default), "512M" (enough for clusters). */
+  public CassandraServerBuilder heap(String heap) {
+    if (heap == null || !HEAP.matcher(heap).matches()) {
+      throw new IllegalArgumentException("heap must look like 512M or 1G: " + heap);
+    }
+    this.heap = heap;
+    return this;
+  }
+
+  /**
+   * The JDK to run Cassandra on; it must be an 11 or a 17 (checked before launching). By default the
+   * testkit takes CASSANDRA_JAVA_HOME, else JAVA_HOME if it is 11 or 17, else the {@code java} on the
+   * PATH if it is, else a 17 or 11 under /usr/lib/jvm.
+   */
+  public CassandraServerBuilder javaHome(Path javaHome) {
+    this.javaHome = Objects.requireNonNull(javaHome, "javaHome");
+    return this;
+  }
+
+  /** The address of a single node (default 127.0.0.1). Cluster node i always runs on 127.0.0.i. */
+  public CassandraServerBuilder address(String address) {
+    this.address = Objects.requireNonNull(address, "address");
+    return this;
+  }
+
+  /** The CQL port; by default a free one. A port in use fails the start before launching anything. */
+  public CassandraServerBuilder nativePort(int port) {
+    this.nativePort = checkPort("nativePort", port);
+    return this;
+  }
+
+  /** The internode port; by default a free one. */
+  public CassandraServerBuilder storagePort(int port) {
+    this.storagePort = checkPort("storagePort", port);
+    return this;
+  }
+
+  private static int checkPort(String option, int port) {
+    if (port < 1 || port > 65535) {
+      throw new IllegalArgumentException(option + " must be between 1 and 65535: " + port);
+    }
+    return port;
+  }
+
+  /** The cluster name; by default a unique one, so that independent servers never join each other. */
+  public CassandraServerBuilder clusterName(String clusterName) {
+    this.clusterName = Objects.requireNonNull(clusterName, "clusterName");
+    return this;
+  }
+
+  /**
+   * The commit log's sync mode: "periodic" (default: fsync every 10 s, fast) or "batch" (every write is
+   * synced before it is acknowledged, slower; acknowledged writes then survive {@link CassandraServer#kill()}).
+   */
+  public CassandraServerBuilder commitlogSync(String mode) {
+    if (!"periodic".equals(mode) && !"batch".equals(mode)) {
+      throw new IllegalArgumentException("commitlogSync must be periodic or batch: " + mode);
+    }
+    this.commitlogSync = mode;
+    return this;
+  }
+
+  /** How long a node may take until it answers CQL (default 120 s). */
+  public CassandraServerBuilder startTimeout(Duration timeout) {
+    this.startTimeout = positive("startTimeout", timeout);
+    return this;
+  }
+
+  /** How long {@link CassandraServer#stop()} waits after SIGTERM before SIGKILL (default 30 s). */
+  public CassandraServerBuilder stopTimeout(Duration timeout) {
+    this.stopTimeout = positive("stopTimeout", timeout);
+    return this;
+  }
+
+  private static Duration positive(String option, Duration timeout) {
+    if (timeout == null || timeout.isNegative() || timeout.isZero()) {
+      throw new IllegalArgumentException(option + " must be positive: " + timeout);
+    }
+    return timeout;
+  }
+
+  /**
+   * Adds or overrides a top-level cassandra.yaml setting, written as {@code key: value} (so a value may
+   * be any YAML: {@code 64MiB}, {@code true}, {@code [a, b]}). Cassandra checks it when it starts: a bad
+   * one fails the start with Cassandra's own message.
+   *
+   * @throws IllegalArgumentException for a malformed key, or one that another option sets
+   */
+  public CassandraServerBuilder yaml(String key, String value) {
+    Objects.requireNonNull(value, "value");
+    if (key == null || !YAML_KEY.matcher(key).matches()) {
+      throw new IllegalArgumentException("yaml key must be a lower-case cassandra.yaml name: " + key);
+    }
+    if (MANAGED_KEYS.containsKey(key)) {
+      throw new IllegalArgumentException("yaml key " + key + " is set by the testkit; use "
+          + MANAGED_KEYS.get(key));
+    }
+    yaml.put(key, value);
+    return this;
+  }
+
+  /** Adds a JVM option for the server, after the testkit's own (so it may override them). */
+  public CassandraServerBuilder jvmOption(String option) {
+    jvmOptions.add(Objects.requireNonNull(option, "option"));
+    return this;
+  }
+
+  /**
+   * The number of nodes for {@link #startCluster()} (default 1): node i runs on 127.0.0.i, all with the
+   * same ports, cluster name and seed (node 1).
+   */
+  public CassandraServerBuilder nodes(int nodes) {
+    if (nodes < 1 || nodes > 9) {
+      throw new IllegalArgumentException("nodes must be between 1 and 9: " + nodes);
+    }
+    this.nodes = nodes;
+    return this;
+  }
+
+  /**
+   * Starts one node and blocks until it answers CQL.
+   *
+   * @throws CassandraStartException when it does not start; nothing is left behind
+   * @throws IllegalStateException when {@link #nodes(int)} asked for more than one
+   */
+  public CassandraServer start() {
+    if (nodes != 1) {
+      throw new IllegalStateException("nodes(" + nodes + ") was set: use startCluster(), which returns a "
+          + "CassandraCluster");
+    }
+    return ClusterLauncher.startNodes(this).get(0);
+  }
+
+  /**
+   * Starts {@link #nodes(int)} nodes one after another, each answering CQL before the next starts (about
+   * 10 s per node).
+   *
+   * @throws CassandraStartException when a node does not start; the others are closed again
+   */
+  public CassandraCluster startCluster() {
+    return ClusterLauncher.startCluster(this);
+  }
+}
