@@ -7,6 +7,7 @@ import java.util.Base64;
 import java.util.Optional;
 import java.util.zip.CRC32C;
 import org.asynccassandra.InvalidResumeTokenException.Reason;
+import org.jspecify.annotations.Nullable;
 
 /**
  * An exact place in a query's result: the next row that a consumer has not received yet.
@@ -61,7 +62,7 @@ public final class ResumeToken {
    * @param rowOffset the rows of that page already delivered
    * @param end whether the result is exhausted (resuming yields no row)
    */
-  public static ResumeToken of(byte[] fingerprint, ByteBuffer pagingState, int rowOffset, boolean end) {
+  public static ResumeToken of(byte[] fingerprint, @Nullable ByteBuffer pagingState, int rowOffset, boolean end) {
     if (fingerprint == null || fingerprint.length != FINGERPRINT_LENGTH) {
       throw new IllegalArgumentException("fingerprint must have " + FINGERPRINT_LENGTH + " bytes");
     }
@@ -233,7 +234,7 @@ public final class ResumeToken {
   }
 
   @Override
-  public boolean equals(Object other) {
+  public boolean equals(@Nullable Object other) {
     if (!(other instanceof ResumeToken)) {
       return false;
     }

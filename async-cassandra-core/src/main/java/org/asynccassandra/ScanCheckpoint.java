@@ -247,7 +247,7 @@ public final class ScanCheckpoint implements java.io.Serializable {
   }
 
   @Override
-  public boolean equals(Object other) {
+  public boolean equals(@Nullable Object other) {
     if (!(other instanceof ScanCheckpoint)) {
       return false;
     }

@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
+import org.jspecify.annotations.Nullable;
 
 /**
  * How {@link AsyncSession#scanTable} reads a whole table: which columns, an optional extra restriction,
@@ -15,12 +16,12 @@ public final class ScanConfig {
   private static final ScanConfig DEFAULTS = builder().build();
 
   private final List<String> columns;
-  private final String where;
+  private final @Nullable String where;
   private final boolean allowFiltering;
   private final int splits;
   private final int parallelism;
   private final StreamConfig streamConfig;
-  private final ScanCheckpoint resumeFrom;
+  private final @Nullable ScanCheckpoint resumeFrom;
   private final List<ScanRange> ranges;
 
   private ScanConfig(Builder builder) {
@@ -34,10 +35,12 @@ public final class ScanConfig {
     this.ranges = builder.ranges;
   }
 
+  /** The defaults: every column, the whole ring in 4 ranges per node, up to 4 of them read at once. */
   public static ScanConfig defaults() {
     return DEFAULTS;
   }
 
+  /** A builder with the defaults of {@link #defaults()}. */
   public static Builder builder() {
     return new Builder();
   }
@@ -93,16 +96,17 @@ public final class ScanConfig {
   /** Builds a {@link ScanConfig}. Not thread-safe. */
   public static final class Builder {
     private List<String> columns = List.of();
-    private String where;
+    private @Nullable String where;
     private boolean allowFiltering;
     private int splits;
     private int parallelism;
     private StreamConfig streamConfig = StreamConfig.defaults();
-    private ScanCheckpoint resumeFrom;
+    private @Nullable ScanCheckpoint resumeFrom;
     private List<ScanRange> ranges = List.of();
 
     private Builder() {}
 
+    /** The columns to read, as CQL names; an empty list reads every column. */
     public Builder columns(List<String> columns) {
       Objects.requireNonNull(columns, "columns");
       for (String column : columns) {
@@ -114,20 +118,24 @@ public final class ScanConfig {
       return this;
     }
 
+    /** The columns to read, as CQL names; none reads every column. */
     public Builder columns(String... columns) {
       return columns(List.of(columns));
     }
 
-    public Builder where(String where) {
+    /** An extra restriction on non-key columns, without {@code WHERE}; {@code null} or blank removes it. */
+    public Builder where(@Nullable String where) {
       this.where = where == null || where.isBlank() ? null : where.strip();
       return this;
     }
 
+    /** Whether the range queries end with ALLOW FILTERING. */
     public Builder allowFiltering(boolean allowFiltering) {
       this.allowFiltering = allowFiltering;
       return this;
     }
 
+    /** How many token ranges to split the ring into, from 1 to 100000. */
     public Builder splits(int splits) {
       if (splits < 1 || splits > 100_000) {
         throw new IllegalArgumentException("splits must be between 1 and 100000: " + splits);
@@ -136,6 +144,7 @@ public final class ScanConfig {
       return this;
     }
 
+    /** How many ranges are read at once, from 1 to 256. */
     public Builder parallelism(int parallelism) {
       if (parallelism < 1 || parallelism > 256) {
         throw new IllegalArgumentException("parallelism must be between 1 and 256: " + parallelism);
@@ -144,12 +153,14 @@ public final class ScanConfig {
       return this;
     }
 
+    /** The paging of the scan; see {@link ScanConfig#streamConfig()}. */
     public Builder streamConfig(StreamConfig streamConfig) {
       this.streamConfig = Objects.requireNonNull(streamConfig, "streamConfig");
       return this;
     }
 
-    public Builder resumeFrom(ScanCheckpoint checkpoint) {
+    /** Resumes from the checkpoint of an earlier scan of the same table and columns; {@code null} starts anew. */
+    public Builder resumeFrom(@Nullable ScanCheckpoint checkpoint) {
       this.resumeFrom = checkpoint;
       return this;
     }

@@ -2,6 +2,7 @@ package org.asynccassandra;
 
 import java.io.Serializable;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One token range of a table scan, {@code (start, end]} as the ring reads it, or the whole ring: a plain,
@@ -70,7 +71,7 @@ public final class ScanRange implements Serializable {
   }
 
   @Override
-  public boolean equals(Object other) {
+  public boolean equals(@Nullable Object other) {
     return other instanceof ScanRange && start.equals(((ScanRange) other).start)
         && end.equals(((ScanRange) other).end);
   }

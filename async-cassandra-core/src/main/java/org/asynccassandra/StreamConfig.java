@@ -6,6 +6,7 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
 import java.util.concurrent.Executor;
+import org.jspecify.annotations.Nullable;
 
 /**
  * How a {@link RowStream} pages: page size, read-ahead depth, memory budget, limits, timeouts, the page
@@ -37,12 +38,12 @@ public final class StreamConfig {
   private final long maxBufferedBytes;
   private final long maxPages;
   private final long maxRows;
-  private final Duration firstPageTimeout;
-  private final Duration pageTimeout;
-  private final Duration totalTimeout;
-  private final PageListener pageListener;
-  private final Executor executor;
-  private final ResumeToken resumeFrom;
+  private final @Nullable Duration firstPageTimeout;
+  private final @Nullable Duration pageTimeout;
+  private final @Nullable Duration totalTimeout;
+  private final @Nullable PageListener pageListener;
+  private final @Nullable Executor executor;
+  private final @Nullable ResumeToken resumeFrom;
   private final int maxRetries;
   private final Duration retryBackoff;
   private final Duration maxRetryBackoff;
@@ -69,6 +70,7 @@ public final class StreamConfig {
     return DEFAULTS;
   }
 
+  /** A builder with the defaults of {@link #defaults()}. */
   public static Builder builder() {
     return new Builder();
   }
@@ -184,12 +186,12 @@ public final class StreamConfig {
     private long maxBufferedBytes;
     private long maxPages;
     private long maxRows;
-    private Duration firstPageTimeout;
-    private Duration pageTimeout;
-    private Duration totalTimeout;
-    private PageListener pageListener;
-    private Executor executor;
-    private ResumeToken resumeFrom;
+    private @Nullable Duration firstPageTimeout;
+    private @Nullable Duration pageTimeout;
+    private @Nullable Duration totalTimeout;
+    private @Nullable PageListener pageListener;
+    private @Nullable Executor executor;
+    private @Nullable ResumeToken resumeFrom;
     private int maxRetries;
     private Duration retryBackoff = Duration.ofMillis(100);
     private Duration maxRetryBackoff = Duration.ofSeconds(10);
@@ -260,25 +262,25 @@ public final class StreamConfig {
     }
 
     /** The first page's timeout, positive; {@code null} removes it. */
-    public Builder firstPageTimeout(Duration timeout) {
+    public Builder firstPageTimeout(@Nullable Duration timeout) {
       this.firstPageTimeout = checkTimeout("firstPageTimeout", timeout);
       return this;
     }
 
     /** The timeout of each later page, positive; {@code null} removes it. */
-    public Builder pageTimeout(Duration timeout) {
+    public Builder pageTimeout(@Nullable Duration timeout) {
       this.pageTimeout = checkTimeout("pageTimeout", timeout);
       return this;
     }
 
     /** The whole-stream deadline, positive; {@code null} removes it. */
-    public Builder totalTimeout(Duration timeout) {
+    public Builder totalTimeout(@Nullable Duration timeout) {
       this.totalTimeout = checkTimeout("totalTimeout", timeout);
       return this;
     }
 
     /** The page listener; {@code null} removes it. */
-    public Builder pageListener(PageListener pageListener) {
+    public Builder pageListener(@Nullable PageListener pageListener) {
       this.pageListener = pageListener;
       return this;
     }
@@ -288,7 +290,7 @@ public final class StreamConfig {
      * user code on whichever thread completes a page, a driver I/O thread included: choose it only for
      * short, non-blocking callbacks.
      */
-    public Builder executor(Executor executor) {
+    public Builder executor(@Nullable Executor executor) {
       this.executor = executor;
       return this;
     }
@@ -298,7 +300,7 @@ public final class StreamConfig {
      * been made for the same statement; the fetch size may differ. The session checks the statement before
      * sending anything and throws {@link InvalidResumeTokenException} otherwise.
      */
-    public Builder resumeFrom(ResumeToken token) {
+    public Builder resumeFrom(@Nullable ResumeToken token) {
       this.resumeFrom = token;
       return this;
     }
@@ -339,11 +341,12 @@ public final class StreamConfig {
       return this;
     }
 
+    /** The configuration set so far; the builder stays usable. */
     public StreamConfig build() {
       return new StreamConfig(this);
     }
 
-    private static Duration checkTimeout(String name, Duration timeout) {
+    private static @Nullable Duration checkTimeout(String name, @Nullable Duration timeout) {
       if (timeout != null && (timeout.isNegative() || timeout.isZero())) {
         throw new IllegalArgumentException(name + " must be positive: " + timeout);
       }
@@ -352,7 +355,7 @@ public final class StreamConfig {
   }
 
   @Override
-  public boolean equals(Object other) {
+  public boolean equals(@Nullable Object other) {
     if (this == other) {
       return true;
     }

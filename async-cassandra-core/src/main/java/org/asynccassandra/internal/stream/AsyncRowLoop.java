@@ -2,6 +2,7 @@ package org.asynccassandra.internal.stream;
 
 import com.datastax.oss.driver.api.core.cql.Row;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
@@ -10,6 +11,7 @@ import java.util.function.Function;
 import org.asynccassandra.AsyncCassandraException;
 import org.asynccassandra.PageListener;
 import org.asynccassandra.internal.util.Threads;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The sink of {@code forEachAsync}: applies the action to each row and waits for its stage before the
@@ -28,7 +30,7 @@ final class AsyncRowLoop implements PageSink {
   private static final int COMPLETED = 3;
 
   private final PageEngine engine;
-  private final PageListener listener;
+  private final @Nullable PageListener listener;
   private final Function<? super Row, ? extends CompletionStage<?>> action;
   private final StreamFuture<Void> result;
   /** The handshake between the loop and the callback of the stage it waits for. */
@@ -36,13 +38,13 @@ final class AsyncRowLoop implements PageSink {
 
   // Loop state, confined to the thread running the loop; hand-offs go through the handshake and the
   // executor, which both publish it.
-  private DefaultPage page;
-  private List<Row> rows;
+  private @Nullable DefaultPage page;
+  private @Nullable List<Row> rows;
   private int index;
   /** The failure of a stage that completed synchronously; written before the handshake moves. */
-  private volatile Throwable syncFailure;
+  private volatile @Nullable Throwable syncFailure;
 
-  AsyncRowLoop(PageEngine engine, PageListener listener,
+  AsyncRowLoop(PageEngine engine, @Nullable PageListener listener,
       Function<? super Row, ? extends CompletionStage<?>> action, StreamFuture<Void> result) {
     this.engine = engine;
     this.listener = listener;
@@ -79,18 +81,20 @@ final class AsyncRowLoop implements PageSink {
         page = null;
         return;
       }
-      if (index == rows.size()) {
+      List<Row> pageRows = Objects.requireNonNull(rows, "forEachAsync loop ran without a page");
+      if (index == pageRows.size()) {
         rows = null;
         page = null;
         engine.request();
         return;
       }
-      if (!engine.position().received(page, index + 1)) {
+      if (!engine.position().received(Objects.requireNonNull(page, "forEachAsync loop ran without a page"),
+          index + 1)) {
         rows = null;
         page = null;
         return; // closed: the terminal signal follows
       }
-      Row row = rows.get(index++);
+      Row row = pageRows.get(index++);
       CompletionStage<?> stage;
       try {
         stage = action.apply(row);
@@ -111,14 +115,15 @@ final class AsyncRowLoop implements PageSink {
         return; // onStageDone resumes the loop
       }
       // Completed synchronously: keep looping on this stack frame.
-      if (syncFailure != null) {
-        fail(syncFailure);
+      Throwable failure = syncFailure;
+      if (failure != null) {
+        fail(failure);
         return;
       }
     }
   }
 
-  private void onStageDone(Throwable error) {
+  private void onStageDone(@Nullable Throwable error) {
     Throwable failure = error == null ? null : PageEngine.unwrap(error);
     syncFailure = failure;
     if (handshake.compareAndSet(PENDING, COMPLETED)) {

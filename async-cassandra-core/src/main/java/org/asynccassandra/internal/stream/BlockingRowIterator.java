@@ -4,12 +4,14 @@ import com.datastax.oss.driver.api.core.cql.Row;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
+import java.util.Objects;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import org.asynccassandra.AsyncCassandraException;
 import org.asynccassandra.PageListener;
 import org.asynccassandra.StreamClosedException;
 import org.asynccassandra.internal.util.Threads;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The blocking style: an iterator whose {@code hasNext()} waits for the next page. The engine hands pages
@@ -19,19 +21,19 @@ import org.asynccassandra.internal.util.Threads;
  */
 final class BlockingRowIterator implements Iterator<Row> {
   private final PageEngine engine;
-  private final PageListener listener;
+  private final @Nullable PageListener listener;
   /** The user's RowStream, kept reachable while it is iterated; the engine never refers to it. */
   private final Object owner;
   private final Mailbox mailbox = new Mailbox();
 
   // ---- confined to the iterating thread ----
-  private DefaultPage page;
-  private List<Row> rows;
+  private @Nullable DefaultPage page;
+  private @Nullable List<Row> rows;
   private int index;
   private boolean ended;
-  private RuntimeException failure;
+  private @Nullable RuntimeException failure;
 
-  BlockingRowIterator(PageEngine engine, PageListener listener, Object owner) {
+  BlockingRowIterator(PageEngine engine, @Nullable PageListener listener, Object owner) {
     this.engine = engine;
     this.listener = listener;
     this.owner = owner;
@@ -66,9 +68,12 @@ final class BlockingRowIterator implements Iterator<Row> {
       if (!hasNext()) {
         throw new NoSuchElementException("The stream over '" + engine.description() + "' has no more rows");
       }
-      if (engine.position().received(page, index + 1)) {
+      // hasNext() returned true: a page was entered and has rows left.
+      DefaultPage current = Objects.requireNonNull(page, "hasNext() left no page");
+      List<Row> currentRows = Objects.requireNonNull(rows, "hasNext() left no rows");
+      if (engine.position().received(current, index + 1)) {
         engine.addDelivered(1);
-        return rows.get(index++);
+        return currentRows.get(index++);
       }
       rows = null; // closed between hasNext() and here: hasNext() now throws the close
     }
@@ -80,8 +85,8 @@ final class BlockingRowIterator implements Iterator<Row> {
   }
 
   private void awaitDelivery() {
-    DefaultPage page;
-    Throwable error;
+    @Nullable DefaultPage page;
+    @Nullable Throwable error;
     boolean end;
     ReentrantLock mailboxLock = mailbox.lock;
     mailboxLock.lock();
@@ -137,9 +142,9 @@ final class BlockingRowIterator implements Iterator<Row> {
     final ReentrantLock lock = new ReentrantLock();
     final Condition delivered = lock.newCondition();
     // ---- guarded by lock ----
-    DefaultPage page;
+    @Nullable DefaultPage page;
     boolean end;
-    Throwable error;
+    @Nullable Throwable error;
 
     @Override
     public void onPage(DefaultPage delivery) {

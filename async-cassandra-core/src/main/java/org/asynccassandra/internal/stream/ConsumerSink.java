@@ -2,6 +2,7 @@ package org.asynccassandra.internal.stream;
 
 import com.datastax.oss.driver.api.core.cql.Row;
 import java.util.List;
+import java.util.Objects;
 import java.util.function.Consumer;
 import org.asynccassandra.Page;
 import org.asynccassandra.PageListener;
@@ -75,7 +76,8 @@ final class ConsumerSink implements PageSink {
   /** Hands the page's rows over; false when the stream was closed on the way. */
   private boolean deliverRows(DefaultPage page, Position position) {
     List<Row> rows = page.rows();
-    Consumer<? super Row> consumer = rowConsumer;
+    // One of the two consumers is set: forEachPage has the page consumer, forEach this one.
+    Consumer<? super Row> consumer = Objects.requireNonNull(rowConsumer, "neither a row nor a page consumer");
     for (int i = 0, n = rows.size(); i < n; i++) {
       if (!position.received(page, i + 1)) {
         return false;

@@ -10,6 +10,7 @@ import java.util.Optional;
 import org.asynccassandra.Page;
 import org.asynccassandra.PageEvent;
 import org.asynccassandra.ResumeToken;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A fetched page as the engine buffers it and the consumer sees it: the source's response, its number,
@@ -23,13 +24,13 @@ final class DefaultPage implements Page {
   private final int offset;
   private final int size;
   private final boolean last;
-  private final ByteBuffer requestPagingState;
+  private final @Nullable ByteBuffer requestPagingState;
   private final long rowsThrough;
   private final long fetchNanos;
   final long arrivalNanos;
 
   DefaultPage(SourcePage source, Position position, int number, int offset, int size, boolean last,
-      ByteBuffer requestPagingState, long rowsThrough, long fetchNanos, long arrivalNanos) {
+      @Nullable ByteBuffer requestPagingState, long rowsThrough, long fetchNanos, long arrivalNanos) {
     this.source = source;
     this.position = position;
     this.number = number;
@@ -104,12 +105,12 @@ final class DefaultPage implements Page {
   }
 
   /** The paging state this page was requested with: {@code null} for the first page. */
-  ByteBuffer requestPagingState() {
+  @Nullable ByteBuffer requestPagingState() {
     return requestPagingState;
   }
 
   /** The paging state of the next page, or {@code null}. */
-  ByteBuffer nextPagingState() {
+  @Nullable ByteBuffer nextPagingState() {
     return source.pagingState();
   }
 

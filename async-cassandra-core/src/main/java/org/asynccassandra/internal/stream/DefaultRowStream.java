@@ -5,6 +5,7 @@ import com.datastax.oss.driver.api.core.cql.Row;
 import java.lang.ref.Cleaner;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -47,7 +48,7 @@ public final class DefaultRowStream implements QueryStream {
 
   private final PageEngine engine;
   private final Executor executor;
-  private final PageListener listener;
+  private final @Nullable PageListener listener;
   private final AtomicReference<String> style = new AtomicReference<>();
   private final Cleaner.Cleanable cleanable;
   private final Handle handle;
@@ -90,8 +91,9 @@ public final class DefaultRowStream implements QueryStream {
 
   /** What the session keeps of an open stream: enough to close it, nothing that keeps the stream alive. */
   public static final class Handle {
-    private volatile PageEngine engine;
-    private volatile Cleaner.Cleanable cleanable;
+    // Both set once by the stream's constructor, before the handle is handed out.
+    private volatile @Nullable PageEngine engine;
+    private volatile Cleaner.@Nullable Cleanable cleanable;
 
     /** Deregisters the leak check once the stream ended, so nothing keeps the stream's objects alive. */
     void terminated() {
@@ -103,7 +105,8 @@ public final class DefaultRowStream implements QueryStream {
 
     /** Closes the stream, for example because its session closes. */
     public void close(String reason) {
-      engine.abort(new StreamClosedException(reason), false);
+      Objects.requireNonNull(engine, "the stream of this handle is still being built")
+          .abort(new StreamClosedException(reason), false);
     }
   }
 

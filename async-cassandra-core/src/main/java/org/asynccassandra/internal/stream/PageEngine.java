@@ -4,6 +4,7 @@ import com.datastax.oss.driver.api.core.cql.ColumnDefinitions;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
@@ -185,7 +186,7 @@ final class PageEngine {
         startTotalTimer = totalTimeout != null && !terminated && abortCause == null;
       }
     }
-    if (startTotalTimer) {
+    if (startTotalTimer && totalTimeout != null) { // startTotalTimer implies a totalTimeout
       TimeoutScheduler.Timeout timer = scheduler.schedule(this::onTotalTimeout, totalTimeout);
       synchronized (lock) {
         if (terminated || abortCause != null) {
@@ -304,11 +305,11 @@ final class PageEngine {
         terminated = true;
         Throwable cause = abortCause;
         terminalFailure = cause;
-        boolean silent = abortSilently || target == null;
+        PageSink receiver = abortSilently ? null : target; // null: end silently
         return () -> {
           finish();
-          if (!silent) {
-            dispatchTerminal(() -> target.onError(cause));
+          if (receiver != null) {
+            dispatchError(receiver, cause);
           }
         };
       }
@@ -381,7 +382,7 @@ final class PageEngine {
   }
 
   private void dispatchPage(PageSink target, DefaultPage page) {
-    Executor current = executor;
+    Executor current = executor(); // a page is dispatched only to an attached sink
     try {
       current.execute(() -> {
         try {
@@ -407,7 +408,11 @@ final class PageEngine {
 
   /** Runs a terminal signal on the executor, or on a fallback pool when it rejects it; never inline. */
   private void dispatchTerminal(Runnable signal) {
-    StreamFuture.Dispatch.terminal(executor, signal);
+    StreamFuture.Dispatch.terminal(executor(), signal); // terminal signals go only to an attached sink
+  }
+
+  private void dispatchError(PageSink target, Throwable cause) {
+    dispatchTerminal(() -> target.onError(cause));
   }
 
   /** Runs once, when the terminal signal was decided. */
@@ -602,7 +607,8 @@ final class PageEngine {
     synchronized (lock) {
       page = Math.max(consumedPageNumber, 1);
     }
-    abort(new StreamTimeoutException(StreamTimeoutException.Kind.TOTAL, totalTimeout, page,
+    abort(new StreamTimeoutException(StreamTimeoutException.Kind.TOTAL,
+        Objects.requireNonNull(totalTimeout, "a total timer without a totalTimeout"), page,
         source.description()), false);
   }
 

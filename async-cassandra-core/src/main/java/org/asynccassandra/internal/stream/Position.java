@@ -3,6 +3,7 @@ package org.asynccassandra.internal.stream;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
+import java.util.Objects;
 import java.util.function.Supplier;
 import org.asynccassandra.ResumeToken;
 import org.jspecify.annotations.Nullable;
@@ -139,7 +140,7 @@ final class Position {
   Snapshot snapshot() {
     long now = (long) STATE.getVolatile(this);
     if (now == FROZEN) {
-      return frozenAt;
+      return Objects.requireNonNull(frozenAt, "frozen without a snapshot"); // freeze() sets it first
     }
     return now == 0 ? new Snapshot(0, 0) : new Snapshot((int) (now >>> 32), (int) now);
   }
@@ -157,7 +158,11 @@ final class Position {
     while (true) {
       long now = (long) STATE.getVolatile(this);
       if (now == FROZEN) {
-        return frozenToken;
+        ResumeToken token = frozenToken; // freeze() sets it first, when the stream is resumable by token
+        if (token == null) {
+          throw new IllegalStateException("A table scan resumes from its checkpoint, not from a token");
+        }
+        return token;
       }
       DefaultPage held = page;
       if (now == 0) {

@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import org.asynccassandra.PageFetchException;
 import org.asynccassandra.ScanCheckpoint;
@@ -345,11 +346,13 @@ final class ScanPageSource implements PageSource {
           }
         }
       } else {
+        // A request completes with a page or an error: no error here means a page.
+        SourcePage received = Objects.requireNonNull(response, "a page request completed with neither page nor error");
         reader.pageRetries = 0;
         reader.pagesReceived++;
-        int skipped = Math.min(reader.skip, response.size());
+        int skipped = Math.min(reader.skip, received.size());
         reader.skip -= skipped;
-        RangePage page = new RangePage(reader, state, response, skipped);
+        RangePage page = new RangePage(reader, state, received, skipped);
         reader.pagingState = page.nextPagingState;
         reader.finished = page.rangeFinished;
         if (page.size() == 0 && !page.rangeFinished) {
@@ -373,7 +376,7 @@ final class ScanPageSource implements PageSource {
     }
     timer.cancel();
     if (retryDelay != null) {
-      scheduleRetry(reader, state, attempt, retryDelay, error);
+      scheduleRetry(reader, state, attempt, retryDelay, Objects.requireNonNull(error, "a retry without a failure"));
       return;
     }
     if (handOver != null) {

@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Objects;
 import java.util.stream.Collectors;
 import org.asynccassandra.ScanCheckpoint;
 import org.asynccassandra.ScanConfig;
@@ -100,7 +101,8 @@ final class ScanPlanner {
 
   /** Splits the ring into about {@code splits} ranges that follow the token map's own boundaries. */
   List<PlannedRange> split(int splits) {
-    List<TokenRange> ring = new ArrayList<>(tokens.getTokenRanges());
+    TokenMap tokenMap = Objects.requireNonNull(tokens, "splitting the ring needs the cluster's token map");
+    List<TokenRange> ring = new ArrayList<>(tokenMap.getTokenRanges());
     ring.sort(null);
     List<TokenRange> ranges = new ArrayList<>();
     if (splits == 1 || ring.isEmpty()) {
@@ -132,7 +134,7 @@ final class ScanPlanner {
       for (TokenRange piece : range.unwrap()) {
         if (!piece.isEmpty()) {
           planned.add(new PlannedRange(planned.size(),
-              ScanRange.of(tokens.format(piece.getStart()), tokens.format(piece.getEnd())), piece.getEnd(),
+              ScanRange.of(tokenMap.format(piece.getStart()), tokenMap.format(piece.getEnd())), piece.getEnd(),
               ScanCheckpoint.State.PENDING, null, 0));
         }
       }

@@ -5,6 +5,7 @@ import com.datastax.oss.driver.api.core.cql.ExecutionInfo;
 import com.datastax.oss.driver.api.core.cql.Row;
 import java.nio.ByteBuffer;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One response of a {@link PageSource}: what the engine needs to buffer, count and page on. The driver's
@@ -24,7 +25,7 @@ public interface SourcePage {
   boolean hasMorePages();
 
   /** The paging state that fetches the next page, or {@code null} on the last page. */
-  ByteBuffer pagingState();
+  @Nullable ByteBuffer pagingState();
 
   /** The response's size in bytes, or -1 when unknown. */
   long responseBytes();

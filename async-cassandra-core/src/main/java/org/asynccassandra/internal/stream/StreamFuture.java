@@ -6,6 +6,7 @@ import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.asynccassandra.StreamClosedException;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The stage a stream hands out from its push styles and {@code nextPage()}. Whoever holds it may complete,
@@ -32,7 +33,7 @@ final class StreamFuture<T> extends CompletableFuture<T> {
   }
 
   /** Completes a reserved stage. */
-  void settle(T value) {
+  void settle(@Nullable T value) {
     super.complete(value);
   }
 

@@ -15,6 +15,7 @@ import org.asynccassandra.PageListener;
 import org.asynccassandra.internal.util.Threads;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The {@link Flow.Publisher} of {@code rows()} and {@code pages()}: it emits the units of each page (its
@@ -30,14 +31,14 @@ final class UnitPublisher<T> implements Flow.Publisher<T> {
 
   private final PageEngine engine;
   private final Executor executor;
-  private final PageListener listener;
+  private final @Nullable PageListener listener;
   private final Function<DefaultPage, List<? extends T>> units;
   /** Whether a unit is a whole page (pages()) rather than a row (rows()). */
   private final boolean wholePages;
   private final Object owner;
   private final AtomicBoolean subscribed = new AtomicBoolean();
 
-  UnitPublisher(PageEngine engine, Executor executor, PageListener listener,
+  UnitPublisher(PageEngine engine, Executor executor, @Nullable PageListener listener,
       Function<DefaultPage, List<? extends T>> units, boolean wholePages, Object owner) {
     this.wholePages = wholePages;
     this.engine = engine;
@@ -70,18 +71,18 @@ final class UnitPublisher<T> implements Flow.Publisher<T> {
   /** The subscription and the engine's sink for one subscriber. */
   private final class Emission implements Flow.Subscription, PageSink {
     /** Nulled on cancel and after the terminal signal (§3.13). */
-    private volatile Flow.Subscriber<? super T> subscriber;
+    private volatile Flow.@Nullable Subscriber<? super T> subscriber;
     private final AtomicLong requested = new AtomicLong();
     private final AtomicInteger wip = new AtomicInteger();
     private volatile boolean cancelled;
     /** A page delivered by the engine and not yet taken by the loop; at most one (one page requested). */
-    private volatile DefaultPage incoming;
+    private volatile @Nullable DefaultPage incoming;
     private volatile boolean completed;
-    private volatile Throwable error;
+    private volatile @Nullable Throwable error;
 
     // ---- confined to the loop ----
-    private List<? extends T> current;
-    private DefaultPage currentPage;
+    private @Nullable List<? extends T> current;
+    private @Nullable DefaultPage currentPage;
     private int index;
     private boolean pageRequested;
 
@@ -223,18 +224,20 @@ final class UnitPublisher<T> implements Flow.Publisher<T> {
       long demand = requested.get();
       long sent = 0;
       if (current != null) {
+        // current holds the units of currentPage, which is set with it and never cleared.
+        DefaultPage page = Objects.requireNonNull(currentPage, "units without their page");
         while (sent < demand && index < current.size()) {
           if (cancelled) {
             return true;
           }
           // A refused report means the stream was closed: no unit goes out after close() (§1.8 via §3.5),
           // and the terminal signal follows.
-          if (!engine.position().received(currentPage, wholePages ? currentPage.size() : index + 1)) {
+          if (!engine.position().received(page, wholePages ? page.size() : index + 1)) {
             current = null;
             break;
           }
           T unit = current.get(index++);
-          engine.addDelivered(wholePages ? currentPage.size() : 1);
+          engine.addDelivered(wholePages ? page.size() : 1);
           try {
             target.onNext(unit);
           } catch (Throwable subscriberFailure) {

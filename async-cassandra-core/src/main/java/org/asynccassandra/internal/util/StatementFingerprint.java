@@ -16,6 +16,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The 16-byte fingerprint that binds a resume token to its statement: SHA-256 of the query text, the
@@ -66,14 +67,14 @@ public final class StatementFingerprint {
     return Arrays.copyOf(digest.digest(), 16);
   }
 
-  private static String keyspace(CqlIdentifier keyspace, CqlSession session) {
+  private static String keyspace(@Nullable CqlIdentifier keyspace, CqlSession session) {
     if (keyspace != null) {
       return keyspace.asInternal();
     }
     return session.getKeyspace().map(CqlIdentifier::asInternal).orElse("");
   }
 
-  private static ByteBuffer encode(Object value, CodecRegistry codecs, ProtocolVersion version) {
+  private static @Nullable ByteBuffer encode(@Nullable Object value, CodecRegistry codecs, ProtocolVersion version) {
     return value == null ? null : codecs.codecFor(value).encode(value, version);
   }
 
@@ -83,7 +84,7 @@ public final class StatementFingerprint {
     digest.update(bytes);
   }
 
-  private static void update(MessageDigest digest, ByteBuffer value) {
+  private static void update(MessageDigest digest, @Nullable ByteBuffer value) {
     if (value == null) {
       digest.update(ByteBuffer.allocate(4).putInt(-1).array());
       return;

@@ -507,7 +507,7 @@ class RowStreamEngineTest {
     AtomicReference<Boolean> interruptFlag = new AtomicReference<>();
     Thread reader = new Thread(() -> {
       try {
-        stream.iterator().hasNext();
+        boolean unused = stream.iterator().hasNext(); // blocks until the interrupt
       } catch (Throwable error) {
         thrown.set(error);
         interruptFlag.set(Thread.currentThread().isInterrupted());
