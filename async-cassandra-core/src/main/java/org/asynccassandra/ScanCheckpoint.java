@@ -26,7 +26,7 @@ import org.jspecify.annotations.Nullable;
 public final class ScanCheckpoint implements java.io.Serializable {
   private static final long serialVersionUID = 1L;
   private static final String HEADER = "# async-cassandra scan checkpoint";
-  private static final int VERSION = 1;
+  private static final int VERSION = 2; // 2: rows delivered per range; 1 is still read
 
   /** The state of one range. */
   public enum State { PENDING, IN_PROGRESS, DONE }
@@ -36,14 +36,20 @@ public final class ScanCheckpoint implements java.io.Serializable {
    * the whole ring, with its state and, in progress, the paging state and the rows of that page already
    * delivered.
    */
-  public record Range(String start, String end, State state, @Nullable String pagingState, int rowsToSkip)
-      implements java.io.Serializable {
-    /** Checks the values: the bounds make a {@link ScanRange}, and {@code rowsToSkip >= 0}. */
+  public record Range(String start, String end, State state, @Nullable String pagingState, int rowsToSkip,
+      long rowsDelivered) implements java.io.Serializable {
+    /**
+     * Checks the values: the bounds make a {@link ScanRange}, {@code rowsToSkip >= 0} and
+     * {@code rowsDelivered >= 0}.
+     */
     public Range {
       ScanRange.of(start, end);
       Objects.requireNonNull(state, "state");
       if (rowsToSkip < 0) {
         throw new IllegalArgumentException("rowsToSkip must be >= 0: " + rowsToSkip);
+      }
+      if (rowsDelivered < 0) {
+        throw new IllegalArgumentException("rowsDelivered must be >= 0: " + rowsDelivered);
       }
       if (state != State.IN_PROGRESS && (pagingState != null || rowsToSkip != 0)) {
         throw new IllegalArgumentException("Only a range in progress has a place: " + state + " with "
@@ -51,9 +57,14 @@ public final class ScanCheckpoint implements java.io.Serializable {
       }
     }
 
+    /** A range with its place, and no count of rows delivered. */
+    public Range(String start, String end, State state, @Nullable String pagingState, int rowsToSkip) {
+      this(start, end, state, pagingState, rowsToSkip, 0);
+    }
+
     /** A range not started yet. */
     public static Range pending(ScanRange range) {
-      return new Range(range.start(), range.end(), State.PENDING, null, 0);
+      return new Range(range.start(), range.end(), State.PENDING, null, 0, 0);
     }
 
     /** The token range itself. */
@@ -126,7 +137,7 @@ public final class ScanCheckpoint implements java.io.Serializable {
           text.append("at ").append(range.pagingState() == null ? "-" : range.pagingState())
               .append(' ').append(range.rowsToSkip());
       }
-      text.append('\n');
+      text.append(" rows ").append(range.rowsDelivered()).append('\n');
     }
     return text.toString();
   }
@@ -160,7 +171,7 @@ public final class ScanCheckpoint implements java.io.Serializable {
       try {
         switch (words[0]) {
           case "version":
-            if (Integer.parseInt(words[1]) != VERSION) {
+            if (Integer.parseInt(words[1]) != VERSION && Integer.parseInt(words[1]) != 1) {
               throw bad(number, "version " + words[1] + " is not one this library reads");
             }
             break;
@@ -193,24 +204,52 @@ public final class ScanCheckpoint implements java.io.Serializable {
   private static Range parseRange(String[] words, int number) {
     String start = words[1];
     String end = words[2];
+    int next;
+    State state;
+    String pagingState = null;
+    int skip = 0;
     switch (words[3]) {
       case "done":
-        return new Range(start, end, State.DONE, null, 0);
+        state = State.DONE;
+        next = 4;
+        break;
       case "pending":
-        return new Range(start, end, State.PENDING, null, 0);
+        state = State.PENDING;
+        next = 4;
+        break;
       case "at":
-        String state = words[4].equals("-") ? null : words[4];
-        if (state != null) {
+        state = State.IN_PROGRESS;
+        pagingState = words[4].equals("-") ? null : words[4];
+        if (pagingState != null) {
           try {
-            Base64.getUrlDecoder().decode(state);
+            Base64.getUrlDecoder().decode(pagingState);
           } catch (IllegalArgumentException notBase64) {
             throw bad(number, "the paging state is not base64");
           }
         }
-        return new Range(start, end, State.IN_PROGRESS, state, Integer.parseInt(words[5]));
+        skip = Integer.parseInt(words[5]);
+        next = 6;
+        break;
       default:
         throw bad(number, "unknown range state '" + words[3] + "'");
     }
+    long rows = 0;
+    if (words.length > next) {
+      if (!words[next].equals("rows") || words.length != next + 2) {
+        throw bad(number, "expected 'rows N' after the range's state");
+      }
+      rows = Long.parseLong(words[next + 1]);
+    }
+    try {
+      return new Range(start, end, state, pagingState, skip, rows);
+    } catch (IllegalArgumentException invalid) {
+      throw bad(number, String.valueOf(invalid.getMessage()));
+    }
+  }
+
+  /** Rows delivered over every range, by this scan and the scans it continues. */
+  public long rowsDelivered() {
+    return ranges.stream().mapToLong(Range::rowsDelivered).sum();
   }
 
   private static IllegalArgumentException bad(int line, String why) {

@@ -23,6 +23,10 @@ public final class ScanConfig {
   private final StreamConfig streamConfig;
   private final @Nullable ScanCheckpoint resumeFrom;
   private final List<ScanRange> ranges;
+  private final @Nullable ScanRange tokenRange;
+  private final @Nullable Shard shard;
+  private final @Nullable ReadLimiter rowLimiter;
+  private final @Nullable ReadLimiter byteLimiter;
 
   private ScanConfig(Builder builder) {
     this.columns = builder.columns;
@@ -33,6 +37,10 @@ public final class ScanConfig {
     this.streamConfig = builder.streamConfig;
     this.resumeFrom = builder.resumeFrom;
     this.ranges = builder.ranges;
+    this.tokenRange = builder.tokenRange;
+    this.shard = builder.shard;
+    this.rowLimiter = builder.rowLimiter;
+    this.byteLimiter = builder.byteLimiter;
   }
 
   /** The defaults: every column, the whole ring in 4 ranges per node, up to 4 of them read at once. */
@@ -93,6 +101,66 @@ public final class ScanConfig {
     return ranges;
   }
 
+  /**
+   * One of {@code count} equal slices of the whole token ring, numbered from 1: the slice is cut by pure
+   * token arithmetic (not by the token map), so machines with different views of the cluster cover the
+   * ring exactly once between them.
+   *
+   * @param number the slice, from 1 to {@code count}
+   * @param count the number of slices, at least 1
+   */
+  public record Shard(int number, int count) implements java.io.Serializable {
+    /** Checks that {@code 1 <= number <= count}. */
+    public Shard {
+      if (count < 1 || number < 1 || number > count) {
+        throw new IllegalArgumentException("A shard is K/N with 1 <= K <= N: " + number + "/" + count);
+      }
+    }
+
+    /**
+     * Reads {@code K/N}.
+     *
+     * @throws IllegalArgumentException naming the text when it is not {@code K/N}
+     */
+    public static Shard parse(String text) {
+      String[] parts = text.strip().split("/");
+      try {
+        if (parts.length == 2) {
+          return new Shard(Integer.parseInt(parts[0].strip()), Integer.parseInt(parts[1].strip()));
+        }
+      } catch (NumberFormatException notANumber) {
+        // fall through to the message below
+      }
+      throw new IllegalArgumentException("A shard is K/N with 1 <= K <= N, e.g. 3/8: " + text);
+    }
+
+    /** {@code K/N}. */
+    @Override
+    public String toString() {
+      return number + "/" + count;
+    }
+  }
+
+  /** The part of the ring the scan is restricted to, {@code (start, end]}; empty means the whole ring. */
+  public Optional<ScanRange> tokenRange() {
+    return Optional.ofNullable(tokenRange);
+  }
+
+  /** The slice of the ring the scan is restricted to; empty means the whole ring. */
+  public Optional<Shard> shard() {
+    return Optional.ofNullable(shard);
+  }
+
+  /** The limiter of rows read per unit of time, charged the page size before each page request. */
+  public Optional<ReadLimiter> rowLimiter() {
+    return Optional.ofNullable(rowLimiter);
+  }
+
+  /** The limiter of bytes read per unit of time, charged each response's size after it arrived. */
+  public Optional<ReadLimiter> byteLimiter() {
+    return Optional.ofNullable(byteLimiter);
+  }
+
   /** Builds a {@link ScanConfig}. Not thread-safe. */
   public static final class Builder {
     private List<String> columns = List.of();
@@ -103,6 +171,10 @@ public final class ScanConfig {
     private StreamConfig streamConfig = StreamConfig.defaults();
     private @Nullable ScanCheckpoint resumeFrom;
     private List<ScanRange> ranges = List.of();
+    private @Nullable ScanRange tokenRange;
+    private @Nullable Shard shard;
+    private @Nullable ReadLimiter rowLimiter;
+    private @Nullable ReadLimiter byteLimiter;
 
     private Builder() {}
 
@@ -183,6 +255,40 @@ public final class ScanConfig {
     }
 
     /**
+     * Restricts the scan to the tokens in {@code range}, {@code (start, end]} as the ring reads it (a
+     * start above the end wraps around the ring); {@code null} removes the restriction. The planned ranges
+     * are cut at its bounds.
+     */
+    public Builder tokenRange(@Nullable ScanRange range) {
+      this.tokenRange = range == null || range.isFullRing() ? null : range;
+      return this;
+    }
+
+    /** Restricts the scan to one slice of the ring; {@code null} removes the restriction. See {@link Shard}. */
+    public Builder shard(@Nullable Shard shard) {
+      this.shard = shard;
+      return this;
+    }
+
+    /**
+     * Limits the rows read per unit of time: each page request first reserves its page size (rows asked
+     * for) from {@code limiter}; {@code null} removes the limit.
+     */
+    public Builder rowLimiter(@Nullable ReadLimiter limiter) {
+      this.rowLimiter = limiter;
+      return this;
+    }
+
+    /**
+     * Limits the bytes read per unit of time: each response's size is reserved from {@code limiter} once it
+     * arrived, and the next requests wait for it; {@code null} removes the limit.
+     */
+    public Builder byteLimiter(@Nullable ReadLimiter limiter) {
+      this.byteLimiter = limiter;
+      return this;
+    }
+
+    /**
      * Builds the configuration.
      *
      * @throws IllegalArgumentException when both ranges and splits, or ranges and a checkpoint, are set
@@ -191,6 +297,10 @@ public final class ScanConfig {
       if (!ranges.isEmpty() && splits != 0) {
         throw new IllegalArgumentException("Set either ranges (" + ranges.size() + ") or splits (" + splits
             + "), not both: chosen ranges are read as they are");
+      }
+      if (!ranges.isEmpty() && (tokenRange != null || shard != null)) {
+        throw new IllegalArgumentException("Set either ranges or a token range/shard, not both: chosen ranges "
+            + "are read as they are");
       }
       if (!ranges.isEmpty() && resumeFrom != null) {
         throw new IllegalArgumentException("Set either ranges or resumeFrom, not both: a checkpoint carries "

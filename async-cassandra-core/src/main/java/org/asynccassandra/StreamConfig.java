@@ -28,6 +28,9 @@ public final class StreamConfig {
   /** The read-ahead depth when none is set: one page beyond the one being consumed. */
   public static final int DEFAULT_PREFETCH_PAGES = 1;
 
+  /** Retries of a page that is safe to ask again, when none are set; see {@link #maxRetries()}. */
+  public static final int DEFAULT_MAX_RETRIES = 5;
+
   /** The highest read-ahead depth accepted; deeper read-ahead only buys memory. */
   public static final int MAX_PREFETCH_PAGES = 64;
 
@@ -145,9 +148,20 @@ public final class StreamConfig {
     return Optional.ofNullable(resumeFrom);
   }
 
-  /** How many times one page is asked again after a retryable failure (default 0: never). */
-  public int maxRetries() {
-    return maxRetries;
+  /**
+   * How many times one page is asked again after a retryable failure, when set with {@link
+   * Builder#retry}. Empty means the default: {@value #DEFAULT_MAX_RETRIES} retries for a query that is
+   * safe to ask again (a {@code SELECT}, or a statement marked idempotent, or any statement when the
+   * driver's default idempotence is on), and none for others; every table scan range is a {@code
+   * SELECT}. A read so survives the loss of a node by default.
+   */
+  public OptionalInt maxRetries() {
+    return maxRetries < 0 ? OptionalInt.empty() : OptionalInt.of(maxRetries);
+  }
+
+  /** The retries of a page of a query that is, or is not, safe to ask again: set, or the default. */
+  public int maxRetriesFor(boolean safeToRetry) {
+    return maxRetries >= 0 ? maxRetries : safeToRetry ? DEFAULT_MAX_RETRIES : 0;
   }
 
   /**
@@ -175,7 +189,7 @@ public final class StreamConfig {
         + (totalTimeout == null ? "" : ", totalTimeout=" + totalTimeout)
         + (executor == null ? "" : ", executor=" + executor)
         + (resumeFrom == null ? "" : ", resumeFrom=" + resumeFrom)
-        + (maxRetries == 0 ? "" : ", retries=" + maxRetries + " from " + retryBackoff)
+        + (maxRetries < 0 ? "" : ", retries=" + maxRetries + " from " + retryBackoff)
         + "}";
   }
 
@@ -192,7 +206,7 @@ public final class StreamConfig {
     private @Nullable PageListener pageListener;
     private @Nullable Executor executor;
     private @Nullable ResumeToken resumeFrom;
-    private int maxRetries;
+    private int maxRetries = -1; // -1: the default for the statement
     private Duration retryBackoff = Duration.ofMillis(100);
     private Duration maxRetryBackoff = Duration.ofSeconds(10);
 

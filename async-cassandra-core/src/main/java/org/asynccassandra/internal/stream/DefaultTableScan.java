@@ -73,8 +73,9 @@ public final class DefaultTableScan implements TableScan {
     StreamConfig perRange = config.streamConfig();
     int parallelism = Math.max(1, config.parallelism().orElse(Math.min(4, ranges.size())));
     ScanPageSource source = new ScanPageSource(requests, "scan of " + planner.keyspace + "." + planner.table,
-        ranges, parallelism, perRange.prefetchPages(), RetryPolicy.of(perRange),
-        perRange.firstPageTimeout().orElse(null), perRange.pageTimeout().orElse(null), scheduler);
+        ranges, parallelism, perRange.prefetchPages(), RetryPolicy.of(perRange, true),
+        perRange.firstPageTimeout().orElse(null), perRange.pageTimeout().orElse(null), scheduler,
+        config.rowLimiter().orElse(null), config.byteLimiter().orElse(null), perRange.fetchSize().orElse(5_000));
     // The scan's own engine reads no further ahead (the range readers are its buffer) and leaves retries
     // and page timeouts to the ranges.
     StreamConfig whole = perRange.toBuilder().prefetchPages(0).resumeFrom(null).retry(0, perRange.retryBackoff())

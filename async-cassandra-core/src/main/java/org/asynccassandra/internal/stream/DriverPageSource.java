@@ -48,6 +48,12 @@ public final class DriverPageSource implements PageSource {
     return page;
   }
 
+  /** A SELECT, or a statement marked idempotent (or left unmarked while the driver's default is on). */
+  @Override
+  public boolean safeToRetry() {
+    return Queries.isSelect(statement) || Queries.isIdempotent(statement, session);
+  }
+
   /** The statement's own paging state: a statement that carries one starts there. */
   @Override
   public @Nullable ByteBuffer initialPagingState() {

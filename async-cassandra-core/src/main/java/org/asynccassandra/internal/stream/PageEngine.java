@@ -125,7 +125,7 @@ final class PageEngine {
     this.firstPageTimeout = config.firstPageTimeout().orElse(null);
     this.pageTimeout = config.pageTimeout().orElse(null);
     this.totalTimeout = config.totalTimeout().orElse(null);
-    this.retryPolicy = RetryPolicy.of(config);
+    this.retryPolicy = RetryPolicy.of(config, source.safeToRetry());
     this.onTerminate = onTerminate;
     ResumeToken start = config.resumeFrom().orElse(null);
     int skip = 0;

@@ -28,6 +28,14 @@ public interface PageSource {
     return null;
   }
 
+  /**
+   * Whether a page of this query may be asked again after a failure without a retry set in the
+   * configuration: a {@code SELECT}, or an idempotent statement.
+   */
+  default boolean safeToRetry() {
+    return false;
+  }
+
   /** Whether rows are positioned by resume tokens (a query), rather than by a scan's checkpoint. */
   default boolean resumable() {
     return true;

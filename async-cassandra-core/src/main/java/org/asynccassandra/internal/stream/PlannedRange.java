@@ -19,15 +19,18 @@ final class PlannedRange {
   final ScanCheckpoint.State initialState;
   final @Nullable ByteBuffer initialPagingState;
   final int initialSkip;
+  /** Rows of this range delivered before this scan (by the scans its checkpoint continues). */
+  final long initialRows;
 
   PlannedRange(int index, ScanRange range, @Nullable Token end, ScanCheckpoint.State initialState,
-      @Nullable ByteBuffer initialPagingState, int initialSkip) {
+      @Nullable ByteBuffer initialPagingState, int initialSkip, long initialRows) {
     this.index = index;
     this.range = range;
     this.end = end;
     this.initialState = initialState;
     this.initialPagingState = initialPagingState;
     this.initialSkip = initialSkip;
+    this.initialRows = initialRows;
   }
 
   boolean fullRing() {
@@ -39,14 +42,14 @@ final class PlannedRange {
     return tokenOf + " > " + range.start() + " AND " + tokenOf + " <= " + range.end();
   }
 
-  ScanCheckpoint.Range at(ScanCheckpoint.State state, @Nullable ByteBuffer pagingState, int skip) {
+  ScanCheckpoint.Range at(ScanCheckpoint.State state, @Nullable ByteBuffer pagingState, int skip, long rows) {
     String encoded = pagingState == null ? null
         : Base64.getUrlEncoder().withoutPadding().encodeToString(copy(pagingState));
-    return new ScanCheckpoint.Range(range.start(), range.end(), state, encoded, skip);
+    return new ScanCheckpoint.Range(range.start(), range.end(), state, encoded, skip, rows);
   }
 
   ScanCheckpoint.Range initial() {
-    return at(initialState, initialPagingState, initialSkip);
+    return at(initialState, initialPagingState, initialSkip, initialRows);
   }
 
   private static byte[] copy(ByteBuffer buffer) {

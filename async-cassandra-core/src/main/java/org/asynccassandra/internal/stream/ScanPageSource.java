@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import org.asynccassandra.PageFetchException;
+import org.asynccassandra.ReadLimiter;
 import org.asynccassandra.ScanCheckpoint;
 import org.asynccassandra.StreamTimeoutException;
 import org.asynccassandra.internal.util.RetryPolicy;
@@ -45,6 +46,9 @@ final class ScanPageSource implements PageSource {
   private final @Nullable Duration firstPageTimeout;
   private final @Nullable Duration pageTimeout;
   private final TimeoutScheduler scheduler;
+  private final @Nullable ReadLimiter rowLimiter;
+  private final @Nullable ReadLimiter byteLimiter;
+  private final int rowsPerRequest;
   private final String description;
 
   private final Object lock = new Object();
@@ -59,10 +63,16 @@ final class ScanPageSource implements PageSource {
   private boolean closed;
   private long retries;
   private long rowsTaken;
+  /** No request goes out before this System.nanoTime(): the debt of the bytes read so far. */
+  private long notBeforeNanos = System.nanoTime();
 
   ScanPageSource(RangeRequests requests, String description, List<PlannedRange> ranges, int parallelism,
       int prefetchPages, RetryPolicy retryPolicy, @Nullable Duration firstPageTimeout,
-      @Nullable Duration pageTimeout, TimeoutScheduler scheduler) {
+      @Nullable Duration pageTimeout, TimeoutScheduler scheduler, @Nullable ReadLimiter rowLimiter,
+      @Nullable ReadLimiter byteLimiter, int rowsPerRequest) {
+    this.rowLimiter = rowLimiter;
+    this.byteLimiter = byteLimiter;
+    this.rowsPerRequest = rowsPerRequest;
     this.requests = requests;
     this.parallelism = parallelism;
     this.ownedPerRange = 1 + prefetchPages;
@@ -254,11 +264,34 @@ final class ScanPageSource implements PageSource {
           reader.inFlight = true;
           reader.owned++;
           ByteBuffer state = reader.pagingState;
-          starts.add(() -> send(reader, state));
+          starts.add(() -> sendWhenAllowed(reader, state));
         }
       }
     }
     starts.forEach(Runnable::run);
+  }
+
+  /** Sends once the read limiters allow it: at once, or later from the timer thread (never sleeping). */
+  private void sendWhenAllowed(Reader reader, @Nullable ByteBuffer state) {
+    long wait = rowLimiter == null ? 0 : rowLimiter.reserve(rowsPerRequest);
+    synchronized (lock) {
+      wait = Math.max(wait, notBeforeNanos - System.nanoTime());
+    }
+    if (wait <= 0) {
+      send(reader, state);
+      return;
+    }
+    TimeoutScheduler.Timeout timer = scheduler.schedule(() -> send(reader, state), Duration.ofNanos(wait));
+    boolean cancel;
+    synchronized (lock) {
+      cancel = closed;
+      if (!cancel) {
+        reader.timer = timer; // cancelled by close()
+      }
+    }
+    if (cancel) {
+      timer.cancel();
+    }
   }
 
   private void send(Reader reader, @Nullable ByteBuffer state) {
@@ -312,6 +345,8 @@ final class ScanPageSource implements PageSource {
 
   private void onResponse(Reader reader, CompletableFuture<SourcePage> sent, @Nullable ByteBuffer state,
       @Nullable SourcePage response, @Nullable Throwable error) {
+    long byteDebt = byteLimiter != null && response != null ? byteLimiter.reserve(Math.max(0, response.responseBytes()))
+        : 0;
     CompletableFuture<@Nullable SourcePage> handOver = null;
     RangePage handed = null;
     Throwable failed = null;
@@ -348,6 +383,9 @@ final class ScanPageSource implements PageSource {
       } else {
         // A request completes with a page or an error: no error here means a page.
         SourcePage received = Objects.requireNonNull(response, "a page request completed with neither page nor error");
+        if (byteDebt > 0) {
+          notBeforeNanos = Math.max(notBeforeNanos, System.nanoTime() + byteDebt);
+        }
         reader.pageRetries = 0;
         reader.pagesReceived++;
         int skipped = Math.min(reader.skip, received.size());

@@ -7,6 +7,7 @@ import com.datastax.oss.driver.api.core.metadata.schema.ColumnMetadata;
 import com.datastax.oss.driver.api.core.metadata.schema.KeyspaceMetadata;
 import com.datastax.oss.driver.api.core.metadata.schema.TableMetadata;
 import com.datastax.oss.driver.api.core.metadata.token.TokenRange;
+import java.math.BigInteger;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -33,6 +34,8 @@ final class ScanPlanner {
   final String suffix; // " ALLOW FILTERING" or ""
   final String fingerprint;
   final @Nullable TokenMap tokens; // null only in unit tests, which never split
+  /** The part of the ring to read, as non-wrapping ranges; null for the whole ring. */
+  private @Nullable List<TokenRange> restriction;
 
   private ScanPlanner(String keyspace, String table, String selectPrefix, String tokenOf, String extra,
       String suffix, String fingerprint, @Nullable TokenMap tokens) {
@@ -71,9 +74,78 @@ final class ScanPlanner {
         .map(name -> name.asCql(true)).collect(Collectors.joining(", ")) + ")";
     String extra = config.where().map(where -> " AND (" + where + ")").orElse("");
     String suffix = config.allowFiltering() ? " ALLOW FILTERING" : "";
-    String fingerprint = hash(qualified + "|" + columns + "|" + config.where().orElse("") + "|" + suffix);
-    return new ScanPlanner(keyspaceId.asInternal(), tableId.asInternal(), "SELECT " + columns + " FROM "
-        + qualified, tokenOf, extra, suffix, fingerprint, tokens);
+    String restricted = config.tokenRange().map(range -> "|range " + range).orElse("")
+        + config.shard().map(shard -> "|shard " + shard).orElse("");
+    String fingerprint = hash(qualified + "|" + columns + "|" + config.where().orElse("") + "|" + suffix + restricted);
+    ScanPlanner planner = new ScanPlanner(keyspaceId.asInternal(), tableId.asInternal(), "SELECT " + columns
+        + " FROM " + qualified, tokenOf, extra, suffix, fingerprint, tokens);
+    planner.restriction = restriction(tokens, config);
+    return planner;
+  }
+
+  /**
+   * The part of the ring a scan may read, as non-wrapping ranges: the token range and the shard of the
+   * config, intersected; null for the whole ring.
+   */
+  private static @Nullable List<TokenRange> restriction(TokenMap tokens, ScanConfig config) {
+    List<TokenRange> restriction = null;
+    if (config.tokenRange().isPresent()) {
+      ScanRange range = config.tokenRange().get();
+      restriction = tokens.newTokenRange(parse(tokens, range.start()), parse(tokens, range.end())).unwrap();
+    }
+    if (config.shard().isPresent()) {
+      List<TokenRange> slice = shardRange(tokens, config.shard().get()).unwrap();
+      restriction = restriction == null ? slice : intersect(restriction, slice);
+    }
+    return restriction;
+  }
+
+  /** The K-th of N equal slices of the whole ring, by token arithmetic: {@code (b(K-1), b(K)]}. */
+  static TokenRange shardRange(TokenMap tokens, ScanConfig.Shard shard) {
+    String partitioner = tokens.getPartitionerName();
+    BigInteger min;
+    BigInteger max;
+    if (partitioner.endsWith("Murmur3Partitioner")) {
+      min = BigInteger.valueOf(Long.MIN_VALUE);
+      max = BigInteger.valueOf(Long.MAX_VALUE);
+    } else if (partitioner.endsWith("RandomPartitioner")) {
+      min = BigInteger.ONE.negate();
+      max = BigInteger.TWO.pow(127);
+    } else {
+      throw new IllegalArgumentException("A shard of the ring needs the Murmur3 or the Random partitioner; this "
+          + "cluster uses " + partitioner + ": scan chosen token ranges instead");
+    }
+    BigInteger span = max.subtract(min).add(BigInteger.ONE);
+    BigInteger start = min.add(span.multiply(BigInteger.valueOf(shard.number() - 1L))
+        .divide(BigInteger.valueOf(shard.count())));
+    BigInteger end = shard.number() == shard.count() ? max
+        : min.add(span.multiply(BigInteger.valueOf(shard.number())).divide(BigInteger.valueOf(shard.count())));
+    return tokens.newTokenRange(tokens.parse(start.toString()), tokens.parse(end.toString()));
+  }
+
+  private static List<TokenRange> intersect(List<TokenRange> left, List<TokenRange> right) {
+    List<TokenRange> common = new ArrayList<>();
+    for (TokenRange a : left) {
+      for (TokenRange b : right) {
+        if (a.intersects(b)) {
+          for (TokenRange piece : a.intersectWith(b)) {
+            if (!piece.isEmpty()) {
+              common.add(piece);
+            }
+          }
+        }
+      }
+    }
+    return common;
+  }
+
+  private static Token parse(TokenMap tokens, String token) {
+    try {
+      return tokens.parse(token);
+    } catch (RuntimeException notAToken) {
+      throw new IllegalArgumentException("Not a token of this cluster's partitioner (" + tokens.getPartitionerName()
+          + "): " + token, notAToken);
+    }
   }
 
   /** The CQL query of a range. */
@@ -92,7 +164,7 @@ final class ScanPlanner {
     if (!config.ranges().isEmpty()) {
       List<PlannedRange> chosen = new ArrayList<>();
       for (ScanRange range : config.ranges()) {
-        chosen.add(planned(chosen.size(), range, ScanCheckpoint.State.PENDING, null, 0));
+        chosen.add(planned(chosen.size(), range, ScanCheckpoint.State.PENDING, null, 0, 0));
       }
       return chosen;
     }
@@ -106,7 +178,9 @@ final class ScanPlanner {
     ring.sort(null);
     List<TokenRange> ranges = new ArrayList<>();
     if (splits == 1 || ring.isEmpty()) {
-      return List.of(planned(0, ScanRange.fullRing(), ScanCheckpoint.State.PENDING, null, 0));
+      return restriction == null
+          ? List.of(planned(0, ScanRange.fullRing(), ScanCheckpoint.State.PENDING, null, 0, 0))
+          : pieces(tokenMap, restriction);
     }
     if (splits <= ring.size()) {
       // Merge neighbours into `splits` groups of consecutive ranges.
@@ -126,17 +200,26 @@ final class ScanPlanner {
         ranges.addAll(ring.get(i).splitEvenly(pieces));
       }
     }
-    List<PlannedRange> planned = new ArrayList<>();
+    List<TokenRange> unwrapped = new ArrayList<>();
     for (TokenRange range : ranges) {
       if (range.isFullRing()) {
-        return List.of(planned(0, ScanRange.fullRing(), ScanCheckpoint.State.PENDING, null, 0));
+        return restriction == null
+            ? List.of(planned(0, ScanRange.fullRing(), ScanCheckpoint.State.PENDING, null, 0, 0))
+            : pieces(tokenMap, restriction);
       }
-      for (TokenRange piece : range.unwrap()) {
-        if (!piece.isEmpty()) {
-          planned.add(new PlannedRange(planned.size(),
-              ScanRange.of(tokenMap.format(piece.getStart()), tokenMap.format(piece.getEnd())), piece.getEnd(),
-              ScanCheckpoint.State.PENDING, null, 0));
-        }
+      unwrapped.addAll(range.unwrap());
+    }
+    return pieces(tokenMap, restriction == null ? unwrapped : intersect(unwrapped, restriction));
+  }
+
+  /** Plans non-wrapping ranges, in order, skipping empty ones. */
+  private static List<PlannedRange> pieces(TokenMap tokenMap, List<TokenRange> ranges) {
+    List<PlannedRange> planned = new ArrayList<>();
+    for (TokenRange piece : ranges) {
+      if (!piece.isEmpty()) {
+        planned.add(new PlannedRange(planned.size(),
+            ScanRange.of(tokenMap.format(piece.getStart()), tokenMap.format(piece.getEnd())), piece.getEnd(),
+            ScanCheckpoint.State.PENDING, null, 0, 0));
       }
     }
     return planned;
@@ -156,16 +239,17 @@ final class ScanPlanner {
     for (ScanCheckpoint.Range range : checkpoint.ranges()) {
       ByteBuffer state = range.pagingState() == null ? null
           : ByteBuffer.wrap(Base64.getUrlDecoder().decode(range.pagingState()));
-      ranges.add(planned(ranges.size(), range.range(), range.state(), state, range.rowsToSkip()));
+      ranges.add(planned(ranges.size(), range.range(), range.state(), state, range.rowsToSkip(),
+          range.rowsDelivered()));
     }
     return ranges;
   }
 
   /** A planned range, its end token parsed (and checked) with the cluster's partitioner. */
   private PlannedRange planned(int index, ScanRange range, ScanCheckpoint.State state,
-      @Nullable ByteBuffer pagingState, int skip) {
+      @Nullable ByteBuffer pagingState, int skip, long rows) {
     if (range.isFullRing() || tokens == null) {
-      return new PlannedRange(index, range, null, state, pagingState, skip);
+      return new PlannedRange(index, range, null, state, pagingState, skip, rows);
     }
     Token end;
     try {
@@ -175,7 +259,7 @@ final class ScanPlanner {
       throw new IllegalArgumentException("Not a token range of this cluster's partitioner ("
           + tokens.getPartitionerName() + "): " + range, notAToken);
     }
-    return new PlannedRange(index, range, end, state, pagingState, skip);
+    return new PlannedRange(index, range, end, state, pagingState, skip, rows);
   }
 
   private static String hash(String text) {

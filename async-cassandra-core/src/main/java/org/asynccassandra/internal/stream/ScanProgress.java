@@ -19,7 +19,8 @@ import org.jspecify.annotations.Nullable;
 final class ScanProgress implements Position.Tracker {
   /** What a checkpoint needs of the last page entered of one range. */
   private record Entered(int pageNumber, int pageRows, int responseRowsAfterSkip, int skipped,
-      @Nullable ByteBuffer requestPagingState, @Nullable ByteBuffer nextPagingState, boolean rangeFinished) {}
+      @Nullable ByteBuffer requestPagingState, @Nullable ByteBuffer nextPagingState, boolean rangeFinished,
+      long rowsBefore) {}
 
   private final List<PlannedRange> ranges;
   private final Map<Integer, Entered> lastEntered = new HashMap<>();
@@ -31,8 +32,11 @@ final class ScanProgress implements Position.Tracker {
   @Override
   public void entered(DefaultPage page) {
     ScanPageSource.RangePage rangePage = (ScanPageSource.RangePage) page.source();
+    Entered previous = lastEntered.get(rangePage.range.index);
+    long rowsBefore = previous == null ? rangePage.range.initialRows : previous.rowsBefore() + previous.pageRows();
     lastEntered.put(rangePage.range.index, new Entered(page.number(), page.size(), rangePage.size(),
-        rangePage.skipped, rangePage.requestPagingState, rangePage.nextPagingState, rangePage.rangeFinished));
+        rangePage.skipped, rangePage.requestPagingState, rangePage.nextPagingState, rangePage.rangeFinished,
+        rowsBefore));
   }
 
   /**
@@ -51,12 +55,13 @@ final class ScanProgress implements Position.Tracker {
           continue;
         }
         int received = page.pageNumber() == at.pageNumber() ? at.received() : page.pageRows();
+        long rows = page.rowsBefore() + received;
         if (received >= page.responseRowsAfterSkip()) {
-          list.add(page.rangeFinished() ? range.at(ScanCheckpoint.State.DONE, null, 0)
-              : range.at(ScanCheckpoint.State.IN_PROGRESS, page.nextPagingState(), 0));
+          list.add(page.rangeFinished() ? range.at(ScanCheckpoint.State.DONE, null, 0, rows)
+              : range.at(ScanCheckpoint.State.IN_PROGRESS, page.nextPagingState(), 0, rows));
         } else {
           list.add(range.at(ScanCheckpoint.State.IN_PROGRESS, page.requestPagingState(),
-              page.skipped() + received));
+              page.skipped() + received, rows));
         }
       }
       return list;

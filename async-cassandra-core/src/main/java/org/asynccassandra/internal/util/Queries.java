@@ -26,6 +26,46 @@ public final class Queries {
     return shorten(text);
   }
 
+  /** Whether the statement is a {@code SELECT} (leading whitespace and comments aside). */
+  public static boolean isSelect(Statement<?> statement) {
+    String text;
+    if (statement instanceof SimpleStatement) {
+      text = ((SimpleStatement) statement).getQuery();
+    } else if (statement instanceof BoundStatement) {
+      text = ((BoundStatement) statement).getPreparedStatement().getQuery();
+    } else {
+      return false;
+    }
+    int i = 0;
+    int n = text.length();
+    while (i < n) {
+      char c = text.charAt(i);
+      if (Character.isWhitespace(c)) {
+        i++;
+      } else if (text.startsWith("--", i) || text.startsWith("//", i)) {
+        int end = text.indexOf('\n', i);
+        i = end < 0 ? n : end + 1;
+      } else if (text.startsWith("/*", i)) {
+        int end = text.indexOf("*/", i + 2);
+        i = end < 0 ? n : end + 2;
+      } else {
+        break;
+      }
+    }
+    return text.regionMatches(true, i, "select", 0, 6)
+        && (i + 6 == n || !Character.isLetterOrDigit(text.charAt(i + 6)));
+  }
+
+  /** Whether the statement is idempotent: marked so, or unmarked while the driver's default says so. */
+  public static boolean isIdempotent(Statement<?> statement, com.datastax.oss.driver.api.core.CqlSession session) {
+    Boolean marked = statement.isIdempotent();
+    if (marked != null) {
+      return marked;
+    }
+    return session.getContext().getConfig().getDefaultProfile()
+        .getBoolean(com.datastax.oss.driver.api.core.config.DefaultDriverOption.REQUEST_DEFAULT_IDEMPOTENCE);
+  }
+
   /** The text with whitespace folded, cut at a readable length. */
   public static String shorten(String text) {
     String folded = text.strip().replaceAll("\\s+", " ");

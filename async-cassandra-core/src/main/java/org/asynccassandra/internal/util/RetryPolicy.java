@@ -34,9 +34,12 @@ public final class RetryPolicy {
     this.random = random;
   }
 
-  /** The policy of a stream's configuration. */
-  public static RetryPolicy of(StreamConfig config) {
-    return new RetryPolicy(config.maxRetries(), config.retryBackoff(), config.maxRetryBackoff(),
+  /**
+   * The policy of a stream's configuration, for a query that is (a {@code SELECT}, an idempotent
+   * statement) or is not safe to ask again: the configured retries, or the default for such a query.
+   */
+  public static RetryPolicy of(StreamConfig config, boolean safeToRetry) {
+    return new RetryPolicy(config.maxRetriesFor(safeToRetry), config.retryBackoff(), config.maxRetryBackoff(),
         () -> ThreadLocalRandom.current().nextDouble());
   }
 

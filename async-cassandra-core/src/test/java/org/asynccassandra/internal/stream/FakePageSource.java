@@ -71,6 +71,19 @@ final class FakePageSource implements PageSource {
     return source;
   }
 
+  /** Whether the fake query is safe to ask again (a SELECT) without retries being configured. */
+  private volatile boolean safeToRetry;
+
+  FakePageSource safeToRetry(boolean safe) {
+    this.safeToRetry = safe;
+    return this;
+  }
+
+  @Override
+  public boolean safeToRetry() {
+    return safeToRetry;
+  }
+
   /** Numbers rows from {@code value} instead of 0. */
   FakePageSource firstValue(int value) {
     this.firstValue = value;

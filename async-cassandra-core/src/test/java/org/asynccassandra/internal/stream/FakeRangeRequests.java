@@ -26,7 +26,7 @@ final class FakeRangeRequests implements RangeRequests {
         source.setAutomatic();
       }
       requests.sources.add(source);
-      requests.ranges.add(new PlannedRange(i, range(i), null, ScanCheckpoint.State.PENDING, null, 0));
+      requests.ranges.add(new PlannedRange(i, range(i), null, ScanCheckpoint.State.PENDING, null, 0, 0));
     }
     return requests;
   }

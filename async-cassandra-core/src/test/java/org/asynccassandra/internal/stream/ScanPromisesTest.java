@@ -262,4 +262,81 @@ class ScanPromisesTest {
     assertThat(scan.checkpoint().isComplete()).isTrue();
     assertThat(scan.ranges()).containsExactly(FakeRangeRequests.range(1), FakeRangeRequests.range(3));
   }
+
+  // ---- issue 12: accounting, limits -------------------------------------------------------------------
+
+  @Test
+  void should_count_the_rows_delivered_per_range_across_a_resume() {
+    FakeRangeRequests requests = FakeRangeRequests.of(3, true, 4, 4, 4);
+    DefaultTableScan first = scan(requests, requests.ranges, config(1, 0));
+    List<Integer> seen = new ArrayList<>();
+    first.forEach(row -> {
+      seen.add(FakePageSource.value(row));
+      if (seen.size() == 14) {
+        first.close();
+      }
+    }).handle((ignored, error) -> null).toCompletableFuture().join();
+    ScanCheckpoint cut = ScanCheckpoint.decode(first.checkpoint().encode());
+    assertThat(cut.rowsDelivered()).isEqualTo(14);
+    assertThat(cut.ranges().get(0).rowsDelivered()).isEqualTo(12);
+    assertThat(cut.ranges().get(1).rowsDelivered()).isEqualTo(2);
+
+    DefaultTableScan rest = scan(FakeRangeRequests.of(3, true, 4, 4, 4), planner.resume(cut), config(2, 1));
+    rest.forEach(row -> seen.add(FakePageSource.value(row))).toCompletableFuture().join();
+    ScanCheckpoint done = rest.checkpoint();
+    assertThat(done.isComplete()).isTrue();
+    assertThat(done.ranges()).allSatisfy(range -> assertThat(range.rowsDelivered()).isEqualTo(12));
+    assertThat(done.rowsDelivered()).isEqualTo(seen.size()).isEqualTo(36);
+  }
+
+  @Test
+  void should_read_a_version_1_checkpoint_without_row_counts() {
+    String v1 = "# async-cassandra scan checkpoint\nversion 1\nkeyspace ks\ntable t\nquery test-fingerprint\n"
+        + "range 0 10 done\nrange 10 20 at AAAAAQ 3\nrange 20 30 pending\n";
+    ScanCheckpoint checkpoint = ScanCheckpoint.decode(v1);
+    assertThat(checkpoint.ranges()).extracting(ScanCheckpoint.Range::state).containsExactly(
+        ScanCheckpoint.State.DONE, ScanCheckpoint.State.IN_PROGRESS, ScanCheckpoint.State.PENDING);
+    assertThat(checkpoint.rowsDelivered()).isZero();
+    assertThat(ScanCheckpoint.decode(checkpoint.encode())).isEqualTo(checkpoint);
+  }
+
+  @Test
+  void should_hold_page_requests_back_on_the_timer_as_long_as_the_row_limiter_says() {
+    FakeRangeRequests requests = FakeRangeRequests.of(2, true, 5);
+    AtomicInteger reserved = new AtomicInteger();
+    ScanConfig limited = ScanConfig.builder().parallelism(2).rowLimiter(permits -> {
+      reserved.addAndGet((int) permits);
+      return TimeUnit.SECONDS.toNanos(1);
+    }).streamConfig(StreamConfig.builder().fetchSize(5).prefetchPages(0).build()).build();
+    DefaultTableScan scan = scan(requests, requests.ranges, limited);
+    CompletableFuture<Optional<Page>> first = scan.nextPage().toCompletableFuture();
+    assertThat(requests.sent()).as("nothing sent before the limiter allows it").isZero();
+    assertThat(reserved).hasValue(10);
+    List<ManualScheduler.Task> waits = scheduler.live(Duration.ofSeconds(1));
+    assertThat(waits).hasSize(2);
+    waits.forEach(ManualScheduler.Task::fire);
+    assertThat(requests.sent()).isEqualTo(2);
+    assertThat(first).isCompleted();
+    scan.close();
+  }
+
+  @Test
+  void should_hold_the_next_requests_back_for_the_bytes_already_read() {
+    FakeRangeRequests requests = FakeRangeRequests.of(3, true, 5);
+    AtomicInteger charged = new AtomicInteger();
+    ScanConfig limited = ScanConfig.builder().parallelism(1).byteLimiter(bytes -> {
+      charged.addAndGet((int) bytes);
+      return TimeUnit.SECONDS.toNanos(2);
+    }).streamConfig(StreamConfig.builder().prefetchPages(0).build()).build();
+    DefaultTableScan scan = scan(requests, requests.ranges, limited);
+    scan.nextPage().toCompletableFuture().join();
+    assertThat(charged).as("the first response's 100 bytes").hasValue(100);
+    CompletableFuture<Optional<Page>> second = scan.nextPage().toCompletableFuture();
+    assertThat(requests.sent()).as("the second range waits for the bytes of the first").isEqualTo(1);
+    assertThat(second).isNotDone();
+    scheduler.tasks.stream().filter(task -> !task.cancelled && !task.fired).forEach(ManualScheduler.Task::fire);
+    assertThat(requests.sent()).isEqualTo(2);
+    assertThat(second).isCompleted();
+    scan.close();
+  }
 }

@@ -341,4 +341,45 @@ class StreamPromisesTest {
       assertThat(all).as("round %d", round).isEqualTo(java.util.stream.IntStream.range(0, 100).boxed().toList());
     }
   }
+
+  // ---- issue 12: a read survives the loss of a node by default ----------------------------------------
+
+  @Test
+  void should_retry_a_select_by_default_and_a_statement_that_is_not_safe_only_when_asked() throws Exception {
+    FakePageSource select = FakePageSource.pages(5, 5).safeToRetry(true);
+    DefaultRowStream stream = stream(select, prefetch(0));
+    CompletableFuture<Void> done = stream.forEach(row -> {}).toCompletableFuture();
+    select.failNext(new com.datastax.oss.driver.api.core.DriverTimeoutException("node lost"));
+    scheduler.retryWaits(Duration.ofMillis(100)).get(0).fire();
+    select.completeNext();
+    await().atMost(Duration.ofSeconds(30)).until(select::hasPending); // page 2, asked from the worker
+    select.completeNext();
+    done.get(30, TimeUnit.SECONDS);
+    assertThat(stream.stats().retries()).isEqualTo(1);
+
+    FakePageSource other = FakePageSource.pages(5, 5);
+    CompletableFuture<Void> failed = stream(other, prefetch(0)).forEach(row -> {}).toCompletableFuture();
+    other.failNext(new com.datastax.oss.driver.api.core.DriverTimeoutException("node lost"));
+    assertThat(RowStreamEngineTest.unwrap(failed)).isInstanceOf(org.asynccassandra.PageFetchException.class);
+
+    FakePageSource off = FakePageSource.pages(5, 5).safeToRetry(true);
+    CompletableFuture<Void> noRetry = stream(off, StreamConfig.builder().retry(0, Duration.ofMillis(100)).build())
+        .forEach(row -> {}).toCompletableFuture();
+    off.failNext(new com.datastax.oss.driver.api.core.DriverTimeoutException("node lost"));
+    assertThat(RowStreamEngineTest.unwrap(noRetry)).isInstanceOf(org.asynccassandra.PageFetchException.class);
+    assertThat(StreamConfig.defaults().maxRetries()).isEmpty();
+    assertThat(StreamConfig.defaults().maxRetriesFor(true)).isEqualTo(StreamConfig.DEFAULT_MAX_RETRIES);
+  }
+
+  @Test
+  void should_tell_a_select_from_other_statements() {
+    assertThat(org.asynccassandra.internal.util.Queries.isSelect(
+        com.datastax.oss.driver.api.core.cql.SimpleStatement.newInstance("  /* hint */ -- c\n select * from t"))).isTrue();
+    assertThat(org.asynccassandra.internal.util.Queries.isSelect(
+        com.datastax.oss.driver.api.core.cql.SimpleStatement.newInstance("SELECT\tv FROM t"))).isTrue();
+    assertThat(org.asynccassandra.internal.util.Queries.isSelect(
+        com.datastax.oss.driver.api.core.cql.SimpleStatement.newInstance("selection"))).isFalse();
+    assertThat(org.asynccassandra.internal.util.Queries.isSelect(
+        com.datastax.oss.driver.api.core.cql.SimpleStatement.newInstance("UPDATE t SET v = 1"))).isFalse();
+  }
 }

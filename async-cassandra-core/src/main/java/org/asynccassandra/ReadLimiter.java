@@ -1,0 +1,25 @@
+package org.asynccassandra;
+
+/**
+ * A rate limit on what a table scan reads, as permits (rows or bytes): the scan reserves permits before
+ * each page request (rows: the page size it asks for) or after each response (bytes: the response's
+ * size), and holds its next requests back for as long as the limiter says, on its timer thread. The scan
+ * never sleeps a thread and never blocks on it.
+ *
+ * <p>Implement it with a rate-limiting library; for example, with Bucket4j:
+ * <pre>{@code
+ * Bucket bucket = Bucket.builder()
+ *     .addLimit(limit -> limit.capacity(5_000).refillGreedy(5_000, Duration.ofSeconds(1))).build();
+ * ReadLimiter rows = bucket::consumeIgnoringRateLimits; // returns the nanoseconds to wait
+ * }</pre>
+ *
+ * <p>Implementations must be thread-safe and must not block: the scan calls it from driver I/O threads.
+ */
+@FunctionalInterface
+public interface ReadLimiter {
+  /**
+   * Takes {@code permits} now, going into debt if need be, and returns how long, in nanoseconds, the
+   * caller must wait before acting on them: 0 to go at once. A negative result counts as 0.
+   */
+  long reserve(long permits);
+}
