@@ -9,6 +9,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicLong;
 import org.asynccassandra.AsyncSession;
+import org.asynccassandra.ScanConfig;
 import org.asynccassandra.TableScan;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -46,20 +47,29 @@ final class CountCommand implements Callable<Integer> {
           .orElse("*"); // an unknown table: scanTable says which in its error
       AtomicLong rows = new AtomicLong();
       long start = System.nanoTime();
-      try (TableScan tableScan = async.scanTable(scan.keyspace, scan.table,
-          scan.scanConfig("*".equals(firstKey) ? List.of() : List.of(firstKey)).build());
+      ScanConfig config = scan.scanConfig("*".equals(firstKey) ? List.of() : List.of(firstKey), spec).build();
+      boolean complete;
+      try (TableScan tableScan = async.scanTable(scan.keyspace, scan.table, config);
            Progress progress = Progress.ofFraction("Counting " + scan.keyspace + "." + scan.table,
                tableScan::progress, System.err, ticker)) {
-        tableScan.forEachPage(page -> {
-          rows.addAndGet(page.size());
-          progress.add(page.size());
-        }).toCompletableFuture().join();
+        try {
+          tableScan.forEachPage(page -> {
+            rows.addAndGet(page.size());
+            progress.add(page.size());
+          }).toCompletableFuture().join();
+        } catch (RuntimeException failure) {
+          progress.close();
+          scan.summarize(tableScan, config, true);
+          throw failure;
+        }
+        progress.close();
+        complete = scan.summarize(tableScan, config, false);
       }
       double seconds = (System.nanoTime() - start) / 1e9;
       System.out.println(rows.get());
       System.err.printf(Locale.ROOT, "%,d rows in %s.%s (%.1f s, %,.0f rows/s)%n", rows.get(), scan.keyspace,
           scan.table, seconds, rows.get() / Math.max(seconds, 1e-9));
-      return 0;
+      return complete ? 0 : 1;
     } finally {
       ticker.shutdownNow();
     }

@@ -19,6 +19,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import org.asynccassandra.AsyncSession;
 import org.asynccassandra.Page;
 import org.asynccassandra.ScanCheckpoint;
+import org.asynccassandra.ScanConfig;
 import org.asynccassandra.TableScan;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -59,10 +60,6 @@ final class ExportCommand implements Callable<Integer> {
       description = "How often the checkpoint is written, ISO-8601 (default: ${DEFAULT-VALUE}).")
   Duration checkpointInterval;
 
-  @Option(names = "--max-rate", paramLabel = "ROWS_PER_SECOND",
-      description = "Read at most this many rows per second, to spare a busy cluster (default: no limit).")
-  Long maxRate;
-
   @Option(names = "--resume", description = "Continue the export that --checkpoint describes, into the same --output.")
   boolean resume;
 
@@ -90,9 +87,6 @@ final class ExportCommand implements Callable<Integer> {
     if (resume && !Files.isReadable(checkpoint)) {
       throw new CommandLine.ParameterException(spec.commandLine(), "--resume: no checkpoint file at " + checkpoint);
     }
-    if (maxRate != null && maxRate <= 0) {
-      throw new CommandLine.ParameterException(spec.commandLine(), "--max-rate must be > 0: " + maxRate);
-    }
     if (!connection.hasContactPoint()) {
       throw new CommandLine.ParameterException(spec.commandLine(), "export needs --contact-point HOST:PORT "
           + "(for a local try: ./async-cassandra demo --keep, then use the contact point it prints)");
@@ -106,11 +100,11 @@ final class ExportCommand implements Callable<Integer> {
       resumeBytes = note(lines, OUTPUT_BYTES);
       resumeRows = note(lines, OUTPUT_ROWS);
     }
+    ScanConfig scanConfig = scan.scanConfig(columns, spec).resumeFrom(resumeFrom).build();
     ScheduledExecutorService ticker = Progress.newTicker();
     try (CqlSession session = connection.sessionBuilder(connection.address(spec.commandLine()), "datacenter1").build();
          AsyncSession async = AsyncSession.wrap(session);
-         TableScan tableScan = async.scanTable(scan.keyspace, scan.table,
-             scan.scanConfig(columns).resumeFrom(resumeFrom).build());
+         TableScan tableScan = async.scanTable(scan.keyspace, scan.table, scanConfig);
          Output out = toStdout ? Output.stdout() : Output.file(Path.of(output), resume ? resumeBytes : -1)) {
       if (resumeFrom != null && resumeFrom.isComplete()) {
         System.err.println("The checkpoint says the export is complete: nothing to do.");
@@ -130,16 +124,18 @@ final class ExportCommand implements Callable<Integer> {
           } catch (RuntimeException alsoFailed) {
             failure.addSuppressed(alsoFailed);
           }
+          scan.summarize(tableScan, scanConfig, true);
           throw failure;
         }
         exporter.finish();
         exported = exporter.rows - resumeRows;
       }
+      boolean complete = scan.summarize(tableScan, scanConfig, false);
       double seconds = (System.nanoTime() - start) / 1e9;
       System.err.printf(Locale.ROOT, "Exported %,d rows of %s.%s in %.1f s (%,.0f rows/s)%s%n", exported,
           scan.keyspace, scan.table, seconds, exported / Math.max(seconds, 1e-9),
           toStdout ? "" : " to " + output + " (" + out.bytes + " bytes)");
-      return 0;
+      return complete ? 0 : 1;
     } finally {
       ticker.shutdownNow();
     }
@@ -186,7 +182,6 @@ final class ExportCommand implements Callable<Integer> {
       formatter.submit(page);
       rows += page.size();
       progress.add(page.size());
-      throttle(page.size());
       if (checkpoint != null && System.nanoTime() - lastCheckpointNanos >= checkpointInterval.toNanos()) {
         saveCheckpoint();
         lastCheckpointNanos = System.nanoTime();
@@ -210,26 +205,6 @@ final class ExportCommand implements Callable<Integer> {
     @Override
     public void close() {
       formatter.close();
-    }
-
-    private final long startNanos = System.nanoTime();
-    private long throttledRows;
-
-    /** Keeps the average rate under --max-rate by pausing this (the export's own) callback thread. */
-    private void throttle(int pageRows) {
-      if (maxRate == null) {
-        return;
-      }
-      throttledRows += pageRows;
-      long dueNanos = startNanos + (long) (throttledRows * 1e9 / maxRate);
-      long aheadMillis = (dueNanos - System.nanoTime()) / 1_000_000;
-      if (aheadMillis > 0) {
-        try {
-          Thread.sleep(aheadMillis); // a rate limit: the pause is the point
-        } catch (InterruptedException interrupted) {
-          Thread.currentThread().interrupt();
-        }
-      }
     }
 
     /** Saves what was written: every page handed over so far, once the formatter wrote it. */

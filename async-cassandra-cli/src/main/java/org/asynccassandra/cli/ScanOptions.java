@@ -2,6 +2,7 @@ package org.asynccassandra.cli;
 
 import java.util.List;
 import org.asynccassandra.ScanConfig;
+import org.asynccassandra.ScanRange;
 import org.asynccassandra.StreamConfig;
 import picocli.CommandLine.Option;
 
@@ -29,6 +30,60 @@ final class ScanOptions {
   @Option(names = "--fetch-size", defaultValue = "5000", description = "Rows per page (default: ${DEFAULT-VALUE}).")
   int fetchSize;
 
+  @Option(names = "--token-range", paramLabel = "START:END",
+      description = "Read only the tokens in (START, END], as the ring reads it (START above END wraps).")
+  String tokenRange;
+
+  @Option(names = "--shard", paramLabel = "K/N",
+      description = "Read only the K-th of N equal slices of the token ring (K from 1 to N), so that N runs on "
+          + "N machines read the table exactly once between them.")
+  String shard;
+
+  @Option(names = "--max-rate", paramLabel = "ROWS_PER_SECOND",
+      description = "Read at most this many rows per second, to spare a busy cluster (default: no limit).")
+  Long maxRate;
+
+  @Option(names = "--max-bytes-rate", paramLabel = "BYTES_PER_SECOND",
+      description = "Read at most this many response bytes per second (default: no limit).")
+  Long maxBytesRate;
+
+  @Option(names = "--summary", paramLabel = "FILE",
+      description = "Also write the end-of-run summary (ranges, rows, retries) to FILE as JSON.")
+  java.nio.file.Path summary;
+
+  /** The scan's configuration from the options; a bad value is a usage error (exit 2) naming it. */
+  ScanConfig.Builder scanConfig(List<String> columns, picocli.CommandLine.Model.CommandSpec spec) {
+    try {
+      return scanConfig(columns);
+    } catch (IllegalArgumentException bad) {
+      throw new picocli.CommandLine.ParameterException(spec.commandLine(), bad.getMessage());
+    }
+  }
+
+  /**
+   * Prints the scan's summary on stderr and writes it to {@code --summary FILE}.
+   *
+   * @return whether every range was read in full
+   */
+  boolean summarize(org.asynccassandra.TableScan tableScan, ScanConfig config, boolean failed) {
+    ScanSummary account = new ScanSummary(keyspace + "." + table, tableScan.checkpoint(),
+        tableScan.stats().retries(), config, failed);
+    account.print(System.err);
+    if (summary != null) {
+      try {
+        account.write(summary);
+      } catch (java.io.IOException failure) {
+        throw new java.io.UncheckedIOException("Cannot write the summary " + summary, failure);
+      }
+    }
+    return account.complete();
+  }
+
+  /**
+   * The scan's configuration from the options.
+   *
+   * @throws IllegalArgumentException naming the bad option value
+   */
   ScanConfig.Builder scanConfig(List<String> columns) {
     ScanConfig.Builder builder = ScanConfig.builder()
         .columns(columns)
@@ -39,6 +94,28 @@ final class ScanOptions {
             .retry(5, java.time.Duration.ofMillis(200)).build());
     if (splits != null) {
       builder.splits(splits);
+    }
+    if (tokenRange != null) {
+      String[] bounds = tokenRange.split(":");
+      if (bounds.length != 2) {
+        throw new IllegalArgumentException("--token-range must be START:END, e.g. -100:4000: " + tokenRange);
+      }
+      builder.tokenRange(ScanRange.of(bounds[0].strip(), bounds[1].strip()));
+    }
+    if (shard != null) {
+      builder.shard(ScanConfig.Shard.parse(shard));
+    }
+    if (maxRate != null) {
+      if (maxRate <= 0) {
+        throw new IllegalArgumentException("--max-rate must be > 0: " + maxRate);
+      }
+      builder.rowLimiter(ReadLimits.perSecond(maxRate, fetchSize));
+    }
+    if (maxBytesRate != null) {
+      if (maxBytesRate <= 0) {
+        throw new IllegalArgumentException("--max-bytes-rate must be > 0: " + maxBytesRate);
+      }
+      builder.byteLimiter(ReadLimits.perSecond(maxBytesRate, maxBytesRate));
     }
     return builder;
   }

@@ -1,0 +1,27 @@
+package org.asynccassandra.cli;
+
+import io.github.bucket4j.Bucket;
+import java.time.Duration;
+import org.asynccassandra.ReadLimiter;
+
+/**
+ * The CLI's read limits, on Bucket4j token buckets: {@code --max-rate} rows per second and
+ * {@code --max-bytes-rate} bytes per second. The scan asks them before each page request (rows) and after
+ * each response (bytes), and holds requests back on its timer; nothing sleeps.
+ */
+final class ReadLimits {
+  private ReadLimits() {}
+
+  /**
+   * A limiter of {@code perSecond} permits a second, with a burst of at least {@code burst} permits (a page
+   * request reserves a whole page at once, so the bucket must hold one).
+   */
+  static ReadLimiter perSecond(long perSecond, long burst) {
+    long capacity = Math.max(perSecond, burst);
+    Bucket bucket = Bucket.builder()
+        .addLimit(limit -> limit.capacity(capacity).refillGreedy(perSecond, Duration.ofSeconds(1)))
+        .build();
+    bucket.tryConsumeAsMuchAsPossible(); // start empty: the first second is limited too
+    return permits -> bucket.consumeIgnoringRateLimits(Math.min(permits, capacity));
+  }
+}
