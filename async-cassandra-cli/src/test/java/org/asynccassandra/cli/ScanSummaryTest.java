@@ -1,0 +1,61 @@
+package org.asynccassandra.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.asynccassandra.ScanCheckpoint;
+import org.asynccassandra.ScanConfig;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ScanSummaryTest {
+  private static final ScanCheckpoint PARTIAL = new ScanCheckpoint("ks", "t", "f", List.of(
+      new ScanCheckpoint.Range("0", "10", ScanCheckpoint.State.DONE, null, 0, 7),
+      new ScanCheckpoint.Range("10", "20", ScanCheckpoint.State.IN_PROGRESS, "AAAAAQ", 3, 5),
+      new ScanCheckpoint.Range("20", "30", ScanCheckpoint.State.PENDING, null, 0, 0)));
+
+  private static String printed(ScanSummary summary) {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    summary.print(new PrintStream(bytes, true, StandardCharsets.UTF_8));
+    return bytes.toString(StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void should_name_every_range_not_read_in_full() {
+    ScanSummary summary = new ScanSummary("ks.t", PARTIAL, 2, ScanConfig.builder().shard(new ScanConfig.Shard(2, 4))
+        .build(), true);
+    assertThat(summary.complete()).isFalse();
+    assertThat(printed(summary))
+        .contains("ks.t, shard 2/4: 3 ranges (1 done, 1 in progress, 1 not started), 12 rows, 2 retries")
+        .contains("NOT every range was read in full")
+        .contains("(10, 20] in progress, 5 rows read")
+        .contains("(20, 30] not started");
+  }
+
+  @Test
+  void should_write_every_range_as_json(@TempDir Path dir) throws IOException {
+    Path file = dir.resolve("summary.json");
+    new ScanSummary("ks.t", PARTIAL, 2, ScanConfig.defaults(), false).write(file);
+    assertThat(Files.readString(file)).isEqualTo("{\"table\":\"ks.t\",\"complete\":false,\"ranges\":3,"
+        + "\"rangesDone\":1,\"rows\":12,\"retries\":2,\"rangeStates\":["
+        + "{\"start\":\"0\",\"end\":\"10\",\"state\":\"done\",\"rows\":7},"
+        + "{\"start\":\"10\",\"end\":\"20\",\"state\":\"in_progress\",\"rows\":5},"
+        + "{\"start\":\"20\",\"end\":\"30\",\"state\":\"pending\",\"rows\":0}]}");
+  }
+
+  @Test
+  void should_be_complete_only_when_every_range_is_done_and_nothing_failed() {
+    ScanCheckpoint done = new ScanCheckpoint("ks", "t", "f", List.of(
+        new ScanCheckpoint.Range("0", "10", ScanCheckpoint.State.DONE, null, 0, 7)));
+    assertThat(new ScanSummary("ks.t", done, 0, ScanConfig.defaults(), false).complete()).isTrue();
+    assertThat(new ScanSummary("ks.t", done, 0, ScanConfig.defaults(), true).complete()).isFalse();
+    assertThat(printed(new ScanSummary("ks.t", done, 0, ScanConfig.defaults(), false)))
+        .contains("every range was read in full");
+  }
+}
