@@ -62,7 +62,7 @@ public final class DefaultTableScan implements TableScan {
     ScanPlanner planner = ScanPlanner.of(session, keyspace, table, config);
     List<PlannedRange> ranges = planner.plan(config, session.getMetadata().getNodes().size());
     StreamConfig perRange = config.streamConfig();
-    return create(RangeRequests.driver(session, planner, perRange.fetchSize().orElse(5_000)), planner, ranges,
+    return create(RangeRequests.driver(session, planner), planner, ranges,
         config, executor, scheduler, onTerminate);
   }
 

@@ -16,13 +16,14 @@ interface RangeRequests {
    * Requests one page of {@code range}.
    *
    * @param pagingState {@code null} for the range's first page
+   * @param pageSize the rows to ask for
    * @return a future of the response; cancelling it must cancel the request
    */
-  CompletableFuture<SourcePage> fetch(PlannedRange range, @Nullable ByteBuffer pagingState);
+  CompletableFuture<SourcePage> fetch(PlannedRange range, @Nullable ByteBuffer pagingState, int pageSize);
 
   /** The driver's requests: each range query carries its routing token and keyspace, and is idempotent. */
-  static RangeRequests driver(CqlSession session, ScanPlanner planner, int fetchSize) {
-    return (range, pagingState) -> {
+  static RangeRequests driver(CqlSession session, ScanPlanner planner) {
+    return (range, pagingState, fetchSize) -> {
       SimpleStatement statement = SimpleStatement.newInstance(planner.query(range))
           .setPageSize(fetchSize)
           .setIdempotent(true)

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import org.asynccassandra.AsyncCassandraException;
 import org.asynccassandra.PageFetchException;
 import org.asynccassandra.ReadLimiter;
 import org.asynccassandra.ScanCheckpoint;
@@ -30,6 +31,9 @@ import org.slf4j.LoggerFactory;
  * prefetchPages)} pages wait here, whatever the sizes of the ranges; the next range opens only when the
  * consumer took the last page of an earlier one. The scan's engine reads no further ahead, so the consumer
  * holds one more page at most.
+ *
+ * <p>A range whose request times out asks for pages half as big from then on (down to {@link
+ * #MIN_PAGE_SIZE} rows, same paging state, so no row is repeated), since a smaller page answers sooner.
  *
  * <p>Each range request has the scan's page timeout (the first request of a range: the first-page
  * timeout) and the shared {@link RetryPolicy}. All state is guarded by {@link #lock}; requests are sent,
@@ -82,7 +86,9 @@ final class ScanPageSource implements PageSource {
     this.scheduler = scheduler;
     this.description = description;
     for (PlannedRange range : ranges) {
-      readers.add(new Reader(range));
+      Reader reader = new Reader(range);
+      reader.pageSize = rowsPerRequest;
+      readers.add(reader);
     }
   }
 
@@ -98,6 +104,8 @@ final class ScanPageSource implements PageSource {
     int owned; // pages in flight or queued
     int pageRetries;
     int pagesReceived;
+    int pageSize; // halved after each timeout of this range, down to the floor
+    int timeouts; // timeouts of its current page
     @Nullable CompletableFuture<SourcePage> request; // the request in flight, for timeouts and close()
     TimeoutScheduler.Timeout timer = TimeoutScheduler.NONE; // its timeout, or the wait before its retry
 
@@ -106,6 +114,12 @@ final class ScanPageSource implements PageSource {
       this.pagingState = range.initialPagingState;
       this.skip = range.initialSkip;
       this.finished = range.initialState == ScanCheckpoint.State.DONE;
+    }
+
+    /** A timeout asks for smaller pages: the server answers a smaller page sooner. */
+    void timedOut(int floor) {
+      timeouts++;
+      pageSize = Math.max(Math.min(floor, pageSize), pageSize / 2);
     }
   }
 
@@ -166,6 +180,15 @@ final class ScanPageSource implements PageSource {
     public ColumnDefinitions columnDefinitions() {
       return response.columnDefinitions();
     }
+  }
+
+  /** The smallest page a range that keeps timing out is asked for. */
+  static final int MIN_PAGE_SIZE = 100;
+
+  private static boolean isTimeout(Throwable error) {
+    return error instanceof StreamTimeoutException
+        || error instanceof com.datastax.oss.driver.api.core.DriverTimeoutException
+        || error instanceof com.datastax.oss.driver.api.core.servererrors.ReadTimeoutException;
   }
 
   long retries() {
@@ -302,7 +325,11 @@ final class ScanPageSource implements PageSource {
     }
     CompletableFuture<SourcePage> response;
     try {
-      response = requests.fetch(reader.range, state);
+      int pageSize;
+      synchronized (lock) {
+        pageSize = reader.pageSize;
+      }
+      response = requests.fetch(reader.range, state, pageSize);
     } catch (RuntimeException error) {
       response = CompletableFuture.failedFuture(error);
     }
@@ -364,6 +391,9 @@ final class ScanPageSource implements PageSource {
       reader.inFlight = false;
       if (error != null) {
         Throwable cause = PageEngine.unwrap(error);
+        if (isTimeout(cause)) {
+          reader.timedOut(MIN_PAGE_SIZE);
+        }
         if (retryPolicy.shouldRetry(reader.pageRetries, cause)) {
           attempt = ++reader.pageRetries;
           retries++;
@@ -372,8 +402,12 @@ final class ScanPageSource implements PageSource {
         } else {
           reader.owned--;
           long delivered = rowsTaken + ready.stream().mapToLong(RangePage::size).sum();
+          Throwable reported = reader.timeouts == 0 ? cause : new AsyncCassandraException("it timed out "
+              + reader.timeouts + " times, the last time with pages of " + reader.pageSize + " rows; a range that "
+              + "keeps timing out usually holds a huge partition: raise the splits, lower the fetch size or raise "
+              + "the request timeout (a single partition cannot be split by tokens)", cause);
           failure = new PageFetchException(reader.pagesReceived + 1, delivered, description,
-              reader.range.range, cause);
+              reader.range.range, reported);
           if (ready.isEmpty() && waiting != null) {
             failed = failure;
             handOver = waiting;
@@ -387,6 +421,7 @@ final class ScanPageSource implements PageSource {
           notBeforeNanos = Math.max(notBeforeNanos, System.nanoTime() + byteDebt);
         }
         reader.pageRetries = 0;
+        reader.timeouts = 0;
         reader.pagesReceived++;
         int skipped = Math.min(reader.skip, received.size());
         reader.skip -= skipped;

@@ -35,8 +35,12 @@ final class FakeRangeRequests implements RangeRequests {
     return ScanRange.of(String.valueOf(index * 10), String.valueOf(index * 10 + 10));
   }
 
+  /** The page size of each request, in order. */
+  final List<Integer> pageSizes = new java.util.concurrent.CopyOnWriteArrayList<>();
+
   @Override
-  public CompletableFuture<SourcePage> fetch(PlannedRange range, ByteBuffer pagingState) {
+  public CompletableFuture<SourcePage> fetch(PlannedRange range, ByteBuffer pagingState, int pageSize) {
+    pageSizes.add(pageSize);
     return sources.get(range.index).fetch(pagingState);
   }
 

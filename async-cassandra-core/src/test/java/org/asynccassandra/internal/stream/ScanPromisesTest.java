@@ -339,4 +339,41 @@ class ScanPromisesTest {
     assertThat(second).isCompleted();
     scan.close();
   }
+
+  @Test
+  void should_ask_smaller_pages_of_a_range_that_times_out_then_fail_naming_it_with_advice() {
+    FakeRangeRequests requests = FakeRangeRequests.of(1, false, 5, 5);
+    ScanConfig timed = ScanConfig.builder().parallelism(1).streamConfig(StreamConfig.builder().fetchSize(1000)
+        .retry(3, Duration.ofMillis(100)).build()).build();
+    DefaultTableScan scan = scan(requests, requests.ranges, timed);
+    CompletableFuture<Void> done = scan.forEach(row -> {}).toCompletableFuture();
+    FakePageSource range = requests.sources.get(0);
+    for (int attempt = 0; attempt < 3; attempt++) {
+      range.failNext(new DriverTimeoutException("slow partition"));
+      scheduler.tasks.stream().filter(task -> !task.cancelled && !task.fired).forEach(ManualScheduler.Task::fire);
+    }
+    assertThat(requests.pageSizes).containsExactly(1000, 500, 250, 125);
+    range.failNext(new DriverTimeoutException("slow partition"));
+    assertThatThrownBy(done::join).cause().isInstanceOf(PageFetchException.class)
+        .hasMessageContaining("(0, 10]").hasMessageContaining("timed out 4 times")
+        .hasMessageContaining("pages of 100 rows").hasMessageContaining("single partition cannot be split");
+  }
+
+  @Test
+  void should_go_on_with_smaller_pages_once_a_smaller_page_arrives() {
+    FakeRangeRequests requests = FakeRangeRequests.of(1, false, 5, 5);
+    ScanConfig timed = ScanConfig.builder().parallelism(1).streamConfig(StreamConfig.builder().fetchSize(1000)
+        .retry(3, Duration.ofMillis(100)).build()).build();
+    DefaultTableScan scan = scan(requests, requests.ranges, timed);
+    List<Integer> seen = new ArrayList<>();
+    CompletableFuture<Void> done = scan.forEach(row -> seen.add(FakePageSource.value(row))).toCompletableFuture();
+    FakePageSource range = requests.sources.get(0);
+    range.failNext(new DriverTimeoutException("slow partition"));
+    scheduler.tasks.stream().filter(task -> !task.cancelled && !task.fired).forEach(ManualScheduler.Task::fire);
+    range.completeNext();
+    range.completeNext();
+    done.join();
+    assertThat(seen).isEqualTo(requests.allValues());
+    assertThat(requests.pageSizes).containsExactly(1000, 500, 500);
+  }
 }
