@@ -138,8 +138,9 @@ class ExportCommandIT {
   void should_fail_with_one_line_for_a_bad_where() {
     DemoCommandIT.Captured run = export("--table", "big", "--where", "payload === 3", "--output", "-");
     assertThat(run.exitCode()).isEqualTo(1);
-    assertThat(run.err()).containsPattern("(?m)^error: The scan of " + keyspace + ".big failed in token range .*SyntaxError")
-        .doesNotContain("\tat ");
+    assertThat(run.err()).containsPattern("(?m)^error: Failed to fetch page 1 of 'scan of " + keyspace
+        + ".big' in token range \\(-?\\d+, -?\\d+\\] .*SyntaxError").doesNotContain("\tat ");
+    assertThat(run.err()).contains("NOT every range was read in full");
   }
 
   @Test

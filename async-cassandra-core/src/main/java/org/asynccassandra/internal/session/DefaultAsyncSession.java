@@ -30,7 +30,7 @@ import java.util.concurrent.ForkJoinPool;
 import org.asynccassandra.ScanConfig;
 import org.asynccassandra.StreamConfig;
 import org.asynccassandra.TableScan;
-import org.asynccassandra.internal.stream.DefaultTableScan;
+import org.asynccassandra.internal.scan.DefaultTableScan;
 import org.asynccassandra.internal.stream.DefaultRowStream;
 import org.asynccassandra.internal.stream.DriverPageSource;
 import org.asynccassandra.internal.util.Threads;

@@ -44,7 +44,7 @@ public final class DefaultRowStream implements QueryStream {
   private static final Logger LOG = LoggerFactory.getLogger(RowStream.class);
   private static final Cleaner CLEANER = Cleaner.create(Threads.daemonFactory("async-cassandra-leak-detector"));
   /** Counts reported leaks; tests read it. */
-  static final AtomicLong LEAKS_REPORTED = new AtomicLong();
+  public static final AtomicLong LEAKS_REPORTED = new AtomicLong();
 
   private final PageEngine engine;
   private final Executor executor;
@@ -72,7 +72,7 @@ public final class DefaultRowStream implements QueryStream {
    *
    * @param onTerminate runs once when the stream ends, fails or is closed (the session unregisters it)
    */
-  DefaultRowStream(PageSource source, StreamConfig config, Executor executor, TimeoutScheduler scheduler,
+  public DefaultRowStream(PageSource source, StreamConfig config, Executor executor, TimeoutScheduler scheduler,
       Position.@Nullable Tracker tracker, Consumer<DefaultRowStream.Handle> onTerminate) {
     this.executor = config.executor().orElse(executor);
     this.listener = config.pageListener().orElse(null);
@@ -112,6 +112,11 @@ public final class DefaultRowStream implements QueryStream {
 
   PageEngine engine() {
     return engine;
+  }
+
+  /** Where the consumer is; a table scan makes its checkpoints from it. */
+  public Position consumerPosition() {
+    return engine.position();
   }
 
   /** The handle the session keeps to close this stream; it does not keep the stream reachable. */

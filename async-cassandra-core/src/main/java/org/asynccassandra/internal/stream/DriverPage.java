@@ -14,12 +14,12 @@ import org.jspecify.annotations.Nullable;
  * One driver response as a {@link SourcePage}; its rows are decoded on the consumer's thread at first use,
  * not on the driver I/O thread that received it.
  */
-final class DriverPage implements SourcePage {
+public final class DriverPage implements SourcePage {
   private final AsyncResultSet resultSet;
   private final int size;
   private @Nullable List<Row> rows; // decoded once, by the single consumer thread that holds the page
 
-  DriverPage(AsyncResultSet resultSet) {
+  public DriverPage(AsyncResultSet resultSet) {
     this.resultSet = resultSet;
     this.size = resultSet.remaining();
   }

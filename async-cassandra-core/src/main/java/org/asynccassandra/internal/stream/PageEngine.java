@@ -8,7 +8,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -20,6 +19,7 @@ import org.asynccassandra.StreamConfig;
 import org.asynccassandra.StreamStats;
 import org.asynccassandra.StreamTimeoutException;
 import org.asynccassandra.internal.util.RetryPolicy;
+import org.asynccassandra.internal.util.Retryable;
 import org.asynccassandra.internal.util.Threads;
 import org.asynccassandra.internal.util.TimeoutScheduler;
 import org.jspecify.annotations.Nullable;
@@ -613,9 +613,6 @@ final class PageEngine {
   }
 
   static Throwable unwrap(Throwable error) {
-    while (error instanceof CompletionException && error.getCause() != null) {
-      error = error.getCause();
-    }
-    return error;
+    return Retryable.unwrap(error);
   }
 }

@@ -23,9 +23,9 @@ import org.jspecify.annotations.Nullable;
  * user code exactly when it is counted. {@link #enter} and {@link #freeze} take this object's monitor
  * (once per page), so that a {@link Tracker} sees every page change atomically with its publication.
  */
-final class Position {
+public final class Position {
   /** Told of each page as it is entered, under the position's monitor; a table scan tracks its ranges so. */
-  interface Tracker {
+  public interface Tracker {
     void entered(DefaultPage page);
   }
 
@@ -35,7 +35,7 @@ final class Position {
    * @param pageNumber the page it holds, 0 before the first page
    * @param received the rows of that page handed to it
    */
-  record Snapshot(int pageNumber, int received) {}
+  public record Snapshot(int pageNumber, int received) {}
 
   private static final long FROZEN = -1L;
   private static final VarHandle STATE;
@@ -137,7 +137,7 @@ final class Position {
   }
 
   /** Where the consumer is now. */
-  Snapshot snapshot() {
+  public Snapshot snapshot() {
     long now = (long) STATE.getVolatile(this);
     if (now == FROZEN) {
       return Objects.requireNonNull(frozenAt, "frozen without a snapshot"); // freeze() sets it first
@@ -149,7 +149,7 @@ final class Position {
    * Runs {@code reader} while no page can be entered or the position frozen, so that what a
    * {@link Tracker} recorded and {@link #snapshot()} agree.
    */
-  synchronized <T> T whileNoPageChanges(Supplier<T> reader) {
+  public synchronized <T> T whileNoPageChanges(Supplier<T> reader) {
     return reader.get();
   }
 

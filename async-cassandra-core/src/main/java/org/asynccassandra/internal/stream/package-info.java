@@ -1,6 +1,7 @@
 /**
- * The stream engine and its sinks, and the table scan built on it (planner, ranges, page source,
- * checkpoints). Internal: may change at any time. Null-marked.
+ * The stream engine ({@code PageEngine}), its page sources and its sinks (one per consumption style), and
+ * the position that resume tokens and checkpoints are made of. Internal: may change at any time.
+ * Null-marked.
  */
 @NullMarked
 package org.asynccassandra.internal.stream;

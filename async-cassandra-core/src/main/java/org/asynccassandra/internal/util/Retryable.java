@@ -20,6 +20,15 @@ import org.asynccassandra.StreamTimeoutException;
 public final class Retryable {
   private Retryable() {}
 
+  /** The cause inside {@code CompletionException} wrappers. */
+  public static Throwable unwrap(Throwable error) {
+    Throwable cause = error;
+    while (cause instanceof java.util.concurrent.CompletionException && cause.getCause() != null) {
+      cause = cause.getCause();
+    }
+    return cause;
+  }
+
   public static boolean isRetryable(Throwable error) {
     if (error instanceof AllNodesFailedException) {
       // No node available (none tried) or every tried node failed: retryable when every failure is.

@@ -26,15 +26,15 @@ import java.util.concurrent.atomic.AtomicInteger;
  * int column {@code v}, numbered from 0 across pages. It records every fetch and flags a second fetch
  * while one is still pending.
  */
-final class FakePageSource implements PageSource {
+public final class FakePageSource implements PageSource {
   static final ColumnDefinitions COLUMNS = DefaultColumnDefinitions.valueOf(List.of(new DefaultColumnDefinition(
       new ColumnSpec("ks", "t", "v", 0, RawType.PRIMITIVES.get(ProtocolConstants.DataType.INT)),
       AttachmentPoint.NONE)));
 
   /** One recorded fetch. */
-  static final class Fetch {
-    final int pageIndex;
-    final CompletableFuture<SourcePage> future;
+  public static final class Fetch {
+    public final int pageIndex;
+    public final CompletableFuture<SourcePage> future;
 
     Fetch(int pageIndex, CompletableFuture<SourcePage> future) {
       this.pageIndex = pageIndex;
@@ -49,7 +49,7 @@ final class FakePageSource implements PageSource {
   private volatile int firstValue;
   /** The paging state of the first request when not resuming (a statement's own), or null. */
   private volatile ByteBuffer initialPagingState;
-  final List<Fetch> fetches = new CopyOnWriteArrayList<>();
+  public final List<Fetch> fetches = new CopyOnWriteArrayList<>();
   final AtomicInteger concurrentFetchViolations = new AtomicInteger();
 
   FakePageSource(long responseBytes, Integer... pageSizes) {
@@ -58,12 +58,12 @@ final class FakePageSource implements PageSource {
   }
 
   /** Pages of the given sizes, 100 response bytes each. */
-  static FakePageSource pages(Integer... pageSizes) {
+  public static FakePageSource pages(Integer... pageSizes) {
     return new FakePageSource(100, pageSizes);
   }
 
   /** {@code count} pages of {@code size} rows, completing at once. */
-  static FakePageSource automatic(int count, int size) {
+  public static FakePageSource automatic(int count, int size) {
     Integer[] sizes = new Integer[count];
     java.util.Arrays.fill(sizes, size);
     FakePageSource source = new FakePageSource(100, sizes);
@@ -74,7 +74,7 @@ final class FakePageSource implements PageSource {
   /** Whether the fake query is safe to ask again (a SELECT) without retries being configured. */
   private volatile boolean safeToRetry;
 
-  FakePageSource safeToRetry(boolean safe) {
+  public FakePageSource safeToRetry(boolean safe) {
     this.safeToRetry = safe;
     return this;
   }
@@ -85,13 +85,13 @@ final class FakePageSource implements PageSource {
   }
 
   /** Numbers rows from {@code value} instead of 0. */
-  FakePageSource firstValue(int value) {
+  public FakePageSource firstValue(int value) {
     this.firstValue = value;
     return this;
   }
 
   /** Pretends that the statement carries the paging state of page {@code index}. */
-  FakePageSource startingAtPage(int index) {
+  public FakePageSource startingAtPage(int index) {
     this.initialPagingState = (ByteBuffer) ByteBuffer.allocate(4).putInt(0, index);
     return this;
   }
@@ -102,11 +102,11 @@ final class FakePageSource implements PageSource {
   }
 
   /** Completes every later fetch at once. */
-  void setAutomatic() {
+  public void setAutomatic() {
     auto = true;
   }
 
-  int totalRows() {
+  public int totalRows() {
     return pageSizes.stream().mapToInt(Integer::intValue).sum();
   }
 
@@ -139,25 +139,25 @@ final class FakePageSource implements PageSource {
   }
 
   /** The number of fetches sent so far. */
-  int fetchCount() {
+  public int fetchCount() {
     return fetches.size();
   }
 
-  Fetch last() {
+  public Fetch last() {
     return fetches.get(fetches.size() - 1);
   }
 
   /** Completes the pending fetch with its page. */
-  void completeNext() {
+  public void completeNext() {
     Fetch fetch = pending();
     fetch.future.complete(page(fetch.pageIndex));
   }
 
-  void failNext(Throwable error) {
+  public void failNext(Throwable error) {
     pending().future.completeExceptionally(error);
   }
 
-  Fetch pending() {
+  public Fetch pending() {
     for (Fetch fetch : fetches) {
       if (!fetch.future.isDone()) {
         return fetch;
@@ -166,11 +166,11 @@ final class FakePageSource implements PageSource {
     throw new AssertionError("No fetch is pending; fetches so far: " + fetches.size());
   }
 
-  boolean hasPending() {
+  public boolean hasPending() {
     return fetches.stream().anyMatch(fetch -> !fetch.future.isDone());
   }
 
-  SourcePage page(int index) {
+  public SourcePage page(int index) {
     int first = firstValue;
     for (int i = 0; i < index; i++) {
       first += pageSizes.get(i);
@@ -221,12 +221,12 @@ final class FakePageSource implements PageSource {
     };
   }
 
-  static Row row(int value) {
+  public static Row row(int value) {
     return new DefaultRow(COLUMNS, List.of(TypeCodecs.INT.encode(value, ProtocolVersion.DEFAULT)),
         AttachmentPoint.NONE);
   }
 
-  static int value(Row row) {
+  public static int value(Row row) {
     return row.getInt(0);
   }
 }

@@ -6,12 +6,12 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import org.asynccassandra.internal.util.TimeoutScheduler;
 
 /** A {@link TimeoutScheduler} whose timeouts fire only when the test says so. */
-final class ManualScheduler implements TimeoutScheduler {
-  static final class Task implements Timeout {
+public final class ManualScheduler implements TimeoutScheduler {
+  public static final class Task implements Timeout {
     final Runnable action;
-    final Duration delay;
-    volatile boolean cancelled;
-    volatile boolean fired;
+    public final Duration delay;
+    public volatile boolean cancelled;
+    public volatile boolean fired;
 
     Task(Runnable action, Duration delay) {
       this.action = action;
@@ -23,7 +23,7 @@ final class ManualScheduler implements TimeoutScheduler {
       cancelled = true;
     }
 
-    void fire() {
+    public void fire() {
       if (!cancelled && !fired) {
         fired = true;
         action.run();
@@ -31,7 +31,7 @@ final class ManualScheduler implements TimeoutScheduler {
     }
   }
 
-  final List<Task> tasks = new CopyOnWriteArrayList<>();
+  public final List<Task> tasks = new CopyOnWriteArrayList<>();
 
   @Override
   public Timeout schedule(Runnable task, Duration delay) {
@@ -41,14 +41,22 @@ final class ManualScheduler implements TimeoutScheduler {
   }
 
   /** The live (not cancelled, not fired) tasks with this delay. */
-  List<Task> live(Duration delay) {
+  public List<Task> live(Duration delay) {
     return tasks.stream().filter(t -> !t.cancelled && !t.fired && t.delay.equals(delay)).toList();
   }
 
   /** The live retry waits of a retry whose full backoff is {@code full}: jittered into [full/2, full]. */
-  List<Task> retryWaits(Duration full) {
+  public List<Task> retryWaits(Duration full) {
     Duration half = full.dividedBy(2);
     return tasks.stream().filter(t -> !t.cancelled && !t.fired && t.delay.compareTo(half) >= 0
         && t.delay.compareTo(full) <= 0).toList();
+  }
+
+  /** Waits, collecting garbage, until {@code reference} is cleared: its object became unreachable. */
+  public static void awaitCollected(java.lang.ref.WeakReference<?> reference) {
+    org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> {
+      System.gc();
+      return reference.get() == null;
+    });
   }
 }

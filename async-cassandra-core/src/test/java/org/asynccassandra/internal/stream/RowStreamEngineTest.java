@@ -34,7 +34,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-class RowStreamEngineTest {
+public class RowStreamEngineTest {
   private final ManualScheduler scheduler = new ManualScheduler();
   private final ExecutorService worker = Executors.newSingleThreadExecutor(r -> new Thread(r, "test-worker"));
 
@@ -643,7 +643,7 @@ class RowStreamEngineTest {
 
   // ---- helpers -----------------------------------------------------------------------------------
 
-  static Throwable unwrap(CompletableFuture<?> future) {
+  public static Throwable unwrap(CompletableFuture<?> future) {
     try {
       future.get(30, TimeUnit.SECONDS);
     } catch (java.util.concurrent.ExecutionException failed) {

@@ -150,7 +150,7 @@ class StreamPromisesTest {
     WeakReference<Page> page = new WeakReference<>(first.get(30, TimeUnit.SECONDS).orElseThrow());
     first = null;
     stream.close();
-    ScanPromisesTest.awaitCollected(page);
+    ManualScheduler.awaitCollected(page);
     assertThat(stream.position().rowOffset()).isZero();
     assertThat(stream.position().pagingState()).isPresent();
   }

@@ -1,5 +1,7 @@
-package org.asynccassandra.internal.stream;
+package org.asynccassandra.internal.scan;
 
+import org.asynccassandra.internal.stream.FakePageSource;
+import org.asynccassandra.internal.stream.SourcePage;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,5 +1,8 @@
-package org.asynccassandra.internal.stream;
+package org.asynccassandra.internal.scan;
 
+import org.asynccassandra.internal.stream.DefaultRowStream;
+import org.asynccassandra.internal.stream.FakePageSource;
+import org.asynccassandra.internal.stream.ManualScheduler;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -181,7 +184,7 @@ class ScanPromisesTest {
     FakeRangeRequests requests = FakeRangeRequests.of(4, true, 5, 5);
     long leaksBefore = DefaultRowStream.LEAKS_REPORTED.get();
     WeakReference<TableScan> dropped = dropAfterOnePage(requests);
-    awaitCollected(dropped);
+    ManualScheduler.awaitCollected(dropped);
     org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30))
         .until(() -> DefaultRowStream.LEAKS_REPORTED.get() > leaksBefore && terminated.get() == 1);
   }
@@ -193,12 +196,6 @@ class ScanPromisesTest {
     return new WeakReference<>(scan);
   }
 
-  static void awaitCollected(WeakReference<?> reference) {
-    org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> {
-      System.gc();
-      return reference.get() == null;
-    });
-  }
 
   // ---- defect 10: scan failures and timeouts -----------------------------------------------------------
 

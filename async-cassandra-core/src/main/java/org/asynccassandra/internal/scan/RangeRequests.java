@@ -1,5 +1,7 @@
-package org.asynccassandra.internal.stream;
+package org.asynccassandra.internal.scan;
 
+import org.asynccassandra.internal.stream.DriverPage;
+import org.asynccassandra.internal.stream.SourcePage;
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.cql.AsyncResultSet;
 import com.datastax.oss.driver.api.core.cql.SimpleStatement;

@@ -1,5 +1,7 @@
-package org.asynccassandra.internal.stream;
+package org.asynccassandra.internal.scan;
 
+import org.asynccassandra.internal.stream.DefaultPage;
+import org.asynccassandra.internal.stream.Position;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.HashMap;

@@ -1,5 +1,8 @@
-package org.asynccassandra.internal.stream;
+package org.asynccassandra.internal.scan;
 
+import org.asynccassandra.internal.stream.PageSource;
+import org.asynccassandra.internal.stream.SourcePage;
+import org.asynccassandra.internal.util.Retryable;
 import com.datastax.oss.driver.api.core.cql.ColumnDefinitions;
 import com.datastax.oss.driver.api.core.cql.ExecutionInfo;
 import com.datastax.oss.driver.api.core.cql.Row;
@@ -390,7 +393,7 @@ final class ScanPageSource implements PageSource {
       reader.timer = TimeoutScheduler.NONE;
       reader.inFlight = false;
       if (error != null) {
-        Throwable cause = PageEngine.unwrap(error);
+        Throwable cause = Retryable.unwrap(error);
         if (isTimeout(cause)) {
           reader.timedOut(MIN_PAGE_SIZE);
         }
@@ -465,7 +468,7 @@ final class ScanPageSource implements PageSource {
   private void scheduleRetry(Reader reader, @Nullable ByteBuffer state, int attempt, Duration delay,
       Throwable error) {
     LOG.info("Retrying {} range {} (retry {} of {}) in {} ms after {}", description, reader.range, attempt,
-        retryPolicy.maxRetries(), delay.toMillis(), PageEngine.unwrap(error).toString());
+        retryPolicy.maxRetries(), delay.toMillis(), Retryable.unwrap(error).toString());
     TimeoutScheduler.Timeout wait = scheduler.schedule(() -> send(reader, state), delay);
     boolean cancel;
     synchronized (lock) {

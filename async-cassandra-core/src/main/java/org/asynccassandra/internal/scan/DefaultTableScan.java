@@ -1,5 +1,6 @@
-package org.asynccassandra.internal.stream;
+package org.asynccassandra.internal.scan;
 
+import org.asynccassandra.internal.stream.DefaultRowStream;
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.cql.ColumnDefinitions;
 import com.datastax.oss.driver.api.core.cql.Row;
@@ -87,7 +88,7 @@ public final class DefaultTableScan implements TableScan {
 
   @Override
   public ScanCheckpoint checkpoint() {
-    return progress.checkpoint(stream.engine().position(), planner);
+    return progress.checkpoint(stream.consumerPosition(), planner);
   }
 
   @Override

@@ -1,4 +1,4 @@
-package org.asynccassandra.internal.stream;
+package org.asynccassandra.internal.scan;
 
 import com.datastax.oss.driver.api.core.CqlIdentifier;
 import com.datastax.oss.driver.api.core.CqlSession;
