@@ -235,10 +235,32 @@ final class ScanPageSource implements PageSource {
     } else if (failed != null) {
       future.completeExceptionally(failed);
     } else if (end) {
-      future.complete(null);
+      completeEnd(future);
     }
     pump();
     return future;
+  }
+
+  /**
+   * Ends the scan, after checking that every range was read to its last page: a scan never ends
+   * successfully with a range missing, whatever bug might let it think so.
+   */
+  private void completeEnd(CompletableFuture<@Nullable SourcePage> future) {
+    List<String> missing = new ArrayList<>();
+    synchronized (lock) {
+      for (Reader reader : readers) {
+        if (!reader.finished) {
+          missing.add(reader.range.toString());
+        }
+      }
+    }
+    if (missing.isEmpty()) {
+      future.complete(null);
+    } else {
+      future.completeExceptionally(new AsyncCassandraException("The " + description + " was about to end with "
+          + missing.size() + " ranges not read in full: " + String.join(", ", missing.subList(0,
+              Math.min(10, missing.size()))) + "; this is a bug, please report it"));
+    }
   }
 
   /** Takes a queued page and marks whether it is the last of the whole scan; under the lock. */
@@ -459,7 +481,11 @@ final class ScanPageSource implements PageSource {
       if (failed != null) {
         handOver.completeExceptionally(failed);
       } else {
-        handOver.complete(handed); // null: the scan ended
+        if (handed == null) {
+          completeEnd(handOver);
+        } else {
+          handOver.complete(handed);
+        }
       }
     }
     pump();

@@ -1,0 +1,108 @@
+package org.asynccassandra.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.cql.Row;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import org.asynccassandra.AsyncSession;
+import org.asynccassandra.ScanCheckpoint;
+import org.asynccassandra.ScanConfig;
+import org.asynccassandra.ScanRange;
+import org.asynccassandra.TableScan;
+import org.asynccassandra.testkit.CassandraExtension;
+import org.asynccassandra.testkit.TestData;
+import org.asynccassandra.testkit.TestKeyspace;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** Public scan planning: ranges handed out to several scans, shards of the ring, and their checkpoints. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@ExtendWith(CassandraExtension.class)
+class ScanPlanningIT {
+  private static final int ROWS = 10_000;
+
+  private AsyncSession async;
+  private String keyspace;
+  private List<String> expected;
+
+  @BeforeAll
+  void load(CqlSession session, TestKeyspace testKeyspace) {
+    keyspace = testKeyspace.name();
+    TestData.createSampleTable(session, testKeyspace.table("planned"));
+    TestData.loadSampleRows(session, testKeyspace.table("planned"), ROWS, 40); // 250 partitions
+    async = AsyncSession.wrap(session);
+    expected = new ArrayList<>();
+    for (int i = 0; i < ROWS; i++) {
+      expected.add((i / 40) + "/" + (i % 40));
+    }
+    Collections.sort(expected);
+  }
+
+  @AfterAll
+  void close() {
+    async.close();
+  }
+
+  private List<String> read(ScanConfig config) {
+    List<String> rows = Collections.synchronizedList(new ArrayList<>());
+    try (TableScan scan = async.scanTable(keyspace, "planned", config)) {
+      scan.forEach((Row row) -> rows.add(row.getInt("pk") + "/" + row.getInt("ck"))).toCompletableFuture().join();
+      assertThat(scan.checkpoint().isComplete()).isTrue();
+      assertThat(scan.checkpoint().rowsDelivered()).isEqualTo(rows.size());
+    }
+    return rows;
+  }
+
+  @Test
+  void should_read_every_row_once_when_planned_ranges_are_spread_over_three_scans() {
+    List<ScanRange> plan = async.planScan(keyspace, "planned", ScanConfig.builder().splits(16).build());
+    assertThat(plan).hasSizeGreaterThanOrEqualTo(16).doesNotHaveDuplicates();
+    List<String> all = new ArrayList<>();
+    for (int worker = 0; worker < 3; worker++) {
+      List<ScanRange> mine = new ArrayList<>();
+      for (int i = worker; i < plan.size(); i += 3) {
+        mine.add(plan.get(i));
+      }
+      all.addAll(read(ScanConfig.builder().columns("pk", "ck").ranges(mine).build()));
+    }
+    Collections.sort(all);
+    assertThat(all).isEqualTo(expected);
+  }
+
+  @Test
+  void should_read_every_row_once_over_the_shards_of_the_ring_whatever_their_splits() {
+    List<String> all = new ArrayList<>();
+    for (int shard = 1; shard <= 5; shard++) {
+      all.addAll(read(ScanConfig.builder().columns("pk", "ck").splits(3 + shard).parallelism(2)
+          .shard(new ScanConfig.Shard(shard, 5)).build()));
+    }
+    Collections.sort(all);
+    assertThat(all).isEqualTo(expected);
+  }
+
+  @Test
+  void should_refuse_to_resume_a_checkpoint_with_another_shard() {
+    ScanConfig first = ScanConfig.builder().columns("pk", "ck").shard(new ScanConfig.Shard(1, 2)).build();
+    ScanCheckpoint checkpoint;
+    try (TableScan scan = async.scanTable(keyspace, "planned", first)) {
+      checkpoint = scan.checkpoint();
+    }
+    assertThatThrownBy(() -> async.scanTable(keyspace, "planned", ScanConfig.builder().columns("pk", "ck")
+        .shard(new ScanConfig.Shard(2, 2)).resumeFrom(checkpoint).build()))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("restriction");
+  }
+
+  @Test
+  void should_name_a_token_that_is_not_one_of_the_partitioner() {
+    assertThatThrownBy(() -> async.scanTable(keyspace, "planned", ScanConfig.builder()
+        .tokenRange(ScanRange.of("abc", "12")).build()))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("abc");
+  }
+}
