@@ -6,13 +6,10 @@ import static org.awaitility.Awaitility.await;
 import com.codahale.metrics.Gauge;
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.config.DefaultDriverOption;
-import com.datastax.oss.driver.api.core.config.DriverExecutionProfile;
 import com.datastax.oss.driver.api.core.cql.Row;
 import com.datastax.oss.driver.api.core.cql.SimpleStatement;
 import com.datastax.oss.driver.api.core.metadata.Node;
 import com.datastax.oss.driver.api.core.metrics.DefaultNodeMetric;
-import com.datastax.oss.driver.api.core.session.Request;
-import com.datastax.oss.driver.api.core.tracker.RequestTracker;
 import java.lang.ref.WeakReference;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -26,7 +23,6 @@ import java.util.concurrent.Flow;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
 import org.asynccassandra.AsyncSession;
 import org.asynccassandra.Page;
@@ -38,6 +34,7 @@ import org.asynccassandra.TableScan;
 import org.asynccassandra.internal.session.DefaultAsyncSession;
 import org.asynccassandra.testkit.CassandraExtension;
 import org.asynccassandra.testkit.CassandraServer;
+import org.asynccassandra.testkit.RequestCounter;
 import org.asynccassandra.testkit.TestData;
 import org.asynccassandra.testkit.TestKeyspace;
 import org.junit.jupiter.api.AfterAll;
@@ -55,31 +52,11 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class PromisesIT {
   private static final int ROWS = 20_000;
 
-  private final Counter requests = new Counter();
+  private final RequestCounter requests = new RequestCounter();
   private CqlSession metered;
   private AsyncSession async;
   private String keyspace;
   private String table;
-
-  /** Counts the requests the driver completed (successfully or not), one per request sent. */
-  static final class Counter implements RequestTracker {
-    final AtomicLong completed = new AtomicLong();
-
-    @Override
-    public void onSuccess(Request request, long latencyNanos, DriverExecutionProfile profile, Node node,
-        String logPrefix) {
-      completed.incrementAndGet();
-    }
-
-    @Override
-    public void onError(Request request, Throwable error, long latencyNanos, DriverExecutionProfile profile,
-        Node node, String logPrefix) {
-      completed.incrementAndGet();
-    }
-
-    @Override
-    public void close() {}
-  }
 
   @BeforeAll
   void load(CqlSession session, TestKeyspace testKeyspace, CassandraServer server) {
@@ -87,8 +64,8 @@ class PromisesIT {
     table = "promised";
     TestData.createSampleTable(session, testKeyspace.table(table));
     TestData.loadSampleRows(session, testKeyspace.table(table), ROWS, 100); // 200 partitions
-    metered = server.sessionBuilder(options -> options.withStringList(DefaultDriverOption.METRICS_NODE_ENABLED,
-        List.of("pool.in-flight"))).addRequestTracker(requests).build();
+    metered = requests.addTo(server.sessionBuilder(options -> options.withStringList(
+        DefaultDriverOption.METRICS_NODE_ENABLED, List.of("pool.in-flight")))).build();
     async = AsyncSession.wrap(metered);
   }
 
@@ -103,13 +80,13 @@ class PromisesIT {
     ScanConfig config = ScanConfig.builder().columns("pk", "ck").splits(200).parallelism(2)
         .streamConfig(StreamConfig.builder().fetchSize(5_000).prefetchPages(1).build()).build();
     try (TableScan scan = async.scanTable(keyspace, table, config)) {
-      long before = requests.completed.get();
+      long before = requests.mark();
       Optional<Page> first = scan.nextPage().toCompletableFuture().get(60, TimeUnit.SECONDS);
       assertThat(first).isPresent();
       // The consumer holds page 1: give the reads every chance to run ahead, then count what was sent.
       await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(30))
-          .until(() -> inFlight(metered) == 0 && requests.completed.get() - before <= 2 * (1 + 1) + 1);
-      long sent = requests.completed.get() - before;
+          .until(() -> inFlight(metered) == 0 && requests.sentSince(before) <= 2 * (1 + 1) + 1);
+      long sent = requests.sentSince(before);
       System.out.printf("scan of %d ranges, parallelism 2, prefetch 1: %d requests sent while the consumer "
           + "held its first page%n", scan.rangeCount(), sent);
       assertThat(scan.rangeCount()).isGreaterThanOrEqualTo(150);

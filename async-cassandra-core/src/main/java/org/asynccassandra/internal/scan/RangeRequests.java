@@ -3,7 +3,6 @@ package org.asynccassandra.internal.scan;
 import org.asynccassandra.internal.stream.DriverPage;
 import org.asynccassandra.internal.stream.SourcePage;
 import com.datastax.oss.driver.api.core.CqlSession;
-import com.datastax.oss.driver.api.core.cql.AsyncResultSet;
 import com.datastax.oss.driver.api.core.cql.SimpleStatement;
 import java.nio.ByteBuffer;
 import java.util.concurrent.CompletableFuture;
@@ -36,28 +35,7 @@ interface RangeRequests {
       if (pagingState != null) {
         statement = statement.setPagingState(pagingState);
       }
-      CompletableFuture<AsyncResultSet> response;
-      try {
-        response = session.executeAsync(statement).toCompletableFuture();
-      } catch (RuntimeException error) {
-        response = CompletableFuture.failedFuture(error);
-      }
-      CompletableFuture<AsyncResultSet> sent = response;
-      CompletableFuture<SourcePage> page = new CompletableFuture<>() {
-        @Override
-        public boolean cancel(boolean mayInterruptIfRunning) {
-          sent.cancel(mayInterruptIfRunning);
-          return super.cancel(mayInterruptIfRunning);
-        }
-      };
-      sent.whenComplete((resultSet, error) -> {
-        if (error != null) {
-          page.completeExceptionally(error);
-        } else {
-          page.complete(new DriverPage(resultSet));
-        }
-      });
-      return page;
+      return DriverPage.execute(session, statement);
     };
   }
 }

@@ -1,6 +1,9 @@
 package org.asynccassandra.internal.stream;
 
+import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.cql.AsyncResultSet;
+import com.datastax.oss.driver.api.core.cql.Statement;
+import java.util.concurrent.CompletableFuture;
 import com.datastax.oss.driver.api.core.cql.ColumnDefinitions;
 import com.datastax.oss.driver.api.core.cql.ExecutionInfo;
 import com.datastax.oss.driver.api.core.cql.Row;
@@ -22,6 +25,36 @@ public final class DriverPage implements SourcePage {
   public DriverPage(AsyncResultSet resultSet) {
     this.resultSet = resultSet;
     this.size = resultSet.remaining();
+  }
+
+  /**
+   * Executes {@code statement} and returns a future of its page, whose {@code cancel()} reaches the
+   * driver's own future (which cancels the request). A statement the driver refuses at once gives a failed
+   * future, never an exception.
+   */
+  public static CompletableFuture<SourcePage> execute(CqlSession session, Statement<?> statement) {
+    CompletableFuture<AsyncResultSet> response;
+    try {
+      response = session.executeAsync(statement).toCompletableFuture();
+    } catch (RuntimeException error) {
+      response = CompletableFuture.failedFuture(error);
+    }
+    CompletableFuture<AsyncResultSet> sent = response;
+    CompletableFuture<SourcePage> page = new CompletableFuture<>() {
+      @Override
+      public boolean cancel(boolean mayInterruptIfRunning) {
+        sent.cancel(mayInterruptIfRunning);
+        return super.cancel(mayInterruptIfRunning);
+      }
+    };
+    sent.whenComplete((resultSet, error) -> {
+      if (error != null) {
+        page.completeExceptionally(error);
+      } else {
+        page.complete(new DriverPage(resultSet));
+      }
+    });
+    return page;
   }
 
   @Override

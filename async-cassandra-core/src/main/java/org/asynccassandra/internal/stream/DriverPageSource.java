@@ -1,7 +1,6 @@
 package org.asynccassandra.internal.stream;
 
 import com.datastax.oss.driver.api.core.CqlSession;
-import com.datastax.oss.driver.api.core.cql.AsyncResultSet;
 import com.datastax.oss.driver.api.core.cql.BoundStatement;
 import com.datastax.oss.driver.api.core.cql.ColumnDefinitions;
 import com.datastax.oss.driver.api.core.cql.Statement;
@@ -29,23 +28,7 @@ public final class DriverPageSource implements PageSource {
   @Override
   public CompletableFuture<@Nullable SourcePage> fetch(@Nullable ByteBuffer pagingState) {
     Statement<?> request = pagingState == statement.getPagingState() ? statement : statement.copy(pagingState);
-    CompletableFuture<AsyncResultSet> response = session.executeAsync(request).toCompletableFuture();
-    // A dependent future whose cancel() reaches the driver's own future, which cancels the request.
-    CompletableFuture<@Nullable SourcePage> page = new CompletableFuture<>() {
-      @Override
-      public boolean cancel(boolean mayInterruptIfRunning) {
-        response.cancel(mayInterruptIfRunning);
-        return super.cancel(mayInterruptIfRunning);
-      }
-    };
-    response.whenComplete((resultSet, error) -> {
-      if (error != null) {
-        page.completeExceptionally(error);
-      } else {
-        page.complete(new DriverPage(resultSet));
-      }
-    });
-    return page;
+    return DriverPage.execute(session, request); // its cancel() cancels the request
   }
 
   /** A SELECT, or a statement marked idempotent (or left unmarked while the driver's default is on). */
