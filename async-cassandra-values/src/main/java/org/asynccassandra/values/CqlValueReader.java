@@ -82,6 +82,15 @@ public final class CqlValueReader {
   }
 
   /**
+   * A Jackson parser of {@code in} that reads any CQL value: unlike Jackson's defaults (1,000 digits, 20 M
+   * characters) it puts no limit on a number's or a string's length, so a long varint or a large blob reads
+   * back. Use it to read an NDJSON export line by line with {@link #readJson}. Not thread-safe (a parser).
+   */
+  public static JsonParser jsonParser(java.io.Reader in) {
+    return Json.newParser(in);
+  }
+
+  /**
    * Reads the JSON value the parser is on (its current token: a scalar, or the start of an array or
    * object) and leaves the parser on the value's last token, as Jackson's own readers do.
    */
