@@ -7,6 +7,7 @@ import com.datastax.oss.driver.api.core.type.codec.TypeCodec;
 import com.datastax.oss.driver.api.core.type.codec.registry.CodecRegistry;
 import java.nio.ByteBuffer;
 import org.jspecify.annotations.Nullable;
+import tools.jackson.core.io.SerializedString;
 
 /**
  * The row writers' view of one result's columns: names, types and default codecs, looked up once per
@@ -15,6 +16,8 @@ import org.jspecify.annotations.Nullable;
 final class Columns {
   final ColumnDefinitions definitions;
   final String[] names;
+  /** The names with their JSON escaping done once: the NDJSON writer writes them on every row. */
+  final SerializedString[] jsonNames;
   final DataType[] types;
   private final TypeCodec<Object>[] codecs;
 
@@ -23,10 +26,12 @@ final class Columns {
     this.definitions = definitions;
     int size = definitions.size();
     this.names = new String[size];
+    this.jsonNames = new SerializedString[size];
     this.types = new DataType[size];
     this.codecs = new TypeCodec[size];
     for (int i = 0; i < size; i++) {
       names[i] = definitions.get(i).getName().asInternal();
+      jsonNames[i] = new SerializedString(names[i]);
       types[i] = definitions.get(i).getType();
       codecs[i] = CodecRegistry.DEFAULT.codecFor(types[i]);
     }

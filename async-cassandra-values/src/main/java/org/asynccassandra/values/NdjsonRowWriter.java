@@ -28,7 +28,7 @@ final class NdjsonRowWriter implements RowWriter {
     columns = current;
     json.writeStartObject();
     for (int i = 0, n = current.types.length; i < n; i++) {
-      json.writeName(current.names[i]);
+      json.writeName(current.jsonNames[i]);
       CqlValueWriter.writeJson(json, current.types[i], current.value(row, i));
     }
     json.writeEndObject();
