@@ -21,6 +21,7 @@ import org.asynccassandra.Page;
 import org.asynccassandra.ScanCheckpoint;
 import org.asynccassandra.ScanConfig;
 import org.asynccassandra.TableScan;
+import org.asynccassandra.values.RowWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -84,9 +85,6 @@ final class ExportCommand implements Callable<Integer> {
     if (resume && (checkpoint == null || toStdout)) {
       throw new CommandLine.ParameterException(spec.commandLine(), "--resume needs --checkpoint FILE and --output FILE");
     }
-    if (resume && !Files.isReadable(checkpoint)) {
-      throw new CommandLine.ParameterException(spec.commandLine(), "--resume: no checkpoint file at " + checkpoint);
-    }
     if (!connection.hasContactPoint()) {
       throw new CommandLine.ParameterException(spec.commandLine(), "export needs --contact-point HOST:PORT "
           + "(for a local try: ./async-cassandra demo --keep, then use the contact point it prints)");
@@ -95,49 +93,77 @@ final class ExportCommand implements Callable<Integer> {
     long resumeBytes = 0;
     long resumeRows = 0;
     if (resume) {
+      // Resume failures are run-time errors (exit 1, one line): the options were right, the files are not.
+      if (!Files.isReadable(checkpoint)) {
+        throw new IllegalStateException("--resume: no checkpoint file at " + checkpoint + " (an export with"
+            + " --checkpoint writes it before its first row; run the export again without --resume)");
+      }
       resumeFrom = ScanCheckpoint.read(checkpoint);
       List<String> lines = Files.readAllLines(checkpoint, StandardCharsets.UTF_8);
       resumeBytes = note(lines, OUTPUT_BYTES);
       resumeRows = note(lines, OUTPUT_ROWS);
+      Output.checkResumable(Path.of(output), resumeBytes); // before anything, even a complete checkpoint
     }
     ScanConfig scanConfig = scan.scanConfig(columns, spec).resumeFrom(resumeFrom).build();
     ScheduledExecutorService ticker = Progress.newTicker();
     try (CqlSession session = connection.sessionBuilder(connection.address(spec.commandLine()), "datacenter1").build();
          AsyncSession async = AsyncSession.wrap(session);
-         TableScan tableScan = async.scanTable(scan.keyspace, scan.table, scanConfig);
-         Output out = toStdout ? Output.stdout() : Output.file(Path.of(output), resume ? resumeBytes : -1)) {
+         TableScan tableScan = async.scanTable(scan.keyspace, scan.table, scanConfig)) {
       if (resumeFrom != null && resumeFrom.isComplete()) {
         System.err.println("The checkpoint says the export is complete: nothing to do.");
         return 0;
       }
-      long start = System.nanoTime();
-      long exported;
-      try (Exporter exporter = new Exporter(tableScan, rowFormat, out, resumeRows, !resume);
-           Progress progress = Progress.ofFraction("Exporting " + scan.keyspace + "." + scan.table,
-               tableScan::progress, System.err, ticker)) {
-        exporter.progress = progress;
-        try {
-          tableScan.forEachPage(exporter::write).toCompletableFuture().join();
-        } catch (RuntimeException failure) {
-          try {
-            exporter.finish(); // what was written is safe to resume from, even after a failure
-          } catch (RuntimeException alsoFailed) {
-            failure.addSuppressed(alsoFailed);
-          }
-          scan.summarize(tableScan, scanConfig, true);
-          throw failure;
-        }
-        exporter.finish();
-        exported = exporter.rows - resumeRows;
+      if (!resume && checkpoint != null) {
+        // Before the output is even emptied: an export killed at any moment from here on resumes exactly.
+        writeCheckpoint(tableScan, 0, 0);
       }
-      boolean complete = scan.summarize(tableScan, scanConfig, false);
-      double seconds = (System.nanoTime() - start) / 1e9;
-      System.err.printf(Locale.ROOT, "Exported %,d rows of %s.%s in %.1f s (%,.0f rows/s)%s%n", exported,
-          scan.keyspace, scan.table, seconds, exported / Math.max(seconds, 1e-9),
-          toStdout ? "" : " to " + output + " (" + out.bytes + " bytes)");
-      return complete ? 0 : 1;
+      try (Output out = toStdout ? Output.stdout() : Output.file(Path.of(output), resume ? resumeBytes : -1)) {
+        return export(tableScan, scanConfig, rowFormat, out, toStdout, resumeBytes, resumeRows, ticker);
+      }
     } finally {
       ticker.shutdownNow();
+    }
+  }
+
+  /** Writes the scan's rows to {@code out}, with checkpoints; returns the exit code. */
+  private int export(TableScan tableScan, ScanConfig scanConfig, RowFormat rowFormat, Output out,
+      boolean toStdout, long resumeBytes, long resumeRows, ScheduledExecutorService ticker) {
+    long start = System.nanoTime();
+    long exported;
+    // The header is written unless the output already has it: a resume from a checkpoint taken before
+    // any byte was written (a kill in the first moments) writes it too.
+    try (Exporter exporter = new Exporter(tableScan, rowFormat, out, resumeRows, resumeBytes == 0);
+         Progress progress = Progress.ofFraction("Exporting " + scan.keyspace + "." + scan.table,
+             tableScan::progress, System.err, ticker)) {
+      exporter.progress = progress;
+      try {
+        tableScan.forEachPage(exporter::write).toCompletableFuture().join();
+      } catch (RuntimeException failure) {
+        try {
+          exporter.finish(); // what was written is safe to resume from, even after a failure
+        } catch (RuntimeException alsoFailed) {
+          failure.addSuppressed(alsoFailed);
+        }
+        scan.summarize(tableScan, scanConfig, true);
+        throw failure;
+      }
+      exporter.finish();
+      exported = exporter.rows - resumeRows;
+    }
+    boolean complete = scan.summarize(tableScan, scanConfig, false);
+    double seconds = (System.nanoTime() - start) / 1e9;
+    System.err.printf(Locale.ROOT, "Exported %,d rows of %s.%s in %.1f s (%,.0f rows/s)%s%n", exported,
+        scan.keyspace, scan.table, seconds, exported / Math.max(seconds, 1e-9),
+        toStdout ? "" : " to " + output + " (" + out.bytes + " bytes)");
+    return complete ? 0 : 1;
+  }
+
+  /** Saves the scan's place with the output's length and rows as notes, atomically. */
+  private void writeCheckpoint(TableScan tableScan, long outputBytes, long outputRows) {
+    try {
+      tableScan.checkpoint().write(checkpoint, List.of(OUTPUT_BYTES + outputBytes, OUTPUT_ROWS + outputRows));
+    } catch (IOException failure) {
+      throw new UncheckedIOException("Cannot write the checkpoint " + checkpoint + ": " + failure, failure);
     }
   }
 
@@ -175,7 +201,9 @@ final class ExportCommand implements Callable<Integer> {
     void write(Page page) {
       if (headerPending && page.columnDefinitions() != null) {
         StringBuilder header = new StringBuilder();
-        rowFormat.header(page.columnDefinitions(), header);
+        try (RowWriter writer = rowFormat.newWriter(new TextWriter(header))) {
+          writer.writeHeader(page.columnDefinitions());
+        }
         formatter.writeNow(header);
         headerPending = false;
       }
@@ -214,11 +242,7 @@ final class ExportCommand implements Callable<Integer> {
       }
       formatter.awaitWritten();
       out.flush();
-      try {
-        tableScan.checkpoint().write(checkpoint, List.of(OUTPUT_BYTES + out.bytes, OUTPUT_ROWS + rows));
-      } catch (IOException failure) {
-        throw new UncheckedIOException("Cannot write the checkpoint " + checkpoint, failure);
-      }
+      writeCheckpoint(tableScan, out.bytes, rows);
     }
   }
 
@@ -238,16 +262,31 @@ final class ExportCommand implements Callable<Integer> {
       return new Output(new BufferedOutputStream(System.out, 1 << 20), false, 0);
     }
 
+    /**
+     * Fails (a run-time error: exit 1, one line) unless {@code path} can be resumed at {@code keepBytes}: it
+     * holds at least that many bytes, or it is missing and nothing was written (killed between the first
+     * checkpoint and the output's creation).
+     */
+    static void checkResumable(Path path, long keepBytes) throws IOException {
+      if (!Files.exists(path)) {
+        if (keepBytes == 0) {
+          return;
+        }
+        throw new IllegalStateException("--resume: the output file " + path + " does not exist");
+      }
+      if (Files.size(path) < keepBytes) {
+        throw new IllegalStateException("--resume: " + path + " is shorter than the checkpoint says ("
+            + Files.size(path) + " < " + keepBytes + " bytes); it is not the file of this export");
+      }
+    }
+
     /** The file, emptied, or (resume) cut back to {@code keepBytes} and appended to. */
     static Output file(Path path, long keepBytes) throws IOException {
+      if (keepBytes == 0 && !Files.exists(path)) {
+        keepBytes = -1; // killed after the first checkpoint, before the output was created: start it
+      }
       if (keepBytes >= 0) {
-        if (!Files.exists(path)) {
-          throw new IllegalArgumentException("--resume: the output file " + path + " does not exist");
-        }
-        if (Files.size(path) < keepBytes) {
-          throw new IllegalArgumentException("--resume: " + path + " is shorter than the checkpoint says ("
-              + Files.size(path) + " < " + keepBytes + " bytes); it is not the file of this export");
-        }
+        checkResumable(path, keepBytes);
         try (RandomAccessFile file = new RandomAccessFile(path.toFile(), "rw")) {
           file.setLength(keepBytes); // drop rows written after the last checkpoint
         }

@@ -9,10 +9,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import org.asynccassandra.Page;
+import org.asynccassandra.values.RowWriter;
 
 /**
- * Formats an export's pages on a few threads of its own, so that formatting does not hold up the scan's
- * single delivery thread, and hands each page's text, whole, to the writer (pages land in the order their
+ * Formats an export's pages (a {@link RowWriter} per page) on a few threads of its own, so that formatting
+ * does not hold up the scan's single delivery thread, and hands each page's text, whole, to the writer (pages land in the order their
  * formatting ends: a scan's rows come unordered anyway).
  *
  * <p>{@link #submit} is called by one thread (the scan's callback) and blocks while {@code 2 × threads}
@@ -56,9 +57,10 @@ final class PageFormatter implements AutoCloseable {
         try {
           if (failure.get() == null) {
             StringBuilder text = new StringBuilder(Math.max(256, page.size() * 128));
-            StringBuilder scratch = new StringBuilder(256);
-            for (Row row : page.rows()) {
-              format.row(row, text, scratch);
+            try (RowWriter rows = format.newWriter(new TextWriter(text))) {
+              for (Row row : page.rows()) {
+                rows.writeRow(row);
+              }
             }
             synchronized (this) {
               writer.accept(text);

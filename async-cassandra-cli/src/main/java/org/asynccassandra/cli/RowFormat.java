@@ -1,64 +1,26 @@
 package org.asynccassandra.cli;
 
-import com.datastax.oss.driver.api.core.cql.ColumnDefinitions;
-import com.datastax.oss.driver.api.core.cql.Row;
+import java.io.Writer;
+import org.asynccassandra.values.RowWriter;
 
-/** The export formats: how a header and a row become text. Not thread-safe: one per writer. */
+/** The export formats, each a {@link RowWriter} of async-cassandra-values (the mapping is in docs/values.md). */
 enum RowFormat {
-  /** RFC 4180: a header line, CRLF line ends, null as an empty field. */
+  /** RFC 4180: a header line, CRLF line ends, null as an empty field, an empty string as {@code ""}. */
   CSV {
     @Override
-    void header(ColumnDefinitions columns, StringBuilder out) {
-      for (int i = 0; i < columns.size(); i++) {
-        if (i > 0) {
-          out.append(',');
-        }
-        CqlValues.appendCsvField(out, columns.get(i).getName().asInternal());
-      }
-      out.append("\r\n");
-    }
-
-    @Override
-    void row(Row row, StringBuilder out, StringBuilder scratch) {
-      for (int i = 0, n = row.size(); i < n; i++) {
-        if (i > 0) {
-          out.append(',');
-        }
-        Object value = row.isNull(i) ? null : row.getObject(i);
-        if (value != null) {
-          scratch.setLength(0);
-          CqlValues.appendText(scratch, value);
-          CqlValues.appendCsvField(out, scratch);
-        }
-      }
-      out.append("\r\n");
+    RowWriter newWriter(Writer out) {
+      return RowWriter.csv(out);
     }
   },
 
   /** One JSON object per line, native JSON types, null as null. */
   NDJSON {
     @Override
-    void header(ColumnDefinitions columns, StringBuilder out) {}
-
-    @Override
-    void row(Row row, StringBuilder out, StringBuilder scratch) {
-      ColumnDefinitions columns = row.getColumnDefinitions();
-      out.append('{');
-      for (int i = 0, n = row.size(); i < n; i++) {
-        if (i > 0) {
-          out.append(',');
-        }
-        CqlValues.appendJsonString(out, columns.get(i).getName().asInternal());
-        out.append(':');
-        // CQL stores an empty collection as null, and the driver reads null collections as empty ones:
-        // isNull() tells the truth.
-        CqlValues.appendJson(out, row.isNull(i) ? null : row.getObject(i));
-      }
-      out.append("}\n");
+    RowWriter newWriter(Writer out) {
+      return RowWriter.ndjson(out);
     }
   };
 
-  abstract void header(ColumnDefinitions columns, StringBuilder out);
-
-  abstract void row(Row row, StringBuilder out, StringBuilder scratch);
+  /** A new writer to {@code out}: one per thread. */
+  abstract RowWriter newWriter(Writer out);
 }

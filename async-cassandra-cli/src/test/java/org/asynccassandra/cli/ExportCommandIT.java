@@ -37,7 +37,7 @@ class ExportCommandIT {
     session.execute("CREATE TABLE " + keyspace + ".all_types (id int, ck int, t text, a ascii, bi bigint, b blob,"
         + " bo boolean, d date, dec decimal, db double, dur duration, f float, ip inet, i int, si smallint,"
         + " tm time, ts timestamp, tu timeuuid, ti tinyint, u uuid, vi varint, l list<text>, s set<int>,"
-        + " m map<text, int>, tup tuple<int, text>, ad frozen<addr>, PRIMARY KEY (id, ck))");
+        + " m map<text, int>, tup tuple<int, text>, ad frozen<addr>, v vector<float, 3>, PRIMARY KEY (id, ck))");
     session.execute("INSERT INTO " + keyspace + ".all_types (id, ck, t, a, bi, b, bo, d, dec, db, dur, f, ip, i, si,"
         + " tm, ts, tu, ti, u, vi, l, s, m, tup, ad) VALUES (1, 1, 'comma, \"quote\"\nand a newline', 'plain',"
         + " -9223372036854775808, 0xcafebabe00ff, true, '2026-11-25', 12345678901234567890.000000000000000001,"
@@ -47,6 +47,9 @@ class ExportCommandIT {
         + " {3, 1, 2}, {'k1': 1, 'k\"2': 2}, (7, 'seven'), {street: 'Main St, 1', zip: 12345})");
     session.execute("INSERT INTO " + keyspace + ".all_types (id, ck) VALUES (1, 2)");
     session.execute("INSERT INTO " + keyspace + ".all_types (id, ck, t, l, m) VALUES (1, 3, 'héllo ✓ \t tab', [], {})");
+    // An empty string and blob (not null), a zero duration (never an empty cell), a vector (a JSON array).
+    session.execute("INSERT INTO " + keyspace + ".all_types (id, ck, t, b, dur, v) VALUES (1, 4, '', 0x, 0s,"
+        + " [1.5, -2.0, 0.0])");
     TestData.createSampleTable(session, keyspace + ".big");
     TestData.loadSampleRows(session, keyspace + ".big", 150_000, 5_000);
     TestData.createSampleTable(session, keyspace + ".other");
@@ -84,18 +87,9 @@ class ExportCommandIT {
 
   @Test
   void should_resume_an_export_whose_process_was_killed_into_an_identical_file(@TempDir Path dir) throws Exception {
-    Path full = dir.resolve("full.csv");
-    assertThat(export("--table", "big", "--output", full.toString()).exitCode()).isZero();
-
     Path partial = dir.resolve("partial.csv");
     Path checkpoint = dir.resolve("partial.checkpoint");
-    List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
-        "-cp", System.getProperty("java.class.path"), AsyncCassandraCli.class.getName(),
-        "export", "--contact-point", contactPoint, "--keyspace", keyspace, "--table", "big",
-        "--fetch-size", "500", "--parallelism", "2", "--output", partial.toString(),
-        "--checkpoint", checkpoint.toString(), "--checkpoint-interval", "PT0.1S", "--max-rate", "25000"));
-    Process child = new ProcessBuilder(command).redirectErrorStream(true)
-        .redirectOutput(dir.resolve("child.log").toFile()).start();
+    Process child = startExport(dir, partial, checkpoint, "PT0.1S");
     try {
       await().atMost(Duration.ofSeconds(60)).until(() -> !child.isAlive()
           || Files.exists(checkpoint) && Files.readString(checkpoint).contains(" at "));
@@ -107,10 +101,51 @@ class ExportCommandIT {
         "--checkpoint", checkpoint.toString(), "--resume");
     assertThat(resumed.exitCode()).as(resumed.err()).isZero();
 
-    List<String> expectedLines = sortedLines(full);
-    List<String> actualLines = sortedLines(partial);
-    assertThat(actualLines).hasSize(150_001).isEqualTo(expectedLines);
+    assertThat(sortedLines(partial)).hasSize(150_001).isEqualTo(fullExportLines(dir));
     assertThat(Files.readAllLines(partial).get(0)).isEqualTo("pk,ck,payload");
+  }
+
+  @Test
+  void should_resume_an_export_killed_before_its_first_periodic_checkpoint(@TempDir Path dir) throws Exception {
+    Path partial = dir.resolve("early.csv");
+    Path checkpoint = dir.resolve("early.checkpoint");
+    Process child = startExport(dir, partial, checkpoint, "PT1H"); // no periodic checkpoint before the kill
+    try {
+      await().atMost(Duration.ofSeconds(60)).until(() -> !child.isAlive()
+          || Files.exists(partial) && Files.size(partial) > 0);
+      assertThat(child.isAlive()).as("the export must still be running when it is killed").isTrue();
+    } finally {
+      child.destroyForcibly().waitFor();
+    }
+    assertThat(Files.readString(checkpoint)).as("the checkpoint written before the first row")
+        .contains("# output-bytes 0\n", "# output-rows 0\n");
+    assertThat(Files.size(partial)).isPositive();
+
+    DemoCommandIT.Captured resumed = export("--table", "big", "--output", partial.toString(),
+        "--checkpoint", checkpoint.toString(), "--resume");
+    assertThat(resumed.exitCode()).as(resumed.err()).isZero();
+
+    assertThat(sortedLines(partial)).hasSize(150_001).isEqualTo(fullExportLines(dir));
+    assertThat(Files.readAllLines(partial).get(0)).isEqualTo("pk,ck,payload");
+  }
+
+  /** An export of the big table in a child JVM, slowed down so that it can be killed in the middle. */
+  private Process startExport(Path dir, Path output, Path checkpoint, String checkpointInterval) throws IOException {
+    List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
+        "-cp", System.getProperty("java.class.path"), AsyncCassandraCli.class.getName(),
+        "export", "--contact-point", contactPoint, "--keyspace", keyspace, "--table", "big",
+        "--fetch-size", "500", "--parallelism", "2", "--output", output.toString(),
+        "--checkpoint", checkpoint.toString(), "--checkpoint-interval", checkpointInterval, "--max-rate", "25000"));
+    return new ProcessBuilder(command).redirectErrorStream(true)
+        .redirectOutput(dir.resolve(output.getFileName() + ".log").toFile()).start();
+  }
+
+  /** The sorted lines of an uninterrupted export of the big table. */
+  private List<String> fullExportLines(Path dir) throws IOException {
+    Path full = dir.resolve("full.csv");
+    DemoCommandIT.Captured run = export("--table", "big", "--output", full.toString());
+    assertThat(run.exitCode()).as(run.err()).isZero();
+    return sortedLines(full);
   }
 
   private static List<String> sortedLines(Path file) throws IOException {
@@ -151,15 +186,52 @@ class ExportCommandIT {
   }
 
   @Test
-  void should_refuse_a_checkpoint_of_another_table(@TempDir Path dir) throws IOException {
+  void should_refuse_a_checkpoint_of_another_table_in_one_line(@TempDir Path dir) throws IOException {
     Path file = dir.resolve("other.csv");
     Path checkpoint = dir.resolve("other.checkpoint");
     assertThat(export("--table", "other", "--output", file.toString(), "--checkpoint", checkpoint.toString())
         .exitCode()).isZero();
     DemoCommandIT.Captured run = export("--table", "big", "--output", file.toString(), "--checkpoint",
         checkpoint.toString(), "--resume");
-    assertThat(run.exitCode()).isEqualTo(1);
-    assertThat(run.err()).contains("error: The checkpoint belongs to table " + keyspace + ".other");
+    assertOneLineRunTimeError(run, "error: The checkpoint belongs to table " + keyspace + ".other");
+  }
+
+  @Test
+  void should_fail_a_resume_without_checkpoint_file_in_one_line(@TempDir Path dir) {
+    Path checkpoint = dir.resolve("never-written.checkpoint");
+    DemoCommandIT.Captured run = export("--table", "big", "--output", dir.resolve("out.csv").toString(),
+        "--checkpoint", checkpoint.toString(), "--resume");
+    assertOneLineRunTimeError(run, "error: --resume: no checkpoint file at " + checkpoint);
+  }
+
+  @Test
+  void should_fail_a_resume_into_a_file_shorter_than_its_checkpoint_in_one_line(@TempDir Path dir)
+      throws IOException {
+    Path file = dir.resolve("other.csv");
+    Path checkpoint = dir.resolve("other.checkpoint");
+    assertThat(export("--table", "all_types", "--output", file.toString(), "--checkpoint", checkpoint.toString())
+        .exitCode()).isZero();
+    Files.writeString(file, "id");
+    DemoCommandIT.Captured run = export("--table", "all_types", "--output", file.toString(), "--checkpoint",
+        checkpoint.toString(), "--resume");
+    assertOneLineRunTimeError(run, "error: --resume: " + file + " is shorter than the checkpoint says");
+  }
+
+  @Test
+  void should_fail_a_resume_from_a_file_that_is_no_checkpoint_in_one_line(@TempDir Path dir) throws IOException {
+    Path checkpoint = dir.resolve("garbage.checkpoint");
+    Files.writeString(checkpoint, "not a checkpoint\n");
+    DemoCommandIT.Captured run = export("--table", "big", "--output", dir.resolve("out.csv").toString(),
+        "--checkpoint", checkpoint.toString(), "--resume");
+    assertOneLineRunTimeError(run, "error: Not a valid scan checkpoint");
+  }
+
+  /** Exit code 1, one error line that starts with {@code start}, the hint to use --verbose, no usage text. */
+  private static void assertOneLineRunTimeError(DemoCommandIT.Captured run, String start) {
+    assertThat(run.exitCode()).as(run.err()).isEqualTo(1);
+    assertThat(run.err().lines().toList()).as(run.err()).hasSize(2)
+        .satisfies(lines -> assertThat(lines.get(0)).startsWith(start))
+        .satisfies(lines -> assertThat(lines.get(1)).isEqualTo("(run again with --verbose for the stack trace)"));
   }
 
   @Test

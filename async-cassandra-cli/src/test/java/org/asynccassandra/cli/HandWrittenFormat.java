@@ -1,5 +1,8 @@
 package org.asynccassandra.cli;
 
+// The export's hand-written formatting before async-cassandra-values (CqlValues and RowFormat as they were),
+// kept only as the baseline of ExportFormatCost.
+
 import com.datastax.oss.driver.api.core.data.CqlDuration;
 import com.datastax.oss.driver.api.core.data.TupleValue;
 import com.datastax.oss.driver.api.core.data.UdtValue;
@@ -21,8 +24,8 @@ import java.util.Map;
  * exact, and collections, tuples and UDTs as JSON. One instance per thread; it appends to the caller's
  * builder and allocates nothing per value beyond what formatting needs.
  */
-final class CqlValues {
-  private CqlValues() {}
+final class HandWrittenFormat {
+  private HandWrittenFormat() {}
 
   /** Appends the plain text form of a non-null scalar, or the JSON form of a collection, tuple or UDT. */
   static void appendText(StringBuilder out, Object value) {
@@ -180,5 +183,36 @@ final class CqlValues {
       out.append(c);
     }
     out.append('"');
+  }
+
+  /** The old RowFormat.CSV row. */
+  static void csvRow(com.datastax.oss.driver.api.core.cql.Row row, StringBuilder out, StringBuilder scratch) {
+    for (int i = 0, n = row.size(); i < n; i++) {
+      if (i > 0) {
+        out.append(',');
+      }
+      Object value = row.isNull(i) ? null : row.getObject(i);
+      if (value != null) {
+        scratch.setLength(0);
+        appendText(scratch, value);
+        appendCsvField(out, scratch);
+      }
+    }
+    out.append("\r\n");
+  }
+
+  /** The old RowFormat.NDJSON row. */
+  static void ndjsonRow(com.datastax.oss.driver.api.core.cql.Row row, StringBuilder out) {
+    com.datastax.oss.driver.api.core.cql.ColumnDefinitions columns = row.getColumnDefinitions();
+    out.append('{');
+    for (int i = 0, n = row.size(); i < n; i++) {
+      if (i > 0) {
+        out.append(',');
+      }
+      appendJsonString(out, columns.get(i).getName().asInternal());
+      out.append(':');
+      appendJson(out, row.isNull(i) ? null : row.getObject(i));
+    }
+    out.append("}\n");
   }
 }

@@ -1,0 +1,50 @@
+package org.asynccassandra.values;
+
+import com.datastax.oss.driver.api.core.cql.ColumnDefinitions;
+import com.datastax.oss.driver.api.core.cql.Row;
+import com.datastax.oss.driver.api.core.type.DataType;
+import com.datastax.oss.driver.api.core.type.codec.TypeCodec;
+import com.datastax.oss.driver.api.core.type.codec.registry.CodecRegistry;
+import java.nio.ByteBuffer;
+import org.jspecify.annotations.Nullable;
+import tools.jackson.core.io.SerializedString;
+
+/**
+ * The row writers' view of one result's columns: names, types and default codecs, looked up once per
+ * {@link ColumnDefinitions} (the pages of one result share theirs) rather than once per value.
+ */
+final class Columns {
+  final ColumnDefinitions definitions;
+  final String[] names;
+  /** The names with their JSON escaping done once: the NDJSON writer writes them on every row. */
+  final SerializedString[] jsonNames;
+  final DataType[] types;
+  private final TypeCodec<Object>[] codecs;
+
+  @SuppressWarnings("unchecked")
+  private Columns(ColumnDefinitions definitions) {
+    this.definitions = definitions;
+    int size = definitions.size();
+    this.names = new String[size];
+    this.jsonNames = new SerializedString[size];
+    this.types = new DataType[size];
+    this.codecs = new TypeCodec[size];
+    for (int i = 0; i < size; i++) {
+      names[i] = definitions.get(i).getName().asInternal();
+      jsonNames[i] = new SerializedString(names[i]);
+      types[i] = definitions.get(i).getType();
+      codecs[i] = CodecRegistry.DEFAULT.codecFor(types[i]);
+    }
+  }
+
+  /** {@code current} when it describes {@code definitions}, else a new view. */
+  static Columns of(@Nullable Columns current, ColumnDefinitions definitions) {
+    return current != null && current.definitions == definitions ? current : new Columns(definitions);
+  }
+
+  /** The row's value in column {@code i}, or null when the row has none (or an empty value, which the driver decodes to null). */
+  @Nullable Object value(Row row, int i) {
+    ByteBuffer bytes = row.getBytesUnsafe(i);
+    return bytes == null ? null : codecs[i].decode(bytes, row.protocolVersion());
+  }
+}

@@ -1,0 +1,75 @@
+package org.asynccassandra.values;
+
+import com.datastax.oss.driver.api.core.cql.ColumnDefinitions;
+import com.datastax.oss.driver.api.core.cql.Row;
+import de.siegmar.fastcsv.writer.CsvWriter;
+import de.siegmar.fastcsv.writer.LineDelimiter;
+import de.siegmar.fastcsv.writer.QuoteStrategies;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import org.jspecify.annotations.Nullable;
+import tools.jackson.core.JsonGenerator;
+
+/** {@link RowWriter#csv}: FastCSV for the records, one Jackson generator reused for the JSON cells. */
+final class CsvRowWriter implements RowWriter {
+  private final CsvWriter csv;
+  private final StringBuilder jsonText = new StringBuilder(256);
+  private final JsonGenerator json = Json.newGenerator(new StringBuilderWriter(jsonText));
+  private @Nullable Columns columns;
+
+  CsvRowWriter(Writer out) {
+    this.csv = CsvWriter.builder()
+        .lineDelimiter(LineDelimiter.CRLF)
+        .quoteStrategy(QuoteStrategies.EMPTY) // "" for an empty string; null stays an empty field
+        .build(out);
+  }
+
+  @Override
+  public void writeHeader(ColumnDefinitions definitions) {
+    Columns current = Columns.of(columns, definitions);
+    columns = current;
+    csv.writeRecord(current.names);
+  }
+
+  @Override
+  public void writeRow(Row row) {
+    Columns current = Columns.of(columns, row.getColumnDefinitions());
+    columns = current;
+    CsvWriter.CsvWriterRecord record = csv.writeRecord();
+    for (int i = 0, n = current.types.length; i < n; i++) {
+      Object value = current.value(row, i);
+      record.writeField(value == null ? null : cell(current, i, value));
+    }
+    record.endRecord();
+  }
+
+  private String cell(Columns current, int i, Object value) {
+    String scalar = CqlValueWriter.scalarText(current.types[i], value);
+    if (scalar != null) {
+      return scalar;
+    }
+    jsonText.setLength(0);
+    CqlValueWriter.writeJson(json, current.types[i], value);
+    json.flush();
+    return jsonText.toString();
+  }
+
+  @Override
+  public void flush() {
+    try {
+      csv.flush();
+    } catch (IOException failure) {
+      throw new UncheckedIOException(failure);
+    }
+  }
+
+  @Override
+  public void close() {
+    try {
+      csv.close();
+    } catch (IOException failure) {
+      throw new UncheckedIOException(failure);
+    }
+  }
+}

@@ -1,0 +1,47 @@
+package org.asynccassandra.values;
+
+import java.io.Writer;
+import tools.jackson.core.JsonGenerator;
+import tools.jackson.core.JsonParser;
+import tools.jackson.core.ObjectReadContext;
+import tools.jackson.core.ObjectWriteContext;
+import tools.jackson.core.StreamReadConstraints;
+import tools.jackson.core.StreamWriteFeature;
+import tools.jackson.core.json.JsonFactory;
+
+/** The module's Jackson factories: thread-safe, shared. */
+final class Json {
+  /**
+   * Writes values one after another with nothing between them (the row writers add their own line ends),
+   * and never closes the caller's writer.
+   */
+  private static final JsonFactory WRITING = JsonFactory.builder()
+      .rootValueSeparator("")
+      .disable(StreamWriteFeature.AUTO_CLOSE_TARGET)
+      .build();
+
+  /**
+   * Reads any value CQL can hold: a varint of any length, a blob of any size (Jackson's defaults stop at
+   * 1,000 digits and 20 M characters).
+   */
+  private static final JsonFactory READING = JsonFactory.builder()
+      .streamReadConstraints(StreamReadConstraints.builder()
+          .maxNumberLength(Integer.MAX_VALUE)
+          .maxStringLength(Integer.MAX_VALUE)
+          .build())
+      .build();
+
+  private Json() {}
+
+  static JsonGenerator newGenerator(Writer out) {
+    return WRITING.createGenerator(ObjectWriteContext.empty(), out);
+  }
+
+  static JsonParser newParser(String text) {
+    return READING.createParser(ObjectReadContext.empty(), text);
+  }
+
+  static JsonParser newParser(java.io.Reader in) {
+    return READING.createParser(ObjectReadContext.empty(), in);
+  }
+}

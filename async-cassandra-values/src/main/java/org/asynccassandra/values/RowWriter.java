@@ -1,0 +1,55 @@
+package org.asynccassandra.values;
+
+import com.datastax.oss.driver.api.core.cql.ColumnDefinitions;
+import com.datastax.oss.driver.api.core.cql.Row;
+import java.io.Closeable;
+import java.io.Flushable;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+
+/**
+ * Writes driver rows as text, one record per row, with every column's value mapped by its CQL type as
+ * {@link CqlValueWriter} says. Two formats:
+ *
+ * <ul>
+ *   <li>{@link #csv CSV}: RFC 4180 with CRLF line ends, a header of column names, minimal quoting (a field
+ *       is quoted when it holds a comma, a quote, CR or LF); a null is an empty field and an empty string
+ *       is {@code ""}, so the two differ ({@link CsvRecordReader} reads them back apart).
+ *   <li>{@link #ndjson NDJSON}: one JSON object per line ({@code \n}), the row's columns in order, native
+ *       JSON values, null as {@code null}; no header.
+ * </ul>
+ *
+ * <p>A column is null when the row says so ({@link Row#isNull}): an empty non-frozen collection, which
+ * Cassandra does not store, is null, though the driver decodes it as an empty collection. Values are
+ * decoded with the driver's default codecs, whatever codecs the session registered.
+ *
+ * <p>Not thread-safe: one writer per thread (several writers on several threads may each format part of a
+ * result). The writer buffers: {@link #flush()} hands everything to the underlying {@link Writer},
+ * {@link #close()} flushes and closes it. Write failures are {@link UncheckedIOException}s; a value that
+ * does not match its column's type is an {@link IllegalArgumentException}.
+ */
+public interface RowWriter extends Flushable, Closeable {
+  /** A CSV writer to {@code out}. */
+  static RowWriter csv(Writer out) {
+    return new CsvRowWriter(out);
+  }
+
+  /** An NDJSON writer to {@code out}. */
+  static RowWriter ndjson(Writer out) {
+    return new NdjsonRowWriter(out);
+  }
+
+  /** Writes the header record: the columns' names (CSV); writes nothing in NDJSON. */
+  void writeHeader(ColumnDefinitions columns);
+
+  /** Writes one row as one record. */
+  void writeRow(Row row);
+
+  /** Writes what is buffered to the underlying writer and flushes it. */
+  @Override
+  void flush();
+
+  /** Flushes, then closes the underlying writer. */
+  @Override
+  void close();
+}

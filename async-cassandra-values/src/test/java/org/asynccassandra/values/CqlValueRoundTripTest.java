@@ -1,0 +1,261 @@
+package org.asynccassandra.values;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.datastax.oss.driver.api.core.CqlIdentifier;
+import com.datastax.oss.driver.api.core.ProtocolVersion;
+import com.datastax.oss.driver.api.core.cql.ColumnDefinitions;
+import com.datastax.oss.driver.api.core.cql.Row;
+import com.datastax.oss.driver.api.core.data.CqlDuration;
+import com.datastax.oss.driver.api.core.data.CqlVector;
+import com.datastax.oss.driver.api.core.detach.AttachmentPoint;
+import com.datastax.oss.driver.api.core.type.DataType;
+import com.datastax.oss.driver.api.core.type.DataTypes;
+import com.datastax.oss.driver.api.core.type.TupleType;
+import com.datastax.oss.driver.api.core.type.UserDefinedType;
+import com.datastax.oss.driver.api.core.type.codec.registry.CodecRegistry;
+import com.datastax.oss.driver.internal.core.cql.DefaultColumnDefinitions;
+import com.datastax.oss.driver.internal.core.cql.DefaultRow;
+import com.datastax.oss.driver.internal.core.type.UserDefinedTypeBuilder;
+import java.io.StringReader;
+import java.io.StringWriter;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.net.InetAddress;
+import java.nio.ByteBuffer;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalTime;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+class CqlValueRoundTripTest {
+  static final UserDefinedType ADDR = new UserDefinedTypeBuilder("ks", "addr")
+      .withField("street", DataTypes.TEXT).withField("zip", DataTypes.INT).build();
+  static final TupleType PAIR = DataTypes.tupleOf(DataTypes.INT, DataTypes.TEXT);
+
+  /** Every type with its edge values, as the driver's default codecs decode them. */
+  static List<Object[]> cases() throws Exception {
+    return cases(ADDR);
+  }
+
+  /** The cases, with {@code addr} for the UDT (the IT's comes from the schema). */
+  static List<Object[]> cases(UserDefinedType addr) throws Exception {
+    List<Object[]> cases = new ArrayList<>();
+    add(cases, DataTypes.TEXT, "", "plain", "comma, \"quote\"\nnewline\r\n", "héllo ✓ \t 😀", "null", "\"\"", "#hash",
+        " lead and trail ");
+    add(cases, DataTypes.ASCII, "", "a,b\"c");
+    add(cases, DataTypes.BOOLEAN, true, false);
+    add(cases, DataTypes.TINYINT, (byte) 0, Byte.MIN_VALUE, Byte.MAX_VALUE);
+    add(cases, DataTypes.SMALLINT, (short) 0, Short.MIN_VALUE, Short.MAX_VALUE);
+    add(cases, DataTypes.INT, 0, Integer.MIN_VALUE, Integer.MAX_VALUE);
+    add(cases, DataTypes.BIGINT, 0L, Long.MIN_VALUE, Long.MAX_VALUE);
+    add(cases, DataTypes.COUNTER, 0L, Long.MAX_VALUE);
+    add(cases, DataTypes.VARINT, BigInteger.ZERO, BigInteger.TWO.pow(20_000).negate(),
+        BigInteger.TEN.pow(5_000).add(BigInteger.ONE));
+    add(cases, DataTypes.DECIMAL, BigDecimal.ZERO, new BigDecimal("0.00"), new BigDecimal("1E+3"),
+        new BigDecimal("-1.5E-10"), new BigDecimal("12345678901234567890.000000000000000001"),
+        new BigDecimal(BigInteger.TEN.pow(3_000), 2_000));
+    add(cases, DataTypes.FLOAT, 0f, -0f, Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, Float.MIN_VALUE,
+        Float.MAX_VALUE, -Float.MAX_VALUE, 0.1f, 1e10f, 1.5f);
+    add(cases, DataTypes.DOUBLE, 0d, -0d, Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY,
+        Double.MIN_VALUE, Double.MAX_VALUE, 0.1, Math.PI);
+    add(cases, DataTypes.BLOB, ByteBuffer.allocate(0), ByteBuffer.wrap(new byte[] {(byte) 0xca, (byte) 0xfe, 0, -1}));
+    add(cases, DataTypes.UUID, new UUID(0, 0), UUID.fromString("123e4567-e89b-12d3-a456-426614174000"));
+    add(cases, DataTypes.TIMEUUID, UUID.fromString("5f7cc1a0-c9c4-11f0-9c7b-0242ac120002"));
+    add(cases, DataTypes.DATE, LocalDate.of(1970, 1, 1), LocalDate.of(-5877641, 6, 23), LocalDate.of(5881580, 7, 11),
+        LocalDate.of(2026, 11, 25));
+    add(cases, DataTypes.TIME, LocalTime.MIDNIGHT, LocalTime.MAX, LocalTime.of(13, 45, 30, 123_400_000));
+    add(cases, DataTypes.TIMESTAMP, Instant.EPOCH, Instant.ofEpochMilli(Long.MIN_VALUE),
+        Instant.ofEpochMilli(Long.MAX_VALUE), Instant.parse("2026-11-25T06:29:25.123Z"));
+    add(cases, DataTypes.DURATION, CqlDuration.newInstance(0, 0, 0), CqlDuration.newInstance(1, 2, 3),
+        CqlDuration.newInstance(-1, -2, -3), CqlDuration.newInstance(Integer.MAX_VALUE, Integer.MAX_VALUE, Long.MAX_VALUE),
+        CqlDuration.newInstance(Integer.MIN_VALUE + 1, Integer.MIN_VALUE + 1, Long.MIN_VALUE + 1));
+    add(cases, DataTypes.INET, InetAddress.getByName("192.168.0.1"), InetAddress.getByName("::1"),
+        InetAddress.getByName("2001:db8::ff00:42:8329"));
+    add(cases, DataTypes.vectorOf(DataTypes.FLOAT, 3), CqlVector.newInstance(0f, -1.5f, 3.4028235e38f),
+        CqlVector.newInstance(Float.NaN, Float.NEGATIVE_INFINITY, -0f));
+    add(cases, DataTypes.listOf(DataTypes.TEXT), List.of(), List.of("x", "y,z", "q\"q", ""));
+    add(cases, DataTypes.setOf(DataTypes.INT), new LinkedHashSet<>(List.of(1, 2, 3)));
+    Map<String, Integer> map = new LinkedHashMap<>();
+    map.put("k\"2", 2);
+    map.put("", 0);
+    add(cases, DataTypes.mapOf(DataTypes.TEXT, DataTypes.INT), map);
+    Map<Instant, Double> byTime = new LinkedHashMap<>();
+    byTime.put(Instant.EPOCH, Double.NaN);
+    add(cases, DataTypes.mapOf(DataTypes.TIMESTAMP, DataTypes.DOUBLE), byTime);
+    Map<List<Integer>, Map<String, List<String>>> nested = new LinkedHashMap<>();
+    nested.put(List.of(1, 2), Map.of("a", List.of("b", "")));
+    add(cases, DataTypes.mapOf(DataTypes.frozenListOf(DataTypes.INT),
+        DataTypes.frozenMapOf(DataTypes.TEXT, DataTypes.frozenListOf(DataTypes.TEXT))), nested);
+    add(cases, DataTypes.listOf(DataTypes.frozenSetOf(DataTypes.BLOB)),
+        List.of(new LinkedHashSet<>(List.of(ByteBuffer.allocate(0))), new LinkedHashSet<>()));
+    add(cases, PAIR, PAIR.newValue(7, "seven"), PAIR.newValue(null, ""), PAIR.newValue());
+    add(cases, addr, addr.newValue("Main St, 1", 12345), addr.newValue(null, null));
+    return cases;
+  }
+
+  private static void add(List<Object[]> cases, DataType type, Object... values) {
+    for (Object value : values) {
+      cases.add(new Object[] {type, value});
+    }
+  }
+
+  @Test
+  void should_read_back_every_value_from_its_csv_text_and_its_json() throws Exception {
+    for (Object[] each : cases()) {
+      DataType type = (DataType) each[0];
+      Object value = each[1];
+      String text = CqlValueWriter.toText(type, value);
+      String json = CqlValueWriter.toJson(type, value);
+      assertThat(CqlValueReader.fromText(type, text)).as("%s %s as text %s", type, value, text).isEqualTo(value);
+      assertThat(CqlValueReader.fromJson(type, json)).as("%s %s as JSON %s", type, value, json).isEqualTo(value);
+    }
+  }
+
+  @Test
+  void should_write_the_documented_forms() {
+    assertThat(CqlValueWriter.toText(DataTypes.DURATION, CqlDuration.newInstance(0, 0, 0))).isEqualTo("0s");
+    assertThat(CqlValueWriter.toJson(DataTypes.DURATION, CqlDuration.newInstance(0, 0, 0))).isEqualTo("\"0s\"");
+    assertThat(CqlValueWriter.toJson(DataTypes.vectorOf(DataTypes.FLOAT, 3), CqlVector.newInstance(1f, -2.5f, 0f)))
+        .isEqualTo("[1.0,-2.5,0.0]");
+    assertThat(CqlValueWriter.toJson(DataTypes.DOUBLE, Double.NaN)).isEqualTo("\"NaN\"");
+    assertThat(CqlValueWriter.toJson(DataTypes.FLOAT, Float.NEGATIVE_INFINITY)).isEqualTo("\"-Infinity\"");
+    assertThat(CqlValueWriter.toText(DataTypes.DOUBLE, Double.POSITIVE_INFINITY)).isEqualTo("Infinity");
+    assertThat(CqlValueWriter.toText(DataTypes.DECIMAL, new BigDecimal("1E+3"))).isEqualTo("1E+3");
+    assertThat(CqlValueWriter.toText(DataTypes.DECIMAL, new BigDecimal("0.000000010"))).isEqualTo("0.000000010");
+    assertThat(CqlValueWriter.toText(DataTypes.TIME, LocalTime.MIDNIGHT)).isEqualTo("00:00:00");
+    assertThat(CqlValueWriter.toText(DataTypes.TIMESTAMP, Instant.EPOCH)).isEqualTo("1970-01-01T00:00:00Z");
+    assertThat(CqlValueWriter.toText(DataTypes.BLOB, ByteBuffer.wrap(new byte[] {(byte) 0xca, (byte) 0xfe})))
+        .isEqualTo("yv4=");
+    assertThat(CqlValueWriter.toJson(PAIR, PAIR.newValue(7, null))).isEqualTo("[7,null]");
+    assertThat(CqlValueWriter.toJson(ADDR, ADDR.newValue("x", 1))).isEqualTo("{\"street\":\"x\",\"zip\":1}");
+    assertThat(CqlValueWriter.toJson(DataTypes.mapOf(DataTypes.INT, DataTypes.TEXT), Map.of(1, "a")))
+        .isEqualTo("{\"1\":\"a\"}");
+  }
+
+  @Test
+  void should_reject_a_value_of_another_type_naming_type_and_value() {
+    assertThatThrownBy(() -> CqlValueReader.fromText(DataTypes.INT, "1.5"))
+        .isInstanceOf(IllegalArgumentException.class).hasMessage("Not a value of CQL type int: '1.5'");
+    assertThatThrownBy(() -> CqlValueReader.fromText(DataTypes.INT, ""))
+        .isInstanceOf(IllegalArgumentException.class).hasMessage("Not a value of CQL type int: ''");
+    assertThatThrownBy(() -> CqlValueReader.fromJson(DataTypes.DOUBLE, "\"nan\""))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("double");
+    assertThatThrownBy(() -> CqlValueReader.fromText(DataTypes.INET, "localhost"))
+        .isInstanceOf(IllegalArgumentException.class).hasMessage("Not a value of CQL type inet: 'localhost'");
+    assertThatThrownBy(() -> CqlValueWriter.toText(DataTypes.INT, "1"))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("int");
+  }
+
+  @Test
+  void should_write_rows_as_csv_that_reads_back_null_apart_from_empty() throws Exception {
+    ColumnDefinitions columns = columns(DataTypes.TEXT, DataTypes.BLOB, DataTypes.listOf(DataTypes.INT),
+        DataTypes.frozenListOf(DataTypes.INT), DataTypes.DURATION, DataTypes.vectorOf(DataTypes.FLOAT, 3));
+    List<Row> rows = List.of(
+        row(columns, "", ByteBuffer.allocate(0), null, List.of(), CqlDuration.newInstance(0, 0, 0),
+            CqlVector.newInstance(1f, 2f, 3f)),
+        row(columns, null, null, List.of(1), null, null, null),
+        row(columns, "a,\"b\"\r\nc", ByteBuffer.wrap(new byte[] {1}), null, List.of(2), CqlDuration.from("1h"),
+            CqlVector.newInstance(Float.NaN, 0f, -0f)));
+    StringWriter out = new StringWriter();
+    try (RowWriter writer = RowWriter.csv(out)) {
+      writer.writeHeader(columns);
+      rows.forEach(writer::writeRow);
+    }
+    assertThat(out.toString()).isEqualTo("c0,c1,c2,c3,c4,c5\r\n"
+        + "\"\",\"\",,[],0s,\"[1.0,2.0,3.0]\"\r\n"
+        + ",,[1],,,\r\n"
+        + "\"a,\"\"b\"\"\r\nc\",AQ==,,[2],1h,\"[\"\"NaN\"\",0.0,-0.0]\"\r\n");
+
+    List<List<String>> records = new ArrayList<>();
+    try (CsvRecordReader reader = CsvRecordReader.of(new StringReader(out.toString()))) {
+      reader.forEach(records::add);
+    }
+    assertThat(records.get(0)).containsExactly("c0", "c1", "c2", "c3", "c4", "c5");
+    for (int r = 0; r < rows.size(); r++) {
+      for (int i = 0; i < columns.size(); i++) {
+        Object expected = rows.get(r).isNull(i) ? null : rows.get(r).getObject(i);
+        assertThat(CqlValueReader.fromText(columns.get(i).getType(), records.get(r + 1).get(i)))
+            .as("row %d column %d", r, i).isEqualTo(expected);
+      }
+    }
+  }
+
+  @Test
+  void should_write_rows_as_ndjson_with_native_json_values() {
+    ColumnDefinitions columns = columns(DataTypes.TEXT, DataTypes.vectorOf(DataTypes.FLOAT, 3), DataTypes.DURATION,
+        DataTypes.listOf(DataTypes.INT), DataTypes.DOUBLE);
+    StringWriter out = new StringWriter();
+    try (RowWriter writer = RowWriter.ndjson(out)) {
+      writer.writeHeader(columns);
+      writer.writeRow(row(columns, "", CqlVector.newInstance(1f, 2f, 3f), CqlDuration.newInstance(0, 0, 0), null,
+          Double.NEGATIVE_INFINITY));
+      writer.writeRow(row(columns, null, null, null, List.of(1), 0.5));
+    }
+    assertThat(out.toString()).isEqualTo(
+        "{\"c0\":\"\",\"c1\":[1.0,2.0,3.0],\"c2\":\"0s\",\"c3\":null,\"c4\":\"-Infinity\"}\n"
+            + "{\"c0\":null,\"c1\":null,\"c2\":null,\"c3\":[1],\"c4\":0.5}\n");
+  }
+
+  @Test
+  void should_read_a_one_column_null_as_an_empty_line() {
+    ColumnDefinitions columns = columns(DataTypes.TEXT);
+    StringWriter out = new StringWriter();
+    try (RowWriter writer = RowWriter.csv(out)) {
+      writer.writeRow(row(columns, (Object) null));
+      writer.writeRow(row(columns, ""));
+    }
+    List<List<String>> records = new ArrayList<>();
+    try (CsvRecordReader reader = CsvRecordReader.of(new StringReader(out.toString()))) {
+      reader.forEach(records::add);
+    }
+    assertThat(records).containsExactly(Arrays.asList((String) null), List.of(""));
+  }
+
+  static ColumnDefinitions columns(DataType... types) {
+    List<com.datastax.oss.driver.api.core.cql.ColumnDefinition> definitions = new ArrayList<>();
+    for (int i = 0; i < types.length; i++) {
+      definitions.add(new Column(CqlIdentifier.fromInternal("c" + i), types[i]));
+    }
+    return DefaultColumnDefinitions.valueOf(definitions);
+  }
+
+  /** A column of any type, without the wire form the driver's own definitions are built from. */
+  private record Column(CqlIdentifier getName, DataType getType)
+      implements com.datastax.oss.driver.api.core.cql.ColumnDefinition {
+    @Override
+    public CqlIdentifier getKeyspace() {
+      return CqlIdentifier.fromInternal("ks");
+    }
+
+    @Override
+    public CqlIdentifier getTable() {
+      return CqlIdentifier.fromInternal("t");
+    }
+
+    @Override
+    public boolean isDetached() {
+      return false;
+    }
+
+    @Override
+    public void attach(AttachmentPoint attachmentPoint) {}
+  }
+
+  static Row row(ColumnDefinitions columns, Object... values) {
+    List<ByteBuffer> encoded = new ArrayList<>();
+    for (int i = 0; i < values.length; i++) {
+      encoded.add(values[i] == null ? null
+          : CodecRegistry.DEFAULT.codecFor(columns.get(i).getType()).encode(values[i], ProtocolVersion.DEFAULT));
+    }
+    return new DefaultRow(columns, encoded, AttachmentPoint.NONE);
+  }
+}
