@@ -344,8 +344,8 @@ final class ScanPageSource implements PageSource {
 
   private void send(Reader reader, @Nullable ByteBuffer state) {
     synchronized (lock) {
-      if (closed) {
-        return;
+      if (closed || failure != null) {
+        return; // closed, or failed: the scan ends, so nothing more is asked (retries included)
       }
     }
     CompletableFuture<SourcePage> response;
