@@ -35,10 +35,13 @@ import org.slf4j.LoggerFactory;
  * sink to its {@link PageEngine}, and closes.
  *
  * <p>Leak detection: a {@link Cleaner} watches this object. Its action holds the engine, which never
- * refers back to this object, except through the engine's anchor while a self-driving (push) style runs,
- * so a push-style stream that the caller dropped keeps running to its end. A stream that becomes
- * unreachable while still open (never consumed, or dropped halfway through a pull style) is reported at
- * WARN with the place it was created, and aborted.
+ * refers back to this object (its position's tracker, for a table scan, holds small per-range records,
+ * never the scan), except through the engine's anchor while a self-driving (push) style runs, so a
+ * push-style stream that the caller dropped keeps running to its end. A stream that becomes unreachable
+ * while still open (never consumed, or dropped halfway through a pull style) is reported at WARN with the
+ * place it was created, and aborted. The session keeps only a {@link Handle}, which it forgets once the
+ * stream ended, failed or was closed, consumed or not; a closed stream keeps no page (its position keeps
+ * a snapshot).
  */
 public final class DefaultRowStream implements QueryStream {
   private static final Logger LOG = LoggerFactory.getLogger(RowStream.class);
