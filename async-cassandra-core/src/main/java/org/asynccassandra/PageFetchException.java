@@ -29,9 +29,18 @@ public class PageFetchException extends AsyncCassandraException {
    */
   public PageFetchException(int pageNumber, long rowsDelivered, String query, @Nullable ScanRange range,
       Throwable cause) {
+    this(pageNumber, rowsDelivered, query, range, cause, null);
+  }
+
+  /**
+   * A failed page, with {@code advice} (what to check or tune, or {@code null}) appended to the message;
+   * the cause stays the failure itself.
+   */
+  public PageFetchException(int pageNumber, long rowsDelivered, String query, @Nullable ScanRange range,
+      Throwable cause, @Nullable String advice) {
     super("Failed to fetch page " + pageNumber + " of '" + query + "'"
         + (range == null ? "" : " in token range " + range) + " after " + rowsDelivered
-        + " rows were delivered: " + describe(cause), cause);
+        + " rows were delivered: " + describe(cause) + (advice == null ? "" : "; " + advice), cause);
     this.pageNumber = pageNumber;
     this.rowsDelivered = rowsDelivered;
     this.range = range;

@@ -427,12 +427,12 @@ final class ScanPageSource implements PageSource {
         } else {
           reader.owned--;
           long delivered = rowsTaken + ready.stream().mapToLong(RangePage::size).sum();
-          Throwable reported = reader.timeouts == 0 ? cause : new AsyncCassandraException("it timed out "
-              + reader.timeouts + " times, the last time with pages of " + reader.pageSize + " rows; a range that "
-              + "keeps timing out usually holds a huge partition: raise the splits, lower the fetch size or raise "
-              + "the request timeout (a single partition cannot be split by tokens)", cause);
+          String advice = reader.timeouts == 0 ? null : "it timed out " + reader.timeouts + " times, the last "
+              + "time with pages of " + reader.pageSize + " rows; a range that keeps timing out usually holds a huge "
+              + "partition: raise the splits, lower the fetch size or raise the request timeout (a single partition "
+              + "cannot be split by tokens)";
           failure = new PageFetchException(reader.pagesReceived + 1, delivered, description,
-              reader.range.range, reported);
+              reader.range.range, cause, advice);
           if (ready.isEmpty() && waiting != null) {
             failed = failure;
             handOver = waiting;
