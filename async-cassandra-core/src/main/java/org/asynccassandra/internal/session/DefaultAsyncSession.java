@@ -26,7 +26,6 @@ import org.asynccassandra.internal.util.StatementFingerprint;
 import org.asynccassandra.QueryStream;
 import org.asynccassandra.ScanRange;
 import java.util.List;
-import java.util.concurrent.ForkJoinPool;
 import org.asynccassandra.ScanConfig;
 import org.asynccassandra.StreamConfig;
 import org.asynccassandra.TableScan;
@@ -233,27 +232,15 @@ public final class DefaultAsyncSession implements AsyncSession {
 
   private <T> CompletionStage<T> onCallbackExecutor(CompletionStage<T> driverStage) {
     CompletableFuture<T> result = new CompletableFuture<>();
-    driverStage.whenComplete((value, error) -> {
-      try {
-        callbackExecutor.execute(() -> {
-          if (error != null) {
-            result.completeExceptionally(error);
-          } else {
-            result.complete(value);
-          }
-        });
-      } catch (java.util.concurrent.RejectedExecutionException rejected) {
-        // Closed or full: complete on the fallback pool rather than never, and never on this thread (a
-        // driver I/O thread, where the caller's dependents must not run).
-        ForkJoinPool.commonPool().execute(() -> {
-          if (error != null) {
-            result.completeExceptionally(error);
-          } else {
-            result.complete(value);
-          }
-        });
+    // Never on the driver's I/O thread, where the caller's dependents must not run: on the callback
+    // executor, or on the fallback pool when it is closed or full (rather than never).
+    driverStage.whenComplete((value, error) -> Threads.executeOrFallback(callbackExecutor, () -> {
+      if (error != null) {
+        result.completeExceptionally(error);
+      } else {
+        result.complete(value);
       }
-    });
+    }));
     return result;
   }
 

@@ -11,6 +11,7 @@ import java.util.function.Function;
 import org.asynccassandra.AsyncCassandraException;
 import org.asynccassandra.PageListener;
 import org.asynccassandra.internal.util.Threads;
+import org.asynccassandra.internal.util.Retryable;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -124,7 +125,7 @@ final class AsyncRowLoop implements PageSink {
   }
 
   private void onStageDone(@Nullable Throwable error) {
-    Throwable failure = error == null ? null : PageEngine.unwrap(error);
+    Throwable failure = error == null ? null : Retryable.unwrap(error);
     syncFailure = failure;
     if (handshake.compareAndSet(PENDING, COMPLETED)) {
       return; // the loop, still between registering and its own compareAndSet, carries on
@@ -137,7 +138,7 @@ final class AsyncRowLoop implements PageSink {
       AsyncCassandraException rejection = new AsyncCassandraException("The stream over '" + engine.description()
           + "' failed: its executor rejected the resumption of forEachAsync because "
           + Threads.describeRejection(executor), rejected);
-      StreamFuture.Dispatch.terminal(executor, () -> fail(rejection));
+      Threads.executeOrFallback(executor, () -> fail(rejection));
     }
   }
 

@@ -8,6 +8,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.asynccassandra.Page;
 import org.asynccassandra.PageListener;
 import org.asynccassandra.StreamClosedException;
+import org.asynccassandra.internal.util.Retryable;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -110,7 +111,7 @@ final class NextPageSink implements PageSink {
     }
     outcome.whenComplete((value, error) -> {
       if (error != null) {
-        future.settleExceptionally(PageEngine.unwrap(error));
+        future.settleExceptionally(Retryable.unwrap(error));
       } else {
         future.settle(value);
       }

@@ -164,7 +164,7 @@ final class PageEngine {
       }
     }
     if (ended != null) {
-      StreamFuture.Dispatch.terminal(executor, () -> sink.onError(ended));
+      Threads.executeOrFallback(executor, () -> sink.onError(ended));
       return;
     }
     drain();
@@ -408,7 +408,7 @@ final class PageEngine {
 
   /** Runs a terminal signal on the executor, or on a fallback pool when it rejects it; never inline. */
   private void dispatchTerminal(Runnable signal) {
-    StreamFuture.Dispatch.terminal(executor(), signal); // terminal signals go only to an attached sink
+    Threads.executeOrFallback(executor(), signal); // terminal signals go only to an attached sink
   }
 
   private void dispatchError(PageSink target, Throwable cause) {
@@ -490,7 +490,7 @@ final class PageEngine {
       timer = fetchTimer;
       fetchTimer = TimeoutScheduler.NONE;
       if (error != null) {
-        Throwable failure = unwrap(error);
+        Throwable failure = Retryable.unwrap(error);
         if (retryPolicy.shouldRetry(pageRetries, failure)) {
           retry = scheduleRetry(number, state, failure);
         } else {
@@ -610,9 +610,5 @@ final class PageEngine {
     abort(new StreamTimeoutException(StreamTimeoutException.Kind.TOTAL,
         Objects.requireNonNull(totalTimeout, "a total timer without a totalTimeout"), page,
         source.description()), false);
-  }
-
-  static Throwable unwrap(Throwable error) {
-    return Retryable.unwrap(error);
   }
 }

@@ -2,10 +2,9 @@ package org.asynccassandra.internal.stream;
 
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
-import java.util.concurrent.ForkJoinPool;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.asynccassandra.StreamClosedException;
+import org.asynccassandra.internal.util.Threads;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -47,7 +46,7 @@ final class StreamFuture<T> extends CompletableFuture<T> {
     if (!reserve()) {
       return;
     }
-    Dispatch.terminal(executor, () -> settleExceptionally(error));
+    Threads.executeOrFallback(executor, () -> settleExceptionally(error));
   }
 
   /** Whether the stream or an outside party settled (or is settling) this stage. */
@@ -95,23 +94,5 @@ final class StreamFuture<T> extends CompletableFuture<T> {
   private void closeStream(String how) {
     engine.abort(new StreamClosedException("The stream over '" + engine.description()
         + "' was closed because its stage " + how), false);
-  }
-
-  /** Hands tasks to an executor; terminal ones go to a fallback pool when it rejects them. */
-  static final class Dispatch {
-    private Dispatch() {}
-
-    /**
-     * Runs a terminal signal on {@code executor}, or on the common pool when it rejects it (shut down or
-     * full): a terminal signal must arrive, and never on the thread that happened to end the stream (it may
-     * be a driver I/O thread).
-     */
-    static void terminal(Executor executor, Runnable task) {
-      try {
-        executor.execute(task);
-      } catch (RejectedExecutionException rejected) {
-        ForkJoinPool.commonPool().execute(task);
-      }
-    }
   }
 }

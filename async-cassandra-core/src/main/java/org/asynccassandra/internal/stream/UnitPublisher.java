@@ -162,7 +162,7 @@ final class UnitPublisher<T> implements Flow.Publisher<T> {
         error = new AsyncCassandraException("The stream over '" + engine.description() + "' failed: its "
             + "executor rejected the publisher's emission because " + Threads.describeRejection(executor),
             rejected);
-        StreamFuture.Dispatch.terminal(ForkJoinPool.commonPool(), this::loop);
+        ForkJoinPool.commonPool().execute(this::loop);
       }
     }
 

@@ -39,6 +39,19 @@ public final class Threads {
     return "it rejected the task (" + executor + ")";
   }
 
+  /**
+   * Runs a task that must happen (a terminal signal, the completion of a stage) on {@code executor}, or on
+   * the JDK's common pool when {@code executor} rejects it (shut down or full): never on the calling
+   * thread, which may be a driver I/O thread.
+   */
+  public static void executeOrFallback(java.util.concurrent.Executor executor, Runnable task) {
+    try {
+      executor.execute(task);
+    } catch (java.util.concurrent.RejectedExecutionException rejected) {
+      java.util.concurrent.ForkJoinPool.commonPool().execute(task);
+    }
+  }
+
   /** Whether the current thread is one of the driver's own (I/O or admin) threads. */
   public static boolean isDriverThread() {
     try {
