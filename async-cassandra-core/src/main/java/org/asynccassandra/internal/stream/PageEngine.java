@@ -63,7 +63,7 @@ final class PageEngine {
   /** Written once by attach(), under the lock; read by sink dispatches after that. */
   private volatile @Nullable PageSink sink;
   private volatile @Nullable Executor executor;
-  /** Set to true when the stream is aborted; read per row by consumers so that close() stops them fast. */
+  /** Set to true when the stream is aborted: the iterator and the publisher check it before asking for more. */
   private volatile boolean aborted;
   /** The columns of the first page, once it arrived. */
   private volatile @Nullable ColumnDefinitions columns;
@@ -232,7 +232,7 @@ final class PageEngine {
     return true;
   }
 
-  /** Whether the stream was aborted (closed); cheap enough to call per row. */
+  /** Whether the stream was aborted (closed); rows are stopped by the frozen position, not by this. */
   boolean isAborted() {
     return aborted;
   }
