@@ -17,6 +17,13 @@ import java.util.List;
  * {@link ScanConfig#streamConfig() StreamConfig}; a range that fails for good fails the scan with a
  * {@link PageFetchException} that names the range, after every row already received.
  *
+ * <p><b>Trouble on a range.</b> A range whose page requests time out is asked for smaller pages (halved,
+ * down to 100 rows); if it still times out, the part of it not yet read is split into smaller ranges,
+ * read from where it was (never from its start; twice at most, so into 16 pieces at most); only then do
+ * its timeouts use up the retries, and it fails naming the range. {@link #ranges()} and the checkpoint
+ * show the pieces from then on, and {@link #splits()} counts the splits. A single huge partition cannot be
+ * split by tokens: the error says so. With {@code retry(0, ...)} a scan takes none of these steps.
+ *
  * <p><b>Resuming.</b> A scan says where it is with {@link #checkpoint()}, per range; its pages carry no
  * {@link Page#resumeToken() token}.
  */
@@ -32,9 +39,15 @@ public interface TableScan extends RowStream {
   /** The fraction of ranges finished, from 0 to 1, for progress bars and ETAs. */
   double progress();
 
-  /** How many ranges the ring was split into (for a resumed scan: the ranges the checkpoint holds). */
+  /**
+   * How many ranges the scan reads now: the ranges it planned (for a resumed scan, those its checkpoint
+   * holds), plus the pieces of the ranges it split around trouble.
+   */
   int rangeCount();
 
-  /** The token ranges this scan reads, in ring order. */
+  /** The token ranges this scan reads now, in ring order; a range split around trouble shows as its pieces. */
   List<ScanRange> ranges();
+
+  /** How many times the scan split a range that kept timing out; 0 on a healthy cluster. */
+  long splits();
 }

@@ -67,7 +67,7 @@ final class ScanOptions {
    */
   boolean summarize(org.asynccassandra.TableScan tableScan, ScanConfig config, boolean failed) {
     ScanSummary account = new ScanSummary(keyspace + "." + table, tableScan.checkpoint(),
-        tableScan.stats().retries(), config, failed);
+        tableScan.stats().retries(), tableScan.splits(), config, failed);
     account.print(System.err);
     if (summary != null) {
       try {

@@ -16,20 +16,23 @@ import tools.jackson.core.json.JsonFactory;
 
 /**
  * The account of a scan at its end: every range with its bounds, its state and the rows delivered, the
- * retries, and whether every range was read in full. Printed on stderr, and written as JSON with
+ * retries, the ranges split around trouble, and whether every range was read in full. Printed on stderr, and written as JSON with
  * {@code --summary FILE}. A run whose summary is not complete exits with 1.
  */
 final class ScanSummary {
   private final String table;
   private final ScanCheckpoint checkpoint;
   private final long retries;
+  private final long splits;
   private final ScanConfig config;
   private final boolean failed;
 
-  ScanSummary(String table, ScanCheckpoint checkpoint, long retries, ScanConfig config, boolean failed) {
+  ScanSummary(String table, ScanCheckpoint checkpoint, long retries, long splits, ScanConfig config,
+      boolean failed) {
     this.table = table;
     this.checkpoint = checkpoint;
     this.retries = retries;
+    this.splits = splits;
     this.config = config;
     this.failed = failed;
   }
@@ -50,8 +53,8 @@ final class ScanSummary {
     long inProgress = checkpoint.ranges().stream().filter(r -> r.state() == ScanCheckpoint.State.IN_PROGRESS).count();
     long pending = checkpoint.ranges().size() - done - inProgress;
     err.printf(Locale.ROOT, "Summary of %s%s: %d ranges (%d done, %d in progress, %d not started), %,d rows, %d "
-        + "retries: %s%n", table, restriction(), checkpoint.ranges().size(), done, inProgress, pending,
-        checkpoint.rowsDelivered(), retries, complete() ? "every range was read in full"
+        + "retries, %d splits: %s%n", table, restriction(), checkpoint.ranges().size(), done, inProgress, pending,
+        checkpoint.rowsDelivered(), retries, splits, complete() ? "every range was read in full"
             : "NOT every range was read in full");
     List<ScanCheckpoint.Range> unfinished = unfinished();
     for (ScanCheckpoint.Range range : unfinished.subList(0, Math.min(10, unfinished.size()))) {
@@ -79,6 +82,7 @@ final class ScanSummary {
       json.writeNumberProperty("rangesDone", checkpoint.rangesDone());
       json.writeNumberProperty("rows", checkpoint.rowsDelivered());
       json.writeNumberProperty("retries", retries);
+      json.writeNumberProperty("splits", splits);
       if (config.tokenRange().isPresent()) {
         json.writeStringProperty("tokenRange", config.tokenRange().get().toString());
       }

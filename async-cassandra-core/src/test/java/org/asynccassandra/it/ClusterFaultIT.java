@@ -346,6 +346,36 @@ class ClusterFaultIT {
       assertThat(checkpoint.rowsDelivered()).isEqualTo(seen.size());
       assertSameRows("rows before the failure plus the resumed scan", concat(seen, scanAll(proxiedAsync, KEYSPACE,
           TABLE, ScanConfig.builder().columns("pk", "ck", "payload").resumeFrom(checkpoint))), expectedInOrder);
+
+      // (d) Pages of 100 rows cannot get smaller: a range that times out is split from its last row, the
+      // pieces are read once the node answers again, and every row arrives once. This is where the real
+      // server must accept a paging state on the narrowed range (its rows up to the new end are the same).
+      seen.clear();
+      try (TableScan scan = proxiedAsync.scanTable(KEYSPACE, TABLE, ScanConfig.builder()
+          .columns("pk", "ck", "payload").parallelism(4)
+          .streamConfig(StreamConfig.builder().fetchSize(100).firstPageTimeout(pageTimeout).pageTimeout(pageTimeout)
+              .build()).build())) {
+        int planned = scan.rangeCount();
+        CompletableFuture<Void> done = scan.forEachPage(page -> {
+          page.rows().forEach(row -> seen.add(key(row)));
+          if (page.number() == 3) {
+            stalledProxy.pause(); // the open ranges are a few pages in: each splits from its last row
+          }
+        }).toCompletableFuture();
+        await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(10))
+            .until(() -> scan.splits() > 0 || done.isDone());
+        stalledProxy.resume();
+        done.get(3, TimeUnit.MINUTES);
+        LOG.info("Split around a paused node: {} splits, {} ranges planned, {} read", scan.splits(), planned,
+            scan.rangeCount());
+        assertThat(scan.splits()).isPositive();
+        assertThat(scan.rangeCount()).isEqualTo(planned + 3 * (int) scan.splits());
+        assertThat(scan.checkpoint().isComplete()).isTrue();
+        assertThat(scan.checkpoint().rowsDelivered()).isEqualTo(ROWS);
+      } finally {
+        stalledProxy.resume();
+      }
+      assertSameRows("rows of the scan split around the paused node", seen, expectedInOrder);
     } finally {
       PreferredNodePolicy.prefer(null);
       proxies.forEach(FaultProxy::close);

@@ -30,11 +30,11 @@ public final class DefaultTableScan implements TableScan {
   private final DefaultRowStream stream;
   private final ScanPageSource source;
   private final ScanPlanner planner;
-  private final List<PlannedRange> ranges;
+  private final ScanRanges ranges;
   private final ScanProgress progress;
 
   private DefaultTableScan(DefaultRowStream stream, ScanPageSource source, ScanPlanner planner,
-      List<PlannedRange> ranges, ScanProgress progress) {
+      ScanRanges ranges, ScanProgress progress) {
     this.stream = stream;
     this.source = source;
     this.planner = planner;
@@ -62,17 +62,17 @@ public final class DefaultTableScan implements TableScan {
       Executor executor, TimeoutScheduler scheduler, Consumer<DefaultRowStream.Handle> onTerminate) {
     ScanPlanner planner = ScanPlanner.of(session, keyspace, table, config);
     List<PlannedRange> ranges = planner.plan(config, session.getMetadata().getNodes().size());
-    StreamConfig perRange = config.streamConfig();
     return create(RangeRequests.driver(session, planner), planner, ranges,
         config, executor, scheduler, onTerminate);
   }
 
   /** Creates a scan over {@code ranges}, sending its page requests through {@code requests}. */
-  static DefaultTableScan create(RangeRequests requests, ScanPlanner planner, List<PlannedRange> ranges,
+  static DefaultTableScan create(RangeRequests requests, ScanPlanner planner, List<PlannedRange> planned,
       ScanConfig config, Executor executor, TimeoutScheduler scheduler,
       Consumer<DefaultRowStream.Handle> onTerminate) {
     StreamConfig perRange = config.streamConfig();
-    int parallelism = Math.max(1, config.parallelism().orElse(Math.min(4, ranges.size())));
+    int parallelism = Math.max(1, config.parallelism().orElse(Math.min(4, planned.size())));
+    ScanRanges ranges = new ScanRanges(planned);
     ScanPageSource source = new ScanPageSource(requests, "scan of " + planner.keyspace + "." + planner.table,
         ranges, parallelism, perRange.prefetchPages(), RetryPolicy.of(perRange, true),
         perRange.firstPageTimeout().orElse(null), perRange.pageTimeout().orElse(null), scheduler,
@@ -94,7 +94,7 @@ public final class DefaultTableScan implements TableScan {
   @Override
   public double progress() {
     ScanCheckpoint checkpoint = checkpoint();
-    return ranges.isEmpty() ? 1 : (double) checkpoint.rangesDone() / ranges.size();
+    return checkpoint.ranges().isEmpty() ? 1 : (double) checkpoint.rangesDone() / checkpoint.ranges().size();
   }
 
   /** The handle the session keeps to close this scan. */
@@ -114,7 +114,12 @@ public final class DefaultTableScan implements TableScan {
 
   @Override
   public List<ScanRange> ranges() {
-    return ranges.stream().map(range -> range.range).toList();
+    return ranges.snapshot().stream().map(range -> range.range).toList();
+  }
+
+  @Override
+  public long splits() {
+    return source.splits();
   }
 
   @Override

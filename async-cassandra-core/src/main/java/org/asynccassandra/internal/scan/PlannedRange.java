@@ -33,6 +33,14 @@ final class PlannedRange {
     this.initialRows = initialRows;
   }
 
+  /**
+   * This range cut down to {@code (start, newEnd]} after a split: same place in the scan, same starting
+   * point (a paging state stays valid, as the rows before {@code newEnd} are the same).
+   */
+  PlannedRange narrowedTo(ScanRange narrowed, @Nullable Token newEnd) {
+    return new PlannedRange(index, narrowed, newEnd, initialState, initialPagingState, initialSkip, initialRows);
+  }
+
   boolean fullRing() {
     return range.isFullRing();
   }

@@ -17,6 +17,7 @@ import org.asynccassandra.AsyncCassandraException;
 import org.asynccassandra.PageFetchException;
 import org.asynccassandra.ReadLimiter;
 import org.asynccassandra.ScanCheckpoint;
+import org.asynccassandra.ScanRange;
 import org.asynccassandra.StreamTimeoutException;
 import org.asynccassandra.internal.util.RetryPolicy;
 import org.asynccassandra.internal.util.TimeoutScheduler;
@@ -35,8 +36,17 @@ import org.slf4j.LoggerFactory;
  * consumer took the last page of an earlier one. The scan's engine reads no further ahead, so the consumer
  * holds one more page at most.
  *
- * <p>A range whose request times out asks for pages half as big from then on (down to {@link
- * #MIN_PAGE_SIZE} rows, same paging state, so no row is repeated), since a smaller page answers sooner.
+ * <p>Trouble on a range: a range whose request times out asks for pages half as big from then on (down to
+ * {@link #MIN_PAGE_SIZE} rows, same paging state, so no row is repeated), since a smaller page answers
+ * sooner. When it times out at that floor, the part of it not yet read is split: the range is narrowed to
+ * end at the first of {@link #SPLIT_PIECES} equal pieces of what is left after its last row (it goes on
+ * from its paging state, so the rest of the partition it was in is read by it), and the other pieces
+ * become new ranges of the scan, read next. Pieces split again the same way, {@link #MAX_SPLIT_DEPTH}
+ * times at most; only then do the timeouts count against the retry budget, and the range fails with
+ * advice. These steps are taken only while retries are allowed ({@code retry(0, ...)} turns them off), and
+ * a range whose position is unknown (its partition key is not among the scan's columns, or its last page
+ * was empty) is not split. The checkpoint lists the narrowed range and its pieces from the moment of the
+ * split, so a resume reads each of them from where it is.
  *
  * <p>Each range request has the scan's page timeout (the first request of a range: the first-page
  * timeout) and the shared {@link RetryPolicy}. All state is guarded by {@link #lock}; requests are sent,
@@ -47,6 +57,7 @@ final class ScanPageSource implements PageSource {
   private static final ByteBuffer MORE = ByteBuffer.allocate(1).asReadOnlyBuffer();
 
   private final RangeRequests requests;
+  private final ScanRanges scanRanges;
   private final int parallelism;
   private final int ownedPerRange;
   private final RetryPolicy retryPolicy;
@@ -69,11 +80,12 @@ final class ScanPageSource implements PageSource {
   private @Nullable Throwable failure;
   private boolean closed;
   private long retries;
+  private long splits;
   private long rowsTaken;
   /** No request goes out before this System.nanoTime(): the debt of the bytes read so far. */
   private long notBeforeNanos = System.nanoTime();
 
-  ScanPageSource(RangeRequests requests, String description, List<PlannedRange> ranges, int parallelism,
+  ScanPageSource(RangeRequests requests, String description, ScanRanges ranges, int parallelism,
       int prefetchPages, RetryPolicy retryPolicy, @Nullable Duration firstPageTimeout,
       @Nullable Duration pageTimeout, TimeoutScheduler scheduler, @Nullable ReadLimiter rowLimiter,
       @Nullable ReadLimiter byteLimiter, int rowsPerRequest) {
@@ -88,7 +100,8 @@ final class ScanPageSource implements PageSource {
     this.pageTimeout = pageTimeout;
     this.scheduler = scheduler;
     this.description = description;
-    for (PlannedRange range : ranges) {
+    this.scanRanges = ranges;
+    for (PlannedRange range : ranges.snapshot()) {
       Reader reader = new Reader(range);
       reader.pageSize = rowsPerRequest;
       readers.add(reader);
@@ -97,7 +110,10 @@ final class ScanPageSource implements PageSource {
 
   /** One range: where it is, and what it has in flight or queued; guarded by the source's lock. */
   static final class Reader {
-    final PlannedRange range;
+    volatile PlannedRange range; // narrowed by a split, under the lock
+    int depth; // how many times this range and its ancestors were split
+    /** The token of the last row received, or null when unknown or nothing was received yet. */
+    @Nullable String lastToken;
     @Nullable ByteBuffer pagingState; // the next request's
     int skip; // rows of the next response already delivered (resume)
     boolean finished; // its last page was received
@@ -117,12 +133,6 @@ final class ScanPageSource implements PageSource {
       this.pagingState = range.initialPagingState;
       this.skip = range.initialSkip;
       this.finished = range.initialState == ScanCheckpoint.State.DONE;
-    }
-
-    /** A timeout asks for smaller pages: the server answers a smaller page sooner. */
-    void timedOut(int floor) {
-      timeouts++;
-      pageSize = Math.max(Math.min(floor, pageSize), pageSize / 2);
     }
   }
 
@@ -187,6 +197,10 @@ final class ScanPageSource implements PageSource {
 
   /** The smallest page a range that keeps timing out is asked for. */
   static final int MIN_PAGE_SIZE = 100;
+  /** Into how many pieces the rest of a range that keeps timing out is cut. */
+  static final int SPLIT_PIECES = 4;
+  /** How many times a range (with its pieces) is split at most: into at most 16 pieces. */
+  static final int MAX_SPLIT_DEPTH = 2;
 
   private static boolean isTimeout(Throwable error) {
     return error instanceof StreamTimeoutException
@@ -197,6 +211,13 @@ final class ScanPageSource implements PageSource {
   long retries() {
     synchronized (lock) {
       return retries;
+    }
+  }
+
+  /** How many times a range was split around trouble. */
+  long splits() {
+    synchronized (lock) {
+      return splits;
     }
   }
 
@@ -351,10 +372,12 @@ final class ScanPageSource implements PageSource {
     CompletableFuture<SourcePage> response;
     try {
       int pageSize;
+      PlannedRange range;
       synchronized (lock) {
         pageSize = reader.pageSize;
+        range = reader.range;
       }
-      response = requests.fetch(reader.range, state, pageSize);
+      response = requests.fetch(range, state, pageSize);
     } catch (RuntimeException error) {
       response = CompletableFuture.failedFuture(error);
     }
@@ -399,6 +422,8 @@ final class ScanPageSource implements PageSource {
       @Nullable SourcePage response, @Nullable Throwable error) {
     long byteDebt = byteLimiter != null && response != null ? byteLimiter.reserve(Math.max(0, response.responseBytes()))
         : 0;
+    String lastToken = response != null && error == null && response.size() > 0 ? requests.lastToken(response) : null;
+    String adaptation = null;
     CompletableFuture<@Nullable SourcePage> handOver = null;
     RangePage handed = null;
     Throwable failed = null;
@@ -417,9 +442,16 @@ final class ScanPageSource implements PageSource {
       if (error != null) {
         Throwable cause = Retryable.unwrap(error);
         if (isTimeout(cause)) {
-          reader.timedOut(MIN_PAGE_SIZE);
+          reader.timeouts++;
+          if (retryPolicy.maxRetries() > 0) {
+            adaptation = adaptToTimeout(reader);
+          }
         }
-        if (retryPolicy.shouldRetry(reader.pageRetries, cause)) {
+        if (adaptation != null) {
+          retries++;
+          reader.inFlight = true; // the request goes out again, and keeps the slot
+          retryDelay = retryPolicy.delay(1);
+        } else if (retryPolicy.shouldRetry(reader.pageRetries, cause)) {
           attempt = ++reader.pageRetries;
           retries++;
           reader.inFlight = true; // the retry keeps the slot
@@ -428,9 +460,10 @@ final class ScanPageSource implements PageSource {
           reader.owned--;
           long delivered = rowsTaken + ready.stream().mapToLong(RangePage::size).sum();
           String advice = reader.timeouts == 0 ? null : "it timed out " + reader.timeouts + " times, the last "
-              + "time with pages of " + reader.pageSize + " rows; a range that keeps timing out usually holds a huge "
-              + "partition: raise the splits, lower the fetch size or raise the request timeout (a single partition "
-              + "cannot be split by tokens)";
+              + "time with pages of " + reader.pageSize + " rows" + (reader.depth == 0 ? "" : ", after the scan "
+              + "split it " + reader.depth + " times") + "; a range that keeps timing out usually holds a huge "
+              + "partition (a single partition cannot be split by tokens) or many tombstones: raise the request "
+              + "timeout or the server's range_request_timeout, or lower the fetch size";
           failure = new PageFetchException(reader.pagesReceived + 1, delivered, description,
               reader.range.range, cause, advice);
           if (ready.isEmpty() && waiting != null) {
@@ -448,6 +481,11 @@ final class ScanPageSource implements PageSource {
         reader.pageRetries = 0;
         reader.timeouts = 0;
         reader.pagesReceived++;
+        if (received.size() > 0) {
+          reader.lastToken = lastToken;
+        } else if (received.hasMorePages()) {
+          reader.lastToken = null; // the server went on past rows it did not return: its position is unknown
+        }
         int skipped = Math.min(reader.skip, received.size());
         reader.skip -= skipped;
         RangePage page = new RangePage(reader, state, received, skipped);
@@ -474,7 +512,12 @@ final class ScanPageSource implements PageSource {
     }
     timer.cancel();
     if (retryDelay != null) {
-      scheduleRetry(reader, state, attempt, retryDelay, Objects.requireNonNull(error, "a retry without a failure"));
+      Throwable cause = Retryable.unwrap(Objects.requireNonNull(error, "a retry without a failure"));
+      scheduleRetry(reader, state, retryDelay, adaptation != null ? adaptation + " after " + cause
+          : "(retry " + attempt + " of " + retryPolicy.maxRetries() + ") after " + cause);
+      if (adaptation != null) {
+        pump(); // the new pieces of a split range may open now
+      }
       return;
     }
     if (handOver != null) {
@@ -491,10 +534,9 @@ final class ScanPageSource implements PageSource {
     pump();
   }
 
-  private void scheduleRetry(Reader reader, @Nullable ByteBuffer state, int attempt, Duration delay,
-      Throwable error) {
-    LOG.info("Retrying {} range {} (retry {} of {}) in {} ms after {}", description, reader.range, attempt,
-        retryPolicy.maxRetries(), delay.toMillis(), Retryable.unwrap(error).toString());
+  private void scheduleRetry(Reader reader, @Nullable ByteBuffer state, Duration delay, String why) {
+    LOG.info("Asking again for a page of the {} in range {} in {} ms {}", description, reader.range,
+        delay.toMillis(), why);
     TimeoutScheduler.Timeout wait = scheduler.schedule(() -> send(reader, state), delay);
     boolean cancel;
     synchronized (lock) {
@@ -506,6 +548,48 @@ final class ScanPageSource implements PageSource {
     if (cancel) {
       wait.cancel();
     }
+  }
+
+  /**
+   * The step a range takes after a timeout, before any retry counts: smaller pages, then a split of what
+   * is left of it; under the lock.
+   *
+   * @return what was done, for the log, or {@code null} when nothing is left to try
+   */
+  private @Nullable String adaptToTimeout(Reader reader) {
+    if (reader.pageSize > MIN_PAGE_SIZE) {
+      reader.pageSize = Math.max(MIN_PAGE_SIZE, reader.pageSize / 2);
+      return "with pages of " + reader.pageSize + " rows";
+    }
+    PlannedRange old = reader.range;
+    if (reader.depth >= MAX_SPLIT_DEPTH || old.fullRing() || (reader.pagingState != null && reader.lastToken == null)) {
+      return null;
+    }
+    List<ScanRange> pieces = requests.split(old.range, reader.pagingState == null ? null : reader.lastToken,
+        SPLIT_PIECES);
+    if (pieces.size() < 2) {
+      return null;
+    }
+    ScanRange narrowedRange = ScanRange.of(old.range.start(), pieces.get(0).end());
+    PlannedRange narrowed = old.narrowedTo(narrowedRange, requests.routingToken(narrowedRange));
+    List<PlannedRange> added = new ArrayList<>();
+    List<Reader> addedReaders = new ArrayList<>();
+    for (ScanRange piece : pieces.subList(1, pieces.size())) {
+      PlannedRange planned = new PlannedRange(scanRanges.newIndex(), piece, requests.routingToken(piece),
+          ScanCheckpoint.State.PENDING, null, 0, 0);
+      Reader child = new Reader(planned);
+      child.pageSize = reader.pageSize;
+      child.depth = reader.depth + 1;
+      added.add(planned);
+      addedReaders.add(child);
+    }
+    scanRanges.replace(old, narrowed, added);
+    reader.range = narrowed;
+    reader.depth++;
+    readers.addAll(nextToStart, addedReaders); // read next, before the ranges not yet started
+    splits++;
+    return "split: it now ends at " + narrowedRange.end() + ", and " + added.size() + " new ranges read the rest ("
+        + added.get(0).range.start() + ", " + old.range.end() + "]";
   }
 
   @Override

@@ -34,11 +34,13 @@ final class ScanPlanner {
   final String suffix; // " ALLOW FILTERING" or ""
   final String fingerprint;
   final @Nullable TokenMap tokens; // null only in unit tests, which never split
+  /** The table's partition key columns, to find the token of a row. */
+  final List<CqlIdentifier> partitionKey;
   /** The part of the ring to read, as non-wrapping ranges; null for the whole ring. */
   private @Nullable List<TokenRange> restriction;
 
   private ScanPlanner(String keyspace, String table, String selectPrefix, String tokenOf, String extra,
-      String suffix, String fingerprint, @Nullable TokenMap tokens) {
+      String suffix, String fingerprint, @Nullable TokenMap tokens, List<CqlIdentifier> partitionKey) {
     this.keyspace = keyspace;
     this.table = table;
     this.selectPrefix = selectPrefix;
@@ -47,12 +49,13 @@ final class ScanPlanner {
     this.suffix = suffix;
     this.fingerprint = fingerprint;
     this.tokens = tokens;
+    this.partitionKey = List.copyOf(partitionKey);
   }
 
   /** A planner with no cluster behind it, for unit tests: it names queries but cannot split the ring. */
   static ScanPlanner forTests(String keyspace, String table) {
     return new ScanPlanner(keyspace, table, "SELECT * FROM " + keyspace + "." + table, "token(pk)", "", "",
-        "test-fingerprint", null);
+        "test-fingerprint", null, List.of());
   }
 
   static ScanPlanner of(CqlSession session, String keyspaceName, String tableName, ScanConfig config) {
@@ -78,7 +81,8 @@ final class ScanPlanner {
         + config.shard().map(shard -> "|shard " + shard).orElse("");
     String fingerprint = hash(qualified + "|" + columns + "|" + config.where().orElse("") + "|" + suffix + restricted);
     ScanPlanner planner = new ScanPlanner(keyspaceId.asInternal(), tableId.asInternal(), "SELECT " + columns
-        + " FROM " + qualified, tokenOf, extra, suffix, fingerprint, tokens);
+        + " FROM " + qualified, tokenOf, extra, suffix, fingerprint, tokens,
+        table.getPartitionKey().stream().map(ColumnMetadata::getName).toList());
     planner.restriction = restriction(tokens, config);
     return planner;
   }

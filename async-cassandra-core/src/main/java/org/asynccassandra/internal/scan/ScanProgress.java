@@ -24,11 +24,11 @@ final class ScanProgress implements Position.Tracker {
       @Nullable ByteBuffer requestPagingState, @Nullable ByteBuffer nextPagingState, boolean rangeFinished,
       long rowsBefore) {}
 
-  private final List<PlannedRange> ranges;
+  private final ScanRanges ranges;
   private final Map<Integer, Entered> lastEntered = new HashMap<>();
 
-  ScanProgress(List<PlannedRange> ranges) {
-    this.ranges = List.copyOf(ranges);
+  ScanProgress(ScanRanges ranges) {
+    this.ranges = ranges;
   }
 
   @Override
@@ -49,8 +49,9 @@ final class ScanProgress implements Position.Tracker {
   ScanCheckpoint checkpoint(Position position, ScanPlanner planner) {
     List<ScanCheckpoint.Range> states = position.whileNoPageChanges(() -> {
       Position.Snapshot at = position.snapshot();
-      List<ScanCheckpoint.Range> list = new ArrayList<>(ranges.size());
-      for (PlannedRange range : ranges) {
+      List<PlannedRange> now = ranges.snapshot();
+      List<ScanCheckpoint.Range> list = new ArrayList<>(now.size());
+      for (PlannedRange range : now) {
         Entered page = lastEntered.get(range.index);
         if (page == null) {
           list.add(range.initial());

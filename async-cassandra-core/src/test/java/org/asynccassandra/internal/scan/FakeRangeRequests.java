@@ -46,6 +46,22 @@ final class FakeRangeRequests implements RangeRequests {
     return sources.get(range.index).fetch(pagingState);
   }
 
+  /** Its rows carry no partition key: the position of a range is never known, so it is never split. */
+  @Override
+  public String lastToken(SourcePage page) {
+    return null;
+  }
+
+  @Override
+  public List<ScanRange> split(ScanRange range, String after, int pieces) {
+    return List.of();
+  }
+
+  @Override
+  public com.datastax.oss.driver.api.core.metadata.token.Token routingToken(ScanRange range) {
+    return null;
+  }
+
   /** Requests sent so far, over every range. */
   int sent() {
     return sources.stream().mapToInt(FakePageSource::fetchCount).sum();

@@ -220,7 +220,9 @@ class ScanPromisesTest {
   void should_time_out_a_silent_range_page_and_retry_it_then_fail_naming_the_range() {
     FakeRangeRequests requests = FakeRangeRequests.of(1, false, 5, 5);
     Duration timeout = Duration.ofSeconds(3);
-    ScanConfig timed = ScanConfig.builder().parallelism(1).streamConfig(StreamConfig.builder()
+    // Pages of 100 rows: smaller pages cannot help, and these fake ranges cannot be split, so a timeout is
+    // simply retried.
+    ScanConfig timed = ScanConfig.builder().parallelism(1).streamConfig(StreamConfig.builder().fetchSize(100)
         .pageTimeout(timeout).firstPageTimeout(timeout).retry(1, Duration.ofMillis(100)).build()).build();
     DefaultTableScan scan = scan(requests, requests.ranges, timed);
     CompletableFuture<Void> done = scan.forEach(row -> {}).toCompletableFuture();
@@ -345,14 +347,16 @@ class ScanPromisesTest {
     DefaultTableScan scan = scan(requests, requests.ranges, timed);
     CompletableFuture<Void> done = scan.forEach(row -> {}).toCompletableFuture();
     FakePageSource range = requests.sources.get(0);
-    for (int attempt = 0; attempt < 3; attempt++) {
+    // 4 smaller pages (these do not use up the retries), then 3 retries at the floor: these fake ranges
+    // cannot be split (ScanSplitTest splits).
+    for (int attempt = 0; attempt < 7; attempt++) {
       range.failNext(new DriverTimeoutException("slow partition"));
       scheduler.tasks.stream().filter(task -> !task.cancelled && !task.fired).forEach(ManualScheduler.Task::fire);
     }
-    assertThat(requests.pageSizes).containsExactly(1000, 500, 250, 125);
+    assertThat(requests.pageSizes).containsExactly(1000, 500, 250, 125, 100, 100, 100, 100);
     range.failNext(new DriverTimeoutException("slow partition"));
     assertThatThrownBy(done::join).cause().isInstanceOf(PageFetchException.class)
-        .hasMessageContaining("(0, 10]").hasMessageContaining("timed out 4 times")
+        .hasMessageContaining("(0, 10]").hasMessageContaining("timed out 8 times")
         .hasMessageContaining("pages of 100 rows").hasMessageContaining("single partition cannot be split");
   }
 
