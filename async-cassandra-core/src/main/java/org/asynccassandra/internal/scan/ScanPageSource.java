@@ -513,7 +513,7 @@ final class ScanPageSource implements PageSource {
     timer.cancel();
     if (retryDelay != null) {
       Throwable cause = Retryable.unwrap(Objects.requireNonNull(error, "a retry without a failure"));
-      scheduleRetry(reader, state, retryDelay, adaptation != null ? adaptation + " after " + cause
+      scheduleRetry(reader, state, retryDelay, adaptation != null ? "(" + adaptation + ") after " + cause
           : "(retry " + attempt + " of " + retryPolicy.maxRetries() + ") after " + cause);
       if (adaptation != null) {
         pump(); // the new pieces of a split range may open now
