@@ -1,0 +1,54 @@
+package org.asynccassandra;
+
+import com.datastax.oss.driver.api.core.cql.ColumnDefinitions;
+import com.datastax.oss.driver.api.core.cql.Row;
+import com.datastax.oss.driver.api.core.type.codec.registry.CodecRegistry;
+import org.asynccassandra.internal.mapping.RecordRowMapper;
+
+/**
+ * Turns a driver {@link Row} into a value of the user's type, for a typed stream ({@link
+ * RowStream#map}, {@link AsyncSession#executeStream(com.datastax.oss.driver.api.core.cql.Statement,
+ * StreamConfig, RowMapper)}).
+ *
+ * <p>A stream calls its mapper on the thread that delivers rows to the consumer: the stream's executor for
+ * the callback styles and publishers, the consumer's own thread for {@link ResultStream#iterator()};
+ * never a driver I/O thread. A mapper that throws fails the stream with that exception, after every
+ * earlier row. It is called once per row, in order, from one thread at a time.
+ *
+ * @param <T> the type of the values
+ */
+@FunctionalInterface
+public interface RowMapper<T> {
+  /**
+   * Maps one row.
+   *
+   * @return the value; a stream of {@code null} values is not allowed (publishers cannot carry them)
+   */
+  T map(Row row);
+
+  /**
+   * A mapper to a Java record by component name: component {@code userId} reads column {@code userId},
+   * {@code userid} or {@code user_id}, whichever the result has, through the driver's codec for the
+   * column's CQL type and the component's Java type. The columns and codecs are looked up once, on the
+   * first row (with the row's codec registry), and each row then costs one decode per column and a
+   * constructor call, with no reflection. A missing column or codec fails the stream on its first row,
+   * naming both; a null in a primitive component fails it naming the column and the row.
+   *
+   * @throws IllegalArgumentException when {@code type} is not a record
+   */
+  static <R extends Record> RowMapper<R> record(Class<R> type) {
+    return RecordRowMapper.lazy(type);
+  }
+
+  /**
+   * A mapper to a Java record, checked now against known columns (for example a prepared statement's
+   * {@code getResultSetDefinitions()}) and a session's codec registry ({@code
+   * session.getContext().getCodecRegistry()}); otherwise as {@link #record(Class)}.
+   *
+   * @throws IllegalArgumentException when {@code type} is not a record, or a component has no column or
+   *     no codec, naming the component, the column and the types
+   */
+  static <R extends Record> RowMapper<R> record(Class<R> type, ColumnDefinitions columns, CodecRegistry codecs) {
+    return RecordRowMapper.bound(type, columns, codecs);
+  }
+}

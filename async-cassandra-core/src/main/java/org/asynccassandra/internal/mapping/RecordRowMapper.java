@@ -1,0 +1,163 @@
+package org.asynccassandra.internal.mapping;
+
+import com.datastax.oss.driver.api.core.CqlIdentifier;
+import com.datastax.oss.driver.api.core.ProtocolVersion;
+import com.datastax.oss.driver.api.core.cql.ColumnDefinition;
+import com.datastax.oss.driver.api.core.cql.ColumnDefinitions;
+import com.datastax.oss.driver.api.core.cql.Row;
+import com.datastax.oss.driver.api.core.type.codec.CodecNotFoundException;
+import com.datastax.oss.driver.api.core.type.codec.TypeCodec;
+import com.datastax.oss.driver.api.core.type.codec.registry.CodecRegistry;
+import com.datastax.oss.driver.api.core.type.reflect.GenericType;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.reflect.RecordComponent;
+import java.util.Locale;
+import java.util.Objects;
+import org.asynccassandra.RowMapper;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Maps rows to a record through its canonical constructor, one codec per component; see {@link
+ * RowMapper#record(Class)}. The lazy form binds on the first row; a stream calls a mapper from one thread
+ * at a time, and the binding is published through a volatile field in case streams share the mapper.
+ */
+public final class RecordRowMapper<R extends Record> implements RowMapper<R> {
+  private final Class<R> type;
+  private final RecordComponent[] components;
+  private final MethodHandle constructor;
+  private volatile @Nullable Binding binding;
+
+  /** Column positions and codecs for one set of columns. */
+  private record Binding(ColumnDefinitions columns, int[] positions, TypeCodec<?>[] codecs) {}
+
+  private RecordRowMapper(Class<R> type) {
+    if (!type.isRecord()) {
+      throw new IllegalArgumentException(type.getName() + " is not a record");
+    }
+    this.type = type;
+    this.components = Objects.requireNonNull(type.getRecordComponents());
+    Class<?>[] parameters = new Class<?>[components.length];
+    for (int i = 0; i < components.length; i++) {
+      parameters[i] = components[i].getType();
+    }
+    try {
+      MethodHandles.Lookup lookup = MethodHandles.privateLookupIn(type, MethodHandles.lookup());
+      this.constructor = lookup.findConstructor(type, java.lang.invoke.MethodType.methodType(void.class, parameters))
+          .asSpreader(Object[].class, components.length);
+    } catch (ReflectiveOperationException | IllegalArgumentException | SecurityException inaccessible) {
+      throw new IllegalArgumentException("Cannot call the canonical constructor of " + type.getName()
+          + " (is the record public, or its package open to org.asynccassandra?): " + inaccessible, inaccessible);
+    }
+  }
+
+  /** A mapper that binds on its first row. */
+  public static <R extends Record> RecordRowMapper<R> lazy(Class<R> type) {
+    return new RecordRowMapper<>(type);
+  }
+
+  /** A mapper bound now. */
+  public static <R extends Record> RecordRowMapper<R> bound(Class<R> type, ColumnDefinitions columns,
+      CodecRegistry codecs) {
+    RecordRowMapper<R> mapper = new RecordRowMapper<>(type);
+    mapper.binding = mapper.bind(columns, codecs);
+    return mapper;
+  }
+
+  private Binding bind(ColumnDefinitions columns, CodecRegistry codecs) {
+    int[] positions = new int[components.length];
+    TypeCodec<?>[] codecs1 = new TypeCodec<?>[components.length];
+    for (int i = 0; i < components.length; i++) {
+      RecordComponent component = components[i];
+      int position = columnOf(columns, component.getName());
+      if (position < 0) {
+        throw new IllegalArgumentException("Record " + type.getSimpleName() + " has component '"
+            + component.getName() + "' but the result has no column '" + component.getName() + "' or '"
+            + snakeCase(component.getName()) + "'; columns: " + names(columns));
+      }
+      ColumnDefinition column = columns.get(position);
+      GenericType<?> javaType = GenericType.of(component.getGenericType());
+      if (component.getType().isPrimitive()) {
+        javaType = GenericType.of(boxed(component.getType()));
+      }
+      try {
+        codecs1[i] = codecs.codecFor(column.getType(), javaType);
+      } catch (CodecNotFoundException missing) {
+        throw new IllegalArgumentException("No codec maps column '" + column.getName().asInternal() + "' ("
+            + column.getType().asCql(true, true) + ") to component '" + component.getName() + "' ("
+            + component.getGenericType().getTypeName() + ") of record " + type.getSimpleName(), missing);
+      }
+      positions[i] = position;
+    }
+    return new Binding(columns, positions, codecs1);
+  }
+
+  private static int columnOf(ColumnDefinitions columns, String name) {
+    int exact = columns.firstIndexOf(CqlIdentifier.fromInternal(name));
+    if (exact >= 0) {
+      return exact;
+    }
+    int folded = columns.firstIndexOf(CqlIdentifier.fromInternal(name.toLowerCase(Locale.ROOT)));
+    return folded >= 0 ? folded : columns.firstIndexOf(CqlIdentifier.fromInternal(snakeCase(name)));
+  }
+
+  private static String snakeCase(String name) {
+    StringBuilder snake = new StringBuilder(name.length() + 4);
+    for (int i = 0; i < name.length(); i++) {
+      char c = name.charAt(i);
+      if (Character.isUpperCase(c)) {
+        if (i > 0) {
+          snake.append('_');
+        }
+        snake.append(Character.toLowerCase(c));
+      } else {
+        snake.append(c);
+      }
+    }
+    return snake.toString();
+  }
+
+  private static String names(ColumnDefinitions columns) {
+    StringBuilder names = new StringBuilder();
+    for (ColumnDefinition column : columns) {
+      names.append(names.length() == 0 ? "" : ", ").append(column.getName().asInternal());
+    }
+    return names.toString();
+  }
+
+  private static Class<?> boxed(Class<?> primitive) {
+    return java.lang.invoke.MethodType.methodType(primitive).wrap().returnType();
+  }
+
+  @Override
+  public R map(Row row) {
+    Binding bound = binding;
+    if (bound == null || bound.columns != row.getColumnDefinitions()) {
+      bound = bind(row.getColumnDefinitions(), row.codecRegistry());
+      binding = bound;
+    }
+    Object[] values = new Object[components.length];
+    ProtocolVersion version = row.protocolVersion();
+    for (int i = 0; i < values.length; i++) {
+      Object value = bound.codecs[i].decode(row.getBytesUnsafe(bound.positions[i]), version);
+      if (value == null && components[i].getType().isPrimitive()) {
+        throw new IllegalArgumentException("Column '" + bound.columns.get(bound.positions[i]).getName().asInternal()
+            + "' is null, but component '" + components[i].getName() + "' of record " + type.getSimpleName()
+            + " is a primitive " + components[i].getType() + "; use " + boxed(components[i].getType()).getSimpleName());
+      }
+      values[i] = value;
+    }
+    try {
+      return type.cast(constructor.invoke(values));
+    } catch (RuntimeException | Error failure) {
+      throw failure;
+    } catch (Throwable checked) {
+      throw new IllegalStateException("The constructor of " + type.getName() + " threw " + checked, checked);
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "RowMapper.record(" + type.getName() + ")";
+  }
+}

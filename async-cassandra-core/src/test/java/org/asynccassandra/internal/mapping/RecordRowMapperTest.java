@@ -1,0 +1,113 @@
+package org.asynccassandra.internal.mapping;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.datastax.oss.driver.api.core.ProtocolVersion;
+import com.datastax.oss.driver.api.core.cql.ColumnDefinitions;
+import com.datastax.oss.driver.api.core.cql.Row;
+import com.datastax.oss.driver.api.core.detach.AttachmentPoint;
+import com.datastax.oss.driver.api.core.type.codec.TypeCodecs;
+import com.datastax.oss.driver.api.core.type.codec.registry.CodecRegistry;
+import com.datastax.oss.driver.internal.core.cql.DefaultColumnDefinition;
+import com.datastax.oss.driver.internal.core.cql.DefaultColumnDefinitions;
+import com.datastax.oss.driver.internal.core.cql.DefaultRow;
+import com.datastax.oss.protocol.internal.ProtocolConstants;
+import com.datastax.oss.protocol.internal.response.result.ColumnSpec;
+import com.datastax.oss.protocol.internal.response.result.RawType;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import org.asynccassandra.RowMapper;
+import org.junit.jupiter.api.Test;
+
+/** Records mapped by component name, on rows built by hand. */
+class RecordRowMapperTest {
+  public record Item(int id, String userName, List<String> tags) {}
+
+  public record Nullable(Integer id, String userName) {}
+
+  public record Missing(int id, String email) {}
+
+  public record WrongType(String id) {}
+
+  private static final AttachmentPoint ATTACHED = new AttachmentPoint() {
+    @Override
+    public ProtocolVersion getProtocolVersion() {
+      return ProtocolVersion.DEFAULT;
+    }
+
+    @Override
+    public CodecRegistry getCodecRegistry() {
+      return CodecRegistry.DEFAULT;
+    }
+  };
+
+  private static ColumnDefinitions columns(Object... nameAndCode) {
+    List<com.datastax.oss.driver.api.core.cql.ColumnDefinition> list = new ArrayList<>();
+    for (int i = 0; i < nameAndCode.length; i += 2) {
+      list.add(new DefaultColumnDefinition(new ColumnSpec("ks", "t", (String) nameAndCode[i], i / 2,
+          (RawType) nameAndCode[i + 1]), ATTACHED));
+    }
+    return DefaultColumnDefinitions.valueOf(list);
+  }
+
+  private static final ColumnDefinitions ITEM_COLUMNS = columns("id", RawType.PRIMITIVES.get(ProtocolConstants.DataType.INT),
+      "user_name", RawType.PRIMITIVES.get(ProtocolConstants.DataType.VARCHAR),
+      "tags", new RawType.RawList(RawType.PRIMITIVES.get(ProtocolConstants.DataType.VARCHAR)));
+
+  private static Row row(ColumnDefinitions columns, ByteBuffer... values) {
+    return new DefaultRow(columns, java.util.Arrays.asList(values), ATTACHED);
+  }
+
+  private static Row item(Integer id, String name, List<String> tags) {
+    return row(ITEM_COLUMNS, TypeCodecs.INT.encode(id, ProtocolVersion.DEFAULT),
+        TypeCodecs.TEXT.encode(name, ProtocolVersion.DEFAULT),
+        TypeCodecs.listOf(TypeCodecs.TEXT).encode(tags, ProtocolVersion.DEFAULT));
+  }
+
+  @Test
+  void should_map_components_to_columns_by_name_and_snake_case() {
+    RowMapper<Item> mapper = RowMapper.record(Item.class);
+    assertThat(mapper.map(item(1, "ann", List.of("a", "b")))).isEqualTo(new Item(1, "ann", List.of("a", "b")));
+    assertThat(mapper.map(item(2, "bob", List.of()))).isEqualTo(new Item(2, "bob", List.of()));
+  }
+
+  @Test
+  void should_fail_at_creation_naming_a_missing_column() {
+    assertThatThrownBy(() -> RowMapper.record(Missing.class, ITEM_COLUMNS, CodecRegistry.DEFAULT))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("component 'email'").hasMessageContaining("columns: id, user_name, tags");
+  }
+
+  @Test
+  void should_fail_at_creation_naming_a_column_and_component_without_codec() {
+    assertThatThrownBy(() -> RowMapper.record(WrongType.class, ITEM_COLUMNS, CodecRegistry.DEFAULT))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("No codec maps column 'id' (int) to component 'id' (java.lang.String)");
+  }
+
+  @Test
+  void should_fail_on_the_first_row_when_bound_lazily() {
+    RowMapper<Missing> mapper = RowMapper.record(Missing.class);
+    assertThatThrownBy(() -> mapper.map(item(1, "ann", List.of()))).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("component 'email'");
+  }
+
+  @Test
+  void should_name_the_column_when_a_null_meets_a_primitive_component() {
+    RowMapper<Item> mapper = RowMapper.record(Item.class);
+    Row nullId = row(ITEM_COLUMNS, null, TypeCodecs.TEXT.encode("x", ProtocolVersion.DEFAULT), null);
+    assertThatThrownBy(() -> mapper.map(nullId)).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("Column 'id' is null").hasMessageContaining("primitive int");
+    assertThat(RowMapper.record(Nullable.class).map(nullId)).isEqualTo(new Nullable(null, "x"));
+  }
+
+  @Test
+  void should_refuse_a_class_that_is_not_a_record() {
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    Class<Record> notARecord = (Class) String.class;
+    assertThatThrownBy(() -> RowMapper.record(notARecord)).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("java.lang.String is not a record");
+  }
+}
