@@ -3,8 +3,8 @@ package org.asynccassandra;
 import java.time.Duration;
 
 /**
- * What a {@link PageListener} learns about one page: its number, its size, how long its fetch took and
- * how large the server's response was.
+ * What a {@link PageListener} learns about one page: its number, its size, the size its request asked for,
+ * how long its fetch took and how large the server's response was. Immutable.
  *
  * @param pageNumber the 1-based number of the page in its stream
  * @param rowsInPage the rows in this page (after any {@link StreamConfig#maxRows()} cut)
@@ -12,6 +12,22 @@ import java.time.Duration;
  * @param fetchLatency how long the request for this page took, from sending to the response
  * @param responseBytes the size of the server's response in bytes, or -1 when the driver did not report it
  * @param last whether this is the last page of the stream
+ * @param requestedPageSize the rows the request for this page asked for: the fetch size, or the size that
+ *     {@link StreamConfig#firstPageSize()} or {@link StreamConfig#targetPageBytes()} chose; 0 when the
+ *     source chose it itself (each range of a table scan sizes its own pages)
  */
 public record PageEvent(
-    int pageNumber, int rowsInPage, long totalRows, Duration fetchLatency, long responseBytes, boolean last) {}
+    int pageNumber,
+    int rowsInPage,
+    long totalRows,
+    Duration fetchLatency,
+    long responseBytes,
+    boolean last,
+    int requestedPageSize) {
+
+  /** An event without a requested page size (0), as events were made before it was reported. */
+  public PageEvent(
+      int pageNumber, int rowsInPage, long totalRows, Duration fetchLatency, long responseBytes, boolean last) {
+    this(pageNumber, rowsInPage, totalRows, fetchLatency, responseBytes, last, 0);
+  }
+}

@@ -9,8 +9,9 @@ import java.util.concurrent.Executor;
 import org.jspecify.annotations.Nullable;
 
 /**
- * How a {@link RowStream} pages: page size, read-ahead depth, memory budget, limits, timeouts, the page
- * listener and the executor that runs user code.
+ * How a {@link RowStream} pages: page size (fixed, ramped up from a small first page, or sized by bytes),
+ * read-ahead depth, memory budget, limits, timeouts, the page listener and the executor that runs user
+ * code.
  *
  * <p>Immutable and thread-safe; build one with {@link #builder()} and share it freely. The builder
  * validates every value and names the bad one in its message.
@@ -34,9 +35,17 @@ public final class StreamConfig {
   /** The highest read-ahead depth accepted; deeper read-ahead only buys memory. */
   public static final int MAX_PREFETCH_PAGES = 64;
 
+  /**
+   * The rows the first page asks for under {@link #targetPageBytes()} when no {@link #firstPageSize()} is
+   * set: enough rows to measure their width, few enough that a first page of wide rows stays small.
+   */
+  public static final int PROBE_PAGE_SIZE = 10;
+
   private static final StreamConfig DEFAULTS = builder().build();
 
   private final int fetchSize;
+  private final int firstPageSize;
+  private final long targetPageBytes;
   private final int prefetchPages;
   private final long maxBufferedBytes;
   private final long maxPages;
@@ -53,6 +62,8 @@ public final class StreamConfig {
 
   private StreamConfig(Builder builder) {
     this.fetchSize = builder.fetchSize;
+    this.firstPageSize = builder.firstPageSize;
+    this.targetPageBytes = builder.targetPageBytes;
     this.prefetchPages = builder.prefetchPages;
     this.maxBufferedBytes = builder.maxBufferedBytes;
     this.maxPages = builder.maxPages;
@@ -68,7 +79,10 @@ public final class StreamConfig {
     this.maxRetryBackoff = builder.maxRetryBackoff;
   }
 
-  /** The defaults: the statement's page size, read-ahead of one page, no limits, no timeouts. */
+  /**
+   * The defaults: the statement's page size for every page (no small first page, no sizing by bytes),
+   * read-ahead of one page, no limits, no timeouts.
+   */
   public static StreamConfig defaults() {
     return DEFAULTS;
   }
@@ -83,9 +97,30 @@ public final class StreamConfig {
     return new Builder(this);
   }
 
-  /** Rows per page; empty means the statement's own page size, else the driver's configured one. */
+  /**
+   * Rows per page; empty means the statement's own page size, else the driver's configured one. With
+   * {@link #firstPageSize()} or {@link #targetPageBytes()} it is the most rows a page asks for.
+   */
   public OptionalInt fetchSize() {
     return fetchSize == 0 ? OptionalInt.empty() : OptionalInt.of(fetchSize);
+  }
+
+  /**
+   * The rows the first page asks for, when set: the pages after it double in size up to the fetch size
+   * (the statement's page size, else the driver's, when {@link #fetchSize()} is empty). Empty (the
+   * default) means that every page asks for the fetch size. See {@link Builder#firstPageSize(int)}.
+   */
+  public OptionalInt firstPageSize() {
+    return firstPageSize == 0 ? OptionalInt.empty() : OptionalInt.of(firstPageSize);
+  }
+
+  /**
+   * The response size each page aims at, when set: the rows of each next page are chosen from the bytes
+   * per row of the page before, between 1 row and the fetch size. Empty (the default) means that pages
+   * are sized in rows only. See {@link Builder#targetPageBytes(long)}.
+   */
+  public OptionalLong targetPageBytes() {
+    return targetPageBytes == 0 ? OptionalLong.empty() : OptionalLong.of(targetPageBytes);
   }
 
   /**
@@ -99,7 +134,10 @@ public final class StreamConfig {
   /**
    * The byte budget for read-ahead: while the response bytes of the page being consumed and of the pages
    * buffered behind it reach this budget, no page is read ahead. A page the consumer is waiting for is
-   * always fetched.
+   * always fetched. A page may hold {@code fetchSize} rows of any width, so this bounds memory only in
+   * pages; with {@link #targetPageBytes()} each page stays near the target, and a stream holds about
+   * {@code maxBufferedBytes + targetPageBytes} of responses at most, whatever the row width (beyond single
+   * pages it cannot size in advance: the first one, and the first of rows wider than those before).
    */
   public OptionalLong maxBufferedBytes() {
     return maxBufferedBytes == 0 ? OptionalLong.empty() : OptionalLong.of(maxBufferedBytes);
@@ -180,6 +218,8 @@ public final class StreamConfig {
   @Override
   public String toString() {
     return "StreamConfig{fetchSize=" + (fetchSize == 0 ? "default" : fetchSize)
+        + (firstPageSize == 0 ? "" : ", firstPageSize=" + firstPageSize)
+        + (targetPageBytes == 0 ? "" : ", targetPageBytes=" + targetPageBytes)
         + ", prefetchPages=" + prefetchPages
         + (maxBufferedBytes == 0 ? "" : ", maxBufferedBytes=" + maxBufferedBytes)
         + (maxPages == 0 ? "" : ", maxPages=" + maxPages)
@@ -196,6 +236,8 @@ public final class StreamConfig {
   /** Builds a {@link StreamConfig}. Not thread-safe. Each setter validates its value at once. */
   public static final class Builder {
     private int fetchSize;
+    private int firstPageSize;
+    private long targetPageBytes;
     private int prefetchPages = DEFAULT_PREFETCH_PAGES;
     private long maxBufferedBytes;
     private long maxPages;
@@ -214,6 +256,8 @@ public final class StreamConfig {
 
     private Builder(StreamConfig config) {
       this.fetchSize = config.fetchSize;
+      this.firstPageSize = config.firstPageSize;
+      this.targetPageBytes = config.targetPageBytes;
       this.prefetchPages = config.prefetchPages;
       this.maxBufferedBytes = config.maxBufferedBytes;
       this.maxPages = config.maxPages;
@@ -229,12 +273,65 @@ public final class StreamConfig {
       this.maxRetryBackoff = config.maxRetryBackoff;
     }
 
-    /** Rows per page, {@code > 0}. */
+    /**
+     * Rows per page, {@code > 0}; with {@link #firstPageSize(int)} or {@link #targetPageBytes(long)}, the
+     * most rows a page asks for.
+     */
     public Builder fetchSize(int fetchSize) {
       if (fetchSize <= 0) {
         throw new IllegalArgumentException("fetchSize must be > 0: " + fetchSize);
       }
       this.fetchSize = fetchSize;
+      return this;
+    }
+
+    /**
+     * A small first page, then larger ones: the first request asks for {@code firstPageSize} rows, and each
+     * later one for twice as many as the one before, up to the fetch size. Off by default.
+     *
+     * <p>The first rows arrive sooner (the server reads and sends fewer rows before answering), at the
+     * cost of more requests: {@code log2(fetchSize / firstPageSize)} smaller pages before the full ones (6
+     * for 100 rows up to 5,000), however long the result. Doubling rather than jumping straight to the
+     * fetch size keeps each page about as long to fetch as the one before takes to consume, so read-ahead
+     * keeps up instead of leaving the consumer waiting for the first full page. It is off by default
+     * because it trades requests for latency: a result shorter than the fetch size takes several requests
+     * instead of one, and streams read whole before anything is shown (offset paging, exports, batch jobs)
+     * gain nothing.
+     *
+     * <p>Must be {@code > 0}, and not above {@link #fetchSize(int)} when both are set ({@link #build()}
+     * checks); a larger value is cut down to the statement's or the driver's page size when the fetch size
+     * comes from them, so a value at or above the fetch size means full pages from the first request. A
+     * stream resumed from a token asks for the rows it skips on top, unless pages are sized by bytes. Table
+     * scans size their own pages and ignore it.
+     */
+    public Builder firstPageSize(int firstPageSize) {
+      if (firstPageSize <= 0) {
+        throw new IllegalArgumentException("firstPageSize must be > 0: " + firstPageSize);
+      }
+      this.firstPageSize = firstPageSize;
+      return this;
+    }
+
+    /**
+     * Sizes pages by bytes: after each page, the next request asks for as many rows as fit in {@code
+     * targetPageBytes} at the bytes per row that page had (its response size, as the driver reports it,
+     * over its rows), never fewer than 1 row and never more than the fetch size. Off by default.
+     *
+     * <p>The first page, before any row was measured, asks for {@link #firstPageSize(int)} rows, or {@value
+     * StreamConfig#PROBE_PAGE_SIZE} when that is not set; until a page with rows was measured, pages keep
+     * that size. When rows grow wider in the middle of the result, the first page of wider rows exceeds the
+     * target by the growth factor and the next one is sized down. With {@link #firstPageSize(int)} too, a
+     * page is at most twice the one before as well.
+     *
+     * <p>This makes {@link #maxBufferedBytes(long)} a bound on memory whatever the row width: a stream holds
+     * about {@code maxBufferedBytes + targetPageBytes} of responses at most, beyond the single pages above
+     * that it cannot size in advance. Must be {@code > 0}. Table scans size their own pages and ignore it.
+     */
+    public Builder targetPageBytes(long targetPageBytes) {
+      if (targetPageBytes <= 0) {
+        throw new IllegalArgumentException("targetPageBytes must be > 0: " + targetPageBytes);
+      }
+      this.targetPageBytes = targetPageBytes;
       return this;
     }
 
@@ -355,8 +452,16 @@ public final class StreamConfig {
       return this;
     }
 
-    /** The configuration set so far; the builder stays usable. */
+    /**
+     * The configuration set so far; the builder stays usable.
+     *
+     * @throws IllegalArgumentException when {@code firstPageSize} is above {@code fetchSize}
+     */
     public StreamConfig build() {
+      if (fetchSize > 0 && firstPageSize > fetchSize) {
+        throw new IllegalArgumentException(
+            "firstPageSize must be <= fetchSize (" + fetchSize + "): " + firstPageSize);
+      }
       return new StreamConfig(this);
     }
 
@@ -378,6 +483,8 @@ public final class StreamConfig {
     }
     StreamConfig that = (StreamConfig) other;
     return fetchSize == that.fetchSize
+        && firstPageSize == that.firstPageSize
+        && targetPageBytes == that.targetPageBytes
         && prefetchPages == that.prefetchPages
         && maxBufferedBytes == that.maxBufferedBytes
         && maxPages == that.maxPages
@@ -395,7 +502,8 @@ public final class StreamConfig {
 
   @Override
   public int hashCode() {
-    return Objects.hash(fetchSize, prefetchPages, maxBufferedBytes, maxPages, maxRows, firstPageTimeout,
-        pageTimeout, totalTimeout, pageListener, executor, resumeFrom, maxRetries, retryBackoff, maxRetryBackoff);
+    return Objects.hash(fetchSize, firstPageSize, targetPageBytes, prefetchPages, maxBufferedBytes, maxPages,
+        maxRows, firstPageTimeout, pageTimeout, totalTimeout, pageListener, executor, resumeFrom, maxRetries,
+        retryBackoff, maxRetryBackoff);
   }
 }

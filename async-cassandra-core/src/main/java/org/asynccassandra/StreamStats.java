@@ -15,6 +15,9 @@ import java.time.Duration;
  * @param consumerWaitTime the total time the consumer waited for a page that was not there yet
  * @param pageIdleTime the total time fetched pages waited in the buffer for the consumer
  * @param retries page requests that were retried after a retryable failure
+ * @param requestedPageSize the rows the latest page request asked for: the fetch size, or the size that
+ *     {@link StreamConfig#firstPageSize()} or {@link StreamConfig#targetPageBytes()} chose; 0 before the
+ *     first request, and for a table scan, whose ranges size their own pages
  */
 public record StreamStats(
     long pagesFetched,
@@ -25,4 +28,13 @@ public record StreamStats(
     long bytesFetched,
     Duration consumerWaitTime,
     Duration pageIdleTime,
-    long retries) {}
+    long retries,
+    int requestedPageSize) {
+
+  /** Statistics without a requested page size (0), as they were made before it was reported. */
+  public StreamStats(long pagesFetched, long rowsFetched, long rowsDelivered, int bufferedPages,
+      int maxBufferedPages, long bytesFetched, Duration consumerWaitTime, Duration pageIdleTime, long retries) {
+    this(pagesFetched, rowsFetched, rowsDelivered, bufferedPages, maxBufferedPages, bytesFetched,
+        consumerWaitTime, pageIdleTime, retries, 0);
+  }
+}

@@ -15,7 +15,9 @@ import org.asynccassandra.StreamConfig;
 
 /**
  * Offset paging on top of a stream: it reads the rows before the page as they stream by without keeping
- * them, keeps the page's rows, reads one more row to know whether the page is the last, and stops.
+ * them, keeps the page's rows, reads one more row to know whether the page is the last, and stops. Its
+ * pages are of {@code MIN_FETCH} to {@code MAX_FETCH} rows from the first one, whatever the base
+ * configuration's first page size; its byte target, if any, still applies.
  */
 final class OffsetPager {
   /** Pages of at least this many rows are fetched while skipping, to keep the round trips few. */
@@ -42,11 +44,17 @@ final class OffsetPager {
           "page " + pageNumber + " of " + pageSize + " rows needs " + skip + " rows skipped");
     }
     int fetchSize = (int) Math.min(MAX_FETCH, Math.max(MIN_FETCH, Math.min(skip + pageSize + 1, Integer.MAX_VALUE)));
-    StreamConfig config = base.toBuilder()
+    StreamConfig.Builder builder = base.toBuilder()
         .fetchSize(fetchSize)
         .maxRows(skip + pageSize + 1) // one row past the page tells whether it is the last
-        .resumeFrom(null)
-        .build();
+        .resumeFrom(null);
+    if (base.firstPageSize().isPresent()) {
+      // Nothing is shown before the last row is read, so a small first page would only add requests:
+      // full pages from the first one (a first page size equal to the fetch size means no ramp).
+      // targetPageBytes is kept: it bounds the memory of wide rows here too.
+      builder.firstPageSize(fetchSize);
+    }
+    StreamConfig config = builder.build();
     RowStream stream = streams.apply(statement, config);
     List<Row> kept = new ArrayList<>(pageSize);
     long[] seen = new long[1];

@@ -25,12 +25,15 @@ public final class DefaultPage implements Page {
   private final int size;
   private final boolean last;
   private final @Nullable ByteBuffer requestPagingState;
+  /** The rows the request for this page asked for; 0 when the source sized it itself. */
+  private final int requestedPageSize;
   private final long rowsThrough;
   private final long fetchNanos;
   final long arrivalNanos;
 
   DefaultPage(SourcePage source, Position position, int number, int offset, int size, boolean last,
-      @Nullable ByteBuffer requestPagingState, long rowsThrough, long fetchNanos, long arrivalNanos) {
+      @Nullable ByteBuffer requestPagingState, int requestedPageSize, long rowsThrough, long fetchNanos,
+      long arrivalNanos) {
     this.source = source;
     this.position = position;
     this.number = number;
@@ -38,6 +41,7 @@ public final class DefaultPage implements Page {
     this.size = size;
     this.last = last;
     this.requestPagingState = requestPagingState;
+    this.requestedPageSize = requestedPageSize;
     this.rowsThrough = rowsThrough;
     this.fetchNanos = fetchNanos;
     this.arrivalNanos = arrivalNanos;
@@ -116,7 +120,8 @@ public final class DefaultPage implements Page {
 
   /** The event for the page listener. */
   PageEvent event() {
-    return new PageEvent(number, size, rowsThrough, Duration.ofNanos(fetchNanos), source.responseBytes(), last);
+    return new PageEvent(number, size, rowsThrough, Duration.ofNanos(fetchNanos), source.responseBytes(), last,
+        requestedPageSize);
   }
 
   @Override

@@ -1,6 +1,9 @@
 package org.asynccassandra.internal.stream;
 
 import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.config.DefaultDriverOption;
+import com.datastax.oss.driver.api.core.config.DriverConfig;
+import com.datastax.oss.driver.api.core.config.DriverExecutionProfile;
 import com.datastax.oss.driver.api.core.cql.BoundStatement;
 import com.datastax.oss.driver.api.core.cql.ColumnDefinitions;
 import com.datastax.oss.driver.api.core.cql.Statement;
@@ -12,23 +15,56 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * A {@link PageSource} over the driver: the first page executes the statement, each later page executes
- * it again with the previous page's paging state, exactly as {@code AsyncResultSet.fetchNextPage()} does.
+ * it again with the previous page's paging state, exactly as {@code AsyncResultSet.fetchNextPage()} does,
+ * with the page size the engine chose when it differs from the statement's.
  */
 public final class DriverPageSource implements PageSource {
   private final CqlSession session;
   private final Statement<?> statement;
   private final String description;
+  /** The statement's page size, else its execution profile's: what a request asks for unchanged. */
+  private final int pageSize;
 
   public DriverPageSource(CqlSession session, Statement<?> statement) {
     this.session = session;
     this.statement = statement;
     this.description = Queries.describe(statement);
+    this.pageSize = statement.getPageSize() > 0 ? statement.getPageSize() : configuredPageSize(session, statement);
   }
 
   @Override
   public CompletableFuture<@Nullable SourcePage> fetch(@Nullable ByteBuffer pagingState) {
+    return fetch(pagingState, 0);
+  }
+
+  @Override
+  public CompletableFuture<@Nullable SourcePage> fetch(@Nullable ByteBuffer pagingState, int pageSize) {
     Statement<?> request = pagingState == statement.getPagingState() ? statement : statement.copy(pagingState);
+    if (pageSize > 0 && pageSize != this.pageSize) {
+      request = request.setPageSize(pageSize); // the paging state stays valid: it does not depend on the size
+    }
     return DriverPage.execute(session, request); // its cancel() cancels the request
+  }
+
+  /** The statement's page size, else the driver's configured one for the statement's profile. */
+  @Override
+  public int pageSize() {
+    return pageSize;
+  }
+
+  /** The page size of the statement's execution profile, resolved as the driver resolves it. */
+  private static int configuredPageSize(CqlSession session, Statement<?> statement) {
+    DriverConfig config = session.getContext().getConfig();
+    DriverExecutionProfile profile = statement.getExecutionProfile();
+    if (profile == null) {
+      String name = statement.getExecutionProfileName();
+      try {
+        profile = name == null ? config.getDefaultProfile() : config.getProfile(name);
+      } catch (IllegalArgumentException unknownProfile) {
+        profile = config.getDefaultProfile(); // the request itself fails with the driver's own message
+      }
+    }
+    return Math.max(1, profile.getInt(DefaultDriverOption.REQUEST_PAGE_SIZE));
   }
 
   /** A SELECT, or a statement marked idempotent (or left unmarked while the driver's default is on). */

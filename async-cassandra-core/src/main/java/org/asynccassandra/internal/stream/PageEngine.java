@@ -40,6 +40,9 @@ import org.slf4j.LoggerFactory;
  * exceed {@code prefetchPages}; a page the consumer waits for is always fetched; read-ahead stops while
  * the held and buffered response bytes reach {@code maxBufferedBytes}; at most one fetch is in flight.
  *
+ * <p>Page sizes: each request asks for the rows its {@link PageSizer} chose when it was decided, from the
+ * pages that had arrived by then (all of them, since fetches are sequential); a retry asks for the same.
+ *
  * <p>Ending: the terminal signal (complete, failure, abort) is decided once. An abort freezes the
  * {@link Position} at once, so no further row is handed over, drops buffered pages, cancels the request in
  * flight and, once no sink call runs, ends the stream, also when no sink was ever attached (a stream
@@ -78,6 +81,9 @@ final class PageEngine {
   /** Fetched pages not yet handed to the sink; never more than prefetchPages + 1. */
   private final ArrayDeque<DefaultPage> buffer = new ArrayDeque<>();
   private final PageCut cut;
+  private final PageSizer sizer;
+  /** The rows the latest request asked for; 0 before the first, or when the source sizes its own pages. */
+  private int requestedPageSize;
   private long bufferedBytes;
   /** Response bytes of the page the consumer holds. */
   private long heldBytes;
@@ -137,6 +143,7 @@ final class PageEngine {
       this.nextPagingState = source.initialPagingState();
     }
     this.cut = new PageCut(config.maxPages().orElse(0), config.maxRows().orElse(0), skip);
+    this.sizer = new PageSizer(config, source.pageSize(), skip);
     this.position = new Position(source.resumable() ? source::fingerprint : null, nextPagingState, skip,
         sourceDone, tracker);
   }
@@ -270,7 +277,8 @@ final class PageEngine {
   StreamStats stats() {
     synchronized (lock) {
       return new StreamStats(pagesFetched, cut.rowsKept(), rowsDelivered.get(), buffer.size(), maxBuffered,
-          bytesFetched, Duration.ofNanos(consumerWaitNanos), Duration.ofNanos(pageIdleNanos), retries);
+          bytesFetched, Duration.ofNanos(consumerWaitNanos), Duration.ofNanos(pageIdleNanos), retries,
+          requestedPageSize);
     }
   }
 
@@ -366,7 +374,9 @@ final class PageEngine {
       fetching = true;
       int number = pagesFetched + 1;
       ByteBuffer state = nextPagingState;
-      return () -> startFetch(number, state);
+      int pageSize = sizer.next();
+      requestedPageSize = pageSize;
+      return () -> startFetch(number, state, pageSize);
     }
     return null;
   }
@@ -438,7 +448,7 @@ final class PageEngine {
   // ---------------------------------------------------------------------------------------------------
   // Fetching
 
-  private void startFetch(int number, @Nullable ByteBuffer state) {
+  private void startFetch(int number, @Nullable ByteBuffer state, int pageSize) {
     synchronized (lock) {
       if (abortCause != null || terminated) {
         return; // aborted while this fetch was being decided or waited for its retry
@@ -447,7 +457,7 @@ final class PageEngine {
     long startNanos = System.nanoTime();
     CompletableFuture<@Nullable SourcePage> future;
     try {
-      future = source.fetch(state);
+      future = source.fetch(state, pageSize);
     } catch (Throwable error) {
       future = CompletableFuture.failedFuture(error);
     }
@@ -462,7 +472,7 @@ final class PageEngine {
     if (timeout != null) {
       CompletableFuture<@Nullable SourcePage> timed = future;
       TimeoutScheduler.Timeout timer =
-          scheduler.schedule(() -> onFetchTimeout(timed, number, state, timeout), timeout);
+          scheduler.schedule(() -> onFetchTimeout(timed, number, state, pageSize, timeout), timeout);
       synchronized (lock) {
         if (inFlight == future) {
           fetchTimer = timer;
@@ -474,11 +484,11 @@ final class PageEngine {
       }
     }
     CompletableFuture<@Nullable SourcePage> fetched = future;
-    fetched.whenComplete((page, error) -> onFetched(fetched, number, state, startNanos, page, error));
+    fetched.whenComplete((page, error) -> onFetched(fetched, number, state, pageSize, startNanos, page, error));
   }
 
   private void onFetched(CompletableFuture<@Nullable SourcePage> future, int number, @Nullable ByteBuffer state,
-      long startNanos, @Nullable SourcePage page, @Nullable Throwable error) {
+      int pageSize, long startNanos, @Nullable SourcePage page, @Nullable Throwable error) {
     TimeoutScheduler.Timeout timer;
     Runnable retry = null;
     synchronized (lock) {
@@ -492,7 +502,7 @@ final class PageEngine {
       if (error != null) {
         Throwable failure = Retryable.unwrap(error);
         if (retryPolicy.shouldRetry(pageRetries, failure)) {
-          retry = scheduleRetry(number, state, failure);
+          retry = scheduleRetry(number, state, pageSize, failure);
         } else {
           fetchFailure = toFetchFailure(failure, number);
           sourceDone = true;
@@ -500,7 +510,7 @@ final class PageEngine {
       } else if (page == null) {
         sourceDone = true; // the source ended without a further page
       } else {
-        buffer(page, number, state, startNanos);
+        buffer(page, number, state, pageSize, startNanos);
       }
     }
     timer.cancel();
@@ -511,11 +521,12 @@ final class PageEngine {
   }
 
   /** Cuts and buffers a fetched page; called under the lock. */
-  private void buffer(SourcePage page, int number, @Nullable ByteBuffer state, long startNanos) {
+  private void buffer(SourcePage page, int number, @Nullable ByteBuffer state, int pageSize, long startNanos) {
     long now = System.nanoTime();
     pagesFetched = number;
     pageRetries = 0;
     bytesFetched += Math.max(0, page.responseBytes());
+    sizer.observe(page.size(), page.responseBytes()); // also for a page a resumed stream skips whole
     nextPagingState = page.pagingState();
     if (columns == null) {
       columns = page.columnDefinitions();
@@ -526,7 +537,7 @@ final class PageEngine {
       return;
     }
     DefaultPage fetchedPage = new DefaultPage(page, position, cut.pagesKept(), kept.offset(), kept.size(),
-        sourceDone, state, cut.rowsKept(), now - startNanos, now);
+        sourceDone, state, pageSize, cut.rowsKept(), now - startNanos, now);
     buffer.add(fetchedPage);
     bufferedBytes += fetchedPage.responseBytes();
     // A page that a waiting consumer takes at once is only passing through: count real read-ahead.
@@ -538,7 +549,7 @@ final class PageEngine {
    * Marks a retry of page {@code number} as under way (a fetch stays in flight) and returns the action
    * that schedules it; called under the lock.
    */
-  private Runnable scheduleRetry(int number, @Nullable ByteBuffer state, Throwable failure) {
+  private Runnable scheduleRetry(int number, @Nullable ByteBuffer state, int pageSize, Throwable failure) {
     pageRetries++;
     retries++;
     fetching = true;
@@ -548,9 +559,9 @@ final class PageEngine {
       LOG.info("Retrying page {} of '{}' (retry {} of {}) in {} ms after {}", number, source.description(),
           attempt, retryPolicy.maxRetries(), delay.toMillis(), failure.toString());
       if (delay.isZero()) {
-        startFetch(number, state);
+        startFetch(number, state, pageSize);
       } else {
-        TimeoutScheduler.Timeout wait = scheduler.schedule(() -> startFetch(number, state), delay);
+        TimeoutScheduler.Timeout wait = scheduler.schedule(() -> startFetch(number, state, pageSize), delay);
         boolean cancelNow;
         synchronized (lock) {
           cancelNow = abortCause != null || terminated;
@@ -576,7 +587,7 @@ final class PageEngine {
   }
 
   private void onFetchTimeout(CompletableFuture<@Nullable SourcePage> future, int number,
-      @Nullable ByteBuffer state, Duration timeout) {
+      @Nullable ByteBuffer state, int pageSize, Duration timeout) {
     Runnable retry = null;
     synchronized (lock) {
       if (inFlight != future) {
@@ -589,7 +600,7 @@ final class PageEngine {
           number == 1 ? StreamTimeoutException.Kind.FIRST_PAGE : StreamTimeoutException.Kind.PAGE;
       StreamTimeoutException timedOut = new StreamTimeoutException(kind, timeout, number, source.description());
       if (retryPolicy.shouldRetry(pageRetries, timedOut)) {
-        retry = scheduleRetry(number, state, timedOut);
+        retry = scheduleRetry(number, state, pageSize, timedOut);
       } else {
         fetchFailure = timedOut;
         sourceDone = true;

@@ -11,7 +11,7 @@ import org.jspecify.annotations.Nullable;
  */
 public interface PageSource {
   /**
-   * Requests one page.
+   * Requests one page of the source's own size ({@link #pageSize()}).
    *
    * @param pagingState {@code null} for the first page, else the state that the previous page returned
    * @return a future of the page, or of {@code null} when the source learned that it has no more pages
@@ -19,6 +19,26 @@ public interface PageSource {
    *     request
    */
   CompletableFuture<@Nullable SourcePage> fetch(@Nullable ByteBuffer pagingState);
+
+  /**
+   * Requests one page of {@code pageSize} rows; the engine calls this one. The paging state does not
+   * depend on the page size, so the size may change from one request to the next. The default ignores the
+   * size, for a source that sizes its own pages (a table scan, whose {@link #pageSize()} is 0).
+   *
+   * @param pageSize the rows to ask for, {@code > 0}; 0 for the source's own size
+   */
+  default CompletableFuture<@Nullable SourcePage> fetch(@Nullable ByteBuffer pagingState, int pageSize) {
+    return fetch(pagingState);
+  }
+
+  /**
+   * The rows a page asks for when the engine does not choose otherwise, and the most it may choose: the
+   * statement's page size, else the driver's configured one. 0 (the default) when the source sizes its
+   * own pages and ignores the size given to {@link #fetch(ByteBuffer, int)}; the engine then passes 0.
+   */
+  default int pageSize() {
+    return 0;
+  }
 
   /**
    * The paging state of the first request when the stream does not resume from a token: the statement's

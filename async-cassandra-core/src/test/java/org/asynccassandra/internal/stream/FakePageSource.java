@@ -19,12 +19,18 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntToLongFunction;
+import java.util.stream.Collectors;
 
 /**
  * A hand-driven {@link PageSource}: each fetch returns a future that the test completes with
  * {@link #completeNext()} or {@link #failNext}, or that completes at once in auto mode. Rows have a single
- * int column {@code v}, numbered from 0 across pages. It records every fetch and flags a second fetch
- * while one is still pending.
+ * int column {@code v}, numbered from 0 across pages. It records every fetch (with the page size it asked
+ * for) and flags a second fetch while one is still pending.
+ *
+ * <p>Two shapes: {@link #pages} gives responses of fixed sizes whatever the page size asked (a source
+ * that sizes its own pages: its {@link #pageSize()} is 0), and {@link #table} a table of rows of given
+ * widths whose responses hold as many rows as asked, from the row the paging state names, like a server.
  */
 public final class FakePageSource implements PageSource {
   static final ColumnDefinitions COLUMNS = DefaultColumnDefinitions.valueOf(List.of(new DefaultColumnDefinition(
@@ -33,17 +39,27 @@ public final class FakePageSource implements PageSource {
 
   /** One recorded fetch. */
   public static final class Fetch {
+    /** The page index of a {@link #pages} source; the first row of a {@link #table} source. */
     public final int pageIndex;
+    /** The rows asked for: the argument of {@code fetch}, or the source's own size when it was 0. */
+    public final int pageSize;
     public final CompletableFuture<SourcePage> future;
 
-    Fetch(int pageIndex, CompletableFuture<SourcePage> future) {
+    Fetch(int pageIndex, int pageSize, CompletableFuture<SourcePage> future) {
       this.pageIndex = pageIndex;
+      this.pageSize = pageSize;
       this.future = future;
     }
   }
 
   private final List<Integer> pageSizes;
   private final long responseBytes;
+  /** The rows of a table source; -1 for a source of fixed pages. */
+  private final int tableRows;
+  /** The own page size of a table source (its statement's); 0 for a source of fixed pages. */
+  private final int ownPageSize;
+  /** The response bytes of each row of a table source; a negative width makes the response size unknown. */
+  private final IntToLongFunction rowBytes;
   private volatile boolean auto;
   /** The value of the first row; rows count up from it across pages. */
   private volatile int firstValue;
@@ -55,8 +71,37 @@ public final class FakePageSource implements PageSource {
   FakePageSource(long responseBytes, Integer... pageSizes) {
     this.pageSizes = List.of(pageSizes);
     this.responseBytes = responseBytes;
+    this.tableRows = -1;
+    this.ownPageSize = 0;
+    this.rowBytes = row -> 0;
   }
 
+  private FakePageSource(int tableRows, int ownPageSize, IntToLongFunction rowBytes) {
+    this.pageSizes = List.of();
+    this.responseBytes = 0;
+    this.tableRows = tableRows;
+    this.ownPageSize = ownPageSize;
+    this.rowBytes = rowBytes;
+  }
+
+  /**
+   * A table of {@code rows} rows, row {@code i} of {@code rowBytes(i)} response bytes (a response's size is
+   * the sum of its rows', or -1 when one of them is negative), whose statement asks for {@code pageSize}
+   * rows per page. The paging state holds the row a request starts at.
+   */
+  public static FakePageSource table(int rows, int pageSize, IntToLongFunction rowBytes) {
+    return new FakePageSource(rows, pageSize, rowBytes);
+  }
+
+  @Override
+  public int pageSize() {
+    return ownPageSize;
+  }
+
+  /** The page sizes asked for, fetch by fetch. */
+  public List<Integer> requestedSizes() {
+    return fetches.stream().map(fetch -> fetch.pageSize).collect(Collectors.toList());
+  }
   /** Pages of the given sizes, 100 response bytes each. */
   public static FakePageSource pages(Integer... pageSizes) {
     return new FakePageSource(100, pageSizes);
@@ -84,7 +129,7 @@ public final class FakePageSource implements PageSource {
     return safeToRetry;
   }
 
-  /** Numbers rows from {@code value} instead of 0. */
+  /** Numbers rows from {@code value} instead of 0 (a {@link #pages} source only). */
   public FakePageSource firstValue(int value) {
     this.firstValue = value;
     return this;
@@ -107,11 +152,19 @@ public final class FakePageSource implements PageSource {
   }
 
   public int totalRows() {
+    if (tableRows >= 0) {
+      return tableRows;
+    }
     return pageSizes.stream().mapToInt(Integer::intValue).sum();
   }
 
   @Override
   public CompletableFuture<SourcePage> fetch(ByteBuffer pagingState) {
+    return fetch(pagingState, 0);
+  }
+
+  @Override
+  public CompletableFuture<SourcePage> fetch(ByteBuffer pagingState, int pageSize) {
     int index = pagingState == null ? 0 : pagingState.getInt(pagingState.position());
     for (Fetch fetch : fetches) {
       if (!fetch.future.isDone()) {
@@ -119,11 +172,31 @@ public final class FakePageSource implements PageSource {
       }
     }
     CompletableFuture<SourcePage> future = new CompletableFuture<>();
-    fetches.add(new Fetch(index, future));
+    Fetch fetch = new Fetch(index, pageSize == 0 ? ownPageSize : pageSize, future);
+    fetches.add(fetch);
     if (auto) {
-      future.complete(page(index));
+      future.complete(response(fetch));
     }
     return future;
+  }
+
+  /** The response to {@code fetch}: its fixed page, or the rows of the table it asked for. */
+  private SourcePage response(Fetch fetch) {
+    if (tableRows < 0) {
+      return page(fetch.pageIndex);
+    }
+    if (fetch.pageSize <= 0) {
+      throw new AssertionError("A table source was asked for " + fetch.pageSize + " rows");
+    }
+    int first = fetch.pageIndex;
+    int size = Math.min(fetch.pageSize, tableRows - first);
+    long bytes = 0;
+    for (int row = first; row < first + size; row++) {
+      long width = rowBytes.applyAsLong(row);
+      bytes = bytes < 0 || width < 0 ? -1 : bytes + width;
+    }
+    boolean more = first + size < tableRows;
+    return page(first, size, more ? first + size : -1, bytes);
   }
 
   @Override
@@ -150,7 +223,7 @@ public final class FakePageSource implements PageSource {
   /** Completes the pending fetch with its page. */
   public void completeNext() {
     Fetch fetch = pending();
-    fetch.future.complete(page(fetch.pageIndex));
+    fetch.future.complete(response(fetch));
   }
 
   public void failNext(Throwable error) {
@@ -175,13 +248,18 @@ public final class FakePageSource implements PageSource {
     for (int i = 0; i < index; i++) {
       first += pageSizes.get(i);
     }
-    int size = pageSizes.get(index);
     boolean more = index + 1 < pageSizes.size();
+    return page(first, pageSizes.get(index), more ? index + 1 : -1, responseBytes);
+  }
+
+  /** A response of {@code size} rows numbered from {@code first}; {@code nextState} -1 on the last. */
+  private SourcePage page(int first, int size, int nextState, long responseBytes) {
+    boolean more = nextState >= 0;
     List<Row> rows = new ArrayList<>(size);
     for (int i = 0; i < size; i++) {
       rows.add(row(first + i));
     }
-    ByteBuffer next = more ? (ByteBuffer) ByteBuffer.allocate(4).putInt(0, index + 1) : null;
+    ByteBuffer next = more ? (ByteBuffer) ByteBuffer.allocate(4).putInt(0, nextState) : null;
     List<Row> frozen = Collections.unmodifiableList(rows);
     return new SourcePage() {
       @Override

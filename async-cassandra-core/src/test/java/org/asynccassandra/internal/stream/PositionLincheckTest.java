@@ -118,7 +118,7 @@ class PositionLincheckTest {
 
   private static DefaultPage page(int index, ByteBuffer requestedWith) {
     SourcePage response = SOURCE.page(index);
-    return new DefaultPage(response, UNUSED, index + 1, 0, response.size(), false, requestedWith,
+    return new DefaultPage(response, UNUSED, index + 1, 0, response.size(), false, requestedWith, 0,
         PAGE_STARTS[index] + response.size(), 0, 0);
   }
 

@@ -1,0 +1,96 @@
+package org.asynccassandra.internal.stream;
+
+import org.asynccassandra.StreamConfig;
+
+/**
+ * Chooses the rows each page request of one stream asks for: the fetch size, or a small first page that
+ * doubles up to it ({@link StreamConfig#firstPageSize()}), or as many rows as fit in a byte target at the
+ * width of the rows of the page before ({@link StreamConfig#targetPageBytes()}), or both (the smaller).
+ * Every size lies between {@link #MIN_PAGE_SIZE} and the fetch size. Confined to the engine's lock.
+ *
+ * <p>The paging state does not depend on the page size, so a stream may change it between requests: a
+ * resume token stays exact whatever sizes the pages had, before or after the resume.
+ */
+final class PageSizer {
+  /** The fewest rows a page asks for: a row wider than the byte target comes alone. */
+  static final int MIN_PAGE_SIZE = 1;
+
+  /** The most rows a page asks for; 0 when the source sizes its own pages (nothing is chosen here). */
+  private final int maxPageSize;
+  /** A first page size is set: each page asks for at most twice the rows of the one before. */
+  private final boolean ramp;
+  private final long targetPageBytes; // 0: pages are not sized by bytes
+  /** The size of the next request. */
+  private int next;
+  /** Rows and response bytes of the last page that measured the row width; 0 rows before any did. */
+  private long measuredRows;
+  private long measuredBytes;
+
+  /**
+   * @param maxPageSize the source's own page size ({@link PageSource#pageSize()}), 0 when it sizes its
+   *     pages itself
+   * @param skip the rows a resumed stream skips at the start: without a byte target, the first request
+   *     asks for them on top, so that its page still has the first page size of new rows; with one, they
+   *     pass in pages sized by bytes like any rows (a page of them all could be of any size)
+   */
+  PageSizer(StreamConfig config, int maxPageSize, int skip) {
+    this.maxPageSize = Math.max(0, maxPageSize);
+    int firstPageSize = config.firstPageSize().orElse(0);
+    this.targetPageBytes = config.targetPageBytes().orElse(0);
+    this.ramp = firstPageSize > 0;
+    int first;
+    if (firstPageSize > 0) {
+      first = firstPageSize;
+    } else if (targetPageBytes > 0) {
+      first = StreamConfig.PROBE_PAGE_SIZE;
+    } else {
+      first = this.maxPageSize;
+    }
+    this.next = clamp(first + (targetPageBytes > 0 ? 0L : Math.max(0, skip)));
+  }
+
+  /** The rows the next request asks for; 0 when the source sizes its own pages. */
+  int next() {
+    return next;
+  }
+
+  /**
+   * Learns from the page that answered the last request and sizes the next one.
+   *
+   * @param rows the rows of the response (before any cut of the stream)
+   * @param responseBytes its size in bytes, or -1 when unknown
+   */
+  void observe(int rows, long responseBytes) {
+    if (maxPageSize == 0) {
+      return;
+    }
+    if (rows > 0 && responseBytes > 0) {
+      measuredRows = rows;
+      measuredBytes = responseBytes;
+    }
+    long size = maxPageSize;
+    if (ramp) {
+      size = Math.min(size, 2L * next);
+    }
+    if (targetPageBytes > 0) {
+      size = Math.min(size, measuredRows == 0 ? next : rowsWithin(targetPageBytes));
+    }
+    next = clamp(size);
+  }
+
+  /** The rows of the last measured width that fit in {@code bytes}, rounded down. */
+  private long rowsWithin(long bytes) {
+    // rows * bytes / measuredBytes without overflow: a target above Long.MAX_VALUE / rows is no limit.
+    if (bytes > Long.MAX_VALUE / measuredRows) {
+      return Long.MAX_VALUE;
+    }
+    return bytes * measuredRows / measuredBytes;
+  }
+
+  private int clamp(long size) {
+    if (maxPageSize == 0) {
+      return 0;
+    }
+    return (int) Math.max(MIN_PAGE_SIZE, Math.min(maxPageSize, size));
+  }
+}

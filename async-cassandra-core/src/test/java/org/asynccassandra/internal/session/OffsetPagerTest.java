@@ -1,0 +1,76 @@
+package org.asynccassandra.internal.session;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.datastax.oss.driver.api.core.cql.SimpleStatement;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import org.asynccassandra.OffsetLimits;
+import org.asynccassandra.OffsetPage;
+import org.asynccassandra.RowStream;
+import org.asynccassandra.StreamConfig;
+import org.asynccassandra.internal.stream.DefaultRowStream;
+import org.asynccassandra.internal.stream.FakePageSource;
+import org.asynccassandra.internal.stream.ManualScheduler;
+import org.junit.jupiter.api.Test;
+
+/** Offset paging over a fake table whose responses hold as many rows as asked for. */
+class OffsetPagerTest {
+  private static final SimpleStatement QUERY = SimpleStatement.newInstance("SELECT v FROM ks.t");
+
+  private final ManualScheduler scheduler = new ManualScheduler();
+  /** The source of the last stream the pager opened. */
+  private final AtomicReference<FakePageSource> lastSource = new AtomicReference<>();
+
+  /**
+   * Reads page {@code number} of {@code size} rows of a table of {@code rows} rows of {@code rowBytes}
+   * each; the fake source asks for the fetch size the pager set, as the session's statement would.
+   */
+  private OffsetPage fetchPage(int number, int size, int rows, long rowBytes, StreamConfig base) {
+    return OffsetPager.fetchPage(QUERY, number, size, OffsetLimits.DEFAULT, (statement, config) -> {
+      FakePageSource source = FakePageSource.table(rows, config.fetchSize().orElseThrow(), row -> rowBytes);
+      source.setAutomatic();
+      lastSource.set(source);
+      RowStream stream = new DefaultRowStream(source, config, Runnable::run, scheduler, handle -> {});
+      return stream;
+    }, base).toCompletableFuture().join();
+  }
+
+  private static List<Integer> values(OffsetPage page) {
+    return page.rows().stream().map(FakePageSource::value).collect(Collectors.toList());
+  }
+
+  private static List<Integer> range(int from, int to) {
+    return IntStream.range(from, to).boxed().collect(Collectors.toList());
+  }
+
+  @Test
+  void should_read_full_pages_from_the_first_request_whatever_the_first_page_size() {
+    OffsetPage page = fetchPage(3, 20, 1_000, 100, StreamConfig.builder().firstPageSize(5).build());
+
+    assertThat(values(page)).isEqualTo(range(40, 60));
+    assertThat(page.isLast()).isFalse();
+    assertThat(lastSource.get().requestedSizes()).as("one request of the pager's fetch size, no ramp")
+        .isEqualTo(List.of(500));
+  }
+
+  @Test
+  void should_keep_the_byte_target_of_the_base_configuration() {
+    OffsetPage page = fetchPage(30, 20, 1_000, 1_024,
+        StreamConfig.builder().firstPageSize(5).targetPageBytes(64 * 1_024).build());
+
+    assertThat(values(page)).isEqualTo(range(580, 600));
+    // The first request asks for the pager's fetch size (580 skipped + 20 + 1 = 601 rows): enough for the
+    // whole read, so the byte target sizes no second request.
+    assertThat(lastSource.get().requestedSizes()).isEqualTo(List.of(601));
+
+    OffsetPage last = fetchPage(50, 20, 1_000, 1_024, StreamConfig.builder().targetPageBytes(64 * 1_024).build());
+    assertThat(values(last)).isEqualTo(range(980, 1_000));
+    assertThat(last.isLast()).isTrue();
+    List<Integer> sizes = lastSource.get().requestedSizes();
+    assertThat(sizes.get(0)).as("the probe of the byte target").isEqualTo(StreamConfig.PROBE_PAGE_SIZE);
+    assertThat(sizes.subList(1, sizes.size())).as("64 KiB of 1 KiB rows").containsOnly(64);
+  }
+}
