@@ -7,15 +7,18 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * One page of a {@link RowStream}: the rows that one response of the server carried.
+ * One page of a {@link ResultStream}: the rows that one response of the server carried, or, for a mapped
+ * stream, their values.
  *
  * <p>A page is handed to one consumer and is not thread-safe: read it on the thread it was delivered to,
  * or hand it over with a happens-before edge. Its rows stay valid after the stream moved on or was closed.
  * A page in the middle of a stream may be empty (the server may answer so); only the last page ends it.
+ *
+ * @param <T> the type of its values: {@link Row} for a {@link RowStream}
  */
-public interface Page {
-  /** The rows of this page, in server order. The list is unmodifiable. */
-  List<Row> rows();
+public interface Page<T> {
+  /** The rows of this page (of a mapped stream: their values), in server order. The list is unmodifiable. */
+  List<T> rows();
 
   /** The number of rows in this page. */
   int size();
@@ -34,7 +37,7 @@ public interface Page {
   /** The driver's execution info of the request that fetched this page. */
   ExecutionInfo executionInfo();
 
-  /** The columns of the rows. */
+  /** The columns of the rows (of a mapped stream: of the rows it mapped). */
   ColumnDefinitions columnDefinitions();
 
   /**

@@ -198,7 +198,7 @@ final class ExportCommand implements Callable<Integer> {
           Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors())));
     }
 
-    void write(Page page) {
+    void write(Page<Row> page) {
       if (headerPending && page.columnDefinitions() != null) {
         StringBuilder header = new StringBuilder();
         try (RowWriter writer = rowFormat.newWriter(new TextWriter(header))) {

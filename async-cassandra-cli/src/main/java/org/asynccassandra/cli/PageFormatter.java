@@ -49,7 +49,7 @@ final class PageFormatter implements AutoCloseable {
   }
 
   /** Formats the page's rows and writes them, later; throws the failure of an earlier page, if any. */
-  void submit(Page page) {
+  void submit(Page<Row> page) {
     throwIfFailed();
     slots.acquireUninterruptibly();
     try {

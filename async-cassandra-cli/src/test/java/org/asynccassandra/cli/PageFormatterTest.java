@@ -96,7 +96,7 @@ class PageFormatterTest {
     }
   }
 
-  private static Page page(int first, int size) {
+  private static Page<Row> page(int first, int size) {
     List<Row> rows = IntStream.range(first, first + size)
         .mapToObj(v -> (Row) new DefaultRow(COLUMNS, List.of(TypeCodecs.INT.encode(v, ProtocolVersion.DEFAULT)),
             AttachmentPoint.NONE))

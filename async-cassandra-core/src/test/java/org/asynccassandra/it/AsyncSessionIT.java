@@ -1,5 +1,6 @@
 package org.asynccassandra.it;
 
+import com.datastax.oss.driver.api.core.cql.Row;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -43,11 +44,11 @@ class AsyncSessionIT {
     AsyncSession session = AsyncSession.wrap(cql);
     PreparedStatement prepared = session.prepare("SELECT * FROM " + table + " WHERE pk = ?").toCompletableFuture().join();
     RowStream stream = session.executeStream(prepared.bind(1).setPageSize(100));
-    Optional<Page> first = stream.nextPage().toCompletableFuture().join();
+    Optional<Page<Row>> first = stream.nextPage().toCompletableFuture().join();
     assertThat(first).isPresent();
-    CompletableFuture<Optional<Page>> pending = stream.nextPage().toCompletableFuture();
+    CompletableFuture<Optional<Page<Row>>> pending = stream.nextPage().toCompletableFuture();
     pending.join(); // page 2 arrives; then the session closes under the stream
-    CompletableFuture<Optional<Page>> afterClose = stream.nextPage().toCompletableFuture();
+    CompletableFuture<Optional<Page<Row>>> afterClose = stream.nextPage().toCompletableFuture();
 
     session.close();
 

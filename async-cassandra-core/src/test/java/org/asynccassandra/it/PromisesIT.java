@@ -81,7 +81,7 @@ class PromisesIT {
         .streamConfig(StreamConfig.builder().fetchSize(5_000).prefetchPages(1).build()).build();
     try (TableScan scan = async.scanTable(keyspace, table, config)) {
       long before = requests.mark();
-      Optional<Page> first = scan.nextPage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+      Optional<Page<Row>> first = scan.nextPage().toCompletableFuture().get(60, TimeUnit.SECONDS);
       assertThat(first).isPresent();
       // The consumer holds page 1: give the reads every chance to run ahead, then count what was sent.
       await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(30))

@@ -89,7 +89,7 @@ class ResumeAndOffsetIT {
 
   @Test
   void should_resume_exactly_at_every_page_boundary() {
-    List<Page> pages = new ArrayList<>();
+    List<Page<Row>> pages = new ArrayList<>();
     List<String> before = new ArrayList<>();
     List<List<String>> prefixes = new ArrayList<>();
     try (QueryStream stream = async.executeStream(query(1000), StreamConfig.builder().prefetchPages(2).build())) {

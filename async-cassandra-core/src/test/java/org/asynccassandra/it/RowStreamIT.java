@@ -146,7 +146,7 @@ class RowStreamIT {
     List<String> seen = new ArrayList<>();
     try (RowStream stream = stream(1)) {
       while (true) {
-        Optional<Page> page = stream.nextPage().thenApply(p -> {
+        Optional<Page<Row>> page = stream.nextPage().thenApply(p -> {
           noteThread();
           return p;
         }).toCompletableFuture().join();
@@ -213,7 +213,7 @@ class RowStreamIT {
         }
 
         @Override
-        public void onNext(Page page) {
+        public void onNext(Page<Row> page) {
           noteThread();
           page.rows().forEach(row -> seen.add(key(row)));
           subscription.request(1);

@@ -13,6 +13,8 @@ import java.util.concurrent.Flow;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import org.asynccassandra.Page;
+import org.asynccassandra.ResultStream;
+import org.asynccassandra.RowMapper;
 import org.asynccassandra.ScanCheckpoint;
 import org.asynccassandra.ScanConfig;
 import org.asynccassandra.ScanRange;
@@ -131,6 +133,11 @@ public final class DefaultTableScan implements TableScan {
   }
 
   @Override
+  public <T> ResultStream<T> map(RowMapper<? extends T> mapper) {
+    return stream.map(mapper);
+  }
+
+  @Override
   public CompletionStage<Void> forEach(Consumer<? super Row> consumer) {
     return stream.forEach(consumer);
   }
@@ -141,12 +148,12 @@ public final class DefaultTableScan implements TableScan {
   }
 
   @Override
-  public CompletionStage<Void> forEachPage(Consumer<? super Page> consumer) {
+  public CompletionStage<Void> forEachPage(Consumer<? super Page<Row>> consumer) {
     return stream.forEachPage(consumer);
   }
 
   @Override
-  public CompletionStage<Optional<Page>> nextPage() {
+  public CompletionStage<Optional<Page<Row>>> nextPage() {
     return stream.nextPage();
   }
 
@@ -156,7 +163,7 @@ public final class DefaultTableScan implements TableScan {
   }
 
   @Override
-  public Flow.Publisher<Page> pages() {
+  public Flow.Publisher<Page<Row>> pages() {
     return stream.pages();
   }
 

@@ -32,7 +32,8 @@ final class AsyncRowLoop implements PageSink {
 
   private final PageEngine engine;
   private final @Nullable PageListener listener;
-  private final Function<? super Row, ? extends CompletionStage<?>> action;
+  private final Function<Object, ? extends CompletionStage<?>> action;
+  private final Mapping mapping;
   private final StreamFuture<Void> result;
   /** The handshake between the loop and the callback of the stage it waits for. */
   private final AtomicInteger handshake = new AtomicInteger(IDLE);
@@ -40,14 +41,15 @@ final class AsyncRowLoop implements PageSink {
   // Loop state, confined to the thread running the loop; hand-offs go through the handshake and the
   // executor, which both publish it.
   private @Nullable DefaultPage page;
-  private @Nullable List<Row> rows;
+  private @Nullable List<?> rows;
   private int index;
   /** The failure of a stage that completed synchronously; written before the handshake moves. */
   private volatile @Nullable Throwable syncFailure;
 
-  AsyncRowLoop(PageEngine engine, @Nullable PageListener listener,
-      Function<? super Row, ? extends CompletionStage<?>> action, StreamFuture<Void> result) {
+  AsyncRowLoop(PageEngine engine, @Nullable PageListener listener, Mapping mapping,
+      Function<Object, ? extends CompletionStage<?>> action, StreamFuture<Void> result) {
     this.engine = engine;
+    this.mapping = mapping;
     this.listener = listener;
     this.action = action;
     this.result = result;
@@ -66,7 +68,7 @@ final class AsyncRowLoop implements PageSink {
         return; // closed meanwhile: the terminal signal follows
       }
       this.page = page;
-      rows = page.rows();
+      rows = mapping.values(page);
       index = 0;
     } catch (Throwable error) {
       fail(error);
@@ -82,11 +84,18 @@ final class AsyncRowLoop implements PageSink {
         page = null;
         return;
       }
-      List<Row> pageRows = Objects.requireNonNull(rows, "forEachAsync loop ran without a page");
+      List<?> pageRows = Objects.requireNonNull(rows, "forEachAsync loop ran without a page");
       if (index == pageRows.size()) {
         rows = null;
         page = null;
         engine.request();
+        return;
+      }
+      Object row;
+      try {
+        row = pageRows.get(index); // mapped before it counts as received
+      } catch (Throwable error) {
+        fail(error);
         return;
       }
       if (!engine.position().received(Objects.requireNonNull(page, "forEachAsync loop ran without a page"),
@@ -95,7 +104,7 @@ final class AsyncRowLoop implements PageSink {
         page = null;
         return; // closed: the terminal signal follows
       }
-      Row row = pageRows.get(index++);
+      index++;
       CompletionStage<?> stage;
       try {
         stage = action.apply(row);

@@ -19,22 +19,24 @@ import org.jspecify.annotations.Nullable;
  * unmounts instead of pinning its carrier. The engine calls this sink with a direct executor: no user code
  * runs in the hand-over; the listener runs on the iterating thread.
  */
-final class BlockingRowIterator implements Iterator<Row> {
+final class BlockingRowIterator implements Iterator<Object> {
   private final PageEngine engine;
   private final @Nullable PageListener listener;
   /** The user's RowStream, kept reachable while it is iterated; the engine never refers to it. */
   private final Object owner;
   private final Mailbox mailbox = new Mailbox();
+  private final Mapping mapping;
 
   // ---- confined to the iterating thread ----
   private @Nullable DefaultPage page;
-  private @Nullable List<Row> rows;
+  private @Nullable List<?> rows;
   private int index;
   private boolean ended;
   private @Nullable RuntimeException failure;
 
-  BlockingRowIterator(PageEngine engine, @Nullable PageListener listener, Object owner) {
+  BlockingRowIterator(PageEngine engine, @Nullable PageListener listener, Mapping mapping, Object owner) {
     this.engine = engine;
+    this.mapping = mapping;
     this.listener = listener;
     this.owner = owner;
   }
@@ -63,17 +65,28 @@ final class BlockingRowIterator implements Iterator<Row> {
   }
 
   @Override
-  public Row next() {
+  public Object next() {
     while (true) {
       if (!hasNext()) {
         throw new NoSuchElementException("The stream over '" + engine.description() + "' has no more rows");
       }
       // hasNext() returned true: a page was entered and has rows left.
       DefaultPage current = Objects.requireNonNull(page, "hasNext() left no page");
-      List<Row> currentRows = Objects.requireNonNull(rows, "hasNext() left no rows");
+      List<?> currentRows = Objects.requireNonNull(rows, "hasNext() left no rows");
+      Object value;
+      try {
+        value = currentRows.get(index); // mapped before it counts as received
+      } catch (RuntimeException | Error mapperFailure) {
+        engine.abort(mapperFailure, true);
+        if (mapperFailure instanceof RuntimeException) {
+          failure = (RuntimeException) mapperFailure; // and every later call throws it too
+        }
+        throw mapperFailure;
+      }
       if (engine.position().received(current, index + 1)) {
         engine.addDelivered(1);
-        return currentRows.get(index++);
+        index++;
+        return value;
       }
       rows = null; // closed between hasNext() and here: hasNext() now throws the close
     }
@@ -125,7 +138,7 @@ final class BlockingRowIterator implements Iterator<Row> {
       }
       if (engine.position().enter(page)) {
         this.page = page;
-        rows = page.rows();
+        rows = mapping.values(page);
         index = 0;
       }
     } else if (error != null) {

@@ -16,28 +16,30 @@ import org.jspecify.annotations.Nullable;
 final class ConsumerSink implements PageSink {
   private final PageEngine engine;
   private final @Nullable PageListener listener;
-  private final @Nullable Consumer<? super Row> rowConsumer; // null for forEachPage
-  private final @Nullable Consumer<? super Page> pageConsumer; // null for forEach
+  private final @Nullable Consumer<Object> rowConsumer; // null for forEachPage
+  private final @Nullable Consumer<Object> pageConsumer; // null for forEach
   private final StreamFuture<Void> result;
+  private final Mapping mapping;
 
-  private ConsumerSink(PageEngine engine, @Nullable PageListener listener,
-      @Nullable Consumer<? super Row> rowConsumer, @Nullable Consumer<? super Page> pageConsumer,
+  private ConsumerSink(PageEngine engine, @Nullable PageListener listener, Mapping mapping,
+      @Nullable Consumer<Object> rowConsumer, @Nullable Consumer<Object> pageConsumer,
       StreamFuture<Void> result) {
     this.engine = engine;
+    this.mapping = mapping;
     this.listener = listener;
     this.rowConsumer = rowConsumer;
     this.pageConsumer = pageConsumer;
     this.result = result;
   }
 
-  static ConsumerSink forRows(PageEngine engine, @Nullable PageListener listener, Consumer<? super Row> consumer,
-      StreamFuture<Void> result) {
-    return new ConsumerSink(engine, listener, consumer, null, result);
+  static ConsumerSink forRows(PageEngine engine, @Nullable PageListener listener, Mapping mapping,
+      Consumer<Object> consumer, StreamFuture<Void> result) {
+    return new ConsumerSink(engine, listener, mapping, consumer, null, result);
   }
 
-  static ConsumerSink forPages(PageEngine engine, @Nullable PageListener listener,
-      Consumer<? super Page> consumer, StreamFuture<Void> result) {
-    return new ConsumerSink(engine, listener, null, consumer, result);
+  static ConsumerSink forPages(PageEngine engine, @Nullable PageListener listener, Mapping mapping,
+      Consumer<Object> consumer, StreamFuture<Void> result) {
+    return new ConsumerSink(engine, listener, mapping, null, consumer, result);
   }
 
   @Override
@@ -54,11 +56,12 @@ final class ConsumerSink implements PageSink {
         return; // closed meanwhile: the terminal signal follows
       }
       if (pageConsumer != null) {
+        Object handed = mapping.page(page); // mapped before it counts as received
         if (!position.received(page, page.size())) {
           return;
         }
         engine.addDelivered(page.size());
-        pageConsumer.accept(page);
+        pageConsumer.accept(handed);
       } else if (!deliverRows(page, position)) {
         return;
       }
@@ -75,15 +78,16 @@ final class ConsumerSink implements PageSink {
 
   /** Hands the page's rows over; false when the stream was closed on the way. */
   private boolean deliverRows(DefaultPage page, Position position) {
-    List<Row> rows = page.rows();
+    List<?> values = mapping.values(page);
     // One of the two consumers is set: forEachPage has the page consumer, forEach this one.
-    Consumer<? super Row> consumer = Objects.requireNonNull(rowConsumer, "neither a row nor a page consumer");
-    for (int i = 0, n = rows.size(); i < n; i++) {
+    Consumer<Object> consumer = Objects.requireNonNull(rowConsumer, "neither a row nor a page consumer");
+    for (int i = 0, n = values.size(); i < n; i++) {
+      Object value = values.get(i); // mapped before it counts as received
       if (!position.received(page, i + 1)) {
         return false;
       }
       engine.addDelivered(1);
-      consumer.accept(rows.get(i));
+      consumer.accept(value);
     }
     return true;
   }

@@ -16,7 +16,7 @@ import org.jspecify.annotations.Nullable;
  * A fetched page as the engine buffers it and the consumer sees it: the source's response, its number,
  * the row count after any {@code maxRows} cut, and the bookkeeping of its fetch.
  */
-public final class DefaultPage implements Page {
+public final class DefaultPage implements Page<Row> {
   private final SourcePage source;
   private final Position position;
   private final int number;

@@ -17,6 +17,8 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import org.asynccassandra.Page;
+import org.asynccassandra.ResultStream;
+import org.asynccassandra.RowMapper;
 import org.asynccassandra.PageListener;
 import org.asynccassandra.ResumeToken;
 import org.asynccassandra.QueryStream;
@@ -59,6 +61,8 @@ public final class DefaultRowStream implements QueryStream {
   /** The stage of a push style, failed at once by close(). */
   private volatile @Nullable StreamFuture<?> pushResult;
   private volatile @Nullable NextPageSink pull;
+  /** What consumption hands out: rows, or the values of the mapper set by map() before it started. */
+  private volatile Mapping mapping = Mapping.ROWS;
 
   /**
    * A stream of a query's pages.
@@ -135,21 +139,70 @@ public final class DefaultRowStream implements QueryStream {
   }
 
   @Override
+  public <T> ResultStream<T> map(RowMapper<? extends T> mapper) {
+    java.util.Objects.requireNonNull(mapper, "mapper");
+    synchronized (this) {
+      if (style.get() != null || mapping != Mapping.ROWS) {
+        throw new IllegalStateException("map() is allowed once, before consumption starts; this stream is "
+            + (style.get() != null ? "already consumed with " + style.get() : "already mapped"));
+      }
+      mapping = Mapping.of(mapper);
+    }
+    return new MappedStream<>(this);
+  }
+
+  /** Whether rows are handed out as they are (not through a mapper); the row-typed methods need it. */
+  private void checkRows(String name) {
+    if (mapping != Mapping.ROWS) {
+      throw new IllegalStateException("This RowStream was mapped: consume it through the stream map() "
+          + "returned, not with " + name + " of the row stream");
+    }
+  }
+
+  @Override
   public CompletionStage<Void> forEach(Consumer<? super Row> consumer) {
+    checkRows("forEach()");
+    return forEachValue(uncheckedConsumer(consumer));
+  }
+
+  CompletionStage<Void> forEachValue(Consumer<Object> consumer) {
     java.util.Objects.requireNonNull(consumer, "consumer");
-    return push("forEach()", result -> ConsumerSink.forRows(engine, listener, consumer, result));
+    Mapping handedOut = mapping;
+    return push("forEach()", result -> ConsumerSink.forRows(engine, listener, handedOut, consumer, result));
   }
 
   @Override
   public CompletionStage<Void> forEachAsync(Function<? super Row, ? extends CompletionStage<?>> action) {
+    checkRows("forEachAsync()");
+    return forEachValueAsync(uncheckedFunction(action));
+  }
+
+  CompletionStage<Void> forEachValueAsync(Function<Object, ? extends CompletionStage<?>> action) {
     java.util.Objects.requireNonNull(action, "action");
-    return push("forEachAsync()", result -> new AsyncRowLoop(engine, listener, action, result));
+    Mapping handedOut = mapping;
+    return push("forEachAsync()", result -> new AsyncRowLoop(engine, listener, handedOut, action, result));
   }
 
   @Override
-  public CompletionStage<Void> forEachPage(Consumer<? super Page> consumer) {
+  public CompletionStage<Void> forEachPage(Consumer<? super Page<Row>> consumer) {
+    checkRows("forEachPage()");
+    return forEachValuePage(uncheckedConsumer(consumer));
+  }
+
+  CompletionStage<Void> forEachValuePage(Consumer<Object> consumer) {
     java.util.Objects.requireNonNull(consumer, "consumer");
-    return push("forEachPage()", result -> ConsumerSink.forPages(engine, listener, consumer, result));
+    Mapping handedOut = mapping;
+    return push("forEachPage()", result -> ConsumerSink.forPages(engine, listener, handedOut, consumer, result));
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Consumer<Object> uncheckedConsumer(Consumer<?> consumer) {
+    return (Consumer<Object>) consumer;
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Function<Object, ? extends CompletionStage<?>> uncheckedFunction(Function<?, ?> function) {
+    return (Function<Object, ? extends CompletionStage<?>>) function;
   }
 
   /** Starts a push style: claims it, wires its sink, and asks for the first page. */
@@ -165,14 +218,20 @@ public final class DefaultRowStream implements QueryStream {
   }
 
   @Override
-  public CompletionStage<Optional<Page>> nextPage() {
+  @SuppressWarnings("unchecked")
+  public CompletionStage<Optional<Page<Row>>> nextPage() {
+    checkRows("nextPage()");
+    return (CompletionStage<Optional<Page<Row>>>) (CompletionStage<?>) nextValuePage();
+  }
+
+  CompletionStage<Optional<Page<?>>> nextValuePage() {
     NextPageSink sink = pull;
     if (sink == null) {
       synchronized (this) {
         sink = pull;
         if (sink == null) {
           claim("nextPage()");
-          sink = new NextPageSink(engine, listener);
+          sink = new NextPageSink(engine, listener, mapping);
           engine.attach(sink, executor, null);
           pull = sink;
         }
@@ -182,22 +241,43 @@ public final class DefaultRowStream implements QueryStream {
   }
 
   @Override
+  @SuppressWarnings("unchecked")
   public Flow.Publisher<Row> rows() {
+    checkRows("rows()");
+    return (Flow.Publisher<Row>) (Flow.Publisher<?>) valueRows(this);
+  }
+
+  Flow.Publisher<Object> valueRows(Object owner) {
     claim("rows()");
-    return new UnitPublisher<Row>(engine, executor, listener, DefaultPage::rows, false, this);
+    Mapping handedOut = mapping;
+    return new UnitPublisher<Object>(engine, executor, listener, handedOut::values, false, owner);
   }
 
   @Override
-  public Flow.Publisher<Page> pages() {
+  @SuppressWarnings("unchecked")
+  public Flow.Publisher<Page<Row>> pages() {
+    checkRows("pages()");
+    return (Flow.Publisher<Page<Row>>) (Flow.Publisher<?>) valuePages(this);
+  }
+
+  Flow.Publisher<Object> valuePages(Object owner) {
     claim("pages()");
-    return new UnitPublisher<Page>(engine, executor, listener, List::of, true, this);
+    Mapping handedOut = mapping;
+    return new UnitPublisher<Object>(engine, executor, listener, page -> List.of(handedOut.page(page)), true,
+        owner);
   }
 
   @Override
+  @SuppressWarnings("unchecked")
   public Iterator<Row> iterator() {
+    checkRows("iterator()");
+    return (Iterator<Row>) (Iterator<?>) valueIterator(this);
+  }
+
+  Iterator<Object> valueIterator(Object owner) {
     Threads.checkNotDriverThread("RowStream.iterator()");
     claim("iterator()");
-    BlockingRowIterator iterator = new BlockingRowIterator(engine, listener, this);
+    BlockingRowIterator iterator = new BlockingRowIterator(engine, listener, mapping, owner);
     engine.attach(iterator.sink(), Runnable::run, null);
     return iterator;
   }

@@ -23,21 +23,23 @@ final class NextPageSink implements PageSink {
   private final PageEngine engine;
   private final @Nullable PageListener listener;
   /** The stage of the pending call, or null. */
-  private final AtomicReference<@Nullable StreamFuture<Optional<Page>>> pending = new AtomicReference<>();
+  private final AtomicReference<@Nullable StreamFuture<Optional<Page<?>>>> pending = new AtomicReference<>();
+  private final Mapping mapping;
   /** Set once the stream ended: completed with empty, or failed. Later calls get it at once. */
-  private volatile @Nullable CompletableFuture<Optional<Page>> terminal;
+  private volatile @Nullable CompletableFuture<Optional<Page<?>>> terminal;
 
-  NextPageSink(PageEngine engine, @Nullable PageListener listener) {
+  NextPageSink(PageEngine engine, @Nullable PageListener listener, Mapping mapping) {
     this.engine = engine;
+    this.mapping = mapping;
     this.listener = listener;
   }
 
-  CompletionStage<Optional<Page>> next() {
-    CompletableFuture<Optional<Page>> ended = terminal;
+  CompletionStage<Optional<Page<?>>> next() {
+    CompletableFuture<Optional<Page<?>>> ended = terminal;
     if (ended != null) {
       return ended.copy();
     }
-    StreamFuture<Optional<Page>> future = new StreamFuture<>(engine);
+    StreamFuture<Optional<Page<?>>> future = new StreamFuture<>(engine);
     if (!pending.compareAndSet(null, future)) {
       throw new IllegalStateException("nextPage() was called while the previous call's stage is still "
           + "pending; wait for it before asking for the next page");
@@ -56,7 +58,7 @@ final class NextPageSink implements PageSink {
 
   /** Fails the pending call at once, on {@code executor}; used by close(). */
   void failPending(Throwable error, Executor executor) {
-    StreamFuture<Optional<Page>> future = pending.getAndSet(null);
+    StreamFuture<Optional<Page<?>>> future = pending.getAndSet(null);
     if (future != null) {
       future.failOn(executor, error);
     }
@@ -64,14 +66,16 @@ final class NextPageSink implements PageSink {
 
   @Override
   public void onPage(DefaultPage page) {
-    StreamFuture<Optional<Page>> future = pending.getAndSet(null);
+    StreamFuture<Optional<Page<?>>> future = pending.getAndSet(null);
     if (future == null || !future.reserve()) {
       return; // closed, or completed from outside (which closed the stream): the page is not received
     }
+    Page<?> handed;
     try {
       if (listener != null) {
         listener.onPage(page.event());
       }
+      handed = mapping.page(page); // mapped before it counts as received
     } catch (Throwable error) {
       future.settleExceptionally(error);
       engine.abort(error, true);
@@ -84,7 +88,7 @@ final class NextPageSink implements PageSink {
       return;
     }
     engine.addDelivered(page.size());
-    future.settle(Optional.of(page));
+    future.settle(Optional.of(handed));
   }
 
   @Override
@@ -97,15 +101,16 @@ final class NextPageSink implements PageSink {
     end(CompletableFuture.failedFuture(error));
   }
 
-  private void end(CompletableFuture<Optional<Page>> outcome) {
+  private void end(CompletableFuture<Optional<Page<?>>> outcome) {
     terminal = outcome;
-    StreamFuture<Optional<Page>> future = pending.getAndSet(null);
+    StreamFuture<Optional<Page<?>>> future = pending.getAndSet(null);
     if (future != null) {
       settle(future, outcome);
     }
   }
 
-  private static void settle(StreamFuture<Optional<Page>> future, CompletableFuture<Optional<Page>> outcome) {
+  private static void settle(StreamFuture<Optional<Page<?>>> future,
+      CompletableFuture<Optional<Page<?>>> outcome) {
     if (!future.reserve()) {
       return;
     }

@@ -215,7 +215,13 @@ final class UnitPublisher<T> implements Flow.Publisher<T> {
             return false;
           }
           if (engine.position().enter(page)) {
-            current = units.apply(page);
+            try {
+              current = units.apply(page);
+            } catch (Throwable mapperFailure) {
+              engine.abort(mapperFailure, true);
+              target.onError(mapperFailure);
+              return false;
+            }
             currentPage = page;
             index = 0;
           }
@@ -232,11 +238,19 @@ final class UnitPublisher<T> implements Flow.Publisher<T> {
           }
           // A refused report means the stream was closed: no unit goes out after close() (§1.8 via §3.5),
           // and the terminal signal follows.
+          T unit;
+          try {
+            unit = current.get(index); // mapped before it counts as received
+          } catch (Throwable mapperFailure) {
+            engine.abort(mapperFailure, true);
+            target.onError(mapperFailure);
+            return false;
+          }
           if (!engine.position().received(page, wholePages ? page.size() : index + 1)) {
             current = null;
             break;
           }
-          T unit = current.get(index++);
+          index++;
           engine.addDelivered(wholePages ? page.size() : 1);
           try {
             target.onNext(unit);

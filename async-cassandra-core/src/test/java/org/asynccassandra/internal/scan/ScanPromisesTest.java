@@ -70,7 +70,7 @@ class ScanPromisesTest {
     FakeRangeRequests requests = FakeRangeRequests.of(200, true, 10);
     DefaultTableScan scan = scan(requests, requests.ranges, config(2, 1));
 
-    Optional<Page> first = scan.nextPage().toCompletableFuture().join();
+    Optional<Page<Row>> first = scan.nextPage().toCompletableFuture().join();
 
     assertThat(first).isPresent();
     // parallelism × (1 + prefetch) pages may wait, plus the page handed over
@@ -85,11 +85,11 @@ class ScanPromisesTest {
     FakeRangeRequests requests = FakeRangeRequests.of(40, false, 3, 3, 3);
     DefaultTableScan scan = scan(requests, requests.ranges, config(3, 1));
     List<Integer> seen = new ArrayList<>();
-    CompletableFuture<Optional<Page>> next = scan.nextPage().toCompletableFuture();
+    CompletableFuture<Optional<Page<Row>>> next = scan.nextPage().toCompletableFuture();
     while (true) {
       assertThat(scan.pagesOwned()).isLessThanOrEqualTo(3 * 2);
       if (next != null && next.isDone()) {
-        Optional<Page> page = next.join();
+        Optional<Page<Row>> page = next.join();
         next = null;
         if (page.isEmpty()) {
           break;
@@ -241,7 +241,7 @@ class ScanPromisesTest {
   void should_end_without_a_null_filled_page_and_give_no_token_on_scan_pages() {
     FakeRangeRequests requests = FakeRangeRequests.of(3, true, 2);
     DefaultTableScan scan = scan(requests, requests.ranges, config(3, 1));
-    List<Page> pages = new ArrayList<>();
+    List<Page<Row>> pages = new ArrayList<>();
     scan.forEachPage(pages::add).toCompletableFuture().join();
     assertThat(pages).allSatisfy(page -> {
       assertThat(page.columnDefinitions()).isNotNull();
@@ -308,7 +308,7 @@ class ScanPromisesTest {
       return TimeUnit.SECONDS.toNanos(1);
     }).streamConfig(StreamConfig.builder().fetchSize(5).prefetchPages(0).build()).build();
     DefaultTableScan scan = scan(requests, requests.ranges, limited);
-    CompletableFuture<Optional<Page>> first = scan.nextPage().toCompletableFuture();
+    CompletableFuture<Optional<Page<Row>>> first = scan.nextPage().toCompletableFuture();
     assertThat(requests.sent()).as("nothing sent before the limiter allows it").isZero();
     assertThat(reserved).hasValue(10);
     List<ManualScheduler.Task> waits = scheduler.live(Duration.ofSeconds(1));
@@ -330,7 +330,7 @@ class ScanPromisesTest {
     DefaultTableScan scan = scan(requests, requests.ranges, limited);
     scan.nextPage().toCompletableFuture().join();
     assertThat(charged).as("the first response's 100 bytes").hasValue(100);
-    CompletableFuture<Optional<Page>> second = scan.nextPage().toCompletableFuture();
+    CompletableFuture<Optional<Page<Row>>> second = scan.nextPage().toCompletableFuture();
     assertThat(requests.sent()).as("the second range waits for the bytes of the first").isEqualTo(1);
     assertThat(second).isNotDone();
     scheduler.tasks.stream().filter(task -> !task.cancelled && !task.fired).forEach(ManualScheduler.Task::fire);

@@ -128,9 +128,9 @@ class CloseRacingDeliveryStressTest {
             .toCompletableFuture(), stage, endedNormally);
         case NEXT_PAGE -> {
           while (true) {
-            CompletableFuture<Optional<Page>> next = stream.nextPage().toCompletableFuture();
+            CompletableFuture<Optional<Page<Row>>> next = stream.nextPage().toCompletableFuture();
             stage.set(next);
-            Optional<Page> page = outcome(next);
+            Optional<Page<Row>> page = outcome(next);
             if (page == null || page.isEmpty()) {
               endedNormally.set(page != null);
               break;

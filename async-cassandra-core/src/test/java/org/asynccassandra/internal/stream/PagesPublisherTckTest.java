@@ -1,5 +1,6 @@
 package org.asynccassandra.internal.stream;
 
+import com.datastax.oss.driver.api.core.cql.Row;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Flow;
@@ -16,7 +17,7 @@ import org.testng.annotations.AfterClass;
  * The Reactive Streams TCK for {@link RowStream#pages()}. A query always has at least one (possibly empty)
  * page, so the TCK's zero-element publisher does not exist; those cases are skipped.
  */
-public class PagesPublisherTckTest extends FlowPublisherVerification<Page> {
+public class PagesPublisherTckTest extends FlowPublisherVerification<Page<Row>> {
   private final ExecutorService executor = Executors.newFixedThreadPool(2, Threads.daemonFactory("tck-pages"));
 
   public PagesPublisherTckTest() {
@@ -29,7 +30,7 @@ public class PagesPublisherTckTest extends FlowPublisherVerification<Page> {
   }
 
   @Override
-  public Flow.Publisher<Page> createFlowPublisher(long elements) {
+  public Flow.Publisher<Page<Row>> createFlowPublisher(long elements) {
     if (elements == 0) {
       throw new SkipException("A query result always has at least one page");
     }
@@ -43,7 +44,7 @@ public class PagesPublisherTckTest extends FlowPublisherVerification<Page> {
   }
 
   @Override
-  public Flow.Publisher<Page> createFailedFlowPublisher() {
+  public Flow.Publisher<Page<Row>> createFailedFlowPublisher() {
     RowStream stream = stream(FakePageSource.automatic(1, 1));
     stream.close();
     return stream.pages();

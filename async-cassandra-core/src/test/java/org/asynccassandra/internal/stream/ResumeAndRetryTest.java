@@ -106,7 +106,7 @@ class ResumeAndRetryTest {
   @Test
   void should_give_the_place_after_each_page_and_an_end_token_after_the_last() {
     FakePageSource source = FakePageSource.automatic(3, 5);
-    List<Page> pages = new ArrayList<>();
+    List<Page<Row>> pages = new ArrayList<>();
     stream(source, StreamConfig.defaults()).forEachPage(pages::add).toCompletableFuture().join();
     List<Integer> afterFirst = readAll(FakePageSource.automatic(3, 5),
         StreamConfig.builder().resumeFrom(pages.get(0).resumeToken().orElseThrow()).build());
@@ -123,7 +123,7 @@ class ResumeAndRetryTest {
     // The token points at page 1 with 25 rows delivered; this source's pages hold 10 rows: 2.5 pages to skip.
     ResumeToken token = ResumeToken.of(FakePageSource.FINGERPRINT, null, 25, false);
     FakePageSource source = FakePageSource.automatic(5, 10);
-    List<Page> pages = new ArrayList<>();
+    List<Page<Row>> pages = new ArrayList<>();
     List<Integer> rows = new ArrayList<>();
     stream(source, StreamConfig.builder().resumeFrom(token).build()).forEachPage(page -> {
       pages.add(page);
@@ -160,7 +160,7 @@ class ResumeAndRetryTest {
   void should_double_the_backoff_and_give_up_after_the_last_retry() {
     FakePageSource source = FakePageSource.pages(10, 10);
     QueryStream stream = stream(source, StreamConfig.builder().retry(2, Duration.ofMillis(10)).build());
-    CompletableFuture<Optional<Page>> first = stream.nextPage().toCompletableFuture();
+    CompletableFuture<Optional<Page<Row>>> first = stream.nextPage().toCompletableFuture();
     source.failNext(new DriverTimeoutException("1"));
     scheduler.retryWaits(Duration.ofMillis(10)).get(0).fire();
     source.failNext(new DriverTimeoutException("2"));
@@ -176,7 +176,7 @@ class ResumeAndRetryTest {
   void should_not_retry_an_invalid_query() {
     FakePageSource source = FakePageSource.pages(10, 10);
     QueryStream stream = stream(source, StreamConfig.builder().retry(5, Duration.ZERO).build());
-    CompletableFuture<Optional<Page>> first = stream.nextPage().toCompletableFuture();
+    CompletableFuture<Optional<Page<Row>>> first = stream.nextPage().toCompletableFuture();
     InvalidQueryException invalid = new InvalidQueryException(null, "unconfigured table t");
     source.failNext(invalid);
     assertThat(RowStreamEngineTest.unwrap(first)).isInstanceOf(PageFetchException.class).hasCause(invalid);

@@ -73,7 +73,7 @@ public class RowStreamEngineTest {
     FakePageSource source = FakePageSource.pages(10, 10, 10);
     RowStream stream = stream(source, prefetch(0));
 
-    CompletionStage<Optional<Page>> first = stream.nextPage();
+    CompletionStage<Optional<Page<Row>>> first = stream.nextPage();
     assertThat(source.fetchCount()).isEqualTo(1);
     source.completeNext();
     assertThat(first.toCompletableFuture().join()).get().extracting(Page::number).isEqualTo(1);
@@ -146,7 +146,7 @@ public class RowStreamEngineTest {
     stream.nextPage();
     source.completeNext();
     assertThat(source.fetchCount()).as("no read-ahead over budget").isEqualTo(1);
-    CompletableFuture<Optional<Page>> second = stream.nextPage().toCompletableFuture();
+    CompletableFuture<Optional<Page<Row>>> second = stream.nextPage().toCompletableFuture();
     assertThat(source.fetchCount()).isEqualTo(2);
     source.completeNext();
     assertThat(second.join()).get().extracting(Page::isLast).isEqualTo(true);
@@ -181,11 +181,11 @@ public class RowStreamEngineTest {
     RowStream stream = stream(source, prefetch(0));
     List<String> pages = new ArrayList<>();
     while (true) {
-      CompletableFuture<Optional<Page>> next = stream.nextPage().toCompletableFuture();
+      CompletableFuture<Optional<Page<Row>>> next = stream.nextPage().toCompletableFuture();
       if (source.hasPending()) {
         source.completeNext();
       }
-      Optional<Page> page = next.join();
+      Optional<Page<Row>> page = next.join();
       if (page.isEmpty()) {
         break;
       }
@@ -262,7 +262,7 @@ public class RowStreamEngineTest {
   void should_cancel_the_in_flight_request_and_fail_pending_stages_on_close() {
     FakePageSource source = FakePageSource.pages(10, 10);
     RowStream stream = stream(source, prefetch(1));
-    CompletableFuture<Optional<Page>> pending = stream.nextPage().toCompletableFuture();
+    CompletableFuture<Optional<Page<Row>>> pending = stream.nextPage().toCompletableFuture();
 
     stream.close();
     stream.close(); // idempotent
@@ -375,7 +375,7 @@ public class RowStreamEngineTest {
   @Test
   void should_stop_at_maxPages_and_mark_the_last_page() {
     FakePageSource source = FakePageSource.automatic(10, 10);
-    List<Page> pages = new ArrayList<>();
+    List<Page<Row>> pages = new ArrayList<>();
     stream(source, StreamConfig.builder().prefetchPages(3).maxPages(2).build())
         .forEachPage(pages::add).toCompletableFuture().join();
     assertThat(pages).extracting(Page::number).containsExactly(1, 2);
@@ -390,7 +390,7 @@ public class RowStreamEngineTest {
     FakePageSource source = FakePageSource.pages(10);
     Duration timeout = Duration.ofSeconds(3);
     RowStream stream = stream(source, StreamConfig.builder().firstPageTimeout(timeout).build());
-    CompletableFuture<Optional<Page>> first = stream.nextPage().toCompletableFuture();
+    CompletableFuture<Optional<Page<Row>>> first = stream.nextPage().toCompletableFuture();
 
     List<ManualScheduler.Task> timers = scheduler.live(timeout);
     assertThat(timers).hasSize(1);
@@ -442,7 +442,7 @@ public class RowStreamEngineTest {
     RowStream stream = stream(source, StreamConfig.builder().prefetchPages(1).totalTimeout(timeout).build());
     stream.nextPage();
     source.completeNext(); // page 1 delivered; page 2 in flight
-    CompletableFuture<Optional<Page>> pending = stream.nextPage().toCompletableFuture();
+    CompletableFuture<Optional<Page<Row>>> pending = stream.nextPage().toCompletableFuture();
 
     scheduler.live(timeout).get(0).fire();
 

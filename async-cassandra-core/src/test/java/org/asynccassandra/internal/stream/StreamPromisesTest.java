@@ -87,11 +87,11 @@ class StreamPromisesTest {
   void should_not_lose_the_page_that_arrives_for_a_nextPage_stage_completed_from_outside() throws Exception {
     FakePageSource source = FakePageSource.pages(5, 5, 5);
     DefaultRowStream stream = stream(source, prefetch(0));
-    CompletableFuture<Optional<Page>> firstStage = stream.nextPage().toCompletableFuture();
+    CompletableFuture<Optional<Page<Row>>> firstStage = stream.nextPage().toCompletableFuture();
     source.completeNext();
-    Page first = firstStage.get(30, TimeUnit.SECONDS).orElseThrow();
+    Page<Row> first = firstStage.get(30, TimeUnit.SECONDS).orElseThrow();
     ResumeToken afterFirst = first.resumeToken().orElseThrow();
-    CompletableFuture<Optional<Page>> second = stream.nextPage().toCompletableFuture();
+    CompletableFuture<Optional<Page<Row>>> second = stream.nextPage().toCompletableFuture();
     second.complete(Optional.empty()); // the caller gave up on page 2
     source.last().future.complete(source.page(1)); // ... which arrives anyway, or was cancelled
     await().atMost(Duration.ofSeconds(30)).until(() -> terminated.get() == 1);
@@ -145,9 +145,9 @@ class StreamPromisesTest {
   void should_not_hold_the_last_page_after_close() throws Exception {
     FakePageSource source = FakePageSource.pages(5, 5);
     DefaultRowStream stream = stream(source, prefetch(0));
-    CompletableFuture<Optional<Page>> first = stream.nextPage().toCompletableFuture();
+    CompletableFuture<Optional<Page<Row>>> first = stream.nextPage().toCompletableFuture();
     source.completeNext();
-    WeakReference<Page> page = new WeakReference<>(first.get(30, TimeUnit.SECONDS).orElseThrow());
+    WeakReference<Page<Row>> page = new WeakReference<>(first.get(30, TimeUnit.SECONDS).orElseThrow());
     first = null;
     stream.close();
     ManualScheduler.awaitCollected(page);

@@ -278,7 +278,7 @@ public final class ItemService {
     }.pump();
   }
 
-  private static Buffer ndjson(Page page) {
+  private static Buffer ndjson(Page<Row> page) {
     StringBuilder text = new StringBuilder(page.size() * 140);
     for (Row row : page.rows()) {
       text.append(json(row).encode()).append('\n');

@@ -1,0 +1,145 @@
+package org.asynccassandra;
+
+import com.datastax.oss.driver.api.core.cql.ColumnDefinitions;
+import java.util.Iterator;
+import java.util.Optional;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Flow;
+import java.util.function.Consumer;
+import java.util.function.Function;
+
+/**
+ * Values fetched page by page as they are needed, with the next page read ahead while the current one is
+ * consumed: the rows of one query ({@link QueryStream}, which can also say where it is as a
+ * {@link ResumeToken}) or of a whole table ({@link TableScan}, which says where it is as a
+ * {@link ScanCheckpoint}), or those rows mapped to the user's type ({@link RowStream#map}).
+ *
+ * <p><b>One use, one style.</b> A stream is consumed once, in one of these styles; starting a second
+ * style, or the same style twice, throws {@link IllegalStateException}:
+ * <ul>
+ *   <li>{@link #forEach}, {@link #forEachAsync}, {@link #forEachPage}: push, with a stage that completes
+ *       after the last row;
+ *   <li>{@link #nextPage()}: pull one page at a time;
+ *   <li>{@link #rows()}, {@link #pages()}: a {@link Flow.Publisher} for one subscriber;
+ *   <li>{@link #iterator()}, {@link #blocking()}: blocking iteration, for plain or virtual threads.
+ * </ul>
+ * It is deliberately not {@link Iterable}: its {@code forEach} is asynchronous. Use {@link #blocking()} in
+ * a for-each loop.
+ *
+ * <p><b>Fetching.</b> Nothing is fetched until consumption starts. When page N reaches the consumer, page
+ * N+1 is requested at once, up to {@link StreamConfig#prefetchPages()} pages beyond the one being consumed
+ * and never more; at most one request is in flight, since paging is sequential. Rows arrive in server
+ * order, each once; completion comes only after the last row was delivered.
+ *
+ * <p><b>Threads.</b> User code (consumers, listeners, subscribers, and dependents of the stages this
+ * stream returns) runs on the stream's executor ({@link StreamConfig#executor()}, by default the
+ * session's callback executor), hopping once per page, never once per row, and never on a driver I/O
+ * thread unless the user chose a direct executor. Calls for one stream never overlap. The blocking styles
+ * run on the calling thread and throw {@link IllegalStateException} on a driver I/O thread.
+ *
+ * <p><b>Errors.</b> A failed page surfaces as a {@link PageFetchException} after every row of the earlier
+ * pages was delivered; a timeout as a {@link StreamTimeoutException}. An exception thrown by user code
+ * closes the stream and fails the returned stage with that same exception.
+ *
+ * <p><b>The stages it returns.</b> The stages of the push styles and of {@link #nextPage()} belong to the
+ * stream: completing, failing, cancelling or timing one out from outside ({@code complete},
+ * {@code cancel}, {@code orTimeout} on it or on its {@code toCompletableFuture()}) closes the stream at
+ * once, and no page is lost to it: a page is handed over only into a stage that nobody else completed.
+ * Dependents registered before the stream completes a stage run on the stream's executor, on the close
+ * and failure paths too (a fallback pool runs them when that executor was shut down); a direct executor
+ * runs them on whichever thread ends the stream.
+ *
+ * <p><b>Closing.</b> {@link #close()} is idempotent, never blocks, and may be called from any thread. It
+ * stops the consumer at the next row (no row is handed over after it), cancels the in-flight request,
+ * drops buffered pages and fails pending stages with {@link StreamClosedException} on the stream's
+ * executor. A stream that ran to its end or failed needs no close, but closing it is
+ * harmless; use try-with-resources. A stream that becomes unreachable while still open is reported once at
+ * WARN, with the place where it was created, and then cleaned up.
+ *
+ * <p><b>Mapped streams.</b> A stream of another type than {@link com.datastax.oss.driver.api.core.cql.Row}
+ * maps each row with a {@link RowMapper} where it is delivered: on the stream's executor, or on the
+ * consumer's thread for {@link #iterator()}. Every promise above holds for it; a mapper that throws fails
+ * the stream with that exception, after every earlier value.
+ *
+ * <p>The methods of this interface are thread-safe.
+ *
+ * @param <T> the type of the values: {@link com.datastax.oss.driver.api.core.cql.Row} for a {@link RowStream}
+ */
+public interface ResultStream<T> extends AutoCloseable {
+
+  /**
+   * Delivers every row to {@code consumer}, in order, on the stream's executor.
+   *
+   * @return a stage that completes after the consumer returned from the last row, or exceptionally with the
+   *     stream's failure or the consumer's exception. Cancelling its future closes the stream.
+   */
+  CompletionStage<Void> forEach(Consumer<? super T> consumer);
+
+  /**
+   * Delivers every row to {@code action} and waits for the stage it returns before the next row: the
+   * stream is backpressured by the action. Stages that are already complete do not grow the stack.
+   *
+   * @return a stage that completes after the last row's stage completed, or exceptionally with the first
+   *     failure (of the stream, of an action, or of a stage an action returned)
+   */
+  CompletionStage<Void> forEachAsync(Function<? super T, ? extends CompletionStage<?>> action);
+
+  /**
+   * Delivers every page to {@code consumer}, in order, on the stream's executor.
+   *
+   * @return a stage that completes after the consumer returned from the last page
+   */
+  CompletionStage<Void> forEachPage(Consumer<? super Page<T>> consumer);
+
+  /**
+   * Pulls the next page. The stage completes on the stream's executor with the page, or with empty once
+   * the stream has ended (and so on every later call). Only one call may be pending at a time; calling
+   * again before it completed throws {@link IllegalStateException}. Read-ahead runs between calls.
+   */
+  CompletionStage<Optional<Page<T>>> nextPage();
+
+  /**
+   * The rows as a {@link Flow.Publisher} for a single subscriber, with row-level demand. A second
+   * subscriber receives {@code onError(IllegalStateException)}. Signals come on the stream's executor;
+   * cancelling the subscription closes the stream without a signal.
+   */
+  Flow.Publisher<T> rows();
+
+  /** The pages as a {@link Flow.Publisher} for a single subscriber, with page-level demand. */
+  Flow.Publisher<Page<T>> pages();
+
+  /**
+   * A blocking iterator over the rows. {@code hasNext()} blocks while the next page is fetched; it works
+   * on virtual threads without pinning a carrier. Interrupting a thread blocked in it closes the stream
+   * and throws {@link StreamClosedException} with the interrupt flag set again.
+   *
+   * @throws IllegalStateException when called on a driver I/O thread
+   */
+  Iterator<T> iterator();
+
+  /**
+   * A single-use {@link Iterable} over the rows, for {@code for (Row row : stream.blocking())}. Its
+   * iterator is {@link #iterator()}.
+   */
+  Iterable<T> blocking();
+
+  /** A snapshot of the stream's counters; may be called at any time from any thread. */
+  StreamStats stats();
+
+  /**
+   * The columns of the rows (of a mapped stream: of the rows it maps): known before the first page for a bound statement, otherwise once the first
+   * page has arrived; empty until then.
+   */
+  Optional<ColumnDefinitions> columnDefinitions();
+
+  /**
+   * Closes the stream without blocking; see the class documentation.
+   *
+   * @return a stage that completes once the in-flight request was cancelled and buffers were dropped
+   */
+  CompletionStage<Void> closeAsync();
+
+  /** Closes the stream without blocking. Idempotent; callable from any thread, a driver thread included. */
+  @Override
+  void close();
+}

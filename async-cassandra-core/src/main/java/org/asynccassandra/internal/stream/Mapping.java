@@ -1,0 +1,136 @@
+package org.asynccassandra.internal.stream;
+
+import com.datastax.oss.driver.api.core.cql.ColumnDefinitions;
+import com.datastax.oss.driver.api.core.cql.ExecutionInfo;
+import com.datastax.oss.driver.api.core.cql.Row;
+import java.util.AbstractList;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.RandomAccess;
+import org.asynccassandra.Page;
+import org.asynccassandra.ResumeToken;
+import org.asynccassandra.RowMapper;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * What a stream hands out of a page it read: the driver's rows, or the values a {@link RowMapper} makes
+ * of them. The sinks take a value (or a whole page) before they count it as received, so a mapper that
+ * throws fails the stream without counting its row, on the thread that delivers it.
+ */
+final class Mapping {
+  /** The rows as they are. */
+  static final Mapping ROWS = new Mapping(null);
+
+  private final @Nullable RowMapper<?> mapper;
+
+  private Mapping(@Nullable RowMapper<?> mapper) {
+    this.mapper = mapper;
+  }
+
+  static Mapping of(RowMapper<?> mapper) {
+    return new Mapping(Objects.requireNonNull(mapper, "mapper"));
+  }
+
+  /** The page's values, mapped one at a time as {@code get(i)} is called (once per row, in order). */
+  List<?> values(DefaultPage page) {
+    RowMapper<?> rowMapper = mapper;
+    return rowMapper == null ? page.rows() : new MappedRows(page.rows(), rowMapper);
+  }
+
+  /** The page as the user sees it: itself, or a page of its rows mapped now. */
+  Page<?> page(DefaultPage page) {
+    RowMapper<?> rowMapper = mapper;
+    if (rowMapper == null) {
+      return page;
+    }
+    List<Row> rows = page.rows();
+    List<Object> values = new ArrayList<>(rows.size());
+    for (int i = 0; i < rows.size(); i++) {
+      values.add(map(rowMapper, rows.get(i), i));
+    }
+    return new MappedPage(page, Collections.unmodifiableList(values));
+  }
+
+  private static Object map(RowMapper<?> mapper, Row row, int index) {
+    Object value = mapper.map(row);
+    if (value == null) {
+      throw new NullPointerException("The RowMapper " + mapper + " returned null for row " + (index + 1)
+          + " of its page; a stream cannot carry null values");
+    }
+    return value;
+  }
+
+  private static final class MappedRows extends AbstractList<Object> implements RandomAccess {
+    private final List<Row> rows;
+    private final RowMapper<?> mapper;
+
+    MappedRows(List<Row> rows, RowMapper<?> mapper) {
+      this.rows = rows;
+      this.mapper = mapper;
+    }
+
+    @Override
+    public Object get(int index) {
+      return map(mapper, rows.get(index), index);
+    }
+
+    @Override
+    public int size() {
+      return rows.size();
+    }
+  }
+
+  /** A page of mapped values; everything but its values is the page it was made of. */
+  private static final class MappedPage implements Page<Object> {
+    private final DefaultPage page;
+    private final List<Object> values;
+
+    MappedPage(DefaultPage page, List<Object> values) {
+      this.page = page;
+      this.values = values;
+    }
+
+    @Override
+    public List<Object> rows() {
+      return values;
+    }
+
+    @Override
+    public int size() {
+      return values.size();
+    }
+
+    @Override
+    public int number() {
+      return page.number();
+    }
+
+    @Override
+    public boolean isLast() {
+      return page.isLast();
+    }
+
+    @Override
+    public ExecutionInfo executionInfo() {
+      return page.executionInfo();
+    }
+
+    @Override
+    public ColumnDefinitions columnDefinitions() {
+      return page.columnDefinitions();
+    }
+
+    @Override
+    public Optional<ResumeToken> resumeToken() {
+      return page.resumeToken();
+    }
+
+    @Override
+    public String toString() {
+      return "Page " + page.number() + " of " + values.size() + " mapped values";
+    }
+  }
+}
