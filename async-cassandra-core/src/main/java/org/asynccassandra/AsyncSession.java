@@ -5,7 +5,9 @@ import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.CqlSessionBuilder;
 import com.datastax.oss.driver.api.core.cql.AsyncResultSet;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
+import com.datastax.oss.driver.api.core.cql.Row;
 import com.datastax.oss.driver.api.core.cql.Statement;
+import java.util.concurrent.Flow;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import org.asynccassandra.internal.session.DefaultAsyncSession;
@@ -79,6 +81,42 @@ public interface AsyncSession extends AutoCloseable {
 
   /** Streams a CQL string with positional values, with the session's default {@link StreamConfig}. */
   QueryStream executeStream(String query, Object... values);
+
+  /**
+   * Streams a statement's rows mapped by {@code mapper}, with the session's default {@link StreamConfig}:
+   * {@code executeStream(statement).map(mapper)}. The mapper runs where values are delivered, never on a
+   * driver I/O thread (see {@link RowMapper}). For the stream's position, keep the {@link QueryStream} and
+   * call {@link RowStream#map} on it yourself.
+   */
+  default <T> ResultStream<T> executeStream(Statement<?> statement, RowMapper<T> mapper) {
+    return executeStream(statement).map(mapper);
+  }
+
+  /** Streams a statement's rows mapped by {@code mapper}, with {@code config}; see above. */
+  default <T> ResultStream<T> executeStream(Statement<?> statement, StreamConfig config, RowMapper<T> mapper) {
+    return executeStream(statement, config).map(mapper);
+  }
+
+  /**
+   * A cold publisher of a statement's rows mapped by {@code mapper}: each subscriber gets a stream of its
+   * own, started when it subscribes, so that a reactive library's {@code retry()} or {@code repeat()}
+   * reads the result again. Each stream keeps every promise of {@link ResultStream#rows()}: row-level
+   * demand, read-ahead bounded by {@code config}, signals on the stream's executor, and cancelling closes
+   * it. A subscriber that cannot get a stream (the session is closed) gets {@code onError}.
+   */
+  default <T> Flow.Publisher<T> publisher(Statement<?> statement, StreamConfig config, RowMapper<T> mapper) {
+    java.util.Objects.requireNonNull(statement, "statement");
+    java.util.Objects.requireNonNull(config, "config");
+    java.util.Objects.requireNonNull(mapper, "mapper");
+    return ColdPublisher.of(() -> executeStream(statement, config).map(mapper).rows());
+  }
+
+  /** A cold publisher of a statement's rows; see {@link #publisher(Statement, StreamConfig, RowMapper)}. */
+  default Flow.Publisher<Row> publisher(Statement<?> statement, StreamConfig config) {
+    java.util.Objects.requireNonNull(statement, "statement");
+    java.util.Objects.requireNonNull(config, "config");
+    return ColdPublisher.of(() -> executeStream(statement, config).rows());
+  }
 
   /**
    * Offset paging: page {@code pageNumber} (1-based) of {@code pageSize} rows. The rows before the page
