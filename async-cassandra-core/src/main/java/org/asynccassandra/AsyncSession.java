@@ -151,6 +151,16 @@ public interface AsyncSession extends AutoCloseable {
    */
   List<ScanRange> planScan(String keyspace, String table, ScanConfig config);
 
+  /**
+   * Adds a listener that hears every stream and scan this session creates from now on, before the
+   * stream's own {@link StreamConfig#listener()}; see {@link StreamListener} for the threads. Metrics and
+   * tracing modules attach here.
+   */
+  void addListener(StreamListener listener);
+
+  /** Removes a listener added with {@link #addListener}; streams created before keep hearing it. */
+  void removeListener(StreamListener listener);
+
   /** The driver session underneath. */
   CqlSession cqlSession();
 

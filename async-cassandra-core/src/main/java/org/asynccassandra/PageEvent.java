@@ -3,8 +3,9 @@ package org.asynccassandra;
 import java.time.Duration;
 
 /**
- * What a {@link PageListener} learns about one page: its number, its size, the size its request asked for,
- * how long its fetch took and how large the server's response was. Immutable.
+ * What a {@link StreamListener} learns about one page: its number, its size, the size its request asked
+ * for, how long its fetch took, how large the server's response was, and how long the consumer waited for
+ * it. Immutable.
  *
  * @param pageNumber the 1-based number of the page in its stream
  * @param rowsInPage the rows in this page (after any {@link StreamConfig#maxRows()} cut)
@@ -15,6 +16,8 @@ import java.time.Duration;
  * @param requestedPageSize the rows the request for this page asked for: the fetch size, or the size that
  *     {@link StreamConfig#firstPageSize()} or {@link StreamConfig#targetPageBytes()} chose; 0 when the
  *     source chose it itself (each range of a table scan sizes its own pages)
+ * @param consumerWait how long the consumer waited for this page, from asking for it to receiving it:
+ *     zero when read-ahead had it ready
  */
 public record PageEvent(
     int pageNumber,
@@ -23,11 +26,5 @@ public record PageEvent(
     Duration fetchLatency,
     long responseBytes,
     boolean last,
-    int requestedPageSize) {
-
-  /** An event without a requested page size (0), as events were made before it was reported. */
-  public PageEvent(
-      int pageNumber, int rowsInPage, long totalRows, Duration fetchLatency, long responseBytes, boolean last) {
-    this(pageNumber, rowsInPage, totalRows, fetchLatency, responseBytes, last, 0);
-  }
-}
+    int requestedPageSize,
+    Duration consumerWait) {}

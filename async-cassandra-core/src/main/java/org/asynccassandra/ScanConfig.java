@@ -80,7 +80,7 @@ public final class ScanConfig {
 
   /**
    * The paging of the scan. {@code fetchSize}, {@code prefetchPages} and {@code retry} apply to each range;
-   * {@code executor}, {@code pageListener}, {@code maxRows}, {@code maxPages} and {@code totalTimeout} to the
+   * {@code executor}, {@code listener}, {@code name}, {@code maxRows}, {@code maxPages} and {@code totalTimeout} to the
    * whole scan.
    */
   public StreamConfig streamConfig() {

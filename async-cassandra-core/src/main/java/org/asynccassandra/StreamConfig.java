@@ -53,7 +53,8 @@ public final class StreamConfig {
   private final @Nullable Duration firstPageTimeout;
   private final @Nullable Duration pageTimeout;
   private final @Nullable Duration totalTimeout;
-  private final @Nullable PageListener pageListener;
+  private final @Nullable StreamListener listener;
+  private final @Nullable String name;
   private final @Nullable Executor executor;
   private final @Nullable ResumeToken resumeFrom;
   private final int maxRetries;
@@ -71,7 +72,8 @@ public final class StreamConfig {
     this.firstPageTimeout = builder.firstPageTimeout;
     this.pageTimeout = builder.pageTimeout;
     this.totalTimeout = builder.totalTimeout;
-    this.pageListener = builder.pageListener;
+    this.listener = builder.listener;
+    this.name = builder.name;
     this.executor = builder.executor;
     this.resumeFrom = builder.resumeFrom;
     this.maxRetries = builder.maxRetries;
@@ -168,9 +170,17 @@ public final class StreamConfig {
     return Optional.ofNullable(totalTimeout);
   }
 
-  /** Receives an event for each page; see {@link PageListener} for its thread. */
-  public Optional<PageListener> pageListener() {
-    return Optional.ofNullable(pageListener);
+  /**
+   * This stream's listener: its start, pages, retries and end; see {@link StreamListener} for the threads.
+   * It hears the stream besides the session's listeners ({@link AsyncSession#addListener}).
+   */
+  public Optional<StreamListener> listener() {
+    return Optional.ofNullable(listener);
+  }
+
+  /** A name for this stream in metrics and traces (low cardinality: a use, not a request). */
+  public Optional<String> name() {
+    return Optional.ofNullable(name);
   }
 
   /**
@@ -245,7 +255,8 @@ public final class StreamConfig {
     private @Nullable Duration firstPageTimeout;
     private @Nullable Duration pageTimeout;
     private @Nullable Duration totalTimeout;
-    private @Nullable PageListener pageListener;
+    private @Nullable StreamListener listener;
+    private @Nullable String name;
     private @Nullable Executor executor;
     private @Nullable ResumeToken resumeFrom;
     private int maxRetries = -1; // -1: the default for the statement
@@ -265,7 +276,8 @@ public final class StreamConfig {
       this.firstPageTimeout = config.firstPageTimeout;
       this.pageTimeout = config.pageTimeout;
       this.totalTimeout = config.totalTimeout;
-      this.pageListener = config.pageListener;
+      this.listener = config.listener;
+      this.name = config.name;
       this.executor = config.executor;
       this.resumeFrom = config.resumeFrom;
       this.maxRetries = config.maxRetries;
@@ -390,9 +402,23 @@ public final class StreamConfig {
       return this;
     }
 
-    /** The page listener; {@code null} removes it. */
-    public Builder pageListener(@Nullable PageListener pageListener) {
-      this.pageListener = pageListener;
+    /** This stream's listener; {@code null} removes it. See {@link StreamListener}. */
+    public Builder listener(@Nullable StreamListener listener) {
+      this.listener = listener;
+      return this;
+    }
+
+    /**
+     * A name for the stream in metrics and traces, such as {@code "export-orders"}; {@code null} removes
+     * it. Keep the names few (a use, not a request): metrics tag by it.
+     *
+     * @throws IllegalArgumentException when blank
+     */
+    public Builder name(@Nullable String name) {
+      if (name != null && name.isBlank()) {
+        throw new IllegalArgumentException("name must not be blank: '" + name + "'");
+      }
+      this.name = name;
       return this;
     }
 
@@ -492,7 +518,7 @@ public final class StreamConfig {
         && Objects.equals(firstPageTimeout, that.firstPageTimeout)
         && Objects.equals(pageTimeout, that.pageTimeout)
         && Objects.equals(totalTimeout, that.totalTimeout)
-        && Objects.equals(pageListener, that.pageListener)
+        && Objects.equals(listener, that.listener) && Objects.equals(name, that.name)
         && Objects.equals(executor, that.executor)
         && Objects.equals(resumeFrom, that.resumeFrom)
         && maxRetries == that.maxRetries
@@ -503,7 +529,7 @@ public final class StreamConfig {
   @Override
   public int hashCode() {
     return Objects.hash(fetchSize, firstPageSize, targetPageBytes, prefetchPages, maxBufferedBytes, maxPages,
-        maxRows, firstPageTimeout, pageTimeout, totalTimeout, pageListener, executor, resumeFrom, maxRetries,
+        maxRows, firstPageTimeout, pageTimeout, totalTimeout, listener, name, executor, resumeFrom, maxRetries,
         retryBackoff, maxRetryBackoff);
   }
 }

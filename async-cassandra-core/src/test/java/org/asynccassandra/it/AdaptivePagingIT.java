@@ -14,6 +14,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Collectors;
+import org.asynccassandra.StreamListener;
 import org.asynccassandra.AsyncSession;
 import org.asynccassandra.PageEvent;
 import org.asynccassandra.QueryStream;
@@ -89,7 +90,7 @@ class AdaptivePagingIT {
   /** Reads every row of {@code statement}, recording the page events. */
   private List<String> read(Statement<?> statement, StreamConfig config, List<PageEvent> events) {
     List<String> seen = new ArrayList<>();
-    try (QueryStream stream = async.executeStream(statement, config.toBuilder().pageListener(events::add).build())) {
+    try (QueryStream stream = async.executeStream(statement, config.toBuilder().listener(StreamListener.onPages(events::add)).build())) {
       stream.forEach(row -> seen.add(key(row))).toCompletableFuture().join();
       assertThat(stream.stats().requestedPageSize()).isEqualTo(events.get(events.size() - 1).requestedPageSize());
     }
@@ -158,7 +159,7 @@ class AdaptivePagingIT {
     long rows;
     // The keys only: a page of the driver's size of 64 KiB rows would be one huge response.
     try (QueryStream stream = async.executeStream(SimpleStatement.newInstance("SELECT pk, ck FROM " + table),
-        StreamConfig.builder().pageListener(events::add).build())) {
+        StreamConfig.builder().listener(StreamListener.onPages(events::add)).build())) {
       stream.forEach(row -> { }).toCompletableFuture().join();
       rows = stream.stats().rowsDelivered();
     }

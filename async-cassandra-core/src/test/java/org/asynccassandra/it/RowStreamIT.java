@@ -25,6 +25,7 @@ import java.util.concurrent.Flow;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import org.asynccassandra.StreamListener;
 import org.asynccassandra.AsyncSession;
 import org.asynccassandra.Page;
 import org.asynccassandra.PageFetchException;
@@ -301,7 +302,7 @@ class RowStreamIT {
   void should_never_run_user_callbacks_on_a_driver_io_thread() {
     // Runs after the style tests in any order: check what they recorded, plus a listener here.
     try (RowStream stream = async.executeStream(query(), StreamConfig.builder().maxPages(5)
-        .pageListener(event -> noteThread()).build())) {
+        .listener(StreamListener.onPages(event -> noteThread())).build())) {
       stream.forEach(row -> noteThread()).toCompletableFuture().join();
     }
     assertThat(callbackThreads).isNotEmpty().noneMatch(name -> name.contains("-io-") || name.contains("-admin-"));

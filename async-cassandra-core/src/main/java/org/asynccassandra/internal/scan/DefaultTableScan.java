@@ -1,6 +1,9 @@
 package org.asynccassandra.internal.scan;
 
 import org.asynccassandra.internal.stream.DefaultRowStream;
+import org.asynccassandra.internal.stream.StreamEvents;
+import org.asynccassandra.StreamInfo;
+import org.asynccassandra.StreamListener;
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.cql.ColumnDefinitions;
 import com.datastax.oss.driver.api.core.cql.Row;
@@ -61,30 +64,43 @@ public final class DefaultTableScan implements TableScan {
    * @throws IllegalArgumentException for an unknown keyspace or table, or a checkpoint of another scan
    */
   public static DefaultTableScan create(CqlSession session, String keyspace, String table, ScanConfig config,
-      Executor executor, TimeoutScheduler scheduler, Consumer<DefaultRowStream.Handle> onTerminate) {
+      Executor executor, TimeoutScheduler scheduler, Consumer<DefaultRowStream.Handle> onTerminate,
+      List<StreamListener> listeners) {
     ScanPlanner planner = ScanPlanner.of(session, keyspace, table, config);
     List<PlannedRange> ranges = planner.plan(config, session.getMetadata().getNodes().size());
     return create(RangeRequests.driver(session, planner), planner, ranges,
-        config, executor, scheduler, onTerminate);
+        config, executor, scheduler, onTerminate, listeners);
   }
 
   /** Creates a scan over {@code ranges}, sending its page requests through {@code requests}. */
   static DefaultTableScan create(RangeRequests requests, ScanPlanner planner, List<PlannedRange> planned,
       ScanConfig config, Executor executor, TimeoutScheduler scheduler,
       Consumer<DefaultRowStream.Handle> onTerminate) {
+    return create(requests, planner, planned, config, executor, scheduler, onTerminate,
+        config.streamConfig().listener().map(List::of).orElse(List.of()));
+  }
+
+  /** Creates a scan heard by {@code listeners}. */
+  static DefaultTableScan create(RangeRequests requests, ScanPlanner planner, List<PlannedRange> planned,
+      ScanConfig config, Executor executor, TimeoutScheduler scheduler,
+      Consumer<DefaultRowStream.Handle> onTerminate, List<StreamListener> listeners) {
     StreamConfig perRange = config.streamConfig();
+    StreamEvents events = StreamEvents.of(StreamInfo.Kind.SCAN, planner.keyspace, planner.table,
+        perRange.name().orElse(null), planner.selectPrefix, listeners);
     int parallelism = Math.max(1, config.parallelism().orElse(Math.min(4, planned.size())));
     ScanRanges ranges = new ScanRanges(planned);
     ScanPageSource source = new ScanPageSource(requests, "scan of " + planner.keyspace + "." + planner.table,
         ranges, parallelism, perRange.prefetchPages(), RetryPolicy.of(perRange, true),
         perRange.firstPageTimeout().orElse(null), perRange.pageTimeout().orElse(null), scheduler,
-        config.rowLimiter().orElse(null), config.byteLimiter().orElse(null), perRange.fetchSize().orElse(5_000));
+        config.rowLimiter().orElse(null), config.byteLimiter().orElse(null), perRange.fetchSize().orElse(5_000),
+        events);
     // The scan's own engine reads no further ahead (the range readers are its buffer) and leaves retries
     // and page timeouts to the ranges.
     StreamConfig whole = perRange.toBuilder().prefetchPages(0).resumeFrom(null).retry(0, perRange.retryBackoff())
         .firstPageTimeout(null).pageTimeout(null).build();
     ScanProgress progress = new ScanProgress(ranges);
-    DefaultRowStream stream = new DefaultRowStream(source, whole, executor, scheduler, progress, onTerminate);
+    DefaultRowStream stream = new DefaultRowStream(source, whole, executor, scheduler, progress, onTerminate,
+        events);
     return new DefaultTableScan(stream, source, planner, ranges, progress);
   }
 

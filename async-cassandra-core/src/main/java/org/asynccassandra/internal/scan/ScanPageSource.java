@@ -2,6 +2,7 @@ package org.asynccassandra.internal.scan;
 
 import org.asynccassandra.internal.stream.PageSource;
 import org.asynccassandra.internal.stream.SourcePage;
+import org.asynccassandra.internal.stream.StreamEvents;
 import org.asynccassandra.internal.util.Retryable;
 import com.datastax.oss.driver.api.core.cql.ColumnDefinitions;
 import com.datastax.oss.driver.api.core.cql.ExecutionInfo;
@@ -68,6 +69,7 @@ final class ScanPageSource implements PageSource {
   private final @Nullable ReadLimiter byteLimiter;
   private final int rowsPerRequest;
   private final String description;
+  private final StreamEvents events;
 
   private final Object lock = new Object();
   // ---- guarded by lock ----
@@ -88,7 +90,8 @@ final class ScanPageSource implements PageSource {
   ScanPageSource(RangeRequests requests, String description, ScanRanges ranges, int parallelism,
       int prefetchPages, RetryPolicy retryPolicy, @Nullable Duration firstPageTimeout,
       @Nullable Duration pageTimeout, TimeoutScheduler scheduler, @Nullable ReadLimiter rowLimiter,
-      @Nullable ReadLimiter byteLimiter, int rowsPerRequest) {
+      @Nullable ReadLimiter byteLimiter, int rowsPerRequest, StreamEvents events) {
+    this.events = events;
     this.rowLimiter = rowLimiter;
     this.byteLimiter = byteLimiter;
     this.rowsPerRequest = rowsPerRequest;
@@ -514,7 +517,7 @@ final class ScanPageSource implements PageSource {
     if (retryDelay != null) {
       Throwable cause = Retryable.unwrap(Objects.requireNonNull(error, "a retry without a failure"));
       scheduleRetry(reader, state, retryDelay, adaptation != null ? "(" + adaptation + ") after " + cause
-          : "(retry " + attempt + " of " + retryPolicy.maxRetries() + ") after " + cause);
+          : "(retry " + attempt + " of " + retryPolicy.maxRetries() + ") after " + cause, cause);
       if (adaptation != null) {
         pump(); // the new pieces of a split range may open now
       }
@@ -534,9 +537,11 @@ final class ScanPageSource implements PageSource {
     pump();
   }
 
-  private void scheduleRetry(Reader reader, @Nullable ByteBuffer state, Duration delay, String why) {
+  private void scheduleRetry(Reader reader, @Nullable ByteBuffer state, Duration delay, String why,
+      Throwable cause) {
     LOG.info("Asking again for a page of the {} in range {} in {} ms {}", description, reader.range,
         delay.toMillis(), why);
+    events.retry(reader.pagesReceived + 1, Math.max(1, reader.pageRetries), cause);
     TimeoutScheduler.Timeout wait = scheduler.schedule(() -> send(reader, state), delay);
     boolean cancel;
     synchronized (lock) {

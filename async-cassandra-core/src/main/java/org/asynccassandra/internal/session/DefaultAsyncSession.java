@@ -31,6 +31,8 @@ import org.asynccassandra.StreamConfig;
 import org.asynccassandra.TableScan;
 import org.asynccassandra.internal.scan.DefaultTableScan;
 import org.asynccassandra.internal.stream.DefaultRowStream;
+import org.asynccassandra.internal.stream.StreamEvents;
+import org.asynccassandra.StreamInfo;
 import org.asynccassandra.internal.stream.DriverPageSource;
 import org.asynccassandra.internal.util.Threads;
 import org.asynccassandra.internal.util.TimeoutScheduler;
@@ -56,6 +58,8 @@ public final class DefaultAsyncSession implements AsyncSession {
   private final TimeoutScheduler scheduler;
   /** Handles of open streams; each removes itself when its stream ends. */
   private final Set<DefaultRowStream.Handle> openStreams = ConcurrentHashMap.newKeySet();
+  private final java.util.List<org.asynccassandra.StreamListener> listeners =
+      new java.util.concurrent.CopyOnWriteArrayList<>();
   private final AtomicBoolean closed = new AtomicBoolean();
   private final CompletableFuture<Void> closeFuture = new CompletableFuture<>();
 
@@ -137,8 +141,12 @@ public final class DefaultAsyncSession implements AsyncSession {
     if (config.fetchSize().isPresent()) {
       paged = statement.setPageSize(config.fetchSize().getAsInt());
     }
+    String keyspace = statement.getKeyspace() != null ? statement.getKeyspace().asInternal()
+        : session.getKeyspace().map(id -> id.asInternal()).orElse(null);
+    StreamEvents events = StreamEvents.of(StreamInfo.Kind.QUERY, keyspace, null, config.name().orElse(null),
+        Queries.describe(statement), listenersFor(config));
     DefaultRowStream stream = new DefaultRowStream(new DriverPageSource(session, paged), config,
-        callbackExecutor, scheduler, openStreams::remove);
+        callbackExecutor, scheduler, null, openStreams::remove, events);
     openStreams.add(stream.handle());
     if (closed.get()) {
       stream.close(); // the session closed meanwhile
@@ -161,7 +169,8 @@ public final class DefaultAsyncSession implements AsyncSession {
     Objects.requireNonNull(config, "config");
     checkOpen();
     DefaultTableScan scan = DefaultTableScan.create(session, keyspace, table, config,
-        config.streamConfig().executor().orElse(callbackExecutor), scheduler, openStreams::remove);
+        config.streamConfig().executor().orElse(callbackExecutor), scheduler, openStreams::remove,
+        listenersFor(config.streamConfig()));
     openStreams.add(scan.handle());
     if (closed.get()) {
       scan.close();
@@ -175,6 +184,26 @@ public final class DefaultAsyncSession implements AsyncSession {
     Objects.requireNonNull(table, "table");
     Objects.requireNonNull(config, "config");
     return DefaultTableScan.plan(session, keyspace, table, config);
+  }
+
+  @Override
+  public void addListener(org.asynccassandra.StreamListener listener) {
+    listeners.add(Objects.requireNonNull(listener, "listener"));
+  }
+
+  @Override
+  public void removeListener(org.asynccassandra.StreamListener listener) {
+    listeners.remove(listener);
+  }
+
+  /** The session's listeners, then the config's own. */
+  private java.util.List<org.asynccassandra.StreamListener> listenersFor(StreamConfig config) {
+    if (listeners.isEmpty() && config.listener().isEmpty()) {
+      return java.util.List.of();
+    }
+    java.util.List<org.asynccassandra.StreamListener> all = new java.util.ArrayList<>(listeners);
+    config.listener().ifPresent(all::add);
+    return all;
   }
 
   /** Streams and scans still open: registered until they end, fail or are closed. */

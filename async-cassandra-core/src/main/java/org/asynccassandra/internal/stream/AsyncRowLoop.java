@@ -9,7 +9,6 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import org.asynccassandra.AsyncCassandraException;
-import org.asynccassandra.PageListener;
 import org.asynccassandra.internal.util.Threads;
 import org.asynccassandra.internal.util.Retryable;
 import org.jspecify.annotations.Nullable;
@@ -31,7 +30,7 @@ final class AsyncRowLoop implements PageSink {
   private static final int COMPLETED = 3;
 
   private final PageEngine engine;
-  private final @Nullable PageListener listener;
+  private final @Nullable PageObserver listener;
   private final Function<Object, ? extends CompletionStage<?>> action;
   private final Mapping mapping;
   private final StreamFuture<Void> result;
@@ -46,7 +45,7 @@ final class AsyncRowLoop implements PageSink {
   /** The failure of a stage that completed synchronously; written before the handshake moves. */
   private volatile @Nullable Throwable syncFailure;
 
-  AsyncRowLoop(PageEngine engine, @Nullable PageListener listener, Mapping mapping,
+  AsyncRowLoop(PageEngine engine, @Nullable PageObserver listener, Mapping mapping,
       Function<Object, ? extends CompletionStage<?>> action, StreamFuture<Void> result) {
     this.engine = engine;
     this.mapping = mapping;

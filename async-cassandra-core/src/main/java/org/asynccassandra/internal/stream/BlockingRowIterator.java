@@ -8,7 +8,6 @@ import java.util.Objects;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import org.asynccassandra.AsyncCassandraException;
-import org.asynccassandra.PageListener;
 import org.asynccassandra.StreamClosedException;
 import org.asynccassandra.internal.util.Threads;
 import org.jspecify.annotations.Nullable;
@@ -21,7 +20,7 @@ import org.jspecify.annotations.Nullable;
  */
 final class BlockingRowIterator implements Iterator<Object> {
   private final PageEngine engine;
-  private final @Nullable PageListener listener;
+  private final @Nullable PageObserver listener;
   /** The user's RowStream, kept reachable while it is iterated; the engine never refers to it. */
   private final Object owner;
   private final Mailbox mailbox = new Mailbox();
@@ -34,7 +33,7 @@ final class BlockingRowIterator implements Iterator<Object> {
   private boolean ended;
   private @Nullable RuntimeException failure;
 
-  BlockingRowIterator(PageEngine engine, @Nullable PageListener listener, Mapping mapping, Object owner) {
+  BlockingRowIterator(PageEngine engine, @Nullable PageObserver listener, Mapping mapping, Object owner) {
     this.engine = engine;
     this.mapping = mapping;
     this.listener = listener;

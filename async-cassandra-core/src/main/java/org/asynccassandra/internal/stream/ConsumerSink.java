@@ -5,7 +5,6 @@ import java.util.List;
 import java.util.Objects;
 import java.util.function.Consumer;
 import org.asynccassandra.Page;
-import org.asynccassandra.PageListener;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -15,13 +14,13 @@ import org.jspecify.annotations.Nullable;
  */
 final class ConsumerSink implements PageSink {
   private final PageEngine engine;
-  private final @Nullable PageListener listener;
+  private final @Nullable PageObserver listener;
   private final @Nullable Consumer<Object> rowConsumer; // null for forEachPage
   private final @Nullable Consumer<Object> pageConsumer; // null for forEach
   private final StreamFuture<Void> result;
   private final Mapping mapping;
 
-  private ConsumerSink(PageEngine engine, @Nullable PageListener listener, Mapping mapping,
+  private ConsumerSink(PageEngine engine, @Nullable PageObserver listener, Mapping mapping,
       @Nullable Consumer<Object> rowConsumer, @Nullable Consumer<Object> pageConsumer,
       StreamFuture<Void> result) {
     this.engine = engine;
@@ -32,12 +31,12 @@ final class ConsumerSink implements PageSink {
     this.result = result;
   }
 
-  static ConsumerSink forRows(PageEngine engine, @Nullable PageListener listener, Mapping mapping,
+  static ConsumerSink forRows(PageEngine engine, @Nullable PageObserver listener, Mapping mapping,
       Consumer<Object> consumer, StreamFuture<Void> result) {
     return new ConsumerSink(engine, listener, mapping, consumer, null, result);
   }
 
-  static ConsumerSink forPages(PageEngine engine, @Nullable PageListener listener, Mapping mapping,
+  static ConsumerSink forPages(PageEngine engine, @Nullable PageObserver listener, Mapping mapping,
       Consumer<Object> consumer, StreamFuture<Void> result) {
     return new ConsumerSink(engine, listener, mapping, null, consumer, result);
   }

@@ -30,6 +30,8 @@ public final class DefaultPage implements Page<Row> {
   private final long rowsThrough;
   private final long fetchNanos;
   final long arrivalNanos;
+  /** How long the consumer waited for this page; set by the engine before it hands the page over. */
+  long consumerWaitNanos;
 
   DefaultPage(SourcePage source, Position position, int number, int offset, int size, boolean last,
       @Nullable ByteBuffer requestPagingState, int requestedPageSize, long rowsThrough, long fetchNanos,
@@ -121,7 +123,7 @@ public final class DefaultPage implements Page<Row> {
   /** The event for the page listener. */
   PageEvent event() {
     return new PageEvent(number, size, rowsThrough, Duration.ofNanos(fetchNanos), source.responseBytes(), last,
-        requestedPageSize);
+        requestedPageSize, Duration.ofNanos(consumerWaitNanos));
   }
 
   @Override

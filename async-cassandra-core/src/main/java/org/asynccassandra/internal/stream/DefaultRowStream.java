@@ -19,7 +19,6 @@ import java.util.function.Function;
 import org.asynccassandra.Page;
 import org.asynccassandra.ResultStream;
 import org.asynccassandra.RowMapper;
-import org.asynccassandra.PageListener;
 import org.asynccassandra.ResumeToken;
 import org.asynccassandra.QueryStream;
 import org.asynccassandra.RowStream;
@@ -53,7 +52,8 @@ public final class DefaultRowStream implements QueryStream {
 
   private final PageEngine engine;
   private final Executor executor;
-  private final @Nullable PageListener listener;
+  private final @Nullable PageObserver listener;
+  private final StreamEvents events;
   private final AtomicReference<String> style = new AtomicReference<>();
   private final Cleaner.Cleanable cleanable;
   private final Handle handle;
@@ -81,15 +81,30 @@ public final class DefaultRowStream implements QueryStream {
    */
   public DefaultRowStream(PageSource source, StreamConfig config, Executor executor, TimeoutScheduler scheduler,
       Position.@Nullable Tracker tracker, Consumer<DefaultRowStream.Handle> onTerminate) {
-    this.executor = config.executor().orElse(executor);
-    this.listener = config.pageListener().orElse(null);
+    this(source, config, executor, scheduler, tracker, onTerminate, StreamEvents.of(
+        org.asynccassandra.StreamInfo.Kind.QUERY, null, null, config.name().orElse(null), source.description(),
+        config.listener().map(List::of).orElse(List.of())));
+  }
+
+  /**
+   * A stream heard by {@code events} (the session's listeners and the config's own, bound to the stream's
+   * description).
+   *
+   * @param onTerminate runs once when the stream ends, fails or is closed (the session unregisters it)
+   */
+  public DefaultRowStream(PageSource source, StreamConfig config, Executor executor, TimeoutScheduler scheduler,
+      Position.@Nullable Tracker tracker, Consumer<DefaultRowStream.Handle> onTerminate, StreamEvents events) {
+    this.events = events;
+    this.executor = events.wrap(config.executor().orElse(executor));
+    this.listener = events.pageObserver();
     this.knownColumns = source.knownColumns();
     Handle handle = new Handle();
     this.handle = handle;
     this.engine = new PageEngine(source, config, scheduler, tracker, () -> {
       handle.terminated();
       onTerminate.accept(handle);
-    });
+    }, events);
+    events.bindStats(engine::stats);
     handle.engine = engine;
     Throwable creationSite = new Throwable("RowStream created here");
     this.cleanable = CLEANER.register(this, new LeakCheck(engine, creationSite));
@@ -135,6 +150,11 @@ public final class DefaultRowStream implements QueryStream {
     if (!style.compareAndSet(null, name)) {
       throw new IllegalStateException("This RowStream is already consumed with " + style.get()
           + "; a stream is consumed once, in one style, so " + name + " is not allowed");
+    }
+    try {
+      events.started(name);
+    } catch (Throwable listenerFailure) {
+      engine.abort(listenerFailure, false); // the style about to attach receives it
     }
   }
 
@@ -353,6 +373,7 @@ public final class DefaultRowStream implements QueryStream {
     public void run() {
       if (engine.isOpen()) {
         LEAKS_REPORTED.incrementAndGet();
+        engine.leaked(creationSite);
         LOG.warn("A RowStream over '{}' became unreachable without being closed or consumed to its end; "
             + "it was closed now. Close streams with try-with-resources. It was created at:",
             engine.description(), creationSite);

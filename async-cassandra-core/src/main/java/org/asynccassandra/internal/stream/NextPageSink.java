@@ -6,7 +6,6 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicReference;
 import org.asynccassandra.Page;
-import org.asynccassandra.PageListener;
 import org.asynccassandra.StreamClosedException;
 import org.asynccassandra.internal.util.Retryable;
 import org.jspecify.annotations.Nullable;
@@ -21,14 +20,14 @@ import org.jspecify.annotations.Nullable;
  */
 final class NextPageSink implements PageSink {
   private final PageEngine engine;
-  private final @Nullable PageListener listener;
+  private final @Nullable PageObserver listener;
   /** The stage of the pending call, or null. */
   private final AtomicReference<@Nullable StreamFuture<Optional<Page<?>>>> pending = new AtomicReference<>();
   private final Mapping mapping;
   /** Set once the stream ended: completed with empty, or failed. Later calls get it at once. */
   private volatile @Nullable CompletableFuture<Optional<Page<?>>> terminal;
 
-  NextPageSink(PageEngine engine, @Nullable PageListener listener, Mapping mapping) {
+  NextPageSink(PageEngine engine, @Nullable PageObserver listener, Mapping mapping) {
     this.engine = engine;
     this.mapping = mapping;
     this.listener = listener;

@@ -62,6 +62,9 @@ final class PageEngine {
   private final RetryPolicy retryPolicy;
   private final Position position;
   private final Runnable onTerminate;
+  private final StreamEvents events;
+  /** Set by the leak detector before it aborts the stream: the stream ends as leaked. */
+  private volatile @Nullable Throwable leakedAt;
 
   /** Written once by attach(), under the lock; read by sink dispatches after that. */
   private volatile @Nullable PageSink sink;
@@ -123,7 +126,8 @@ final class PageEngine {
   private int pageRetries;
 
   PageEngine(PageSource source, StreamConfig config, TimeoutScheduler scheduler,
-      Position.@Nullable Tracker tracker, Runnable onTerminate) {
+      Position.@Nullable Tracker tracker, Runnable onTerminate, StreamEvents events) {
+    this.events = events;
     this.source = source;
     this.scheduler = scheduler;
     this.prefetchPages = config.prefetchPages();
@@ -315,7 +319,7 @@ final class PageEngine {
         terminalFailure = cause;
         PageSink receiver = abortSilently ? null : target; // null: end silently
         return () -> {
-          finish();
+          finish(cause);
           if (receiver != null) {
             dispatchError(receiver, cause);
           }
@@ -334,7 +338,9 @@ final class PageEngine {
           bufferedBytes -= heldBytes;
           consumedPageNumber = page.number();
           long now = System.nanoTime();
-          consumerWaitNanos += Math.max(0, now - waitStartNanos);
+          long waited = Math.max(0, now - waitStartNanos);
+          consumerWaitNanos += waited;
+          page.consumerWaitNanos = waited; // read by the sink after the dispatch, which publishes it
           pageIdleNanos += Math.max(0, now - page.arrivalNanos);
           // Request the next page before the consumer sees this one, so that it is read ahead even
           // when the consumer runs inline (a direct executor).
@@ -352,14 +358,14 @@ final class PageEngine {
           Throwable failure = fetchFailure;
           terminalFailure = failure;
           return () -> {
-            finish();
+            finish(failure);
             dispatchTerminal(() -> target.onError(failure));
           };
         }
         if (sourceDone && !fetching) {
           terminated = true;
           return () -> {
-            finish();
+            finish(null);
             dispatchTerminal(target::onComplete);
           };
         }
@@ -425,8 +431,8 @@ final class PageEngine {
     dispatchTerminal(() -> target.onError(cause));
   }
 
-  /** Runs once, when the terminal signal was decided. */
-  private void finish() {
+  /** Runs once, when the terminal signal was decided; {@code cause} is null for an end with every row. */
+  private void finish(@Nullable Throwable cause) {
     TimeoutScheduler.Timeout fetch;
     TimeoutScheduler.Timeout total;
     synchronized (lock) {
@@ -443,6 +449,13 @@ final class PageEngine {
     anchor = null;
     source.close();
     onTerminate.run();
+    Throwable leak = leakedAt;
+    events.ended(StreamEvents.outcome(cause, leak != null), cause, leak, stats());
+  }
+
+  /** Marks the stream as leaked, before the leak detector aborts it. */
+  void leaked(Throwable createdAt) {
+    leakedAt = createdAt;
   }
 
   // ---------------------------------------------------------------------------------------------------
@@ -558,6 +571,7 @@ final class PageEngine {
     return () -> {
       LOG.info("Retrying page {} of '{}' (retry {} of {}) in {} ms after {}", number, source.description(),
           attempt, retryPolicy.maxRetries(), delay.toMillis(), failure.toString());
+      events.retry(number, attempt, failure);
       if (delay.isZero()) {
         startFetch(number, state, pageSize);
       } else {

@@ -11,7 +11,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import org.asynccassandra.AsyncCassandraException;
-import org.asynccassandra.PageListener;
+import org.asynccassandra.StreamClosedException;
 import org.asynccassandra.internal.util.Threads;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,14 +31,14 @@ final class UnitPublisher<T> implements Flow.Publisher<T> {
 
   private final PageEngine engine;
   private final Executor executor;
-  private final @Nullable PageListener listener;
+  private final @Nullable PageObserver listener;
   private final Function<DefaultPage, List<? extends T>> units;
   /** Whether a unit is a whole page (pages()) rather than a row (rows()). */
   private final boolean wholePages;
   private final Object owner;
   private final AtomicBoolean subscribed = new AtomicBoolean();
 
-  UnitPublisher(PageEngine engine, Executor executor, @Nullable PageListener listener,
+  UnitPublisher(PageEngine engine, Executor executor, @Nullable PageObserver listener,
       Function<DefaultPage, List<? extends T>> units, boolean wholePages, Object owner) {
     this.wholePages = wholePages;
     this.engine = engine;
@@ -124,7 +124,8 @@ final class UnitPublisher<T> implements Flow.Publisher<T> {
     public void cancel() {
       if (!cancelled) {
         cancelled = true;
-        engine.abort(new AsyncCassandraException("The subscriber cancelled"), true);
+        engine.abort(new StreamClosedException("The subscriber of the stream over '" + engine.description()
+            + "' cancelled"), true);
         schedule(); // lets the loop drop its references
       }
     }

@@ -11,6 +11,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
+import org.asynccassandra.StreamListener;
 import org.asynccassandra.PageEvent;
 import org.asynccassandra.QueryStream;
 import org.asynccassandra.ResumeToken;
@@ -30,7 +31,7 @@ class AdaptivePagingTest {
   private final List<PageEvent> events = new CopyOnWriteArrayList<>();
 
   private QueryStream stream(FakePageSource source, StreamConfig config) {
-    return new DefaultRowStream(source, config.toBuilder().pageListener(events::add).build(), Runnable::run,
+    return new DefaultRowStream(source, config.toBuilder().listener(StreamListener.onPages(events::add)).build(), Runnable::run,
         scheduler, handle -> {});
   }
 

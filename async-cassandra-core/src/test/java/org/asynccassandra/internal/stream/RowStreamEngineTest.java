@@ -22,6 +22,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
+import org.asynccassandra.StreamListener;
 import org.asynccassandra.Page;
 import org.asynccassandra.PageEvent;
 import org.asynccassandra.PageFetchException;
@@ -550,10 +551,10 @@ public class RowStreamEngineTest {
     FakePageSource source = FakePageSource.automatic(4, 5);
     List<PageEvent> events = new ArrayList<>();
     List<String> threads = new ArrayList<>();
-    StreamConfig config = StreamConfig.builder().executor(worker).pageListener(event -> {
+    StreamConfig config = StreamConfig.builder().executor(worker).listener(StreamListener.onPages(event -> {
       events.add(event);
       threads.add(Thread.currentThread().getName());
-    }).build();
+    })).build();
     List<String> consumerThreads = new ArrayList<>();
     new DefaultRowStream(source, config, Runnable::run, scheduler, h -> {})
         .forEach(row -> consumerThreads.add(Thread.currentThread().getName())).toCompletableFuture().join();

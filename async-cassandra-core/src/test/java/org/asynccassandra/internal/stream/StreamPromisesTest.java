@@ -22,6 +22,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import org.asynccassandra.StreamListener;
 import org.asynccassandra.AsyncCassandraException;
 import org.asynccassandra.Page;
 import org.asynccassandra.QueryStream;
@@ -234,9 +235,9 @@ class StreamPromisesTest {
   void should_throw_at_once_from_every_iterator_call_after_a_listener_threw() {
     FakePageSource source = FakePageSource.automatic(3, 3);
     IllegalStateException broken = new IllegalStateException("listener broke");
-    DefaultRowStream stream = stream(source, StreamConfig.builder().pageListener(event -> {
+    DefaultRowStream stream = stream(source, StreamConfig.builder().listener(StreamListener.onPages(event -> {
       throw broken;
-    }).build());
+    })).build());
     Iterator<Row> rows = stream.iterator();
     assertThatThrownBy(rows::hasNext).isSameAs(broken);
     org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(Duration.ofSeconds(30), () -> {

@@ -1,0 +1,41 @@
+package org.asynccassandra;
+
+import java.util.Optional;
+
+/**
+ * What a {@link StreamListener} knows of a stream: what it reads, a name the user gave it, and its live
+ * counters. Its fields are fixed at creation; {@link #stats()} is read live. Implementations are
+ * thread-safe.
+ */
+public interface StreamInfo {
+  /** What kind of read a stream is. */
+  enum Kind {
+    /** A stream of one statement's rows ({@link AsyncSession#executeStream}). */
+    QUERY,
+    /** A table scan ({@link AsyncSession#scanTable}). */
+    SCAN
+  }
+
+  /** A number unique among the streams of this JVM, in creation order. */
+  long id();
+
+  Kind kind();
+
+  /** The keyspace: the scan's, or the statement's (or the session's) when known. */
+  Optional<String> keyspace();
+
+  /** The table of a scan; empty for a query stream (the driver does not parse CQL). */
+  Optional<String> table();
+
+  /** The name given with {@link StreamConfig.Builder#name(String)}, for metrics and traces. */
+  Optional<String> name();
+
+  /**
+   * The CQL text of the statement (of a scan: its query without the token restriction). It may hold
+   * literal values: use it only where the user opted in, never as a metric tag.
+   */
+  String query();
+
+  /** The stream's counters now. */
+  StreamStats stats();
+}

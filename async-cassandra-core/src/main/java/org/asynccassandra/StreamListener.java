@@ -1,0 +1,74 @@
+package org.asynccassandra;
+
+import java.util.concurrent.Executor;
+import java.util.function.Consumer;
+
+/**
+ * Hears the life of streams and scans: start, each page, each retry, and exactly one end (completed,
+ * failed, closed, or leaked). Set for one stream with {@link StreamConfig.Builder#listener}, or for every
+ * stream of a session with {@link AsyncSession#addListener}; metrics and tracing stand on it.
+ *
+ * <p><b>Threads.</b> {@link #onStart} runs on the thread that starts consumption; {@link #onPage} on the
+ * thread that delivers the page, just before the consumer sees it (the stream's executor, or the consuming
+ * thread for an iterator); {@link #onRetry} and the end events on the stream's executor (a fallback pool
+ * when it rejects them); {@link #onLeak} on the leak detector's thread. None runs on a driver I/O thread
+ * unless the user chose a direct executor. Calls for one stream come in order and do not overlap, except
+ * that an end event may come while {@code onPage} of a page the consumer holds still runs.
+ *
+ * <p><b>Failures.</b> A listener that throws from {@code onStart} or {@code onPage} fails the stream like
+ * a throwing consumer; one that throws from a later event is logged at WARN and ignored, since the stream
+ * has already ended or its consumer must not be disturbed.
+ *
+ * <p><b>Cost.</b> A stream without a listener pays nothing: no event is built.
+ *
+ * <p><b>Context.</b> {@link #executor} lets an instrumentation wrap the stream's callbacks when the
+ * stream is created, on the creating thread, so that the caller's context (an OpenTelemetry span, an MDC)
+ * flows into every consumer, listener and dependent stage of that stream.
+ */
+public interface StreamListener {
+  /** A stream's consumption started, in the given style ({@code "forEach()"}, {@code "rows()"}, ...). */
+  default void onStart(StreamInfo stream, String style) {}
+
+  /** A page is about to reach the consumer. */
+  default void onPage(StreamInfo stream, PageEvent page) {}
+
+  /**
+   * A page request failed and will be asked again.
+   *
+   * @param pageNumber the page of the stream (for a scan: of its range) that failed
+   * @param attempt the retry about to be made, from 1
+   */
+  default void onRetry(StreamInfo stream, int pageNumber, int attempt, Throwable error) {}
+
+  /** The stream ended: every row was delivered. */
+  default void onComplete(StreamInfo stream, StreamStats stats) {}
+
+  /** The stream failed with {@code error}: a page that could not be read, a timeout, or user code that threw. */
+  default void onFailure(StreamInfo stream, Throwable error, StreamStats stats) {}
+
+  /** The stream was closed before its end: by {@code close()}, a cancelled subscription or stage, its session. */
+  default void onClose(StreamInfo stream, StreamStats stats) {}
+
+  /** The stream became unreachable while open, and was closed; {@code createdAt} shows where it was made. */
+  default void onLeak(StreamInfo stream, Throwable createdAt, StreamStats stats) {}
+
+  /**
+   * The executor the stream runs its callbacks on, given the one it would use: called once, on the thread
+   * that creates the stream. Returning a wrapper that carries the creating thread's context into each task
+   * makes that context current in every callback of the stream. The default returns it unchanged.
+   */
+  default Executor executor(StreamInfo stream, Executor executor) {
+    return executor;
+  }
+
+  /** A listener that hears only pages, for the simple case. */
+  static StreamListener onPages(Consumer<? super PageEvent> pages) {
+    java.util.Objects.requireNonNull(pages, "pages");
+    return new StreamListener() {
+      @Override
+      public void onPage(StreamInfo stream, PageEvent page) {
+        pages.accept(page);
+      }
+    };
+  }
+}

@@ -1,0 +1,213 @@
+package org.asynccassandra.internal.stream;
+
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
+import org.asynccassandra.PageEvent;
+import org.asynccassandra.StreamClosedException;
+import org.asynccassandra.StreamInfo;
+import org.asynccassandra.StreamListener;
+import org.asynccassandra.StreamStats;
+import org.asynccassandra.internal.util.Threads;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The listeners of one stream, bound to its {@link StreamInfo}: the stream calls it at each step of its
+ * life. With no listener it does nothing and builds nothing. Its end events run once, on the stream's
+ * executor (a fallback pool when it rejects them); a listener that throws there is logged and ignored.
+ */
+public final class StreamEvents {
+  private static final Logger LOG = LoggerFactory.getLogger(StreamEvents.class);
+  private static final AtomicLong IDS = new AtomicLong();
+  private static final StreamStats NO_STATS = new StreamStats(0, 0, 0, 0, 0, 0, java.time.Duration.ZERO,
+      java.time.Duration.ZERO, 0, 0);
+
+  /** How a stream ended. */
+  enum Outcome { COMPLETED, FAILED, CLOSED, LEAKED }
+
+  private final Info info;
+  private final List<StreamListener> listeners;
+  private volatile @Nullable Executor executor;
+
+  private StreamEvents(Info info, List<StreamListener> listeners) {
+    this.info = info;
+    this.listeners = listeners;
+  }
+
+  /** Events for a stream heard by {@code listeners} (none: an inactive instance). */
+  public static StreamEvents of(StreamInfo.Kind kind, @Nullable String keyspace, @Nullable String table,
+      @Nullable String name, String query, List<StreamListener> listeners) {
+    return new StreamEvents(new Info(IDS.incrementAndGet(), kind, keyspace, table, name, query),
+        List.copyOf(listeners));
+  }
+
+  /** Events of a stream nobody listens to. */
+  static StreamEvents none(String description) {
+    return new StreamEvents(new Info(IDS.incrementAndGet(), StreamInfo.Kind.QUERY, null, null, null, description),
+        List.of());
+  }
+
+  boolean active() {
+    return !listeners.isEmpty();
+  }
+
+  /** The stream described, for its listeners. */
+  public StreamInfo info() {
+    return info;
+  }
+
+  /** Binds the live counters once the stream's engine exists. */
+  void bindStats(Supplier<StreamStats> stats) {
+    info.stats = stats;
+  }
+
+  /** The executor of the stream's callbacks: {@code executor} as the listeners wrap it, on the creating thread. */
+  Executor wrap(Executor executor) {
+    Executor wrapped = executor;
+    for (StreamListener listener : listeners) {
+      wrapped = Objects.requireNonNull(listener.executor(info, wrapped), "StreamListener.executor returned null");
+    }
+    this.executor = wrapped;
+    return wrapped;
+  }
+
+  /** Consumption started; a listener that throws fails the stream (the caller aborts it). */
+  void started(String style) {
+    for (StreamListener listener : listeners) {
+      listener.onStart(info, style);
+    }
+  }
+
+  /** The sinks' page observer: null when nobody listens, so that no event is built. */
+  @Nullable PageObserver pageObserver() {
+    if (listeners.isEmpty()) {
+      return null;
+    }
+    return event -> {
+      for (StreamListener listener : listeners) {
+        listener.onPage(info, event);
+      }
+    };
+  }
+
+  /** A page request failed and will be retried; told on the stream's executor. */
+  public void retry(int pageNumber, int attempt, Throwable error) {
+    if (!listeners.isEmpty()) {
+      dispatch("onRetry", listener -> listener.onRetry(info, pageNumber, attempt, error));
+    }
+  }
+
+  /** The stream ended; told once, on the stream's executor. */
+  void ended(Outcome outcome, @Nullable Throwable error, @Nullable Throwable createdAt, StreamStats stats) {
+    if (listeners.isEmpty()) {
+      return;
+    }
+    dispatch(outcome.name(), listener -> {
+      switch (outcome) {
+        case COMPLETED -> listener.onComplete(info, stats);
+        case CLOSED -> listener.onClose(info, stats);
+        case LEAKED -> listener.onLeak(info, Objects.requireNonNull(createdAt, "a leak without its creation site"),
+            stats);
+        case FAILED -> listener.onFailure(info, Objects.requireNonNull(error, "a failure without its error"), stats);
+      }
+    });
+  }
+
+  /** How a stream that ended with {@code cause} (null: to its end) ended. */
+  static Outcome outcome(@Nullable Throwable cause, boolean leaked) {
+    if (leaked) {
+      return Outcome.LEAKED;
+    }
+    if (cause == null) {
+      return Outcome.COMPLETED;
+    }
+    return cause instanceof StreamClosedException ? Outcome.CLOSED : Outcome.FAILED;
+  }
+
+  private void dispatch(String event, java.util.function.Consumer<StreamListener> call) {
+    Runnable task = () -> {
+      for (StreamListener listener : listeners) {
+        try {
+          call.accept(listener);
+        } catch (RuntimeException | Error failure) {
+          LOG.warn("The StreamListener {} threw from its {} event of stream {}; ignored", listener, event, info,
+              failure);
+        }
+      }
+    };
+    Executor target = executor;
+    if (target == null) {
+      task.run(); // never wrapped: only a stream built without an executor (none in practice)
+    } else {
+      Threads.executeOrFallback(target, task);
+    }
+  }
+
+  /** The {@link StreamInfo} of one stream. */
+  private static final class Info implements StreamInfo {
+    private final long id;
+    private final Kind kind;
+    private final @Nullable String keyspace;
+    private final @Nullable String table;
+    private final @Nullable String name;
+    private final String query;
+    private volatile @Nullable Supplier<StreamStats> stats;
+
+    Info(long id, Kind kind, @Nullable String keyspace, @Nullable String table, @Nullable String name,
+        String query) {
+      this.id = id;
+      this.kind = kind;
+      this.keyspace = keyspace;
+      this.table = table;
+      this.name = name;
+      this.query = query;
+    }
+
+    @Override
+    public long id() {
+      return id;
+    }
+
+    @Override
+    public Kind kind() {
+      return kind;
+    }
+
+    @Override
+    public Optional<String> keyspace() {
+      return Optional.ofNullable(keyspace);
+    }
+
+    @Override
+    public Optional<String> table() {
+      return Optional.ofNullable(table);
+    }
+
+    @Override
+    public Optional<String> name() {
+      return Optional.ofNullable(name);
+    }
+
+    @Override
+    public String query() {
+      return query;
+    }
+
+    @Override
+    public StreamStats stats() {
+      Supplier<StreamStats> current = stats;
+      return current == null ? NO_STATS : current.get();
+    }
+
+    @Override
+    public String toString() {
+      return "Stream#" + id + "{" + kind + (keyspace == null ? "" : " " + keyspace + (table == null ? "" : "." + table))
+          + (name == null ? "" : " '" + name + "'") + "}";
+    }
+  }
+}

@@ -1,0 +1,229 @@
+package org.asynccassandra.internal.stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.datastax.oss.driver.api.core.DriverTimeoutException;
+import com.datastax.oss.driver.api.core.servererrors.InvalidQueryException;
+import java.lang.ref.WeakReference;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.asynccassandra.PageEvent;
+import org.asynccassandra.StreamConfig;
+import org.asynccassandra.StreamInfo;
+import org.asynccassandra.StreamListener;
+import org.asynccassandra.StreamStats;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The lifecycle listener: one start, a page event before the consumer sees each page, retries, exactly one
+ * end of the right kind, on the stream's executor; a wrapping executor carries the caller's context into
+ * every callback.
+ */
+class StreamListenerTest {
+  private final ManualScheduler scheduler = new ManualScheduler();
+  private final ExecutorService worker = Executors.newSingleThreadExecutor(r -> new Thread(r, "stream-executor"));
+
+  @AfterEach
+  void stop() {
+    worker.shutdownNow();
+  }
+
+  /** Records each event as a line, with the thread it ran on. */
+  private static final class Recorder implements StreamListener {
+    final List<String> events = new CopyOnWriteArrayList<>();
+    final List<String> threads = new CopyOnWriteArrayList<>();
+    final CompletableFuture<StreamStats> ended = new CompletableFuture<>();
+
+    private void note(String event) {
+      events.add(event);
+      threads.add(Thread.currentThread().getName());
+    }
+
+    @Override
+    public void onStart(StreamInfo stream, String style) {
+      note("start " + style);
+    }
+
+    @Override
+    public void onPage(StreamInfo stream, PageEvent page) {
+      note("page " + page.pageNumber() + " of " + page.rowsInPage());
+    }
+
+    @Override
+    public void onRetry(StreamInfo stream, int pageNumber, int attempt, Throwable error) {
+      note("retry page " + pageNumber + " attempt " + attempt);
+    }
+
+    @Override
+    public void onComplete(StreamInfo stream, StreamStats stats) {
+      note("complete " + stats.rowsDelivered());
+      ended.complete(stats);
+    }
+
+    @Override
+    public void onFailure(StreamInfo stream, Throwable error, StreamStats stats) {
+      note("failure " + error.getClass().getSimpleName());
+      ended.complete(stats);
+    }
+
+    @Override
+    public void onClose(StreamInfo stream, StreamStats stats) {
+      note("close");
+      ended.complete(stats);
+    }
+
+    @Override
+    public void onLeak(StreamInfo stream, Throwable createdAt, StreamStats stats) {
+      note("leak");
+      ended.complete(stats);
+    }
+  }
+
+  private DefaultRowStream stream(FakePageSource source, StreamListener listener, StreamConfig.Builder config) {
+    return new DefaultRowStream(source, config.listener(listener).build(), worker, scheduler, handle -> {});
+  }
+
+  @Test
+  void should_tell_start_each_page_and_the_end_on_the_streams_executor() throws Exception {
+    Recorder recorder = new Recorder();
+    FakePageSource source = FakePageSource.automatic(3, 2);
+    DefaultRowStream stream = stream(source, recorder, StreamConfig.builder());
+    stream.forEach(row -> {}).toCompletableFuture().get(10, TimeUnit.SECONDS);
+    StreamStats stats = recorder.ended.get(10, TimeUnit.SECONDS);
+    assertThat(recorder.events).containsExactly("start forEach()", "page 1 of 2", "page 2 of 2", "page 3 of 2",
+        "complete 6");
+    assertThat(recorder.threads.subList(1, recorder.threads.size())).allMatch("stream-executor"::equals);
+    assertThat(stats.rowsDelivered()).isEqualTo(6);
+  }
+
+  @Test
+  void should_tell_a_failure_once_with_its_error() throws Exception {
+    Recorder recorder = new Recorder();
+    FakePageSource source = FakePageSource.pages(2, 2);
+    DefaultRowStream stream = stream(source, recorder, StreamConfig.builder().retry(0, Duration.ofMillis(1)));
+    CompletableFuture<Void> done = stream.forEach(row -> {}).toCompletableFuture();
+    source.completeNext();
+    source.failNext(new InvalidQueryException(null, "bad"));
+    assertThatThrownBy(() -> done.get(10, TimeUnit.SECONDS)).hasCauseInstanceOf(
+        org.asynccassandra.PageFetchException.class);
+    recorder.ended.get(10, TimeUnit.SECONDS);
+    assertThat(recorder.events).containsExactly("start forEach()", "page 1 of 2", "failure PageFetchException");
+  }
+
+  @Test
+  void should_tell_retries_then_the_end() throws Exception {
+    Recorder recorder = new Recorder();
+    FakePageSource source = FakePageSource.pages(2, 2);
+    DefaultRowStream stream = stream(source, recorder, StreamConfig.builder().retry(2, Duration.ofMillis(100)));
+    CompletableFuture<Void> done = stream.forEach(row -> {}).toCompletableFuture();
+    source.completeNext();
+    source.failNext(new DriverTimeoutException("slow"));
+    scheduler.retryWaits(Duration.ofMillis(100)).forEach(ManualScheduler.Task::fire);
+    source.completeNext();
+    done.get(10, TimeUnit.SECONDS);
+    recorder.ended.get(10, TimeUnit.SECONDS);
+    assertThat(recorder.events).containsExactly("start forEach()", "page 1 of 2", "retry page 2 attempt 1",
+        "page 2 of 2", "complete 4");
+  }
+
+  @Test
+  void should_tell_a_close_from_outside_once_even_when_never_consumed() throws Exception {
+    Recorder consumed = new Recorder();
+    FakePageSource source = FakePageSource.pages(2, 2);
+    DefaultRowStream stream = stream(source, consumed, StreamConfig.builder());
+    CompletableFuture<?> first = stream.nextPage().toCompletableFuture();
+    source.completeNext();
+    first.get(10, TimeUnit.SECONDS);
+    stream.close();
+    stream.close();
+    consumed.ended.get(10, TimeUnit.SECONDS);
+    assertThat(consumed.events).containsExactly("start nextPage()", "page 1 of 2", "close");
+
+    Recorder unconsumed = new Recorder();
+    stream(FakePageSource.pages(2), unconsumed, StreamConfig.builder()).close();
+    unconsumed.ended.get(10, TimeUnit.SECONDS);
+    assertThat(unconsumed.events).containsExactly("close");
+  }
+
+  @Test
+  void should_tell_a_leak_as_the_end_of_a_stream_dropped_while_open() throws Exception {
+    Recorder recorder = new Recorder();
+    WeakReference<DefaultRowStream> dropped = new WeakReference<>(
+        stream(FakePageSource.pages(2), recorder, StreamConfig.builder()));
+    ManualScheduler.awaitCollected(dropped);
+    recorder.ended.get(30, TimeUnit.SECONDS);
+    assertThat(recorder.events).containsExactly("leak");
+  }
+
+  @Test
+  void should_fail_the_stream_when_a_page_event_throws_and_ignore_an_end_event_that_throws() throws Exception {
+    IllegalStateException broken = new IllegalStateException("listener broke");
+    DefaultRowStream failing = stream(FakePageSource.automatic(2, 2), new StreamListener() {
+      @Override
+      public void onPage(StreamInfo stream, PageEvent page) {
+        throw broken;
+      }
+    }, StreamConfig.builder());
+    assertThatThrownBy(() -> failing.forEach(row -> {}).toCompletableFuture().get(10, TimeUnit.SECONDS))
+        .hasCause(broken);
+
+    CompletableFuture<Void> endHeard = new CompletableFuture<>();
+    DefaultRowStream ignoring = stream(FakePageSource.automatic(2, 2), new StreamListener() {
+      @Override
+      public void onComplete(StreamInfo stream, StreamStats stats) {
+        endHeard.complete(null);
+        throw broken;
+      }
+    }, StreamConfig.builder());
+    ignoring.forEach(row -> {}).toCompletableFuture().get(10, TimeUnit.SECONDS);
+    endHeard.get(10, TimeUnit.SECONDS);
+  }
+
+  @Test
+  void should_carry_the_creating_threads_context_into_every_callback_through_the_wrapped_executor()
+      throws Exception {
+    ThreadLocal<String> context = new ThreadLocal<>();
+    List<String> seen = new CopyOnWriteArrayList<>();
+    StreamListener propagating = new StreamListener() {
+      @Override
+      public java.util.concurrent.Executor executor(StreamInfo stream, java.util.concurrent.Executor executor) {
+        String captured = context.get(); // on the creating thread
+        return task -> executor.execute(() -> {
+          context.set(captured);
+          try {
+            task.run();
+          } finally {
+            context.remove();
+          }
+        });
+      }
+
+      @Override
+      public void onPage(StreamInfo stream, PageEvent page) {
+        seen.add("page:" + context.get());
+      }
+    };
+    context.set("request-42");
+    DefaultRowStream stream;
+    try {
+      stream = stream(FakePageSource.automatic(2, 2), propagating, StreamConfig.builder());
+    } finally {
+      context.remove();
+    }
+    stream.forEach(row -> seen.add("row:" + context.get()))
+        .thenRun(() -> seen.add("done:" + context.get())).toCompletableFuture().get(10, TimeUnit.SECONDS);
+    assertThat(seen).hasSize(7).allMatch(entry -> entry.endsWith(":request-42"));
+  }
+
+  @Test
+  void should_build_no_event_without_a_listener() {
+    assertThat(StreamEvents.none("q").pageObserver()).isNull();
+  }
+}
