@@ -48,6 +48,16 @@ public interface AsyncSession extends AutoCloseable {
   }
 
   /**
+   * Wraps a driver session, with defaults for every stream and one read-ahead budget for all its streams
+   * (see {@link ReadAheadBudget}; a table scan's ranges are bounded by its parallelism instead). Closing
+   * the result leaves the driver session open.
+   */
+  static AsyncSession wrap(CqlSession session, StreamConfig defaults, ReadAheadBudget readAheadBudget) {
+    java.util.Objects.requireNonNull(readAheadBudget, "readAheadBudget");
+    return DefaultAsyncSession.wrap(session, defaults, false, readAheadBudget);
+  }
+
+  /**
    * Connects a new driver session that the returned session owns and closes.
    *
    * @return a stage that completes on the session's callback executor once connected
@@ -150,6 +160,9 @@ public interface AsyncSession extends AutoCloseable {
    * @throws IllegalArgumentException for an unknown keyspace or table, or a checkpoint of another scan
    */
   List<ScanRange> planScan(String keyspace, String table, ScanConfig config);
+
+  /** The session's read-ahead budget with its live counters, when it has one. */
+  java.util.Optional<ReadAheadBudget> readAheadBudget();
 
   /**
    * Adds a listener that hears every stream and scan this session creates from now on, before the

@@ -32,6 +32,9 @@ import org.asynccassandra.TableScan;
 import org.asynccassandra.internal.scan.DefaultTableScan;
 import org.asynccassandra.internal.stream.DefaultRowStream;
 import org.asynccassandra.internal.stream.StreamEvents;
+import org.asynccassandra.internal.stream.DefaultReadAheadBudget;
+import org.asynccassandra.ReadAheadBudget;
+import org.jspecify.annotations.Nullable;
 import org.asynccassandra.StreamInfo;
 import org.asynccassandra.internal.stream.DriverPageSource;
 import org.asynccassandra.internal.util.Threads;
@@ -63,7 +66,14 @@ public final class DefaultAsyncSession implements AsyncSession {
   private final AtomicBoolean closed = new AtomicBoolean();
   private final CompletableFuture<Void> closeFuture = new CompletableFuture<>();
 
-  private DefaultAsyncSession(CqlSession session, StreamConfig defaults, boolean ownsSession) {
+  private final @Nullable DefaultReadAheadBudget budget;
+
+  private DefaultAsyncSession(CqlSession session, StreamConfig defaults, boolean ownsSession,
+      @Nullable ReadAheadBudget budget) {
+    if (budget != null && !(budget instanceof DefaultReadAheadBudget)) {
+      throw new IllegalArgumentException("Make the budget with ReadAheadBudget.ofBytes(bytes): " + budget);
+    }
+    this.budget = (DefaultReadAheadBudget) budget;
     this.session = session;
     this.ownsSession = ownsSession;
     this.defaults = defaults;
@@ -77,9 +87,14 @@ public final class DefaultAsyncSession implements AsyncSession {
   }
 
   public static AsyncSession wrap(CqlSession session, StreamConfig defaults, boolean ownsSession) {
+    return wrap(session, defaults, ownsSession, null);
+  }
+
+  public static AsyncSession wrap(CqlSession session, StreamConfig defaults, boolean ownsSession,
+      @Nullable ReadAheadBudget budget) {
     Objects.requireNonNull(session, "session");
     Objects.requireNonNull(defaults, "defaults");
-    return new DefaultAsyncSession(session, defaults, ownsSession);
+    return new DefaultAsyncSession(session, defaults, ownsSession, budget);
   }
 
   public static CompletionStage<AsyncSession> connect(CqlSessionBuilder builder, StreamConfig defaults) {
@@ -90,7 +105,7 @@ public final class DefaultAsyncSession implements AsyncSession {
         result.completeExceptionally(error);
         return;
       }
-      DefaultAsyncSession wrapped = new DefaultAsyncSession(session, defaults, true);
+      DefaultAsyncSession wrapped = new DefaultAsyncSession(session, defaults, true, null);
       // Complete on the new session's callback executor, not on the driver's admin thread.
       wrapped.callbackExecutor.execute(() -> result.complete(wrapped));
     });
@@ -146,7 +161,7 @@ public final class DefaultAsyncSession implements AsyncSession {
     StreamEvents events = StreamEvents.of(StreamInfo.Kind.QUERY, keyspace, null, config.name().orElse(null),
         Queries.describe(statement), listenersFor(config));
     DefaultRowStream stream = new DefaultRowStream(new DriverPageSource(session, paged), config,
-        callbackExecutor, scheduler, null, openStreams::remove, events);
+        callbackExecutor, scheduler, null, openStreams::remove, events, budget);
     openStreams.add(stream.handle());
     if (closed.get()) {
       stream.close(); // the session closed meanwhile
@@ -184,6 +199,11 @@ public final class DefaultAsyncSession implements AsyncSession {
     Objects.requireNonNull(table, "table");
     Objects.requireNonNull(config, "config");
     return DefaultTableScan.plan(session, keyspace, table, config);
+  }
+
+  @Override
+  public java.util.Optional<ReadAheadBudget> readAheadBudget() {
+    return java.util.Optional.ofNullable(budget);
   }
 
   @Override

@@ -32,6 +32,8 @@ public final class DefaultPage implements Page<Row> {
   final long arrivalNanos;
   /** How long the consumer waited for this page; set by the engine before it hands the page over. */
   long consumerWaitNanos;
+  /** Bytes of the session's read-ahead budget this page holds while it waits for its consumer; engine's lock. */
+  long budgetBytes;
 
   DefaultPage(SourcePage source, Position position, int number, int offset, int size, boolean last,
       @Nullable ByteBuffer requestPagingState, int requestedPageSize, long rowsThrough, long fetchNanos,

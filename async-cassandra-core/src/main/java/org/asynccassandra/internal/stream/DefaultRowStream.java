@@ -94,6 +94,17 @@ public final class DefaultRowStream implements QueryStream {
    */
   public DefaultRowStream(PageSource source, StreamConfig config, Executor executor, TimeoutScheduler scheduler,
       Position.@Nullable Tracker tracker, Consumer<DefaultRowStream.Handle> onTerminate, StreamEvents events) {
+    this(source, config, executor, scheduler, tracker, onTerminate, events, null);
+  }
+
+  /**
+   * A stream whose read-ahead also takes from a session's budget.
+   *
+   * @param onTerminate runs once when the stream ends, fails or is closed (the session unregisters it)
+   */
+  public DefaultRowStream(PageSource source, StreamConfig config, Executor executor, TimeoutScheduler scheduler,
+      Position.@Nullable Tracker tracker, Consumer<DefaultRowStream.Handle> onTerminate, StreamEvents events,
+      @Nullable DefaultReadAheadBudget budget) {
     this.events = events;
     this.executor = events.wrap(config.executor().orElse(executor));
     this.listener = events.pageObserver();
@@ -103,7 +114,7 @@ public final class DefaultRowStream implements QueryStream {
     this.engine = new PageEngine(source, config, scheduler, tracker, () -> {
       handle.terminated();
       onTerminate.accept(handle);
-    }, events);
+    }, events, budget);
     events.bindStats(engine::stats);
     handle.engine = engine;
     Throwable creationSite = new Throwable("RowStream created here");

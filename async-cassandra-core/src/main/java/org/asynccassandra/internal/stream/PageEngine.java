@@ -9,6 +9,7 @@ import java.util.Optional;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -63,6 +64,13 @@ final class PageEngine {
   private final Position position;
   private final Runnable onTerminate;
   private final StreamEvents events;
+  /** The session's read-ahead budget, or null. */
+  private final @Nullable DefaultReadAheadBudget budget;
+  /** Set under the lock when a read-ahead was held back by the budget: drain() then queues this engine. */
+  private volatile boolean awaitingBudget;
+  /** This engine's place in the budget's queue. Woken on a pool thread, never inline (wake-ups would nest). */
+  private final DefaultReadAheadBudget.Waiter budgetWaiter =
+      new DefaultReadAheadBudget.Waiter(() -> ForkJoinPool.commonPool().execute(this::drain));
   /** Set by the leak detector before it aborts the stream: the stream ends as leaked. */
   private volatile @Nullable Throwable leakedAt;
 
@@ -115,6 +123,10 @@ final class PageEngine {
   /** The failure a sink attached after the end receives (null once ended normally). */
   private @Nullable Throwable terminalFailure;
   private int pagesFetched;
+  /** Budget bytes reserved for the fetch in flight (0 for a fetch the consumer needs). */
+  private long inFlightReserved;
+  /** The size of the latest page, the estimate of the next one for the budget. */
+  private long lastPageBytes;
   private long bytesFetched;
   private int maxBuffered;
   private int consumedPageNumber;
@@ -126,8 +138,10 @@ final class PageEngine {
   private int pageRetries;
 
   PageEngine(PageSource source, StreamConfig config, TimeoutScheduler scheduler,
-      Position.@Nullable Tracker tracker, Runnable onTerminate, StreamEvents events) {
+      Position.@Nullable Tracker tracker, Runnable onTerminate, StreamEvents events,
+      @Nullable DefaultReadAheadBudget budget) {
     this.events = events;
+    this.budget = budget;
     this.source = source;
     this.scheduler = scheduler;
     this.prefetchPages = config.prefetchPages();
@@ -219,6 +233,7 @@ final class PageEngine {
    */
   boolean abort(Throwable cause, boolean silent) {
     CompletableFuture<@Nullable SourcePage> cancelled;
+    long released;
     synchronized (lock) {
       if (terminated || abortCause != null) {
         return false;
@@ -232,9 +247,11 @@ final class PageEngine {
       inFlight = null;
       fetching = false;
       sourceDone = true;
+      released = takeReservationsLocked();
       buffer.clear();
       bufferedBytes = 0;
     }
+    releaseBudget(released);
     position.freeze();
     if (cancelled != null) {
       cancelled.cancel(false);
@@ -301,6 +318,44 @@ final class PageEngine {
       }
       missed = wip.addAndGet(-missed);
     } while (missed != 0);
+    DefaultReadAheadBudget sessionBudget = budget;
+    if (sessionBudget != null) {
+      if (awaitingBudget) {
+        awaitingBudget = false;
+        sessionBudget.await(budgetWaiter);
+      } else if (budgetWaiter.queued.get() && !wantsReadAhead()) {
+        sessionBudget.leave(budgetWaiter); // it ended, or its consumer caught up: it waits no more
+      }
+    }
+  }
+
+  /** Whether this stream is still open and would read ahead if the budget allowed. */
+  private boolean wantsReadAhead() {
+    synchronized (lock) {
+      if (terminated || abortCause != null || fetching || sourceDone) {
+        return false;
+      }
+      int limit = holding ? prefetchPages : prefetchPages + 1;
+      return buffer.size() < limit;
+    }
+  }
+
+  /** The budget bytes of the fetch in flight and of the buffered pages, now given up; under the lock. */
+  private long takeReservationsLocked() {
+    long total = inFlightReserved;
+    inFlightReserved = 0;
+    for (DefaultPage page : buffer) {
+      total += page.budgetBytes;
+      page.budgetBytes = 0;
+    }
+    return total;
+  }
+
+  private void releaseBudget(long bytes) {
+    DefaultReadAheadBudget sessionBudget = budget;
+    if (sessionBudget != null && bytes != 0) {
+      sessionBudget.adjust(bytes);
+    }
   }
 
   /** Decides the next step under the lock; the returned action runs outside it. */
@@ -341,14 +396,20 @@ final class PageEngine {
           long waited = Math.max(0, now - waitStartNanos);
           consumerWaitNanos += waited;
           page.consumerWaitNanos = waited; // read by the sink after the dispatch, which publishes it
+          long taken = page.budgetBytes; // a page the consumer takes is no longer read ahead
+          page.budgetBytes = 0;
           pageIdleNanos += Math.max(0, now - page.arrivalNanos);
           // Request the next page before the consumer sees this one, so that it is read ahead even
           // when the consumer runs inline (a direct executor).
           Runnable readAhead = decideFetch();
           if (readAhead == null) {
-            return () -> dispatchPage(target, page);
+            return () -> {
+              releaseBudget(taken);
+              dispatchPage(target, page);
+            };
           }
           return () -> {
+            releaseBudget(taken);
             readAhead.run();
             dispatchPage(target, page);
           };
@@ -387,14 +448,33 @@ final class PageEngine {
     return null;
   }
 
-  /** The read-ahead rule; called under the lock. */
+  /**
+   * The read-ahead rule; called under the lock. A page the consumer needs is always fetched; reading
+   * ahead needs room in the stream's own bounds and then in the session's budget, which it reserves.
+   */
   private boolean mayFetch() {
     int limit = holding ? prefetchPages : prefetchPages + 1;
     if (buffer.size() >= limit) {
       return false;
     }
     boolean needed = !holding && buffer.isEmpty();
-    return needed || maxBufferedBytes == 0 || bufferedBytes + heldBytes < maxBufferedBytes;
+    if (needed) {
+      return true;
+    }
+    if (maxBufferedBytes != 0 && bufferedBytes + heldBytes >= maxBufferedBytes) {
+      return false;
+    }
+    DefaultReadAheadBudget sessionBudget = budget;
+    if (sessionBudget == null) {
+      return true;
+    }
+    long estimate = lastPageBytes > 0 ? lastPageBytes : DefaultReadAheadBudget.FIRST_ESTIMATE;
+    if (sessionBudget.tryReserve(budgetWaiter, estimate)) {
+      inFlightReserved = estimate;
+      return true;
+    }
+    awaitingBudget = true;
+    return false;
   }
 
   private void dispatchPage(PageSink target, DefaultPage page) {
@@ -433,6 +513,7 @@ final class PageEngine {
 
   /** Runs once, when the terminal signal was decided; {@code cause} is null for an end with every row. */
   private void finish(@Nullable Throwable cause) {
+    long released;
     TimeoutScheduler.Timeout fetch;
     TimeoutScheduler.Timeout total;
     synchronized (lock) {
@@ -440,9 +521,11 @@ final class PageEngine {
       total = totalTimer;
       fetchTimer = TimeoutScheduler.NONE;
       totalTimer = TimeoutScheduler.NONE;
+      released = takeReservationsLocked();
       buffer.clear();
       bufferedBytes = 0;
     }
+    releaseBudget(released);
     fetch.cancel();
     total.cancel();
     position.freeze();
@@ -504,28 +587,46 @@ final class PageEngine {
       int pageSize, long startNanos, @Nullable SourcePage page, @Nullable Throwable error) {
     TimeoutScheduler.Timeout timer;
     Runnable retry = null;
+    long budgetDelta = 0; // bytes to give back (negative: to take) once the response is known
     synchronized (lock) {
       if (inFlight != future) {
         return; // it timed out or the stream was aborted: the outcome is already decided
       }
       inFlight = null;
       fetching = false;
+      long reservedForIt = inFlightReserved;
       timer = fetchTimer;
       fetchTimer = TimeoutScheduler.NONE;
       if (error != null) {
         Throwable failure = Retryable.unwrap(error);
         if (retryPolicy.shouldRetry(pageRetries, failure)) {
-          retry = scheduleRetry(number, state, pageSize, failure);
+          retry = scheduleRetry(number, state, pageSize, failure); // the retry keeps the reservation
         } else {
           fetchFailure = toFetchFailure(failure, number);
           sourceDone = true;
+          inFlightReserved = 0;
+          budgetDelta = reservedForIt;
         }
       } else if (page == null) {
         sourceDone = true; // the source ended without a further page
+        inFlightReserved = 0;
+        budgetDelta = reservedForIt;
       } else {
-        buffer(page, number, state, pageSize, startNanos);
+        inFlightReserved = 0;
+        DefaultPage buffered = buffer(page, number, state, pageSize, startNanos);
+        long actual = Math.max(0, page.responseBytes());
+        lastPageBytes = actual > 0 ? actual : lastPageBytes;
+        if (reservedForIt > 0) {
+          if (buffered != null) {
+            buffered.budgetBytes = actual;
+            budgetDelta = reservedForIt - actual;
+          } else {
+            budgetDelta = reservedForIt; // skipped whole (a resumed stream): nothing is held
+          }
+        }
       }
     }
+    releaseBudget(budgetDelta);
     timer.cancel();
     if (retry != null) {
       retry.run();
@@ -533,8 +634,9 @@ final class PageEngine {
     drain();
   }
 
-  /** Cuts and buffers a fetched page; called under the lock. */
-  private void buffer(SourcePage page, int number, @Nullable ByteBuffer state, int pageSize, long startNanos) {
+  /** Cuts and buffers a fetched page; called under the lock. Returns the page buffered, or null when skipped. */
+  private @Nullable DefaultPage buffer(SourcePage page, int number, @Nullable ByteBuffer state, int pageSize,
+      long startNanos) {
     long now = System.nanoTime();
     pagesFetched = number;
     pageRetries = 0;
@@ -547,7 +649,7 @@ final class PageEngine {
     PageCut.Cut kept = cut.cut(page.size(), page.hasMorePages());
     sourceDone = !page.hasMorePages() || kept.limitReached();
     if (kept.skippedWhole()) {
-      return;
+      return null;
     }
     DefaultPage fetchedPage = new DefaultPage(page, position, cut.pagesKept(), kept.offset(), kept.size(),
         sourceDone, state, pageSize, cut.rowsKept(), now - startNanos, now);
@@ -556,6 +658,7 @@ final class PageEngine {
     // A page that a waiting consumer takes at once is only passing through: count real read-ahead.
     int waitingForConsumer = buffer.size() - (demand && !busy ? 1 : 0);
     maxBuffered = Math.max(maxBuffered, waitingForConsumer);
+    return fetchedPage;
   }
 
   /**
@@ -603,6 +706,7 @@ final class PageEngine {
   private void onFetchTimeout(CompletableFuture<@Nullable SourcePage> future, int number,
       @Nullable ByteBuffer state, int pageSize, Duration timeout) {
     Runnable retry = null;
+    long released = 0;
     synchronized (lock) {
       if (inFlight != future) {
         return;
@@ -614,12 +718,15 @@ final class PageEngine {
           number == 1 ? StreamTimeoutException.Kind.FIRST_PAGE : StreamTimeoutException.Kind.PAGE;
       StreamTimeoutException timedOut = new StreamTimeoutException(kind, timeout, number, source.description());
       if (retryPolicy.shouldRetry(pageRetries, timedOut)) {
-        retry = scheduleRetry(number, state, pageSize, timedOut);
+        retry = scheduleRetry(number, state, pageSize, timedOut); // the retry keeps the reservation
       } else {
         fetchFailure = timedOut;
         sourceDone = true;
+        released = inFlightReserved;
+        inFlightReserved = 0;
       }
     }
+    releaseBudget(released);
     future.cancel(false);
     if (retry != null) {
       retry.run();

@@ -211,14 +211,19 @@ class StreamListenerTest {
       }
     };
     context.set("request-42");
+    FakePageSource source = FakePageSource.pages(2, 2);
     DefaultRowStream stream;
     try {
-      stream = stream(FakePageSource.automatic(2, 2), propagating, StreamConfig.builder());
+      stream = stream(source, propagating, StreamConfig.builder());
     } finally {
       context.remove();
     }
-    stream.forEach(row -> seen.add("row:" + context.get()))
-        .thenRun(() -> seen.add("done:" + context.get())).toCompletableFuture().get(10, TimeUnit.SECONDS);
+    // The dependent is registered before the stream completes its stage, so it runs on the stream's executor.
+    CompletableFuture<Void> done = stream.forEach(row -> seen.add("row:" + context.get()))
+        .thenRun(() -> seen.add("done:" + context.get())).toCompletableFuture();
+    source.completeNext();
+    source.completeNext();
+    done.get(10, TimeUnit.SECONDS);
     assertThat(seen).hasSize(7).allMatch(entry -> entry.endsWith(":request-42"));
   }
 

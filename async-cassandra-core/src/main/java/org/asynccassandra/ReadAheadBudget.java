@@ -1,0 +1,34 @@
+package org.asynccassandra;
+
+import org.asynccassandra.internal.stream.DefaultReadAheadBudget;
+
+/**
+ * One bound on the read-ahead of all the streams of a session, in bytes: with many streams at once, each
+ * stream's own bound ({@link StreamConfig#prefetchPages()}, {@link StreamConfig#maxBufferedBytes()}) is
+ * unbounded in the number of streams, and a busy service could hold gigabytes of pages read ahead. Set it
+ * with {@link AsyncSession#wrap(com.datastax.oss.driver.api.core.CqlSession, StreamConfig, ReadAheadBudget)}.
+ *
+ * <p>A stream always fetches the page its consumer needs: only reading <em>ahead</em> takes from the
+ * budget, so a session under pressure degrades to "no read-ahead" instead of running out of memory, and
+ * never deadlocks. Nothing blocks: a stream whose read-ahead finds the budget spent waits in a queue and
+ * reads ahead when bytes come back (first come, first served), which happens when consumers take the
+ * pages read ahead. A page read ahead is charged its estimated size (the stream's previous page) when
+ * requested and its real size when it arrives, so the budget can be exceeded by one page's error at most.
+ *
+ * <p>Thread-safe; its counters are live.
+ */
+public interface ReadAheadBudget {
+  /** A budget of {@code bytes} of read-ahead for a whole session. */
+  static ReadAheadBudget ofBytes(long bytes) {
+    return new DefaultReadAheadBudget(bytes);
+  }
+
+  /** The bytes of read-ahead the session's streams may hold together. */
+  long capacityBytes();
+
+  /** The bytes of pages read ahead (requested or arrived, not yet taken by their consumers) now. */
+  long reservedBytes();
+
+  /** How many times a stream's read-ahead was held back because the budget was spent. */
+  long heldBack();
+}

@@ -1,0 +1,123 @@
+package org.asynccassandra.internal.stream;
+
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+import org.asynccassandra.ReadAheadBudget;
+
+/**
+ * The session-wide read-ahead budget: an atomic count of reserved bytes and a FIFO queue of streams waiting
+ * to read ahead, served in order. Lock-free: engines reserve under their own lock (a compare-and-set), and
+ * release, queue and wake outside it, so a wake-up never runs under an engine's lock; a wake-up only
+ * dispatches the first waiter's drain to a pool.
+ */
+public final class DefaultReadAheadBudget implements ReadAheadBudget {
+  /** The estimate for a stream's first read-ahead, before it saw a page. */
+  static final long FIRST_ESTIMATE = 64 * 1024;
+
+  private final long capacity;
+  private final AtomicLong reserved = new AtomicLong();
+  private final LongAdder heldBack = new LongAdder();
+  private final ConcurrentLinkedQueue<Waiter> waiters = new ConcurrentLinkedQueue<>();
+
+  public DefaultReadAheadBudget(long capacity) {
+    if (capacity <= 0) {
+      throw new IllegalArgumentException("a read-ahead budget must be > 0 bytes: " + capacity);
+    }
+    this.capacity = capacity;
+  }
+
+  /** A stream's place in the queue of streams waiting to read ahead. */
+  static final class Waiter {
+    final Runnable wake;
+    final java.util.concurrent.atomic.AtomicBoolean queued = new java.util.concurrent.atomic.AtomicBoolean();
+
+    Waiter(Runnable wake) {
+      this.wake = wake;
+    }
+  }
+
+  /**
+   * Takes {@code bytes} when they fit and no other stream waits before this one (first come, first
+   * served); or when nothing is reserved, so that one read-ahead larger than the whole budget still goes
+   * through alone. Counts a hold-back otherwise.
+   */
+  boolean tryReserve(Waiter waiter, long bytes) {
+    Waiter head = waiters.peek();
+    if (head != null && head != waiter) {
+      heldBack.increment();
+      return false;
+    }
+    while (true) {
+      long now = reserved.get();
+      if (now > 0 && now + bytes > capacity) {
+        heldBack.increment();
+        return false;
+      }
+      if (reserved.compareAndSet(now, now + bytes)) {
+        break;
+      }
+    }
+    if (head == waiter) {
+      leave(waiter); // served: the next in line may fit too
+    }
+    return true;
+  }
+
+  /** Gives back {@code bytes} (negative: takes more) and wakes the first waiting stream when bytes came back. */
+  void adjust(long bytes) {
+    if (bytes == 0) {
+      return;
+    }
+    reserved.addAndGet(-bytes);
+    if (bytes > 0) {
+      wakeHead();
+    }
+  }
+
+  /** Queues a stream to be woken when bytes come back (once); called outside the stream's lock. */
+  void await(Waiter waiter) {
+    if (waiter.queued.compareAndSet(false, true)) {
+      waiters.add(waiter);
+    }
+    if (reserved.get() < capacity) {
+      wakeHead(); // bytes came back between its failed reservation and now
+    }
+  }
+
+  /** Takes a stream out of the queue: it was served, no longer reads ahead, or ended. */
+  void leave(Waiter waiter) {
+    if (waiter.queued.compareAndSet(true, false)) {
+      waiters.remove(waiter);
+      wakeHead();
+    }
+  }
+
+  /** Wakes the first waiting stream; it tries again, and leaves the queue or stays first. */
+  private void wakeHead() {
+    Waiter head = waiters.peek();
+    if (head != null && reserved.get() < capacity) {
+      head.wake.run();
+    }
+  }
+
+  @Override
+  public long capacityBytes() {
+    return capacity;
+  }
+
+  @Override
+  public long reservedBytes() {
+    return reserved.get();
+  }
+
+  @Override
+  public long heldBack() {
+    return heldBack.sum();
+  }
+
+  @Override
+  public String toString() {
+    return "ReadAheadBudget{" + reserved.get() + " of " + capacity + " bytes, held back " + heldBack.sum() + "}";
+  }
+}

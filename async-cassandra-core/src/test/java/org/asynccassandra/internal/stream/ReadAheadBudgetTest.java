@@ -1,0 +1,101 @@
+package org.asynccassandra.internal.stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.datastax.oss.driver.api.core.cql.Row;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.asynccassandra.Page;
+import org.asynccassandra.ReadAheadBudget;
+import org.asynccassandra.StreamConfig;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The session-wide read-ahead budget: read-ahead waits for it, the page a consumer needs never does, bytes
+ * come back when consumers take pages or streams end, and the waiting streams then read ahead in turn.
+ */
+class ReadAheadBudgetTest {
+  private static final long PAGE_BYTES = 1_000;
+  private final ManualScheduler scheduler = new ManualScheduler();
+  private final DefaultReadAheadBudget budget = new DefaultReadAheadBudget(2 * PAGE_BYTES);
+
+  private DefaultRowStream stream(FakePageSource source) {
+    return new DefaultRowStream(source, StreamConfig.builder().prefetchPages(2).build(), Runnable::run, scheduler,
+        null, handle -> {}, StreamEvents.none("test"), budget);
+  }
+
+  private static FakePageSource pages(int count) {
+    Integer[] sizes = new Integer[count];
+    java.util.Arrays.fill(sizes, 10);
+    return new FakePageSource(PAGE_BYTES, sizes);
+  }
+
+  @Test
+  void should_hold_read_ahead_back_when_the_budget_is_spent_but_never_the_page_a_consumer_needs() {
+    FakePageSource first = pages(5);
+    FakePageSource second = pages(5);
+    DefaultRowStream a = stream(first);
+    DefaultRowStream b = stream(second);
+
+    CompletableFuture<Optional<Page<Row>>> aPage = a.nextPage().toCompletableFuture();
+    first.completeNext(); // a's page 1 arrives and is taken; a reads ahead page 2 (the first estimate)
+    assertThat(aPage).isCompleted();
+    first.completeNext(); // a's page 2 arrives: read ahead, 1,000 bytes; a asks for page 3 too
+    assertThat(first.fetchCount()).as("a read two pages ahead within the budget").isEqualTo(3);
+    first.completeNext();
+    assertThat(budget.reservedBytes()).isEqualTo(2 * PAGE_BYTES);
+
+    CompletableFuture<Optional<Page<Row>>> bPage = b.nextPage().toCompletableFuture();
+    assertThat(second.fetchCount()).as("b's first page is needed: it never waits").isEqualTo(1);
+    second.completeNext();
+    assertThat(bPage).isCompleted();
+    assertThat(second.fetchCount()).as("b's read-ahead waits: the budget is spent").isEqualTo(1);
+    assertThat(budget.heldBack()).isPositive();
+
+    // a's consumer takes page 2: its bytes come back, and b reads ahead.
+    a.nextPage().toCompletableFuture().join();
+    org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
+        .until(() -> second.fetchCount() == 2);
+    assertThat(budget.reservedBytes()).isLessThanOrEqualTo(budget.capacityBytes());
+  }
+
+  @Test
+  void should_give_every_byte_back_when_streams_end_or_close_and_read_every_row() throws Exception {
+    List<DefaultRowStream> streams = new ArrayList<>();
+    List<CompletableFuture<Void>> done = new ArrayList<>();
+    List<List<Row>> seen = new ArrayList<>();
+    for (int i = 0; i < 10; i++) {
+      FakePageSource source = pages(6);
+      source.setAutomatic();
+      DefaultRowStream stream = stream(source);
+      List<Row> rows = new ArrayList<>();
+      seen.add(rows);
+      streams.add(stream);
+      done.add(stream.forEach(rows::add).toCompletableFuture());
+    }
+    for (CompletableFuture<Void> each : done) {
+      each.get(10, TimeUnit.SECONDS);
+    }
+    assertThat(seen).allSatisfy(rows -> assertThat(rows).hasSize(60));
+    assertThat(budget.reservedBytes()).isZero();
+
+    FakePageSource held = pages(5);
+    DefaultRowStream closing = stream(held);
+    closing.nextPage();
+    held.completeNext();
+    held.completeNext();
+    assertThat(budget.reservedBytes()).isPositive();
+    closing.close();
+    assertThat(budget.reservedBytes()).as("a closed stream gives back its read-ahead").isZero();
+  }
+
+  @Test
+  void should_refuse_a_budget_of_no_bytes() {
+    assertThatThrownBy(() -> ReadAheadBudget.ofBytes(0)).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("must be > 0 bytes: 0");
+  }
+}
