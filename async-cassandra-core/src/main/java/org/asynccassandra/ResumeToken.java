@@ -15,7 +15,7 @@ import org.jspecify.annotations.Nullable;
  * <p>It is the server's paging state of the page that row is in, plus how many rows of that page were
  * already delivered, plus a fingerprint of the statement (query text, keyspace and bound values), so it
  * resumes at that exact row (whatever the fetch size of the new stream) and only for the same statement.
- * Get one from {@link RowStream#position()} or {@link Page#resumeToken()}; resume with
+ * Get one from {@link QueryStream#position()} or {@link Page#resumeToken()}; resume with
  * {@link StreamConfig.Builder#resumeFrom(ResumeToken)}.
  *
  * <p><b>Format</b> ({@link #encode()}), URL-safe base64 without padding of:
