@@ -3,6 +3,7 @@ package org.asynccassandra;
 import java.util.List;
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.CqlSessionBuilder;
+import com.datastax.oss.driver.api.core.MappedAsyncPagingIterable;
 import com.datastax.oss.driver.api.core.cql.AsyncResultSet;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import com.datastax.oss.driver.api.core.cql.Row;
@@ -127,6 +128,59 @@ public interface AsyncSession extends AutoCloseable {
     java.util.Objects.requireNonNull(config, "config");
     return ColdPublisher.of(() -> executeStream(statement, config).rows());
   }
+
+  /**
+   * Streams the rest of a result the caller already holds, with the session's default {@link
+   * StreamConfig}; see {@link #continueStream(AsyncResultSet, StreamConfig)}.
+   */
+  default QueryStream continueStream(AsyncResultSet first) {
+    return continueStream(first, defaultStreamConfig());
+  }
+
+  /**
+   * Streams the rest of a result the caller already holds: first the rows of {@code first}'s current page
+   * that were not taken from it yet (they come from {@code first} itself, with no request), then the
+   * following pages, read ahead as {@code config} says, by executing again the statement that produced
+   * {@code first} ({@code first.getExecutionInfo().getRequest()}) with each page's paging state. Nothing
+   * is sent until consumption starts; {@code first} must not be used after (its rows are the stream's, and
+   * calling its {@code fetchNextPage()} would read the next page twice).
+   *
+   * <p>The stream is that statement's stream: its page 1 is the held page (counted in {@link
+   * StreamStats#pagesFetched()}, though it was not requested), and its {@link QueryStream#position()}
+   * resumes with {@link #executeStream(Statement, StreamConfig)} of the same statement. Positions count
+   * the held page's rows from its start: when rows were already taken from {@code first}, a resume inside
+   * that page repeats as many rows. {@link StreamConfig#firstPageSize()} has no effect (the first page
+   * is there already); {@link StreamConfig#fetchSize()} sizes the following pages.
+   *
+   * @throws IllegalArgumentException when {@code config} resumes from a token (this stream starts at
+   *     {@code first}), or {@code first} is not the result of a statement
+   */
+  QueryStream continueStream(AsyncResultSet first, StreamConfig config);
+
+  /**
+   * Streams the rest of a mapped result the caller already holds (for example one that an object mapper
+   * DAO returned), with the session's default {@link StreamConfig}; see {@link
+   * #continueStream(MappedAsyncPagingIterable, StreamConfig, RowMapper)}.
+   */
+  default <T> ResultStream<T> continueStream(MappedAsyncPagingIterable<T> first, RowMapper<? extends T> mapper) {
+    return continueStream(first, defaultStreamConfig(), mapper);
+  }
+
+  /**
+   * Streams the rest of a mapped result the caller already holds: first the values of {@code first}'s
+   * current page not taken from it yet (as {@code first} maps them, with no request), then the following
+   * pages, read ahead as {@code config} says, with each row mapped by {@code mapper}; otherwise as {@link
+   * #continueStream(AsyncResultSet, StreamConfig)}. {@code mapper} should map rows as {@code first} did
+   * (for an object-mapper entity, {@code org.asynccassandra.mapper.EntityMappers} makes one from its
+   * entity helper). The values of the held page are read from {@code first} where {@code mapper} runs: on
+   * the thread that delivers them (the stream's executor, or the consumer's thread for {@link
+   * ResultStream#iterator()}), never a driver I/O thread.
+   *
+   * @throws IllegalArgumentException when {@code config} resumes from a token, or {@code first} is not the
+   *     result of a statement
+   */
+  <T> ResultStream<T> continueStream(MappedAsyncPagingIterable<T> first, StreamConfig config,
+      RowMapper<? extends T> mapper);
 
   /**
    * Offset paging: page {@code pageNumber} (1-based) of {@code pageSize} rows. The rows before the page

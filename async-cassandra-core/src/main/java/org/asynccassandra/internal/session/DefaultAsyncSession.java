@@ -2,6 +2,7 @@ package org.asynccassandra.internal.session;
 
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.CqlSessionBuilder;
+import com.datastax.oss.driver.api.core.MappedAsyncPagingIterable;
 import com.datastax.oss.driver.api.core.cql.AsyncResultSet;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import com.datastax.oss.driver.api.core.cql.SimpleStatement;
@@ -24,6 +25,8 @@ import org.asynccassandra.OffsetPage;
 import org.asynccassandra.internal.util.Queries;
 import org.asynccassandra.internal.util.StatementFingerprint;
 import org.asynccassandra.QueryStream;
+import org.asynccassandra.ResultStream;
+import org.asynccassandra.RowMapper;
 import org.asynccassandra.ScanRange;
 import java.util.List;
 import org.asynccassandra.ScanConfig;
@@ -36,7 +39,9 @@ import org.asynccassandra.internal.stream.DefaultReadAheadBudget;
 import org.asynccassandra.ReadAheadBudget;
 import org.jspecify.annotations.Nullable;
 import org.asynccassandra.StreamInfo;
+import org.asynccassandra.internal.stream.DriverPage;
 import org.asynccassandra.internal.stream.DriverPageSource;
+import org.asynccassandra.internal.stream.PageSource;
 import org.asynccassandra.internal.util.Threads;
 import org.asynccassandra.internal.util.TimeoutScheduler;
 
@@ -156,12 +161,37 @@ public final class DefaultAsyncSession implements AsyncSession {
     if (config.fetchSize().isPresent()) {
       paged = statement.setPageSize(config.fetchSize().getAsInt());
     }
-    String keyspace = statement.getKeyspace() != null ? statement.getKeyspace().asInternal()
+    return open(new DriverPageSource(session, paged), config, statement);
+  }
+
+  @Override
+  public QueryStream continueStream(AsyncResultSet first, StreamConfig config) {
+    Objects.requireNonNull(first, "first");
+    Objects.requireNonNull(config, "config");
+    checkOpen();
+    return open(HeldPageSource.of(session, first, new DriverPage(first), config), config,
+        first.getExecutionInfo().getRequest());
+  }
+
+  @Override
+  public <T> ResultStream<T> continueStream(MappedAsyncPagingIterable<T> first, StreamConfig config,
+      RowMapper<? extends T> mapper) {
+    Objects.requireNonNull(first, "first");
+    Objects.requireNonNull(config, "config");
+    Objects.requireNonNull(mapper, "mapper");
+    checkOpen();
+    return open(HeldPageSource.of(session, first, HeldValues.page(first), config), config,
+        first.getExecutionInfo().getRequest()).map(HeldValues.unwrapping(mapper));
+  }
+
+  /** A stream of {@code source}'s pages, heard by the listeners, registered as open until it ends. */
+  private QueryStream open(PageSource source, StreamConfig config, com.datastax.oss.driver.api.core.session.Request request) {
+    String keyspace = request.getKeyspace() != null ? request.getKeyspace().asInternal()
         : session.getKeyspace().map(id -> id.asInternal()).orElse(null);
     StreamEvents events = StreamEvents.of(StreamInfo.Kind.QUERY, keyspace, null, config.name().orElse(null),
-        Queries.describe(statement), listenersFor(config));
-    DefaultRowStream stream = new DefaultRowStream(new DriverPageSource(session, paged), config,
-        callbackExecutor, scheduler, null, openStreams::remove, events, budget);
+        source.description(), listenersFor(config));
+    DefaultRowStream stream = new DefaultRowStream(source, config, callbackExecutor, scheduler, null,
+        openStreams::remove, events, budget);
     openStreams.add(stream.handle());
     if (closed.get()) {
       stream.close(); // the session closed meanwhile

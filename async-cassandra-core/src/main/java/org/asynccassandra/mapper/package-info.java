@@ -1,0 +1,14 @@
+/**
+ * Streams of the driver's object-mapper entities: {@link org.asynccassandra.mapper.EntityMappers} turns a
+ * generated {@code EntityHelper} into a {@link org.asynccassandra.RowMapper}, and continues a result that a
+ * DAO returned as a stream with read-ahead.
+ *
+ * <p>This package needs {@code org.apache.cassandra:java-driver-mapper-runtime} on the classpath, which
+ * async-cassandra-core declares as an optional dependency: an application that uses the mapper has it
+ * already, and one that does not gets nothing more. The rest of the API never refers to the mapper's
+ * types, so it compiles and runs without it. Null-marked.
+ */
+@NullMarked
+package org.asynccassandra.mapper;
+
+import org.jspecify.annotations.NullMarked;

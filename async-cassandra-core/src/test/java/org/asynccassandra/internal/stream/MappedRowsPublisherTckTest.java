@@ -1,0 +1,69 @@
+package org.asynccassandra.internal.stream;
+
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Flow;
+import org.asynccassandra.ResultStream;
+import org.asynccassandra.RowMapper;
+import org.asynccassandra.StreamConfig;
+import org.asynccassandra.internal.util.Threads;
+import org.reactivestreams.tck.TestEnvironment;
+import org.reactivestreams.tck.flow.FlowPublisherVerification;
+import org.testng.annotations.AfterClass;
+
+/**
+ * The Reactive Streams TCK for a mapped stream's {@link ResultStream#rows()}, over a fake page source of
+ * 7-row pages whose rows a {@link RowMapper} turns into records.
+ */
+public class MappedRowsPublisherTckTest extends FlowPublisherVerification<MappedRowsPublisherTckTest.Item> {
+  /** A mapped row. */
+  public record Item(int value) {}
+
+  private static final RowMapper<Item> TO_ITEM = row -> new Item(FakePageSource.value(row));
+
+  private final ExecutorService executor = Executors.newFixedThreadPool(2, Threads.daemonFactory("tck-mapped"));
+
+  public MappedRowsPublisherTckTest() {
+    super(new TestEnvironment(2_000, 200));
+  }
+
+  @AfterClass
+  public void stopExecutor() {
+    executor.shutdownNow();
+  }
+
+  @Override
+  public Flow.Publisher<Item> createFlowPublisher(long elements) {
+    return stream(sevenRowPages((int) elements)).map(TO_ITEM).rows();
+  }
+
+  @Override
+  public Flow.Publisher<Item> createFailedFlowPublisher() {
+    DefaultRowStream stream = stream(FakePageSource.automatic(1, 1));
+    ResultStream<Item> mapped = stream.map(TO_ITEM);
+    mapped.close();
+    return mapped.rows();
+  }
+
+  @Override
+  public long maxElementsFromPublisher() {
+    return 1024;
+  }
+
+  /** Pages of 7 rows holding {@code rows} rows in all (one empty page for none), completing at once. */
+  static FakePageSource sevenRowPages(int rows) {
+    int pages = Math.max(1, (rows + 6) / 7);
+    Integer[] sizes = new Integer[pages];
+    for (int i = 0; i < pages; i++) {
+      sizes[i] = Math.max(0, Math.min(7, rows - i * 7));
+    }
+    FakePageSource source = FakePageSource.pages(sizes);
+    source.setAutomatic();
+    return source;
+  }
+
+  private DefaultRowStream stream(FakePageSource source) {
+    return new DefaultRowStream(source, StreamConfig.builder().prefetchPages(1).build(), executor,
+        new ManualScheduler(), handle -> {});
+  }
+}

@@ -1,0 +1,75 @@
+package org.asynccassandra.it.mapper;
+
+import com.datastax.oss.driver.api.mapper.annotations.ClusteringColumn;
+import com.datastax.oss.driver.api.mapper.annotations.Entity;
+import com.datastax.oss.driver.api.mapper.annotations.PartitionKey;
+import java.util.Objects;
+
+/**
+ * An object-mapper entity for the mapper ITs: table {@code sensor_reading (sensor_id int, seq int, value
+ * double, note text, PRIMARY KEY (sensor_id, seq))}, the columns named by the mapper's default snake case.
+ */
+@Entity
+public class SensorReading {
+  @PartitionKey private int sensorId;
+  @ClusteringColumn private int seq;
+  private double value;
+  private String note;
+
+  public SensorReading() {}
+
+  public SensorReading(int sensorId, int seq, double value, String note) {
+    this.sensorId = sensorId;
+    this.seq = seq;
+    this.value = value;
+    this.note = note;
+  }
+
+  public int getSensorId() {
+    return sensorId;
+  }
+
+  public void setSensorId(int sensorId) {
+    this.sensorId = sensorId;
+  }
+
+  public int getSeq() {
+    return seq;
+  }
+
+  public void setSeq(int seq) {
+    this.seq = seq;
+  }
+
+  public double getValue() {
+    return value;
+  }
+
+  public void setValue(double value) {
+    this.value = value;
+  }
+
+  public String getNote() {
+    return note;
+  }
+
+  public void setNote(String note) {
+    this.note = note;
+  }
+
+  @Override
+  public boolean equals(Object other) {
+    return other instanceof SensorReading that && sensorId == that.sensorId && seq == that.seq
+        && Double.compare(value, that.value) == 0 && Objects.equals(note, that.note);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(sensorId, seq, value, note);
+  }
+
+  @Override
+  public String toString() {
+    return "SensorReading{" + sensorId + "/" + seq + ", " + value + ", " + note + "}";
+  }
+}
