@@ -315,13 +315,18 @@ public final class DefaultRowStream implements QueryStream {
 
   @Override
   public Iterable<Row> blocking() {
+    return singleUse(this::iterator);
+  }
+
+  /** The single-use {@link Iterable} of {@code blocking()}: its iterator is {@code iterator()}, once. */
+  static <T> Iterable<T> singleUse(java.util.function.Supplier<Iterator<T>> iterator) {
     AtomicBoolean used = new AtomicBoolean();
     return () -> {
       if (!used.compareAndSet(false, true)) {
         throw new IllegalStateException("blocking() returns a single-use Iterable; its iterator() was "
             + "already called");
       }
-      return iterator();
+      return iterator.get();
     };
   }
 

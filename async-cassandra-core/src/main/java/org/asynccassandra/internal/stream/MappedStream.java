@@ -5,7 +5,6 @@ import java.util.Iterator;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Flow;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import org.asynccassandra.Page;
@@ -68,14 +67,7 @@ final class MappedStream<T> implements ResultStream<T> {
 
   @Override
   public Iterable<T> blocking() {
-    AtomicBoolean used = new AtomicBoolean();
-    return () -> {
-      if (!used.compareAndSet(false, true)) {
-        throw new IllegalStateException("blocking() returns a single-use Iterable; its iterator() was "
-            + "already called");
-      }
-      return iterator();
-    };
+    return DefaultRowStream.singleUse(this::iterator);
   }
 
   @Override
