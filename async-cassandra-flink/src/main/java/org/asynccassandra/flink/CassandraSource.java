@@ -12,6 +12,7 @@ import org.apache.flink.api.connector.source.SplitEnumeratorContext;
 import org.apache.flink.api.java.typeutils.ResultTypeQueryable;
 import org.apache.flink.core.io.SimpleVersionedSerializer;
 import org.apache.flink.util.function.SerializableSupplier;
+import org.asynccassandra.ReadLimiter;
 import org.asynccassandra.StreamConfig;
 import org.jspecify.annotations.Nullable;
 
@@ -40,8 +41,8 @@ import org.jspecify.annotations.Nullable;
  * emitted again, which an exactly-once sink discards. Re-reading costs at most about one page per split
  * (the rows skipped). Without checkpoints a restarted job reads the whole table again.
  *
- * <p>Immutable and serializable; thread-safe. Readers connect to Cassandra in their {@code start()} without
- * blocking, and close their session when the task ends.
+ * <p>Immutable and serializable; thread-safe. The readers of one source in one task manager share a driver
+ * session: the first connects in its {@code start()} (without blocking), the last to end closes it.
  *
  * @param <T> the record type
  */
@@ -124,6 +125,7 @@ public final class CassandraSource<T> implements Source<T, CassandraSplit, Cassa
     private long targetSplitBytes;
     private int splitsPerReader = 2;
     private @Nullable SerializableSupplier<StreamConfig> streamConfig;
+    private @Nullable SerializableSupplier<? extends ReadLimiter> rowLimiter;
 
     private Builder(CassandraSessionFactory sessions, String keyspace, String table) {
       this.sessions = Objects.requireNonNull(sessions, "sessions");
@@ -211,6 +213,17 @@ public final class CassandraSource<T> implements Source<T, CassandraSplit, Cassa
     }
 
     /**
+     * Throttles each reader: every reader gets its own {@link ReadLimiter} from {@code perReader} (called
+     * where the reader runs), shared by the splits it reads, and reserves the page size from it before each
+     * page request; requests wait on the scan's timer, never on a blocked thread. {@code null} removes it.
+     * The job's rate is about the readers' rate times the parallelism.
+     */
+    public Builder rowLimiter(@Nullable SerializableSupplier<? extends ReadLimiter> perReader) {
+      this.rowLimiter = perReader;
+      return this;
+    }
+
+    /**
      * Builds the source.
      *
      * @param mapper turns each row into a record, on the task thread
@@ -220,8 +233,9 @@ public final class CassandraSource<T> implements Source<T, CassandraSplit, Cassa
     public <T> CassandraSource<T> build(CassandraRowMapper<T> mapper, TypeInformation<T> type) {
       Objects.requireNonNull(mapper, "mapper");
       Objects.requireNonNull(type, "type");
-      SourceSettings settings = new SourceSettings(sessions, keyspace, table, columns, where, allowFiltering, splits,
-          targetSplitBytes, splitsPerReader, streamConfig);
+      SourceSettings settings = new SourceSettings(sessions, java.util.UUID.randomUUID().toString(), keyspace, table,
+          columns, where, allowFiltering, splits,
+          targetSplitBytes, splitsPerReader, streamConfig, rowLimiter);
       StreamConfig paging = settings.pageConfig();
       if (paging.maxRows().isPresent() || paging.maxPages().isPresent()) {
         throw new IllegalArgumentException("A source reads whole splits: maxRows and maxPages must not be set, "

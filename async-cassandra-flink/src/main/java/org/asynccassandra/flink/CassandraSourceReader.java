@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.flink.api.connector.source.ReaderOutput;
 import org.apache.flink.api.connector.source.SourceReader;
 import org.apache.flink.api.connector.source.SourceReaderContext;
@@ -55,7 +56,7 @@ final class CassandraSourceReader<T> implements SourceReader<T, CassandraSplit> 
   private boolean started;
   private boolean noMoreSplits;
   private @Nullable CompletableFuture<Void> connection;
-  private volatile long finishedRetries; // read by the retries gauge
+  private final AtomicLong finishedRetries = new AtomicLong(); // read by the retries gauge
 
   /**
    * Completed when pollNext has work: a page or an end arrived, the session connected, splits came. Replaced
@@ -65,6 +66,7 @@ final class CassandraSourceReader<T> implements SourceReader<T, CassandraSplit> 
 
   private final Counter pagesReceived;
   private final Counter rowsSkippedOnResume;
+  private final Counter splitsResumed;
   private final Counter splitsFinished;
 
   CassandraSourceReader(SourceReaderContext context, SourceSettings settings, CassandraRowMapper<T> mapper,
@@ -76,6 +78,7 @@ final class CassandraSourceReader<T> implements SourceReader<T, CassandraSplit> 
     MetricGroup metrics = context.metricGroup().addGroup("cassandra");
     this.pagesReceived = metrics.counter("pagesReceived");
     this.rowsSkippedOnResume = metrics.counter("rowsSkippedOnResume");
+    this.splitsResumed = metrics.counter("splitsResumed");
     this.splitsFinished = metrics.counter("splitsFinished");
     metrics.gauge("openSplits", open::size);
     metrics.gauge("retries", this::retries);
@@ -185,6 +188,9 @@ final class CassandraSourceReader<T> implements SourceReader<T, CassandraSplit> 
     while (open.size() < settings.splitsPerReader() && !waiting.isEmpty()) {
       CassandraSplit split = waiting.poll();
       long skip = rowsToSkip(split);
+      if (split.position().isPresent() && split.position().get().rowsDelivered() > 0) {
+        splitsResumed.inc();
+      }
       if (skip > 0) {
         rowsSkippedOnResume.inc(skip);
         LOG.info("Split {} resumes after {} rows; the first response of its range is read again from its paging "
@@ -199,7 +205,7 @@ final class CassandraSourceReader<T> implements SourceReader<T, CassandraSplit> 
 
   private void finish(OpenSplit split) {
     open.remove(split);
-    finishedRetries = finishedRetries + split.scan().stats().retries(); // only this thread writes it
+    finishedRetries.addAndGet(split.scan().stats().retries());
     split.close();
     splitsFinished.inc();
     LOG.debug("Subtask {} finished split {}", context.getIndexOfSubtask(), split.split());
@@ -237,7 +243,7 @@ final class CassandraSourceReader<T> implements SourceReader<T, CassandraSplit> 
   }
 
   private long retries() {
-    long retries = finishedRetries;
+    long retries = finishedRetries.get();
     for (OpenSplit split : open) {
       retries += split.scan().stats().retries();
     }

@@ -5,6 +5,7 @@ import java.net.UnknownHostException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -45,6 +46,7 @@ final class CassandraSplitEnumerator implements SplitEnumerator<CassandraSplit, 
   private @Nullable LocalitySplitAssigner assigner; // null until planned
   private final List<CassandraSplit> givenBackBeforePlan = new ArrayList<>();
   private final ArrayDeque<Request> waiting = new ArrayDeque<>(); // requests that came before the plan
+  private final Set<Integer> seenReaders = new HashSet<>(); // subtasks whose first request was logged
   private boolean planning;
 
   CassandraSplitEnumerator(SplitEnumeratorContext<CassandraSplit> context, String table, Planner planner,
@@ -95,7 +97,9 @@ final class CassandraSplitEnumerator implements SplitEnumerator<CassandraSplit, 
   }
 
   @Override
-  public void handleSplitRequest(int subtaskId, @Nullable String requesterHostname) {
+  public void handleSplitRequest(int subtaskId, @Nullable String requesterHost) {
+    // Flink may give an empty name (a local MiniCluster does): unknown, not the loopback it would resolve to.
+    String requesterHostname = requesterHost == null || requesterHost.isBlank() ? null : requesterHost;
     Map<Integer, ReaderInfo> readers = context.registeredReaders();
     if (!readers.containsKey(subtaskId)) {
       return; // the reader failed since it asked; its next attempt asks again
@@ -105,9 +109,14 @@ final class CassandraSplitEnumerator implements SplitEnumerator<CassandraSplit, 
       waiting.add(new Request(subtaskId, requesterHostname));
       return;
     }
+    if (seenReaders.add(subtaskId) && requesterHostname != null) {
+      LOG.info("Reader {} of {} runs on {} ({}): {} of the {} splits left have a replica there", subtaskId, table,
+          requesterHostname, String.join(", ", addressesOf.apply(requesterHostname)),
+          splits.localTo(requesterHostname), splits.remaining().size());
+    }
     List<String> others = new ArrayList<>();
     readers.forEach((subtask, reader) -> {
-      if (subtask != subtaskId && reader.getLocation() != null) {
+      if (subtask != subtaskId && reader.getLocation() != null && !reader.getLocation().isBlank()) {
         others.add(reader.getLocation());
       }
     });

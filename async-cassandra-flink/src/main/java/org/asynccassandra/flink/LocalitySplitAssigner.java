@@ -63,7 +63,7 @@ final class LocalitySplitAssigner {
   /**
    * Takes the split for a reader on {@code host}.
    *
-   * @param host the reader's host name or address; null when Flink does not know it
+   * @param host the reader's host name or address; null (or blank) when Flink does not know it
    * @param otherReaderHosts the hosts of the other readers
    * @return null when no split is left
    */
@@ -71,7 +71,7 @@ final class LocalitySplitAssigner {
     if (unassigned.isEmpty()) {
       return null;
     }
-    if (host != null) {
+    if (host != null && !host.isBlank()) {
       for (String address : addresses(host)) {
         ArrayDeque<String> local = byReplica.get(address);
         while (local != null && !local.isEmpty()) {
@@ -84,7 +84,9 @@ final class LocalitySplitAssigner {
     }
     List<String> others = new ArrayList<>();
     for (String other : otherReaderHosts) {
-      others.addAll(addresses(other));
+      if (!other.isBlank()) {
+        others.addAll(addresses(other));
+      }
     }
     Iterator<CassandraSplit> splits = unassigned.values().iterator();
     CassandraSplit first = splits.next();
@@ -101,6 +103,11 @@ final class LocalitySplitAssigner {
     }
     unassigned.remove(first.splitId());
     return first;
+  }
+
+  /** How many of the unassigned splits have a replica on {@code host}. */
+  long localTo(String host) {
+    return unassigned.values().stream().filter(split -> isLocal(split, host)).count();
   }
 
   /** Whether {@code host} holds a replica of {@code split}. */

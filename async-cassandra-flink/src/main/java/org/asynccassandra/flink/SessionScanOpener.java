@@ -1,61 +1,47 @@
 package org.asynccassandra.flink;
 
-import com.datastax.oss.driver.api.core.CqlSession;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import org.asynccassandra.AsyncSession;
+import org.asynccassandra.ReadLimiter;
 import org.asynccassandra.TableScan;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The {@link ScanOpener} of a running job: one driver session per reader, connected with
- * {@link com.datastax.oss.driver.api.core.CqlSessionBuilder#buildAsync()}, and
+ * The {@link ScanOpener} of a running job: the source's session in this JVM ({@link SharedSessions}),
+ * connected with {@link com.datastax.oss.driver.api.core.CqlSessionBuilder#buildAsync()}, and
  * {@link AsyncSession#scanTable} per split.
  */
 final class SessionScanOpener implements ScanOpener {
   private final SourceSettings settings;
-  private @Nullable CompletableFuture<CqlSession> connecting; // task thread only
+  private final @Nullable ReadLimiter rowLimiter; // this reader's, shared by its scans
+  private SharedSessions.@Nullable Lease lease; // task thread only
   /** Set once connected (by the driver's thread), read by the task thread. */
   private volatile @Nullable AsyncSession session;
 
   SessionScanOpener(SourceSettings settings) {
     this.settings = settings;
+    this.rowLimiter = settings.newRowLimiter();
   }
 
   @Override
   public CompletableFuture<Void> connect() {
-    CompletableFuture<CqlSession> started = settings.sessions().sessionBuilder().buildAsync().toCompletableFuture();
-    connecting = started;
-    return started.thenAccept(cql -> session = AsyncSession.wrap(cql));
+    SharedSessions.Lease taken = SharedSessions.acquire(settings.sessionKey(), settings.sessions());
+    lease = taken;
+    return taken.session().thenAccept(connected -> session = connected);
   }
 
   @Override
   public TableScan open(CassandraSplit split) {
     AsyncSession connected = Objects.requireNonNull(session, "open() before the session was connected");
-    return connected.scanTable(settings.keyspace(), settings.table(), settings.scanOf(split));
+    return connected.scanTable(settings.keyspace(), settings.table(), settings.scanOf(split, rowLimiter));
   }
 
   @Override
   public void close() {
-    CompletableFuture<CqlSession> started = connecting;
-    if (started == null) {
-      return;
-    }
-    AsyncSession connected = session;
-    if (connected != null) {
-      connected.close(); // closes the scans still open; the driver session is ours to close below
-    }
-    if (started.isDone() && !started.isCompletedExceptionally()) {
-      started.join().close();
-    } else {
-      // Still connecting: close it when it is there; nothing waits for it.
-      CompletionStage<CqlSession> late = started;
-      late.whenComplete((cql, failure) -> {
-        if (cql != null) {
-          cql.closeAsync();
-        }
-      });
+    SharedSessions.Lease taken = lease;
+    if (taken != null) {
+      taken.release();
     }
   }
 }

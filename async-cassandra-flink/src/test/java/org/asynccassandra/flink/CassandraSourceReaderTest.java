@@ -42,7 +42,8 @@ class CassandraSourceReaderTest {
   private CassandraSourceReader<String> reader(int splitsPerReader, CassandraRowMapper<String> mapper) {
     SourceSettings settings = new SourceSettings(() -> {
       throw new AssertionError("no session in this test");
-    }, "ks", "t", List.of(), null, false, 0, 0, splitsPerReader, null);
+    }, "test", "ks", "t", List.of(), null, false, 0, 0, splitsPerReader, null,
+        null);
     return new CassandraSourceReader<>(context, settings, mapper, new ScanOpener() {
       @Override
       public CompletableFuture<Void> connect() {

@@ -89,6 +89,24 @@ class CassandraSplitEnumeratorTest {
   }
 
   @Test
+  void should_treat_an_empty_host_name_as_unknown_rather_than_as_the_loopback_it_resolves_to() {
+    context.registerReader(0, "");
+    context.registerReader(1, "");
+    CassandraSplitEnumerator enumerator = new CassandraSplitEnumerator(context, "ks.t", parallelism -> ring(),
+        host -> {
+          throw new AssertionError("no name to resolve: '" + host + "'");
+        }, CassandraEnumeratorState.notPlanned());
+    enumerator.start();
+    context.triggerAllActions();
+
+    enumerator.handleSplitRequest(0, "");
+    enumerator.handleSplitRequest(1, null);
+
+    assertThat(assignedTo(0)).containsExactly("split-0");
+    assertThat(assignedTo(1)).containsExactly("split-1");
+  }
+
+  @Test
   void should_hand_out_every_split_once_then_signal_no_more_splits() {
     context.registerReader(0, "tm-x");
     context.registerReader(1, "cass-a");
