@@ -1,0 +1,59 @@
+package org.asynccassandra.flink;
+
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The state of a {@link CassandraSource}'s split enumerator in a Flink checkpoint: whether the splits were
+ * planned yet and, if so, those not assigned to a reader. Splits assigned to a reader belong to the reader's
+ * state from then on (with their positions); a split assigned after the last checkpoint comes back to the
+ * enumerator when its reader fails. Immutable and thread-safe.
+ */
+public final class CassandraEnumeratorState {
+  private static final CassandraEnumeratorState NOT_PLANNED = new CassandraEnumeratorState(false, List.of());
+
+  private final boolean planned;
+  private final List<CassandraSplit> unassigned;
+
+  private CassandraEnumeratorState(boolean planned, List<CassandraSplit> unassigned) {
+    this.planned = planned;
+    this.unassigned = List.copyOf(unassigned);
+  }
+
+  /** Before planning: a restored enumerator plans the splits again. */
+  public static CassandraEnumeratorState notPlanned() {
+    return NOT_PLANNED;
+  }
+
+  /** After planning: the splits not assigned yet. */
+  public static CassandraEnumeratorState planned(List<CassandraSplit> unassigned) {
+    return new CassandraEnumeratorState(true, unassigned);
+  }
+
+  /** Whether the splits were planned. */
+  public boolean isPlanned() {
+    return planned;
+  }
+
+  /** The splits no reader has; empty before planning. */
+  public List<CassandraSplit> unassignedSplits() {
+    return unassigned;
+  }
+
+  @Override
+  public boolean equals(@org.jspecify.annotations.Nullable Object other) {
+    return other instanceof CassandraEnumeratorState that && planned == that.planned
+        && unassigned.equals(that.unassigned);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(planned, unassigned);
+  }
+
+  @Override
+  public String toString() {
+    return planned ? "CassandraEnumeratorState{" + unassigned.size() + " splits unassigned}"
+        : "CassandraEnumeratorState{not planned}";
+  }
+}

@@ -1,0 +1,63 @@
+package org.asynccassandra.flink;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.flink.core.io.SimpleVersionedSerializer;
+
+/**
+ * The bytes of a {@link CassandraEnumeratorState}. Version 1: whether planned, the split serializer's
+ * version, the number of splits, then each split as {@link CassandraSplitSerializer} writes it. Stateless and
+ * thread-safe.
+ */
+final class CassandraEnumeratorStateSerializer implements SimpleVersionedSerializer<CassandraEnumeratorState> {
+  static final CassandraEnumeratorStateSerializer INSTANCE = new CassandraEnumeratorStateSerializer();
+  static final int VERSION = 1;
+
+  @Override
+  public int getVersion() {
+    return VERSION;
+  }
+
+  @Override
+  public byte[] serialize(CassandraEnumeratorState state) throws IOException {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream(1024);
+    try (DataOutputStream out = new DataOutputStream(bytes)) {
+      out.writeBoolean(state.isPlanned());
+      out.writeInt(CassandraSplitSerializer.VERSION);
+      out.writeInt(state.unassignedSplits().size());
+      for (CassandraSplit split : state.unassignedSplits()) {
+        CassandraSplitSerializer.write(split, out);
+      }
+    }
+    return bytes.toByteArray();
+  }
+
+  @Override
+  public CassandraEnumeratorState deserialize(int version, byte[] serialized) throws IOException {
+    if (version != VERSION) {
+      throw new IOException("Unknown version of a serialized CassandraEnumeratorState: " + version
+          + " (this library reads " + VERSION + ")");
+    }
+    try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(serialized))) {
+      boolean planned = in.readBoolean();
+      int splitVersion = in.readInt();
+      int count = in.readInt();
+      if (count < 0 || count > 10_000_000) {
+        throw new IOException("A serialized CassandraEnumeratorState claims " + count + " splits");
+      }
+      List<CassandraSplit> splits = new ArrayList<>(Math.min(count, 100_000));
+      for (int i = 0; i < count; i++) {
+        splits.add(CassandraSplitSerializer.read(splitVersion, in));
+      }
+      if (in.read() != -1) {
+        throw new IOException("A serialized CassandraEnumeratorState has bytes after its end");
+      }
+      return planned ? CassandraEnumeratorState.planned(splits) : CassandraEnumeratorState.notPlanned();
+    }
+  }
+}

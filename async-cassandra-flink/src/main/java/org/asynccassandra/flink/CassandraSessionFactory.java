@@ -1,0 +1,88 @@
+package org.asynccassandra.flink;
+
+import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.CqlSessionBuilder;
+import com.datastax.oss.driver.api.core.config.DefaultDriverOption;
+import com.datastax.oss.driver.api.core.config.DriverConfigLoader;
+import java.io.Serializable;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * How a task of the job connects to Cassandra: a serializable recipe for a driver
+ * {@link CqlSessionBuilder}, shipped with the job to every task manager.
+ *
+ * <p>It is called once by the split enumerator (on the job manager, in a Flink worker thread, to plan the
+ * splits) and once per source reader (on the task's own thread, in {@code start()}). The reader connects with
+ * {@link CqlSessionBuilder#buildAsync()} and never blocks its thread on the connection; it closes the session
+ * when the task ends. Capture only serializable values in a lambda (strings, {@link InetSocketAddress}es, a
+ * path to an {@code application.conf}), never a session.
+ *
+ * <pre>{@code
+ * CassandraSessionFactory sessions = () -> CqlSession.builder()
+ *     .addContactPoint(new InetSocketAddress("db1.example.com", 9042))
+ *     .withLocalDatacenter("dc1")
+ *     .withConfigLoader(DriverConfigLoader.fromFile(new File("/etc/cassandra/application.conf")));
+ * }</pre>
+ */
+@FunctionalInterface
+public interface CassandraSessionFactory extends Serializable {
+  /** A new builder, configured for the cluster; the caller builds it. */
+  CqlSessionBuilder sessionBuilder();
+
+  /**
+   * Sessions to {@code contactPoints} ({@code host:port}, or a host for port 9042) in {@code localDatacenter},
+   * with the driver's default configuration (its {@code application.conf} if the job jar has one), except
+   * that the driver's event loops stop without their 2 s quiet period: a task closes its session only once
+   * nothing is pending, and a restart need not wait for it.
+   *
+   * @throws IllegalArgumentException for no contact point or a malformed one, naming it
+   */
+  static CassandraSessionFactory contactPoints(String localDatacenter, List<String> contactPoints) {
+    if (localDatacenter.isBlank()) {
+      throw new IllegalArgumentException("localDatacenter must not be blank: '" + localDatacenter + "'");
+    }
+    if (contactPoints.isEmpty()) {
+      throw new IllegalArgumentException("at least one contact point is needed: " + contactPoints);
+    }
+    List<String> points = new ArrayList<>();
+    for (String point : contactPoints) {
+      parse(point); // fail here, on the client, not later on every task
+      points.add(point.strip());
+    }
+    String datacenter = localDatacenter.strip();
+    return () -> {
+      CqlSessionBuilder builder = CqlSession.builder().withLocalDatacenter(datacenter)
+          .withConfigLoader(DriverConfigLoader.programmaticBuilder()
+              .withInt(DefaultDriverOption.NETTY_IO_SHUTDOWN_QUIET_PERIOD, 0)
+              .withInt(DefaultDriverOption.NETTY_ADMIN_SHUTDOWN_QUIET_PERIOD, 0)
+              .build());
+      points.forEach(point -> builder.addContactPoint(parse(point)));
+      return builder;
+    };
+  }
+
+  /** {@code host:port}, {@code [v6]:port} or a bare host (port 9042). */
+  private static InetSocketAddress parse(String point) {
+    String text = point.strip();
+    int colon = text.lastIndexOf(':');
+    boolean bracketed = text.startsWith("[");
+    if (colon < 0 || (bracketed && colon < text.indexOf(']')) || (!bracketed && text.indexOf(':') != colon)) {
+      if (text.isEmpty()) {
+        throw new IllegalArgumentException("A contact point is host:port: '" + point + "'");
+      }
+      return new InetSocketAddress(text.replace("[", "").replace("]", ""), 9042);
+    }
+    String host = text.substring(0, colon).replace("[", "").replace("]", "");
+    try {
+      int port = Integer.parseInt(text.substring(colon + 1));
+      if (host.isEmpty() || port < 1 || port > 65_535) {
+        throw new IllegalArgumentException("A contact point is host:port: '" + point + "'");
+      }
+      return new InetSocketAddress(host, port);
+    } catch (NumberFormatException notAPort) {
+      throw new IllegalArgumentException("A contact point is host:port: '" + point + "'", notAPort);
+    }
+  }
+}

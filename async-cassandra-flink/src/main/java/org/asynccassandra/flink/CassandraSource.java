@@ -1,0 +1,255 @@
+package org.asynccassandra.flink;
+
+import java.util.List;
+import java.util.Objects;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.connector.source.Boundedness;
+import org.apache.flink.api.connector.source.Source;
+import org.apache.flink.api.connector.source.SourceReader;
+import org.apache.flink.api.connector.source.SourceReaderContext;
+import org.apache.flink.api.connector.source.SplitEnumerator;
+import org.apache.flink.api.connector.source.SplitEnumeratorContext;
+import org.apache.flink.api.java.typeutils.ResultTypeQueryable;
+import org.apache.flink.core.io.SimpleVersionedSerializer;
+import org.apache.flink.util.function.SerializableSupplier;
+import org.asynccassandra.ReadLimiter;
+import org.asynccassandra.StreamConfig;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A bounded Flink source that reads a whole Cassandra table by token ranges, with async-cassandra's table
+ * scans, and emits one record per row through a {@link CassandraRowMapper}.
+ *
+ * <pre>{@code
+ * CassandraSource<Event> source = CassandraSource
+ *     .builder(CassandraSessionFactory.contactPoints("dc1", List.of("db1:9042")), "ks", "events")
+ *     .columns("id", "payload")
+ *     .splits(256)
+ *     .streamConfig(() -> StreamConfig.builder().fetchSize(2000).build())
+ *     .build(row -> new Event(row.getLong("id"), row.getString("payload")), TypeInformation.of(Event.class));
+ * DataStream<Event> events = env.fromSource(source, WatermarkStrategy.noWatermarks(), "ks.events");
+ * }</pre>
+ *
+ * <p><b>Splits.</b> The enumerator plans the token ranges once, with {@code planScan}: replica-aware ranges,
+ * as many as {@link Builder#splits} asks (by default 4 per node or 4 per reader, whichever is more; or sized
+ * from {@code system.size_estimates} with {@link Builder#targetSplitSize}), and hands them out one per
+ * request, preferring a reader on a replica's host.
+ *
+ * <p><b>Checkpoints and exactly-once.</b> A reader's state is its splits, each at the row after the last
+ * one it emitted: a paging state and the rows of that page to skip. After a failure, Flink restores the
+ * last completed checkpoint and each split goes on at that row; rows emitted after that checkpoint are
+ * emitted again, which an exactly-once sink discards. Re-reading costs at most about one page per split
+ * (the rows skipped). Without checkpoints a restarted job reads the whole table again.
+ *
+ * <p>Immutable and serializable; thread-safe. The readers of one source in one task manager share a driver
+ * session: the first connects in its {@code start()} (without blocking), the last to end closes it.
+ *
+ * @param <T> the record type
+ */
+public final class CassandraSource<T> implements Source<T, CassandraSplit, CassandraEnumeratorState>,
+    ResultTypeQueryable<T> {
+  private static final long serialVersionUID = 1L;
+
+  private final SourceSettings settings;
+  private final CassandraRowMapper<T> mapper;
+  private final TypeInformation<T> type;
+
+  private CassandraSource(SourceSettings settings, CassandraRowMapper<T> mapper, TypeInformation<T> type) {
+    this.settings = settings;
+    this.mapper = mapper;
+    this.type = type;
+  }
+
+  /**
+   * A builder for a source over {@code keyspace.table} (CQL names: quote case-sensitive ones).
+   *
+   * @param sessions how each task connects
+   */
+  public static Builder builder(CassandraSessionFactory sessions, String keyspace, String table) {
+    return new Builder(sessions, keyspace, table);
+  }
+
+  @Override
+  public Boundedness getBoundedness() {
+    return Boundedness.BOUNDED;
+  }
+
+  @Override
+  public SourceReader<T, CassandraSplit> createReader(SourceReaderContext readerContext) {
+    return new CassandraSourceReader<>(readerContext, settings, mapper, new SessionScanOpener(settings));
+  }
+
+  @Override
+  public SplitEnumerator<CassandraSplit, CassandraEnumeratorState> createEnumerator(
+      SplitEnumeratorContext<CassandraSplit> context) {
+    return restoreEnumerator(context, CassandraEnumeratorState.notPlanned());
+  }
+
+  @Override
+  public SplitEnumerator<CassandraSplit, CassandraEnumeratorState> restoreEnumerator(
+      SplitEnumeratorContext<CassandraSplit> context, CassandraEnumeratorState checkpoint) {
+    SourceSettings planned = settings;
+    return new CassandraSplitEnumerator(context, settings.qualifiedTable(),
+        parallelism -> SplitPlanner.plan(planned, parallelism), CassandraSplitEnumerator::resolve, checkpoint);
+  }
+
+  @Override
+  public SimpleVersionedSerializer<CassandraSplit> getSplitSerializer() {
+    return CassandraSplitSerializer.INSTANCE;
+  }
+
+  @Override
+  public SimpleVersionedSerializer<CassandraEnumeratorState> getEnumeratorCheckpointSerializer() {
+    return CassandraEnumeratorStateSerializer.INSTANCE;
+  }
+
+  @Override
+  public TypeInformation<T> getProducedType() {
+    return type;
+  }
+
+  /** The keyspace and table read, {@code keyspace.table}. */
+  public String table() {
+    return settings.qualifiedTable();
+  }
+
+  /** Builds a {@link CassandraSource}. Not thread-safe; every setter names a bad value. */
+  public static final class Builder {
+    private final CassandraSessionFactory sessions;
+    private final String keyspace;
+    private final String table;
+    private List<String> columns = List.of();
+    private @Nullable String where;
+    private boolean allowFiltering;
+    private int splits;
+    private long targetSplitBytes;
+    private int splitsPerReader = 2;
+    private @Nullable SerializableSupplier<StreamConfig> streamConfig;
+    private @Nullable SerializableSupplier<? extends ReadLimiter> rowLimiter;
+
+    private Builder(CassandraSessionFactory sessions, String keyspace, String table) {
+      this.sessions = Objects.requireNonNull(sessions, "sessions");
+      if (keyspace.isBlank() || table.isBlank()) {
+        throw new IllegalArgumentException("keyspace and table must not be blank: '" + keyspace + "', '" + table + "'");
+      }
+      this.keyspace = keyspace.strip();
+      this.table = table.strip();
+    }
+
+    /** The columns to read, as CQL names; none (the default) reads every column. */
+    public Builder columns(String... columns) {
+      return columns(List.of(columns));
+    }
+
+    /** The columns to read, as CQL names; an empty list reads every column. */
+    public Builder columns(List<String> columns) {
+      for (String column : columns) {
+        if (column == null || column.isBlank()) {
+          throw new IllegalArgumentException("columns must not contain blank names: " + columns);
+        }
+      }
+      this.columns = List.copyOf(columns);
+      return this;
+    }
+
+    /**
+     * An extra restriction on non-key columns, without {@code WHERE}, ANDed to each split's token range;
+     * {@code null} or blank removes it. Changing it (or the columns) makes a checkpoint of this source
+     * unusable: a restored split is refused.
+     */
+    public Builder where(@Nullable String where) {
+      this.where = where == null || where.isBlank() ? null : where.strip();
+      return this;
+    }
+
+    /** Whether the range queries end with ALLOW FILTERING (needed by most restrictions). */
+    public Builder allowFiltering(boolean allowFiltering) {
+      this.allowFiltering = allowFiltering;
+      return this;
+    }
+
+    /** How many token ranges (splits) to cut the ring into, from 1 to 100000. */
+    public Builder splits(int splits) {
+      if (splits < 1 || splits > 100_000) {
+        throw new IllegalArgumentException("splits must be between 1 and 100000: " + splits);
+      }
+      this.splits = splits;
+      return this;
+    }
+
+    /**
+     * Sizes the splits from the table's size estimates ({@code system.size_estimates}): about this many bytes
+     * each, at least one per reader. Ignored when {@link #splits} is set; when no estimate exists yet the
+     * default count is used.
+     */
+    public Builder targetSplitSize(long bytes) {
+      if (bytes < 1) {
+        throw new IllegalArgumentException("targetSplitSize must be > 0 bytes: " + bytes);
+      }
+      this.targetSplitBytes = bytes;
+      return this;
+    }
+
+    /**
+     * How many splits each reader reads at once (default 2), from 1 to 64: each has its own scan with its
+     * read-ahead, so a reader holds at most {@code splitsPerReader × (2 + prefetchPages)} pages.
+     */
+    public Builder splitsPerReader(int splitsPerReader) {
+      if (splitsPerReader < 1 || splitsPerReader > 64) {
+        throw new IllegalArgumentException("splitsPerReader must be between 1 and 64: " + splitsPerReader);
+      }
+      this.splitsPerReader = splitsPerReader;
+      return this;
+    }
+
+    /**
+     * The paging of each split's scan: fetch size, read-ahead, page timeouts, retries. A serializable supplier,
+     * called where the scans run; {@code maxRows} and {@code maxPages} are refused (they would end each split
+     * early), and {@code totalTimeout} applies to each split.
+     */
+    public Builder streamConfig(@Nullable SerializableSupplier<StreamConfig> streamConfig) {
+      this.streamConfig = streamConfig;
+      return this;
+    }
+
+    /**
+     * Throttles each reader: every reader gets its own {@link ReadLimiter} from {@code perReader} (called
+     * where the reader runs), shared by the splits it reads, and reserves the page size from it before each
+     * page request; requests wait on the scan's timer, never on a blocked thread. {@code null} removes it.
+     * The job's rate is about the readers' rate times the parallelism.
+     */
+    public Builder rowLimiter(@Nullable SerializableSupplier<? extends ReadLimiter> perReader) {
+      this.rowLimiter = perReader;
+      return this;
+    }
+
+    /**
+     * Builds the source.
+     *
+     * @param mapper turns each row into a record, on the task thread
+     * @param type the records' Flink type, e.g. {@code Types.STRING} or {@code TypeInformation.of(Event.class)}
+     * @throws IllegalArgumentException when the stream config limits rows or pages
+     */
+    public <T> CassandraSource<T> build(CassandraRowMapper<T> mapper, TypeInformation<T> type) {
+      Objects.requireNonNull(mapper, "mapper");
+      Objects.requireNonNull(type, "type");
+      SourceSettings settings = new SourceSettings(sessions, java.util.UUID.randomUUID().toString(), keyspace, table,
+          columns, where, allowFiltering, splits,
+          targetSplitBytes, splitsPerReader, streamConfig, rowLimiter);
+      StreamConfig paging = settings.pageConfig();
+      if (paging.maxRows().isPresent() || paging.maxPages().isPresent()) {
+        throw new IllegalArgumentException("A source reads whole splits: maxRows and maxPages must not be set, "
+            + "got maxRows " + paging.maxRows() + ", maxPages " + paging.maxPages());
+      }
+      if (paging.resumeFrom().isPresent()) {
+        throw new IllegalArgumentException("A source resumes from Flink checkpoints, not from a resume token");
+      }
+      return new CassandraSource<>(settings, mapper, type);
+    }
+
+    /** Builds the source for records of a class; see {@link #build(CassandraRowMapper, TypeInformation)}. */
+    public <T> CassandraSource<T> build(CassandraRowMapper<T> mapper, Class<T> type) {
+      return build(mapper, TypeInformation.of(type));
+    }
+  }
+}

@@ -1,0 +1,258 @@
+package org.asynccassandra.flink;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.flink.api.connector.source.ReaderOutput;
+import org.apache.flink.api.connector.source.SourceReader;
+import org.apache.flink.api.connector.source.SourceReaderContext;
+import org.apache.flink.core.io.InputStatus;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.MetricGroup;
+import org.asynccassandra.ScanCheckpoint;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The source reader: reads up to {@code splitsPerReader} splits at once, each with its own
+ * {@link org.asynccassandra.TableScan} (one token range read at a time, with the scan's read-ahead, retries
+ * and page timeouts), and emits one row per {@link #pollNext} call through the user's mapper.
+ *
+ * <p><b>Never blocking the task thread.</b> Pages are asked for with {@code nextPage()}; its completion, on
+ * the session's callback executor, only stores the page and completes the future of {@link #isAvailable()},
+ * so Flink's mailbox thread comes back when there is something to emit and never waits on a fetch. The
+ * connection is made the same way ({@code buildAsync()}).
+ *
+ * <p><b>Checkpoints.</b> {@link #snapshotState} runs on the task thread between two {@code pollNext} calls,
+ * so it sees exactly which rows were emitted: each open split is stored at the row after the last one
+ * emitted (see {@link PagePositions}), never at the fetch position with its read-ahead; splits assigned but
+ * not opened yet are stored as they came.
+ *
+ * <p><b>Memory.</b> At most {@code splitsPerReader} scans are open, each holds at most {@code 1 +
+ * prefetchPages} pages, and the reader holds the one page it is emitting per open split.
+ *
+ * <p>Every method runs on the task thread, except the callbacks noted above. Not thread-safe otherwise.
+ */
+final class CassandraSourceReader<T> implements SourceReader<T, CassandraSplit> {
+  private static final Logger LOG = LoggerFactory.getLogger(CassandraSourceReader.class);
+
+  private final SourceReaderContext context;
+  private final SourceSettings settings;
+  private final CassandraRowMapper<T> mapper;
+  private final ScanOpener opener;
+
+  // ---- task thread only ----
+  private final ArrayDeque<CassandraSplit> waiting = new ArrayDeque<>(); // assigned, not opened yet
+  /** Copy-on-write: the metric gauges read it from the reporter's thread. */
+  private final List<OpenSplit> open = new CopyOnWriteArrayList<>();
+  private @Nullable OpenSplit current; // the split whose page is being emitted
+  private int cursor; // where the search for a row starts among the open splits
+  private int requested; // split requests sent and not answered yet
+  private boolean started;
+  private boolean noMoreSplits;
+  private @Nullable CompletableFuture<Void> connection;
+  private final AtomicLong finishedRetries = new AtomicLong(); // read by the retries gauge
+
+  /**
+   * Completed when pollNext has work: a page or an end arrived, the session connected, splits came. Replaced
+   * (by the task thread) only once completed; completed by any thread.
+   */
+  private volatile CompletableFuture<Void> available = new CompletableFuture<>();
+
+  private final Counter pagesReceived;
+  private final Counter rowsSkippedOnResume;
+  private final Counter splitsResumed;
+  private final Counter splitsFinished;
+
+  CassandraSourceReader(SourceReaderContext context, SourceSettings settings, CassandraRowMapper<T> mapper,
+      ScanOpener opener) {
+    this.context = context;
+    this.settings = settings;
+    this.mapper = mapper;
+    this.opener = opener;
+    MetricGroup metrics = context.metricGroup().addGroup("cassandra");
+    this.pagesReceived = metrics.counter("pagesReceived");
+    this.rowsSkippedOnResume = metrics.counter("rowsSkippedOnResume");
+    this.splitsResumed = metrics.counter("splitsResumed");
+    this.splitsFinished = metrics.counter("splitsFinished");
+    metrics.gauge("openSplits", open::size);
+    metrics.gauge("retries", this::retries);
+  }
+
+  @Override
+  public void start() {
+    started = true;
+    CompletableFuture<Void> connecting = opener.connect();
+    connection = connecting;
+    CompletionStage<Void> connected = connecting;
+    connected.whenComplete((ignored, failure) -> wakeUp()); // a failure is thrown by pollNext
+    requestSplits();
+  }
+
+  @Override
+  public InputStatus pollNext(ReaderOutput<T> output) throws Exception {
+    CompletableFuture<Void> connecting = connection;
+    if (connecting == null || !connecting.isDone()) {
+      return waitForWork();
+    }
+    connecting.join(); // throws when the connection failed: the task fails and Flink restarts it
+    openWaiting();
+    int tried = 0;
+    while (!open.isEmpty() && tried < open.size()) {
+      OpenSplit split = current != null ? current : open.get(cursor % open.size());
+      switch (split.poll()) {
+        case ROW -> {
+          T record = mapper.map(split.row());
+          output.collect(record);
+          split.emitted(); // only now does the row count as emitted, in the checkpoint too
+          current = split;
+          return InputStatus.MORE_AVAILABLE;
+        }
+        case FINISHED -> {
+          current = null;
+          finish(split);
+          openWaiting();
+          tried = 0;
+        }
+        case WAITING -> {
+          current = null;
+          cursor++;
+          tried++;
+        }
+      }
+    }
+    if (open.isEmpty() && waiting.isEmpty() && noMoreSplits) {
+      return InputStatus.END_OF_INPUT;
+    }
+    return waitForWork();
+  }
+
+  @Override
+  public List<CassandraSplit> snapshotState(long checkpointId) {
+    List<CassandraSplit> state = new ArrayList<>(open.size() + waiting.size());
+    for (OpenSplit split : open) {
+      state.add(split.position());
+    }
+    state.addAll(waiting);
+    if (LOG.isDebugEnabled()) {
+      LOG.debug("Checkpoint {} of subtask {}: {}", checkpointId, context.getIndexOfSubtask(), state);
+    }
+    return state;
+  }
+
+  @Override
+  public CompletableFuture<Void> isAvailable() {
+    return available;
+  }
+
+  @Override
+  public void addSplits(List<CassandraSplit> splits) {
+    for (CassandraSplit split : splits) {
+      if (split.isFinished()) {
+        splitsFinished.inc();
+      } else {
+        waiting.add(split);
+      }
+    }
+    if (started) {
+      requested = Math.max(0, requested - splits.size());
+    }
+    LOG.debug("Subtask {} got {} splits ({} restored)", context.getIndexOfSubtask(), splits.size(),
+        started ? 0 : splits.size());
+    available.complete(null);
+  }
+
+  @Override
+  public void notifyNoMoreSplits() {
+    noMoreSplits = true;
+    available.complete(null);
+  }
+
+  @Override
+  public void close() {
+    for (OpenSplit split : open) {
+      split.close();
+    }
+    open.clear();
+    waiting.clear();
+    opener.close();
+  }
+
+  /** Opens waiting splits while fewer than {@code splitsPerReader} are open. */
+  private void openWaiting() {
+    while (open.size() < settings.splitsPerReader() && !waiting.isEmpty()) {
+      CassandraSplit split = waiting.poll();
+      long skip = rowsToSkip(split);
+      if (split.position().isPresent() && split.position().get().rowsDelivered() > 0) {
+        splitsResumed.inc();
+      }
+      if (skip > 0) {
+        rowsSkippedOnResume.inc(skip);
+        LOG.info("Split {} resumes after {} rows; the first response of its range is read again from its paging "
+            + "state and its first {} rows, emitted before, are skipped", split.splitId(),
+            split.position().map(ScanCheckpoint::rowsDelivered).orElse(0L), skip);
+      }
+      OpenSplit reading = new OpenSplit(split, opener.open(split), this::wakeUp, pagesReceived);
+      open.add(reading);
+      reading.start();
+    }
+  }
+
+  private void finish(OpenSplit split) {
+    open.remove(split);
+    finishedRetries.addAndGet(split.scan().stats().retries());
+    split.close();
+    splitsFinished.inc();
+    LOG.debug("Subtask {} finished split {}", context.getIndexOfSubtask(), split.split());
+    requestSplits();
+  }
+
+  private void requestSplits() {
+    while (started && !noMoreSplits && open.size() + waiting.size() + requested < settings.splitsPerReader()) {
+      requested++;
+      context.sendSplitRequest();
+    }
+  }
+
+  /** Hands Flink a future that completes when there is work, and re-checks (a page may have come just now). */
+  private InputStatus waitForWork() {
+    CompletableFuture<Void> next = available;
+    if (next.isDone()) {
+      next = new CompletableFuture<>();
+      available = next;
+    }
+    // A completion that read the old future ran before the write above: look again for what it brought.
+    CompletableFuture<Void> connecting = connection;
+    boolean work = connecting != null && connecting.isDone()
+        && (open.stream().anyMatch(OpenSplit::hasWork) || (!waiting.isEmpty() && open.size() < settings.splitsPerReader())
+            || (open.isEmpty() && waiting.isEmpty() && noMoreSplits));
+    if (work) {
+      next.complete(null);
+    }
+    return InputStatus.NOTHING_AVAILABLE;
+  }
+
+  /** Called by page and connection completions, on any thread. */
+  private void wakeUp() {
+    available.complete(null);
+  }
+
+  private long retries() {
+    long retries = finishedRetries.get();
+    for (OpenSplit split : open) {
+      retries += split.scan().stats().retries();
+    }
+    return retries;
+  }
+
+  private static long rowsToSkip(CassandraSplit split) {
+    return split.position().map(position -> position.ranges().stream()
+        .filter(range -> range.state() == ScanCheckpoint.State.IN_PROGRESS)
+        .mapToLong(ScanCheckpoint.Range::rowsToSkip).sum()).orElse(0L);
+  }
+}

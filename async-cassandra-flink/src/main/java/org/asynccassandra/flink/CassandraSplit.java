@@ -1,0 +1,95 @@
+package org.asynccassandra.flink;
+
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import org.apache.flink.api.connector.source.SourceSplit;
+import org.asynccassandra.ScanCheckpoint;
+import org.asynccassandra.ScanRange;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One split of a {@link CassandraSource}: a token range of the table, planned by
+ * {@link org.asynccassandra.AsyncSession#planScan}, the addresses of its replicas (for locality), and,
+ * once a reader has started it, its position: the {@link ScanCheckpoint} of the range at the row after the
+ * last one emitted (a paging state and the rows of that page to skip), so that a split restored from a Flink
+ * checkpoint goes on at that exact row.
+ *
+ * <p>The position may list more than one range: a range that kept timing out is split by the scan into
+ * pieces, each with its own place. Immutable and thread-safe.
+ */
+public final class CassandraSplit implements SourceSplit {
+  private final String splitId;
+  private final ScanRange range;
+  private final List<String> replicas;
+  private final @Nullable ScanCheckpoint position;
+
+  /**
+   * A split.
+   *
+   * @param splitId unique among the splits of one source
+   * @param range the token range it reads
+   * @param replicas the addresses (IP literals or host names) of the nodes that hold the range; may be empty
+   * @param position where reading goes on; {@code null} for the start of the range
+   */
+  public CassandraSplit(String splitId, ScanRange range, List<String> replicas, @Nullable ScanCheckpoint position) {
+    if (splitId.isBlank()) {
+      throw new IllegalArgumentException("splitId must not be blank: '" + splitId + "'");
+    }
+    this.splitId = splitId;
+    this.range = Objects.requireNonNull(range, "range");
+    this.replicas = List.copyOf(replicas);
+    this.position = position;
+  }
+
+  @Override
+  public String splitId() {
+    return splitId;
+  }
+
+  /** The token range of the split, as planned. */
+  public ScanRange range() {
+    return range;
+  }
+
+  /** The addresses of the replicas of the range, as the driver's token map knew them when planning. */
+  public List<String> replicas() {
+    return replicas;
+  }
+
+  /** Where reading goes on: empty for the start of the range. */
+  public Optional<ScanCheckpoint> position() {
+    return Optional.ofNullable(position);
+  }
+
+  /** This split, going on at {@code newPosition}. */
+  public CassandraSplit at(ScanCheckpoint newPosition) {
+    return new CassandraSplit(splitId, range, replicas, Objects.requireNonNull(newPosition, "newPosition"));
+  }
+
+  /** Whether every range of its position is done: reading it yields nothing more. */
+  public boolean isFinished() {
+    return position != null && position.isComplete();
+  }
+
+  @Override
+  public boolean equals(@Nullable Object other) {
+    if (!(other instanceof CassandraSplit that)) {
+      return false;
+    }
+    return splitId.equals(that.splitId) && range.equals(that.range) && replicas.equals(that.replicas)
+        && Objects.equals(position, that.position);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(splitId, range, replicas, position);
+  }
+
+  @Override
+  public String toString() {
+    return "CassandraSplit{" + splitId + " " + range + (position == null ? ", not started" : ", "
+        + position.rowsDelivered() + " rows read, " + position.rangesDone() + "/" + position.ranges().size()
+        + " ranges done") + "}";
+  }
+}

@@ -1,0 +1,162 @@
+package org.asynccassandra.flink;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.apache.flink.api.connector.source.ReaderInfo;
+import org.apache.flink.api.connector.source.SplitEnumerator;
+import org.apache.flink.api.connector.source.SplitEnumeratorContext;
+import org.apache.flink.util.FlinkRuntimeException;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The split enumerator: plans the splits once (in a Flink worker thread, through
+ * {@link SplitEnumeratorContext#callAsync}), then hands them out one per request, preferring for each
+ * reader a split with a replica on the reader's host ({@link LocalitySplitAssigner}); a reader that asks
+ * when none is left is told there are no more. Its state is the splits not assigned; splits a failed reader
+ * had taken since the last checkpoint come back through {@link #addSplitsBack} and go out again.
+ *
+ * <p>Runs on Flink's coordinator thread (the plan's completion too); not thread-safe otherwise.
+ */
+final class CassandraSplitEnumerator implements SplitEnumerator<CassandraSplit, CassandraEnumeratorState> {
+  private static final Logger LOG = LoggerFactory.getLogger(CassandraSplitEnumerator.class);
+
+  /** Plans the splits for a parallelism; blocking. */
+  interface Planner {
+    List<CassandraSplit> plan(int parallelism) throws Exception;
+  }
+
+  private record Request(int subtask, @Nullable String host) {}
+
+  private final SplitEnumeratorContext<CassandraSplit> context;
+  private final String table;
+  private final Planner planner;
+  private final Function<String, Set<String>> addressesOf;
+  private @Nullable LocalitySplitAssigner assigner; // null until planned
+  private final List<CassandraSplit> givenBackBeforePlan = new ArrayList<>();
+  private final ArrayDeque<Request> waiting = new ArrayDeque<>(); // requests that came before the plan
+  private final Set<Integer> seenReaders = new HashSet<>(); // subtasks whose first request was logged
+  private boolean planning;
+
+  CassandraSplitEnumerator(SplitEnumeratorContext<CassandraSplit> context, String table, Planner planner,
+      Function<String, Set<String>> addressesOf, CassandraEnumeratorState state) {
+    this.context = context;
+    this.table = table;
+    this.planner = planner;
+    this.addressesOf = addressesOf;
+    if (state.isPlanned()) {
+      this.assigner = new LocalitySplitAssigner(state.unassignedSplits(), addressesOf);
+    }
+  }
+
+  /** The addresses of a host name by DNS, or none when it does not resolve. */
+  static Set<String> resolve(String host) {
+    try {
+      return Arrays.stream(InetAddress.getAllByName(host)).map(InetAddress::getHostAddress)
+          .collect(Collectors.toSet());
+    } catch (UnknownHostException | SecurityException unknown) {
+      return Set.of();
+    }
+  }
+
+  @Override
+  public void start() {
+    if (assigner != null || planning) {
+      return;
+    }
+    planning = true;
+    int parallelism = context.currentParallelism();
+    Callable<List<CassandraSplit>> plan = () -> planner.plan(parallelism);
+    context.callAsync(plan, this::planned);
+  }
+
+  private void planned(@Nullable List<CassandraSplit> splits, @Nullable Throwable failure) {
+    planning = false;
+    if (failure != null || splits == null) {
+      throw new FlinkRuntimeException("Cannot plan the splits of " + table + ": " + failure, failure);
+    }
+    LocalitySplitAssigner planned = new LocalitySplitAssigner(splits, addressesOf);
+    planned.add(givenBackBeforePlan);
+    givenBackBeforePlan.clear();
+    assigner = planned;
+    while (!waiting.isEmpty()) {
+      Request request = waiting.poll();
+      handleSplitRequest(request.subtask(), request.host());
+    }
+  }
+
+  @Override
+  public void handleSplitRequest(int subtaskId, @Nullable String requesterHost) {
+    // Flink may give an empty name (a local MiniCluster does): unknown, not the loopback it would resolve to.
+    String requesterHostname = requesterHost == null || requesterHost.isBlank() ? null : requesterHost;
+    Map<Integer, ReaderInfo> readers = context.registeredReaders();
+    if (!readers.containsKey(subtaskId)) {
+      return; // the reader failed since it asked; its next attempt asks again
+    }
+    LocalitySplitAssigner splits = assigner;
+    if (splits == null) {
+      waiting.add(new Request(subtaskId, requesterHostname));
+      return;
+    }
+    if (seenReaders.add(subtaskId) && requesterHostname != null) {
+      LOG.info("Reader {} of {} runs on {} ({}): {} of the {} splits left have a replica there", subtaskId, table,
+          requesterHostname, String.join(", ", addressesOf.apply(requesterHostname)),
+          splits.localTo(requesterHostname), splits.remaining().size());
+    }
+    List<String> others = new ArrayList<>();
+    readers.forEach((subtask, reader) -> {
+      if (subtask != subtaskId && reader.getLocation() != null && !reader.getLocation().isBlank()) {
+        others.add(reader.getLocation());
+      }
+    });
+    CassandraSplit split = splits.next(requesterHostname, others);
+    if (split == null) {
+      context.signalNoMoreSplits(subtaskId);
+      return;
+    }
+    if (LOG.isDebugEnabled()) {
+      LOG.debug("Split {} to subtask {} on {}{}", split, subtaskId, requesterHostname,
+          requesterHostname != null && splits.isLocal(split, requesterHostname) ? " (a replica)" : "");
+    }
+    context.assignSplit(split, subtaskId);
+  }
+
+  @Override
+  public void addSplitsBack(List<CassandraSplit> splits, int subtaskId) {
+    LOG.info("{} splits of failed subtask {} are given back", splits.size(), subtaskId);
+    LocalitySplitAssigner splitsNow = assigner;
+    if (splitsNow == null) {
+      givenBackBeforePlan.addAll(splits);
+    } else {
+      splitsNow.add(splits);
+    }
+  }
+
+  @Override
+  public void addReader(int subtaskId) {
+    // Readers ask for splits themselves.
+  }
+
+  @Override
+  public CassandraEnumeratorState snapshotState(long checkpointId) {
+    LocalitySplitAssigner splits = assigner;
+    return splits == null ? CassandraEnumeratorState.notPlanned()
+        : CassandraEnumeratorState.planned(splits.remaining());
+  }
+
+  @Override
+  public void close() {
+    // Nothing held: the plan's session is closed by the plan itself.
+  }
+}

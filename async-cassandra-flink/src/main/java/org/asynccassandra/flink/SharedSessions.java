@@ -1,0 +1,111 @@
+package org.asynccassandra.flink;
+
+import com.datastax.oss.driver.api.core.CqlSession;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import org.asynccassandra.AsyncSession;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One driver session per source and per JVM (task manager), shared by the source's readers there: a session
+ * holds connections to every node, the cluster's metadata and its own threads, so a reader per slot each
+ * with its own would multiply them (and the driver warns above 4 sessions in a JVM). Reference-counted: the
+ * first reader connects (asynchronously), the last one to leave closes it. A connection that failed is not
+ * kept: the next reader (after Flink restarts the task) connects again.
+ *
+ * <p>Thread-safe; the registry is guarded by its own monitor, and closing happens outside it.
+ */
+final class SharedSessions {
+  /** A session in use, and how many readers use it. */
+  private static final class Shared {
+    final CompletableFuture<CqlSession> driver;
+    final CompletableFuture<AsyncSession> session;
+    int users; // guarded by SESSIONS
+
+    Shared(CompletableFuture<CqlSession> driver) {
+      this.driver = driver;
+      this.session = driver.thenApply(AsyncSession::wrap);
+    }
+  }
+
+  /** Sessions by source key; guarded by itself. */
+  private static final Map<String, Shared> SESSIONS = new HashMap<>();
+
+  private SharedSessions() {}
+
+  /** A reader's hold on the shared session of its source. */
+  static final class Lease {
+    private final String key;
+    private final Shared shared;
+    private boolean released; // owner thread only
+
+    private Lease(String key, Shared shared) {
+      this.key = key;
+      this.shared = shared;
+    }
+
+    /** Completes once connected; fails when the connection failed. */
+    CompletableFuture<AsyncSession> session() {
+      return shared.session;
+    }
+
+    /** Gives the session back; the last user closes it, blocking until it is closed. Idempotent. */
+    void release() {
+      if (released) {
+        return;
+      }
+      released = true;
+      boolean last;
+      synchronized (SESSIONS) {
+        last = --shared.users == 0;
+        if (last && SESSIONS.get(key) == shared) {
+          SESSIONS.remove(key);
+        }
+      }
+      if (last) {
+        close(shared);
+      }
+    }
+  }
+
+  /** Takes the session of source {@code key}, connecting it with {@code sessions} if nobody holds it. */
+  static Lease acquire(String key, CassandraSessionFactory sessions) {
+    synchronized (SESSIONS) {
+      Shared shared = SESSIONS.get(key);
+      if (shared == null || shared.session.isCompletedExceptionally()) {
+        shared = new Shared(sessions.sessionBuilder().buildAsync().toCompletableFuture());
+        SESSIONS.put(key, shared);
+      }
+      shared.users++;
+      return new Lease(key, shared);
+    }
+  }
+
+  /** How many sources have a session in this JVM now (for tests). */
+  static int open() {
+    synchronized (SESSIONS) {
+      return SESSIONS.size();
+    }
+  }
+
+  private static void close(Shared shared) {
+    if (!shared.driver.isDone()) {
+      // Still connecting: close it once it is there; nobody waits for it.
+      java.util.concurrent.CompletionStage<CqlSession> late = shared.driver;
+      late.whenComplete((cql, failure) -> {
+        if (cql != null) {
+          cql.closeAsync();
+        }
+      });
+      return;
+    }
+    @Nullable AsyncSession session = shared.session.isCompletedExceptionally() ? null : shared.session.join();
+    if (session != null) {
+      session.close(); // closes the streams still open; leaves the driver session, which is ours:
+    }
+    if (!shared.driver.isCompletedExceptionally()) {
+      shared.driver.join().close();
+    }
+  }
+}

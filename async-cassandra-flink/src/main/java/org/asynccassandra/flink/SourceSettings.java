@@ -1,0 +1,73 @@
+package org.asynccassandra.flink;
+
+import java.io.Serializable;
+import java.util.List;
+import org.apache.flink.util.function.SerializableSupplier;
+import org.asynccassandra.ReadLimiter;
+import org.asynccassandra.ScanConfig;
+import org.asynccassandra.StreamConfig;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * What the enumerator and the readers of one {@link CassandraSource} share: how to connect, the table and
+ * the query shape, how to split, and how to page. Immutable; shipped with the job.
+ *
+ * @param sessionKey identifies the source: its readers in one JVM share one session
+ * @param splits the split count asked for; 0 for the default
+ * @param targetSplitBytes the split size to aim at from the table's size estimates; 0 for none
+ * @param rowLimiter makes each reader's limiter of rows read, shared by its splits; null for none
+ */
+record SourceSettings(
+    CassandraSessionFactory sessions,
+    String sessionKey,
+    String keyspace,
+    String table,
+    List<String> columns,
+    @Nullable String where,
+    boolean allowFiltering,
+    int splits,
+    long targetSplitBytes,
+    int splitsPerReader,
+    @Nullable SerializableSupplier<StreamConfig> streamConfig,
+    @Nullable SerializableSupplier<? extends ReadLimiter> rowLimiter) implements Serializable {
+  private static final long serialVersionUID = 1L;
+
+  SourceSettings {
+    columns = List.copyOf(columns);
+  }
+
+  /** The paging of each split's scan. */
+  StreamConfig pageConfig() {
+    return streamConfig == null ? StreamConfig.defaults() : streamConfig.get();
+  }
+
+  /** The columns, restriction and paging of a scan, without its ranges. */
+  ScanConfig.Builder scanConfig() {
+    return ScanConfig.builder().columns(columns).where(where).allowFiltering(allowFiltering)
+        .streamConfig(pageConfig());
+  }
+
+  /** A reader's own row limiter, or null. */
+  @Nullable ReadLimiter newRowLimiter() {
+    return rowLimiter == null ? null : rowLimiter.get();
+  }
+
+  /**
+   * The scan of one split: from its position, or its whole range; one range read at a time, charged to the
+   * reader's {@code limiter} (or none).
+   */
+  ScanConfig scanOf(CassandraSplit split, @Nullable ReadLimiter limiter) {
+    ScanConfig.Builder builder = scanConfig().parallelism(1).rowLimiter(limiter);
+    if (split.position().isPresent()) {
+      builder.resumeFrom(split.position().get());
+    } else {
+      builder.ranges(List.of(split.range()));
+    }
+    return builder.build();
+  }
+
+  /** {@code keyspace.table}, for messages. */
+  String qualifiedTable() {
+    return keyspace + "." + table;
+  }
+}

@@ -1,0 +1,41 @@
+package org.asynccassandra.flink.export;
+
+import com.datastax.oss.driver.api.core.cql.Row;
+import java.io.StringWriter;
+import org.asynccassandra.flink.CassandraRowMapper;
+import org.asynccassandra.values.RowWriter;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A row as the text of one record of an {@link ExportFormat}, line end included: the values module's
+ * {@link RowWriter} writes it into a buffer that is reused from row to row. Runs on the reader's task thread,
+ * one row at a time; the writer is created there, on the first row.
+ */
+public final class RecordTextMapper implements CassandraRowMapper<String> {
+  private static final long serialVersionUID = 1L;
+
+  private final ExportFormat format;
+  private transient @Nullable StringWriter text;
+  private transient @Nullable RowWriter writer;
+
+  public RecordTextMapper(ExportFormat format) {
+    this.format = format;
+  }
+
+  @Override
+  public String map(Row row) {
+    StringWriter buffer = text;
+    RowWriter records = writer;
+    if (buffer == null || records == null) {
+      buffer = new StringWriter(256);
+      records = format.writer(buffer);
+      text = buffer;
+      writer = records;
+    }
+    records.writeRow(row);
+    records.flush();
+    String record = buffer.toString();
+    buffer.getBuffer().setLength(0);
+    return record;
+  }
+}

@@ -1,0 +1,189 @@
+package org.asynccassandra.flink;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.flink.connector.testutils.source.reader.TestingSplitEnumeratorContext;
+import org.asynccassandra.ScanCheckpoint;
+import org.asynccassandra.ScanCheckpoint.State;
+import org.asynccassandra.ScanRange;
+import org.junit.jupiter.api.Test;
+
+class CassandraSplitEnumeratorTest {
+  /** Host names as DNS would resolve them: "cass-a" is 10.0.0.1, "tm-b" is 10.0.0.2, "tm-x" is elsewhere. */
+  private static final Map<String, Set<String>> DNS = Map.of("cass-a", Set.of("10.0.0.1"),
+      "tm-b", Set.of("10.0.0.2"), "tm-x", Set.of("192.168.1.9"));
+
+  private final TestingSplitEnumeratorContext<CassandraSplit> context = new TestingSplitEnumeratorContext<>(3);
+  private final AtomicInteger plans = new AtomicInteger();
+
+  /** Six splits in ring order: split-0 and split-3 on 10.0.0.1, 1 and 4 on 10.0.0.2, 2 and 5 on 10.0.0.3. */
+  private static List<CassandraSplit> ring() {
+    List<CassandraSplit> splits = new ArrayList<>();
+    for (int i = 0; i < 6; i++) {
+      splits.add(new CassandraSplit("split-" + i, ScanRange.of(String.valueOf(i * 100), String.valueOf(i * 100 + 100)),
+          List.of("10.0.0." + (i % 3 + 1)), null));
+    }
+    return splits;
+  }
+
+  private CassandraSplitEnumerator enumerator(CassandraEnumeratorState state) {
+    return new CassandraSplitEnumerator(context, "ks.t", parallelism -> {
+      plans.incrementAndGet();
+      assertThat(parallelism).isEqualTo(3);
+      return ring();
+    }, host -> DNS.getOrDefault(host, Set.of()), state);
+  }
+
+  private List<String> assignedTo(int subtask) {
+    TestingSplitEnumeratorContext.SplitAssignmentState<CassandraSplit> state = context.getSplitAssignments().get(subtask);
+    return state == null ? List.of() : state.getAssignedSplits().stream().map(CassandraSplit::splitId).toList();
+  }
+
+  private boolean noMoreSplitsFor(int subtask) {
+    TestingSplitEnumeratorContext.SplitAssignmentState<CassandraSplit> state = context.getSplitAssignments().get(subtask);
+    return state != null && state.hasReceivedNoMoreSplitsSignal();
+  }
+
+  @Test
+  void should_plan_off_the_coordinator_thread_and_serve_requests_that_came_before_the_plan() {
+    context.registerReader(0, "tm-x");
+    CassandraSplitEnumerator enumerator = enumerator(CassandraEnumeratorState.notPlanned());
+    enumerator.start();
+    enumerator.handleSplitRequest(0, "tm-x");
+
+    assertThat(plans).hasValue(0); // planning waits for the worker thread
+    assertThat(assignedTo(0)).isEmpty();
+    assertThat(enumerator.snapshotState(1).isPlanned()).isFalse();
+
+    context.triggerAllActions();
+
+    assertThat(plans).hasValue(1);
+    assertThat(assignedTo(0)).containsExactly("split-0");
+    assertThat(enumerator.snapshotState(2).unassignedSplits()).extracting(CassandraSplit::splitId)
+        .containsExactly("split-1", "split-2", "split-3", "split-4", "split-5");
+  }
+
+  @Test
+  void should_prefer_a_split_with_a_replica_on_the_readers_host() {
+    context.registerReader(0, "tm-b");
+    context.registerReader(1, "10.0.0.3");
+    CassandraSplitEnumerator enumerator = enumerator(CassandraEnumeratorState.notPlanned());
+    enumerator.start();
+    context.triggerAllActions();
+
+    enumerator.handleSplitRequest(0, "tm-b"); // resolves to 10.0.0.2
+    enumerator.handleSplitRequest(1, "10.0.0.3");
+    enumerator.handleSplitRequest(0, "tm-b");
+    enumerator.handleSplitRequest(0, "tm-b");
+
+    assertThat(assignedTo(0)).startsWith("split-1", "split-4");
+    assertThat(assignedTo(1)).containsExactly("split-2");
+    // Nothing local is left for tm-b: it gets a split no other reader is local to (10.0.0.1's), not split-5.
+    assertThat(assignedTo(0).get(2)).isEqualTo("split-0");
+  }
+
+  @Test
+  void should_treat_an_empty_host_name_as_unknown_rather_than_as_the_loopback_it_resolves_to() {
+    context.registerReader(0, "");
+    context.registerReader(1, "");
+    CassandraSplitEnumerator enumerator = new CassandraSplitEnumerator(context, "ks.t", parallelism -> ring(),
+        host -> {
+          throw new AssertionError("no name to resolve: '" + host + "'");
+        }, CassandraEnumeratorState.notPlanned());
+    enumerator.start();
+    context.triggerAllActions();
+
+    enumerator.handleSplitRequest(0, "");
+    enumerator.handleSplitRequest(1, null);
+
+    assertThat(assignedTo(0)).containsExactly("split-0");
+    assertThat(assignedTo(1)).containsExactly("split-1");
+  }
+
+  @Test
+  void should_hand_out_every_split_once_then_signal_no_more_splits() {
+    context.registerReader(0, "tm-x");
+    context.registerReader(1, "cass-a");
+    CassandraSplitEnumerator enumerator = enumerator(CassandraEnumeratorState.notPlanned());
+    enumerator.start();
+    context.triggerAllActions();
+
+    for (int i = 0; i < 4; i++) {
+      enumerator.handleSplitRequest(0, "tm-x");
+      enumerator.handleSplitRequest(1, "cass-a");
+    }
+
+    List<String> all = new ArrayList<>(assignedTo(0));
+    all.addAll(assignedTo(1));
+    assertThat(all).containsExactlyInAnyOrder("split-0", "split-1", "split-2", "split-3", "split-4", "split-5");
+    assertThat(assignedTo(1)).startsWith("split-0", "split-3"); // cass-a is 10.0.0.1
+    assertThat(noMoreSplitsFor(0)).isTrue();
+    assertThat(noMoreSplitsFor(1)).isTrue();
+    assertThat(enumerator.snapshotState(3).unassignedSplits()).isEmpty();
+  }
+
+  @Test
+  void should_take_back_the_splits_of_a_failed_reader_with_their_positions_and_hand_them_out_again() {
+    context.registerReader(0, "tm-x");
+    CassandraSplitEnumerator enumerator = enumerator(CassandraEnumeratorState.notPlanned());
+    enumerator.start();
+    context.triggerAllActions();
+    for (int i = 0; i < 7; i++) {
+      enumerator.handleSplitRequest(0, "tm-x");
+    }
+    assertThat(noMoreSplitsFor(0)).isTrue();
+    ScanCheckpoint position = new ScanCheckpoint("ks", "t", "fp", List.of(
+        new ScanCheckpoint.Range("300", "400", State.IN_PROGRESS, "AAAA", 12, 1_012)));
+    CassandraSplit resumed = ring().get(3).at(position);
+
+    enumerator.addSplitsBack(List.of(resumed), 0);
+
+    assertThat(enumerator.snapshotState(4).unassignedSplits()).containsExactly(resumed);
+    context.registerReader(2, "tm-x");
+    enumerator.handleSplitRequest(2, "tm-x");
+    assertThat(context.getSplitAssignments().get(2).getAssignedSplits()).containsExactly(resumed);
+  }
+
+  @Test
+  void should_restore_its_unassigned_splits_without_planning_again() {
+    context.registerReader(0, "tm-x");
+    CassandraSplitEnumerator enumerator = enumerator(CassandraEnumeratorState.planned(ring().subList(4, 6)));
+    enumerator.start();
+    context.triggerAllActions();
+
+    enumerator.handleSplitRequest(0, "tm-x");
+    enumerator.handleSplitRequest(0, "tm-x");
+    enumerator.handleSplitRequest(0, "tm-x");
+
+    assertThat(plans).hasValue(0);
+    assertThat(assignedTo(0)).containsExactly("split-4", "split-5");
+    assertThat(noMoreSplitsFor(0)).isTrue();
+  }
+
+  @Test
+  void should_ignore_a_request_of_a_reader_that_is_gone() {
+    CassandraSplitEnumerator enumerator = enumerator(CassandraEnumeratorState.planned(ring()));
+
+    enumerator.handleSplitRequest(5, "tm-x");
+
+    assertThat(context.getSplitAssignments()).isEmpty();
+    assertThat(enumerator.snapshotState(1).unassignedSplits()).hasSize(6);
+  }
+
+  @Test
+  void should_fail_the_job_when_planning_fails() {
+    CassandraSplitEnumerator enumerator = new CassandraSplitEnumerator(context, "ks.t", parallelism -> {
+      throw new IllegalArgumentException("Unknown table 'ks.t'");
+    }, host -> Set.of(), CassandraEnumeratorState.notPlanned());
+    enumerator.start();
+
+    assertThatThrownBy(context::triggerAllActions).hasMessageContaining("Cannot plan the splits of ks.t")
+        .hasRootCauseMessage("Unknown table 'ks.t'");
+  }
+}

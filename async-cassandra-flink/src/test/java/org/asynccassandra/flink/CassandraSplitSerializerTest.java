@@ -1,0 +1,89 @@
+package org.asynccassandra.flink;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.util.Arrays;
+import java.util.List;
+import org.asynccassandra.ScanCheckpoint;
+import org.asynccassandra.ScanCheckpoint.State;
+import org.asynccassandra.ScanRange;
+import org.junit.jupiter.api.Test;
+
+class CassandraSplitSerializerTest {
+  static final ScanRange RANGE = ScanRange.of("-9223372036854775808", "-4611686018427387904");
+
+  static ScanCheckpoint position() {
+    return new ScanCheckpoint("ks", "events", "0123456789abcdef", List.of(
+        new ScanCheckpoint.Range("-9223372036854775808", "-7000000000000000000", State.IN_PROGRESS,
+            "AAEC_-8", 37, 1_037),
+        new ScanCheckpoint.Range("-7000000000000000000", "-5000000000000000000", State.PENDING, null, 0, 0),
+        new ScanCheckpoint.Range("-5000000000000000000", "-4611686018427387904", State.IN_PROGRESS, null, 5, 5)));
+  }
+
+  private final CassandraSplitSerializer serializer = CassandraSplitSerializer.INSTANCE;
+
+  @Test
+  void should_round_trip_a_split_that_was_not_started() throws IOException {
+    CassandraSplit split = new CassandraSplit("split-07", RANGE, List.of("127.0.0.1", "10.0.0.2"), null);
+
+    CassandraSplit copy = serializer.deserialize(serializer.getVersion(), serializer.serialize(split));
+
+    assertThat(copy).isEqualTo(split);
+    assertThat(copy.position()).isEmpty();
+    assertThat(copy.replicas()).containsExactly("127.0.0.1", "10.0.0.2");
+  }
+
+  @Test
+  void should_round_trip_a_split_at_an_exact_row_with_pieces_of_a_split_range() throws IOException {
+    CassandraSplit split = new CassandraSplit("split-07", RANGE, List.of(), position());
+
+    CassandraSplit copy = serializer.deserialize(serializer.getVersion(), serializer.serialize(split));
+
+    assertThat(copy).isEqualTo(split);
+    ScanCheckpoint.Range first = copy.position().orElseThrow().ranges().get(0);
+    assertThat(first.pagingState()).isEqualTo("AAEC_-8");
+    assertThat(first.rowsToSkip()).isEqualTo(37);
+    assertThat(first.rowsDelivered()).isEqualTo(1_037);
+    assertThat(copy.position().orElseThrow().ranges().get(2).pagingState()).isNull();
+  }
+
+  @Test
+  void should_round_trip_the_whole_ring() throws IOException {
+    CassandraSplit split = new CassandraSplit("split-0", ScanRange.fullRing(), List.of(), null);
+
+    assertThat(serializer.deserialize(1, serializer.serialize(split)).range().isFullRing()).isTrue();
+  }
+
+  @Test
+  void should_be_at_version_1_and_refuse_other_versions() throws IOException {
+    byte[] bytes = serializer.serialize(new CassandraSplit("split-1", RANGE, List.of(), null));
+
+    assertThat(serializer.getVersion()).isEqualTo(1);
+    assertThatThrownBy(() -> serializer.deserialize(2, bytes)).isInstanceOf(IOException.class)
+        .hasMessageContaining("version").hasMessageContaining("2");
+  }
+
+  @Test
+  void should_refuse_truncated_or_padded_bytes() throws IOException {
+    byte[] bytes = serializer.serialize(new CassandraSplit("split-1", RANGE, List.of("a"), position()));
+
+    assertThatThrownBy(() -> serializer.deserialize(1, Arrays.copyOf(bytes, bytes.length - 3)))
+        .isInstanceOf(IOException.class);
+    assertThatThrownBy(() -> serializer.deserialize(1, Arrays.copyOf(bytes, bytes.length + 1)))
+        .isInstanceOf(IOException.class).hasMessageContaining("after its end");
+  }
+
+  @Test
+  void should_round_trip_the_enumerator_state() throws IOException {
+    CassandraEnumeratorStateSerializer states = CassandraEnumeratorStateSerializer.INSTANCE;
+    CassandraEnumeratorState planned = CassandraEnumeratorState.planned(List.of(
+        new CassandraSplit("split-1", RANGE, List.of("127.0.0.2"), null),
+        new CassandraSplit("split-2", ScanRange.of("0", "100"), List.of(), position())));
+
+    assertThat(states.deserialize(states.getVersion(), states.serialize(planned))).isEqualTo(planned);
+    assertThat(states.deserialize(1, states.serialize(CassandraEnumeratorState.notPlanned())).isPlanned()).isFalse();
+    assertThatThrownBy(() -> states.deserialize(9, states.serialize(planned))).isInstanceOf(IOException.class);
+  }
+}

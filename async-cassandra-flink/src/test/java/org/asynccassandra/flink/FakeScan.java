@@ -1,0 +1,199 @@
+package org.asynccassandra.flink;
+
+import com.datastax.oss.driver.api.core.cql.ColumnDefinitions;
+import com.datastax.oss.driver.api.core.cql.ExecutionInfo;
+import com.datastax.oss.driver.api.core.cql.Row;
+import java.lang.reflect.Proxy;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Flow;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import org.asynccassandra.Page;
+import org.asynccassandra.ResumeToken;
+import org.asynccassandra.ScanCheckpoint;
+import org.asynccassandra.ScanRange;
+import org.asynccassandra.StreamStats;
+import org.asynccassandra.TableScan;
+
+/**
+ * A {@link TableScan} driven by hand: {@link #nextPage()} returns a stage that the test completes with
+ * {@link #deliver} or {@link #end}, and {@link #checkpoint()} is what the test last said it is. Only the
+ * pull style works.
+ */
+final class FakeScan implements TableScan {
+  private volatile ScanCheckpoint checkpoint;
+  private CompletableFuture<Optional<Page>> pending;
+  private int pages;
+  volatile boolean closed;
+  int nextPageCalls;
+
+  FakeScan(ScanCheckpoint start) {
+    this.checkpoint = start;
+  }
+
+  /** Rows that print as their names; nothing else works on them. */
+  static List<Row> rows(String... names) {
+    List<Row> rows = new ArrayList<>();
+    for (String name : names) {
+      rows.add((Row) Proxy.newProxyInstance(Row.class.getClassLoader(), new Class<?>[] {Row.class},
+          (proxy, method, args) -> {
+            if (method.getName().equals("toString")) {
+              return name;
+            }
+            throw new UnsupportedOperationException(method.getName());
+          }));
+    }
+    return rows;
+  }
+
+  boolean hasPendingCall() {
+    return pending != null && !pending.isDone();
+  }
+
+  /** Hands over a page: the scan's checkpoint is {@code after} from now on. */
+  void deliver(List<Row> rows, ScanCheckpoint after) {
+    checkpoint = after;
+    int number = ++pages;
+    pending.complete(Optional.of(new Page() {
+      @Override
+      public List<Row> rows() {
+        return rows;
+      }
+
+      @Override
+      public int size() {
+        return rows.size();
+      }
+
+      @Override
+      public int number() {
+        return number;
+      }
+
+      @Override
+      public boolean isLast() {
+        return false;
+      }
+
+      @Override
+      public ExecutionInfo executionInfo() {
+        throw new UnsupportedOperationException();
+      }
+
+      @Override
+      public ColumnDefinitions columnDefinitions() {
+        throw new UnsupportedOperationException();
+      }
+
+      @Override
+      public Optional<ResumeToken> resumeToken() {
+        return Optional.empty();
+      }
+    }));
+  }
+
+  void end(ScanCheckpoint last) {
+    checkpoint = last;
+    pending.complete(Optional.empty());
+  }
+
+  void fail(Throwable failure) {
+    pending.completeExceptionally(failure);
+  }
+
+  @Override
+  public ScanCheckpoint checkpoint() {
+    return checkpoint;
+  }
+
+  @Override
+  public CompletionStage<Optional<Page>> nextPage() {
+    if (hasPendingCall()) {
+      throw new IllegalStateException("nextPage() while a call is pending");
+    }
+    nextPageCalls++;
+    pending = new CompletableFuture<>();
+    return pending;
+  }
+
+  @Override
+  public StreamStats stats() {
+    return new StreamStats(pages, 0, 0, 0, 0, 0, java.time.Duration.ZERO, java.time.Duration.ZERO, 0);
+  }
+
+  @Override
+  public void close() {
+    closed = true;
+  }
+
+  @Override
+  public CompletionStage<Void> closeAsync() {
+    close();
+    return CompletableFuture.completedFuture(null);
+  }
+
+  @Override
+  public double progress() {
+    return 0;
+  }
+
+  @Override
+  public int rangeCount() {
+    return checkpoint.ranges().size();
+  }
+
+  @Override
+  public List<ScanRange> ranges() {
+    return checkpoint.ranges().stream().map(ScanCheckpoint.Range::range).toList();
+  }
+
+  @Override
+  public long splits() {
+    return 0;
+  }
+
+  @Override
+  public CompletionStage<Void> forEach(Consumer<? super Row> consumer) {
+    throw new UnsupportedOperationException();
+  }
+
+  @Override
+  public CompletionStage<Void> forEachAsync(Function<? super Row, ? extends CompletionStage<?>> action) {
+    throw new UnsupportedOperationException();
+  }
+
+  @Override
+  public CompletionStage<Void> forEachPage(Consumer<? super Page> consumer) {
+    throw new UnsupportedOperationException();
+  }
+
+  @Override
+  public Flow.Publisher<Row> rows() {
+    throw new UnsupportedOperationException();
+  }
+
+  @Override
+  public Flow.Publisher<Page> pages() {
+    throw new UnsupportedOperationException();
+  }
+
+  @Override
+  public Iterator<Row> iterator() {
+    throw new UnsupportedOperationException();
+  }
+
+  @Override
+  public Iterable<Row> blocking() {
+    throw new UnsupportedOperationException();
+  }
+
+  @Override
+  public Optional<ColumnDefinitions> columnDefinitions() {
+    return Optional.empty();
+  }
+}
