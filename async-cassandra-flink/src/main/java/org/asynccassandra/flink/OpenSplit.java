@@ -20,7 +20,7 @@ import org.jspecify.annotations.Nullable;
  */
 final class OpenSplit {
   /** What a completed {@code nextPage()} brought: a page, the end ({@code page == null}), or a failure. */
-  private record Arrival(@Nullable Page page, @Nullable Throwable failure) {}
+  private record Arrival(@Nullable Page<Row> page, @Nullable Throwable failure) {}
 
   /** What {@link #poll} found. */
   enum Status { ROW, WAITING, FINISHED }
@@ -96,7 +96,7 @@ final class OpenSplit {
       if (arrived.failure() != null) {
         throw unwrap(arrived.failure());
       }
-      Page page = arrived.page();
+      Page<Row> page = arrived.page();
       if (page == null) {
         finished = true;
         rows = null;

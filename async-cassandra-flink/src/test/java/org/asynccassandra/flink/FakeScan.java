@@ -27,7 +27,7 @@ import org.asynccassandra.TableScan;
  */
 final class FakeScan implements TableScan {
   private volatile ScanCheckpoint checkpoint;
-  private CompletableFuture<Optional<Page>> pending;
+  private CompletableFuture<Optional<Page<Row>>> pending;
   private int pages;
   volatile boolean closed;
   int nextPageCalls;
@@ -59,7 +59,7 @@ final class FakeScan implements TableScan {
   void deliver(List<Row> rows, ScanCheckpoint after) {
     checkpoint = after;
     int number = ++pages;
-    pending.complete(Optional.of(new Page() {
+    pending.complete(Optional.of(new Page<Row>() {
       @Override
       public List<Row> rows() {
         return rows;
@@ -112,7 +112,7 @@ final class FakeScan implements TableScan {
   }
 
   @Override
-  public CompletionStage<Optional<Page>> nextPage() {
+  public CompletionStage<Optional<Page<Row>>> nextPage() {
     if (hasPendingCall()) {
       throw new IllegalStateException("nextPage() while a call is pending");
     }
@@ -158,6 +158,11 @@ final class FakeScan implements TableScan {
   }
 
   @Override
+  public <T> org.asynccassandra.ResultStream<T> map(org.asynccassandra.RowMapper<? extends T> mapper) {
+    throw new UnsupportedOperationException();
+  }
+
+  @Override
   public CompletionStage<Void> forEach(Consumer<? super Row> consumer) {
     throw new UnsupportedOperationException();
   }
@@ -168,7 +173,7 @@ final class FakeScan implements TableScan {
   }
 
   @Override
-  public CompletionStage<Void> forEachPage(Consumer<? super Page> consumer) {
+  public CompletionStage<Void> forEachPage(Consumer<? super Page<Row>> consumer) {
     throw new UnsupportedOperationException();
   }
 
@@ -178,7 +183,7 @@ final class FakeScan implements TableScan {
   }
 
   @Override
-  public Flow.Publisher<Page> pages() {
+  public Flow.Publisher<Page<Row>> pages() {
     throw new UnsupportedOperationException();
   }
 
