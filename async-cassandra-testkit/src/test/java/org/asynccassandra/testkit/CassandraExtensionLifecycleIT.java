@@ -23,8 +23,17 @@ class CassandraExtensionLifecycleIT {
   void should_inject_fields_share_the_server_and_clean_up_after_the_class(CassandraServer server) {
     FIXTURE_ENABLED.set(true);
     try {
-      EngineTestKit.engine("junit-jupiter").selectors(selectClass(Fixture.class)).execute()
-          .testEvents().assertStatistics(stats -> stats.started(2).succeeded(2));
+      org.junit.platform.testkit.engine.EngineExecutionResults results =
+          EngineTestKit.engine("junit-jupiter").selectors(selectClass(Fixture.class)).execute();
+      // A failure of the fixture's class (its server, session or keyspace) stops its tests before they start:
+      // name it, rather than only counting tests that did not start.
+      assertThat(results.allEvents().failed().stream()
+          .map(event -> event.getTestDescriptor().getDisplayName() + ": " + event.getPayload().orElse(null)))
+          .as("failures in the fixture's run").isEmpty();
+      assertThat(results.allEvents().skipped().stream()
+          .map(event -> event.getTestDescriptor().getDisplayName() + ": " + event.getPayload().orElse(null)))
+          .as("parts of the fixture's run skipped").isEmpty();
+      results.testEvents().assertStatistics(stats -> stats.started(2).succeeded(2));
     } finally {
       FIXTURE_ENABLED.set(false);
     }
