@@ -5,6 +5,7 @@ import com.datastax.oss.driver.api.core.cql.SimpleStatement;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClosedException;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -22,7 +23,6 @@ import java.util.function.IntSupplier;
 import org.asynccassandra.AsyncSession;
 import org.asynccassandra.InvalidResumeTokenException;
 import org.asynccassandra.OffsetLimits;
-import org.asynccassandra.Page;
 import org.asynccassandra.PagingLimitExceededException;
 import org.asynccassandra.ResumeToken;
 import org.asynccassandra.ResumeTokenSigner;
@@ -30,6 +30,8 @@ import org.asynccassandra.QueryStream;
 import org.asynccassandra.RowStream;
 import org.asynccassandra.StreamConfig;
 import org.asynccassandra.StreamStats;
+import org.asynccassandra.vertx.CassandraReadStream;
+import org.asynccassandra.vertx.NdjsonResponse;
 
 /**
  * The HTTP API over one table {@code (pk int, ck int, payload text)}. Every handler runs on its Vert.x
@@ -53,9 +55,8 @@ public final class ItemService {
   private final AtomicLong exportsStarted = new AtomicLong();
   private final AtomicLong exportsCompleted = new AtomicLong();
   private final AtomicLong exportsClosedByClient = new AtomicLong();
-  private volatile RowStream lastExport;
-  private final AtomicLong lastExportPagesWritten = new AtomicLong();
-  private volatile boolean lastExportWaitingForDrain;
+  private volatile CassandraReadStream<Buffer> lastExport;
+  private volatile HttpServerResponse lastExportResponse;
   /** Runs on the event loop right after an export closed its stream because the client went away. */
   private volatile Runnable exportClosedByClientListener = () -> {};
 
@@ -88,8 +89,7 @@ public final class ItemService {
 
   /** Runs stream callbacks on this request's event loop. */
   private Executor loop() {
-    Context context = vertx.getOrCreateContext();
-    return command -> context.runOnContext(ignored -> command.run());
+    return CassandraReadStream.executor(vertx.getOrCreateContext());
   }
 
   private static JsonObject json(Row row) {
@@ -222,68 +222,31 @@ public final class ItemService {
 
   // ---- GET /api/items/export.ndjson: the whole table with end-to-end backpressure ---------------------
 
+  /**
+   * The whole table as NDJSON through the Vert.x adapter: the response's write queue pauses the stream while
+   * the client reads slowly (no further page is asked for), and a client that goes away closes the stream.
+   */
   private void export(RoutingContext ctx) {
-    HttpServerResponse response = ctx.response().setChunked(true).putHeader("content-type", "application/x-ndjson");
+    Context context = vertx.getOrCreateContext();
+    HttpServerResponse response = ctx.response();
     response.setWriteQueueMaxSize(64 * 1024);
     RowStream stream = session.executeStream(query, StreamConfig.builder().fetchSize(EXPORT_FETCH_SIZE)
-        .prefetchPages(EXPORT_PREFETCH).executor(loop()).build());
+        .prefetchPages(EXPORT_PREFETCH).executor(CassandraReadStream.executor(context)).build());
+    CassandraReadStream<Buffer> body = CassandraReadStream.ndjson(context, stream);
     activeExports.incrementAndGet();
     exportsStarted.incrementAndGet();
-    lastExport = stream;
-    lastExportPagesWritten.set(0);
-    lastExportWaitingForDrain = false;
-    AtomicBoolean finished = new AtomicBoolean();
-    response.closeHandler(ignored -> {
-      if (finished.compareAndSet(false, true)) {
-        // The client went away: stop reading, cancel the request in flight.
-        stream.close();
-        activeExports.decrementAndGet();
+    lastExport = body;
+    lastExportResponse = response;
+    NdjsonResponse.send(response, body).onComplete(result -> {
+      activeExports.decrementAndGet();
+      if (result.succeeded()) {
+        exportsCompleted.incrementAndGet();
+      } else if (result.cause() instanceof HttpClosedException) {
+        // The client went away: the stream was closed and its request cancelled.
         exportsClosedByClient.incrementAndGet();
         exportClosedByClientListener.run();
       }
     });
-    new Object() {
-      void pump() {
-        stream.nextPage().whenComplete((page, error) -> {
-          if (finished.get()) {
-            return;
-          }
-          if (error != null) {
-            finished.set(true);
-            activeExports.decrementAndGet();
-            response.reset();
-            return;
-          }
-          if (page.isEmpty()) {
-            finished.set(true);
-            activeExports.decrementAndGet();
-            exportsCompleted.incrementAndGet();
-            response.end();
-            return;
-          }
-          response.write(ndjson(page.get()));
-          lastExportPagesWritten.incrementAndGet();
-          if (response.writeQueueFull()) {
-            // The client reads slowly: ask for no further page until it catches up.
-            lastExportWaitingForDrain = true;
-            response.drainHandler(ignored -> {
-              lastExportWaitingForDrain = false;
-              pump();
-            });
-          } else {
-            pump();
-          }
-        });
-      }
-    }.pump();
-  }
-
-  private static Buffer ndjson(Page<Row> page) {
-    StringBuilder text = new StringBuilder(page.size() * 140);
-    for (Row row : page.rows()) {
-      text.append(json(row).encode()).append('\n');
-    }
-    return Buffer.buffer(text.toString());
   }
 
   // ---- GET /metrics ------------------------------------------------------------------------------------
@@ -294,13 +257,14 @@ public final class ItemService {
         .put("started", exportsStarted.get())
         .put("completed", exportsCompleted.get())
         .put("closedByClient", exportsClosedByClient.get());
-    RowStream last = lastExport;
-    if (last != null) {
+    CassandraReadStream<Buffer> last = lastExport;
+    HttpServerResponse lastResponse = lastExportResponse;
+    if (last != null && lastResponse != null) {
       StreamStats stats = last.stats();
       exports.put("last", new JsonObject()
           .put("pagesFetched", stats.pagesFetched())
-          .put("pagesWritten", lastExportPagesWritten.get())
-          .put("waitingForDrain", lastExportWaitingForDrain)
+          .put("pagesWritten", last.delivered()) // one buffer per page
+          .put("waitingForDrain", !lastResponse.ended() && lastResponse.writeQueueFull())
           .put("rowsDelivered", stats.rowsDelivered())
           .put("maxBufferedPages", stats.maxBufferedPages())
           .put("prefetchPages", EXPORT_PREFETCH));

@@ -1,0 +1,40 @@
+package org.asynccassandra.examples.spring;
+
+import java.util.List;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * The {@code async-cassandra.*} properties: where Cassandra is, and how exports page.
+ *
+ * <pre>
+ * async-cassandra.contact-points=127.0.0.1:9042
+ * async-cassandra.local-datacenter=datacenter1
+ * async-cassandra.keyspace=shop
+ * async-cassandra.fetch-size=1000
+ * async-cassandra.prefetch-pages=1
+ * </pre>
+ *
+ * @param contactPoints {@code host:port} of one or more nodes
+ * @param localDatacenter the driver's local datacenter
+ * @param keyspace the keyspace whose tables are served
+ * @param fetchSize rows per page of an export
+ * @param prefetchPages pages an export reads ahead of the one being written (0 to 64)
+ */
+@ConfigurationProperties("async-cassandra")
+public record AsyncCassandraProperties(
+    @DefaultValue("127.0.0.1:9042") List<String> contactPoints,
+    @DefaultValue("datacenter1") String localDatacenter,
+    String keyspace,
+    @DefaultValue("1000") int fetchSize,
+    @DefaultValue("1") int prefetchPages) {
+
+  public AsyncCassandraProperties {
+    if (keyspace == null || keyspace.isBlank()) {
+      throw new IllegalArgumentException("async-cassandra.keyspace must be set: " + keyspace);
+    }
+    if (contactPoints.isEmpty()) {
+      throw new IllegalArgumentException("async-cassandra.contact-points must name at least one node");
+    }
+  }
+}

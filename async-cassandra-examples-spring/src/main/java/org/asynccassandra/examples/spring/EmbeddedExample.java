@@ -1,0 +1,61 @@
+package org.asynccassandra.examples.spring;
+
+import com.datastax.oss.driver.api.core.CqlSession;
+import java.util.ArrayList;
+import java.util.List;
+import org.asynccassandra.testkit.CassandraServer;
+import org.asynccassandra.testkit.TestData;
+import org.springframework.boot.SpringApplication;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.event.ContextClosedEvent;
+
+/**
+ * {@code ./async-cassandra spring}: starts an embedded Cassandra (the testkit's, about 10 s), loads sample rows
+ * into {@code async_cassandra_spring.items}, and runs {@link SpringExampleApplication} against it. Options:
+ * {@code --rows=N} (default 10000) and any Spring Boot property ({@code --server.port=8081}). Ctrl+C stops the
+ * application, then the server.
+ */
+public final class EmbeddedExample {
+  static final String KEYSPACE = "async_cassandra_spring";
+
+  private EmbeddedExample() {}
+
+  public static void main(String[] args) {
+    long rows = 10_000;
+    List<String> springArgs = new ArrayList<>();
+    for (String arg : args) {
+      if (arg.startsWith("--rows=")) {
+        rows = Long.parseLong(arg.substring("--rows=".length()));
+      } else {
+        springArgs.add(arg);
+      }
+    }
+    System.out.println("Starting an embedded Apache Cassandra 5.0...");
+    CassandraServer server = CassandraServer.builder().heap("1G").start();
+    try (CqlSession session = server.newSession()) {
+      TestData.createKeyspace(session, KEYSPACE, 1);
+      TestData.createSampleTable(session, KEYSPACE, "items");
+      TestData.loadSampleRows(session, KEYSPACE, "items", rows, 1_000);
+    }
+    springArgs.add(0, "--async-cassandra.contact-points=" + server.contactPoint().getHostString() + ":"
+        + server.contactPoint().getPort());
+    springArgs.add(1, "--async-cassandra.local-datacenter=" + server.localDatacenter());
+    springArgs.add(2, "--async-cassandra.keyspace=" + KEYSPACE);
+    ConfigurableApplicationContext context;
+    try {
+      context = SpringApplication.run(SpringExampleApplication.class, springArgs.toArray(String[]::new));
+    } catch (RuntimeException failure) {
+      server.close();
+      throw failure;
+    }
+    // The application closes first (Spring's shutdown hook closes the session), then the server.
+    context.addApplicationListener(event -> {
+      if (event instanceof ContextClosedEvent) {
+        server.close();
+      }
+    });
+    String port = context.getEnvironment().getProperty("local.server.port", "8080");
+    System.out.println("Serving " + rows + " rows at http://localhost:" + port + "/api/tables/items/rows.ndjson"
+        + "  (Ctrl+C to stop)");
+  }
+}

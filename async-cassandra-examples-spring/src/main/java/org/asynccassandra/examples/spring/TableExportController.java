@@ -1,0 +1,37 @@
+package org.asynccassandra.examples.spring;
+
+import com.datastax.oss.driver.api.core.metadata.schema.TableMetadata;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.servlet.mvc.method.annotation.StreamingResponseBody;
+
+/**
+ * {@code GET /api/tables/{table}/rows.ndjson}: a whole table of the configured keyspace as NDJSON, one JSON
+ * object per row and line, with every CQL type mapped as {@code docs/values.md} says. An unknown table is a
+ * 404. The body is written by Spring MVC's async task executor (virtual threads with
+ * {@code spring.threads.virtual.enabled=true} on Java 21+), not by the request thread.
+ */
+@RestController
+public class TableExportController {
+  static final MediaType NDJSON = MediaType.parseMediaType("application/x-ndjson");
+
+  private final TableExporter exporter;
+
+  public TableExportController(TableExporter exporter) {
+    this.exporter = exporter;
+  }
+
+  @GetMapping("/api/tables/{table}/rows.ndjson")
+  public ResponseEntity<StreamingResponseBody> rows(@PathVariable("table") String name) {
+    return exporter.table(name)
+        .map(table -> ResponseEntity.ok().contentType(NDJSON).body(body(table)))
+        .orElseGet(() -> ResponseEntity.notFound().build());
+  }
+
+  private StreamingResponseBody body(TableMetadata table) {
+    return out -> exporter.export(table, out);
+  }
+}

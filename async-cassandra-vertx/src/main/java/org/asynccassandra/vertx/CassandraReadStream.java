@@ -1,0 +1,149 @@
+package org.asynccassandra.vertx;
+
+import com.datastax.oss.driver.api.core.cql.Row;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.streams.ReadStream;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.Executor;
+import java.util.function.Function;
+import org.asynccassandra.Page;
+import org.asynccassandra.ResultStream;
+import org.asynccassandra.StreamConfig;
+import org.asynccassandra.StreamStats;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A {@link ResultStream} as a Vert.x {@link ReadStream}: the rows (or values, or one item per page) of a
+ * query, delivered on one Vert.x {@link Context} with the demand of {@link #pause()}, {@link #resume()} and
+ * {@link #fetch(long)}.
+ *
+ * <pre>{@code
+ * QueryStream rows = session.executeStream(statement, StreamConfig.builder()
+ *     .executor(CassandraReadStream.executor(context))   // the stream's callbacks on the event loop
+ *     .build());
+ * CassandraReadStream.ndjson(context, rows).pipeTo(response);  // or NdjsonResponse.send(response, rows)
+ * }</pre>
+ *
+ * <p><b>Demand and read-ahead.</b> Nothing is fetched until a handler is set. The adapter pulls one page at a
+ * time with {@link ResultStream#nextPage()}, and only while there is demand: it holds the page it is handing
+ * out, and the stream itself reads ahead at most {@link StreamConfig#prefetchPages()} pages behind it. While
+ * paused it asks for no page, so a paused stream holds at most {@code 1 + prefetchPages} pages, whatever the
+ * size of the result. As in every Vert.x stream, a new stream is flowing: setting a handler starts delivery
+ * unless {@link #pause()} was called first.
+ *
+ * <p><b>Threads.</b> Every handler (items, end, exception) runs on the context, one at a time: on an event
+ * loop context, on its event loop thread. Pages that the stream delivers on another thread are handed over
+ * to the context once per page, never once per row. Give the stream {@link #executor(Context)} as its
+ * executor so that its own callbacks and its {@link org.asynccassandra.RowMapper} run on the context too, and
+ * nothing of the user's runs on the session's callback threads. The methods may be called from any thread;
+ * calls made outside the context take effect on the context, in order.
+ *
+ * <p><b>The end.</b> The end handler runs once, after the last item was handed out (even while paused); the
+ * exception handler runs once, instead of the end, when a page fails ({@link org.asynccassandra.PageFetchException}
+ * and the like, after every earlier item), when the item handler throws (with that exception), or when the
+ * page-to-items function throws. Either way the stream is closed, and nothing is signalled after it.
+ *
+ * <p><b>Cancel.</b> {@link #close()}, or setting a {@code null} item handler while the stream is open (what a
+ * {@link io.vertx.core.streams.Pipe} does when its destination fails), closes the stream without a signal: the
+ * request in flight is cancelled and the pages read ahead are dropped. The stream also keeps no handler after
+ * it ended, failed or was closed.
+ *
+ * @param <T> the items: rows, mapped values, or one item per page ({@link #ofPages})
+ */
+public interface CassandraReadStream<T> extends ReadStream<T> {
+
+  /**
+   * The values of {@code stream}, one item each, delivered on {@code context}. The adapter consumes the
+   * stream with {@link ResultStream#nextPage()}: a stream already consumed in another style fails it, with the
+   * stream's {@link IllegalStateException}, when the first page is pulled.
+   */
+  static <T> CassandraReadStream<T> of(Context context, ResultStream<T> stream) {
+    return new DefaultCassandraReadStream<T, T>(context, stream, Page::rows);
+  }
+
+  /** {@link #of(Context, ResultStream)} on the caller's context: {@code vertx.getOrCreateContext()}. */
+  static <T> CassandraReadStream<T> of(Vertx vertx, ResultStream<T> stream) {
+    return of(vertx.getOrCreateContext(), stream);
+  }
+
+  /**
+   * One item per page of {@code stream}: {@code pageMapper}'s result, made on {@code context} when the page
+   * arrives. Demand counts pages. A {@code null} result skips the page (no item, no demand spent).
+   */
+  static <T, R> CassandraReadStream<R> ofPages(Context context, ResultStream<T> stream,
+      Function<? super Page<T>, ? extends @Nullable R> pageMapper) {
+    Objects.requireNonNull(pageMapper, "pageMapper");
+    return new DefaultCassandraReadStream<T, R>(context, stream, page -> {
+      R item = pageMapper.apply(page);
+      return item == null ? List.of() : List.of(item);
+    });
+  }
+
+  /**
+   * The rows of {@code stream} as NDJSON, one {@link Buffer} per page (no buffer for an empty page): one JSON
+   * object per row and line, every column's value mapped by its CQL type as the values module's
+   * {@link org.asynccassandra.values.RowWriter#ndjson RowWriter} does ({@code docs/values.md}). Ready for
+   * {@code pipeTo(response)}; {@link NdjsonResponse#send} also sets the headers and handles a client that
+   * goes away.
+   */
+  static CassandraReadStream<Buffer> ndjson(Context context, ResultStream<Row> stream) {
+    return ofPages(context, stream, new NdjsonPages());
+  }
+
+  /**
+   * An executor that runs each task on {@code context} ({@code context.runOnContext}), for
+   * {@link StreamConfig.Builder#executor}: the stream's callbacks, its mapper and the completions of its
+   * stages then run on the context, an event loop thread for an event loop context.
+   */
+  static Executor executor(Context context) {
+    Objects.requireNonNull(context, "context");
+    return task -> context.runOnContext(ignored -> task.run());
+  }
+
+  /** The context on which the handlers run. */
+  Context context();
+
+  /** The counters of the underlying stream; callable from any thread. */
+  StreamStats stats();
+
+  /** The items handed to the item handler so far; callable from any thread. */
+  long delivered();
+
+  /**
+   * Closes the stream without a signal (see the class documentation); idempotent, callable from any thread.
+   *
+   * @return a future that completes, on the context, once the underlying stream cancelled its request and
+   *     dropped its pages
+   */
+  Future<Void> close();
+
+  @Override
+  CassandraReadStream<T> exceptionHandler(@Nullable Handler<Throwable> handler);
+
+  /** Sets the item handler: starts delivery when flowing; {@code null} closes an open stream. */
+  @Override
+  CassandraReadStream<T> handler(@Nullable Handler<T> handler);
+
+  /** Stops delivery and the pulling of pages until {@link #resume()} or {@link #fetch(long)}. */
+  @Override
+  CassandraReadStream<T> pause();
+
+  @Override
+  CassandraReadStream<T> resume();
+
+  /**
+   * Adds {@code amount} items to the demand (saturating at {@link Long#MAX_VALUE}, which is flowing).
+   *
+   * @throws IllegalArgumentException when {@code amount} is negative
+   */
+  @Override
+  CassandraReadStream<T> fetch(long amount);
+
+  @Override
+  CassandraReadStream<T> endHandler(@Nullable Handler<Void> endHandler);
+}

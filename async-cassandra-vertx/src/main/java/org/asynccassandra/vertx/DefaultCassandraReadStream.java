@@ -1,0 +1,323 @@
+package org.asynccassandra.vertx;
+
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
+import org.asynccassandra.Page;
+import org.asynccassandra.ResultStream;
+import org.asynccassandra.StreamStats;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@link CassandraReadStream}: pulls pages with {@link ResultStream#nextPage()} while there is demand and
+ * hands out their items from a drain loop on the context.
+ *
+ * <p>Every field below {@code items} is confined to the context: public methods move their work there
+ * ({@link #onContext}), and so does the completion of each page. The drain loop counts re-entries
+ * ({@link #wip}) instead of recursing, so that a handler calling {@code fetch} and pages that complete at
+ * once do not grow the stack (vertx-cassandra-client #47), and the end is signalled only once the last page's
+ * items were handed out (#25).
+ */
+final class DefaultCassandraReadStream<T, U> implements CassandraReadStream<U> {
+  private static final Logger LOG = LoggerFactory.getLogger(DefaultCassandraReadStream.class);
+
+  private enum State { OPEN, ENDED, FAILED, CLOSED }
+
+  private final Context context;
+  private final ResultStream<T> stream;
+  /** A page's items; called on the context when the page arrives. */
+  private final Function<Page<T>, ? extends List<? extends U>> items;
+  /** Items handed to the handler; written on the context only, read from any thread. */
+  private final AtomicLong delivered = new AtomicLong();
+
+  private State state = State.OPEN;
+  private @Nullable Handler<U> handler;
+  private @Nullable Handler<Void> endHandler;
+  private @Nullable Handler<Throwable> exceptionHandler;
+  /** Items the handler may still take; Long.MAX_VALUE is flowing. */
+  private long demand = Long.MAX_VALUE;
+  /** The items of the page being handed out, from {@link #index} on; null between pages. */
+  private @Nullable List<? extends U> current;
+  private int index;
+  /** Whether {@link #current} came from the stream's last page. */
+  private boolean lastPage;
+  /** A nextPage() is pending: at most one at a time. */
+  private boolean pulling;
+  /** Drain passes asked for and not yet run: 0 when no drain loop runs. */
+  private int wip;
+
+  DefaultCassandraReadStream(Context context, ResultStream<T> stream,
+      Function<Page<T>, ? extends List<? extends U>> items) {
+    this.context = Objects.requireNonNull(context, "context");
+    this.stream = Objects.requireNonNull(stream, "stream");
+    this.items = items;
+  }
+
+  @Override
+  public Context context() {
+    return context;
+  }
+
+  @Override
+  public StreamStats stats() {
+    return stream.stats();
+  }
+
+  @Override
+  public long delivered() {
+    return delivered.get();
+  }
+
+  @Override
+  public Future<Void> close() {
+    onContext(this::cancel); // first, so that the close's own StreamClosedException is never signalled
+    return Future.fromCompletionStage(stream.closeAsync(), context);
+  }
+
+  @Override
+  public CassandraReadStream<U> exceptionHandler(@Nullable Handler<Throwable> handler) {
+    onContext(() -> {
+      if (state == State.OPEN) {
+        exceptionHandler = handler;
+      }
+    });
+    return this;
+  }
+
+  @Override
+  public CassandraReadStream<U> handler(@Nullable Handler<U> handler) {
+    onContext(() -> {
+      if (handler == null) {
+        cancel();
+      } else if (state == State.OPEN) {
+        this.handler = handler;
+        drain();
+      }
+    });
+    return this;
+  }
+
+  @Override
+  public CassandraReadStream<U> pause() {
+    onContext(() -> demand = 0);
+    return this;
+  }
+
+  @Override
+  public CassandraReadStream<U> resume() {
+    return fetch(Long.MAX_VALUE);
+  }
+
+  @Override
+  public CassandraReadStream<U> fetch(long amount) {
+    if (amount < 0) {
+      throw new IllegalArgumentException("amount must be >= 0: " + amount);
+    }
+    onContext(() -> {
+      demand = demand > Long.MAX_VALUE - amount ? Long.MAX_VALUE : demand + amount;
+      drain();
+    });
+    return this;
+  }
+
+  @Override
+  public CassandraReadStream<U> endHandler(@Nullable Handler<Void> endHandler) {
+    onContext(() -> {
+      if (state == State.OPEN) {
+        this.endHandler = endHandler;
+      }
+    });
+    return this;
+  }
+
+  // ---- on the context --------------------------------------------------------------------------------
+
+  private void onContext(Runnable action) {
+    if (Vertx.currentContext() == context) {
+      action.run();
+    } else {
+      context.runOnContext(ignored -> action.run());
+    }
+  }
+
+  private void drain() {
+    if (wip++ != 0) {
+      return;
+    }
+    int missed = 1;
+    while (true) {
+      drainOnce();
+      wip -= missed;
+      missed = wip;
+      if (missed == 0) {
+        return;
+      }
+    }
+  }
+
+  /** Hands out items while there is demand, then ends the stream or pulls the next page. */
+  private void drainOnce() {
+    while (state == State.OPEN) {
+      List<? extends U> page = current;
+      if (page != null && index < page.size()) {
+        Handler<U> target = handler;
+        if (target == null || demand == 0) {
+          return;
+        }
+        U item = page.get(index++);
+        if (demand != Long.MAX_VALUE) {
+          demand--;
+        }
+        delivered.incrementAndGet();
+        try {
+          target.handle(item);
+        } catch (RuntimeException | Error failure) {
+          fail(failure);
+          return;
+        }
+        continue;
+      }
+      if (page != null) {
+        current = null; // drop the page as soon as its last item is out
+        if (lastPage) {
+          end();
+          return;
+        }
+      }
+      if (pulling || handler == null || demand == 0) {
+        return;
+      }
+      pull();
+      if (pulling) {
+        return; // the page comes later, through pulled()
+      }
+    }
+  }
+
+  private void pull() {
+    pulling = true;
+    CompletionStage<Optional<Page<T>>> next;
+    try {
+      next = stream.nextPage();
+    } catch (RuntimeException misuse) { // consumed in another style already
+      pulling = false;
+      fail(misuse);
+      return;
+    }
+    next.whenComplete((page, error) -> {
+      if (error != null || page == null) {
+        onContext(() -> pullFailed(error));
+      } else {
+        onContext(() -> pulled(page));
+      }
+    });
+  }
+
+  private void pullFailed(@Nullable Throwable error) {
+    pulling = false;
+    if (state == State.OPEN) { // else closed meanwhile: the close's own failure goes nowhere
+      fail(unwrap(error));
+    }
+  }
+
+  private void pulled(Optional<Page<T>> page) {
+    pulling = false;
+    if (state != State.OPEN) {
+      return; // closed meanwhile: the page goes nowhere
+    }
+    if (page.isEmpty()) {
+      end();
+      return;
+    }
+    List<? extends U> pageItems;
+    try {
+      pageItems = items.apply(page.get());
+    } catch (RuntimeException | Error failure) {
+      fail(failure);
+      return;
+    }
+    current = pageItems;
+    index = 0;
+    lastPage = page.get().isLast();
+    drain();
+  }
+
+  private void end() {
+    Handler<Void> target = endHandler;
+    terminate(State.ENDED);
+    if (target != null) {
+      try {
+        target.handle(null);
+      } catch (RuntimeException | Error failure) {
+        report(failure);
+      }
+    }
+  }
+
+  private void fail(Throwable failure) {
+    Handler<Throwable> target = exceptionHandler;
+    terminate(State.FAILED);
+    if (target == null) {
+      report(failure);
+      return;
+    }
+    try {
+      target.handle(failure);
+    } catch (RuntimeException | Error handlerFailure) {
+      report(handlerFailure);
+    }
+  }
+
+  private void cancel() {
+    if (state == State.OPEN) {
+      terminate(State.CLOSED);
+    }
+  }
+
+  /** Enters a terminal state: closes the stream (harmless once it ended) and keeps no handler or page. */
+  private void terminate(State terminal) {
+    state = terminal;
+    handler = null;
+    endHandler = null;
+    exceptionHandler = null;
+    current = null;
+    stream.close();
+  }
+
+  /** A failure nobody handles: to the context's exception handler, else Vert.x's, else the log. */
+  private void report(Throwable failure) {
+    Handler<Throwable> target = context.exceptionHandler();
+    if (target == null) {
+      target = context.owner().exceptionHandler();
+    }
+    if (target != null) {
+      target.handle(failure);
+    } else {
+      LOG.error("A CassandraReadStream failed and has no exception handler", failure);
+    }
+  }
+
+  private static Throwable unwrap(@Nullable Throwable error) {
+    Throwable cause = error;
+    while ((cause instanceof CompletionException || cause instanceof ExecutionException) && cause.getCause() != null) {
+      cause = cause.getCause();
+    }
+    return cause != null ? cause : new IllegalStateException("nextPage() completed with neither a page nor an error");
+  }
+
+  @Override
+  public String toString() {
+    return "CassandraReadStream{delivered=" + delivered.get() + ", " + stream.stats() + "}";
+  }
+}

@@ -1,0 +1,80 @@
+package org.asynccassandra.vertx;
+
+import com.datastax.oss.driver.api.core.cql.Row;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClosedException;
+import io.vertx.core.http.HttpServerResponse;
+import org.asynccassandra.ResultStream;
+
+/**
+ * Sends a stream's rows as an NDJSON HTTP response with end-to-end backpressure: while the client reads
+ * slowly, the response's write queue stays full, the {@link CassandraReadStream} is paused, and no further
+ * page is requested; when the client goes away, the stream is closed and its request cancelled at once.
+ *
+ * <p>Plain {@code body.pipeTo(response)} works too: when the client goes away, the writes still queued fail,
+ * the pipe drops the stream's handler, and that closes the stream. But a pipe learns of a client that went
+ * away only from a failed write, so while a page is on its way with nothing queued (the first page, say)
+ * the stream stays open until that page arrives; and a pipe ends the response cleanly when the stream fails,
+ * so the client cannot tell a failed export from a complete one. {@link #send} closes the stream from the
+ * response's close handler, and answers a failed stream with {@link HttpServerResponse#reset()}, so that the
+ * client sees an incomplete response.
+ *
+ * <p>Call it on the request's context (in the request handler). It sets the response's close and drain
+ * handlers, and the headers {@code Content-Type: application/x-ndjson} (unless set) and chunked transfer
+ * encoding, and it takes over the stream's handlers.
+ */
+public final class NdjsonResponse {
+  /** The media type of newline-delimited JSON. */
+  public static final String CONTENT_TYPE = "application/x-ndjson";
+
+  private NdjsonResponse() {}
+
+  /**
+   * Streams {@code rows} as NDJSON into {@code response} ({@link CassandraReadStream#ndjson}) on the current
+   * context. Give the stream {@link CassandraReadStream#executor} of that context as its executor.
+   *
+   * @return a future that completes once the response ended; it fails with the stream's failure (the
+   *     response was reset), or with an {@link HttpClosedException} when the client went away first
+   * @throws IllegalStateException when called outside a Vert.x context
+   */
+  public static Future<Void> send(HttpServerResponse response, ResultStream<Row> rows) {
+    Context context = Vertx.currentContext();
+    if (context == null) {
+      throw new IllegalStateException("NdjsonResponse.send must be called on a Vert.x context (in the request handler)");
+    }
+    return send(response, CassandraReadStream.ndjson(context, rows));
+  }
+
+  /** Sends {@code body}, NDJSON buffers, into {@code response}; see {@link #send(HttpServerResponse, ResultStream)}. */
+  public static Future<Void> send(HttpServerResponse response, CassandraReadStream<Buffer> body) {
+    if (!response.headers().contains("Content-Type")) {
+      response.putHeader("Content-Type", CONTENT_TYPE);
+    }
+    response.setChunked(true);
+    Promise<Void> outcome = Promise.promise();
+    response.closeHandler(ignored -> {
+      // The client went away (or the connection closed after the end, when this does nothing).
+      body.close();
+      outcome.tryFail(new HttpClosedException("The client went away before the response ended"));
+    });
+    body.exceptionHandler(failure -> {
+      if (!response.closed() && !response.ended()) {
+        response.reset(); // an incomplete response, not a clean end after the rows sent so far
+      }
+      outcome.tryFail(failure);
+    });
+    body.endHandler(ignored -> response.end().onComplete(outcome));
+    body.handler(lines -> {
+      response.write(lines); // a failed write means a closed connection: the close handler sees to it
+      if (response.writeQueueFull()) {
+        body.pause();
+        response.drainHandler(drained -> body.resume());
+      }
+    });
+    return outcome.future();
+  }
+}

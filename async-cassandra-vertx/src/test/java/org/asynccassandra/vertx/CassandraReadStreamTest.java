@@ -1,0 +1,296 @@
+package org.asynccassandra.vertx;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The adapter over a {@link FakeResultStream} on a real Vert.x event loop (no server, no network). The test
+ * thread is not the context's, so every call it makes is moved onto the context; {@link #settle()} waits
+ * until the context ran everything queued before it.
+ */
+class CassandraReadStreamTest {
+  private static Vertx vertx;
+  private Context context;
+  /** What the stream signalled, in order: items, "end", "error: message", each with "!" when off the context. */
+  private final List<String> events = new CopyOnWriteArrayList<>();
+  private final List<Throwable> errors = new CopyOnWriteArrayList<>();
+
+  @BeforeAll
+  static void startVertx() {
+    vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1));
+  }
+
+  @AfterAll
+  static void stopVertx() throws Exception {
+    vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+  }
+
+  @BeforeEach
+  void newContext() {
+    context = vertx.getOrCreateContext();
+  }
+
+  private String where() {
+    return Vertx.currentContext() == context ? "" : "!";
+  }
+
+  private <T> CassandraReadStream<T> recording(CassandraReadStream<T> stream) {
+    return stream
+        .endHandler(ignored -> events.add("end" + where()))
+        .exceptionHandler(error -> {
+          errors.add(error);
+          events.add("error: " + error.getMessage() + where());
+        });
+  }
+
+  /** Waits until the context ran every task queued so far. */
+  private void settle() throws Exception {
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    context.runOnContext(ignored -> done.complete(null));
+    done.get(10, TimeUnit.SECONDS);
+  }
+
+  private static List<Integer> range(int from, int to) {
+    return IntStream.range(from, to).boxed().toList();
+  }
+
+  @Test
+  void should_deliver_every_item_in_order_on_the_context_then_end_once() throws Exception {
+    FakeResultStream<Integer> fake = FakeResultStream.autoPages(range(1, 4), List.of(), range(4, 6), range(6, 7));
+    recording(CassandraReadStream.of(context, fake)).handler(item -> events.add(item + where()));
+    settle();
+    assertThat(events).containsExactly("1", "2", "3", "4", "5", "6", "end");
+    assertThat(fake.isClosed()).as("closed on the end").isTrue();
+  }
+
+  @Test
+  void should_fetch_nothing_before_a_handler_is_set() throws Exception {
+    FakeResultStream<Integer> fake = new FakeResultStream<>();
+    CassandraReadStream<Integer> stream = recording(CassandraReadStream.of(context, fake));
+    settle();
+    assertThat(fake.pulls()).isZero();
+    stream.handler(item -> events.add(String.valueOf(item)));
+    settle();
+    assertThat(fake.pulls()).isEqualTo(1);
+  }
+
+  @Test
+  void should_pull_no_page_while_paused_and_honour_fetch() throws Exception {
+    FakeResultStream<Integer> fake = new FakeResultStream<>();
+    CassandraReadStream<Integer> stream = recording(CassandraReadStream.of(context, fake)).pause();
+    stream.handler(item -> events.add(String.valueOf(item)));
+    settle();
+    assertThat(fake.pulls()).as("paused before the handler: no demand").isZero();
+
+    stream.fetch(2);
+    settle();
+    assertThat(fake.pulls()).isEqualTo(1);
+    fake.complete(range(1, 4), false);
+    settle();
+    assertThat(events).containsExactly("1", "2");
+    assertThat(fake.pulls()).as("the page still has an item: no pull").isEqualTo(1);
+
+    stream.fetch(1);
+    settle();
+    assertThat(events).containsExactly("1", "2", "3");
+    assertThat(fake.pulls()).as("page done but no demand left: no pull").isEqualTo(1);
+    assertThat(stream.delivered()).isEqualTo(3);
+
+    stream.fetch(5);
+    settle();
+    assertThat(fake.pulls()).isEqualTo(2);
+    fake.complete(range(4, 10), false);
+    settle();
+    assertThat(events).containsExactly("1", "2", "3", "4", "5", "6", "7", "8");
+    stream.resume();
+    settle();
+    fake.complete(range(10, 11), true);
+    settle();
+    assertThat(events).containsExactly("1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "end");
+  }
+
+  @Test
+  void should_stop_delivering_at_once_when_the_handler_pauses() throws Exception {
+    FakeResultStream<Integer> fake = FakeResultStream.autoPages(range(1, 6), range(6, 11));
+    CassandraReadStream<Integer> stream = recording(CassandraReadStream.of(context, fake));
+    stream.handler(item -> {
+      events.add(String.valueOf(item));
+      if (item == 2) {
+        stream.pause();
+      }
+    });
+    settle();
+    assertThat(events).containsExactly("1", "2");
+    assertThat(fake.pulls()).isEqualTo(1);
+    stream.resume();
+    settle();
+    assertThat(events).hasSize(11).endsWith("10", "end");
+  }
+
+  @Test
+  void should_end_after_the_last_item_even_while_paused() throws Exception {
+    FakeResultStream<Integer> fake = FakeResultStream.autoPages(range(1, 4));
+    recording(CassandraReadStream.of(context, fake)).pause().handler(item -> events.add(String.valueOf(item))).fetch(3);
+    settle();
+    assertThat(events).containsExactly("1", "2", "3", "end");
+  }
+
+  @Test
+  void should_fail_and_close_when_the_handler_throws() throws Exception {
+    FakeResultStream<Integer> fake = FakeResultStream.autoPages(range(1, 4), range(4, 7));
+    IllegalStateException thrown = new IllegalStateException("handler broke");
+    recording(CassandraReadStream.of(context, fake)).handler(item -> {
+      events.add(String.valueOf(item));
+      if (item == 2) {
+        throw thrown;
+      }
+    });
+    settle();
+    assertThat(events).containsExactly("1", "2", "error: handler broke");
+    assertThat(errors).containsExactly(thrown);
+    assertThat(fake.isClosed()).isTrue();
+  }
+
+  @Test
+  void should_signal_a_failed_page_after_the_earlier_items_unwrapped() throws Exception {
+    FakeResultStream<Integer> fake = new FakeResultStream<>();
+    recording(CassandraReadStream.of(context, fake)).handler(item -> events.add(String.valueOf(item)));
+    settle();
+    fake.complete(range(1, 3), false);
+    settle();
+    IllegalStateException failure = new IllegalStateException("page 2 failed");
+    fake.failNext(failure);
+    settle();
+    assertThat(events).containsExactly("1", "2", "error: page 2 failed");
+    assertThat(errors).containsExactly(failure);
+    assertThat(fake.isClosed()).isTrue();
+  }
+
+  @Test
+  void should_fail_when_the_stream_was_consumed_in_another_style() throws Exception {
+    FakeResultStream<Integer> fake = new FakeResultStream<>();
+    fake.refuseNextPage(new IllegalStateException("already consumed with forEach"));
+    recording(CassandraReadStream.of(context, fake)).handler(item -> events.add(String.valueOf(item)));
+    settle();
+    assertThat(events).containsExactly("error: already consumed with forEach");
+  }
+
+  @Test
+  void should_close_without_a_signal_when_the_handler_is_removed() throws Exception {
+    FakeResultStream<Integer> fake = new FakeResultStream<>();
+    CassandraReadStream<Integer> stream = recording(CassandraReadStream.of(context, fake))
+        .handler(item -> events.add(String.valueOf(item)));
+    settle();
+    fake.complete(range(1, 3), false);
+    settle();
+    assertThat(fake.pendingPulls()).as("the next page is being pulled").isEqualTo(1);
+    stream.handler(null); // what a Pipe does when its destination failed
+    settle();
+    assertThat(fake.isClosed()).isTrue();
+    stream.resume(); // and then the Pipe resumes the source: nothing may flow
+    settle();
+    assertThat(events).containsExactly("1", "2");
+    assertThat(fake.pulls()).isEqualTo(2);
+  }
+
+  @Test
+  void should_close_without_a_signal_from_another_thread_while_a_page_is_pending() throws Exception {
+    FakeResultStream<Integer> fake = new FakeResultStream<>();
+    CassandraReadStream<Integer> stream = recording(CassandraReadStream.of(context, fake))
+        .handler(item -> events.add(String.valueOf(item)));
+    settle();
+    assertThat(fake.pendingPulls()).isEqualTo(1);
+    stream.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    settle();
+    assertThat(fake.isClosed()).isTrue();
+    assertThat(events).as("the close's own StreamClosedException is not signalled").isEmpty();
+  }
+
+  @Test
+  void should_not_grow_the_stack_with_pages_that_complete_at_once_and_a_handler_that_fetches() throws Exception {
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    List<Integer>[] pages = new List[100_000];
+    for (int i = 0; i < pages.length; i++) {
+      pages[i] = List.of(i);
+    }
+    FakeResultStream<Integer> fake = FakeResultStream.autoPages(pages);
+    AtomicInteger seen = new AtomicInteger();
+    CompletableFuture<Integer> ended = new CompletableFuture<>();
+    CassandraReadStream<Integer> stream = CassandraReadStream.of(context, fake).pause();
+    stream.exceptionHandler(ended::completeExceptionally)
+        .endHandler(ignored -> ended.complete(seen.get()))
+        .handler(item -> {
+          if (item != seen.getAndIncrement()) {
+            throw new AssertionError("out of order: " + item);
+          }
+          stream.fetch(1); // re-entrant demand, one item at a time
+        })
+        .fetch(1);
+    assertThat(ended.get(30, TimeUnit.SECONDS)).isEqualTo(100_000);
+  }
+
+  @Test
+  void should_count_pages_for_a_page_stream_and_skip_null_items() throws Exception {
+    FakeResultStream<Integer> fake = new FakeResultStream<>();
+    CassandraReadStream<String> stream = recording(CassandraReadStream.ofPages(context, fake,
+        page -> page.size() == 0 ? null : page.number() + ":" + page.size())).pause();
+    stream.handler(events::add).fetch(1);
+    settle();
+    fake.complete(List.of(), false); // skipped: no item, no demand spent
+    settle();
+    fake.complete(range(0, 7), false);
+    settle();
+    assertThat(events).containsExactly("2:7");
+    assertThat(fake.pulls()).as("one page asked, one given: no further pull").isEqualTo(2);
+    stream.fetch(1);
+    settle();
+    fake.complete(range(0, 3), true);
+    settle();
+    assertThat(events).containsExactly("2:7", "3:3", "end");
+  }
+
+  @Test
+  void should_refuse_a_negative_fetch() {
+    CassandraReadStream<Integer> stream = CassandraReadStream.of(context, new FakeResultStream<>());
+    assertThatThrownBy(() -> stream.fetch(-1)).isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("amount must be >= 0: -1");
+  }
+
+  @Test
+  void should_run_the_executor_tasks_on_the_context() throws Exception {
+    CompletableFuture<Boolean> onContext = new CompletableFuture<>();
+    CassandraReadStream.executor(context).execute(() -> onContext.complete(Vertx.currentContext() == context));
+    assertThat(onContext.get(10, TimeUnit.SECONDS)).isTrue();
+  }
+
+  @Test
+  void should_keep_no_handler_after_the_end() throws Exception {
+    FakeResultStream<Integer> fake = FakeResultStream.autoPages(range(1, 2));
+    CassandraReadStream<Integer> stream = recording(CassandraReadStream.of(context, fake));
+    List<Integer> items = new ArrayList<>();
+    stream.handler(items::add);
+    settle();
+    assertThat(events).containsExactly("end");
+    stream.endHandler(ignored -> events.add("late end")).handler(items::add).resume();
+    settle();
+    assertThat(events).containsExactly("end");
+    assertThat(items).containsExactly(1);
+    assertThat(stream.toString()).contains("delivered=1");
+  }
+}
