@@ -33,13 +33,15 @@ final class CountCommand implements Callable<Integer> {
   CommandLine.Model.CommandSpec spec;
 
   @Override
+  @SuppressWarnings("try") // the metrics summary is only closed: it prints then
   public Integer call() {
     if (!connection.hasContactPoint()) {
       throw new CommandLine.ParameterException(spec.commandLine(), "count needs --contact-point HOST:PORT");
     }
     ScheduledExecutorService ticker = Progress.newTicker();
     try (CqlSession session = connection.sessionBuilder(connection.address(spec.commandLine()), "datacenter1").build();
-         AsyncSession async = AsyncSession.wrap(session)) {
+         AsyncSession async = AsyncSession.wrap(session);
+         MetricsSummary metrics = scan.metricsSummary(async)) { // null without --metrics-summary
       String firstKey = session.getMetadata().getKeyspace(CqlIdentifier.fromCql(scan.keyspace))
           .flatMap(keyspace -> keyspace.getTable(CqlIdentifier.fromCql(scan.table)))
           .map(TableMetadata::getPartitionKey)

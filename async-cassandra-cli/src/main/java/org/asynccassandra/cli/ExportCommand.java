@@ -79,6 +79,7 @@ final class ExportCommand implements Callable<Integer> {
   }
 
   @Override
+  @SuppressWarnings("try") // the metrics summary is only closed: it prints then
   public Integer call() throws Exception {
     RowFormat rowFormat = rowFormat();
     boolean toStdout = "-".equals(output);
@@ -108,6 +109,7 @@ final class ExportCommand implements Callable<Integer> {
     ScheduledExecutorService ticker = Progress.newTicker();
     try (CqlSession session = connection.sessionBuilder(connection.address(spec.commandLine()), "datacenter1").build();
          AsyncSession async = AsyncSession.wrap(session);
+         MetricsSummary metrics = scan.metricsSummary(async); // null without --metrics-summary; prints after the scan
          TableScan tableScan = async.scanTable(scan.keyspace, scan.table, scanConfig)) {
       if (resumeFrom != null && resumeFrom.isComplete()) {
         System.err.println("The checkpoint says the export is complete: nothing to do.");

@@ -51,6 +51,16 @@ final class ScanOptions {
       description = "Also write the end-of-run summary (ranges, rows, retries) to FILE as JSON.")
   java.nio.file.Path summary;
 
+  @Option(names = "--metrics-summary",
+      description = "Print the async-cassandra meters (streams, rows, pages, bytes, page latency, consumer wait,"
+          + " retries) on stderr at the end.")
+  boolean metricsSummary;
+
+  /** What {@code --metrics-summary} prints at the end: bound to {@code session} now, or nothing (null). */
+  MetricsSummary metricsSummary(org.asynccassandra.AsyncSession session) {
+    return metricsSummary ? MetricsSummary.attach(session, System.err) : null;
+  }
+
   /** The scan's configuration from the options; a bad value is a usage error (exit 2) naming it. */
   ScanConfig.Builder scanConfig(List<String> columns, picocli.CommandLine.Model.CommandSpec spec) {
     try {

@@ -101,6 +101,19 @@ class ScanOptionsIT {
   }
 
   @Test
+  void should_print_the_scans_meters_at_the_end_with_metrics_summary() {
+    DemoCommandIT.Captured count = run("count", "--metrics-summary", "--splits", "8");
+    assertThat(count.exitCode()).as(count.err()).isZero();
+    assertThat(count.out().strip()).isEqualTo(String.valueOf(ROWS));
+    assertThat(count.err()).contains("Metrics:")
+        .containsPattern("asynccassandra\\.rows\\.delivered\\{[^}]*kind=scan[^}]*style=forEachPage[^}]*} " + ROWS)
+        .containsPattern("asynccassandra\\.streams\\.ended\\{[^}]*outcome=completed[^}]*} 1")
+        .containsPattern("asynccassandra\\.page\\.fetch\\{[^}]*} count=\\d+ mean=.* p50=.* p99=");
+    DemoCommandIT.Captured without = run("count");
+    assertThat(without.err()).doesNotContain("Metrics:");
+  }
+
+  @Test
   void should_limit_the_read_rate_without_losing_rows() {
     DemoCommandIT.Captured count = run("count", "--max-rate", "40000", "--fetch-size", "1000");
     assertThat(count.exitCode()).as(count.err()).isZero();

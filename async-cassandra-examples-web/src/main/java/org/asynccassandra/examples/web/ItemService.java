@@ -2,6 +2,7 @@ package org.asynccassandra.examples.web;
 
 import com.datastax.oss.driver.api.core.cql.Row;
 import com.datastax.oss.driver.api.core.cql.SimpleStatement;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -35,7 +36,9 @@ import org.asynccassandra.vertx.NdjsonResponse;
 
 /**
  * The HTTP API over one table {@code (pk int, ck int, payload text)}. Every handler runs on its Vert.x
- * event loop and never blocks it: streams run their callbacks on the request's own context.
+ * event loop and never blocks it: streams run their callbacks on the request's own context. Streams are
+ * named after their endpoint ({@code items}, {@code export}), so the {@code name} tag of the meters at
+ * {@code /metrics} tells them apart.
  */
 public final class ItemService {
   static final int DEFAULT_LIMIT = 20;
@@ -49,8 +52,9 @@ public final class ItemService {
   private final ResumeTokenSigner signer;
   private final SimpleStatement query;
   private final IntSupplier inFlightRequests;
+  private final PrometheusMeterRegistry metrics;
 
-  // Export statistics for /metrics.
+  // Export statistics for /metrics.json.
   private final AtomicInteger activeExports = new AtomicInteger();
   private final AtomicLong exportsStarted = new AtomicLong();
   private final AtomicLong exportsCompleted = new AtomicLong();
@@ -60,13 +64,18 @@ public final class ItemService {
   /** Runs on the event loop right after an export closed its stream because the client went away. */
   private volatile Runnable exportClosedByClientListener = () -> {};
 
+  /**
+   * The service over {@code table}; {@code metrics} is what {@code /metrics} shows (bind
+   * {@code AsyncCassandraMetrics} of {@code session} to it to see the streams).
+   */
   public ItemService(Vertx vertx, AsyncSession session, String table, ResumeTokenSigner signer,
-      IntSupplier inFlightRequests) {
+      IntSupplier inFlightRequests, PrometheusMeterRegistry metrics) {
     this.vertx = vertx;
     this.session = session;
     this.signer = signer;
     this.query = SimpleStatement.newInstance("SELECT pk, ck, payload FROM " + table);
     this.inFlightRequests = inFlightRequests;
+    this.metrics = metrics;
   }
 
   /**
@@ -82,7 +91,8 @@ public final class ItemService {
     router.get("/api/items").handler(this::items);
     router.get("/api/items/page/:number").handler(this::page);
     router.get("/api/items/export.ndjson").handler(this::export);
-    router.get("/metrics").handler(this::metrics);
+    router.get("/metrics").handler(this::prometheus);
+    router.get("/metrics.json").handler(this::exportMetrics);
     router.route("/*").handler(StaticHandler.create("webroot"));
     return router;
   }
@@ -131,8 +141,8 @@ public final class ItemService {
     }
     int limit = limitParam.get();
     // One row more than the page, to know whether another page follows.
-    StreamConfig.Builder config = StreamConfig.builder().fetchSize(limit + 1).maxRows(limit + 1).prefetchPages(0)
-        .executor(loop());
+    StreamConfig.Builder config = StreamConfig.builder().name("items").fetchSize(limit + 1).maxRows(limit + 1)
+        .prefetchPages(0).executor(loop());
     String after = ctx.request().getParam("after");
     QueryStream stream;
     try {
@@ -230,7 +240,7 @@ public final class ItemService {
     Context context = vertx.getOrCreateContext();
     HttpServerResponse response = ctx.response();
     response.setWriteQueueMaxSize(64 * 1024);
-    RowStream stream = session.executeStream(query, StreamConfig.builder().fetchSize(EXPORT_FETCH_SIZE)
+    RowStream stream = session.executeStream(query, StreamConfig.builder().name("export").fetchSize(EXPORT_FETCH_SIZE)
         .prefetchPages(EXPORT_PREFETCH).executor(CassandraReadStream.executor(context)).build());
     CassandraReadStream<Buffer> body = CassandraReadStream.ndjson(context, stream);
     activeExports.incrementAndGet();
@@ -249,9 +259,13 @@ public final class ItemService {
     });
   }
 
-  // ---- GET /metrics ------------------------------------------------------------------------------------
+  // ---- GET /metrics: Prometheus text; GET /metrics.json: the export's own counters ----------------------
 
-  private void metrics(RoutingContext ctx) {
+  private void prometheus(RoutingContext ctx) {
+    ctx.response().putHeader("content-type", "text/plain; version=0.0.4; charset=utf-8").end(metrics.scrape());
+  }
+
+  private void exportMetrics(RoutingContext ctx) {
     JsonObject exports = new JsonObject()
         .put("active", activeExports.get())
         .put("started", exportsStarted.get())

@@ -5,6 +5,9 @@ import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.config.DefaultDriverOption;
 import com.datastax.oss.driver.api.core.metadata.Node;
 import com.datastax.oss.driver.api.core.metrics.DefaultNodeMetric;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
@@ -17,6 +20,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.asynccassandra.AsyncSession;
 import org.asynccassandra.ResumeTokenSigner;
+import org.asynccassandra.micrometer.AsyncCassandraMetrics;
 import org.asynccassandra.testkit.CassandraServer;
 import org.asynccassandra.testkit.TestData;
 import org.slf4j.Logger;
@@ -80,10 +84,15 @@ public final class WebServer implements Callable<Integer> {
     return total;
   }
 
-  /** Starts the HTTP server on {@code vertx} with the service over {@code table}. */
+  /**
+   * Starts the HTTP server on {@code vertx} with the service over {@code table}, its {@code /metrics} fed by
+   * {@link AsyncCassandraMetrics} bound to {@code async}.
+   */
   public static HttpServer start(Vertx vertx, CqlSession session, AsyncSession async, String table,
       ResumeTokenSigner signer, int port) throws Exception {
-    return start(vertx, new ItemService(vertx, async, table, signer, () -> inFlight(session)), port);
+    PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    new AsyncCassandraMetrics(async, Tags.of("service", "items")).bindTo(metrics);
+    return start(vertx, new ItemService(vertx, async, table, signer, () -> inFlight(session), metrics), port);
   }
 
   /** Starts the HTTP server on {@code vertx} with {@code service}. */

@@ -7,6 +7,9 @@ import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.config.DefaultDriverOption;
 import com.datastax.oss.driver.api.core.cql.Row;
 import com.datastax.oss.driver.api.core.cql.SimpleStatement;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.http.HttpServer;
@@ -32,6 +35,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.asynccassandra.AsyncSession;
 import org.asynccassandra.ResumeToken;
 import org.asynccassandra.ResumeTokenSigner;
+import org.asynccassandra.micrometer.AsyncCassandraMetrics;
 import org.asynccassandra.testkit.CassandraExtension;
 import org.asynccassandra.testkit.CassandraServer;
 import org.asynccassandra.testkit.FaultProxy;
@@ -63,6 +67,7 @@ class WebServiceIT {
   private CqlSession session;
   private AsyncSession async;
   private ItemService service;
+  private PrometheusMeterRegistry metrics;
   private HttpServer http;
   private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
   private List<String> expected;
@@ -90,7 +95,9 @@ class WebServiceIT {
         .withDuration(DefaultDriverOption.REQUEST_TIMEOUT, Duration.ofSeconds(120)))).build();
     vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1));
     async = AsyncSession.wrap(session);
-    service = new ItemService(vertx, async, table, signer, () -> WebServer.inFlight(session));
+    metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    new AsyncCassandraMetrics(async, Tags.of("service", "items")).bindTo(metrics);
+    service = new ItemService(vertx, async, table, signer, () -> WebServer.inFlight(session), metrics);
     http = WebServer.start(vertx, service, 0);
   }
 
@@ -193,7 +200,7 @@ class WebServiceIT {
   }
 
   private JsonObject exportMetrics() throws Exception {
-    return new JsonObject(get("/metrics").body()).getJsonObject("exports");
+    return new JsonObject(get("/metrics.json").body()).getJsonObject("exports");
   }
 
   @Test
@@ -233,7 +240,7 @@ class WebServiceIT {
     assertThat(exportMetrics().getInteger("active")).isZero();
     // Quiet on the wire (the driver's count, which also covers the page request the close cancelled), then:
     // nothing was sent after the stream was closed.
-    await().atMost(Duration.ofSeconds(30)).until(() -> new JsonObject(get("/metrics").body()).getInteger("inFlightRequests") == 0);
+    await().atMost(Duration.ofSeconds(30)).until(() -> new JsonObject(get("/metrics.json").body()).getInteger("inFlightRequests") == 0);
     assertThat(counter.sentSince(markAtClose.get())).as("requests sent after the stream was closed").isZero();
   }
 
@@ -255,8 +262,8 @@ class WebServiceIT {
         pending = client.sendAsync(request(path), HttpResponse.BodyHandlers.ofString());
         // The handler ran and sent its request, which the proxy now holds.
         await().atMost(Duration.ofSeconds(30)).until(() -> counter.sent() > sentBefore);
-        HttpResponse<String> metrics = get("/metrics");
-        assertThat(metrics.statusCode()).as("/metrics while %s waits for Cassandra", path).isEqualTo(200);
+        HttpResponse<String> scrape = get("/metrics");
+        assertThat(scrape.statusCode()).as("/metrics while %s waits for Cassandra", path).isEqualTo(200);
         assertThat(pending).as("%s cannot have been answered while Cassandra's answer is held", path).isNotDone();
       } finally {
         proxy.resume();
@@ -264,6 +271,28 @@ class WebServiceIT {
       HttpResponse<String> answered = pending.get(60, TimeUnit.SECONDS);
       assertThat(answered.statusCode()).as(path + ": " + answered.body()).isEqualTo(200);
     }
+  }
+
+  @Test
+  void should_expose_the_streams_meters_as_prometheus_text_at_metrics() throws Exception {
+    assertThat(get("/api/items?limit=5").statusCode()).isEqualTo(200);
+    await().atMost(Duration.ofSeconds(30)).until(() -> get("/metrics").body().lines()
+        .anyMatch(line -> line.startsWith("asynccassandra_streams_ended_total{") && line.contains("name=\"items\"")));
+    HttpResponse<String> scrape = get("/metrics");
+    assertThat(scrape.statusCode()).isEqualTo(200);
+    assertThat(scrape.headers().firstValue("content-type")).hasValueSatisfying(type -> assertThat(type)
+        .startsWith("text/plain"));
+    List<String> lines = scrape.body().lines().toList();
+    assertThat(lines).anySatisfy(line -> assertThat(line).startsWith("asynccassandra_streams_started_total{")
+        .contains("name=\"items\"").contains("service=\"items\"").contains("style=\"rows\"")
+        .contains("kind=\"query\""));
+    assertThat(lines).anySatisfy(line -> assertThat(line).startsWith("asynccassandra_rows_delivered_total{")
+        .contains("name=\"items\""));
+    assertThat(lines).anySatisfy(line -> assertThat(line).startsWith("asynccassandra_page_fetch_seconds_bucket{")
+        .contains("le=\""));
+    assertThat(lines).contains("# TYPE asynccassandra_consumer_wait_seconds histogram")
+        .anySatisfy(line -> assertThat(line).startsWith("asynccassandra_streams_open{"));
+    assertThat(scrape.body()).as("no query text in a label").doesNotContain("SELECT");
   }
 
   @Test

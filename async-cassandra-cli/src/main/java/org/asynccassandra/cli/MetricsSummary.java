@@ -1,0 +1,126 @@
+package org.asynccassandra.cli;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.config.MeterFilter;
+import io.micrometer.core.instrument.distribution.DistributionStatisticConfig;
+import io.micrometer.core.instrument.distribution.HistogramSnapshot;
+import io.micrometer.core.instrument.distribution.ValueAtPercentile;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.PrintStream;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.asynccassandra.AsyncSession;
+import org.asynccassandra.micrometer.AsyncCassandraMetrics;
+
+/**
+ * {@code --metrics-summary}: the async-cassandra meters of one run, from a {@link SimpleMeterRegistry}
+ * bound to the session before the scan is made, printed when it is closed (after the scan, success or
+ * not). Timers print their count, mean, max, median and 99th percentile.
+ */
+final class MetricsSummary implements AutoCloseable {
+  private static final String OPEN = "asynccassandra.streams.open";
+  private static final long SETTLE_MILLIS = 5_000;
+
+  private final SimpleMeterRegistry registry;
+  private final AsyncCassandraMetrics metrics;
+  private final PrintStream out;
+
+  private MetricsSummary(SimpleMeterRegistry registry, AsyncCassandraMetrics metrics, PrintStream out) {
+    this.registry = registry;
+    this.metrics = metrics;
+    this.out = out;
+  }
+
+  /** Measures the streams {@code session} creates from now on; prints them to {@code out} on close. */
+  static MetricsSummary attach(AsyncSession session, PrintStream out) {
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    registry.config().meterFilter(new MeterFilter() {
+      @Override
+      public DistributionStatisticConfig configure(Meter.Id id, DistributionStatisticConfig config) {
+        return id.getType() == Meter.Type.TIMER
+            ? DistributionStatisticConfig.builder().percentiles(0.5, 0.99).build().merge(config) : config;
+      }
+    });
+    AsyncCassandraMetrics metrics = new AsyncCassandraMetrics(session);
+    metrics.bindTo(registry);
+    return new MetricsSummary(registry, metrics, out);
+  }
+
+  /** Prints the meters, once the streams' end events came (they run just after the consumer's stage ends). */
+  @Override
+  public void close() {
+    metrics.close();
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(SETTLE_MILLIS);
+    while (openStreams(registry) > 0 && System.nanoTime() < deadline) {
+      try {
+        Thread.sleep(10);
+      } catch (InterruptedException interrupted) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+    }
+    out.println("Metrics:");
+    for (String line : lines(registry)) {
+      out.println("  " + line);
+    }
+    out.flush();
+  }
+
+  private static double openStreams(MeterRegistry registry) {
+    return registry.find(OPEN).gauges().stream().mapToDouble(Gauge::value).sum();
+  }
+
+  /** One line per meter, sorted by name and tags: {@code name{tag=value,...} value}. */
+  static List<String> lines(MeterRegistry registry) {
+    return registry.getMeters().stream()
+        .sorted(Comparator.comparing((Meter meter) -> meter.getId().getName())
+            .thenComparing(meter -> tags(meter.getId())))
+        .map(meter -> meter.getId().getName() + tags(meter.getId()) + " " + value(meter))
+        .collect(Collectors.toList());
+  }
+
+  private static String tags(Meter.Id id) {
+    return id.getTags().stream().map(tag -> tag.getKey() + "=" + tag.getValue())
+        .collect(Collectors.joining(",", "{", "}"));
+  }
+
+  private static String value(Meter meter) {
+    if (meter instanceof Counter counter) {
+      return number(counter.count());
+    }
+    if (meter instanceof Gauge gauge) {
+      return number(gauge.value());
+    }
+    if (meter instanceof Timer timer) {
+      HistogramSnapshot snapshot = timer.takeSnapshot();
+      StringBuilder text = new StringBuilder(String.format(Locale.ROOT, "count=%d mean=%s max=%s",
+          snapshot.count(), millis(snapshot.mean(TimeUnit.NANOSECONDS)), millis(snapshot.max(TimeUnit.NANOSECONDS))));
+      for (ValueAtPercentile percentile : snapshot.percentileValues()) {
+        text.append(String.format(Locale.ROOT, " p%s=%s", number(percentile.percentile() * 100),
+            millis(percentile.value(TimeUnit.NANOSECONDS))));
+      }
+      return text.toString();
+    }
+    StringBuilder text = new StringBuilder();
+    meter.measure().forEach(measurement -> text.append(text.length() == 0 ? "" : " ")
+        .append(measurement.getStatistic().getTagValueRepresentation()).append('=')
+        .append(number(measurement.getValue())));
+    return text.toString();
+  }
+
+  private static String millis(double nanos) {
+    return String.format(Locale.ROOT, "%.3f ms", nanos / 1e6);
+  }
+
+  private static String number(double value) {
+    return value == Math.rint(value) && Math.abs(value) < 1e15 ? Long.toString((long) value)
+        : String.format(Locale.ROOT, "%.3f", value);
+  }
+}

@@ -1,0 +1,55 @@
+package org.asynccassandra.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.lang.reflect.Proxy;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.asynccassandra.AsyncSession;
+import org.asynccassandra.StreamListener;
+import org.junit.jupiter.api.Test;
+
+/** {@code --metrics-summary}'s lines, and its binding to the session. */
+class MetricsSummaryTest {
+  @Test
+  void should_print_one_sorted_line_per_meter_with_its_tags_and_whole_numbers() {
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    Counter.builder("asynccassandra.rows.delivered").tags("kind", "scan", "style", "forEachPage").register(registry)
+        .increment(20_000);
+    Timer.builder("asynccassandra.page.fetch").tags("kind", "scan").register(registry)
+        .record(Duration.ofMillis(12));
+    Counter.builder("asynccassandra.response.bytes").register(registry).increment(1.5);
+    assertThat(MetricsSummary.lines(registry)).containsExactly(
+        "asynccassandra.page.fetch{kind=scan} count=1 mean=12.000 ms max=12.000 ms",
+        "asynccassandra.response.bytes{} 1.500",
+        "asynccassandra.rows.delivered{kind=scan,style=forEachPage} 20000");
+  }
+
+  @Test
+  @SuppressWarnings("try") // the summary is only closed
+  void should_bind_to_the_session_and_print_and_unbind_when_closed() {
+    List<StreamListener> listeners = new CopyOnWriteArrayList<>();
+    AsyncSession session = (AsyncSession) Proxy.newProxyInstance(getClass().getClassLoader(),
+        new Class<?>[] {AsyncSession.class}, (proxy, method, args) -> {
+          switch (method.getName()) {
+            case "addListener" -> listeners.add((StreamListener) args[0]);
+            case "removeListener" -> listeners.remove((StreamListener) args[0]);
+            default -> throw new UnsupportedOperationException(method.getName());
+          }
+          return null;
+        });
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (MetricsSummary summary = MetricsSummary.attach(session, new PrintStream(bytes, true, StandardCharsets.UTF_8))) {
+      assertThat(listeners).hasSize(1);
+    }
+    assertThat(listeners).isEmpty();
+    assertThat(bytes.toString(StandardCharsets.UTF_8)).startsWith("Metrics:");
+  }
+}

@@ -1,0 +1,85 @@
+package org.asynccassandra.micrometer;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tag;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.binder.MeterBinder;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.asynccassandra.AsyncSession;
+import org.asynccassandra.StreamConfig;
+import org.asynccassandra.StreamListener;
+
+/**
+ * Measures every stream and scan of an {@link AsyncSession} in a Micrometer registry: streams open, started
+ * and ended by outcome, rows, pages and response bytes delivered, page fetch latency, how long consumers
+ * waited for pages, pages buffered, retries and leaks.
+ *
+ * <pre>{@code
+ * AsyncSession session = AsyncSession.wrap(cqlSession);
+ * new AsyncCassandraMetrics(session, Tags.of("cluster", "orders")).bindTo(registry);
+ * }</pre>
+ *
+ * <p>It is a {@link MeterBinder}, like Micrometer's own binders: {@link #bindTo(MeterRegistry)} adds a
+ * {@link StreamListener} to the session ({@link AsyncSession#addListener}), so streams created from then on
+ * are measured (a Spring Boot application that exposes it as a bean gets it bound by Boot). Streams created
+ * before are not. Meter names, units and tags are listed in {@code docs/observability.md}; the tags are
+ * {@code keyspace}, {@code table}, {@code name} (the {@link StreamConfig.Builder#name(String) stream's name},
+ * {@code "none"} when absent), {@code kind}, {@code style}, {@code outcome} and {@code exception}, plus the
+ * tags given here. No tag holds query text or bound values; a stream name must be low-cardinality (a fixed
+ * label such as {@code "export-orders"}, never an id).
+ *
+ * <p><b>Cost.</b> Nothing per row: the listener works once per page (a map lookup, a few counter
+ * increments and two timer recordings) and once at each stream's start and end. Gauges read the open
+ * streams' live {@link org.asynccassandra.StreamStats} when the registry is scraped.
+ *
+ * <p><b>Threads.</b> Thread-safe. The meters are updated on the threads that {@link StreamListener} names
+ * (never a driver I/O thread unless the stream runs on a direct executor); no call blocks.
+ *
+ * <p><b>Closing.</b> {@link #close()} removes its listeners from the session; streams created before keep
+ * being measured until they end. The meters stay in the registry.
+ */
+public final class AsyncCassandraMetrics implements MeterBinder, AutoCloseable {
+  private final AsyncSession session;
+  private final Tags tags;
+  /** The listeners added to the session, one per {@link #bindTo} call. */
+  private final List<StreamListener> bound = new CopyOnWriteArrayList<>();
+
+  /** Meters for {@code session}'s streams, with no extra tags. */
+  public AsyncCassandraMetrics(AsyncSession session) {
+    this(session, Tags.empty());
+  }
+
+  /** Meters for {@code session}'s streams, each with {@code tags} besides its own. */
+  public AsyncCassandraMetrics(AsyncSession session, Iterable<Tag> tags) {
+    this.session = Objects.requireNonNull(session, "session");
+    this.tags = Tags.of(Objects.requireNonNull(tags, "tags"));
+  }
+
+  /** Starts measuring the session's streams created from now on in {@code registry}. */
+  @Override
+  public void bindTo(MeterRegistry registry) {
+    StreamListener listener = listener(registry, tags);
+    bound.add(listener);
+    session.addListener(listener);
+  }
+
+  /**
+   * A listener that measures the streams it hears in {@code registry}, for a single stream
+   * ({@link StreamConfig.Builder#listener}) or a session that is not at hand. Its meters are the
+   * binder's; a stream heard by two such listeners of one registry is counted twice.
+   */
+  public static StreamListener listener(MeterRegistry registry, Iterable<Tag> tags) {
+    return new MetricsListener(Objects.requireNonNull(registry, "registry"),
+        Tags.of(Objects.requireNonNull(tags, "tags")));
+  }
+
+  /** Removes the listeners this binder added; the session's open streams keep being measured. */
+  @Override
+  public void close() {
+    List<StreamListener> removed = List.copyOf(bound);
+    bound.removeAll(removed);
+    removed.forEach(session::removeListener);
+  }
+}

@@ -1,0 +1,267 @@
+package org.asynccassandra.micrometer;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.BaseUnits;
+import java.util.Locale;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import org.asynccassandra.PageEvent;
+import org.asynccassandra.PageFetchException;
+import org.asynccassandra.StreamInfo;
+import org.asynccassandra.StreamListener;
+import org.asynccassandra.StreamStats;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The {@link StreamListener} behind {@link AsyncCassandraMetrics}: it resolves a stream's meters once (at
+ * its creation and at its start) and then only increments them. Thread-safe.
+ */
+final class MetricsListener implements StreamListener {
+  static final String STARTED = "asynccassandra.streams.started";
+  static final String ENDED = "asynccassandra.streams.ended";
+  static final String LEAKED = "asynccassandra.streams.leaked";
+  static final String ROWS = "asynccassandra.rows.delivered";
+  static final String PAGES = "asynccassandra.pages.delivered";
+  static final String BYTES = "asynccassandra.response.bytes";
+  static final String RETRIES = "asynccassandra.page.retries";
+  static final String FETCH = "asynccassandra.page.fetch";
+  static final String WAIT = "asynccassandra.consumer.wait";
+  static final String NONE = "none";
+
+  private final MeterRegistry registry;
+  private final Tags commonTags;
+  /** The meters of each stream shape this listener met; low-cardinality by the tags' design. */
+  private final ConcurrentHashMap<Shape, Scope> scopes = new ConcurrentHashMap<>();
+  /** The streams heard and not ended, by id: added at creation (or start), removed by the end event. */
+  private final ConcurrentHashMap<Long, Tracked> streams = new ConcurrentHashMap<>();
+
+  MetricsListener(MeterRegistry registry, Tags commonTags) {
+    this.registry = registry;
+    this.commonTags = commonTags;
+  }
+
+  /** What a stream's tags are made of, but its style. */
+  private record Shape(StreamInfo.Kind kind, String keyspace, String table, String name) {
+    static Shape of(StreamInfo stream) {
+      return new Shape(stream.kind(), stream.keyspace().orElse(NONE), stream.table().orElse(NONE),
+          stream.name().orElse(NONE));
+    }
+  }
+
+  /** One stream being measured. */
+  private static final class Tracked {
+    final StreamInfo info;
+    final Scope scope;
+    /** The meters of the stream's style: null until it starts; set once by {@code onStart}. */
+    volatile @Nullable StyleMeters meters;
+
+    Tracked(StreamInfo info, Scope scope) {
+      this.info = info;
+      this.scope = scope;
+    }
+
+    /** The meters of its style, or of style {@code "none"} for a stream that never started. */
+    StyleMeters meters() {
+      StyleMeters current = meters;
+      return current != null ? current : scope.style(NONE);
+    }
+  }
+
+  /** The meters of one shape: the shared open-streams group and the meters per style. */
+  private final class Scope {
+    final Tags tags;
+    final OpenStreams open;
+    private final ConcurrentHashMap<String, StyleMeters> styles = new ConcurrentHashMap<>();
+
+    Scope(Shape shape) {
+      this.tags = commonTags.and("keyspace", shape.keyspace(), "table", shape.table(), "name", shape.name(),
+          "kind", shape.kind().name().toLowerCase(Locale.ROOT));
+      this.open = OpenStreams.of(registry, tags);
+    }
+
+    StyleMeters style(String style) {
+      return cached(styles, style, () -> new StyleMeters(tags.and("style", style)));
+    }
+  }
+
+  /** The meters of one shape and style; the ones tagged by outcome or exception are made on first use. */
+  private final class StyleMeters {
+    final Tags tags;
+    final Counter started;
+    final Counter rows;
+    final Counter pages;
+    final Counter bytes;
+    final Counter leaked;
+    final Timer fetch;
+    final Timer wait;
+    private final ConcurrentHashMap<String, Counter> retries = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Counter> ended = new ConcurrentHashMap<>();
+
+    StyleMeters(Tags tags) {
+      this.tags = tags;
+      started = Counter.builder(STARTED).tags(tags).description("Streams and scans whose consumption started")
+          .register(registry);
+      rows = Counter.builder(ROWS).tags(tags).description("Rows handed to consumers").register(registry);
+      pages = Counter.builder(PAGES).tags(tags).description("Pages handed to consumers").register(registry);
+      bytes = Counter.builder(BYTES).tags(tags).baseUnit(BaseUnits.BYTES)
+          .description("Response bytes of the pages handed to consumers, as the driver reported them")
+          .register(registry);
+      leaked = Counter.builder(LEAKED).tags(tags)
+          .description("Streams dropped by their owner while open, found by the leak detector and closed")
+          .register(registry);
+      fetch = Timer.builder(FETCH).tags(tags).publishPercentileHistogram()
+          .description("How long a page request took, from sending to the response").register(registry);
+      wait = Timer.builder(WAIT).tags(tags).publishPercentileHistogram()
+          .description("How long a consumer waited for a page it asked for (zero when read-ahead had it ready)")
+          .register(registry);
+    }
+
+    Counter retries(String exception) {
+      return cached(retries, exception, () -> Counter.builder(RETRIES).tags(tags).tag("exception", exception)
+          .description("Page requests that failed and were asked again").register(registry));
+    }
+
+    Counter ended(String outcome, String exception) {
+      return cached(ended, outcome + '/' + exception, () -> Counter.builder(ENDED).tags(tags)
+          .tag("outcome", outcome).tag("exception", exception)
+          .description("Streams and scans that ended: completed, failed, closed before their end, or leaked")
+          .register(registry));
+    }
+  }
+
+  private Scope scope(StreamInfo stream) {
+    Shape shape = Shape.of(stream);
+    return cached(scopes, shape, () -> new Scope(shape));
+  }
+
+  /**
+   * The value cached under {@code key}, made by {@code make} outside the map's lock (registering meters may
+   * run user code: meter filters, registry listeners). Two threads may both make one; the registry returns
+   * the same meters to both, and the first one cached wins.
+   */
+  private static <K, V> V cached(ConcurrentHashMap<K, V> cache, K key, java.util.function.Supplier<V> make) {
+    V value = cache.get(key);
+    if (value != null) {
+      return value;
+    }
+    V made = make.get();
+    V raced = cache.putIfAbsent(key, made);
+    return raced != null ? raced : made;
+  }
+
+  /** The stream, tracked from now on as open unless it already is. */
+  private Tracked track(StreamInfo stream) {
+    Tracked tracked = streams.get(stream.id());
+    if (tracked != null) {
+      return tracked;
+    }
+    Tracked created = new Tracked(stream, scope(stream));
+    tracked = streams.putIfAbsent(stream.id(), created);
+    if (tracked != null) {
+      return tracked;
+    }
+    created.scope.open.add(stream);
+    return created;
+  }
+
+  /** The meters of a stream that may have ended meanwhile (an end event may overlap a page event). */
+  private StyleMeters meters(StreamInfo stream) {
+    Tracked tracked = streams.get(stream.id());
+    return tracked != null ? tracked.meters() : scope(stream).style(NONE);
+  }
+
+  /** Called once, at the stream's creation: it counts as open from here on. The executor is kept as it is. */
+  @Override
+  public Executor executor(StreamInfo stream, Executor executor) {
+    track(stream);
+    return executor;
+  }
+
+  @Override
+  public void onStart(StreamInfo stream, String style) {
+    Tracked tracked = track(stream);
+    StyleMeters meters = tracked.scope.style(styleTag(style));
+    tracked.meters = meters;
+    meters.started.increment();
+  }
+
+  @Override
+  public void onPage(StreamInfo stream, PageEvent page) {
+    StyleMeters meters = meters(stream);
+    meters.pages.increment();
+    meters.rows.increment(page.rowsInPage());
+    if (page.responseBytes() >= 0) {
+      meters.bytes.increment((double) page.responseBytes());
+    }
+    meters.fetch.record(page.fetchLatency());
+    meters.wait.record(page.consumerWait());
+  }
+
+  @Override
+  public void onRetry(StreamInfo stream, int pageNumber, int attempt, Throwable error) {
+    meters(stream).retries(exceptionTag(error)).increment();
+  }
+
+  @Override
+  public void onComplete(StreamInfo stream, StreamStats stats) {
+    ended(stream, "completed", NONE);
+  }
+
+  @Override
+  public void onFailure(StreamInfo stream, Throwable error, StreamStats stats) {
+    ended(stream, "failed", exceptionTag(error));
+  }
+
+  @Override
+  public void onClose(StreamInfo stream, StreamStats stats) {
+    ended(stream, "closed", NONE);
+  }
+
+  @Override
+  public void onLeak(StreamInfo stream, Throwable createdAt, StreamStats stats) {
+    StyleMeters meters = ended(stream, "leaked", NONE);
+    meters.leaked.increment();
+  }
+
+  private StyleMeters ended(StreamInfo stream, String outcome, String exception) {
+    Tracked tracked = streams.remove(stream.id());
+    StyleMeters meters;
+    if (tracked != null) {
+      tracked.scope.open.remove(tracked.info);
+      meters = tracked.meters();
+    } else {
+      meters = scope(stream).style(NONE);
+    }
+    meters.ended(outcome, exception).increment();
+    return meters;
+  }
+
+  /** {@code "forEach()"} becomes {@code "forEach"}. */
+  static String styleTag(String style) {
+    return style.endsWith("()") ? style.substring(0, style.length() - 2) : style;
+  }
+
+  /**
+   * The simple class name of what went wrong: the driver's exception rather than the
+   * {@link PageFetchException} or {@link CompletionException} that wraps it.
+   */
+  static String exceptionTag(Throwable error) {
+    Throwable cause = error;
+    while ((cause instanceof PageFetchException || cause instanceof CompletionException
+        || cause instanceof ExecutionException) && cause.getCause() != null) {
+      cause = causeOf(cause);
+    }
+    String simple = cause.getClass().getSimpleName();
+    return simple.isEmpty() ? cause.getClass().getName() : simple;
+  }
+
+  private static Throwable causeOf(Throwable error) {
+    @Nullable Throwable cause = error.getCause();
+    return cause == null ? error : cause;
+  }
+}

@@ -1,0 +1,217 @@
+package org.asynccassandra.micrometer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.datastax.oss.driver.api.core.DriverTimeoutException;
+import com.datastax.oss.driver.api.core.servererrors.InvalidQueryException;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tag;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.config.MeterFilter;
+import io.micrometer.core.instrument.distribution.DistributionStatisticConfig;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.lang.reflect.Proxy;
+import java.util.List;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import org.asynccassandra.AsyncSession;
+import org.asynccassandra.PageFetchException;
+import org.asynccassandra.StreamInfo;
+import org.asynccassandra.StreamListener;
+import org.junit.jupiter.api.Test;
+
+/** The meters from fake stream events, in a {@link SimpleMeterRegistry}. */
+class AsyncCassandraMetricsTest {
+  private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+  private final StreamListener listener = AsyncCassandraMetrics.listener(registry, Tags.of("app", "test"));
+  private static final Executor DIRECT = Runnable::run;
+
+  /** The sum of the counters named {@code name} with {@code tags} (and any others). */
+  private double count(String name, String... tags) {
+    return registry.get(name).tags(tags).counters().stream().mapToDouble(counter -> counter.count()).sum();
+  }
+
+  private double gauge(String name, String... tags) {
+    return registry.get(name).tags(tags).gauge().value();
+  }
+
+  @Test
+  void should_measure_a_stream_from_its_creation_to_its_end_with_its_tags() {
+    FakeStream stream = FakeStream.query("shop", "orders-by-day");
+    assertThat(listener.executor(stream, DIRECT)).isSameAs(DIRECT);
+    assertThat(gauge("asynccassandra.streams.open", "keyspace", "shop", "name", "orders-by-day")).isEqualTo(1);
+
+    listener.onStart(stream, "forEach()");
+    listener.onPage(stream, FakeStream.page(1, 100, 4_000, 20, 20, false));
+    listener.onPage(stream, FakeStream.page(2, 100, 4_100, 10, 0, false));
+    listener.onPage(stream, FakeStream.page(3, 30, -1, 5, 0, true)); // bytes not reported
+    listener.onComplete(stream, FakeStream.stats(3, 230, 0, 8_100, 0));
+
+    String[] tags = {"app", "test", "keyspace", "shop", "table", "none", "name", "orders-by-day", "kind", "query",
+        "style", "forEach"};
+    assertThat(count("asynccassandra.streams.started", tags)).isEqualTo(1);
+    assertThat(count("asynccassandra.rows.delivered", tags)).isEqualTo(230);
+    assertThat(count("asynccassandra.pages.delivered", tags)).isEqualTo(3);
+    assertThat(count("asynccassandra.response.bytes", tags)).isEqualTo(8_100);
+    assertThat(registry.get("asynccassandra.response.bytes").counter().getId().getBaseUnit()).isEqualTo("bytes");
+    Timer fetch = registry.get("asynccassandra.page.fetch").tags(tags).timer();
+    assertThat(fetch.count()).isEqualTo(3);
+    assertThat(fetch.totalTime(TimeUnit.MILLISECONDS)).isEqualTo(35);
+    Timer wait = registry.get("asynccassandra.consumer.wait").tags(tags).timer();
+    assertThat(wait.count()).as("pages that were ready count too, with zero").isEqualTo(3);
+    assertThat(wait.totalTime(TimeUnit.MILLISECONDS)).isEqualTo(20);
+    assertThat(count("asynccassandra.streams.ended", "style", "forEach", "outcome", "completed", "exception", "none"))
+        .isEqualTo(1);
+    assertThat(gauge("asynccassandra.streams.open", "name", "orders-by-day")).isZero();
+  }
+
+  @Test
+  void should_publish_a_percentiles_histogram_for_both_timers() {
+    SimpleMeterRegistry histograms = new SimpleMeterRegistry();
+    java.util.Map<String, Boolean> percentileHistogram = new java.util.concurrent.ConcurrentHashMap<>();
+    histograms.config().meterFilter(new MeterFilter() {
+      @Override
+      public DistributionStatisticConfig configure(Meter.Id id, DistributionStatisticConfig config) {
+        percentileHistogram.put(id.getName(), Boolean.TRUE.equals(config.isPercentileHistogram()));
+        return config;
+      }
+    });
+    FakeStream stream = FakeStream.query("shop", null);
+    StreamListener measuring = AsyncCassandraMetrics.listener(histograms, Tags.empty());
+    measuring.onStart(stream, "forEach()");
+    assertThat(percentileHistogram).containsEntry("asynccassandra.page.fetch", true)
+        .containsEntry("asynccassandra.consumer.wait", true);
+  }
+
+  @Test
+  void should_tag_retries_and_failures_with_the_drivers_exception_under_its_wrappers() {
+    FakeStream stream = FakeStream.scan("shop", "orders");
+    listener.executor(stream, DIRECT);
+    listener.onStart(stream, "forEachPage()");
+    listener.onRetry(stream, 2, 1, new DriverTimeoutException("slow"));
+    listener.onRetry(stream, 2, 2, new CompletionException(new DriverTimeoutException("slow")));
+    listener.onFailure(stream, new PageFetchException(2, 100, "SELECT", new InvalidQueryException(null, "bad")),
+        FakeStream.stats(1, 100, 0, 0, 2));
+
+    assertThat(count("asynccassandra.page.retries", "table", "orders", "kind", "scan", "style", "forEachPage",
+        "exception", "DriverTimeoutException")).isEqualTo(2);
+    assertThat(count("asynccassandra.streams.ended", "outcome", "failed", "exception", "InvalidQueryException"))
+        .isEqualTo(1);
+    assertThat(registry.get("asynccassandra.streams.ended").tags("outcome", "failed").counter().getId()
+        .getTag("name")).isEqualTo("none");
+  }
+
+  @Test
+  void should_count_a_leak_and_a_stream_closed_before_it_started_under_style_none() {
+    FakeStream leaked = FakeStream.query("shop", null);
+    FakeStream unconsumed = FakeStream.query("shop", null);
+    listener.executor(leaked, DIRECT);
+    listener.executor(unconsumed, DIRECT);
+    assertThat(gauge("asynccassandra.streams.open", "keyspace", "shop", "name", "none")).isEqualTo(2);
+
+    listener.onLeak(leaked, new Throwable("created here"), FakeStream.stats(0, 0, 0, 0, 0));
+    listener.onClose(unconsumed, FakeStream.stats(0, 0, 0, 0, 0));
+
+    assertThat(count("asynccassandra.streams.leaked", "style", "none")).isEqualTo(1);
+    assertThat(count("asynccassandra.streams.ended", "style", "none", "outcome", "leaked")).isEqualTo(1);
+    assertThat(count("asynccassandra.streams.ended", "style", "none", "outcome", "closed")).isEqualTo(1);
+    assertThat(gauge("asynccassandra.streams.open", "keyspace", "shop")).isZero();
+  }
+
+  @Test
+  void should_sum_the_buffered_pages_of_the_open_streams_when_read() {
+    FakeStream first = FakeStream.query("shop", "a");
+    FakeStream second = FakeStream.query("shop", "a");
+    listener.executor(first, DIRECT);
+    listener.executor(second, DIRECT);
+    first.stats = FakeStream.stats(5, 500, 2, 0, 0);
+    second.stats = FakeStream.stats(4, 400, 3, 0, 0);
+    assertThat(gauge("asynccassandra.pages.buffered", "name", "a")).isEqualTo(5);
+
+    listener.onClose(second, second.stats);
+    assertThat(gauge("asynccassandra.pages.buffered", "name", "a")).isEqualTo(2);
+    first.stats = FakeStream.stats(6, 600, 0, 0, 0);
+    assertThat(gauge("asynccassandra.pages.buffered", "name", "a")).isZero();
+  }
+
+  @Test
+  void should_feed_one_gauge_from_two_listeners_of_one_registry() {
+    StreamListener other = AsyncCassandraMetrics.listener(registry, Tags.of("app", "test"));
+    FakeStream first = FakeStream.query("shop", "shared");
+    FakeStream second = FakeStream.query("shop", "shared");
+    listener.executor(first, DIRECT);
+    other.executor(second, DIRECT);
+    assertThat(registry.find("asynccassandra.streams.open").tags("name", "shared").gauges()).hasSize(1);
+    assertThat(gauge("asynccassandra.streams.open", "name", "shared")).isEqualTo(2);
+    other.onComplete(second, second.stats);
+    assertThat(gauge("asynccassandra.streams.open", "name", "shared")).isEqualTo(1);
+  }
+
+  @Test
+  void should_measure_a_stream_first_heard_at_its_start_and_a_page_after_its_end() {
+    FakeStream stream = FakeStream.query("shop", "late");
+    listener.onStart(stream, "iterator()");
+    assertThat(gauge("asynccassandra.streams.open", "name", "late")).isEqualTo(1);
+    listener.onComplete(stream, stream.stats);
+    listener.onPage(stream, FakeStream.page(1, 10, 100, 1, 0, true)); // an end may overlap a page event
+    assertThat(gauge("asynccassandra.streams.open", "name", "late")).isZero();
+    assertThat(count("asynccassandra.streams.ended", "name", "late", "style", "iterator")).isEqualTo(1);
+    assertThat(count("asynccassandra.rows.delivered", "name", "late")).isEqualTo(10);
+  }
+
+  @Test
+  void should_never_put_the_query_text_in_a_meter() {
+    FakeStream stream = FakeStream.query("shop", null);
+    listener.executor(stream, DIRECT);
+    listener.onStart(stream, "rows()");
+    listener.onPage(stream, FakeStream.page(1, 1, 10, 1, 1, true));
+    listener.onRetry(stream, 1, 1, new DriverTimeoutException("slow"));
+    listener.onFailure(stream, new IllegalStateException(stream.query()), stream.stats);
+    for (Meter meter : registry.getMeters()) {
+      for (Tag tag : meter.getId().getTags()) {
+        assertThat(tag.getValue()).as(meter.getId().toString()).doesNotContain("hunter2").doesNotContain("SELECT");
+      }
+    }
+  }
+
+  @Test
+  void should_add_its_listener_to_the_session_when_bound_and_remove_it_when_closed() {
+    List<StreamListener> listeners = new CopyOnWriteArrayList<>();
+    AsyncSession session = (AsyncSession) Proxy.newProxyInstance(getClass().getClassLoader(),
+        new Class<?>[] {AsyncSession.class}, (proxy, method, args) -> {
+          switch (method.getName()) {
+            case "addListener" -> listeners.add((StreamListener) args[0]);
+            case "removeListener" -> listeners.remove((StreamListener) args[0]);
+            default -> throw new UnsupportedOperationException(method.getName());
+          }
+          return null;
+        });
+    MeterRegistry other = new SimpleMeterRegistry();
+    try (AsyncCassandraMetrics metrics = new AsyncCassandraMetrics(session, Tags.of("cluster", "a"))) {
+      metrics.bindTo(registry);
+      metrics.bindTo(other);
+      assertThat(listeners).hasSize(2);
+      FakeStream stream = FakeStream.query("shop", "bound");
+      listeners.forEach(each -> each.executor(stream, DIRECT));
+      assertThat(registry.get("asynccassandra.streams.open").tags("cluster", "a", "name", "bound").gauge().value())
+          .isEqualTo(1);
+      assertThat(other.get("asynccassandra.streams.open").tags("cluster", "a", "name", "bound").gauge().value())
+          .isEqualTo(1);
+    }
+    assertThat(listeners).isEmpty();
+  }
+
+  @Test
+  void should_name_the_style_without_parentheses_and_the_kind_in_lower_case() {
+    assertThat(MetricsListener.styleTag("forEachAsync()")).isEqualTo("forEachAsync");
+    assertThat(MetricsListener.styleTag("custom")).isEqualTo("custom");
+    FakeStream scan = FakeStream.scan("shop", "orders");
+    listener.onStart(scan, "pages()");
+    assertThat(registry.get("asynccassandra.streams.started").counter().getId().getTag("kind"))
+        .isEqualTo(StreamInfo.Kind.SCAN.name().toLowerCase(java.util.Locale.ROOT));
+  }
+}

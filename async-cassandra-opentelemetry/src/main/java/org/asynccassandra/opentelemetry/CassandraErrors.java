@@ -1,0 +1,121 @@
+package org.asynccassandra.opentelemetry;
+
+import com.datastax.oss.driver.api.core.AllNodesFailedException;
+import com.datastax.oss.driver.api.core.servererrors.AlreadyExistsException;
+import com.datastax.oss.driver.api.core.servererrors.BootstrappingException;
+import com.datastax.oss.driver.api.core.servererrors.CASWriteUnknownException;
+import com.datastax.oss.driver.api.core.servererrors.CDCWriteFailureException;
+import com.datastax.oss.driver.api.core.servererrors.FunctionFailureException;
+import com.datastax.oss.driver.api.core.servererrors.InvalidConfigurationInQueryException;
+import com.datastax.oss.driver.api.core.servererrors.InvalidQueryException;
+import com.datastax.oss.driver.api.core.servererrors.OverloadedException;
+import com.datastax.oss.driver.api.core.servererrors.ProtocolError;
+import com.datastax.oss.driver.api.core.servererrors.ReadFailureException;
+import com.datastax.oss.driver.api.core.servererrors.ReadTimeoutException;
+import com.datastax.oss.driver.api.core.servererrors.ServerError;
+import com.datastax.oss.driver.api.core.servererrors.SyntaxError;
+import com.datastax.oss.driver.api.core.servererrors.TruncateException;
+import com.datastax.oss.driver.api.core.servererrors.UnauthorizedException;
+import com.datastax.oss.driver.api.core.servererrors.UnavailableException;
+import com.datastax.oss.driver.api.core.servererrors.WriteFailureException;
+import com.datastax.oss.driver.api.core.servererrors.WriteTimeoutException;
+import java.util.List;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import org.asynccassandra.PageFetchException;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * What a span says about a failure: the error the driver reported under the wrappers around it, its
+ * Cassandra protocol error code ({@code db.response.status_code}) and its {@code error.type}.
+ */
+final class CassandraErrors {
+  private CassandraErrors() {}
+
+  /**
+   * The most relevant error: the driver's exception under a {@link PageFetchException},
+   * {@link CompletionException} or {@link ExecutionException}, and the first node's error of an
+   * {@link AllNodesFailedException}.
+   */
+  static Throwable original(Throwable error) {
+    Throwable current = error;
+    for (int depth = 0; depth < 16; depth++) {
+      Throwable next = null;
+      if (current instanceof PageFetchException || current instanceof CompletionException
+          || current instanceof ExecutionException) {
+        next = current.getCause();
+      } else if (current instanceof AllNodesFailedException) {
+        next = firstNodeError((AllNodesFailedException) current);
+      }
+      if (next == null) {
+        return current;
+      }
+      current = next;
+    }
+    return current;
+  }
+
+  private static @Nullable Throwable firstNodeError(AllNodesFailedException failure) {
+    for (List<Throwable> errors : failure.getAllErrors().values()) {
+      if (!errors.isEmpty()) {
+        return errors.get(0);
+      }
+    }
+    return null;
+  }
+
+  /**
+   * The Cassandra native protocol error code of a server error, as the protocol specification writes it
+   * ({@code "0x1200"} for a read timeout); null for an error that is not a server's answer (a client-side
+   * timeout, a closed connection, user code that threw).
+   */
+  static @Nullable String statusCode(Throwable original) {
+    int code;
+    if (original instanceof ServerError) {
+      code = 0x0000;
+    } else if (original instanceof ProtocolError) {
+      code = 0x000A;
+    } else if (original instanceof UnavailableException) {
+      code = 0x1000;
+    } else if (original instanceof OverloadedException) {
+      code = 0x1001;
+    } else if (original instanceof BootstrappingException) {
+      code = 0x1002;
+    } else if (original instanceof TruncateException) {
+      code = 0x1003;
+    } else if (original instanceof WriteTimeoutException) {
+      code = 0x1100;
+    } else if (original instanceof ReadTimeoutException) {
+      code = 0x1200;
+    } else if (original instanceof ReadFailureException) {
+      code = 0x1300;
+    } else if (original instanceof FunctionFailureException) {
+      code = 0x1400;
+    } else if (original instanceof WriteFailureException) {
+      code = 0x1500;
+    } else if (original instanceof CDCWriteFailureException) {
+      code = 0x1600;
+    } else if (original instanceof CASWriteUnknownException) {
+      code = 0x1700;
+    } else if (original instanceof SyntaxError) {
+      code = 0x2000;
+    } else if (original instanceof UnauthorizedException) {
+      code = 0x2100;
+    } else if (original instanceof InvalidQueryException) {
+      code = 0x2200;
+    } else if (original instanceof InvalidConfigurationInQueryException) {
+      code = 0x2300;
+    } else if (original instanceof AlreadyExistsException) {
+      code = 0x2400;
+    } else {
+      return null;
+    }
+    return String.format(java.util.Locale.ROOT, "0x%04X", code);
+  }
+
+  /** {@code error.type}: the status code when there is one, else the original error's class name. */
+  static String errorType(Throwable original) {
+    String code = statusCode(original);
+    return code != null ? code : original.getClass().getName();
+  }
+}

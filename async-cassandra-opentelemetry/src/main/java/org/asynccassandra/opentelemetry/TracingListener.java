@@ -1,0 +1,283 @@
+package org.asynccassandra.opentelemetry;
+
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.common.AttributesBuilder;
+import io.opentelemetry.api.metrics.DoubleHistogram;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanBuilder;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.context.Context;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import org.asynccassandra.PageEvent;
+import org.asynccassandra.StreamInfo;
+import org.asynccassandra.StreamListener;
+import org.asynccassandra.StreamStats;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The {@link StreamListener} behind {@link AsyncCassandraTelemetry}: the caller's context is captured when
+ * a stream is created and made current in its callbacks; a CLIENT span, child of that context, runs from
+ * the start of consumption to the end, with an event per page and per retry. Thread-safe.
+ */
+final class TracingListener implements StreamListener {
+  static final String INSTRUMENTATION_NAME = "org.asynccassandra.opentelemetry";
+  static final String DURATION = "db.client.operation.duration";
+  /** The semantic conventions' advice for {@code db.client.operation.duration}, in seconds. */
+  static final List<Double> DURATION_BUCKETS = List.of(0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1.0, 5.0, 10.0);
+
+  static final AttributeKey<String> DB_SYSTEM_NAME = AttributeKey.stringKey("db.system.name");
+  static final AttributeKey<String> DB_NAMESPACE = AttributeKey.stringKey("db.namespace");
+  static final AttributeKey<String> DB_COLLECTION_NAME = AttributeKey.stringKey("db.collection.name");
+  static final AttributeKey<String> DB_OPERATION_NAME = AttributeKey.stringKey("db.operation.name");
+  static final AttributeKey<String> DB_QUERY_SUMMARY = AttributeKey.stringKey("db.query.summary");
+  static final AttributeKey<String> DB_QUERY_TEXT = AttributeKey.stringKey("db.query.text");
+  static final AttributeKey<String> DB_RESPONSE_STATUS_CODE = AttributeKey.stringKey("db.response.status_code");
+  static final AttributeKey<Long> DB_RESPONSE_RETURNED_ROWS = AttributeKey.longKey("db.response.returned_rows");
+  static final AttributeKey<String> ERROR_TYPE = AttributeKey.stringKey("error.type");
+  static final AttributeKey<Long> CASSANDRA_PAGE_SIZE = AttributeKey.longKey("cassandra.page.size");
+  static final AttributeKey<String> EXCEPTION_TYPE = AttributeKey.stringKey("exception.type");
+  static final AttributeKey<String> EXCEPTION_MESSAGE = AttributeKey.stringKey("exception.message");
+
+  static final AttributeKey<String> STREAM_KIND = AttributeKey.stringKey("asynccassandra.stream.kind");
+  static final AttributeKey<String> STREAM_STYLE = AttributeKey.stringKey("asynccassandra.stream.style");
+  static final AttributeKey<String> STREAM_OUTCOME = AttributeKey.stringKey("asynccassandra.stream.outcome");
+  static final AttributeKey<Long> STREAM_PAGES = AttributeKey.longKey("asynccassandra.stream.pages");
+  static final AttributeKey<Long> STREAM_RETRIES = AttributeKey.longKey("asynccassandra.stream.retries");
+  static final AttributeKey<Long> STREAM_RESPONSE_SIZE = AttributeKey.longKey("asynccassandra.stream.response_size");
+  static final AttributeKey<Long> PAGE_NUMBER = AttributeKey.longKey("asynccassandra.page.number");
+  static final AttributeKey<Long> PAGE_ROWS = AttributeKey.longKey("asynccassandra.page.rows");
+  static final AttributeKey<Double> PAGE_FETCH_DURATION = AttributeKey.doubleKey("asynccassandra.page.fetch_duration");
+  static final AttributeKey<Double> PAGE_CONSUMER_WAIT = AttributeKey.doubleKey("asynccassandra.page.consumer_wait");
+  static final AttributeKey<Long> PAGE_RESPONSE_SIZE = AttributeKey.longKey("asynccassandra.page.response_size");
+  static final AttributeKey<Long> PAGE_REQUESTED_SIZE = AttributeKey.longKey("asynccassandra.page.requested_size");
+  static final AttributeKey<Boolean> PAGE_LAST = AttributeKey.booleanKey("asynccassandra.page.last");
+  static final AttributeKey<Long> RETRY_ATTEMPT = AttributeKey.longKey("asynccassandra.retry.attempt");
+
+  /** The first words of CQL statements that name their operation. */
+  private static final Set<String> OPERATIONS = Set.of("SELECT", "INSERT", "UPDATE", "DELETE", "BATCH");
+
+  private final Tracer tracer;
+  private final DoubleHistogram duration;
+  private final boolean captureQueryText;
+  private final boolean pageEvents;
+  /** The streams created and not ended, by id: added by {@link #executor} (or the start), removed by the end. */
+  private final ConcurrentHashMap<Long, Traced> streams = new ConcurrentHashMap<>();
+
+  TracingListener(Tracer tracer, DoubleHistogram duration, boolean captureQueryText, boolean pageEvents) {
+    this.tracer = tracer;
+    this.duration = duration;
+    this.captureQueryText = captureQueryText;
+    this.pageEvents = pageEvents;
+  }
+
+  /** One stream: the context it was created in, and its span once consumption started. */
+  private static final class Traced {
+    final Context parent;
+    // Written once by onStart, before any page or end event of the stream; read by them.
+    volatile @Nullable Span span;
+    volatile long startNanos;
+    volatile Attributes operation = Attributes.empty();
+    volatile boolean pageSizeSet;
+
+    Traced(Context parent) {
+      this.parent = parent;
+    }
+  }
+
+  /** Called on the creating thread: the caller's context is captured here and current in every callback. */
+  @Override
+  public Executor executor(StreamInfo stream, Executor executor) {
+    Context parent = Context.current();
+    streams.putIfAbsent(stream.id(), new Traced(parent));
+    return parent.wrap(executor);
+  }
+
+  @Override
+  public void onStart(StreamInfo stream, String style) {
+    Traced traced = streams.computeIfAbsent(stream.id(), id -> new Traced(Context.current()));
+    Attributes operation = operationAttributes(stream);
+    SpanBuilder builder = tracer.spanBuilder(spanName(stream, operation))
+        .setSpanKind(SpanKind.CLIENT)
+        .setParent(traced.parent)
+        .setAllAttributes(operation)
+        .setAttribute(STREAM_KIND, stream.kind().name().toLowerCase(Locale.ROOT))
+        .setAttribute(STREAM_STYLE, style.endsWith("()") ? style.substring(0, style.length() - 2) : style);
+    if (captureQueryText) {
+      builder.setAttribute(DB_QUERY_TEXT, stream.query());
+    }
+    traced.operation = operation;
+    traced.startNanos = System.nanoTime();
+    traced.span = builder.startSpan();
+  }
+
+  @Override
+  public void onPage(StreamInfo stream, PageEvent page) {
+    Traced traced = streams.get(stream.id());
+    @Nullable Span span = traced == null ? null : traced.span;
+    if (traced == null || span == null) {
+      return;
+    }
+    if (!traced.pageSizeSet && page.requestedPageSize() > 0) {
+      traced.pageSizeSet = true;
+      span.setAttribute(CASSANDRA_PAGE_SIZE, (long) page.requestedPageSize());
+    }
+    if (pageEvents) {
+      AttributesBuilder attributes = Attributes.builder()
+          .put(PAGE_NUMBER, page.pageNumber())
+          .put(PAGE_ROWS, page.rowsInPage())
+          .put(PAGE_FETCH_DURATION, seconds(page.fetchLatency()))
+          .put(PAGE_CONSUMER_WAIT, seconds(page.consumerWait()))
+          .put(PAGE_REQUESTED_SIZE, page.requestedPageSize())
+          .put(PAGE_LAST, page.last());
+      if (page.responseBytes() >= 0) {
+        attributes.put(PAGE_RESPONSE_SIZE, page.responseBytes());
+      }
+      span.addEvent("page", attributes.build());
+    }
+  }
+
+  @Override
+  public void onRetry(StreamInfo stream, int pageNumber, int attempt, Throwable error) {
+    Traced traced = streams.get(stream.id());
+    @Nullable Span span = traced == null ? null : traced.span;
+    if (span == null) {
+      return;
+    }
+    Throwable original = CassandraErrors.original(error);
+    span.addEvent("retry", Attributes.builder()
+        .put(PAGE_NUMBER, pageNumber)
+        .put(RETRY_ATTEMPT, attempt)
+        .put(EXCEPTION_TYPE, original.getClass().getName())
+        .put(EXCEPTION_MESSAGE, String.valueOf(original.getMessage()))
+        .build());
+  }
+
+  @Override
+  public void onComplete(StreamInfo stream, StreamStats stats) {
+    end(stream, "completed", stats, null, null);
+  }
+
+  @Override
+  public void onFailure(StreamInfo stream, Throwable error, StreamStats stats) {
+    end(stream, "failed", stats, error, null);
+  }
+
+  @Override
+  public void onClose(StreamInfo stream, StreamStats stats) {
+    end(stream, "closed", stats, null, null);
+  }
+
+  @Override
+  public void onLeak(StreamInfo stream, Throwable createdAt, StreamStats stats) {
+    end(stream, "leaked", stats, null, createdAt);
+  }
+
+  /** Ends the stream's span and records its duration; a stream never consumed made no request and has none. */
+  private void end(StreamInfo stream, String outcome, StreamStats stats, @Nullable Throwable error,
+      @Nullable Throwable leakedFrom) {
+    Traced traced = streams.remove(stream.id());
+    @Nullable Span span = traced == null ? null : traced.span;
+    if (traced == null || span == null) {
+      return;
+    }
+    double elapsed = (System.nanoTime() - traced.startNanos) / 1e9;
+    AttributesBuilder metric = traced.operation.toBuilder();
+    span.setAttribute(STREAM_OUTCOME, outcome);
+    span.setAttribute(DB_RESPONSE_RETURNED_ROWS, stats.rowsDelivered());
+    span.setAttribute(STREAM_PAGES, stats.pagesFetched());
+    span.setAttribute(STREAM_RETRIES, stats.retries());
+    span.setAttribute(STREAM_RESPONSE_SIZE, stats.bytesFetched());
+    if (error != null) {
+      Throwable original = CassandraErrors.original(error);
+      String code = CassandraErrors.statusCode(original);
+      String errorType = CassandraErrors.errorType(original);
+      if (code != null) {
+        span.setAttribute(DB_RESPONSE_STATUS_CODE, code);
+        metric.put(DB_RESPONSE_STATUS_CODE, code);
+      }
+      span.setAttribute(ERROR_TYPE, errorType);
+      metric.put(ERROR_TYPE, errorType);
+      span.recordException(error);
+      span.setStatus(StatusCode.ERROR, String.valueOf(error.getMessage()));
+    } else if (leakedFrom != null) {
+      span.setAttribute(ERROR_TYPE, "leaked");
+      metric.put(ERROR_TYPE, "leaked");
+      span.recordException(leakedFrom);
+      span.setStatus(StatusCode.ERROR, "the stream was dropped while open and closed by the leak detector;"
+          + " the exception shows where it was created");
+    }
+    span.end();
+    duration.record(elapsed, metric.build(), traced.parent.with(span));
+  }
+
+  /** The attributes of the operation, on the span and on the duration histogram: all low-cardinality. */
+  private static Attributes operationAttributes(StreamInfo stream) {
+    AttributesBuilder attributes = Attributes.builder().put(DB_SYSTEM_NAME, "cassandra");
+    stream.keyspace().ifPresent(keyspace -> attributes.put(DB_NAMESPACE, keyspace));
+    stream.table().ifPresent(table -> attributes.put(DB_COLLECTION_NAME, table));
+    String operation = stream.kind() == StreamInfo.Kind.SCAN ? "scan" : operationOf(stream.query());
+    if (operation != null) {
+      attributes.put(DB_OPERATION_NAME, operation);
+    }
+    stream.name().ifPresent(name -> attributes.put(DB_QUERY_SUMMARY, name));
+    return attributes.build();
+  }
+
+  /**
+   * The span name by the conventions: the query summary (the stream's name) if given, else the operation
+   * and its target (the table, else the keyspace), else the database system.
+   */
+  static String spanName(StreamInfo stream, Attributes operation) {
+    String summary = operation.get(DB_QUERY_SUMMARY);
+    if (summary != null) {
+      return summary;
+    }
+    String target = stream.table().or(stream::keyspace).orElse(null);
+    String name = operation.get(DB_OPERATION_NAME);
+    if (name == null) {
+      return target != null ? target : "cassandra";
+    }
+    return target != null ? name + " " + target : name;
+  }
+
+  /** The statement's operation from its first word (after blanks and comments), when it is a CQL verb. */
+  static @Nullable String operationOf(String query) {
+    int i = 0;
+    int n = query.length();
+    while (i < n) {
+      char c = query.charAt(i);
+      if (Character.isWhitespace(c)) {
+        i++;
+      } else if (query.startsWith("--", i) || query.startsWith("//", i)) {
+        int end = query.indexOf('\n', i);
+        i = end < 0 ? n : end + 1;
+      } else if (query.startsWith("/*", i)) {
+        int end = query.indexOf("*/", i + 2);
+        i = end < 0 ? n : end + 2;
+      } else {
+        break;
+      }
+    }
+    int start = i;
+    while (i < n && Character.isLetter(query.charAt(i))) {
+      i++;
+    }
+    String word = query.substring(start, i).toUpperCase(Locale.ROOT);
+    if (word.equals("BEGIN")) {
+      return "BATCH";
+    }
+    return OPERATIONS.contains(word) ? word : null;
+  }
+
+  private static double seconds(Duration duration) {
+    return duration.toNanos() / 1e9;
+  }
+}

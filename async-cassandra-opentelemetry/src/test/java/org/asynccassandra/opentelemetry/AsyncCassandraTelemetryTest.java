@@ -1,0 +1,230 @@
+package org.asynccassandra.opentelemetry;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.datastax.oss.driver.api.core.DriverTimeoutException;
+import com.datastax.oss.driver.api.core.servererrors.InvalidQueryException;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.context.Scope;
+import io.opentelemetry.sdk.OpenTelemetrySdk;
+import io.opentelemetry.sdk.metrics.SdkMeterProvider;
+import io.opentelemetry.sdk.metrics.data.HistogramPointData;
+import io.opentelemetry.sdk.metrics.data.MetricData;
+import io.opentelemetry.sdk.testing.exporter.InMemoryMetricReader;
+import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
+import io.opentelemetry.sdk.trace.SdkTracerProvider;
+import io.opentelemetry.sdk.trace.data.EventData;
+import io.opentelemetry.sdk.trace.data.SpanData;
+import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.asynccassandra.PageFetchException;
+import org.asynccassandra.StreamListener;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** Spans, events, the duration histogram and the context, from fake stream events into the SDK's memory. */
+class AsyncCassandraTelemetryTest {
+  private final InMemorySpanExporter spans = InMemorySpanExporter.create();
+  private final InMemoryMetricReader metrics = InMemoryMetricReader.create();
+  private final OpenTelemetrySdk sdk = OpenTelemetrySdk.builder()
+      .setTracerProvider(SdkTracerProvider.builder().addSpanProcessor(SimpleSpanProcessor.create(spans)).build())
+      .setMeterProvider(SdkMeterProvider.builder().registerMetricReader(metrics).build())
+      .build();
+  private final Tracer callerTracer = sdk.getTracer("caller");
+  private final ExecutorService worker = Executors.newSingleThreadExecutor();
+
+  @AfterEach
+  void stop() {
+    worker.shutdownNow();
+    sdk.close();
+  }
+
+  private StreamListener listener() {
+    return AsyncCassandraTelemetry.create(sdk).listener();
+  }
+
+  private SpanData only() {
+    assertThat(spans.getFinishedSpanItems()).hasSize(1);
+    return spans.getFinishedSpanItems().get(0);
+  }
+
+  private HistogramPointData durationPoint() {
+    MetricData duration = metrics.collectAllMetrics().stream()
+        .filter(metric -> metric.getName().equals("db.client.operation.duration")).findFirst().orElseThrow();
+    assertThat(duration.getUnit()).isEqualTo("s");
+    assertThat(duration.getHistogramData().getPoints()).hasSize(1);
+    return duration.getHistogramData().getPoints().iterator().next();
+  }
+
+  @Test
+  @SuppressWarnings("try") // a Scope is only closed
+  void should_make_a_client_span_child_of_the_creating_context_with_an_event_per_page() throws Exception {
+    StreamListener listener = listener();
+    FakeStream stream = FakeStream.query("shop", null);
+    Span caller = callerTracer.spanBuilder("request").startSpan();
+    Executor wrapped;
+    try (Scope ignored = caller.makeCurrent()) {
+      wrapped = listener.executor(stream, worker);
+    }
+    assertThat(Span.current().getSpanContext().isValid()).as("no span here, the caller's ended its scope").isFalse();
+    java.util.concurrent.CompletableFuture<Span> inCallback = new java.util.concurrent.CompletableFuture<>();
+    wrapped.execute(() -> inCallback.complete(Span.current())); // on the worker thread
+    assertThat(inCallback.get(10, TimeUnit.SECONDS).getSpanContext()).isEqualTo(caller.getSpanContext());
+
+    listener.onStart(stream, "forEach()");
+    listener.onPage(stream, FakeStream.page(1, 100, 4_000, 20, 5, false));
+    listener.onPage(stream, FakeStream.page(2, 40, -1, 10, 0, true));
+    listener.onComplete(stream, FakeStream.stats(2, 140, 0, 4_000, 0));
+    caller.end();
+
+    SpanData span = spans.getFinishedSpanItems().stream().filter(each -> each.getKind() == SpanKind.CLIENT)
+        .findFirst().orElseThrow();
+    assertThat(span.getName()).isEqualTo("SELECT shop");
+    assertThat(span.getParentSpanContext()).isEqualTo(caller.getSpanContext());
+    assertThat(span.getStatus().getStatusCode()).isEqualTo(StatusCode.UNSET);
+    Attributes attributes = span.getAttributes();
+    assertThat(attributes.get(AttributeKey.stringKey("db.system.name"))).isEqualTo("cassandra");
+    assertThat(attributes.get(AttributeKey.stringKey("db.namespace"))).isEqualTo("shop");
+    assertThat(attributes.get(AttributeKey.stringKey("db.operation.name"))).isEqualTo("SELECT");
+    assertThat(attributes.get(AttributeKey.stringKey("db.collection.name"))).isNull();
+    assertThat(attributes.get(AttributeKey.stringKey("db.query.text"))).as("not without opt-in").isNull();
+    assertThat(attributes.get(AttributeKey.longKey("db.response.returned_rows"))).isEqualTo(140);
+    assertThat(attributes.get(AttributeKey.longKey("cassandra.page.size"))).isEqualTo(100);
+    assertThat(attributes.get(AttributeKey.stringKey("asynccassandra.stream.style"))).isEqualTo("forEach");
+    assertThat(attributes.get(AttributeKey.stringKey("asynccassandra.stream.outcome"))).isEqualTo("completed");
+    assertThat(attributes.get(AttributeKey.longKey("asynccassandra.stream.pages"))).isEqualTo(2);
+    List<EventData> events = span.getEvents();
+    assertThat(events).extracting(EventData::getName).containsExactly("page", "page");
+    assertThat(events.get(0).getAttributes().get(AttributeKey.longKey("asynccassandra.page.rows"))).isEqualTo(100);
+    assertThat(events.get(0).getAttributes().get(AttributeKey.doubleKey("asynccassandra.page.fetch_duration")))
+        .isEqualTo(0.02);
+    assertThat(events.get(0).getAttributes().get(AttributeKey.longKey("asynccassandra.page.response_size")))
+        .isEqualTo(4_000);
+    assertThat(events.get(1).getAttributes().get(AttributeKey.longKey("asynccassandra.page.response_size")))
+        .as("unknown: left out").isNull();
+    assertThat(events.get(1).getAttributes().get(AttributeKey.booleanKey("asynccassandra.page.last"))).isTrue();
+
+    HistogramPointData point = durationPoint();
+    assertThat(point.getCount()).isEqualTo(1);
+    assertThat(point.getBoundaries()).containsExactly(0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1.0, 5.0, 10.0);
+    assertThat(point.getAttributes().asMap()).containsOnlyKeys(AttributeKey.stringKey("db.system.name"),
+        AttributeKey.stringKey("db.namespace"), AttributeKey.stringKey("db.operation.name"));
+  }
+
+  @Test
+  void should_mark_a_failure_with_the_cassandra_error_code_and_record_the_exception() {
+    StreamListener listener = listener();
+    FakeStream scan = FakeStream.scan("shop", "orders");
+    listener.executor(scan, Runnable::run);
+    listener.onStart(scan, "forEachPage()");
+    listener.onRetry(scan, 3, 1, new DriverTimeoutException("slow"));
+    PageFetchException failure = new PageFetchException(3, 200, "SELECT", new InvalidQueryException(null, "bad"));
+    listener.onFailure(scan, failure, FakeStream.stats(2, 200, 0, 0, 1));
+
+    SpanData span = only();
+    assertThat(span.getName()).isEqualTo("scan orders");
+    assertThat(span.getStatus().getStatusCode()).isEqualTo(StatusCode.ERROR);
+    assertThat(span.getAttributes().get(AttributeKey.stringKey("db.operation.name"))).isEqualTo("scan");
+    assertThat(span.getAttributes().get(AttributeKey.stringKey("db.collection.name"))).isEqualTo("orders");
+    assertThat(span.getAttributes().get(AttributeKey.stringKey("db.response.status_code"))).isEqualTo("0x2200");
+    assertThat(span.getAttributes().get(AttributeKey.stringKey("error.type"))).isEqualTo("0x2200");
+    assertThat(span.getAttributes().get(AttributeKey.longKey("asynccassandra.stream.retries"))).isEqualTo(1);
+    assertThat(span.getEvents()).extracting(EventData::getName).containsExactly("retry", "exception");
+    assertThat(span.getEvents().get(0).getAttributes().get(AttributeKey.stringKey("exception.type")))
+        .isEqualTo(DriverTimeoutException.class.getName());
+    assertThat(span.getEvents().get(1).getAttributes().get(AttributeKey.stringKey("exception.type")))
+        .isEqualTo(PageFetchException.class.getName());
+    assertThat(durationPoint().getAttributes().get(AttributeKey.stringKey("error.type"))).isEqualTo("0x2200");
+  }
+
+  @Test
+  void should_name_error_type_by_the_original_exception_when_there_is_no_error_code() {
+    StreamListener listener = listener();
+    FakeStream stream = FakeStream.query("shop", null);
+    listener.onStart(stream, "rows()");
+    listener.onFailure(stream, new PageFetchException(1, 0, "SELECT", new DriverTimeoutException("slow")),
+        stream.stats);
+    assertThat(only().getAttributes().get(AttributeKey.stringKey("error.type")))
+        .isEqualTo(DriverTimeoutException.class.getName());
+    assertThat(only().getAttributes().get(AttributeKey.stringKey("db.response.status_code"))).isNull();
+  }
+
+  @Test
+  void should_record_the_query_text_only_when_asked_and_name_the_span_by_the_streams_name() {
+    StreamListener listener = AsyncCassandraTelemetry.builder(sdk).captureQueryText(true).pageEvents(false).build()
+        .listener();
+    FakeStream stream = FakeStream.query("shop", "orders-by-day");
+    listener.onStart(stream, "iterator()");
+    listener.onPage(stream, FakeStream.page(1, 10, 100, 1, 1, true));
+    listener.onComplete(stream, stream.stats);
+    SpanData span = only();
+    assertThat(span.getName()).isEqualTo("orders-by-day");
+    assertThat(span.getAttributes().get(AttributeKey.stringKey("db.query.summary"))).isEqualTo("orders-by-day");
+    assertThat(span.getAttributes().get(AttributeKey.stringKey("db.query.text"))).isEqualTo(stream.query());
+    assertThat(span.getEvents()).isEmpty();
+    assertThat(durationPoint().getAttributes().get(AttributeKey.stringKey("db.query.text"))).isNull();
+  }
+
+  @Test
+  void should_make_no_span_for_a_stream_closed_unconsumed_and_an_error_span_for_a_leak() {
+    StreamListener listener = listener();
+    FakeStream unconsumed = FakeStream.query("shop", null);
+    listener.executor(unconsumed, Runnable::run);
+    listener.onClose(unconsumed, unconsumed.stats);
+    assertThat(spans.getFinishedSpanItems()).isEmpty();
+
+    FakeStream leaked = FakeStream.query("shop", null);
+    listener.executor(leaked, Runnable::run);
+    listener.onStart(leaked, "nextPage()");
+    listener.onLeak(leaked, new Throwable("RowStream created here"), leaked.stats);
+    SpanData span = only();
+    assertThat(span.getStatus().getStatusCode()).isEqualTo(StatusCode.ERROR);
+    assertThat(span.getAttributes().get(AttributeKey.stringKey("error.type"))).isEqualTo("leaked");
+    assertThat(span.getEvents()).extracting(EventData::getName).containsExactly("exception");
+  }
+
+  @Test
+  void should_close_a_span_without_error_for_a_stream_closed_early() {
+    StreamListener listener = listener();
+    FakeStream stream = FakeStream.query("shop", null);
+    listener.onStart(stream, "pages()");
+    listener.onClose(stream, stream.stats);
+    assertThat(only().getStatus().getStatusCode()).isEqualTo(StatusCode.UNSET);
+    assertThat(only().getAttributes().get(AttributeKey.stringKey("asynccassandra.stream.outcome")))
+        .isEqualTo("closed");
+  }
+
+  @Test
+  @SuppressWarnings("try") // a Scope is only closed
+  void should_parent_the_span_on_the_context_at_start_when_the_creation_was_not_heard() {
+    StreamListener listener = listener();
+    FakeStream stream = FakeStream.query("shop", null);
+    Span caller = callerTracer.spanBuilder("request").startSpan();
+    try (Scope ignored = Context.current().with(caller).makeCurrent()) {
+      listener.onStart(stream, "forEach()");
+    }
+    listener.onComplete(stream, stream.stats);
+    assertThat(only().getParentSpanContext()).isEqualTo(caller.getSpanContext());
+  }
+
+  @Test
+  void should_take_the_operation_from_the_first_word_of_the_statement() {
+    List<String> operations = new ArrayList<>();
+    for (String query : List.of("select * from t", "  /* hint */ SELECT x FROM t", "-- note\nINSERT INTO t",
+        "BEGIN BATCH INSERT", "BATCH of 3 statements", "MyCustomStatement", "")) {
+      operations.add(String.valueOf(TracingListener.operationOf(query)));
+    }
+    assertThat(operations).containsExactly("SELECT", "SELECT", "INSERT", "BATCH", "BATCH", "null", "null");
+  }
+}

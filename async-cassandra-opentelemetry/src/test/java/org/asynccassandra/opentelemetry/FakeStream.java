@@ -1,0 +1,80 @@
+package org.asynccassandra.opentelemetry;
+
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
+import org.asynccassandra.PageEvent;
+import org.asynccassandra.StreamInfo;
+import org.asynccassandra.StreamStats;
+
+/** A {@link StreamInfo} for unit tests: fixed fields, and counters the test sets. */
+final class FakeStream implements StreamInfo {
+  private static final AtomicLong IDS = new AtomicLong(1_000_000);
+  private final long id = IDS.incrementAndGet();
+  private final Kind kind;
+  private final String keyspace;
+  private final String table;
+  private final String name;
+  private final String query;
+  volatile StreamStats stats = stats(0, 0, 0, 0, 0);
+
+  FakeStream(Kind kind, String keyspace, String table, String name, String query) {
+    this.kind = kind;
+    this.keyspace = keyspace;
+    this.table = table;
+    this.name = name;
+    this.query = query;
+  }
+
+  static FakeStream query(String keyspace, String name) {
+    return new FakeStream(Kind.QUERY, keyspace, null, name, "SELECT * FROM " + keyspace + ".t WHERE secret = 'hunter2'");
+  }
+
+  static FakeStream scan(String keyspace, String table) {
+    return new FakeStream(Kind.SCAN, keyspace, table, null, "SELECT * FROM " + keyspace + "." + table);
+  }
+
+  static StreamStats stats(long pages, long rows, int buffered, long bytes, long retries) {
+    return new StreamStats(pages, rows, rows, buffered, buffered, bytes, Duration.ZERO, Duration.ZERO, retries, 0);
+  }
+
+  static PageEvent page(int number, int rows, long bytes, long fetchMillis, long waitMillis, boolean last) {
+    return new PageEvent(number, rows, (long) number * rows, Duration.ofMillis(fetchMillis), bytes, last, rows,
+        Duration.ofMillis(waitMillis));
+  }
+
+  @Override
+  public long id() {
+    return id;
+  }
+
+  @Override
+  public Kind kind() {
+    return kind;
+  }
+
+  @Override
+  public Optional<String> keyspace() {
+    return Optional.ofNullable(keyspace);
+  }
+
+  @Override
+  public Optional<String> table() {
+    return Optional.ofNullable(table);
+  }
+
+  @Override
+  public Optional<String> name() {
+    return Optional.ofNullable(name);
+  }
+
+  @Override
+  public String query() {
+    return query;
+  }
+
+  @Override
+  public StreamStats stats() {
+    return stats;
+  }
+}
