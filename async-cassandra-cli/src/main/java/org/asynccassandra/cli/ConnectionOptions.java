@@ -42,10 +42,10 @@ final class ConnectionOptions {
   @Option(names = "--username", description = "The user to log in as (PasswordAuthenticator).")
   String username;
 
-  @Option(names = "--password", arity = "0..1", interactive = true, paramLabel = "PASSWORD",
-      description = "Prompts for the password; a value given here is visible in the process list (a warning says "
-          + "so): prefer --password-file or " + PASSWORD_VARIABLE + ".")
-  char[] password;
+  @Option(names = "--password", arity = "0..1", fallbackValue = Secret.PROMPT, paramLabel = "PASSWORD",
+      description = "Alone, prompts for the password; a value given here is visible in the process list (a warning "
+          + "says so): prefer --password-file or " + PASSWORD_VARIABLE + ".")
+  String password;
 
   @Option(names = "--password-file", paramLabel = "FILE",
       description = "Reads the password from the first line of FILE.")
@@ -72,9 +72,9 @@ final class ConnectionOptions {
         description = "A truststore (PKCS12 or JKS) that holds the nodes' certificates or their authority.")
     Path truststore;
 
-    @Option(names = "--truststore-password", arity = "0..1", interactive = true, paramLabel = "PASSWORD",
-        description = "Prompts for the truststore's password (or " + TRUSTSTORE_PASSWORD_VARIABLE + ").")
-    char[] truststorePassword;
+    @Option(names = "--truststore-password", arity = "0..1", fallbackValue = Secret.PROMPT, paramLabel = "PASSWORD",
+        description = "Alone, prompts for the truststore's password (or " + TRUSTSTORE_PASSWORD_VARIABLE + ").")
+    String truststorePassword;
 
     @Option(names = "--truststore-password-file", paramLabel = "FILE",
         description = "Reads the truststore's password from the first line of FILE.")
@@ -85,9 +85,9 @@ final class ConnectionOptions {
             + "certificates.")
     Path keystore;
 
-    @Option(names = "--keystore-password", arity = "0..1", interactive = true, paramLabel = "PASSWORD",
-        description = "Prompts for the keystore's password (or " + KEYSTORE_PASSWORD_VARIABLE + ").")
-    char[] keystorePassword;
+    @Option(names = "--keystore-password", arity = "0..1", fallbackValue = Secret.PROMPT, paramLabel = "PASSWORD",
+        description = "Alone, prompts for the keystore's password (or " + KEYSTORE_PASSWORD_VARIABLE + ").")
+    String keystorePassword;
 
     @Option(names = "--keystore-password-file", paramLabel = "FILE",
         description = "Reads the keystore's password from the first line of FILE.")
