@@ -6,15 +6,23 @@ import picocli.CommandLine.Command;
 /**
  * The {@code async-cassandra} command line. Exit codes: 0 success, 1 failure at run time (the message says
  * why), 2 bad usage.
+ *
+ * <p>Which commands it has depends on where it runs. {@code export} and {@code count} are always there.
+ * {@code demo} needs the testkit (an embedded Cassandra) on the classpath: a clone of the repository has it,
+ * the downloadable archive does not. {@code serve} and {@code bench} live in other modules: the clone's
+ * {@code ./async-cassandra} script runs them and sets {@value #CLONE_PROPERTY}, so that they are listed.
  */
 @Command(
     name = "async-cassandra",
     mixinStandardHelpOptions = true,
     versionProvider = AsyncCassandraCli.Version.class,
-    description = "Read big Cassandra results the async way: true read-ahead, bounded memory, no blocked threads.",
-    subcommands = {DemoCommand.class, ExportCommand.class, CountCommand.class, CommandLine.HelpCommand.class},
-    footer = {"", "Exit codes: 0 success, 1 run-time failure (message on stderr), 2 bad usage."})
+    description = "Reads big Cassandra tables the async way: true read-ahead, bounded memory, no blocked threads.",
+    footer = {"", "Exit codes: 0 success, 1 run-time failure (one line on stderr), 2 bad usage.",
+        "Every command takes --help."})
 public final class AsyncCassandraCli implements Runnable {
+  /** Set by the clone's ./async-cassandra script: serve and bench are there. */
+  static final String CLONE_PROPERTY = "asynccassandra.clone";
+
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
 
@@ -29,9 +37,77 @@ public final class AsyncCassandraCli implements Runnable {
 
   /** Runs the command line and returns its exit code; no System.exit, so tests can call it. */
   public static int execute(String... args) {
-    CommandLine commandLine = new CommandLine(new AsyncCassandraCli());
-    commandLine.setExecutionExceptionHandler(new Failures());
+    CommandLine commandLine = commandLine(hasEmbeddedServer(), Boolean.getBoolean(CLONE_PROPERTY));
     return commandLine.execute(args);
+  }
+
+  /**
+   * The command line with the commands this installation carries.
+   *
+   * @param demo whether to add {@code demo} (it needs the testkit on the classpath)
+   * @param clone whether to list {@code serve} and {@code bench}, which the clone's script runs
+   */
+  static CommandLine commandLine(boolean demo, boolean clone) {
+    CommandLine commandLine = new CommandLine(new AsyncCassandraCli());
+    if (demo) {
+      commandLine.addSubcommand(newDemo());
+    } else {
+      commandLine.addSubcommand("demo", elsewhere("demo", DEMO, false, "demo starts an embedded Cassandra, which"
+          + " this installation does not carry; run ./async-cassandra demo in a clone of the repository"));
+    }
+    commandLine.addSubcommand(new ExportCommand());
+    commandLine.addSubcommand(new CountCommand());
+    commandLine.addSubcommand("serve", elsewhere("serve", SERVE, clone, clone
+        ? "serve runs through the script: ./async-cassandra serve"
+        : "serve is not in this installation; run ./async-cassandra serve in a clone of the repository"));
+    commandLine.addSubcommand("bench", elsewhere("bench", BENCH, clone, clone
+        ? "bench runs through the script: ./async-cassandra bench"
+        : "bench is not in this installation; run ./async-cassandra bench in a clone of the repository"));
+    commandLine.addSubcommand(new CommandLine.HelpCommand());
+    commandLine.setExecutionExceptionHandler(new Failures());
+    return commandLine;
+  }
+
+  private static final String DEMO = "Compares the driver's ways of reading with async-cassandra's on one "
+      + "event-loop thread, on an embedded Cassandra.";
+  private static final String SERVE = "Serves the example web application on Vert.x, over an embedded Cassandra.";
+  private static final String BENCH = "Runs the benchmarks against the driver's own ways of reading and writes the "
+      + "report.";
+
+  /**
+   * A command that lives elsewhere: listed ({@code listed}) where the clone's script runs it, hidden otherwise;
+   * run here, it explains where it lives (exit code 1), whatever its arguments.
+   */
+  private static CommandLine elsewhere(String name, String description, boolean listed, String message) {
+    CommandLine.Model.CommandSpec spec = CommandLine.Model.CommandSpec.wrapWithoutInspection(
+        (java.util.concurrent.Callable<Integer>) () -> {
+          System.err.println("error: " + message);
+          return 1;
+        });
+    spec.name(name);
+    spec.usageMessage().description(description).hidden(!listed);
+    spec.parser().unmatchedArgumentsAllowed(true);
+    spec.mixinStandardHelpOptions(true);
+    return new CommandLine(spec);
+  }
+
+  /** Whether the testkit is on the classpath: without it, DemoCommand's class cannot even be loaded. */
+  static boolean hasEmbeddedServer() {
+    try {
+      Class.forName("org.asynccassandra.testkit.CassandraServer", false, AsyncCassandraCli.class.getClassLoader());
+      return true;
+    } catch (ClassNotFoundException | LinkageError absent) {
+      return false;
+    }
+  }
+
+  /** Loaded only when the testkit is there, so that this class never links DemoCommand otherwise. */
+  private static Object newDemo() {
+    try {
+      return Class.forName("org.asynccassandra.cli.DemoCommand").getDeclaredConstructor().newInstance();
+    } catch (ReflectiveOperationException failure) {
+      throw new IllegalStateException("Cannot create the demo command: " + failure, failure);
+    }
   }
 
   static final class Version implements CommandLine.IVersionProvider {
@@ -64,6 +140,10 @@ public final class AsyncCassandraCli implements Runnable {
       while ((cause instanceof java.util.concurrent.CompletionException
           || cause instanceof java.util.concurrent.ExecutionException) && cause.getCause() != null) {
         cause = cause.getCause();
+      }
+      java.util.Optional<String> connection = ConnectionFailures.describe(cause);
+      if (connection.isPresent()) {
+        return connection.get();
       }
       String message = cause.getMessage();
       return message == null ? cause.getClass().getSimpleName() : message.lines().findFirst().orElse(message);

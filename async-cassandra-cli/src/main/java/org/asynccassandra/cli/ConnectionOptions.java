@@ -3,44 +3,116 @@ package org.asynccassandra.cli;
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.CqlSessionBuilder;
 import com.datastax.oss.driver.api.core.config.DefaultDriverOption;
-import com.datastax.oss.driver.api.core.config.DriverConfigLoader;
 import com.datastax.oss.driver.api.core.config.ProgrammaticDriverConfigLoaderBuilder;
+import com.datastax.oss.driver.internal.core.auth.PlainTextAuthProvider;
+import com.datastax.oss.driver.internal.core.config.typesafe.DefaultDriverConfigLoader;
+import com.datastax.oss.driver.internal.core.config.typesafe.DefaultProgrammaticDriverConfigLoaderBuilder;
+import com.datastax.oss.driver.internal.core.ssl.DefaultSslEngineFactory;
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import java.io.PrintStream;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
+import java.util.function.Supplier;
+import picocli.CommandLine;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 
-/** The connection options every command shares. */
+/**
+ * The connection options every command shares: where to connect, how to log in, and TLS. Secrets come from
+ * a prompt, a file or an environment variable (see {@link Secret}); none is ever printed.
+ */
 final class ConnectionOptions {
+  static final String PASSWORD_VARIABLE = "ASYNC_CASSANDRA_PASSWORD";
+  static final String TRUSTSTORE_PASSWORD_VARIABLE = "ASYNC_CASSANDRA_TRUSTSTORE_PASSWORD";
+  static final String KEYSTORE_PASSWORD_VARIABLE = "ASYNC_CASSANDRA_KEYSTORE_PASSWORD";
+
   @Option(names = "--contact-point", paramLabel = "HOST:PORT",
-      description = "A Cassandra node to connect to. Without it, commands that can start the embedded server do.")
+      description = "A Cassandra node to connect to (port 9042 unless given).")
   String contactPoint;
 
   @Option(names = "--datacenter", paramLabel = "DC",
-      description = "The local datacenter (default: datacenter1 with --contact-point).")
+      description = "The local datacenter of the contact point (default: datacenter1).")
   String datacenter;
 
-  @Option(names = "--username", description = "User name for password authentication.")
+  @Option(names = "--username", description = "The user to log in as (PasswordAuthenticator).")
   String username;
 
-  @Option(names = "--password", description = "Password for password authentication.", interactive = false)
+  @Option(names = "--password", arity = "0..1", fallbackValue = Secret.PROMPT, paramLabel = "PASSWORD",
+      description = "Alone, prompts for the password; a value given here is visible in the process list (a warning "
+          + "says so): prefer --password-file or " + PASSWORD_VARIABLE + ".")
   String password;
 
-  @Option(names = "--config", paramLabel = "FILE", description = "A driver application.conf to load.")
+  @Option(names = "--password-file", paramLabel = "FILE",
+      description = "Reads the password from the first line of FILE.")
+  Path passwordFile;
+
+  @ArgGroup(exclusive = false, heading = "%nTLS (client encryption):%n")
+  Tls tls = new Tls();
+
+  @Option(names = "--config", paramLabel = "FILE",
+      description = "A driver application.conf whose settings apply under the options given here.")
   Path config;
 
   @Option(names = "--request-timeout", paramLabel = "DURATION", defaultValue = "PT10S",
       description = "The driver's request timeout, ISO-8601 (default: ${DEFAULT-VALUE}).")
   Duration requestTimeout;
 
+  /** The TLS options; any of them turns TLS on. */
+  static final class Tls {
+    @Option(names = "--ssl", description = "Connect with TLS, trusting the JDK's certificate authorities unless "
+        + "--truststore is given.")
+    boolean ssl;
+
+    @Option(names = "--truststore", paramLabel = "FILE",
+        description = "A truststore (PKCS12 or JKS) that holds the nodes' certificates or their authority.")
+    Path truststore;
+
+    @Option(names = "--truststore-password", arity = "0..1", fallbackValue = Secret.PROMPT, paramLabel = "PASSWORD",
+        description = "Alone, prompts for the truststore's password (or " + TRUSTSTORE_PASSWORD_VARIABLE + ").")
+    String truststorePassword;
+
+    @Option(names = "--truststore-password-file", paramLabel = "FILE",
+        description = "Reads the truststore's password from the first line of FILE.")
+    Path truststorePasswordFile;
+
+    @Option(names = "--keystore", paramLabel = "FILE",
+        description = "A keystore with this client's key and certificate, for nodes that require client "
+            + "certificates.")
+    Path keystore;
+
+    @Option(names = "--keystore-password", arity = "0..1", fallbackValue = Secret.PROMPT, paramLabel = "PASSWORD",
+        description = "Alone, prompts for the keystore's password (or " + KEYSTORE_PASSWORD_VARIABLE + ").")
+    String keystorePassword;
+
+    @Option(names = "--keystore-password-file", paramLabel = "FILE",
+        description = "Reads the keystore's password from the first line of FILE.")
+    Path keystorePasswordFile;
+
+    @Option(names = "--no-hostname-validation", negatable = false,
+        description = "Accept a node certificate that does not name the node's address (not recommended).")
+    boolean noHostnameValidation;
+
+    boolean enabled() {
+      return ssl || truststore != null || keystore != null;
+    }
+  }
+
   boolean hasContactPoint() {
     return contactPoint != null;
   }
 
+  /** Whether TLS is on: {@code --ssl}, or a truststore or keystore given. */
+  boolean tlsEnabled() {
+    return tls != null && tls.enabled();
+  }
+
   /** The contact point as an address, or a usage error that names the bad value. */
-  InetSocketAddress address(picocli.CommandLine commandLine) {
+  InetSocketAddress address(CommandLine commandLine) {
     String value = contactPoint.trim();
     int colon = value.lastIndexOf(':');
     try {
@@ -54,36 +126,100 @@ final class ConnectionOptions {
     }
   }
 
-  /** A session builder for the given node (the embedded server's, or --contact-point). */
-  CqlSessionBuilder sessionBuilder(InetSocketAddress node, String defaultDatacenter) {
-    if (config != null) {
-      if (!Files.isReadable(config)) {
-        throw new IllegalArgumentException("--config file is not readable: " + config);
-      }
-      CqlSessionBuilder fromFile = CqlSession.builder().withConfigLoader(DriverConfigLoader.fromPath(config));
-      return withCredentials(fromFile.addContactPoint(node)
-          .withLocalDatacenter(datacenter != null ? datacenter : defaultDatacenter));
-    }
-    ProgrammaticDriverConfigLoaderBuilder loader = DriverConfigLoader.programmaticBuilder()
-        .withDuration(DefaultDriverOption.REQUEST_TIMEOUT, requestTimeout)
-        .withDuration(DefaultDriverOption.CONNECTION_INIT_QUERY_TIMEOUT, Duration.ofSeconds(10))
-        .withDuration(DefaultDriverOption.METADATA_SCHEMA_REQUEST_TIMEOUT, Duration.ofSeconds(10))
-        .withDuration(DefaultDriverOption.CONTROL_CONNECTION_TIMEOUT, Duration.ofSeconds(10))
-        // A command closes the session once its work is done: nothing more will be submitted to the
-        // driver's event loops, so they need not wait the default 2 s quiet period before stopping.
-        .withInt(DefaultDriverOption.NETTY_IO_SHUTDOWN_QUIET_PERIOD, 0)
-        .withInt(DefaultDriverOption.NETTY_ADMIN_SHUTDOWN_QUIET_PERIOD, 0);
-    CqlSessionBuilder builder = CqlSession.builder()
-        .withConfigLoader(loader.build())
-        .addContactPoint(node)
-        .withLocalDatacenter(datacenter != null ? datacenter : defaultDatacenter);
-    return withCredentials(builder);
+  /** A session builder for the given node, with the process's environment and stderr for secrets and warnings. */
+  CqlSessionBuilder sessionBuilder(CommandLine commandLine, InetSocketAddress node, String defaultDatacenter) {
+    return sessionBuilder(commandLine, node, defaultDatacenter, System.getenv(), System.err);
   }
 
-  private CqlSessionBuilder withCredentials(CqlSessionBuilder builder) {
-    if (username != null) {
-      return builder.withAuthCredentials(username, password == null ? "" : password);
+  /**
+   * A session builder for the given node (the embedded server's, or --contact-point).
+   *
+   * @throws ParameterException for a bad combination or an unreadable file (exit code 2)
+   */
+  CqlSessionBuilder sessionBuilder(CommandLine commandLine, InetSocketAddress node, String defaultDatacenter,
+      Map<String, String> environment, PrintStream err) {
+    ProgrammaticDriverConfigLoaderBuilder options;
+    if (config != null) {
+      if (!Files.isReadable(config)) {
+        throw new ParameterException(commandLine, "--config file is not readable: " + config);
+      }
+      // The file's settings, under the options given on the command line.
+      Path file = config;
+      Supplier<Config> fromFile = () -> {
+        ConfigFactory.invalidateCaches();
+        return ConfigFactory.defaultOverrides().withFallback(ConfigFactory.parseFile(file.toFile()))
+            .withFallback(ConfigFactory.defaultReference()).resolve();
+      };
+      options = new DefaultProgrammaticDriverConfigLoaderBuilder(fromFile,
+          DefaultDriverConfigLoader.DEFAULT_ROOT_PATH);
+    } else {
+      options = new DefaultProgrammaticDriverConfigLoaderBuilder()
+          .withDuration(DefaultDriverOption.REQUEST_TIMEOUT, requestTimeout)
+          .withDuration(DefaultDriverOption.CONNECTION_INIT_QUERY_TIMEOUT, Duration.ofSeconds(10))
+          .withDuration(DefaultDriverOption.METADATA_SCHEMA_REQUEST_TIMEOUT, Duration.ofSeconds(10))
+          .withDuration(DefaultDriverOption.CONTROL_CONNECTION_TIMEOUT, Duration.ofSeconds(10))
+          // A command closes the session once its work is done: nothing more will be submitted to the
+          // driver's event loops, so they need not wait the default 2 s quiet period before stopping.
+          .withInt(DefaultDriverOption.NETTY_IO_SHUTDOWN_QUIET_PERIOD, 0)
+          .withInt(DefaultDriverOption.NETTY_ADMIN_SHUTDOWN_QUIET_PERIOD, 0);
     }
-    return builder;
+    credentials(commandLine, options, environment, err);
+    tls(commandLine, options, environment, err);
+    return CqlSession.builder()
+        .withConfigLoader(options.build())
+        .addContactPoint(node)
+        .withLocalDatacenter(datacenter != null ? datacenter : defaultDatacenter);
+  }
+
+  private void credentials(CommandLine commandLine, ProgrammaticDriverConfigLoaderBuilder options,
+      Map<String, String> environment, PrintStream err) {
+    String secret = Secret.resolve(commandLine, "--password", password, passwordFile, PASSWORD_VARIABLE,
+        environment, err);
+    if (username == null) {
+      if (password != null || passwordFile != null) {
+        throw new ParameterException(commandLine, "--password and --password-file need --username");
+      }
+      return;
+    }
+    if (secret == null) {
+      throw new ParameterException(commandLine, "--username " + username + " needs a password: --password (to be"
+          + " prompted), --password-file FILE, or the environment variable " + PASSWORD_VARIABLE);
+    }
+    options.withClass(DefaultDriverOption.AUTH_PROVIDER_CLASS, PlainTextAuthProvider.class)
+        .withString(DefaultDriverOption.AUTH_PROVIDER_USER_NAME, username)
+        .withString(DefaultDriverOption.AUTH_PROVIDER_PASSWORD, secret);
+  }
+
+  private void tls(CommandLine commandLine, ProgrammaticDriverConfigLoaderBuilder options,
+      Map<String, String> environment, PrintStream err) {
+    if (!tlsEnabled()) {
+      return;
+    }
+    options.withClass(DefaultDriverOption.SSL_ENGINE_FACTORY_CLASS, DefaultSslEngineFactory.class)
+        .withBoolean(DefaultDriverOption.SSL_HOSTNAME_VALIDATION, !tls.noHostnameValidation);
+    if (tls.truststore != null) {
+      readable(commandLine, "--truststore", tls.truststore);
+      options.withString(DefaultDriverOption.SSL_TRUSTSTORE_PATH, tls.truststore.toAbsolutePath().toString());
+      String secret = Secret.resolve(commandLine, "--truststore-password", tls.truststorePassword,
+          tls.truststorePasswordFile, TRUSTSTORE_PASSWORD_VARIABLE, environment, err);
+      if (secret != null) {
+        options.withString(DefaultDriverOption.SSL_TRUSTSTORE_PASSWORD, secret);
+      }
+    }
+    if (tls.keystore != null) {
+      readable(commandLine, "--keystore", tls.keystore);
+      options.withString(DefaultDriverOption.SSL_KEYSTORE_PATH, tls.keystore.toAbsolutePath().toString());
+      String secret = Secret.resolve(commandLine, "--keystore-password", tls.keystorePassword,
+          tls.keystorePasswordFile, KEYSTORE_PASSWORD_VARIABLE, environment, err);
+      if (secret != null) {
+        options.withString(DefaultDriverOption.SSL_KEYSTORE_PASSWORD, secret);
+      }
+    }
+  }
+
+  private static void readable(CommandLine commandLine, String option, Path file) {
+    if (!Files.isReadable(file)) {
+      throw new ParameterException(commandLine, option + " file is not readable: " + file);
+    }
   }
 }

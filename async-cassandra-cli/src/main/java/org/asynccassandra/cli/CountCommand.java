@@ -18,7 +18,7 @@ import picocli.CommandLine.Option;
 
 /** Counts a table's rows with a parallel token-range scan that reads only the first key column. */
 @Command(name = "count", mixinStandardHelpOptions = true,
-    description = "Counts the rows of a table (optionally matching --where) by token ranges in parallel, with progress.")
+    description = "Counts the rows of a table (optionally matching --where), reading its token ranges in parallel.")
 final class CountCommand implements Callable<Integer> {
   @Mixin
   ConnectionOptions connection = new ConnectionOptions();
@@ -39,7 +39,7 @@ final class CountCommand implements Callable<Integer> {
       throw new CommandLine.ParameterException(spec.commandLine(), "count needs --contact-point HOST:PORT");
     }
     ScheduledExecutorService ticker = Progress.newTicker();
-    try (CqlSession session = connection.sessionBuilder(connection.address(spec.commandLine()), "datacenter1").build();
+    try (CqlSession session = connection.sessionBuilder(spec.commandLine(), connection.address(spec.commandLine()), "datacenter1").build();
          AsyncSession async = AsyncSession.wrap(session);
          MetricsSummary metrics = scan.metricsSummary(async)) { // null without --metrics-summary
       String firstKey = session.getMetadata().getKeyspace(CqlIdentifier.fromCql(scan.keyspace))

@@ -33,10 +33,12 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
     description = {
-        "Starts an embedded Apache Cassandra 5.0 (unless --contact-point is given), loads a sample table,",
-        "and reads it on one event-loop thread three ways: the driver's blocking iteration, the driver's",
-        "fetchNextPage() chain, and async-cassandra's executeStream with read-ahead. A heartbeat on the",
-        "same loop measures how long each way kept the loop from running anything else."})
+        "Compares the driver's ways of reading with async-cassandra's on one event-loop thread, on an embedded "
+            + "Cassandra.",
+        "It starts an embedded Apache Cassandra 5.0 (unless --contact-point is given), loads a sample table, and "
+            + "reads it three ways: the driver's blocking iteration, the driver's fetchNextPage() chain, and "
+            + "async-cassandra's executeStream with read-ahead. A heartbeat on the same loop measures how long each "
+            + "way kept the loop from running anything else."})
 final class DemoCommand implements Callable<Integer> {
   static final String KEYSPACE = "async_cassandra_demo";
   static final String TABLE = "events";
@@ -103,7 +105,7 @@ final class DemoCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "Cassandra is up at %s:%d after %.1f s.%n", node.getHostString(), node.getPort(),
             server.startupTime().toMillis() / 1000.0);
       }
-      try (CqlSession session = connection.sessionBuilder(node, datacenter).build();
+      try (CqlSession session = connection.sessionBuilder(spec.commandLine(), node, datacenter).build();
            AsyncSession async = AsyncSession.wrap(session)) {
         TestData.createKeyspace(session, KEYSPACE, 1);
         TestData.createSampleTable(session, KEYSPACE + "." + TABLE);

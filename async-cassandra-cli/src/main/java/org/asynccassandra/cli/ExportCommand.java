@@ -31,9 +31,10 @@ import picocli.CommandLine.Option;
  * Exports a table as CSV or NDJSON with a parallel token-range scan, a checkpoint file, and exact resume.
  */
 @Command(name = "export", mixinStandardHelpOptions = true,
-    description = {"Exports a whole table as CSV (RFC 4180, with a header) or NDJSON, reading token ranges in",
-        "parallel. With --checkpoint, the place of the export is saved every few seconds and at the end;",
-        "--resume continues an interrupted export into the same file with no duplicated and no missing row."})
+    description = {"Exports a table as CSV or NDJSON, reading its token ranges in parallel.",
+        "CSV is RFC 4180 with a header. With --checkpoint, the place of the export is saved every few seconds and "
+            + "at the end; --resume continues an interrupted export into the same file with no duplicated and no "
+            + "missing row."})
 final class ExportCommand implements Callable<Integer> {
   /** Checkpoint notes: the output's length and rows when the checkpoint was taken. */
   private static final String OUTPUT_BYTES = "output-bytes ";
@@ -107,7 +108,7 @@ final class ExportCommand implements Callable<Integer> {
     }
     ScanConfig scanConfig = scan.scanConfig(columns, spec).resumeFrom(resumeFrom).build();
     ScheduledExecutorService ticker = Progress.newTicker();
-    try (CqlSession session = connection.sessionBuilder(connection.address(spec.commandLine()), "datacenter1").build();
+    try (CqlSession session = connection.sessionBuilder(spec.commandLine(), connection.address(spec.commandLine()), "datacenter1").build();
          AsyncSession async = AsyncSession.wrap(session);
          MetricsSummary metrics = scan.metricsSummary(async); // null without --metrics-summary; prints after the scan
          TableScan tableScan = async.scanTable(scan.keyspace, scan.table, scanConfig)) {

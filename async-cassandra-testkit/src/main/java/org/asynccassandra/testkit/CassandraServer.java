@@ -147,12 +147,25 @@ public final class CassandraServer implements AutoCloseable {
    * method returns.
    */
   public CqlSessionBuilder sessionBuilder(Consumer<ProgrammaticDriverConfigLoaderBuilder> customizer) {
-    ProgrammaticDriverConfigLoaderBuilder options = driverOptions();
+    ProgrammaticDriverConfigLoaderBuilder options = settings.security().driverOptions(driverOptions());
     customizer.accept(options);
     return CqlSession.builder()
         .addContactPoint(contactPoint())
         .withLocalDatacenter(localDatacenter())
         .withConfigLoader(options.build());
+  }
+
+  /**
+   * The stores a client needs to connect to this node when it was started with
+   * {@link CassandraServerBuilder#clientEncryption()}.
+   *
+   * @throws IllegalStateException when client encryption is off
+   */
+  public ClientTls clientTls() {
+    if (settings.security().tls() == null) {
+      throw new IllegalStateException("Client encryption is off: start the server with clientEncryption(): " + this);
+    }
+    return settings.security().tls().client();
   }
 
   /** Opens a session to this node ({@link #sessionBuilder()}); blocks until it is connected. */
@@ -339,10 +352,39 @@ public final class CassandraServer implements AutoCloseable {
         + ServerLogs.tail(folder.path()));
   }
 
+  /**
+   * Creates a superuser role that logs in with {@code password}, logged in as the built-in
+   * {@code cassandra}/{@code cassandra} (the default role appears just after the start: tried for 30 s).
+   */
+  void createSuperuser(String username, String password) {
+    Security builtIn = settings.security().builtInSuperuser();
+    RuntimeException last = null;
+    for (long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30); System.nanoTime() < deadline; ) {
+      try (CqlSession session = CqlSession.builder().addContactPoint(contactPoint())
+          .withLocalDatacenter(localDatacenter()).withConfigLoader(builtIn.driverOptions(driverOptions()).build())
+          .build()) {
+        // No bind markers in role statements: the password is a quoted literal.
+        session.execute("CREATE ROLE IF NOT EXISTS \"" + username.replace("\"", "\"\"") + "\" WITH PASSWORD = '"
+            + password.replace("'", "''") + "' AND LOGIN = true AND SUPERUSER = true");
+        return;
+      } catch (com.datastax.oss.driver.api.core.AllNodesFailedException notYet) {
+        last = notYet; // the built-in role is not there yet: the login fails
+        try {
+          Thread.sleep(250);
+        } catch (InterruptedException interrupted) {
+          Thread.currentThread().interrupt();
+          break;
+        }
+      }
+    }
+    throw new CassandraStartException("Cannot create the role " + username + " on " + describe() + ": " + last, last);
+  }
+
   /** Whether a real query answers; the CQL port opens as Cassandra's last startup step. */
   private boolean cqlAnswers() {
     // Short timeouts: whatever listens may not be Cassandra yet (or at all, if another process took the port).
-    ProgrammaticDriverConfigLoaderBuilder options = driverOptions()
+    ProgrammaticDriverConfigLoaderBuilder options = settings.security().builtInSuperuser()
+        .driverOptions(driverOptions())
         .withString(DefaultDriverOption.SESSION_NAME, "testkit-probe")
         .withDuration(DefaultDriverOption.CONNECTION_CONNECT_TIMEOUT, Duration.ofSeconds(5))
         .withDuration(DefaultDriverOption.CONNECTION_INIT_QUERY_TIMEOUT, Duration.ofSeconds(5))

@@ -44,6 +44,9 @@ public final class CassandraServerBuilder {
   int nodes = 1;
   final Map<String, String> yaml = new LinkedHashMap<>();
   final List<String> jvmOptions = new ArrayList<>();
+  String username;
+  String password;
+  boolean clientEncryption;
   /** Off only in tests, to let a port clash reach Cassandra itself. */
   boolean checkPorts = true;
 
@@ -157,6 +160,35 @@ public final class CassandraServerBuilder {
   }
 
   /**
+   * Turns on password authentication ({@code PasswordAuthenticator}): clients must log in. The node's
+   * built-in superuser is {@code cassandra}/{@code cassandra}; any other user name is created after the start
+   * as a superuser role with this password (logged in as {@code cassandra}). The server's own sessions
+   * ({@link CassandraServer#sessionBuilder()}, the readiness check) log in as this user.
+   */
+  public CassandraServerBuilder authentication(String username, String password) {
+    Objects.requireNonNull(username, "username");
+    Objects.requireNonNull(password, "password");
+    if (username.isEmpty() || password.isEmpty()) {
+      throw new IllegalArgumentException("username and password must not be empty");
+    }
+    this.username = username;
+    this.password = password;
+    return this;
+  }
+
+  /**
+   * Turns on client encryption, TLS only ({@code client_encryption_options: enabled, not optional}), with
+   * client certificates required ({@code require_client_auth: true}). The testkit makes the certificates at
+   * start, with the JDK's keytool: a node certificate for its address, and a client certificate the node
+   * trusts; {@link CassandraServer#clientTls()} gives the client's stores, and the server's own sessions
+   * use them. For a single node only.
+   */
+  public CassandraServerBuilder clientEncryption() {
+    this.clientEncryption = true;
+    return this;
+  }
+
+  /**
    * The number of nodes for {@link #startCluster()} (default 1): node i runs on 127.0.0.i, all with the
    * same ports, cluster name and seed (node 1).
    */
@@ -189,6 +221,9 @@ public final class CassandraServerBuilder {
    * @throws CassandraStartException when a node does not start; the others are closed again
    */
   public CassandraCluster startCluster() {
+    if (clientEncryption && nodes > 1) {
+      throw new IllegalStateException("clientEncryption() is for a single node: nodes(" + nodes + ") was set");
+    }
     return ClusterLauncher.startCluster(this);
   }
 }

@@ -54,15 +54,27 @@ final class ClusterLauncher {
     List<CassandraServer> started = new ArrayList<>();
     try {
       for (String address : addresses) {
+        ServerFolder folder = ServerFolder.create();
+        Security security;
+        try {
+          security = new Security(builder.username, builder.password, builder.clientEncryption
+              ? TestCertificates.generate(folder.path().resolve("tls"), List.of(address)) : null);
+        } catch (RuntimeException failure) {
+          folder.delete();
+          throw failure;
+        }
         ServerSettings settings = new ServerSettings(clusterName, address, nativePort, storagePort, seeds,
             builder.heap, builder.commitlogSync, builder.yaml, builder.jvmOptions, builder.startTimeout,
-            builder.stopTimeout, builder.checkPorts, javaHome, classpath);
-        CassandraServer server = new CassandraServer(settings, ServerFolder.create());
+            builder.stopTimeout, builder.checkPorts, javaHome, classpath, security);
+        CassandraServer server = new CassandraServer(settings, folder);
         started.add(server);
         server.writeConfiguration();
         synchronized (server) {
           server.launch();
         }
+      }
+      if (builder.username != null && !"cassandra".equals(builder.username)) {
+        started.get(0).createSuperuser(builder.username, builder.password);
       }
       return started;
     } catch (RuntimeException failure) {

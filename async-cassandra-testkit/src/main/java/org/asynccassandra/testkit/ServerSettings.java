@@ -26,7 +26,8 @@ record ServerSettings(
     Duration stopTimeout,
     boolean checkPorts,
     Path javaHome,
-    ServerClasspath classpath) {
+    ServerClasspath classpath,
+    Security security) {
 
   ServerSettings {
     yaml = Map.copyOf(yaml);
@@ -106,6 +107,7 @@ record ServerSettings(
     settings.put("start_native_transport", "true");
     settings.put("endpoint_snitch", "SimpleSnitch");
     settings.put("auto_snapshot", "false");
+    security.yaml(settings);
     settings.putAll(yaml);
     StringBuilder text = new StringBuilder("# Written by async-cassandra-testkit for ")
         .append(address).append(':').append(nativePort).append('\n');

@@ -68,8 +68,28 @@ class ServerSettingsTest {
         .doesNotContain("ss,SSS");
   }
 
+  @Test
+  void should_turn_on_password_authentication_and_tls_only_client_encryption() {
+    ClientTls client = new ClientTls(Path.of("/t/client-truststore.p12"), Path.of("/t/client-keystore.p12"), "s3cret");
+    Security security = new Security("admin", "pw", new TestCertificates.NodeTls(Path.of("/t/node-keystore.p12"),
+        Path.of("/t/node-truststore.p12"), client));
+    String yaml = settings("periodic", Map.of(), security).cassandraYaml(FOLDER);
+    assertThat(yaml.lines()).contains("authenticator: PasswordAuthenticator",
+        "client_encryption_options: {enabled: true, optional: false, require_client_auth: true, store_type: PKCS12,"
+            + " keystore: '/t/node-keystore.p12', keystore_password: 's3cret', truststore: '/t/node-truststore.p12',"
+            + " truststore_password: 's3cret'}");
+    assertThat(security.builtInSuperuser().username()).isEqualTo("cassandra");
+    assertThat(security.toString()).doesNotContain("pw").doesNotContain("s3cret");
+    assertThat(client.toString()).doesNotContain("s3cret");
+  }
+
   private static ServerSettings settings(String commitlogSync, Map<String, String> yaml) {
+    return settings(commitlogSync, yaml, Security.NONE);
+  }
+
+  private static ServerSettings settings(String commitlogSync, Map<String, String> yaml, Security security) {
     return new ServerSettings("it's-mine", "127.0.0.2", 9100, 7100, "127.0.0.1:7100", "512M", commitlogSync, yaml,
-        List.of("-XX:+Extra"), Duration.ofSeconds(120), Duration.ofSeconds(30), true, Path.of("/jdk17"), CLASSPATH);
+        List.of("-XX:+Extra"), Duration.ofSeconds(120), Duration.ofSeconds(30), true, Path.of("/jdk17"), CLASSPATH,
+        security);
   }
 }

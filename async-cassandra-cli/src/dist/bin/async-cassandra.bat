@@ -1,0 +1,12 @@
+@echo off
+rem async-cassandra: export and count Cassandra tables. Needs only a JDK (or JRE) 17 or newer:
+rem JAVA_HOME, else the java on the PATH. ASYNC_CASSANDRA_JAVA_OPTS adds JVM options.
+setlocal
+set "ASYNC_CASSANDRA_HOME=%~dp0.."
+if defined JAVA_HOME (
+  set "ASYNC_CASSANDRA_JAVA=%JAVA_HOME%\bin\java.exe"
+) else (
+  set "ASYNC_CASSANDRA_JAVA=java"
+)
+"%ASYNC_CASSANDRA_JAVA%" %ASYNC_CASSANDRA_JAVA_OPTS% -cp "%ASYNC_CASSANDRA_HOME%\lib\*" org.asynccassandra.cli.AsyncCassandraCli %*
+exit /b %ERRORLEVEL%

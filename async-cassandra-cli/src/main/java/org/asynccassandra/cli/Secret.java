@@ -1,0 +1,100 @@
+package org.asynccassandra.cli;
+
+import java.io.ByteArrayOutputStream;
+import java.io.Console;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import picocli.CommandLine;
+
+/**
+ * Where a secret (a password) comes from, first match wins: its option, given alone (a prompt) or with a
+ * value (visible in the process list, which earns a warning on stderr); the first line of its file option;
+ * an environment variable. Never printed, never logged.
+ *
+ * <p>The prompt is ours, not picocli's {@code interactive} option, whose prompt goes to stdout when there
+ * is no console: that would corrupt {@code export --output -} and {@code count}'s result. On a terminal the
+ * console reads it without echo; otherwise it is read as one line from stdin, with the prompt on stderr.
+ */
+final class Secret {
+  /** The value picocli gives an option that is given alone: asks for a prompt. */
+  static final String PROMPT = "";
+
+  private Secret() {}
+
+  /**
+   * The secret, or null when none was given.
+   *
+   * @param option the option's name, such as {@code --password}
+   * @param value the option's value ({@link #PROMPT} when given alone), or null
+   * @param file the file option's value, or null
+   * @param variable the environment variable's name
+   * @throws CommandLine.ParameterException when both the option and its file are given, or the file cannot be read
+   */
+  static String resolve(CommandLine commandLine, String option, String value, Path file, String variable,
+      Map<String, String> environment, PrintStream err) {
+    if (value != null && file != null) {
+      throw new CommandLine.ParameterException(commandLine, "give " + option + " or " + option + "-file, not both");
+    }
+    if (value != null && value.equals(PROMPT)) {
+      return prompt(commandLine, option, err);
+    }
+    if (value != null) {
+      err.println("warning: " + option + " VALUE is visible to other users in the process list; use " + option
+          + " alone to be prompted, " + option + "-file FILE, or " + variable);
+      return value;
+    }
+    if (file != null) {
+      try {
+        return Files.readAllLines(file, StandardCharsets.UTF_8).stream().findFirst().orElse("");
+      } catch (IOException failure) {
+        throw new CommandLine.ParameterException(commandLine, "cannot read " + option + "-file " + file + ": "
+            + failure.getClass().getSimpleName());
+      }
+    }
+    String fromEnvironment = environment.get(variable);
+    return fromEnvironment == null || fromEnvironment.isEmpty() ? null : fromEnvironment;
+  }
+
+  private static String prompt(CommandLine commandLine, String option, PrintStream err) {
+    String label = "Enter the value of " + option + ": ";
+    Console console = System.console();
+    if (console != null) {
+      char[] typed = console.readPassword("%s", label);
+      if (typed == null) {
+        throw new CommandLine.ParameterException(commandLine, option + ": no value typed");
+      }
+      return new String(typed);
+    }
+    err.print(label);
+    err.flush();
+    String line = readLine(System.in);
+    if (line == null) {
+      throw new CommandLine.ParameterException(commandLine, option + " alone reads the value from the terminal or"
+          + " stdin, and stdin is empty");
+    }
+    return line;
+  }
+
+  /** One line, byte by byte, so that the next prompt finds the next line: no read-ahead buffer. */
+  private static String readLine(InputStream in) {
+    ByteArrayOutputStream line = new ByteArrayOutputStream();
+    try {
+      for (int next = in.read(); next != '\n'; next = in.read()) {
+        if (next < 0) {
+          return line.size() == 0 ? null : line.toString(StandardCharsets.UTF_8);
+        }
+        if (next != '\r') {
+          line.write(next);
+        }
+      }
+    } catch (IOException failure) {
+      return null;
+    }
+    return line.toString(StandardCharsets.UTF_8);
+  }
+}

@@ -1,0 +1,163 @@
+package org.asynccassandra.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.datastax.oss.driver.api.core.CqlSession;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.asynccassandra.testkit.CassandraExtension;
+import org.asynccassandra.testkit.CassandraServer;
+import org.asynccassandra.testkit.TestData;
+import org.asynccassandra.testkit.TestKeyspace;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The downloadable archive as a user gets it: target/async-cassandra-cli-VERSION.tar.gz (built in the package
+ * phase) unpacked into an empty folder and run through bin/async-cassandra with a bare environment: PATH holds
+ * only the JDK's bin folder, HOME is an empty folder, nothing else (no Maven, no repository, no JAVA_HOME).
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@ExtendWith(CassandraExtension.class)
+class ArchiveIT {
+  private static final Pattern JAR = Pattern.compile("(.+?)-(\\d[\\w.]*?)(-native)?\\.jar");
+
+  @TempDir
+  static Path unpacked;
+  @TempDir
+  static Path home;
+  private Path installation;
+  private String contactPoint;
+  private String keyspace;
+
+  @BeforeAll
+  void unpack(CqlSession session, TestKeyspace testKeyspace, CassandraServer server) throws Exception {
+    Path archive;
+    try (Stream<Path> files = Files.list(Path.of("target"))) {
+      archive = files.filter(file -> file.getFileName().toString().matches("async-cassandra-cli-.*\\.tar\\.gz"))
+          .findFirst().orElseThrow(() -> new AssertionError("no target/async-cassandra-cli-*.tar.gz: run mvn package"));
+    }
+    Process tar = new ProcessBuilder("tar", "-xzf", archive.toAbsolutePath().toString(), "-C", unpacked.toString())
+        .redirectErrorStream(true).start();
+    assertThat(tar.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(tar.exitValue()).as(new String(tar.getInputStream().readAllBytes(), StandardCharsets.UTF_8)).isZero();
+    try (Stream<Path> folders = Files.list(unpacked)) {
+      List<Path> top = folders.toList();
+      assertThat(top).as("one top folder").hasSize(1);
+      installation = top.get(0);
+    }
+    assertThat(installation.getFileName().toString()).isEqualTo(archive.getFileName().toString().replace(".tar.gz", ""));
+    contactPoint = server.contactPoint().getHostString() + ":" + server.contactPoint().getPort();
+    keyspace = testKeyspace.name();
+    TestData.createSampleTable(session, keyspace, "rows");
+    TestData.loadSampleRows(session, keyspace, "rows", 2_000, 50);
+  }
+
+  private record Run(int exitCode, String out, String err, long millis) {}
+
+  /** Runs bin/async-cassandra with PATH = the JDK's bin only and HOME = an empty folder. */
+  private Run run(String... args) throws IOException, InterruptedException {
+    List<String> command = new ArrayList<>(List.of(installation.resolve("bin/async-cassandra").toString()));
+    command.addAll(List.of(args));
+    ProcessBuilder builder = new ProcessBuilder(command).directory(home.toFile());
+    builder.environment().clear();
+    builder.environment().put("PATH", Path.of(System.getProperty("java.home"), "bin").toString());
+    builder.environment().put("HOME", home.toString());
+    Path out = Files.createTempFile(home, "out", ".txt");
+    Path err = Files.createTempFile(home, "err", ".txt");
+    long start = System.nanoTime();
+    Process child = builder.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+    try {
+      assertThat(child.waitFor(2, TimeUnit.MINUTES)).as("the command ended").isTrue();
+    } finally {
+      child.destroyForcibly();
+    }
+    long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+    System.out.printf("bin/async-cassandra %s took %d ms%n", String.join(" ", args), millis);
+    return new Run(child.exitValue(), Files.readString(out), Files.readString(err), millis);
+  }
+
+  @Test
+  void should_hold_launchers_runtime_jars_licenses_readme_completion_and_man_pages() throws IOException {
+    assertThat(Files.getPosixFilePermissions(installation.resolve("bin/async-cassandra")))
+        .contains(PosixFilePermission.OWNER_EXECUTE, PosixFilePermission.OTHERS_EXECUTE);
+    assertThat(Files.readString(installation.resolve("bin/async-cassandra.bat"))).contains("\r\n");
+    for (String file : List.of("LICENSE", "NOTICE", "README.md", "completion/async-cassandra",
+        "man/async-cassandra.1", "man/async-cassandra-export.1", "man/async-cassandra-count.1")) {
+      assertThat(installation.resolve(file)).as(file).isRegularFile();
+    }
+    assertThat(Files.readString(installation.resolve("completion/async-cassandra")))
+        .contains("export", "count", "--contact-point", "--password-file").doesNotContain("demo");
+    assertThat(Files.readString(installation.resolve("man/async-cassandra-export.1"))).startsWith("'\\\"")
+        .contains(".SH \"NAME\"");
+    assertThat(Files.readString(installation.resolve("bin/async-cassandra"))).doesNotContain(".m2", "mvn");
+
+    List<String> jars;
+    try (Stream<Path> lib = Files.list(installation.resolve("lib"))) {
+      jars = lib.map(jar -> jar.getFileName().toString()).sorted().toList();
+    }
+    assertThat(jars).anyMatch(jar -> jar.startsWith("async-cassandra-cli-"))
+        .anyMatch(jar -> jar.startsWith("java-driver-core-"))
+        .anyMatch(jar -> jar.startsWith("picocli-4"))
+        .noneMatch(jar -> jar.matches("(junit|assertj|awaitility|opentest4j|apiguardian|picocli-codegen"
+            + "|async-cassandra-testkit|cassandra-all|hamcrest).*"));
+    // NOTICE names every bundled third-party jar with its version.
+    String notice = Files.readString(installation.resolve("NOTICE"));
+    for (String jar : jars) {
+      if (jar.startsWith("async-cassandra-")) {
+        continue;
+      }
+      Matcher name = JAR.matcher(jar);
+      assertThat(name.matches()).as(jar).isTrue();
+      assertThat(notice).as("NOTICE lists " + jar).contains(name.group(1)).contains(name.group(2));
+    }
+  }
+
+  @Test
+  void should_list_the_commands_it_carries_and_print_export_help_with_only_a_jdk() throws Exception {
+    Run help = run("--help");
+    assertThat(help.exitCode()).as(help.err()).isZero();
+    assertThat(help.out()).contains("export", "count", "help").doesNotContain("demo", "serve", "bench");
+    assertThat(help.out().replaceAll("\\s+", " "))
+        .contains("export Exports a table as CSV or NDJSON, reading its token ranges in parallel.")
+        .contains("count Counts the rows of a table (optionally matching --where), reading its token ranges in"
+            + " parallel.");
+
+    Run exportHelp = run("export", "--help");
+    assertThat(exportHelp.exitCode()).as(exportHelp.err()).isZero();
+    assertThat(exportHelp.out()).contains("--contact-point", "--password-file", "--truststore", "--checkpoint");
+    assertThat(exportHelp.err()).isEmpty();
+  }
+
+  @Test
+  void should_say_where_the_demo_lives() throws Exception {
+    Run demo = run("demo", "--rows", "10");
+    assertThat(demo.exitCode()).isEqualTo(1);
+    assertThat(demo.err()).startsWith("error: demo starts an embedded Cassandra, which this installation does not "
+        + "carry; run ./async-cassandra demo in a clone of the repository");
+  }
+
+  @Test
+  void should_count_a_table_with_only_a_jdk() throws Exception {
+    Run count = run("count", "--contact-point", contactPoint, "--keyspace", keyspace, "--table", "rows");
+    assertThat(count.exitCode()).as(count.err()).isZero();
+    assertThat(count.out().strip()).isEqualTo("2000");
+    assertThat(count.err()).contains("every range was read in full").doesNotContain("WARN", "Exception");
+    try (Stream<Path> left = Files.walk(home)) {
+      assertThat(left.map(path -> home.relativize(path).toString()))
+          .as("nothing written to HOME").noneMatch(path -> path.startsWith(".m2"));
+    }
+  }
+}
