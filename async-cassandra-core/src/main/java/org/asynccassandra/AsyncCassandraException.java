@@ -25,10 +25,24 @@ package org.asynccassandra;
 public class AsyncCassandraException extends RuntimeException {
   private static final long serialVersionUID = 1L;
 
+  /**
+   * An exception with a message and no cause. The library throws its subclasses; this constructor is
+   * public for code that builds on async-cassandra (adapters, tests) and reports its own failures in the
+   * same family.
+   *
+   * @param message what failed, with the offending value where there is one
+   */
   public AsyncCassandraException(String message) {
     super(message);
   }
 
+  /**
+   * An exception with a message and the failure that caused it, typically the driver's exception, which
+   * is kept as it is and never replaced.
+   *
+   * @param message what failed, with the offending value where there is one
+   * @param cause the underlying failure, returned by {@link #getCause()}
+   */
   public AsyncCassandraException(String message, Throwable cause) {
     super(message, cause);
   }

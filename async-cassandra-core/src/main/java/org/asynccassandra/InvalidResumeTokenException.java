@@ -48,13 +48,28 @@ public class InvalidResumeTokenException extends AsyncCassandraException {
     WRONG_STATEMENT
   }
 
+  /** Why the token was rejected; part of the serialized form. */
   private final Reason reason;
 
+  /**
+   * A rejected token. The library throws it on the caller's thread, before any query runs: from decoding
+   * ({@link ResumeToken}, {@link ResumeTokenSigner}) and from resuming a stream with a token made for
+   * another statement. The message becomes {@code "Invalid resume token (REASON): message"}.
+   *
+   * @param reason why the token was rejected
+   * @param message what was wrong and what to do
+   */
   public InvalidResumeTokenException(Reason reason, String message) {
     super("Invalid resume token (" + reason + "): " + message);
     this.reason = reason;
   }
 
+  /**
+   * Why the token was rejected, for code that answers differently by cause (all of them are the client's
+   * fault in a web service: HTTP 400).
+   *
+   * @return the reason given at construction, never null
+   */
   public Reason reason() {
     return reason;
   }

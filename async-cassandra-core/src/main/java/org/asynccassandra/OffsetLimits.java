@@ -27,6 +27,12 @@ public record OffsetLimits(int maxPageNumber, long maxSkippedRows) {
   /** The defaults: page 1,000 at most, and 100,000 skipped rows at most. */
   public static final OffsetLimits DEFAULT = new OffsetLimits(1_000, 100_000);
 
+  /**
+   * Validates the limits.
+   *
+   * @throws IllegalArgumentException if {@code maxPageNumber < 1} or {@code maxSkippedRows < 0}; the
+   *     message holds the bad value
+   */
   public OffsetLimits {
     if (maxPageNumber < 1) {
       throw new IllegalArgumentException("maxPageNumber must be >= 1: " + maxPageNumber);
@@ -36,6 +42,14 @@ public record OffsetLimits(int maxPageNumber, long maxSkippedRows) {
     }
   }
 
+  /**
+   * The same as the canonical constructor, for call sites that read better with a factory.
+   *
+   * @param maxPageNumber the highest page number accepted, {@code >= 1}
+   * @param maxSkippedRows the most rows skipped to reach a page, {@code >= 0}
+   * @return the limits
+   * @throws IllegalArgumentException if either value is out of range; the message holds the bad value
+   */
   public static OffsetLimits of(int maxPageNumber, long maxSkippedRows) {
     return new OffsetLimits(maxPageNumber, maxSkippedRows);
   }

@@ -29,6 +29,12 @@ import java.util.List;
  * @param stats the counters of the stream that read it (rows skipped, pages fetched, buffered at most)
  */
 public record OffsetPage(List<Row> rows, int pageNumber, int pageSize, boolean isLast, StreamStats stats) {
+  /**
+   * Copies {@code rows} into an unmodifiable list, so that the page does not change when the list it was
+   * built from does.
+   *
+   * @throws NullPointerException if {@code rows} is null or holds a null row
+   */
   public OffsetPage {
     rows = List.copyOf(rows);
   }

@@ -29,8 +29,11 @@ import org.jspecify.annotations.Nullable;
 public class PageFetchException extends AsyncCassandraException {
   private static final long serialVersionUID = 1L;
 
+  /** The 1-based number of the failed page (within its range for a scan); part of the serialized form. */
   private final int pageNumber;
+  /** The rows delivered before the failure surfaced; part of the serialized form. */
   private final long rowsDelivered;
+  /** The token range of a scan's failed page, null for a query; part of the serialized form. */
   private final @Nullable ScanRange range;
 
   /** A failed page of a query: its number, the rows delivered before it, the query and the cause. */

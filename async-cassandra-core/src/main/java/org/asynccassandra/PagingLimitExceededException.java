@@ -22,10 +22,22 @@ package org.asynccassandra;
 public class PagingLimitExceededException extends AsyncCassandraException {
   private static final long serialVersionUID = 1L;
 
+  /** The name of the limit that was exceeded; part of the serialized form. */
   private final String limit;
+  /** The limit's configured value; part of the serialized form. */
   private final long allowed;
+  /** The value the request asked for; part of the serialized form. */
   private final long requested;
 
+  /**
+   * A request over a limit. The library throws it on the caller's thread from the offset paging methods,
+   * before any query runs; the message reads {@code "detail: requested is over limit allowed"}.
+   *
+   * @param limit the limit's name: {@code maxPageNumber} or {@code maxSkippedRows}
+   * @param allowed the limit's configured value
+   * @param requested the value the request asked for, greater than {@code allowed}
+   * @param detail what was asked, for the start of the message (for example {@code "page 5000 of size 20"})
+   */
   public PagingLimitExceededException(String limit, long allowed, long requested, String detail) {
     super(detail + ": " + requested + " is over " + limit + " " + allowed);
     this.limit = limit;
@@ -38,10 +50,20 @@ public class PagingLimitExceededException extends AsyncCassandraException {
     return limit;
   }
 
+  /**
+   * The limit's configured value, from the {@link OffsetLimits} in use.
+   *
+   * @return the largest value the limit accepts
+   */
   public long allowed() {
     return allowed;
   }
 
+  /**
+   * What the request asked for: a page number, or the number of rows that reaching the page would skip.
+   *
+   * @return the requested value, greater than {@link #allowed()}
+   */
   public long requested() {
     return requested;
   }

@@ -44,12 +44,31 @@ public final class ScanCheckpoint implements java.io.Serializable {
   private static final int VERSION = 2; // 2: rows delivered per range; 1 is still read
 
   /** The state of one range. */
-  public enum State { PENDING, IN_PROGRESS, DONE }
+  public enum State {
+    /** Not started: a resumed scan reads the whole range. */
+    PENDING,
+    /**
+     * Started: a resumed scan continues at the range's paging state and skips the rows of that page
+     * already delivered.
+     */
+    IN_PROGRESS,
+    /** Read in full: a resumed scan skips the range. */
+    DONE
+  }
 
   /**
    * One token range: {@code (start, end]} as the token map formats tokens, or {@code *} and {@code *} for
    * the whole ring, with its state and, in progress, the paging state and the rows of that page already
    * delivered.
+   *
+   * @param start the exclusive start token, or {@code *} (with {@code end} {@code *}) for the whole ring
+   * @param end the inclusive end token, or {@code *} for the whole ring
+   * @param state where the range is
+   * @param pagingState for a range in progress, the driver's paging state of the next page as URL-safe
+   *     base64 without padding, or null to start the range from its first page; null in any other state
+   * @param rowsToSkip for a range in progress, the rows at the start of that page already delivered, which
+   *     a resumed scan skips; 0 in any other state
+   * @param rowsDelivered the rows of the range delivered so far, by this scan and the scans it continues
    */
   public record Range(String start, String end, State state, @Nullable String pagingState, int rowsToSkip,
       long rowsDelivered) implements java.io.Serializable {
@@ -93,9 +112,13 @@ public final class ScanCheckpoint implements java.io.Serializable {
     }
   }
 
+  /** The scanned keyspace; part of the serialized form. */
   private final String keyspace;
+  /** The scanned table; part of the serialized form. */
   private final String table;
+  /** A hash of the columns and restriction the scan read; part of the serialized form. */
   private final String queryFingerprint;
+  /** Every range of the scan, in the scan's order (unmodifiable); part of the serialized form. */
   private final List<Range> ranges;
 
   /** A checkpoint of {@code ranges}, for a scan of {@code keyspace.table} with the given query shape. */
@@ -106,10 +129,20 @@ public final class ScanCheckpoint implements java.io.Serializable {
     this.ranges = List.copyOf(ranges);
   }
 
+  /**
+   * The keyspace of the scan this checkpoint belongs to; resuming it in a scan of another keyspace fails.
+   *
+   * @return the keyspace name, as the scan was given it
+   */
   public String keyspace() {
     return keyspace;
   }
 
+  /**
+   * The table of the scan this checkpoint belongs to; resuming it in a scan of another table fails.
+   *
+   * @return the table name, as the scan was given it
+   */
   public String table() {
     return table;
   }
@@ -119,10 +152,20 @@ public final class ScanCheckpoint implements java.io.Serializable {
     return queryFingerprint;
   }
 
+  /**
+   * Every range of the scan with its state, in the order the scan planned them.
+   *
+   * @return an unmodifiable list
+   */
   public List<Range> ranges() {
     return ranges;
   }
 
+  /**
+   * How many ranges were read in full; with {@code ranges().size()}, a progress figure.
+   *
+   * @return the number of ranges in state {@link State#DONE}
+   */
   public long rangesDone() {
     return ranges.stream().filter(range -> range.state() == State.DONE).count();
   }

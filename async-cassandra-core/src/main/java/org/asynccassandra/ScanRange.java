@@ -33,7 +33,9 @@ public final class ScanRange implements Serializable {
   private static final String WHOLE_RING = "*";
   private static final ScanRange FULL_RING = new ScanRange(WHOLE_RING, WHOLE_RING);
 
+  /** The exclusive start token, or {@code *} for the whole ring; part of the serialized form. */
   private final String start;
+  /** The inclusive end token, or {@code *} for the whole ring; part of the serialized form. */
   private final String end;
 
   private ScanRange(String start, String end) {
@@ -81,6 +83,11 @@ public final class ScanRange implements Serializable {
     return this == FULL_RING || (WHOLE_RING.equals(start) && WHOLE_RING.equals(end));
   }
 
+  /**
+   * Keeps the whole ring a single instance across serialization.
+   *
+   * @return the shared whole-ring instance, or this range
+   */
   private Object readResolve() {
     return isFullRing() ? FULL_RING : this;
   }

@@ -25,10 +25,23 @@ package org.asynccassandra;
 public class StreamClosedException extends AsyncCassandraException {
   private static final long serialVersionUID = 1L;
 
+  /**
+   * A closed stream. The library completes the stream's pending stages with it, through the stream's
+   * executor, and throws it from blocking calls on the thread that made them.
+   *
+   * @param message which stream was closed, and by what
+   */
   public StreamClosedException(String message) {
     super(message);
   }
 
+  /**
+   * A closed stream, with the reason it was closed: for a blocked thread that was interrupted, the
+   * {@link InterruptedException} (whose interrupt flag the library restores before throwing).
+   *
+   * @param message what closed the stream
+   * @param cause the event that closed it, returned by {@link #getCause()}
+   */
   public StreamClosedException(String message, Throwable cause) {
     super(message, cause);
   }

@@ -34,6 +34,11 @@ public interface StreamInfo {
   /** A number unique among the streams of this JVM, in creation order. */
   long id();
 
+  /**
+   * Whether the stream is a query's or a table scan's, so that a listener can tag or name it.
+   *
+   * @return the kind, fixed at creation; never null
+   */
   Kind kind();
 
   /** The keyspace: the scan's, or the statement's (or the session's) when known. */

@@ -37,10 +37,22 @@ public class StreamTimeoutException extends AsyncCassandraException {
     TOTAL
   }
 
+  /** Which timeout fired; part of the serialized form. */
   private final Kind kind;
+  /** The configured value of that timeout; part of the serialized form. */
   private final Duration timeout;
+  /** The 1-based page being fetched or consumed when it fired; part of the serialized form. */
   private final int pageNumber;
 
+  /**
+   * A timeout that fired. The library fails the stream with it through the stream's executor, after it has
+   * cancelled the in-flight request; the message names the timeout, its value, the page and the query.
+   *
+   * @param kind which timeout fired
+   * @param timeout the configured value of that timeout
+   * @param pageNumber the 1-based number of the page being fetched or consumed
+   * @param query the CQL text of the stream's statement, for the message
+   */
   public StreamTimeoutException(Kind kind, Duration timeout, int pageNumber, String query) {
     super(message(kind, timeout, pageNumber, query));
     this.kind = kind;

@@ -76,6 +76,13 @@ public final class CassandraExtension
   private static final AtomicInteger KEYSPACES = new AtomicInteger();
   private static final int MAX_KEYSPACE_NAME = 48;
 
+  /**
+   * The extension, as JUnit creates it for {@code @CassandraTest} or {@code @ExtendWith}; it holds no state
+   * of its own (the shared server and each class's session live in JUnit's extension store), so any number
+   * of instances may exist.
+   */
+  public CassandraExtension() {}
+
   /** The server shared by the whole run; starts it on first use. Blocks while it starts. */
   public static CassandraServer sharedServer(ExtensionContext context) {
     return context.getRoot().getStore(NAMESPACE)

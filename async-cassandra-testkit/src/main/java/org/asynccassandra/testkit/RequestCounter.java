@@ -82,6 +82,9 @@ public final class RequestCounter implements RequestTracker, RequestIdGenerator 
   /** Set when a session reported ready whose id generator is not this counter: sends go uncounted. */
   private volatile String notGenerator;
 
+  /** A counter at zero, registered with no session yet: hand it to {@link #addTo(SessionBuilder)}. */
+  public RequestCounter() {}
+
   /**
    * Registers this counter with {@code builder}, as its request tracker and its request id generator (see
    * the class comment), and returns the builder.
