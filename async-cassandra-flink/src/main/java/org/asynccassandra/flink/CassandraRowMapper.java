@@ -32,6 +32,12 @@ import java.io.Serializable;
  */
 @FunctionalInterface
 public interface CassandraRowMapper<T> extends Serializable {
-  /** The record of {@code row}; never {@code null}. */
+  /**
+   * The record of {@code row}.
+   *
+   * @param row the row, valid only during the call
+   * @return the record; never {@code null}
+   * @throws Exception to fail the task (Flink restarts it from the last checkpoint)
+   */
   T map(Row row) throws Exception;
 }

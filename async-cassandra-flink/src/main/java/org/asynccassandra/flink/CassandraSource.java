@@ -65,8 +65,11 @@ public final class CassandraSource<T> implements Source<T, CassandraSplit, Cassa
     ResultTypeQueryable<T> {
   private static final long serialVersionUID = 1L;
 
+  /** What to read and how (contact points, table, columns, splits, fetch size); serialized to the tasks. */
   private final SourceSettings settings;
+  /** Turns each row into a record, on the reader's task thread; serialized to the tasks. */
   private final CassandraRowMapper<T> mapper;
+  /** The records' type information, for Flink's serializers. */
   private final TypeInformation<T> type;
 
   private CassandraSource(SourceSettings settings, CassandraRowMapper<T> mapper, TypeInformation<T> type) {

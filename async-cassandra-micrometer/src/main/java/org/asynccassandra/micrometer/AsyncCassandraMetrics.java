@@ -61,12 +61,23 @@ public final class AsyncCassandraMetrics implements MeterBinder, AutoCloseable {
   /** The listeners added to the session, one per {@link #bindTo} call. */
   private final List<StreamListener> bound = new CopyOnWriteArrayList<>();
 
-  /** Meters for {@code session}'s streams, with no extra tags. */
+  /**
+   * Meters for {@code session}'s streams, with no extra tags. Nothing is measured until
+   * {@link #bindTo(MeterRegistry)}.
+   *
+   * @param session the session whose streams and scans are measured
+   */
   public AsyncCassandraMetrics(AsyncSession session) {
     this(session, Tags.empty());
   }
 
-  /** Meters for {@code session}'s streams, each with {@code tags} besides its own. */
+  /**
+   * Meters for {@code session}'s streams, each with {@code tags} besides its own. Nothing is measured until
+   * {@link #bindTo(MeterRegistry)}.
+   *
+   * @param session the session whose streams and scans are measured
+   * @param tags tags added to every meter, for example the application's or the cluster's name
+   */
   public AsyncCassandraMetrics(AsyncSession session, Iterable<Tag> tags) {
     this.session = Objects.requireNonNull(session, "session");
     this.tags = Tags.of(Objects.requireNonNull(tags, "tags"));
@@ -84,6 +95,10 @@ public final class AsyncCassandraMetrics implements MeterBinder, AutoCloseable {
    * A listener that measures the streams it hears in {@code registry}, for a single stream
    * ({@link StreamConfig.Builder#listener}) or a session that is not at hand. Its meters are the
    * binder's; a stream heard by two such listeners of one registry is counted twice.
+   *
+   * @param registry where the meters are registered
+   * @param tags tags added to every meter
+   * @return a new thread-safe listener
    */
   public static StreamListener listener(MeterRegistry registry, Iterable<Tag> tags) {
     return new MetricsListener(Objects.requireNonNull(registry, "registry"),

@@ -67,29 +67,49 @@ public final class AsyncCassandraTelemetry {
         duration, builder.captureQueryText, builder.pageEvents);
   }
 
-  /** Telemetry with the defaults: no query text, an event per page. */
+  /**
+   * Telemetry with the defaults: no query text, an event per page.
+   *
+   * @param openTelemetry where spans and the duration histogram go (its tracer and meter provider)
+   * @return the telemetry, thread-safe
+   */
   public static AsyncCassandraTelemetry create(OpenTelemetry openTelemetry) {
     return builder(openTelemetry).build();
   }
 
-  /** A builder of telemetry that reports to {@code openTelemetry}. */
+  /**
+   * A builder of telemetry that reports to {@code openTelemetry}.
+   *
+   * @param openTelemetry where spans and the duration histogram go (its tracer and meter provider)
+   * @return a new builder with the defaults
+   */
   public static Builder builder(OpenTelemetry openTelemetry) {
     return new Builder(Objects.requireNonNull(openTelemetry, "openTelemetry"));
   }
 
   /**
    * Traces every stream and scan that {@code session} creates from now on ({@link AsyncSession#addListener}).
+   *
+   * @param session the session to trace
    */
   public void bindTo(AsyncSession session) {
     session.addListener(listener);
   }
 
-  /** Stops tracing the streams {@code session} creates from now on; open streams keep their spans. */
+  /**
+   * Stops tracing the streams {@code session} creates from now on; open streams keep their spans.
+   *
+   * @param session a session this telemetry was bound to
+   */
   public void unbind(AsyncSession session) {
     session.removeListener(listener);
   }
 
-  /** The listener, to trace one stream ({@link StreamConfig.Builder#listener}) instead of a whole session. */
+  /**
+   * The listener, to trace one stream ({@link StreamConfig.Builder#listener}) instead of a whole session.
+   *
+   * @return the one listener of this telemetry (the one {@link #bindTo} adds), thread-safe
+   */
   public StreamListener listener() {
     return listener;
   }
@@ -107,18 +127,31 @@ public final class AsyncCassandraTelemetry {
     /**
      * Whether spans carry {@code db.query.text}, the statement's CQL (of a scan: its query without the
      * token restriction). Off by default: literal values in the text would be recorded.
+     *
+     * @param captureQueryText true to record the query text
+     * @return this builder
      */
     public Builder captureQueryText(boolean captureQueryText) {
       this.captureQueryText = captureQueryText;
       return this;
     }
 
-    /** Whether each page is a span event (default true); the span's totals are set either way. */
+    /**
+     * Whether each page is a span event (default true); the span's totals are set either way.
+     *
+     * @param pageEvents false to leave the per-page events out (long scans make many)
+     * @return this builder
+     */
     public Builder pageEvents(boolean pageEvents) {
       this.pageEvents = pageEvents;
       return this;
     }
 
+    /**
+     * The telemetry with this builder's settings; the builder may be reused afterwards.
+     *
+     * @return a new, thread-safe telemetry
+     */
     public AsyncCassandraTelemetry build() {
       return new AsyncCassandraTelemetry(this);
     }

@@ -76,12 +76,24 @@ public interface CassandraReadStream<T> extends ReadStream<T> {
    * The values of {@code stream}, one item each, delivered on {@code context}. The adapter consumes the
    * stream with {@link ResultStream#nextPage()}: a stream already consumed in another style fails it, with the
    * stream's {@link IllegalStateException}, when the first page is pulled.
+   *
+   * @param <T> the stream's values
+   * @param context the context that runs every handler (an event loop's, typically the request's)
+   * @param stream the stream to read; the returned stream owns it and closes it
+   * @return the read stream; nothing is fetched until a handler is set
    */
   static <T> CassandraReadStream<T> of(Context context, ResultStream<T> stream) {
     return new DefaultCassandraReadStream<T, T>(context, stream, Page::rows);
   }
 
-  /** {@link #of(Context, ResultStream)} on the caller's context: {@code vertx.getOrCreateContext()}. */
+  /**
+   * {@link #of(Context, ResultStream)} on the caller's context: {@code vertx.getOrCreateContext()}.
+   *
+   * @param <T> the stream's values
+   * @param vertx the Vert.x instance whose current (or a new) context runs the handlers
+   * @param stream the stream to read; the returned stream owns it and closes it
+   * @return the read stream
+   */
   static <T> CassandraReadStream<T> of(Vertx vertx, ResultStream<T> stream) {
     return of(vertx.getOrCreateContext(), stream);
   }
@@ -89,6 +101,14 @@ public interface CassandraReadStream<T> extends ReadStream<T> {
   /**
    * One item per page of {@code stream}: {@code pageMapper}'s result, made on {@code context} when the page
    * arrives. Demand counts pages. A {@code null} result skips the page (no item, no demand spent).
+   *
+   * @param <T> the stream's values
+   * @param <R> the items, one per page
+   * @param context the context that runs every handler (an event loop's, typically the request's)
+   * @param stream the stream to read; the returned stream owns it and closes it
+   * @param pageMapper called on {@code context} once per page; an exception it throws fails the read stream
+   *     into its exception handler and closes it
+   * @return the read stream
    */
   static <T, R> CassandraReadStream<R> ofPages(Context context, ResultStream<T> stream,
       Function<? super Page<T>, ? extends @Nullable R> pageMapper) {
@@ -105,6 +125,10 @@ public interface CassandraReadStream<T> extends ReadStream<T> {
    * {@link org.asynccassandra.values.RowWriter#ndjson RowWriter} does ({@code docs/values.md}). Ready for
    * {@code pipeTo(response)}; {@link NdjsonResponse#send} also sets the headers and handles a client that
    * goes away.
+   *
+   * @param context the context that runs every handler (an event loop's, typically the request's)
+   * @param stream the rows to write; the returned stream owns it and closes it
+   * @return the read stream of NDJSON buffers
    */
   static CassandraReadStream<Buffer> ndjson(Context context, ResultStream<Row> stream) {
     return ofPages(context, stream, new NdjsonPages());
@@ -114,19 +138,34 @@ public interface CassandraReadStream<T> extends ReadStream<T> {
    * An executor that runs each task on {@code context} ({@code context.runOnContext}), for
    * {@link StreamConfig.Builder#executor}: the stream's callbacks, its mapper and the completions of its
    * stages then run on the context, an event loop thread for an event loop context.
+   *
+   * @param context the context to run the tasks on
+   * @return an executor that never runs a task on the calling thread directly
    */
   static Executor executor(Context context) {
     Objects.requireNonNull(context, "context");
     return task -> context.runOnContext(ignored -> task.run());
   }
 
-  /** The context on which the handlers run. */
+  /**
+   * The context on which the handlers run.
+   *
+   * @return the context given at creation
+   */
   Context context();
 
-  /** The counters of the underlying stream; callable from any thread. */
+  /**
+   * The counters of the underlying stream; callable from any thread.
+   *
+   * @return a snapshot of the counters (pages fetched and buffered, rows, bytes)
+   */
   StreamStats stats();
 
-  /** The items handed to the item handler so far; callable from any thread. */
+  /**
+   * The items handed to the item handler so far; callable from any thread.
+   *
+   * @return the number of items delivered
+   */
   long delivered();
 
   /**

@@ -52,6 +52,8 @@ public final class NdjsonResponse {
    * Streams {@code rows} as NDJSON into {@code response} ({@link CassandraReadStream#ndjson}) on the current
    * context. Give the stream {@link CassandraReadStream#executor} of that context as its executor.
    *
+   * @param response the response to write; its headers are set unless already sent
+   * @param rows the rows to send; closed when the response ends, fails or the client goes away
    * @return a future that completes once the response ended; it fails with the stream's failure (the
    *     response was reset), or with an {@link HttpClosedException} when the client went away first
    * @throws IllegalStateException when called outside a Vert.x context
@@ -64,7 +66,15 @@ public final class NdjsonResponse {
     return send(response, CassandraReadStream.ndjson(context, rows));
   }
 
-  /** Sends {@code body}, NDJSON buffers, into {@code response}; see {@link #send(HttpServerResponse, ResultStream)}. */
+  /**
+   * Sends {@code body}, NDJSON buffers, into {@code response}; see {@link #send(HttpServerResponse, ResultStream)}.
+   * Call it on {@code body}'s context.
+   *
+   * @param response the response to write; {@code Content-Type} is set unless it already is
+   * @param body the NDJSON buffers, for example from {@link CassandraReadStream#ndjson}
+   * @return a future that completes once the response ended; it fails with the stream's failure (the
+   *     response was reset), or with an {@link HttpClosedException} when the client went away first
+   */
   public static Future<Void> send(HttpServerResponse response, CassandraReadStream<Buffer> body) {
     if (!response.headers().contains("Content-Type")) {
       response.putHeader("Content-Type", CONTENT_TYPE);

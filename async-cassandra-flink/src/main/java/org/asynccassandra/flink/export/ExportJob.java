@@ -55,6 +55,13 @@ import org.jspecify.annotations.Nullable;
 public final class ExportJob {
   private ExportJob() {}
 
+  /**
+   * The entry point of {@code flink run}: runs the export that {@code args} describe (the options above)
+   * and returns when the job has finished.
+   *
+   * @param args the job's options, {@code --name value} pairs
+   * @throws Exception when an option is missing or invalid, or the job fails
+   */
   public static void main(String[] args) throws Exception {
     run(ParameterTool.fromArgs(args));
   }

@@ -29,10 +29,17 @@ import org.jspecify.annotations.Nullable;
 public final class RecordTextMapper implements CassandraRowMapper<String> {
   private static final long serialVersionUID = 1L;
 
+  /** The format of the records; the only serialized state (the writer is created on the task thread). */
   private final ExportFormat format;
   private transient @Nullable StringWriter text;
   private transient @Nullable RowWriter writer;
 
+  /**
+   * A mapper to records of {@code format}; it creates its writer lazily, on the task thread, so it can be
+   * built and serialized on the client.
+   *
+   * @param format CSV or NDJSON
+   */
   public RecordTextMapper(ExportFormat format) {
     this.format = format;
   }
