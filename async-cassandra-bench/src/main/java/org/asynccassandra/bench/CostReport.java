@@ -46,6 +46,17 @@ final class CostReport {
 
   private CostReport() {}
 
+  /**
+   * Runs {@link CostMicrobench} (quick, or as the full bench with {@code --full}) and prints this part of
+   * the report: {@code java -cp <the bench classpath> org.asynccassandra.bench.CostReport}.
+   */
+  public static void main(String[] args) {
+    boolean full = List.of(args).contains("--full");
+    List<MicroResult> costs = CostMicrobench.run(!full, System.out);
+    System.out.println();
+    System.out.println(markdown(costs));
+  }
+
   /** The part's Markdown, its heading included; a note when the results are empty (not run, or failed). */
   static String markdown(List<MicroResult> costs) {
     StringBuilder out = new StringBuilder("### Per-row costs: listeners and mappers\n\n");
