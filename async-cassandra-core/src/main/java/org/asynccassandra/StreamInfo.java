@@ -19,8 +19,8 @@ import java.util.Optional;
 
 /**
  * What a {@link StreamListener} knows of a stream: what it reads, a name the user gave it, and its live
- * counters. Its fields are fixed at creation; {@link #stats()} is read live. Implementations are
- * thread-safe.
+ * counters. Its fields are fixed at creation; {@link #stats()} and {@link #scanCheckpoint()} are read live.
+ * Implementations are thread-safe: any thread may call any method, at any time, also after the end.
  */
 public interface StreamInfo {
   /** What kind of read a stream is. */
@@ -58,4 +58,22 @@ public interface StreamInfo {
 
   /** The stream's counters now. */
   StreamStats stats();
+
+  /**
+   * For a scan, where it is now, as its {@link TableScan#checkpoint()} says: its ranges, which are done
+   * ({@link ScanCheckpoint#rangesDone()} of {@link ScanCheckpoint#ranges()}), and where each range in
+   * progress is. Read live like {@link #stats()}: before consumption starts every range is pending (or as
+   * the checkpoint it resumes from says); after the scan ended it stays where the scan stopped, every range
+   * done for a scan that completed.
+   *
+   * <p>It builds the whole checkpoint, a record per range, and briefly holds the scan's position (a page
+   * change waits for it): right for a gauge read at scrape time or an end event, too much to call for every
+   * page of a scan of thousands of ranges. Exact as of a moment during the call.
+   *
+   * @return the scan's checkpoint now; empty for a query stream (the default, for implementations that are
+   *     not scans)
+   */
+  default Optional<ScanCheckpoint> scanCheckpoint() {
+    return Optional.empty();
+  }
 }

@@ -35,6 +35,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
 import org.asynccassandra.AsyncSession;
+import org.asynccassandra.bench.jmh.CostMicrobench;
 import org.asynccassandra.bench.jmh.MicroResult;
 import org.asynccassandra.bench.jmh.RowPathMicrobench;
 import org.asynccassandra.testkit.CassandraServer;
@@ -180,13 +181,23 @@ public final class BenchCommand implements Callable<Integer> {
         out.println("== jmh FAILED: " + failure);
       }
     }
+    List<MicroResult> costs = List.of();
+    if (!skipJmh) {
+      out.printf("%n== jmh (per-row costs of listeners and mappers, no server)%n");
+      try {
+        costs = CostMicrobench.run(!settings.name().equals("full"), out);
+      } catch (Exception failure) {
+        failures.add("jmh costs: " + failure);
+        out.println("== jmh costs FAILED: " + failure);
+      }
+    }
     Map<String, Object> options = new LinkedHashMap<>();
     options.put("settings", settings.toJson());
     options.put("scenarios", chosen.stream().map(Scenario::id).toList());
     options.put("contactPoint", contactPoint == null ? "embedded" : contactPoint);
     options.put("serverHeap", contactPoint == null ? heap : null);
     options.put("jmh", !skipJmh);
-    Report.write(directory, results, micro, environment, options, started, failures);
+    Report.write(directory, results, micro, costs, environment, options, started, failures);
     out.printf("%nReport: %s%n", directory.resolve("README.md").toAbsolutePath());
     results.goals().forEach(goal -> out.printf("  %-7s %s: %s%n", goal.met() ? "met" : "MISSED", goal.name(),
         goal.measured()));

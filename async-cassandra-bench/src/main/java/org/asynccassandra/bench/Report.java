@@ -33,8 +33,9 @@ import org.asynccassandra.bench.jmh.MicroResult;
 final class Report {
   private Report() {}
 
-  static void write(Path directory, Results results, List<MicroResult> micro, Map<String, Object> environment,
-      Map<String, Object> options, Instant started, List<String> failures) throws IOException {
+  static void write(Path directory, Results results, List<MicroResult> micro, List<MicroResult> costs,
+      Map<String, Object> environment, Map<String, Object> options, Instant started, List<String> failures)
+      throws IOException {
     Instant finished = Instant.now();
     Map<String, Object> json = new LinkedHashMap<>();
     json.put("started", started.truncatedTo(ChronoUnit.SECONDS).toString());
@@ -45,9 +46,11 @@ final class Report {
     json.put("goals", results.goals().stream().map(Results.Goal::toJson).toList());
     json.put("samples", results.samples().stream().map(Results.Sample::toJson).toList());
     json.put("micro", micro.stream().map(Report::microJson).toList());
+    json.put("microCosts", costs.stream().map(Report::microJson).toList());
     Files.writeString(directory.resolve("results.json"), Json.write(json), StandardCharsets.UTF_8);
     Files.writeString(directory.resolve("README.md"),
-        markdown(results, micro, environment, options, started, finished, failures), StandardCharsets.UTF_8);
+        markdown(results, micro, costs, environment, options, started, finished, failures),
+        StandardCharsets.UTF_8);
   }
 
   private static Map<String, Object> microJson(MicroResult result) {
@@ -60,7 +63,8 @@ final class Report {
     return json;
   }
 
-  private static String markdown(Results results, List<MicroResult> micro, Map<String, Object> environment,
+  private static String markdown(Results results, List<MicroResult> micro, List<MicroResult> costs,
+      Map<String, Object> environment,
       Map<String, Object> options, Instant started, Instant finished, List<String> failures) {
     StringBuilder out = new StringBuilder();
     @SuppressWarnings("unchecked")
@@ -109,6 +113,7 @@ final class Report {
       }
       out.append(Markdown.table(List.of("benchmark", "params", "score", "unit"), rows)).append('\n');
     }
+    out.append(CostReport.markdown(costs));
     out.append("## Reading these numbers\n\n"
         + "- Client and server share one machine: every mode competes with Cassandra for the same cores, the "
         + "same way. The ratios between modes are what this report is for; absolute rows/s depend on the "

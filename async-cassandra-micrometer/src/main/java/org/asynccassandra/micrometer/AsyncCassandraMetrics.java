@@ -29,7 +29,7 @@ import org.asynccassandra.StreamListener;
 /**
  * Measures every stream and scan of an {@link AsyncSession} in a Micrometer registry: streams open, started
  * and ended by outcome, rows, pages and response bytes delivered, page fetch latency, how long consumers
- * waited for pages, pages buffered, retries and leaks.
+ * waited for pages, pages buffered, retries and leaks, and the token ranges of scans done and pending.
  *
  * <pre>{@code
  * AsyncSession session = AsyncSession.wrap(cqlSession);
@@ -41,7 +41,7 @@ import org.asynccassandra.StreamListener;
  * are measured (a Spring Boot application that exposes it as a bean gets it bound by Boot). Streams created
  * before are not. Meter names, units and tags are listed in {@code docs/observability.md}; the tags are
  * {@code keyspace}, {@code table}, {@code name} (the {@link StreamConfig.Builder#name(String) stream's name},
- * {@code "none"} when absent), {@code kind}, {@code style}, {@code outcome} and {@code exception}, plus the
+ * {@code "none"} when absent), {@code kind}, {@code style}, {@code outcome}, {@code exception} and {@code state} (of scan ranges), plus the
  * tags given here. No tag holds query text or bound values; a stream name must be low-cardinality (a fixed
  * label such as {@code "export-orders"}, never an id).
  *

@@ -96,7 +96,7 @@ final class MetricsListener implements StreamListener {
     Scope(Shape shape) {
       this.tags = commonTags.and("keyspace", shape.keyspace(), "table", shape.table(), "name", shape.name(),
           "kind", shape.kind().name().toLowerCase(Locale.ROOT));
-      this.open = OpenStreams.of(registry, tags);
+      this.open = OpenStreams.of(registry, tags, shape.kind() == StreamInfo.Kind.SCAN);
     }
 
     StyleMeters style(String style) {

@@ -19,20 +19,24 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.WeakHashMap;
 import java.util.concurrent.ConcurrentHashMap;
+import org.asynccassandra.ScanCheckpoint;
 import org.asynccassandra.StreamInfo;
 
 /**
  * The streams open now under one set of tags, behind the {@code asynccassandra.streams.open} and
- * {@code asynccassandra.pages.buffered} gauges. One instance per registry and tags, shared by every
+ * {@code asynccassandra.pages.buffered} gauges, and for scans the {@code asynccassandra.scan.ranges} gauges
+ * (tag {@code state}: {@code done}, {@code pending}). One instance per registry and tags, shared by every
  * listener of that registry: a registry keeps the first gauge registered under an id and ignores later
  * ones, so two binders of one registry (two sessions with the same tags) must feed the same gauge.
  */
 final class OpenStreams {
   static final String OPEN = "asynccassandra.streams.open";
   static final String BUFFERED = "asynccassandra.pages.buffered";
+  static final String SCAN_RANGES = "asynccassandra.scan.ranges";
 
   /**
    * Per registry (weakly: a registry dropped by its owner is forgotten), the groups by tags. Guarded by
@@ -43,10 +47,19 @@ final class OpenStreams {
   /** The streams created and not ended yet; a stream is added once and removed once. */
   private final Set<StreamInfo> streams = ConcurrentHashMap.newKeySet();
 
+  /**
+   * Of a group of scans: the ranges done and pending of the scan of this group that ended last, shown while
+   * none is open; {@code {0, 0}} until one ended. Written when a scan ends, before it leaves {@link #streams}.
+   */
+  private volatile long[] lastEnded = {0, 0};
+
   private OpenStreams() {}
 
-  /** The group of {@code registry} for {@code tags}, its gauges registered on first use. */
-  static OpenStreams of(MeterRegistry registry, Tags tags) {
+  /**
+   * The group of {@code registry} for {@code tags}, its gauges registered on first use; with the
+   * {@code asynccassandra.scan.ranges} gauges when {@code scans}.
+   */
+  static OpenStreams of(MeterRegistry registry, Tags tags, boolean scans) {
     Map<Tags, OpenStreams> groups;
     synchronized (BY_REGISTRY) {
       groups = BY_REGISTRY.computeIfAbsent(registry, ignored -> new ConcurrentHashMap<>());
@@ -67,6 +80,15 @@ final class OpenStreams {
     Gauge.builder(BUFFERED, created, OpenStreams::bufferedPages).tags(tags)
         .description("Pages fetched and not yet handed to the consumer, over the open streams")
         .strongReference(true).register(registry);
+    if (scans) {
+      Gauge.builder(SCAN_RANGES, created, group -> group.ranges(true)).tags(tags).tag("state", "done")
+          .description("Token ranges done by the open scans (while none is open: by the scan that ended last)")
+          .strongReference(true).register(registry);
+      Gauge.builder(SCAN_RANGES, created, group -> group.ranges(false)).tags(tags).tag("state", "pending")
+          .description("Token ranges not done yet (not started or in progress) of the open scans (while none is "
+              + "open: of the scan that ended last)")
+          .strongReference(true).register(registry);
+    }
     return created;
   }
 
@@ -74,7 +96,11 @@ final class OpenStreams {
     streams.add(stream);
   }
 
+  /** Removes an ended stream; a scan's final ranges are kept first, for the gauges to show once none is open. */
   void remove(StreamInfo stream) {
+    if (streams.contains(stream)) {
+      stream.scanCheckpoint().ifPresent(checkpoint -> lastEnded = doneAndPending(checkpoint));
+    }
     streams.remove(stream);
   }
 
@@ -89,5 +115,29 @@ final class OpenStreams {
       total += stream.stats().bufferedPages();
     }
     return total;
+  }
+
+  /**
+   * The ranges done (or pending) summed over the open scans, each read from its live checkpoint at scrape
+   * time; while none is open, those of the scan that ended last.
+   */
+  double ranges(boolean done) {
+    int index = done ? 0 : 1;
+    if (streams.isEmpty()) {
+      return lastEnded[index];
+    }
+    long total = 0;
+    for (StreamInfo stream : streams) {
+      Optional<ScanCheckpoint> checkpoint = stream.scanCheckpoint();
+      if (checkpoint.isPresent()) {
+        total += doneAndPending(checkpoint.get())[index];
+      }
+    }
+    return total;
+  }
+
+  private static long[] doneAndPending(ScanCheckpoint checkpoint) {
+    long done = checkpoint.rangesDone();
+    return new long[] {done, checkpoint.ranges().size() - done};
   }
 }

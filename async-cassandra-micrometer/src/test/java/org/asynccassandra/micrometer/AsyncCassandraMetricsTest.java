@@ -154,6 +154,36 @@ class AsyncCassandraMetricsTest {
   }
 
   @Test
+  void should_sum_the_ranges_of_the_open_scans_and_keep_those_of_the_last_one_ended() {
+    FakeStream first = FakeStream.scan("shop", "orders");
+    FakeStream second = FakeStream.scan("shop", "orders");
+    first.checkpoint = FakeStream.checkpoint(0, 4);
+    second.checkpoint = FakeStream.checkpoint(0, 6);
+    listener.executor(first, DIRECT);
+    listener.executor(second, DIRECT);
+    assertThat(gauge("asynccassandra.scan.ranges", "table", "orders", "state", "done")).isZero();
+    assertThat(gauge("asynccassandra.scan.ranges", "table", "orders", "state", "pending")).isEqualTo(10);
+
+    first.checkpoint = FakeStream.checkpoint(4, 0);
+    second.checkpoint = FakeStream.checkpoint(2, 4);
+    assertThat(gauge("asynccassandra.scan.ranges", "table", "orders", "state", "done")).isEqualTo(6);
+    assertThat(gauge("asynccassandra.scan.ranges", "table", "orders", "state", "pending")).isEqualTo(4);
+
+    listener.onComplete(first, first.stats);
+    assertThat(gauge("asynccassandra.scan.ranges", "table", "orders", "state", "done")).isEqualTo(2);
+    listener.onFailure(second, new IllegalStateException("boom"), second.stats);
+    second.checkpoint = FakeStream.checkpoint(0, 0); // read no more once ended
+    assertThat(gauge("asynccassandra.scan.ranges", "table", "orders", "state", "done")).isEqualTo(2);
+    assertThat(gauge("asynccassandra.scan.ranges", "table", "orders", "state", "pending")).isEqualTo(4);
+  }
+
+  @Test
+  void should_register_no_range_gauges_for_query_streams() {
+    listener.executor(FakeStream.query("shop", "q"), DIRECT);
+    assertThat(registry.find("asynccassandra.scan.ranges").gauges()).isEmpty();
+  }
+
+  @Test
   void should_feed_one_gauge_from_two_listeners_of_one_registry() {
     StreamListener other = AsyncCassandraMetrics.listener(registry, Tags.of("app", "test"));
     FakeStream first = FakeStream.query("shop", "shared");

@@ -67,6 +67,8 @@ final class TracingListener implements StreamListener {
   static final AttributeKey<Long> STREAM_PAGES = AttributeKey.longKey("asynccassandra.stream.pages");
   static final AttributeKey<Long> STREAM_RETRIES = AttributeKey.longKey("asynccassandra.stream.retries");
   static final AttributeKey<Long> STREAM_RESPONSE_SIZE = AttributeKey.longKey("asynccassandra.stream.response_size");
+  static final AttributeKey<Long> SCAN_RANGES = AttributeKey.longKey("asynccassandra.scan.ranges");
+  static final AttributeKey<Long> SCAN_RANGES_DONE = AttributeKey.longKey("asynccassandra.scan.ranges_done");
   static final AttributeKey<Long> PAGE_NUMBER = AttributeKey.longKey("asynccassandra.page.number");
   static final AttributeKey<Long> PAGE_ROWS = AttributeKey.longKey("asynccassandra.page.rows");
   static final AttributeKey<Double> PAGE_FETCH_DURATION = AttributeKey.doubleKey("asynccassandra.page.fetch_duration");
@@ -210,6 +212,11 @@ final class TracingListener implements StreamListener {
     span.setAttribute(STREAM_PAGES, stats.pagesFetched());
     span.setAttribute(STREAM_RETRIES, stats.retries());
     span.setAttribute(STREAM_RESPONSE_SIZE, stats.bytesFetched());
+    // A scan's ranges where it stopped: all done when it completed, else how far it got.
+    stream.scanCheckpoint().ifPresent(checkpoint -> {
+      span.setAttribute(SCAN_RANGES, (long) checkpoint.ranges().size());
+      span.setAttribute(SCAN_RANGES_DONE, checkpoint.rangesDone());
+    });
     if (error != null) {
       Throwable original = CassandraErrors.original(error);
       String code = CassandraErrors.statusCode(original);

@@ -210,6 +210,27 @@ class AsyncCassandraTelemetryTest {
   }
 
   @Test
+  void should_put_a_scans_ranges_and_ranges_done_on_its_span_where_it_stopped() {
+    StreamListener listener = listener();
+    FakeStream scan = FakeStream.scan("shop", "orders");
+    scan.checkpoint = FakeStream.checkpoint(0, 5);
+    listener.onStart(scan, "forEach()");
+    scan.checkpoint = FakeStream.checkpoint(3, 2);
+    listener.onFailure(scan, new IllegalStateException("boom"), scan.stats);
+    assertThat(only().getAttributes().get(AttributeKey.longKey("asynccassandra.scan.ranges"))).isEqualTo(5L);
+    assertThat(only().getAttributes().get(AttributeKey.longKey("asynccassandra.scan.ranges_done"))).isEqualTo(3L);
+  }
+
+  @Test
+  void should_put_no_ranges_on_the_span_of_a_query_stream() {
+    StreamListener listener = listener();
+    FakeStream stream = FakeStream.query("shop", null);
+    listener.onStart(stream, "forEach()");
+    listener.onComplete(stream, stream.stats);
+    assertThat(only().getAttributes().get(AttributeKey.longKey("asynccassandra.scan.ranges"))).isNull();
+  }
+
+  @Test
   void should_close_a_span_without_error_for_a_stream_closed_early() {
     StreamListener listener = listener();
     FakeStream stream = FakeStream.query("shop", null);

@@ -16,9 +16,12 @@
 package org.asynccassandra.opentelemetry;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 import org.asynccassandra.PageEvent;
+import org.asynccassandra.ScanCheckpoint;
 import org.asynccassandra.StreamInfo;
 import org.asynccassandra.StreamStats;
 
@@ -32,6 +35,8 @@ final class FakeStream implements StreamInfo {
   private final String name;
   private final String query;
   volatile StreamStats stats = stats(0, 0, 0, 0, 0);
+  /** A scan's checkpoint now, which the test sets; null: none (a query stream). */
+  volatile ScanCheckpoint checkpoint;
 
   FakeStream(Kind kind, String keyspace, String table, String name, String query) {
     this.kind = kind;
@@ -91,5 +96,20 @@ final class FakeStream implements StreamInfo {
   @Override
   public StreamStats stats() {
     return stats;
+  }
+
+  @Override
+  public Optional<ScanCheckpoint> scanCheckpoint() {
+    return Optional.ofNullable(checkpoint);
+  }
+
+  /** A checkpoint of {@code done} ranges done and {@code pending} not started, numbered from token 0. */
+  static ScanCheckpoint checkpoint(int done, int pending) {
+    List<ScanCheckpoint.Range> ranges = new ArrayList<>();
+    for (int i = 0; i < done + pending; i++) {
+      ranges.add(new ScanCheckpoint.Range(String.valueOf(i * 10), String.valueOf(i * 10 + 10),
+          i < done ? ScanCheckpoint.State.DONE : ScanCheckpoint.State.PENDING, null, 0));
+    }
+    return new ScanCheckpoint("shop", "orders", "fingerprint", ranges);
   }
 }

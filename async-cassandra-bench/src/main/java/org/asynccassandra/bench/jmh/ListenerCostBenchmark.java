@@ -52,8 +52,8 @@ import org.openjdk.jmh.infra.Blackhole;
  * Micrometer registry. The listener works once per page (and per stream), so its cost per row is its cost
  * per page spread over the page's rows: {@code rowsPerPage} shows it with big and with small pages.
  *
- * <p>Not part of the bench report ({@link RowPathMicrobench} runs {@link RowPathBenchmark} only); run it
- * with JMH's own main: {@code java -cp ... org.openjdk.jmh.Main ListenerCostBenchmark}.
+ * <p>{@link CostMicrobench} runs {@link #forEachDirect} for the bench report; run it all with JMH's own
+ * main: {@code java -cp ... org.openjdk.jmh.Main ListenerCostBenchmark}.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
@@ -74,8 +74,11 @@ public class ListenerCostBenchmark {
     @Param({"100", "1000"})
     public int rowsPerPage;
 
-    /** none; micrometer-simple (SimpleMeterRegistry); micrometer-prometheus (histogram buckets recorded). */
-    @Param({"none", "micrometer-simple", "micrometer-prometheus"})
+    /**
+     * none; noop (a listener that does nothing: what the engine pays to build and dispatch the events);
+     * micrometer-simple (SimpleMeterRegistry); micrometer-prometheus (histogram buckets recorded).
+     */
+    @Param({"none", "noop", "micrometer-simple", "micrometer-prometheus"})
     public String listener;
 
     PrebuiltPageSource source;
@@ -86,13 +89,15 @@ public class ListenerCostBenchmark {
       source = new PrebuiltPageSource(ROWS / rowsPerPage, rowsPerPage);
       StreamConfig.Builder builder = StreamConfig.builder().prefetchPages(1).name("bench");
       MeterRegistry registry = switch (listener) {
-        case "none" -> null;
+        case "none", "noop" -> null;
         case "micrometer-simple" -> new SimpleMeterRegistry();
         case "micrometer-prometheus" -> new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         default -> throw new IllegalArgumentException("unknown listener: " + listener);
       };
       if (registry != null) {
         builder.listener(AsyncCassandraMetrics.listener(registry, Tags.empty()));
+      } else if (listener.equals("noop")) {
+        builder.listener(new StreamListener() {});
       }
       config = builder.build();
     }

@@ -79,6 +79,30 @@ final class PrebuiltPageSource implements PageSource {
     this.fetched = List.copyOf(futures);
   }
 
+  /** Pages of {@code rowsPerPage} of the given rows, in order; the last page may be shorter. */
+  PrebuiltPageSource(List<Row> rows, int rowsPerPage) {
+    if (rows.isEmpty()) {
+      throw new IllegalArgumentException("rows must not be empty");
+    }
+    if (rowsPerPage <= 0) {
+      throw new IllegalArgumentException("rowsPerPage must be > 0: " + rowsPerPage);
+    }
+    int pageCount = (rows.size() + rowsPerPage - 1) / rowsPerPage;
+    List<SourcePage> built = new ArrayList<>(pageCount);
+    List<CompletableFuture<SourcePage>> futures = new ArrayList<>(pageCount);
+    for (int index = 0; index < pageCount; index++) {
+      List<Row> slice = List.copyOf(rows.subList(index * rowsPerPage, Math.min(rows.size(),
+          (index + 1) * rowsPerPage)));
+      boolean more = index + 1 < pageCount;
+      ByteBuffer next = more ? ByteBuffer.allocate(4).putInt(0, index + 1) : null;
+      SourcePage page = new Page(slice, next, slice.size() * 8L);
+      built.add(page);
+      futures.add(CompletableFuture.completedFuture(page));
+    }
+    this.pages = List.copyOf(built);
+    this.fetched = List.copyOf(futures);
+  }
+
   /** The pages, in order: what the baseline loops over. */
   List<SourcePage> pages() {
     return pages;

@@ -16,6 +16,7 @@
 package org.asynccassandra.internal.scan;
 
 import org.asynccassandra.internal.stream.DefaultRowStream;
+import org.asynccassandra.internal.stream.Position;
 import org.asynccassandra.internal.stream.StreamEvents;
 import org.asynccassandra.StreamInfo;
 import org.asynccassandra.StreamListener;
@@ -116,6 +117,9 @@ public final class DefaultTableScan implements TableScan {
     ScanProgress progress = new ScanProgress(ranges);
     DefaultRowStream stream = new DefaultRowStream(source, whole, executor, scheduler, progress, onTerminate,
         events);
+    // The listeners' view of the checkpoint holds the engine's position, never the scan (leak detection).
+    Position position = stream.consumerPosition();
+    events.bindScanCheckpoint(() -> progress.checkpoint(position, planner));
     return new DefaultTableScan(stream, source, planner, ranges, progress);
   }
 

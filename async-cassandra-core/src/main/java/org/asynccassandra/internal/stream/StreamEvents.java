@@ -22,6 +22,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import org.asynccassandra.PageEvent;
+import org.asynccassandra.ScanCheckpoint;
 import org.asynccassandra.StreamClosedException;
 import org.asynccassandra.StreamInfo;
 import org.asynccassandra.StreamListener;
@@ -163,6 +164,14 @@ public final class StreamEvents {
     }
   }
 
+  /**
+   * Binds a scan's live checkpoint once the scan exists. {@code checkpoint} must not refer to the scan
+   * object (only to its engine's parts), so that a dropped scan stays collectable and its leak is found.
+   */
+  public void bindScanCheckpoint(Supplier<ScanCheckpoint> checkpoint) {
+    info.checkpoint = checkpoint;
+  }
+
   /** The {@link StreamInfo} of one stream. */
   private static final class Info implements StreamInfo {
     private final long id;
@@ -172,6 +181,8 @@ public final class StreamEvents {
     private final @Nullable String name;
     private final String query;
     private volatile @Nullable Supplier<StreamStats> stats;
+    /** A scan's checkpoint; null for a query stream (set once, after creation, for a scan). */
+    private volatile @Nullable Supplier<ScanCheckpoint> checkpoint;
 
     Info(long id, Kind kind, @Nullable String keyspace, @Nullable String table, @Nullable String name,
         String query) {
@@ -217,6 +228,12 @@ public final class StreamEvents {
     public StreamStats stats() {
       Supplier<StreamStats> current = stats;
       return current == null ? NO_STATS : current.get();
+    }
+
+    @Override
+    public Optional<ScanCheckpoint> scanCheckpoint() {
+      Supplier<ScanCheckpoint> current = checkpoint;
+      return current == null ? Optional.empty() : Optional.of(current.get());
     }
 
     @Override

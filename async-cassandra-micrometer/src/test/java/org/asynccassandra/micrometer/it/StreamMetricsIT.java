@@ -26,10 +26,13 @@ import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.lang.ref.WeakReference;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.asynccassandra.AsyncSession;
 import org.asynccassandra.RowStream;
+import org.asynccassandra.ScanCheckpoint;
 import org.asynccassandra.ScanConfig;
 import org.asynccassandra.StreamConfig;
 import org.asynccassandra.StreamStats;
@@ -126,6 +129,43 @@ class StreamMetricsIT {
     assertMetersMatch(registry, "it-scan", stats);
     assertThat(registry.get("asynccassandra.streams.ended").tags("name", "it-scan", "kind", "scan",
         "table", table.substring(table.indexOf('.') + 1)).counter().count()).isEqualTo(1);
+  }
+
+  @Test
+  void should_show_a_scans_ranges_done_and_pending_until_none_is_pending() {
+    SimpleMeterRegistry ranges = new SimpleMeterRegistry();
+    List<double[]> seen = new CopyOnWriteArrayList<>();
+    int rangeCount;
+    ScanCheckpoint end;
+    try (AsyncCassandraMetrics binder = new AsyncCassandraMetrics(async)) {
+      binder.bindTo(ranges);
+      try (TableScan scan = async.scanTable(table.substring(0, table.indexOf('.')),
+          table.substring(table.indexOf('.') + 1), ScanConfig.builder().splits(8).parallelism(2)
+              .streamConfig(StreamConfig.builder().name("it-ranges").fetchSize(300).build()).build())) {
+        rangeCount = scan.rangeCount();
+        assertThat(rangeGauge(ranges, "done")).isZero();
+        assertThat(rangeGauge(ranges, "pending")).isEqualTo(rangeCount);
+        scan.forEachPage(page -> seen.add(new double[] {rangeGauge(ranges, "done"), rangeGauge(ranges, "pending")}))
+            .toCompletableFuture().join();
+        end = scan.checkpoint();
+      }
+      awaitEnded(ranges, "it-ranges");
+    }
+    assertThat(rangeCount).isGreaterThanOrEqualTo(4);
+    assertThat(seen).allSatisfy(at -> assertThat(at[0] + at[1]).isEqualTo(rangeCount));
+    assertThat(seen).as("some page came with ranges both done and pending")
+        .anySatisfy(at -> assertThat(at[0]).isPositive().isLessThan(rangeCount));
+    for (int i = 1; i < seen.size(); i++) {
+      assertThat(seen.get(i)[0]).as("ranges done never go back").isGreaterThanOrEqualTo(seen.get(i - 1)[0]);
+    }
+    // At the end the gauges say what the scan's own checkpoint says, every range done.
+    assertThat(end.isComplete()).isTrue();
+    assertThat(rangeGauge(ranges, "done")).isEqualTo((double) end.rangesDone()).isEqualTo(rangeCount);
+    assertThat(rangeGauge(ranges, "pending")).isZero();
+  }
+
+  private static double rangeGauge(SimpleMeterRegistry registry, String state) {
+    return registry.get("asynccassandra.scan.ranges").tags("name", "it-ranges", "state", state).gauge().value();
   }
 
   @Test

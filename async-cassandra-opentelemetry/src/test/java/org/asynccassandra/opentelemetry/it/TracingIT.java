@@ -164,11 +164,17 @@ class TracingIT {
 
   @Test
   void should_trace_a_scan_with_its_table_and_the_scan_operation() {
+    int rangeCount;
     try (TableScan scan = async.scanTable(keyspace, table, ScanConfig.builder().splits(4)
         .streamConfig(StreamConfig.builder().fetchSize(400).build()).build())) {
       scan.forEachPage(page -> {}).toCompletableFuture().join();
+      rangeCount = scan.rangeCount();
     }
     SpanData span = clientSpan();
+    assertThat(span.getAttributes().get(AttributeKey.longKey("asynccassandra.scan.ranges")))
+        .isEqualTo((long) rangeCount);
+    assertThat(span.getAttributes().get(AttributeKey.longKey("asynccassandra.scan.ranges_done")))
+        .isEqualTo((long) rangeCount);
     assertThat(span.getName()).isEqualTo("scan " + table);
     assertThat(span.getAttributes().get(AttributeKey.stringKey("db.operation.name"))).isEqualTo("scan");
     assertThat(span.getAttributes().get(AttributeKey.stringKey("db.collection.name"))).isEqualTo(table);
