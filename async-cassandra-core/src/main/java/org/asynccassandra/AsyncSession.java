@@ -65,7 +65,7 @@ public interface AsyncSession extends AutoCloseable {
 
   /**
    * Wraps a driver session, with defaults for every stream and one read-ahead budget for all its streams
-   * (see {@link ReadAheadBudget}; a table scan's ranges are bounded by its parallelism instead). Closing
+   * (see {@link ReadAheadBudget}; a table scan's read-ahead across its ranges takes from it too). Closing
    * the result leaves the driver session open.
    */
   static AsyncSession wrap(CqlSession session, StreamConfig defaults, ReadAheadBudget readAheadBudget) {

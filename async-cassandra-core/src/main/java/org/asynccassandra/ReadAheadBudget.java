@@ -29,6 +29,8 @@ import org.asynccassandra.internal.stream.DefaultReadAheadBudget;
  * reads ahead when bytes come back (first come, first served), which happens when consumers take the
  * pages read ahead. A page read ahead is charged its estimated size (the stream's previous page) when
  * requested and its real size when it arrives, so the budget can be exceeded by one page's error at most.
+ * A table scan takes from it too: every page request of its ranges but the one its consumer waits for is
+ * read-ahead.
  *
  * <p>Thread-safe; its counters are live.
  */

@@ -94,9 +94,9 @@ public final class ScanConfig {
   }
 
   /**
-   * The paging of the scan. {@code fetchSize}, {@code prefetchPages} and {@code retry} apply to each range;
-   * {@code executor}, {@code listener}, {@code name}, {@code maxRows}, {@code maxPages} and {@code totalTimeout} to the
-   * whole scan.
+   * The paging of the scan. {@code fetchSize}, {@code targetPageBytes}, {@code prefetchPages} and {@code retry}
+   * apply to each range; {@code executor}, {@code listener}, {@code name}, {@code maxRows}, {@code maxPages} and
+   * {@code totalTimeout} to the whole scan; {@code firstPageSize} is ignored (a scan is read whole).
    */
   public StreamConfig streamConfig() {
     return streamConfig;

@@ -329,7 +329,8 @@ public final class StreamConfig {
      * checks); a larger value is cut down to the statement's or the driver's page size when the fetch size
      * comes from them, so a value at or above the fetch size means full pages from the first request. A
      * stream resumed from a token asks for the rows it skips on top, unless pages are sized by bytes. Table
-     * scans size their own pages and ignore it.
+     * scans ignore it: a scan is read whole, so the time to its first row matters little, and a small first
+     * page in each of its many ranges would only add requests.
      */
     public Builder firstPageSize(int firstPageSize) {
       if (firstPageSize <= 0) {
@@ -352,7 +353,8 @@ public final class StreamConfig {
      *
      * <p>This makes {@link #maxBufferedBytes(long)} a bound on memory whatever the row width: a stream holds
      * about {@code maxBufferedBytes + targetPageBytes} of responses at most, beyond the single pages above
-     * that it cannot size in advance. Must be {@code > 0}. Table scans size their own pages and ignore it.
+     * that it cannot size in advance. Must be {@code > 0}. A table scan sizes the pages of each of its ranges
+     * by it (a range that measured no row yet takes the width another range measured).
      */
     public Builder targetPageBytes(long targetPageBytes) {
       if (targetPageBytes <= 0) {

@@ -32,7 +32,7 @@ import java.time.Duration;
  * @param retries page requests that were retried after a retryable failure
  * @param requestedPageSize the rows the latest page request asked for: the fetch size, or the size that
  *     {@link StreamConfig#firstPageSize()} or {@link StreamConfig#targetPageBytes()} chose; 0 before the
- *     first request, and for a table scan, whose ranges size their own pages
+ *     first request; for a table scan, what the latest request of any of its ranges asked for
  */
 public record StreamStats(
     long pagesFetched,

@@ -25,7 +25,9 @@ import java.util.List;
  * request until the consumer took its last page, and an open range holds at most {@code 1 +
  * prefetchPages} pages (in flight or waiting): so at most {@code parallelism × (1 + prefetchPages)} pages
  * wait, plus the page being consumed, however many ranges there are and however small they are. A
- * consumer that holds still stops the reads.
+ * consumer that holds still stops the reads. With {@link StreamConfig#targetPageBytes()} each range sizes
+ * its pages by bytes, so that bound is in bytes whatever the row width; with the session's
+ * {@link ReadAheadBudget}, every request but the one the consumer waits for takes from it.
  *
  * <p><b>Routing and faults.</b> Each range query carries its routing token, so it goes to a replica of
  * that range. Each range request has the page timeouts and the retries of the scan's

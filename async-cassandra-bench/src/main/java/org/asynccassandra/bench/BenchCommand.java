@@ -69,7 +69,7 @@ public final class BenchCommand implements Callable<Integer> {
 
   @Option(names = "--scenarios", split = ",", paramLabel = "ID",
       description = "Scenarios to run (default: all): throughput, overlap, event-loop, memory, scan, export, "
-          + "first-row.")
+          + "first-row, wide-row.")
   List<String> scenarios;
 
   @Option(names = "--skip-jmh", description = "Skip the JMH micro-benchmarks.")
@@ -264,6 +264,9 @@ public final class BenchCommand implements Callable<Integer> {
     loadTable(session, context.mainTable(), settings.rows(), settings.rowsPerPartition());
     if (chosen.stream().anyMatch(s -> s.id().equals(MemoryScenario.ID))) {
       loadTable(session, context.bigTable(), settings.bigRows(), settings.rowsPerPartition());
+    }
+    if (chosen.stream().anyMatch(s -> s.id().equals(WideRowScenario.ID))) {
+      WideRowScenario.load(context);
     }
     awaitQuietServer(session);
   }

@@ -31,8 +31,12 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Random;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.asynccassandra.AsyncSession;
+import org.asynccassandra.PageEvent;
+import org.asynccassandra.StreamListener;
 import org.asynccassandra.ScanCheckpoint;
 import org.asynccassandra.ScanConfig;
 import org.asynccassandra.StreamConfig;
@@ -192,5 +196,51 @@ class TableScanIT {
       assertThat(checked).as("pages whose coordinator was checked").hasSize(pages[0]).isNotEmpty();
       assertThat(misrouted).isEmpty();
     }
+  }
+
+  @Test
+  void should_size_the_pages_of_each_range_to_the_byte_target_on_a_wide_row_table(CqlSession session,
+      TestKeyspace testKeyspace) {
+    int partitions = 8;
+    int rowsPerPartition = 30;
+    int blobBytes = 64 * 1024;
+    long target = 1024 * 1024;
+    String wide = testKeyspace.table("wide_scanned");
+    session.execute("CREATE TABLE " + wide + " (pk int, ck int, payload blob, PRIMARY KEY (pk, ck))");
+    com.datastax.oss.driver.api.core.cql.PreparedStatement insert =
+        session.prepare("INSERT INTO " + wide + " (pk, ck, payload) VALUES (?, ?, ?)");
+    List<CompletableFuture<?>> writes = new ArrayList<>();
+    Set<String> wideExpected = new HashSet<>();
+    for (int pk = 0; pk < partitions; pk++) {
+      for (int ck = 0; ck < rowsPerPartition; ck++) {
+        writes.add(session.executeAsync(insert.bind(pk, ck, java.nio.ByteBuffer.wrap(new byte[blobBytes])))
+            .toCompletableFuture());
+        wideExpected.add(pk + "/" + ck);
+      }
+    }
+    CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new)).join();
+    List<PageEvent> events = new CopyOnWriteArrayList<>();
+    List<String> seen = Collections.synchronizedList(new ArrayList<>());
+
+    try (TableScan scan = async.scanTable(keyspace, "wide_scanned", ScanConfig.builder().splits(8).parallelism(2)
+        .streamConfig(StreamConfig.builder().fetchSize(5_000).targetPageBytes(target)
+            .listener(StreamListener.onPages(events::add)).build()).build())) {
+      scan.forEach(row -> seen.add(key(row))).toCompletableFuture().join();
+    }
+
+    assertThat(seen).as("every row once").hasSize(partitions * rowsPerPartition);
+    assertThat(new HashSet<>(seen)).isEqualTo(wideExpected);
+    assertThat(events.get(0).requestedPageSize()).as("a probe first").isEqualTo(StreamConfig.PROBE_PAGE_SIZE);
+    // From the fetch size of 5,000 rows (320 MiB of them) down to what fits in 1 MiB: 15 or 16 rows.
+    assertThat(events).allSatisfy(event -> assertThat(event.requestedPageSize()).isBetween(1, 16));
+    List<PageEvent> sizedByBytes = events.stream()
+        .filter(event -> event.requestedPageSize() > StreamConfig.PROBE_PAGE_SIZE).toList();
+    assertThat(sizedByBytes).as("pages sized by the bytes measured").isNotEmpty()
+        .allSatisfy(event -> assertThat(event.requestedPageSize()).isBetween(15, 16));
+    assertThat(events).allSatisfy(event -> assertThat(event.responseBytes()).as("page %d", event.pageNumber())
+        .isLessThanOrEqualTo(target));
+    assertThat(sizedByBytes.stream().filter(event -> event.rowsInPage() == event.requestedPageSize()))
+        .as("full pages are near the target").isNotEmpty()
+        .allSatisfy(event -> assertThat(event.responseBytes()).isGreaterThan(target - 2L * (blobBytes + 100)));
   }
 }

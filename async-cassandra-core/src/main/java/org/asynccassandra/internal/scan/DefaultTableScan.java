@@ -15,6 +15,7 @@
  */
 package org.asynccassandra.internal.scan;
 
+import org.asynccassandra.internal.stream.DefaultReadAheadBudget;
 import org.asynccassandra.internal.stream.DefaultRowStream;
 import org.asynccassandra.internal.stream.Position;
 import org.asynccassandra.internal.stream.StreamEvents;
@@ -42,6 +43,7 @@ import org.asynccassandra.StreamStats;
 import org.asynccassandra.TableScan;
 import org.asynccassandra.internal.util.RetryPolicy;
 import org.asynccassandra.internal.util.TimeoutScheduler;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The {@link TableScan}: a {@link DefaultRowStream} over a {@link ScanPageSource}, whose position tells a
@@ -75,17 +77,18 @@ public final class DefaultTableScan implements TableScan {
   }
 
   /**
-   * Plans and creates a scan. Nothing is sent until consumption starts.
+   * Plans and creates a scan whose read-ahead takes from {@code budget} too (none when null). Nothing is
+   * sent until consumption starts.
    *
    * @throws IllegalArgumentException for an unknown keyspace or table, or a checkpoint of another scan
    */
   public static DefaultTableScan create(CqlSession session, String keyspace, String table, ScanConfig config,
       Executor executor, TimeoutScheduler scheduler, Consumer<DefaultRowStream.Handle> onTerminate,
-      List<StreamListener> listeners) {
+      List<StreamListener> listeners, @Nullable DefaultReadAheadBudget budget) {
     ScanPlanner planner = ScanPlanner.of(session, keyspace, table, config);
     List<PlannedRange> ranges = planner.plan(config, session.getMetadata().getNodes().size());
     return create(RangeRequests.driver(session, planner), planner, ranges,
-        config, executor, scheduler, onTerminate, listeners);
+        config, executor, scheduler, onTerminate, listeners, budget);
   }
 
   /** Creates a scan over {@code ranges}, sending its page requests through {@code requests}. */
@@ -93,13 +96,14 @@ public final class DefaultTableScan implements TableScan {
       ScanConfig config, Executor executor, TimeoutScheduler scheduler,
       Consumer<DefaultRowStream.Handle> onTerminate) {
     return create(requests, planner, planned, config, executor, scheduler, onTerminate,
-        config.streamConfig().listener().map(List::of).orElse(List.of()));
+        config.streamConfig().listener().map(List::of).orElse(List.of()), null);
   }
 
-  /** Creates a scan heard by {@code listeners}. */
+  /** Creates a scan heard by {@code listeners}, whose read-ahead takes from {@code budget} too. */
   static DefaultTableScan create(RangeRequests requests, ScanPlanner planner, List<PlannedRange> planned,
       ScanConfig config, Executor executor, TimeoutScheduler scheduler,
-      Consumer<DefaultRowStream.Handle> onTerminate, List<StreamListener> listeners) {
+      Consumer<DefaultRowStream.Handle> onTerminate, List<StreamListener> listeners,
+      @Nullable DefaultReadAheadBudget budget) {
     StreamConfig perRange = config.streamConfig();
     StreamEvents events = StreamEvents.of(StreamInfo.Kind.SCAN, planner.keyspace, planner.table,
         perRange.name().orElse(null), planner.selectPrefix, listeners);
@@ -109,7 +113,7 @@ public final class DefaultTableScan implements TableScan {
         ranges, parallelism, perRange.prefetchPages(), RetryPolicy.of(perRange, true),
         perRange.firstPageTimeout().orElse(null), perRange.pageTimeout().orElse(null), scheduler,
         config.rowLimiter().orElse(null), config.byteLimiter().orElse(null), perRange.fetchSize().orElse(5_000),
-        events);
+        perRange.targetPageBytes().orElse(0), events, budget);
     // The scan's own engine reads no further ahead (the range readers are its buffer) and leaves retries
     // and page timeouts to the ranges.
     StreamConfig whole = perRange.toBuilder().prefetchPages(0).resumeFrom(null).retry(0, perRange.retryBackoff())
@@ -164,7 +168,7 @@ public final class DefaultTableScan implements TableScan {
     StreamStats stats = stream.stats();
     return new StreamStats(stats.pagesFetched(), stats.rowsFetched(), stats.rowsDelivered(), stats.bufferedPages(),
         stats.maxBufferedPages(), stats.bytesFetched(), stats.consumerWaitTime(), stats.pageIdleTime(),
-        source.retries());
+        source.retries(), source.lastRequestedPageSize());
   }
 
   @Override

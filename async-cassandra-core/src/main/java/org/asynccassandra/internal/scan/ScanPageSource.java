@@ -15,6 +15,8 @@
  */
 package org.asynccassandra.internal.scan;
 
+import org.asynccassandra.internal.stream.DefaultReadAheadBudget;
+import org.asynccassandra.internal.stream.PageSizer;
 import org.asynccassandra.internal.stream.PageSource;
 import org.asynccassandra.internal.stream.SourcePage;
 import org.asynccassandra.internal.stream.StreamEvents;
@@ -29,6 +31,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ForkJoinPool;
 import org.asynccassandra.AsyncCassandraException;
 import org.asynccassandra.PageFetchException;
 import org.asynccassandra.ReadLimiter;
@@ -52,9 +55,20 @@ import org.slf4j.LoggerFactory;
  * consumer took the last page of an earlier one. The scan's engine reads no further ahead, so the consumer
  * holds one more page at most.
  *
- * <p>Trouble on a range: a range whose request times out asks for pages half as big from then on (down to
- * {@link #MIN_PAGE_SIZE} rows, same paging state, so no row is repeated), since a smaller page answers
- * sooner. When it times out at that floor, the part of it not yet read is split: the range is narrowed to
+ * <p>Page sizes: each range asks for the fetch size, or, with a byte target ({@code targetPageBytes}), for
+ * as many rows as fit in it at the width its last page measured, through its own {@link PageSizer}; a
+ * range that measured nothing yet takes the width the scan measured last (from any range), so only the
+ * ranges opened before any page arrived ask for the probe. A timeout caps the size (below).
+ *
+ * <p>Session budget: with a {@link DefaultReadAheadBudget}, every request except the one the consumer
+ * needs (it waits, and nothing is in flight or queued) is read-ahead and reserves its estimate (the range's
+ * last page, else the scan's) first, then its real size when it arrives, until the engine takes the page.
+ * A request the budget refuses waits in its queue, and the source pumps again when woken.
+ *
+ * <p>Trouble on a range: a range whose request times out asks for pages at most half as big as the one
+ * that timed out from then on (down to {@link #MIN_PAGE_SIZE} rows, same paging state, so no row is
+ * repeated), since a smaller page answers sooner; a byte target sizes pages below that cap. When a page of
+ * at most that floor times out, the part of it not yet read is split: the range is narrowed to
  * end at the first of {@link #SPLIT_PIECES} equal pieces of what is left after its last row (it goes on
  * from its paging state, so the rest of the partition it was in is read by it), and the other pieces
  * become new ranges of the scan, read next. Pieces split again the same way, {@link #MAX_SPLIT_DEPTH}
@@ -83,8 +97,14 @@ final class ScanPageSource implements PageSource {
   private final @Nullable ReadLimiter rowLimiter;
   private final @Nullable ReadLimiter byteLimiter;
   private final int rowsPerRequest;
+  private final long targetPageBytes; // 0: pages are not sized by bytes
   private final String description;
   private final StreamEvents events;
+  /** The session's read-ahead budget, or null. */
+  private final @Nullable DefaultReadAheadBudget budget;
+  /** This scan's place in the budget's queue; woken on a pool thread (wake-ups must not nest). */
+  private final DefaultReadAheadBudget.Waiter budgetWaiter =
+      new DefaultReadAheadBudget.Waiter(() -> ForkJoinPool.commonPool().execute(this::pump));
 
   private final Object lock = new Object();
   // ---- guarded by lock ----
@@ -99,14 +119,23 @@ final class ScanPageSource implements PageSource {
   private long retries;
   private long splits;
   private long rowsTaken;
+  /** The latest page with rows and a known size, of any range: the width a range that measured none takes. */
+  private int measuredRows;
+  private long measuredBytes;
+  /** The size of the latest response, of any range: the budget's estimate for a range that had none. */
+  private long lastPageBytes;
+  private int lastRequestedPageSize;
   /** No request goes out before this System.nanoTime(): the debt of the bytes read so far. */
   private long notBeforeNanos = System.nanoTime();
 
   ScanPageSource(RangeRequests requests, String description, ScanRanges ranges, int parallelism,
       int prefetchPages, RetryPolicy retryPolicy, @Nullable Duration firstPageTimeout,
       @Nullable Duration pageTimeout, TimeoutScheduler scheduler, @Nullable ReadLimiter rowLimiter,
-      @Nullable ReadLimiter byteLimiter, int rowsPerRequest, StreamEvents events) {
+      @Nullable ReadLimiter byteLimiter, int rowsPerRequest, long targetPageBytes, StreamEvents events,
+      @Nullable DefaultReadAheadBudget budget) {
     this.events = events;
+    this.targetPageBytes = targetPageBytes;
+    this.budget = budget;
     this.rowLimiter = rowLimiter;
     this.byteLimiter = byteLimiter;
     this.rowsPerRequest = rowsPerRequest;
@@ -120,9 +149,7 @@ final class ScanPageSource implements PageSource {
     this.description = description;
     this.scanRanges = ranges;
     for (PlannedRange range : ranges.snapshot()) {
-      Reader reader = new Reader(range);
-      reader.pageSize = rowsPerRequest;
-      readers.add(reader);
+      readers.add(new Reader(range, rowsPerRequest, targetPageBytes));
     }
   }
 
@@ -141,12 +168,19 @@ final class ScanPageSource implements PageSource {
     int owned; // pages in flight or queued
     int pageRetries;
     int pagesReceived;
-    int pageSize; // halved after each timeout of this range, down to the floor
+    /** Sizes its pages: the fetch size, or by bytes. */
+    final PageSizer sizer;
+    int pageCap; // the most rows a request asks for: the fetch size, halved after each timeout, to the floor
+    int asked; // the rows its latest request asked for
+    long reserved; // budget bytes reserved for its request in flight (0: none, or one the consumer needed)
+    long lastPageBytes; // the size of its latest response, the budget's estimate of its next one
     int timeouts; // timeouts of its current page
     @Nullable CompletableFuture<SourcePage> request; // the request in flight, for timeouts and close()
     TimeoutScheduler.Timeout timer = TimeoutScheduler.NONE; // its timeout, or the wait before its retry
 
-    Reader(PlannedRange range) {
+    Reader(PlannedRange range, int maxPageSize, long targetPageBytes) {
+      this.sizer = new PageSizer(maxPageSize, targetPageBytes);
+      this.pageCap = maxPageSize;
       this.range = range;
       this.pagingState = range.initialPagingState;
       this.skip = range.initialSkip;
@@ -164,10 +198,15 @@ final class ScanPageSource implements PageSource {
     final boolean rangeFinished;
     private final SourcePage response;
     private final Reader reader;
+    private final int requestedPageSize;
     private volatile boolean lastOfScan;
+    /** Budget bytes it holds while queued here; the source's lock. */
+    long budgetBytes;
 
-    RangePage(Reader reader, @Nullable ByteBuffer requestPagingState, SourcePage response, int skipped) {
+    RangePage(Reader reader, @Nullable ByteBuffer requestPagingState, SourcePage response, int skipped,
+        int requestedPageSize) {
       this.reader = reader;
+      this.requestedPageSize = requestedPageSize;
       this.range = reader.range;
       this.requestPagingState = requestPagingState;
       this.response = response;
@@ -208,6 +247,11 @@ final class ScanPageSource implements PageSource {
     }
 
     @Override
+    public int requestedPageSize() {
+      return requestedPageSize;
+    }
+
+    @Override
     public ColumnDefinitions columnDefinitions() {
       return response.columnDefinitions();
     }
@@ -239,6 +283,13 @@ final class ScanPageSource implements PageSource {
     }
   }
 
+  /** The rows the latest request of any range asked for; 0 before the first. */
+  int lastRequestedPageSize() {
+    synchronized (lock) {
+      return lastRequestedPageSize;
+    }
+  }
+
   /** Pages in flight or queued here now, over every range (for tests of the memory bound). */
   int pagesOwned() {
     synchronized (lock) {
@@ -257,9 +308,12 @@ final class ScanPageSource implements PageSource {
     RangePage page;
     Throwable failed = null;
     boolean end = false;
+    long released = 0;
     synchronized (lock) {
       page = takeReady();
-      if (page == null) {
+      if (page != null) {
+        released = takeBudget(page);
+      } else {
         if (failure != null) {
           failed = failure;
         } else if (allDone()) {
@@ -269,6 +323,7 @@ final class ScanPageSource implements PageSource {
         }
       }
     }
+    release(released);
     if (page != null) {
       future.complete(page);
     } else if (failed != null) {
@@ -318,6 +373,44 @@ final class ScanPageSource implements PageSource {
     return page;
   }
 
+  /** The budget bytes a page taken by the engine gives back (it is no longer read ahead); under the lock. */
+  private static long takeBudget(RangePage page) {
+    long bytes = page.budgetBytes;
+    page.budgetBytes = 0;
+    return bytes;
+  }
+
+  private void release(long bytes) {
+    DefaultReadAheadBudget sessionBudget = budget;
+    if (sessionBudget != null && bytes != 0) {
+      sessionBudget.adjust(bytes);
+    }
+  }
+
+  /**
+   * Whether the next request is read-ahead, which the budget must allow: all but the one the consumer
+   * waits for while nothing is in flight or queued; under the lock.
+   */
+  private boolean isReadAhead() {
+    if (waiting == null || !ready.isEmpty()) {
+      return true;
+    }
+    for (int i = 0; i < nextToStart; i++) {
+      if (readers.get(i).owned > 0) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** The rows the reader's next request asks for; under the lock. */
+  private int nextPageSize(Reader reader) {
+    if (measuredRows > 0) {
+      reader.sizer.seed(measuredRows, measuredBytes); // nothing once it measured a page of its own
+    }
+    return Math.min(reader.pageCap, reader.sizer.next());
+  }
+
   /** Whether every range was read and its pages taken; under the lock. */
   private boolean allDone() {
     if (open > 0) {
@@ -334,6 +427,8 @@ final class ScanPageSource implements PageSource {
   /** Opens ranges and sends whatever requests the bounds allow. */
   private void pump() {
     List<Runnable> starts = new ArrayList<>();
+    boolean awaitBudget = false;
+    DefaultReadAheadBudget sessionBudget = budget;
     synchronized (lock) {
       if (closed || failure != null) {
         return;
@@ -348,6 +443,15 @@ final class ScanPageSource implements PageSource {
       for (int i = 0; i < nextToStart; i++) {
         Reader reader = readers.get(i);
         if (reader.opened && !reader.finished && !reader.inFlight && reader.owned < ownedPerRange) {
+          if (sessionBudget != null && isReadAhead()) {
+            long estimate = reader.lastPageBytes > 0 ? reader.lastPageBytes
+                : lastPageBytes > 0 ? lastPageBytes : DefaultReadAheadBudget.FIRST_ESTIMATE;
+            if (!sessionBudget.tryReserve(budgetWaiter, estimate)) {
+              awaitBudget = true; // first come, first served: no other range of this scan goes before
+              break;
+            }
+            reader.reserved = estimate;
+          }
           reader.inFlight = true;
           reader.owned++;
           ByteBuffer state = reader.pagingState;
@@ -355,12 +459,23 @@ final class ScanPageSource implements PageSource {
         }
       }
     }
+    if (sessionBudget != null) {
+      if (awaitBudget) {
+        sessionBudget.await(budgetWaiter);
+      } else if (budgetWaiter.isQueued()) {
+        sessionBudget.leave(budgetWaiter); // nothing more is held back
+      }
+    }
     starts.forEach(Runnable::run);
   }
 
   /** Sends once the read limiters allow it: at once, or later from the timer thread (never sleeping). */
   private void sendWhenAllowed(Reader reader, @Nullable ByteBuffer state) {
-    long wait = rowLimiter == null ? 0 : rowLimiter.reserve(rowsPerRequest);
+    int pageSize;
+    synchronized (lock) {
+      pageSize = nextPageSize(reader);
+    }
+    long wait = rowLimiter == null ? 0 : rowLimiter.reserve(pageSize);
     synchronized (lock) {
       wait = Math.max(wait, notBeforeNanos - System.nanoTime());
     }
@@ -392,7 +507,9 @@ final class ScanPageSource implements PageSource {
       int pageSize;
       PlannedRange range;
       synchronized (lock) {
-        pageSize = reader.pageSize;
+        pageSize = nextPageSize(reader);
+        reader.asked = pageSize;
+        lastRequestedPageSize = pageSize;
         range = reader.range;
       }
       response = requests.fetch(range, state, pageSize);
@@ -448,6 +565,7 @@ final class ScanPageSource implements PageSource {
     boolean end = false;
     Duration retryDelay = null;
     int attempt = 0;
+    long released = 0;
     TimeoutScheduler.Timeout timer;
     synchronized (lock) {
       if (closed || reader.request != sent) {
@@ -476,9 +594,11 @@ final class ScanPageSource implements PageSource {
           retryDelay = retryPolicy.delay(attempt);
         } else {
           reader.owned--;
+          released = reader.reserved;
+          reader.reserved = 0;
           long delivered = rowsTaken + ready.stream().mapToLong(RangePage::size).sum();
           String advice = reader.timeouts == 0 ? null : "it timed out " + reader.timeouts + " times, the last "
-              + "time with pages of " + reader.pageSize + " rows" + (reader.depth == 0 ? "" : ", after the scan "
+              + "time with pages of " + reader.asked + " rows" + (reader.depth == 0 ? "" : ", after the scan "
               + "split it " + reader.depth + " times") + "; a range that keeps timing out usually holds a huge "
               + "partition (a single partition cannot be split by tokens) or many tombstones: raise the request "
               + "timeout or the server's range_request_timeout, or lower the fetch size";
@@ -499,6 +619,18 @@ final class ScanPageSource implements PageSource {
         reader.pageRetries = 0;
         reader.timeouts = 0;
         reader.pagesReceived++;
+        long bytes = received.responseBytes();
+        reader.sizer.observe(received.size(), bytes);
+        if (received.size() > 0 && bytes > 0) {
+          measuredRows = received.size();
+          measuredBytes = bytes;
+        }
+        if (bytes > 0) {
+          reader.lastPageBytes = bytes;
+          lastPageBytes = bytes;
+        }
+        long reservedForIt = reader.reserved;
+        reader.reserved = 0;
         if (received.size() > 0) {
           reader.lastToken = lastToken;
         } else if (received.hasMorePages()) {
@@ -506,13 +638,18 @@ final class ScanPageSource implements PageSource {
         }
         int skipped = Math.min(reader.skip, received.size());
         reader.skip -= skipped;
-        RangePage page = new RangePage(reader, state, received, skipped);
+        RangePage page = new RangePage(reader, state, received, skipped, reader.asked);
         reader.pagingState = page.nextPagingState;
         reader.finished = page.rangeFinished;
         if (page.size() == 0 && !page.rangeFinished) {
           reader.owned--; // nothing to hand over: the next request goes out at once
+          released = reservedForIt;
         } else {
           ready.add(page);
+          if (reservedForIt > 0) { // read ahead: it holds its real size until the engine takes it
+            page.budgetBytes = Math.max(0, bytes);
+            released = reservedForIt - page.budgetBytes;
+          }
         }
         if (reader.finished && reader.owned == 0) {
           reader.released = true;
@@ -520,6 +657,9 @@ final class ScanPageSource implements PageSource {
         }
         if (waiting != null) {
           handed = takeReady();
+          if (handed != null) {
+            released += takeBudget(handed);
+          }
           end = handed == null && allDone();
           if (handed != null || end) {
             handOver = waiting;
@@ -529,6 +669,7 @@ final class ScanPageSource implements PageSource {
       }
     }
     timer.cancel();
+    release(released);
     if (retryDelay != null) {
       Throwable cause = Retryable.unwrap(Objects.requireNonNull(error, "a retry without a failure"));
       scheduleRetry(reader, state, retryDelay, adaptation != null ? "(" + adaptation + ") after " + cause
@@ -577,9 +718,9 @@ final class ScanPageSource implements PageSource {
    * @return what was done, for the log, or {@code null} when nothing is left to try
    */
   private @Nullable String adaptToTimeout(Reader reader) {
-    if (reader.pageSize > MIN_PAGE_SIZE) {
-      reader.pageSize = Math.max(MIN_PAGE_SIZE, reader.pageSize / 2);
-      return "with pages of " + reader.pageSize + " rows";
+    if (reader.asked > MIN_PAGE_SIZE) {
+      reader.pageCap = Math.max(MIN_PAGE_SIZE, reader.asked / 2);
+      return "with pages of at most " + reader.pageCap + " rows";
     }
     PlannedRange old = reader.range;
     if (reader.depth >= MAX_SPLIT_DEPTH || old.fullRing() || (reader.pagingState != null && reader.lastToken == null)) {
@@ -597,8 +738,11 @@ final class ScanPageSource implements PageSource {
     for (ScanRange piece : pieces.subList(1, pieces.size())) {
       PlannedRange planned = new PlannedRange(scanRanges.newIndex(), piece, requests.routingToken(piece),
           ScanCheckpoint.State.PENDING, null, 0, 0);
-      Reader child = new Reader(planned);
-      child.pageSize = reader.pageSize;
+      Reader child = new Reader(planned, rowsPerRequest, targetPageBytes);
+      child.pageCap = reader.pageCap;
+      if (reader.sizer.measured()) {
+        child.sizer.seed(measuredRows, measuredBytes);
+      }
       child.depth = reader.depth + 1;
       added.add(planned);
       addedReaders.add(child);
@@ -616,10 +760,16 @@ final class ScanPageSource implements PageSource {
   public void close() {
     List<CompletableFuture<SourcePage>> inFlight = new ArrayList<>();
     List<TimeoutScheduler.Timeout> timers = new ArrayList<>();
+    long released = 0;
     synchronized (lock) {
       closed = true;
+      for (RangePage page : ready) {
+        released += takeBudget(page);
+      }
       ready.clear();
       for (Reader reader : readers) {
+        released += reader.reserved;
+        reader.reserved = 0;
         if (reader.request != null) {
           inFlight.add(reader.request);
           reader.request = null;
@@ -627,6 +777,11 @@ final class ScanPageSource implements PageSource {
         timers.add(reader.timer);
         reader.timer = TimeoutScheduler.NONE;
       }
+    }
+    release(released);
+    DefaultReadAheadBudget sessionBudget = budget;
+    if (sessionBudget != null) {
+      sessionBudget.leave(budgetWaiter);
     }
     timers.forEach(TimeoutScheduler.Timeout::cancel);
     inFlight.forEach(response -> response.cancel(false));

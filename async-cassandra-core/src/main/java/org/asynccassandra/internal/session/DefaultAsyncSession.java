@@ -230,7 +230,7 @@ public final class DefaultAsyncSession implements AsyncSession {
     checkOpen();
     DefaultTableScan scan = DefaultTableScan.create(session, keyspace, table, config,
         config.streamConfig().executor().orElse(callbackExecutor), scheduler, openStreams::remove,
-        listenersFor(config.streamConfig()));
+        listenersFor(config.streamConfig()), budget);
     openStreams.add(scan.handle());
     if (closed.get()) {
       scan.close();

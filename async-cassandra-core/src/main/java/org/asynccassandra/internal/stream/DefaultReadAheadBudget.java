@@ -28,7 +28,7 @@ import org.asynccassandra.ReadAheadBudget;
  */
 public final class DefaultReadAheadBudget implements ReadAheadBudget {
   /** The estimate for a stream's first read-ahead, before it saw a page. */
-  static final long FIRST_ESTIMATE = 64 * 1024;
+  public static final long FIRST_ESTIMATE = 64 * 1024;
 
   private final long capacity;
   private final AtomicLong reserved = new AtomicLong();
@@ -43,12 +43,18 @@ public final class DefaultReadAheadBudget implements ReadAheadBudget {
   }
 
   /** A stream's place in the queue of streams waiting to read ahead. */
-  static final class Waiter {
+  public static final class Waiter {
     final Runnable wake;
     final java.util.concurrent.atomic.AtomicBoolean queued = new java.util.concurrent.atomic.AtomicBoolean();
 
-    Waiter(Runnable wake) {
+    /** @param wake runs when bytes came back while it waits; it must hand the retry to another thread */
+    public Waiter(Runnable wake) {
       this.wake = wake;
+    }
+
+    /** Whether it waits in the budget's queue now. */
+    public boolean isQueued() {
+      return queued.get();
     }
   }
 
@@ -57,7 +63,7 @@ public final class DefaultReadAheadBudget implements ReadAheadBudget {
    * served); or when nothing is reserved, so that one read-ahead larger than the whole budget still goes
    * through alone. Counts a hold-back otherwise.
    */
-  boolean tryReserve(Waiter waiter, long bytes) {
+  public boolean tryReserve(Waiter waiter, long bytes) {
     Waiter head = waiters.peek();
     if (head != null && head != waiter) {
       heldBack.increment();
@@ -80,7 +86,7 @@ public final class DefaultReadAheadBudget implements ReadAheadBudget {
   }
 
   /** Gives back {@code bytes} (negative: takes more) and wakes the first waiting stream when bytes came back. */
-  void adjust(long bytes) {
+  public void adjust(long bytes) {
     if (bytes == 0) {
       return;
     }
@@ -91,7 +97,7 @@ public final class DefaultReadAheadBudget implements ReadAheadBudget {
   }
 
   /** Queues a stream to be woken when bytes come back (once); called outside the stream's lock. */
-  void await(Waiter waiter) {
+  public void await(Waiter waiter) {
     if (waiter.queued.compareAndSet(false, true)) {
       waiters.add(waiter);
     }
@@ -101,7 +107,7 @@ public final class DefaultReadAheadBudget implements ReadAheadBudget {
   }
 
   /** Takes a stream out of the queue: it was served, no longer reads ahead, or ended. */
-  void leave(Waiter waiter) {
+  public void leave(Waiter waiter) {
     if (waiter.queued.compareAndSet(true, false)) {
       waiters.remove(waiter);
       wakeHead();

@@ -666,8 +666,9 @@ final class PageEngine {
     if (kept.skippedWhole()) {
       return null;
     }
+    int requested = pageSize > 0 ? pageSize : page.requestedPageSize(); // a scan's range sized it itself
     DefaultPage fetchedPage = new DefaultPage(page, position, cut.pagesKept(), kept.offset(), kept.size(),
-        sourceDone, state, pageSize, cut.rowsKept(), now - startNanos, now);
+        sourceDone, state, requested, cut.rowsKept(), now - startNanos, now);
     buffer.add(fetchedPage);
     bufferedBytes += fetchedPage.responseBytes();
     // A page that a waiting consumer takes at once is only passing through: count real read-ahead.

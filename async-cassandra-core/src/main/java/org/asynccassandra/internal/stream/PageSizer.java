@@ -21,12 +21,14 @@ import org.asynccassandra.StreamConfig;
  * Chooses the rows each page request of one stream asks for: the fetch size, or a small first page that
  * doubles up to it ({@link StreamConfig#firstPageSize()}), or as many rows as fit in a byte target at the
  * width of the rows of the page before ({@link StreamConfig#targetPageBytes()}), or both (the smaller).
- * Every size lies between {@link #MIN_PAGE_SIZE} and the fetch size. Confined to the engine's lock.
+ * Every size lies between {@link #MIN_PAGE_SIZE} and the fetch size. Confined to its owner's lock: a
+ * stream's engine, or one range reader of a table scan (which sizes each range's pages by bytes too, without
+ * a first page size, see {@link #PageSizer(int, long)}).
  *
  * <p>The paging state does not depend on the page size, so a stream may change it between requests: a
  * resume token stays exact whatever sizes the pages had, before or after the resume.
  */
-final class PageSizer {
+public final class PageSizer {
   /** The fewest rows a page asks for: a row wider than the byte target comes alone. */
   static final int MIN_PAGE_SIZE = 1;
 
@@ -64,9 +66,37 @@ final class PageSizer {
     this.next = clamp(first + (targetPageBytes > 0 ? 0L : Math.max(0, skip)));
   }
 
+  /**
+   * Pages of at most {@code maxPageSize} rows sized by {@code targetPageBytes} (0: always {@code
+   * maxPageSize}), with no first page size: a table scan's range.
+   */
+  public PageSizer(int maxPageSize, long targetPageBytes) {
+    this.maxPageSize = Math.max(0, maxPageSize);
+    this.targetPageBytes = Math.max(0, targetPageBytes);
+    this.ramp = false;
+    this.next = clamp(this.targetPageBytes > 0 ? StreamConfig.PROBE_PAGE_SIZE : this.maxPageSize);
+  }
+
   /** The rows the next request asks for; 0 when the source sizes its own pages. */
-  int next() {
+  public int next() {
     return next;
+  }
+
+  /** Whether a page with rows and a known size was measured (observed or {@linkplain #seed seeded}). */
+  public boolean measured() {
+    return measuredRows > 0;
+  }
+
+  /**
+   * Takes the row width measured elsewhere (another range of the same scan) before a page of its own was
+   * measured, so that the next request is sized by it instead of the probe; nothing once measured.
+   */
+  public void seed(int rows, long responseBytes) {
+    if (measuredRows == 0 && rows > 0 && responseBytes > 0 && targetPageBytes > 0 && maxPageSize > 0) {
+      measuredRows = rows;
+      measuredBytes = responseBytes;
+      next = clamp(Math.min(ramp ? next : maxPageSize, rowsWithin(targetPageBytes)));
+    }
   }
 
   /**
@@ -75,7 +105,7 @@ final class PageSizer {
    * @param rows the rows of the response (before any cut of the stream)
    * @param responseBytes its size in bytes, or -1 when unknown
    */
-  void observe(int rows, long responseBytes) {
+  public void observe(int rows, long responseBytes) {
     if (maxPageSize == 0) {
       return;
     }

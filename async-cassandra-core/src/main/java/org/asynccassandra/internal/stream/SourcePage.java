@@ -47,5 +47,13 @@ public interface SourcePage {
 
   ExecutionInfo executionInfo();
 
+  /**
+   * The rows the request for this response asked for when its source chose them itself (a table scan's
+   * range), else 0: the engine then reports the size it asked for.
+   */
+  default int requestedPageSize() {
+    return 0;
+  }
+
   ColumnDefinitions columnDefinitions();
 }

@@ -66,6 +66,8 @@ class FakeTokenTable implements RangeRequests {
   final int rowsPerPartition;
   final List<Request> requests = new CopyOnWriteArrayList<>();
   private volatile Predicate<Request> timesOut = request -> false;
+  /** The response bytes of each row of partition {@code token}. */
+  private volatile java.util.function.IntToLongFunction rowBytes = token -> 16;
 
   FakeTokenTable(int partitions, int rowsPerPartition) {
     this.partitions = partitions;
@@ -74,6 +76,12 @@ class FakeTokenTable implements RangeRequests {
 
   FakeTokenTable timingOut(Predicate<Request> predicate) {
     this.timesOut = predicate;
+    return this;
+  }
+
+  /** Makes each row of partition {@code token} {@code rowBytes(token)} response bytes wide (16 by default). */
+  FakeTokenTable rowBytes(java.util.function.IntToLongFunction widths) {
+    this.rowBytes = widths;
     return this;
   }
 
@@ -159,8 +167,13 @@ class FakeTokenTable implements RangeRequests {
         AttachmentPoint.NONE);
   }
 
-  private static SourcePage page(List<Row> rows, ByteBuffer next) {
+  private SourcePage page(List<Row> rows, ByteBuffer next) {
     List<Row> frozen = List.copyOf(rows);
+    long bytes = 0;
+    for (Row row : frozen) {
+      bytes += rowBytes.applyAsLong(row.getInt(0) / 1000);
+    }
+    long responseBytes = bytes;
     return new SourcePage() {
       @Override
       public int size() {
@@ -184,7 +197,7 @@ class FakeTokenTable implements RangeRequests {
 
       @Override
       public long responseBytes() {
-        return 16L * frozen.size();
+        return responseBytes;
       }
 
       @Override
