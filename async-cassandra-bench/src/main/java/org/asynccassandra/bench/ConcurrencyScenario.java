@@ -33,6 +33,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -101,17 +102,30 @@ final class ConcurrencyScenario implements Scenario {
       thread.setDaemon(true);
       return thread;
     });
+    Map<String, String> failures = new LinkedHashMap<>();
     try (AsyncSession budgeted = AsyncSession.wrap(session, StreamConfig.defaults(),
         ReadAheadBudget.ofBytes(BUDGET_BYTES))) {
+      int warmupStreams = Math.min(10, size.streams().get(size.streams().size() - 1));
+      for (String mode : MODES) { // untimed: every mode's code paths compiled before the first measurement
+        new Run(context, budgeted, pool, select, size, warmupStreams).measure(mode);
+      }
       for (int round = 1; round <= size.rounds(); round++) {
         for (int streams : size.streams()) {
           StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "  round %d, N=%d:", round, streams));
           for (String mode : Scenario.rotated(MODES, round)) {
             Run run = new Run(context, budgeted, pool, select, size, streams);
-            Map<String, Double> metrics = run.measure(mode);
-            context.results().add(ID, mode, variant(streams), round, metrics);
-            line.append(String.format(Locale.ROOT, " %s %,.0f rows/s +%s;", mode, metrics.get("rowsPerSecond"),
-                Markdown.mib(metrics.get("heapPeakBytes"))));
+            try {
+              Map<String, Double> metrics = run.measure(mode);
+              context.results().add(ID, mode, variant(streams), round, metrics);
+              line.append(String.format(Locale.ROOT, " %s %,.0f rows/s +%s;", mode, metrics.get("rowsPerSecond"),
+                  Markdown.mib(metrics.get("heapPeakBytes"))));
+            } catch (ExecutionException failed) {
+              // A read failed (on a loaded machine, typically a request timeout): the mode is reported as
+              // failed at this N, and the other modes still run.
+              context.results().add(ID, mode, variant(streams), round, Map.of("failed", 1.0));
+              failures.put(mode + " at N=" + streams, String.valueOf(failed.getCause()));
+              line.append(String.format(Locale.ROOT, " %s FAILED (%s);", mode, failed.getCause()));
+            }
           }
           context.out().println(line);
         }
@@ -119,7 +133,7 @@ final class ConcurrencyScenario implements Scenario {
     } finally {
       pool.shutdownNow();
     }
-    report(context, size);
+    report(context, size, failures);
   }
 
   static String variant(int streams) {
@@ -163,8 +177,17 @@ final class ConcurrencyScenario implements Scenario {
         reads.add(read(mode, statement));
       }
       long rows = 0;
-      for (CompletableFuture<Long> read : reads) {
-        rows += read.get(10, TimeUnit.MINUTES);
+      try {
+        for (CompletableFuture<Long> read : reads) {
+          rows += read.get(10, TimeUnit.MINUTES);
+        }
+      } catch (ExecutionException failed) {
+        // Let the other reads of this mode end before the next mode runs, so they do not overlap it.
+        CompletableFuture.allOf(reads.toArray(CompletableFuture[]::new)).handle((ignored, error) -> null)
+            .get(10, TimeUnit.MINUTES);
+        sampler.stop();
+        samplerThread.join();
+        throw failed;
       }
       long nanos = System.nanoTime() - start;
       sampler.stop();
@@ -336,7 +359,7 @@ final class ConcurrencyScenario implements Scenario {
     }
   }
 
-  private void report(BenchContext context, Size size) throws Exception {
+  private void report(BenchContext context, Size size, Map<String, String> failures) throws Exception {
     Results results = context.results();
     List<List<String>> table = new ArrayList<>();
     Map<String, List<Double>> series = new LinkedHashMap<>();
@@ -389,7 +412,10 @@ final class ConcurrencyScenario implements Scenario {
         Math.max(2, Runtime.getRuntime().availableProcessors()), Markdown.mib(BUDGET_BYTES))
         + Markdown.table(List.of("N", "mode", "rows/s (median)", "vs the chain", "heap peak", "vs the chain",
             "heap after GC (max during)", "heap after the end + GC", "live threads (peak)"), table)
-        + "\n" + Markdown.image("concurrency", chart);
+        + "\n" + Markdown.image("concurrency", chart)
+        + (failures.isEmpty() ? "" : "\nFailed reads in this run (the mode's figures at that N are missing):\n\n"
+            + failures.entrySet().stream().map(failure -> "- " + failure.getKey() + ": `" + failure.getValue() + "`\n")
+                .collect(java.util.stream.Collectors.joining()));
     results.section(ID, "7. Concurrent streams on one session", markdown);
   }
 
@@ -399,7 +425,10 @@ final class ConcurrencyScenario implements Scenario {
     double heap = results.median(ID, mode, variant, "heapPeakBytes") / Math.max(1, chainPeak);
     measured.add(String.format(Locale.ROOT, "N=%d: %s rows/s, %s heap", streams, Markdown.ratio(rate),
         Markdown.ratio(heap)));
-    if (rate < 1.0 || heap > MAX_HEAP_RATIO) {
+    if (Double.isNaN(rate) || Double.isNaN(heap)) {
+      missed.add(String.format(Locale.ROOT, "N=%d (no figure: a read of %s or of the chain failed)", streams,
+          mode));
+    } else if (rate < 1.0 || heap > MAX_HEAP_RATIO) {
       missed.add(String.format(Locale.ROOT, "N=%d (%s rows/s, %s heap)", streams, Markdown.ratio(rate),
           Markdown.ratio(heap)));
     }
