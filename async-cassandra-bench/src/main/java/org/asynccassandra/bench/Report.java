@@ -60,6 +60,7 @@ final class Report {
     json.put("score", result.score());
     json.put("error", result.error());
     json.put("unit", result.unit());
+    json.put("bytesPerRow", Double.isNaN(result.bytesPerRow()) ? null : result.bytesPerRow());
     return json;
   }
 
@@ -105,13 +106,17 @@ final class Report {
     } else {
       out.append("The stream engine's per-row path against a fake page source whose pages are already in "
           + "memory: no server and no network, so what is left is what the engine costs per row, next to a "
-          + "plain loop over the same rows. `org.asynccassandra.bench.jmh`, one fork.\n\n");
+          + "plain loop over the same rows. `org.asynccassandra.bench.jmh`, one fork. The allocation per row is "
+          + "JMH's GC profiler (`gc.alloc.rate.norm`), the engine's garbage per row with its per-page objects "
+          + "spread over the page's rows.\n\n");
       List<List<String>> rows = new ArrayList<>();
       for (MicroResult result : micro) {
         rows.add(List.of(result.benchmark(), result.params().toString(),
-            String.format(Locale.ROOT, "%.2f ± %.2f", result.score(), result.error()), result.unit()));
+            String.format(Locale.ROOT, "%.2f ± %.2f", result.score(), result.error()), result.unit(),
+            Double.isNaN(result.bytesPerRow()) ? "n/a" : String.format(Locale.ROOT, "%.1f", result.bytesPerRow())));
       }
-      out.append(Markdown.table(List.of("benchmark", "params", "score", "unit"), rows)).append('\n');
+      out.append(Markdown.table(List.of("benchmark", "params", "score", "unit", "allocated B/row"), rows))
+          .append('\n');
     }
     out.append(CostReport.markdown(costs));
     out.append("## Reading these numbers\n\n"

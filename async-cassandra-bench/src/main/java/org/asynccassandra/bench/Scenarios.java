@@ -24,6 +24,6 @@ final class Scenarios {
   static List<Scenario> all() {
     return List.of(new ThroughputScenario(), new OverlapScenario(), new EventLoopScenario(), new MemoryScenario(),
         new ScanScenario(), new ExportScenario(), new FirstRowScenario(),
-        new WideRowScenario());
+        new WideRowScenario(), new ConcurrencyScenario());
   }
 }

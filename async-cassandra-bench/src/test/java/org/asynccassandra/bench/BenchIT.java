@@ -55,7 +55,11 @@ class BenchIT {
     for (ReadMode mode : ReadModes.all()) {
       assertThat(json).contains("\"mode\": \"" + mode.name() + "\"");
     }
+    for (String mode : ConcurrencyScenario.modes()) {
+      assertThat(json).contains("\"mode\": \"" + mode + "\"");
+    }
     assertThat(json).contains("\"failures\": []").contains("\"goal\": ");
+    assertThat(readme).contains("## 7. Concurrent streams on one session");
     assertThat(readme).contains("## Goals", "## 1. Raw scan throughput", "## 2. Overlap", "## 3. Event loop",
         "## 4. Memory", "## 5a. Full-table scan", "## 5b. Export", "## 6. Time to first row")
         .doesNotContain("(failed)");

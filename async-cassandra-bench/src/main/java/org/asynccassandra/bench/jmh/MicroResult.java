@@ -28,9 +28,16 @@ import java.util.Objects;
  * @param score the mean time per row
  * @param error the half-width of the 99.9% confidence interval, NaN when too few iterations ran
  * @param unit the unit of {@code score} and {@code error}, such as {@code ns/row}
+ * @param bytesPerRow the heap allocated per row (JMH's GC profiler, {@code gc.alloc.rate.norm}), NaN when
+ *     the profiler did not run
  */
 public record MicroResult(String benchmark, Map<String, String> params, double score, double error,
-    String unit) {
+    String unit, double bytesPerRow) {
+
+  /** A result measured without the GC profiler: no bytes per row. */
+  public MicroResult(String benchmark, Map<String, String> params, double score, double error, String unit) {
+    this(benchmark, params, score, error, unit, Double.NaN);
+  }
 
   public MicroResult {
     Objects.requireNonNull(benchmark, "benchmark");

@@ -24,6 +24,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Flow;
 import java.util.concurrent.TimeUnit;
+import org.asynccassandra.Page;
 import org.asynccassandra.RowStream;
 import org.asynccassandra.StreamConfig;
 import org.asynccassandra.internal.stream.DefaultRowStream;
@@ -158,6 +159,73 @@ public class RowPathBenchmark {
     BatchSubscriber subscriber = new BatchSubscriber(blackhole);
     streams.open(pages, Runnable::run).rows().subscribe(subscriber);
     subscriber.done.join();
+  }
+
+  /** {@code forEachAsync} with a direct executor and an action whose stage is already complete. */
+  @Benchmark
+  public void forEachAsyncDirect(Pages pages, Streams streams, Blackhole blackhole) {
+    streams.open(pages, Runnable::run).forEachAsync(row -> {
+      blackhole.consume(row);
+      return DONE;
+    }).toCompletableFuture().join();
+  }
+
+  /** {@code forEachPage} with a direct executor, every row of each page consumed. */
+  @Benchmark
+  public void forEachPageDirect(Pages pages, Streams streams, Blackhole blackhole) {
+    streams.open(pages, Runnable::run).forEachPage(page -> {
+      List<Row> rows = page.rows();
+      for (int i = 0, n = rows.size(); i < n; i++) {
+        blackhole.consume(rows.get(i));
+      }
+    }).toCompletableFuture().join();
+  }
+
+  /** {@code pages()} with a direct executor and a subscriber that requests one page at a time. */
+  @Benchmark
+  public void pagesPublisher(Pages pages, Streams streams, Blackhole blackhole) {
+    PageSubscriber subscriber = new PageSubscriber(blackhole);
+    streams.open(pages, Runnable::run).pages().subscribe(subscriber);
+    subscriber.done.join();
+  }
+
+  /** An action's stage that is already complete: the loop goes on at once. */
+  private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
+
+  /** Consumes each page's rows and requests the next page from inside {@code onNext}. */
+  private static final class PageSubscriber implements Flow.Subscriber<Page<Row>> {
+    private final Blackhole blackhole;
+    final CompletableFuture<Void> done = new CompletableFuture<>();
+    private Flow.Subscription subscription;
+
+    PageSubscriber(Blackhole blackhole) {
+      this.blackhole = blackhole;
+    }
+
+    @Override
+    public void onSubscribe(Flow.Subscription subscription) {
+      this.subscription = subscription;
+      subscription.request(1);
+    }
+
+    @Override
+    public void onNext(Page<Row> page) {
+      List<Row> rows = page.rows();
+      for (int i = 0, n = rows.size(); i < n; i++) {
+        blackhole.consume(rows.get(i));
+      }
+      subscription.request(1);
+    }
+
+    @Override
+    public void onError(Throwable error) {
+      done.completeExceptionally(error);
+    }
+
+    @Override
+    public void onComplete() {
+      done.complete(null);
+    }
   }
 
   /** Requests the next batch once the last one arrived, from inside {@code onNext}. */

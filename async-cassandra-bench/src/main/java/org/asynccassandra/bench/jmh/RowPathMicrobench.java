@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
 import org.openjdk.jmh.infra.BenchmarkParams;
+import org.openjdk.jmh.profile.GCProfiler;
 import org.openjdk.jmh.results.Result;
 import org.openjdk.jmh.results.RunResult;
 import org.openjdk.jmh.runner.Runner;
@@ -34,7 +35,8 @@ import org.openjdk.jmh.runner.options.TimeValue;
 import org.openjdk.jmh.runner.options.VerboseMode;
 
 /**
- * Runs {@link RowPathBenchmark} through the JMH runner and returns its scores in nanoseconds per row.
+ * Runs {@link RowPathBenchmark} through the JMH runner, with JMH's GC profiler, and returns its scores in
+ * nanoseconds per row and the bytes it allocated per row.
  *
  * <p>Each benchmark runs in one forked JVM, started with this JVM's {@code java.class.path}; so the caller
  * must run on a plain classpath that holds this module's classes (with the JMH-generated ones and
@@ -42,6 +44,9 @@ import org.openjdk.jmh.runner.options.VerboseMode;
  * about 40 s when quick, 3 min otherwise.
  */
 public final class RowPathMicrobench {
+  /** The GC profiler's bytes allocated per operation; an operation is one row. */
+  static final String ALLOCATED_PER_OP = "gc.alloc.rate.norm";
+
   private RowPathMicrobench() {}
 
   /**
@@ -62,6 +67,7 @@ public final class RowPathMicrobench {
         .measurementIterations(quick ? 2 : 5)
         .measurementTime(TimeValue.seconds(quick ? 1 : 2))
         .shouldFailOnError(true)
+        .addProfiler(GCProfiler.class) // gc.alloc.rate.norm: bytes per operation, that is per row
         .build();
     Collection<RunResult> runs;
     try {
@@ -80,8 +86,10 @@ public final class RowPathMicrobench {
       String benchmark = params.getBenchmark();
       Result<?> primary = run.getPrimaryResult();
       // @OperationsPerInvocation makes one JMH operation one row.
+      Result<?> allocated = run.getSecondaryResults().get(ALLOCATED_PER_OP);
       results.add(new MicroResult(benchmark.substring(benchmark.lastIndexOf('.') + 1), values,
-          primary.getScore(), primary.getScoreError(), primary.getScoreUnit().replace("/op", "/row")));
+          primary.getScore(), primary.getScoreError(), primary.getScoreUnit().replace("/op", "/row"),
+          allocated == null ? Double.NaN : allocated.getScore()));
     }
     return results;
   }

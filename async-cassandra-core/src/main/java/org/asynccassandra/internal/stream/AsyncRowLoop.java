@@ -18,10 +18,12 @@ package org.asynccassandra.internal.stream;
 import com.datastax.oss.driver.api.core.cql.Row;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiConsumer;
 import java.util.function.Function;
 import org.asynccassandra.AsyncCassandraException;
 import org.asynccassandra.internal.util.Threads;
@@ -49,6 +51,8 @@ final class AsyncRowLoop implements PageSink {
   private final Function<Object, ? extends CompletionStage<?>> action;
   private final Mapping mapping;
   private final StreamFuture<Void> result;
+  /** The callback registered on each pending stage; one instance, so that registering allocates no lambda. */
+  private final BiConsumer<Object, @Nullable Throwable> onStage = (value, error) -> onStageDone(error);
   /** The handshake between the loop and the callback of the stage it waits for. */
   private final AtomicInteger handshake = new AtomicInteger(IDLE);
 
@@ -132,9 +136,12 @@ final class AsyncRowLoop implements PageSink {
         return;
       }
       engine.addDelivered(1);
+      if (stage.getClass() == CompletableFuture.class && completedNormally((CompletableFuture<?>) stage)) {
+        continue; // already done (a cached or completed stage): no callback to register, nothing allocated
+      }
       syncFailure = null;
       handshake.set(PENDING);
-      stage.whenComplete((value, error) -> onStageDone(error));
+      stage.whenComplete(onStage);
       if (handshake.compareAndSet(PENDING, WAITING)) {
         return; // onStageDone resumes the loop
       }
@@ -145,6 +152,14 @@ final class AsyncRowLoop implements PageSink {
         return;
       }
     }
+  }
+
+  /**
+   * Whether {@code stage}, a plain {@link CompletableFuture} (a subclass such as the minimal stage may throw
+   * from these queries), has completed with a value; a failed or pending one goes through the callback.
+   */
+  private static boolean completedNormally(CompletableFuture<?> stage) {
+    return stage.isDone() && !stage.isCompletedExceptionally();
   }
 
   private void onStageDone(@Nullable Throwable error) {

@@ -369,16 +369,21 @@ public final class DefaultRowStream implements QueryStream {
 
   @Override
   public void close() {
+    StreamFuture<?> result = pushResult;
+    NextPageSink sink = pull;
+    if (!engine.isOpen() && (result == null || result.isClaimed()) && (sink == null || !sink.hasPending())) {
+      // Ended, and no stage waits: nothing to close or fail, so no exception (and its stack trace) to build.
+      cleanable.clean();
+      return;
+    }
     StreamClosedException closed =
         new StreamClosedException("The stream over '" + engine.description() + "' was closed");
     engine.abort(closed, false);
     // Fail pending stages at once, even while a consumer call still runs, but on the stream's executor:
     // close() may come from a driver I/O thread, where dependents must not run.
-    StreamFuture<?> result = pushResult;
     if (result != null) {
       result.failOn(executor, closed);
     }
-    NextPageSink sink = pull;
     if (sink != null) {
       sink.failPending(closed, executor);
     }

@@ -70,6 +70,11 @@ final class NextPageSink implements PageSink {
     return future;
   }
 
+  /** Whether a call waits for its page. */
+  boolean hasPending() {
+    return pending.get() != null;
+  }
+
   /** Fails the pending call at once, on {@code executor}; used by close(). */
   void failPending(Throwable error, Executor executor) {
     StreamFuture<Optional<Page<?>>> future = pending.getAndSet(null);

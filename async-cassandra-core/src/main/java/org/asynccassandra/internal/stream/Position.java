@@ -37,6 +37,10 @@ import org.jspecify.annotations.Nullable;
  * row is counted, and a style that finds its report refused does not hand the row over: a row reaches
  * user code exactly when it is counted. {@link #enter} and {@link #freeze} take this object's monitor
  * (once per page), so that a {@link Tracker} sees every page change atomically with its publication.
+ *
+ * <p>Memory: it keeps a {@link Mark} of the page entered (its number, size and paging states), never the
+ * page, so that a page the consumer is done with is garbage once its sink lets go of it, even while the
+ * next one is being fetched: with many streams at once, each holds one page, not two.
  */
 public final class Position {
   /** Told of each page as it is entered, under the position's monitor; a table scan tracks its ranges so. */
@@ -70,8 +74,8 @@ public final class Position {
   private final @Nullable Tracker tracker;
   private byte @Nullable [] fingerprintBytes; // computed once, on first use; racy but idempotent
 
-  /** The page the consumer holds; null before the first page and once frozen. */
-  private volatile @Nullable DefaultPage page;
+  /** The page the consumer holds, as a mark; null before the first page and once frozen. */
+  private volatile @Nullable Mark page;
   /** (page number << 32) | rows received of that page; 0 before the first page; FROZEN once frozen. */
   @SuppressWarnings("unused") // accessed through STATE
   private volatile long state;
@@ -105,7 +109,7 @@ public final class Position {
     if (tracker != null) {
       tracker.entered(entered);
     }
-    page = entered;
+    page = new Mark(entered);
     STATE.setVolatile(this, (long) entered.number() << 32);
     return true;
   }
@@ -133,7 +137,7 @@ public final class Position {
       if (now == FROZEN) {
         return;
       }
-      DefaultPage held = page; // enter() cannot run now, and received() never changes the page
+      Mark held = page; // enter() cannot run now, and received() never changes the page
       Snapshot at = now == 0 ? new Snapshot(0, 0) : new Snapshot((int) (now >>> 32), (int) now);
       frozenAt = at;
       if (fingerprint != null) {
@@ -179,11 +183,11 @@ public final class Position {
         }
         return token;
       }
-      DefaultPage held = page;
+      Mark held = page;
       if (now == 0) {
         return startToken();
       }
-      if (held != null && held.number() == (int) (now >>> 32)) {
+      if (held != null && held.number == (int) (now >>> 32)) {
         return tokenAt(held, (int) now);
       }
       Thread.onSpinWait(); // a page change is being published
@@ -196,13 +200,38 @@ public final class Position {
 
   /** The token of row {@code received} of {@code page} (its size: right after the page). */
   ResumeToken tokenAt(DefaultPage held, int received) {
-    if (received >= held.size() && held.complete()) {
-      if (!held.sourceHasMore()) {
+    return tokenAt(new Mark(held), received);
+  }
+
+  private ResumeToken tokenAt(Mark held, int received) {
+    if (received >= held.size && held.complete) {
+      if (!held.sourceHasMore) {
         return ResumeToken.of(fingerprint(), null, 0, true);
       }
-      return ResumeToken.of(fingerprint(), held.nextPagingState(), 0, false);
+      return ResumeToken.of(fingerprint(), held.nextPagingState, 0, false);
     }
-    return ResumeToken.of(fingerprint(), held.requestPagingState(), held.offset() + received, false);
+    return ResumeToken.of(fingerprint(), held.requestPagingState, held.offset + received, false);
+  }
+
+  /** What a token needs of a page: small, so that holding it never holds the page's rows. */
+  private static final class Mark {
+    final int number;
+    final int size;
+    final int offset;
+    final boolean complete;
+    final boolean sourceHasMore;
+    final @Nullable ByteBuffer requestPagingState;
+    final @Nullable ByteBuffer nextPagingState;
+
+    Mark(DefaultPage page) {
+      this.number = page.number();
+      this.size = page.size();
+      this.offset = page.offset();
+      this.complete = page.complete();
+      this.sourceHasMore = page.sourceHasMore();
+      this.requestPagingState = page.requestPagingState();
+      this.nextPagingState = page.nextPagingState();
+    }
   }
 
   private byte[] fingerprint() {

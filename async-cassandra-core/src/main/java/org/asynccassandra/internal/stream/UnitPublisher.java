@@ -195,11 +195,13 @@ final class UnitPublisher<T> implements Flow.Publisher<T> {
         Flow.Subscriber<? super T> target = subscriber;
         if (cancelled || target == null) {
           current = null;
+          currentPage = null;
           incoming = null;
           subscriber = null;
         } else if (!emit(target)) {
           subscriber = null; // terminal signal sent
           current = null;
+          currentPage = null;
         }
         missed = wip.addAndGet(-missed);
         if (missed == 0) {
@@ -246,7 +248,7 @@ final class UnitPublisher<T> implements Flow.Publisher<T> {
       long demand = requested.get();
       long sent = 0;
       if (current != null) {
-        // current holds the units of currentPage, which is set with it and never cleared.
+        // current holds the units of currentPage, which is set and cleared with it.
         DefaultPage page = Objects.requireNonNull(currentPage, "units without their page");
         while (sent < demand && index < current.size()) {
           if (cancelled) {
@@ -264,6 +266,7 @@ final class UnitPublisher<T> implements Flow.Publisher<T> {
           }
           if (!engine.position().received(page, wholePages ? page.size() : index + 1)) {
             current = null;
+            currentPage = null;
             break;
           }
           index++;
@@ -285,6 +288,7 @@ final class UnitPublisher<T> implements Flow.Publisher<T> {
         }
         if (current != null && index == current.size()) {
           current = null;
+          currentPage = null; // done with it: the page is garbage while the next one is fetched
         }
       }
       if (current == null && incoming == null) {

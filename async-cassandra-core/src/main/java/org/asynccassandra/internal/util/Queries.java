@@ -81,9 +81,12 @@ public final class Queries {
         .getBoolean(com.datastax.oss.driver.api.core.config.DefaultDriverOption.REQUEST_DEFAULT_IDEMPOTENCE);
   }
 
+  /** Runs of whitespace, folded to one space; compiled once (every stream describes its statement). */
+  private static final java.util.regex.Pattern WHITESPACE = java.util.regex.Pattern.compile("\\s+");
+
   /** The text with whitespace folded, cut at a readable length. */
   public static String shorten(String text) {
-    String folded = text.strip().replaceAll("\\s+", " ");
+    String folded = WHITESPACE.matcher(text.strip()).replaceAll(" ");
     return folded.length() <= MAX_LENGTH ? folded : folded.substring(0, MAX_LENGTH - 3) + "...";
   }
 }

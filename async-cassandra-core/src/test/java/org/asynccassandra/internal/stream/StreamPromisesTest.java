@@ -171,6 +171,28 @@ class StreamPromisesTest {
     assertThat(stream.position().pagingState()).isPresent();
   }
 
+  @Test
+  void should_not_hold_a_consumed_page_while_the_next_one_is_fetched() throws Exception {
+    FakePageSource source = FakePageSource.pages(5, 5);
+    DefaultRowStream stream = stream(source, prefetch(0));
+    AtomicReference<WeakReference<Page<Row>>> consumed = new AtomicReference<>();
+    AtomicReference<ResumeToken> afterFirst = new AtomicReference<>();
+    CompletableFuture<Void> done = stream.forEachPage(page -> {
+      if (consumed.get() == null) {
+        consumed.set(new WeakReference<>(page));
+        afterFirst.set(page.resumeToken().orElseThrow());
+      }
+    }).toCompletableFuture();
+    source.completeNext();
+    await().atMost(Duration.ofSeconds(30)).until(() -> source.fetchCount() == 2 && source.hasPending());
+
+    ManualScheduler.awaitCollected(consumed.get()); // the position keeps a mark of it, not the page
+    assertThat(stream.position()).isEqualTo(afterFirst.get());
+    source.completeNext();
+    done.get(30, TimeUnit.SECONDS);
+    assertThat(stream.stats().rowsDelivered()).isEqualTo(10);
+  }
+
   // ---- defect 6: never on a driver thread on the close and failure paths -----------------------------
 
   @Test

@@ -1,0 +1,446 @@
+/*
+ * Copyright 2026 The async-cassandra authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+package org.asynccassandra.bench;
+
+import com.datastax.dse.driver.api.core.cql.reactive.ReactiveRow;
+import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.cql.AsyncResultSet;
+import com.datastax.oss.driver.api.core.cql.BoundStatement;
+import com.datastax.oss.driver.api.core.cql.PreparedStatement;
+import com.datastax.oss.driver.api.core.cql.Row;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryMXBean;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.lang.management.MemoryUsage;
+import java.lang.management.ThreadMXBean;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.asynccassandra.AsyncSession;
+import org.asynccassandra.QueryStream;
+import org.asynccassandra.ReadAheadBudget;
+import org.asynccassandra.StreamConfig;
+import org.asynccassandra.testkit.TestData;
+import org.reactivestreams.Subscriber;
+import org.reactivestreams.Subscription;
+
+/**
+ * Many streams at once on one session: N = 1 … 1,000 concurrent reads, each of its own partition, against
+ * the driver's fetchNextPage chain and executeReactive in the same run. It measures rows/s, the client's
+ * heap (peak, and after GC) and its live threads, and states the goal of issue 13: at every N, ours at
+ * least as fast as the chain and at most 1.5× its peak heap at the same read-ahead.
+ */
+final class ConcurrencyScenario implements Scenario {
+  static final String ID = "concurrency";
+  static final String TABLE = "rows_concurrency";
+  private static final String CHAIN = "driver fetchNextPage";
+  private static final String REACTIVE = "driver executeReactive";
+  private static final String OURS_P0 = "ours p0 forEach";
+  private static final String OURS_P1 = "ours p1 forEach";
+  private static final String OURS_BUDGET = "ours p1 forEach + budget";
+  private static final List<String> MODES = List.of(CHAIN, REACTIVE, OURS_P0, OURS_P1, OURS_BUDGET);
+  /** The session-wide read-ahead budget of the budget mode. */
+  private static final long BUDGET_BYTES = 8L * 1024 * 1024;
+  private static final double MAX_HEAP_RATIO = 1.5;
+
+  /** The sizes of one run: concurrencies, rows per stream, fetch size, partitions loaded, rounds. */
+  record Size(List<Integer> streams, int rowsPerStream, int fetchSize, int partitions, int rounds) {}
+
+  static Size size(BenchSettings settings) {
+    return switch (settings.name()) {
+      case "full" -> new Size(List.of(1, 10, 100, 1000), 2000, 500, 1000, 3);
+      case "quick" -> new Size(List.of(1, 10, 100, 1000), 2000, 500, 100, 1);
+      default -> new Size(List.of(1, 4), 1000, 250, 4, 1);
+    };
+  }
+
+  @Override
+  public String id() {
+    return ID;
+  }
+
+  static List<String> modes() {
+    return MODES;
+  }
+
+  @Override
+  public void run(BenchContext context) throws Exception {
+    Size size = size(context.settings());
+    CqlSession session = context.session();
+    String table = context.keyspace() + "." + TABLE;
+    long rows = (long) size.partitions() * size.rowsPerStream();
+    context.out().printf(Locale.ROOT, "  loading %,d partitions of %,d rows into %s...%n", size.partitions(),
+        size.rowsPerStream(), table);
+    TestData.createSampleTable(session, table);
+    TestData.loadSampleRows(session, table, rows, size.rowsPerStream());
+    PreparedStatement select = session.prepare("SELECT pk, ck, payload FROM " + table + " WHERE pk = ?");
+    int threads = Math.max(2, Runtime.getRuntime().availableProcessors()); // as many as our callback executor
+    ExecutorService pool = Executors.newFixedThreadPool(threads, runnable -> {
+      Thread thread = new Thread(runnable, "bench-concurrency-callback");
+      thread.setDaemon(true);
+      return thread;
+    });
+    Map<String, String> failures = new LinkedHashMap<>();
+    try (AsyncSession budgeted = AsyncSession.wrap(session, StreamConfig.defaults(),
+        ReadAheadBudget.ofBytes(BUDGET_BYTES))) {
+      // Untimed, at the largest N, twice over: without it the first modes at N=1,000 run on a cold client
+      // JIT and a cold server and measure at a fraction of their warm rate (up to 3× slower), whichever
+      // mode that is, and the comparison is one of order rather than of modes.
+      int warmupStreams = size.streams().get(size.streams().size() - 1);
+      for (int pass = 0; pass < 2; pass++) {
+        for (String mode : MODES) {
+          try {
+            new Run(context, budgeted, pool, select, size, warmupStreams).measure(mode);
+          } catch (ExecutionException failed) {
+            context.out().printf(Locale.ROOT, "  warm-up of %s failed: %s%n", mode, failed.getCause());
+          }
+        }
+      }
+      for (int round = 1; round <= size.rounds(); round++) {
+        for (int streams : size.streams()) {
+          StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "  round %d, N=%d:", round, streams));
+          for (String mode : Scenario.rotated(MODES, round)) {
+            Run run = new Run(context, budgeted, pool, select, size, streams);
+            try {
+              Map<String, Double> metrics = run.measure(mode);
+              context.results().add(ID, mode, variant(streams), round, metrics);
+              line.append(String.format(Locale.ROOT, " %s %,.0f rows/s +%s;", mode, metrics.get("rowsPerSecond"),
+                  Markdown.mib(metrics.get("heapPeakBytes"))));
+            } catch (ExecutionException failed) {
+              // A read failed (on a loaded machine, typically a request timeout): the mode is reported as
+              // failed at this N, and the other modes still run.
+              context.results().add(ID, mode, variant(streams), round, Map.of("failed", 1.0));
+              failures.put(mode + " at N=" + streams, String.valueOf(failed.getCause()));
+              line.append(String.format(Locale.ROOT, " %s FAILED (%s);", mode, failed.getCause()));
+            }
+          }
+          context.out().println(line);
+        }
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    report(context, size, failures);
+  }
+
+  static String variant(int streams) {
+    return "streams=" + streams;
+  }
+
+  /** One measurement: N concurrent reads in one mode, with a heap and thread sampler beside them. */
+  private static final class Run {
+    private static final MemoryMXBean MEMORY = ManagementFactory.getMemoryMXBean();
+    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+
+    private final BenchContext context;
+    private final AsyncSession budgeted;
+    private final ExecutorService pool;
+    private final PreparedStatement select;
+    private final Size size;
+    private final int streams;
+
+    Run(BenchContext context, AsyncSession budgeted, ExecutorService pool, PreparedStatement select, Size size,
+        int streams) {
+      this.context = context;
+      this.budgeted = budgeted;
+      this.pool = pool;
+      this.select = select;
+      this.size = size;
+      this.streams = streams;
+    }
+
+    Map<String, Double> measure(String mode) throws Exception {
+      System.gc();
+      long baseline = MEMORY.getHeapMemoryUsage().getUsed();
+      long threadsBefore = THREADS.getThreadCount();
+      Sampler sampler = new Sampler();
+      Thread samplerThread = new Thread(sampler, "bench-heap-sampler");
+      samplerThread.setDaemon(true);
+      samplerThread.start();
+      long start = System.nanoTime();
+      List<CompletableFuture<Long>> reads = new ArrayList<>(streams);
+      for (int i = 0; i < streams; i++) {
+        BoundStatement statement = select.bind(i % size.partitions()).setPageSize(size.fetchSize());
+        reads.add(read(mode, statement));
+      }
+      long rows = 0;
+      try {
+        for (CompletableFuture<Long> read : reads) {
+          rows += read.get(10, TimeUnit.MINUTES);
+        }
+      } catch (ExecutionException failed) {
+        // Let the other reads of this mode end before the next mode runs, so they do not overlap it.
+        CompletableFuture.allOf(reads.toArray(CompletableFuture[]::new)).handle((ignored, error) -> null)
+            .get(10, TimeUnit.MINUTES);
+        sampler.stop();
+        samplerThread.join();
+        throw failed;
+      }
+      long nanos = System.nanoTime() - start;
+      sampler.stop();
+      samplerThread.join();
+      System.gc();
+      long after = MEMORY.getHeapMemoryUsage().getUsed();
+      long expected = (long) streams * size.rowsPerStream();
+      if (rows != expected) {
+        throw new IllegalStateException(mode + " read " + rows + " rows, expected " + expected);
+      }
+      Map<String, Double> metrics = new LinkedHashMap<>();
+      metrics.put("rows", (double) rows);
+      metrics.put("seconds", nanos / 1e9);
+      metrics.put("rowsPerSecond", rows / (nanos / 1e9));
+      metrics.put("heapPeakBytes", (double) Math.max(0, sampler.peakUsed - baseline));
+      metrics.put("heapAfterGcPeakBytes", (double) Math.max(0, sampler.peakAfterGc - baseline));
+      metrics.put("heapAfterEndBytes", (double) Math.max(0, after - baseline));
+      metrics.put("liveThreadsPeak", (double) sampler.peakThreads);
+      metrics.put("threadsAdded", (double) Math.max(0, sampler.peakThreads - threadsBefore));
+      return metrics;
+    }
+
+    private CompletableFuture<Long> read(String mode, BoundStatement statement) {
+      return switch (mode) {
+        case CHAIN -> chain(statement);
+        case REACTIVE -> reactive(statement);
+        case OURS_P0 -> ours(context.async(), statement, 0);
+        case OURS_P1 -> ours(context.async(), statement, 1);
+        case OURS_BUDGET -> ours(budgeted, statement, 1);
+        default -> throw new IllegalArgumentException("unknown mode: " + mode);
+      };
+    }
+
+    private static long digest(Row row) {
+      return row.getInt(1) + row.getString(2).length();
+    }
+
+    /** The hand-written chain: each page's callback, on the pool, requests the next page. */
+    private CompletableFuture<Long> chain(BoundStatement statement) {
+      CompletableFuture<Long> done = new CompletableFuture<>();
+      class Chain {
+        long rows;
+        long checksum;
+
+        void onPage(AsyncResultSet page, Throwable error) {
+          if (error != null) {
+            done.completeExceptionally(error);
+            return;
+          }
+          try {
+            for (Row row : page.currentPage()) {
+              checksum += digest(row);
+              rows++;
+            }
+            if (page.hasMorePages()) {
+              page.fetchNextPage().whenCompleteAsync(this::onPage, pool);
+            } else {
+              done.complete(rows);
+            }
+          } catch (RuntimeException failure) {
+            done.completeExceptionally(failure);
+          }
+        }
+      }
+      context.session().executeAsync(statement).whenCompleteAsync(new Chain()::onPage, pool);
+      return done;
+    }
+
+    /** executeReactive, a page of rows requested at a time, each batch consumed on the pool. */
+    private CompletableFuture<Long> reactive(BoundStatement statement) {
+      CompletableFuture<Long> done = new CompletableFuture<>();
+      int batchSize = size.fetchSize();
+      context.session().executeReactive(statement).subscribe(new Subscriber<ReactiveRow>() {
+        private Subscription subscription;
+        private List<Row> batch = new ArrayList<>(batchSize); // onNext calls are serial (§1.3)
+        private long rows; // touched on the pool, one batch at a time (each request follows the batch before)
+        private long checksum;
+
+        @Override
+        public void onSubscribe(Subscription s) {
+          subscription = s;
+          s.request(batchSize);
+        }
+
+        @Override
+        public void onNext(ReactiveRow row) {
+          batch.add(row);
+          if (batch.size() == batchSize) {
+            hand(false);
+          }
+        }
+
+        @Override
+        public void onError(Throwable error) {
+          pool.execute(() -> done.completeExceptionally(error));
+        }
+
+        @Override
+        public void onComplete() {
+          hand(true);
+        }
+
+        private void hand(boolean last) {
+          List<Row> handed = batch;
+          batch = new ArrayList<>(batchSize);
+          pool.execute(() -> {
+            for (Row row : handed) {
+              checksum += digest(row);
+              rows++;
+            }
+            if (last) {
+              done.complete(rows);
+            } else {
+              subscription.request(batchSize);
+            }
+          });
+        }
+      });
+      return done;
+    }
+
+    /** Our stream on the session's own callback executor, consumed with forEach. */
+    private static CompletableFuture<Long> ours(AsyncSession async, BoundStatement statement, int prefetch) {
+      QueryStream stream = async.executeStream(statement, StreamConfig.builder().prefetchPages(prefetch).build());
+      long[] counts = new long[2]; // forEach calls are serial: rows, checksum
+      return stream.forEach(row -> {
+        counts[1] += digest(row);
+        counts[0]++;
+      }).toCompletableFuture().thenApply(ignored -> {
+        stream.close();
+        return counts[0];
+      });
+    }
+  }
+
+  /** Samples the heap used, the heap after the latest GC and the live threads until stopped. */
+  private static final class Sampler implements Runnable {
+    private static final MemoryMXBean MEMORY = ManagementFactory.getMemoryMXBean();
+    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+    private static final List<MemoryPoolMXBean> HEAP_POOLS = ManagementFactory.getMemoryPoolMXBeans().stream()
+        .filter(pool -> pool.getType() == MemoryType.HEAP && pool.isCollectionUsageThresholdSupported()).toList();
+    private final AtomicInteger running = new AtomicInteger(1);
+    volatile long peakUsed;
+    volatile long peakAfterGc;
+    volatile int peakThreads;
+
+    void stop() {
+      running.set(0);
+    }
+
+    @Override
+    public void run() {
+      do {
+        peakUsed = Math.max(peakUsed, MEMORY.getHeapMemoryUsage().getUsed());
+        long afterGc = 0;
+        for (MemoryPoolMXBean pool : HEAP_POOLS) {
+          MemoryUsage usage = pool.getCollectionUsage();
+          afterGc += usage == null ? 0 : usage.getUsed();
+        }
+        peakAfterGc = Math.max(peakAfterGc, afterGc);
+        peakThreads = Math.max(peakThreads, THREADS.getThreadCount());
+        try {
+          Thread.sleep(2); // a sampler: there is nothing to wait on
+        } catch (InterruptedException interrupted) {
+          Thread.currentThread().interrupt();
+          return;
+        }
+      } while (running.get() != 0);
+    }
+  }
+
+  private void report(BenchContext context, Size size, Map<String, String> failures) throws Exception {
+    Results results = context.results();
+    List<List<String>> table = new ArrayList<>();
+    Map<String, List<Double>> series = new LinkedHashMap<>();
+    List<String> missedP0 = new ArrayList<>();
+    List<String> missedBudget = new ArrayList<>();
+    List<String> measuredP0 = new ArrayList<>();
+    List<String> measuredBudget = new ArrayList<>();
+    for (String mode : MODES) {
+      series.put(mode, new ArrayList<>());
+    }
+    for (int streams : size.streams()) {
+      String variant = variant(streams);
+      double chainRate = results.median(ID, CHAIN, variant, "rowsPerSecond");
+      double chainPeak = results.median(ID, CHAIN, variant, "heapPeakBytes");
+      for (String mode : MODES) {
+        double rate = results.median(ID, mode, variant, "rowsPerSecond");
+        double peak = results.median(ID, mode, variant, "heapPeakBytes");
+        series.get(mode).add(rate);
+        table.add(List.of(Markdown.number(streams), mode, String.format(Locale.ROOT, "%,.0f", rate),
+            Markdown.ratio(rate / chainRate), "+" + Markdown.mib(peak),
+            Markdown.ratio(peak / Math.max(1, chainPeak)),
+            "+" + Markdown.mib(results.median(ID, mode, variant, "heapAfterGcPeakBytes")),
+            "+" + Markdown.mib(results.median(ID, mode, variant, "heapAfterEndBytes")),
+            Markdown.number(results.median(ID, mode, variant, "liveThreadsPeak"))));
+      }
+      check(results, variant, streams, OURS_P0, chainRate, chainPeak, measuredP0, missedP0);
+      check(results, variant, streams, OURS_BUDGET, chainRate, chainPeak, measuredBudget, missedBudget);
+    }
+    results.goal("Concurrency: as fast as the chain, at most 1.5× its heap, same read-ahead",
+        "at every N, " + OURS_P0 + " ≥ 1.00× " + CHAIN + " rows/s and ≤ 1.5× its peak heap",
+        String.join("; ", measuredP0), missedP0.isEmpty(),
+        missedP0.isEmpty() ? "" : "Missed at " + String.join("; ", missedP0) + ".");
+    results.goal("Concurrency with read-ahead under a session budget",
+        "at every N, " + OURS_BUDGET + " (" + Markdown.mib(BUDGET_BYTES) + ") ≥ 1.00× " + CHAIN
+            + " rows/s and ≤ 1.5× its peak heap",
+        String.join("; ", measuredBudget), missedBudget.isEmpty(),
+        missedBudget.isEmpty() ? "" : "Missed at " + String.join("; ", missedBudget) + ".");
+    List<Long> xs = size.streams().stream().map(Integer::longValue).toList();
+    String chart = Charts.lines(context.outputDirectory(), "concurrency.png",
+        "Concurrent streams on one session", "concurrent streams", "rows/s", xs, series, true);
+    String markdown = String.format(Locale.ROOT,
+        "N reads at once on one session, each of %,d rows of its own partition (stream i reads partition "
+            + "i mod %,d), fetch size %,d; N = %s; %d round(s), modes rotated. The driver's modes run their "
+            + "callbacks on a pool of %d threads, ours on the session's callback executor of as many. Rows/s "
+            + "counts from the first request to the last row. A sampler reads the heap every 2 ms: peak "
+            + "used, and the most the heap held after a collection during the run, both over the heap "
+            + "after a forced GC before; then a forced GC after the run. The budget mode shares one "
+            + "session-wide read-ahead budget of %s. Every mode first runs twice at the largest N, untimed "
+            + "(cold, the first mode measured at N=1,000 ran up to 3× slower than warm, whichever it was).%n%n",
+        size.rowsPerStream(), size.partitions(), size.fetchSize(), size.streams(), size.rounds(),
+        Math.max(2, Runtime.getRuntime().availableProcessors()), Markdown.mib(BUDGET_BYTES))
+        + Markdown.table(List.of("N", "mode", "rows/s (median)", "vs the chain", "heap peak", "vs the chain",
+            "heap after GC (max during)", "heap after the end + GC", "live threads (peak)"), table)
+        + "\n" + Markdown.image("concurrency", chart)
+        + (failures.isEmpty() ? "" : "\nFailed reads in this run (the mode's figures at that N are missing):\n\n"
+            + failures.entrySet().stream().map(failure -> "- " + failure.getKey() + ": `" + failure.getValue() + "`\n")
+                .collect(java.util.stream.Collectors.joining()));
+    results.section(ID, "7. Concurrent streams on one session", markdown);
+  }
+
+  private static void check(Results results, String variant, int streams, String mode, double chainRate,
+      double chainPeak, List<String> measured, List<String> missed) {
+    double rate = results.median(ID, mode, variant, "rowsPerSecond") / chainRate;
+    double heap = results.median(ID, mode, variant, "heapPeakBytes") / Math.max(1, chainPeak);
+    measured.add(String.format(Locale.ROOT, "N=%d: %s rows/s, %s heap", streams, Markdown.ratio(rate),
+        Markdown.ratio(heap)));
+    if (Double.isNaN(rate) || Double.isNaN(heap)) {
+      missed.add(String.format(Locale.ROOT, "N=%d (no figure: a read of %s or of the chain failed)", streams,
+          mode));
+    } else if (rate < 1.0 || heap > MAX_HEAP_RATIO) {
+      missed.add(String.format(Locale.ROOT, "N=%d (%s rows/s, %s heap)", streams, Markdown.ratio(rate),
+          Markdown.ratio(heap)));
+    }
+  }
+}
