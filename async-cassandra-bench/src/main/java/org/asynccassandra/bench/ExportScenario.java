@@ -379,7 +379,10 @@ final class ExportScenario implements Scenario {
         Markdown.number(results.median(ID, DSBULK, Format.NDJSON.variant(), "files")), System.getProperty("java.home"),
         System.getProperty("java.version"), settings.exportRounds(), settings.rows(), OutputWatch.POLL_MILLIS);
     String cds = "";
-    if (launcher != null) {
+    if (launcher != null && Runtime.version().feature() < 19) {
+      cds = String.format(Locale.ROOT, "AppCDS: the launcher turns it on from Java 19; on Java %d, as here, it "
+          + "does not, so the AppCDS-off row measures the same launcher again.%n%n", Runtime.version().feature());
+    } else if (launcher != null) {
       double with = results.median(ID, OURS, Format.CSV.variant(), "startupSeconds");
       double without = results.median(ID, OURS_NO_CDS, Format.CSV.variant(), "startupSeconds");
       double first = results.median(ID, OURS_FIRST, Format.CSV.variant(), "seconds");
