@@ -59,12 +59,12 @@ record BenchSettings(
 
   static BenchSettings full() {
     return new BenchSettings("full", 1_000_000, 5_000_000, 1_000, 5, List.of(1000, 5000), 200_000, 5000,
-        List.of(1, 10, 50), 20, 250_000, List.of(1, 2, 4, 8), List.of(100, 5000, 20000), 15, 2);
+        List.of(1, 10, 50), 20, 250_000, List.of(1, 2, 4, 8), List.of(100, 5000, 20000), 15, 3);
   }
 
   static BenchSettings quick() {
     return new BenchSettings("quick", 100_000, 300_000, 1_000, 2, List.of(1000, 5000), 50_000, 5000,
-        List.of(1, 10, 50), 4, 50_000, List.of(1, 2, 4, 8), List.of(100, 5000, 20000), 5, 1);
+        List.of(1, 10, 50), 4, 50_000, List.of(1, 2, 4, 8), List.of(100, 5000, 20000), 5, 3);
   }
 
   static BenchSettings tiny() {

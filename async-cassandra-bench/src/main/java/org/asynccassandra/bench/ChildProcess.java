@@ -22,6 +22,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -47,8 +48,15 @@ final class ChildProcess {
    */
   static long run(String name, List<String> command, Path workingFolder, Path log, Duration timeout)
       throws IOException, InterruptedException {
+    return run(name, command, Map.of(), workingFolder, log, timeout);
+  }
+
+  /** As {@link #run(String, List, Path, Path, Duration)}, with these variables added to the environment. */
+  static long run(String name, List<String> command, Map<String, String> environment, Path workingFolder, Path log,
+      Duration timeout) throws IOException, InterruptedException {
     ProcessBuilder builder = new ProcessBuilder(command).directory(workingFolder.toFile())
         .redirectErrorStream(true).redirectOutput(log.toFile());
+    builder.environment().putAll(environment);
     long start = System.nanoTime();
     Process process = builder.start();
     Thread killer = new Thread(() -> kill(process), "bench-child-killer");

@@ -158,7 +158,6 @@ record Dsbulk(List<Path> jars, String version) {
         "-h", node.getHostString(), "-port", Integer.toString(node.getPort()), "-dc", datacenter,
         "-k", keyspace, "-t", table,
         "-c", connector, "-url", outputFolder,
-        "-logDir", logFolder,
-        "--monitoring.console", "false"); // no progress display: it would only fill the log
+        "-logDir", logFolder); // its shipped defaults otherwise, its console progress display included
   }
 }

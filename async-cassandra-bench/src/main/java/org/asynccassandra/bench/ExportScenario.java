@@ -27,7 +27,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.asynccassandra.cli.AsyncCassandraCli;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Scenario 5b, export against dsbulk: our CLI's {@code export} and dsbulk's {@code unload} each write the
@@ -39,6 +41,10 @@ final class ExportScenario implements Scenario {
   static final String ID = "export";
   static final String OURS = "async-cassandra export";
   static final String DSBULK = "dsbulk unload";
+  /** Our export through the shipped launcher with its AppCDS archive turned off (CSV only). */
+  static final String OURS_NO_CDS = "async-cassandra export, AppCDS off";
+  /** Our export's first run through the shipped launcher: the one that writes the AppCDS archive at its exit. */
+  static final String OURS_FIRST = "async-cassandra export, first run (writes the AppCDS archive)";
   private static final Duration TIMEOUT = Duration.ofMinutes(30);
   private static final double GOAL_RATIO = 2.0;
 
@@ -66,9 +72,28 @@ final class ExportScenario implements Scenario {
 
   private record Run(String mode, Format format) {
     String shortName() {
-      return mode.equals(OURS) ? "ours " + format.ours : "dsbulk " + format.dsbulkConnector;
+      return switch (mode) {
+        case OURS -> "ours " + format.ours;
+        case OURS_NO_CDS -> "ours-no-cds " + format.ours;
+        case OURS_FIRST -> "ours-first " + format.ours;
+        default -> "dsbulk " + format.dsbulkConnector;
+      };
+    }
+
+    boolean ours() {
+      return !mode.equals(DSBULK);
     }
   }
+
+  /**
+   * The CLI as users get it: its archive (built with the CLI module) unpacked, run through its own
+   * {@code bin/async-cassandra}, which turns AppCDS on by itself on Java 19+.
+   *
+   * @param script the unpacked launcher
+   * @param cache the launcher's cache folder (XDG_CACHE_HOME), where it keeps its AppCDS archive
+   * @param archive the archive it was unpacked from
+   */
+  private record Launcher(Path script, Path cache, Path archive) {}
 
   @Override
   public String id() {
@@ -80,24 +105,73 @@ final class ExportScenario implements Scenario {
     BenchSettings settings = context.settings();
     Dsbulk dsbulk = Dsbulk.load(); // a missing jar fails here, before any child starts
     Path java = javaBinary();
-    List<Run> runs = List.of(new Run(OURS, Format.CSV), new Run(DSBULK, Format.CSV), new Run(OURS, Format.NDJSON),
-        new Run(DSBULK, Format.NDJSON));
     context.out().printf(Locale.ROOT, "  children run on %s (Java %s); dsbulk %s on its own classpath of %d jars%n",
         java, System.getProperty("java.version"), dsbulk.version(), dsbulk.jars().size());
     warmUp(context);
+    Launcher launcher;
     try (TempFolder temp = TempFolder.create("async-cassandra-bench-export-")) {
+      launcher = unpackLauncher(temp.path().resolve("cli"), context);
+      List<Run> runs = new ArrayList<>(List.of(new Run(OURS, Format.CSV), new Run(DSBULK, Format.CSV),
+          new Run(OURS, Format.NDJSON), new Run(DSBULK, Format.NDJSON)));
+      if (launcher != null) {
+        runs.add(new Run(OURS_NO_CDS, Format.CSV));
+        Path folder = temp.path().resolve("ours-first");
+        double seconds = measure(context, dsbulk, java, launcher, new Run(OURS_FIRST, Format.CSV), 1, folder);
+        TempFolder.delete(folder);
+        context.out().printf(Locale.ROOT, "  first run through the launcher (writes the AppCDS archive): %.2f s%n",
+            seconds);
+      }
       for (int round = 1; round <= settings.exportRounds(); round++) {
         StringBuilder line = new StringBuilder("  round " + round + ":");
         for (Run run : Scenario.rotated(runs, round)) {
           Path folder = temp.path().resolve(run.shortName().replace(' ', '-') + "-" + round);
-          double seconds = measure(context, dsbulk, java, run, round, folder);
+          double seconds = measure(context, dsbulk, java, launcher, run, round, folder);
           TempFolder.delete(folder); // free the disk before the next run
           line.append(String.format(Locale.ROOT, " %s %.2f s;", run.shortName(), seconds));
         }
         context.out().println(line);
       }
     }
-    report(context, dsbulk);
+    report(context, dsbulk, launcher);
+  }
+
+  /**
+   * Unpacks the CLI's archive (async-cassandra-cli/target/async-cassandra-cli-*.tar.gz of the checkout) into
+   * {@code folder}; null when there is none (then our export runs as {@code java -cp} on the bench's own
+   * classpath, without AppCDS).
+   */
+  private static @Nullable Launcher unpackLauncher(Path folder, BenchContext context)
+      throws IOException, InterruptedException {
+    Path archive = null;
+    for (String root : List.of(System.getProperty("asynccassandra.root", "."), ".", "..")) {
+      Path target = Path.of(root).toAbsolutePath().normalize().resolve("async-cassandra-cli/target");
+      if (Files.isDirectory(target)) {
+        try (Stream<Path> files = Files.list(target)) {
+          archive = files.filter(f -> f.getFileName().toString().matches("async-cassandra-cli-.*\\.tar\\.gz"))
+              .findFirst().orElse(null);
+        }
+      }
+      if (archive != null) {
+        break;
+      }
+    }
+    if (archive == null) {
+      context.out().println("  no CLI archive (async-cassandra-cli/target/*.tar.gz): ours runs as java -cp, "
+          + "without AppCDS");
+      return null;
+    }
+    Files.createDirectories(folder);
+    ChildProcess.run("tar", List.of("tar", "-xzf", archive.toString(), "-C", folder.toString()), folder,
+        folder.resolve("tar.log"), Duration.ofMinutes(5));
+    Path script;
+    try (Stream<Path> files = Files.walk(folder, 3)) {
+      script = files.filter(f -> f.endsWith(Path.of("bin", "async-cassandra"))).findFirst()
+          .orElseThrow(() -> new IllegalStateException("no bin/async-cassandra in " + folder));
+    }
+    Path cache = folder.resolve("cache");
+    Files.createDirectories(cache);
+    context.out().printf(Locale.ROOT, "  ours runs through the launcher of %s%n", archive.getFileName());
+    return new Launcher(script, cache, archive);
   }
 
   private static Path javaBinary() {
@@ -126,22 +200,47 @@ final class ExportScenario implements Scenario {
    *
    * @return the wall time in seconds
    */
-  private static double measure(BenchContext context, Dsbulk dsbulk, Path java, Run run, int round,
-      Path folder) throws IOException, InterruptedException {
+  private static double measure(BenchContext context, Dsbulk dsbulk, Path java, @Nullable Launcher launcher, Run run,
+      int round, Path folder) throws IOException, InterruptedException {
     Path output = folder.resolve("output");
     Path childTemp = folder.resolve("tmp");
     Path log = folder.resolve("child.log");
     Files.createDirectories(childTemp);
-    List<String> command = new ArrayList<>(List.of(java.toString(), "-Djava.io.tmpdir=" + childTemp));
-    if (run.mode.equals(OURS)) {
+    List<String> command = new ArrayList<>();
+    Map<String, String> environment = new LinkedHashMap<>();
+    if (run.ours() && launcher != null) {
       Files.createDirectories(output);
+      command.addAll(List.of("sh", launcher.script().toString()));
+      command.addAll(oursOptions(context, run.format, output.resolve("export." + run.format.ours)));
+      environment.put("JAVA_HOME", System.getProperty("java.home"));
+      environment.put("XDG_CACHE_HOME", launcher.cache().toString());
+      environment.put("ASYNC_CASSANDRA_JAVA_OPTS", "-Djava.io.tmpdir=" + childTemp);
+      environment.put("ASYNC_CASSANDRA_CDS", run.mode.equals(OURS_NO_CDS) ? "off" : "on");
+    } else if (run.ours()) {
+      Files.createDirectories(output);
+      command.addAll(List.of(java.toString(), "-Djava.io.tmpdir=" + childTemp));
       command.addAll(oursArguments(context, run.format, output.resolve("export." + run.format.ours)));
     } else {
+      command.addAll(List.of(java.toString(), "-Djava.io.tmpdir=" + childTemp));
       command.addAll(dsbulk.unloadArguments(context.contactPoint(), context.datacenter(), context.keyspace(),
           BenchContext.MAIN_TABLE, run.format.dsbulkConnector, output, folder.resolve("dsbulk-logs")));
     }
     String name = run.mode + " " + run.format.label + " (round " + round + ")";
-    long nanos = ChildProcess.run(name, command, folder, log, TIMEOUT);
+    long nanos;
+    long before;
+    long exited;
+    long firstBytes;
+    long lastBytes;
+    OutputWatch watch = OutputWatch.start(output);
+    try {
+      before = System.nanoTime();
+      nanos = ChildProcess.run(name, command, environment, folder, log, TIMEOUT);
+      exited = System.nanoTime();
+    } finally {
+      watch.close();
+    }
+    firstBytes = watch.firstBytesNanos();
+    lastBytes = watch.lastChangeNanos();
     if (!Files.isDirectory(output)) {
       throw new IllegalStateException(name + " wrote no output folder " + output + "; the end of its output:\n"
           + ChildProcess.tail(log));
@@ -161,20 +260,33 @@ final class ExportScenario implements Scenario {
     metrics.put("outputBytes", (double) written.bytes());
     metrics.put("files", (double) written.files());
     metrics.put("javaFeatureVersion", (double) Runtime.version().feature());
+    if (firstBytes > 0 && lastBytes >= firstBytes) {
+      metrics.put("startupSeconds", (firstBytes - before) / 1e9);
+      metrics.put("workSeconds", (lastBytes - firstBytes) / 1e9);
+      metrics.put("shutdownSeconds", Math.max(0, exited - lastBytes) / 1e9);
+      metrics.put("workRowsPerSecond", written.rows() / Math.max(1e-9, (lastBytes - firstBytes) / 1e9));
+    }
     context.results().add(ID, run.mode, run.format.variant(), round, metrics);
     return seconds;
   }
 
   /** Our CLI's export with its defaults, after {@code java} and its options. */
   private static List<String> oursArguments(BenchContext context, Format format, Path file) {
+    List<String> arguments = new ArrayList<>(List.of("-cp", System.getProperty("java.class.path"),
+        AsyncCassandraCli.class.getName()));
+    arguments.addAll(oursOptions(context, format, file));
+    return arguments;
+  }
+
+  /** The export command with its defaults, after the CLI's launcher or main class. */
+  private static List<String> oursOptions(BenchContext context, Format format, Path file) {
     InetSocketAddress node = context.contactPoint();
-    return List.of("-cp", System.getProperty("java.class.path"), AsyncCassandraCli.class.getName(), "export",
-        "--contact-point", node.getHostString() + ":" + node.getPort(), "--datacenter", context.datacenter(),
-        "--keyspace", context.keyspace(), "--table", BenchContext.MAIN_TABLE,
+    return List.of("export", "--contact-point", node.getHostString() + ":" + node.getPort(), "--datacenter",
+        context.datacenter(), "--keyspace", context.keyspace(), "--table", BenchContext.MAIN_TABLE,
         "--format", format.ours, "--output", file.toString());
   }
 
-  private void report(BenchContext context, Dsbulk dsbulk) throws IOException {
+  private void report(BenchContext context, Dsbulk dsbulk, @Nullable Launcher launcher) throws IOException {
     Results results = context.results();
     BenchSettings settings = context.settings();
     List<List<String>> table = new ArrayList<>();
@@ -184,20 +296,31 @@ final class ExportScenario implements Scenario {
     List<String> measured = new ArrayList<>();
     List<String> missed = new ArrayList<>();
     for (Format format : Format.values()) {
-      for (String mode : List.of(OURS, DSBULK)) {
-        double[] rates = results.values(ID, mode, format.variant(), "rowsPerSecond");
+      List<String> modes = new ArrayList<>(List.of(OURS, DSBULK));
+      if (format == Format.CSV && launcher != null) {
+        modes.add(OURS_NO_CDS);
+      }
+      for (String mode : modes) {
+        String variant = format.variant();
+        double[] rates = results.values(ID, mode, variant, "rowsPerSecond");
         table.add(List.of(mode, format.label + (mode.equals(DSBULK) ? " (`-c " + format.dsbulkConnector + "`)" : ""),
-            secondsSpread(results.values(ID, mode, format.variant(), "seconds")), Markdown.rateSpread(rates),
-            mib(results.median(ID, mode, format.variant(), "outputBytes")),
-            Markdown.number(results.median(ID, mode, format.variant(), "files"))));
-        series.get(mode).add(Stats.median(rates));
+            secondsSpread(results.values(ID, mode, variant, "seconds")), Markdown.rateSpread(rates),
+            secondsSpread(results.values(ID, mode, variant, "startupSeconds")),
+            secondsSpread(results.values(ID, mode, variant, "workSeconds")),
+            secondsSpread(results.values(ID, mode, variant, "shutdownSeconds")),
+            Markdown.rate(results.median(ID, mode, variant, "workRowsPerSecond")),
+            mib(results.median(ID, mode, variant, "outputBytes")),
+            Markdown.number(results.median(ID, mode, variant, "files"))));
+        if (series.containsKey(mode)) {
+          series.get(mode).add(Stats.median(rates));
+        }
       }
       double ours = results.median(ID, OURS, format.variant(), "rowsPerSecond");
       double theirs = results.median(ID, DSBULK, format.variant(), "rowsPerSecond");
       double oursWall = results.median(ID, OURS, format.variant(), "seconds");
       double theirsWall = results.median(ID, DSBULK, format.variant(), "seconds");
-      double ratio = ours / theirs;
-      boolean met = ratio >= GOAL_RATIO && oursWall < theirsWall;
+      double ratio = Verdicts.ratio(ours, theirs);
+      boolean met = Verdicts.atLeast(ratio, GOAL_RATIO) && oursWall < theirsWall;
       measured.add(String.format(Locale.ROOT, "%s: %s vs %s rows/s = %s, wall %s vs %s", format.label,
           Markdown.rate(ours), Markdown.rate(theirs), Markdown.ratio(ratio), Markdown.seconds(oursWall),
           Markdown.seconds(theirsWall)));
@@ -208,7 +331,7 @@ final class ExportScenario implements Scenario {
     }
     boolean met = missed.isEmpty();
     String goalName = "Export at least 2× dsbulk's rows/s, with a lower wall time";
-    String note = met ? "" : "Missed for " + String.join(" and ", missed) + " in this run.";
+    String note = Verdicts.note(missed, "");
     results.goal(goalName, "ours / dsbulk ≥ 2.00× rows/s and a lower wall time, for CSV and for NDJSON",
         String.join("; ", measured), met, note);
 
@@ -219,31 +342,61 @@ final class ExportScenario implements Scenario {
     String dsbulkCommand = "java -cp <dsbulk's " + dsbulk.jars().size() + " jars> " + Dsbulk.MAIN_CLASS + " "
         + String.join(" ", Dsbulk.unloadOptions(node, context.datacenter(), context.keyspace(),
         BenchContext.MAIN_TABLE, "csv|json", "OUTPUT_FOLDER", "LOG_FOLDER"));
-    String oursCommand = "java -cp <the bench's classpath> " + AsyncCassandraCli.class.getName() + " export "
+    String oursCommand = (launcher == null ? "java -cp <the bench's classpath> " + AsyncCassandraCli.class.getName()
+        : "bin/async-cassandra") + " export "
         + "--contact-point " + node.getHostString() + ":" + node.getPort() + " --datacenter " + context.datacenter()
         + " --keyspace " + context.keyspace() + " --table " + BenchContext.MAIN_TABLE
         + " --format csv|ndjson --output OUTPUT_FILE";
+    String oursHow = launcher == null
+        ? "Our `export` runs as `java -cp` on the bench's classpath (no CLI archive was built, so no launcher and "
+            + "no AppCDS)"
+        : "Our `export` runs through the launcher its archive ships (" + launcher.archive().getFileName()
+            + ", unpacked; `bin/async-cassandra`, with its JVM options and its AppCDS archive, which its first "
+            + "run writes: that run is not one of the rounds)";
     String how = String.format(Locale.ROOT,
         "Both tools write all %,d rows of the main table to local files, on the same machine as the server and "
             + "from the same table, each run a fresh child JVM timed from process start to exit: JVM start-up, "
             + "connecting and shutting down count for both, and rows/s is rows / wall time.%n%n"
-            + "Our `export` runs with its defaults (4 token ranges at a time, fetch size 5,000, one file). "
+            + "%s with its defaults (4 token ranges at a time, fetch size 5,000, one file). "
             + "dsbulk %s runs `unload` on its own classpath (its own driver, com.datastax.oss 4.14) with its "
-            + "defaults apart from where to connect, where to write, its log folder and its console progress "
-            + "display (turned off): it picks its own query concurrency and may write several files in parallel "
+            + "defaults apart from where to connect, where to write and its log folder: it picks its own query "
+            + "concurrency and may write several files in parallel "
             + "(%s for CSV, %s for JSON here), and its checkpointing is on. Both ran on the bench's own JDK, %s "
-            + "(Java %s), with no JVM option but -Djava.io.tmpdir (a temporary folder, deleted afterwards).%n%n"
+            + "(Java %s), with no JVM option of ours but -Djava.io.tmpdir (a temporary folder, deleted "
+            + "afterwards).%n%n"
             + "One plain scan of the table through the bench's session warms the server first; then %d round(s), "
-            + "the four runs in a rotated order in each. Every run's files were counted line by line (less one CSV "
+            + "the runs in a rotated order in each. Every run's files were counted line by line (less one CSV "
             + "header per file) and held the table's %,d rows. With few rows, start-up dominates both wall "
-            + "times.%n%n",
-        settings.rows(), dsbulk.version(), Markdown.number(results.median(ID, DSBULK, Format.CSV.variant(), "files")),
+            + "times.%n%n"
+            + "Where the time goes, measured the same way for both tools from outside: the bench polls the "
+            + "output folder's size every %d ms. Start-up is process start to the first bytes in the output "
+            + "(JVM start, connecting, the first page, and the first buffer's worth of rows: writers buffer); "
+            + "work is first to last bytes; shutdown is last bytes to process exit (closing the session, the "
+            + "JVM's exit). Rows/s during work is rows / work. Each column is its own median, so they need not "
+            + "add up to the wall time.%n%n",
+        settings.rows(), oursHow, dsbulk.version(),
+        Markdown.number(results.median(ID, DSBULK, Format.CSV.variant(), "files")),
         Markdown.number(results.median(ID, DSBULK, Format.NDJSON.variant(), "files")), System.getProperty("java.home"),
-        System.getProperty("java.version"), settings.exportRounds(), settings.rows());
+        System.getProperty("java.version"), settings.exportRounds(), settings.rows(), OutputWatch.POLL_MILLIS);
+    String cds = "";
+    if (launcher != null && Runtime.version().feature() < 19) {
+      cds = String.format(Locale.ROOT, "AppCDS: the launcher turns it on from Java 19; on Java %d, as here, it "
+          + "does not, so the AppCDS-off row measures the same launcher again.%n%n", Runtime.version().feature());
+    } else if (launcher != null) {
+      double with = results.median(ID, OURS, Format.CSV.variant(), "startupSeconds");
+      double without = results.median(ID, OURS_NO_CDS, Format.CSV.variant(), "startupSeconds");
+      double first = results.median(ID, OURS_FIRST, Format.CSV.variant(), "seconds");
+      double firstShutdown = results.median(ID, OURS_FIRST, Format.CSV.variant(), "shutdownSeconds");
+      cds = String.format(Locale.ROOT, "AppCDS: the launcher maps a class archive that its first run writes. "
+              + "Start-up (CSV, medians) with it %s, without it (`ASYNC_CASSANDRA_CDS=off`) %s: it saves %s per "
+              + "start. The first run, which writes the archive at its exit, took %s in all, %s of it after the "
+              + "last bytes.%n%n", Markdown.seconds(with), Markdown.seconds(without),
+          Markdown.seconds(without - with), Markdown.seconds(first), Markdown.seconds(firstShutdown));
+    }
     String markdown = how
         + Markdown.table(List.of("tool", "format", "wall time, median (range)", "rows/s, median (range)",
-            "output", "files"), table)
-        + "\n" + Markdown.image("export", chart)
+            "start-up", "work", "shutdown", "rows/s during work", "output", "files"), table)
+        + "\n" + cds + Markdown.image("export", chart)
         + "\nThe command lines:\n\n```\n" + oursCommand + "\n" + dsbulkCommand + "\n```\n\n"
         + "Goal, export at least 2× dsbulk's rows/s with a lower wall time, in both formats: "
         + Markdown.yesNo(met) + ".\n\n"

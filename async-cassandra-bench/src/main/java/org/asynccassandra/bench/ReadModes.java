@@ -25,6 +25,7 @@ import java.lang.reflect.Method;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
@@ -48,6 +49,7 @@ final class ReadModes {
         modes.add(ours(prefetch, style));
       }
     }
+    oursOnVirtualThread(0).ifPresent(modes::add);
     return modes;
   }
 
@@ -88,6 +90,28 @@ final class ReadModes {
         virtual.shutdown();
       }
       return ReadMode.Outcome.DRIVER;
+    }));
+  }
+
+  /**
+   * Our iterator on a virtual thread (JDK 21+), the same shape as the driver's sync loop there, or empty on
+   * an older JVM.
+   */
+  static Optional<ReadMode> oursOnVirtualThread(int prefetchPages) {
+    Method factory;
+    try {
+      factory = java.util.concurrent.Executors.class.getMethod("newVirtualThreadPerTaskExecutor");
+    } catch (NoSuchMethodException olderJvm) {
+      return Optional.empty();
+    }
+    ReadMode iterator = ours(prefetchPages, Style.ITERATOR);
+    return Optional.of(mode(iterator.name() + ", virtual thread", false, (context, statement, sink) -> {
+      ExecutorService virtual = (ExecutorService) factory.invoke(null);
+      try {
+        return virtual.submit(() -> iterator.read(context, statement, sink)).get();
+      } finally {
+        virtual.shutdown();
+      }
     }));
   }
 
@@ -207,8 +231,23 @@ final class ReadModes {
 
   /** An async-cassandra stream with the given read-ahead, consumed in the given style. */
   static ReadMode ours(int prefetchPages, Style style) {
-    return mode("ours p" + prefetchPages + " " + style.label, false, (context, statement, sink) -> {
-      StreamConfig config = StreamConfig.builder().prefetchPages(prefetchPages).executor(context.consumer()).build();
+    return ours(prefetchPages, style, 0);
+  }
+
+  /**
+   * An async-cassandra stream with the given read-ahead and first page size ({@code 0}: none, every page
+   * asks for the fetch size), consumed in the given style.
+   */
+  static ReadMode ours(int prefetchPages, Style style, int firstPageSize) {
+    String name = "ours p" + prefetchPages + " " + style.label
+        + (firstPageSize > 0 ? String.format(Locale.ROOT, ", first page %,d", firstPageSize) : "");
+    return mode(name, false, (context, statement, sink) -> {
+      StreamConfig.Builder builder = StreamConfig.builder().prefetchPages(prefetchPages)
+          .executor(context.consumer());
+      if (firstPageSize > 0) {
+        builder.firstPageSize(firstPageSize);
+      }
+      StreamConfig config = builder.build();
       try (RowStream stream = context.async().executeStream(statement, config)) {
         switch (style) {
           case FOR_EACH -> stream.forEach(sink::row).toCompletableFuture().get();

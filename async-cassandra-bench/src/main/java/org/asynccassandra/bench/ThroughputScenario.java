@@ -93,20 +93,33 @@ final class ThroughputScenario implements Scenario {
         "rows/s", modes.stream().map(ReadMode::name).toList(), series);
 
     StringBuilder goalLines = new StringBuilder();
-    boolean met = true;
     List<String> measured = new ArrayList<>();
+    List<String> misses = new ArrayList<>();
+    Map<String, String> pairs = pairs(modes);
     for (int fetchSize : fetchSizes) {
-      Best driver = best(results, modes, variant(fetchSize), true);
-      Best ours = best(results, modes, variant(fetchSize), false);
-      double ratio = ours.rate / driver.rate;
-      met &= ratio >= 1.0;
-      measured.add(String.format(Locale.ROOT, "fetch %,d: %s %s vs %s %s = %s", fetchSize, ours.mode,
-          Markdown.rate(ours.rate), driver.mode, Markdown.rate(driver.rate), Markdown.ratio(ratio)));
-      goalLines.append("- ").append(measured.get(measured.size() - 1)).append('\n');
+      Map<String, Double> driver = new LinkedHashMap<>();
+      Map<String, Double> ours = new LinkedHashMap<>();
+      goalLines.append(String.format(Locale.ROOT, "- fetch %,d:", fetchSize));
+      for (Map.Entry<String, String> pair : pairs.entrySet()) {
+        double theirs = results.median(ID, pair.getKey(), variant(fetchSize), "rowsPerSecond");
+        double our = results.median(ID, pair.getValue(), variant(fetchSize), "rowsPerSecond");
+        driver.put(pair.getKey(), theirs);
+        ours.put(pair.getValue(), our);
+        goalLines.append(String.format(Locale.ROOT, " %s;",
+            Verdicts.compare(pair.getValue(), our, pair.getKey(), theirs).text()));
+      }
+      Verdicts.Comparison best = Verdicts.bestAgainstBest(ours, driver);
+      String line = String.format(Locale.ROOT, "fetch %,d: %s", fetchSize, best.text());
+      measured.add(line);
+      goalLines.append(" best of each side: ").append(best.text()).append('\n');
+      if (!Verdicts.atLeast(best.ratio(), 1.0)) {
+        misses.add(String.format(Locale.ROOT, "fetch %,d (%s)", fetchSize, Markdown.ratio(best.ratio())));
+      }
     }
-    results.goal("Raw throughput at least the best driver mode", "best ours / best driver ≥ 1.00×",
-        String.join("; ", measured), met,
-        met ? "" : "The best driver mode was faster in this run; see the spread of the rounds.");
+    results.goal("Raw throughput at least the best driver mode",
+        "best of ours / best of the driver's ≥ 1.00×, " + pairs.size() + " modes a side, each ours the driver's "
+            + "shape", String.join("; ", measured), misses.isEmpty(),
+        Verdicts.note(misses, "See the spread of the rounds."));
 
     String markdown = String.format(Locale.ROOT,
         "Every mode reads all %,d rows of the main table (`SELECT pk, ck, payload`), with the same light work "
@@ -115,24 +128,37 @@ final class ThroughputScenario implements Scenario {
             + "\"Pages read ahead\" is the most pages the driver had received beyond the page the consumer "
             + "was starting, counted by a request tracker for every mode alike.%n%n",
         context.settings().rows(), context.settings().rounds())
-        + Markdown.table(headers, rows) + "\n" + Markdown.image("throughput", chart) + "\nBest of each side:\n\n"
+        + Markdown.table(headers, rows) + "\n" + Markdown.image("throughput", chart) + "\n"
+        + "Like with like: each driver mode against our style of the same shape, at the same read-ahead where "
+        + "the driver has one: the sync loop against our iterator (p0, as the loop reads no page ahead), the "
+        + "sync loop on a virtual thread against our iterator on a virtual thread (p0), the fetchNextPage chain "
+        + "against our forEach (p0: the chain reads no page ahead either), executeReactive against our rows() "
+        + "publisher (p2, our nearest to the 3–4 pages the driver's reactive mode reads ahead on its own). The "
+        + "goal takes the best of those " + pairs.size() + " of ours against the best of the driver's "
+        + pairs.size() + ": the same number of candidates a side, so that neither side gets more draws of the "
+        + "rounds' noise. Our other rows (p1, p2 in every style) are in the table, not in the goal.\n\n"
         + goalLines;
     results.section(ID, "1. Raw scan throughput", markdown);
   }
 
-  private record Best(String mode, double rate) {}
-
-  private static Best best(Results results, List<ReadMode> modes, String variant, boolean driver) {
-    Best best = new Best("none", Double.NaN);
-    for (ReadMode mode : modes) {
-      if (mode.isDriver() != driver) {
-        continue;
+  /**
+   * Each driver mode (that ran) with our mode of the same shape: the sync loop with our iterator, the
+   * fetchNextPage chain with our forEach, both at p0 as they read nothing ahead; executeReactive with our
+   * rows() at p2, our nearest to the pages it reads ahead on its own.
+   */
+  static Map<String, String> pairs(List<ReadMode> modes) {
+    Map<String, String> candidates = new LinkedHashMap<>();
+    candidates.put("driver sync", "ours p0 iterator");
+    candidates.put("driver sync, virtual thread", "ours p0 iterator, virtual thread");
+    candidates.put("driver fetchNextPage", "ours p0 forEach");
+    candidates.put("driver executeReactive", "ours p2 rows()");
+    List<String> names = modes.stream().map(ReadMode::name).toList();
+    Map<String, String> pairs = new LinkedHashMap<>();
+    candidates.forEach((driver, ours) -> {
+      if (names.contains(driver) && names.contains(ours)) {
+        pairs.put(driver, ours);
       }
-      double rate = results.median(ID, mode.name(), variant, "rowsPerSecond");
-      if (Double.isNaN(best.rate) || rate > best.rate) {
-        best = new Best(mode.name(), rate);
-      }
-    }
-    return best;
+    });
+    return pairs;
   }
 }

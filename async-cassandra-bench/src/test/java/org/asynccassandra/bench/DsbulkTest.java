@@ -105,7 +105,7 @@ class DsbulkTest {
   }
 
   @Test
-  void should_unload_a_table_into_a_folder_with_the_console_display_off() throws IOException {
+  void should_unload_a_table_into_a_folder_with_its_defaults_otherwise() throws IOException {
     jars(UNLOAD_JARS);
     Dsbulk dsbulk = Dsbulk.parse(recorded(UNLOAD_JARS, ":"), repo);
 
@@ -114,7 +114,7 @@ class DsbulkTest {
 
     assertThat(arguments).containsExactly("-cp", dsbulk.classpath(), "com.datastax.oss.dsbulk.runner.DataStaxBulkLoader",
         "unload", "-h", "127.0.0.1", "-port", "39042", "-dc", "datacenter1", "-k", "ks", "-t", "rows_main",
-        "-c", "json", "-url", "/tmp/out", "-logDir", "/tmp/logs", "--monitoring.console", "false");
+        "-c", "json", "-url", "/tmp/out", "-logDir", "/tmp/logs");
   }
 
 
