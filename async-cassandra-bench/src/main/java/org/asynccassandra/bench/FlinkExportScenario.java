@@ -300,11 +300,16 @@ final class FlinkExportScenario implements Scenario {
     findings.add(String.format(Locale.ROOT, "Job runtime rows/s: %s at parallelism 1 (one reader), at best %s; "
         + "parallelism %d gives %s of parallelism 1", Markdown.rate(baseJobRate), Markdown.rate(bestJobRate), top,
         Markdown.ratio(results.median(ID, FLINK, parallelismVariant(top), "jobRowsPerSecond") / baseJobRate)));
-    findings.add(String.format(Locale.ROOT, "10 billion rows in an hour is %s rows/s: %.0f readers at this run's "
-        + "one-reader rate, and %.0f times this machine's best job rate (server and readers sharing %d cores); "
-        + "the estimate with its assumptions is in docs/flink.md", Markdown.rate(TEN_BILLION_AN_HOUR),
-        Math.ceil(TEN_BILLION_AN_HOUR / baseJobRate), Math.ceil(TEN_BILLION_AN_HOUR / bestJobRate),
-        Runtime.getRuntime().availableProcessors()));
+    int cores = Runtime.getRuntime().availableProcessors();
+    double slots = Math.ceil(TEN_BILLION_AN_HOUR / baseJobRate * 4 / 3);
+    double perServerCore = bestJobRate / cores;
+    findings.add(String.format(Locale.ROOT, "10 billion rows in an hour is %s rows/s. At this run's one-reader "
+        + "job rate that is %.0f readers, %.0f task slots with a third more for stragglers and restarts; and at "
+        + "this run's best job rate on %d cores shared by the server and the readers (a floor of %s rows/s per "
+        + "server core), %.0f server cores busy with range reads, twice that to keep the nodes at half their CPU. "
+        + "The estimate with its assumptions is in docs/flink.md", Markdown.rate(TEN_BILLION_AN_HOUR),
+        Math.ceil(TEN_BILLION_AN_HOUR / baseJobRate), slots, cores, Markdown.rate(perServerCore),
+        Math.ceil(TEN_BILLION_AN_HOUR / perServerCore)));
     String markdown = how
         + Markdown.table(List.of("tool", "parallelism", "wall time, median (range)", "rows/s, JVM start to exit",
             "job runtime", "rows/s, job runtime", "rows/s per reader", "vs parallelism 1 (job)", "files"), table)
