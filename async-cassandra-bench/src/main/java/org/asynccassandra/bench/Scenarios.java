@@ -23,7 +23,7 @@ final class Scenarios {
 
   static List<Scenario> all() {
     return List.of(new ThroughputScenario(), new OverlapScenario(), new EventLoopScenario(), new MemoryScenario(),
-        new ScanScenario(), new ExportScenario(), new FirstRowScenario(),
+        new ScanScenario(), new ExportScenario(), new FlinkExportScenario(), new FirstRowScenario(),
         new WideRowScenario(), new ConcurrencyScenario());
   }
 }

@@ -63,6 +63,7 @@ class BenchIT {
     assertThat(readme).contains("## Goals", "## 1. Raw scan throughput", "## 2. Overlap", "## 3. Event loop",
         "## 4. Memory", "## 5a. Full-table scan", "## 5b. Export", "## 6. Time to first row")
         .doesNotContain("(failed)");
+    assertThat(readme).contains("## 5c. Flink export");
     List<Path> charts;
     try (Stream<Path> files = Files.list(output)) {
       charts = files.filter(file -> file.toString().endsWith(".png")).toList();

@@ -126,6 +126,11 @@ public final class CassandraSource<T> implements Source<T, CassandraSplit, Cassa
     return type;
   }
 
+  /** What the enumerator and the readers share; for tests in this package. */
+  SourceSettings settings() {
+    return settings;
+  }
+
   /** The keyspace and table read, {@code keyspace.table}. */
   public String table() {
     return settings.qualifiedTable();

@@ -27,6 +27,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.function.LongSupplier;
 import org.asynccassandra.AsyncSession;
 import org.asynccassandra.ScanRange;
 import org.slf4j.Logger;
@@ -76,13 +77,22 @@ final class SplitPlanner {
    * bytes over it (at least one split per reader); else 4 per node or 4 per reader, whichever is more.
    */
   static int splitCount(CqlSession session, SourceSettings settings, int parallelism) {
+    return splitCount(settings, parallelism, session.getMetadata().getNodes().size(),
+        () -> SizeEstimates.tableBytes(session, settings.keyspace(), settings.table()));
+  }
+
+  /**
+   * {@link #splitCount(CqlSession, SourceSettings, int)} on a cluster of {@code nodes}, where
+   * {@code estimatedBytes} gives the table's bytes by its size estimates (0 for none); it is asked only when
+   * the splits are sized by it.
+   */
+  static int splitCount(SourceSettings settings, int parallelism, int nodes, LongSupplier estimatedBytes) {
     if (settings.splits() > 0) {
       return settings.splits();
     }
-    int nodes = Math.max(1, session.getMetadata().getNodes().size());
-    int fallback = Math.min(100_000, 4 * Math.max(nodes, Math.max(1, parallelism)));
+    int fallback = Math.min(100_000, 4 * Math.max(Math.max(1, nodes), Math.max(1, parallelism)));
     if (settings.targetSplitBytes() > 0) {
-      long bytes = SizeEstimates.tableBytes(session, settings.keyspace(), settings.table());
+      long bytes = estimatedBytes.getAsLong();
       if (bytes > 0) {
         int sized = SizeEstimates.splitsFor(bytes, settings.targetSplitBytes(), Math.max(1, parallelism));
         LOG.info("{} holds about {} bytes by system.size_estimates: {} splits of about {} bytes",

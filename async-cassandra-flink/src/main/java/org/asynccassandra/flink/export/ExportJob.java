@@ -45,7 +45,7 @@ import org.jspecify.annotations.Nullable;
  * flink run -c org.asynccassandra.flink.export.ExportJob async-cassandra-flink-VERSION-job.jar \
  *     --contact-point db1:9042,db2:9042 --datacenter dc1 --keyspace ks --table events \
  *     --format csv --output s3://bucket/events/ [--columns id,payload] [--splits 256] [--fetch-size 2000] \
- *     [--splits-per-reader 2] [--parallelism 8] [--checkpoint-interval 10000]
+ *     [--target-split-bytes 268435456] [--splits-per-reader 2] [--parallelism 8] [--checkpoint-interval 10000]
  * </pre>
  *
  * <p>Files are named {@code part-<uuid>-<subtask>-<n>.csv} in the output folder; a CSV file starts with a
@@ -56,14 +56,18 @@ public final class ExportJob {
   private ExportJob() {}
 
   /**
-   * The entry point of {@code flink run}: runs the export that {@code args} describe (the options above)
-   * and returns when the job has finished.
+   * Runs the export ({@link #run}) and, once it finished (not under {@code flink run --detached}), prints its
+   * runtime on the cluster as {@code Job Runtime: N ms}, the line {@code flink run} prints itself: the time from
+   * the job's start to its end, without the client's start-up.
    *
    * @param args the job's options, {@code --name value} pairs
    * @throws Exception when an option is missing or invalid, or the job fails
    */
   public static void main(String[] args) throws Exception {
-    run(ParameterTool.fromArgs(args));
+    JobExecutionResult result = run(ParameterTool.fromArgs(args));
+    if (result.isJobExecutionResult()) {
+      System.out.println("Job Runtime: " + result.getNetRuntime() + " ms");
+    }
   }
 
   /**
@@ -99,6 +103,9 @@ public final class ExportJob {
         .streamConfig(() -> StreamConfig.builder().fetchSize(fetchSize).build());
     if (parameters.has("splits")) {
       builder.splits(parameters.getInt("splits"));
+    }
+    if (parameters.has("target-split-bytes")) {
+      builder.targetSplitSize(parameters.getLong("target-split-bytes"));
     }
     CassandraSource<String> source = builder.build(new RecordTextMapper(format), Types.STRING);
 
