@@ -85,7 +85,8 @@ public final class AsyncCassandraCli implements Runnable {
 
   private static final String DEMO = "Compares the driver's ways of reading with async-cassandra's on one "
       + "event-loop thread, on an embedded Cassandra.";
-  private static final String SERVE = "Serves the example web application on Vert.x, over an embedded Cassandra.";
+  private static final String SERVE =
+      "Serves the example web application on Vert.x (--spring: the Spring Boot one), over an embedded Cassandra.";
   private static final String BENCH = "Runs the benchmarks against the driver's own ways of reading and writes the "
       + "report.";
 

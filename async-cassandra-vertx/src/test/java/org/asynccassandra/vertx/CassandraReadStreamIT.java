@@ -218,6 +218,68 @@ class CassandraReadStreamIT {
   }
 
   @Test
+  void should_end_strictly_after_the_last_row_under_pause_and_fetch_n_issue_25() throws Exception {
+    // Pages of 7 rows (the last one short), one read ahead; demand of 1 to 5 rows at a time, each given by a
+    // later task while the stream is paused, so that pages (the last one too) arrive while it is paused.
+    Context context = vertx.getOrCreateContext();
+    CassandraReadStream<Row> stream = CassandraReadStream.of(context, async.executeStream(query, StreamConfig.builder()
+        .fetchSize(7).prefetchPages(1).executor(CassandraReadStream.executor(context)).build()));
+    List<String> keys = new CopyOnWriteArrayList<>();
+    AtomicBoolean rowAfterEnd = new AtomicBoolean();
+    CompletableFuture<Integer> ended = new CompletableFuture<>();
+    AtomicInteger step = new AtomicInteger();
+    AtomicInteger left = new AtomicInteger();
+    Runnable demand = () -> {
+      int n = 1 + step.getAndIncrement() % 5;
+      left.set(n);
+      stream.fetch(n);
+    };
+    stream.pause()
+        .exceptionHandler(ended::completeExceptionally)
+        .endHandler(ignored -> ended.complete(keys.size()))
+        .handler(row -> {
+          if (ended.isDone()) {
+            rowAfterEnd.set(true);
+          }
+          keys.add(key(row));
+          if (left.decrementAndGet() == 0) {
+            context.runOnContext(ignored -> demand.run());
+          }
+        });
+    context.runOnContext(ignored -> demand.run());
+    assertThat(ended.get(WAIT.toSeconds(), TimeUnit.SECONDS)).as("rows handed over when the end came").isEqualTo(ROWS);
+    assertThat(keys).isEqualTo(expectedKeys);
+    assertThat(rowAfterEnd).as("a row after the end").isFalse();
+  }
+
+  @Test
+  void should_not_grow_the_stack_over_pages_of_one_row_with_a_handler_that_fetches_one_issue_47() throws Exception {
+    // Fetch size 1: a page per row. The handler asks for the next row synchronously, inside the delivery.
+    Context context = vertx.getOrCreateContext();
+    CassandraReadStream<Row> stream = CassandraReadStream.of(context, async.executeStream(query, StreamConfig.builder()
+        .fetchSize(1).prefetchPages(1).executor(CassandraReadStream.executor(context)).build()));
+    List<String> keys = new CopyOnWriteArrayList<>();
+    AtomicInteger firstDepth = new AtomicInteger();
+    AtomicInteger deepest = new AtomicInteger();
+    CompletableFuture<Void> ended = new CompletableFuture<>();
+    stream.pause()
+        .exceptionHandler(ended::completeExceptionally)
+        .endHandler(ignored -> ended.complete(null))
+        .handler(row -> {
+          int depth = Thread.currentThread().getStackTrace().length;
+          firstDepth.compareAndSet(0, depth);
+          deepest.accumulateAndGet(depth, Math::max);
+          keys.add(key(row));
+          stream.fetch(1);
+        });
+    context.runOnContext(ignored -> stream.fetch(1));
+    ended.get(120, TimeUnit.SECONDS);
+    assertThat(keys).isEqualTo(expectedKeys);
+    assertThat(stream.stats().pagesFetched()).as("a page per row").isGreaterThanOrEqualTo(ROWS);
+    assertThat(deepest.get() - firstDepth.get()).as("stack growth over %d pages", ROWS).isLessThan(50);
+  }
+
+  @Test
   void should_honour_fetch() throws Exception {
     Context context = vertx.getOrCreateContext();
     CassandraReadStream<Row> stream = CassandraReadStream.of(context, async.executeStream(query, config(context, 1)));

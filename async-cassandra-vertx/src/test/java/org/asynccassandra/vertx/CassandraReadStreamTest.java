@@ -260,6 +260,167 @@ class CassandraReadStreamTest {
     assertThat(ended.get(30, TimeUnit.SECONDS)).isEqualTo(100_000);
   }
 
+  // ---- vertx-cassandra-client issue 25: the end handler ran before the last row was delivered ----------
+
+  @Test
+  void should_end_strictly_after_the_last_row_when_the_last_page_arrives_while_paused_issue_25() throws Exception {
+    FakeResultStream<Integer> fake = new FakeResultStream<>();
+    AtomicInteger seen = new AtomicInteger();
+    CassandraReadStream<Integer> stream = recording(CassandraReadStream.of(context, fake)).pause();
+    stream.endHandler(ignored -> events.add("end after " + seen.get() + where()))
+        .handler(item -> events.add(seen.incrementAndGet() + ":" + item));
+    stream.fetch(1);
+    settle();
+    assertThat(fake.pulls()).isEqualTo(1);
+    // The last page comes while the stream is paused with one item of demand: one item, and no end yet.
+    fake.complete(range(1, 4), true);
+    settle();
+    assertThat(events).containsExactly("1:1");
+    stream.fetch(1);
+    settle();
+    assertThat(events).containsExactly("1:1", "2:2");
+    stream.fetch(1);
+    settle();
+    assertThat(events).as("the end only once the last row was handed over").containsExactly("1:1", "2:2", "3:3",
+        "end after 3");
+    assertThat(fake.pulls()).as("the last page said it was the last: no further pull").isEqualTo(1);
+  }
+
+  @Test
+  void should_hold_the_end_while_paused_until_the_rows_of_a_page_that_arrived_while_paused_are_fetched_issue_25()
+      throws Exception {
+    FakeResultStream<Integer> fake = new FakeResultStream<>();
+    AtomicInteger seen = new AtomicInteger();
+    CassandraReadStream<Integer> stream = recording(CassandraReadStream.of(context, fake));
+    stream.endHandler(ignored -> events.add("end after " + seen.get() + where()))
+        .handler(item -> events.add(seen.incrementAndGet() + ":" + item));
+    settle();
+    assertThat(fake.pulls()).isEqualTo(1);
+    stream.pause(); // while the pull is in flight
+    fake.complete(range(1, 6), false);
+    settle();
+    assertThat(events).as("paused: nothing delivered").isEmpty();
+    stream.fetch(2);
+    settle();
+    assertThat(events).containsExactly("1:1", "2:2");
+    stream.fetch(3);
+    settle();
+    assertThat(events).containsExactly("1:1", "2:2", "3:3", "4:4", "5:5");
+    assertThat(fake.pulls()).as("page done, no demand: no pull").isEqualTo(1);
+    stream.fetch(1);
+    settle();
+    assertThat(fake.pulls()).isEqualTo(2);
+    stream.pause();
+    fake.complete(Optional.empty()); // the end of the result arrives while paused, every row already handed over
+    settle();
+    assertThat(events).containsExactly("1:1", "2:2", "3:3", "4:4", "5:5", "end after 5");
+  }
+
+  @Test
+  void should_never_end_before_a_row_whatever_the_fetch_pattern_issue_25() throws Exception {
+    // Pages of 1 to 4 items, the last one marked last; demand in steps of 1, 2 and 3 given from a later task.
+    FakeResultStream<Integer> fake = FakeResultStream.autoPages(range(0, 1), range(1, 3), List.of(), range(3, 6),
+        range(6, 10), range(10, 11));
+    List<String> order = new CopyOnWriteArrayList<>();
+    CompletableFuture<Void> ended = new CompletableFuture<>();
+    CassandraReadStream<Integer> stream = CassandraReadStream.of(context, fake).pause();
+    AtomicInteger step = new AtomicInteger();
+    AtomicInteger left = new AtomicInteger();
+    Runnable demand = new Runnable() {
+      @Override
+      public void run() {
+        int n = 1 + step.getAndIncrement() % 3;
+        left.set(n);
+        stream.fetch(n);
+      }
+    };
+    stream.exceptionHandler(ended::completeExceptionally)
+        .endHandler(ignored -> {
+          order.add("end");
+          ended.complete(null);
+        })
+        .handler(item -> {
+          if (ended.isDone()) {
+            order.add("row after the end: " + item);
+          }
+          order.add(String.valueOf(item));
+          if (left.decrementAndGet() == 0) {
+            context.runOnContext(ignored -> demand.run()); // the next demand from a later task, while paused
+          }
+        });
+    context.runOnContext(ignored -> demand.run());
+    ended.get(10, TimeUnit.SECONDS);
+    settle();
+    assertThat(order).containsExactly("0", "1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "end");
+  }
+
+  // ---- vertx-cassandra-client issue 47: a stack overflow from re-fetching inside a completed future --------
+
+  @Test
+  void should_deliver_20000_pages_of_one_row_to_a_handler_that_fetches_one_synchronously_issue_47() throws Exception {
+    int pages = 20_000;
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    List<Integer>[] ones = new List[pages];
+    for (int i = 0; i < pages; i++) {
+      ones[i] = List.of(i);
+    }
+    FakeResultStream<Integer> fake = FakeResultStream.autoPages(ones); // every nextPage() is already completed
+    AtomicInteger seen = new AtomicInteger();
+    AtomicInteger firstDepth = new AtomicInteger();
+    AtomicInteger deepest = new AtomicInteger();
+    CompletableFuture<Integer> ended = new CompletableFuture<>();
+    CassandraReadStream<Integer> stream = CassandraReadStream.of(context, fake).pause();
+    stream.exceptionHandler(ended::completeExceptionally)
+        .endHandler(ignored -> ended.complete(seen.get()))
+        .handler(item -> {
+          int depth = Thread.currentThread().getStackTrace().length;
+          firstDepth.compareAndSet(0, depth);
+          deepest.accumulateAndGet(depth, Math::max);
+          if (item != seen.getAndIncrement()) {
+            throw new AssertionError("out of order: " + item);
+          }
+          stream.fetch(1); // synchronously, inside the delivery that a completed future started
+        })
+        .fetch(1);
+    assertThat(ended.get(30, TimeUnit.SECONDS)).isEqualTo(pages);
+    assertThat(deepest.get() - firstDepth.get()).as("stack growth over %d pages", pages).isLessThan(50);
+  }
+
+  @Test
+  void should_not_grow_the_stack_when_pages_complete_on_the_context_inside_the_handler_issue_47() throws Exception {
+    // The page completes while the handler that asked for it is still running, on the same thread.
+    FakeResultStream<Integer> fake = new FakeResultStream<>();
+    int pages = 20_000;
+    AtomicInteger seen = new AtomicInteger();
+    AtomicInteger firstDepth = new AtomicInteger();
+    AtomicInteger deepest = new AtomicInteger();
+    CompletableFuture<Integer> ended = new CompletableFuture<>();
+    CassandraReadStream<Integer> stream = CassandraReadStream.of(context, fake).pause();
+    stream.exceptionHandler(ended::completeExceptionally)
+        .endHandler(ignored -> ended.complete(seen.get()))
+        .handler(item -> {
+          int depth = Thread.currentThread().getStackTrace().length;
+          firstDepth.compareAndSet(0, depth);
+          deepest.accumulateAndGet(depth, Math::max);
+          int next = seen.incrementAndGet();
+          if (next == pages) {
+            return; // that was the last page
+          }
+          stream.fetch(1);
+          if (fake.pendingPulls() == 1) {
+            fake.complete(List.of(next), next == pages - 1); // completes the pull inside the handler
+          } else {
+            context.runOnContext(ignored -> fake.complete(List.of(next), next == pages - 1));
+          }
+        });
+    context.runOnContext(ignored -> {
+      stream.fetch(1);
+      fake.complete(List.of(0), false);
+    });
+    assertThat(ended.get(30, TimeUnit.SECONDS)).isEqualTo(pages);
+    assertThat(deepest.get() - firstDepth.get()).as("stack growth over %d pages", pages).isLessThan(50);
+  }
+
   @Test
   void should_count_pages_for_a_page_stream_and_skip_null_items() throws Exception {
     FakeResultStream<Integer> fake = new FakeResultStream<>();

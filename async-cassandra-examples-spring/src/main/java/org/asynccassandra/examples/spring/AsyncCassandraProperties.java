@@ -16,6 +16,7 @@
 package org.asynccassandra.examples.spring;
 
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
@@ -28,6 +29,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * async-cassandra.keyspace=shop
  * async-cassandra.fetch-size=1000
  * async-cassandra.prefetch-pages=1
+ * async-cassandra.table=items
+ * async-cassandra.token-key=BASE64 (or ASYNC_CASSANDRA_TOKEN_KEY; a random key per process when neither is set)
  * </pre>
  *
  * @param contactPoints {@code host:port} of one or more nodes
@@ -35,6 +38,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param keyspace the keyspace whose tables are served
  * @param fetchSize rows per page of an export
  * @param prefetchPages pages an export reads ahead of the one being written (0 to 64)
+ * @param table the table of {@code (pk int, ck int, payload text)} that {@code /api/items} serves
+ * @param tokenKey the base64 key (16 bytes or more) that signs next-page tokens, or null
  */
 @ConfigurationProperties("async-cassandra")
 public record AsyncCassandraProperties(
@@ -42,7 +47,9 @@ public record AsyncCassandraProperties(
     @DefaultValue("datacenter1") String localDatacenter,
     String keyspace,
     @DefaultValue("1000") int fetchSize,
-    @DefaultValue("1") int prefetchPages) {
+    @DefaultValue("1") int prefetchPages,
+    @DefaultValue("items") String table,
+    @Nullable String tokenKey) {
 
   public AsyncCassandraProperties {
     if (keyspace == null || keyspace.isBlank()) {

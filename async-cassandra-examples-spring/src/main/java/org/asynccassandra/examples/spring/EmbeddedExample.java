@@ -18,17 +18,18 @@ package org.asynccassandra.examples.spring;
 import com.datastax.oss.driver.api.core.CqlSession;
 import java.util.ArrayList;
 import java.util.List;
+import org.asynccassandra.examples.spring.mvc.MvcExampleApplication;
+import org.asynccassandra.examples.spring.webflux.WebFluxExampleApplication;
 import org.asynccassandra.testkit.CassandraServer;
 import org.asynccassandra.testkit.TestData;
-import org.springframework.boot.SpringApplication;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.event.ContextClosedEvent;
 
 /**
- * {@code ./async-cassandra spring}: starts an embedded Cassandra (the testkit's, about 10 s), loads sample rows
- * into {@code async_cassandra_spring.items}, and runs {@link SpringExampleApplication} against it. Options:
- * {@code --rows=N} (default 10000) and any Spring Boot property ({@code --server.port=8081}). Ctrl+C stops the
- * application, then the server.
+ * {@code ./async-cassandra serve --spring}: starts an embedded Cassandra (the testkit's, about 10 s), loads sample
+ * rows into {@code async_cassandra_spring.items}, and runs {@link WebFluxExampleApplication} against it, or
+ * {@link MvcExampleApplication} with {@code --mvc}. Options: {@code --rows=N} (default 10000) and any Spring
+ * Boot property ({@code --server.port=8081}). Ctrl+C stops the application, then the server.
  */
 public final class EmbeddedExample {
   static final String KEYSPACE = "async_cassandra_spring";
@@ -37,9 +38,14 @@ public final class EmbeddedExample {
 
   public static void main(String[] args) {
     long rows = 10_000;
+    boolean mvc = false;
     List<String> springArgs = new ArrayList<>();
     for (String arg : args) {
-      if (arg.startsWith("--rows=")) {
+      if (arg.equals("--mvc")) {
+        mvc = true;
+      } else if (arg.equals("--webflux")) {
+        mvc = false;
+      } else if (arg.startsWith("--rows=")) {
         rows = Long.parseLong(arg.substring("--rows=".length()));
       } else {
         springArgs.add(arg);
@@ -58,7 +64,8 @@ public final class EmbeddedExample {
     springArgs.add(2, "--async-cassandra.keyspace=" + KEYSPACE);
     ConfigurableApplicationContext context;
     try {
-      context = SpringApplication.run(SpringExampleApplication.class, springArgs.toArray(String[]::new));
+      context = (mvc ? MvcExampleApplication.application() : WebFluxExampleApplication.application())
+          .run(springArgs.toArray(String[]::new));
     } catch (RuntimeException failure) {
       server.close();
       throw failure;
@@ -70,7 +77,7 @@ public final class EmbeddedExample {
       }
     });
     String port = context.getEnvironment().getProperty("local.server.port", "8080");
-    System.out.println("Serving " + rows + " rows at http://localhost:" + port + "/api/tables/items/rows.ndjson"
-        + "  (Ctrl+C to stop)");
+    System.out.println("Serving " + rows + " rows on " + (mvc ? "Spring MVC" : "WebFlux") + ": http://localhost:"
+        + port + "/api/items/export.ndjson and http://localhost:" + port + "/api/items?limit=20  (Ctrl+C to stop)");
   }
 }

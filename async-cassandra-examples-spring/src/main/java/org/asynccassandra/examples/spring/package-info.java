@@ -14,9 +14,11 @@
  * limitations under the License.
  */
 /**
- * A small Spring Boot 4 application over async-cassandra: the {@link org.asynccassandra.AsyncSession} as a bean
- * built from {@code async-cassandra.*} properties, and a Spring MVC endpoint that streams a table as NDJSON
- * through the values module's {@link org.asynccassandra.values.RowWriter}.
+ * Two small Spring Boot 4 applications over async-cassandra, and what they share: the
+ * {@link org.asynccassandra.AsyncSession} as a bean built from {@code async-cassandra.*} properties, signed
+ * next-page tokens, and the queries of the example table. The WebFlux one ({@code webflux}) streams a typed
+ * {@code Flux} with backpressure; the Spring MVC one ({@code mvc}) reads through the blocking iterator on
+ * virtual threads.
  */
 @NullMarked
 package org.asynccassandra.examples.spring;

@@ -13,9 +13,10 @@
  * See the License for the specific language governing permissions and
  * limitations under the License.
  */
-package org.asynccassandra.examples.spring;
+package org.asynccassandra.examples.spring.mvc;
 
 import com.datastax.oss.driver.api.core.metadata.schema.TableMetadata;
+import org.asynccassandra.examples.spring.AsyncCassandraProperties;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -25,18 +26,26 @@ import org.springframework.web.servlet.mvc.method.annotation.StreamingResponseBo
 
 /**
  * {@code GET /api/tables/{table}/rows.ndjson}: a whole table of the configured keyspace as NDJSON, one JSON
- * object per row and line, with every CQL type mapped as {@code docs/values.md} says. An unknown table is a
- * 404. The body is written by Spring MVC's async task executor (virtual threads with
- * {@code spring.threads.virtual.enabled=true} on Java 21+), not by the request thread.
+ * object per row and line, with every CQL type mapped as {@code docs/values.md} says; an unknown table is a
+ * 404. {@code GET /api/items/export.ndjson} is the same for {@code async-cassandra.table}. The request thread
+ * returns at once; the body is written by Spring MVC's async executor ({@link ExportExecutorConfiguration}: a
+ * virtual thread on Java 21+, a bounded pool on 17), which blocks on the stream's iterator and on the socket.
  */
 @RestController
 public class TableExportController {
   static final MediaType NDJSON = MediaType.parseMediaType("application/x-ndjson");
 
   private final TableExporter exporter;
+  private final AsyncCassandraProperties properties;
 
-  public TableExportController(TableExporter exporter) {
+  public TableExportController(TableExporter exporter, AsyncCassandraProperties properties) {
     this.exporter = exporter;
+    this.properties = properties;
+  }
+
+  @GetMapping("/api/items/export.ndjson")
+  public ResponseEntity<StreamingResponseBody> items() {
+    return rows(properties.table());
   }
 
   @GetMapping("/api/tables/{table}/rows.ndjson")

@@ -13,7 +13,7 @@
  * See the License for the specific language governing permissions and
  * limitations under the License.
  */
-package org.asynccassandra.examples.spring;
+package org.asynccassandra.examples.spring.mvc;
 
 import com.datastax.oss.driver.api.core.CqlIdentifier;
 import com.datastax.oss.driver.api.core.cql.Row;
@@ -29,6 +29,8 @@ import org.asynccassandra.AsyncSession;
 import org.asynccassandra.QueryStream;
 import org.asynccassandra.StreamConfig;
 import org.asynccassandra.StreamStats;
+import org.asynccassandra.examples.spring.AsyncCassandraProperties;
+import org.asynccassandra.examples.spring.ItemQueries;
 import org.asynccassandra.values.RowWriter;
 import org.jspecify.annotations.Nullable;
 import org.springframework.stereotype.Service;
@@ -55,7 +57,7 @@ public class TableExporter {
   public TableExporter(AsyncSession session, AsyncCassandraProperties properties) {
     this.session = session;
     this.properties = properties;
-    this.config = StreamConfig.builder().fetchSize(properties.fetchSize()).prefetchPages(properties.prefetchPages())
+    this.config = StreamConfig.builder().name(ItemQueries.EXPORT).fetchSize(properties.fetchSize()).prefetchPages(properties.prefetchPages())
         .build();
   }
 

@@ -1,0 +1,52 @@
+/*
+ * Copyright 2026 The async-cassandra authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+package org.asynccassandra.examples.spring.webflux;
+
+import org.asynccassandra.examples.spring.AsyncCassandraConfiguration;
+import org.asynccassandra.examples.spring.BadRequestAdvice;
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.tomcat.autoconfigure.reactive.TomcatReactiveWebServerAutoConfiguration;
+import org.springframework.context.annotation.Import;
+
+/**
+ * The WebFlux example (Reactor Netty): the same {@link org.asynccassandra.AsyncSession} bean, and endpoints that
+ * never block a thread:
+ * <ul>
+ *   <li>{@code GET /api/items/export.ndjson}: the table {@code async-cassandra.table} as NDJSON, a {@code Flux}
+ *       of {@link org.asynccassandra.examples.spring.Item} over the session's cold publisher, with
+ *       backpressure from the socket to Cassandra;
+ *   <li>{@code GET /api/items?limit=N&token=T}: a page and its signed next-page token.
+ * </ul>
+ * The module also carries Spring MVC and Tomcat (for {@link org.asynccassandra.examples.spring.mvc.MvcExampleApplication}):
+ * this application sets its type to reactive and leaves Tomcat's reactive server out, so it runs on Netty.
+ * {@code ./async-cassandra serve --spring} runs it over an embedded Cassandra.
+ */
+@SpringBootApplication(exclude = TomcatReactiveWebServerAutoConfiguration.class)
+@Import({AsyncCassandraConfiguration.class, BadRequestAdvice.class})
+public class WebFluxExampleApplication {
+  public static void main(String[] args) {
+    application().run(args);
+  }
+
+  /** The application, on WebFlux whatever else is on the classpath. */
+  public static SpringApplication application() {
+    SpringApplication application = new SpringApplication(WebFluxExampleApplication.class);
+    application.setWebApplicationType(WebApplicationType.REACTIVE);
+    return application;
+  }
+}

@@ -1,0 +1,358 @@
+/*
+ * Copyright 2026 The async-cassandra authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+package org.asynccassandra.examples.spring;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.cql.Row;
+import com.datastax.oss.driver.api.core.cql.SimpleStatement;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.asynccassandra.AsyncSession;
+import org.asynccassandra.PageEvent;
+import org.asynccassandra.StreamInfo;
+import org.asynccassandra.StreamListener;
+import org.asynccassandra.StreamStats;
+import org.asynccassandra.testkit.CassandraExtension;
+import org.asynccassandra.testkit.CassandraInject;
+import org.asynccassandra.testkit.CassandraServer;
+import org.asynccassandra.testkit.TestData;
+import org.asynccassandra.testkit.TestKeyspace;
+import org.jspecify.annotations.Nullable;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.core.ParameterizedTypeReference;
+import org.springframework.test.annotation.DirtiesContext;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.web.reactive.server.WebTestClient;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * What both Spring examples promise, over real HTTP against the testkit's Cassandra: the server starts first
+ * (CassandraExtension is registered before Spring's extension), the application's properties point at it and at
+ * the class's keyspace, and a table of {@value #ROWS} rows is exported as NDJSON and paged with tokens. A
+ * {@link StreamListener} on the application's session watches the export streams: their read-ahead stays within
+ * {@code prefetch-pages} at every page, a client that stops reading leaves the stream waiting with its read-ahead
+ * full and nothing in flight, and a client that goes away closes it. Subclasses pick the application and make the
+ * server's socket send buffer small, so that a client that stops reading is felt after a few pages.
+ */
+@ExtendWith(CassandraExtension.class)
+@DirtiesContext // the application (and its session) closes after the class, before the server does
+abstract class ExampleContractIT {
+  static final int ROWS = 20_000;
+  static final int FETCH_SIZE = 500;
+  static final int PREFETCH = 1;
+  static final int PAGES = ROWS / FETCH_SIZE;
+  static final String PROPERTIES_FETCH = "async-cassandra.fetch-size=" + FETCH_SIZE;
+  static final String PROPERTIES_PREFETCH = "async-cassandra.prefetch-pages=" + PREFETCH;
+  static final Duration WAIT = Duration.ofSeconds(60);
+
+  @CassandraInject static CassandraServer server;
+  @CassandraInject static TestKeyspace keyspace;
+  @CassandraInject static CqlSession direct;
+
+  @LocalServerPort int port;
+  @Autowired AsyncSession session;
+
+  private final JsonMapper json = JsonMapper.builder().build();
+  private final ExportWatcher watcher = new ExportWatcher();
+  WebTestClient client;
+
+  @DynamicPropertySource
+  static void cassandra(DynamicPropertyRegistry registry) {
+    registry.add("async-cassandra.contact-points",
+        () -> server.contactPoint().getHostString() + ":" + server.contactPoint().getPort());
+    registry.add("async-cassandra.local-datacenter", () -> server.localDatacenter());
+    registry.add("async-cassandra.keyspace", () -> keyspace.name());
+  }
+
+  @BeforeAll
+  static void load() {
+    TestData.createSampleTable(direct, keyspace.name(), "items");
+    TestData.loadSampleRows(direct, keyspace.name(), "items", ROWS, 5_000);
+  }
+
+  @BeforeEach
+  void watch() {
+    client = WebTestClient.bindToServer().baseUrl("http://localhost:" + port).responseTimeout(WAIT)
+        .codecs(codecs -> codecs.defaultCodecs().maxInMemorySize(64 * 1024 * 1024)).build();
+    session.addListener(watcher);
+  }
+
+  @AfterEach
+  void unwatch() {
+    session.removeListener(watcher);
+  }
+
+  /** Every row of the table as {@code pk/ck/payload}, in the driver's order. */
+  private List<String> expectedKeys() {
+    List<String> keys = new ArrayList<>();
+    for (Row row : direct.execute(SimpleStatement.newInstance("SELECT pk, ck, payload FROM " + keyspace.table("items"))
+        .setPageSize(5_000))) {
+      keys.add(row.getInt("pk") + "/" + row.getInt("ck") + "/" + row.getString("payload"));
+    }
+    assertThat(keys).hasSize(ROWS);
+    return keys;
+  }
+
+  private static String key(JsonNode item) {
+    return item.get("pk").asInt() + "/" + item.get("ck").asInt() + "/" + item.get("payload").asString();
+  }
+
+  private List<String> ndjsonKeys(String body) {
+    List<String> keys = new ArrayList<>();
+    for (String line : body.split("\n", -1)) {
+      if (!line.isBlank()) {
+        keys.add(key(json.readTree(line)));
+      }
+    }
+    return keys;
+  }
+
+  @Test
+  void should_export_every_row_once_as_ndjson_with_the_read_ahead_bounded() {
+    String body = client.get().uri("/api/items/export.ndjson").exchange()
+        .expectStatus().isOk()
+        .expectHeader().contentTypeCompatibleWith("application/x-ndjson")
+        .expectBody(String.class).returnResult().getResponseBody();
+    assertThat(ndjsonKeys(String.valueOf(body))).as("every row once, in the driver's order").isEqualTo(expectedKeys());
+
+    ExportWatch export = watcher.only();
+    await().atMost(WAIT).until(() -> export.completed != null);
+    assertThat(export.completed.rowsDelivered()).isEqualTo(ROWS);
+    assertThat(export.completed.maxBufferedPages()).as("read-ahead used").isLessThanOrEqualTo(PREFETCH);
+    export.assertReadAheadBoundedAtEveryPage();
+  }
+
+  @Test
+  void should_page_through_every_row_once_by_following_the_next_page_tokens() {
+    List<String> keys = new ArrayList<>();
+    @Nullable String token = null;
+    int requests = 0;
+    do {
+      String uri = "/api/items?limit=" + ItemQueries.MAX_LIMIT + (token == null ? "" : "&token=" + token);
+      Map<String, Object> page = client.get().uri(uri).exchange().expectStatus().isOk()
+          .expectBody(new ParameterizedTypeReference<Map<String, Object>>() {}).returnResult().getResponseBody();
+      assertThat(page).isNotNull().containsKeys("items", "next");
+      for (Object item : (List<?>) page.get("items")) {
+        keys.add(key(json.valueToTree(item)));
+      }
+      token = (String) page.get("next");
+      requests++;
+    } while (token != null && requests <= ROWS / ItemQueries.MAX_LIMIT + 10);
+    assertThat(keys).as("every row once, in order, across the pages").isEqualTo(expectedKeys());
+    // 20,000 rows in pages of 100: the last full page knows no row follows it, so no empty page is served.
+    assertThat(requests).isEqualTo(ROWS / ItemQueries.MAX_LIMIT);
+  }
+
+  @Test
+  void should_refuse_a_tampered_token_with_400_and_say_why() {
+    Map<String, Object> first = client.get().uri("/api/items?limit=5").exchange().expectStatus().isOk()
+        .expectBody(new ParameterizedTypeReference<Map<String, Object>>() {}).returnResult().getResponseBody();
+    String token = String.valueOf(first.get("next"));
+    // A character well inside the signature: the body still parses, the signature no longer matches.
+    int at = token.length() - 10;
+    String tampered = token.substring(0, at) + (token.charAt(at) == 'A' ? 'B' : 'A') + token.substring(at + 1);
+
+    client.get().uri("/api/items?limit=5&token=" + tampered).exchange()
+        .expectStatus().isBadRequest()
+        .expectBody()
+        .jsonPath("$.reason").isEqualTo("BAD_SIGNATURE")
+        .jsonPath("$.error").value(error -> assertThat(String.valueOf(error)).contains("invalid next-page token")
+            .contains("signature does not match"));
+    client.get().uri("/api/items?token=not-a-token").exchange()
+        .expectStatus().isBadRequest()
+        .expectBody().jsonPath("$.error").value(error -> assertThat(String.valueOf(error)).contains("invalid next-page token"));
+    client.get().uri("/api/items?limit=0").exchange()
+        .expectStatus().isBadRequest()
+        .expectBody().jsonPath("$.error").isEqualTo("limit must be a whole number from 1 to 100: 0");
+    // The untouched token still works.
+    client.get().uri("/api/items?limit=5&token=" + token).exchange().expectStatus().isOk();
+  }
+
+  @Test
+  void should_stop_fetching_while_the_client_does_not_read_and_resume_when_it_does() throws Exception {
+    try (Socket socket = export()) {
+      InputStream in = socket.getInputStream();
+      byte[] first = in.readNBytes(16 * 1024); // then nothing more for now
+      ExportWatch export = watcher.await();
+      // The stream waits on the client: its read-ahead is full and no page request is in flight, so no page
+      // is fetched until the client reads.
+      await().atMost(WAIT).until(() -> export.stream.stats().bufferedPages() == PREFETCH
+          && AsyncCassandraConfiguration.inFlightRequests(session) == 0);
+      StreamStats stalled = export.stream.stats();
+      assertThat(stalled.pagesFetched()).as("pages fetched for a client that stopped reading").isLessThan(PAGES);
+      assertThat(stalled.rowsFetched() - stalled.rowsDelivered()).as("rows fetched ahead of the client")
+          .isLessThanOrEqualTo((long) (PREFETCH + 1) * FETCH_SIZE);
+      assertThat(export.completed).isNull();
+
+      // The client reads on: every row comes, and the read-ahead stayed bounded all along.
+      String response = new String(first, StandardCharsets.ISO_8859_1)
+          + new String(in.readAllBytes(), StandardCharsets.ISO_8859_1);
+      assertThat(ndjsonKeys(body(response))).as("every row once, in order").isEqualTo(expectedKeys());
+      await().atMost(WAIT).until(() -> export.completed != null);
+      assertThat(export.completed.pagesFetched()).isBetween((long) PAGES, (long) PAGES + 1);
+      assertThat(export.closed).as("closed before its end").isNull();
+      assertThat(export.completed.rowsDelivered()).isEqualTo(ROWS);
+      assertThat(export.completed.maxBufferedPages()).isLessThanOrEqualTo(PREFETCH);
+      export.assertReadAheadBoundedAtEveryPage();
+    }
+  }
+
+  @Test
+  void should_close_the_stream_when_the_client_disconnects_mid_export() throws Exception {
+    ExportWatch export;
+    try (Socket socket = export()) {
+      socket.getInputStream().readNBytes(16 * 1024);
+      export = watcher.await();
+      await().atMost(WAIT).until(() -> export.stream.stats().bufferedPages() == PREFETCH
+          && AsyncCassandraConfiguration.inFlightRequests(session) == 0);
+      assertThat(export.closed).isNull();
+    }
+    // The client went away: the server's next write fails (or it sees the connection close), and the stream is
+    // closed without reaching its end, with no page request left in flight.
+    await().atMost(WAIT).until(() -> export.closed != null);
+    assertThat(export.completed).as("the stream did not reach its end").isNull();
+    assertThat(export.closed.rowsFetched()).isLessThan(ROWS);
+    await().atMost(WAIT).until(() -> AsyncCassandraConfiguration.inFlightRequests(session) == 0);
+    long fetchedAtClose = export.closed.pagesFetched();
+    assertThat(export.stream.stats().pagesFetched()).as("no page fetched after the close").isEqualTo(fetchedAtClose);
+    export.assertReadAheadBoundedAtEveryPage();
+  }
+
+  /** The body of a raw HTTP/1.1 response (read as ISO-8859-1), without the chunked framing if there is one. */
+  private static String body(String response) {
+    int headersEnd = response.indexOf("\r\n\r\n");
+    assertThat(headersEnd).as("the end of the headers").isPositive();
+    String headers = response.substring(0, headersEnd).toLowerCase(java.util.Locale.ROOT);
+    String rest = response.substring(headersEnd + 4);
+    if (!headers.contains("transfer-encoding: chunked")) {
+      return new String(rest.getBytes(StandardCharsets.ISO_8859_1), StandardCharsets.UTF_8);
+    }
+    java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream();
+    int at = 0;
+    while (true) {
+      int lineEnd = rest.indexOf("\r\n", at);
+      int size = Integer.parseInt(rest.substring(at, lineEnd).split(";")[0].trim(), 16);
+      if (size == 0) {
+        return body.toString(StandardCharsets.UTF_8);
+      }
+      byte[] chunk = rest.substring(lineEnd + 2, lineEnd + 2 + size).getBytes(StandardCharsets.ISO_8859_1);
+      body.write(chunk, 0, chunk.length);
+      at = lineEnd + 2 + size + 2;
+    }
+  }
+
+  /** Starts an export on a raw socket whose small receive buffer fills after a few kilobytes. */
+  private Socket export() throws Exception {
+    Socket socket = new Socket();
+    socket.setReceiveBufferSize(4 * 1024);
+    socket.connect(new InetSocketAddress("localhost", port));
+    OutputStream out = socket.getOutputStream();
+    out.write(("GET /api/items/export.ndjson HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
+        .getBytes(StandardCharsets.US_ASCII));
+    out.flush();
+    return socket;
+  }
+
+  /** One export stream as the session's listener saw it. */
+  static final class ExportWatch {
+    final StreamInfo stream;
+    /** The statistics at each page, taken when the page arrived. */
+    final List<StreamStats> atPages = new CopyOnWriteArrayList<>();
+    volatile @Nullable StreamStats completed;
+    volatile @Nullable StreamStats closed;
+
+    ExportWatch(StreamInfo stream) {
+      this.stream = stream;
+    }
+
+    /**
+     * At every page handed over, and in the engine's own record of the most pages that ever waited: the rows
+     * fetched and not yet handed over fit in the page being read plus the read-ahead.
+     */
+    void assertReadAheadBoundedAtEveryPage() {
+      assertThat(atPages).isNotEmpty();
+      assertThat(stream.stats().maxBufferedPages()).as("the most pages that ever waited").isLessThanOrEqualTo(PREFETCH);
+      for (StreamStats stats : atPages) {
+        assertThat(stats.bufferedPages()).as("buffered pages at page %d", stats.pagesFetched())
+            .isLessThanOrEqualTo(PREFETCH + 1);
+        assertThat(stats.rowsFetched() - stats.rowsDelivered()).as("rows ahead at page %d", stats.pagesFetched())
+            .isLessThanOrEqualTo((long) (PREFETCH + 1) * FETCH_SIZE);
+      }
+    }
+  }
+
+  /** Watches the streams named {@value ItemQueries#EXPORT} that start while a test runs. */
+  static final class ExportWatcher implements StreamListener {
+    final ConcurrentLinkedQueue<ExportWatch> exports = new ConcurrentLinkedQueue<>();
+
+    private Optional<ExportWatch> find(StreamInfo stream) {
+      return exports.stream().filter(watch -> watch.stream.id() == stream.id()).findFirst();
+    }
+
+    @Override
+    public void onStart(StreamInfo stream, String style) {
+      if (stream.name().equals(Optional.of(ItemQueries.EXPORT))) {
+        exports.add(new ExportWatch(stream));
+      }
+    }
+
+    @Override
+    public void onPage(StreamInfo stream, PageEvent page) {
+      find(stream).ifPresent(watch -> watch.atPages.add(stream.stats()));
+    }
+
+    @Override
+    public void onComplete(StreamInfo stream, StreamStats stats) {
+      find(stream).ifPresent(watch -> watch.completed = stats);
+    }
+
+    @Override
+    public void onClose(StreamInfo stream, StreamStats stats) {
+      find(stream).ifPresent(watch -> watch.closed = stats);
+    }
+
+    ExportWatch await() {
+      org.awaitility.Awaitility.await().atMost(WAIT).until(() -> exports.size() == 1);
+      return only();
+    }
+
+    ExportWatch only() {
+      assertThat(exports).hasSize(1);
+      return exports.peek();
+    }
+  }
+}

@@ -1,0 +1,57 @@
+/*
+ * Copyright 2026 The async-cassandra authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+package org.asynccassandra.examples.spring;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import org.asynccassandra.examples.spring.mvc.MvcExampleApplication;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.boot.tomcat.TomcatConnectorCustomizer;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
+
+/**
+ * {@link ExampleContractIT} on the Spring MVC application (Tomcat, blocking iterators on the export executor), and
+ * its table endpoint.
+ */
+@SpringBootTest(classes = MvcExampleApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+    properties = {"spring.main.web-application-type=servlet", ExampleContractIT.PROPERTIES_FETCH,
+        ExampleContractIT.PROPERTIES_PREFETCH})
+@Import(MvcExampleIT.SmallSendBuffer.class)
+class MvcExampleIT extends ExampleContractIT {
+
+  /** A small socket send buffer on the server side, so that a client that stops reading is felt after a few pages. */
+  @TestConfiguration
+  static class SmallSendBuffer {
+    @Bean
+    TomcatConnectorCustomizer smallSendBuffer() {
+      return connector -> connector.setProperty("socket.txBufSize", "8192");
+    }
+  }
+
+  @Test
+  void should_serve_any_table_of_the_keyspace_and_answer_404_for_one_that_is_not_there() {
+    String body = client.get().uri("/api/tables/items/rows.ndjson").exchange().expectStatus().isOk()
+        .expectBody(String.class).returnResult().getResponseBody();
+    assertThat(String.valueOf(body).split("\n")).hasSize(ROWS);
+    for (String table : List.of("nothing_here", "items x", "\"items\"x")) {
+      client.get().uri("/api/tables/{table}/rows.ndjson", table).exchange().expectStatus().isNotFound();
+    }
+  }
+}
