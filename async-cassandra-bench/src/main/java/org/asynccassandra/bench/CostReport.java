@@ -110,16 +110,20 @@ final class CostReport {
   static String beforeListener(MicroResult none) {
     double change = none.score() / BEFORE_LISTENER - 1;
     boolean within = Math.abs(change) <= TOLERANCE;
-    boolean overlap = Math.abs(none.score() - BEFORE_LISTENER) <= none.error() + BEFORE_LISTENER_ERROR;
+    // A quick run (2 iterations) has no error bar: then only the earlier run's interval is known.
+    double error = Double.isNaN(none.error()) ? 0 : none.error();
+    boolean overlap = Math.abs(none.score() - BEFORE_LISTENER) <= error + BEFORE_LISTENER_ERROR;
     return String.format(Locale.ROOT,
         "No listener, against before listeners existed: %s ns/row now, %.2f ± %.2f ns/row for the same "
             + "workload (`RowPathBenchmark.forEachDirect`, `prefetchPages=1`) on 2026-11-25 "
             + "(docs/benchmarks/results.json, commit 985a114): %+.1f %%, so the goal \"per-row cost without a "
             + "listener unchanged within 5 %%\" is %s. Caveat: a different run, on a shared machine whose load "
-            + "differs; the two 99.9 %% intervals %s, and they are wider than 5 %%, so only a run of both "
-            + "versions side by side on a quiet machine can settle 5 %%.\n\n",
+            + "differs; %s, and they are wider than 5 %%, so only a run of both versions side by side on a "
+            + "quiet machine can settle 5 %%.\n\n",
         score(none), BEFORE_LISTENER, BEFORE_LISTENER_ERROR, change * 100, Markdown.yesNo(within),
-        overlap ? "overlap (no difference shown)" : "do not overlap (a real difference, or a different load)");
+        (Double.isNaN(none.error()) ? "this run has no error bar (too few iterations) and the figures "
+            : "the two 99.9 % intervals ") + (overlap ? "overlap (no difference shown)"
+            : "do not overlap (a real difference, or a different load)"));
   }
 
   private static Optional<MicroResult> find(List<MicroResult> results, String benchmark,

@@ -62,6 +62,16 @@ class CostReportTest {
   }
 
   @Test
+  void should_compare_intervals_only_when_the_run_has_an_error_bar() {
+    MicroResult quick = new MicroResult("ListenerCostBenchmark.forEachDirect",
+        Map.of("rowsPerPage", "1000", "listener", "none"), 30, Double.NaN, "ns/row");
+    assertThat(CostReport.beforeListener(quick)).contains("no error bar").contains("do not overlap");
+    MicroResult close = new MicroResult("ListenerCostBenchmark.forEachDirect",
+        Map.of("rowsPerPage", "1000", "listener", "none"), 10, 1, "ns/row");
+    assertThat(CostReport.beforeListener(close)).contains("the two 99.9 % intervals overlap");
+  }
+
+  @Test
   void should_say_when_it_was_not_run() {
     assertThat(CostReport.markdown(List.of())).contains("Not run in this run");
   }
