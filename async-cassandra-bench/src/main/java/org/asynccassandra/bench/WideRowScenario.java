@@ -86,25 +86,58 @@ final class WideRowScenario implements Scenario {
     int rows = rows(context.settings());
     String table = context.keyspace() + "." + TABLE;
     List<String> modes = modes();
+    // A mode whose read fails (a fixed fetch size of wide rows can be more than the server will answer) is
+    // reported as failed with its error and not tried again: the other modes still run.
+    Map<String, String> failed = new LinkedHashMap<>();
     for (int round = 0; round <= context.settings().rounds(); round++) { // round 0 warms up
       StringBuilder line = new StringBuilder(round == 0 ? "  warm-up:" : "  round " + round + ":");
       for (String mode : Scenario.rotated(modes, round)) {
-        Read read = read(context, table, rows, mode, false);
-        if (round > 0) {
-          context.results().add(ID, mode, "", round, read.metrics());
+        if (failed.containsKey(mode)) {
+          continue;
         }
-        line.append(String.format(Locale.ROOT, " %s %.2fs;", mode, read.seconds));
+        try {
+          Read read = read(context, table, rows, mode, false);
+          if (round > 0) {
+            context.results().add(ID, mode, "", round, read.metrics());
+          }
+          line.append(String.format(Locale.ROOT, " %s %.2fs;", mode, read.seconds));
+        } catch (Exception failure) {
+          failed.put(mode, describe(failure));
+          line.append(String.format(Locale.ROOT, " %s FAILED (%s);", mode, failed.get(mode)));
+        }
       }
       context.out().println(line);
     }
     StringBuilder line = new StringBuilder("  heap after GC while streaming:");
     for (String mode : modes) {
-      Read read = read(context, table, rows, mode, true);
-      context.results().add(ID, mode, "gc samples", 1, read.metrics());
-      line.append(String.format(Locale.ROOT, " %s %s;", mode, Markdown.mib(read.heapAfterGcMax)));
+      if (failed.containsKey(mode)) {
+        continue;
+      }
+      try {
+        Read read = read(context, table, rows, mode, true);
+        context.results().add(ID, mode, "gc samples", 1, read.metrics());
+        line.append(String.format(Locale.ROOT, " %s %s;", mode, Markdown.mib(read.heapAfterGcMax)));
+      } catch (Exception failure) {
+        failed.put(mode, describe(failure));
+        line.append(String.format(Locale.ROOT, " %s FAILED (%s);", mode, failed.get(mode)));
+      }
     }
     context.out().println(line);
-    report(context, modes, rows);
+    if (failed.containsKey(TARGET_MODE)) {
+      throw new IllegalStateException("The read with targetPageBytes failed: " + failed.get(TARGET_MODE));
+    }
+    report(context, modes, rows, failed);
+  }
+
+  /** The failure's type and message, and its cause's, on one line. */
+  static String describe(Throwable failure) {
+    Throwable shown = failure instanceof java.util.concurrent.ExecutionException && failure.getCause() != null
+        ? failure.getCause() : failure;
+    String text = shown.getClass().getSimpleName() + ": " + shown.getMessage();
+    if (shown.getCause() != null && shown.getCause() != shown) {
+      text += " (cause " + shown.getCause().getClass().getSimpleName() + ": " + shown.getCause().getMessage() + ")";
+    }
+    return text.replace('\n', ' ').replace('|', '/');
   }
 
   /**
@@ -290,7 +323,8 @@ final class WideRowScenario implements Scenario {
     }
   }
 
-  private void report(BenchContext context, List<String> modes, int rows) throws Exception {
+  private void report(BenchContext context, List<String> modes, int rows, Map<String, String> failed)
+      throws Exception {
     Results results = context.results();
     List<List<String>> table = new ArrayList<>();
     Map<String, List<Double>> rateSeries = new LinkedHashMap<>();
@@ -301,13 +335,26 @@ final class WideRowScenario implements Scenario {
     String bestFixed = null;
     double bestFixedRate = 0;
     for (int size : FIXED) {
+      if (failed.containsKey(fixed(size))) {
+        continue;
+      }
       double rate = results.median(ID, fixed(size), "", "rowsPerSecond");
       if (bestFixed == null || rate > bestFixedRate) {
         bestFixed = fixed(size);
         bestFixedRate = rate;
       }
     }
+    if (bestFixed == null) {
+      throw new IllegalStateException("Every fixed fetch size failed: " + failed);
+    }
     for (String mode : modes) {
+      if (failed.containsKey(mode)) {
+        rateSeries.get("rows/s (median)").add(0.0);
+        heapSeries.get("heap after GC while streaming (max)").add(0.0);
+        heapSeries.get("heap peak, sampled (max)").add(0.0);
+        table.add(List.of(mode, "failed: " + failed.get(mode), "–", "–", "–", "–", "–", "–"));
+        continue;
+      }
       double[] rates = results.values(ID, mode, "", "rowsPerSecond");
       double rate = Stats.median(rates);
       double afterGc = Stats.max(results.values(ID, mode, "gc samples", "heapAfterGcMaxBytes"));
@@ -327,14 +374,19 @@ final class WideRowScenario implements Scenario {
     double targetAfterGc = Stats.max(results.values(ID, TARGET_MODE, "gc samples", "heapAfterGcMaxBytes"));
     double targetPeak = Stats.max(results.values(ID, TARGET_MODE, "", "heapPeakBytes"));
     String defaultMode = fixed(5000);
-    double defaultAfterGc = Stats.max(results.values(ID, defaultMode, "gc samples", "heapAfterGcMaxBytes"));
-    double defaultPeak = Stats.max(results.values(ID, defaultMode, "", "heapPeakBytes"));
+    String defaultFigures;
+    if (failed.containsKey(defaultMode)) {
+      defaultFigures = "failed (" + failed.get(defaultMode) + ")";
+    } else {
+      double defaultAfterGc = Stats.max(results.values(ID, defaultMode, "gc samples", "heapAfterGcMaxBytes"));
+      double defaultPeak = Stats.max(results.values(ID, defaultMode, "", "heapPeakBytes"));
+      defaultFigures = Markdown.mib(defaultAfterGc) + " after GC (peak " + Markdown.mib(defaultPeak) + ")";
+    }
     boolean small = targetAfterGc < 64.0 * 1024 * 1024;
     results.goal("Wide rows: targetPageBytes keeps the heap small",
         "heap after GC while streaming with targetPageBytes(4 MiB) < 64 MiB",
-        String.format(Locale.ROOT, "%s after GC (peak %s); the default fetch size of 5,000: %s after GC (peak %s)",
-            Markdown.mib(targetAfterGc), Markdown.mib(targetPeak), Markdown.mib(defaultAfterGc),
-            Markdown.mib(defaultPeak)),
+        String.format(Locale.ROOT, "%s after GC (peak %s); the default fetch size of 5,000: %s",
+            Markdown.mib(targetAfterGc), Markdown.mib(targetPeak), defaultFigures),
         small, small ? "" : "The pages sized by bytes still left more than 64 MiB on the heap in this run.");
     boolean fast = targetRate >= 0.9 * bestFixedRate;
     results.goal("Wide rows: targetPageBytes as fast as the best fixed page size",
