@@ -128,7 +128,7 @@ final class ScanScenario implements Scenario {
         "All %,d rows of the main table, unordered, with the same light work per row: one stream over "
             + "`SELECT pk, ck, payload FROM table` (fetch size %,d, one page read ahead) against a `TableScan` "
             + "that splits the ring into token ranges and reads that many ranges at a time, each with its own "
-            + "read-ahead. Every parallelism splits the ring into the same %d ranges (`ScanConfig.splits`: %d "
+            + "read-ahead. Every parallelism splits the ring into the same %d ranges or so (`ScanConfig.splits`: %d "
             + "per reader at the highest parallelism; the default, 4 per node, gave one node about 5, so that "
             + "parallelism 8 had readers without work), and the table shows the ranges each scan read. The "
             + "consumer is one thread in both. One warm-up round, then %d rounds, modes rotated.%n%n",
