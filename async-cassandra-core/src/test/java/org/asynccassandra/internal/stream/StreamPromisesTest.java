@@ -28,6 +28,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -191,6 +192,26 @@ class StreamPromisesTest {
     source.completeNext();
     done.get(30, TimeUnit.SECONDS);
     assertThat(stream.stats().rowsDelivered()).isEqualTo(10);
+  }
+
+  @Test
+  void should_run_forEachAsync_over_completed_minimal_and_failed_stages() throws Exception {
+    DefaultRowStream stream = stream(FakePageSource.automatic(2, 3), prefetch(1));
+    List<Integer> seen = new CopyOnWriteArrayList<>();
+    IllegalStateException failure = new IllegalStateException("row 5 failed");
+    CompletableFuture<Void> done = stream.forEachAsync(row -> {
+      int value = FakePageSource.value(row);
+      seen.add(value);
+      if (value == 4) {
+        return CompletableFuture.failedFuture(failure);
+      }
+      // A minimal stage throws from isDone(): the loop must wait for it through its callback.
+      return value % 2 == 0 ? CompletableFuture.completedFuture(null)
+          : CompletableFuture.completedFuture(null).minimalCompletionStage();
+    }).toCompletableFuture();
+
+    assertThatThrownBy(() -> done.get(30, TimeUnit.SECONDS)).hasCause(failure);
+    assertThat(seen).containsExactly(0, 1, 2, 3, 4);
   }
 
   // ---- defect 6: never on a driver thread on the close and failure paths -----------------------------
