@@ -30,7 +30,7 @@ class BenchCommandTest {
 
     assertThat(usage.exit).isEqualTo(2);
     assertThat(usage.err).contains("--scenarios: unknown scenario 'speed'; known: throughput, overlap, event-loop,"
-        + " memory, scan, export, first-row");
+        + " memory, scan, export, flink-export, first-row");
   }
 
   @Test
