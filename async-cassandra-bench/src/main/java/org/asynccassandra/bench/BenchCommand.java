@@ -69,7 +69,7 @@ public final class BenchCommand implements Callable<Integer> {
 
   @Option(names = "--scenarios", split = ",", paramLabel = "ID",
       description = "Scenarios to run (default: all): throughput, overlap, event-loop, memory, scan, export, "
-          + "flink-export, first-row, wide-row, concurrency.")
+          + "flink-export, first-row, concurrency, wide-row.")
   List<String> scenarios;
 
   @Option(names = "--skip-jmh", description = "Skip the JMH micro-benchmarks.")

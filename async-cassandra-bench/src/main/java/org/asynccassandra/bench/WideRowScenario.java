@@ -413,6 +413,6 @@ final class WideRowScenario implements Scenario {
         + Markdown.table(List.of("mode", "rows/s, median (range)", "vs best fixed (" + bestFixed + ")",
             "rows asked (last request)", "pages", "mean page", "heap after GC (max)", "heap peak (sampled)"), table)
         + "\n" + Markdown.image("rows/s", rateChart) + "\n" + Markdown.image("heap", heapChart);
-    results.section(ID, "Wide rows: pages sized by bytes", markdown);
+    results.section(ID, "8. Wide rows: pages sized by bytes", markdown);
   }
 }
