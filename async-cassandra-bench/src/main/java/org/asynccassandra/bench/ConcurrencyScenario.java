@@ -15,7 +15,6 @@
  */
 package org.asynccassandra.bench;
 
-import com.datastax.dse.driver.api.core.cql.reactive.ReactiveRow;
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.cql.AsyncResultSet;
 import com.datastax.oss.driver.api.core.cql.BoundStatement;
@@ -43,8 +42,6 @@ import org.asynccassandra.QueryStream;
 import org.asynccassandra.ReadAheadBudget;
 import org.asynccassandra.StreamConfig;
 import org.asynccassandra.testkit.TestData;
-import org.reactivestreams.Subscriber;
-import org.reactivestreams.Subscription;
 
 /**
  * Many streams at once on one session: N = 1 … 1,000 concurrent reads, each of its own partition, against
@@ -267,55 +264,11 @@ final class ConcurrencyScenario implements Scenario {
 
     /** executeReactive, a page of rows requested at a time, each batch consumed on the pool. */
     private CompletableFuture<Long> reactive(BoundStatement statement) {
-      CompletableFuture<Long> done = new CompletableFuture<>();
-      int batchSize = size.fetchSize();
-      context.session().executeReactive(statement).subscribe(new Subscriber<ReactiveRow>() {
-        private Subscription subscription;
-        private List<Row> batch = new ArrayList<>(batchSize); // onNext calls are serial (§1.3)
-        private long rows; // touched on the pool, one batch at a time (each request follows the batch before)
-        private long checksum;
-
-        @Override
-        public void onSubscribe(Subscription s) {
-          subscription = s;
-          s.request(batchSize);
-        }
-
-        @Override
-        public void onNext(ReactiveRow row) {
-          batch.add(row);
-          if (batch.size() == batchSize) {
-            hand(false);
-          }
-        }
-
-        @Override
-        public void onError(Throwable error) {
-          pool.execute(() -> done.completeExceptionally(error));
-        }
-
-        @Override
-        public void onComplete() {
-          hand(true);
-        }
-
-        private void hand(boolean last) {
-          List<Row> handed = batch;
-          batch = new ArrayList<>(batchSize);
-          pool.execute(() -> {
-            for (Row row : handed) {
-              checksum += digest(row);
-              rows++;
-            }
-            if (last) {
-              done.complete(rows);
-            } else {
-              subscription.request(batchSize);
-            }
-          });
-        }
-      });
-      return done;
+      long[] counts = new long[2]; // touched on the pool, one batch at a time: rows, checksum
+      return PageBatches.consume(context.session().executeReactive(statement), size.fetchSize(), pool, row -> {
+        counts[1] += digest(row);
+        counts[0]++;
+      }, () -> { }).thenApply(ignored -> counts[0]);
     }
 
     /** Our stream on the session's own callback executor, consumed with forEach. */

@@ -20,7 +20,6 @@ import com.datastax.oss.driver.api.core.cql.AsyncResultSet;
 import com.datastax.oss.driver.api.core.cql.ResultSet;
 import com.datastax.oss.driver.api.core.cql.Row;
 import com.datastax.oss.driver.api.core.cql.SimpleStatement;
-import com.datastax.dse.driver.api.core.cql.reactive.ReactiveRow;
 import java.lang.reflect.Method;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -161,57 +160,8 @@ final class ReadModes {
    */
   static ReadMode reactive() {
     return mode("driver executeReactive", true, (context, statement, sink) -> {
-      CompletableFuture<Void> done = new CompletableFuture<>();
-      int batchSize = statement.getPageSize();
-      Executor consumer = context.consumer();
-      context.session().executeReactive(statement).subscribe(new Subscriber<ReactiveRow>() {
-        private Subscription subscription;
-        private List<Row> batch = new ArrayList<>(batchSize); // onNext calls are serial (§1.3)
-
-        @Override
-        public void onSubscribe(Subscription s) {
-          subscription = s;
-          s.request(batchSize);
-        }
-
-        @Override
-        public void onNext(ReactiveRow row) {
-          batch.add(row);
-          if (batch.size() == batchSize) {
-            hand(false);
-          }
-        }
-
-        @Override
-        public void onError(Throwable error) {
-          consumer.execute(() -> done.completeExceptionally(error));
-        }
-
-        @Override
-        public void onComplete() {
-          hand(true);
-        }
-
-        private void hand(boolean last) {
-          List<Row> rows = batch;
-          batch = new ArrayList<>(batchSize);
-          consumer.execute(() -> {
-            try {
-              rows.forEach(sink::row);
-              if (last) {
-                sink.finish();
-                done.complete(null);
-              } else {
-                subscription.request(batchSize);
-              }
-            } catch (RuntimeException failure) {
-              subscription.cancel();
-              done.completeExceptionally(failure);
-            }
-          });
-        }
-      });
-      done.get();
+      PageBatches.consume(context.session().executeReactive(statement), statement.getPageSize(),
+          context.consumer(), sink::row, sink::finish).get();
       return ReadMode.Outcome.DRIVER;
     });
   }
