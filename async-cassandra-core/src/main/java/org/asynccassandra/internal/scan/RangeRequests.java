@@ -47,10 +47,11 @@ interface RangeRequests {
   CompletableFuture<SourcePage> fetch(PlannedRange range, @Nullable ByteBuffer pagingState, int pageSize);
 
   /**
-   * The token of the partition of the page's last row, formatted as {@link ScanRange} bounds are, or
-   * {@code null} when the page has no rows or the scan's columns leave out part of the partition key.
+   * The token of the partition of the last of {@code rows} (a response's, decoded), formatted as {@link
+   * ScanRange} bounds are, or {@code null} when there are no rows or the scan's columns leave out part of
+   * the partition key.
    */
-  @Nullable String lastToken(SourcePage page);
+  @Nullable String lastToken(List<Row> rows);
 
   /**
    * Cuts the part of {@code range} after the token {@code after} (the whole range when {@code null}) into
@@ -82,9 +83,8 @@ interface RangeRequests {
       }
 
       @Override
-      public @Nullable String lastToken(SourcePage page) {
+      public @Nullable String lastToken(List<Row> rows) {
         TokenMap tokens = planner.tokens;
-        List<Row> rows = page.rows();
         if (tokens == null || rows.isEmpty()) {
           return null;
         }

@@ -197,15 +197,18 @@ final class ScanPageSource implements PageSource {
     final int skipped;
     final boolean rangeFinished;
     private final SourcePage response;
+    /** The response's rows, when decoded already; handed over (and forgotten) by rows(). */
+    private @Nullable List<Row> decoded;
     private final Reader reader;
     private final int requestedPageSize;
     private volatile boolean lastOfScan;
     /** Budget bytes it holds while queued here; the source's lock. */
     long budgetBytes;
 
-    RangePage(Reader reader, @Nullable ByteBuffer requestPagingState, SourcePage response, int skipped,
-        int requestedPageSize) {
+    RangePage(Reader reader, @Nullable ByteBuffer requestPagingState, SourcePage response,
+        @Nullable List<Row> decoded, int skipped, int requestedPageSize) {
       this.reader = reader;
+      this.decoded = decoded;
       this.requestedPageSize = requestedPageSize;
       this.range = reader.range;
       this.requestPagingState = requestPagingState;
@@ -222,7 +225,12 @@ final class ScanPageSource implements PageSource {
 
     @Override
     public List<Row> rows() {
-      List<Row> rows = response.rows();
+      List<Row> rows = decoded;
+      if (rows == null) {
+        rows = response.rows(); // throws on a second call, as the driver's response does
+      } else {
+        decoded = null; // handed over: this page, which the scan's futures may still reference, keeps none
+      }
       return skipped == 0 ? rows : rows.subList(skipped, rows.size());
     }
 
@@ -557,7 +565,9 @@ final class ScanPageSource implements PageSource {
       @Nullable SourcePage response, @Nullable Throwable error) {
     long byteDebt = byteLimiter != null && response != null ? byteLimiter.reserve(Math.max(0, response.responseBytes()))
         : 0;
-    String lastToken = response != null && error == null && response.size() > 0 ? requests.lastToken(response) : null;
+    // Decoded here once when the range's position needs its last row; the RangePage then hands them over.
+    List<Row> decoded = response != null && error == null && response.size() > 0 ? response.rows() : null;
+    String lastToken = decoded != null ? requests.lastToken(decoded) : null;
     String adaptation = null;
     CompletableFuture<@Nullable SourcePage> handOver = null;
     RangePage handed = null;
@@ -638,7 +648,7 @@ final class ScanPageSource implements PageSource {
         }
         int skipped = Math.min(reader.skip, received.size());
         reader.skip -= skipped;
-        RangePage page = new RangePage(reader, state, received, skipped, reader.asked);
+        RangePage page = new RangePage(reader, state, received, decoded, skipped, reader.asked);
         reader.pagingState = page.nextPagingState;
         reader.finished = page.rangeFinished;
         if (page.size() == 0 && !page.rangeFinished) {

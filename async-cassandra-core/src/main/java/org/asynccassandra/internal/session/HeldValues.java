@@ -73,7 +73,8 @@ final class HeldValues {
   private static final class HeldPage implements SourcePage {
     private final MappedAsyncPagingIterable<?> first;
     private final int size;
-    private @Nullable List<Row> rows; // read once, by the single consumer thread that holds the page
+    /** The rows were handed over: the caller's result can be read only once. */
+    private boolean taken;
 
     HeldPage(MappedAsyncPagingIterable<?> first) {
       this.first = first;
@@ -87,17 +88,16 @@ final class HeldValues {
 
     @Override
     public List<Row> rows() {
-      List<Row> carried = rows;
-      if (carried == null) {
-        ColumnDefinitions columns = first.getColumnDefinitions();
-        List<Row> list = new ArrayList<>(size);
-        for (Object value : first.currentPage()) {
-          list.add(new Carrier(value, columns));
-        }
-        carried = Collections.unmodifiableList(list);
-        rows = carried;
+      if (taken) {
+        throw new IllegalStateException("The rows of this result were already read: it can be read only once");
       }
-      return carried;
+      taken = true;
+      ColumnDefinitions columns = first.getColumnDefinitions();
+      List<Row> list = new ArrayList<>(size);
+      for (Object value : first.currentPage()) {
+        list.add(new Carrier(value, columns));
+      }
+      return Collections.unmodifiableList(list);
     }
 
     @Override

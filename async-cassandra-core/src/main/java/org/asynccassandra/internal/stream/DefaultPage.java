@@ -47,6 +47,13 @@ public final class DefaultPage implements Page<Row> {
   final long arrivalNanos;
   /** How long the consumer waited for this page; set by the engine before it hands the page over. */
   long consumerWaitNanos;
+  /**
+   * The rows, taken from the response at first use and kept here, not in the response: the completed
+   * future of the request still references the response, and when that future was promoted to the old
+   * generation while it waited for the server, rows it referenced would outlive their page until the next
+   * old collection (at a thousand concurrent streams, most of the collector's work).
+   */
+  private @Nullable List<Row> rows;
   /** Bytes of the session's read-ahead budget this page holds while it waits for its consumer; engine's lock. */
   long budgetBytes;
 
@@ -68,8 +75,13 @@ public final class DefaultPage implements Page<Row> {
 
   @Override
   public List<Row> rows() {
-    List<Row> rows = source.rows();
-    return offset == 0 && size == rows.size() ? rows : rows.subList(offset, offset + size);
+    List<Row> taken = rows;
+    if (taken == null) {
+      List<Row> all = source.rows();
+      taken = offset == 0 && size == all.size() ? all : all.subList(offset, offset + size);
+      rows = taken;
+    }
+    return taken;
   }
 
   @Override

@@ -35,7 +35,8 @@ import org.jspecify.annotations.Nullable;
 public final class DriverPage implements SourcePage {
   private final AsyncResultSet resultSet;
   private final int size;
-  private @Nullable List<Row> rows; // decoded once, by the single consumer thread that holds the page
+  /** The rows were handed over: the driver's result set can be read only once. */
+  private boolean taken;
 
   public DriverPage(AsyncResultSet resultSet) {
     this.resultSet = resultSet;
@@ -77,18 +78,24 @@ public final class DriverPage implements SourcePage {
     return size;
   }
 
+  /**
+   * Decodes the rows and hands them over, once: this page keeps no reference to them (see {@link
+   * SourcePage#rows()}).
+   *
+   * @throws IllegalStateException on a second call
+   */
   @Override
   public List<Row> rows() {
-    List<Row> decoded = rows;
-    if (decoded == null) {
-      List<Row> list = new ArrayList<>(size);
-      for (Row row : resultSet.currentPage()) {
-        list.add(row);
-      }
-      decoded = Collections.unmodifiableList(list);
-      rows = decoded;
+    if (taken) {
+      throw new IllegalStateException("The rows of this response were already read: a driver result set can be "
+          + "read only once");
     }
-    return decoded;
+    taken = true;
+    List<Row> list = new ArrayList<>(size);
+    for (Row row : resultSet.currentPage()) {
+      list.add(row);
+    }
+    return Collections.unmodifiableList(list);
   }
 
   @Override

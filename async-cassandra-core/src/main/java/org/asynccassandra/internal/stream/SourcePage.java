@@ -31,8 +31,13 @@ public interface SourcePage {
   int size();
 
   /**
-   * The rows, decoded on first call (on the consumer's thread, not the I/O thread). Called at most once
-   * per page by the engine's consumer side.
+   * Decodes the rows and hands them over: called at most once per response (the driver's result set can be
+   * read only once; its implementations throw {@link IllegalStateException} on a second call), by the
+   * consumer side, which keeps them ({@link DefaultPage}). The response keeps no reference to them: the
+   * completed future of its request still references the response, and once that future has reached the
+   * old generation (as it does while it waits long for the server, at many concurrent streams) the rows it
+   * referenced would outlive their page until the next old collection, and young collections would copy
+   * them over and over.
    */
   List<Row> rows();
 

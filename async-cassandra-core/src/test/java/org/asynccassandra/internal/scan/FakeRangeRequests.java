@@ -16,6 +16,7 @@
 package org.asynccassandra.internal.scan;
 
 import org.asynccassandra.internal.stream.FakePageSource;
+import com.datastax.oss.driver.api.core.cql.Row;
 import org.asynccassandra.internal.stream.SourcePage;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -63,7 +64,7 @@ final class FakeRangeRequests implements RangeRequests {
 
   /** Its rows carry no partition key: the position of a range is never known, so it is never split. */
   @Override
-  public String lastToken(SourcePage page) {
+  public String lastToken(List<Row> rows) {
     return null;
   }
 

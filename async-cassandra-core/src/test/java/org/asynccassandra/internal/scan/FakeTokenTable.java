@@ -135,8 +135,7 @@ class FakeTokenTable implements RangeRequests {
   }
 
   @Override
-  public String lastToken(SourcePage page) {
-    List<Row> rows = page.rows();
+  public String lastToken(List<Row> rows) {
     return rows.isEmpty() ? null : String.valueOf(rows.get(rows.size() - 1).getInt(0) / 1000);
   }
 
@@ -175,6 +174,9 @@ class FakeTokenTable implements RangeRequests {
     }
     long responseBytes = bytes;
     return new SourcePage() {
+      /** Handed over once and then forgotten, as the driver's response does (see SourcePage#rows). */
+      private List<Row> untaken = frozen;
+
       @Override
       public int size() {
         return frozen.size();
@@ -182,7 +184,12 @@ class FakeTokenTable implements RangeRequests {
 
       @Override
       public List<Row> rows() {
-        return frozen;
+        List<Row> taken = untaken;
+        if (taken == null) {
+          throw new IllegalStateException("the rows of this response were read twice");
+        }
+        untaken = null;
+        return taken;
       }
 
       @Override

@@ -137,7 +137,7 @@ class ScanSplitTest {
   void should_not_split_a_range_whose_last_row_has_no_known_token() {
     FakeTokenTable table = new FakeTokenTable(400, 3) {
       @Override
-      public String lastToken(org.asynccassandra.internal.stream.SourcePage page) {
+      public String lastToken(List<com.datastax.oss.driver.api.core.cql.Row> rows) {
         return null; // as when the scan's columns leave out the partition key
       }
     }.timingOut(request -> request.position() >= 100);

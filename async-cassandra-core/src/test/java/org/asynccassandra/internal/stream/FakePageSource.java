@@ -277,6 +277,9 @@ public final class FakePageSource implements PageSource {
     ByteBuffer next = more ? (ByteBuffer) ByteBuffer.allocate(4).putInt(0, nextState) : null;
     List<Row> frozen = Collections.unmodifiableList(rows);
     return new SourcePage() {
+      /** Handed over once and then forgotten, as the driver's response does (see SourcePage#rows). */
+      private List<Row> untaken = frozen;
+
       @Override
       public int size() {
         return size;
@@ -284,7 +287,12 @@ public final class FakePageSource implements PageSource {
 
       @Override
       public List<Row> rows() {
-        return frozen;
+        List<Row> taken = untaken;
+        if (taken == null) {
+          throw new IllegalStateException("the rows of this response were read twice");
+        }
+        untaken = null;
+        return taken;
       }
 
       @Override
