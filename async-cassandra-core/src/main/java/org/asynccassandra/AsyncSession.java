@@ -109,7 +109,7 @@ public interface AsyncSession extends AutoCloseable {
    * @param builder the driver's builder, configured (contact points, local datacenter, keyspace, auth);
    *     {@code buildAsync()} is called on it once
    * @return a stage that completes on the session's callback executor once connected; if the driver
-   *     cannot connect, it fails with the driver's exception, on the driver's thread (there is no callback
+   *     cannot connect, it fails with the driver's exception, on a driver thread (there is no callback
    *     executor yet)
    * @throws NullPointerException if {@code builder} is null
    */
@@ -158,7 +158,7 @@ public interface AsyncSession extends AutoCloseable {
    *
    * @param statement the statement whose rows to stream; its own page size applies unless the config sets
    *     a fetch size
-   * @return a new, unconsumed stream; the session closes it when the session closes
+   * @return a new, unconsumed stream; closing the session closes it
    * @throws IllegalStateException when this session is closed
    * @throws InvalidResumeTokenException when the default config resumes from a token of another statement
    * @throws NullPointerException if {@code statement} is null
@@ -172,7 +172,7 @@ public interface AsyncSession extends AutoCloseable {
    * @param statement the statement whose rows to stream; {@link StreamConfig#fetchSize()}, when set,
    *     replaces its page size
    * @param config how to read: read-ahead, bounds, timeouts, executor, listener, where to resume
-   * @return a new, unconsumed stream; the session closes it when the session closes
+   * @return a new, unconsumed stream; closing the session closes it
    * @throws IllegalStateException when this session is closed
    * @throws InvalidResumeTokenException when the config resumes from a token of another statement
    *     (another query text, keyspace or bound values), with reason {@code WRONG_STATEMENT}
@@ -407,7 +407,7 @@ public interface AsyncSession extends AutoCloseable {
    * @param table the table in it, as CQL names it
    * @param config what to read (columns, restriction, ranges), how (splits, parallelism, the stream config
    *     of each range) and where to resume
-   * @return a new, unconsumed scan; the session closes it when the session closes
+   * @return a new, unconsumed scan; closing the session closes it
    * @throws IllegalArgumentException for an unknown keyspace or table, a checkpoint of another scan, a
    *     token or range that is not of the cluster's partitioner, or a shard on a partitioner other than
    *     Murmur3 or Random
@@ -473,7 +473,8 @@ public interface AsyncSession extends AutoCloseable {
   /**
    * The session's callback executor; see the class documentation.
    *
-   * @return the executor; it rejects tasks once the session is closed
+   * @return the executor; it is shut down when the session's close completes, and rejects tasks from then
+   *     on
    */
   Executor callbackExecutor();
 

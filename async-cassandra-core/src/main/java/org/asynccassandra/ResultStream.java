@@ -162,9 +162,9 @@ public interface ResultStream<T> extends AutoCloseable {
    * on virtual threads without pinning a carrier. Interrupting a thread blocked in it closes the stream
    * and throws {@link StreamClosedException} with the interrupt flag set again.
    *
-   * @return an iterator for the calling thread (not thread-safe); its {@code next()} throws the stream's
+   * @return an iterator for the calling thread (not thread-safe); its {@code hasNext()} throws the stream's
    *     failure ({@link PageFetchException}, {@link StreamTimeoutException}, {@link StreamClosedException})
-   *     after the rows before it
+   *     after the rows before it, and so does every later call
    * @throws IllegalStateException when called on a driver I/O thread, when the stream is already consumed
    *     (in any style), or it is a row stream that was {@link RowStream#map mapped}
    */

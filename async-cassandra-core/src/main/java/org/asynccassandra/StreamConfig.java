@@ -202,7 +202,8 @@ public final class StreamConfig {
    * How long the first page may take, from its request to its response.
    *
    * @return the timeout, positive; empty (the default) for none. When it fires, the request is cancelled
-   *     and the page retried or the stream failed with a {@link StreamTimeoutException}
+   *     and the page asked again, or, without retries left, the stream fails with a
+   *     {@link StreamTimeoutException} (in a table scan: a {@link PageFetchException} naming the range)
    */
   public Optional<Duration> firstPageTimeout() {
     return Optional.ofNullable(firstPageTimeout);
