@@ -30,6 +30,8 @@ public record OffsetLimits(int maxPageNumber, long maxSkippedRows) {
   /**
    * Validates the limits.
    *
+   * @param maxPageNumber the highest page number accepted, {@code >= 1}
+   * @param maxSkippedRows the most rows skipped to reach a page, {@code >= 0}
    * @throws IllegalArgumentException if {@code maxPageNumber < 1} or {@code maxSkippedRows < 0}; the
    *     message holds the bad value
    */

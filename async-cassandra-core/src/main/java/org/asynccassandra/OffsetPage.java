@@ -33,6 +33,11 @@ public record OffsetPage(List<Row> rows, int pageNumber, int pageSize, boolean i
    * Copies {@code rows} into an unmodifiable list, so that the page does not change when the list it was
    * built from does.
    *
+   * @param rows the page's rows, in server order; copied, so the caller may change its list afterwards
+   * @param pageNumber the 1-based page number asked for
+   * @param pageSize the page size asked for
+   * @param isLast whether no row follows this page (true for a page past the end, which is empty)
+   * @param stats the counters of the stream that read it
    * @throws NullPointerException if {@code rows} is null or holds a null row
    */
   public OffsetPage {

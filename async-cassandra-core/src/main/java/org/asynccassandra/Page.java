@@ -32,13 +32,25 @@ import java.util.Optional;
  * @param <T> the type of its values: {@link Row} for a {@link RowStream}
  */
 public interface Page<T> {
-  /** The rows of this page (of a mapped stream: their values), in server order. The list is unmodifiable. */
+  /**
+   * The rows of this page (of a mapped stream: their values), in server order.
+   *
+   * @return an unmodifiable list, empty for an empty page, never null
+   */
   List<T> rows();
 
-  /** The number of rows in this page. */
+  /**
+   * The number of rows in this page.
+   *
+   * @return the size of {@link #rows()}, {@code >= 0}
+   */
   int size();
 
-  /** The 1-based number of this page in its stream. */
+  /**
+   * The 1-based number of this page in its stream.
+   *
+   * @return 1 for the first page handed to the consumer, then one more for each page
+   */
   int number();
 
   /**
@@ -46,19 +58,31 @@ public interface Page<T> {
    * table scan may learn that it ended only after its last page was handed over (the last range to finish
    * was not the one of that page): its last page may then say false, and the stream ends after it without
    * a further page.
+   *
+   * @return true when no page follows this one; false when more may follow
    */
   boolean isLast();
 
-  /** The driver's execution info of the request that fetched this page. */
+  /**
+   * The driver's execution info of the request that fetched this page.
+   *
+   * @return the info of that response (coordinator, warnings, tracing id, paging state), never null
+   */
   ExecutionInfo executionInfo();
 
-  /** The columns of the rows (of a mapped stream: of the rows it mapped). */
+  /**
+   * The columns of the rows (of a mapped stream: of the rows it mapped).
+   *
+   * @return the column definitions of the response that carried this page, never null
+   */
   ColumnDefinitions columnDefinitions();
 
   /**
    * The place right after this page's last row, for a page of a {@link QueryStream}: a stream resumed from
    * it starts with the next page's first row (or ends at once, when this page ended the result). Empty for
    * a page of a {@link TableScan}, which resumes from {@link TableScan#checkpoint()} instead.
+   *
+   * @return the token after this page for a query stream; empty for a table scan
    */
   Optional<ResumeToken> resumeToken();
 }

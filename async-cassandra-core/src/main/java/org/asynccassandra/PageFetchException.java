@@ -36,7 +36,16 @@ public class PageFetchException extends AsyncCassandraException {
   /** The token range of a scan's failed page, null for a query; part of the serialized form. */
   private final @Nullable ScanRange range;
 
-  /** A failed page of a query: its number, the rows delivered before it, the query and the cause. */
+  /**
+   * A failed page of a query. The library fails the stream with it through the stream's executor, after
+   * every row of the earlier pages was delivered.
+   *
+   * @param pageNumber the 1-based number of the page that failed
+   * @param rowsDelivered the rows handed to the consumer before the failure surfaced, {@code >= 0}
+   * @param query the CQL text of the stream's statement, for the message
+   * @param cause the failure of the last attempt (the driver's exception, or a {@link StreamTimeoutException}),
+   *     not null
+   */
   public PageFetchException(int pageNumber, long rowsDelivered, String query, Throwable cause) {
     this(pageNumber, rowsDelivered, query, null, cause);
   }
@@ -44,6 +53,14 @@ public class PageFetchException extends AsyncCassandraException {
   /**
    * A failed page of a query or, when {@code range} is set, of one token range of a table scan (the page
    * number then counts within the range).
+   *
+   * @param pageNumber the 1-based number of the page that failed, within {@code range} when it is set
+   * @param rowsDelivered the rows handed to the consumer before the failure surfaced (for a scan: of the
+   *     whole scan), {@code >= 0}
+   * @param query the CQL text of the stream's statement (of a scan: its query), for the message
+   * @param range the token range whose page failed, or {@code null} for a query
+   * @param cause the failure of the last attempt (the driver's exception, or a {@link StreamTimeoutException}),
+   *     not null
    */
   public PageFetchException(int pageNumber, long rowsDelivered, String query, @Nullable ScanRange range,
       Throwable cause) {
@@ -53,6 +70,14 @@ public class PageFetchException extends AsyncCassandraException {
   /**
    * A failed page, with {@code advice} (what to check or tune, or {@code null}) appended to the message;
    * the cause stays the failure itself.
+   *
+   * @param pageNumber the 1-based number of the page that failed, within {@code range} when it is set
+   * @param rowsDelivered the rows handed to the consumer before the failure surfaced, {@code >= 0}
+   * @param query the CQL text of the stream's statement (of a scan: its query), for the message
+   * @param range the token range whose page failed, or {@code null} for a query
+   * @param cause the failure of the last attempt (the driver's exception, or a {@link StreamTimeoutException}),
+   *     not null
+   * @param advice what to check or tune, appended to the message after {@code "; "}; {@code null} for none
    */
   public PageFetchException(int pageNumber, long rowsDelivered, String query, @Nullable ScanRange range,
       Throwable cause, @Nullable String advice) {
@@ -69,17 +94,29 @@ public class PageFetchException extends AsyncCassandraException {
     return cause.getClass().getSimpleName() + (message == null ? "" : ": " + message);
   }
 
-  /** The 1-based number of the page that failed. */
+  /**
+   * The page that failed.
+   *
+   * @return its 1-based number: in the stream for a query, within {@link #range()} for a table scan
+   */
   public int pageNumber() {
     return pageNumber;
   }
 
-  /** The token range whose page failed, for a table scan; empty for a query. */
+  /**
+   * The token range whose page failed, for a table scan.
+   *
+   * @return the range as the scan read it then (a piece, if the range was split); empty for a query
+   */
   public Optional<ScanRange> range() {
     return Optional.ofNullable(range);
   }
 
-  /** How many rows of the earlier pages were delivered before this failure surfaced. */
+  /**
+   * How many rows of the earlier pages were delivered before this failure surfaced.
+   *
+   * @return the rows handed to the consumer before it, {@code >= 0}
+   */
   public long rowsDelivered() {
     return rowsDelivered;
   }

@@ -45,7 +45,11 @@ public class PagingLimitExceededException extends AsyncCassandraException {
     this.requested = requested;
   }
 
-  /** The name of the limit: {@code maxPageNumber} or {@code maxSkippedRows}. */
+  /**
+   * The name of the limit that was exceeded, as in {@link OffsetLimits}.
+   *
+   * @return {@code "maxPageNumber"} or {@code "maxSkippedRows"}
+   */
   public String limit() {
     return limit;
   }

@@ -29,6 +29,10 @@ public interface QueryStream extends RowStream {
    * received once it was handed to user code (a consumer, {@code next()}, {@code onNext}); a page, once
    * it was handed over whole. After close, no further row is handed over, so the token stays exact.
    * Callable from any thread, during or after consumption, after close too; never blocks.
+   *
+   * @return the token of the next row not yet received, never null: before the first row, the place the
+   *     stream started from; after the last row of the result, a token that {@link ResumeToken#isEnd()
+   *     is at the end}
    */
   ResumeToken position();
 }

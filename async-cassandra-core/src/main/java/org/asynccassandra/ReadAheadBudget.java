@@ -35,17 +35,38 @@ import org.asynccassandra.internal.stream.DefaultReadAheadBudget;
  * <p>Thread-safe; its counters are live.
  */
 public interface ReadAheadBudget {
-  /** A budget of {@code bytes} of read-ahead for a whole session. */
+  /**
+   * A budget of {@code bytes} of read-ahead for a whole session.
+   *
+   * @param bytes the bytes of pages read ahead that the session's streams may hold together, {@code > 0};
+   *     one read-ahead larger than that still goes through when nothing else is reserved
+   * @return a new budget with nothing reserved, to pass to one session
+   * @throws IllegalArgumentException if {@code bytes <= 0}; the message holds the bad value
+   */
   static ReadAheadBudget ofBytes(long bytes) {
     return new DefaultReadAheadBudget(bytes);
   }
 
-  /** The bytes of read-ahead the session's streams may hold together. */
+  /**
+   * The bytes of read-ahead the session's streams may hold together.
+   *
+   * @return the capacity the budget was made with, {@code > 0}
+   */
   long capacityBytes();
 
-  /** The bytes of pages read ahead (requested or arrived, not yet taken by their consumers) now. */
+  /**
+   * The bytes of pages read ahead (requested or arrived, not yet taken by their consumers) now.
+   *
+   * @return the bytes reserved at the moment of the call, {@code >= 0}; above {@link #capacityBytes()} by
+   *     at most one page's estimation error, or by one page larger than the whole budget
+   */
   long reservedBytes();
 
-  /** How many times a stream's read-ahead was held back because the budget was spent. */
+  /**
+   * How many times a stream's read-ahead was held back because the budget was spent.
+   *
+   * @return the hold-backs since the budget was made, {@code >= 0}; a stream that keeps finding the budget
+   *     spent counts each time
+   */
   long heldBack();
 }

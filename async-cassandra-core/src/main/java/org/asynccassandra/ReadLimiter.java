@@ -35,6 +35,10 @@ public interface ReadLimiter {
   /**
    * Takes {@code permits} now, going into debt if need be, and returns how long, in nanoseconds, the
    * caller must wait before acting on them: 0 to go at once. A negative result counts as 0.
+   *
+   * @param permits the rows of the page size about to be requested (a row limiter), or the bytes of the
+   *     response just received (a byte limiter); {@code >= 0}
+   * @return the nanoseconds to wait before the scan sends its next request; {@code <= 0} to send at once
    */
   long reserve(long permits);
 }

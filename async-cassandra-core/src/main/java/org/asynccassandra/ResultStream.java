@@ -85,8 +85,13 @@ public interface ResultStream<T> extends AutoCloseable {
   /**
    * Delivers every row to {@code consumer}, in order, on the stream's executor.
    *
+   * @param consumer called once per value, one call at a time; it should not block (it holds one of the
+   *     executor's threads); an exception it throws closes the stream
    * @return a stage that completes after the consumer returned from the last row, or exceptionally with the
    *     stream's failure or the consumer's exception. Cancelling its future closes the stream.
+   * @throws IllegalStateException when the stream is already consumed (in any style), or it is a row
+   *     stream that was {@link RowStream#map mapped}
+   * @throws NullPointerException if {@code consumer} is null
    */
   CompletionStage<Void> forEach(Consumer<? super T> consumer);
 
@@ -94,15 +99,26 @@ public interface ResultStream<T> extends AutoCloseable {
    * Delivers every row to {@code action} and waits for the stage it returns before the next row: the
    * stream is backpressured by the action. Stages that are already complete do not grow the stack.
    *
+   * @param action called once per value on the stream's executor, the next call only after the stage it
+   *     returned completed; it must not return null
    * @return a stage that completes after the last row's stage completed, or exceptionally with the first
    *     failure (of the stream, of an action, or of a stage an action returned)
+   * @throws IllegalStateException when the stream is already consumed (in any style), or it is a row
+   *     stream that was {@link RowStream#map mapped}
+   * @throws NullPointerException if {@code action} is null
    */
   CompletionStage<Void> forEachAsync(Function<? super T, ? extends CompletionStage<?>> action);
 
   /**
    * Delivers every page to {@code consumer}, in order, on the stream's executor.
    *
-   * @return a stage that completes after the consumer returned from the last page
+   * @param consumer called once per page, one call at a time, with a page that is its own from then on;
+   *     an exception it throws closes the stream
+   * @return a stage that completes after the consumer returned from the last page, or exceptionally with
+   *     the stream's failure or the consumer's exception. Cancelling its future closes the stream.
+   * @throws IllegalStateException when the stream is already consumed (in any style), or it is a row
+   *     stream that was {@link RowStream#map mapped}
+   * @throws NullPointerException if {@code consumer} is null
    */
   CompletionStage<Void> forEachPage(Consumer<? super Page<T>> consumer);
 
@@ -110,6 +126,12 @@ public interface ResultStream<T> extends AutoCloseable {
    * Pulls the next page. The stage completes on the stream's executor with the page, or with empty once
    * the stream has ended (and so on every later call). Only one call may be pending at a time; calling
    * again before it completed throws {@link IllegalStateException}. Read-ahead runs between calls.
+   *
+   * @return a stage that completes on the stream's executor with the next page, or with empty once the
+   *     stream has ended; or exceptionally with the stream's failure ({@link StreamClosedException} once
+   *     closed). Completing or cancelling it from outside closes the stream.
+   * @throws IllegalStateException when the previous call's stage is still pending, the stream is already
+   *     consumed in another style, or it is a row stream that was {@link RowStream#map mapped}
    */
   CompletionStage<Optional<Page<T>>> nextPage();
 
@@ -117,10 +139,22 @@ public interface ResultStream<T> extends AutoCloseable {
    * The rows as a {@link Flow.Publisher} for a single subscriber, with row-level demand. A second
    * subscriber receives {@code onError(IllegalStateException)}. Signals come on the stream's executor;
    * cancelling the subscription closes the stream without a signal.
+   *
+   * @return the publisher; nothing is fetched until its subscriber requests
+   * @throws IllegalStateException when the stream is already consumed (in any style), or it is a row
+   *     stream that was {@link RowStream#map mapped}
    */
   Flow.Publisher<T> rows();
 
-  /** The pages as a {@link Flow.Publisher} for a single subscriber, with page-level demand. */
+  /**
+   * The pages as a {@link Flow.Publisher} for a single subscriber, with page-level demand. As for
+   * {@link #rows()}: a second subscriber receives {@code onError(IllegalStateException)}, signals come on
+   * the stream's executor, and cancelling the subscription closes the stream.
+   *
+   * @return the publisher; each {@code request(1)} lets one page through
+   * @throws IllegalStateException when the stream is already consumed (in any style), or it is a row
+   *     stream that was {@link RowStream#map mapped}
+   */
   Flow.Publisher<Page<T>> pages();
 
   /**
@@ -128,29 +162,44 @@ public interface ResultStream<T> extends AutoCloseable {
    * on virtual threads without pinning a carrier. Interrupting a thread blocked in it closes the stream
    * and throws {@link StreamClosedException} with the interrupt flag set again.
    *
-   * @throws IllegalStateException when called on a driver I/O thread
+   * @return an iterator for the calling thread (not thread-safe); its {@code hasNext()} throws the stream's
+   *     failure ({@link PageFetchException}, {@link StreamTimeoutException}, {@link StreamClosedException})
+   *     after the rows before it, and so does every later call
+   * @throws IllegalStateException when called on a driver I/O thread, when the stream is already consumed
+   *     (in any style), or it is a row stream that was {@link RowStream#map mapped}
    */
   Iterator<T> iterator();
 
   /**
    * A single-use {@link Iterable} over the rows, for {@code for (Row row : stream.blocking())}. Its
    * iterator is {@link #iterator()}.
+   *
+   * @return an iterable whose first {@code iterator()} call starts consumption, as {@link #iterator()}
+   *     does (throwing what it throws); a second call throws {@link IllegalStateException}
    */
   Iterable<T> blocking();
 
-  /** A snapshot of the stream's counters; may be called at any time from any thread. */
+  /**
+   * A snapshot of the stream's counters; may be called at any time from any thread.
+   *
+   * @return a new, immutable snapshot on each call; never blocks
+   */
   StreamStats stats();
 
   /**
-   * The columns of the rows (of a mapped stream: of the rows it maps): known before the first page for a bound statement, otherwise once the first
-   * page has arrived; empty until then.
+   * The columns of the rows (of a mapped stream: of the rows it maps): known before the first page for a
+   * bound statement, otherwise once the first page has arrived; empty until then.
+   *
+   * @return the column definitions, or empty while they are not known yet
    */
   Optional<ColumnDefinitions> columnDefinitions();
 
   /**
    * Closes the stream without blocking; see the class documentation.
    *
-   * @return a stage that completes once the in-flight request was cancelled and buffers were dropped
+   * @return a stage that completes once the in-flight request was cancelled and buffers were dropped; the
+   *     close does that during the call, so the stage is already complete when returned and its dependents
+   *     run on the calling thread
    */
   CompletionStage<Void> closeAsync();
 

@@ -76,6 +76,10 @@ public final class ResumeToken {
    * @param pagingState the paging state of the page to resume in, {@code null} for the first page
    * @param rowOffset the rows of that page already delivered
    * @param end whether the result is exhausted (resuming yields no row)
+   * @return a new token; it holds copies of {@code fingerprint} and of the paging state's remaining bytes
+   *     (the buffer's position is not moved)
+   * @throws IllegalArgumentException if {@code fingerprint} is null or not 16 bytes long, {@code rowOffset}
+   *     is negative, or the paging state is longer than 4 KiB
    */
   public static ResumeToken of(byte[] fingerprint, @Nullable ByteBuffer pagingState, int rowOffset, boolean end) {
     if (fingerprint == null || fingerprint.length != FINGERPRINT_LENGTH) {
@@ -96,27 +100,50 @@ public final class ResumeToken {
     return new ResumeToken(fingerprint.clone(), state, rowOffset, end);
   }
 
-  /** The paging state of the page to resume in; empty for the first page of the result. */
+  /**
+   * The paging state of the page to resume in.
+   *
+   * @return a read-only view of it (a new buffer on each call), or empty for the first page of the result
+   *     and for a token at the end
+   */
   public Optional<ByteBuffer> pagingState() {
     return pagingState.length == 0 ? Optional.empty() : Optional.of(ByteBuffer.wrap(pagingState).asReadOnlyBuffer());
   }
 
-  /** How many rows of that page were already delivered and are skipped on resume. */
+  /**
+   * How many rows of that page were already delivered and are skipped on resume.
+   *
+   * @return the rows to skip, {@code >= 0}; 0 when the token points at the start of a page
+   */
   public int rowOffset() {
     return rowOffset;
   }
 
-  /** Whether the result was exhausted: a stream resumed here ends at once. */
+  /**
+   * Whether the result was exhausted: a stream resumed here ends at once.
+   *
+   * @return true for the position after the last row of the result
+   */
   public boolean isEnd() {
     return end;
   }
 
-  /** Whether this token was made for a statement with this fingerprint. */
+  /**
+   * Whether this token was made for a statement with this fingerprint. Compares in constant time.
+   *
+   * @param statementFingerprint the 16-byte fingerprint of the statement about to be resumed
+   * @return true when the fingerprints are equal; false otherwise, also for null or an array of another
+   *     length
+   */
   public boolean matches(byte[] statementFingerprint) {
     return java.security.MessageDigest.isEqual(fingerprint, statementFingerprint);
   }
 
-  /** The unsigned, URL-safe text form; see the class documentation. */
+  /**
+   * The unsigned, URL-safe text form; see the class documentation.
+   *
+   * @return URL-safe base64 without padding, with a CRC32C checksum, that {@link #decode} reads back
+   */
   public String encode() {
     byte[] body = body(false);
     CRC32C crc = new CRC32C();
@@ -125,7 +152,16 @@ public final class ResumeToken {
     return base64(concat(body, checksum));
   }
 
-  /** Reads an unsigned token. A signed one must be read by its {@link ResumeTokenSigner}. */
+  /**
+   * Reads an unsigned token. A signed one must be read by its {@link ResumeTokenSigner}.
+   *
+   * @param text the text {@link #encode()} returned; any string is accepted here, null and empty included,
+   *     and checked before it is used
+   * @return the token, equal to the one that was encoded
+   * @throws InvalidResumeTokenException when the text is null or empty, longer than
+   *     {@value #MAX_ENCODED_LENGTH} characters, not base64, signed, of an unknown version, truncated, or its
+   *     checksum does not match; {@link InvalidResumeTokenException#reason()} says which
+   */
   public static ResumeToken decode(String text) {
     byte[] bytes = decodeBytes(text);
     checkHeader(bytes);

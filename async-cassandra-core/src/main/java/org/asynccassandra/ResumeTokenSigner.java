@@ -33,14 +33,24 @@ import org.asynccassandra.InvalidResumeTokenException.Reason;
  */
 public interface ResumeTokenSigner {
 
-  /** The signed, URL-safe text form of {@code token}. */
+  /**
+   * The signed, URL-safe text form of {@code token}.
+   *
+   * @param token the token to sign, not null
+   * @return URL-safe base64 without padding, that only {@link #decode} of a signer with the same key reads
+   *     back; {@link ResumeToken#decode} refuses it
+   */
   String encode(ResumeToken token);
 
   /**
    * Reads a token this signer signed.
    *
-   * @throws InvalidResumeTokenException when the token is malformed, unsigned, tampered with or signed with
-   *     another key
+   * @param text the text {@link #encode} returned, typically from a request parameter; any string is
+   *     accepted here, null and empty included, and checked before it is trusted
+   * @return the token, equal to the one that was signed
+   * @throws InvalidResumeTokenException when the text is null or empty, longer than
+   *     {@value ResumeToken#MAX_ENCODED_LENGTH} characters, not base64, or the token is malformed, unsigned,
+   *     tampered with or signed with another key; {@link InvalidResumeTokenException#reason()} says which
    */
   ResumeToken decode(String text);
 
@@ -48,7 +58,11 @@ public interface ResumeTokenSigner {
    * A signer that appends an HMAC-SHA256 of the token. Keep the key secret and the same on every instance
    * that must accept the tokens.
    *
-   * @param key at least 16 bytes (32 random bytes recommended)
+   * @param key at least 16 bytes (32 random bytes recommended); copied, so later changes to the array do
+   *     not change the signer
+   * @return a thread-safe signer with that key
+   * @throws IllegalArgumentException if {@code key} is null or shorter than 16 bytes; the message holds its
+   *     length
    */
   static ResumeTokenSigner hmacSha256(byte[] key) {
     if (key == null || key.length < 16) {

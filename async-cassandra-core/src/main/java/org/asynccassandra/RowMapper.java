@@ -37,6 +37,7 @@ public interface RowMapper<T> {
   /**
    * Maps one row.
    *
+   * @param row the next row of the stream, never null
    * @return the value; a stream of {@code null} values is not allowed (publishers cannot carry them)
    */
   T map(Row row);
@@ -49,7 +50,12 @@ public interface RowMapper<T> {
    * constructor call, with no reflection. A missing column or codec fails the stream on its first row,
    * naming both; a null in a primitive component fails it naming the column and the row.
    *
-   * @throws IllegalArgumentException when {@code type} is not a record
+   * @param <R> the record type
+   * @param type the record class; its canonical constructor must be accessible to this library (a public
+   *     record, or one in a package open to {@code org.asynccassandra})
+   * @return a new mapper, bound to the columns of the first row it maps
+   * @throws IllegalArgumentException when {@code type} is not a record, or its canonical constructor cannot
+   *     be called
    */
   static <R extends Record> RowMapper<R> record(Class<R> type) {
     return RecordRowMapper.lazy(type);
@@ -60,8 +66,14 @@ public interface RowMapper<T> {
    * {@code getResultSetDefinitions()}) and a session's codec registry ({@code
    * session.getContext().getCodecRegistry()}); otherwise as {@link #record(Class)}.
    *
-   * @throws IllegalArgumentException when {@code type} is not a record, or a component has no column or
-   *     no codec, naming the component, the column and the types
+   * @param <R> the record type
+   * @param type the record class; its canonical constructor must be accessible to this library
+   * @param columns the columns the rows will have, in the order of the result
+   * @param codecs the registry to find each component's codec in
+   * @return a new mapper, already bound: its rows must have {@code columns}
+   * @throws IllegalArgumentException when {@code type} is not a record or its canonical constructor cannot
+   *     be called, or a component has no column or no codec, naming the component, the column and the
+   *     types
    */
   static <R extends Record> RowMapper<R> record(Class<R> type, ColumnDefinitions columns, CodecRegistry codecs) {
     return RecordRowMapper.bound(type, columns, codecs);

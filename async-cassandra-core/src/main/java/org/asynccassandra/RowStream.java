@@ -30,7 +30,13 @@ public interface RowStream extends ResultStream<Row> {
    * {@link TableScan#checkpoint() checkpoint} or {@link #stats() stats}; closing either closes both. A
    * mapper that throws counts as a consumer that throws: the stream fails with its exception.
    *
-   * @throws IllegalStateException when consumption of this stream already started
+   * @param <T> the type of the values the mapped stream hands out
+   * @param mapper turns each row into a value, not null; called once per row, in order, on the thread
+   *     that delivers rows (the stream's executor, or the consumer's own thread for {@link #iterator()})
+   * @return the mapped view of this stream, the only one through which it may be consumed from now on
+   * @throws IllegalStateException when consumption of this stream already started, or it was already
+   *     mapped: {@code map} is allowed once
+   * @throws NullPointerException if {@code mapper} is null
    */
   <T> ResultStream<T> map(RowMapper<? extends T> mapper);
 }

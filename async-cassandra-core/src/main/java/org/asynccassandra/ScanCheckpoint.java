@@ -56,10 +56,13 @@ public final class ScanCheckpoint implements java.io.Serializable {
     DONE
   }
 
+  // '@serial exclude': the javadoc of JDK 17 asks for comments on a serializable record's private fields,
+  // which a record cannot have (JDK-8275199, fixed in JDK 18); its serial form is its components anyway.
   /**
    * One token range: {@code (start, end]} as the token map formats tokens, or {@code *} and {@code *} for
    * the whole ring, with its state and, in progress, the paging state and the rows of that page already
-   * delivered.
+   * delivered. Serializable as a record: exactly its components, as the Java Object Serialization
+   * Specification defines it for every record.
    *
    * @param start the exclusive start token, or {@code *} (with {@code end} {@code *}) for the whole ring
    * @param end the inclusive end token, or {@code *} for the whole ring
@@ -69,12 +72,26 @@ public final class ScanCheckpoint implements java.io.Serializable {
    * @param rowsToSkip for a range in progress, the rows at the start of that page already delivered, which
    *     a resumed scan skips; 0 in any other state
    * @param rowsDelivered the rows of the range delivered so far, by this scan and the scans it continues
+   * @serial exclude
    */
   public record Range(String start, String end, State state, @Nullable String pagingState, int rowsToSkip,
       long rowsDelivered) implements java.io.Serializable {
     /**
      * Checks the values: the bounds make a {@link ScanRange}, {@code rowsToSkip >= 0} and
      * {@code rowsDelivered >= 0}.
+     *
+     * @param start the exclusive start token, or {@code *} (with {@code end} {@code *}) for the whole ring
+     * @param end the inclusive end token, or {@code *} for the whole ring
+     * @param state where the range is
+     * @param pagingState for a range in progress, the paging state of its next page as URL-safe base64, or
+     *     null to start the range from its first page; null in any other state
+     * @param rowsToSkip for a range in progress, the rows at the start of that page already delivered,
+     *     {@code >= 0}; 0 in any other state
+     * @param rowsDelivered the rows of the range delivered so far, {@code >= 0}
+     * @throws IllegalArgumentException when the bounds are not a {@link ScanRange} (see
+     *     {@link ScanRange#of}), a count is negative, or a range not in progress has a paging state or rows
+     *     to skip; the message holds the bad values
+     * @throws NullPointerException if {@code start}, {@code end} or {@code state} is null
      */
     public Range {
       ScanRange.of(start, end);
@@ -91,22 +108,47 @@ public final class ScanCheckpoint implements java.io.Serializable {
       }
     }
 
-    /** A range with its place, and no count of rows delivered. */
+    /**
+     * A range with its place, and no count of rows delivered (0), as checkpoints of version 1 held it.
+     *
+     * @param start the exclusive start token, or {@code *} (with {@code end} {@code *}) for the whole ring
+     * @param end the inclusive end token, or {@code *} for the whole ring
+     * @param state where the range is
+     * @param pagingState for a range in progress, the paging state of its next page as URL-safe base64, or
+     *     null to start the range from its first page; null in any other state
+     * @param rowsToSkip for a range in progress, the rows at the start of that page already delivered,
+     *     {@code >= 0}; 0 in any other state
+     * @throws IllegalArgumentException as the canonical constructor does
+     * @throws NullPointerException if {@code start}, {@code end} or {@code state} is null
+     */
     public Range(String start, String end, State state, @Nullable String pagingState, int rowsToSkip) {
       this(start, end, state, pagingState, rowsToSkip, 0);
     }
 
-    /** A range not started yet. */
+    /**
+     * A range not started yet.
+     *
+     * @param range the token range
+     * @return the range in state {@link State#PENDING}, with no place and no rows delivered
+     */
     public static Range pending(ScanRange range) {
       return new Range(range.start(), range.end(), State.PENDING, null, 0, 0);
     }
 
-    /** The token range itself. */
+    /**
+     * The token range itself.
+     *
+     * @return a {@link ScanRange} of {@link #start()} and {@link #end()}
+     */
     public ScanRange range() {
       return ScanRange.of(start, end);
     }
 
-    /** Whether the range is the whole ring. */
+    /**
+     * Whether the range is the whole ring.
+     *
+     * @return true when {@link #start()} and {@link #end()} are {@code *}
+     */
     public boolean isFullRing() {
       return range().isFullRing();
     }
@@ -121,7 +163,18 @@ public final class ScanCheckpoint implements java.io.Serializable {
   /** Every range of the scan, in the scan's order (unmodifiable); part of the serialized form. */
   private final List<Range> ranges;
 
-  /** A checkpoint of {@code ranges}, for a scan of {@code keyspace.table} with the given query shape. */
+  /**
+   * A checkpoint of {@code ranges}, for a scan of {@code keyspace.table} with the given query shape. Scans
+   * make these for you ({@link TableScan#checkpoint()}); a tool may build one, for example to resume only
+   * some ranges.
+   *
+   * @param keyspace the scanned keyspace, as the scan names it
+   * @param table the scanned table, as the scan names it
+   * @param queryFingerprint the {@link #queryFingerprint()} of the scan's columns and restriction, as an
+   *     earlier checkpoint of the same scan holds it
+   * @param ranges every range of the scan with its state, in the scan's order; copied
+   * @throws NullPointerException if an argument is null, or {@code ranges} holds a null
+   */
   public ScanCheckpoint(String keyspace, String table, String queryFingerprint, List<Range> ranges) {
     this.keyspace = Objects.requireNonNull(keyspace, "keyspace");
     this.table = Objects.requireNonNull(table, "table");
@@ -147,7 +200,12 @@ public final class ScanCheckpoint implements java.io.Serializable {
     return table;
   }
 
-  /** A hash of the columns and restriction the scan read. */
+  /**
+   * A hash of the columns and restriction the scan read; a scan of other columns or another restriction
+   * refuses to resume from this checkpoint.
+   *
+   * @return the hash as hexadecimal text, opaque to the caller
+   */
   public String queryFingerprint() {
     return queryFingerprint;
   }
@@ -170,12 +228,20 @@ public final class ScanCheckpoint implements java.io.Serializable {
     return ranges.stream().filter(range -> range.state() == State.DONE).count();
   }
 
-  /** Whether every range is done: resuming reads nothing. */
+  /**
+   * Whether every range is done: resuming reads nothing.
+   *
+   * @return true when every range is in state {@link State#DONE}
+   */
   public boolean isComplete() {
     return rangesDone() == ranges.size();
   }
 
-  /** The text form: a header, then one line per range. */
+  /**
+   * The text form: a header, then one line per range.
+   *
+   * @return the text, lines ended by {@code \n}, that {@link #decode} reads back into an equal checkpoint
+   */
   public String encode() {
     StringBuilder text = new StringBuilder(HEADER).append('\n')
         .append("version ").append(VERSION).append('\n')
@@ -201,9 +267,14 @@ public final class ScanCheckpoint implements java.io.Serializable {
   }
 
   /**
-   * Reads the text form.
+   * Reads the text form. Blank lines and lines starting with {@code #} are skipped; checkpoints of version
+   * 1 (without rows delivered) are read too.
    *
-   * @throws IllegalArgumentException naming the bad line when the text is not a checkpoint
+   * @param text the text {@link #encode()} wrote, possibly with comment lines
+   * @return the checkpoint
+   * @throws IllegalArgumentException naming the bad line when the text is not a checkpoint (an unknown
+   *     line or version, a malformed range, a paging state that is not base64), or it lacks the header, the
+   *     keyspace, the table, the query or the ranges
    */
   public static ScanCheckpoint decode(String text) {
     String keyspace = null;
@@ -305,7 +376,11 @@ public final class ScanCheckpoint implements java.io.Serializable {
     }
   }
 
-  /** Rows delivered over every range, by this scan and the scans it continues. */
+  /**
+   * Rows delivered over every range, by this scan and the scans it continues.
+   *
+   * @return the sum of the ranges' {@link Range#rowsDelivered()}, {@code >= 0}
+   */
   public long rowsDelivered() {
     return ranges.stream().mapToLong(Range::rowsDelivered).sum();
   }
@@ -314,14 +389,28 @@ public final class ScanCheckpoint implements java.io.Serializable {
     return new IllegalArgumentException("Not a valid scan checkpoint, line " + line + ": " + why);
   }
 
-  /** Writes the text form to {@code file} atomically (a temporary file, then a rename). */
+  /**
+   * Writes the text form to {@code file} atomically (a temporary file, then a rename). Blocks the calling
+   * thread on file I/O.
+   *
+   * @param file the file to write; an existing one is replaced. The temporary file is {@code file}'s name
+   *     with {@code .tmp} appended, in the same directory
+   * @throws IOException when the temporary file cannot be written or moved; {@code file} is then left as it
+   *     was (the temporary file may remain)
+   */
   public void write(Path file) throws IOException {
     write(file, List.of());
   }
 
   /**
    * Writes the text form with comment lines of the caller's own ({@code "# "} is prefixed) to {@code file}
-   * atomically.
+   * atomically: a temporary file, then a rename, which is atomic where the file system supports it and a
+   * plain replace otherwise. Blocks the calling thread on file I/O.
+   *
+   * @param file the file to write; an existing one is replaced
+   * @param notes the comment lines, one per note, after the ranges; a line break in a note becomes a space
+   * @throws IOException when the temporary file cannot be written or moved; {@code file} is then left as it
+   *     was (the temporary file may remain)
    */
   public void write(Path file, List<String> notes) throws IOException {
     Path absolute = file.toAbsolutePath();
@@ -338,7 +427,14 @@ public final class ScanCheckpoint implements java.io.Serializable {
     }
   }
 
-  /** Reads a checkpoint file. */
+  /**
+   * Reads a checkpoint file, as UTF-8 text; see {@link #decode}. Blocks the calling thread on file I/O.
+   *
+   * @param file a file that {@link #write} wrote
+   * @return the checkpoint
+   * @throws IOException when the file cannot be read
+   * @throws IllegalArgumentException when its text is not a checkpoint
+   */
   public static ScanCheckpoint read(Path file) throws IOException {
     return decode(Files.readString(file, StandardCharsets.UTF_8));
   }

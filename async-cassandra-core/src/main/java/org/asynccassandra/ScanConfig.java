@@ -58,37 +58,65 @@ public final class ScanConfig {
     this.byteLimiter = builder.byteLimiter;
   }
 
-  /** The defaults: every column, the whole ring in 4 ranges per node, up to 4 of them read at once. */
+  /**
+   * The defaults: every column, the whole ring in 4 ranges per node, up to 4 of them read at once.
+   *
+   * @return the shared default configuration, the same instance on every call
+   */
   public static ScanConfig defaults() {
     return DEFAULTS;
   }
 
-  /** A builder with the defaults of {@link #defaults()}. */
+  /**
+   * A builder with the defaults of {@link #defaults()}.
+   *
+   * @return a new builder, for one thread
+   */
   public static Builder builder() {
     return new Builder();
   }
 
-  /** The columns to read, as CQL names; empty means every column. */
+  /**
+   * The columns to read, as CQL names; empty means every column.
+   *
+   * @return an unmodifiable list of the names, in the order they are selected
+   */
   public List<String> columns() {
     return columns;
   }
 
-  /** An extra restriction on non-key columns, ANDed to the token range, e.g. {@code "status = 'open'"}. */
+  /**
+   * An extra restriction on non-key columns, ANDed to the token range, e.g. {@code "status = 'open'"}.
+   *
+   * @return the restriction as CQL, without {@code WHERE} and stripped; empty (the default) for none
+   */
   public Optional<String> where() {
     return Optional.ofNullable(where);
   }
 
-  /** Whether the range queries end with ALLOW FILTERING (needed by most non-key restrictions). */
+  /**
+   * Whether the range queries end with ALLOW FILTERING (needed by most non-key restrictions).
+   *
+   * @return true when set with {@link Builder#allowFiltering}; false by default
+   */
   public boolean allowFiltering() {
     return allowFiltering;
   }
 
-  /** How many token ranges to split the ring into; empty means 4 per node. */
+  /**
+   * How many token ranges to split the ring into; empty means 4 per node.
+   *
+   * @return the number of ranges, from 1 to 100,000; empty when not set
+   */
   public OptionalInt splits() {
     return splits == 0 ? OptionalInt.empty() : OptionalInt.of(splits);
   }
 
-  /** How many ranges are read at once; empty means min(4, ranges). */
+  /**
+   * How many ranges are read at once; empty means min(4, ranges).
+   *
+   * @return the ranges read at once, from 1 to 256; empty when not set
+   */
   public OptionalInt parallelism() {
     return parallelism == 0 ? OptionalInt.empty() : OptionalInt.of(parallelism);
   }
@@ -97,12 +125,18 @@ public final class ScanConfig {
    * The paging of the scan. {@code fetchSize}, {@code targetPageBytes}, {@code prefetchPages} and {@code retry}
    * apply to each range; {@code executor}, {@code listener}, {@code name}, {@code maxRows}, {@code maxPages} and
    * {@code totalTimeout} to the whole scan; {@code firstPageSize} is ignored (a scan is read whole).
+   *
+   * @return the stream config; {@link StreamConfig#defaults()} unless one was set
    */
   public StreamConfig streamConfig() {
     return streamConfig;
   }
 
-  /** Where a resumed scan starts: the checkpoint of an earlier scan of the same table and columns. */
+  /**
+   * Where a resumed scan starts: the checkpoint of an earlier scan of the same table and columns.
+   *
+   * @return the checkpoint; empty (the default) for a scan that starts anew
+   */
   public Optional<ScanCheckpoint> resumeFrom() {
     return Optional.ofNullable(resumeFrom);
   }
@@ -111,21 +145,34 @@ public final class ScanConfig {
    * The token ranges to read, when the scan reads a chosen part of the ring (for example ranges that
    * {@link AsyncSession#planScan} returned, spread over several processes); empty means the whole ring,
    * split by {@link #splits()}.
+   *
+   * @return an unmodifiable list of distinct ranges, in the order given; empty when not set
    */
   public List<ScanRange> ranges() {
     return ranges;
   }
 
+  // '@serial exclude': the javadoc of JDK 17 asks for comments on a serializable record's private fields,
+  // which a record cannot have (JDK-8275199, fixed in JDK 18); its serial form is its components anyway.
   /**
    * One of {@code count} equal slices of the whole token ring, numbered from 1: the slice is cut by pure
    * token arithmetic (not by the token map), so machines with different views of the cluster cover the
-   * ring exactly once between them.
+   * ring exactly once between them. It needs the Murmur3 or the Random partitioner. Serializable as a
+   * record: exactly its components, as the Java Object Serialization Specification defines it for every
+   * record.
    *
    * @param number the slice, from 1 to {@code count}
    * @param count the number of slices, at least 1
+   * @serial exclude
    */
   public record Shard(int number, int count) implements java.io.Serializable {
-    /** Checks that {@code 1 <= number <= count}. */
+    /**
+     * Checks that {@code 1 <= number <= count}.
+     *
+     * @param number the slice, from 1 to {@code count}
+     * @param count the number of slices, at least 1
+     * @throws IllegalArgumentException otherwise; the message holds both values
+     */
     public Shard {
       if (count < 1 || number < 1 || number > count) {
         throw new IllegalArgumentException("A shard is K/N with 1 <= K <= N: " + number + "/" + count);
@@ -135,7 +182,10 @@ public final class ScanConfig {
     /**
      * Reads {@code K/N}.
      *
-     * @throws IllegalArgumentException naming the text when it is not {@code K/N}
+     * @param text the slice as {@code K/N}, such as {@code "3/8"}; spaces around the numbers are allowed
+     * @return the shard {@code K} of {@code N}
+     * @throws IllegalArgumentException naming the text when it is not {@code K/N}, or not
+     *     {@code 1 <= K <= N}
      */
     public static Shard parse(String text) {
       String[] parts = text.strip().split("/");
@@ -156,22 +206,38 @@ public final class ScanConfig {
     }
   }
 
-  /** The part of the ring the scan is restricted to, {@code (start, end]}; empty means the whole ring. */
+  /**
+   * The part of the ring the scan is restricted to, {@code (start, end]}; empty means the whole ring.
+   *
+   * @return the restriction, never the whole ring; empty (the default) for none
+   */
   public Optional<ScanRange> tokenRange() {
     return Optional.ofNullable(tokenRange);
   }
 
-  /** The slice of the ring the scan is restricted to; empty means the whole ring. */
+  /**
+   * The slice of the ring the scan is restricted to; empty means the whole ring.
+   *
+   * @return the shard; empty (the default) for none
+   */
   public Optional<Shard> shard() {
     return Optional.ofNullable(shard);
   }
 
-  /** The limiter of rows read per unit of time, charged the page size before each page request. */
+  /**
+   * The limiter of rows read per unit of time, charged the page size before each page request.
+   *
+   * @return the limiter; empty (the default) for no limit
+   */
   public Optional<ReadLimiter> rowLimiter() {
     return Optional.ofNullable(rowLimiter);
   }
 
-  /** The limiter of bytes read per unit of time, charged each response's size after it arrived. */
+  /**
+   * The limiter of bytes read per unit of time, charged each response's size after it arrived.
+   *
+   * @return the limiter; empty (the default) for no limit
+   */
   public Optional<ReadLimiter> byteLimiter() {
     return Optional.ofNullable(byteLimiter);
   }
@@ -193,7 +259,15 @@ public final class ScanConfig {
 
     private Builder() {}
 
-    /** The columns to read, as CQL names; an empty list reads every column. */
+    /**
+     * The columns to read, as CQL names; an empty list reads every column.
+     *
+     * @param columns the names as they go into the {@code SELECT} (quote case-sensitive ones), in order;
+     *     copied
+     * @return this builder
+     * @throws IllegalArgumentException if a name is null or blank; the message holds the list
+     * @throws NullPointerException if {@code columns} is null
+     */
     public Builder columns(List<String> columns) {
       Objects.requireNonNull(columns, "columns");
       for (String column : columns) {
@@ -205,24 +279,50 @@ public final class ScanConfig {
       return this;
     }
 
-    /** The columns to read, as CQL names; none reads every column. */
+    /**
+     * The columns to read, as CQL names; none reads every column.
+     *
+     * @param columns the names as they go into the {@code SELECT}, in order
+     * @return this builder
+     * @throws IllegalArgumentException if a name is blank
+     * @throws NullPointerException if the array or a name is null
+     */
     public Builder columns(String... columns) {
       return columns(List.of(columns));
     }
 
-    /** An extra restriction on non-key columns, without {@code WHERE}; {@code null} or blank removes it. */
+    /**
+     * An extra restriction on non-key columns, without {@code WHERE}; {@code null} or blank removes it.
+     *
+     * @param where CQL such as {@code "status = 'open'"}, put in parentheses and ANDed to each range's token
+     *     restriction; it is part of the checkpoint's query shape
+     * @return this builder
+     */
     public Builder where(@Nullable String where) {
       this.where = where == null || where.isBlank() ? null : where.strip();
       return this;
     }
 
-    /** Whether the range queries end with ALLOW FILTERING. */
+    /**
+     * Whether the range queries end with ALLOW FILTERING.
+     *
+     * @param allowFiltering true to append {@code ALLOW FILTERING}, which most {@link #where} restrictions
+     *     on non-key columns need
+     * @return this builder
+     */
     public Builder allowFiltering(boolean allowFiltering) {
       this.allowFiltering = allowFiltering;
       return this;
     }
 
-    /** How many token ranges to split the ring into, from 1 to 100000. */
+    /**
+     * How many token ranges to split the ring into, from 1 to 100000.
+     *
+     * @param splits the number of ranges; more ranges mean smaller ones, finer checkpoints and more
+     *     requests
+     * @return this builder
+     * @throws IllegalArgumentException if {@code splits} is out of range; the message holds it
+     */
     public Builder splits(int splits) {
       if (splits < 1 || splits > 100_000) {
         throw new IllegalArgumentException("splits must be between 1 and 100000: " + splits);
@@ -231,7 +331,13 @@ public final class ScanConfig {
       return this;
     }
 
-    /** How many ranges are read at once, from 1 to 256. */
+    /**
+     * How many ranges are read at once, from 1 to 256.
+     *
+     * @param parallelism the most ranges open at once; see {@link TableScan} for the memory it bounds
+     * @return this builder
+     * @throws IllegalArgumentException if {@code parallelism} is out of range; the message holds it
+     */
     public Builder parallelism(int parallelism) {
       if (parallelism < 1 || parallelism > 256) {
         throw new IllegalArgumentException("parallelism must be between 1 and 256: " + parallelism);
@@ -240,13 +346,27 @@ public final class ScanConfig {
       return this;
     }
 
-    /** The paging of the scan; see {@link ScanConfig#streamConfig()}. */
+    /**
+     * The paging of the scan; see {@link ScanConfig#streamConfig()}.
+     *
+     * @param streamConfig the config of each range's paging and of the whole scan's limits, executor and
+     *     listener
+     * @return this builder
+     * @throws NullPointerException if {@code streamConfig} is null
+     */
     public Builder streamConfig(StreamConfig streamConfig) {
       this.streamConfig = Objects.requireNonNull(streamConfig, "streamConfig");
       return this;
     }
 
-    /** Resumes from the checkpoint of an earlier scan of the same table and columns; {@code null} starts anew. */
+    /**
+     * Resumes from the checkpoint of an earlier scan of the same table and columns; {@code null} starts anew.
+     * The scan then reads the checkpoint's ranges, whatever {@link #splits} says; the session checks the
+     * checkpoint's table and query shape when the scan is created.
+     *
+     * @param checkpoint the checkpoint to resume from, or {@code null}
+     * @return this builder
+     */
     public Builder resumeFrom(@Nullable ScanCheckpoint checkpoint) {
       this.resumeFrom = checkpoint;
       return this;
@@ -255,6 +375,13 @@ public final class ScanConfig {
     /**
      * Reads only {@code ranges}, each as one range of the scan (no further split); an empty list means
      * the whole ring. The checkpoint of such a scan holds these ranges only.
+     *
+     * @param ranges distinct ranges, in the order to plan them (for example a subset of
+     *     {@link AsyncSession#planScan}'s); copied
+     * @return this builder
+     * @throws IllegalArgumentException if a range repeats, or the whole ring comes with other ranges; the
+     *     message holds the list
+     * @throws NullPointerException if {@code ranges} is null or holds a null
      */
     public Builder ranges(List<ScanRange> ranges) {
       Objects.requireNonNull(ranges, "ranges");
@@ -273,13 +400,22 @@ public final class ScanConfig {
      * Restricts the scan to the tokens in {@code range}, {@code (start, end]} as the ring reads it (a
      * start above the end wraps around the ring); {@code null} removes the restriction. The planned ranges
      * are cut at its bounds.
+     *
+     * @param range the tokens to read; {@code null} or {@link ScanRange#fullRing()} for the whole ring
+     * @return this builder
      */
     public Builder tokenRange(@Nullable ScanRange range) {
       this.tokenRange = range == null || range.isFullRing() ? null : range;
       return this;
     }
 
-    /** Restricts the scan to one slice of the ring; {@code null} removes the restriction. See {@link Shard}. */
+    /**
+     * Restricts the scan to one slice of the ring; {@code null} removes the restriction. See {@link Shard}.
+     * With a {@link #tokenRange} too, the scan reads their intersection.
+     *
+     * @param shard the slice to read, or {@code null}
+     * @return this builder
+     */
     public Builder shard(@Nullable Shard shard) {
       this.shard = shard;
       return this;
@@ -288,6 +424,10 @@ public final class ScanConfig {
     /**
      * Limits the rows read per unit of time: each page request first reserves its page size (rows asked
      * for) from {@code limiter}; {@code null} removes the limit.
+     *
+     * @param limiter the limiter, thread-safe and non-blocking (it is called on driver I/O threads); it may
+     *     be shared by several scans to limit them together
+     * @return this builder
      */
     public Builder rowLimiter(@Nullable ReadLimiter limiter) {
       this.rowLimiter = limiter;
@@ -297,6 +437,10 @@ public final class ScanConfig {
     /**
      * Limits the bytes read per unit of time: each response's size is reserved from {@code limiter} once it
      * arrived, and the next requests wait for it; {@code null} removes the limit.
+     *
+     * @param limiter the limiter, thread-safe and non-blocking (it is called on driver I/O threads); it may
+     *     be shared by several scans to limit them together
+     * @return this builder
      */
     public Builder byteLimiter(@Nullable ReadLimiter limiter) {
       this.byteLimiter = limiter;
@@ -304,9 +448,11 @@ public final class ScanConfig {
     }
 
     /**
-     * Builds the configuration.
+     * Builds the configuration; the builder stays usable.
      *
-     * @throws IllegalArgumentException when both ranges and splits, or ranges and a checkpoint, are set
+     * @return a new, immutable configuration
+     * @throws IllegalArgumentException when ranges are set together with splits, a token range, a shard or
+     *     a checkpoint
      */
     public ScanConfig build() {
       if (!ranges.isEmpty() && splits != 0) {

@@ -46,7 +46,13 @@ public final class ScanRange implements Serializable {
   /**
    * The range {@code (start, end]}, tokens as the partitioner formats them.
    *
-   * @throws IllegalArgumentException for a blank token or {@code start} equal to {@code end}
+   * @param start the exclusive start token, one word (for Murmur3, a signed 64-bit number such as
+   *     {@code -9223372036854775808}); {@code *} only together with {@code end} {@code *}
+   * @param end the inclusive end token, one word; {@code *} only together with {@code start} {@code *}
+   * @return the range; {@link #fullRing()} for {@code ("*", "*")}
+   * @throws IllegalArgumentException for a blank token or one with a space, {@code start} equal to
+   *     {@code end}, or {@code *} on one side only; the message holds both tokens
+   * @throws NullPointerException if {@code start} or {@code end} is null
    */
   public static ScanRange of(String start, String end) {
     Objects.requireNonNull(start, "start");
@@ -63,22 +69,38 @@ public final class ScanRange implements Serializable {
     return new ScanRange(start, end);
   }
 
-  /** The whole ring, read as one range. */
+  /**
+   * The whole ring, read as one range.
+   *
+   * @return the single whole-ring instance, whose {@link #start()} and {@link #end()} are {@code *}
+   */
   public static ScanRange fullRing() {
     return FULL_RING;
   }
 
-  /** The exclusive start token, or {@code *} for the whole ring. */
+  /**
+   * The exclusive start token.
+   *
+   * @return the token as the partitioner formats it, or {@code *} for the whole ring
+   */
   public String start() {
     return start;
   }
 
-  /** The inclusive end token, or {@code *} for the whole ring. */
+  /**
+   * The inclusive end token.
+   *
+   * @return the token as the partitioner formats it, or {@code *} for the whole ring
+   */
   public String end() {
     return end;
   }
 
-  /** Whether this is the whole ring. */
+  /**
+   * Whether this is the whole ring.
+   *
+   * @return true for {@link #fullRing()}, also after serialization
+   */
   public boolean isFullRing() {
     return this == FULL_RING || (WHOLE_RING.equals(start) && WHOLE_RING.equals(end));
   }

@@ -99,17 +99,27 @@ public final class StreamConfig {
   /**
    * The defaults: the statement's page size for every page (no small first page, no sizing by bytes),
    * read-ahead of one page, no limits, no timeouts.
+   *
+   * @return the shared default configuration, the same instance on every call
    */
   public static StreamConfig defaults() {
     return DEFAULTS;
   }
 
-  /** A builder with the defaults of {@link #defaults()}. */
+  /**
+   * A builder with the defaults of {@link #defaults()}.
+   *
+   * @return a new builder, for one thread
+   */
   public static Builder builder() {
     return new Builder();
   }
 
-  /** A builder that starts from this configuration. */
+  /**
+   * A builder that starts from this configuration.
+   *
+   * @return a new builder holding every value of this configuration; changing it leaves this one as it is
+   */
   public Builder toBuilder() {
     return new Builder(this);
   }
@@ -117,6 +127,8 @@ public final class StreamConfig {
   /**
    * Rows per page; empty means the statement's own page size, else the driver's configured one. With
    * {@link #firstPageSize()} or {@link #targetPageBytes()} it is the most rows a page asks for.
+   *
+   * @return the rows per page, {@code > 0}; empty when not set
    */
   public OptionalInt fetchSize() {
     return fetchSize == 0 ? OptionalInt.empty() : OptionalInt.of(fetchSize);
@@ -126,6 +138,8 @@ public final class StreamConfig {
    * The rows the first page asks for, when set: the pages after it double in size up to the fetch size
    * (the statement's page size, else the driver's, when {@link #fetchSize()} is empty). Empty (the
    * default) means that every page asks for the fetch size. See {@link Builder#firstPageSize(int)}.
+   *
+   * @return the rows of the first page, {@code > 0}; empty when not set
    */
   public OptionalInt firstPageSize() {
     return firstPageSize == 0 ? OptionalInt.empty() : OptionalInt.of(firstPageSize);
@@ -135,6 +149,8 @@ public final class StreamConfig {
    * The response size each page aims at, when set: the rows of each next page are chosen from the bytes
    * per row of the page before, between 1 row and the fetch size. Empty (the default) means that pages
    * are sized in rows only. See {@link Builder#targetPageBytes(long)}.
+   *
+   * @return the target response size in bytes, {@code > 0}; empty when not set
    */
   public OptionalLong targetPageBytes() {
     return targetPageBytes == 0 ? OptionalLong.empty() : OptionalLong.of(targetPageBytes);
@@ -143,6 +159,8 @@ public final class StreamConfig {
   /**
    * How many pages may be fetched beyond the one being consumed (default {@value #DEFAULT_PREFETCH_PAGES}).
    * 0 fetches a page only when the consumer asks for it.
+   *
+   * @return the read-ahead depth, from 0 to {@value #MAX_PREFETCH_PAGES}
    */
   public int prefetchPages() {
     return prefetchPages;
@@ -155,32 +173,57 @@ public final class StreamConfig {
    * pages; with {@link #targetPageBytes()} each page stays near the target, and a stream holds about
    * {@code maxBufferedBytes + targetPageBytes} of responses at most, whatever the row width (beyond single
    * pages it cannot size in advance: the first one, and the first of rows wider than those before).
+   *
+   * @return the budget in bytes, {@code > 0}; empty (the default) when read-ahead is bounded in pages only
    */
   public OptionalLong maxBufferedBytes() {
     return maxBufferedBytes == 0 ? OptionalLong.empty() : OptionalLong.of(maxBufferedBytes);
   }
 
-  /** The most pages the stream fetches; it then ends cleanly and sends no further request. */
+  /**
+   * The most pages the stream fetches; it then ends cleanly and sends no further request.
+   *
+   * @return the page limit, {@code > 0}; empty (the default) for no limit
+   */
   public OptionalLong maxPages() {
     return maxPages == 0 ? OptionalLong.empty() : OptionalLong.of(maxPages);
   }
 
-  /** The most rows the stream delivers; it then ends cleanly and sends no further request. */
+  /**
+   * The most rows the stream delivers; it then ends cleanly and sends no further request.
+   *
+   * @return the row limit, {@code > 0}; empty (the default) for no limit
+   */
   public OptionalLong maxRows() {
     return maxRows == 0 ? OptionalLong.empty() : OptionalLong.of(maxRows);
   }
 
-  /** How long the first page may take, from its request to its response. */
+  /**
+   * How long the first page may take, from its request to its response.
+   *
+   * @return the timeout, positive; empty (the default) for none. When it fires, the request is cancelled
+   *     and the page asked again, or, without retries left, the stream fails with a
+   *     {@link StreamTimeoutException} (in a table scan: a {@link PageFetchException} naming the range)
+   */
   public Optional<Duration> firstPageTimeout() {
     return Optional.ofNullable(firstPageTimeout);
   }
 
-  /** How long each page after the first may take, from its request to its response. */
+  /**
+   * How long each page after the first may take, from its request to its response.
+   *
+   * @return the timeout, positive; empty (the default) for none
+   */
   public Optional<Duration> pageTimeout() {
     return Optional.ofNullable(pageTimeout);
   }
 
-  /** The whole-stream deadline, counted from the moment consumption starts. */
+  /**
+   * The whole-stream deadline, counted from the moment consumption starts.
+   *
+   * @return the deadline, positive; empty (the default) for none. When it passes, the stream ends at once
+   *     with a {@link StreamTimeoutException}
+   */
   public Optional<Duration> totalTimeout() {
     return Optional.ofNullable(totalTimeout);
   }
@@ -188,12 +231,18 @@ public final class StreamConfig {
   /**
    * This stream's listener: its start, pages, retries and end; see {@link StreamListener} for the threads.
    * It hears the stream besides the session's listeners ({@link AsyncSession#addListener}).
+   *
+   * @return the listener; empty (the default) for none
    */
   public Optional<StreamListener> listener() {
     return Optional.ofNullable(listener);
   }
 
-  /** A name for this stream in metrics and traces (low cardinality: a use, not a request). */
+  /**
+   * A name for this stream in metrics and traces (low cardinality: a use, not a request).
+   *
+   * @return the name, not blank; empty (the default) for none
+   */
   public Optional<String> name() {
     return Optional.ofNullable(name);
   }
@@ -201,12 +250,19 @@ public final class StreamConfig {
   /**
    * Where user code (consumers, listeners, subscribers, completions of returned stages) runs. Empty means
    * the session's own callback executor; see {@link AsyncSession}.
+   *
+   * @return the executor set with {@link Builder#executor}; empty (the default) for the session's
    */
   public Optional<Executor> executor() {
     return Optional.ofNullable(executor);
   }
 
-  /** Where the stream starts: the exact row of a token, or the start of the result when empty. */
+  /**
+   * Where the stream starts: the exact row of a token, or the start of the result when empty.
+   *
+   * @return the token to resume from; empty (the default) to start at the start of the result, or at the
+   *     statement's own paging state
+   */
   public Optional<ResumeToken> resumeFrom() {
     return Optional.ofNullable(resumeFrom);
   }
@@ -217,12 +273,21 @@ public final class StreamConfig {
    * safe to ask again (a {@code SELECT}, or a statement marked idempotent, or any statement when the
    * driver's default idempotence is on), and none for others; every table scan range is a {@code
    * SELECT}. A read so survives the loss of a node by default.
+   *
+   * @return the retries per page set, from 0 to 100; empty for the default
    */
   public OptionalInt maxRetries() {
     return maxRetries < 0 ? OptionalInt.empty() : OptionalInt.of(maxRetries);
   }
 
-  /** The retries of a page of a query that is, or is not, safe to ask again: set, or the default. */
+  /**
+   * The retries of a page of a query that is, or is not, safe to ask again: set, or the default.
+   *
+   * @param safeToRetry whether the query is safe to ask again (a {@code SELECT}, a statement marked
+   *     idempotent, or any statement when the driver's default idempotence is on)
+   * @return {@link #maxRetries()} when set; otherwise {@value #DEFAULT_MAX_RETRIES} for a safe query and 0
+   *     for another
+   */
   public int maxRetriesFor(boolean safeToRetry) {
     return maxRetries >= 0 ? maxRetries : safeToRetry ? DEFAULT_MAX_RETRIES : 0;
   }
@@ -230,12 +295,18 @@ public final class StreamConfig {
   /**
    * The wait before the first retry of a page; it doubles for each further retry of the same page, up to
    * {@link #maxRetryBackoff()}, and each wait is drawn at random between half of it and all of it.
+   *
+   * @return the first wait, {@code >= 0}; 100 ms by default
    */
   public Duration retryBackoff() {
     return retryBackoff;
   }
 
-  /** The longest wait before one retry (default 10 s, or the first wait when that is longer). */
+  /**
+   * The longest wait before one retry (default 10 s, or the first wait when that is longer).
+   *
+   * @return the cap of the wait, at least {@link #retryBackoff()}
+   */
   public Duration maxRetryBackoff() {
     return maxRetryBackoff;
   }
@@ -303,6 +374,10 @@ public final class StreamConfig {
     /**
      * Rows per page, {@code > 0}; with {@link #firstPageSize(int)} or {@link #targetPageBytes(long)}, the
      * most rows a page asks for.
+     *
+     * @param fetchSize the rows per page, {@code > 0}; it replaces the statement's own page size
+     * @return this builder
+     * @throws IllegalArgumentException if {@code fetchSize <= 0}; the message holds the bad value
      */
     public Builder fetchSize(int fetchSize) {
       if (fetchSize <= 0) {
@@ -331,6 +406,10 @@ public final class StreamConfig {
      * stream resumed from a token asks for the rows it skips on top, unless pages are sized by bytes. Table
      * scans ignore it: a scan is read whole, so the time to its first row matters little, and a small first
      * page in each of its many ranges would only add requests.
+     *
+     * @param firstPageSize the rows the first request asks for, {@code > 0}
+     * @return this builder
+     * @throws IllegalArgumentException if {@code firstPageSize <= 0}; the message holds the bad value
      */
     public Builder firstPageSize(int firstPageSize) {
       if (firstPageSize <= 0) {
@@ -355,6 +434,10 @@ public final class StreamConfig {
      * about {@code maxBufferedBytes + targetPageBytes} of responses at most, beyond the single pages above
      * that it cannot size in advance. Must be {@code > 0}. A table scan sizes the pages of each of its ranges
      * by it (a range that measured no row yet takes the width another range measured).
+     *
+     * @param targetPageBytes the response size each page aims at, in bytes, {@code > 0}
+     * @return this builder
+     * @throws IllegalArgumentException if {@code targetPageBytes <= 0}; the message holds the bad value
      */
     public Builder targetPageBytes(long targetPageBytes) {
       if (targetPageBytes <= 0) {
@@ -364,7 +447,16 @@ public final class StreamConfig {
       return this;
     }
 
-    /** Pages read ahead of the consumer, from 0 to {@value StreamConfig#MAX_PREFETCH_PAGES}. */
+    /**
+     * Pages read ahead of the consumer, from 0 to {@value StreamConfig#MAX_PREFETCH_PAGES}; see
+     * {@link StreamConfig#prefetchPages()}.
+     *
+     * @param prefetchPages the pages that may be fetched beyond the one being consumed; 0 fetches only on
+     *     demand
+     * @return this builder
+     * @throws IllegalArgumentException if {@code prefetchPages} is below 0 or above
+     *     {@value StreamConfig#MAX_PREFETCH_PAGES}; the message holds the bad value
+     */
     public Builder prefetchPages(int prefetchPages) {
       if (prefetchPages < 0 || prefetchPages > MAX_PREFETCH_PAGES) {
         throw new IllegalArgumentException(
@@ -374,7 +466,14 @@ public final class StreamConfig {
       return this;
     }
 
-    /** The read-ahead byte budget, {@code > 0}. */
+    /**
+     * The read-ahead byte budget of this stream; see {@link StreamConfig#maxBufferedBytes()}.
+     *
+     * @param maxBufferedBytes the response bytes of the page being consumed and the pages buffered behind it
+     *     at which read-ahead stops, {@code > 0}
+     * @return this builder
+     * @throws IllegalArgumentException if {@code maxBufferedBytes <= 0}; the message holds the bad value
+     */
     public Builder maxBufferedBytes(long maxBufferedBytes) {
       if (maxBufferedBytes <= 0) {
         throw new IllegalArgumentException("maxBufferedBytes must be > 0: " + maxBufferedBytes);
@@ -383,7 +482,13 @@ public final class StreamConfig {
       return this;
     }
 
-    /** The most pages to fetch, {@code > 0}. */
+    /**
+     * The most pages to fetch; the stream then ends cleanly.
+     *
+     * @param maxPages the page limit, {@code > 0}
+     * @return this builder
+     * @throws IllegalArgumentException if {@code maxPages <= 0}; the message holds the bad value
+     */
     public Builder maxPages(long maxPages) {
       if (maxPages <= 0) {
         throw new IllegalArgumentException("maxPages must be > 0: " + maxPages);
@@ -392,7 +497,13 @@ public final class StreamConfig {
       return this;
     }
 
-    /** The most rows to deliver, {@code > 0}. */
+    /**
+     * The most rows to deliver; the stream then ends cleanly, its last page cut to the limit.
+     *
+     * @param maxRows the row limit, {@code > 0}
+     * @return this builder
+     * @throws IllegalArgumentException if {@code maxRows <= 0}; the message holds the bad value
+     */
     public Builder maxRows(long maxRows) {
       if (maxRows <= 0) {
         throw new IllegalArgumentException("maxRows must be > 0: " + maxRows);
@@ -401,25 +512,50 @@ public final class StreamConfig {
       return this;
     }
 
-    /** The first page's timeout, positive; {@code null} removes it. */
+    /**
+     * The first page's timeout; see {@link StreamConfig#firstPageTimeout()}.
+     *
+     * @param timeout how long the first page may take, positive; {@code null} removes it
+     * @return this builder
+     * @throws IllegalArgumentException if {@code timeout} is zero or negative; the message holds it
+     */
     public Builder firstPageTimeout(@Nullable Duration timeout) {
       this.firstPageTimeout = checkTimeout("firstPageTimeout", timeout);
       return this;
     }
 
-    /** The timeout of each later page, positive; {@code null} removes it. */
+    /**
+     * The timeout of each later page; see {@link StreamConfig#pageTimeout()}.
+     *
+     * @param timeout how long each page after the first may take, positive; {@code null} removes it
+     * @return this builder
+     * @throws IllegalArgumentException if {@code timeout} is zero or negative; the message holds it
+     */
     public Builder pageTimeout(@Nullable Duration timeout) {
       this.pageTimeout = checkTimeout("pageTimeout", timeout);
       return this;
     }
 
-    /** The whole-stream deadline, positive; {@code null} removes it. */
+    /**
+     * The whole-stream deadline; see {@link StreamConfig#totalTimeout()}.
+     *
+     * @param timeout how long the stream may take from the start of consumption, positive; {@code null}
+     *     removes it
+     * @return this builder
+     * @throws IllegalArgumentException if {@code timeout} is zero or negative; the message holds it
+     */
     public Builder totalTimeout(@Nullable Duration timeout) {
       this.totalTimeout = checkTimeout("totalTimeout", timeout);
       return this;
     }
 
-    /** This stream's listener; {@code null} removes it. See {@link StreamListener}. */
+    /**
+     * This stream's listener. See {@link StreamListener}.
+     *
+     * @param listener the listener of each stream made with this config, heard after the session's;
+     *     {@code null} removes it
+     * @return this builder
+     */
     public Builder listener(@Nullable StreamListener listener) {
       this.listener = listener;
       return this;
@@ -429,6 +565,8 @@ public final class StreamConfig {
      * A name for the stream in metrics and traces, such as {@code "export-orders"}; {@code null} removes
      * it. Keep the names few (a use, not a request): metrics tag by it.
      *
+     * @param name the name, not blank; {@code null} removes it
+     * @return this builder
      * @throws IllegalArgumentException when blank
      */
     public Builder name(@Nullable String name) {
@@ -443,6 +581,10 @@ public final class StreamConfig {
      * Where user code runs; {@code null} means the session's callback executor. {@code Runnable::run} runs
      * user code on whichever thread completes a page, a driver I/O thread included: choose it only for
      * short, non-blocking callbacks.
+     *
+     * @param executor runs the stream's user code, the stream handing it work once per page (not once per
+     *     row); it must run every task it accepts. {@code null} for the session's callback executor
+     * @return this builder
      */
     public Builder executor(@Nullable Executor executor) {
       this.executor = executor;
@@ -453,6 +595,10 @@ public final class StreamConfig {
      * Starts the stream at the exact row of {@code token} ({@code null}: at the start). The token must have
      * been made for the same statement; the fetch size may differ. The session checks the statement before
      * sending anything and throws {@link InvalidResumeTokenException} otherwise.
+     *
+     * @param token where to start, from {@link QueryStream#position()}, {@link Page#resumeToken()} or a
+     *     decoded text form; {@code null} starts at the start of the result
+     * @return this builder
      */
     public Builder resumeFrom(@Nullable ResumeToken token) {
       this.resumeFrom = token;
@@ -464,6 +610,13 @@ public final class StreamConfig {
      * unavailable, overloaded, lost connection, no node available), waiting about {@code backoff} before
      * the first retry and twice as long before each next one, never more than 10 s; see
      * {@link #retry(int, Duration, Duration)}.
+     *
+     * @param maxRetries the retries per page, from 0 to 100; 0 turns retries off
+     * @param backoff the wait before the first retry, {@code >= 0}; the waits are capped at 10 s, or at
+     *     {@code backoff} when that is longer
+     * @return this builder
+     * @throws IllegalArgumentException if {@code maxRetries} is out of range, or {@code backoff} is null or
+     *     negative; the message holds the bad value
      */
     public Builder retry(int maxRetries, Duration backoff) {
       Duration cap = backoff != null && backoff.compareTo(Duration.ofSeconds(10)) > 0 ? backoff : Duration.ofSeconds(10);
@@ -478,6 +631,14 @@ public final class StreamConfig {
      * same paging state, on whichever node the driver's load balancing picks, so no row is repeated or
      * lost. Retries are counted in {@link StreamStats#retries()} and each is logged once at INFO.
      * {@code retry(0, ...)} turns retries off.
+     *
+     * @param maxRetries the retries per page, from 0 to 100; 0 turns retries off
+     * @param backoff the wait before the first retry, {@code >= 0}
+     * @param maxBackoff the longest wait before one retry, {@code >= backoff}
+     * @return this builder
+     * @throws IllegalArgumentException if {@code maxRetries} is out of range, {@code backoff} is null or
+     *     negative, or {@code maxBackoff} is null or shorter than {@code backoff}; the message holds the bad
+     *     value
      */
     public Builder retry(int maxRetries, Duration backoff, Duration maxBackoff) {
       if (maxRetries < 0 || maxRetries > 100) {
@@ -498,6 +659,7 @@ public final class StreamConfig {
     /**
      * The configuration set so far; the builder stays usable.
      *
+     * @return a new, immutable configuration; later changes to the builder do not change it
      * @throws IllegalArgumentException when {@code firstPageSize} is above {@code fetchSize}
      */
     public StreamConfig build() {

@@ -31,7 +31,11 @@ public interface StreamInfo {
     SCAN
   }
 
-  /** A number unique among the streams of this JVM, in creation order. */
+  /**
+   * A number unique among the streams of this JVM, in creation order.
+   *
+   * @return the stream's id, fixed at creation; a later stream has a larger one
+   */
   long id();
 
   /**
@@ -41,22 +45,41 @@ public interface StreamInfo {
    */
   Kind kind();
 
-  /** The keyspace: the scan's, or the statement's (or the session's) when known. */
+  /**
+   * The keyspace: the scan's, or the statement's (or the session's) when known.
+   *
+   * @return the keyspace name as the driver holds it; empty when neither the statement nor the session
+   *     names one
+   */
   Optional<String> keyspace();
 
-  /** The table of a scan; empty for a query stream (the driver does not parse CQL). */
+  /**
+   * The table of a scan.
+   *
+   * @return the scanned table's name; empty for a query stream (the driver does not parse CQL)
+   */
   Optional<String> table();
 
-  /** The name given with {@link StreamConfig.Builder#name(String)}, for metrics and traces. */
+  /**
+   * The name given with {@link StreamConfig.Builder#name(String)}, for metrics and traces.
+   *
+   * @return that name; empty when the stream's config has none
+   */
   Optional<String> name();
 
   /**
    * The CQL text of the statement (of a scan: its query without the token restriction). It may hold
    * literal values: use it only where the user opted in, never as a metric tag.
+   *
+   * @return the query text, never null
    */
   String query();
 
-  /** The stream's counters now. */
+  /**
+   * The stream's counters now.
+   *
+   * @return a new snapshot on each call, as {@link ResultStream#stats()} returns it
+   */
   StreamStats stats();
 
   /**

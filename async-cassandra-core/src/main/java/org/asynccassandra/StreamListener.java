@@ -41,42 +41,96 @@ import java.util.function.Consumer;
  * flows into every consumer, listener and dependent stage of that stream.
  */
 public interface StreamListener {
-  /** A stream's consumption started, in the given style ({@code "forEach()"}, {@code "rows()"}, ...). */
+  /**
+   * A stream's consumption started, in the given style ({@code "forEach()"}, {@code "rows()"}, ...). Runs
+   * on the thread that starts consumption; throwing fails the stream.
+   *
+   * @param stream the stream, the same instance for every event of it
+   * @param style the consumption style, as the method's name with parentheses: {@code "forEach()"},
+   *     {@code "forEachAsync()"}, {@code "forEachPage()"}, {@code "nextPage()"}, {@code "rows()"},
+   *     {@code "pages()"} or {@code "iterator()"} (also for {@code blocking()})
+   */
   default void onStart(StreamInfo stream, String style) {}
 
-  /** A page is about to reach the consumer. */
+  /**
+   * A page is about to reach the consumer. Runs on the thread that delivers it; throwing fails the stream.
+   *
+   * @param stream the stream, the same instance for every event of it
+   * @param page what the page is and how it was fetched
+   */
   default void onPage(StreamInfo stream, PageEvent page) {}
 
   /**
-   * A page request failed and will be asked again.
+   * A page request failed and will be asked again. Runs on the stream's executor.
    *
+   * @param stream the stream, the same instance for every event of it
    * @param pageNumber the page of the stream (for a scan: of its range) that failed
    * @param attempt the retry about to be made, from 1
+   * @param error why the request failed: the driver's exception, or a {@link StreamTimeoutException}
    */
   default void onRetry(StreamInfo stream, int pageNumber, int attempt, Throwable error) {}
 
-  /** The stream ended: every row was delivered. */
+  /**
+   * The stream ended: every row was delivered. One of the four end events; runs on the stream's executor.
+   *
+   * @param stream the stream, the same instance for every event of it
+   * @param stats the stream's counters at its end
+   */
   default void onComplete(StreamInfo stream, StreamStats stats) {}
 
-  /** The stream failed with {@code error}: a page that could not be read, a timeout, or user code that threw. */
+  /**
+   * The stream failed with {@code error}: a page that could not be read, a timeout, or user code that threw.
+   * One of the four end events; runs on the stream's executor.
+   *
+   * @param stream the stream, the same instance for every event of it
+   * @param error the failure the stream's consumer receives: a {@link PageFetchException}, a
+   *     {@link StreamTimeoutException}, or the exception that user code threw
+   * @param stats the stream's counters at its end
+   */
   default void onFailure(StreamInfo stream, Throwable error, StreamStats stats) {}
 
-  /** The stream was closed before its end: by {@code close()}, a cancelled subscription or stage, its session. */
+  /**
+   * The stream was closed before its end: by {@code close()}, a cancelled subscription or stage, its session.
+   * One of the four end events; runs on the stream's executor.
+   *
+   * @param stream the stream, the same instance for every event of it
+   * @param stats the stream's counters when it was closed
+   */
   default void onClose(StreamInfo stream, StreamStats stats) {}
 
-  /** The stream became unreachable while open, and was closed; {@code createdAt} shows where it was made. */
+  /**
+   * The stream became unreachable while open, and was closed; {@code createdAt} shows where it was made.
+   * One of the four end events; runs on the leak detector's thread.
+   *
+   * @param stream the stream, the same instance for every event of it
+   * @param createdAt a throwable made when the stream was created, whose stack trace is the creation site;
+   *     it was not thrown
+   * @param stats the stream's counters when the leak was found
+   */
   default void onLeak(StreamInfo stream, Throwable createdAt, StreamStats stats) {}
 
   /**
    * The executor the stream runs its callbacks on, given the one it would use: called once, on the thread
    * that creates the stream. Returning a wrapper that carries the creating thread's context into each task
    * makes that context current in every callback of the stream. The default returns it unchanged.
+   *
+   * @param stream the stream being created; its counters are all zero
+   * @param executor the executor the stream would use: its config's, or the session's callback executor,
+   *     or the one an earlier listener returned
+   * @return the executor to use instead, or {@code executor} itself; not null, and it must run every task
+   *     it accepts
    */
   default Executor executor(StreamInfo stream, Executor executor) {
     return executor;
   }
 
-  /** A listener that hears only pages, for the simple case. */
+  /**
+   * A listener that hears only pages, for the simple case.
+   *
+   * @param pages called with each page's event, where {@link #onPage} runs
+   * @return a listener whose other methods do nothing
+   * @throws NullPointerException if {@code pages} is null
+   */
   static StreamListener onPages(Consumer<? super PageEvent> pages) {
     java.util.Objects.requireNonNull(pages, "pages");
     return new StreamListener() {

@@ -46,7 +46,20 @@ public record StreamStats(
     long retries,
     int requestedPageSize) {
 
-  /** Statistics without a requested page size (0), as they were made before it was reported. */
+  /**
+   * Statistics without a requested page size (0), as they were made before it was reported.
+   *
+   * @param pagesFetched pages received from the server so far
+   * @param rowsFetched rows received from the server so far
+   * @param rowsDelivered rows handed to the consumer so far
+   * @param bufferedPages pages fetched and not yet handed to the consumer, now
+   * @param maxBufferedPages the most pages that ever waited, fetched, for a consumer busy with an earlier
+   *     page
+   * @param bytesFetched response bytes received so far, as the driver reported them
+   * @param consumerWaitTime the total time the consumer waited for a page that was not there yet
+   * @param pageIdleTime the total time fetched pages waited in the buffer for the consumer
+   * @param retries page requests that were retried after a retryable failure
+   */
   public StreamStats(long pagesFetched, long rowsFetched, long rowsDelivered, int bufferedPages,
       int maxBufferedPages, long bytesFetched, Duration consumerWaitTime, Duration pageIdleTime, long retries) {
     this(pagesFetched, rowsFetched, rowsDelivered, bufferedPages, maxBufferedPages, bytesFetched,

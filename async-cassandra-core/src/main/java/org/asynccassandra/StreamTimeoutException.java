@@ -74,17 +74,29 @@ public class StreamTimeoutException extends AsyncCassandraException {
     }
   }
 
-  /** Which timeout fired. */
+  /**
+   * Which timeout fired.
+   *
+   * @return {@link Kind#FIRST_PAGE}, {@link Kind#PAGE} or {@link Kind#TOTAL}, never null
+   */
   public Kind kind() {
     return kind;
   }
 
-  /** The configured value of the timeout that fired. */
+  /**
+   * The configured value of the timeout that fired.
+   *
+   * @return the duration from the stream's {@link StreamConfig} that was exceeded
+   */
   public Duration timeout() {
     return timeout;
   }
 
-  /** The 1-based number of the page that was being fetched or consumed when the timeout fired. */
+  /**
+   * The page that was being fetched or consumed when the timeout fired.
+   *
+   * @return its 1-based number: 1 for {@link Kind#FIRST_PAGE}
+   */
   public int pageNumber() {
     return pageNumber;
   }

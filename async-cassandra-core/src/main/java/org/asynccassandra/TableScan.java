@@ -49,22 +49,41 @@ public interface TableScan extends RowStream {
    * Where the scan is: the ranges done, and for each range in progress the exact place of its next row
    * not yet received by the consumer (pages read ahead do not count). Exact when called from the
    * consumer's own callback or after the scan ended or was closed; from another thread, exact as of a
-   * moment during the call.
+   * moment during the call. Callable from any thread, after close too; never blocks.
+   *
+   * @return a new, immutable checkpoint, never null; save it with
+   *     {@link ScanCheckpoint#write(java.nio.file.Path)} and resume with {@link ScanConfig.Builder#resumeFrom}
    */
   ScanCheckpoint checkpoint();
 
-  /** The fraction of ranges finished, from 0 to 1, for progress bars and ETAs. */
+  /**
+   * The fraction of ranges finished, for progress bars and ETAs. It counts ranges, not rows, so it moves
+   * in steps and says nothing of how big the ranges left are. Callable from any thread; never blocks.
+   *
+   * @return from 0 (no range done) to 1 (every range done, or none to read); as of the consumer's
+   *     position, so ranges read ahead but not yet consumed do not count
+   */
   double progress();
 
   /**
    * How many ranges the scan reads now: the ranges it planned (for a resumed scan, those its checkpoint
    * holds), plus the pieces of the ranges it split around trouble.
+   *
+   * @return the number of ranges now, the same as {@code ranges().size()}; it grows when a range is split
    */
   int rangeCount();
 
-  /** The token ranges this scan reads now, in ring order; a range split around trouble shows as its pieces. */
+  /**
+   * The token ranges this scan reads now, in ring order; a range split around trouble shows as its pieces.
+   *
+   * @return an immutable snapshot of the ranges, taken during the call
+   */
   List<ScanRange> ranges();
 
-  /** How many times the scan split a range that kept timing out; 0 on a healthy cluster. */
+  /**
+   * How many times the scan split a range that kept timing out; 0 on a healthy cluster.
+   *
+   * @return the splits so far, {@code >= 0}
+   */
   long splits();
 }

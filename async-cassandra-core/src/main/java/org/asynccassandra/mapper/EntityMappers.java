@@ -51,6 +51,11 @@ public final class EntityMappers {
    * A mapper that reads each row into an entity with {@code helper.get(row, false)}: every property of
    * the entity must have its column in the result, or the stream fails on its first row with the
    * mapper's {@code IllegalArgumentException}. This is how a DAO's {@code @Select} maps its rows.
+   *
+   * @param <T> the entity type
+   * @param helper the entity helper the mapper's annotation processor generated for {@code T}
+   * @return a stateless, thread-safe mapper
+   * @throws NullPointerException if {@code helper} is null
    */
   public static <T> RowMapper<T> of(EntityHelper<T> helper) {
     Objects.requireNonNull(helper, "helper");
@@ -60,6 +65,11 @@ public final class EntityMappers {
   /**
    * A mapper that reads each row with {@code helper.get(row, true)}: properties whose column is not in
    * the result are left as the entity's constructor set them, for a query that selects some columns only.
+   *
+   * @param <T> the entity type
+   * @param helper the entity helper the mapper's annotation processor generated for {@code T}
+   * @return a stateless, thread-safe mapper
+   * @throws NullPointerException if {@code helper} is null
    */
   public static <T> RowMapper<T> lenient(EntityHelper<T> helper) {
     Objects.requireNonNull(helper, "helper");
@@ -70,6 +80,16 @@ public final class EntityMappers {
    * Streams the rest of a result that a DAO returned, with the session's default {@link StreamConfig}:
    * {@code session.continueStream(first, EntityMappers.of(helper))}; see {@link #continueStream(AsyncSession,
    * MappedAsyncPagingIterable, EntityHelper, StreamConfig)}.
+   *
+   * @param <T> the entity type
+   * @param session the session to read the following pages with, whose driver session ran the DAO's query
+   * @param first the result the DAO returned; the stream takes it over, so do not use it afterwards
+   * @param helper the entity helper of {@code T}, to map the rows of the following pages
+   * @return a new, unconsumed stream of the rest of the result's entities
+   * @throws IllegalArgumentException when the session's default config resumes from a token, or
+   *     {@code first} is not the result of a statement
+   * @throws IllegalStateException when the session is closed
+   * @throws NullPointerException if an argument is null
    */
   public static <T> ResultStream<T> continueStream(AsyncSession session, MappedAsyncPagingIterable<T> first,
       EntityHelper<T> helper) {
@@ -84,8 +104,16 @@ public final class EntityMappers {
    * StreamConfig, RowMapper)}: nothing is sent until consumption starts, and {@code first} is the stream's
    * from then on.
    *
-   * @throws IllegalArgumentException when {@code config} resumes from a token
+   * @param <T> the entity type
+   * @param session the session to read the following pages with, whose driver session ran the DAO's query
+   * @param first the result the DAO returned; the stream takes it over, so do not use it afterwards
+   * @param helper the entity helper of {@code T}, to map the rows of the following pages
+   * @param config how to read the following pages; it must not resume from a token
+   * @return a new, unconsumed stream of the rest of the result's entities
+   * @throws IllegalArgumentException when {@code config} resumes from a token, or {@code first} is not the
+   *     result of a statement
    * @throws IllegalStateException when the session is closed
+   * @throws NullPointerException if an argument is null
    */
   public static <T> ResultStream<T> continueStream(AsyncSession session, MappedAsyncPagingIterable<T> first,
       EntityHelper<T> helper, StreamConfig config) {
