@@ -35,22 +35,33 @@ public final class CassandraEnumeratorState {
     this.unassigned = List.copyOf(unassigned);
   }
 
-  /** Before planning: a restored enumerator plans the splits again. */
+  /**
+   * Before planning: a restored enumerator plans the splits again.
+   *
+   * @return the state of an enumerator that has not planned yet (one shared instance)
+   */
   public static CassandraEnumeratorState notPlanned() {
     return NOT_PLANNED;
   }
 
-  /** After planning: the splits not assigned yet. */
+  /**
+   * After planning: the splits not assigned yet.
+   *
+   * @param unassigned the splits no reader has, in the order they are to be handed out; copied, and none
+   *     may be null (empty once every split is assigned)
+   * @return a planned state holding a copy of {@code unassigned}
+   * @throws NullPointerException if {@code unassigned} or one of its splits is null
+   */
   public static CassandraEnumeratorState planned(List<CassandraSplit> unassigned) {
     return new CassandraEnumeratorState(true, unassigned);
   }
 
-  /** Whether the splits were planned. */
+  /** {@return whether the splits were planned}; a restored enumerator then plans nothing again. */
   public boolean isPlanned() {
     return planned;
   }
 
-  /** The splits no reader has; empty before planning. */
+  /** {@return the splits no reader has (unmodifiable)}; empty before planning. */
   public List<CassandraSplit> unassignedSplits() {
     return unassigned;
   }

@@ -43,7 +43,12 @@ import java.util.List;
  */
 @FunctionalInterface
 public interface CassandraSessionFactory extends Serializable {
-  /** A new builder, configured for the cluster; the caller builds it. */
+  /**
+   * A new builder, configured for the cluster; the caller builds it. Called on the thread that needs a
+   * session (see the class comment); it should not connect or block itself.
+   *
+   * @return a new, unbuilt builder on each call (the caller may add to it, and builds and closes the session)
+   */
   CqlSessionBuilder sessionBuilder();
 
   /**
@@ -52,6 +57,11 @@ public interface CassandraSessionFactory extends Serializable {
    * that the driver's event loops stop without their 2 s quiet period: a task closes its session only once
    * nothing is pending, and a restart need not wait for it.
    *
+   * @param localDatacenter the driver's local datacenter, not blank (surrounding spaces are stripped)
+   * @param contactPoints one or more of {@code host:port}, {@code [ipv6]:port} or a bare host; checked
+   *     here, and looked up (DNS) again by each builder the factory makes
+   * @return a serializable factory of builders for those contact points
+   * @throws IllegalArgumentException if {@code localDatacenter} is blank
    * @throws IllegalArgumentException for no contact point or a malformed one, naming it
    */
   static CassandraSessionFactory contactPoints(String localDatacenter, List<String> contactPoints) {

@@ -82,6 +82,11 @@ public final class CassandraSource<T> implements Source<T, CassandraSplit, Cassa
    * A builder for a source over {@code keyspace.table} (CQL names: quote case-sensitive ones).
    *
    * @param sessions how each task connects
+   * @param keyspace the keyspace's CQL name, not blank (surrounding spaces are stripped)
+   * @param table the table's CQL name, not blank (surrounding spaces are stripped)
+   * @return a new builder that reads every column over the whole ring
+   * @throws NullPointerException if {@code sessions} is null
+   * @throws IllegalArgumentException if {@code keyspace} or {@code table} is blank
    */
   public static Builder builder(CassandraSessionFactory sessions, String keyspace, String table) {
     return new Builder(sessions, keyspace, table);
@@ -131,7 +136,7 @@ public final class CassandraSource<T> implements Source<T, CassandraSplit, Cassa
     return settings;
   }
 
-  /** The keyspace and table read, {@code keyspace.table}. */
+  /** {@return the keyspace and table read, {@code keyspace.table}}, as the builder got them (stripped). */
   public String table() {
     return settings.qualifiedTable();
   }
@@ -159,12 +164,24 @@ public final class CassandraSource<T> implements Source<T, CassandraSplit, Cassa
       this.table = table.strip();
     }
 
-    /** The columns to read, as CQL names; none (the default) reads every column. */
+    /**
+     * The columns to read, as CQL names; none (the default) reads every column.
+     *
+     * @param columns the columns, in the order the mapper's rows hold them; none reads every column
+     * @return this builder
+     * @throws IllegalArgumentException if a name is null or blank
+     */
     public Builder columns(String... columns) {
       return columns(List.of(columns));
     }
 
-    /** The columns to read, as CQL names; an empty list reads every column. */
+    /**
+     * The columns to read, as CQL names; an empty list reads every column.
+     *
+     * @param columns the columns, in the order the mapper's rows hold them; copied
+     * @return this builder
+     * @throws IllegalArgumentException if a name is null or blank
+     */
     public Builder columns(List<String> columns) {
       for (String column : columns) {
         if (column == null || column.isBlank()) {
@@ -179,19 +196,34 @@ public final class CassandraSource<T> implements Source<T, CassandraSplit, Cassa
      * An extra restriction on non-key columns, without {@code WHERE}, ANDed to each split's token range;
      * {@code null} or blank removes it. Changing it (or the columns) makes a checkpoint of this source
      * unusable: a restored split is refused.
+     *
+     * @param where a CQL condition such as {@code "status = 'open'"}, or {@code null}; checked by Cassandra
+     *     when the splits are read, not here
+     * @return this builder
      */
     public Builder where(@Nullable String where) {
       this.where = where == null || where.isBlank() ? null : where.strip();
       return this;
     }
 
-    /** Whether the range queries end with ALLOW FILTERING (needed by most restrictions). */
+    /**
+     * Whether the range queries end with ALLOW FILTERING (needed by most restrictions).
+     *
+     * @param allowFiltering true to add ALLOW FILTERING; false (the default) leaves it out
+     * @return this builder
+     */
     public Builder allowFiltering(boolean allowFiltering) {
       this.allowFiltering = allowFiltering;
       return this;
     }
 
-    /** How many token ranges (splits) to cut the ring into, from 1 to 100000. */
+    /**
+     * How many token ranges (splits) to cut the ring into, from 1 to 100000.
+     *
+     * @param splits the number of splits; unset, it is 4 per node or 4 per reader, whichever is more
+     * @return this builder
+     * @throws IllegalArgumentException if {@code splits} is out of that range
+     */
     public Builder splits(int splits) {
       if (splits < 1 || splits > 100_000) {
         throw new IllegalArgumentException("splits must be between 1 and 100000: " + splits);
@@ -204,6 +236,10 @@ public final class CassandraSource<T> implements Source<T, CassandraSplit, Cassa
      * Sizes the splits from the table's size estimates ({@code system.size_estimates}): about this many bytes
      * each, at least one per reader. Ignored when {@link #splits} is set; when no estimate exists yet the
      * default count is used.
+     *
+     * @param bytes the target size of a split in bytes, 1 or more
+     * @return this builder
+     * @throws IllegalArgumentException if {@code bytes} is less than 1
      */
     public Builder targetSplitSize(long bytes) {
       if (bytes < 1) {
@@ -216,6 +252,10 @@ public final class CassandraSource<T> implements Source<T, CassandraSplit, Cassa
     /**
      * How many splits each reader reads at once (default 2), from 1 to 64: each has its own scan with its
      * read-ahead, so a reader holds at most {@code splitsPerReader × (2 + prefetchPages)} pages.
+     *
+     * @param splitsPerReader the number of splits a reader scans concurrently
+     * @return this builder
+     * @throws IllegalArgumentException if {@code splitsPerReader} is out of that range
      */
     public Builder splitsPerReader(int splitsPerReader) {
       if (splitsPerReader < 1 || splitsPerReader > 64) {
@@ -229,6 +269,11 @@ public final class CassandraSource<T> implements Source<T, CassandraSplit, Cassa
      * The paging of each split's scan: fetch size, read-ahead, page timeouts, retries. A serializable supplier,
      * called where the scans run; {@code maxRows} and {@code maxPages} are refused (they would end each split
      * early), and {@code totalTimeout} applies to each split.
+     *
+     * @param streamConfig supplies the config: on the client once (when {@code build} checks it), then where
+     *     the splits are planned and for each split a reader scans; {@code null} (the default) uses
+     *     {@link StreamConfig#defaults()}
+     * @return this builder
      */
     public Builder streamConfig(@Nullable SerializableSupplier<StreamConfig> streamConfig) {
       this.streamConfig = streamConfig;
@@ -240,6 +285,10 @@ public final class CassandraSource<T> implements Source<T, CassandraSplit, Cassa
      * where the reader runs), shared by the splits it reads, and reserves the page size from it before each
      * page request; requests wait on the scan's timer, never on a blocked thread. {@code null} removes it.
      * The job's rate is about the readers' rate times the parallelism.
+     *
+     * @param perReader supplies a new limiter for each reader, on the reader's task thread, or {@code null}
+     *     for no limit (the default)
+     * @return this builder
      */
     public Builder rowLimiter(@Nullable SerializableSupplier<? extends ReadLimiter> perReader) {
       this.rowLimiter = perReader;
@@ -249,9 +298,12 @@ public final class CassandraSource<T> implements Source<T, CassandraSplit, Cassa
     /**
      * Builds the source.
      *
+     * @param <T> the record type
      * @param mapper turns each row into a record, on the task thread
      * @param type the records' Flink type, e.g. {@code Types.STRING} or {@code TypeInformation.of(Event.class)}
-     * @throws IllegalArgumentException when the stream config limits rows or pages
+     * @return a new, serializable source; the builder may be changed and built again
+     * @throws NullPointerException if {@code mapper} or {@code type} is null
+     * @throws IllegalArgumentException when the stream config limits rows or pages, or sets a resume token
      */
     public <T> CassandraSource<T> build(CassandraRowMapper<T> mapper, TypeInformation<T> type) {
       Objects.requireNonNull(mapper, "mapper");
@@ -270,7 +322,16 @@ public final class CassandraSource<T> implements Source<T, CassandraSplit, Cassa
       return new CassandraSource<>(settings, mapper, type);
     }
 
-    /** Builds the source for records of a class; see {@link #build(CassandraRowMapper, TypeInformation)}. */
+    /**
+     * Builds the source for records of a class; see {@link #build(CassandraRowMapper, TypeInformation)}.
+     *
+     * @param <T> the record type
+     * @param mapper turns each row into a record, on the task thread
+     * @param type the records' class, given to {@code TypeInformation.of}; for a generic type use the
+     *     overload that takes a {@code TypeInformation}
+     * @return a new, serializable source
+     * @throws IllegalArgumentException when the stream config limits rows or pages, or sets a resume token
+     */
     public <T> CassandraSource<T> build(CassandraRowMapper<T> mapper, Class<T> type) {
       return build(mapper, TypeInformation.of(type));
     }

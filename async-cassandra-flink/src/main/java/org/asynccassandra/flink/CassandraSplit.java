@@ -46,6 +46,8 @@ public final class CassandraSplit implements SourceSplit {
    * @param range the token range it reads
    * @param replicas the addresses (IP literals or host names) of the nodes that hold the range; may be empty
    * @param position where reading goes on; {@code null} for the start of the range
+   * @throws IllegalArgumentException if {@code splitId} is blank
+   * @throws NullPointerException if {@code range}, {@code replicas} or one of the replicas is null
    */
   public CassandraSplit(String splitId, ScanRange range, List<String> replicas, @Nullable ScanCheckpoint position) {
     if (splitId.isBlank()) {
@@ -62,27 +64,39 @@ public final class CassandraSplit implements SourceSplit {
     return splitId;
   }
 
-  /** The token range of the split, as planned. */
+  /** {@return the token range of the split, as planned} */
   public ScanRange range() {
     return range;
   }
 
-  /** The addresses of the replicas of the range, as the driver's token map knew them when planning. */
+  /**
+   * {@return the addresses of the replicas of the range, as the driver's token map knew them when planning}
+   * The list is unmodifiable, and empty when they were not known.
+   */
   public List<String> replicas() {
     return replicas;
   }
 
-  /** Where reading goes on: empty for the start of the range. */
+  /** {@return where reading goes on}: empty for the start of the range. */
   public Optional<ScanCheckpoint> position() {
     return Optional.ofNullable(position);
   }
 
-  /** This split, going on at {@code newPosition}. */
+  /**
+   * This split, going on at {@code newPosition}.
+   *
+   * @param newPosition the scan's checkpoint of this split's range after the last row emitted, not null
+   * @return a new split with the same id, range and replicas, at {@code newPosition}
+   * @throws NullPointerException if {@code newPosition} is null
+   */
   public CassandraSplit at(ScanCheckpoint newPosition) {
     return new CassandraSplit(splitId, range, replicas, Objects.requireNonNull(newPosition, "newPosition"));
   }
 
-  /** Whether every range of its position is done: reading it yields nothing more. */
+  /**
+   * {@return whether every range of its position is done}: reading it yields nothing more. False for a
+   * split that has no position yet.
+   */
   public boolean isFinished() {
     return position != null && position.isComplete();
   }

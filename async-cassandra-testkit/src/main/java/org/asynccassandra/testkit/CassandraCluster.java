@@ -39,12 +39,18 @@ public final class CassandraCluster implements AutoCloseable {
     this.startupTime = startupTime;
   }
 
-  /** The nodes, in start order; the first one is the seed. */
+  /** {@return the nodes, in start order (unmodifiable)}; the first one is the seed. */
   public List<CassandraServer> nodes() {
     return nodes;
   }
 
-  /** Node {@code index}, counted from 0: node(0) is 127.0.0.1. */
+  /**
+   * Node {@code index}, counted from 0: node(0) is 127.0.0.1.
+   *
+   * @param index the node's position in {@link #nodes()}, from 0 to the node count minus 1
+   * @return the node, on address 127.0.0.{@code index + 1}
+   * @throws IndexOutOfBoundsException if {@code index} is negative or not less than the node count
+   */
   public CassandraServer node(int index) {
     if (index < 0 || index >= nodes.size()) {
       throw new IndexOutOfBoundsException("node index must be in [0, " + nodes.size() + "): " + index);
@@ -52,27 +58,31 @@ public final class CassandraCluster implements AutoCloseable {
     return nodes.get(index);
   }
 
-  /** The first node's contact point. */
+  /** {@return the first node's contact point}: the seed's address and native (CQL) port. */
   public InetSocketAddress contactPoint() {
     return nodes.get(0).contactPoint();
   }
 
-  /** The datacenter of every node: {@code datacenter1}. */
+  /** {@return the datacenter of every node}: always {@code datacenter1}. */
   public String localDatacenter() {
     return nodes.get(0).localDatacenter();
   }
 
-  /** The cluster name that all nodes share. */
+  /** {@return the cluster name that all nodes share} */
   public String clusterName() {
     return nodes.get(0).clusterName();
   }
 
-  /** How long starting all nodes took, one after another. */
+  /** {@return how long starting all nodes took, one after another} */
   public Duration startupTime() {
     return startupTime;
   }
 
-  /** A session builder with every node as a contact point, and the testkit's generous timeouts. */
+  /**
+   * A session builder with every node as a contact point, and the testkit's generous timeouts.
+   *
+   * @return a new builder, local datacenter set; add to it freely
+   */
   public CqlSessionBuilder sessionBuilder() {
     CqlSessionBuilder builder = nodes.get(0).sessionBuilder();
     for (CassandraServer node : nodes.subList(1, nodes.size())) {
@@ -81,7 +91,12 @@ public final class CassandraCluster implements AutoCloseable {
     return builder;
   }
 
-  /** Opens a session to the cluster; blocks until it is connected. */
+  /**
+   * Opens a session to the cluster; blocks until it is connected.
+   *
+   * @return a connected session, which the caller closes
+   * @throws com.datastax.oss.driver.api.core.AllNodesFailedException if no node can be reached
+   */
   public CqlSession newSession() {
     return sessionBuilder().build();
   }

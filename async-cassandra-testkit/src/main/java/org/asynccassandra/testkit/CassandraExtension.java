@@ -83,7 +83,14 @@ public final class CassandraExtension
    */
   public CassandraExtension() {}
 
-  /** The server shared by the whole run; starts it on first use. Blocks while it starts. */
+  /**
+   * The server shared by the whole run; starts it on first use. Blocks while it starts.
+   *
+   * @param context any extension context of the run: the server is kept in its root store, and closed when
+   *     the run ends
+   * @return the running shared server (the same instance for every class of the run)
+   * @throws CassandraStartException if the server cannot start, now or at an earlier try in this JVM
+   */
   public static CassandraServer sharedServer(ExtensionContext context) {
     return context.getRoot().getStore(NAMESPACE)
         .getOrComputeIfAbsent(Lease.class, type -> new Lease(SharedServer.acquire()), Lease.class).server;

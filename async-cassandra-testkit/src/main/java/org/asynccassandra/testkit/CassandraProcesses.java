@@ -39,17 +39,28 @@ public final class CassandraProcesses {
 
   private CassandraProcesses() {}
 
-  /** The process ids of the Cassandra servers that this JVM started (its descendants), running now. */
+  /**
+   * {@return the process ids of the Cassandra servers that this JVM started (its descendants), running now}
+   * The set is unmodifiable, and empty when none runs.
+   */
   public static Set<Long> startedByThisJvm() {
     return pids(ProcessHandle.current().descendants());
   }
 
-  /** The process ids of every Cassandra server running on this machine, whoever started it. */
+  /**
+   * {@return the process ids of every Cassandra server running on this machine, whoever started it} The
+   * set is unmodifiable; servers of other users are in it only where their command line can be read.
+   */
   public static Set<Long> all() {
     return pids(ProcessHandle.allProcesses());
   }
 
-  /** Whether {@code process} runs a Cassandra server; false once it has ended. */
+  /**
+   * Whether {@code process} runs a Cassandra server; false once it has ended.
+   *
+   * @param process any process of this machine
+   * @return true if it is alive and its command line runs Cassandra's main class
+   */
   public static boolean isCassandra(ProcessHandle process) {
     return process.isAlive() && commandLine(process).contains(MAIN_CLASS);
   }

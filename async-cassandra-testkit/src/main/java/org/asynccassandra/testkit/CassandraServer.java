@@ -94,42 +94,49 @@ public final class CassandraServer implements AutoCloseable {
   /**
    * A builder for one node ({@link CassandraServerBuilder#start()}) or a cluster
    * ({@link CassandraServerBuilder#startCluster()}).
+   *
+   * @return a new builder with the defaults (one node, free ports, 127.0.0.1)
    */
   public static CassandraServerBuilder builder() {
     return new CassandraServerBuilder();
   }
 
-  /** The address and native (CQL) port to connect to. */
+  /** {@return the address and native (CQL) port to connect to}; the same across restarts. */
   public InetSocketAddress contactPoint() {
     return new InetSocketAddress(settings.address(), settings.nativePort());
   }
 
-  /** The node's datacenter, for {@code withLocalDatacenter}: always {@code datacenter1} (SimpleSnitch). */
+  /** {@return the node's datacenter, for {@code withLocalDatacenter}}: always {@code datacenter1} (SimpleSnitch). */
   public String localDatacenter() {
     return LOCAL_DATACENTER;
   }
 
-  /** The node's cluster name: unique per server or cluster unless {@link CassandraServerBuilder#clusterName} set it. */
+  /**
+   * {@return the node's cluster name}: unique per server or cluster unless
+   * {@link CassandraServerBuilder#clusterName} set it.
+   */
   public String clusterName() {
     return settings.clusterName();
   }
 
-  /** How long the last start or restart took, from launching the JVM until a CQL query answered. */
+  /**
+   * {@return how long the last start or restart took}, from launching the JVM until a CQL query answered.
+   */
   public synchronized Duration startupTime() {
     return startupTime;
   }
 
-  /** The node's folder: {@code conf/}, {@code data/}, {@code logs/}; deleted by {@link #close()}. */
+  /** {@return the node's folder}: {@code conf/}, {@code data/}, {@code logs/}; deleted by {@link #close()}. */
   public Path directory() {
     return folder.path();
   }
 
-  /** Cassandra's log, {@code logs/system.log} in {@link #directory()}. */
+  /** {@return the path of Cassandra's log}, {@code logs/system.log} in {@link #directory()}. */
   public Path logFile() {
     return ServerLogs.systemLog(folder.path());
   }
 
-  /** Whether the server process is alive (it may still be starting). */
+  /** {@return whether the server process is alive} (it may still be starting, or not answer yet). */
   public boolean isRunning() {
     Process current = process;
     return current != null && current.isAlive();
@@ -138,6 +145,7 @@ public final class CassandraServer implements AutoCloseable {
   /**
    * The process id of the server, for checks that no process is left.
    *
+   * @return the operating system's id of the last launched process (it may have exited since)
    * @throws IllegalStateException when it was never started or was closed
    */
   public long pid() {
@@ -151,6 +159,9 @@ public final class CassandraServer implements AutoCloseable {
   /**
    * A driver session builder for this node, with timeouts generous enough for a loaded 2-core machine
    * (requests 20 s). Add to it freely; {@link #sessionBuilder(Consumer)} changes driver options.
+   *
+   * @return a new builder with this node as contact point and its local datacenter set (and the
+   *     credentials and TLS the server was started with)
    */
   public CqlSessionBuilder sessionBuilder() {
     return sessionBuilder(options -> {});
@@ -160,6 +171,10 @@ public final class CassandraServer implements AutoCloseable {
    * A driver session builder for this node whose options {@code customizer} may change, for example to
    * enable metrics or shorten the request timeout. The customizer runs on the calling thread, before this
    * method returns.
+   *
+   * @param customizer changes the driver options this method starts from (the testkit's timeouts, and the
+   *     credentials and TLS the server was started with); this method builds the loader after it returns
+   * @return a new builder with this node as contact point, its local datacenter and the customized options
    */
   public CqlSessionBuilder sessionBuilder(Consumer<ProgrammaticDriverConfigLoaderBuilder> customizer) {
     ProgrammaticDriverConfigLoaderBuilder options = settings.security().driverOptions(driverOptions());
@@ -174,6 +189,7 @@ public final class CassandraServer implements AutoCloseable {
    * The stores a client needs to connect to this node when it was started with
    * {@link CassandraServerBuilder#clientEncryption()}.
    *
+   * @return the node's truststore and client keystore (files in {@link #directory()}) and their password
    * @throws IllegalStateException when client encryption is off
    */
   public ClientTls clientTls() {
@@ -183,7 +199,12 @@ public final class CassandraServer implements AutoCloseable {
     return settings.security().tls().client();
   }
 
-  /** Opens a session to this node ({@link #sessionBuilder()}); blocks until it is connected. */
+  /**
+   * Opens a session to this node ({@link #sessionBuilder()}); blocks until it is connected.
+   *
+   * @return a connected session, which the caller closes
+   * @throws com.datastax.oss.driver.api.core.AllNodesFailedException if the node cannot be reached
+   */
   public CqlSession newSession() {
     return sessionBuilder().build();
   }

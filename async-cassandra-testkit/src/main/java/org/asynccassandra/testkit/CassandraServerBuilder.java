@@ -67,7 +67,14 @@ public final class CassandraServerBuilder {
 
   CassandraServerBuilder() {}
 
-  /** The heap of each node, as for -Xms and -Xmx: "1G" (default), "512M" (enough for clusters). */
+  /**
+   * The heap of each node, as for -Xms and -Xmx: "1G" (default), "512M" (enough for clusters).
+   *
+   * @param heap a whole number followed by a unit, {@code k}, {@code m} or {@code g} in either case
+   *     ("512M", "2g")
+   * @return this builder
+   * @throws IllegalArgumentException if {@code heap} is null or not of that form
+   */
   public CassandraServerBuilder heap(String heap) {
     if (heap == null || !HEAP.matcher(heap).matches()) {
       throw new IllegalArgumentException("heap must look like 512M or 1G: " + heap);
@@ -80,25 +87,47 @@ public final class CassandraServerBuilder {
    * The JDK to run Cassandra on; it must be an 11 or a 17 (checked before launching). By default the
    * testkit takes CASSANDRA_JAVA_HOME, else JAVA_HOME if it is 11 or 17, else the {@code java} on the
    * PATH if it is, else a 17 or 11 under /usr/lib/jvm.
+   *
+   * @param javaHome the JDK's home folder (the one that holds {@code bin/java}), not null; a folder that is
+   *     not a JDK 11 or 17 fails the start with a {@link CassandraStartException}
+   * @return this builder
    */
   public CassandraServerBuilder javaHome(Path javaHome) {
     this.javaHome = Objects.requireNonNull(javaHome, "javaHome");
     return this;
   }
 
-  /** The address of a single node (default 127.0.0.1). Cluster node i always runs on 127.0.0.i. */
+  /**
+   * The address of a single node (default 127.0.0.1). Cluster node i always runs on 127.0.0.i.
+   *
+   * @param address an IP address of this machine for the node to listen on (such as 127.0.0.2), not null;
+   *     used only when {@link #nodes(int)} is 1
+   * @return this builder
+   */
   public CassandraServerBuilder address(String address) {
     this.address = Objects.requireNonNull(address, "address");
     return this;
   }
 
-  /** The CQL port; by default a free one. A port in use fails the start before launching anything. */
+  /**
+   * The CQL port; by default a free one. A port in use fails the start before launching anything.
+   *
+   * @param port the native transport port, from 1 to 65535
+   * @return this builder
+   * @throws IllegalArgumentException if {@code port} is out of that range
+   */
   public CassandraServerBuilder nativePort(int port) {
     this.nativePort = checkPort("nativePort", port);
     return this;
   }
 
-  /** The internode port; by default a free one. */
+  /**
+   * The internode port; by default a free one.
+   *
+   * @param port the storage (gossip and streaming) port, from 1 to 65535
+   * @return this builder
+   * @throws IllegalArgumentException if {@code port} is out of that range
+   */
   public CassandraServerBuilder storagePort(int port) {
     this.storagePort = checkPort("storagePort", port);
     return this;
@@ -111,7 +140,12 @@ public final class CassandraServerBuilder {
     return port;
   }
 
-  /** The cluster name; by default a unique one, so that independent servers never join each other. */
+  /**
+   * The cluster name; by default a unique one, so that independent servers never join each other.
+   *
+   * @param clusterName the name written to cassandra.yaml, not null
+   * @return this builder
+   */
   public CassandraServerBuilder clusterName(String clusterName) {
     this.clusterName = Objects.requireNonNull(clusterName, "clusterName");
     return this;
@@ -120,6 +154,10 @@ public final class CassandraServerBuilder {
   /**
    * The commit log's sync mode: "periodic" (default: fsync every 10 s, fast) or "batch" (every write is
    * synced before it is acknowledged, slower; acknowledged writes then survive {@link CassandraServer#kill()}).
+   *
+   * @param mode {@code "periodic"} or {@code "batch"}, exactly
+   * @return this builder
+   * @throws IllegalArgumentException for any other mode, null included
    */
   public CassandraServerBuilder commitlogSync(String mode) {
     if (!"periodic".equals(mode) && !"batch".equals(mode)) {
@@ -129,13 +167,26 @@ public final class CassandraServerBuilder {
     return this;
   }
 
-  /** How long a node may take until it answers CQL (default 120 s). */
+  /**
+   * How long a node may take until it answers CQL (default 120 s).
+   *
+   * @param timeout a positive duration, per node; a node slower than that fails the start with a
+   *     {@link CassandraStartException}
+   * @return this builder
+   * @throws IllegalArgumentException if {@code timeout} is null, zero or negative
+   */
   public CassandraServerBuilder startTimeout(Duration timeout) {
     this.startTimeout = positive("startTimeout", timeout);
     return this;
   }
 
-  /** How long {@link CassandraServer#stop()} waits after SIGTERM before SIGKILL (default 30 s). */
+  /**
+   * How long {@link CassandraServer#stop()} waits after SIGTERM before SIGKILL (default 30 s).
+   *
+   * @param timeout a positive duration
+   * @return this builder
+   * @throws IllegalArgumentException if {@code timeout} is null, zero or negative
+   */
   public CassandraServerBuilder stopTimeout(Duration timeout) {
     this.stopTimeout = positive("stopTimeout", timeout);
     return this;
@@ -153,6 +204,10 @@ public final class CassandraServerBuilder {
    * be any YAML: {@code 64MiB}, {@code true}, {@code [a, b]}). Cassandra checks it when it starts: a bad
    * one fails the start with Cassandra's own message.
    *
+   * @param key a top-level cassandra.yaml name: lower case letters, digits and underscores, starting with
+   *     a letter
+   * @param value the YAML text written after {@code key: }, not null; set again, a key keeps its last value
+   * @return this builder
    * @throws IllegalArgumentException for a malformed key, or one that another option sets
    */
   public CassandraServerBuilder yaml(String key, String value) {
@@ -168,7 +223,12 @@ public final class CassandraServerBuilder {
     return this;
   }
 
-  /** Adds a JVM option for the server, after the testkit's own (so it may override them). */
+  /**
+   * Adds a JVM option for the server, after the testkit's own (so it may override them).
+   *
+   * @param option one command-line argument for the server's JVM, such as {@code -XX:+UseG1GC}, not null
+   * @return this builder
+   */
   public CassandraServerBuilder jvmOption(String option) {
     jvmOptions.add(Objects.requireNonNull(option, "option"));
     return this;
@@ -179,6 +239,11 @@ public final class CassandraServerBuilder {
    * built-in superuser is {@code cassandra}/{@code cassandra}; any other user name is created after the start
    * as a superuser role with this password (logged in as {@code cassandra}). The server's own sessions
    * ({@link CassandraServer#sessionBuilder()}, the readiness check) log in as this user.
+   *
+   * @param username the user that clients log in as, not empty
+   * @param password that user's password, not empty
+   * @return this builder
+   * @throws IllegalArgumentException if either is empty
    */
   public CassandraServerBuilder authentication(String username, String password) {
     Objects.requireNonNull(username, "username");
@@ -197,6 +262,8 @@ public final class CassandraServerBuilder {
    * start, with the JDK's keytool: a node certificate for its address, and a client certificate the node
    * trusts; {@link CassandraServer#clientTls()} gives the client's stores, and the server's own sessions
    * use them. For a single node only.
+   *
+   * @return this builder
    */
   public CassandraServerBuilder clientEncryption() {
     this.clientEncryption = true;
@@ -206,6 +273,10 @@ public final class CassandraServerBuilder {
   /**
    * The number of nodes for {@link #startCluster()} (default 1): node i runs on 127.0.0.i, all with the
    * same ports, cluster name and seed (node 1).
+   *
+   * @param nodes the number of nodes, from 1 to 9
+   * @return this builder
+   * @throws IllegalArgumentException if {@code nodes} is out of that range
    */
   public CassandraServerBuilder nodes(int nodes) {
     if (nodes < 1 || nodes > 9) {
@@ -218,6 +289,7 @@ public final class CassandraServerBuilder {
   /**
    * Starts one node and blocks until it answers CQL.
    *
+   * @return the running node, which the caller closes
    * @throws CassandraStartException when it does not start; nothing is left behind
    * @throws IllegalStateException when {@link #nodes(int)} asked for more than one
    */
@@ -233,7 +305,9 @@ public final class CassandraServerBuilder {
    * Starts {@link #nodes(int)} nodes one after another, each answering CQL before the next starts (about
    * 10 s per node).
    *
+   * @return the running cluster, which the caller closes
    * @throws CassandraStartException when a node does not start; the others are closed again
+   * @throws IllegalStateException when {@link #clientEncryption()} was asked for with more than one node
    */
   public CassandraCluster startCluster() {
     if (clientEncryption && nodes > 1) {

@@ -25,12 +25,21 @@ package org.asynccassandra.testkit;
 public class CassandraStartException extends RuntimeException {
   private static final long serialVersionUID = 1L;
 
-  /** An exception with the given message. */
+  /**
+   * An exception with the given message.
+   *
+   * @param message what failed and what to do, with the log tail when the node ran
+   */
   public CassandraStartException(String message) {
     super(message);
   }
 
-  /** An exception with the given message and underlying cause. */
+  /**
+   * An exception with the given message and underlying cause.
+   *
+   * @param message what failed and what to do, with the log tail when the node ran
+   * @param cause the failure that stopped the start (an I/O error, a timeout, an earlier start failure)
+   */
   public CassandraStartException(String message, Throwable cause) {
     super(message, cause);
   }

@@ -29,7 +29,14 @@ import java.util.Objects;
  * @param password the password of both stores
  */
 public record ClientTls(Path truststore, Path keystore, String password) {
-  /** Checks that no component is null. */
+  /**
+   * Checks that no component is null.
+   *
+   * @param truststore the PKCS12 truststore that holds the node's certificate
+   * @param keystore the PKCS12 keystore that holds the client's key and certificate
+   * @param password the password of both stores
+   * @throws NullPointerException if a component is null
+   */
   public ClientTls {
     Objects.requireNonNull(truststore, "truststore");
     Objects.requireNonNull(keystore, "keystore");

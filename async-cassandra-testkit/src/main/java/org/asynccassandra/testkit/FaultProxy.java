@@ -99,6 +99,10 @@ public final class FaultProxy implements AutoCloseable {
    * Starts a proxy on a free port of 127.0.0.1 that forwards to {@code target}, such as
    * {@link CassandraServer#contactPoint()}. Returns once it accepts connections.
    *
+   * @param target the address to forward to, not null; it is connected to only when a client connects
+   *     to the proxy (an unreachable target resets that client's connection)
+   * @return the running proxy, which the caller closes
+   * @throws NullPointerException if {@code target} is null
    * @throws UncheckedIOException when no port can be opened
    */
   public static FaultProxy start(InetSocketAddress target) {
@@ -115,22 +119,22 @@ public final class FaultProxy implements AutoCloseable {
     return proxy;
   }
 
-  /** The address to connect to instead of {@link #target()}. */
+  /** {@return the address to connect to instead of {@link #target()}}: 127.0.0.1 and the proxy's port. */
   public InetSocketAddress address() {
     return address;
   }
 
-  /** The address the proxy forwards to. */
+  /** {@return the address the proxy forwards to} */
   public InetSocketAddress target() {
     return target;
   }
 
-  /** How many proxied connections are open now. */
+  /** {@return how many proxied connections are open now} */
   public int openConnections() {
     return connections.size();
   }
 
-  /** How many connections the proxy has accepted since it started. */
+  /** {@return how many connections the proxy has accepted since it started}, dropped ones included. */
   public long acceptedConnections() {
     return accepted.get();
   }
@@ -168,7 +172,7 @@ public final class FaultProxy implements AutoCloseable {
     LOG.info("{} resumed", this);
   }
 
-  /** Whether forwarding is paused. */
+  /** {@return whether forwarding is paused}: true from {@link #pause()} until {@link #resume()}. */
   public boolean isPaused() {
     synchronized (gate) {
       return paused;
@@ -178,6 +182,10 @@ public final class FaultProxy implements AutoCloseable {
   /**
    * A driver session builder whose every connection goes through this proxy, for a single node in
    * {@code localDatacenter}, with the testkit's generous timeouts. See the class comment.
+   *
+   * @param localDatacenter the datacenter of the proxied node, such as
+   *     {@link CassandraServer#localDatacenter()}
+   * @return a new builder with the proxy as contact point and {@link FaultProxyTranslator} installed
    */
   public CqlSessionBuilder sessionBuilder(String localDatacenter) {
     return sessionBuilder(localDatacenter, options -> {});
@@ -186,6 +194,12 @@ public final class FaultProxy implements AutoCloseable {
   /**
    * Like {@link #sessionBuilder(String)}, and {@code customizer} may change driver options, for example
    * shorten the request timeout for a test of {@link #pause()}. It runs on the calling thread.
+   *
+   * @param localDatacenter the datacenter of the proxied node, such as
+   *     {@link CassandraServer#localDatacenter()}
+   * @param customizer changes the driver options, after the testkit's timeouts and the proxy's route are
+   *     set; runs before this method returns, which then builds the loader
+   * @return a new builder with the proxy as contact point and the customized options
    */
   public CqlSessionBuilder sessionBuilder(String localDatacenter,
       Consumer<ProgrammaticDriverConfigLoaderBuilder> customizer) {
@@ -210,6 +224,10 @@ public final class FaultProxy implements AutoCloseable {
    * CqlSession session = CqlSession.builder().addContactPoint(proxies.get(0).address())
    *     .withLocalDatacenter(cluster.localDatacenter()).withConfigLoader(options.build()).build();
    * }</pre>
+   *
+   * @param options the configuration to change; its address translator and its list of routes are
+   *     replaced, so pass every proxy in one call
+   * @param proxies the proxies to route through, one per node (none routes nothing)
    */
   public static void routeThrough(ProgrammaticDriverConfigLoaderBuilder options, FaultProxy... proxies) {
     List<String> routes = new ArrayList<>();

@@ -40,7 +40,13 @@ public final class FaultProxyTranslator implements AddressTranslator {
   /** Real "ip:port" to proxy address. */
   private final Map<String, InetSocketAddress> routes;
 
-  /** Called by the driver, which passes its context; reads the routes from its configuration. */
+  /**
+   * Called by the driver, which passes its context; reads the routes from its configuration.
+   *
+   * @param context the session's context, whose default profile holds the routes that
+   *     {@link FaultProxy#routeThrough} wrote (none: every address stays as it is)
+   * @throws IllegalArgumentException if a route is malformed (configured by hand)
+   */
   public FaultProxyTranslator(DriverContext context) {
     this(context.getConfig().getDefaultProfile().getStringList(ROUTES, List.of()));
   }

@@ -38,7 +38,12 @@ public final class LocalMavenRepository {
 
   private LocalMavenRepository() {}
 
-  /** The local repository of this machine and JVM. */
+  /**
+   * The local repository of this machine and JVM. Reads {@code ~/.m2/settings.xml} on every call (an
+   * unreadable one counts as absent); the folder need not exist.
+   *
+   * @return the repository's folder, as Maven would use it with the same system properties
+   */
   public static Path path() {
     Path home = Paths.get(System.getProperty("user.home"));
     Path settings = home.resolve(".m2/settings.xml");
@@ -70,6 +75,11 @@ public final class LocalMavenRepository {
   /**
    * The jars of a classpath recorded as {@code $M2_REPO/...} entries, separated by ':' or new lines,
    * resolved against {@code repository}, in the recorded order. Whether they exist is the caller's check.
+   *
+   * @param recorded the recorded classpath; entries that do not start with {@value #TOKEN} are taken as
+   *     plain paths, and blank entries are skipped
+   * @param repository the local repository to put in place of {@value #TOKEN}, usually {@link #path()}
+   * @return the jars' paths, one per entry (a new, modifiable list)
    */
   public static List<Path> resolve(String recorded, Path repository) {
     List<Path> jars = new ArrayList<>();

@@ -88,6 +88,11 @@ public final class RequestCounter implements RequestTracker, RequestIdGenerator 
   /**
    * Registers this counter with {@code builder}, as its request tracker and its request id generator (see
    * the class comment), and returns the builder.
+   *
+   * @param <B> the builder's own type, so that the call chains on
+   * @param builder a session builder, such as {@link CassandraServer#sessionBuilder()}; any request id
+   *     generator it had is replaced
+   * @return {@code builder}, to build the session from
    */
   public <B extends SessionBuilder<B, ?>> B addTo(B builder) {
     return builder.addRequestTracker(this).withRequestIdGenerator(this);
@@ -96,6 +101,7 @@ public final class RequestCounter implements RequestTracker, RequestIdGenerator 
   /**
    * Attempts sent to a node so far (see the class comment).
    *
+   * @return the number of attempts written to a node since the counter was created, over all its sessions
    * @throws IllegalStateException when a session uses the counter as tracker but not as id generator
    */
   public long sent() {
@@ -106,22 +112,40 @@ public final class RequestCounter implements RequestTracker, RequestIdGenerator 
     return sent.get();
   }
 
-  /** Attempts the driver reported as answered or failed so far. */
+  /** {@return the number of attempts the driver reported as answered or failed so far} */
   public long finished() {
     return finished.get();
   }
 
-  /** Attempts sent and not reported finished; includes abandoned attempts, which never finish. */
+  /**
+   * Attempts sent and not reported finished; includes abandoned attempts, which never finish.
+   *
+   * @return {@link #sent()} minus {@link #finished()}, read one after the other (not atomically together)
+   * @throws IllegalStateException when a session uses the counter as tracker but not as id generator
+   */
   public long inFlight() {
     return sent() - finished.get();
   }
 
-  /** A mark to count from: {@link #sentSince(long)} counts the attempts sent after it was taken. */
+  /**
+   * A mark to count from: {@link #sentSince(long)} counts the attempts sent after it was taken.
+   *
+   * @return the current {@link #sent()} count
+   * @throws IllegalStateException when a session uses the counter as tracker but not as id generator
+   */
   public long mark() {
     return sent();
   }
 
-  /** Attempts sent after {@code mark}, a value of {@link #mark()}. */
+  /**
+   * Attempts sent after {@code mark}, a value of {@link #mark()}.
+   *
+   * @param mark a value that {@link #mark()} of this counter returned
+   * @return how many attempts were sent since that mark was taken, 0 or more
+   * @throws IllegalArgumentException if {@code mark} is negative or greater than {@link #sent()}, so not
+   *     this counter's
+   * @throws IllegalStateException when a session uses the counter as tracker but not as id generator
+   */
   public long sentSince(long mark) {
     long now = sent();
     if (mark < 0 || mark > now) {

@@ -46,12 +46,28 @@ public final class TestData {
 
   private TestData() {}
 
-  /** Creates (or empties) {@code keyspace.table} with the sample schema. */
+  /**
+   * Creates (or empties) {@code keyspace.table} with the sample schema. Blocks until done.
+   *
+   * @param session a connected session; used on the calling thread only
+   * @param keyspace an existing keyspace, by its unquoted CQL name
+   * @param table the table's unquoted CQL name in {@code keyspace}
+   * @throws com.datastax.oss.driver.api.core.DriverException if a statement fails (such as an unknown
+   *     keyspace)
+   */
   public static void createSampleTable(CqlSession session, String keyspace, String table) {
     createSampleTable(session, keyspace + "." + table);
   }
 
-  /** Creates (or empties) {@code table}, a {@code keyspace.table} name, with the sample schema. */
+  /**
+   * Creates (or empties) {@code table}, a {@code keyspace.table} name, with the sample schema. Blocks until
+   * done. A table that exists with another schema is kept as it is (and emptied).
+   *
+   * @param session a connected session; used on the calling thread only
+   * @param table the qualified table name, {@code keyspace.table}, unquoted; the keyspace must exist
+   * @throws com.datastax.oss.driver.api.core.DriverException if a statement fails (such as an unknown
+   *     keyspace)
+   */
   public static void createSampleTable(CqlSession session, String table) {
     session.execute("CREATE TABLE IF NOT EXISTS " + table
         + " (pk int, ck int, payload text, PRIMARY KEY (pk, ck))");
@@ -62,13 +78,30 @@ public final class TestData {
     }
   }
 
-  /** Creates a keyspace with SimpleStrategy and the given replication factor, if it does not exist. */
+  /**
+   * Creates a keyspace with SimpleStrategy and the given replication factor, if it does not exist (an
+   * existing one keeps its replication). Blocks until done.
+   *
+   * @param session a connected session; used on the calling thread only
+   * @param keyspace the keyspace's unquoted CQL name
+   * @param replicationFactor how many replicas each row has, 1 or more; not more than the nodes, or
+   *     writes at consistency above ONE fail
+   * @throws com.datastax.oss.driver.api.core.DriverException if a statement fails (such as an unknown
+   *     keyspace)
+   */
   public static void createKeyspace(CqlSession session, String keyspace, int replicationFactor) {
     session.execute("CREATE KEYSPACE IF NOT EXISTS " + keyspace
         + " WITH replication = {'class': 'SimpleStrategy', 'replication_factor': " + replicationFactor + "}");
   }
 
-  /** The payload of row (pk, ck): about 100 bytes that depend only on the key. */
+  /**
+   * The payload of row (pk, ck): about 100 bytes that depend only on the key.
+   *
+   * @param pk the row's partition key
+   * @param ck the row's clustering key
+   * @return 100 ASCII characters: {@code "row pk/ck "} followed by pseudo-random lower-case letters seeded
+   *     by the key
+   */
   public static String payload(int pk, int ck) {
     StringBuilder text = new StringBuilder(104).append("row ").append(pk).append('/').append(ck).append(' ');
     long seed = pk * 1_000_003L + ck;
@@ -83,7 +116,15 @@ public final class TestData {
    * Loads {@code rows} rows into {@code keyspace.table}, {@code rowsPerPartition} per partition, and logs
    * the rate.
    *
+   * @param session a connected session; used on the calling thread only
+   * @param keyspace the keyspace's unquoted CQL name
+   * @param table a table of {@code keyspace} with the sample schema ({@link #createSampleTable})
+   * @param rows how many rows to write, 0 or more
+   * @param rowsPerPartition how many rows each partition gets (the last one may get fewer), 1 or more
    * @return the rows loaded: {@code rows}
+   * @throws IllegalArgumentException if {@code rows} is negative or {@code rowsPerPartition} is not positive
+   * @throws IllegalStateException if a batch fails (some rows may have been written) or the thread is
+   *     interrupted
    */
   public static long loadSampleRows(CqlSession session, String keyspace, String table, long rows,
       int rowsPerPartition) {
@@ -94,7 +135,14 @@ public final class TestData {
    * Loads rows (0, 0), (0, 1), ... into {@code table} ({@code keyspace.table}), {@code rowsPerPartition}
    * per partition, and logs the rate.
    *
+   * @param session a connected session; used on the calling thread only
+   * @param table the qualified name ({@code keyspace.table}) of a table with the sample schema
+   * @param rows how many rows to write, 0 or more
+   * @param rowsPerPartition how many rows each partition gets (the last one may get fewer), 1 or more
    * @return the rows loaded: {@code rows}
+   * @throws IllegalArgumentException if {@code rows} is negative or {@code rowsPerPartition} is not positive
+   * @throws IllegalStateException if a batch fails (some rows may have been written) or the thread is
+   *     interrupted
    */
   public static long loadSampleRows(CqlSession session, String table, long rows, int rowsPerPartition) {
     return loadSampleRows(session, table, rows, rowsPerPartition, loaded -> {});
@@ -104,7 +152,18 @@ public final class TestData {
    * Loads rows and reports each acknowledged batch's row count to {@code progress} (on a driver thread:
    * keep it short).
    *
-   * @return the rows loaded
+   * @param session a connected session; this thread prepares the insert and sends the batches, at most 16
+   *     in flight, and waits for all of them
+   * @param table the qualified name ({@code keyspace.table}) of a table with the sample schema
+   * @param rows how many rows to write, 0 or more
+   * @param rowsPerPartition how many rows each partition gets (the last one may get fewer), 1 or more
+   * @param progress gets the row count of each acknowledged batch (at most 100), on the driver thread that
+   *     completed the batch (or on this thread if it had already completed), possibly on several threads
+   *     at once; it must be thread-safe and must not block
+   * @return the rows loaded: {@code rows}
+   * @throws IllegalArgumentException if {@code rows} is negative or {@code rowsPerPartition} is not positive
+   * @throws IllegalStateException if a batch fails (no more batches are sent; some rows may have been
+   *     written) or the thread is interrupted
    */
   public static long loadSampleRows(CqlSession session, String table, long rows, int rowsPerPartition,
       LongConsumer progress) {

@@ -25,12 +25,17 @@ import com.datastax.oss.driver.api.core.CqlIdentifier;
  * @param name the keyspace name, lower case, safe to use unquoted in CQL
  */
 public record TestKeyspace(String name) {
-  /** A qualified table name in this keyspace: {@code name.table}. */
+  /**
+   * A qualified table name in this keyspace: {@code name.table}.
+   *
+   * @param table a table's unquoted CQL name
+   * @return {@code name + "." + table}, for CQL text and {@link TestData}
+   */
   public String table(String table) {
     return name + "." + table;
   }
 
-  /** The name as a driver identifier, for {@code withKeyspace} or the query builder. */
+  /** {@return the name as a driver identifier, for {@code withKeyspace} or the query builder} */
   public CqlIdentifier identifier() {
     return CqlIdentifier.fromInternal(name);
   }

@@ -68,6 +68,12 @@ public final class CqlValueReader {
   /**
    * The value of a CSV cell's text: {@code null} (an empty, unquoted field, as {@link CsvRecordReader}
    * gives it) is null; {@code ""} is an empty text or blob; containers are parsed as JSON.
+   *
+   * @param type the column's CQL type, which picks the parser and the Java class of the result
+   * @param text the cell's text as {@link CqlValueWriter#toText} wrote it; {@code null} for a null cell
+   * @return the driver's Java value for {@code type} ({@code String}, {@code Integer}, {@code Instant},
+   *     {@code List}, {@code UdtValue}, ...), or {@code null} when {@code text} is {@code null}
+   * @throws IllegalArgumentException if {@code text} is not a value of {@code type}; the message names both
    */
   public static @Nullable Object fromText(DataType type, @Nullable String text) {
     if (text == null) {
@@ -82,7 +88,16 @@ public final class CqlValueReader {
     }
   }
 
-  /** The value of one JSON value's text ({@code null} gives null). */
+  /**
+   * The value of one JSON value's text ({@code null} gives null).
+   *
+   * @param type the CQL type of the value, which picks the Java class of the result
+   * @param json exactly one JSON value (a scalar, array or object, as {@link CqlValueWriter#toJson} wrote
+   *     it); anything after it fails
+   * @return the driver's Java value for {@code type}, or {@code null} for the JSON literal {@code null}
+   * @throws IllegalArgumentException if {@code json} is not well-formed JSON, holds more than one value, or
+   *     is not a value of {@code type}; the message names the type and the text
+   */
   public static @Nullable Object fromJson(DataType type, String json) {
     try (JsonParser parser = Json.newParser(json)) {
       parser.nextToken();
@@ -100,6 +115,9 @@ public final class CqlValueReader {
    * A Jackson parser of {@code in} that reads any CQL value: unlike Jackson's defaults (1,000 digits, 20 M
    * characters) it puts no limit on a number's or a string's length, so a long varint or a large blob reads
    * back. Use it to read an NDJSON export line by line with {@link #readJson}. Not thread-safe (a parser).
+   *
+   * @param in the characters to parse; the parser reads it as it advances and closes it when closed
+   * @return a new parser positioned before the first token (call {@code nextToken()} first)
    */
   public static JsonParser jsonParser(java.io.Reader in) {
     return Json.newParser(in);
@@ -108,6 +126,13 @@ public final class CqlValueReader {
   /**
    * Reads the JSON value the parser is on (its current token: a scalar, or the start of an array or
    * object) and leaves the parser on the value's last token, as Jackson's own readers do.
+   *
+   * @param parser a parser from {@link #jsonParser}, on the first token of the value to read
+   * @param type the CQL type of the value, which picks the Java class of the result
+   * @return the driver's Java value for {@code type}, or {@code null} for a JSON {@code null}
+   * @throws IllegalArgumentException if the parser is on no token (the input ended) or the value is not
+   *     of {@code type}
+   * @throws tools.jackson.core.JacksonException if the input is not well-formed JSON
    */
   public static @Nullable Object readJson(JsonParser parser, DataType type) {
     JsonToken token = parser.currentToken();

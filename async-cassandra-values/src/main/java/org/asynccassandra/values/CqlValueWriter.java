@@ -73,6 +73,9 @@ public final class CqlValueWriter {
    * The text of a non-null value in a CSV cell, before CSV quoting: a scalar's plain text, or the JSON text
    * of a collection, tuple, UDT or vector.
    *
+   * @param type the column's CQL type, which picks the format
+   * @param value the value, never {@code null} (a null cell has no text: write an empty, unquoted field)
+   * @return the cell's text, unquoted; {@link CqlValueReader#fromText} reads it back to an equal value
    * @throws IllegalArgumentException when the value is not of the Java type the driver decodes {@code type} to
    */
   public static String toText(DataType type, Object value) {
@@ -85,7 +88,15 @@ public final class CqlValueWriter {
     return scalar != null ? scalar : toJson(type, value);
   }
 
-  /** The JSON text of a value; {@code null} gives {@code null}. */
+  /**
+   * The JSON text of a value; {@code null} gives {@code null}.
+   *
+   * @param type the value's CQL type, which picks the JSON form
+   * @param value the value, or {@code null}
+   * @return the text of one JSON value (the four characters {@code null} for a null value);
+   *     {@link CqlValueReader#fromJson} reads it back to an equal value
+   * @throws IllegalArgumentException when the value is not of the Java type the driver decodes {@code type} to
+   */
   public static String toJson(DataType type, @Nullable Object value) {
     StringBuilder text = new StringBuilder(64);
     try (JsonGenerator json = Json.newGenerator(new StringBuilderWriter(text))) {
@@ -98,6 +109,11 @@ public final class CqlValueWriter {
    * Writes a value as one JSON value (a number, a string, a boolean, an array, an object, or null) to a
    * Jackson 3 generator, in whatever context the generator is in (a field's value, an array element).
    *
+   * @param json the generator to write to, positioned where a value may go; it is not flushed or closed
+   * @param type the value's CQL type, which picks the JSON form
+   * @param value the value, or {@code null} for a JSON {@code null}
+   * @throws tools.jackson.core.JacksonException when the generator fails to write (an I/O error of its
+   *     output, or a value where the generator's context does not allow one)
    * @throws IllegalArgumentException when the value is not of the Java type the driver decodes {@code type} to
    */
   public static void writeJson(JsonGenerator json, DataType type, @Nullable Object value) {

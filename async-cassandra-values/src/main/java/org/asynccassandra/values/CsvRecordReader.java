@@ -47,7 +47,12 @@ public final class CsvRecordReader implements Iterable<List<@Nullable String>>, 
         .build(new NullAwareHandler(), in);
   }
 
-  /** A reader of {@code in}, which it closes on {@link #close()}. */
+  /**
+   * A reader of {@code in}, which it closes on {@link #close()}.
+   *
+   * @param in the CSV text, read lazily as the records are iterated (nothing is read here)
+   * @return a new reader; iterate it once
+   */
   public static CsvRecordReader of(Reader in) {
     return new CsvRecordReader(in);
   }

@@ -44,20 +44,43 @@ import java.io.Writer;
  * does not match its column's type is an {@link IllegalArgumentException}.
  */
 public interface RowWriter extends Flushable, Closeable {
-  /** A CSV writer to {@code out}. */
+  /**
+   * A CSV writer to {@code out}.
+   *
+   * @param out where the records go; the returned writer buffers in front of it, and owns it: its
+   *     {@link #close()} closes {@code out}
+   * @return a new CSV writer that has written nothing yet (call {@link #writeHeader} first for a header)
+   */
   static RowWriter csv(Writer out) {
     return new CsvRowWriter(out);
   }
 
-  /** An NDJSON writer to {@code out}. */
+  /**
+   * An NDJSON writer to {@code out}.
+   *
+   * @param out where the lines go; the returned writer buffers in front of it, and owns it: its
+   *     {@link #close()} closes {@code out}
+   * @return a new NDJSON writer that has written nothing yet
+   */
   static RowWriter ndjson(Writer out) {
     return new NdjsonRowWriter(out);
   }
 
-  /** Writes the header record: the columns' names (CSV); writes nothing in NDJSON. */
+  /**
+   * Writes the header record: the columns' names (CSV); writes nothing in NDJSON.
+   *
+   * @param columns the result's columns, in order; each name is written as Cassandra stores it (its
+   *     internal form, unquoted)
+   */
   void writeHeader(ColumnDefinitions columns);
 
-  /** Writes one row as one record. */
+  /**
+   * Writes one row as one record.
+   *
+   * @param row the row to write; its own column definitions give the names and types, so rows of
+   *     different results may follow each other
+   * @throws IllegalArgumentException if a value does not match its column's type
+   */
   void writeRow(Row row);
 
   /** Writes what is buffered to the underlying writer and flushes it. */

@@ -34,17 +34,22 @@ public enum ExportFormat {
     this.header = header;
   }
 
-  /** The suffix of the files, with its dot. */
+  /** {@return the suffix of the files, with its dot}: {@code .csv} or {@code .ndjson}. */
   public String suffix() {
     return suffix;
   }
 
-  /** Whether each file starts with a header record. */
+  /** {@return whether each file starts with a header record}: true for CSV only. */
   public boolean hasHeader() {
     return header;
   }
 
-  /** A writer of this format to {@code out}. */
+  /**
+   * A writer of this format to {@code out}.
+   *
+   * @param out where the records go; the writer owns it and closes it on its own {@code close()}
+   * @return a new {@link RowWriter#csv} or {@link RowWriter#ndjson} writer, which writes no header by itself
+   */
   public RowWriter writer(Writer out) {
     return this == CSV ? RowWriter.csv(out) : RowWriter.ndjson(out);
   }
@@ -52,6 +57,8 @@ public enum ExportFormat {
   /**
    * {@code csv} or {@code ndjson}, in any case.
    *
+   * @param text the format's name, in any case, with or without surrounding spaces
+   * @return the format it names
    * @throws IllegalArgumentException naming the text otherwise
    */
   public static ExportFormat parse(String text) {

@@ -72,7 +72,14 @@ public final class ExportJob {
 
   /**
    * Builds the job from its parameters, runs it on the environment in context (a cluster under
-   * {@code flink run}, a local one in an IDE) and waits for it.
+   * {@code flink run}, a local one in an IDE) and waits for it. Blocks the calling thread until the job
+   * ends (under {@code flink run --detached}, only until it is submitted).
+   *
+   * @param parameters the job's options, as the class comment lists them; {@code keyspace}, {@code table},
+   *     {@code contact-point} and {@code output} are required
+   * @return the finished job's result (a detached one's, under {@code --detached}, holds only the job id)
+   * @throws Exception when an option is missing or invalid, the header cannot be read from Cassandra, or
+   *     the job fails or cannot be submitted
    */
   public static JobExecutionResult run(ParameterTool parameters) throws Exception {
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
@@ -80,7 +87,19 @@ public final class ExportJob {
     return env.execute("Export " + parameters.getRequired("keyspace") + "." + parameters.getRequired("table"));
   }
 
-  /** Adds the export to {@code env}: checkpointing, the source, the sink. */
+  /**
+   * Adds the export to {@code env}: checkpointing, the source, the sink. For CSV it first connects to
+   * Cassandra from the calling thread, and blocks, to read the header's column names; it starts no job.
+   *
+   * @param env the environment to add to; its checkpoint interval and, with {@code --parallelism}, its
+   *     parallelism are set
+   * @param parameters the job's options, as the class comment lists them; {@code keyspace}, {@code table},
+   *     {@code contact-point} and {@code output} are required
+   * @throws RuntimeException when a required option is missing
+   * @throws IllegalArgumentException when an option is invalid (a number, a format, a contact point)
+   * @throws com.datastax.oss.driver.api.core.DriverException when the CSV header cannot be read (no node
+   *     reachable, no such table or column)
+   */
   public static void build(StreamExecutionEnvironment env, ParameterTool parameters) {
     String keyspace = parameters.getRequired("keyspace");
     String table = parameters.getRequired("table");
