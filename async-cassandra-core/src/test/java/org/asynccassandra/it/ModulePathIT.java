@@ -17,33 +17,18 @@ package org.asynccassandra.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
-import java.io.File;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
-import javax.tools.JavaCompiler;
-import javax.tools.ToolProvider;
+import org.asynccassandra.testkit.ModulePathProgram;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Compiles a small named module that {@code requires org.asynccassandra} against core's packaged jar, and
- * runs it with {@code java --module-path ... -m}: core's jar and its runtime dependencies are all on the
- * module path, nothing on the class path. Core is an automatic module (its manifest's
- * Automatic-Module-Name) because the driver it needs has no stable module name; see core's pom.
+ * runs it with {@code java --module-path ... -m} (the testkit's {@link ModulePathProgram}): core's jar and its
+ * runtime dependencies are all on the module path, nothing on the class path. Core is an automatic module (its
+ * manifest's Automatic-Module-Name) because the driver it needs has no stable module name; see core's pom.
  */
 class ModulePathIT {
-  private static final String MODULE_INFO = """
-      module example.app {
-        requires org.asynccassandra;
-      }
-      """;
-
   private static final String MAIN = """
       package example.app;
 
@@ -72,37 +57,33 @@ class ModulePathIT {
       }
       """;
 
+  /** Touches the driver the way every application does first: a session builder and the default configuration. */
+  private static final String DRIVER_MAIN = """
+      package example.app;
+
+      import com.datastax.oss.driver.api.core.CqlSession;
+      import com.datastax.oss.driver.api.core.config.DefaultDriverOption;
+      import com.datastax.oss.driver.api.core.config.DriverConfigLoader;
+
+      public final class Main {
+        public static void main(String[] args) {
+          System.out.println("builder: " + CqlSession.builder().getClass().getSimpleName());
+          try (DriverConfigLoader config = DriverConfigLoader.fromDefaults(Main.class.getClassLoader())) {
+            System.out.println("request timeout: "
+                + config.getInitialConfig().getDefaultProfile().getDuration(DefaultDriverOption.REQUEST_TIMEOUT));
+          }
+        }
+      }
+      """;
+
   @TempDir Path work;
 
   @Test
   void should_run_a_module_that_requires_org_asynccassandra_on_the_module_path() throws Exception {
-    String modulePath = modulePath();
-    Path sources = work.resolve("src");
-    Files.createDirectories(sources.resolve("example/app"));
-    Files.writeString(sources.resolve("module-info.java"), MODULE_INFO);
-    Files.writeString(sources.resolve("example/app/Main.java"), MAIN);
-    Path classes = work.resolve("classes");
-
-    JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
-    assertThat(javac).as("a JDK's compiler").isNotNull();
-    ByteArrayOutputStream compilerOutput = new ByteArrayOutputStream();
-    int compiled = javac.run(null, compilerOutput, compilerOutput, "--release", "17", "--module-path", modulePath,
-        "-d", classes.toString(), sources.resolve("module-info.java").toString(),
-        sources.resolve("example/app/Main.java").toString());
-    assertThat(compiled).as("javac: %s", compilerOutput.toString(StandardCharsets.UTF_8)).isZero();
-
-    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "--module-path", classes + File.pathSeparator + modulePath, "-m", "example.app/example.app.Main"));
-    Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-    String output;
-    try {
-      process.getOutputStream().close();
-      output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("the program ends: %s", command).isTrue();
-    } finally {
-      process.destroyForcibly();
-    }
-    assertThat(process.exitValue()).as("exit code of %s, output:%n%s", command, output).isZero();
+    ModulePathProgram.Result result = ModulePathProgram.builder("example.app").requires("org.asynccassandra")
+        .mainClass("example.app.Main", MAIN).modulePath(ModulePathProgram.recordedModulePath()).build().run(work);
+    String output = result.output();
+    assertThat(result.exitCode()).as("exit code of %s, output:%n%s", result.command(), output).isZero();
     assertThat(output.lines()).contains(
         "core module: org.asynccassandra (automatic)",
         "resume token round trip: true",
@@ -115,17 +96,24 @@ class ModulePathIT {
         "internal packages exported: true");
   }
 
-  /** Core's packaged jar and its runtime dependencies, as the pom recorded them. */
-  private static String modulePath() throws IOException {
-    Path coreJar = Path.of(required("asynccassandra.coreJar"));
-    assertThat(coreJar).as("core's jar: run this IT from Maven's verify").isRegularFile();
-    String dependencies = Files.readString(Path.of(required("asynccassandra.runtimeModulePath"))).trim();
-    return coreJar + File.pathSeparator + dependencies;
-  }
+  @Test
+  void should_need_the_drivers_explicit_module_dependencies_added_on_the_module_path() throws Exception {
+    // Core and the driver are automatic modules, which declare no 'requires': the driver's dependencies that are
+    // explicit modules (slf4j-api's org.slf4j, the shaded Guava, Jackson 2, ASM) resolve only when something
+    // requires them. An application adds them, e.g. with --add-modules ALL-MODULE-PATH; without, the driver fails
+    // at its first class that logs.
+    // Requiring core is enough to read the driver: an automatic module reads, and passes on, every other one.
+    ModulePathProgram.Builder program = ModulePathProgram.builder("example.app").requires("org.asynccassandra")
+        .mainClass("example.app.Main", DRIVER_MAIN)
+        .modulePath(ModulePathProgram.recordedModulePath());
 
-  private static String required(String property) {
-    String value = System.getProperty(property);
-    assertThat(value).as("system property %s, set by core's pom", property).isNotBlank();
-    return value;
+    ModulePathProgram.Result alone = program.build().run(work.resolve("alone"));
+    assertThat(alone.exitCode()).as(alone.output()).isNotZero();
+    assertThat(alone.output()).contains("java.lang.NoClassDefFoundError: org/slf4j/LoggerFactory");
+
+    ModulePathProgram.Result added = program.javaOptions("--add-modules", "ALL-MODULE-PATH").build()
+        .run(work.resolve("added"));
+    assertThat(added.exitCode()).as("exit code of %s, output:%n%s", added.command(), added.output()).isZero();
+    assertThat(added.lines()).as(added.output()).contains("builder: CqlSessionBuilder", "request timeout: PT2S");
   }
 }

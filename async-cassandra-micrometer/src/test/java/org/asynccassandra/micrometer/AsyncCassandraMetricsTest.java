@@ -37,6 +37,7 @@ import org.asynccassandra.AsyncSession;
 import org.asynccassandra.PageFetchException;
 import org.asynccassandra.StreamInfo;
 import org.asynccassandra.StreamListener;
+import org.asynccassandra.testfixtures.FakeStream;
 import org.junit.jupiter.api.Test;
 
 /** The meters from fake stream events, in a {@link SimpleMeterRegistry}. */

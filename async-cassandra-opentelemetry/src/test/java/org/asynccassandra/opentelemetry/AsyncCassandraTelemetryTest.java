@@ -45,6 +45,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.asynccassandra.PageFetchException;
 import org.asynccassandra.StreamListener;
+import org.asynccassandra.testfixtures.FakeStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 

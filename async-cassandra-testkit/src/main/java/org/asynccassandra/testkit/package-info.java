@@ -20,6 +20,8 @@
  * {@link org.asynccassandra.testkit.CassandraExtension} shares one server across a JUnit 5 run and gives each
  * test class a session and a keyspace of its own; {@link org.asynccassandra.testkit.TestData} creates and
  * loads sample tables; {@link org.asynccassandra.testkit.FaultProxy} and
- * {@link org.asynccassandra.testkit.RequestCounter} inject faults and count what the driver really sent.
+ * {@link org.asynccassandra.testkit.RequestCounter} inject faults and count what the driver really sent;
+ * {@link org.asynccassandra.testkit.ModulePathProgram} runs a small module against a library's jars on the
+ * module path.
  */
 package org.asynccassandra.testkit;

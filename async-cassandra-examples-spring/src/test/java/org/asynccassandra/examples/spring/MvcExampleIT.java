@@ -18,6 +18,10 @@ package org.asynccassandra.examples.spring;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.asynccassandra.StreamInfo;
+import org.asynccassandra.StreamListener;
 import org.asynccassandra.examples.spring.mvc.MvcExampleApplication;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -43,6 +47,34 @@ class MvcExampleIT extends ExampleContractIT {
     TomcatConnectorCustomizer smallSendBuffer() {
       return connector -> connector.setProperty("socket.txBufSize", "8192");
     }
+  }
+
+  @Test
+  void should_read_exports_and_pages_on_virtual_threads_from_java_21_and_on_the_bounded_pool_before() {
+    VirtualThreads.assertAvailableWhereExpected();
+    // onStart runs on the thread that starts consuming the stream: here the one that iterates it.
+    Map<String, Thread> readers = new ConcurrentHashMap<>();
+    StreamListener starts = new StreamListener() {
+      @Override
+      public void onStart(StreamInfo stream, String style) {
+        readers.put(stream.name().orElse("unnamed"), Thread.currentThread());
+      }
+    };
+    session.addListener(starts);
+    try {
+      client.get().uri("/api/items/export.ndjson").exchange().expectStatus().isOk().expectBody().returnResult();
+      client.get().uri("/api/items?limit=5").exchange().expectStatus().isOk().expectBody().returnResult();
+    } finally {
+      session.removeListener(starts);
+    }
+    assertThat(readers).containsOnlyKeys(ItemQueries.EXPORT, ItemQueries.PAGE);
+    readers.forEach((stream, thread) -> {
+      if (VirtualThreads.available()) {
+        assertThat(VirtualThreads.isVirtual(thread)).as("%s read on a virtual thread: %s", stream, thread).isTrue();
+      } else {
+        assertThat(thread.getName()).as("%s read on the bounded pool", stream).startsWith("export-");
+      }
+    });
   }
 
   @Test

@@ -19,17 +19,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ThreadPoolExecutor;
+import org.asynccassandra.examples.spring.VirtualThreads;
 import org.junit.jupiter.api.Test;
 
 class ExportExecutorConfigurationTest {
 
   @Test
   void should_run_exports_on_virtual_threads_from_java_21_and_on_a_bounded_pool_before() throws Exception {
+    VirtualThreads.assertAvailableWhereExpected();
     ExecutorService executor = ExportExecutorConfiguration.exportExecutor();
     try {
       Thread thread = executor.submit(Thread::currentThread).get();
-      if (Runtime.version().feature() >= 21) {
-        assertThat((boolean) Thread.class.getMethod("isVirtual").invoke(thread)).as("a virtual thread").isTrue();
+      if (VirtualThreads.available()) {
+        assertThat(VirtualThreads.isVirtual(thread)).as("a virtual thread").isTrue();
       } else {
         assertThat(executor).isInstanceOf(ThreadPoolExecutor.class);
         ThreadPoolExecutor pool = (ThreadPoolExecutor) executor;

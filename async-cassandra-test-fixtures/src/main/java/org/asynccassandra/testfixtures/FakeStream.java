@@ -13,7 +13,7 @@
  * See the License for the specific language governing permissions and
  * limitations under the License.
  */
-package org.asynccassandra.micrometer;
+package org.asynccassandra.testfixtures;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -24,21 +24,29 @@ import org.asynccassandra.PageEvent;
 import org.asynccassandra.ScanCheckpoint;
 import org.asynccassandra.StreamInfo;
 import org.asynccassandra.StreamStats;
+import org.jspecify.annotations.Nullable;
 
-/** A {@link StreamInfo} for unit tests: fixed fields, and counters the test sets. */
-final class FakeStream implements StreamInfo {
+/**
+ * A {@link StreamInfo} for the unit tests of listeners (the adapters' metrics and tracing): fixed fields, and
+ * the statistics and scan checkpoint that the test sets. Not thread-safe beyond its volatile fields: the test
+ * sets them, the listener under test reads them.
+ */
+public final class FakeStream implements StreamInfo {
   private static final AtomicLong IDS = new AtomicLong(1_000_000);
   private final long id = IDS.incrementAndGet();
   private final Kind kind;
-  private final String keyspace;
-  private final String table;
-  private final String name;
+  private final @Nullable String keyspace;
+  private final @Nullable String table;
+  private final @Nullable String name;
   private final String query;
-  volatile StreamStats stats = stats(0, 0, 0, 0, 0);
+  /** What {@link #stats()} returns, which the test sets. */
+  public volatile StreamStats stats = stats(0, 0, 0, 0, 0);
   /** A scan's checkpoint now, which the test sets; null: none (a query stream). */
-  volatile ScanCheckpoint checkpoint;
+  public volatile @Nullable ScanCheckpoint checkpoint;
 
-  FakeStream(Kind kind, String keyspace, String table, String name, String query) {
+  /** A stream with these fields; an absent one is null. */
+  public FakeStream(Kind kind, @Nullable String keyspace, @Nullable String table, @Nullable String name,
+      String query) {
     this.kind = kind;
     this.keyspace = keyspace;
     this.table = table;
@@ -46,19 +54,23 @@ final class FakeStream implements StreamInfo {
     this.query = query;
   }
 
-  static FakeStream query(String keyspace, String name) {
+  /** A query stream named {@code name}, whose query text holds a secret a listener must not expose. */
+  public static FakeStream query(String keyspace, String name) {
     return new FakeStream(Kind.QUERY, keyspace, null, name, "SELECT * FROM " + keyspace + ".t WHERE secret = 'hunter2'");
   }
 
-  static FakeStream scan(String keyspace, String table) {
+  /** A scan of {@code keyspace.table}, unnamed. */
+  public static FakeStream scan(String keyspace, String table) {
     return new FakeStream(Kind.SCAN, keyspace, table, null, "SELECT * FROM " + keyspace + "." + table);
   }
 
-  static StreamStats stats(long pages, long rows, int buffered, long bytes, long retries) {
+  /** Statistics with every row fetched delivered, {@code buffered} pages (also the most), zero durations. */
+  public static StreamStats stats(long pages, long rows, int buffered, long bytes, long retries) {
     return new StreamStats(pages, rows, rows, buffered, buffered, bytes, Duration.ZERO, Duration.ZERO, retries, 0);
   }
 
-  static PageEvent page(int number, int rows, long bytes, long fetchMillis, long waitMillis, boolean last) {
+  /** Page {@code number} of {@code rows} rows (all delivered before it: {@code number * rows}). */
+  public static PageEvent page(int number, int rows, long bytes, long fetchMillis, long waitMillis, boolean last) {
     return new PageEvent(number, rows, (long) number * rows, Duration.ofMillis(fetchMillis), bytes, last, rows,
         Duration.ofMillis(waitMillis));
   }
@@ -104,7 +116,7 @@ final class FakeStream implements StreamInfo {
   }
 
   /** A checkpoint of {@code done} ranges done and {@code pending} not started, numbered from token 0. */
-  static ScanCheckpoint checkpoint(int done, int pending) {
+  public static ScanCheckpoint checkpoint(int done, int pending) {
     List<ScanCheckpoint.Range> ranges = new ArrayList<>();
     for (int i = 0; i < done + pending; i++) {
       ranges.add(new ScanCheckpoint.Range(String.valueOf(i * 10), String.valueOf(i * 10 + 10),
