@@ -109,8 +109,8 @@ public interface AsyncSession extends AutoCloseable {
    * @param builder the driver's builder, configured (contact points, local datacenter, keyspace, auth);
    *     {@code buildAsync()} is called on it once
    * @return a stage that completes on the session's callback executor once connected; if the driver
-   *     cannot connect, it fails with the driver's exception, on a driver thread (there is no callback
-   *     executor yet)
+   *     cannot connect, it fails with the driver's exception on the JDK's common pool (there is no
+   *     callback executor yet), never on a driver thread
    * @throws NullPointerException if {@code builder} is null
    */
   static CompletionStage<AsyncSession> connect(CqlSessionBuilder builder) {
@@ -491,8 +491,8 @@ public interface AsyncSession extends AutoCloseable {
    * {@link StreamClosedException} on their executors.
    *
    * @return a stage that completes once the driver session is closed (at once for a session made by
-   *     {@link #wrap}) and the executors were told to shut down, on the thread that finished that: the
-   *     caller's for a wrapped session, a driver thread for one made by {@link #connect}; it fails with the
+   *     {@link #wrap}) and the executors were told to shut down, on the JDK's common pool (never on a
+   *     driver thread, and not on the callback executor, which takes no more tasks); it fails with the
    *     driver's exception if closing the driver session failed
    */
   CompletionStage<Void> closeAsync();

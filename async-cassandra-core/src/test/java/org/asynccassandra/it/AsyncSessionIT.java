@@ -19,8 +19,11 @@ import com.datastax.oss.driver.api.core.cql.Row;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.datastax.oss.driver.api.core.AllNodesFailedException;
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -45,10 +48,30 @@ class AsyncSessionIT {
     String thread = session.execute("SELECT release_version FROM system.local")
         .thenApply(rs -> Thread.currentThread().getName()).toCompletableFuture().get(30, TimeUnit.SECONDS);
     assertThat(thread).doesNotContain("-io-");
-    session.closeAsync().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    String closedOn = session.closeAsync().thenApply(ignored -> Thread.currentThread().getName())
+        .toCompletableFuture().get(30, TimeUnit.SECONDS);
+    assertThat(closedOn).as("the close stage's dependents run off the driver's threads")
+        .doesNotContain("-io-").doesNotContain("-admin-");
     assertThat(session.cqlSession().isClosed()).isTrue();
     assertThatThrownBy(() -> session.executeStream("SELECT * FROM system.local"))
         .isInstanceOf(IllegalStateException.class).hasMessageContaining("closed");
+  }
+
+  @Test
+  void should_fail_a_connect_that_cannot_reach_any_node_off_the_driver_threads() throws Exception {
+    int closedPort;
+    try (ServerSocket socket = new ServerSocket(0)) {
+      closedPort = socket.getLocalPort(); // free once closed: nothing listens there
+    }
+    CompletableFuture<String> failedOn = AsyncSession.connect(CqlSession.builder()
+            .addContactPoint(new InetSocketAddress("127.0.0.1", closedPort)).withLocalDatacenter("datacenter1"))
+        .handle((session, error) -> {
+          assertThat(session).isNull();
+          assertThat(error).isInstanceOf(AllNodesFailedException.class);
+          return Thread.currentThread().getName();
+        }).toCompletableFuture();
+
+    assertThat(failedOn.get(60, TimeUnit.SECONDS)).doesNotContain("-io-").doesNotContain("-admin-");
   }
 
   @Test

@@ -29,6 +29,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -122,7 +123,8 @@ public final class DefaultAsyncSession implements AsyncSession {
     CompletableFuture<AsyncSession> result = new CompletableFuture<>();
     builder.buildAsync().whenComplete((session, error) -> {
       if (error != null) {
-        result.completeExceptionally(error);
+        // No callback executor exists yet: the JDK's common pool, never the driver thread that failed it.
+        ForkJoinPool.commonPool().execute(() -> result.completeExceptionally(error));
         return;
       }
       DefaultAsyncSession wrapped = new DefaultAsyncSession(session, defaults, true, null);
@@ -302,11 +304,15 @@ public final class DefaultAsyncSession implements AsyncSession {
       driverClosed.whenComplete((ignored, error) -> {
         timer.shutdownNow();
         callbackExecutor.shutdown();
-        if (error != null) {
-          closeFuture.completeExceptionally(error);
-        } else {
-          closeFuture.complete(null);
-        }
+        // Its dependents run on the JDK's common pool: the callback executor takes no more tasks, and the
+        // driver's close completes on one of its own threads, where the caller's code must not run.
+        ForkJoinPool.commonPool().execute(() -> {
+          if (error != null) {
+            closeFuture.completeExceptionally(error);
+          } else {
+            closeFuture.complete(null);
+          }
+        });
       });
     }
     return closeFuture.copy();
