@@ -58,6 +58,7 @@ import org.asynccassandra.StreamInfo;
 import org.asynccassandra.internal.stream.DriverPage;
 import org.asynccassandra.internal.stream.DriverPageSource;
 import org.asynccassandra.internal.stream.PageSource;
+import org.asynccassandra.internal.util.Retryable;
 import org.asynccassandra.internal.util.Threads;
 import org.asynccassandra.internal.util.TimeoutScheduler;
 
@@ -124,7 +125,8 @@ public final class DefaultAsyncSession implements AsyncSession {
     builder.buildAsync().whenComplete((session, error) -> {
       if (error != null) {
         // No callback executor exists yet: the JDK's common pool, never the driver thread that failed it.
-        ForkJoinPool.commonPool().execute(() -> result.completeExceptionally(error));
+        Throwable failure = Retryable.unwrap(error); // the driver's own exception, not its CompletionException
+        ForkJoinPool.commonPool().execute(() -> result.completeExceptionally(failure));
         return;
       }
       DefaultAsyncSession wrapped = new DefaultAsyncSession(session, defaults, true, null);
