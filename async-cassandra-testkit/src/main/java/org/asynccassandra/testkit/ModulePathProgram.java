@@ -64,7 +64,12 @@ public final class ModulePathProgram {
     this.javaOptions = List.copyOf(builder.javaOptions);
   }
 
-  /** A program in the module {@code module} (a module name such as {@code example.app}). */
+  /**
+   * A program in the module {@code module}.
+   *
+   * @param module the name of the module the program is compiled into, such as {@code example.app}
+   * @return a builder for the program, with no {@code requires} clause, main class or module path yet
+   */
   public static Builder builder(String module) {
     return new Builder(module);
   }
@@ -74,6 +79,7 @@ public final class ModulePathProgram {
    * ({@value #MODULE_JAR}) followed by its runtime dependencies (the file named by
    * {@value #RUNTIME_MODULE_PATH}).
    *
+   * @return the jar first, then each recorded dependency in the recorded order
    * @throws IllegalStateException when a property is missing or names no file (run from Maven's verify)
    */
   public static List<Path> recordedModulePath() {
@@ -110,8 +116,13 @@ public final class ModulePathProgram {
   /**
    * Compiles the module ({@code --release 17}, against the module path) into {@code work/classes} and runs it
    * to its end with this JVM's {@code java}, stdout and stderr together (kept in {@code work/output.txt}); the
-   * child is killed if it is still running when this returns or throws.
+   * child is killed if it is still running when this returns or throws. Blocks the calling thread until
+   * the child ends.
    *
+   * @param work an empty folder for the sources, the classes and the output (a JUnit {@code @TempDir})
+   * @return the command, the child's exit code and its output; a non-zero exit code is returned, not thrown
+   * @throws IOException when the sources or the output cannot be written or read, or the child cannot start
+   * @throws InterruptedException when the calling thread is interrupted while it waits for the child
    * @throws IllegalStateException when there is no compiler, javac fails (the message holds its output), or
    *     the program does not end within a minute
    */
@@ -179,7 +190,11 @@ public final class ModulePathProgram {
    * @param output its stdout and stderr, interleaved
    */
   public record Result(List<String> command, int exitCode, String output) {
-    /** The output's lines. */
+    /**
+     * The output's lines.
+     *
+     * @return the lines of {@link #output()}, without their line terminators
+     */
     public List<String> lines() {
       return output.lines().collect(Collectors.toList());
     }
@@ -198,26 +213,47 @@ public final class ModulePathProgram {
       this.module = module;
     }
 
-    /** Adds a {@code requires} clause for {@code moduleName}. */
+    /**
+     * Adds a {@code requires} clause.
+     *
+     * @param moduleName the module required, such as {@code org.asynccassandra}
+     * @return this builder
+     */
     public Builder requires(String moduleName) {
       requires.add(moduleName);
       return this;
     }
 
-    /** The main class's binary name (in a package of the module) and its source. */
+    /**
+     * The main class of the program.
+     *
+     * @param name its binary name, in a package of the module (for example {@code example.app.Main})
+     * @param source its Java source
+     * @return this builder
+     */
     public Builder mainClass(String name, String source) {
       this.mainClass = name;
       this.mainSource = source;
       return this;
     }
 
-    /** Adds jars (or folders) to the module path, after those added before. */
+    /**
+     * Adds jars (or folders) to the module path, after those added before.
+     *
+     * @param entries the jars or folders, in order (for example {@link #recordedModulePath()})
+     * @return this builder
+     */
     public Builder modulePath(List<Path> entries) {
       modulePath.addAll(entries);
       return this;
     }
 
-    /** Adds options for the child JVM, before {@code --module-path}, such as {@code --add-modules}. */
+    /**
+     * Adds options for the child JVM, before {@code --module-path}.
+     *
+     * @param options the options, each its own argument, such as {@code "--add-modules", "ALL-MODULE-PATH"}
+     * @return this builder
+     */
     public Builder javaOptions(String... options) {
       javaOptions.addAll(List.of(options));
       return this;
@@ -226,6 +262,7 @@ public final class ModulePathProgram {
     /**
      * The program.
      *
+     * @return the program, which {@link ModulePathProgram#run(Path)} compiles and runs
      * @throws IllegalArgumentException when no main class was given, or it is in no package
      */
     public ModulePathProgram build() {
