@@ -372,7 +372,7 @@ final class ConcurrencyScenario implements Scenario {
         table.add(List.of(Markdown.number(streams), mode,
             Markdown.rateSpread(results.values(ID, mode, variant, "rowsPerSecond")),
             Markdown.ratio(rate / chainRate), "+" + Markdown.mib(peak),
-            Markdown.ratio(Math.max(HEAP_RATIO_FLOOR_BYTES, peak) / Math.max(HEAP_RATIO_FLOOR_BYTES, chainPeak)),
+            Markdown.ratio(heapRatio(peak, chainPeak)),
             "+" + Markdown.mib(results.median(ID, mode, variant, "heapAfterGcPeakBytes")),
             "+" + Markdown.mib(results.median(ID, mode, variant, "heapAfterEndBytes")),
             Markdown.number(results.median(ID, mode, variant, "liveThreadsPeak"))));
@@ -420,11 +420,15 @@ final class ConcurrencyScenario implements Scenario {
     results.section(ID, "7. Concurrent streams on one session", markdown);
   }
 
+  /** A mode's peak heap over the chain's, each peak counted as at least {@link #HEAP_RATIO_FLOOR_BYTES}. */
+  static double heapRatio(double peak, double chainPeak) {
+    return Math.max(HEAP_RATIO_FLOOR_BYTES, peak) / Math.max(HEAP_RATIO_FLOOR_BYTES, chainPeak);
+  }
+
   private static void check(Results results, String variant, int streams, String mode, double chainRate,
       double chainPeak, List<String> measured, List<String> missed) {
     double rate = results.median(ID, mode, variant, "rowsPerSecond") / chainRate;
-    double heap = Math.max(HEAP_RATIO_FLOOR_BYTES, results.median(ID, mode, variant, "heapPeakBytes"))
-        / Math.max(HEAP_RATIO_FLOOR_BYTES, chainPeak);
+    double heap = heapRatio(results.median(ID, mode, variant, "heapPeakBytes"), chainPeak);
     measured.add(String.format(Locale.ROOT, "N=%d: %s rows/s, %s heap", streams, Markdown.ratio(rate),
         Markdown.ratio(heap)));
     if (Double.isNaN(rate) || Double.isNaN(heap)) {
