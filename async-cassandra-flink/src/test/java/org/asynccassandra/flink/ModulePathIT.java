@@ -81,6 +81,8 @@ class ModulePathIT {
         .as("resolving org.asynccassandra.flink with %s", named.stream().map(Path::getFileName).map(Path::toString)
             .collect(Collectors.joining(", ")))
         .isInstanceOf(ResolutionException.class)
-        .hasMessageMatching("Modules flink\\.[a-z.]+ and flink\\.[a-z.]+ export package org\\.apache\\.flink\\..*");
+        // Which split package the resolver meets first varies between runs: org.apache.flink itself is one
+        // (flink-metrics-core and flink-annotations), org.apache.flink.api.common another.
+        .hasMessageMatching("Modules flink\\.[a-z.]+ and flink\\.[a-z.]+ export package org\\.apache\\.flink(\\..+)? .*");
   }
 }
