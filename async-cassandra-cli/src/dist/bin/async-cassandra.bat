@@ -8,5 +8,8 @@ if defined JAVA_HOME (
 ) else (
   set "ASYNC_CASSANDRA_JAVA=java"
 )
-"%ASYNC_CASSANDRA_JAVA%" %ASYNC_CASSANDRA_JAVA_OPTS% -cp "%ASYNC_CASSANDRA_HOME%\lib\*" org.asynccassandra.cli.AsyncCassandraCli %*
+rem The serial collector, unless the options already choose one (see bin/async-cassandra for why).
+set "ASYNC_CASSANDRA_GC=-XX:+UseSerialGC"
+echo(%ASYNC_CASSANDRA_JAVA_OPTS% %JDK_JAVA_OPTIONS% %JAVA_TOOL_OPTIONS%| findstr /r /c:"-XX:+Use[A-Za-z0-9]*GC" >nul && set "ASYNC_CASSANDRA_GC="
+"%ASYNC_CASSANDRA_JAVA%" %ASYNC_CASSANDRA_GC% %ASYNC_CASSANDRA_JAVA_OPTS% -cp "%ASYNC_CASSANDRA_HOME%\lib\*" org.asynccassandra.cli.AsyncCassandraCli %*
 exit /b %ERRORLEVEL%

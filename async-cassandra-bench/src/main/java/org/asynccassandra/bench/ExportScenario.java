@@ -41,6 +41,11 @@ final class ExportScenario implements Scenario {
   static final String ID = "export";
   static final String OURS = "async-cassandra export";
   static final String DSBULK = "dsbulk unload";
+  /**
+   * dsbulk on the collector our launcher picks ({@code -XX:+UseSerialGC}; CSV only): shows how much of the gap is
+   * the collector alone.
+   */
+  static final String DSBULK_SERIAL = "dsbulk unload, -XX:+UseSerialGC";
   /** Our export through the shipped launcher with its AppCDS archive turned off (CSV only). */
   static final String OURS_NO_CDS = "async-cassandra export, AppCDS off";
   /** Our export's first run through the shipped launcher: the one that writes the AppCDS archive at its exit. */
@@ -76,12 +81,13 @@ final class ExportScenario implements Scenario {
         case OURS -> "ours " + format.ours;
         case OURS_NO_CDS -> "ours-no-cds " + format.ours;
         case OURS_FIRST -> "ours-first " + format.ours;
+        case DSBULK_SERIAL -> "dsbulk-serial " + format.dsbulkConnector;
         default -> "dsbulk " + format.dsbulkConnector;
       };
     }
 
     boolean ours() {
-      return !mode.equals(DSBULK);
+      return !mode.equals(DSBULK) && !mode.equals(DSBULK_SERIAL);
     }
   }
 
@@ -112,7 +118,7 @@ final class ExportScenario implements Scenario {
     try (TempFolder temp = TempFolder.create("async-cassandra-bench-export-")) {
       launcher = unpackLauncher(temp.path().resolve("cli"), context);
       List<Run> runs = new ArrayList<>(List.of(new Run(OURS, Format.CSV), new Run(DSBULK, Format.CSV),
-          new Run(OURS, Format.NDJSON), new Run(DSBULK, Format.NDJSON)));
+          new Run(OURS, Format.NDJSON), new Run(DSBULK, Format.NDJSON), new Run(DSBULK_SERIAL, Format.CSV)));
       if (launcher != null) {
         runs.add(new Run(OURS_NO_CDS, Format.CSV));
         Path folder = temp.path().resolve("ours-first");
@@ -222,6 +228,9 @@ final class ExportScenario implements Scenario {
       command.addAll(oursArguments(context, run.format, output.resolve("export." + run.format.ours)));
     } else {
       command.addAll(List.of(java.toString(), "-Djava.io.tmpdir=" + childTemp));
+      if (run.mode.equals(DSBULK_SERIAL)) {
+        command.add("-XX:+UseSerialGC");
+      }
       command.addAll(dsbulk.unloadArguments(context.contactPoint(), context.datacenter(), context.keyspace(),
           BenchContext.MAIN_TABLE, run.format.dsbulkConnector, output, folder.resolve("dsbulk-logs")));
     }
@@ -297,13 +306,16 @@ final class ExportScenario implements Scenario {
     List<String> missed = new ArrayList<>();
     for (Format format : Format.values()) {
       List<String> modes = new ArrayList<>(List.of(OURS, DSBULK));
+      if (format == Format.CSV) {
+        modes.add(DSBULK_SERIAL);
+      }
       if (format == Format.CSV && launcher != null) {
         modes.add(OURS_NO_CDS);
       }
       for (String mode : modes) {
         String variant = format.variant();
         double[] rates = results.values(ID, mode, variant, "rowsPerSecond");
-        table.add(List.of(mode, format.label + (mode.equals(DSBULK) ? " (`-c " + format.dsbulkConnector + "`)" : ""),
+        table.add(List.of(mode, format.label + (!mode.equals(DSBULK) && !mode.equals(DSBULK_SERIAL) ? "" : " (`-c " + format.dsbulkConnector + "`)"),
             secondsSpread(results.values(ID, mode, variant, "seconds")), Markdown.rateSpread(rates),
             secondsSpread(results.values(ID, mode, variant, "startupSeconds")),
             secondsSpread(results.values(ID, mode, variant, "workSeconds")),
@@ -363,7 +375,10 @@ final class ExportScenario implements Scenario {
             + "concurrency and may write several files in parallel "
             + "(%s for CSV, %s for JSON here), and its checkpointing is on. Both ran on the bench's own JDK, %s "
             + "(Java %s), with no JVM option of ours but -Djava.io.tmpdir (a temporary folder, deleted "
-            + "afterwards).%n%n"
+            + "afterwards). The collector is each tool's own choice: our launcher runs the JVM on the serial "
+            + "collector (`-XX:+UseSerialGC`, see docs/cli.md), dsbulk's launcher passes no JVM option, so it runs "
+            + "on the JVM's default (G1 here); the row `" + DSBULK_SERIAL + "` runs dsbulk on the serial "
+            + "collector too (CSV), to show how much of the difference the collector alone makes.%n%n"
             + "One plain scan of the table through the bench's session warms the server first; then %d round(s), "
             + "the runs in a rotated order in each. Every run's files were counted line by line (less one CSV "
             + "header per file) and held the table's %,d rows. With few rows, start-up dominates both wall "

@@ -24,7 +24,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -84,12 +86,18 @@ class ArchiveIT {
 
   /** Runs bin/async-cassandra with PATH = the JDK's bin only and HOME = an empty folder. */
   private Run run(String... args) throws IOException, InterruptedException {
+    return run(Map.of(), args);
+  }
+
+  /** {@link #run(String...)} with these variables added to the bare environment. */
+  private Run run(Map<String, String> environment, String... args) throws IOException, InterruptedException {
     List<String> command = new ArrayList<>(List.of(installation.resolve("bin/async-cassandra").toString()));
     command.addAll(List.of(args));
     ProcessBuilder builder = new ProcessBuilder(command).directory(home.toFile());
     builder.environment().clear();
     builder.environment().put("PATH", Path.of(System.getProperty("java.home"), "bin").toString());
     builder.environment().put("HOME", home.toString());
+    builder.environment().putAll(environment);
     Path out = Files.createTempFile(home, "out", ".txt");
     Path err = Files.createTempFile(home, "err", ".txt");
     long start = System.nanoTime();
@@ -154,6 +162,27 @@ class ArchiveIT {
     assertThat(exportHelp.exitCode()).as(exportHelp.err()).isZero();
     assertThat(exportHelp.out()).contains("--contact-point", "--password-file", "--truststore", "--checkpoint");
     assertThat(exportHelp.err()).isEmpty();
+  }
+
+  @Test
+  void should_run_on_the_serial_collector_unless_the_options_choose_one() throws Exception {
+    assertThat(collector(Map.of())).isEqualTo("Serial");
+    assertThat(collector(Map.of("ASYNC_CASSANDRA_JAVA_OPTS", "-XX:+UseParallelGC"))).isEqualTo("Parallel");
+    assertThat(collector(Map.of("JAVA_TOOL_OPTIONS", "-XX:+UseG1GC"))).isEqualTo("G1");
+    assertThat(collector(Map.of("JDK_JAVA_OPTIONS", "-XX:+UseParallelGC"))).isEqualTo("Parallel");
+  }
+
+  /** The collector the JVM of {@code --version} logged it uses, with these variables; the command must succeed. */
+  private String collector(Map<String, String> environment) throws Exception {
+    Path log = Files.createTempFile(home, "gc", ".log");
+    Map<String, String> withLog = new HashMap<>(environment);
+    withLog.merge("ASYNC_CASSANDRA_JAVA_OPTS", "-Xlog:gc:file=" + log, (given, added) -> given + " " + added);
+    Run version = run(withLog, "--version");
+    assertThat(version.exitCode()).as(version.err()).isZero();
+    assertThat(version.out()).contains("async-cassandra");
+    Matcher using = Pattern.compile("Using (\\w+)").matcher(Files.readString(log));
+    assertThat(using.find()).as("the GC log names its collector: " + Files.readString(log)).isTrue();
+    return using.group(1);
   }
 
   @Test
