@@ -380,15 +380,10 @@ final class ConcurrencyScenario implements Scenario {
       check(results, variant, streams, OURS_P0, chainRate, chainPeak, measuredP0, missedP0);
       check(results, variant, streams, OURS_BUDGET, chainRate, chainPeak, measuredBudget, missedBudget);
     }
-    results.goal("Concurrency: as fast as the chain, at most 1.5× its heap, same read-ahead",
-        "at every N, " + OURS_P0 + " ≥ 1.00× " + CHAIN + " rows/s and ≤ 1.5× its peak heap",
-        String.join("; ", measuredP0), missedP0.isEmpty(),
-        missedP0.isEmpty() ? "" : "Missed at " + String.join("; ", missedP0) + ".");
-    results.goal("Concurrency with read-ahead under a session budget",
-        "at every N, " + OURS_BUDGET + " (" + Markdown.mib(BUDGET_BYTES) + ") ≥ 1.00× " + CHAIN
-            + " rows/s and ≤ 1.5× its peak heap",
-        String.join("; ", measuredBudget), missedBudget.isEmpty(),
-        missedBudget.isEmpty() ? "" : "Missed at " + String.join("; ", missedBudget) + ".");
+    results.goal(GOAL_NAME, GOAL_TARGET,
+        OURS_P0 + ": " + String.join("; ", measuredP0) + ". " + OURS_BUDGET + " (" + Markdown.mib(BUDGET_BYTES)
+            + "): " + String.join("; ", measuredBudget),
+        missedP0.isEmpty() || missedBudget.isEmpty(), concurrencyNote(missedP0, missedBudget));
     List<Long> xs = size.streams().stream().map(Integer::longValue).toList();
     String chart = Charts.lines(context.outputDirectory(), "concurrency.png",
         "Concurrent streams on one session", "concurrent streams", "rows/s", xs, series, true);
@@ -418,6 +413,30 @@ final class ConcurrencyScenario implements Scenario {
             + failures.entrySet().stream().map(failure -> "- " + failure.getKey() + ": `" + failure.getValue() + "`\n")
                 .collect(java.util.stream.Collectors.joining()));
     results.section(ID, "7. Concurrent streams on one session", markdown);
+  }
+
+  static final String GOAL_NAME = "Concurrency: as fast as the chain, at most 1.5× its heap";
+  static final String GOAL_TARGET = "at every N, ≥ 1.00× " + CHAIN + " rows/s and ≤ 1.5× its peak heap, with "
+      + OURS_P0 + " (the chain's read-ahead) or with " + OURS_BUDGET + " (issue 13 allows either; which one met "
+      + "is stated)";
+
+  /**
+   * The goal's note: which of the two ways met it at every N, and where the other one missed (with the rounds'
+   * spread); met when either met at every N, as issue 13 states the goal.
+   */
+  static String concurrencyNote(List<String> missedP0, List<String> missedBudget) {
+    List<String> parts = new ArrayList<>();
+    if (missedBudget.isEmpty()) {
+      parts.add("Met with " + OURS_BUDGET + " at every N.");
+    } else {
+      parts.add(OURS_BUDGET + " missed at " + String.join("; ", missedBudget) + ".");
+    }
+    if (missedP0.isEmpty()) {
+      parts.add("Met with " + OURS_P0 + " at every N.");
+    } else {
+      parts.add(OURS_P0 + " missed at " + String.join("; ", missedP0) + ".");
+    }
+    return String.join(" ", parts);
   }
 
   /** A mode's peak heap over the chain's, each peak counted as at least {@link #HEAP_RATIO_FLOOR_BYTES}. */

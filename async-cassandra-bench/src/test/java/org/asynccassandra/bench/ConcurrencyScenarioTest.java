@@ -34,6 +34,16 @@ class ConcurrencyScenarioTest {
   }
 
   @Test
+  void should_say_which_way_met_the_goal_and_where_the_other_missed() {
+    assertThat(ConcurrencyScenario.concurrencyNote(List.of("N=100 (0.64× rows/s)"), List.of()))
+        .isEqualTo("Met with ours p1 forEach + budget at every N. ours p0 forEach missed at N=100 (0.64× rows/s).");
+    assertThat(ConcurrencyScenario.concurrencyNote(List.of(), List.of("N=1 (0.90× rows/s)")))
+        .isEqualTo("ours p1 forEach + budget missed at N=1 (0.90× rows/s). Met with ours p0 forEach at every N.");
+    assertThat(ConcurrencyScenario.concurrencyNote(List.of("N=10 (a)"), List.of("N=1 (b)")))
+        .doesNotContain("Met with");
+  }
+
+  @Test
   void should_give_each_lane_enough_streams_to_read_the_minimum_rows() {
     ConcurrencyScenario.Size size = new ConcurrencyScenario.Size(List.of(1, 10, 100, 1000), 2000, 500, 1000, 5,
         400_000);
