@@ -22,6 +22,7 @@ import java.io.UncheckedIOException;
 import java.io.Writer;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JsonGenerator;
+import tools.jackson.core.exc.JacksonIOException;
 
 /** {@link RowWriter#ndjson}: one Jackson generator for the whole output, a line end after each object. */
 final class NdjsonRowWriter implements RowWriter {
@@ -41,18 +42,26 @@ final class NdjsonRowWriter implements RowWriter {
   public void writeRow(Row row) {
     Columns current = Columns.of(columns, row.getColumnDefinitions());
     columns = current;
-    json.writeStartObject();
-    for (int i = 0, n = current.types.length; i < n; i++) {
-      json.writeName(current.jsonNames[i]);
-      CqlValueWriter.writeJson(json, current.types[i], current.value(row, i));
+    try {
+      json.writeStartObject();
+      for (int i = 0, n = current.types.length; i < n; i++) {
+        json.writeName(current.jsonNames[i]);
+        CqlValueWriter.writeJson(json, current.types[i], current.value(row, i));
+      }
+      json.writeEndObject();
+      json.writeRaw('\n');
+    } catch (JacksonIOException failure) {
+      throw unchecked(failure);
     }
-    json.writeEndObject();
-    json.writeRaw('\n');
   }
 
   @Override
   public void flush() {
-    json.flush();
+    try {
+      json.flush();
+    } catch (JacksonIOException failure) {
+      throw unchecked(failure);
+    }
   }
 
   @Override
@@ -61,6 +70,15 @@ final class NdjsonRowWriter implements RowWriter {
       json.close();
     } catch (IOException failure) {
       throw new UncheckedIOException(failure);
+    } catch (JacksonIOException failure) {
+      throw unchecked(failure);
     }
+  }
+
+  /** Jackson 3 wraps the Writer's IOException in its own unchecked exception; RowWriter promises this one. */
+  private static UncheckedIOException unchecked(JacksonIOException failure) {
+    IOException cause = failure.getCause();
+    return cause != null ? new UncheckedIOException(failure.getMessage(), cause)
+        : new UncheckedIOException(new IOException(failure.getMessage(), failure));
   }
 }

@@ -235,6 +235,40 @@ class CqlValueRoundTripTest {
     assertThat(records).containsExactly(Arrays.asList((String) null), List.of(""));
   }
 
+  @Test
+  void should_throw_write_failures_as_unchecked_io_exceptions_in_both_formats() {
+    ColumnDefinitions columns = columns(DataTypes.TEXT);
+    String text = "x".repeat(100_000); // more than either writer buffers, so the row reaches the Writer
+    for (java.util.function.Function<java.io.Writer, RowWriter> format
+        : List.<java.util.function.Function<java.io.Writer, RowWriter>>of(RowWriter::csv, RowWriter::ndjson)) {
+      RowWriter writer = format.apply(new FailingWriter());
+      assertThatThrownBy(() -> {
+        writer.writeRow(row(columns, text));
+        writer.flush();
+      }).isInstanceOf(java.io.UncheckedIOException.class).hasRootCauseMessage("disk full");
+      assertThatThrownBy(writer::close).isInstanceOf(java.io.UncheckedIOException.class)
+          .hasRootCauseMessage("disk full");
+    }
+  }
+
+  /** A Writer whose every write, flush and close fails, as on a full disk. */
+  private static final class FailingWriter extends java.io.Writer {
+    @Override
+    public void write(char[] buffer, int offset, int length) throws java.io.IOException {
+      throw new java.io.IOException("disk full");
+    }
+
+    @Override
+    public void flush() throws java.io.IOException {
+      throw new java.io.IOException("disk full");
+    }
+
+    @Override
+    public void close() throws java.io.IOException {
+      throw new java.io.IOException("disk full");
+    }
+  }
+
   static ColumnDefinitions columns(DataType... types) {
     List<com.datastax.oss.driver.api.core.cql.ColumnDefinition> definitions = new ArrayList<>();
     for (int i = 0; i < types.length; i++) {
