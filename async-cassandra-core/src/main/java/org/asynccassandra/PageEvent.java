@@ -29,8 +29,9 @@ import java.time.Duration;
  * @param responseBytes the size of the server's response in bytes, or -1 when the driver did not report it
  * @param last whether this is the last page of the stream
  * @param requestedPageSize the rows the request for this page asked for: the fetch size, or the size that
- *     {@link StreamConfig#firstPageSize()} or {@link StreamConfig#targetPageBytes()} chose; for a table
- *     scan, what the page's range asked for (its fetch size, halved after timeouts, or sized by bytes)
+ *     {@link StreamConfig#firstPageSize()} or {@link StreamConfig#targetPageBytes()} chose, or less after a
+ *     page timed out (see {@link StreamConfig.Builder#retry(int, Duration, Duration)}); for a table scan,
+ *     what the page's range asked for (its fetch size, halved after timeouts, or sized by bytes)
  * @param consumerWait how long the consumer waited for this page, from asking for it to receiving it:
  *     zero when read-ahead had it ready
  */

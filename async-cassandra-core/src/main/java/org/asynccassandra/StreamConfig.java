@@ -202,7 +202,8 @@ public final class StreamConfig {
    * How long the first page may take, from its request to its response.
    *
    * @return the timeout, positive; empty (the default) for none. When it fires, the request is cancelled
-   *     and the page asked again, or, without retries left, the stream fails with a
+   *     and the page asked again (for fewer rows when it asked for more than 100, see {@link
+   *     Builder#retry(int, Duration, Duration)}), or, without retries left, the stream fails with a
    *     {@link StreamTimeoutException} (in a table scan: a {@link PageFetchException} naming the range)
    */
   public Optional<Duration> firstPageTimeout() {
@@ -212,7 +213,10 @@ public final class StreamConfig {
   /**
    * How long each page after the first may take, from its request to its response.
    *
-   * @return the timeout, positive; empty (the default) for none
+   * @return the timeout, positive; empty (the default) for none. When it fires, the request is cancelled
+   *     and the page asked again, for half as many rows when it asked for more than 100 (see {@link
+   *     Builder#retry(int, Duration, Duration)}), or, without retries left, the stream fails as with
+   *     {@link #firstPageTimeout()}
    */
   public Optional<Duration> pageTimeout() {
     return Optional.ofNullable(pageTimeout);
@@ -631,6 +635,15 @@ public final class StreamConfig {
      * same paging state, on whichever node the driver's load balancing picks, so no row is repeated or
      * lost. Retries are counted in {@link StreamStats#retries()} and each is logged once at INFO.
      * {@code retry(0, ...)} turns retries off.
+     *
+     * <p>A page that timed out ({@link StreamConfig#firstPageTimeout()}, {@link
+     * StreamConfig#pageTimeout()}, the driver's request timeout, or a replica's read timeout) is asked again
+     * for half as many rows, down to 100 rows (a page of at most 100 rows is asked again whole), and every
+     * later page of the stream asks for at most that, whatever {@link StreamConfig#firstPageSize()} and
+     * {@link StreamConfig#targetPageBytes()} would choose, since a smaller page answers sooner. Such a
+     * retry counts against {@code maxRetries} like any other. The paging state does not depend on the page
+     * size, so rows and resume tokens stay exact. A table scan halves a range's pages in the same way, but
+     * before it counts retries (see {@link TableScan}).
      *
      * @param maxRetries the retries per page, from 0 to 100; 0 turns retries off
      * @param backoff the wait before the first retry, {@code >= 0}

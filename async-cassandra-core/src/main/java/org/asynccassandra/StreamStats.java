@@ -31,7 +31,8 @@ import java.time.Duration;
  * @param pageIdleTime the total time fetched pages waited in the buffer for the consumer
  * @param retries page requests that were retried after a retryable failure
  * @param requestedPageSize the rows the latest page request asked for: the fetch size, or the size that
- *     {@link StreamConfig#firstPageSize()} or {@link StreamConfig#targetPageBytes()} chose; 0 before the
+ *     {@link StreamConfig#firstPageSize()} or {@link StreamConfig#targetPageBytes()} chose, or less after a
+ *     page timed out (see {@link StreamConfig.Builder#retry(int, Duration, Duration)}); 0 before the
  *     first request; for a table scan, what the latest request of any of its ranges asked for
  */
 public record StreamStats(

@@ -266,17 +266,11 @@ final class ScanPageSource implements PageSource {
   }
 
   /** The smallest page a range that keeps timing out is asked for. */
-  static final int MIN_PAGE_SIZE = 100;
+  static final int MIN_PAGE_SIZE = PageSizer.MIN_TIMEOUT_PAGE_SIZE;
   /** Into how many pieces the rest of a range that keeps timing out is cut. */
   static final int SPLIT_PIECES = 4;
   /** How many times a range (with its pieces) is split at most: into at most 16 pieces. */
   static final int MAX_SPLIT_DEPTH = 2;
-
-  private static boolean isTimeout(Throwable error) {
-    return error instanceof StreamTimeoutException
-        || error instanceof com.datastax.oss.driver.api.core.DriverTimeoutException
-        || error instanceof com.datastax.oss.driver.api.core.servererrors.ReadTimeoutException;
-  }
 
   long retries() {
     synchronized (lock) {
@@ -587,7 +581,7 @@ final class ScanPageSource implements PageSource {
       reader.inFlight = false;
       if (error != null) {
         Throwable cause = Retryable.unwrap(error);
-        if (isTimeout(cause)) {
+        if (Retryable.isTimeout(cause)) {
           reader.timeouts++;
           if (retryPolicy.maxRetries() > 0) {
             adaptation = adaptToTimeout(reader);
@@ -728,8 +722,9 @@ final class ScanPageSource implements PageSource {
    * @return what was done, for the log, or {@code null} when nothing is left to try
    */
   private @Nullable String adaptToTimeout(Reader reader) {
-    if (reader.asked > MIN_PAGE_SIZE) {
-      reader.pageCap = Math.max(MIN_PAGE_SIZE, reader.asked / 2);
+    int smaller = PageSizer.afterTimeout(reader.asked);
+    if (smaller < reader.asked) {
+      reader.pageCap = smaller;
       return "with pages of at most " + reader.pageCap + " rows";
     }
     PlannedRange old = reader.range;

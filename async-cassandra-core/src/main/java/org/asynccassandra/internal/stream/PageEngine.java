@@ -57,7 +57,15 @@ import org.slf4j.LoggerFactory;
  * the held and buffered response bytes reach {@code maxBufferedBytes}; at most one fetch is in flight.
  *
  * <p>Page sizes: each request asks for the rows its {@link PageSizer} chose when it was decided, from the
- * pages that had arrived by then (all of them, since fetches are sequential); a retry asks for the same.
+ * pages that had arrived by then (all of them, since fetches are sequential). A retry asks for the same,
+ * except after a timeout ({@link Retryable#isTimeout}: a page or first-page timeout of the stream, the
+ * driver's request timeout, a replica's read timeout) of a page of more than {@link
+ * PageSizer#MIN_TIMEOUT_PAGE_SIZE} rows: it then asks for half of them (down to that floor), with the same
+ * paging state, and every later page of the stream for at most that ({@link PageSizer#cap}), since a
+ * smaller page answers sooner. Such a retry counts against the retry budget like any other (unlike the
+ * halving of a table scan's range, which comes before its retries). The paging state does not depend on
+ * the page size, so no row is repeated or lost and resume tokens stay exact; the retry keeps the budget
+ * bytes reserved for the page, and the bytes that arrive settle them as for any page.
  *
  * <p>Ending: the terminal signal (complete, failure, abort) is decided once. An abort freezes the
  * {@link Position} at once, so no further row is handed over, drops buffered pages, cancels the request in
@@ -615,7 +623,7 @@ final class PageEngine {
       if (error != null) {
         Throwable failure = Retryable.unwrap(error);
         if (retryPolicy.shouldRetry(pageRetries, failure)) {
-          retry = scheduleRetry(number, state, pageSize, failure); // the retry keeps the reservation
+          retry = scheduleRetry(number, state, pageSize, failure); // it keeps the reservation
         } else {
           fetchFailure = toFetchFailure(failure, number);
           sourceDone = true;
@@ -678,8 +686,10 @@ final class PageEngine {
   }
 
   /**
-   * Marks a retry of page {@code number} as under way (a fetch stays in flight) and returns the action
-   * that schedules it; called under the lock.
+   * Marks a retry of page {@code number}, which asked for {@code pageSize} rows, as under way (a fetch stays
+   * in flight) and returns the action that schedules it; called under the lock. After a timeout the retry
+   * asks for fewer rows, and so does every later page (see the class comment); it counts against the
+   * retry budget all the same.
    */
   private Runnable scheduleRetry(int number, @Nullable ByteBuffer state, int pageSize, Throwable failure) {
     pageRetries++;
@@ -687,14 +697,21 @@ final class PageEngine {
     fetching = true;
     int attempt = pageRetries;
     Duration delay = retryPolicy.delay(attempt);
+    int retrySize = Retryable.isTimeout(failure) ? PageSizer.afterTimeout(pageSize) : pageSize;
+    if (retrySize != pageSize) {
+      sizer.cap(retrySize);
+      requestedPageSize = retrySize;
+    }
+    String size = retrySize == pageSize ? "" : " for " + retrySize + " rows instead of " + pageSize
+        + " (and at most that for every later page)";
     return () -> {
-      LOG.info("Retrying page {} of '{}' (retry {} of {}) in {} ms after {}", number, source.description(),
-          attempt, retryPolicy.maxRetries(), delay.toMillis(), failure.toString());
+      LOG.info("Retrying page {} of '{}' (retry {} of {}) in {} ms{} after {}", number, source.description(),
+          attempt, retryPolicy.maxRetries(), delay.toMillis(), size, failure.toString());
       events.retry(number, attempt, failure);
       if (delay.isZero()) {
-        startFetch(number, state, pageSize);
+        startFetch(number, state, retrySize);
       } else {
-        TimeoutScheduler.Timeout wait = scheduler.schedule(() -> startFetch(number, state, pageSize), delay);
+        TimeoutScheduler.Timeout wait = scheduler.schedule(() -> startFetch(number, state, retrySize), delay);
         boolean cancelNow;
         synchronized (lock) {
           cancelNow = abortCause != null || terminated;

@@ -21,9 +21,11 @@ import org.asynccassandra.StreamConfig;
  * Chooses the rows each page request of one stream asks for: the fetch size, or a small first page that
  * doubles up to it ({@link StreamConfig#firstPageSize()}), or as many rows as fit in a byte target at the
  * width of the rows of the page before ({@link StreamConfig#targetPageBytes()}), or both (the smaller).
- * Every size lies between {@link #MIN_PAGE_SIZE} and the fetch size. Confined to its owner's lock: a
- * stream's engine, or one range reader of a table scan (which sizes each range's pages by bytes too, without
- * a first page size, see {@link #PageSizer(int, long)}).
+ * Every size lies between {@link #MIN_PAGE_SIZE} and the fetch size, and below the {@linkplain #cap cap}
+ * that a stream sets after a page timed out ({@link #afterTimeout}: half the size that timed out, down to
+ * {@link #MIN_TIMEOUT_PAGE_SIZE}). Confined to its owner's lock: a stream's engine, or one range reader of a
+ * table scan (which sizes each range's pages by bytes too, without a first page size, see {@link
+ * #PageSizer(int, long)}, and keeps its own cap).
  *
  * <p>The paging state does not depend on the page size, so a stream may change it between requests: a
  * resume token stays exact whatever sizes the pages had, before or after the resume.
@@ -31,12 +33,19 @@ import org.asynccassandra.StreamConfig;
 public final class PageSizer {
   /** The fewest rows a page asks for: a row wider than the byte target comes alone. */
   static final int MIN_PAGE_SIZE = 1;
+  /**
+   * The fewest rows a page is cut down to after timeouts: a page of at most this many rows that times out
+   * is asked again with the same size.
+   */
+  public static final int MIN_TIMEOUT_PAGE_SIZE = 100;
 
   /** The most rows a page asks for; 0 when the source sizes its own pages (nothing is chosen here). */
   private final int maxPageSize;
   /** A first page size is set: each page asks for at most twice the rows of the one before. */
   private final boolean ramp;
   private final long targetPageBytes; // 0: pages are not sized by bytes
+  /** The most rows any later request asks for, set by {@link #cap} after a timeout; no cap at first. */
+  private int cap = Integer.MAX_VALUE;
   /** The size of the next request. */
   private int next;
   /** Rows and response bytes of the last page that measured the row width; 0 rows before any did. */
@@ -80,6 +89,28 @@ public final class PageSizer {
   /** The rows the next request asks for; 0 when the source sizes its own pages. */
   public int next() {
     return next;
+  }
+
+  /**
+   * The rows to ask for after a page of {@code asked} rows timed out: half of them, down to {@link
+   * #MIN_TIMEOUT_PAGE_SIZE}; {@code asked} itself when it is at most that already (or 0: the source sizes
+   * its own pages).
+   */
+  public static int afterTimeout(int asked) {
+    return asked <= MIN_TIMEOUT_PAGE_SIZE ? asked : Math.max(MIN_TIMEOUT_PAGE_SIZE, asked / 2);
+  }
+
+  /**
+   * Caps this request and every later one at {@code rows} (a cap only ever comes down): the first page
+   * size's doubling and the byte target size pages below it, never above. Nothing when the source sizes
+   * its own pages.
+   */
+  void cap(int rows) {
+    if (maxPageSize == 0 || rows < MIN_PAGE_SIZE) {
+      return;
+    }
+    cap = Math.min(cap, rows);
+    next = clamp(next);
   }
 
   /** Whether a page with rows and a known size was measured (observed or {@linkplain #seed seeded}). */
@@ -136,6 +167,6 @@ public final class PageSizer {
     if (maxPageSize == 0) {
       return 0;
     }
-    return (int) Math.max(MIN_PAGE_SIZE, Math.min(maxPageSize, size));
+    return (int) Math.max(MIN_PAGE_SIZE, Math.min(Math.min(cap, maxPageSize), size));
   }
 }

@@ -44,6 +44,19 @@ public final class Retryable {
     return cause;
   }
 
+  /**
+   * Whether {@code error} says that a page took too long: one of the stream's own page timeouts ({@link
+   * StreamTimeoutException.Kind#FIRST_PAGE} or {@link StreamTimeoutException.Kind#PAGE}, not the total
+   * one), the driver's request timeout, or a replica's read timeout. A smaller page may answer in time
+   * where this one did not, so streams and scans ask again for fewer rows after one.
+   */
+  public static boolean isTimeout(Throwable error) {
+    if (error instanceof StreamTimeoutException) {
+      return ((StreamTimeoutException) error).kind() != StreamTimeoutException.Kind.TOTAL;
+    }
+    return error instanceof DriverTimeoutException || error instanceof ReadTimeoutException;
+  }
+
   public static boolean isRetryable(Throwable error) {
     if (error instanceof AllNodesFailedException) {
       // No node available (none tried) or every tried node failed: retryable when every failure is.

@@ -143,7 +143,7 @@ class AdaptivePagingTest {
         StreamConfig.builder().firstPageSize(10).retry(1, Duration.ZERO).build())
         .forEach(row -> seen.add(FakePageSource.value(row))).toCompletableFuture();
     source.completeNext();
-    source.failNext(new DriverTimeoutException("page 2 timed out"));
+    source.failNext(new DriverTimeoutException("page 2 timed out")); // 20 rows: too few to be halved
     source.setAutomatic();
     source.completeNext(); // the retry, asked at once (no backoff)
     done.join();
