@@ -284,13 +284,16 @@ class ClusterFaultIT {
       awaitAllNodesUp(proxied);
       PreferredNodePolicy.prefer(address(stalled)); // every request goes to node 3 first
 
-      // (a) With retries: the page times out, is asked again once the node answers again, the stream ends whole.
+      // (a) With retries: the page times out, is asked again (at half its size) once the node answers again,
+      // the stream ends whole.
       List<String> seen = Collections.synchronizedList(new ArrayList<>());
+      List<Integer> pageSizes = Collections.synchronizedList(new ArrayList<>());
       SimpleStatement query = SimpleStatement.newInstance(SELECT_ALL).setPageSize(1_000);
       try (RowStream stream = proxiedAsync.executeStream(query,
           StreamConfig.builder().pageTimeout(pageTimeout).build())) {
         CompletableFuture<Void> done = stream.forEachPage(page -> {
           assertThat(coordinatorOf(page.executionInfo().getCoordinator())).isEqualTo(address(stalled));
+          pageSizes.add(page.size());
           page.rows().forEach(row -> seen.add(key(row)));
           if (page.number() == 3) {
             stalledProxy.pause(); // the next request to node 3 gets no answer
@@ -302,6 +305,15 @@ class ClusterFaultIT {
         done.get(2, TimeUnit.MINUTES);
         assertThat(seen).as("the rows, in order").isEqualTo(expectedInOrder);
         assertThat(stream.stats().retries()).as("retries after the page timed out").isPositive();
+        // The page that timed out was asked again for half as many rows (a quarter, if its first retry left
+        // before the node answered again), and no later page asked for more.
+        int halved = java.util.stream.IntStream.range(0, pageSizes.size()).filter(i -> pageSizes.get(i) != 1_000)
+            .findFirst().orElse(-1);
+        assertThat(halved).as("the page that timed out, among " + pageSizes).isBetween(3, 4);
+        int retriedSize = pageSizes.get(halved);
+        assertThat(retriedSize).as("its size, among " + pageSizes).isIn(500, 250, 125);
+        assertThat(pageSizes.subList(halved, pageSizes.size())).as("the pages from it on")
+            .allMatch(size -> size <= retriedSize);
       } finally {
         stalledProxy.resume();
       }
