@@ -75,6 +75,11 @@ final class ExportScenario implements Scenario {
     }
   }
 
+  /** Whether a mode is one of dsbulk's (with its own collector or ours), not one of our export's. */
+  private static boolean isDsbulk(String mode) {
+    return mode.equals(DSBULK) || mode.equals(DSBULK_SERIAL);
+  }
+
   private record Run(String mode, Format format) {
     String shortName() {
       return switch (mode) {
@@ -87,7 +92,7 @@ final class ExportScenario implements Scenario {
     }
 
     boolean ours() {
-      return !mode.equals(DSBULK) && !mode.equals(DSBULK_SERIAL);
+      return !isDsbulk(mode);
     }
   }
 
@@ -315,7 +320,7 @@ final class ExportScenario implements Scenario {
       for (String mode : modes) {
         String variant = format.variant();
         double[] rates = results.values(ID, mode, variant, "rowsPerSecond");
-        table.add(List.of(mode, format.label + (!mode.equals(DSBULK) && !mode.equals(DSBULK_SERIAL) ? "" : " (`-c " + format.dsbulkConnector + "`)"),
+        table.add(List.of(mode, format.label + (isDsbulk(mode) ? " (`-c " + format.dsbulkConnector + "`)" : ""),
             secondsSpread(results.values(ID, mode, variant, "seconds")), Markdown.rateSpread(rates),
             secondsSpread(results.values(ID, mode, variant, "startupSeconds")),
             secondsSpread(results.values(ID, mode, variant, "workSeconds")),

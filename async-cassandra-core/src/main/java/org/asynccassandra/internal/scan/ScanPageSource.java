@@ -66,7 +66,7 @@ import org.slf4j.LoggerFactory;
  * A request the budget refuses waits in its queue, and the source pumps again when woken.
  *
  * <p>Trouble on a range: a range whose request times out asks for pages at most half as big as the one
- * that timed out from then on (down to {@link #MIN_PAGE_SIZE} rows, same paging state, so no row is
+ * that timed out from then on (down to {@link PageSizer#MIN_TIMEOUT_PAGE_SIZE} rows, same paging state, so no row is
  * repeated), since a smaller page answers sooner; a byte target sizes pages below that cap. When a page of
  * at most that floor times out, the part of it not yet read is split: the range is narrowed to
  * end at the first of {@link #SPLIT_PIECES} equal pieces of what is left after its last row (it goes on
@@ -265,8 +265,6 @@ final class ScanPageSource implements PageSource {
     }
   }
 
-  /** The smallest page a range that keeps timing out is asked for. */
-  static final int MIN_PAGE_SIZE = PageSizer.MIN_TIMEOUT_PAGE_SIZE;
   /** Into how many pieces the rest of a range that keeps timing out is cut. */
   static final int SPLIT_PIECES = 4;
   /** How many times a range (with its pieces) is split at most: into at most 16 pieces. */

@@ -64,11 +64,7 @@ public final class Retryable {
           .flatMap(List::stream).toList();
       return errors.stream().allMatch(Retryable::isRetryable);
     }
-    if (error instanceof StreamTimeoutException) {
-      return ((StreamTimeoutException) error).kind() != StreamTimeoutException.Kind.TOTAL;
-    }
-    return error instanceof DriverTimeoutException
-        || error instanceof ReadTimeoutException
+    return isTimeout(error)
         || error instanceof UnavailableException
         || error instanceof OverloadedException
         || error instanceof BootstrappingException
