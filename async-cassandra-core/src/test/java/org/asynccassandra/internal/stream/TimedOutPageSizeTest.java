@@ -307,6 +307,31 @@ class TimedOutPageSizeTest {
   }
 
   @Test
+  void should_end_at_once_when_closed_from_another_thread_while_a_halved_retry_waits() throws Exception {
+    FakePageSource source = FakePageSource.table(5_000, 1_000, row -> 100);
+    QueryStream stream = stream(source,
+        StreamConfig.builder().firstPageTimeout(TIMEOUT).pageTimeout(TIMEOUT).retry(3, Duration.ofSeconds(1)).build());
+    List<Integer> seen = new ArrayList<>();
+    CompletableFuture<Void> done = stream.forEach(row -> seen.add(FakePageSource.value(row))).toCompletableFuture();
+    source.completeNext();
+    fireTimeout(); // page 2 timed out: its retry of 500 rows waits for its backoff
+    List<ManualScheduler.Task> waits = scheduler.retryWaits(Duration.ofSeconds(1));
+    assertThat(waits).as("the retry's wait").hasSize(1);
+    assertThat(stream.stats().requestedPageSize()).isEqualTo(500);
+
+    Thread closer = new Thread(stream::close, "closer");
+    closer.start();
+    closer.join();
+
+    assertThat(RowStreamEngineTest.unwrap(done)).isInstanceOf(org.asynccassandra.StreamClosedException.class);
+    assertThat(waits.get(0).cancelled).as("the retry's wait is cancelled").isTrue();
+    waits.get(0).action.run(); // a scheduler that ran the wait anyway (a race with the close): nothing is asked
+    assertThat(source.requestedSizes()).as("no request after the close").isEqualTo(List.of(1_000, 1_000));
+    assertThat(seen).isEqualTo(range(0, 1_000));
+    assertThat(scheduler.live(TIMEOUT)).as("no timer left").isEmpty();
+  }
+
+  @Test
   void should_fail_with_the_timeout_once_the_retries_of_a_halved_page_are_spent() {
     FakePageSource source = FakePageSource.table(5_000, 1_000, row -> 100);
     List<Integer> seen = new ArrayList<>();
