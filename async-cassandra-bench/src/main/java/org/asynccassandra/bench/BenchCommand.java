@@ -268,46 +268,7 @@ public final class BenchCommand implements Callable<Integer> {
     if (chosen.stream().anyMatch(s -> s.id().equals(WideRowScenario.ID))) {
       WideRowScenario.load(context);
     }
-    awaitQuietServer(session);
-  }
-
-  /**
-   * Waits (up to 10 minutes) until the server has no flush or compaction running or pending: the
-   * compactions that follow a big load would otherwise take cores from whichever mode runs first.
-   */
-  private void awaitQuietServer(CqlSession session) {
-    long start = System.nanoTime();
-    long deadline = start + Duration.ofMinutes(10).toNanos();
-    long busy;
-    while ((busy = backgroundTasks(session)) > 0 && System.nanoTime() < deadline) {
-      out.printf(Locale.ROOT, "  waiting for the server's %d flush and compaction task(s)...%n", busy);
-      try {
-        Thread.sleep(2_000); // polling the server's own task counters; nothing to wait on instead
-      } catch (InterruptedException interrupted) {
-        Thread.currentThread().interrupt();
-        return;
-      }
-    }
-    out.printf(Locale.ROOT, "  server quiet after %.0f s%s%n", (System.nanoTime() - start) / 1e9,
-        busy > 0 ? " (gave up waiting: " + busy + " task(s) still running)" : "");
-  }
-
-  /** Flush and compaction tasks active or pending, from the server's virtual table (0 if it has none). */
-  private static long backgroundTasks(CqlSession session) {
-    try {
-      long tasks = 0;
-      for (com.datastax.oss.driver.api.core.cql.Row row : session.execute(
-          "SELECT name, active_tasks, pending_tasks FROM system_views.thread_pools")) {
-        String name = row.getString("name");
-        if (name.equals("CompactionExecutor") || name.startsWith("Memtable")) {
-          tasks += ((Number) row.getObject("active_tasks")).longValue()
-              + ((Number) row.getObject("pending_tasks")).longValue();
-        }
-      }
-      return tasks;
-    } catch (RuntimeException unavailable) {
-      return 0; // an older server without the virtual table: measure as it is
-    }
+    QuietServer.await(session, out);
   }
 
   private void loadTable(CqlSession session, String table, long rows, int rowsPerPartition) {

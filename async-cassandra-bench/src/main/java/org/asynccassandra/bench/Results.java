@@ -21,6 +21,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * Everything one bench run measured: every sample, the goals checked against them, and the report
@@ -91,6 +92,33 @@ final class Results {
         .filter(s -> s.metrics.containsKey(metric))
         .mapToDouble(s -> s.metrics.get(metric))
         .toArray();
+  }
+
+  /**
+   * A metric of two modes paired by round: {@code {mode's value, base's value}} for every round where both
+   * have it, in round order. Pairs compare measurements taken close in time, so a slow drift of the machine
+   * (a server warming up, a compaction) moves both sides of a pair rather than one mode's median.
+   */
+  List<double[]> paired(String scenario, String mode, String base, String variant, String metric) {
+    Map<Integer, Double> theirs = new TreeMap<>();
+    Map<Integer, Double> ours = new TreeMap<>();
+    for (Sample s : samples) {
+      if (s.scenario.equals(scenario) && s.variant.equals(variant) && s.metrics.containsKey(metric)) {
+        if (s.mode.equals(mode)) {
+          ours.put(s.round, s.metrics.get(metric));
+        } else if (s.mode.equals(base)) {
+          theirs.put(s.round, s.metrics.get(metric));
+        }
+      }
+    }
+    List<double[]> pairs = new ArrayList<>();
+    ours.forEach((round, value) -> {
+      Double other = theirs.get(round);
+      if (other != null) {
+        pairs.add(new double[] {value, other});
+      }
+    });
+    return pairs;
   }
 
   double median(String scenario, String mode, String variant, String metric) {

@@ -53,4 +53,50 @@ class ConcurrencyScenarioTest {
     assertThat(size.streamsPerLane(100)).isEqualTo(2);
     assertThat(size.streamsPerLane(1000)).as("never fewer than one stream per lane").isEqualTo(1);
   }
+
+  @Test
+  void should_judge_each_n_on_the_rounds_paired_with_the_chain() {
+    // Round 1 ran on a slow machine for both, round 2 on a fast one: the medians of each side alone would
+    // compare ours' slow round with the chain's fast one.
+    List<double[]> rates = List.of(new double[] {110, 100}, new double[] {210, 200}, new double[] {90, 100});
+    List<double[]> peaks = List.of(new double[] {64 * MIB, 64 * MIB}, new double[] {128 * MIB, 64 * MIB},
+        new double[] {64 * MIB, 32 * MIB});
+
+    ConcurrencyScenario.Check check = ConcurrencyScenario.Check.of(10, rates, peaks);
+
+    assertThat(check.rowsRatio()).isEqualTo(1.05); // 1.10, 1.05, 0.90
+    assertThat(check.heapRatio()).isEqualTo(2.0); // 1.0, 2.0, 2.0
+    assertThat(check.roundsAhead()).isEqualTo(2);
+    assertThat(check.rounds()).isEqualTo(3);
+    assertThat(check.met()).as("2.0× the chain's heap is over 1.5×").isFalse();
+    assertThat(check.miss()).isEqualTo("N=10 (1.05× rows/s, 2.00× heap; ours faster than the chain in 2 of 3 rounds)");
+  }
+
+  @Test
+  void should_meet_the_goal_only_at_or_above_the_chain_and_within_the_heap_bound() {
+    List<double[]> equalPeaks = List.of(new double[] {0, 0});
+
+    assertThat(ConcurrencyScenario.Check.of(1, List.<double[]>of(new double[] {100, 100}), equalPeaks).met())
+        .isTrue();
+    assertThat(ConcurrencyScenario.Check.of(1, List.<double[]>of(new double[] {99, 100}), equalPeaks).met())
+        .isFalse();
+    assertThat(ConcurrencyScenario.Check.of(1, List.<double[]>of(new double[] {100, 100}),
+        List.<double[]>of(new double[] {48 * MIB, 32 * MIB})).met()).as("1.5× is within the bound").isTrue();
+  }
+
+  @Test
+  void should_miss_without_figures_when_no_round_has_both_modes() {
+    ConcurrencyScenario.Check check = ConcurrencyScenario.Check.of(1000, List.of(), List.of());
+
+    assertThat(check.met()).isFalse();
+    assertThat(check.miss()).isEqualTo("N=1000 (no figure: a read of ours or of the chain failed)");
+  }
+
+  @Test
+  void should_say_whether_the_young_generation_was_fixed() {
+    assertThat(ConcurrencyScenario.youngGeneration(List.of("-Xmx2g", "-Xmn64m"))).isEqualTo("fixed (-Xmn64m)");
+    assertThat(ConcurrencyScenario.youngGeneration(List.of("-XX:MaxNewSize=32m"))).isEqualTo(
+        "fixed (-XX:MaxNewSize=32m)");
+    assertThat(ConcurrencyScenario.youngGeneration(List.of("-Xmx2g"))).startsWith("sized by the collector");
+  }
 }
