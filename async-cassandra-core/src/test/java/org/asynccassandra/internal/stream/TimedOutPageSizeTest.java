@@ -29,6 +29,10 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.asynccassandra.Page;
@@ -329,6 +333,144 @@ class TimedOutPageSizeTest {
     assertThat(source.requestedSizes()).as("no request after the close").isEqualTo(List.of(1_000, 1_000));
     assertThat(seen).isEqualTo(range(0, 1_000));
     assertThat(scheduler.live(TIMEOUT)).as("no timer left").isEmpty();
+  }
+
+  /** A stream whose end the test counts, with the listener {@code listener} only. */
+  private QueryStream counted(FakePageSource source, StreamConfig config, AtomicInteger terminated) {
+    return new DefaultRowStream(source, config, Runnable::run, scheduler, handle -> terminated.incrementAndGet());
+  }
+
+  /** Backoff of a second, so that a halved retry waits where the test can act. */
+  private static StreamConfig waitingRetry() {
+    return StreamConfig.builder().firstPageTimeout(TIMEOUT).pageTimeout(TIMEOUT).retry(3, Duration.ofSeconds(1))
+        .build();
+  }
+
+  @Test
+  void should_end_when_its_stage_is_completed_or_cancelled_from_outside_while_a_halved_retry_waits() {
+    for (boolean cancel : new boolean[] {false, true}) {
+      scheduler.tasks.clear();
+      AtomicInteger terminated = new AtomicInteger();
+      FakePageSource source = FakePageSource.table(5_000, 1_000, row -> 100);
+      List<Integer> seen = new ArrayList<>();
+      QueryStream stream = counted(source, waitingRetry(), terminated);
+      CompletableFuture<Void> done = stream.forEach(row -> seen.add(FakePageSource.value(row))).toCompletableFuture();
+      source.completeNext();
+      fireTimeout(); // page 2's retry of 500 rows waits for its backoff
+      List<ManualScheduler.Task> waits = scheduler.retryWaits(Duration.ofSeconds(1));
+      assertThat(waits).hasSize(1);
+
+      if (cancel) {
+        done.cancel(false);
+      } else {
+        done.complete(null);
+      }
+
+      assertThat(terminated).as("closed and deregistered once").hasValue(1);
+      assertThat(waits.get(0).cancelled).as("the wait is cancelled").isTrue();
+      waits.get(0).action.run(); // the wait ran anyway, racing the close: nothing is asked
+      assertThat(source.requestedSizes()).isEqualTo(List.of(1_000, 1_000));
+      assertThat(seen).isEqualTo(range(0, 1_000));
+      assertThat(scheduler.live(TIMEOUT)).isEmpty();
+    }
+  }
+
+  @Test
+  void should_end_at_once_when_closed_from_a_driver_thread_while_a_halved_retry_is_in_flight() throws Exception {
+    AtomicInteger terminated = new AtomicInteger();
+    FakePageSource source = FakePageSource.table(5_000, 1_000, row -> 100);
+    QueryStream stream = counted(source, timeouts(3).build(), terminated);
+    List<Integer> seen = new ArrayList<>();
+    CompletableFuture<Void> done = stream.forEach(row -> seen.add(FakePageSource.value(row))).toCompletableFuture();
+    source.completeNext();
+    fireTimeout(); // the retry of 500 rows goes out at once
+    FakePageSource.Fetch retry = source.pending();
+    assertThat(retry.pageSize).isEqualTo(500);
+
+    // The thread that would complete the request (the driver's I/O thread) closes the stream instead.
+    ExecutorService io = Executors.newSingleThreadExecutor(runnable -> new Thread(runnable, "fake-driver-io"));
+    try {
+      io.submit(stream::close).get(30, TimeUnit.SECONDS);
+    } finally {
+      io.shutdownNow();
+    }
+
+    assertThat(RowStreamEngineTest.unwrap(done)).isInstanceOf(org.asynccassandra.StreamClosedException.class);
+    assertThat(retry.future).as("the halved request is cancelled").isCancelled();
+    assertThat(terminated).hasValue(1);
+    assertThat(source.requestedSizes()).isEqualTo(List.of(1_000, 1_000, 500));
+    assertThat(seen).isEqualTo(range(0, 1_000));
+    assertThat(scheduler.live(TIMEOUT)).as("no timer left").isEmpty();
+  }
+
+  @Test
+  void should_fail_with_the_consumers_exception_in_a_halved_page_and_ask_for_nothing_more() {
+    AtomicInteger terminated = new AtomicInteger();
+    FakePageSource source = FakePageSource.table(5_000, 1_000, row -> 100);
+    QueryStream stream = counted(source, timeouts(3).build(), terminated);
+    IllegalStateException broken = new IllegalStateException("consumer broke on row 1,200");
+    List<Integer> seen = new ArrayList<>();
+    CompletableFuture<Void> done = stream.forEach(row -> {
+      int value = FakePageSource.value(row);
+      if (value == 1_200) {
+        throw broken;
+      }
+      seen.add(value);
+    }).toCompletableFuture();
+    source.completeNext();
+    fireTimeout();
+    source.completeNext(); // the halved page 2: rows 1,000-1,499
+
+    assertThat(RowStreamEngineTest.unwrap(done)).isSameAs(broken);
+    assertThat(seen).as("every row before the one that threw, once").isEqualTo(range(0, 1_200));
+    assertThat(terminated).hasValue(1);
+    assertThat(source.fetches).as("the page read ahead after it is cancelled, none asked after")
+        .allSatisfy(fetch -> assertThat(fetch.future).isDone());
+    assertThat(source.fetches.size()).isLessThanOrEqualTo(4);
+    assertThat(scheduler.live(TIMEOUT)).isEmpty();
+  }
+
+  @Test
+  void should_fail_with_the_listeners_exception_on_a_halved_page() {
+    AtomicInteger terminated = new AtomicInteger();
+    FakePageSource source = FakePageSource.table(5_000, 1_000, row -> 100);
+    IllegalStateException broken = new IllegalStateException("listener broke");
+    QueryStream stream = counted(source, timeouts(3).listener(StreamListener.onPages(event -> {
+      if (event.requestedPageSize() == 500) {
+        throw broken;
+      }
+    })).build(), terminated);
+    List<Integer> seen = new ArrayList<>();
+    CompletableFuture<Void> done = stream.forEach(row -> seen.add(FakePageSource.value(row))).toCompletableFuture();
+    source.completeNext();
+    fireTimeout();
+    source.completeNext(); // the halved page 2, whose event the listener throws on
+
+    assertThat(RowStreamEngineTest.unwrap(done)).isSameAs(broken);
+    assertThat(seen).as("no row of the page the listener failed").isEqualTo(range(0, 1_000));
+    assertThat(terminated).hasValue(1);
+    assertThat(source.fetches).allSatisfy(fetch -> assertThat(fetch.future).isDone());
+    assertThat(scheduler.live(TIMEOUT)).isEmpty();
+  }
+
+  @Test
+  void should_deregister_a_stream_left_unconsumed_after_its_first_page_whose_read_ahead_timed_out() {
+    AtomicInteger terminated = new AtomicInteger();
+    FakePageSource source = FakePageSource.table(5_000, 1_000, row -> 100);
+    DefaultRowStream stream = (DefaultRowStream) counted(source, timeouts(3).build(), terminated);
+    CompletableFuture<Optional<Page<Row>>> first = stream.nextPage().toCompletableFuture();
+    source.completeNext(); // page 1 taken; page 2 read ahead, never asked for
+    assertThat(first).isCompleted();
+    fireTimeout(); // ... and timed out: its retry of 500 rows is in flight
+    FakePageSource.Fetch retry = source.pending();
+    assertThat(retry.pageSize).isEqualTo(500);
+
+    stream.close();
+
+    assertThat(terminated).hasValue(1);
+    assertThat(retry.future).isCancelled();
+    assertThat(scheduler.live(TIMEOUT)).isEmpty();
+    source.fetches.forEach(fetch -> assertThat(fetch.future).isDone());
   }
 
   @Test
