@@ -189,6 +189,7 @@ final class ConcurrencyScenario implements Scenario {
       System.gc();
       long baseline = MEMORY.getHeapMemoryUsage().getUsed();
       long threadsBefore = THREADS.getThreadCount();
+      long allocatedBefore = Allocation.totalBytes();
       Sampler sampler = new Sampler();
       Thread samplerThread = new Thread(sampler, "bench-heap-sampler");
       samplerThread.setDaemon(true);
@@ -213,6 +214,7 @@ final class ConcurrencyScenario implements Scenario {
         throw failed;
       }
       long nanos = System.nanoTime() - start;
+      long allocatedAfter = Allocation.totalBytes();
       sampler.stop();
       samplerThread.join();
       System.gc();
@@ -228,6 +230,7 @@ final class ConcurrencyScenario implements Scenario {
       metrics.put("heapPeakBytes", (double) Math.max(0, sampler.peakUsed - baseline));
       metrics.put("heapAfterGcPeakBytes", (double) Math.max(0, sampler.peakAfterGc - baseline));
       metrics.put("heapAfterEndBytes", (double) Math.max(0, after - baseline));
+      metrics.put("allocatedBytesPerRow", Allocation.perRow(allocatedBefore, allocatedAfter, rows));
       metrics.put("liveThreadsPeak", (double) sampler.peakThreads);
       metrics.put("threadsAdded", (double) Math.max(0, sampler.peakThreads - threadsBefore));
       return metrics;
@@ -374,6 +377,7 @@ final class ConcurrencyScenario implements Scenario {
             Markdown.ratio(paired.rowsRatio()), "+" + Markdown.mib(peak), Markdown.ratio(paired.heapRatio()),
             "+" + Markdown.mib(results.median(ID, mode, variant, "heapAfterGcPeakBytes")),
             "+" + Markdown.mib(results.median(ID, mode, variant, "heapAfterEndBytes")),
+            Markdown.bytes(results.median(ID, mode, variant, "allocatedBytesPerRow")),
             Markdown.number(results.median(ID, mode, variant, "liveThreadsPeak"))));
       }
       for (String mode : List.of(OURS_P0, OURS_BUDGET)) {
@@ -403,7 +407,8 @@ final class ConcurrencyScenario implements Scenario {
             + "callbacks on a pool of %d threads, ours on the session's callback executor of as many. Rows/s "
             + "counts from the first request to the last row. A sampler reads the heap every 2 ms: peak "
             + "used, and the most the heap held after a collection during the run, both over the heap "
-            + "after a forced GC before; then a forced GC after the run. The budget mode shares one "
+            + "after a forced GC before; then a forced GC after the run; and the bytes every thread of the client "
+            + "allocated per row read, driver included. The budget mode shares one "
             + "session-wide read-ahead budget of %s. Every mode first runs twice at the largest N, untimed "
             + "(cold, the first mode measured at N=1,000 ran up to 3× slower than warm, whichever it was). "
             + "In the heap ratios a peak under %s counts as %s: the sampler sees the heap in steps of G1 "
@@ -415,7 +420,8 @@ final class ConcurrencyScenario implements Scenario {
         Markdown.mib(HEAP_RATIO_FLOOR_BYTES), Markdown.mib(HEAP_RATIO_FLOOR_BYTES), youngGeneration())
         + Markdown.table(List.of("N", "mode", "rows/s, median (range)", "vs the chain (paired)", "heap peak",
             "vs the chain (paired)",
-            "heap after GC (max during)", "heap after the end + GC", "live threads (peak)"), table)
+            "heap after GC (max during)", "heap after the end + GC", "allocated per row (all threads)",
+            "live threads (peak)"), table)
         + "\n" + Markdown.image("concurrency", chart)
         + (failures.isEmpty() ? "" : "\nFailed reads in this run (the mode's figures at that N are missing):\n\n"
             + failures.entrySet().stream().map(failure -> "- " + failure.getKey() + ": `" + failure.getValue() + "`\n")

@@ -77,11 +77,13 @@ final class EventLoopScenario implements Scenario {
           for (String mode : Scenario.rotated(MODES, round)) {
             heartbeat.start();
             long gcBefore = gcMillis();
+            long allocatedBefore = Allocation.totalBytes();
             long start = System.nanoTime();
             long rows = serve(context, loop, mode, concurrency, requests, partitions, pageSize).get();
             double seconds = (System.nanoTime() - start) / 1e9;
             Heartbeat.Delays delays = heartbeat.stop(gcPauses);
             long gc = gcMillis() - gcBefore;
+            double allocatedPerRow = Allocation.perRow(allocatedBefore, Allocation.totalBytes(), rows);
             long expected = (long) requests * settings.rowsPerPartition();
             if (rows != expected) {
               throw new IllegalStateException(mode + " read " + rows + " rows where " + expected + " were expected");
@@ -96,6 +98,7 @@ final class EventLoopScenario implements Scenario {
               metrics.put("heartbeatMaxMillis", delays.max());
               metrics.put("heartbeatMaxOutsideGcMillis", delays.maxOutsideGc());
               metrics.put("gcMillis", (double) gc);
+              metrics.put("allocatedBytesPerRow", allocatedPerRow);
               context.results().add(ID, mode, variant(concurrency), round, metrics);
             }
             line.append(String.format(Locale.ROOT, " %s %.0f req/s max %.1f ms (%.1f outside GC);", mode,
@@ -276,7 +279,8 @@ final class EventLoopScenario implements Scenario {
             Markdown.millis(Stats.median(results.values(ID, mode, variant, "heartbeatP99Millis"))),
             Markdown.millisSpread(max),
             Markdown.millis(Stats.median(results.values(ID, mode, variant, "heartbeatMaxOutsideGcMillis"))),
-            Markdown.millis(Stats.median(results.values(ID, mode, variant, "gcMillis")))));
+            Markdown.millis(Stats.median(results.values(ID, mode, variant, "gcMillis"))),
+            Markdown.bytes(Stats.median(results.values(ID, mode, variant, "allocatedBytesPerRow")))));
         maxDelay.get(mode).add(Stats.median(max));
         throughput.get(mode).add(Stats.median(rate));
       }
@@ -321,7 +325,9 @@ final class EventLoopScenario implements Scenario {
             + "max with its range. The client and the server share the machine's cores, so a late tick can "
             + "also be the loop thread waiting for a core, or a stop-the-world GC pause of the client: the "
             + "\"max outside GC pauses\" leaves out the ticks whose wait overlapped one (as JMX reported "
-            + "them), and the last column gives the GC pause time in the window. The chain, which never blocks the "
+            + "them); then the GC pause time in the window, and the bytes every thread of the client allocated "
+            + "per row read (driver included), which unlike pause times do not depend on when the collector "
+            + "ran. The chain, which never blocks the "
             + "loop, shows the floor this machine allows, so the goal compares our stream with it in the same "
             + "run (at K=%d: our GC pause time and our heartbeat max at the chain's read-ahead, medians of the "
             + "rounds, at most the chain's; p1's figures are given beside) rather than with a fixed 5 ms, "
@@ -329,7 +335,8 @@ final class EventLoopScenario implements Scenario {
         context.settings().rowsPerPartition(), pageSize, context.settings().requestsPerConcurrency(),
         context.settings().rounds(), goalK)
         + Markdown.table(List.of("K", "mode", "requests/s (range)", "heartbeat p50", "heartbeat p99",
-            "heartbeat max (range)", "max outside GC pauses", "GC pauses in the window"), table)
+            "heartbeat max (range)", "max outside GC pauses", "GC pauses in the window",
+            "allocated per row (all threads)"), table)
         + "\n" + Markdown.image("heartbeat max delay", delayChart) + "\n" + Markdown.image("requests/s", rateChart);
     results.section(ID, "3. Event loop: requests and heartbeat", markdown);
   }

@@ -55,6 +55,11 @@ final class Markdown {
     return rate(Stats.median(values)) + " (" + rate(Stats.min(values)) + "–" + rate(Stats.max(values)) + ")";
   }
 
+  /** Bytes as a whole number with separators ("997 B", "1,234 B"), or n/a. */
+  static String bytes(double value) {
+    return Double.isNaN(value) ? "n/a" : String.format(Locale.ROOT, "%,.0f B", value);
+  }
+
   static String millis(double value) {
     return Double.isNaN(value) ? "n/a" : String.format(Locale.ROOT, "%.1f ms", value);
   }

@@ -106,7 +106,8 @@ final class Results {
       if (s.scenario.equals(scenario) && s.variant.equals(variant) && s.metrics.containsKey(metric)) {
         if (s.mode.equals(mode)) {
           ours.put(s.round, s.metrics.get(metric));
-        } else if (s.mode.equals(base)) {
+        }
+        if (s.mode.equals(base)) { // both when a mode is paired with itself
           theirs.put(s.round, s.metrics.get(metric));
         }
       }

@@ -38,5 +38,7 @@ class ResultsTest {
     assertThat(results.paired("s", "ours", "chain", "N=1", "rate"))
         .containsExactly(new double[] {10.0, 20.0}, new double[] {33.0, 30.0});
     assertThat(results.paired("s", "ours", "chain", "N=2", "rate")).isEmpty();
+    assertThat(results.paired("s", "chain", "chain", "N=1", "rate")).as("a mode paired with itself")
+        .containsExactly(new double[] {20.0, 20.0}, new double[] {21.0, 21.0}, new double[] {30.0, 30.0});
   }
 }
