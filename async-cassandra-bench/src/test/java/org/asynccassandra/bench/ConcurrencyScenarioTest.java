@@ -69,7 +69,8 @@ class ConcurrencyScenarioTest {
     assertThat(check.roundsAhead()).isEqualTo(2);
     assertThat(check.rounds()).isEqualTo(3);
     assertThat(check.met()).as("2.0× the chain's heap is over 1.5×").isFalse();
-    assertThat(check.miss()).isEqualTo("N=10 (1.05× rows/s, 2.00× heap; ours faster than the chain in 2 of 3 rounds)");
+    assertThat(check.miss())
+        .isEqualTo("N=10 (1.05× rows/s, 2.00× heap; ours faster than the chain in 2 of 3 rounds)");
   }
 
   @Test
