@@ -310,8 +310,7 @@ final class EventLoopScenario implements Scenario {
             + ": GC pause time and heartbeat max",
         measured, met, Verdicts.note(misses, "The chain never blocks the loop and holds no page ahead: it is the "
             + "floor here.") + (aheadMisses.isEmpty() ? " With a page ahead (p1), ours met it too."
-                : " With a page ahead (p1), ours missed for " + String.join(" and ", aheadMisses)
-                    + ": the page ahead is live data that every young collection copies."));
+                : " With a page ahead (p1), ours missed for " + String.join(" and ", aheadMisses) + "."));
     String markdown = String.format(Locale.ROOT,
         "One single-threaded event loop serves K concurrent requests; each reads one partition of %,d rows in "
             + "10 pages of %,d, and when one ends the next starts, until %d×K requests are done. A heartbeat "
