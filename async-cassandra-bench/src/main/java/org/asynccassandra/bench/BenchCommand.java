@@ -29,6 +29,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.OptionalLong;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
@@ -83,6 +84,10 @@ public final class BenchCommand implements Callable<Integer> {
   @Option(names = "--datacenter", defaultValue = "datacenter1", description = "The local datacenter with "
       + "--contact-point (default: ${DEFAULT-VALUE}).")
   String datacenter;
+
+  @Option(names = "--server-pid", paramLabel = "PID", description = "With --contact-point on this machine: the "
+      + "server's process id, so that the event-loop scenario can give it and the bench cores of their own.")
+  Long serverPid;
 
   @Option(names = "--heap", defaultValue = "2G", description = "Heap of the embedded server (default: ${DEFAULT-VALUE}).")
   String heap;
@@ -145,8 +150,10 @@ public final class BenchCommand implements Callable<Integer> {
            AsyncSession async = AsyncSession.wrap(session)) {
         environment.put("cassandraVersion",
             session.execute("SELECT release_version FROM system.local").one().getString(0));
-        BenchContext context = new BenchContext(settings, session, async, counter, consumer, node, dc, KEYSPACE,
-            directory, results, out);
+        OptionalLong pid = server != null ? OptionalLong.of(server.pid())
+            : serverPid != null ? OptionalLong.of(serverPid) : OptionalLong.empty();
+        BenchContext context = new BenchContext(settings, session, async, counter, consumer, node, dc, pid,
+            KEYSPACE, directory, results, out);
         load(context, chosen);
         for (Scenario scenario : chosen) {
           out.printf("%n== %s%n", scenario.id());

@@ -19,6 +19,7 @@ import com.datastax.oss.driver.api.core.CqlSession;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.util.OptionalLong;
 import java.util.concurrent.ExecutorService;
 import org.asynccassandra.AsyncSession;
 
@@ -28,6 +29,8 @@ import org.asynccassandra.AsyncSession;
  *
  * @param consumer the single thread on which the asynchronous modes (ours and the driver's) run the
  *     consumer's code, so that no mode runs it on a driver I/O thread and all pay the same hop
+ * @param serverPid the server's process id when it runs on this machine and is known (the embedded server,
+ *     or {@code --server-pid}); see {@link CorePinning}
  */
 record BenchContext(
     BenchSettings settings,
@@ -37,6 +40,7 @@ record BenchContext(
     ExecutorService consumer,
     InetSocketAddress contactPoint,
     String datacenter,
+    OptionalLong serverPid,
     String keyspace,
     Path outputDirectory,
     Results results,

@@ -67,7 +67,9 @@ final class EventLoopScenario implements Scenario {
       thread.setDaemon(true);
       return thread;
     });
-    try (GcPauses gcPauses = new GcPauses()) {
+    CorePinning pinning = CorePinning.separate(context.serverPid(), Runtime.getRuntime().availableProcessors());
+    context.out().println("  cores: " + pinning.description());
+    try (pinning; GcPauses gcPauses = new GcPauses()) {
       Heartbeat heartbeat = new Heartbeat(loop);
       for (int round = 0; round <= settings.rounds(); round++) { // round 0 warms up
         for (int concurrency : settings.concurrencies()) {
@@ -75,6 +77,9 @@ final class EventLoopScenario implements Scenario {
           StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "  %s K=%d, %d requests:",
               round == 0 ? "warm-up" : "round " + round, concurrency, requests));
           for (String mode : Scenario.rotated(MODES, round)) {
+            // Every mode starts on an empty young generation, so that the same garbage makes the same number
+            // of collections whichever mode ran before; this collection is outside the window.
+            System.gc();
             heartbeat.start();
             long gcBefore = gcMillis();
             long allocatedBefore = Allocation.totalBytes();
@@ -110,7 +115,7 @@ final class EventLoopScenario implements Scenario {
     } finally {
       loop.shutdownNow();
     }
-    report(context, pageSize);
+    report(context, pageSize, pinning.description());
   }
 
   /**
@@ -259,7 +264,7 @@ final class EventLoopScenario implements Scenario {
         .thenApply(ignored -> count[0]);
   }
 
-  private void report(BenchContext context, int pageSize) throws Exception {
+  private void report(BenchContext context, int pageSize, String cores) throws Exception {
     Results results = context.results();
     List<Integer> concurrencies = context.settings().concurrencies();
     List<List<String>> table = new ArrayList<>();
@@ -321,18 +326,21 @@ final class EventLoopScenario implements Scenario {
             + "fetchNextPage chain and our stream run their callbacks on the loop and never block it; ours runs "
             + "twice, without read-ahead (p0, as the chain) and with one page ahead (p1). One "
             + "warm-up round, then %d rounds, modes rotated. Figures are medians of the rounds, the "
-            + "max with its range. The client and the server share the machine's cores, so a late tick can "
-            + "also be the loop thread waiting for a core, or a stop-the-world GC pause of the client: the "
+            + "max with its range. Cores: %s. Unpinned, the client and the server share the machine's cores and "
+            + "most of a late tick is the loop thread waiting for a core the server holds; pinned, what is "
+            + "left is the client's own work, its other threads on the same core included. A late tick can "
+            + "also be a stop-the-world GC pause of the client: the "
             + "\"max outside GC pauses\" leaves out the ticks whose wait overlapped one (as JMX reported "
-            + "them); then the GC pause time in the window, and the bytes every thread of the client allocated "
+            + "them); then the GC pause time in the window (each mode starts right after a full collection, so "
+            + "that no mode inherits another's garbage), and the bytes every thread of the client allocated "
             + "per row read (driver included), which unlike pause times do not depend on when the collector "
             + "ran. The chain, which never blocks the "
             + "loop, shows the floor this machine allows, so the goal compares our stream with it in the same "
             + "run (at K=%d: our GC pause time and our heartbeat max at the chain's read-ahead, medians of the "
             + "rounds, at most the chain's; p1's figures are given beside) rather than with a fixed 5 ms, "
-            + "which the chain itself does not hold once the server takes the cores.%n%n",
+            + "which the chain itself does not always hold on a machine it shares with the server.%n%n",
         context.settings().rowsPerPartition(), pageSize, context.settings().requestsPerConcurrency(),
-        context.settings().rounds(), goalK)
+        context.settings().rounds(), cores, goalK)
         + Markdown.table(List.of("K", "mode", "requests/s (range)", "heartbeat p50", "heartbeat p99",
             "heartbeat max (range)", "max outside GC pauses", "GC pauses in the window",
             "allocated per row (all threads)"), table)
