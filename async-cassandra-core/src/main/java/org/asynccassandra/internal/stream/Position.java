@@ -81,6 +81,9 @@ public final class Position {
   private volatile long state;
   /** The place at the moment of freezing; written before state becomes FROZEN. */
   private volatile @Nullable Snapshot frozenAt;
+  /** The page held at the moment of freezing (null: none, or none of its rows received); written with frozenAt. */
+  private volatile @Nullable Mark frozenPage;
+  /** The token of the frozen place, made on the first demand: most streams end without anyone asking. */
   private volatile @Nullable ResumeToken frozenToken;
 
   Position(@Nullable Supplier<byte[]> fingerprint, @Nullable ByteBuffer startPagingState, int startOffset,
@@ -129,7 +132,8 @@ public final class Position {
 
   /**
    * Stops counting: later {@link #enter} and {@link #received} calls are refused, and the page is
-   * released (the place is kept as a {@link Snapshot} and, when resumable, a token). Idempotent.
+   * released (the place is kept as a {@link Snapshot} and the page's {@link Mark}, from which a token is
+   * made when one is asked for). Idempotent.
    */
   synchronized void freeze() {
     while (true) {
@@ -138,11 +142,8 @@ public final class Position {
         return;
       }
       Mark held = page; // enter() cannot run now, and received() never changes the page
-      Snapshot at = now == 0 ? new Snapshot(0, 0) : new Snapshot((int) (now >>> 32), (int) now);
-      frozenAt = at;
-      if (fingerprint != null) {
-        frozenToken = held == null || now == 0 ? startToken() : tokenAt(held, at.received());
-      }
+      frozenAt = now == 0 ? new Snapshot(0, 0) : new Snapshot((int) (now >>> 32), (int) now);
+      frozenPage = now == 0 ? null : held; // a Mark: the paging states, never the rows
       if (STATE.compareAndSet(this, now, FROZEN)) {
         page = null;
         return;
@@ -177,11 +178,7 @@ public final class Position {
     while (true) {
       long now = (long) STATE.getVolatile(this);
       if (now == FROZEN) {
-        ResumeToken token = frozenToken; // freeze() sets it first, when the stream is resumable by token
-        if (token == null) {
-          throw new IllegalStateException("A table scan resumes from its checkpoint, not from a token");
-        }
-        return token;
+        return frozenToken();
       }
       Mark held = page;
       if (now == 0) {
@@ -192,6 +189,25 @@ public final class Position {
       }
       Thread.onSpinWait(); // a page change is being published
     }
+  }
+
+  /**
+   * The token of the place where the position froze, made once it is asked for (two racing callers make
+   * equal tokens, and either is kept): hashing the statement for a token at the end of every stream would
+   * cost each stream a digest that most never use.
+   */
+  private ResumeToken frozenToken() {
+    ResumeToken token = frozenToken;
+    if (token == null) {
+      if (fingerprint == null) {
+        throw new IllegalStateException("A table scan resumes from its checkpoint, not from a token");
+      }
+      Snapshot at = Objects.requireNonNull(frozenAt, "frozen without a snapshot"); // freeze() sets it first
+      Mark held = frozenPage;
+      token = held == null ? startToken() : tokenAt(held, at.received());
+      frozenToken = token;
+    }
+    return token;
   }
 
   private ResumeToken startToken() {
