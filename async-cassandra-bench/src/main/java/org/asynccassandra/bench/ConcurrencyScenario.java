@@ -494,8 +494,8 @@ final class ConcurrencyScenario implements Scenario {
     }
 
     String measured() {
-      return String.format(Locale.ROOT, "N=%d: %s rows/s, %s heap", streams, Markdown.ratio(rowsRatio),
-          Markdown.ratio(heapRatio));
+      return String.format(Locale.ROOT, "N=%d: %s rows/s, %s heap", streams, Markdown.ratio(rowsRatio, 1.0),
+          Markdown.ratio(heapRatio, MAX_HEAP_RATIO));
     }
 
     /** Why it missed, with how many rounds ours was ahead: a tie within the noise shows as a split. */
@@ -504,7 +504,7 @@ final class ConcurrencyScenario implements Scenario {
         return String.format(Locale.ROOT, "N=%d (no figure: a read of ours or of the chain failed)", streams);
       }
       return String.format(Locale.ROOT, "N=%d (%s rows/s, %s heap; ours faster than the chain in %d of %d rounds)",
-          streams, Markdown.ratio(rowsRatio), Markdown.ratio(heapRatio), roundsAhead, rounds);
+          streams, Markdown.ratio(rowsRatio, 1.0), Markdown.ratio(heapRatio, MAX_HEAP_RATIO), roundsAhead, rounds);
     }
   }
 

@@ -83,6 +83,15 @@ final class Markdown {
     return Double.isNaN(value) ? "n/a" : String.format(Locale.ROOT, "%.2f×", value);
   }
 
+  /**
+   * A ratio judged against {@code bound}: two decimals, or three where two would show the bound itself for a
+   * value on the other side of it (1.697× is not shown as a missed "1.70×" against 1.7×).
+   */
+  static String ratio(double value, double bound) {
+    String shown = ratio(value);
+    return value != bound && shown.equals(ratio(bound)) ? String.format(Locale.ROOT, "%.3f×", value) : shown;
+  }
+
   static String mib(double bytes) {
     return Double.isNaN(bytes) ? "n/a" : String.format(Locale.ROOT, "%.0f MiB", bytes / (1024 * 1024));
   }

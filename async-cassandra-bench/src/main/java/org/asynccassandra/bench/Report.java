@@ -75,7 +75,7 @@ final class Report {
         "Written by `./async-cassandra bench%s` on %s in %d min (settings: **%s**). Every figure below was "
             + "measured in that one run, all modes side by side against the same tables on the same server; "
             + "every sample is in [results.json](results.json). Re-run it with `./async-cassandra bench` "
-            + "(about 20 minutes on 2 cores) or `./async-cassandra bench --quick` (a few minutes, into "
+            + "(about 40 minutes on 2 cores) or `./async-cassandra bench --quick` (a few minutes, into "
             + "`async-cassandra-bench/target/bench-quick/`).%n%n",
         "full".equals(settings.get("name")) ? "" : " --size " + settings.get("name"),
         started.truncatedTo(ChronoUnit.SECONDS), Duration.between(started, finished).toMinutes(),

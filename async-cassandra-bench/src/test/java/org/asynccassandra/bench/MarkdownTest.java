@@ -1,0 +1,32 @@
+/*
+ * Copyright 2026 The async-cassandra authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+package org.asynccassandra.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+class MarkdownTest {
+  @Test
+  void should_show_a_third_decimal_only_where_two_would_show_the_bound_for_a_value_off_it() {
+    assertThat(Markdown.ratio(1.697, 1.7)).isEqualTo("1.697×");
+    assertThat(Markdown.ratio(1.7041, 1.7)).isEqualTo("1.704×");
+    assertThat(Markdown.ratio(1.7, 1.7)).isEqualTo("1.70×");
+    assertThat(Markdown.ratio(1.65, 1.7)).isEqualTo("1.65×");
+    assertThat(Markdown.ratio(0.9962, 1.0)).isEqualTo("0.996×");
+    assertThat(Markdown.ratio(Double.NaN, 1.0)).isEqualTo("n/a");
+  }
+}
