@@ -58,16 +58,15 @@ final class CorePinning implements AutoCloseable {
     if (cores < 2) {
       return unpinned("not pinned: this machine has one core");
     }
-    long server = serverPid.getAsLong();
-    long self = ProcessHandle.current().pid();
+    long[] pids = {serverPid.getAsLong(), ProcessHandle.current().pid()};
+    String[] lists = split(cores);
     List<Long> pinned = new ArrayList<>();
     List<String> originals = new ArrayList<>();
-    String[] lists = split(cores);
     try {
-      for (long pid : new long[] {server, self}) {
-        originals.add(affinity(pid));
-        pinned.add(pid);
-        setAffinity(pid, lists[pinned.size() - 1]);
+      for (int i = 0; i < pids.length; i++) {
+        originals.add(affinity(pids[i]));
+        pinned.add(pids[i]);
+        setAffinity(pids[i], lists[i]);
       }
       return new CorePinning(String.format(Locale.ROOT, "the server on core %s, this client on core %s (taskset)",
           lists[0], lists[1]), pinned, originals);
@@ -96,7 +95,8 @@ final class CorePinning implements AutoCloseable {
     return matcher.group(1);
   }
 
-  private static String affinity(long pid) throws IOException {
+  /** The affinity list of {@code pid}'s main thread. */
+  static String affinity(long pid) throws IOException {
     return parseAffinity(taskset("-pc", String.valueOf(pid)));
   }
 

@@ -20,7 +20,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -65,23 +64,24 @@ class CorePinningTest {
 
   @Test
   void should_pin_both_processes_to_cores_of_their_own_and_give_the_cores_back() throws Exception {
-    assumeTrue(Runtime.getRuntime().availableProcessors() >= 2 && tasksetRuns());
+    int cores = Runtime.getRuntime().availableProcessors();
+    assumeTrue(cores >= 2 && tasksetRuns());
     Process server = new ProcessBuilder("sleep", "60").start();
     try {
       long self = ProcessHandle.current().pid();
-      String serverBefore = affinity(server.pid());
-      String selfBefore = affinity(self);
-      String[] lists = CorePinning.split(Runtime.getRuntime().availableProcessors());
+      String serverBefore = CorePinning.affinity(server.pid());
+      String selfBefore = CorePinning.affinity(self);
+      String[] lists = CorePinning.split(cores);
 
-      try (CorePinning pinning = CorePinning.separate(OptionalLong.of(server.pid()), 2)) {
+      try (CorePinning pinning = CorePinning.separate(OptionalLong.of(server.pid()), cores)) {
         assertThat(pinning.pinned()).as(pinning.description()).isTrue();
-        assertThat(affinity(server.pid())).isEqualTo(lists[0]);
-        assertThat(affinity(self)).isEqualTo(lists[1]);
+        assertThat(CorePinning.affinity(server.pid())).isEqualTo(lists[0]);
+        assertThat(CorePinning.affinity(self)).isEqualTo(lists[1]);
         assertThat(pinning.description()).contains("core " + lists[0]).contains("core " + lists[1]);
       }
 
-      assertThat(affinity(server.pid())).isEqualTo(serverBefore);
-      assertThat(affinity(self)).isEqualTo(selfBefore);
+      assertThat(CorePinning.affinity(server.pid())).isEqualTo(serverBefore);
+      assertThat(CorePinning.affinity(self)).isEqualTo(selfBefore);
     } finally {
       server.destroy();
       server.waitFor(10, TimeUnit.SECONDS);
@@ -90,19 +90,10 @@ class CorePinningTest {
 
   private static boolean tasksetRuns() {
     try {
-      affinity(ProcessHandle.current().pid());
+      CorePinning.affinity(ProcessHandle.current().pid());
       return true;
-    } catch (IOException | InterruptedException unavailable) {
+    } catch (IOException unavailable) {
       return false;
     }
-  }
-
-  private static String affinity(long pid) throws IOException, InterruptedException {
-    Process process = new ProcessBuilder("taskset", "-pc", String.valueOf(pid)).redirectErrorStream(true).start();
-    String answer = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    if (!process.waitFor(10, TimeUnit.SECONDS) || process.exitValue() != 0) {
-      throw new IOException(answer);
-    }
-    return CorePinning.parseAffinity(answer);
   }
 }

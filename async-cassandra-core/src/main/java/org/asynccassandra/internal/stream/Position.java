@@ -142,7 +142,7 @@ public final class Position {
         return;
       }
       Mark held = page; // enter() cannot run now, and received() never changes the page
-      frozenAt = now == 0 ? new Snapshot(0, 0) : new Snapshot((int) (now >>> 32), (int) now);
+      frozenAt = snapshotOf(now);
       frozenPage = now == 0 ? null : held; // a Mark: the paging states, never the rows
       if (STATE.compareAndSet(this, now, FROZEN)) {
         page = null;
@@ -162,7 +162,12 @@ public final class Position {
     if (now == FROZEN) {
       return Objects.requireNonNull(frozenAt, "frozen without a snapshot"); // freeze() sets it first
     }
-    return now == 0 ? new Snapshot(0, 0) : new Snapshot((int) (now >>> 32), (int) now);
+    return snapshotOf(now);
+  }
+
+  /** The place packed in {@code state} (not FROZEN). */
+  private static Snapshot snapshotOf(long state) {
+    return state == 0 ? new Snapshot(0, 0) : new Snapshot((int) (state >>> 32), (int) state);
   }
 
   /**
