@@ -17,7 +17,6 @@ package org.asynccassandra.flink;
 
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.CqlSessionBuilder;
-import com.datastax.oss.driver.api.core.config.DefaultDriverOption;
 import com.datastax.oss.driver.api.core.config.DriverConfigLoader;
 import java.io.Serializable;
 import java.net.InetSocketAddress;
@@ -54,8 +53,8 @@ public interface CassandraSessionFactory extends Serializable {
   /**
    * Sessions to {@code contactPoints} ({@code host:port}, or a host for port 9042) in {@code localDatacenter},
    * with the driver's default configuration (its {@code application.conf} if the job jar has one), except
-   * that the driver's event loops stop without their 2 s quiet period: a task closes its session only once
-   * nothing is pending, and a restart need not wait for it.
+   * that the driver's event loops stop without their 2 s quiet period (the admin loop keeps 250 ms): a task
+   * closes its session only once nothing is pending, and a restart need not wait for it.
    *
    * @param localDatacenter the driver's local datacenter, not blank (surrounding spaces are stripped)
    * @param contactPoints one or more of {@code host:port}, {@code [ipv6]:port} or a bare host; checked
@@ -79,10 +78,7 @@ public interface CassandraSessionFactory extends Serializable {
     String datacenter = localDatacenter.strip();
     return () -> {
       CqlSessionBuilder builder = CqlSession.builder().withLocalDatacenter(datacenter)
-          .withConfigLoader(DriverConfigLoader.programmaticBuilder()
-              .withInt(DefaultDriverOption.NETTY_IO_SHUTDOWN_QUIET_PERIOD, 0)
-              .withInt(DefaultDriverOption.NETTY_ADMIN_SHUTDOWN_QUIET_PERIOD, 0)
-              .build());
+          .withConfigLoader(DriverShutdown.quick(DriverConfigLoader.programmaticBuilder()).build());
       points.forEach(point -> builder.addContactPoint(parse(point)));
       return builder;
     };

@@ -58,14 +58,12 @@ final class TestSessions {
     List<InetSocketAddress> points = List.copyOf(contactPoints);
     return () -> {
       CqlSessionBuilder builder = CqlSession.builder().addContactPoints(points).withLocalDatacenter("datacenter1")
-          .withConfigLoader(DriverConfigLoader.programmaticBuilder()
+          .withConfigLoader(DriverShutdown.quick(DriverConfigLoader.programmaticBuilder())
               .withDuration(DefaultDriverOption.REQUEST_TIMEOUT, Duration.ofSeconds(20))
               .withDuration(DefaultDriverOption.CONNECTION_INIT_QUERY_TIMEOUT, Duration.ofSeconds(20))
               .withDuration(DefaultDriverOption.CONTROL_CONNECTION_TIMEOUT, Duration.ofSeconds(20))
               .withDuration(DefaultDriverOption.METADATA_SCHEMA_REQUEST_TIMEOUT, Duration.ofSeconds(30))
               .withDuration(DefaultDriverOption.CONTROL_CONNECTION_AGREEMENT_TIMEOUT, Duration.ofSeconds(30))
-              .withInt(DefaultDriverOption.NETTY_IO_SHUTDOWN_QUIET_PERIOD, 0)
-              .withInt(DefaultDriverOption.NETTY_ADMIN_SHUTDOWN_QUIET_PERIOD, 0)
               .build());
       if (tableName != null) {
         AtomicLong pages = PAGES.computeIfAbsent(counter, name -> new AtomicLong());
