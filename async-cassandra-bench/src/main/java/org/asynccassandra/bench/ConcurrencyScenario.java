@@ -481,12 +481,11 @@ final class ConcurrencyScenario implements Scenario {
   record Check(int streams, double rowsRatio, double heapRatio, int roundsAhead, int rounds) {
 
     static Check of(int streams, List<double[]> rates, List<double[]> peaks) {
-      double[] rowsRatios = rates.stream().mapToDouble(pair -> Verdicts.ratio(pair[0], pair[1])).toArray();
+      Verdicts.Paired rows = Verdicts.Paired.of(rates);
       double[] heapRatios = peaks.stream()
           .mapToDouble(pair -> ConcurrencyScenario.heapRatio(pair[0], pair[1])).toArray();
-      int ahead = (int) rates.stream().filter(pair -> pair[0] >= pair[1]).count();
-      // Stats.median of no rounds is NaN, which met() and miss() read as "no figure".
-      return new Check(streams, Stats.median(rowsRatios), Stats.median(heapRatios), ahead, rates.size());
+      // The median of no rounds is NaN, which met() and miss() read as "no figure".
+      return new Check(streams, rows.median(), Stats.median(heapRatios), rows.roundsAtLeast(1.0), rows.rounds());
     }
 
     boolean met() {

@@ -78,7 +78,7 @@ final class FirstRowScenario implements Scenario {
     }
     List<ReadMode> fullModes = fullReadModes();
     SimpleStatement whole = ThroughputScenario.statement(context, GOAL_FETCH_SIZE);
-    for (int round = 0; round <= settings.rounds(); round++) { // round 0 warms up
+    for (int round = 0; round <= fullReadRounds(settings); round++) { // round 0 warms up
       StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "  full read, fetch size %,d, %s:",
           GOAL_FETCH_SIZE, round == 0 ? "warm-up" : "round " + round));
       for (ReadMode mode : Scenario.rotated(fullModes, round)) {
@@ -91,6 +91,15 @@ final class FirstRowScenario implements Scenario {
       context.out().println(line);
     }
     report(context, fullModes);
+  }
+
+  /**
+   * Rounds of the full read: twice the scenario rounds and one. The two modes differ by a few round trips of
+   * a read of seconds, far less than one round's noise on a shared machine, so the per-round ratio needs
+   * more rounds than a comparison of modes far apart.
+   */
+  static int fullReadRounds(BenchSettings settings) {
+    return 2 * settings.rounds() + 1;
   }
 
   /** Our default stream (p1 forEach) with fixed pages, and the same with the small first page. */
@@ -243,11 +252,17 @@ final class FirstRowScenario implements Scenario {
     double[] smallRates = results.values(ID, small.name(), FULL_READ, "rowsPerSecond");
     Verdicts.Comparison full = Verdicts.compare(small.name(), Stats.median(smallRates), fixed.name(),
         Stats.median(fixedRates));
-    boolean fullMet = Verdicts.atLeast(full.ratio(), FULL_READ_GOAL);
+    Verdicts.Paired perRound = Verdicts.Paired.of(results.paired(ID, small.name(), fixed.name(), FULL_READ,
+        "rowsPerSecond"));
+    boolean fullMet = Verdicts.atLeast(perRound.median(), FULL_READ_GOAL);
+    String fullMeasured = String.format(Locale.ROOT, "%s (%s; %d of %d rounds reached %s); medians of the rounds: "
+        + "%s", Markdown.ratio(perRound.median(), FULL_READ_GOAL), perRound.spread(),
+        perRound.roundsAtLeast(FULL_READ_GOAL), perRound.rounds(), Markdown.ratio(FULL_READ_GOAL), full.text());
     results.goal("A small first page keeps the rows/s of a full read",
-        String.format(Locale.ROOT, "full read, first page %,d / fixed pages, fetch %,d, ≥ %.2f×", FIRST_PAGE_SIZE,
-            GOAL_FETCH_SIZE, FULL_READ_GOAL), full.text(), fullMet,
-        fullMet ? "" : Verdicts.note(List.of(Markdown.ratio(full.ratio())), "See the spread of the rounds."));
+        String.format(Locale.ROOT, "full read, first page %,d / fixed pages, fetch %,d, in the same round, median "
+            + "of the rounds ≥ %.2f×", FIRST_PAGE_SIZE, GOAL_FETCH_SIZE, FULL_READ_GOAL), fullMeasured, fullMet,
+        fullMet ? "" : Verdicts.note(List.of(Markdown.ratio(perRound.median(), FULL_READ_GOAL)),
+            "See the rounds' ratios."));
 
     String markdown = String.format(Locale.ROOT,
         "From the call to the first row in the consumer's hands, for `SELECT pk, ck, payload FROM table` "
@@ -267,13 +282,14 @@ final class FirstRowScenario implements Scenario {
             Markdown.yesNo(firstMet), FIRST_ROW_GOAL)
         + String.format(Locale.ROOT, "What the small first page costs a stream read whole: all %,d rows of the "
             + "main table, fetch size %,d, our default stream (p1 forEach) with fixed pages and with the first "
-            + "page of %,d, one warm-up round, then %d rounds, rotated.%n%n", context.settings().rows(),
-            GOAL_FETCH_SIZE, FIRST_PAGE_SIZE, context.settings().rounds())
+            + "page of %,d, one warm-up round, then %d rounds, rotated. Each round reads both, one after the "
+            + "other; the goal takes the median of the rounds' ratios.%n%n", context.settings().rows(),
+            GOAL_FETCH_SIZE, FIRST_PAGE_SIZE, fullReadRounds(context.settings()))
         + Markdown.table(List.of("mode", "rows/s, median (range)"), List.of(
             List.of(fixed.name(), Markdown.rateSpread(fixedRates)),
             List.of(small.name(), Markdown.rateSpread(smallRates))))
-        + String.format(Locale.ROOT, "%nGoal: %s — %s, target ≥ %.2f× (inside the rounds' spread either "
-            + "way: read it with the ranges above).%n", full.text(), Markdown.yesNo(fullMet), FULL_READ_GOAL);
+        + String.format(Locale.ROOT, "%nGoal: %s — %s, target ≥ %.2f× (the ranges above are each mode's "
+            + "alone; the rounds' ratios pair the two).%n", fullMeasured, Markdown.yesNo(fullMet), FULL_READ_GOAL);
     results.section(ID, "6. Time to first row", markdown);
   }
 }

@@ -30,6 +30,7 @@ final class OverlapScenario implements Scenario {
   static final String ID = "overlap";
   private static final String CHAIN = "driver fetchNextPage";
   private static final String OURS = "ours p1 forEach";
+  static final double SPEEDUP_GOAL = 1.7;
 
   @Override
   public String id() {
@@ -100,18 +101,24 @@ final class OverlapScenario implements Scenario {
         String.format(Locale.ROOT, "Overlap: %,d pages, %.1f ms of work per page", pages, fetchNanos / 1e6),
         "seconds", modes.stream().map(ReadMode::name).toList(), series);
     double ours = results.median(ID, OURS, "", "seconds");
-    double speedup = chain / ours;
-    boolean met = speedup >= 1.7;
-    results.goal("Overlap: at least 1.7× the fetchNextPage chain", OURS + " ≥ 1.70× " + CHAIN,
-        String.format(Locale.ROOT, "%s vs %s: %s", Markdown.seconds(ours), Markdown.seconds(chain),
-            Markdown.ratio(speedup, 1.7)), met,
+    // The chain's time over ours, round by round: each round reads both within seconds of each other.
+    Verdicts.Paired speedups = Verdicts.Paired.of(results.paired(ID, CHAIN, OURS, "", "seconds"));
+    boolean met = Verdicts.atLeast(speedups.median(), SPEEDUP_GOAL);
+    results.goal("Overlap: at least 1.7× the fetchNextPage chain", OURS + " ≥ 1.70× " + CHAIN
+            + ", the chain's time over ours in the same round, median of the rounds",
+        String.format(Locale.ROOT, "%s (%s; %d of %d rounds reached it); medians of the rounds %s vs %s",
+            Markdown.ratio(speedups.median(), SPEEDUP_GOAL), speedups.spread(),
+            speedups.roundsAtLeast(SPEEDUP_GOAL), speedups.rounds(), Markdown.seconds(ours),
+            Markdown.seconds(chain)), met,
         met ? "" : "The read-ahead did not hide the fetch time in this run: see the table for every mode.");
     String markdown = String.format(Locale.ROOT,
         "%,d rows in %,d pages of %,d. Before the rounds, the driver's fetchNextPage chain (which never reads "
             + "ahead) measured one page fetch at **%.1f ms** on this machine; every mode's consumer then "
             + "works that long on every page (parking, as a consumer that writes each page elsewhere would). "
             + "Without read-ahead a read costs fetch + work per page; the ideal is the first fetch plus "
-            + "pages × max(fetch, work) = **%s**. %d rounds, modes rotated.%n%n",
+            + "pages × max(fetch, work) = **%s**. %d rounds, modes rotated. The table's speed-up is the "
+            + "chain's median over the mode's; the goal's is the median of the per-round speed-ups, each "
+            + "round reading the chain and ours within seconds of each other.%n%n",
         rows, pages, context.settings().overlapFetchSize(), fetchNanos / 1e6, Markdown.seconds(idealSeconds),
         context.settings().rounds())
         + Markdown.table(List.of("mode", "total time, median (range)", "vs ideal", "speed-up over the chain",

@@ -16,12 +16,16 @@
 package org.asynccassandra.bench;
 
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.SortedMap;
+import java.util.SortedSet;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * Everything one bench run measured: every sample, the goals checked against them, and the report
@@ -100,18 +104,8 @@ final class Results {
    * (a server warming up, a compaction) moves both sides of a pair rather than one mode's median.
    */
   List<double[]> paired(String scenario, String mode, String base, String variant, String metric) {
-    Map<Integer, Double> theirs = new TreeMap<>();
-    Map<Integer, Double> ours = new TreeMap<>();
-    for (Sample s : samples) {
-      if (s.scenario.equals(scenario) && s.variant.equals(variant) && s.metrics.containsKey(metric)) {
-        if (s.mode.equals(mode)) {
-          ours.put(s.round, s.metrics.get(metric));
-        }
-        if (s.mode.equals(base)) { // both when a mode is paired with itself
-          theirs.put(s.round, s.metrics.get(metric));
-        }
-      }
-    }
+    Map<Integer, Double> ours = byRound(scenario, mode, variant, metric);
+    Map<Integer, Double> theirs = byRound(scenario, base, variant, metric);
     List<double[]> pairs = new ArrayList<>();
     ours.forEach((round, value) -> {
       Double other = theirs.get(round);
@@ -120,6 +114,55 @@ final class Results {
       }
     });
     return pairs;
+  }
+
+  /** A metric of one mode by round number, in round order; a round without the metric is absent. */
+  SortedMap<Integer, Double> byRound(String scenario, String mode, String variant, String metric) {
+    SortedMap<Integer, Double> values = new TreeMap<>();
+    for (Sample s : samples) {
+      if (s.scenario.equals(scenario) && s.mode.equals(mode) && s.variant.equals(variant)
+          && s.metrics.containsKey(metric)) {
+        values.put(s.round, s.metrics.get(metric));
+      }
+    }
+    return values;
+  }
+
+  /**
+   * The best (highest) figure of each side in every round where all of both sides' modes have it:
+   * {@code {best of ours, best of theirs}} per round, in round order.
+   */
+  List<double[]> pairedBest(String scenario, Collection<String> ours, Collection<String> theirs, String variant,
+      String metric) {
+    List<SortedMap<Integer, Double>> oursByRound = ours.stream()
+        .map(mode -> byRound(scenario, mode, variant, metric)).toList();
+    List<SortedMap<Integer, Double>> theirsByRound = theirs.stream()
+        .map(mode -> byRound(scenario, mode, variant, metric)).toList();
+    SortedSet<Integer> rounds = new TreeSet<>();
+    oursByRound.forEach(values -> rounds.addAll(values.keySet()));
+    theirsByRound.forEach(values -> rounds.addAll(values.keySet()));
+    List<double[]> pairs = new ArrayList<>();
+    for (int round : rounds) {
+      double bestOurs = bestIn(oursByRound, round);
+      double bestTheirs = bestIn(theirsByRound, round);
+      if (!Double.isNaN(bestOurs) && !Double.isNaN(bestTheirs)) {
+        pairs.add(new double[] {bestOurs, bestTheirs});
+      }
+    }
+    return pairs;
+  }
+
+  /** The highest value of a round over every mode, NaN unless every mode has one. */
+  private static double bestIn(List<SortedMap<Integer, Double>> modes, int round) {
+    double best = Double.NaN;
+    for (SortedMap<Integer, Double> mode : modes) {
+      Double value = mode.get(round);
+      if (value == null || Double.isNaN(value)) {
+        return Double.NaN;
+      }
+      best = Double.isNaN(best) ? value : Math.max(best, value);
+    }
+    return best;
   }
 
   double median(String scenario, String mode, String variant, String metric) {

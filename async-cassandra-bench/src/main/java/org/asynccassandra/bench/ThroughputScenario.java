@@ -109,17 +109,22 @@ final class ThroughputScenario implements Scenario {
             Verdicts.compare(pair.getValue(), our, pair.getKey(), theirs).text()));
       }
       Verdicts.Comparison best = Verdicts.bestAgainstBest(ours, driver);
-      String line = String.format(Locale.ROOT, "fetch %,d: %s", fetchSize, best.text());
-      measured.add(line);
-      goalLines.append(" best of each side: ").append(best.text()).append('\n');
-      if (!Verdicts.atLeast(best.ratio(), 1.0)) {
-        misses.add(String.format(Locale.ROOT, "fetch %,d (%s)", fetchSize, Markdown.ratio(best.ratio())));
+      Verdicts.Paired perRound = Verdicts.Paired.of(results.pairedBest(ID, pairs.values(), pairs.keySet(),
+          variant(fetchSize), "rowsPerSecond"));
+      measured.add(String.format(Locale.ROOT, "fetch %,d: %s (%s; ours ahead in %d of %d rounds)", fetchSize,
+          Markdown.ratio(perRound.median(), 1.0), perRound.spread(), perRound.roundsAtLeast(1.0),
+          perRound.rounds()));
+      goalLines.append(" best of each side, medians of the rounds: ").append(best.text())
+          .append("; best of each side in the same round, median of the rounds' ratios: ")
+          .append(Markdown.ratio(perRound.median(), 1.0)).append(" (").append(perRound.spread()).append(")\n");
+      if (!Verdicts.atLeast(perRound.median(), 1.0)) {
+        misses.add(String.format(Locale.ROOT, "fetch %,d (%s)", fetchSize, Markdown.ratio(perRound.median(), 1.0)));
       }
     }
     results.goal("Raw throughput at least the best driver mode",
-        "best of ours / best of the driver's ≥ 1.00×, " + pairs.size() + " modes a side, each ours the driver's "
-            + "shape", String.join("; ", measured), misses.isEmpty(),
-        Verdicts.note(misses, "See the spread of the rounds."));
+        "in each round, the best of ours / the best of the driver's, " + pairs.size() + " modes a side, each ours "
+            + "the driver's shape; the median of the rounds' ratios ≥ 1.00×", String.join("; ", measured),
+        misses.isEmpty(), Verdicts.note(misses, "See the rounds' ratios."));
 
     String markdown = String.format(Locale.ROOT,
         "Every mode reads all %,d rows of the main table (`SELECT pk, ck, payload`), with the same light work "
@@ -136,7 +141,10 @@ final class ThroughputScenario implements Scenario {
         + "publisher (p2, our nearest to the 3–4 pages the driver's reactive mode reads ahead on its own). The "
         + "goal takes the best of those " + pairs.size() + " of ours against the best of the driver's "
         + pairs.size() + ": the same number of candidates a side, so that neither side gets more draws of the "
-        + "rounds' noise. Our other rows (p1, p2 in every style) are in the table, not in the goal.\n\n"
+        + "rounds' noise. It compares them round by round (the best of each side within one round, measured "
+        + "one after the other) and takes the median of the rounds' ratios, so that a slow spell of the shared "
+        + "machine moves both sides of a ratio; the medians of the rounds are given beside it. Our other rows "
+        + "(p1, p2 in every style) are in the table, not in the goal.\n\n"
         + goalLines;
     results.section(ID, "1. Raw scan throughput", markdown);
   }

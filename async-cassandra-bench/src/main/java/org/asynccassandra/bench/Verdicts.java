@@ -15,6 +15,7 @@
  */
 package org.asynccassandra.bench;
 
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -39,6 +40,47 @@ final class Verdicts {
     /** {@code ours p1 rows() 534,064 vs driver sync 543,961 = 0.98×}. */
     String text() {
       return ours.text() + " vs " + theirs.text() + " = " + Markdown.ratio(ratio);
+    }
+  }
+
+  /**
+   * Ratios of figures measured in the same round, one per round: {@code ours / theirs} of each pair. Each round
+   * measures both sides seconds apart, so a slow spell of the machine (a compaction, the JIT, another process)
+   * moves both sides of a ratio, where it would move only one side's median of the rounds.
+   */
+  record Paired(double[] ratios) {
+    /** From pairs {@code {ours, theirs}}, one per round (see {@link Results#paired}). */
+    static Paired of(List<double[]> pairs) {
+      // A round whose figure is missing on either side (a failed read) gives no ratio, so it is not a round.
+      return new Paired(pairs.stream().mapToDouble(pair -> ratio(pair[0], pair[1])).filter(r -> !Double.isNaN(r))
+          .toArray());
+    }
+
+    /** The median of the per-round ratios; NaN for no rounds. */
+    double median() {
+      return Stats.median(ratios);
+    }
+
+    /** In how many rounds the ratio reached {@code bound}. */
+    int roundsAtLeast(double bound) {
+      return (int) Arrays.stream(ratios).filter(ratio -> atLeast(ratio, bound)).count();
+    }
+
+    /** In how many rounds the ratio stayed within {@code bound}. */
+    int roundsAtMost(double bound) {
+      return (int) Arrays.stream(ratios).filter(ratio -> atMost(ratio, bound)).count();
+    }
+
+    int rounds() {
+      return ratios.length;
+    }
+
+    /** {@code 0.97×–1.04× in the rounds}, or {@code no rounds}. */
+    String spread() {
+      if (ratios.length == 0) {
+        return "no rounds";
+      }
+      return Markdown.ratio(Stats.min(ratios)) + "–" + Markdown.ratio(Stats.max(ratios)) + " in the rounds";
     }
   }
 

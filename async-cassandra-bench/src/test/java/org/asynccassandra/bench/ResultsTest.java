@@ -16,7 +16,9 @@
 package org.asynccassandra.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.entry;
 
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -40,5 +42,26 @@ class ResultsTest {
     assertThat(results.paired("s", "ours", "chain", "N=2", "rate")).isEmpty();
     assertThat(results.paired("s", "chain", "chain", "N=1", "rate")).as("a mode paired with itself")
         .containsExactly(new double[] {20.0, 20.0}, new double[] {21.0, 21.0}, new double[] {30.0, 30.0});
+  }
+
+  @Test
+  void should_pair_the_best_of_each_side_in_every_round_where_all_their_modes_have_a_figure() {
+    Results results = new Results();
+    results.add("s", "ours a", "v", 1, Map.of("rate", 10.0));
+    results.add("s", "ours b", "v", 1, Map.of("rate", 12.0));
+    results.add("s", "theirs a", "v", 1, Map.of("rate", 11.0));
+    results.add("s", "theirs b", "v", 1, Map.of("rate", 9.0));
+    results.add("s", "ours a", "v", 2, Map.of("rate", 20.0));
+    results.add("s", "ours b", "v", 2, Map.of("failed", 1.0)); // round 2: one of ours has no figure
+    results.add("s", "theirs a", "v", 2, Map.of("rate", 1.0));
+    results.add("s", "theirs b", "v", 2, Map.of("rate", 1.0));
+    results.add("s", "ours a", "v", 3, Map.of("rate", 7.0));
+    results.add("s", "ours b", "v", 3, Map.of("rate", 8.0));
+    results.add("s", "theirs a", "v", 3, Map.of("rate", 6.0));
+    results.add("s", "theirs b", "v", 3, Map.of("rate", 13.0));
+
+    assertThat(results.pairedBest("s", List.of("ours a", "ours b"), List.of("theirs a", "theirs b"), "v", "rate"))
+        .containsExactly(new double[] {12.0, 11.0}, new double[] {8.0, 13.0});
+    assertThat(results.byRound("s", "ours b", "v", "rate")).containsExactly(entry(1, 12.0), entry(3, 8.0));
   }
 }

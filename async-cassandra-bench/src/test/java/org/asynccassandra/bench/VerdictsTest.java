@@ -103,4 +103,28 @@ class VerdictsTest {
     assertThat(Verdicts.againstLowerBound(0.98, 1.0)).isEqualTo("0.98× < 1.00×");
     assertThat(Verdicts.compare("ours", 10, "theirs", 20).text()).isEqualTo("ours 10 vs theirs 20 = 0.50×");
   }
+
+  @Test
+  void should_take_the_median_of_the_rounds_ratios_not_the_ratio_of_the_medians() {
+    // Per round: 0.50, 1.10, 1.20, so the median is 1.10; the medians of each side (30 and 25) would give 1.20.
+    Verdicts.Paired paired = Verdicts.Paired.of(List.of(new double[] {10, 20}, new double[] {33, 30},
+        new double[] {30, 25}));
+    assertThat(paired.median()).isCloseTo(1.10, within(1e-9));
+    assertThat(paired.rounds()).isEqualTo(3);
+    assertThat(paired.roundsAtLeast(1.0)).isEqualTo(2);
+    assertThat(paired.roundsAtMost(1.0)).isEqualTo(1);
+    assertThat(paired.spread()).isEqualTo("0.50×–1.20× in the rounds");
+  }
+
+  @Test
+  void should_leave_out_rounds_without_both_figures_and_give_nan_for_none() {
+    Verdicts.Paired paired = Verdicts.Paired.of(List.of(new double[] {Double.NaN, 100}, new double[] {90, 100},
+        new double[] {90, 0}));
+    assertThat(paired.rounds()).isEqualTo(1);
+    assertThat(paired.median()).isCloseTo(0.9, within(1e-9));
+    Verdicts.Paired none = Verdicts.Paired.of(List.of());
+    assertThat(none.median()).isNaN();
+    assertThat(Verdicts.atLeast(none.median(), 0.0)).as("no rounds never meets a goal").isFalse();
+    assertThat(none.spread()).isEqualTo("no rounds");
+  }
 }
