@@ -228,13 +228,22 @@ class StreamPromisesTest {
 
   @Test
   void should_fail_forEachAsync_on_the_streams_executor_when_a_rows_stage_fails_on_another_thread() throws Exception {
-    FakePageSource source = FakePageSource.automatic(1, 3);
+    // The page arrives only after the dependent is attached: attached to a stage that is already complete,
+    // a dependent runs at once on the attaching thread ("main" here), which is the caller's own thread and
+    // says nothing about the stream.
+    FakePageSource source = FakePageSource.pages(3);
     DefaultRowStream stream = stream(source, prefetch(1));
     CompletableFuture<String> dependentThread = new CompletableFuture<>();
+    CompletableFuture<Throwable> outcome = new CompletableFuture<>();
     IllegalStateException failure = new IllegalStateException("write failed");
     stream.forEachAsync(row -> CompletableFuture.runAsync(() -> {
       throw failure;
-    }, io)).whenComplete((ignored, error) -> dependentThread.complete(Thread.currentThread().getName()));
+    }, io)).whenComplete((ignored, error) -> {
+      outcome.complete(error == null ? new AssertionError("completed normally") : error);
+      dependentThread.complete(Thread.currentThread().getName());
+    });
+    io.submit(source::completeNext).get(30, TimeUnit.SECONDS);
+    assertThat(outcome.get(30, TimeUnit.SECONDS)).isSameAs(failure);
     assertThat(dependentThread.get(30, TimeUnit.SECONDS)).isEqualTo("stream-worker");
   }
 
