@@ -34,6 +34,7 @@ import org.asynccassandra.RowStream;
 import org.asynccassandra.StreamClosedException;
 import org.asynccassandra.testkit.CassandraExtension;
 import org.asynccassandra.testkit.CassandraServer;
+import org.asynccassandra.testkit.FaultProxy;
 import org.asynccassandra.testkit.TestData;
 import org.asynccassandra.testkit.TestKeyspace;
 import org.junit.jupiter.api.Test;
@@ -44,10 +45,23 @@ class AsyncSessionIT {
 
   @Test
   void should_connect_an_owned_session_and_close_it(CassandraServer server) throws Exception {
-    AsyncSession session = AsyncSession.connect(server.sessionBuilder()).toCompletableFuture().get(60, TimeUnit.SECONDS);
-    String thread = session.execute("SELECT release_version FROM system.local")
-        .thenApply(rs -> Thread.currentThread().getName()).toCompletableFuture().get(30, TimeUnit.SECONDS);
-    assertThat(thread).doesNotContain("-io-");
+    try (FaultProxy proxy = FaultProxy.start(server.contactPoint())) {
+      AsyncSession session = AsyncSession.connect(proxy.sessionBuilder(server.localDatacenter()))
+          .toCompletableFuture().get(60, TimeUnit.SECONDS);
+      // The response is held until the dependent is attached: attached to a stage already complete, it would
+      // run at once on this thread, and the check below could not fail.
+      proxy.pause();
+      CompletableFuture<String> thread = session.execute("SELECT release_version FROM system.local")
+          .thenApply(rs -> Thread.currentThread().getName()).toCompletableFuture();
+      assertThat(thread).as("the dependent cannot run before the response").isNotDone();
+      proxy.resume();
+      assertThat(thread.get(30, TimeUnit.SECONDS)).as("the dependent runs on the session's callback executor")
+          .startsWith("async-cassandra-callback");
+      closeOwned(session);
+    }
+  }
+
+  private static void closeOwned(AsyncSession session) throws Exception {
     String closedOn = session.closeAsync().thenApply(ignored -> Thread.currentThread().getName())
         .toCompletableFuture().get(30, TimeUnit.SECONDS);
     assertThat(closedOn).as("the close stage's dependents run off the driver's threads")
