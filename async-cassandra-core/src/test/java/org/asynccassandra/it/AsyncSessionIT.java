@@ -57,18 +57,15 @@ class AsyncSessionIT {
       proxy.resume();
       assertThat(thread.get(30, TimeUnit.SECONDS)).as("the dependent runs on the session's callback executor")
           .startsWith("async-cassandra-callback");
-      closeOwned(session);
-    }
-  }
 
-  private static void closeOwned(AsyncSession session) throws Exception {
-    String closedOn = session.closeAsync().thenApply(ignored -> Thread.currentThread().getName())
-        .toCompletableFuture().get(30, TimeUnit.SECONDS);
-    assertThat(closedOn).as("the close stage's dependents run off the driver's threads")
-        .doesNotContain("-io-").doesNotContain("-admin-");
-    assertThat(session.cqlSession().isClosed()).isTrue();
-    assertThatThrownBy(() -> session.executeStream("SELECT * FROM system.local"))
-        .isInstanceOf(IllegalStateException.class).hasMessageContaining("closed");
+      String closedOn = session.closeAsync().thenApply(ignored -> Thread.currentThread().getName())
+          .toCompletableFuture().get(30, TimeUnit.SECONDS);
+      assertThat(closedOn).as("the close stage's dependents run off the driver's threads")
+          .doesNotContain("-io-").doesNotContain("-admin-");
+      assertThat(session.cqlSession().isClosed()).isTrue();
+      assertThatThrownBy(() -> session.executeStream("SELECT * FROM system.local"))
+          .isInstanceOf(IllegalStateException.class).hasMessageContaining("closed");
+    }
   }
 
   @Test
