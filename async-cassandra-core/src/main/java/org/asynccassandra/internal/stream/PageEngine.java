@@ -106,6 +106,10 @@ final class PageEngine {
   private volatile @Nullable ColumnDefinitions columns;
   /** A strong reference that keeps a self-driving stream reachable until it ends (see DefaultRowStream). */
   private volatile @Nullable Object anchor;
+  /** The executor thread running a page delivery of this stream and the drain after it; see dispatchTerminal. */
+  private volatile @Nullable Thread deliveringOn;
+  /** What a terminal signal run inline threw; touched only by the {@link #deliveringOn} thread. */
+  private @Nullable Throwable terminalThrew;
 
   private final AtomicInteger wip = new AtomicInteger();
   private final AtomicLong rowsDelivered = new AtomicLong();
@@ -504,6 +508,7 @@ final class PageEngine {
     Executor current = executor(); // a page is dispatched only to an attached sink
     try {
       current.execute(() -> {
+        deliveringOn = Thread.currentThread();
         try {
           target.onPage(page);
         } catch (Throwable error) {
@@ -512,7 +517,16 @@ final class PageEngine {
           synchronized (lock) {
             busy = false;
           }
-          drain();
+          try {
+            drain();
+          } finally {
+            deliveringOn = null;
+          }
+          Throwable thrown = terminalThrew;
+          if (thrown != null) {
+            terminalThrew = null;
+            throw Threads.unchecked(thrown); // to the executor, as if the signal had had a task of its own
+          }
         }
       });
     } catch (RejectedExecutionException rejected) {
@@ -525,8 +539,21 @@ final class PageEngine {
     }
   }
 
-  /** Runs a terminal signal on the executor, or on a fallback pool when it rejects it; never inline. */
+  /**
+   * Runs a terminal signal on the executor, or on a fallback pool when it rejects it. It runs inline only
+   * when the calling thread is in this stream's page delivery, which already runs on the executor: the
+   * signal then needs no task of its own (one task, and often one thread wake-up, fewer per stream).
+   */
   private void dispatchTerminal(Runnable signal) {
+    Thread current = Thread.currentThread();
+    if (deliveringOn == current) {
+      try {
+        signal.run();
+      } catch (Throwable failure) {
+        terminalThrew = failure; // rethrown by the delivery task once the drain loop is done
+      }
+      return;
+    }
     Threads.executeOrFallback(executor(), signal); // terminal signals go only to an attached sink
   }
 

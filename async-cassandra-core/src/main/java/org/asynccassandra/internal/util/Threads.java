@@ -67,6 +67,21 @@ public final class Threads {
     }
   }
 
+  /**
+   * {@code failure} as an unchecked throwable for a {@link Runnable} to throw: itself when it is an
+   * {@link Error} or a {@link RuntimeException} (all that a {@code Runnable} can throw without cheating), else
+   * wrapped.
+   */
+  public static RuntimeException unchecked(Throwable failure) {
+    if (failure instanceof Error) {
+      throw (Error) failure;
+    }
+    if (failure instanceof RuntimeException) {
+      return (RuntimeException) failure;
+    }
+    return new java.lang.reflect.UndeclaredThrowableException(failure);
+  }
+
   /** Whether the current thread is one of the driver's own (I/O or admin) threads. */
   public static boolean isDriverThread() {
     try {

@@ -30,6 +30,7 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Flow;
@@ -263,6 +264,69 @@ class StreamPromisesTest {
     io.submit(source::completeNext).get(30, TimeUnit.SECONDS); // the page arrives on "fake-io"
     assertThat(dependentThread.get(30, TimeUnit.SECONDS)).isNotEqualTo("fake-io").isNotEqualTo("main");
     assertThat(failure.get()).hasMessageContaining("shut down");
+  }
+
+  // ---- the end of a stream rides on its last page's delivery -------------------------------------------
+
+  @Test
+  void should_end_a_stream_in_its_last_pages_delivery_without_a_task_of_its_own() throws Exception {
+    AtomicInteger tasks = new AtomicInteger();
+    Executor counted = task -> {
+      tasks.incrementAndGet();
+      worker.execute(task);
+    };
+    FakePageSource source = FakePageSource.pages(3, 2);
+    DefaultRowStream stream =
+        new DefaultRowStream(source, prefetch(0), counted, scheduler, handle -> terminated.incrementAndGet());
+    List<Integer> values = new CopyOnWriteArrayList<>();
+    CompletableFuture<String> dependentThread = new CompletableFuture<>();
+    stream.forEach(row -> values.add(FakePageSource.value(row))).whenComplete((ignored, error) ->
+        dependentThread.complete(error == null ? Thread.currentThread().getName() : "failed: " + error));
+    io.submit(source::completeNext).get(30, TimeUnit.SECONDS); // page 1, on "fake-io"
+    await().until(() -> source.fetchCount() == 2); // asked for once page 1 was consumed (prefetch 0)
+    io.submit(source::completeNext).get(30, TimeUnit.SECONDS); // page 2, the last one
+    assertThat(dependentThread.get(30, TimeUnit.SECONDS)).isEqualTo("stream-worker");
+    assertThat(values).hasSize(5);
+    assertThat(terminated).hasValue(1);
+    // One task per page: the end was decided in page 2's delivery, on the executor, and ran there.
+    assertThat(tasks).hasValue(2);
+  }
+
+  @Test
+  void should_hand_what_an_end_signal_threw_in_a_page_delivery_to_the_executor() throws Exception {
+    try (CountingExecutor executor = new CountingExecutor("callback-", 1)) {
+      FakePageSource source = FakePageSource.pages(2);
+      DefaultRowStream stream =
+          new DefaultRowStream(source, prefetch(0), executor, scheduler, handle -> terminated.incrementAndGet());
+      IllegalStateException thrown = new IllegalStateException("onComplete must not throw (rule 2.13)");
+      CompletableFuture<String> completedOn = new CompletableFuture<>();
+      stream.rows().subscribe(new Flow.Subscriber<Row>() {
+        @Override
+        public void onSubscribe(Flow.Subscription subscription) {
+          subscription.request(Long.MAX_VALUE);
+        }
+
+        @Override
+        public void onNext(Row row) {}
+
+        @Override
+        public void onError(Throwable failure) {
+          completedOn.completeExceptionally(failure);
+        }
+
+        @Override
+        public void onComplete() {
+          completedOn.complete(Thread.currentThread().getName());
+          throw thrown;
+        }
+      });
+      await().until(() -> source.fetchCount() == 1); // the subscription's request runs on the executor
+      io.submit(source::completeNext).get(30, TimeUnit.SECONDS);
+      assertThat(completedOn.get(30, TimeUnit.SECONDS)).startsWith("callback-");
+      executor.awaitQuiet();
+      assertThat(executor.uncaught).containsExactly(thrown); // not swallowed
+      assertThat(terminated).hasValue(1);
+    }
   }
 
   // ---- defect 7: a full queue is named as such ---------------------------------------------------------
