@@ -159,6 +159,11 @@ final class ConcurrencyScenario implements Scenario {
     report(context, size, failures);
   }
 
+  /** Nanoseconds of client CPU per row, or "n/a" when the JVM does not tell. */
+  static String cpuPerRow(double nanos) {
+    return Double.isNaN(nanos) ? "n/a" : String.format(Locale.ROOT, "%,.0f ns", nanos);
+  }
+
   static String variant(int streams) {
     return "streams=" + streams;
   }
@@ -190,6 +195,7 @@ final class ConcurrencyScenario implements Scenario {
       long baseline = MEMORY.getHeapMemoryUsage().getUsed();
       long threadsBefore = THREADS.getThreadCount();
       long allocatedBefore = Allocation.totalBytes();
+      long cpuBefore = processCpuNanos();
       Sampler sampler = new Sampler();
       Thread samplerThread = new Thread(sampler, "bench-heap-sampler");
       samplerThread.setDaemon(true);
@@ -215,6 +221,7 @@ final class ConcurrencyScenario implements Scenario {
       }
       long nanos = System.nanoTime() - start;
       long allocatedAfter = Allocation.totalBytes();
+      long cpuNanos = processCpuNanos() - cpuBefore;
       sampler.stop();
       samplerThread.join();
       System.gc();
@@ -231,9 +238,16 @@ final class ConcurrencyScenario implements Scenario {
       metrics.put("heapAfterGcPeakBytes", (double) Math.max(0, sampler.peakAfterGc - baseline));
       metrics.put("heapAfterEndBytes", (double) Math.max(0, after - baseline));
       metrics.put("allocatedBytesPerRow", Allocation.perRow(allocatedBefore, allocatedAfter, rows));
+      metrics.put("clientCpuNanosPerRow", cpuNanos < 0 ? Double.NaN : (double) cpuNanos / rows);
       metrics.put("liveThreadsPeak", (double) sampler.peakThreads);
       metrics.put("threadsAdded", (double) Math.max(0, sampler.peakThreads - threadsBefore));
       return metrics;
+    }
+
+    /** The CPU time of every thread of this JVM (collector and compiler included), or -1 when not known. */
+    private static long processCpuNanos() {
+      return ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os
+          ? os.getProcessCpuTime() : -1;
     }
 
     /**
@@ -385,6 +399,7 @@ final class ConcurrencyScenario implements Scenario {
             "+" + Markdown.mib(results.median(ID, mode, variant, "heapAfterGcPeakBytes")),
             "+" + Markdown.mib(results.median(ID, mode, variant, "heapAfterEndBytes")),
             Markdown.bytes(results.median(ID, mode, variant, "allocatedBytesPerRow")),
+            cpuPerRow(results.median(ID, mode, variant, "clientCpuNanosPerRow")),
             Markdown.number(results.median(ID, mode, variant, "liveThreadsPeak"))));
       }
     }
@@ -408,7 +423,8 @@ final class ConcurrencyScenario implements Scenario {
             + "counts from the first request to the last row. A sampler reads the heap every 2 ms: peak "
             + "used, and the most the heap held after a collection during the run, both over the heap "
             + "after a forced GC before; then a forced GC after the run; and the bytes every thread of the client "
-            + "allocated per row read, driver included. The budget mode shares one "
+            + "allocated per row read, driver included; the client's CPU time per row counts every thread of "
+            + "this JVM (collector and compiler included). The budget mode shares one "
             + "session-wide read-ahead budget of %s. Every mode first runs twice at the largest N, untimed "
             + "(cold, the first mode measured at N=1,000 ran up to 3× slower than warm, whichever it was). "
             + "In the heap ratios a peak under %s counts as %s: the sampler sees the heap in steps of G1 "
@@ -421,7 +437,7 @@ final class ConcurrencyScenario implements Scenario {
         + Markdown.table(List.of("N", "mode", "rows/s, median (range)", "vs the chain (paired)", "heap peak",
             "vs the chain (paired)",
             "heap after GC (max during)", "heap after the end + GC", "allocated per row (all threads)",
-            "live threads (peak)"), table)
+            "client CPU per row", "live threads (peak)"), table)
         + "\n" + Markdown.image("concurrency", chart)
         + (failures.isEmpty() ? "" : "\nFailed reads in this run (the mode's figures at that N are missing):\n\n"
             + failures.entrySet().stream().map(failure -> "- " + failure.getKey() + ": `" + failure.getValue() + "`\n")
