@@ -159,11 +159,6 @@ final class ConcurrencyScenario implements Scenario {
     report(context, size, failures);
   }
 
-  /** Nanoseconds of client CPU per row, or "n/a" when the JVM does not tell. */
-  static String cpuPerRow(double nanos) {
-    return Double.isNaN(nanos) ? "n/a" : String.format(Locale.ROOT, "%,.0f ns", nanos);
-  }
-
   static String variant(int streams) {
     return "streams=" + streams;
   }
@@ -221,7 +216,7 @@ final class ConcurrencyScenario implements Scenario {
       }
       long nanos = System.nanoTime() - start;
       long allocatedAfter = Allocation.totalBytes();
-      long cpuNanos = processCpuNanos() - cpuBefore;
+      long cpuAfter = processCpuNanos();
       sampler.stop();
       samplerThread.join();
       System.gc();
@@ -238,7 +233,8 @@ final class ConcurrencyScenario implements Scenario {
       metrics.put("heapAfterGcPeakBytes", (double) Math.max(0, sampler.peakAfterGc - baseline));
       metrics.put("heapAfterEndBytes", (double) Math.max(0, after - baseline));
       metrics.put("allocatedBytesPerRow", Allocation.perRow(allocatedBefore, allocatedAfter, rows));
-      metrics.put("clientCpuNanosPerRow", cpuNanos < 0 ? Double.NaN : (double) cpuNanos / rows);
+      metrics.put("clientCpuNanosPerRow",
+          cpuBefore < 0 || cpuAfter < 0 ? Double.NaN : (cpuAfter - cpuBefore) / (double) rows);
       metrics.put("liveThreadsPeak", (double) sampler.peakThreads);
       metrics.put("threadsAdded", (double) Math.max(0, sampler.peakThreads - threadsBefore));
       return metrics;
@@ -399,7 +395,7 @@ final class ConcurrencyScenario implements Scenario {
             "+" + Markdown.mib(results.median(ID, mode, variant, "heapAfterGcPeakBytes")),
             "+" + Markdown.mib(results.median(ID, mode, variant, "heapAfterEndBytes")),
             Markdown.bytes(results.median(ID, mode, variant, "allocatedBytesPerRow")),
-            cpuPerRow(results.median(ID, mode, variant, "clientCpuNanosPerRow")),
+            Markdown.nanos(results.median(ID, mode, variant, "clientCpuNanosPerRow")),
             Markdown.number(results.median(ID, mode, variant, "liveThreadsPeak"))));
       }
     }

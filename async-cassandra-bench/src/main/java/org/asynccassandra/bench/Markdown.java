@@ -60,6 +60,11 @@ final class Markdown {
     return Double.isNaN(value) ? "n/a" : String.format(Locale.ROOT, "%,.0f B", value);
   }
 
+  /** Nanoseconds as a whole number with separators ("1,025 ns"), or n/a. */
+  static String nanos(double value) {
+    return Double.isNaN(value) ? "n/a" : String.format(Locale.ROOT, "%,.0f ns", value);
+  }
+
   static String millis(double value) {
     return Double.isNaN(value) ? "n/a" : String.format(Locale.ROOT, "%.1f ms", value);
   }

@@ -29,4 +29,10 @@ class MarkdownTest {
     assertThat(Markdown.ratio(0.9962, 1.0)).isEqualTo("0.996×");
     assertThat(Markdown.ratio(Double.NaN, 1.0)).isEqualTo("n/a");
   }
+
+  @Test
+  void should_show_nanoseconds_whole_with_separators_and_a_missing_figure_as_not_available() {
+    assertThat(Markdown.nanos(1024.6)).isEqualTo("1,025 ns");
+    assertThat(Markdown.nanos(Double.NaN)).isEqualTo("n/a");
+  }
 }
