@@ -22,9 +22,6 @@ import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import com.datastax.oss.driver.api.core.cql.Row;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
-import java.lang.management.MemoryPoolMXBean;
-import java.lang.management.MemoryType;
-import java.lang.management.MemoryUsage;
 import java.lang.management.ThreadMXBean;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -153,6 +150,23 @@ final class ConcurrencyScenario implements Scenario {
           context.out().println(line);
         }
       }
+      // Untimed: what the reads hold. A heap peak counts the garbage not yet collected as well; forced GCs
+      // while the reads run leave only what they still reference.
+      for (int streams : size.streams()) {
+        StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "  held while streaming, N=%d:", streams));
+        for (String mode : MODES) {
+          try {
+            Map<String, Double> metrics = new Run(context, budgeted, pool, select, size, streams).measureHeld(mode);
+            context.results().add(ID, mode, heldVariant(streams), 1, metrics);
+            line.append(String.format(Locale.ROOT, " %s +%s (%.0f GCs);", mode,
+                Markdown.mib(metrics.get("heapHeldBytes")), metrics.get("forcedGcs")));
+          } catch (ExecutionException failed) {
+            failures.put(mode + " at N=" + streams + " (held pass)", String.valueOf(failed.getCause()));
+            line.append(String.format(Locale.ROOT, " %s FAILED (%s);", mode, failed.getCause()));
+          }
+        }
+        context.out().println(line);
+      }
     } finally {
       pool.shutdownNow();
     }
@@ -162,6 +176,14 @@ final class ConcurrencyScenario implements Scenario {
   static String variant(int streams) {
     return "streams=" + streams;
   }
+
+  /** The variant of the untimed pass that measures what the reads hold, with forced GCs. */
+  static String heldVariant(int streams) {
+    return variant(streams) + " held";
+  }
+
+  /** How often the held pass forces a GC while the reads run. */
+  static final long HELD_GC_EVERY_MILLIS = 100;
 
   /** One measurement: N concurrent reads in one mode, with a heap and thread sampler beside them. */
   private static final class Run {
@@ -186,12 +208,26 @@ final class ConcurrencyScenario implements Scenario {
     }
 
     Map<String, Double> measure(String mode) throws Exception {
+      return measure(mode, 0);
+    }
+
+    /**
+     * An untimed read that forces a GC every {@link #HELD_GC_EVERY_MILLIS} ms while it runs: the most the heap
+     * held after one, over the heap after a forced GC before, is what the reads reference at that moment (pages
+     * held, buffered or queued for a callback thread, and each stream's own state), without their garbage.
+     */
+    Map<String, Double> measureHeld(String mode) throws Exception {
+      Map<String, Double> timed = measure(mode, TimeUnit.MILLISECONDS.toNanos(HELD_GC_EVERY_MILLIS));
+      return Map.of("heapHeldBytes", timed.get("heapHeldBytes"), "forcedGcs", timed.get("forcedGcs"));
+    }
+
+    private Map<String, Double> measure(String mode, long gcEveryNanos) throws Exception {
       System.gc();
       long baseline = MEMORY.getHeapMemoryUsage().getUsed();
       long threadsBefore = THREADS.getThreadCount();
       long allocatedBefore = Allocation.totalBytes();
       long cpuBefore = processCpuNanos();
-      Sampler sampler = new Sampler();
+      Sampler sampler = new Sampler(gcEveryNanos);
       Thread samplerThread = new Thread(sampler, "bench-heap-sampler");
       samplerThread.setDaemon(true);
       samplerThread.start();
@@ -230,7 +266,8 @@ final class ConcurrencyScenario implements Scenario {
       metrics.put("seconds", nanos / 1e9);
       metrics.put("rowsPerSecond", rows / (nanos / 1e9));
       metrics.put("heapPeakBytes", (double) Math.max(0, sampler.peakUsed - baseline));
-      metrics.put("heapAfterGcPeakBytes", (double) Math.max(0, sampler.peakAfterGc - baseline));
+      metrics.put("heapHeldBytes", (double) Math.max(0, sampler.peakHeld - baseline));
+      metrics.put("forcedGcs", (double) sampler.forcedGcs);
       metrics.put("heapAfterEndBytes", (double) Math.max(0, after - baseline));
       metrics.put("allocatedBytesPerRow", Allocation.perRow(allocatedBefore, allocatedAfter, rows));
       metrics.put("clientCpuNanosPerRow",
@@ -328,16 +365,23 @@ final class ConcurrencyScenario implements Scenario {
     }
   }
 
-  /** Samples the heap used, the heap after the latest GC and the live threads until stopped. */
+  /**
+   * Samples the heap used and the live threads until stopped; with a GC interval, also forces a GC at that
+   * interval and keeps the most the heap held right after one.
+   */
   private static final class Sampler implements Runnable {
     private static final MemoryMXBean MEMORY = ManagementFactory.getMemoryMXBean();
     private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
-    private static final List<MemoryPoolMXBean> HEAP_POOLS = ManagementFactory.getMemoryPoolMXBeans().stream()
-        .filter(pool -> pool.getType() == MemoryType.HEAP && pool.isCollectionUsageThresholdSupported()).toList();
     private final AtomicInteger running = new AtomicInteger(1);
+    private final long gcEveryNanos; // 0: never forces one
     volatile long peakUsed;
-    volatile long peakAfterGc;
+    volatile long peakHeld;
+    volatile int forcedGcs;
     volatile int peakThreads;
+
+    Sampler(long gcEveryNanos) {
+      this.gcEveryNanos = gcEveryNanos;
+    }
 
     void stop() {
       running.set(0);
@@ -345,14 +389,15 @@ final class ConcurrencyScenario implements Scenario {
 
     @Override
     public void run() {
+      long nextGc = System.nanoTime() + gcEveryNanos / 4; // the first soon, so that a short read has one too
       do {
         peakUsed = Math.max(peakUsed, MEMORY.getHeapMemoryUsage().getUsed());
-        long afterGc = 0;
-        for (MemoryPoolMXBean pool : HEAP_POOLS) {
-          MemoryUsage usage = pool.getCollectionUsage();
-          afterGc += usage == null ? 0 : usage.getUsed();
+        if (gcEveryNanos > 0 && System.nanoTime() - nextGc >= 0) {
+          System.gc();
+          peakHeld = Math.max(peakHeld, MEMORY.getHeapMemoryUsage().getUsed());
+          forcedGcs++;
+          nextGc = System.nanoTime() + gcEveryNanos;
         }
-        peakAfterGc = Math.max(peakAfterGc, afterGc);
         peakThreads = Math.max(peakThreads, THREADS.getThreadCount());
         try {
           Thread.sleep(2); // a sampler: there is nothing to wait on
@@ -392,7 +437,7 @@ final class ConcurrencyScenario implements Scenario {
         table.add(List.of(Markdown.number(streams), mode,
             Markdown.rateSpread(results.values(ID, mode, variant, "rowsPerSecond")),
             Markdown.ratio(paired.rowsRatio()), "+" + Markdown.mib(peak), Markdown.ratio(paired.heapRatio()),
-            "+" + Markdown.mib(results.median(ID, mode, variant, "heapAfterGcPeakBytes")),
+            held(results, mode, streams),
             "+" + Markdown.mib(results.median(ID, mode, variant, "heapAfterEndBytes")),
             Markdown.bytes(results.median(ID, mode, variant, "allocatedBytesPerRow")),
             Markdown.nanos(results.median(ID, mode, variant, "clientCpuNanosPerRow")),
@@ -416,9 +461,12 @@ final class ConcurrencyScenario implements Scenario {
             + "\"vs the chain\" columns and the goal) are medians of the per-round ratios, so that both sides "
             + "of a ratio were measured within seconds of each other. The driver's modes run their "
             + "callbacks on a pool of %d threads, ours on the session's callback executor of as many. Rows/s "
-            + "counts from the first request to the last row. A sampler reads the heap every 2 ms: peak "
-            + "used, and the most the heap held after a collection during the run, both over the heap "
-            + "after a forced GC before; then a forced GC after the run; and the bytes every thread of the client "
+            + "counts from the first request to the last row. A sampler reads the heap every 2 ms: the peak "
+            + "used (garbage not yet collected included), over the heap after a forced GC before; then a forced "
+            + "GC after the run. \"Held while streaming\" comes from one more read per mode and N after the "
+            + "rounds, untimed, in which the sampler forces a GC every %d ms: the most the heap held right after "
+            + "one, over the heap after a forced GC before, which is what the reads still reference (their pages "
+            + "and state) without their garbage. Also: the bytes every thread of the client "
             + "allocated per row read, driver included; the client's CPU time per row counts every thread of "
             + "this JVM (collector and compiler included). The budget mode shares one "
             + "session-wide read-ahead budget of %s. Every mode first runs twice at the largest N, untimed "
@@ -428,17 +476,27 @@ final class ConcurrencyScenario implements Scenario {
         size.rowsPerStream(), size.fetchSize(), size.streams(), size.minRowsPerRun(), size.partitions(),
         size.streamsPerLane(size.streams().get(0)),
         size.streamsPerLane(size.streams().get(size.streams().size() - 1)), size.rounds(),
-        Math.max(2, Runtime.getRuntime().availableProcessors()), Markdown.mib(BUDGET_BYTES),
+        Math.max(2, Runtime.getRuntime().availableProcessors()), HELD_GC_EVERY_MILLIS, Markdown.mib(BUDGET_BYTES),
         Markdown.mib(HEAP_RATIO_FLOOR_BYTES), Markdown.mib(HEAP_RATIO_FLOOR_BYTES), youngGeneration())
         + Markdown.table(List.of("N", "mode", "rows/s, median (range)", "vs the chain (paired)", "heap peak",
             "vs the chain (paired)",
-            "heap after GC (max during)", "heap after the end + GC", "allocated per row (all threads)",
+            "held while streaming (forced GCs)", "heap after the end + GC", "allocated per row (all threads)",
             "client CPU per row", "live threads (peak)"), table)
         + "\n" + Markdown.image("concurrency", chart)
         + (failures.isEmpty() ? "" : "\nFailed reads in this run (the mode's figures at that N are missing):\n\n"
             + failures.entrySet().stream().map(failure -> "- " + failure.getKey() + ": `" + failure.getValue() + "`\n")
                 .collect(java.util.stream.Collectors.joining()));
     results.section(ID, "7. Concurrent streams on one session", markdown);
+  }
+
+  /** What the held pass measured for a mode at N, with how many forced GCs saw it; n/a when it failed. */
+  static String held(Results results, String mode, int streams) {
+    double[] held = results.values(ID, mode, heldVariant(streams), "heapHeldBytes");
+    double[] gcs = results.values(ID, mode, heldVariant(streams), "forcedGcs");
+    if (held.length == 0 || gcs.length == 0 || gcs[0] < 1) {
+      return "n/a";
+    }
+    return String.format(Locale.ROOT, "+%s (%.0f GCs)", Markdown.mib(held[0]), gcs[0]);
   }
 
   /**

@@ -58,6 +58,7 @@ class BenchIT {
     for (String mode : ConcurrencyScenario.modes()) {
       assertThat(json).contains("\"mode\": \"" + mode + "\"");
     }
+    assertThat(json).contains("\"variant\": \"" + ConcurrencyScenario.heldVariant(1) + "\"", "\"heapHeldBytes\"");
     assertThat(json).contains("\"failures\": []").contains("\"goal\": ");
     assertThat(readme).contains("## 7. Concurrent streams on one session");
     assertThat(readme).contains("## Goals", "## 1. Raw scan throughput", "## 2. Overlap", "## 3. Event loop",

@@ -44,6 +44,20 @@ class ConcurrencyScenarioTest {
   }
 
   @Test
+  void should_show_what_the_reads_held_only_when_a_forced_gc_saw_them() {
+    Results results = new Results();
+    results.add(ConcurrencyScenario.ID, "a", ConcurrencyScenario.heldVariant(10), 1,
+        java.util.Map.of("heapHeldBytes", 12 * MIB, "forcedGcs", 3.0));
+    results.add(ConcurrencyScenario.ID, "b", ConcurrencyScenario.heldVariant(10), 1,
+        java.util.Map.of("heapHeldBytes", 0.0, "forcedGcs", 0.0));
+
+    assertThat(ConcurrencyScenario.held(results, "a", 10)).isEqualTo("+12 MiB (3 GCs)");
+    assertThat(ConcurrencyScenario.held(results, "b", 10)).as("the reads ended before a GC").isEqualTo("n/a");
+    assertThat(ConcurrencyScenario.held(results, "c", 10)).as("the held pass failed").isEqualTo("n/a");
+    assertThat(ConcurrencyScenario.held(results, "a", 100)).isEqualTo("n/a");
+  }
+
+  @Test
   void should_give_each_lane_enough_streams_to_read_the_minimum_rows() {
     ConcurrencyScenario.Size size = new ConcurrencyScenario.Size(List.of(1, 10, 100, 1000), 2000, 500, 1000, 5,
         400_000);
