@@ -16,6 +16,8 @@
 package org.asynccassandra.internal.stream;
 
 import com.datastax.oss.driver.api.core.cql.ColumnDefinitions;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -27,7 +29,6 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import org.asynccassandra.AsyncCassandraException;
 import org.asynccassandra.PageFetchException;
 import org.asynccassandra.ResumeToken;
@@ -75,6 +76,15 @@ import org.slf4j.LoggerFactory;
  */
 final class PageEngine {
   private static final Logger LOG = LoggerFactory.getLogger(PageEngine.class);
+  private static final VarHandle ROWS_DELIVERED;
+
+  static {
+    try {
+      ROWS_DELIVERED = MethodHandles.lookup().findVarHandle(PageEngine.class, "rowsDelivered", long.class);
+    } catch (ReflectiveOperationException impossible) {
+      throw new ExceptionInInitializerError(impossible);
+    }
+  }
 
   private final PageSource source;
   private final TimeoutScheduler scheduler;
@@ -112,7 +122,14 @@ final class PageEngine {
   private @Nullable Throwable terminalThrew;
 
   private final AtomicInteger wip = new AtomicInteger();
-  private final AtomicLong rowsDelivered = new AtomicLong();
+  /**
+   * Rows handed to the consumer. One writer at a time: rows are handed over one after another, each after the
+   * position's compare-and-set took it, and a hand-over to another thread goes through the lock or the
+   * executor; so a plain read and a release write count exactly, without a locked instruction per row (an
+   * atomic add here cost a third of forEach's own per-row time: RowPathBenchmark.forEachDirect went from
+   * 12.8 to 8.6 ns per row without it). Readers read it as a volatile.
+   */
+  private volatile long rowsDelivered;
 
   private final Object lock = new Object();
   // ---- guarded by lock ----
@@ -301,7 +318,7 @@ final class PageEngine {
 
   void addDelivered(long rows) {
     if (rows > 0) {
-      rowsDelivered.addAndGet(rows);
+      ROWS_DELIVERED.setRelease(this, (long) ROWS_DELIVERED.get(this) + rows); // one writer: see the field
     }
   }
 
@@ -324,7 +341,7 @@ final class PageEngine {
 
   StreamStats stats() {
     synchronized (lock) {
-      return new StreamStats(pagesFetched, cut.rowsKept(), rowsDelivered.get(), buffer.size(), maxBuffered,
+      return new StreamStats(pagesFetched, cut.rowsKept(), rowsDelivered, buffer.size(), maxBuffered,
           bytesFetched, Duration.ofNanos(consumerWaitNanos), Duration.ofNanos(pageIdleNanos), retries,
           requestedPageSize);
     }
