@@ -501,8 +501,8 @@ final class ConcurrencyScenario implements Scenario {
 
   /**
    * How this JVM sizes its young generation: a heap peak includes the young objects not yet collected, so it
-   * says little unless the young generation is fixed (for example with {@code ASYNC_CASSANDRA_JAVA_OPTS=-Xmn64m};
-   * not the default, because a small young generation multiplies the event-loop scenario's GC pauses).
+   * says little unless the young generation is fixed (the launcher runs {@code bench} with {@code -Xmn64m} on a
+   * fixed, pre-touched heap; {@code ASYNC_CASSANDRA_JAVA_OPTS} can override it).
    */
   static String youngGeneration() {
     return youngGeneration(ManagementFactory.getRuntimeMXBean().getInputArguments());
