@@ -46,6 +46,8 @@ public final class DefaultReadAheadBudget implements ReadAheadBudget {
   public static final class Waiter {
     final Runnable wake;
     final java.util.concurrent.atomic.AtomicBoolean queued = new java.util.concurrent.atomic.AtomicBoolean();
+    /** The bytes its latest refused reservation asked for: it is woken only when they would fit. */
+    volatile long wants;
 
     /** @param wake runs when bytes came back while it waits; it must hand the retry to another thread */
     public Waiter(Runnable wake) {
@@ -66,12 +68,14 @@ public final class DefaultReadAheadBudget implements ReadAheadBudget {
   public boolean tryReserve(Waiter waiter, long bytes) {
     Waiter head = waiters.peek();
     if (head != null && head != waiter) {
+      waiter.wants = bytes;
       heldBack.increment();
       return false;
     }
     while (true) {
       long now = reserved.get();
-      if (now > 0 && now + bytes > capacity) {
+      if (!fits(now, bytes)) {
+        waiter.wants = bytes;
         heldBack.increment();
         return false;
       }
@@ -101,9 +105,7 @@ public final class DefaultReadAheadBudget implements ReadAheadBudget {
     if (waiter.queued.compareAndSet(false, true)) {
       waiters.add(waiter);
     }
-    if (reserved.get() < capacity) {
-      wakeHead(); // bytes came back between its failed reservation and now
-    }
+    wakeHead(); // bytes came back between its failed reservation and now
   }
 
   /** Takes a stream out of the queue: it was served, no longer reads ahead, or ended. */
@@ -114,12 +116,21 @@ public final class DefaultReadAheadBudget implements ReadAheadBudget {
     }
   }
 
-  /** Wakes the first waiting stream; it tries again, and leaves the queue or stays first. */
+  /**
+   * Wakes the first waiting stream when what it asked for fits now; it tries again, and leaves the queue or
+   * stays first. Waking it when its bytes do not fit would only have it fail and, from {@link #await}, wake
+   * itself again: a loop of pool tasks for as long as the budget stays that full.
+   */
   private void wakeHead() {
     Waiter head = waiters.peek();
-    if (head != null && reserved.get() < capacity) {
+    if (head != null && fits(reserved.get(), head.wants)) {
       head.wake.run();
     }
+  }
+
+  /** Whether {@code bytes} more fit when {@code now} are reserved: always when nothing is. */
+  private boolean fits(long now, long bytes) {
+    return now == 0 || now + bytes <= capacity;
   }
 
   @Override
