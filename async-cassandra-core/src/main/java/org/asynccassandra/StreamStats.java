@@ -25,7 +25,8 @@ import java.time.Duration;
  * @param rowsDelivered rows handed to the consumer so far
  * @param bufferedPages pages fetched and not yet handed to the consumer, now
  * @param maxBufferedPages the most pages that ever waited, fetched, for a consumer busy with an earlier
- *     page: the read-ahead actually used (a page handed at once to a waiting consumer does not count)
+ *     page: the read-ahead actually used (the page a consumer asked for does not count, also while the call
+ *     that asked for it still runs); never more than {@code prefetchPages}
  * @param bytesFetched response bytes received so far, as the driver reported them
  * @param consumerWaitTime the total time the consumer waited for a page that was not there yet
  * @param pageIdleTime the total time fetched pages waited in the buffer for the consumer

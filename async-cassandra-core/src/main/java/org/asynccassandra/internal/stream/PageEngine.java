@@ -723,8 +723,9 @@ final class PageEngine {
         sourceDone, state, requested, cut.rowsKept(), now - startNanos, now);
     buffer.add(fetchedPage);
     bufferedBytes += fetchedPage.responseBytes();
-    // A page that a waiting consumer takes at once is only passing through: count real read-ahead.
-    int waitingForConsumer = buffer.size() - (demand && !busy ? 1 : 0);
+    // The page a consumer asked for is not read ahead, whether it takes it at once or once its previous call
+    // (which asked for it) returns: count real read-ahead only.
+    int waitingForConsumer = buffer.size() - (demand ? 1 : 0);
     maxBuffered = Math.max(maxBuffered, waitingForConsumer);
     return fetchedPage;
   }
