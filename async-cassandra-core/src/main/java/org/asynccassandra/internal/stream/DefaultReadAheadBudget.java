@@ -66,16 +66,15 @@ public final class DefaultReadAheadBudget implements ReadAheadBudget {
    * through alone. Counts a hold-back otherwise.
    */
   public boolean tryReserve(Waiter waiter, long bytes) {
+    waiter.wants = bytes; // read only while it waits, that is after a refusal
     Waiter head = waiters.peek();
     if (head != null && head != waiter) {
-      waiter.wants = bytes;
       heldBack.increment();
       return false;
     }
     while (true) {
       long now = reserved.get();
       if (!fits(now, bytes)) {
-        waiter.wants = bytes;
         heldBack.increment();
         return false;
       }

@@ -110,39 +110,37 @@ class ReadAheadBudgetTest {
 
   @Test
   void should_wake_a_waiting_stream_only_once_its_bytes_fit() {
-    DefaultReadAheadBudget small = new DefaultReadAheadBudget(2 * PAGE_BYTES);
     java.util.concurrent.atomic.AtomicInteger wakes = new java.util.concurrent.atomic.AtomicInteger();
     DefaultReadAheadBudget.Waiter holder = new DefaultReadAheadBudget.Waiter(() -> { });
     DefaultReadAheadBudget.Waiter waiting = new DefaultReadAheadBudget.Waiter(wakes::incrementAndGet);
-    assertThat(small.tryReserve(holder, 1_500)).isTrue();
+    assertThat(budget.tryReserve(holder, 1_500)).isTrue();
 
-    assertThat(small.tryReserve(waiting, PAGE_BYTES)).as("1,500 + 1,000 > 2,000").isFalse();
-    small.await(waiting);
+    assertThat(budget.tryReserve(waiting, PAGE_BYTES)).as("1,500 + 1,000 > 2,000").isFalse();
+    budget.await(waiting);
     // Before, any free byte woke it: it failed again and, from await, woke itself, a loop of pool tasks.
     assertThat(wakes).as("1,000 bytes do not fit in the 500 left").hasValue(0);
-    small.adjust(200);
+    budget.adjust(200);
     assertThat(wakes).as("nor in the 700 left").hasValue(0);
 
-    small.adjust(400);
+    budget.adjust(400);
     assertThat(wakes).as("they fit in the 1,100 left").hasValue(1);
-    assertThat(small.tryReserve(waiting, PAGE_BYTES)).isTrue();
+    assertThat(budget.tryReserve(waiting, PAGE_BYTES)).isTrue();
     assertThat(waiting.isQueued()).as("served, it left the queue").isFalse();
   }
 
   @Test
   void should_wake_a_stream_wanting_more_than_the_whole_budget_once_nothing_is_reserved() {
-    DefaultReadAheadBudget small = new DefaultReadAheadBudget(2 * PAGE_BYTES);
     java.util.concurrent.atomic.AtomicInteger wakes = new java.util.concurrent.atomic.AtomicInteger();
     DefaultReadAheadBudget.Waiter holder = new DefaultReadAheadBudget.Waiter(() -> { });
     DefaultReadAheadBudget.Waiter big = new DefaultReadAheadBudget.Waiter(wakes::incrementAndGet);
-    assertThat(small.tryReserve(holder, 100)).isTrue();
-    assertThat(small.tryReserve(big, 5 * PAGE_BYTES)).isFalse();
-    small.await(big);
+    assertThat(budget.tryReserve(holder, 100)).isTrue();
+    assertThat(budget.tryReserve(big, 5 * PAGE_BYTES)).isFalse();
+    budget.await(big);
     assertThat(wakes).hasValue(0);
 
-    small.adjust(100);
+    budget.adjust(100);
     assertThat(wakes).as("alone, one read-ahead larger than the budget goes through").hasValue(1);
-    assertThat(small.tryReserve(big, 5 * PAGE_BYTES)).isTrue();
+    assertThat(budget.tryReserve(big, 5 * PAGE_BYTES)).isTrue();
   }
 
   @Test
