@@ -108,7 +108,10 @@ final class Report {
           + "memory: no server and no network, so what is left is what the engine costs per row, next to a "
           + "plain loop over the same rows. `org.asynccassandra.bench.jmh`, one fork. The allocation per row is "
           + "JMH's GC profiler (`gc.alloc.rate.norm`), the engine's garbage per row with its per-page objects "
-          + "spread over the page's rows.\n\n");
+          + "spread over the page's rows. The `shortStream.` rows are streams of the concurrency scenario's "
+          + "shape (4 pages of 500 rows), each built, read whole with a direct executor and ended; their "
+          + "`chain` is a hand-written `fetchNextPage`-style chain over the same pages: the difference is "
+          + "what a short stream costs per row, its set-up and end spread over its 2,000 rows.\n\n");
       List<List<String>> rows = new ArrayList<>();
       for (MicroResult result : micro) {
         rows.add(List.of(result.benchmark(), result.params().toString(),

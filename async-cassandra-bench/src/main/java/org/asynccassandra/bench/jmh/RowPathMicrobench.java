@@ -35,22 +35,24 @@ import org.openjdk.jmh.runner.options.TimeValue;
 import org.openjdk.jmh.runner.options.VerboseMode;
 
 /**
- * Runs {@link RowPathBenchmark} through the JMH runner, with JMH's GC profiler, and returns its scores in
- * nanoseconds per row and the bytes it allocated per row.
+ * Runs {@link RowPathBenchmark} and {@link ShortStreamBenchmark} through the JMH runner, with JMH's GC
+ * profiler, and returns their scores in nanoseconds per row and the bytes they allocated per row.
  *
  * <p>Each benchmark runs in one forked JVM, started with this JVM's {@code java.class.path}; so the caller
  * must run on a plain classpath that holds this module's classes (with the JMH-generated ones and
  * {@code META-INF/BenchmarkList}) and its dependencies. {@link #run} blocks until every benchmark finished:
- * about 40 s when quick, 3 min otherwise.
+ * about 55 s when quick, 4 min otherwise.
  */
 public final class RowPathMicrobench {
   /** The GC profiler's bytes allocated per operation; an operation is one row. */
   static final String ALLOCATED_PER_OP = "gc.alloc.rate.norm";
+  /** What the results of {@link ShortStreamBenchmark} are named by: the prefix, then the method. */
+  public static final String SHORT_STREAM_PREFIX = "shortStream.";
 
   private RowPathMicrobench() {}
 
   /**
-   * Runs every benchmark of {@link RowPathBenchmark}, printing JMH's progress to {@code out}.
+   * Runs every benchmark of {@link RowPathBenchmark} and {@link ShortStreamBenchmark}, printing JMH's progress to {@code out}.
    *
    * @param quick 1 warmup and 2 measurement iterations of 1 s each, instead of 3 warmups and 5
    *     measurements of 2 s each
@@ -60,6 +62,7 @@ public final class RowPathMicrobench {
   public static List<MicroResult> run(boolean quick, PrintStream out) {
     Options options = new OptionsBuilder()
         .include("^" + Pattern.quote(RowPathBenchmark.class.getName()) + "\\.")
+        .include("^" + Pattern.quote(ShortStreamBenchmark.class.getName()) + "\\.")
         .forks(1)
         .jvmArgs("-Xms1g", "-Xmx1g")
         .warmupIterations(quick ? 1 : 3)
@@ -84,10 +87,14 @@ public final class RowPathMicrobench {
         values.put(key, params.getParam(key));
       }
       String benchmark = params.getBenchmark();
+      // RowPathBenchmark's methods by their own names; ShortStreamBenchmark's (same names) prefixed.
+      String name = benchmark.startsWith(ShortStreamBenchmark.class.getName() + ".")
+          ? SHORT_STREAM_PREFIX + benchmark.substring(benchmark.lastIndexOf('.') + 1)
+          : benchmark.substring(benchmark.lastIndexOf('.') + 1);
       Result<?> primary = run.getPrimaryResult();
       // @OperationsPerInvocation makes one JMH operation one row.
       Result<?> allocated = run.getSecondaryResults().get(ALLOCATED_PER_OP);
-      results.add(new MicroResult(benchmark.substring(benchmark.lastIndexOf('.') + 1), values,
+      results.add(new MicroResult(name, values,
           primary.getScore(), primary.getScoreError(), primary.getScoreUnit().replace("/op", "/row"),
           allocated == null ? Double.NaN : allocated.getScore()));
     }
