@@ -16,7 +16,6 @@
 package org.asynccassandra.internal.stream;
 
 import com.datastax.oss.driver.api.core.cql.Row;
-import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -59,7 +58,7 @@ final class AsyncRowLoop implements PageSink {
   // Loop state, confined to the thread running the loop; hand-offs go through the handshake and the
   // executor, which both publish it.
   private @Nullable DefaultPage page;
-  private @Nullable List<?> rows;
+  private Mapping.@Nullable Values rows;
   private int index;
   /** The failure of a stage that completed synchronously; written before the handshake moves. */
   private volatile @Nullable Throwable syncFailure;
@@ -102,7 +101,7 @@ final class AsyncRowLoop implements PageSink {
         page = null;
         return;
       }
-      List<?> pageRows = Objects.requireNonNull(rows, "forEachAsync loop ran without a page");
+      Mapping.Values pageRows = Objects.requireNonNull(rows, "forEachAsync loop ran without a page");
       if (index == pageRows.size()) {
         rows = null;
         page = null;
@@ -111,7 +110,7 @@ final class AsyncRowLoop implements PageSink {
       }
       Object row;
       try {
-        row = pageRows.get(index); // mapped before it counts as received
+        row = pageRows.next(); // row index + 1, mapped before it counts as received
       } catch (Throwable error) {
         fail(error);
         return;

@@ -17,7 +17,6 @@ package org.asynccassandra.internal.stream;
 
 import com.datastax.oss.driver.api.core.cql.Row;
 import java.util.Iterator;
-import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.concurrent.locks.Condition;
@@ -43,7 +42,7 @@ final class BlockingRowIterator implements Iterator<Object> {
 
   // ---- confined to the iterating thread ----
   private @Nullable DefaultPage page;
-  private @Nullable List<?> rows;
+  private Mapping.@Nullable Values rows;
   private int index;
   private boolean ended;
   private @Nullable RuntimeException failure;
@@ -86,10 +85,10 @@ final class BlockingRowIterator implements Iterator<Object> {
       }
       // hasNext() returned true: a page was entered and has rows left.
       DefaultPage current = Objects.requireNonNull(page, "hasNext() left no page");
-      List<?> currentRows = Objects.requireNonNull(rows, "hasNext() left no rows");
+      Mapping.Values currentRows = Objects.requireNonNull(rows, "hasNext() left no rows");
       Object value;
       try {
-        value = currentRows.get(index); // mapped before it counts as received
+        value = currentRows.next(); // row index + 1, mapped before it counts as received
       } catch (RuntimeException | Error mapperFailure) {
         engine.abort(mapperFailure, true);
         if (mapperFailure instanceof RuntimeException) {

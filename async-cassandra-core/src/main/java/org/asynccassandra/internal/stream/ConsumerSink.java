@@ -16,7 +16,6 @@
 package org.asynccassandra.internal.stream;
 
 import com.datastax.oss.driver.api.core.cql.Row;
-import java.util.List;
 import java.util.Objects;
 import java.util.function.Consumer;
 import org.asynccassandra.Page;
@@ -92,11 +91,11 @@ final class ConsumerSink implements PageSink {
 
   /** Hands the page's rows over; false when the stream was closed on the way. */
   private boolean deliverRows(DefaultPage page, Position position) {
-    List<?> values = mapping.values(page);
+    Mapping.Values values = mapping.values(page);
     // One of the two consumers is set: forEachPage has the page consumer, forEach this one.
     Consumer<Object> consumer = Objects.requireNonNull(rowConsumer, "neither a row nor a page consumer");
     for (int i = 0, n = values.size(); i < n; i++) {
-      Object value = values.get(i); // mapped before it counts as received
+      Object value = values.next(); // mapped before it counts as received
       if (!position.received(page, i + 1)) {
         return false;
       }

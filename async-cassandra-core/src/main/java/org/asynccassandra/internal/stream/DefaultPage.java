@@ -20,6 +20,7 @@ import com.datastax.oss.driver.api.core.cql.ExecutionInfo;
 import com.datastax.oss.driver.api.core.cql.Row;
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Optional;
 import org.asynccassandra.Page;
@@ -54,6 +55,8 @@ public final class DefaultPage implements Page<Row> {
    * old collection (at a thousand concurrent streams, most of the collector's work).
    */
   private @Nullable List<Row> rows;
+  /** The rows were handed out one at a time ({@link #rowIterator()}): they cannot be listed any more. */
+  private boolean iterated;
   /** Bytes of the session's read-ahead budget this page holds while it waits for its consumer; engine's lock. */
   long budgetBytes;
 
@@ -77,11 +80,37 @@ public final class DefaultPage implements Page<Row> {
   public List<Row> rows() {
     List<Row> taken = rows;
     if (taken == null) {
+      if (iterated) {
+        throw new IllegalStateException("The rows of page " + number + " were handed out one at a time, "
+            + "to a consumer that reads each row once; they cannot be listed afterwards");
+      }
       List<Row> all = source.rows();
       taken = offset == 0 && size == all.size() ? all : all.subList(offset, offset + size);
       rows = taken;
     }
     return taken;
+  }
+
+  /**
+   * The page's rows one at a time, the ones a resumed stream skips already passed, for a consumer that reads
+   * each once, in order (forEach, forEachAsync and the blocking iterator): each is decoded as it is reached,
+   * and no list of them is built. The caller takes at most {@link #size()} rows, which a {@code maxRows} cut
+   * may make fewer than the response holds. Once called, {@link #rows()} throws, unless it ran before.
+   */
+  Iterator<Row> rowIterator() {
+    List<Row> listed = rows;
+    if (listed != null) {
+      return listed.iterator();
+    }
+    if (iterated) {
+      throw new IllegalStateException("The rows of page " + number + " were already handed out one at a time");
+    }
+    iterated = true;
+    Iterator<Row> all = source.rowIterator();
+    for (int i = 0; i < offset; i++) {
+      all.next(); // delivered before the stream was resumed
+    }
+    return all;
   }
 
   @Override

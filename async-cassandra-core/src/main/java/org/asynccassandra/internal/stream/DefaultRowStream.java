@@ -309,8 +309,8 @@ public final class DefaultRowStream implements QueryStream {
   Flow.Publisher<Object> valuePages(Object owner) {
     claim("pages()");
     Mapping handedOut = mapping;
-    return new UnitPublisher<Object>(engine, executor, listener, page -> List.of(handedOut.page(page)), true,
-        owner);
+    return new UnitPublisher<Object>(engine, executor, listener,
+        page -> Mapping.Values.single(handedOut.page(page)), true, owner);
   }
 
   @Override

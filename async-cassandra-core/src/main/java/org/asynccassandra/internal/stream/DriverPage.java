@@ -25,6 +25,7 @@ import com.datastax.oss.driver.api.core.cql.Row;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Iterator;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
 
@@ -86,16 +87,32 @@ public final class DriverPage implements SourcePage {
    */
   @Override
   public List<Row> rows() {
-    if (taken) {
-      throw new IllegalStateException("The rows of this response were already read: a driver result set can be "
-          + "read only once");
-    }
-    taken = true;
+    take();
     List<Row> list = new ArrayList<>(size);
     for (Row row : resultSet.currentPage()) {
       list.add(row);
     }
     return Collections.unmodifiableList(list);
+  }
+
+  /**
+   * The driver's own iterator over the response: each row is decoded as it is reached, and its raw values
+   * leave the result set as it goes, so this page keeps no reference to them either.
+   *
+   * @throws IllegalStateException when the rows were already handed over
+   */
+  @Override
+  public Iterator<Row> rowIterator() {
+    take();
+    return resultSet.currentPage().iterator();
+  }
+
+  private void take() {
+    if (taken) {
+      throw new IllegalStateException("The rows of this response were already read: a driver result set can be "
+          + "read only once");
+    }
+    taken = true;
   }
 
   @Override

@@ -18,13 +18,12 @@ package org.asynccassandra.internal.stream;
 import com.datastax.oss.driver.api.core.cql.ColumnDefinitions;
 import com.datastax.oss.driver.api.core.cql.ExecutionInfo;
 import com.datastax.oss.driver.api.core.cql.Row;
-import java.util.AbstractList;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.RandomAccess;
 import org.asynccassandra.Page;
 import org.asynccassandra.ResumeToken;
 import org.asynccassandra.RowMapper;
@@ -49,10 +48,57 @@ final class Mapping {
     return new Mapping(Objects.requireNonNull(mapper, "mapper"));
   }
 
-  /** The page's values, mapped one at a time as {@code get(i)} is called (once per row, in order). */
-  List<?> values(DefaultPage page) {
-    RowMapper<?> rowMapper = mapper;
-    return rowMapper == null ? page.rows() : new MappedRows(page.rows(), rowMapper);
+  /**
+   * The page's values, taken one at a time, in order: each row is decoded (and mapped) as it is taken, and
+   * no list of the page's rows is built.
+   */
+  Values values(DefaultPage page) {
+    return new Values(page.rowIterator(), page.size(), mapper);
+  }
+
+  /** A page's values handed out one at a time, in order; used by one thread at a time, as the sinks are. */
+  static final class Values {
+    /** Rows when there is a mapper, else the values themselves. */
+    private final Iterator<?> items;
+    private final int size;
+    private final @Nullable RowMapper<?> mapper;
+    private int taken;
+
+    private Values(Iterator<?> items, int size, @Nullable RowMapper<?> mapper) {
+      this.items = items;
+      this.size = size;
+      this.mapper = mapper;
+    }
+
+    /** One value: a whole page, as {@code pages()} hands it out. */
+    static Values single(Object value) {
+      return new Values(List.of(value).iterator(), 1, null);
+    }
+
+    /** How many values the page has, taken or not. */
+    int size() {
+      return size;
+    }
+
+    /** Whether values are left to take. */
+    boolean hasNext() {
+      return taken < size;
+    }
+
+    /**
+     * The next value: the next row, or what the mapper makes of it.
+     *
+     * @throws java.util.NoSuchElementException when all {@link #size()} were taken
+     */
+    Object next() {
+      if (taken == size) {
+        throw new java.util.NoSuchElementException("all " + size + " values of this page were taken");
+      }
+      Object item = items.next();
+      int index = taken++;
+      RowMapper<?> rowMapper = mapper;
+      return rowMapper == null ? item : map(rowMapper, (Row) item, index);
+    }
   }
 
   /** The page as the user sees it: itself, or a page of its rows mapped now. */
@@ -76,26 +122,6 @@ final class Mapping {
           + " of its page; a stream cannot carry null values");
     }
     return value;
-  }
-
-  private static final class MappedRows extends AbstractList<Object> implements RandomAccess {
-    private final List<Row> rows;
-    private final RowMapper<?> mapper;
-
-    MappedRows(List<Row> rows, RowMapper<?> mapper) {
-      this.rows = rows;
-      this.mapper = mapper;
-    }
-
-    @Override
-    public Object get(int index) {
-      return map(mapper, rows.get(index), index);
-    }
-
-    @Override
-    public int size() {
-      return rows.size();
-    }
   }
 
   /** A page of mapped values; everything but its values is the page it was made of. */

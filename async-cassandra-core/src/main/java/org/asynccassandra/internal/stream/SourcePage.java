@@ -19,6 +19,7 @@ import com.datastax.oss.driver.api.core.cql.ColumnDefinitions;
 import com.datastax.oss.driver.api.core.cql.ExecutionInfo;
 import com.datastax.oss.driver.api.core.cql.Row;
 import java.nio.ByteBuffer;
+import java.util.Iterator;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
 
@@ -40,6 +41,15 @@ public interface SourcePage {
    * them over and over.
    */
   List<Row> rows();
+
+  /**
+   * The rows one at a time, each decoded as the iterator reaches it, for a consumer that reads each row once,
+   * in order: no list of the page's rows is built. Like {@link #rows()}, and instead of it, called at most once
+   * per response. The default lists them with {@link #rows()}.
+   */
+  default Iterator<Row> rowIterator() {
+    return rows().iterator();
+  }
 
   /** Whether the server has more pages after this one. */
   boolean hasMorePages();

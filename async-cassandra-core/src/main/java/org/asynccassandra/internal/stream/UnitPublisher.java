@@ -15,7 +15,6 @@
  */
 package org.asynccassandra.internal.stream;
 
-import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Flow;
@@ -47,14 +46,15 @@ final class UnitPublisher<T> implements Flow.Publisher<T> {
   private final PageEngine engine;
   private final Executor executor;
   private final @Nullable PageObserver listener;
-  private final Function<DefaultPage, List<? extends T>> units;
+  /** A page's units: its rows (or mapped values), or the page itself; each a T. */
+  private final Function<DefaultPage, Mapping.Values> units;
   /** Whether a unit is a whole page (pages()) rather than a row (rows()). */
   private final boolean wholePages;
   private final Object owner;
   private final AtomicBoolean subscribed = new AtomicBoolean();
 
   UnitPublisher(PageEngine engine, Executor executor, @Nullable PageObserver listener,
-      Function<DefaultPage, List<? extends T>> units, boolean wholePages, Object owner) {
+      Function<DefaultPage, Mapping.Values> units, boolean wholePages, Object owner) {
     this.wholePages = wholePages;
     this.engine = engine;
     this.executor = executor;
@@ -96,7 +96,7 @@ final class UnitPublisher<T> implements Flow.Publisher<T> {
     private volatile @Nullable Throwable error;
 
     // ---- confined to the loop ----
-    private @Nullable List<? extends T> current;
+    private Mapping.@Nullable Values current;
     private @Nullable DefaultPage currentPage;
     private int index;
     private boolean pageRequested;
@@ -258,7 +258,9 @@ final class UnitPublisher<T> implements Flow.Publisher<T> {
           // and the terminal signal follows.
           T unit;
           try {
-            unit = current.get(index); // mapped before it counts as received
+            @SuppressWarnings("unchecked") // units() makes Ts: the stream's rows or values, or its pages
+            T taken = (T) current.next(); // mapped before it counts as received
+            unit = taken;
           } catch (Throwable mapperFailure) {
             engine.abort(mapperFailure, true);
             target.onError(mapperFailure);

@@ -26,6 +26,7 @@ import com.datastax.oss.driver.api.core.cql.Row;
 import java.lang.ref.WeakReference;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
@@ -72,6 +73,57 @@ class DriverPageTest {
 
     assertThat(rows).extracting(FakePageSource::value).containsExactly(1, 2, 3);
     assertThat(page.rows()).isSameAs(rows);
+  }
+
+  @Test
+  void should_hand_its_rows_over_one_at_a_time_once_without_listing_them() {
+    DriverPage page = new DriverPage(new DrainingResultSet(3));
+
+    Iterator<Row> rows = page.rowIterator();
+
+    assertThat(rows).toIterable().extracting(FakePageSource::value).containsExactly(0, 1, 2);
+    assertThatThrownBy(page::rows).isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("already read");
+    assertThatThrownBy(page::rowIterator).isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("already read");
+  }
+
+  @Test
+  void should_skip_the_rows_a_resumed_stream_delivered_before_when_handing_them_over_one_at_a_time() {
+    DefaultPage page = new DefaultPage(new DriverPage(new DrainingResultSet(5)),
+        new Position(null, null, 0, false, null), 1, 2, 3, true, null, 0, 3, 0, 0);
+
+    Iterator<Row> rows = page.rowIterator();
+
+    // The caller takes size() rows: 2, 3 and 4 (rows 0 and 1 were delivered before the resume).
+    assertThat(List.of(rows.next(), rows.next(), rows.next())).extracting(FakePageSource::value)
+        .containsExactly(2, 3, 4);
+    assertThatThrownBy(page::rows).isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("page 1 were handed out one at a time");
+    assertThatThrownBy(page::rowIterator).isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("already handed out");
+  }
+
+  @Test
+  void should_hand_out_the_listed_rows_again_one_at_a_time_when_they_were_listed_first() {
+    DefaultPage page = new DefaultPage(new DriverPage(new DrainingResultSet(4)),
+        new Position(null, null, 0, false, null), 1, 1, 3, true, null, 0, 3, 0, 0);
+    List<Row> listed = page.rows();
+
+    assertThat(page.rowIterator()).toIterable().containsExactlyElementsOf(listed);
+  }
+
+  @Test
+  void should_keep_no_rows_handed_over_one_at_a_time_while_its_completed_future_is_still_held() {
+    CompletableFuture<SourcePage> completed = CompletableFuture.completedFuture(
+        new DriverPage(new DrainingResultSet(500)));
+    WeakReference<Row> firstRow = new WeakReference<>(completed.join().rowIterator().next());
+
+    await().atMost(Duration.ofSeconds(30)).until(() -> {
+      System.gc();
+      return firstRow.get() == null;
+    });
+    assertThat(completed.join().size()).isEqualTo(500);
   }
 
   /** Like the driver's result set: iterating its page takes the rows out of it. */

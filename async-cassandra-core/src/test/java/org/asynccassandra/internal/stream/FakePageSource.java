@@ -81,6 +81,8 @@ public final class FakePageSource implements PageSource {
   /** The paging state of the first request when not resuming (a statement's own), or null. */
   private volatile ByteBuffer initialPagingState;
   public final List<Fetch> fetches = new CopyOnWriteArrayList<>();
+  /** Responses whose rows were listed ({@code rows()}) rather than handed out one at a time. */
+  public final java.util.concurrent.atomic.AtomicInteger listedPages = new java.util.concurrent.atomic.AtomicInteger();
   final AtomicInteger concurrentFetchViolations = new AtomicInteger();
 
   FakePageSource(long responseBytes, Integer... pageSizes) {
@@ -287,6 +289,17 @@ public final class FakePageSource implements PageSource {
 
       @Override
       public List<Row> rows() {
+        listedPages.incrementAndGet();
+        return take();
+      }
+
+      /** Like the driver's response: the rows one at a time, without a list of them. */
+      @Override
+      public java.util.Iterator<Row> rowIterator() {
+        return take().iterator();
+      }
+
+      private List<Row> take() {
         List<Row> taken = untaken;
         if (taken == null) {
           throw new IllegalStateException("the rows of this response were read twice");

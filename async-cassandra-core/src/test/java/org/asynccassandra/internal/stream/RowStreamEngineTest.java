@@ -135,6 +135,65 @@ public class RowStreamEngineTest {
     assertThat(stream.stats().maxBufferedPages()).isLessThanOrEqualTo(2);
   }
 
+  @ParameterizedTest
+  @ValueSource(strings = {"forEach", "mapped forEach", "iterator", "forEachAsync", "rows()"})
+  void should_hand_rows_out_one_at_a_time_without_listing_any_page(String style) throws Exception {
+    // The row styles take each row once, in order, so no list of a page's rows is built (4 bytes per row of
+    // garbage at least); the fake counts the responses whose rows were listed.
+    FakePageSource source = FakePageSource.automatic(4, 10);
+    RowStream stream = stream(source, prefetch(1));
+    List<Integer> seen = new ArrayList<>();
+
+    switch (style) {
+      case "forEach" -> stream.forEach(row -> seen.add(FakePageSource.value(row))).toCompletableFuture().join();
+      case "mapped forEach" -> stream.map(FakePageSource::value).forEach(seen::add).toCompletableFuture().join();
+      case "iterator" -> stream.iterator().forEachRemaining(row -> seen.add(FakePageSource.value(row)));
+      case "forEachAsync" -> stream.forEachAsync(row -> {
+        seen.add(FakePageSource.value(row));
+        return CompletableFuture.completedFuture(null);
+      }).toCompletableFuture().join();
+      default -> {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        stream.rows().subscribe(new java.util.concurrent.Flow.Subscriber<Row>() {
+          @Override
+          public void onSubscribe(java.util.concurrent.Flow.Subscription subscription) {
+            subscription.request(Long.MAX_VALUE);
+          }
+
+          @Override
+          public void onNext(Row row) {
+            seen.add(FakePageSource.value(row));
+          }
+
+          @Override
+          public void onError(Throwable error) {
+            done.completeExceptionally(error);
+          }
+
+          @Override
+          public void onComplete() {
+            done.complete(null);
+          }
+        });
+        done.get(10, TimeUnit.SECONDS);
+      }
+    }
+
+    assertThat(seen).isEqualTo(range(40));
+    assertThat(source.listedPages).as("pages whose rows were listed").hasValue(0);
+  }
+
+  @Test
+  void should_list_the_rows_of_the_pages_that_forEachPage_hands_out() {
+    FakePageSource source = FakePageSource.automatic(3, 10);
+    List<Integer> seen = new ArrayList<>();
+
+    stream(source, prefetch(1)).forEachPage(page -> seen.addAll(values(page.rows()))).toCompletableFuture().join();
+
+    assertThat(seen).isEqualTo(range(30));
+    assertThat(source.listedPages).hasValue(3);
+  }
+
   @Test
   void should_read_three_pages_ahead_with_prefetch_3_one_request_at_a_time() {
     FakePageSource source = FakePageSource.pages(10, 10, 10, 10, 10, 10, 10);
