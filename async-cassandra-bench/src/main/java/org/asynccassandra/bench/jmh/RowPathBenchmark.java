@@ -100,7 +100,12 @@ public class RowPathBenchmark {
 
     /** A new stream over {@code pages}, whose user code runs on {@code executor}. */
     RowStream open(Pages pages, Executor executor) {
-      return new DefaultRowStream(pages.source, config, executor, NO_TIMEOUTS, handle -> {});
+      return open(pages.source, executor);
+    }
+
+    /** A new stream over {@code source}, whose user code runs on {@code executor}; ShortStreamBenchmark's too. */
+    RowStream open(PrebuiltPageSource source, Executor executor) {
+      return new DefaultRowStream(source, config, executor, NO_TIMEOUTS, handle -> {});
     }
   }
 

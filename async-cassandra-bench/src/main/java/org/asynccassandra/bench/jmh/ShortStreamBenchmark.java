@@ -20,10 +20,7 @@ import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.asynccassandra.StreamConfig;
-import org.asynccassandra.internal.stream.DefaultRowStream;
 import org.asynccassandra.internal.stream.SourcePage;
-import org.asynccassandra.internal.util.TimeoutScheduler;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -32,7 +29,6 @@ import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OperationsPerInvocation;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
-import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -60,10 +56,6 @@ public class ShortStreamBenchmark {
   static final int ROWS_PER_PAGE = 500;
   static final int ROWS = PAGES * ROWS_PER_PAGE;
 
-  private static final TimeoutScheduler NO_TIMEOUTS = (task, delay) -> {
-    throw new IllegalStateException("The benchmark configures no timeout, yet one was scheduled: " + delay);
-  };
-
   /** The prebuilt pages, shared by every invocation. */
   @State(Scope.Benchmark)
   public static class Pages {
@@ -72,20 +64,6 @@ public class ShortStreamBenchmark {
     @Setup(Level.Trial)
     public void build() {
       source = new PrebuiltPageSource(PAGES, ROWS_PER_PAGE);
-    }
-  }
-
-  /** How streams are configured: only the read-ahead depth varies. */
-  @State(Scope.Benchmark)
-  public static class Streams {
-    @Param({"0", "1"})
-    public int prefetchPages;
-
-    StreamConfig config;
-
-    @Setup(Level.Trial)
-    public void configure() {
-      config = StreamConfig.builder().prefetchPages(prefetchPages).build();
     }
   }
 
@@ -117,10 +95,12 @@ public class ShortStreamBenchmark {
     });
   }
 
-  /** One stream built, drained with {@code forEach} on the calling thread, and ended. */
+  /**
+   * One stream built (as {@link RowPathBenchmark}'s, {@code prefetchPages} its parameter), drained with
+   * {@code forEach} on the calling thread, and ended.
+   */
   @Benchmark
-  public void forEachDirect(Pages pages, Streams streams, Blackhole blackhole) {
-    new DefaultRowStream(pages.source, streams.config, Runnable::run, NO_TIMEOUTS, handle -> {})
-        .forEach(blackhole::consume).toCompletableFuture().join();
+  public void forEachDirect(Pages pages, RowPathBenchmark.Streams streams, Blackhole blackhole) {
+    streams.open(pages.source, Runnable::run).forEach(blackhole::consume).toCompletableFuture().join();
   }
 }

@@ -237,8 +237,8 @@ class MappedStreamTest {
     assertThat(rows.engine().isOpen()).isFalse();
   }
 
-  /** Collects a publisher's items with unbounded demand. */
-  private static <T> List<T> collect(Flow.Publisher<T> publisher) throws Exception {
+  /** Collects a publisher's items with unbounded demand; the engine tests use it too. */
+  static <T> List<T> collect(Flow.Publisher<T> publisher) throws Exception {
     List<T> items = new CopyOnWriteArrayList<>();
     CompletableFuture<Void> done = new CompletableFuture<>();
     publisher.subscribe(new CollectingSubscriber<>(items, done));

@@ -152,31 +152,7 @@ public class RowStreamEngineTest {
         seen.add(FakePageSource.value(row));
         return CompletableFuture.completedFuture(null);
       }).toCompletableFuture().join();
-      default -> {
-        CompletableFuture<Void> done = new CompletableFuture<>();
-        stream.rows().subscribe(new java.util.concurrent.Flow.Subscriber<Row>() {
-          @Override
-          public void onSubscribe(java.util.concurrent.Flow.Subscription subscription) {
-            subscription.request(Long.MAX_VALUE);
-          }
-
-          @Override
-          public void onNext(Row row) {
-            seen.add(FakePageSource.value(row));
-          }
-
-          @Override
-          public void onError(Throwable error) {
-            done.completeExceptionally(error);
-          }
-
-          @Override
-          public void onComplete() {
-            done.complete(null);
-          }
-        });
-        done.get(10, TimeUnit.SECONDS);
-      }
+      default -> MappedStreamTest.collect(stream.rows()).forEach(row -> seen.add(FakePageSource.value(row)));
     }
 
     assertThat(seen).isEqualTo(range(40));
