@@ -47,12 +47,13 @@ public final class RowPathMicrobench {
   /** The GC profiler's bytes allocated per operation; an operation is one row. */
   static final String ALLOCATED_PER_OP = "gc.alloc.rate.norm";
   /** What the results of {@link ShortStreamBenchmark} are named by: the prefix, then the method. */
-  public static final String SHORT_STREAM_PREFIX = "shortStream.";
+  private static final String SHORT_STREAM_PREFIX = "shortStream.";
 
   private RowPathMicrobench() {}
 
   /**
-   * Runs every benchmark of {@link RowPathBenchmark} and {@link ShortStreamBenchmark}, printing JMH's progress to {@code out}.
+   * Runs every benchmark of {@link RowPathBenchmark} and {@link ShortStreamBenchmark}, printing JMH's progress
+   * to {@code out}.
    *
    * @param quick 1 warmup and 2 measurement iterations of 1 s each, instead of 3 warmups and 5
    *     measurements of 2 s each
@@ -88,9 +89,9 @@ public final class RowPathMicrobench {
       }
       String benchmark = params.getBenchmark();
       // RowPathBenchmark's methods by their own names; ShortStreamBenchmark's (same names) prefixed.
+      String method = benchmark.substring(benchmark.lastIndexOf('.') + 1);
       String name = benchmark.startsWith(ShortStreamBenchmark.class.getName() + ".")
-          ? SHORT_STREAM_PREFIX + benchmark.substring(benchmark.lastIndexOf('.') + 1)
-          : benchmark.substring(benchmark.lastIndexOf('.') + 1);
+          ? SHORT_STREAM_PREFIX + method : method;
       Result<?> primary = run.getPrimaryResult();
       // @OperationsPerInvocation makes one JMH operation one row.
       Result<?> allocated = run.getSecondaryResults().get(ALLOCATED_PER_OP);

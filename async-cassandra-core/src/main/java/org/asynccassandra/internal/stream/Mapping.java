@@ -22,6 +22,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
+import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.Optional;
 import org.asynccassandra.Page;
@@ -80,19 +81,14 @@ final class Mapping {
       return size;
     }
 
-    /** Whether values are left to take. */
-    boolean hasNext() {
-      return taken < size;
-    }
-
     /**
      * The next value: the next row, or what the mapper makes of it.
      *
-     * @throws java.util.NoSuchElementException when all {@link #size()} were taken
+     * @throws NoSuchElementException when all {@link #size()} were taken
      */
     Object next() {
       if (taken == size) {
-        throw new java.util.NoSuchElementException("all " + size + " values of this page were taken");
+        throw new NoSuchElementException("all " + size + " values of this page were taken");
       }
       Object item = items.next();
       int index = taken++;
