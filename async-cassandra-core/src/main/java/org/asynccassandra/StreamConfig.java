@@ -56,6 +56,11 @@ public final class StreamConfig {
    */
   public static final int PROBE_PAGE_SIZE = 10;
 
+  /** The first retry's backoff by default; a constant, so that a builder allocates no Duration. */
+  private static final Duration DEFAULT_RETRY_BACKOFF = Duration.ofMillis(100);
+  /** The longest backoff between retries by default. */
+  private static final Duration DEFAULT_MAX_RETRY_BACKOFF = Duration.ofSeconds(10);
+
   private static final StreamConfig DEFAULTS = builder().build();
 
   private final int fetchSize;
@@ -350,8 +355,8 @@ public final class StreamConfig {
     private @Nullable Executor executor;
     private @Nullable ResumeToken resumeFrom;
     private int maxRetries = -1; // -1: the default for the statement
-    private Duration retryBackoff = Duration.ofMillis(100);
-    private Duration maxRetryBackoff = Duration.ofSeconds(10);
+    private Duration retryBackoff = DEFAULT_RETRY_BACKOFF;
+    private Duration maxRetryBackoff = DEFAULT_MAX_RETRY_BACKOFF;
 
     private Builder() {}
 
@@ -623,7 +628,8 @@ public final class StreamConfig {
      *     negative; the message holds the bad value
      */
     public Builder retry(int maxRetries, Duration backoff) {
-      Duration cap = backoff != null && backoff.compareTo(Duration.ofSeconds(10)) > 0 ? backoff : Duration.ofSeconds(10);
+      Duration cap = backoff != null && backoff.compareTo(DEFAULT_MAX_RETRY_BACKOFF) > 0 ? backoff
+          : DEFAULT_MAX_RETRY_BACKOFF;
       return retry(maxRetries, backoff, cap);
     }
 

@@ -101,9 +101,13 @@ final class PageEngine {
   private final @Nullable DefaultReadAheadBudget budget;
   /** Set under the lock when a read-ahead was held back by the budget: drain() then queues this engine. */
   private volatile boolean awaitingBudget;
-  /** This engine's place in the budget's queue. Woken on a pool thread, never inline (wake-ups would nest). */
-  private final DefaultReadAheadBudget.Waiter budgetWaiter =
-      new DefaultReadAheadBudget.Waiter(() -> ForkJoinPool.commonPool().execute(this::drain));
+  /** The place of an engine without a budget: never queued (no budget to queue in), shared. */
+  private static final DefaultReadAheadBudget.Waiter NO_BUDGET_WAITER = new DefaultReadAheadBudget.Waiter(() -> {});
+  /**
+   * This engine's place in the budget's queue. Woken on a pool thread, never inline (wake-ups would nest).
+   * Without a budget the shared {@link #NO_BUDGET_WAITER}, so that a stream allocates none.
+   */
+  private final DefaultReadAheadBudget.Waiter budgetWaiter;
   /** Set by the leak detector before it aborts the stream: the stream ends as leaked. */
   private volatile @Nullable Throwable leakedAt;
 
@@ -133,8 +137,8 @@ final class PageEngine {
 
   private final Object lock = new Object();
   // ---- guarded by lock ----
-  /** Fetched pages not yet handed to the sink; never more than prefetchPages + 1. */
-  private final ArrayDeque<DefaultPage> buffer = new ArrayDeque<>();
+  /** Fetched pages not yet handed to the sink; never more than prefetchPages + 1, so sized for that. */
+  private final ArrayDeque<DefaultPage> buffer;
   private final PageCut cut;
   private final PageSizer sizer;
   /** The rows the latest request asked for; 0 before the first, or when the source sizes its own pages. */
@@ -189,6 +193,9 @@ final class PageEngine {
     this.source = source;
     this.scheduler = scheduler;
     this.prefetchPages = config.prefetchPages();
+    this.buffer = new ArrayDeque<>(prefetchPages + 1);
+    this.budgetWaiter = budget == null ? NO_BUDGET_WAITER
+        : new DefaultReadAheadBudget.Waiter(() -> ForkJoinPool.commonPool().execute(this::drain));
     this.maxBufferedBytes = config.maxBufferedBytes().orElse(0);
     this.firstPageTimeout = config.firstPageTimeout().orElse(null);
     this.pageTimeout = config.pageTimeout().orElse(null);
@@ -600,7 +607,9 @@ final class PageEngine {
     source.close();
     onTerminate.run();
     Throwable leak = leakedAt;
-    events.ended(StreamEvents.outcome(cause, leak != null), cause, leak, stats());
+    if (events.active()) { // the stats are built only for a listener
+      events.ended(StreamEvents.outcome(cause, leak != null), cause, leak, stats());
+    }
   }
 
   /** Marks the stream as leaked, before the leak detector aborts it. */

@@ -81,12 +81,43 @@ public final class Queries {
         .getBoolean(com.datastax.oss.driver.api.core.config.DefaultDriverOption.REQUEST_DEFAULT_IDEMPOTENCE);
   }
 
-  /** Runs of whitespace, folded to one space; compiled once (every stream describes its statement). */
-  private static final java.util.regex.Pattern WHITESPACE = java.util.regex.Pattern.compile("\\s+");
-
-  /** The text with whitespace folded, cut at a readable length. */
+  /**
+   * The text with each run of whitespace folded to one space and the ends stripped, cut at a readable
+   * length. Every stream describes its statement, so a text that needs neither (the usual one-line query)
+   * is returned as it is, without a copy; otherwise one pass builds the result. Whitespace inside the text is
+   * what {@code \s} matches in a regular expression: space, tab, line feed, vertical tab, form feed and
+   * carriage return.
+   */
   public static String shorten(String text) {
-    String folded = WHITESPACE.matcher(text.strip()).replaceAll(" ");
-    return folded.length() <= MAX_LENGTH ? folded : folded.substring(0, MAX_LENGTH - 3) + "...";
+    String stripped = text.strip(); // the same instance when there is nothing to strip
+    int length = stripped.length();
+    if (length <= MAX_LENGTH && !needsFolding(stripped)) {
+      return stripped;
+    }
+    StringBuilder folded = new StringBuilder(length);
+    for (int i = 0; i < length; i++) {
+      char c = stripped.charAt(i);
+      if (!isSpace(c)) {
+        folded.append(c);
+      } else if (!isSpace(stripped.charAt(i - 1))) { // the first of a run (never at 0: the text is stripped)
+        folded.append(' ');
+      }
+    }
+    return folded.length() <= MAX_LENGTH ? folded.toString() : folded.substring(0, MAX_LENGTH - 3) + "...";
+  }
+
+  /** Whether a stripped text holds whitespace other than single spaces. */
+  private static boolean needsFolding(String stripped) {
+    for (int i = 0, n = stripped.length(); i < n; i++) {
+      char c = stripped.charAt(i);
+      if (isSpace(c) && (c != ' ' || isSpace(stripped.charAt(i + 1)))) { // a stripped text ends in non-space
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static boolean isSpace(char c) {
+    return c == ' ' || c == '\t' || c == '\n' || c == '\u000B' || c == '\f' || c == '\r';
   }
 }
