@@ -607,9 +607,7 @@ final class PageEngine {
     source.close();
     onTerminate.run();
     Throwable leak = leakedAt;
-    if (events.active()) { // the stats are built only for a listener
-      events.ended(StreamEvents.outcome(cause, leak != null), cause, leak, stats());
-    }
+    events.ended(StreamEvents.outcome(cause, leak != null), cause, leak, this::stats);
   }
 
   /** Marks the stream as leaked, before the leak detector aborts it. */

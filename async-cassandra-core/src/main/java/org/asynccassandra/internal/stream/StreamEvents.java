@@ -68,10 +68,6 @@ public final class StreamEvents {
         List.of());
   }
 
-  boolean active() {
-    return !listeners.isEmpty();
-  }
-
   /** The stream described, for its listeners. */
   public StreamInfo info() {
     return info;
@@ -118,11 +114,16 @@ public final class StreamEvents {
     }
   }
 
-  /** The stream ended; told once, on the stream's executor. */
-  void ended(Outcome outcome, @Nullable Throwable error, @Nullable Throwable createdAt, StreamStats stats) {
+  /**
+   * The stream ended; told once, on the stream's executor. {@code endStats} is read here, at the end, and only
+   * when somebody listens.
+   */
+  void ended(Outcome outcome, @Nullable Throwable error, @Nullable Throwable createdAt,
+      Supplier<StreamStats> endStats) {
     if (listeners.isEmpty()) {
       return;
     }
+    StreamStats stats = endStats.get();
     dispatch(outcome.name(), listener -> {
       switch (outcome) {
         case COMPLETED -> listener.onComplete(info, stats);
