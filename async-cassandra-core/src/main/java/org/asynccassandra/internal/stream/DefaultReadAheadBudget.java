@@ -22,9 +22,13 @@ import org.asynccassandra.ReadAheadBudget;
 
 /**
  * The session-wide read-ahead budget: an atomic count of reserved bytes and a FIFO queue of streams waiting
- * to read ahead, served in order. Lock-free: engines reserve under their own lock (a compare-and-set), and
- * release, queue and wake outside it, so a wake-up never runs under an engine's lock; a wake-up only
- * dispatches the first waiter's drain to a pool.
+ * to read ahead, served in order. Reserving and giving back are lock-free (compare-and-set and add); engines
+ * reserve under their own lock, and release, queue and wake outside it, so a wake-up never runs under an
+ * engine's lock; a wake-up only dispatches the first waiter's drain to a pool. A stream joins and leaves the
+ * queue under its own {@link Waiter}'s monitor, so that it is in the queue exactly while it says it waits,
+ * whichever threads join and leave at once (the end of one drain may queue it while another drain, no
+ * longer wanting to read ahead, takes it out): an entry left behind would stay first in line for ever, and
+ * no other stream of the session would read ahead again.
  */
 public final class DefaultReadAheadBudget implements ReadAheadBudget {
   /** The estimate for a stream's first read-ahead, before it saw a page. */
@@ -45,7 +49,8 @@ public final class DefaultReadAheadBudget implements ReadAheadBudget {
   /** A stream's place in the queue of streams waiting to read ahead. */
   public static final class Waiter {
     final Runnable wake;
-    final java.util.concurrent.atomic.AtomicBoolean queued = new java.util.concurrent.atomic.AtomicBoolean();
+    /** In the queue; changed together with the queue, under this waiter's monitor. */
+    private volatile boolean queued;
     /** The bytes its latest refused reservation asked for: it is woken only when they would fit. */
     volatile long wants;
 
@@ -56,7 +61,7 @@ public final class DefaultReadAheadBudget implements ReadAheadBudget {
 
     /** Whether it waits in the budget's queue now. */
     public boolean isQueued() {
-      return queued.get();
+      return queued;
     }
   }
 
@@ -101,18 +106,25 @@ public final class DefaultReadAheadBudget implements ReadAheadBudget {
 
   /** Queues a stream to be woken when bytes come back (once); called outside the stream's lock. */
   public void await(Waiter waiter) {
-    if (waiter.queued.compareAndSet(false, true)) {
-      waiters.add(waiter);
+    synchronized (waiter) {
+      if (!waiter.queued) {
+        waiters.add(waiter);
+        waiter.queued = true;
+      }
     }
     wakeHead(); // bytes came back between its failed reservation and now
   }
 
   /** Takes a stream out of the queue: it was served, no longer reads ahead, or ended. */
   public void leave(Waiter waiter) {
-    if (waiter.queued.compareAndSet(true, false)) {
+    synchronized (waiter) {
+      if (!waiter.queued) {
+        return;
+      }
       waiters.remove(waiter);
-      wakeHead();
+      waiter.queued = false;
     }
+    wakeHead();
   }
 
   /**

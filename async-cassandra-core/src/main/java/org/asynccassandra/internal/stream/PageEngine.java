@@ -374,7 +374,7 @@ final class PageEngine {
       if (awaitingBudget) {
         awaitingBudget = false;
         sessionBudget.await(budgetWaiter);
-      } else if (budgetWaiter.queued.get() && !wantsReadAhead()) {
+      } else if (budgetWaiter.isQueued() && !wantsReadAhead()) {
         sessionBudget.leave(budgetWaiter); // it ended, or its consumer caught up: it waits no more
       }
     }
