@@ -137,8 +137,9 @@ final class ConcurrencyScenario implements Scenario {
             try {
               Map<String, Double> metrics = run.measure(mode);
               context.results().add(ID, mode, variant(streams), round, metrics);
-              line.append(String.format(Locale.ROOT, " %s %,.0f rows/s +%s;", mode, metrics.get("rowsPerSecond"),
-                  Markdown.mib(metrics.get("heapPeakBytes"))));
+              line.append(String.format(Locale.ROOT, " %s %,.0f rows/s +%s%s;", mode, metrics.get("rowsPerSecond"),
+                  Markdown.mib(metrics.get("heapPeakBytes")), metrics.containsKey("budgetHeldBack")
+                      ? String.format(Locale.ROOT, " (held back %,.0f)", metrics.get("budgetHeldBack")) : ""));
             } catch (ExecutionException failed) {
               // A read failed (on a loaded machine, typically a request timeout): the mode is reported as
               // failed at this N, and the other modes still run.
@@ -227,6 +228,8 @@ final class ConcurrencyScenario implements Scenario {
       long threadsBefore = THREADS.getThreadCount();
       long allocatedBefore = Allocation.totalBytes();
       long cpuBefore = processCpuNanos();
+      ReadAheadBudget budget = budgeted.readAheadBudget().orElseThrow();
+      long heldBackBefore = budget.heldBack();
       Sampler sampler = new Sampler(gcEveryNanos);
       Thread samplerThread = new Thread(sampler, "bench-heap-sampler");
       samplerThread.setDaemon(true);
@@ -274,6 +277,12 @@ final class ConcurrencyScenario implements Scenario {
           cpuBefore < 0 || cpuAfter < 0 ? Double.NaN : (cpuAfter - cpuBefore) / (double) rows);
       metrics.put("liveThreadsPeak", (double) sampler.peakThreads);
       metrics.put("threadsAdded", (double) Math.max(0, sampler.peakThreads - threadsBefore));
+      if (OURS_BUDGET.equals(mode)) {
+        // How often the budget held a read-ahead back in this read, and what it still holds once every stream
+        // ended (0, or bytes were lost): a budget that refuses a lone stream is not working.
+        metrics.put("budgetHeldBack", (double) (budget.heldBack() - heldBackBefore));
+        metrics.put("budgetReservedAfterBytes", (double) budget.reservedBytes());
+      }
       return metrics;
     }
 
@@ -482,11 +491,35 @@ final class ConcurrencyScenario implements Scenario {
             "vs the chain (paired)",
             "held while streaming (forced GCs)", "heap after the end + GC", "allocated per row (all threads)",
             "client CPU per row", "live threads (peak)"), table)
+        + "\n" + budgetLine(results, size.streams())
         + "\n" + Markdown.image("concurrency", chart)
         + (failures.isEmpty() ? "" : "\nFailed reads in this run (the mode's figures at that N are missing):\n\n"
             + failures.entrySet().stream().map(failure -> "- " + failure.getKey() + ": `" + failure.getValue() + "`\n")
                 .collect(java.util.stream.Collectors.joining()));
     results.section(ID, "7. Concurrent streams on one session", markdown);
+  }
+
+  /**
+   * The budget mode's read-aheads held back per read at each N (median of the rounds) and the most bytes the
+   * budget still held once a read's streams had all ended (0 unless bytes were lost).
+   */
+  static String budgetLine(Results results, List<Integer> streamCounts) {
+    List<String> perN = new ArrayList<>();
+    double leftMax = 0;
+    for (int streams : streamCounts) {
+      double[] heldBack = results.values(ID, OURS_BUDGET, variant(streams), "budgetHeldBack");
+      for (double left : results.values(ID, OURS_BUDGET, variant(streams), "budgetReservedAfterBytes")) {
+        leftMax = Math.max(leftMax, left);
+      }
+      if (heldBack.length > 0) {
+        perN.add(String.format(Locale.ROOT, "N=%d: %,.0f", streams, Stats.median(heldBack)));
+      }
+    }
+    if (perN.isEmpty()) {
+      return "";
+    }
+    return String.format(Locale.ROOT, "The budget held read-aheads back (per read, median of the rounds): %s; "
+        + "bytes it still held once a read's streams had ended: at most %,.0f.%n", String.join(", ", perN), leftMax);
   }
 
   /** What the held pass measured for a mode at N, with how many forced GCs saw it; n/a when it failed. */

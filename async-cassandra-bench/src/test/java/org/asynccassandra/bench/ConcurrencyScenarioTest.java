@@ -44,6 +44,23 @@ class ConcurrencyScenarioTest {
   }
 
   @Test
+  void should_report_the_budgets_hold_backs_per_n_as_medians_and_the_most_it_held_after_a_read() {
+    Results results = new Results();
+    String budget = "ours p1 forEach + budget";
+    for (int round = 1; round <= 3; round++) {
+      results.add(ConcurrencyScenario.ID, budget, ConcurrencyScenario.variant(1), round,
+          java.util.Map.of("budgetHeldBack", (double) (round - 1), "budgetReservedAfterBytes", 0.0));
+      results.add(ConcurrencyScenario.ID, budget, ConcurrencyScenario.variant(1000), round,
+          java.util.Map.of("budgetHeldBack", 7_000.0 + round, "budgetReservedAfterBytes", round == 2 ? 512.0 : 0.0));
+    }
+
+    assertThat(ConcurrencyScenario.budgetLine(results, List.of(1, 1000)))
+        .contains("N=1: 1, N=1000: 7,002")
+        .contains("at most 512");
+    assertThat(ConcurrencyScenario.budgetLine(new Results(), List.of(1))).as("no budget mode ran").isEmpty();
+  }
+
+  @Test
   void should_show_what_the_reads_held_only_when_a_forced_gc_saw_them() {
     Results results = new Results();
     results.add(ConcurrencyScenario.ID, "a", ConcurrencyScenario.heldVariant(10), 1,
