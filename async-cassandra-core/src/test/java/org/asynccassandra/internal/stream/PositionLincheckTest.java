@@ -15,6 +15,9 @@
  */
 package org.asynccassandra.internal.stream;
 
+import static org.asynccassandra.internal.stream.LincheckSupport.check;
+import static org.asynccassandra.internal.stream.LincheckSupport.join;
+
 import java.nio.ByteBuffer;
 import org.asynccassandra.ResumeToken;
 import org.jetbrains.lincheck.Lincheck;
@@ -139,20 +142,5 @@ class PositionLincheckTest {
 
   private static ByteBuffer pagingState(int pageIndex) {
     return ByteBuffer.allocate(4).putInt(0, pageIndex);
-  }
-
-  private static void join(Thread thread) {
-    try {
-      thread.join();
-    } catch (InterruptedException interrupted) {
-      Thread.currentThread().interrupt();
-      throw new AssertionError(interrupted);
-    }
-  }
-
-  private static void check(boolean condition, String message) {
-    if (!condition) {
-      throw new AssertionError(message);
-    }
   }
 }

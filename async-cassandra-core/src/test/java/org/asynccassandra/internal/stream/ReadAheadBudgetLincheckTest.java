@@ -15,6 +15,9 @@
  */
 package org.asynccassandra.internal.stream;
 
+import static org.asynccassandra.internal.stream.LincheckSupport.check;
+import static org.asynccassandra.internal.stream.LincheckSupport.join;
+
 import java.util.concurrent.atomic.AtomicInteger;
 import org.jetbrains.lincheck.Lincheck;
 import org.junit.jupiter.api.Test;
@@ -55,20 +58,5 @@ class ReadAheadBudgetLincheckTest {
         check(budget.tryReserve(other, 100), "refused after the racing stream left: an entry was left behind");
       }
     });
-  }
-
-  private static void join(Thread thread) {
-    try {
-      thread.join();
-    } catch (InterruptedException interrupted) {
-      Thread.currentThread().interrupt();
-      throw new AssertionError(interrupted);
-    }
-  }
-
-  private static void check(boolean condition, String message) {
-    if (!condition) {
-      throw new AssertionError(message);
-    }
   }
 }
