@@ -21,8 +21,8 @@ import java.util.concurrent.Flow;
 import org.asynccassandra.internal.stream.DefaultRowStream;
 import org.asynccassandra.internal.stream.FakePageSource;
 import org.asynccassandra.internal.stream.ManualScheduler;
+import org.asynccassandra.internal.stream.TckSettings;
 import org.asynccassandra.internal.util.Threads;
-import org.reactivestreams.tck.TestEnvironment;
 import org.reactivestreams.tck.flow.FlowPublisherVerification;
 import org.testng.annotations.AfterClass;
 
@@ -40,7 +40,7 @@ public class ColdPublisherTckTest extends FlowPublisherVerification<ColdPublishe
   private final ExecutorService executor = Executors.newFixedThreadPool(2, Threads.daemonFactory("tck-cold"));
 
   public ColdPublisherTckTest() {
-    super(new TestEnvironment(2_000, 200));
+    super(TckSettings.environment(), TckSettings.PUBLISHER_GC_TIMEOUT_MILLIS);
   }
 
   @AfterClass

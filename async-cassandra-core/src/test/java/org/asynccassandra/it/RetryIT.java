@@ -18,6 +18,7 @@ package org.asynccassandra.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.config.DefaultDriverOption;
 import com.datastax.oss.driver.api.core.cql.Row;
 import com.datastax.oss.driver.api.core.cql.SimpleStatement;
 import java.time.Duration;
@@ -41,7 +42,12 @@ class RetryIT {
   @Test
   void should_finish_with_the_exact_result_when_the_node_dies_mid_stream() throws Exception {
     try (CassandraServer server = CassandraServer.builder().heap("512M").commitlogSync("batch").start();
-         CqlSession session = server.newSession()) {
+         // Reconnect every 1-2 s: the driver's default doubles its delay up to 60 s (about 1, 3, 7, 15, 31, 63 s
+         // after the kill), so a restart slower than about 31 s was seen only after the stream's 12 retries
+         // (about 57 s) had run out. The test is about the stream's retries, not the driver's reconnection.
+         CqlSession session = server.sessionBuilder(options -> options
+             .withDuration(DefaultDriverOption.RECONNECTION_BASE_DELAY, Duration.ofSeconds(1))
+             .withDuration(DefaultDriverOption.RECONNECTION_MAX_DELAY, Duration.ofSeconds(2))).build()) {
       killAndRestartMidStream(server, session);
     }
   }

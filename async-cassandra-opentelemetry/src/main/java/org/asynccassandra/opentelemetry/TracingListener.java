@@ -236,8 +236,9 @@ final class TracingListener implements StreamListener {
       span.setStatus(StatusCode.ERROR, "the stream was dropped while open and closed by the leak detector;"
           + " the exception shows where it was created");
     }
-    span.end();
+    // The duration first: whoever sees the span ended (an exporter, a test) finds the operation counted too.
     duration.record(elapsed, metric.build(), traced.parent.with(span));
+    span.end();
   }
 
   /** The attributes of the operation, on the span and on the duration histogram: all low-cardinality. */

@@ -419,6 +419,7 @@ class CassandraReadStreamIT {
     Server server = new Server(new HttpServerOptions().setSendBufferSize(8 * 1024));
     Socket socket = new Socket();
     try {
+      socket.setSoTimeout((int) WAIT.toMillis()); // a read that never ends fails the test, not the build
       socket.setReceiveBufferSize(4 * 1024);
       socket.connect(new InetSocketAddress("localhost", server.http.actualPort()));
       OutputStream out = socket.getOutputStream();
@@ -458,6 +459,7 @@ class CassandraReadStreamIT {
     Server server = new Server(new HttpServerOptions().setSendBufferSize(8 * 1024));
     Socket socket = new Socket();
     try {
+      socket.setSoTimeout((int) WAIT.toMillis()); // a read that never ends fails the test, not the build
       socket.setReceiveBufferSize(4 * 1024);
       socket.connect(new InetSocketAddress("localhost", server.http.actualPort()));
       socket.getOutputStream().write("GET /pipe HTTP/1.1\r\nHost: localhost\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
@@ -486,6 +488,7 @@ class CassandraReadStreamIT {
     proxy.pause();
     Socket socket = new Socket();
     try {
+      socket.setSoTimeout((int) WAIT.toMillis()); // a read that never ends fails the test, not the build
       socket.connect(new InetSocketAddress("localhost", server.http.actualPort()));
       socket.getOutputStream().write("GET /send HTTP/1.1\r\nHost: localhost\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
       await().atMost(WAIT).until(() -> counter.sent() > sentBefore); // the first page is asked, and held

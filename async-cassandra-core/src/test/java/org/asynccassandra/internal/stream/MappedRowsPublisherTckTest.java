@@ -22,7 +22,6 @@ import org.asynccassandra.ResultStream;
 import org.asynccassandra.RowMapper;
 import org.asynccassandra.StreamConfig;
 import org.asynccassandra.internal.util.Threads;
-import org.reactivestreams.tck.TestEnvironment;
 import org.reactivestreams.tck.flow.FlowPublisherVerification;
 import org.testng.annotations.AfterClass;
 
@@ -39,7 +38,7 @@ public class MappedRowsPublisherTckTest extends FlowPublisherVerification<Mapped
   private final ExecutorService executor = Executors.newFixedThreadPool(2, Threads.daemonFactory("tck-mapped"));
 
   public MappedRowsPublisherTckTest() {
-    super(new TestEnvironment(2_000, 200));
+    super(TckSettings.environment(), TckSettings.PUBLISHER_GC_TIMEOUT_MILLIS);
   }
 
   @AfterClass

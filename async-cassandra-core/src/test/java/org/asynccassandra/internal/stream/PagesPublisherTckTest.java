@@ -23,7 +23,6 @@ import org.asynccassandra.Page;
 import org.asynccassandra.RowStream;
 import org.asynccassandra.StreamConfig;
 import org.asynccassandra.internal.util.Threads;
-import org.reactivestreams.tck.TestEnvironment;
 import org.reactivestreams.tck.flow.FlowPublisherVerification;
 import org.testng.SkipException;
 import org.testng.annotations.AfterClass;
@@ -36,7 +35,7 @@ public class PagesPublisherTckTest extends FlowPublisherVerification<Page<Row>> 
   private final ExecutorService executor = Executors.newFixedThreadPool(2, Threads.daemonFactory("tck-pages"));
 
   public PagesPublisherTckTest() {
-    super(new TestEnvironment(2_000, 200));
+    super(TckSettings.environment(), TckSettings.PUBLISHER_GC_TIMEOUT_MILLIS);
   }
 
   @AfterClass

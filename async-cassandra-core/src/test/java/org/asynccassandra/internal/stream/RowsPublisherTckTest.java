@@ -22,7 +22,6 @@ import java.util.concurrent.Flow;
 import org.asynccassandra.RowStream;
 import org.asynccassandra.StreamConfig;
 import org.asynccassandra.internal.util.Threads;
-import org.reactivestreams.tck.TestEnvironment;
 import org.reactivestreams.tck.flow.FlowPublisherVerification;
 import org.testng.annotations.AfterClass;
 
@@ -31,7 +30,7 @@ public class RowsPublisherTckTest extends FlowPublisherVerification<Row> {
   private final ExecutorService executor = Executors.newFixedThreadPool(2, Threads.daemonFactory("tck-rows"));
 
   public RowsPublisherTckTest() {
-    super(new TestEnvironment(2_000, 200));
+    super(TckSettings.environment(), TckSettings.PUBLISHER_GC_TIMEOUT_MILLIS);
   }
 
   @AfterClass

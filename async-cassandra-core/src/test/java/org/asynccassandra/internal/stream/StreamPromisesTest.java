@@ -119,6 +119,28 @@ class StreamPromisesTest {
         .hasCauseInstanceOf(StreamClosedException.class);
   }
 
+  @Test
+  void should_fail_a_nextPage_call_made_after_close_returned_with_stream_closed_even_before_the_end_is_signalled()
+      throws Exception {
+    // close() fails the pending call at once; the end itself reaches the pull sink later, on the stream's
+    // executor. A call made in between used to throw IllegalStateException ("already requested") instead.
+    FakePageSource source = FakePageSource.pages(5, 5, 5);
+    DefaultRowStream stream = stream(source, prefetch(0));
+    CompletableFuture<Optional<Page<Row>>> pending = stream.nextPage().toCompletableFuture();
+    CountDownLatch executorHeld = new CountDownLatch(1);
+    worker.execute(() -> awaitQuietly(executorHeld)); // nothing runs on the stream's executor until released
+    stream.close();
+    CompletableFuture<Optional<Page<Row>>> afterClose;
+    try {
+      afterClose = stream.nextPage().toCompletableFuture();
+    } finally {
+      executorHeld.countDown();
+    }
+    assertThatThrownBy(() -> pending.get(30, TimeUnit.SECONDS)).hasCauseInstanceOf(StreamClosedException.class);
+    assertThatThrownBy(() -> afterClose.get(30, TimeUnit.SECONDS)).hasCauseInstanceOf(StreamClosedException.class);
+    assertThat(source.fetchCount()).as("nothing fetched after the close").isEqualTo(1);
+  }
+
   // ---- defect 3: closed without being consumed --------------------------------------------------------
 
   @Test
