@@ -662,9 +662,10 @@ public class RowStreamEngineTest {
   void should_keep_a_running_forEach_alive_when_the_caller_dropped_the_stream() {
     FakePageSource source = FakePageSource.pages(5, 5, 5);
     List<Integer> seen = new ArrayList<>();
-    WeakReference<RowStream> dropped = new WeakReference<>(stream(source, prefetch(1)));
-    CompletableFuture<Void> done =
-        dropped.get().forEach(row -> seen.add(FakePageSource.value(row))).toCompletableFuture();
+    RowStream held = stream(source, prefetch(1)); // strongly held until forEach runs: a GC cannot come between
+    WeakReference<RowStream> dropped = new WeakReference<>(held);
+    CompletableFuture<Void> done = held.forEach(row -> seen.add(FakePageSource.value(row))).toCompletableFuture();
+    held = null;
     for (int i = 0; i < 5; i++) {
       System.gc();
     }
@@ -684,8 +685,10 @@ public class RowStreamEngineTest {
   @Test
   void should_let_an_iterated_stream_be_collected_after_its_end_without_close() {
     FakePageSource source = FakePageSource.automatic(3, 3);
-    WeakReference<RowStream> ended = new WeakReference<>(stream(source, prefetch(1)));
-    assertThat(countRows(ended.get())).isEqualTo(9);
+    RowStream held = stream(source, prefetch(1));
+    WeakReference<RowStream> ended = new WeakReference<>(held);
+    assertThat(countRows(held)).isEqualTo(9);
+    held = null;
     await().atMost(Duration.ofSeconds(30)).until(() -> {
       System.gc();
       return ended.get() == null;
