@@ -250,11 +250,11 @@ final class PageEngine {
   void request() {
     boolean startTotalTimer = false;
     synchronized (lock) {
+      // Demand left over from a call that close() already failed (the end reaches the sink later, on the
+      // executor) is not a misuse: the end answers this request too.
       if (demand && abortCause == null && !terminated) {
         throw new IllegalStateException("A page was already requested and not yet delivered");
       }
-      // Demand left over from a call that close() already failed (the end reaches the sink later, on the
-      // executor) is not a misuse: the end answers this request too.
       demand = true;
       holding = false;
       heldBytes = 0;
