@@ -64,10 +64,12 @@ import java.util.function.Function;
  * and failure paths too (a fallback pool runs them when that executor was shut down); a direct executor
  * runs them on whichever thread ends the stream.
  *
- * <p><b>Closing.</b> {@link #close()} is idempotent, never blocks, and may be called from any thread. It
- * stops the consumer at the next row (no row is handed over after it), cancels the in-flight request,
- * drops buffered pages and fails pending stages with {@link StreamClosedException} on the stream's
- * executor. A stream that ran to its end or failed needs no close, but closing it is
+ * <p><b>Closing.</b> {@link #close()} is idempotent, never blocks on the network or on user code, and may
+ * be called from any thread. It stops the consumer at the next row (no row is handed over after it),
+ * cancels the in-flight request, drops buffered pages and fails pending stages with {@link
+ * StreamClosedException} on the stream's executor. Nothing is sent after it returns: when another thread
+ * is handing a request to the driver at that moment, it waits for that hand-over (the time the driver
+ * takes to queue a request) and the request is cancelled before it returns. A stream that ran to its end or failed needs no close, but closing it is
  * harmless; use try-with-resources. A stream that becomes unreachable while still open is reported once at
  * WARN, with the place where it was created, and then cleaned up.
  *
@@ -195,7 +197,7 @@ public interface ResultStream<T> extends AutoCloseable {
   Optional<ColumnDefinitions> columnDefinitions();
 
   /**
-   * Closes the stream without blocking; see the class documentation.
+   * Closes the stream as {@link #close()} does; see the class documentation.
    *
    * @return a stage that completes once the in-flight request was cancelled and buffers were dropped; the
    *     close does that during the call, so the stage is already complete when returned and its dependents
@@ -203,7 +205,10 @@ public interface ResultStream<T> extends AutoCloseable {
    */
   CompletionStage<Void> closeAsync();
 
-  /** Closes the stream without blocking. Idempotent; callable from any thread, a driver thread included. */
+  /**
+   * Closes the stream without waiting for the network or for user code; nothing is sent after it returns
+   * (see the class documentation). Idempotent; callable from any thread, a driver thread included.
+   */
   @Override
   void close();
 }

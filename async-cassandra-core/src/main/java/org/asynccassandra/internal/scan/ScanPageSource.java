@@ -116,6 +116,11 @@ final class ScanPageSource implements PageSource {
   private int open;
   private @Nullable Throwable failure;
   private boolean closed;
+  /**
+   * The threads handing a range's request to the driver right now (send, between its two checks): close()
+   * waits for them, so that nothing is sent after it returns.
+   */
+  private final List<Thread> sending = new ArrayList<>(2);
   private long retries;
   private long splits;
   private long rowsTaken;
@@ -501,33 +506,45 @@ final class ScanPageSource implements PageSource {
       if (closed || failure != null) {
         return; // closed, or failed: the scan ends, so nothing more is asked (retries included)
       }
+      sending.add(Thread.currentThread()); // close() now waits until this request is handed over
     }
     CompletableFuture<SourcePage> response;
+    boolean stillSending = true;
     try {
-      int pageSize;
-      PlannedRange range;
-      synchronized (lock) {
-        pageSize = nextPageSize(reader);
-        reader.asked = pageSize;
-        lastRequestedPageSize = pageSize;
-        range = reader.range;
+      try {
+        int pageSize;
+        PlannedRange range;
+        synchronized (lock) {
+          pageSize = nextPageSize(reader);
+          reader.asked = pageSize;
+          lastRequestedPageSize = pageSize;
+          range = reader.range;
+        }
+        response = requests.fetch(range, state, pageSize);
+      } catch (RuntimeException error) {
+        response = CompletableFuture.failedFuture(error);
       }
-      response = requests.fetch(range, state, pageSize);
-    } catch (RuntimeException error) {
-      response = CompletableFuture.failedFuture(error);
+      boolean cancel;
+      synchronized (lock) {
+        cancel = closed;
+        if (!cancel) {
+          reader.request = response;
+          endSendLocked();
+          stillSending = false;
+        }
+      }
+      if (cancel) {
+        response.cancel(false); // before the close() waiting for this send returns
+        return;
+      }
+    } finally {
+      if (stillSending) {
+        synchronized (lock) {
+          endSendLocked();
+        }
+      }
     }
     Duration timeout = reader.pagesReceived == 0 ? firstPageTimeout : pageTimeout;
-    boolean cancel;
-    synchronized (lock) {
-      cancel = closed;
-      if (!cancel) {
-        reader.request = response;
-      }
-    }
-    if (cancel) {
-      response.cancel(false);
-      return;
-    }
     CompletableFuture<SourcePage> sent = response;
     if (timeout != null) {
       TimeoutScheduler.Timeout timer = scheduler.schedule(() -> onTimeout(reader, sent, state, timeout), timeout);
@@ -542,6 +559,33 @@ final class ScanPageSource implements PageSource {
       }
     }
     sent.whenComplete((page, error) -> onResponse(reader, sent, state, page, error));
+  }
+
+  /** This thread's request was handed over (or cancelled): a close() waiting for it may go on; under the lock. */
+  private void endSendLocked() {
+    sending.remove(Thread.currentThread());
+    lock.notifyAll();
+  }
+
+  /**
+   * Waits, under the lock (which the wait releases), until no other thread is handing a request over: each
+   * sees the scan closed and cancels its request. Never waits for the calling thread's own send.
+   * Uninterruptible; an interrupt is kept for the caller. The wait is as long as the driver takes to queue a
+   * request, not a network round trip.
+   */
+  private void awaitSendsLocked() {
+    Thread current = Thread.currentThread();
+    boolean interrupted = false;
+    while (sending.stream().anyMatch(thread -> thread != current)) {
+      try {
+        lock.wait();
+      } catch (InterruptedException e) {
+        interrupted = true;
+      }
+    }
+    if (interrupted) {
+      current.interrupt();
+    }
   }
 
   private void onTimeout(Reader reader, CompletableFuture<SourcePage> sent, @Nullable ByteBuffer state,
@@ -780,6 +824,7 @@ final class ScanPageSource implements PageSource {
         timers.add(reader.timer);
         reader.timer = TimeoutScheduler.NONE;
       }
+      awaitSendsLocked(); // a request being handed over now is cancelled by its sender before this returns
     }
     release(released);
     DefaultReadAheadBudget sessionBudget = budget;

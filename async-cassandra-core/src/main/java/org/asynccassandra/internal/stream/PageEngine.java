@@ -53,6 +53,12 @@ import org.slf4j.LoggerFactory;
  * calls dispatched outside it. No user code ever runs under the lock, and no sink call runs on the thread
  * that completed a fetch: every sink call goes through the stream's executor.
  *
+ * <p>No request after an abort: a request is sent outside the lock, so an abort that comes while another
+ * thread is handing one to the source waits for that hand-over ({@link #sending}; the source only queues
+ * the request, it never waits for I/O), and the request is then cancelled before the abort returns; the
+ * abort also closes the source, which sends requests of its own (a scan's ranges) the same way. From the
+ * moment {@code close()} returns, the stream sends nothing.
+ *
  * <p>Read-ahead rule: pages fetched beyond the one the consumer holds (buffered plus in flight) never
  * exceed {@code prefetchPages}; a page the consumer waits for is always fetched; read-ahead stops while
  * the held and buffered response bytes reach {@code maxBufferedBytes}; at most one fetch is in flight.
@@ -70,9 +76,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Ending: the terminal signal (complete, failure, abort) is decided once. An abort freezes the
  * {@link Position} at once, so no further row is handed over, drops buffered pages, cancels the request in
- * flight and, once no sink call runs, ends the stream, also when no sink was ever attached (a stream
- * closed without being consumed), so that the session forgets it. A sink attached after that gets the
- * terminal failure at once.
+ * flight, closes the source (so that a scan's ranges send nothing more) and, once no sink call runs, ends
+ * the stream, also when no sink was ever attached (a stream closed without being consumed), so that the
+ * session forgets it. A sink attached after that gets the terminal failure at once.
  */
 final class PageEngine {
   private static final Logger LOG = LoggerFactory.getLogger(PageEngine.class);
@@ -156,6 +162,11 @@ final class PageEngine {
   /** A fetch is in flight (possibly before inFlight is assigned, or waiting for its retry); at most one. */
   private boolean fetching;
   private @Nullable CompletableFuture<@Nullable SourcePage> inFlight;
+  /**
+   * The thread handing a request to the source right now (startFetch, between its two checks), or null; an
+   * abort from another thread waits until it is done, so that nothing is sent after the abort returns.
+   */
+  private @Nullable Thread sending;
   private TimeoutScheduler.Timeout fetchTimer = TimeoutScheduler.NONE;
   private TimeoutScheduler.Timeout totalTimer = TimeoutScheduler.NONE;
   private @Nullable ByteBuffer nextPagingState;
@@ -289,6 +300,7 @@ final class PageEngine {
     long released;
     synchronized (lock) {
       if (terminated || abortCause != null) {
+        awaitSendLocked(); // a second close() racing the first one returns no earlier than it either
         return false;
       }
       abortCause = cause;
@@ -303,14 +315,37 @@ final class PageEngine {
       released = takeReservationsLocked();
       buffer.clear();
       bufferedBytes = 0;
+      awaitSendLocked(); // a request being handed over now is cancelled by its sender before this returns
     }
     releaseBudget(released);
     position.freeze();
     if (cancelled != null) {
       cancelled.cancel(false);
     }
+    // Now, not once the consumer's call returns: a source of its own requests (a scan's ranges) sends no more.
+    source.close();
     drain();
     return true;
+  }
+
+  /**
+   * Waits, under the lock (which the wait releases), until no other thread is handing a request to the
+   * source: its sender sees the abort then and cancels the request. Never waits for the calling thread's
+   * own send (an abort from inside the source). Uninterruptible; an interrupt is kept for the caller. The
+   * wait is as long as the source takes to queue a request, not a network round trip.
+   */
+  private void awaitSendLocked() {
+    boolean interrupted = false;
+    while (sending != null && sending != Thread.currentThread()) {
+      try {
+        lock.wait();
+      } catch (InterruptedException e) {
+        interrupted = true;
+      }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   /** Whether the stream was aborted (closed); rows are stopped by the frozen position, not by this. */
@@ -625,20 +660,12 @@ final class PageEngine {
       if (abortCause != null || terminated) {
         return; // aborted while this fetch was being decided or waited for its retry
       }
+      sending = Thread.currentThread(); // an abort from now on waits until the request is handed over
     }
     long startNanos = System.nanoTime();
-    CompletableFuture<@Nullable SourcePage> future;
-    try {
-      future = source.fetch(state, pageSize);
-    } catch (Throwable error) {
-      future = CompletableFuture.failedFuture(error);
-    }
-    synchronized (lock) {
-      if (abortCause != null || terminated) {
-        future.cancel(false);
-        return;
-      }
-      inFlight = future;
+    CompletableFuture<@Nullable SourcePage> future = handToSource(state, pageSize);
+    if (abortedWhileSending(future)) {
+      return; // an abort came meanwhile: the request was cancelled before that abort returned
     }
     Duration timeout = number == 1 ? firstPageTimeout : pageTimeout;
     if (timeout != null) {
@@ -657,6 +684,56 @@ final class PageEngine {
     }
     CompletableFuture<@Nullable SourcePage> fetched = future;
     fetched.whenComplete((page, error) -> onFetched(fetched, number, state, pageSize, startNanos, page, error));
+  }
+
+  /** Asks the source for a page; whatever it throws fails the page's future instead. */
+  private CompletableFuture<@Nullable SourcePage> handToSource(@Nullable ByteBuffer state, int pageSize) {
+    boolean handed = false;
+    try {
+      CompletableFuture<@Nullable SourcePage> future;
+      try {
+        future = source.fetch(state, pageSize);
+      } catch (Throwable error) {
+        future = CompletableFuture.failedFuture(error);
+      }
+      handed = true;
+      return future;
+    } finally {
+      if (!handed) { // an Error while failing the future: an abort must not wait for this send for ever
+        synchronized (lock) {
+          sending = null;
+          lock.notifyAll();
+        }
+      }
+    }
+  }
+
+  /**
+   * Ends the hand-over of {@code future} to the source: cancels it when the stream was aborted meanwhile,
+   * else makes it the fetch in flight; then lets an abort waiting for the hand-over go on.
+   *
+   * @return whether the stream was aborted meanwhile (the request was cancelled)
+   */
+  private boolean abortedWhileSending(CompletableFuture<@Nullable SourcePage> future) {
+    boolean abortedMeanwhile;
+    synchronized (lock) {
+      abortedMeanwhile = abortCause != null || terminated;
+      if (!abortedMeanwhile) {
+        inFlight = future;
+        sending = null;
+        lock.notifyAll();
+        return false;
+      }
+    }
+    try {
+      future.cancel(false); // before the waiting abort may return
+    } finally {
+      synchronized (lock) {
+        sending = null;
+        lock.notifyAll();
+      }
+    }
+    return true;
   }
 
   private void onFetched(CompletableFuture<@Nullable SourcePage> future, int number, @Nullable ByteBuffer state,

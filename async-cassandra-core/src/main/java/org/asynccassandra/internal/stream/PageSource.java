@@ -82,7 +82,10 @@ public interface PageSource {
   /** The 16-byte fingerprint of the statement, for resume tokens; called at most once per stream. */
   byte[] fingerprint();
 
-  /** Releases what the source holds (in-flight requests of its own); called once when the stream ends. */
+  /**
+   * Releases what the source holds and cancels its own requests in flight; from its return on, the source
+   * sends nothing more. Called when the stream is aborted and again when it ends: a second call does nothing.
+   */
   default void close() {}
 
   /** The result columns when known before the first page (a bound statement), else {@code null}. */

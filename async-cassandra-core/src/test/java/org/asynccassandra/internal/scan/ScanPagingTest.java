@@ -201,8 +201,14 @@ class ScanPagingTest {
     do {
       CompletableFuture<Optional<Page<Row>>> next = scan.nextPage().toCompletableFuture();
       while (!next.isDone()) {
-        requests.pendingSources().get(0).completeNext();
-        reserved.add(budget.reservedBytes());
+        // Bytes given back wake a waiting reader on the common pool, so the request this page needs may be
+        // sent from there, a moment after nextPage() returned: wait for it rather than assume it is out.
+        Awaitility.await().atMost(Duration.ofSeconds(10))
+            .until(() -> next.isDone() || !requests.pendingSources().isEmpty());
+        if (!next.isDone()) {
+          requests.pendingSources().get(0).completeNext(); // only this thread completes: it is still pending
+          reserved.add(budget.reservedBytes());
+        }
       }
       page = next.join();
       page.ifPresent(got -> got.rows().forEach(row -> seen.add(FakePageSource.value(row))));

@@ -20,6 +20,7 @@ import org.asynccassandra.internal.stream.FakePageSource;
 import org.asynccassandra.internal.stream.ManualScheduler;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import com.datastax.oss.driver.api.core.DriverTimeoutException;
 import com.datastax.oss.driver.api.core.servererrors.InvalidQueryException;
@@ -39,6 +40,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.asynccassandra.Page;
 import org.asynccassandra.PageFetchException;
 import org.asynccassandra.ScanCheckpoint;
@@ -125,6 +127,83 @@ class ScanPromisesTest {
     Collections.sort(seen);
     assertThat(seen).isEqualTo(requests.allValues());
     assertThat(terminated).hasValue(1);
+  }
+
+  // ---- nothing sent after close() returns ------------------------------------------------------------
+
+  @Test
+  void should_cancel_its_range_requests_and_send_no_more_when_closed_while_the_consumer_holds_a_page()
+      throws Exception {
+    // Before, the ranges' requests were cancelled only once the consumer's call returned: responses arriving
+    // meanwhile made the scan read ahead on their ranges after close() had returned.
+    FakeRangeRequests requests = FakeRangeRequests.of(4, false, 5, 5, 5);
+    DefaultTableScan scan = DefaultTableScan.create(requests, planner, requests.ranges, config(2, 1), worker,
+        scheduler, handle -> terminated.incrementAndGet());
+    CountDownLatch inConsumer = new CountDownLatch(1);
+    CountDownLatch letGo = new CountDownLatch(1);
+    CompletableFuture<Void> done = scan.forEachPage(page -> {
+      inConsumer.countDown();
+      awaitQuietly(letGo);
+    }).toCompletableFuture();
+    try {
+      requests.pendingSources().get(0).completeNext(); // the page the consumer asked for
+      assertThat(inConsumer.await(30, TimeUnit.SECONDS)).isTrue();
+      scan.close(); // the consumer still holds its page
+      int sentAtClose = requests.sent();
+      assertThat(requests.pendingSources()).as("range requests in flight once close() returned").isEmpty();
+      assertThat(requests.sent()).as("requests sent after close()").isEqualTo(sentAtClose);
+    } finally {
+      letGo.countDown();
+    }
+    assertThatThrownBy(() -> done.get(30, TimeUnit.SECONDS)).hasCauseInstanceOf(
+        org.asynccassandra.StreamClosedException.class);
+    assertThat(terminated).hasValue(1);
+  }
+
+  @Test
+  void should_send_nothing_after_close_returns_even_while_a_response_thread_hands_a_range_request_over()
+      throws Exception {
+    // A range's next request is sent from the thread of its previous response, outside the scan's lock.
+    // close() from another thread meanwhile waits for that hand-over and the request is cancelled first.
+    FakeRangeRequests requests = FakeRangeRequests.of(2, false, 5, 5, 5);
+    DefaultTableScan scan = scan(requests, requests.ranges, config(1, 1));
+    CompletableFuture<Optional<Page<Row>>> first = scan.nextPage().toCompletableFuture();
+    FakePageSource range = requests.sources.get(0);
+    CountDownLatch handingOver = new CountDownLatch(1);
+    CountDownLatch letGo = new CountDownLatch(1);
+    range.duringFetch(() -> {
+      handingOver.countDown();
+      awaitQuietly(letGo);
+    });
+    CompletableFuture<Void> response = CompletableFuture.runAsync(range::completeNext, worker);
+    assertThat(handingOver.await(30, TimeUnit.SECONDS)).as("the range's read-ahead is being handed over").isTrue();
+    AtomicReference<Boolean> cancelledWhenCloseReturned = new AtomicReference<>();
+    Thread closer = new Thread(() -> {
+      scan.close();
+      cancelledWhenCloseReturned.set(range.fetches.get(1).future.isCancelled());
+    }, "closer");
+    closer.start();
+    try {
+      await().atMost(Duration.ofSeconds(30)).until(() -> closer.getState() == Thread.State.WAITING
+          || closer.getState() == Thread.State.TERMINATED);
+      assertThat(cancelledWhenCloseReturned.get()).as("close() returned during the hand-over").isNull();
+    } finally {
+      letGo.countDown();
+    }
+    closer.join(TimeUnit.SECONDS.toMillis(30));
+    assertThat(closer.isAlive()).isFalse();
+    assertThat(cancelledWhenCloseReturned.get()).as("the request was cancelled before close() returned").isTrue();
+    response.get(30, TimeUnit.SECONDS);
+    assertThat(first.get(30, TimeUnit.SECONDS)).isPresent(); // its page arrived before the close
+    assertThat(requests.sent()).as("nothing sent after the close").isEqualTo(2);
+  }
+
+  private static void awaitQuietly(CountDownLatch latch) {
+    try {
+      latch.await(60, TimeUnit.SECONDS);
+    } catch (InterruptedException interrupted) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   // ---- defect 4: a scan cut by maxRows ----------------------------------------------------------------

@@ -48,7 +48,8 @@ import org.junit.jupiter.api.Test;
  * fails from outside the stage the style returned (which must close the stream too), or cancels the
  * subscription. Every run checks that the consumer got exactly a prefix of the result, that a stream
  * resumed from {@code position()} over a fresh source delivers exactly the rest, that the returned stage
- * completed, and that the engine ended once with nothing buffered or in flight.
+ * completed, that the engine ended once with nothing buffered or in flight, and that no request was sent
+ * after the closing call returned.
  */
 class CloseRacingDeliveryStressTest {
   private static final int RUNS = 1_500;
@@ -131,6 +132,7 @@ class CloseRacingDeliveryStressTest {
     CompletableFuture<Void> terminal = new CompletableFuture<>(); // rows(): its terminal signal
     AtomicBoolean outsiderWon = new AtomicBoolean();
     AtomicBoolean endedNormally = new AtomicBoolean();
+    AtomicInteger fetchesWhenClosed = new AtomicInteger(-1); // requests sent when a closing call returned
 
     Race.Party consumer = () -> {
       switch (style) {
@@ -210,6 +212,10 @@ class CloseRacingDeliveryStressTest {
         case FAIL_STAGE -> outsiderWon.set(await(stage).completeExceptionally(new IllegalStateException("outside")));
         case CANCEL_SUBSCRIPTION -> await(subscription).cancel();
       }
+      boolean closedTheStream = closer == Closer.CLOSE || closer == Closer.CANCEL_SUBSCRIPTION || outsiderWon.get();
+      if (closedTheStream) { // a stage it lost to was already settled: nextPage() may go on asking for pages
+        fetchesWhenClosed.set(source.fetchCount());
+      }
     };
     RACE.run(200, consumer, closing);
     EXECUTOR.awaitQuiet();
@@ -233,6 +239,10 @@ class CloseRacingDeliveryStressTest {
     assertThat(stream.stats().rowsDelivered()).as(context).isEqualTo(k);
     assertThat(stream.stats().bufferedPages()).as("buffered pages; " + context).isZero();
     assertThat(source.hasPending()).as("a fetch in flight; " + context).isFalse();
+    if (fetchesWhenClosed.get() >= 0) {
+      assertThat(source.fetchCount()).as("requests sent after the closing call returned; " + context)
+          .isEqualTo(fetchesWhenClosed.get());
+    }
     return k;
   }
 

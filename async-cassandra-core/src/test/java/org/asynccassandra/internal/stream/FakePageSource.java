@@ -76,6 +76,8 @@ public final class FakePageSource implements PageSource {
   /** The response bytes of each row of a table source; a negative width makes the response size unknown. */
   private final IntToLongFunction rowBytes;
   private volatile boolean auto;
+  /** Runs inside each fetch, on the fetching thread, once the fetch is recorded (a slow hand-over). */
+  private volatile Runnable duringFetch = () -> { };
   /** The value of the first row; rows count up from it across pages. */
   private volatile int firstValue;
   /** The paging state of the first request when not resuming (a statement's own), or null. */
@@ -194,7 +196,17 @@ public final class FakePageSource implements PageSource {
     if (auto) {
       future.complete(response(fetch));
     }
+    duringFetch.run();
     return future;
+  }
+
+  /**
+   * Runs {@code action} inside every later fetch, on the fetching thread, after the fetch is recorded and
+   * before it returns: a test can hold a request in the middle of being handed over (as the driver queues it).
+   */
+  public FakePageSource duringFetch(Runnable action) {
+    this.duringFetch = action;
+    return this;
   }
 
   /** The response to {@code fetch}: its fixed page, or the rows of the table it asked for. */
