@@ -150,32 +150,11 @@ class StreamPromisesTest {
     CompletableFuture<Optional<Page<Row>>> first = stream.nextPage().toCompletableFuture();
     source.completeNext();
     first.get(30, TimeUnit.SECONDS);
-    CountDownLatch handingOver = new CountDownLatch(1);
-    CountDownLatch letGo = new CountDownLatch(1);
-    source.duringFetch(() -> {
-      handingOver.countDown();
-      awaitQuietly(letGo);
-    });
+    HandOverRace race = HandOverRace.holdFetches(source);
     CompletableFuture<Optional<Page<Row>>> second = CompletableFuture.supplyAsync(
         () -> stream.nextPage().toCompletableFuture(), io).thenCompose(stage -> stage);
-    assertThat(handingOver.await(30, TimeUnit.SECONDS)).as("the second request is being handed over").isTrue();
-    AtomicReference<Boolean> cancelledWhenCloseReturned = new AtomicReference<>();
-    Thread closer = new Thread(() -> {
-      stream.close();
-      cancelledWhenCloseReturned.set(source.fetches.get(1).future.isCancelled());
-    }, "closer");
-    closer.start();
-    try {
-      // close() waits for the hand-over (the thread parks in the engine's lock), and has not returned.
-      await().atMost(Duration.ofSeconds(30)).until(() -> closer.getState() == Thread.State.WAITING
-          || closer.getState() == Thread.State.TERMINATED);
-      assertThat(cancelledWhenCloseReturned.get()).as("close() returned during the hand-over").isNull();
-    } finally {
-      letGo.countDown();
-    }
-    closer.join(TimeUnit.SECONDS.toMillis(30));
-    assertThat(closer.isAlive()).isFalse();
-    assertThat(cancelledWhenCloseReturned.get()).as("the request was cancelled before close() returned").isTrue();
+    race.awaitHeld();
+    race.closeDuring(stream::close, source.fetches.get(1).future);
     assertThatThrownBy(() -> second.get(30, TimeUnit.SECONDS)).hasCauseInstanceOf(StreamClosedException.class);
     assertThat(source.fetchCount()).as("nothing sent after the close").isEqualTo(2);
   }
