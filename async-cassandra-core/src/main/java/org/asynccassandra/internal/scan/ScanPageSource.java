@@ -121,6 +121,8 @@ final class ScanPageSource implements PageSource {
    * waits for them, so that nothing is sent after it returns.
    */
   private final List<Thread> sending = new ArrayList<>(2);
+  /** A close() waits for {@link #sending}: senders notify the lock (else they skip that call). */
+  private boolean closeWaiting;
   private long retries;
   private long splits;
   private long rowsTaken;
@@ -564,7 +566,9 @@ final class ScanPageSource implements PageSource {
   /** This thread's request was handed over (or cancelled): a close() waiting for it may go on; under the lock. */
   private void endSendLocked() {
     sending.remove(Thread.currentThread());
-    lock.notifyAll();
+    if (closeWaiting) {
+      lock.notifyAll();
+    }
   }
 
   /**
@@ -577,6 +581,7 @@ final class ScanPageSource implements PageSource {
     Thread current = Thread.currentThread();
     boolean interrupted = false;
     while (sending.stream().anyMatch(thread -> thread != current)) {
+      closeWaiting = true;
       try {
         lock.wait();
       } catch (InterruptedException e) {

@@ -167,6 +167,8 @@ final class PageEngine {
    * abort from another thread waits until it is done, so that nothing is sent after the abort returns.
    */
   private @Nullable Thread sending;
+  /** An abort waits for {@link #sending} to end: the sender notifies the lock (else it skips that call). */
+  private boolean abortWaiting;
   private TimeoutScheduler.Timeout fetchTimer = TimeoutScheduler.NONE;
   private TimeoutScheduler.Timeout totalTimer = TimeoutScheduler.NONE;
   private @Nullable ByteBuffer nextPagingState;
@@ -337,6 +339,7 @@ final class PageEngine {
   private void awaitSendLocked() {
     boolean interrupted = false;
     while (sending != null && sending != Thread.currentThread()) {
+      abortWaiting = true;
       try {
         lock.wait();
       } catch (InterruptedException e) {
@@ -701,8 +704,7 @@ final class PageEngine {
     } finally {
       if (!handed) { // an Error while failing the future: an abort must not wait for this send for ever
         synchronized (lock) {
-          sending = null;
-          lock.notifyAll();
+          endSendLocked();
         }
       }
     }
@@ -720,8 +722,7 @@ final class PageEngine {
       abortedMeanwhile = abortCause != null || terminated;
       if (!abortedMeanwhile) {
         inFlight = future;
-        sending = null;
-        lock.notifyAll();
+        endSendLocked();
         return false;
       }
     }
@@ -729,11 +730,19 @@ final class PageEngine {
       future.cancel(false); // before the waiting abort may return
     } finally {
       synchronized (lock) {
-        sending = null;
-        lock.notifyAll();
+        endSendLocked();
       }
     }
     return true;
+  }
+
+  /** The hand-over ended: wakes an abort waiting for it; under the lock. */
+  private void endSendLocked() {
+    sending = null;
+    if (abortWaiting) {
+      abortWaiting = false;
+      lock.notifyAll();
+    }
   }
 
   private void onFetched(CompletableFuture<@Nullable SourcePage> future, int number, @Nullable ByteBuffer state,
