@@ -486,9 +486,10 @@ public interface AsyncSession extends AutoCloseable {
   StreamConfig defaultStreamConfig();
 
   /**
-   * Closes the session without blocking; see the class documentation. Idempotent: later calls return a
-   * stage of the same close. Open streams are closed during the call, their pending stages failed with
-   * {@link StreamClosedException} on their executors.
+   * Closes the session without waiting for the network or for user code; see the class documentation.
+   * Idempotent: later calls return a stage of the same close. Open streams are closed during the call (as
+   * {@link ResultStream#close()} does: nothing is sent for them after it returns), their pending stages
+   * failed with {@link StreamClosedException} on their executors.
    *
    * @return a stage that completes once the driver session is closed (at once for a session made by
    *     {@link #wrap}) and the executors were told to shut down, on the JDK's common pool (never on a
