@@ -39,6 +39,7 @@ import org.asynccassandra.ScanCheckpoint;
 import org.asynccassandra.ScanRange;
 import org.asynccassandra.StreamTimeoutException;
 import org.asynccassandra.internal.util.RetryPolicy;
+import org.asynccassandra.internal.util.SendGate;
 import org.asynccassandra.internal.util.TimeoutScheduler;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -120,9 +121,7 @@ final class ScanPageSource implements PageSource {
    * The threads handing a range's request to the driver right now (send, between its two checks): close()
    * waits for them, so that nothing is sent after it returns.
    */
-  private final List<Thread> sending = new ArrayList<>(2);
-  /** A close() waits for {@link #sending}: senders notify the lock (else they skip that call). */
-  private boolean closeWaiting;
+  private final SendGate sending = new SendGate(lock);
   private long retries;
   private long splits;
   private long rowsTaken;
@@ -508,7 +507,7 @@ final class ScanPageSource implements PageSource {
       if (closed || failure != null) {
         return; // closed, or failed: the scan ends, so nothing more is asked (retries included)
       }
-      sending.add(Thread.currentThread()); // close() now waits until this request is handed over
+      sending.begin(); // close() now waits until this request is handed over
     }
     CompletableFuture<SourcePage> response;
     boolean stillSending = true;
@@ -531,7 +530,7 @@ final class ScanPageSource implements PageSource {
         cancel = closed;
         if (!cancel) {
           reader.request = response;
-          endSendLocked();
+          sending.end();
           stillSending = false;
         }
       }
@@ -542,7 +541,7 @@ final class ScanPageSource implements PageSource {
     } finally {
       if (stillSending) {
         synchronized (lock) {
-          endSendLocked();
+          sending.end();
         }
       }
     }
@@ -561,36 +560,6 @@ final class ScanPageSource implements PageSource {
       }
     }
     sent.whenComplete((page, error) -> onResponse(reader, sent, state, page, error));
-  }
-
-  /** This thread's request was handed over (or cancelled): a close() waiting for it may go on; under the lock. */
-  private void endSendLocked() {
-    sending.remove(Thread.currentThread());
-    if (closeWaiting) {
-      lock.notifyAll();
-    }
-  }
-
-  /**
-   * Waits, under the lock (which the wait releases), until no other thread is handing a request over: each
-   * sees the scan closed and cancels its request. Never waits for the calling thread's own send.
-   * Uninterruptible; an interrupt is kept for the caller. The wait is as long as the driver takes to queue a
-   * request, not a network round trip.
-   */
-  private void awaitSendsLocked() {
-    Thread current = Thread.currentThread();
-    boolean interrupted = false;
-    while (sending.stream().anyMatch(thread -> thread != current)) {
-      closeWaiting = true;
-      try {
-        lock.wait();
-      } catch (InterruptedException e) {
-        interrupted = true;
-      }
-    }
-    if (interrupted) {
-      current.interrupt();
-    }
   }
 
   private void onTimeout(Reader reader, CompletableFuture<SourcePage> sent, @Nullable ByteBuffer state,
@@ -829,7 +798,7 @@ final class ScanPageSource implements PageSource {
         timers.add(reader.timer);
         reader.timer = TimeoutScheduler.NONE;
       }
-      awaitSendsLocked(); // a request being handed over now is cancelled by its sender before this returns
+      sending.awaitOthers(); // a request being handed over now is cancelled by its sender before this returns
     }
     release(released);
     DefaultReadAheadBudget sessionBudget = budget;

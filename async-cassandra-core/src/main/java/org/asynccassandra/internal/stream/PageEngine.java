@@ -37,6 +37,7 @@ import org.asynccassandra.StreamStats;
 import org.asynccassandra.StreamTimeoutException;
 import org.asynccassandra.internal.util.RetryPolicy;
 import org.asynccassandra.internal.util.Retryable;
+import org.asynccassandra.internal.util.SendGate;
 import org.asynccassandra.internal.util.Threads;
 import org.asynccassandra.internal.util.TimeoutScheduler;
 import org.jspecify.annotations.Nullable;
@@ -163,12 +164,10 @@ final class PageEngine {
   private boolean fetching;
   private @Nullable CompletableFuture<@Nullable SourcePage> inFlight;
   /**
-   * The thread handing a request to the source right now (startFetch, between its two checks), or null; an
-   * abort from another thread waits until it is done, so that nothing is sent after the abort returns.
+   * The thread handing a request to the source right now (startFetch, between its two checks); an abort
+   * from another thread waits until it is done, so that nothing is sent after the abort returns.
    */
-  private @Nullable Thread sending;
-  /** An abort waits for {@link #sending} to end: the sender notifies the lock (else it skips that call). */
-  private boolean abortWaiting;
+  private final SendGate sending = new SendGate(lock);
   private TimeoutScheduler.Timeout fetchTimer = TimeoutScheduler.NONE;
   private TimeoutScheduler.Timeout totalTimer = TimeoutScheduler.NONE;
   private @Nullable ByteBuffer nextPagingState;
@@ -302,7 +301,7 @@ final class PageEngine {
     long released;
     synchronized (lock) {
       if (terminated || abortCause != null) {
-        awaitSendLocked(); // a second close() racing the first one returns no earlier than it either
+        sending.awaitOthers(); // a second close() racing the first one returns no earlier than it either
         return false;
       }
       abortCause = cause;
@@ -317,7 +316,7 @@ final class PageEngine {
       released = takeReservationsLocked();
       buffer.clear();
       bufferedBytes = 0;
-      awaitSendLocked(); // a request being handed over now is cancelled by its sender before this returns
+      sending.awaitOthers(); // a request being handed over now is cancelled by its sender before this returns
     }
     releaseBudget(released);
     position.freeze();
@@ -328,27 +327,6 @@ final class PageEngine {
     source.close();
     drain();
     return true;
-  }
-
-  /**
-   * Waits, under the lock (which the wait releases), until no other thread is handing a request to the
-   * source: its sender sees the abort then and cancels the request. Never waits for the calling thread's
-   * own send (an abort from inside the source). Uninterruptible; an interrupt is kept for the caller. The
-   * wait is as long as the source takes to queue a request, not a network round trip.
-   */
-  private void awaitSendLocked() {
-    boolean interrupted = false;
-    while (sending != null && sending != Thread.currentThread()) {
-      abortWaiting = true;
-      try {
-        lock.wait();
-      } catch (InterruptedException e) {
-        interrupted = true;
-      }
-    }
-    if (interrupted) {
-      Thread.currentThread().interrupt();
-    }
   }
 
   /** Whether the stream was aborted (closed); rows are stopped by the frozen position, not by this. */
@@ -663,7 +641,7 @@ final class PageEngine {
       if (abortCause != null || terminated) {
         return; // aborted while this fetch was being decided or waited for its retry
       }
-      sending = Thread.currentThread(); // an abort from now on waits until the request is handed over
+      sending.begin(); // an abort from now on waits until the request is handed over
     }
     long startNanos = System.nanoTime();
     CompletableFuture<@Nullable SourcePage> future = handToSource(state, pageSize);
@@ -704,7 +682,7 @@ final class PageEngine {
     } finally {
       if (!handed) { // an Error while failing the future: an abort must not wait for this send for ever
         synchronized (lock) {
-          endSendLocked();
+          sending.end();
         }
       }
     }
@@ -722,7 +700,7 @@ final class PageEngine {
       abortedMeanwhile = abortCause != null || terminated;
       if (!abortedMeanwhile) {
         inFlight = future;
-        endSendLocked();
+        sending.end();
         return false;
       }
     }
@@ -730,19 +708,10 @@ final class PageEngine {
       future.cancel(false); // before the waiting abort may return
     } finally {
       synchronized (lock) {
-        endSendLocked();
+        sending.end();
       }
     }
     return true;
-  }
-
-  /** The hand-over ended: wakes an abort waiting for it; under the lock. */
-  private void endSendLocked() {
-    sending = null;
-    if (abortWaiting) {
-      abortWaiting = false;
-      lock.notifyAll();
-    }
   }
 
   private void onFetched(CompletableFuture<@Nullable SourcePage> future, int number, @Nullable ByteBuffer state,
