@@ -23,10 +23,12 @@ import java.time.Duration;
  * @param pagesFetched pages received from the server so far
  * @param rowsFetched rows received from the server so far
  * @param rowsDelivered rows handed to the consumer so far
- * @param bufferedPages pages fetched and not yet handed to the consumer, now
+ * @param bufferedPages pages fetched and not yet handed to the consumer, now; for a table scan, the pages
+ *     its ranges read ahead and queued, at most {@code parallelism × (1 + prefetchPages)}
  * @param maxBufferedPages the most pages that ever waited, fetched, for a consumer busy with an earlier
  *     page: the read-ahead actually used (the page a consumer asked for does not count, also while the call
- *     that asked for it still runs); never more than {@code prefetchPages}
+ *     that asked for it still runs); never more than {@code prefetchPages}; for a table scan, the most its
+ *     ranges had queued at once
  * @param bytesFetched response bytes received so far, as the driver reported them
  * @param consumerWaitTime the total time the consumer waited for a page that was not there yet
  * @param pageIdleTime the total time fetched pages waited in the buffer for the consumer

@@ -16,6 +16,7 @@
 package org.asynccassandra.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.codahale.metrics.Gauge;
@@ -35,20 +36,24 @@ import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Flow;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
 import org.asynccassandra.AsyncSession;
 import org.asynccassandra.Page;
 import org.asynccassandra.QueryStream;
 import org.asynccassandra.RowStream;
 import org.asynccassandra.ScanConfig;
+import org.asynccassandra.StreamClosedException;
 import org.asynccassandra.StreamConfig;
 import org.asynccassandra.TableScan;
 import org.asynccassandra.internal.session.DefaultAsyncSession;
 import org.asynccassandra.testkit.CassandraExtension;
 import org.asynccassandra.testkit.CassandraServer;
+import org.asynccassandra.testkit.FaultProxy;
 import org.asynccassandra.testkit.RequestCounter;
 import org.asynccassandra.testkit.TestData;
 import org.asynccassandra.testkit.TestKeyspace;
@@ -72,9 +77,11 @@ class PromisesIT {
   private AsyncSession async;
   private String keyspace;
   private String table;
+  private CassandraServer server;
 
   @BeforeAll
   void load(CqlSession session, TestKeyspace testKeyspace, CassandraServer server) {
+    this.server = server;
     keyspace = testKeyspace.name();
     table = "promised";
     TestData.createSampleTable(session, testKeyspace.table(table));
@@ -106,6 +113,58 @@ class PromisesIT {
           + "held its first page%n", scan.rangeCount(), sent);
       assertThat(scan.rangeCount()).isGreaterThanOrEqualTo(150);
       assertThat(sent).isBetween(1L, 5L);
+    }
+  }
+
+  /**
+   * A scan closed from another thread while its consumer holds a page sends nothing once {@code close()}
+   * returns, even when range requests are in flight at the close: they are cancelled at the close, not when
+   * the consumer's call returns, so their late responses make no range read ahead. A proxy holds the
+   * requests, so that what is in flight at the close is known: two ranges of many pages, one page ahead each
+   * ({@code 1 + prefetchPages} = 2 pages per range, queued or in flight). Once the consumer holding page 1
+   * sees all 4 queued, the proxy is paused; pages 2 to 4 come from the queue, and each page taken sends its
+   * range's next request, held. By page 4 one range was taken from twice: its only page is the held request,
+   * whose response, arriving after the close, would leave room to read ahead again.
+   */
+  @Test
+  void should_send_nothing_after_a_scan_is_closed_while_its_consumer_holds_a_page() throws Exception {
+    RequestCounter counter = new RequestCounter();
+    try (FaultProxy proxy = FaultProxy.start(server.contactPoint());
+         CqlSession proxied = counter.addTo(proxy.sessionBuilder(server.localDatacenter(), options -> options
+             .withStringList(DefaultDriverOption.METRICS_NODE_ENABLED, List.of("pool.in-flight")))).build();
+         AsyncSession proxiedAsync = AsyncSession.wrap(proxied);
+         TableScan scan = proxiedAsync.scanTable(keyspace, table, ScanConfig.builder().columns("pk", "ck")
+             .splits(2).parallelism(2).streamConfig(StreamConfig.builder().fetchSize(100).prefetchPages(1)
+                 .build()).build())) {
+      AtomicInteger pages = new AtomicInteger();
+      AtomicLong inFlightAtClose = new AtomicLong(-1);
+      CompletableFuture<Long> sentAfterClose = new CompletableFuture<>(); // the consumer's call sees to it
+      CompletableFuture<Void> done = scan.forEachPage(page -> {
+        int number = pages.incrementAndGet();
+        if (number == 1) {
+          // Both ranges read their page ahead: 4 pages queued, nothing in flight. Then hold every request.
+          await().atMost(Duration.ofSeconds(30)).until(() -> scan.stats().bufferedPages() == 2 * (1 + 1));
+          proxy.pause();
+        } else if (number == 4) {
+          try {
+            await().atMost(Duration.ofSeconds(30)).until(() -> inFlight(proxied) >= 2); // one per range, held
+            inFlightAtClose.set(inFlight(proxied));
+            CompletableFuture.runAsync(scan::close).join(); // from another thread, while this page is held
+            long mark = counter.mark(); // from here on the scan may send nothing
+            proxy.resume(); // the held requests' responses arrive while the consumer still holds page 4
+            await().atMost(Duration.ofSeconds(30)).until(() -> inFlight(proxied) == 0);
+            sentAfterClose.complete(counter.sentSince(mark));
+          } catch (Throwable failure) {
+            sentAfterClose.completeExceptionally(failure);
+          }
+        }
+      }).toCompletableFuture();
+      // close() does not wait for the consumer's call: the stage fails at once, the call goes on.
+      assertThatThrownBy(() -> done.get(60, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
+          .hasCauseInstanceOf(StreamClosedException.class);
+      assertThat(sentAfterClose.get(60, TimeUnit.SECONDS)).as("requests sent after close() returned").isZero();
+      assertThat(inFlightAtClose.get()).as("requests in flight at the close").isGreaterThanOrEqualTo(2);
+      assertThat(pages).as("pages handed over: none after the close").hasValue(4);
     }
   }
 

@@ -165,10 +165,7 @@ public final class DefaultTableScan implements TableScan {
 
   @Override
   public StreamStats stats() {
-    StreamStats stats = stream.stats();
-    return new StreamStats(stats.pagesFetched(), stats.rowsFetched(), stats.rowsDelivered(), stats.bufferedPages(),
-        stats.maxBufferedPages(), stats.bytesFetched(), stats.consumerWaitTime(), stats.pageIdleTime(),
-        source.retries(), source.lastRequestedPageSize());
+    return stream.stats(); // the source adds the pages its range readers hold, its retries and page sizes
   }
 
   @Override

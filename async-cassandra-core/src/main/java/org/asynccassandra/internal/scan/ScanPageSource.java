@@ -37,6 +37,7 @@ import org.asynccassandra.PageFetchException;
 import org.asynccassandra.ReadLimiter;
 import org.asynccassandra.ScanCheckpoint;
 import org.asynccassandra.ScanRange;
+import org.asynccassandra.StreamStats;
 import org.asynccassandra.StreamTimeoutException;
 import org.asynccassandra.internal.util.RetryPolicy;
 import org.asynccassandra.internal.util.SendGate;
@@ -131,6 +132,8 @@ final class ScanPageSource implements PageSource {
   /** The size of the latest response, of any range: the budget's estimate for a range that had none. */
   private long lastPageBytes;
   private int lastRequestedPageSize;
+  /** The most pages that waited in {@link #ready} at once. */
+  private int maxReady;
   /** No request goes out before this System.nanoTime(): the debt of the bytes read so far. */
   private long notBeforeNanos = System.nanoTime();
 
@@ -276,12 +279,6 @@ final class ScanPageSource implements PageSource {
   /** How many times a range (with its pieces) is split at most: into at most 16 pieces. */
   static final int MAX_SPLIT_DEPTH = 2;
 
-  long retries() {
-    synchronized (lock) {
-      return retries;
-    }
-  }
-
   /** How many times a range was split around trouble. */
   long splits() {
     synchronized (lock) {
@@ -289,10 +286,24 @@ final class ScanPageSource implements PageSource {
     }
   }
 
-  /** The rows the latest request of any range asked for; 0 before the first. */
-  int lastRequestedPageSize() {
+  /**
+   * The engine's statistics with what the range readers hold: their queued pages count as fetched and
+   * buffered (the engine counts a page once it takes it, so a page moving to the engine while the two
+   * snapshots are taken may be missed by this one), and the retries and page sizes are the ranges'.
+   */
+  @Override
+  public StreamStats stats(StreamStats engine) {
     synchronized (lock) {
-      return lastRequestedPageSize;
+      long rows = 0;
+      long bytes = 0;
+      for (RangePage page : ready) {
+        rows += page.size();
+        bytes += Math.max(0, page.responseBytes());
+      }
+      return new StreamStats(engine.pagesFetched() + ready.size(), engine.rowsFetched() + rows,
+          engine.rowsDelivered(), engine.bufferedPages() + ready.size(),
+          Math.max(engine.maxBufferedPages(), maxReady), engine.bytesFetched() + bytes, engine.consumerWaitTime(),
+          engine.pageIdleTime(), retries, lastRequestedPageSize);
     }
   }
 
@@ -666,6 +677,7 @@ final class ScanPageSource implements PageSource {
           released = reservedForIt;
         } else {
           ready.add(page);
+          maxReady = Math.max(maxReady, ready.size());
           if (reservedForIt > 0) { // read ahead: it holds its real size until the engine takes it
             page.budgetBytes = Math.max(0, bytes);
             released = reservedForIt - page.budgetBytes;

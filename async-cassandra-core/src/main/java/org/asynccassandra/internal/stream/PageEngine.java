@@ -364,12 +364,15 @@ final class PageEngine {
     return current;
   }
 
+  /** The engine's counters, with the pages its source holds for the consumer (see {@link PageSource#stats}). */
   StreamStats stats() {
+    StreamStats own;
     synchronized (lock) {
-      return new StreamStats(pagesFetched, cut.rowsKept(), rowsDelivered, buffer.size(), maxBuffered,
+      own = new StreamStats(pagesFetched, cut.rowsKept(), rowsDelivered, buffer.size(), maxBuffered,
           bytesFetched, Duration.ofNanos(consumerWaitNanos), Duration.ofNanos(pageIdleNanos), retries,
           requestedPageSize);
     }
+    return source.stats(own);
   }
 
   // ---------------------------------------------------------------------------------------------------

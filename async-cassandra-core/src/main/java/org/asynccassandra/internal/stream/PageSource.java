@@ -18,6 +18,7 @@ package org.asynccassandra.internal.stream;
 import com.datastax.oss.driver.api.core.cql.ColumnDefinitions;
 import java.nio.ByteBuffer;
 import java.util.concurrent.CompletableFuture;
+import org.asynccassandra.StreamStats;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -87,6 +88,16 @@ public interface PageSource {
    * sends nothing more. Called when the stream is aborted and again when it ends: a second call does nothing.
    */
   default void close() {}
+
+  /**
+   * The stream's statistics, given the engine's: a source that holds pages of its own for the consumer (a
+   * scan's range readers queue what they read ahead) counts them as fetched and buffered, and reports its
+   * own retries and page sizes. Called outside the engine's lock, right after its snapshot was taken, on
+   * whatever thread asked for the statistics. The default returns the engine's as they are.
+   */
+  default StreamStats stats(StreamStats engine) {
+    return engine;
+  }
 
   /** The result columns when known before the first page (a bound statement), else {@code null}. */
   default @Nullable ColumnDefinitions knownColumns() {

@@ -21,6 +21,7 @@ import java.lang.ref.WeakReference;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
 import org.asynccassandra.PageEvent;
@@ -93,6 +94,38 @@ class ScanListenerTest {
     assertThat(recorder.atEnd.get().rangesDone()).isEqualTo(3);
     assertThat(recorder.atEnd.get().isComplete()).isTrue();
     assertThat(recorder.info.get().scanCheckpoint()).contains(scan.checkpoint());
+  }
+
+  @Test
+  void should_end_a_listener_with_the_scans_own_statistics_its_retries_included() {
+    FakeRangeRequests requests = FakeRangeRequests.of(2, false, 5, 5);
+    AtomicReference<StreamStats> atEnd = new AtomicReference<>();
+    StreamListener listener = new StreamListener() {
+      @Override
+      public void onComplete(StreamInfo stream, StreamStats stats) {
+        atEnd.set(stats);
+      }
+    };
+    Duration timeout = Duration.ofSeconds(3);
+    ScanConfig config = ScanConfig.builder().parallelism(1).streamConfig(StreamConfig.builder().fetchSize(100)
+        .prefetchPages(0).pageTimeout(timeout).firstPageTimeout(timeout).retry(1, Duration.ofMillis(100))
+        .listener(listener).build()).build();
+    DefaultTableScan scan = DefaultTableScan.create(requests, planner, requests.ranges, config, Runnable::run,
+        scheduler, handle -> {});
+    CompletableFuture<Void> done = scan.forEach(row -> {}).toCompletableFuture();
+    scheduler.live(timeout).get(0).fire(); // range 0's first request times out, and is asked again
+    scheduler.retryWaits(Duration.ofMillis(100)).get(0).fire();
+    while (!done.isDone()) {
+      requests.pendingSources().get(0).completeNext();
+    }
+    done.join();
+
+    // Before, a listener got the scan engine's figures: no retries (the ranges retry) and its own page size.
+    assertThat(atEnd.get().retries()).isEqualTo(1);
+    assertThat(atEnd.get().requestedPageSize()).isEqualTo(100);
+    assertThat(atEnd.get().pagesFetched()).isEqualTo(4);
+    assertThat(atEnd.get().rowsFetched()).isEqualTo(20);
+    assertThat(atEnd.get()).isEqualTo(scan.stats());
   }
 
   @Test

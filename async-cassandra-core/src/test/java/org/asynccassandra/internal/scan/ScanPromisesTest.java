@@ -95,6 +95,24 @@ class ScanPromisesTest {
     scan.close();
   }
 
+  @Test
+  void should_count_the_pages_a_scan_holds_for_its_consumer_in_its_stats() {
+    FakeRangeRequests requests = FakeRangeRequests.of(10, true, 10, 10, 10);
+    DefaultTableScan scan = scan(requests, requests.ranges, config(2, 1));
+
+    Optional<Page<Row>> first = scan.nextPage().toCompletableFuture().join();
+
+    assertThat(first).isPresent();
+    // Held for the consumer: all the two open ranges own (1 + prefetch each; the responses came at once).
+    assertThat(scan.pagesOwned()).isEqualTo(4);
+    assertThat(scan.stats().bufferedPages()).as("pages fetched, not yet handed over").isEqualTo(4);
+    assertThat(scan.stats().maxBufferedPages()).isGreaterThanOrEqualTo(4);
+    assertThat(scan.stats().pagesFetched()).as("pages received, page 1 included").isEqualTo(5);
+    assertThat(scan.stats().rowsFetched()).isEqualTo(50);
+    assertThat(scan.stats().rowsDelivered()).isEqualTo(10);
+    scan.close();
+  }
+
   @RepeatedTest(20)
   void should_keep_at_most_parallelism_times_one_plus_prefetch_pages_whatever_the_order_of_responses() {
     Random random = new Random();
