@@ -31,7 +31,8 @@ import java.time.Duration;
  *     ranges had queued at once
  * @param bytesFetched response bytes received so far, as the driver reported them
  * @param consumerWaitTime the total time the consumer waited for a page that was not there yet
- * @param pageIdleTime the total time fetched pages waited in the buffer for the consumer
+ * @param pageIdleTime the total time fetched pages waited in the buffer for the consumer; for a table scan,
+ *     in its ranges' queue
  * @param retries page requests that were retried after a retryable failure
  * @param requestedPageSize the rows the latest page request asked for: the fetch size, or the size that
  *     {@link StreamConfig#firstPageSize()} or {@link StreamConfig#targetPageBytes()} chose, or less after a

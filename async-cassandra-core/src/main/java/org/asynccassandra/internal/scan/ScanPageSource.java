@@ -19,6 +19,7 @@ import org.asynccassandra.internal.stream.DefaultReadAheadBudget;
 import org.asynccassandra.internal.stream.PageSizer;
 import org.asynccassandra.internal.stream.PageSource;
 import org.asynccassandra.internal.stream.SourcePage;
+import org.asynccassandra.internal.stream.SourcePage.FetchTiming;
 import org.asynccassandra.internal.stream.StreamEvents;
 import org.asynccassandra.internal.util.Retryable;
 import com.datastax.oss.driver.api.core.cql.ColumnDefinitions;
@@ -210,13 +211,15 @@ final class ScanPageSource implements PageSource {
     private @Nullable List<Row> decoded;
     private final Reader reader;
     private final int requestedPageSize;
+    private final FetchTiming timing;
     private volatile boolean lastOfScan;
     /** Budget bytes it holds while queued here; the source's lock. */
     long budgetBytes;
 
     RangePage(Reader reader, @Nullable ByteBuffer requestPagingState, SourcePage response,
-        @Nullable List<Row> decoded, int skipped, int requestedPageSize) {
+        @Nullable List<Row> decoded, int skipped, int requestedPageSize, FetchTiming timing) {
       this.reader = reader;
+      this.timing = timing;
       this.decoded = decoded;
       this.requestedPageSize = requestedPageSize;
       this.range = reader.range;
@@ -271,6 +274,12 @@ final class ScanPageSource implements PageSource {
     @Override
     public ColumnDefinitions columnDefinitions() {
       return response.columnDefinitions();
+    }
+
+    /** The range's own request and response: the page may wait here long after both. */
+    @Override
+    public FetchTiming fetchTiming() {
+      return timing;
     }
   }
 
@@ -521,6 +530,7 @@ final class ScanPageSource implements PageSource {
       sending.begin(); // close() now waits until this request is handed over
     }
     CompletableFuture<SourcePage> response;
+    long sentNanos = System.nanoTime(); // the page's fetch latency starts here
     boolean stillSending = true;
     try {
       try {
@@ -559,7 +569,8 @@ final class ScanPageSource implements PageSource {
     Duration timeout = reader.pagesReceived == 0 ? firstPageTimeout : pageTimeout;
     CompletableFuture<SourcePage> sent = response;
     if (timeout != null) {
-      TimeoutScheduler.Timeout timer = scheduler.schedule(() -> onTimeout(reader, sent, state, timeout), timeout);
+      TimeoutScheduler.Timeout timer =
+          scheduler.schedule(() -> onTimeout(reader, sent, state, sentNanos, timeout), timeout);
       synchronized (lock) {
         if (reader.request == sent) {
           reader.timer = timer;
@@ -570,20 +581,21 @@ final class ScanPageSource implements PageSource {
         timer.cancel();
       }
     }
-    sent.whenComplete((page, error) -> onResponse(reader, sent, state, page, error));
+    sent.whenComplete((page, error) -> onResponse(reader, sent, state, sentNanos, page, error));
   }
 
   private void onTimeout(Reader reader, CompletableFuture<SourcePage> sent, @Nullable ByteBuffer state,
-      Duration timeout) {
+      long sentNanos, Duration timeout) {
     StreamTimeoutException.Kind kind =
         reader.pagesReceived == 0 ? StreamTimeoutException.Kind.FIRST_PAGE : StreamTimeoutException.Kind.PAGE;
-    onResponse(reader, sent, state, null, new StreamTimeoutException(kind, timeout,
+    onResponse(reader, sent, state, sentNanos, null, new StreamTimeoutException(kind, timeout,
         reader.pagesReceived + 1, description + " in token range " + reader.range));
     sent.cancel(false);
   }
 
   private void onResponse(Reader reader, CompletableFuture<SourcePage> sent, @Nullable ByteBuffer state,
-      @Nullable SourcePage response, @Nullable Throwable error) {
+      long sentNanos, @Nullable SourcePage response, @Nullable Throwable error) {
+    long receivedNanos = System.nanoTime();
     long byteDebt = byteLimiter != null && response != null ? byteLimiter.reserve(Math.max(0, response.responseBytes()))
         : 0;
     // Decoded here once when the range's position needs its last row; the RangePage then hands them over.
@@ -669,7 +681,8 @@ final class ScanPageSource implements PageSource {
         }
         int skipped = Math.min(reader.skip, received.size());
         reader.skip -= skipped;
-        RangePage page = new RangePage(reader, state, received, decoded, skipped, reader.asked);
+        RangePage page = new RangePage(reader, state, received, decoded, skipped, reader.asked,
+            new FetchTiming(sentNanos, receivedNanos));
         reader.pagingState = page.nextPagingState;
         reader.finished = page.rangeFinished;
         if (page.size() == 0 && !page.rangeFinished) {
@@ -677,7 +690,6 @@ final class ScanPageSource implements PageSource {
           released = reservedForIt;
         } else {
           ready.add(page);
-          maxReady = Math.max(maxReady, ready.size());
           if (reservedForIt > 0) { // read ahead: it holds its real size until the engine takes it
             page.budgetBytes = Math.max(0, bytes);
             released = reservedForIt - page.budgetBytes;
@@ -698,6 +710,7 @@ final class ScanPageSource implements PageSource {
             waiting = null;
           }
         }
+        maxReady = Math.max(maxReady, ready.size()); // a page handed to a waiting consumer is not read ahead
       }
     }
     timer.cancel();

@@ -786,8 +786,13 @@ final class PageEngine {
       return null;
     }
     int requested = pageSize > 0 ? pageSize : page.requestedPageSize(); // a scan's range sized it itself
+    // A page the source kept for a while (a scan's range read it ahead) was fetched, and began to wait for the
+    // consumer, before the engine asked for it.
+    SourcePage.FetchTiming timing = page.fetchTiming();
+    long fetchNanos = timing == null ? now - startNanos : timing.receivedNanos() - timing.sentNanos();
+    long arrivalNanos = timing == null ? now : timing.receivedNanos();
     DefaultPage fetchedPage = new DefaultPage(page, position, cut.pagesKept(), kept.offset(), kept.size(),
-        sourceDone, state, requested, cut.rowsKept(), now - startNanos, now);
+        sourceDone, state, requested, cut.rowsKept(), fetchNanos, arrivalNanos);
     buffer.add(fetchedPage);
     bufferedBytes += fetchedPage.responseBytes();
     // The page a consumer asked for is not read ahead, whether it takes it at once or once its previous call

@@ -71,4 +71,22 @@ public interface SourcePage {
   }
 
   ColumnDefinitions columnDefinitions();
+
+  /**
+   * When the request for this response was sent and when the response came, for a source that keeps
+   * responses until the engine asks for them (a table scan's ranges read ahead on their own); null when the
+   * response reaches the engine as it arrives, which then times the fetch from its own request.
+   */
+  default @Nullable FetchTiming fetchTiming() {
+    return null;
+  }
+
+  /**
+   * When a response's request was sent and when the response came, both {@link System#nanoTime()}: the
+   * page's fetch latency, and the start of its wait for the consumer.
+   *
+   * @param sentNanos when the request was handed to the driver
+   * @param receivedNanos when its response came
+   */
+  record FetchTiming(long sentNanos, long receivedNanos) {}
 }

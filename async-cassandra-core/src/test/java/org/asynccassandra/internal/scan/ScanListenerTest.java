@@ -17,6 +17,7 @@ package org.asynccassandra.internal.scan;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.datastax.oss.driver.api.core.cql.Row;
 import java.lang.ref.WeakReference;
 import java.time.Duration;
 import java.util.List;
@@ -24,6 +25,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
+import org.asynccassandra.Page;
 import org.asynccassandra.PageEvent;
 import org.asynccassandra.ScanCheckpoint;
 import org.asynccassandra.ScanConfig;
@@ -38,7 +40,10 @@ import org.asynccassandra.internal.stream.StreamEvents;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
-/** What a listener sees of a scan's ranges through {@link StreamInfo#scanCheckpoint()}. */
+/**
+ * What a listener sees of a scan: its ranges through {@link StreamInfo#scanCheckpoint()}, its pages' timings and
+ * its statistics.
+ */
 class ScanListenerTest {
   private final ManualScheduler scheduler = new ManualScheduler();
   private final ScanPlanner planner = ScanPlanner.forTests("ks", "t");
@@ -126,6 +131,48 @@ class ScanListenerTest {
     assertThat(atEnd.get().pagesFetched()).isEqualTo(4);
     assertThat(atEnd.get().rowsFetched()).isEqualTo(20);
     assertThat(atEnd.get()).isEqualTo(scan.stats());
+  }
+
+  @Test
+  void should_time_a_page_read_ahead_by_its_range_from_its_own_request_and_count_its_wait_in_the_queue() {
+    FakeRangeRequests requests = FakeRangeRequests.of(2, false, 5);
+    List<PageEvent> events = new CopyOnWriteArrayList<>();
+    StreamListener listener = new StreamListener() {
+      @Override
+      public void onPage(StreamInfo stream, PageEvent page) {
+        events.add(page);
+      }
+    };
+    ScanConfig config = ScanConfig.builder().parallelism(2)
+        .streamConfig(StreamConfig.builder().prefetchPages(1).listener(listener).build()).build();
+    DefaultTableScan scan = DefaultTableScan.create(requests, planner, requests.ranges, config, Runnable::run,
+        scheduler, handle -> {});
+    CompletableFuture<Optional<Page<Row>>> first = scan.nextPage().toCompletableFuture();
+    assertThat(requests.sources.get(1).hasPending()).as("range 1's request is out").isTrue();
+    long sent = System.nanoTime(); // range 1's request left before this
+    requests.sources.get(0).completeNext();
+    assertThat(first.join()).isPresent();
+    long answered = clockPassed(sent);
+    requests.sources.get(1).completeNext(); // read ahead: it waits in the scan's queue
+    long queued = System.nanoTime();
+    long asked = clockPassed(queued);
+
+    assertThat(scan.nextPage().toCompletableFuture().join()).isPresent();
+
+    // Before, the scan's engine timed the page from its own request, which the queue answered at once.
+    assertThat(events).hasSize(2);
+    assertThat(events.get(1).fetchLatency()).as("from range 1's request to its response")
+        .isGreaterThanOrEqualTo(Duration.ofNanos(answered - sent));
+    assertThat(scan.stats().pageIdleTime()).as("page 2 waited in the queue for the consumer")
+        .isGreaterThanOrEqualTo(Duration.ofNanos(asked - queued));
+    scan.close();
+  }
+
+  /** Waits until the clock moved a millisecond past {@code since}, so that the times compared differ. */
+  private static long clockPassed(long since) {
+    Awaitility.await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(1))
+        .until(() -> System.nanoTime() - since >= 1_000_000);
+    return System.nanoTime();
   }
 
   @Test

@@ -113,6 +113,21 @@ class ScanPromisesTest {
     scan.close();
   }
 
+  @Test
+  void should_not_count_a_page_handed_straight_to_a_waiting_consumer_as_read_ahead() {
+    FakeRangeRequests requests = FakeRangeRequests.of(1, false, 5, 5);
+    DefaultTableScan scan = scan(requests, requests.ranges, config(1, 0));
+    for (int page = 1; page <= 2; page++) {
+      CompletableFuture<Optional<Page<Row>>> next = scan.nextPage().toCompletableFuture();
+      requests.sources.get(0).completeNext(); // the consumer already waits for it
+      assertThat(next.join()).as("page " + page).isPresent();
+    }
+    assertThat(scan.stats().maxBufferedPages()).isZero();
+    assertThat(scan.stats().bufferedPages()).isZero();
+    assertThat(scan.stats().pagesFetched()).isEqualTo(2);
+    scan.close();
+  }
+
   @RepeatedTest(20)
   void should_keep_at_most_parallelism_times_one_plus_prefetch_pages_whatever_the_order_of_responses() {
     Random random = new Random();
