@@ -135,6 +135,10 @@ final class ScanPageSource implements PageSource {
   private int lastRequestedPageSize;
   /** The most pages that waited in {@link #ready} at once. */
   private int maxReady;
+  /** What close() dropped from {@link #ready}: fetched, never handed over, still counted as fetched. */
+  private int droppedPages;
+  private long droppedRows;
+  private long droppedBytes;
   /** No request goes out before this System.nanoTime(): the debt of the bytes read so far. */
   private long notBeforeNanos = System.nanoTime();
 
@@ -297,19 +301,20 @@ final class ScanPageSource implements PageSource {
 
   /**
    * The engine's statistics with what the range readers hold: their queued pages count as fetched and
-   * buffered (the engine counts a page once it takes it, so a page moving to the engine while the two
-   * snapshots are taken may be missed by this one), and the retries and page sizes are the ranges'.
+   * buffered, and those close() dropped as fetched (the engine counts a page once it takes it, so a page
+   * moving to the engine while the two snapshots are taken may be missed by this one), and the retries and
+   * page sizes are the ranges'.
    */
   @Override
   public StreamStats stats(StreamStats engine) {
     synchronized (lock) {
-      long rows = 0;
-      long bytes = 0;
+      long rows = droppedRows;
+      long bytes = droppedBytes;
       for (RangePage page : ready) {
         rows += page.size();
         bytes += Math.max(0, page.responseBytes());
       }
-      return new StreamStats(engine.pagesFetched() + ready.size(), engine.rowsFetched() + rows,
+      return new StreamStats(engine.pagesFetched() + ready.size() + droppedPages, engine.rowsFetched() + rows,
           engine.rowsDelivered(), engine.bufferedPages() + ready.size(),
           Math.max(engine.maxBufferedPages(), maxReady), engine.bytesFetched() + bytes, engine.consumerWaitTime(),
           engine.pageIdleTime(), retries, lastRequestedPageSize);
@@ -811,6 +816,9 @@ final class ScanPageSource implements PageSource {
       closed = true;
       for (RangePage page : ready) {
         released += takeBudget(page);
+        droppedPages++;
+        droppedRows += page.size();
+        droppedBytes += Math.max(0, page.responseBytes());
       }
       ready.clear();
       for (Reader reader : readers) {

@@ -110,7 +110,13 @@ class ScanPromisesTest {
     assertThat(scan.stats().pagesFetched()).as("pages received, page 1 included").isEqualTo(5);
     assertThat(scan.stats().rowsFetched()).isEqualTo(50);
     assertThat(scan.stats().rowsDelivered()).isEqualTo(10);
+
     scan.close();
+
+    // Dropped by the close, still fetched: the counts never go back.
+    assertThat(scan.stats().bufferedPages()).isZero();
+    assertThat(scan.stats().pagesFetched()).isEqualTo(5);
+    assertThat(scan.stats().rowsFetched()).isEqualTo(50);
   }
 
   @Test
