@@ -140,12 +140,10 @@ final class EventLoopScenario implements Scenario {
   static List<String> misses(Figures ours, Figures chain) {
     List<String> misses = new ArrayList<>();
     if (!Verdicts.atMost(ours.gcMillis(), chain.gcMillis())) {
-      misses.add(String.format(Locale.ROOT, "GC pauses (%s against %s)", Markdown.millis(ours.gcMillis()),
-          Markdown.millis(chain.gcMillis())));
+      misses.add("GC pauses (" + Markdown.millisAgainst(ours.gcMillis(), chain.gcMillis()) + ")");
     }
     if (!Verdicts.atMost(ours.maxMillis(), chain.maxMillis())) {
-      misses.add(String.format(Locale.ROOT, "the heartbeat max (%s against %s)", Markdown.millis(ours.maxMillis()),
-          Markdown.millis(chain.maxMillis())));
+      misses.add("the heartbeat max (" + Markdown.millisAgainst(ours.maxMillis(), chain.maxMillis()) + ")");
     }
     return misses;
   }

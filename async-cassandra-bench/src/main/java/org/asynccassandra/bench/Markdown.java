@@ -69,6 +69,20 @@ final class Markdown {
     return Double.isNaN(value) ? "n/a" : String.format(Locale.ROOT, "%.1f ms", value);
   }
 
+  /**
+   * "{@code value} ms against {@code other} ms", each with one decimal, or with as many more (up to 3) as it
+   * takes to show that they differ: a verdict that one is over the other never reads "14.6 ms against 14.6 ms".
+   */
+  static String millisAgainst(double value, double other) {
+    String left = millis(value);
+    String right = millis(other);
+    for (int decimals = 2; left.equals(right) && Double.compare(value, other) != 0 && decimals <= 3; decimals++) {
+      left = String.format(Locale.ROOT, "%." + decimals + "f ms", value);
+      right = String.format(Locale.ROOT, "%." + decimals + "f ms", other);
+    }
+    return left + " against " + right;
+  }
+
   static String millisSpread(double[] values) {
     if (values.length == 0) {
       return "n/a";

@@ -42,6 +42,15 @@ class EventLoopScenarioTest {
   }
 
   @Test
+  void should_show_the_decimals_that_tell_a_figure_over_the_chain_from_the_chain() {
+    EventLoopScenario.Figures chain = new EventLoopScenario.Figures(28, 14.58);
+
+    // Both read 14.6 ms with one decimal: the verdict shows why it missed.
+    assertThat(EventLoopScenario.misses(new EventLoopScenario.Figures(28, 14.62), chain))
+        .isEqualTo(List.of("the heartbeat max (14.62 ms against 14.58 ms)"));
+  }
+
+  @Test
   void should_miss_when_a_figure_is_missing() {
     EventLoopScenario.Figures chain = new EventLoopScenario.Figures(28, 25.3);
 

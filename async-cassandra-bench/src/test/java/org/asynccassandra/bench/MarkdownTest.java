@@ -35,4 +35,14 @@ class MarkdownTest {
     assertThat(Markdown.nanos(1024.6)).isEqualTo("1,025 ns");
     assertThat(Markdown.nanos(Double.NaN)).isEqualTo("n/a");
   }
+
+  @Test
+  void should_show_two_times_with_the_decimals_that_tell_them_apart() {
+    assertThat(Markdown.millisAgainst(32, 28)).isEqualTo("32.0 ms against 28.0 ms");
+    assertThat(Markdown.millisAgainst(14.62, 14.58)).isEqualTo("14.62 ms against 14.58 ms");
+    assertThat(Markdown.millisAgainst(14.6021, 14.6019)).isEqualTo("14.602 ms against 14.602 ms");
+    assertThat(Markdown.millisAgainst(14.6, 14.6)).isEqualTo("14.6 ms against 14.6 ms");
+    assertThat(Markdown.millisAgainst(Double.NaN, 14.6)).isEqualTo("n/a against 14.6 ms");
+    assertThat(Markdown.millisAgainst(Double.NaN, Double.NaN)).isEqualTo("n/a against n/a");
+  }
 }
