@@ -292,11 +292,13 @@ public interface AsyncSession extends AutoCloseable {
    * calling its {@code fetchNextPage()} would read the next page twice).
    *
    * <p>The stream is that statement's stream: its page 1 is the held page (counted in {@link
-   * StreamStats#pagesFetched()}, though it was not requested), and its {@link QueryStream#position()}
-   * resumes with {@link #executeStream(Statement, StreamConfig)} of the same statement. Positions count
-   * the held page's rows from its start: when rows were already taken from {@code first}, a resume inside
-   * that page repeats as many rows. {@link StreamConfig#firstPageSize()} has no effect (the first page
-   * is there already); {@link StreamConfig#fetchSize()} sizes the following pages.
+   * StreamStats#pagesFetched()}, though it was not requested; its {@link PageEvent#fetchLatency()} is
+   * close to zero, as the stream does not know when the caller fetched it), and its {@link
+   * QueryStream#position()} resumes with {@link #executeStream(Statement, StreamConfig)} of the same
+   * statement. Positions count the held page's rows from its start: when rows were already taken from
+   * {@code first}, a resume inside that page repeats as many rows. {@link StreamConfig#firstPageSize()}
+   * has no effect (the first page is there already); {@link StreamConfig#fetchSize()} sizes the following
+   * pages.
    *
    * @param first a result of a statement that this session's driver session executed, whose rows not
    *     yet taken the stream takes over; not to be used by the caller afterwards

@@ -26,7 +26,9 @@ import java.time.Duration;
  * @param rowsInPage the rows in this page (after any {@link StreamConfig#maxRows()} cut)
  * @param totalRows the rows of this page and of every page before it
  * @param fetchLatency how long the request for this page took, from sending to the response; for a table
- *     scan, the request of the page's range, which may have read it ahead long before the consumer asked
+ *     scan, the request of the page's range, which may have read it ahead long before the consumer asked;
+ *     close to zero for page 1 of a stream that {@code AsyncSession.continueStream} made, which the
+ *     caller fetched before the stream existed
  * @param responseBytes the size of the server's response in bytes, or -1 when the driver did not report it
  * @param last whether this is the last page of the stream
  * @param requestedPageSize the rows the request for this page asked for: the fetch size, or the size that

@@ -135,10 +135,14 @@ final class ScanPageSource implements PageSource {
   private int lastRequestedPageSize;
   /** The most pages that waited in {@link #ready} at once. */
   private int maxReady;
-  /** What close() dropped from {@link #ready}: fetched, never handed over, still counted as fetched. */
-  private int droppedPages;
-  private long droppedRows;
-  private long droppedBytes;
+  /**
+   * Fetched pages the engine never takes, which still count as fetched: those close() dropped from
+   * {@link #ready}, and a range's empty responses that are not its last (no rows, more to read: a server
+   * that skipped tombstones, say), which are never queued.
+   */
+  private int untakenPages;
+  private long untakenRows;
+  private long untakenBytes;
   /** No request goes out before this System.nanoTime(): the debt of the bytes read so far. */
   private long notBeforeNanos = System.nanoTime();
 
@@ -301,20 +305,20 @@ final class ScanPageSource implements PageSource {
 
   /**
    * The engine's statistics with what the range readers hold: their queued pages count as fetched and
-   * buffered, and those close() dropped as fetched (the engine counts a page once it takes it, so a page
-   * moving to the engine while the two snapshots are taken may be missed by this one), and the retries and
-   * page sizes are the ranges'.
+   * buffered, the pages the engine never takes (dropped by close(), or empty) as fetched, and the retries
+   * and page sizes are the ranges'. The engine counts a page once it takes it, so a page moving to the
+   * engine while the two snapshots are taken may be missed by this one.
    */
   @Override
   public StreamStats stats(StreamStats engine) {
     synchronized (lock) {
-      long rows = droppedRows;
-      long bytes = droppedBytes;
+      long rows = untakenRows;
+      long bytes = untakenBytes;
       for (RangePage page : ready) {
         rows += page.size();
         bytes += Math.max(0, page.responseBytes());
       }
-      return new StreamStats(engine.pagesFetched() + ready.size() + droppedPages, engine.rowsFetched() + rows,
+      return new StreamStats(engine.pagesFetched() + ready.size() + untakenPages, engine.rowsFetched() + rows,
           engine.rowsDelivered(), engine.bufferedPages() + ready.size(),
           Math.max(engine.maxBufferedPages(), maxReady), engine.bytesFetched() + bytes, engine.consumerWaitTime(),
           engine.pageIdleTime(), retries, lastRequestedPageSize);
@@ -693,6 +697,8 @@ final class ScanPageSource implements PageSource {
         if (page.size() == 0 && !page.rangeFinished) {
           reader.owned--; // nothing to hand over: the next request goes out at once
           released = reservedForIt;
+          untakenPages++;
+          untakenBytes += Math.max(0, bytes);
         } else {
           ready.add(page);
           if (reservedForIt > 0) { // read ahead: it holds its real size until the engine takes it
@@ -816,9 +822,9 @@ final class ScanPageSource implements PageSource {
       closed = true;
       for (RangePage page : ready) {
         released += takeBudget(page);
-        droppedPages++;
-        droppedRows += page.size();
-        droppedBytes += Math.max(0, page.responseBytes());
+        untakenPages++;
+        untakenRows += page.size();
+        untakenBytes += Math.max(0, page.responseBytes());
       }
       ready.clear();
       for (Reader reader : readers) {

@@ -120,6 +120,22 @@ class ScanPromisesTest {
   }
 
   @Test
+  void should_count_an_empty_response_that_is_not_its_ranges_last_as_fetched() {
+    // One range: 10 rows, an empty response with more to read (a server past tombstones), 10 rows.
+    FakeRangeRequests requests = FakeRangeRequests.of(1, true, 10, 0, 10);
+    DefaultTableScan scan = scan(requests, requests.ranges, config(1, 0));
+
+    List<Integer> seen = new ArrayList<>();
+    scan.forEach(row -> seen.add(FakePageSource.value(row))).toCompletableFuture().join();
+
+    assertThat(seen).hasSize(20);
+    assertThat(requests.sent()).as("requests: the empty response's included").isEqualTo(3);
+    assertThat(scan.stats().pagesFetched()).as("every response, as a plain stream counts them").isEqualTo(3);
+    assertThat(scan.stats().bytesFetched()).as("100 bytes a response").isEqualTo(300);
+    assertThat(scan.stats().rowsFetched()).isEqualTo(20);
+  }
+
+  @Test
   void should_not_count_a_page_handed_straight_to_a_waiting_consumer_as_read_ahead() {
     FakeRangeRequests requests = FakeRangeRequests.of(1, false, 5, 5);
     DefaultTableScan scan = scan(requests, requests.ranges, config(1, 0));
