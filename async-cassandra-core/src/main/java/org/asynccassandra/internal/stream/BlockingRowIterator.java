@@ -91,9 +91,10 @@ final class BlockingRowIterator implements Iterator<Object> {
         value = currentRows.next(); // row index + 1, mapped before it counts as received
       } catch (RuntimeException | Error mapperFailure) {
         engine.abort(mapperFailure, true);
-        if (mapperFailure instanceof RuntimeException) {
-          failure = (RuntimeException) mapperFailure; // and every later call throws it too
-        }
+        // Every later call throws it too (an Error, wrapped): the silent abort sends no end to wait for.
+        failure = mapperFailure instanceof RuntimeException runtime ? runtime
+            : new AsyncCassandraException("The row mapper of the stream over '" + engine.description()
+                + "' failed", mapperFailure);
         throw mapperFailure;
       }
       if (engine.position().received(current, index + 1)) {

@@ -373,6 +373,9 @@ public final class DefaultRowStream implements QueryStream {
     NextPageSink sink = pull;
     if (!engine.isOpen() && (result == null || result.isClaimed()) && (sink == null || !sink.hasPending())) {
       // Ended, and no stage waits: nothing to close or fail, so no exception (and its stack trace) to build.
+      // An abort that another thread is running (a stage cancelled, a subscription cancelled) is waited for,
+      // so that this close returns no earlier than it: nothing is sent after either returns.
+      engine.awaitOtherClosers();
       cleanable.clean();
       return;
     }

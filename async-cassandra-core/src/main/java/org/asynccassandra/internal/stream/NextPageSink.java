@@ -54,9 +54,19 @@ final class NextPageSink implements PageSink {
       return ended.copy();
     }
     StreamFuture<Optional<Page<?>>> future = new StreamFuture<>(engine);
-    if (!pending.compareAndSet(null, future)) {
-      throw new IllegalStateException("nextPage() was called while the previous call's stage is still "
-          + "pending; wait for it before asking for the next page");
+    while (!pending.compareAndSet(null, future)) {
+      StreamFuture<Optional<Page<?>>> previous = pending.get();
+      if (previous == null) {
+        continue;
+      }
+      if (!previous.isDone()) {
+        throw new IllegalStateException("nextPage() was called while the previous call's stage is still "
+            + "pending; wait for it before asking for the next page");
+      }
+      // Completed from outside, which closed the stream; the end that settles this call is on its way.
+      if (pending.compareAndSet(previous, future)) {
+        break;
+      }
     }
     ended = terminal;
     if (ended != null) {
@@ -96,6 +106,8 @@ final class NextPageSink implements PageSink {
       }
       handed = mapping.page(page); // mapped before it counts as received
     } catch (Throwable error) {
+      // The stream ends with this failure, silently (no end reaches this sink): later calls get it here.
+      terminal = CompletableFuture.failedFuture(error);
       future.settleExceptionally(error);
       engine.abort(error, true);
       return;

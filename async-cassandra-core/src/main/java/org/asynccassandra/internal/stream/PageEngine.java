@@ -168,6 +168,12 @@ final class PageEngine {
    * from another thread waits until it is done, so that nothing is sent after the abort returns.
    */
   private final SendGate sending = new SendGate(lock);
+  /**
+   * The thread running an abort past its lock (cancelling the request in flight, closing the source), until
+   * it is done; another closer waits for it, so that no closing call returns before the first one's work is
+   * done. Never a wait for user code: the abort clears it before it signals the sink.
+   */
+  private @Nullable Thread aborting;
   private TimeoutScheduler.Timeout fetchTimer = TimeoutScheduler.NONE;
   private TimeoutScheduler.Timeout totalTimer = TimeoutScheduler.NONE;
   private @Nullable ByteBuffer nextPagingState;
@@ -301,7 +307,7 @@ final class PageEngine {
     long released;
     synchronized (lock) {
       if (terminated || abortCause != null) {
-        sending.awaitOthers(); // a second close() racing the first one returns no earlier than it either
+        awaitOtherClosersLocked(); // a second close() racing the first one returns no earlier than it either
         return false;
       }
       abortCause = cause;
@@ -317,16 +323,55 @@ final class PageEngine {
       buffer.clear();
       bufferedBytes = 0;
       sending.awaitOthers(); // a request being handed over now is cancelled by its sender before this returns
+      aborting = Thread.currentThread();
     }
-    releaseBudget(released);
-    position.freeze();
-    if (cancelled != null) {
-      cancelled.cancel(false);
+    try {
+      releaseBudget(released);
+      position.freeze();
+      if (cancelled != null) {
+        cancelled.cancel(false);
+      }
+      // Now, not once the consumer's call returns: a source of its own requests (a scan's ranges) sends no more.
+      source.close();
+    } finally {
+      synchronized (lock) {
+        aborting = null;
+        lock.notifyAll(); // once per stream: a closer racing this one waits for it
+      }
     }
-    // Now, not once the consumer's call returns: a source of its own requests (a scan's ranges) sends no more.
-    source.close();
     drain();
     return true;
+  }
+
+  /**
+   * Returns once no other thread is closing this stream: neither handing a request over nor running an
+   * abort. A close() that finds the stream already ended calls it, so that it returns no earlier than a
+   * racing one.
+   */
+  void awaitOtherClosers() {
+    synchronized (lock) {
+      awaitOtherClosersLocked();
+    }
+  }
+
+  private void awaitOtherClosersLocked() {
+    Thread current = Thread.currentThread();
+    boolean interrupted = false;
+    while (true) {
+      sending.awaitOthers();
+      Thread running = aborting;
+      if (running == null || running == current) {
+        break;
+      }
+      try {
+        lock.wait(); // the wait releases the lock; the abort notifies once it is done
+      } catch (InterruptedException e) {
+        interrupted = true;
+      }
+    }
+    if (interrupted) {
+      current.interrupt();
+    }
   }
 
   /** Whether the stream was aborted (closed); rows are stopped by the frozen position, not by this. */

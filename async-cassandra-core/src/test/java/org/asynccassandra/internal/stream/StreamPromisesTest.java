@@ -425,6 +425,85 @@ class StreamPromisesTest {
     });
   }
 
+  @Test
+  void should_fail_every_later_nextPage_call_with_the_listeners_exception() {
+    // A listener that throws fails that call and ends the stream silently: no end signal reaches the pull
+    // sink, so a later call that waited for one never completed.
+    FakePageSource source = FakePageSource.automatic(3, 3);
+    IllegalStateException broken = new IllegalStateException("listener broke");
+    DefaultRowStream stream = stream(source, StreamConfig.builder().listener(StreamListener.onPages(event -> {
+      throw broken;
+    })).build());
+    assertThatThrownBy(() -> stream.nextPage().toCompletableFuture().get(30, TimeUnit.SECONDS))
+        .hasCauseReference(broken);
+    for (int call = 2; call <= 3; call++) {
+      assertThatThrownBy(() -> stream.nextPage().toCompletableFuture().get(30, TimeUnit.SECONDS))
+          .as("call " + call + ", after the failure").hasCauseReference(broken);
+    }
+    assertThat(stream.stats().rowsDelivered()).isZero();
+  }
+
+  @Test
+  void should_throw_at_once_from_every_iterator_call_after_the_mapper_threw_an_error() {
+    FakePageSource source = FakePageSource.automatic(3, 3);
+    AssertionError broken = new AssertionError("mapper broke");
+    DefaultRowStream stream = stream(source, prefetch(1));
+    Iterator<Object> values = stream.map(row -> {
+      throw broken;
+    }).iterator();
+    assertThatThrownBy(values::next).isSameAs(broken);
+    org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(Duration.ofSeconds(30), () -> {
+      assertThatThrownBy(values::hasNext).isInstanceOf(AsyncCassandraException.class).hasCauseReference(broken)
+          .hasMessageContaining("mapper");
+      assertThatThrownBy(values::next).isInstanceOf(AsyncCassandraException.class).hasCauseReference(broken);
+    });
+    assertThat(stream.stats().rowsDelivered()).isZero();
+  }
+
+  @Test
+  void should_take_a_nextPage_call_made_after_the_previous_stage_was_cancelled_before_the_end_is_signalled()
+      throws Exception {
+    // Cancelling a pending stage closes the stream; the end reaches the pull sink later, on the stream's
+    // executor. A call made in between threw IllegalStateException, as if the cancelled stage were pending.
+    FakePageSource source = FakePageSource.pages(5, 5, 5);
+    DefaultRowStream stream = stream(source, prefetch(0));
+    CompletableFuture<Optional<Page<Row>>> pending = stream.nextPage().toCompletableFuture();
+    CountDownLatch executorHeld = new CountDownLatch(1);
+    worker.execute(() -> awaitQuietly(executorHeld)); // nothing runs on the stream's executor until released
+    CompletableFuture<Optional<Page<Row>>> afterCancel;
+    try {
+      assertThat(pending.cancel(false)).isTrue();
+      afterCancel = stream.nextPage().toCompletableFuture();
+    } finally {
+      executorHeld.countDown();
+    }
+    assertThatThrownBy(() -> afterCancel.get(30, TimeUnit.SECONDS)).hasCauseInstanceOf(StreamClosedException.class);
+    assertThat(source.fetchCount()).isEqualTo(1);
+  }
+
+  @Test
+  void should_return_from_close_no_earlier_than_a_racing_abort_that_waits_for_a_hand_over() throws Exception {
+    // A forEach stage cancelled from one thread while another hands a request over: the cancel waits for the
+    // hand-over. close() from a third thread found the stream already ended and returned at once, before the
+    // request was cancelled: a request went out after that close() returned.
+    FakePageSource source = FakePageSource.pages(5, 5, 5);
+    DefaultRowStream stream = stream(source, prefetch(0));
+    CountDownLatch firstPage = new CountDownLatch(1);
+    CompletableFuture<Void> done = stream.forEach(row -> firstPage.countDown()).toCompletableFuture();
+    HandOverRace race = HandOverRace.holdFetches(source); // page 1 was asked for: from page 2 on
+    source.completeNext();
+    assertThat(firstPage.await(30, TimeUnit.SECONDS)).isTrue();
+    race.awaitHeld(); // the worker hands the request for page 2 over
+    Thread canceller = new Thread(() -> done.cancel(false), "canceller");
+    canceller.start();
+    await().atMost(Duration.ofSeconds(30)).until(() -> canceller.getState() == Thread.State.WAITING);
+    assertThat(done).as("the cancel waits for the hand-over").isNotDone();
+    race.closeDuring(stream::close, source.fetches.get(1).future);
+    canceller.join(TimeUnit.SECONDS.toMillis(30));
+    assertThat(canceller.isAlive()).isFalse();
+    assertThat(source.fetchCount()).as("nothing sent after the close").isEqualTo(2);
+  }
+
   // ---- defect 10: the smaller ones --------------------------------------------------------------------
 
   @Test
