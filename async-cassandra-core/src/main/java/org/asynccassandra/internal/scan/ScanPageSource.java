@@ -194,7 +194,12 @@ final class ScanPageSource implements PageSource {
     long lastPageBytes; // the size of its latest response, the budget's estimate of its next one
     int timeouts; // timeouts of its current page
     @Nullable CompletableFuture<SourcePage> request; // the request in flight, for timeouts and close()
-    TimeoutScheduler.Timeout timer = TimeoutScheduler.NONE; // its timeout, or the wait before its retry
+    TimeoutScheduler.Timeout timer = TimeoutScheduler.NONE; // the timeout of its request in flight
+    /**
+     * The wait before its next request goes out (the read limiters', or before a retry); apart from
+     * {@link #timer}, which that request's send sets, as it may run before the wait's scheduler returns.
+     */
+    TimeoutScheduler.Timeout sendTimer = TimeoutScheduler.NONE;
 
     Reader(PlannedRange range, int maxPageSize, long targetPageBytes) {
       this.sizer = new PageSizer(maxPageSize, targetPageBytes);
@@ -464,18 +469,17 @@ final class ScanPageSource implements PageSource {
     List<Runnable> starts = new ArrayList<>();
     boolean awaitBudget = false;
     DefaultReadAheadBudget sessionBudget = budget;
+    boolean ended;
     synchronized (lock) {
-      if (closed || failure != null) {
-        return;
-      }
-      while (open < parallelism && nextToStart < readers.size()) {
+      ended = closed || failure != null;
+      while (!ended && open < parallelism && nextToStart < readers.size()) {
         Reader reader = readers.get(nextToStart++);
         if (!reader.finished) {
           reader.opened = true;
           open++;
         }
       }
-      for (int i = 0; i < nextToStart; i++) {
+      for (int i = 0; i < nextToStart && !ended; i++) {
         Reader reader = readers.get(i);
         if (reader.opened && !reader.finished && !reader.inFlight && reader.owned < ownedPerRange) {
           if (sessionBudget != null && isReadAhead()) {
@@ -497,8 +501,16 @@ final class ScanPageSource implements PageSource {
     if (sessionBudget != null) {
       if (awaitBudget) {
         sessionBudget.await(budgetWaiter);
+        synchronized (lock) {
+          ended = closed || failure != null;
+        }
+        if (ended) {
+          // close() or a failure came since the refusal: close()'s own leave may have run before this await,
+          // and a waiter left queued would hold back every other stream of the session for good.
+          sessionBudget.leave(budgetWaiter);
+        }
       } else if (budgetWaiter.isQueued()) {
-        sessionBudget.leave(budgetWaiter); // nothing more is held back
+        sessionBudget.leave(budgetWaiter); // nothing more is held back, or the scan ended or failed
       }
     }
     starts.forEach(Runnable::run);
@@ -510,7 +522,13 @@ final class ScanPageSource implements PageSource {
     synchronized (lock) {
       pageSize = nextPageSize(reader);
     }
-    long wait = rowLimiter == null ? 0 : rowLimiter.reserve(pageSize);
+    long wait;
+    try {
+      wait = rowLimiter == null ? 0 : rowLimiter.reserve(pageSize);
+    } catch (RuntimeException limiterFailure) {
+      send(reader, state, limiterFailure); // the range fails (or retries) with it, as with a failed request
+      return;
+    }
     synchronized (lock) {
       wait = Math.max(wait, notBeforeNanos - System.nanoTime());
     }
@@ -523,7 +541,7 @@ final class ScanPageSource implements PageSource {
     synchronized (lock) {
       cancel = closed;
       if (!cancel) {
-        reader.timer = timer; // cancelled by close()
+        reader.sendTimer = timer; // cancelled by close()
       }
     }
     if (cancel) {
@@ -532,6 +550,14 @@ final class ScanPageSource implements PageSource {
   }
 
   private void send(Reader reader, @Nullable ByteBuffer state) {
+    send(reader, state, null);
+  }
+
+  /**
+   * Sends the range's next request; with {@code failedBefore} (a read limiter threw), none: the request
+   * fails with it at once, and the range retries or fails as after any failed request.
+   */
+  private void send(Reader reader, @Nullable ByteBuffer state, @Nullable RuntimeException failedBefore) {
     synchronized (lock) {
       if (closed || failure != null) {
         return; // closed, or failed: the scan ends, so nothing more is asked (retries included)
@@ -550,6 +576,9 @@ final class ScanPageSource implements PageSource {
           reader.asked = pageSize;
           lastRequestedPageSize = pageSize;
           range = reader.range;
+        }
+        if (failedBefore != null) {
+          throw failedBefore;
         }
         response = requests.fetch(range, state, pageSize);
       } catch (RuntimeException error) {
@@ -605,8 +634,16 @@ final class ScanPageSource implements PageSource {
   private void onResponse(Reader reader, CompletableFuture<SourcePage> sent, @Nullable ByteBuffer state,
       long sentNanos, @Nullable SourcePage response, @Nullable Throwable error) {
     long receivedNanos = System.nanoTime();
-    long byteDebt = byteLimiter != null && response != null ? byteLimiter.reserve(Math.max(0, response.responseBytes()))
-        : 0;
+    long byteDebt = 0;
+    if (byteLimiter != null && response != null && error == null) {
+      try {
+        byteDebt = byteLimiter.reserve(Math.max(0, response.responseBytes()));
+      } catch (RuntimeException limiterFailure) {
+        // Not lost in the response's callback: the page is asked again or the range fails with it.
+        error = limiterFailure;
+        response = null;
+      }
+    }
     // Decoded here once when the range's position needs its last row; the RangePage then hands them over.
     List<Row> decoded = response != null && error == null && response.size() > 0 ? response.rows() : null;
     String lastToken = decoded != null ? requests.lastToken(decoded) : null;
@@ -759,7 +796,7 @@ final class ScanPageSource implements PageSource {
     synchronized (lock) {
       cancel = closed;
       if (!cancel) {
-        reader.timer = wait;
+        reader.sendTimer = wait; // cancelled by close()
       }
     }
     if (cancel) {
@@ -835,7 +872,9 @@ final class ScanPageSource implements PageSource {
           reader.request = null;
         }
         timers.add(reader.timer);
+        timers.add(reader.sendTimer);
         reader.timer = TimeoutScheduler.NONE;
+        reader.sendTimer = TimeoutScheduler.NONE;
       }
       sending.awaitOthers(); // a request being handed over now is cancelled by its sender before this returns
     }

@@ -16,6 +16,7 @@
 package org.asynccassandra.internal.scan;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.datastax.oss.driver.api.core.cql.Row;
 import java.time.Duration;
@@ -26,6 +27,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.asynccassandra.Page;
+import org.asynccassandra.PageFetchException;
 import org.asynccassandra.PageEvent;
 import org.asynccassandra.ScanConfig;
 import org.asynccassandra.ScanRange;
@@ -165,6 +167,34 @@ class ScanPagingTest {
     assertThat(seen).isEqualTo(requests.allValues());
     assertThat(budget.heldBack()).isPositive();
     assertThat(budget.reservedBytes()).as("only the other stream's bytes").isEqualTo(1_000);
+  }
+
+  @Test
+  void should_leave_the_budgets_queue_when_a_range_fails_while_the_scan_waits_to_read_ahead() {
+    // A read-ahead request fails for good while the consumer holds a page and the scan waits first in line
+    // for more read-ahead bytes. The scan stayed in the queue until its consumer came back for the failure,
+    // and first in line it held back every other stream's read-ahead (first come, first served), even once
+    // bytes came back.
+    DefaultReadAheadBudget budget = new DefaultReadAheadBudget(1_000);
+    DefaultReadAheadBudget.Waiter other = new DefaultReadAheadBudget.Waiter(() -> { });
+    budget.tryReserve(other, 800); // room for two read-ahead pages of 100 bytes
+    FakeRangeRequests requests = FakeRangeRequests.of(4, false, 5, 5);
+    DefaultTableScan scan = scan(requests, requests.ranges,
+        config(4, StreamConfig.builder().prefetchPages(1).retry(0, Duration.ofMillis(100))), budget);
+    CompletableFuture<Optional<Page<Row>>> first = scan.nextPage().toCompletableFuture();
+    requests.sources.get(0).completeNext();
+    assertThat(first).isCompleted();
+    assertThat(requests.pendingSources()).as("two pages read ahead, the third held back")
+        .containsExactly(requests.sources.get(0), requests.sources.get(1));
+
+    requests.sources.get(1).failNext(new IllegalStateException("range read failed"));
+    budget.adjust(800); // the other stream's consumer took its pages
+
+    DefaultReadAheadBudget.Waiter third = new DefaultReadAheadBudget.Waiter(() -> { });
+    assertThat(budget.tryReserve(third, 100)).as("a third stream is not held back by the failed scan").isTrue();
+    assertThatThrownBy(() -> scan.nextPage().toCompletableFuture().join())
+        .hasCauseInstanceOf(PageFetchException.class);
+    scan.close();
   }
 
   @Test

@@ -470,6 +470,47 @@ class ScanPromisesTest {
   }
 
   @Test
+  void should_fail_the_scan_naming_the_range_when_a_read_limiter_throws() {
+    // A limiter is user code. One that threw in a response's callback (the byte limiter) or while a range
+    // opened (the row limiter) was lost there: its range stayed in flight for ever and the scan never ended.
+    IllegalArgumentException broken = new IllegalArgumentException("limiter broke");
+    ScanConfig byBytes = ScanConfig.builder().parallelism(1).byteLimiter(bytes -> {
+      throw broken;
+    }).streamConfig(StreamConfig.builder().prefetchPages(0).retry(0, Duration.ofMillis(100)).build()).build();
+    ScanConfig byRows = ScanConfig.builder().parallelism(2).rowLimiter(permits -> {
+      throw broken;
+    }).streamConfig(StreamConfig.builder().prefetchPages(0).retry(0, Duration.ofMillis(100)).build()).build();
+    for (ScanConfig limited : List.of(byBytes, byRows)) {
+      FakeRangeRequests requests = FakeRangeRequests.of(2, true, 5);
+      DefaultTableScan scan = scan(requests, requests.ranges, limited);
+      CompletableFuture<Void> done = scan.forEach(row -> {}).toCompletableFuture();
+      assertThat(done).as("the scan ends").isCompletedExceptionally();
+      assertThatThrownBy(done::join).cause().isInstanceOf(PageFetchException.class)
+          .hasMessageContaining("token range").hasCauseReference(broken);
+      scan.close();
+    }
+  }
+
+  @Test
+  void should_cancel_a_requests_timeout_at_close_when_its_send_ran_before_the_limiters_wait_was_recorded() {
+    // The row limiter's wait fires on the timer thread and sends (which records the request's timeout) before
+    // the thread that scheduled the wait recorded it; the wait then overwrote the timeout, which close() no
+    // longer cancelled: a timer outlived the scan.
+    FakeRangeRequests requests = FakeRangeRequests.of(1, false, 5, 5);
+    ScanConfig limited = ScanConfig.builder().parallelism(1).rowLimiter(permits -> TimeUnit.SECONDS.toNanos(1))
+        .streamConfig(StreamConfig.builder().prefetchPages(0).pageTimeout(Duration.ofSeconds(30))
+            .firstPageTimeout(Duration.ofSeconds(30)).build()).build();
+    scheduler.fireOnSchedule(Duration.ofSeconds(1)); // the wait runs inside schedule(), as the race has it
+    DefaultTableScan scan = scan(requests, requests.ranges, limited);
+    CompletableFuture<Optional<Page<Row>>> first = scan.nextPage().toCompletableFuture();
+    assertThat(requests.sent()).isEqualTo(1);
+    assertThat(scheduler.live(Duration.ofSeconds(30))).as("the request's timeout").hasSize(1);
+    scan.close();
+    assertThat(scheduler.live(Duration.ofSeconds(30))).as("every timer cancelled by close()").isEmpty();
+    assertThat(first).isCompletedExceptionally();
+  }
+
+  @Test
   void should_ask_smaller_pages_of_a_range_that_times_out_then_fail_naming_it_with_advice() {
     FakeRangeRequests requests = FakeRangeRequests.of(1, false, 5, 5);
     ScanConfig timed = ScanConfig.builder().parallelism(1).streamConfig(StreamConfig.builder().fetchSize(1000)

@@ -19,6 +19,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.asynccassandra.internal.util.TimeoutScheduler;
+import org.jspecify.annotations.Nullable;
 
 /** A {@link TimeoutScheduler} whose timeouts fire only when the test says so. */
 public final class ManualScheduler implements TimeoutScheduler {
@@ -47,12 +48,25 @@ public final class ManualScheduler implements TimeoutScheduler {
   }
 
   public final List<Task> tasks = new CopyOnWriteArrayList<>();
+  /** Tasks of this delay fire inside {@link #schedule}, before it returns; null: none. */
+  private volatile @Nullable Duration firedOnSchedule;
 
   @Override
   public Timeout schedule(Runnable task, Duration delay) {
     Task scheduled = new Task(task, delay);
     tasks.add(scheduled);
+    if (delay.equals(firedOnSchedule)) {
+      scheduled.fire(); // as a timer thread that ran the task before the scheduling thread went on
+    }
     return scheduled;
+  }
+
+  /**
+   * Fires every task of {@code delay} scheduled from now on inside {@link #schedule}, before it returns: the
+   * race where the timer thread runs a short wait before the thread that scheduled it records it.
+   */
+  public void fireOnSchedule(Duration delay) {
+    firedOnSchedule = delay;
   }
 
   /** The live (not cancelled, not fired) tasks with this delay. */
