@@ -820,6 +820,11 @@ final class ScanPageSource implements PageSource {
     if (reader.depth >= MAX_SPLIT_DEPTH || old.fullRing() || (reader.pagingState != null && reader.lastToken == null)) {
       return null;
     }
+    if (reader.skip > 0) {
+      // Resumed, it still skips rows it delivered before, whose tokens it does not know: new ranges from a
+      // split point could read some of them again. It retries instead, with the smallest pages.
+      return null;
+    }
     List<ScanRange> pieces = requests.split(old.range, reader.pagingState == null ? null : reader.lastToken,
         SPLIT_PIECES);
     if (pieces.size() < 2) {

@@ -25,6 +25,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.asynccassandra.PageFetchException;
 import org.asynccassandra.ScanCheckpoint;
 import org.asynccassandra.ScanConfig;
@@ -95,6 +96,26 @@ class ScanSplitTest {
     assertThat(checkpoint.ranges()).hasSize(4);
     assertThat(checkpoint.rowsDelivered()).isEqualTo(1200);
     assertThat(scan.stats().retries()).as("each request asked again, smaller or split").isEqualTo(3);
+  }
+
+  @Test
+  void should_not_split_a_resumed_range_that_still_skips_rows_it_delivered_before() {
+    // Resumed inside the range's first page: 600 rows (tokens 1 to 200) were delivered before and are
+    // skipped again. Its first request times out at the smallest page. A split from its start cut it at
+    // token 100 and had new ranges read from there, rows 301 to 600 included: delivered twice.
+    AtomicInteger requests = new AtomicInteger();
+    FakeTokenTable table = new FakeTokenTable(400, 3).timingOut(request -> requests.incrementAndGet() == 1);
+    PlannedRange resumed = new PlannedRange(0, ScanRange.of("0", "400"), null, ScanCheckpoint.State.IN_PROGRESS,
+        null, 600, 600);
+    DefaultTableScan scan = scan(table, List.of(resumed),
+        config(1, StreamConfig.builder().fetchSize(100).retry(2, Duration.ofMillis(100))));
+
+    List<Integer> seen = drive(scan, new ArrayList<>());
+
+    assertThat(seen).as("the rows not delivered before, once each, in order")
+        .isEqualTo(table.allValues().subList(600, 1200));
+    assertThat(scan.splits()).isZero();
+    assertThat(scan.checkpoint().rowsDelivered()).isEqualTo(1200);
   }
 
   @Test
