@@ -411,8 +411,8 @@ public interface AsyncSession extends AutoCloseable {
    *     of each range) and where to resume
    * @return a new, unconsumed scan; closing the session closes it
    * @throws IllegalArgumentException for an unknown keyspace or table, a checkpoint of another scan, a
-   *     token or range that is not of the cluster's partitioner, or a shard on a partitioner other than
-   *     Murmur3 or Random
+   *     token or range that is not of the cluster's partitioner, a chosen range that wraps around the end
+   *     of the ring, or a shard on a partitioner other than Murmur3 or Random
    * @throws IllegalStateException when this session is closed, or the driver has no token map
    * @throws NullPointerException if any argument is null
    */

@@ -26,7 +26,8 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Tokens are kept as text, in the format of the cluster's partitioner (a signed 64-bit number for
  * Murmur3), so a range means the same thing on every client. A range never wraps around the ring: the
- * planner unwraps a wrapping range into two. Immutable and thread-safe.
+ * planner unwraps a wrapping range of the ring into two, and a scan refuses a chosen range that wraps
+ * (Cassandra would read it as empty). Immutable and thread-safe.
  */
 public final class ScanRange implements Serializable {
   private static final long serialVersionUID = 1L;

@@ -270,13 +270,20 @@ final class ScanPlanner {
     if (range.isFullRing() || tokens == null) {
       return new PlannedRange(index, range, null, state, pagingState, skip, rows);
     }
+    Token start;
     Token end;
     try {
-      tokens.parse(range.start());
+      start = tokens.parse(range.start());
       end = tokens.parse(range.end());
     } catch (RuntimeException notAToken) {
       throw new IllegalArgumentException("Not a token range of this cluster's partitioner ("
           + tokens.getPartitionerName() + "): " + range, notAToken);
+    }
+    if (tokens.newTokenRange(start, end).isWrappedAround()) {
+      // Cassandra reads (start, end] with start > end as empty: its rows would be lost without a word.
+      throw new IllegalArgumentException("The token range " + range + " wraps around the end of the ring; "
+          + "give it as two ranges, split at the ring's end (the driver's TokenRange.unwrap() does that), or "
+          + "use the ranges of AsyncSession.planScan");
     }
     return new PlannedRange(index, range, end, state, pagingState, skip, rows);
   }
