@@ -360,7 +360,8 @@ public interface AsyncSession extends AutoCloseable {
    * past the end completes with an empty page whose {@code isLast()} is true.
    *
    * <p>It reads with a stream based on the session's default {@link StreamConfig} (its executor, timeouts,
-   * retries, listener and byte target), with a fetch size of 500 to 5,000 rows chosen for the skip.
+   * retries, listener and byte target), with a fetch size of 500 to 5,000 rows chosen for the skip; the
+   * default's {@code maxRows} and {@code maxPages} do not apply (the page sets how far it reads).
    *
    * @param statement the statement whose result is paged, the same for every page of one listing
    * @param pageNumber the 1-based page to return, {@code >= 1} and at most {@code limits.maxPageNumber()}

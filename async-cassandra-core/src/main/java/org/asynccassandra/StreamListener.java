@@ -26,9 +26,10 @@ import java.util.function.Consumer;
  * <p><b>Threads.</b> {@link #onStart} runs on the thread that starts consumption; {@link #onPage} on the
  * thread that delivers the page, just before the consumer sees it (the stream's executor, or the consuming
  * thread for an iterator); {@link #onRetry} and the end events on the stream's executor (a fallback pool
- * when it rejects them); {@link #onLeak} on the leak detector's thread. None runs on a driver I/O thread
- * unless the user chose a direct executor. Calls for one stream come in order and do not overlap, except
- * that an end event may come while {@code onPage} of a page the consumer holds still runs.
+ * when it rejects them), {@link #onLeak} included, once the leak detector's thread closed the stream. None
+ * runs on a driver I/O thread unless the user chose a direct executor. Calls for one stream come in order
+ * and do not overlap, except that an end event may come while {@code onPage} of a page the consumer holds
+ * still runs.
  *
  * <p><b>Failures.</b> A listener that throws from {@code onStart} or {@code onPage} fails the stream like
  * a throwing consumer; one that throws from a later event is logged at WARN and ignored, since the stream
@@ -100,7 +101,8 @@ public interface StreamListener {
 
   /**
    * The stream became unreachable while open, and was closed; {@code createdAt} shows where it was made.
-   * One of the four end events; runs on the leak detector's thread.
+   * One of the four end events; runs on the stream's executor, as the others (with a direct executor, on
+   * the leak detector's thread).
    *
    * @param stream the stream, the same instance for every event of it
    * @param createdAt a throwable made when the stream was created, whose stack trace is the creation site;

@@ -63,6 +63,11 @@ final class OffsetPager {
         .fetchSize(fetchSize)
         .maxRows(skip + pageSize + 1) // one row past the page tells whether it is the last
         .resumeFrom(null);
+    if (base.maxPages().isPresent()) {
+      // Not the base's to say: its page limit would end the read early and a page would look like the last.
+      // maxRows bounds the read; the builder has no "unset", and this many pages are never reached.
+      builder.maxPages(Long.MAX_VALUE);
+    }
     if (base.firstPageSize().isPresent()) {
       // Nothing is shown before the last row is read, so a small first page would only add requests:
       // full pages from the first one (a first page size equal to the fetch size means no ramp).
@@ -71,7 +76,7 @@ final class OffsetPager {
     }
     StreamConfig config = builder.build();
     RowStream stream = streams.apply(statement, config);
-    List<Row> kept = new ArrayList<>(pageSize);
+    List<Row> kept = new ArrayList<>(Math.min(pageSize, MAX_FETCH)); // grows as rows come, not all up front
     long[] seen = new long[1];
     CompletableFuture<OffsetPage> result = new CompletableFuture<>();
     // Whoever completes or cancels the returned stage (a timeout, a client that went away) stops the read.

@@ -371,6 +371,13 @@ public final class DefaultRowStream implements QueryStream {
   public void close() {
     StreamFuture<?> result = pushResult;
     NextPageSink sink = pull;
+    if (engine.endedByItself()) {
+      // Its end (the last page, or its failure) is decided and settles the stage on the executor: failing
+      // the stage as closed now would replace that outcome, which the listeners already heard.
+      engine.awaitOtherClosers();
+      cleanable.clean();
+      return;
+    }
     if (!engine.isOpen() && (result == null || result.isClaimed()) && (sink == null || !sink.hasPending())) {
       // Ended, and no stage waits: nothing to close or fail, so no exception (and its stack trace) to build.
       // An abort that another thread is running (a stage cancelled, a subscription cancelled) is waited for,

@@ -374,6 +374,16 @@ final class PageEngine {
     }
   }
 
+  /**
+   * Whether the stream ended by itself, to its end or with a failure of its own (not aborted): its end
+   * signal is decided and on its way to the sink, which settles any pending stage with it.
+   */
+  boolean endedByItself() {
+    synchronized (lock) {
+      return terminated && abortCause == null;
+    }
+  }
+
   /** Whether the stream was aborted (closed); rows are stopped by the frozen position, not by this. */
   boolean isAborted() {
     return aborted;

@@ -15,9 +15,11 @@
  */
 package org.asynccassandra.internal.stream;
 
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 import org.asynccassandra.StreamClosedException;
 import org.asynccassandra.internal.util.Threads;
 import org.jspecify.annotations.Nullable;
@@ -94,6 +96,27 @@ final class StreamFuture<T> extends CompletableFuture<T> {
     }
     closeStream("was cancelled");
     return super.cancel(mayInterruptIfRunning);
+  }
+
+  /**
+   * Completes it from outside with the supplier's value, on {@code executor}, through {@link #complete} (the
+   * JDK's own version completes the future directly, which would bypass the stream's guard).
+   */
+  @Override
+  public CompletableFuture<T> completeAsync(Supplier<? extends T> supplier, Executor executor) {
+    Objects.requireNonNull(supplier, "supplier");
+    Objects.requireNonNull(executor, "executor");
+    executor.execute(() -> {
+      T value;
+      try {
+        value = supplier.get();
+      } catch (Throwable failure) {
+        completeExceptionally(failure);
+        return;
+      }
+      complete(value);
+    });
+    return this;
   }
 
   @Override

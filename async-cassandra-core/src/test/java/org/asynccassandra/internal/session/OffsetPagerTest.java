@@ -88,4 +88,16 @@ class OffsetPagerTest {
     assertThat(sizes.get(0)).as("the probe of the byte target").isEqualTo(StreamConfig.PROBE_PAGE_SIZE);
     assertThat(sizes.subList(1, sizes.size())).as("64 KiB of 1 KiB rows").containsOnly(64);
   }
+
+  @Test
+  void should_read_past_the_page_limit_of_the_base_configuration() {
+    // A session default of 2 pages ended the read of page 600 after 10,000 of the 11,980 rows to skip: an
+    // empty page that said it was the last.
+    OffsetPage page = fetchPage(600, 20, 20_000, 100, StreamConfig.builder().maxPages(2).build());
+
+    assertThat(values(page)).isEqualTo(range(11_980, 12_000));
+    assertThat(page.isLast()).isFalse();
+    assertThat(lastSource.get().requestedSizes()).as("3 pages of 5,000 rows, past the base's limit of 2")
+        .isEqualTo(List.of(5_000, 5_000, 5_000));
+  }
 }

@@ -482,6 +482,41 @@ class StreamPromisesTest {
   }
 
   @Test
+  void should_close_the_stream_when_its_stage_is_completed_from_outside_with_completeAsync() throws Exception {
+    // The JDK's completeAsync completes the future directly, past the stream's guard: the stream went on
+    // feeding the consumer of a stage already completed, and a nextPage page was lost into one.
+    FakePageSource source = FakePageSource.pages(5, 5, 5);
+    DefaultRowStream stream = stream(source, prefetch(1));
+    AtomicInteger consumed = new AtomicInteger();
+    CompletableFuture<Void> done = stream.forEach(row -> consumed.incrementAndGet()).toCompletableFuture();
+    done.completeAsync(() -> null, Runnable::run);
+    assertThat(done).isCompleted();
+    assertThat(terminated).as("the stream was closed").hasValue(1);
+    assertThat(source.last().future).as("its read was stopped").isCancelled();
+    assertThat(consumed).hasValue(0);
+  }
+
+  @Test
+  void should_keep_the_streams_own_failure_when_close_comes_before_it_reaches_the_stage() throws Exception {
+    // The stream failed by itself (its listeners were told so); the failure waits for the stream's executor.
+    // A close() then failed the stage first, with StreamClosedException: the real failure was lost.
+    FakePageSource source = FakePageSource.pages(5, 5, 5);
+    DefaultRowStream stream = stream(source, StreamConfig.builder().prefetchPages(0)
+        .retry(0, Duration.ofMillis(100)).build());
+    CompletableFuture<Void> done = stream.forEach(row -> { }).toCompletableFuture();
+    CountDownLatch executorHeld = new CountDownLatch(1);
+    worker.execute(() -> awaitQuietly(executorHeld)); // nothing runs on the stream's executor until released
+    try {
+      source.failNext(new IllegalStateException("node broke"));
+      stream.close();
+    } finally {
+      executorHeld.countDown();
+    }
+    assertThatThrownBy(() -> done.get(30, TimeUnit.SECONDS)).cause().isNotInstanceOf(StreamClosedException.class)
+        .hasStackTraceContaining("node broke");
+  }
+
+  @Test
   void should_return_from_close_no_earlier_than_a_racing_abort_that_waits_for_a_hand_over() throws Exception {
     // A forEach stage cancelled from one thread while another hands a request over: the cancel waits for the
     // hand-over. close() from a third thread found the stream already ended and returned at once, before the
