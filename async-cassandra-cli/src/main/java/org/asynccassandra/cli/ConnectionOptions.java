@@ -25,12 +25,14 @@ import com.datastax.oss.driver.internal.core.config.typesafe.DefaultDriverConfig
 import com.datastax.oss.driver.internal.core.config.typesafe.DefaultProgrammaticDriverConfigLoaderBuilder;
 import com.datastax.oss.driver.internal.core.ssl.DefaultSslEngineFactory;
 import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.function.Supplier;
 import picocli.CommandLine;
@@ -48,13 +50,16 @@ final class ConnectionOptions {
   static final String KEYSTORE_PASSWORD_VARIABLE = "ASYNC_CASSANDRA_KEYSTORE_PASSWORD";
   /** How long the driver's admin loop stays up after its last task when the session closes. */
   static final int ADMIN_QUIET_PERIOD_MILLIS = 250;
+  /** The request timeout without --request-timeout or a --config file that sets one. */
+  static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(10);
+  private static final String ROOT = DefaultDriverConfigLoader.DEFAULT_ROOT_PATH;
 
   @Option(names = "--contact-point", paramLabel = "HOST:PORT",
       description = "A Cassandra node to connect to (port 9042 unless given).")
   String contactPoint;
 
   @Option(names = "--datacenter", paramLabel = "DC",
-      description = "The local datacenter of the contact point (default: datacenter1).")
+      description = "The local datacenter of the contact point (default: the --config file's, or datacenter1).")
   String datacenter;
 
   @Option(names = "--username", description = "The user to log in as (PasswordAuthenticator).")
@@ -73,12 +78,12 @@ final class ConnectionOptions {
   Tls tls = new Tls();
 
   @Option(names = "--config", paramLabel = "FILE",
-      description = "A driver application.conf whose settings apply under the options given here.")
+      description = "A driver application.conf; the options given here apply on top of it.")
   Path config;
 
-  @Option(names = "--request-timeout", paramLabel = "DURATION", defaultValue = "PT10S",
-      description = "The driver's request timeout, ISO-8601 (default: ${DEFAULT-VALUE}).")
-  Duration requestTimeout;
+  @Option(names = "--request-timeout", paramLabel = "DURATION",
+      description = "The driver's request timeout, ISO-8601 (default: the --config file's, or PT10S).")
+  Duration requestTimeout; // null unless given: a --config file's timeout then applies
 
   /** The TLS options; any of them turns TLS on. */
   static final class Tls {
@@ -146,49 +151,46 @@ final class ConnectionOptions {
 
   /** A session builder for the given node, with the process's environment and stderr for secrets and warnings. */
   CqlSessionBuilder sessionBuilder(CommandLine commandLine, InetSocketAddress node, String defaultDatacenter) {
-    return sessionBuilder(commandLine, node, defaultDatacenter, System.getenv(), System.err);
+    return sessionBuilder(CqlSession.builder(), commandLine, node, defaultDatacenter, System.getenv(), System.err);
   }
 
   /**
-   * A session builder for the given node (the embedded server's, or --contact-point).
+   * Sets up {@code builder} for the given node (the embedded server's, or --contact-point) and returns it.
    *
    * @throws ParameterException for a bad combination or an unreadable file (exit code 2)
    */
-  CqlSessionBuilder sessionBuilder(CommandLine commandLine, InetSocketAddress node, String defaultDatacenter,
-      Map<String, String> environment, PrintStream err) {
-    return CqlSession.builder()
-        .withConfigLoader(driverConfig(commandLine, environment, err))
-        .addContactPoint(node)
-        .withLocalDatacenter(datacenter != null ? datacenter : defaultDatacenter);
+  CqlSessionBuilder sessionBuilder(CqlSessionBuilder builder, CommandLine commandLine, InetSocketAddress node,
+      String defaultDatacenter, Map<String, String> environment, PrintStream err) {
+    return builder
+        .withConfigLoader(driverConfig(commandLine, defaultDatacenter, environment, err))
+        .addContactPoint(node); // the local datacenter is in the options (never withLocalDatacenter: it beats them)
   }
 
   /**
-   * The driver's options: the --config file's, or the command line's over the driver's defaults.
+   * The driver's options, in layers: the options given on the command line, over the --config file (or the
+   * application.conf the driver would read), over the command line's defaults, over the driver's reference.
    *
+   * @param defaultDatacenter the local datacenter unless --datacenter or the file names one
    * @throws ParameterException for a bad combination or an unreadable file (exit code 2)
    */
-  DriverConfigLoader driverConfig(CommandLine commandLine, Map<String, String> environment, PrintStream err) {
-    ProgrammaticDriverConfigLoaderBuilder options;
-    if (config != null) {
-      if (!Files.isReadable(config)) {
-        throw new ParameterException(commandLine, "--config file is not readable: " + config);
-      }
-      // The file's settings, under the options given on the command line.
-      Path file = config;
-      Supplier<Config> fromFile = () -> {
-        ConfigFactory.invalidateCaches();
-        return ConfigFactory.defaultOverrides().withFallback(ConfigFactory.parseFile(file.toFile()))
-            .withFallback(ConfigFactory.defaultReference()).resolve();
-      };
-      options = new DefaultProgrammaticDriverConfigLoaderBuilder(fromFile,
-          DefaultDriverConfigLoader.DEFAULT_ROOT_PATH);
-    } else {
-      options = new DefaultProgrammaticDriverConfigLoaderBuilder()
-          .withDuration(DefaultDriverOption.REQUEST_TIMEOUT, requestTimeout)
-          .withDuration(DefaultDriverOption.CONNECTION_INIT_QUERY_TIMEOUT, Duration.ofSeconds(10))
-          .withDuration(DefaultDriverOption.METADATA_SCHEMA_REQUEST_TIMEOUT, Duration.ofSeconds(10))
-          .withDuration(DefaultDriverOption.CONTROL_CONNECTION_TIMEOUT, Duration.ofSeconds(10));
-      quickShutdown(options);
+  DriverConfigLoader driverConfig(CommandLine commandLine, String defaultDatacenter, Map<String, String> environment,
+      PrintStream err) {
+    if (config != null && !Files.isReadable(config)) {
+      throw new ParameterException(commandLine, "--config file is not readable: " + config);
+    }
+    Path file = config;
+    Supplier<Config> fileThenDefaults = () -> { // called again when the driver reloads its options
+      ConfigFactory.invalidateCaches();
+      Config settings = file != null ? ConfigFactory.parseFile(file.toFile()) : ConfigFactory.defaultApplication();
+      return settings.withFallback(defaults(settings, defaultDatacenter)).withFallback(ConfigFactory.defaultReference());
+    };
+    ProgrammaticDriverConfigLoaderBuilder options = new DefaultProgrammaticDriverConfigLoaderBuilder(fileThenDefaults,
+        ROOT);
+    if (requestTimeout != null) {
+      options.withDuration(DefaultDriverOption.REQUEST_TIMEOUT, requestTimeout);
+    }
+    if (datacenter != null) {
+      options.withString(DefaultDriverOption.LOAD_BALANCING_LOCAL_DATACENTER, datacenter);
     }
     credentials(commandLine, options, environment, err);
     tls(commandLine, options, environment, err);
@@ -196,18 +198,46 @@ final class ConnectionOptions {
   }
 
   /**
-   * A command closes the session once its work is done, so the driver's event loops need not wait their default
-   * 2 s quiet period before stopping: the I/O loops stop at once. The admin loop keeps a short quiet period:
-   * {@code close()} hands the close to that loop and then adds a listener to the task's future; with no quiet
-   * period the loop can close everything and stop in between, and Netty then logs a
+   * The command line's defaults for what {@code settings} (the file) leaves out: a 10 s request timeout, 10 s to
+   * connect (the driver's 5 s is short for a cluster under load), the local datacenter, and a quick shutdown.
+   *
+   * <p>A command closes the session once its work is done, so the driver's event loops need not wait their
+   * default 2 s quiet period before stopping: the I/O loops stop at once. The admin loop keeps a short quiet
+   * period: {@code close()} hands the close to that loop and then adds a listener to the task's future; with no
+   * quiet period the loop can close everything and stop in between, and Netty then logs a
    * {@code RejectedExecutionException} to stderr (seen once in CI, under an export's one-line error). The
-   * calling thread would have to stall for the whole quiet period at that one point for it to happen again.
+   * calling thread would have to stall for the whole quiet period at that one point for it to happen again. The
+   * admin loop's three settings share their unit, so a file that sets any of them keeps all of its own.
    */
-  static ProgrammaticDriverConfigLoaderBuilder quickShutdown(ProgrammaticDriverConfigLoaderBuilder options) {
-    return options.withInt(DefaultDriverOption.NETTY_IO_SHUTDOWN_QUIET_PERIOD, 0)
-        .withString(DefaultDriverOption.NETTY_ADMIN_SHUTDOWN_UNIT, "MILLISECONDS")
-        .withInt(DefaultDriverOption.NETTY_ADMIN_SHUTDOWN_QUIET_PERIOD, ADMIN_QUIET_PERIOD_MILLIS)
-        .withInt(DefaultDriverOption.NETTY_ADMIN_SHUTDOWN_TIMEOUT, 15_000); // the unit is shared: 15 s, as before
+  static Config defaults(Config settings, String datacenter) {
+    Map<String, Object> values = new HashMap<>();
+    values.put(path(DefaultDriverOption.REQUEST_TIMEOUT), DEFAULT_REQUEST_TIMEOUT.toMillis() + " milliseconds");
+    values.put(path(DefaultDriverOption.CONNECTION_INIT_QUERY_TIMEOUT), "10 seconds");
+    values.put(path(DefaultDriverOption.METADATA_SCHEMA_REQUEST_TIMEOUT), "10 seconds");
+    values.put(path(DefaultDriverOption.CONTROL_CONNECTION_TIMEOUT), "10 seconds");
+    values.put(path(DefaultDriverOption.LOAD_BALANCING_LOCAL_DATACENTER), datacenter);
+    values.put(path(DefaultDriverOption.NETTY_IO_SHUTDOWN_QUIET_PERIOD), 0);
+    if (!sets(settings, path(DefaultDriverOption.NETTY_ADMIN_SHUTDOWN_UNIT))
+        && !sets(settings, path(DefaultDriverOption.NETTY_ADMIN_SHUTDOWN_QUIET_PERIOD))
+        && !sets(settings, path(DefaultDriverOption.NETTY_ADMIN_SHUTDOWN_TIMEOUT))) {
+      values.put(path(DefaultDriverOption.NETTY_ADMIN_SHUTDOWN_UNIT), "MILLISECONDS");
+      values.put(path(DefaultDriverOption.NETTY_ADMIN_SHUTDOWN_QUIET_PERIOD), ADMIN_QUIET_PERIOD_MILLIS);
+      values.put(path(DefaultDriverOption.NETTY_ADMIN_SHUTDOWN_TIMEOUT), 15_000); // the driver's 15 s, in ms
+    }
+    return ConfigFactory.parseMap(values, "async-cassandra command line defaults");
+  }
+
+  private static String path(DefaultDriverOption option) {
+    return ROOT + "." + option.getPath();
+  }
+
+  /** Whether the (unresolved) settings set {@code path}; a substitution there counts as set. */
+  private static boolean sets(Config settings, String path) {
+    try {
+      return settings.hasPathOrNull(path);
+    } catch (ConfigException.NotResolved substitution) {
+      return true;
+    }
   }
 
   private void credentials(CommandLine commandLine, ProgrammaticDriverConfigLoaderBuilder options,
@@ -234,8 +264,10 @@ final class ConnectionOptions {
     if (!tlsEnabled()) {
       return;
     }
-    options.withClass(DefaultDriverOption.SSL_ENGINE_FACTORY_CLASS, DefaultSslEngineFactory.class)
-        .withBoolean(DefaultDriverOption.SSL_HOSTNAME_VALIDATION, !tls.noHostnameValidation);
+    options.withClass(DefaultDriverOption.SSL_ENGINE_FACTORY_CLASS, DefaultSslEngineFactory.class);
+    if (tls.noHostnameValidation) { // otherwise the file's, or the driver's default (on)
+      options.withBoolean(DefaultDriverOption.SSL_HOSTNAME_VALIDATION, false);
+    }
     if (tls.truststore != null) {
       readable(commandLine, "--truststore", tls.truststore);
       options.withString(DefaultDriverOption.SSL_TRUSTSTORE_PATH, tls.truststore.toAbsolutePath().toString());

@@ -76,8 +76,7 @@ final class CountCommand implements Callable<Integer> {
           }).toCompletableFuture().join();
         } catch (RuntimeException failure) {
           progress.close();
-          scan.summarize(tableScan, config, true);
-          throw failure;
+          throw scan.summarizeFailure(tableScan, config, failure);
         }
         progress.close();
         complete = scan.summarize(tableScan, config, false);

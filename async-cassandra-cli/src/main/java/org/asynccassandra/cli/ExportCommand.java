@@ -17,13 +17,8 @@ package org.asynccassandra.cli;
 
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.cql.Row;
-import java.io.BufferedOutputStream;
-import java.io.FileOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.io.RandomAccessFile;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -51,10 +46,6 @@ import picocli.CommandLine.Option;
             + "at the end; --resume continues an interrupted export into the same file with no duplicated and no "
             + "missing row."})
 final class ExportCommand implements Callable<Integer> {
-  /** Checkpoint notes: the output's length and rows when the checkpoint was taken. */
-  private static final String OUTPUT_BYTES = "output-bytes ";
-  private static final String OUTPUT_ROWS = "output-rows ";
-
   @Mixin
   ConnectionOptions connection = new ConnectionOptions();
 
@@ -116,10 +107,11 @@ final class ExportCommand implements Callable<Integer> {
             + " --checkpoint writes it before its first row; run the export again without --resume)");
       }
       resumeFrom = ScanCheckpoint.read(checkpoint);
-      List<String> lines = Files.readAllLines(checkpoint, StandardCharsets.UTF_8);
-      resumeBytes = note(lines, OUTPUT_BYTES);
-      resumeRows = note(lines, OUTPUT_ROWS);
-      Output.checkResumable(Path.of(output), resumeBytes); // before anything, even a complete checkpoint
+      ExportNotes notes = ExportNotes.read(checkpoint); // refuses a note that would lose rows
+      notes.checkFormat(rowFormat, checkpoint);
+      resumeBytes = notes.outputBytes();
+      resumeRows = notes.outputRows();
+      ExportOutput.checkResumable(Path.of(output), resumeBytes); // before anything, even a complete checkpoint
     }
     ScanConfig scanConfig = scan.scanConfig(columns, spec).resumeFrom(resumeFrom).build();
     ScheduledExecutorService ticker = Progress.newTicker();
@@ -133,9 +125,10 @@ final class ExportCommand implements Callable<Integer> {
       }
       if (!resume && checkpoint != null) {
         // Before the output is even emptied: an export killed at any moment from here on resumes exactly.
-        writeCheckpoint(tableScan, 0, 0);
+        writeCheckpoint(tableScan, new ExportNotes(0, 0, rowFormat));
       }
-      try (Output out = toStdout ? Output.stdout() : Output.file(Path.of(output), resume ? resumeBytes : -1)) {
+      try (ExportOutput out = toStdout ? ExportOutput.stdout()
+          : resume ? ExportOutput.resume(Path.of(output), resumeBytes) : ExportOutput.create(Path.of(output))) {
         return export(tableScan, scanConfig, rowFormat, out, toStdout, resumeBytes, resumeRows, ticker);
       }
     } finally {
@@ -144,7 +137,7 @@ final class ExportCommand implements Callable<Integer> {
   }
 
   /** Writes the scan's rows to {@code out}, with checkpoints; returns the exit code. */
-  private int export(TableScan tableScan, ScanConfig scanConfig, RowFormat rowFormat, Output out,
+  private int export(TableScan tableScan, ScanConfig scanConfig, RowFormat rowFormat, ExportOutput out,
       boolean toStdout, long resumeBytes, long resumeRows, ScheduledExecutorService ticker) {
     long start = System.nanoTime();
     long exported;
@@ -162,8 +155,7 @@ final class ExportCommand implements Callable<Integer> {
         } catch (RuntimeException alsoFailed) {
           failure.addSuppressed(alsoFailed);
         }
-        scan.summarize(tableScan, scanConfig, true);
-        throw failure;
+        throw scan.summarizeFailure(tableScan, scanConfig, failure);
       }
       exporter.finish();
       exported = exporter.rows - resumeRows;
@@ -176,20 +168,13 @@ final class ExportCommand implements Callable<Integer> {
     return complete ? 0 : 1;
   }
 
-  /** Saves the scan's place with the output's length and rows as notes, atomically. */
-  private void writeCheckpoint(TableScan tableScan, long outputBytes, long outputRows) {
+  /** Saves the scan's place with the output's length, rows and format as notes, atomically. */
+  private void writeCheckpoint(TableScan tableScan, ExportNotes notes) {
     try {
-      tableScan.checkpoint().write(checkpoint, List.of(OUTPUT_BYTES + outputBytes, OUTPUT_ROWS + outputRows));
+      tableScan.checkpoint().write(checkpoint, notes.lines());
     } catch (IOException failure) {
       throw new UncheckedIOException("Cannot write the checkpoint " + checkpoint + ": " + failure, failure);
     }
-  }
-
-  private static long note(List<String> lines, String prefix) {
-    return lines.stream().filter(line -> line.startsWith("# " + prefix)).map(line -> line.substring(2 + prefix.length()).trim())
-        .mapToLong(Long::parseLong).findFirst()
-        .orElseThrow(() -> new IllegalArgumentException("The checkpoint file has no '" + prefix.trim()
-            + "' note: it was not written by export"));
   }
 
   /**
@@ -199,14 +184,14 @@ final class ExportCommand implements Callable<Integer> {
   private final class Exporter implements AutoCloseable {
     private final TableScan tableScan;
     private final RowFormat rowFormat;
-    private final Output out;
+    private final ExportOutput out;
     private final PageFormatter formatter;
     private boolean headerPending;
     private long lastCheckpointNanos = System.nanoTime();
     long rows;
     Progress progress;
 
-    Exporter(TableScan tableScan, RowFormat rowFormat, Output out, long rows, boolean header) {
+    Exporter(TableScan tableScan, RowFormat rowFormat, ExportOutput out, long rows, boolean header) {
       this.tableScan = tableScan;
       this.rowFormat = rowFormat;
       this.out = out;
@@ -260,83 +245,7 @@ final class ExportCommand implements Callable<Integer> {
       }
       formatter.awaitWritten();
       out.flush();
-      writeCheckpoint(tableScan, out.bytes, rows);
-    }
-  }
-
-  /** The output stream and how many bytes it holds. */
-  private static final class Output implements AutoCloseable {
-    private final OutputStream stream;
-    private final boolean closeStream;
-    long bytes;
-
-    private Output(OutputStream stream, boolean closeStream, long bytes) {
-      this.stream = stream;
-      this.closeStream = closeStream;
-      this.bytes = bytes;
-    }
-
-    static Output stdout() {
-      return new Output(new BufferedOutputStream(System.out, 1 << 20), false, 0);
-    }
-
-    /**
-     * Fails (a run-time error: exit 1, one line) unless {@code path} can be resumed at {@code keepBytes}: it
-     * holds at least that many bytes, or it is missing and nothing was written (killed between the first
-     * checkpoint and the output's creation).
-     */
-    static void checkResumable(Path path, long keepBytes) throws IOException {
-      if (!Files.exists(path)) {
-        if (keepBytes == 0) {
-          return;
-        }
-        throw new IllegalStateException("--resume: the output file " + path + " does not exist");
-      }
-      if (Files.size(path) < keepBytes) {
-        throw new IllegalStateException("--resume: " + path + " is shorter than the checkpoint says ("
-            + Files.size(path) + " < " + keepBytes + " bytes); it is not the file of this export");
-      }
-    }
-
-    /** The file, emptied, or (resume) cut back to {@code keepBytes} and appended to. */
-    static Output file(Path path, long keepBytes) throws IOException {
-      if (keepBytes == 0 && !Files.exists(path)) {
-        keepBytes = -1; // killed after the first checkpoint, before the output was created: start it
-      }
-      if (keepBytes >= 0) {
-        checkResumable(path, keepBytes);
-        try (RandomAccessFile file = new RandomAccessFile(path.toFile(), "rw")) {
-          file.setLength(keepBytes); // drop rows written after the last checkpoint
-        }
-        return new Output(new BufferedOutputStream(new FileOutputStream(path.toFile(), true), 1 << 20), true, keepBytes);
-      }
-      return new Output(new BufferedOutputStream(new FileOutputStream(path.toFile(), false), 1 << 20), true, 0);
-    }
-
-    void write(StringBuilder text) {
-      byte[] encoded = text.toString().getBytes(StandardCharsets.UTF_8);
-      try {
-        stream.write(encoded);
-      } catch (IOException failure) {
-        throw new UncheckedIOException("Cannot write the export: " + failure.getMessage(), failure);
-      }
-      bytes += encoded.length;
-    }
-
-    void flush() {
-      try {
-        stream.flush();
-      } catch (IOException failure) {
-        throw new UncheckedIOException("Cannot write the export: " + failure.getMessage(), failure);
-      }
-    }
-
-    @Override
-    public void close() throws IOException {
-      stream.flush();
-      if (closeStream) {
-        stream.close();
-      }
+      writeCheckpoint(tableScan, new ExportNotes(out.bytes, rows, rowFormat));
     }
   }
 }

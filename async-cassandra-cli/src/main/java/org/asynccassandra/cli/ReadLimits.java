@@ -37,6 +37,24 @@ final class ReadLimits {
         .addLimit(limit -> limit.capacity(capacity).refillGreedy(perSecond, Duration.ofSeconds(1)))
         .build();
     bucket.tryConsumeAsMuchAsPossible(); // start empty: the first second is limited too
-    return permits -> bucket.consumeIgnoringRateLimits(Math.min(permits, capacity));
+    return permits -> reserve(bucket, capacity, permits);
+  }
+
+  /**
+   * Takes all of {@code permits} from {@code bucket}, into debt, and returns the nanoseconds until the debt is
+   * paid. Bucket4j refuses (an infinite wait) a charge above the capacity, such as a response larger than a
+   * second of {@code --max-bytes-rate}, so a large charge is taken in capacity-sized chunks whose debt adds up:
+   * the last chunk's wait is that of every permit (at most one chunk per second of wait). Zero permits (a
+   * response of unknown size), which Bucket4j refuses, take nothing and wait for the debt already there.
+   */
+  private static long reserve(Bucket bucket, long capacity, long permits) {
+    if (permits <= 0) {
+      return bucket.estimateAbilityToConsume(1).getNanosToWaitForRefill();
+    }
+    long wait = 0;
+    for (long left = permits; left > 0; left -= capacity) {
+      wait = bucket.consumeIgnoringRateLimits(Math.min(left, capacity));
+    }
+    return wait;
   }
 }

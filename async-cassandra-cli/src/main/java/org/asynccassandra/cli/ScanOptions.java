@@ -91,8 +91,35 @@ final class ScanOptions {
    * @return whether every range was read in full
    */
   boolean summarize(org.asynccassandra.TableScan tableScan, ScanConfig config, boolean failed) {
-    ScanSummary account = new ScanSummary(keyspace + "." + table, tableScan.checkpoint(),
-        tableScan.stats().retries(), tableScan.splits(), config, failed);
+    return summarize(summary(tableScan, config, failed));
+  }
+
+  /**
+   * Prints and writes the summary of a scan that failed with {@code failure}, and returns that failure for the
+   * caller to throw: a summary that cannot be written is attached to it as suppressed, never thrown instead.
+   */
+  RuntimeException summarizeFailure(org.asynccassandra.TableScan tableScan, ScanConfig config,
+      RuntimeException failure) {
+    return summarizeFailure(summary(tableScan, config, true), failure);
+  }
+
+  /** {@link #summarizeFailure(org.asynccassandra.TableScan, ScanConfig, RuntimeException)} of a summary. */
+  RuntimeException summarizeFailure(ScanSummary account, RuntimeException failure) {
+    try {
+      summarize(account);
+    } catch (RuntimeException summaryFailed) {
+      failure.addSuppressed(summaryFailed);
+    }
+    return failure;
+  }
+
+  private ScanSummary summary(org.asynccassandra.TableScan tableScan, ScanConfig config, boolean failed) {
+    return new ScanSummary(keyspace + "." + table, tableScan.checkpoint(), tableScan.stats().retries(),
+        tableScan.splits(), config, failed);
+  }
+
+  /** Prints {@code account} on stderr and writes it to {@code --summary FILE}; returns whether it is complete. */
+  private boolean summarize(ScanSummary account) {
     account.print(System.err);
     if (summary != null) {
       try {

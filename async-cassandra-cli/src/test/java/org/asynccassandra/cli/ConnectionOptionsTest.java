@@ -17,14 +17,20 @@ package org.asynccassandra.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.datastax.oss.driver.api.core.CqlSessionBuilder;
 import com.datastax.oss.driver.api.core.config.DefaultDriverOption;
 import com.datastax.oss.driver.api.core.config.DriverExecutionProfile;
+import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -41,7 +47,7 @@ class ConnectionOptionsTest {
     Probe probe = new Probe();
     CommandLine commandLine = new CommandLine(probe);
     commandLine.parseArgs(args);
-    return probe.connection.driverConfig(commandLine, Map.of(), new PrintStream(OutputStream.nullOutputStream()))
+    return probe.connection.driverConfig(commandLine, "datacenter1", Map.of(), new PrintStream(OutputStream.nullOutputStream()))
         .getInitialConfig().getDefaultProfile();
   }
 
@@ -62,5 +68,90 @@ class ConnectionOptionsTest {
   void should_keep_the_request_timeout_given() {
     DriverExecutionProfile profile = options("--contact-point", "127.0.0.1:9042", "--request-timeout", "PT7S");
     assertThat(profile.getDuration(DefaultDriverOption.REQUEST_TIMEOUT)).isEqualTo(Duration.ofSeconds(7));
+  }
+
+  /** A session builder whose local datacenters given in code (withLocalDatacenter) can be read. */
+  static final class InspectedBuilder extends CqlSessionBuilder {
+    Map<String, String> programmaticLocalDatacenters() {
+      return programmaticArgumentsBuilder.build().getLocalDatacenters();
+    }
+  }
+
+  private static Path configFile(Path dir, String text) throws IOException {
+    Path file = dir.resolve("application.conf");
+    Files.writeString(file, "datastax-java-driver {\n" + text + "\n}\n");
+    return file;
+  }
+
+  @Test
+  void should_apply_the_options_given_over_the_config_file(@TempDir Path dir) throws IOException {
+    Path file = configFile(dir, """
+        basic.request.timeout = 3 seconds
+        basic.load-balancing-policy.local-datacenter = dc-file
+        advanced.connection.init-query-timeout = 7 seconds
+        """);
+    DriverExecutionProfile profile = options("--contact-point", "127.0.0.1", "--config", file.toString(),
+        "--request-timeout", "PT20S", "--datacenter", "dc-option");
+    assertThat(profile.getDuration(DefaultDriverOption.REQUEST_TIMEOUT)).isEqualTo(Duration.ofSeconds(20));
+    assertThat(profile.getString(DefaultDriverOption.LOAD_BALANCING_LOCAL_DATACENTER)).isEqualTo("dc-option");
+    assertThat(profile.getDuration(DefaultDriverOption.CONNECTION_INIT_QUERY_TIMEOUT)).isEqualTo(Duration.ofSeconds(7));
+    // Neither sets these: the command line's defaults.
+    assertThat(profile.getInt(DefaultDriverOption.NETTY_IO_SHUTDOWN_QUIET_PERIOD)).isZero();
+    assertThat(profile.getInt(DefaultDriverOption.NETTY_ADMIN_SHUTDOWN_QUIET_PERIOD))
+        .isEqualTo(ConnectionOptions.ADMIN_QUIET_PERIOD_MILLIS);
+    assertThat(profile.getDuration(DefaultDriverOption.CONTROL_CONNECTION_TIMEOUT)).isEqualTo(Duration.ofSeconds(10));
+  }
+
+  @Test
+  void should_keep_the_config_file_settings_that_the_command_line_does_not_give(@TempDir Path dir)
+      throws IOException {
+    Path file = configFile(dir, """
+        basic.request.timeout = 3 seconds
+        basic.load-balancing-policy.local-datacenter = dc-file
+        advanced.netty.admin-group.shutdown.quiet-period = 1
+        """);
+    DriverExecutionProfile profile = options("--contact-point", "127.0.0.1", "--config", file.toString());
+    assertThat(profile.getDuration(DefaultDriverOption.REQUEST_TIMEOUT)).isEqualTo(Duration.ofSeconds(3));
+    assertThat(profile.getString(DefaultDriverOption.LOAD_BALANCING_LOCAL_DATACENTER)).isEqualTo("dc-file");
+    // The file sets the admin loop's shutdown: all three of its settings stay the file's (and the driver's).
+    assertThat(profile.getInt(DefaultDriverOption.NETTY_ADMIN_SHUTDOWN_QUIET_PERIOD)).isEqualTo(1);
+    assertThat(profile.getString(DefaultDriverOption.NETTY_ADMIN_SHUTDOWN_UNIT)).isEqualTo("SECONDS");
+    assertThat(profile.getInt(DefaultDriverOption.NETTY_ADMIN_SHUTDOWN_TIMEOUT)).isEqualTo(15);
+  }
+
+  @Test
+  void should_default_what_neither_the_config_file_nor_the_command_line_sets(@TempDir Path dir) throws IOException {
+    Path file = configFile(dir, "basic.request.page-size = 1000");
+    DriverExecutionProfile profile = options("--contact-point", "127.0.0.1", "--config", file.toString());
+    assertThat(profile.getInt(DefaultDriverOption.REQUEST_PAGE_SIZE)).isEqualTo(1000);
+    assertThat(profile.getDuration(DefaultDriverOption.REQUEST_TIMEOUT))
+        .isEqualTo(ConnectionOptions.DEFAULT_REQUEST_TIMEOUT);
+    assertThat(profile.getString(DefaultDriverOption.LOAD_BALANCING_LOCAL_DATACENTER)).isEqualTo("datacenter1");
+    assertThat(profile.getInt(DefaultDriverOption.NETTY_IO_SHUTDOWN_QUIET_PERIOD)).isZero();
+  }
+
+  @Test
+  void should_keep_the_config_file_hostname_validation_unless_the_command_line_turns_it_off(@TempDir Path dir)
+      throws IOException {
+    Path file = configFile(dir, "advanced.ssl-engine-factory.hostname-validation = false");
+    assertThat(options("--contact-point", "127.0.0.1", "--config", file.toString(), "--ssl")
+        .getBoolean(DefaultDriverOption.SSL_HOSTNAME_VALIDATION)).isFalse();
+    assertThat(options("--contact-point", "127.0.0.1", "--ssl", "--no-hostname-validation")
+        .getBoolean(DefaultDriverOption.SSL_HOSTNAME_VALIDATION)).isFalse();
+    assertThat(options("--contact-point", "127.0.0.1", "--ssl")
+        .getBoolean(DefaultDriverOption.SSL_HOSTNAME_VALIDATION, true)).isTrue(); // the driver's default
+  }
+
+  @Test
+  void should_leave_the_config_file_local_datacenter_to_the_session(@TempDir Path dir) throws IOException {
+    Path file = configFile(dir, "basic.load-balancing-policy.local-datacenter = dc-file");
+    Probe probe = new Probe();
+    CommandLine commandLine = new CommandLine(probe);
+    commandLine.parseArgs("--contact-point", "127.0.0.1", "--config", file.toString());
+    InspectedBuilder builder = new InspectedBuilder();
+    probe.connection.sessionBuilder(builder, commandLine, new InetSocketAddress("127.0.0.1", 9042), "datacenter1",
+        Map.of(), new PrintStream(OutputStream.nullOutputStream()));
+    // A local datacenter given in code would beat the file's.
+    assertThat(builder.programmaticLocalDatacenters()).isEmpty();
   }
 }

@@ -1,0 +1,145 @@
+/*
+ * Copyright 2026 The async-cassandra authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+package org.asynccassandra.cli;
+
+import java.io.BufferedOutputStream;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.io.RandomAccessFile;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * Where an export writes, and how many bytes it holds: stdout, a new file, or (resume) an existing file cut back
+ * to the checkpoint's length and appended to. Not thread-safe: the export's formatter writes one page at a time.
+ * A failed write or flush throws {@link UncheckedIOException}; {@link #close} flushes, then closes a file (never
+ * stdout).
+ */
+final class ExportOutput implements AutoCloseable {
+  private static final int BUFFER_BYTES = 1 << 20;
+
+  private final OutputStream stream;
+  /** Stdout, whose error flag is checked after each write and flush; null for a file, which throws by itself. */
+  private final PrintStream console;
+  long bytes;
+
+  private ExportOutput(OutputStream stream, PrintStream console, long bytes) {
+    this.stream = stream;
+    this.console = console;
+    this.bytes = bytes;
+  }
+
+  /** The process's stdout. */
+  static ExportOutput stdout() {
+    return stdout(System.out);
+  }
+
+  /**
+   * Writes to {@code console}. A {@link PrintStream} never throws: a failed write (a closed pipe, a full disk)
+   * only sets its error flag. The flag is checked after every page and flush, so such a failure fails the
+   * export at the next page instead of letting it read the whole table into nowhere.
+   */
+  static ExportOutput stdout(PrintStream console) {
+    return new ExportOutput(new BufferedOutputStream(console, BUFFER_BYTES), console, 0);
+  }
+
+  /** A new file, or the existing one emptied. */
+  static ExportOutput create(Path path) throws IOException {
+    return new ExportOutput(new BufferedOutputStream(new FileOutputStream(path.toFile(), false), BUFFER_BYTES),
+        null, 0);
+  }
+
+  /**
+   * Fails (a run-time error: exit 1, one line) unless {@code path} can be resumed at {@code keepBytes}: it
+   * holds at least that many bytes, or it is missing and nothing was written (killed between the first
+   * checkpoint and the output's creation).
+   *
+   * @throws IllegalArgumentException if {@code keepBytes} is negative
+   */
+  static void checkResumable(Path path, long keepBytes) throws IOException {
+    if (keepBytes < 0) {
+      throw new IllegalArgumentException("keepBytes must be >= 0: " + keepBytes);
+    }
+    if (!Files.exists(path)) {
+      if (keepBytes == 0) {
+        return;
+      }
+      throw new IllegalStateException("--resume: the output file " + path + " does not exist");
+    }
+    if (Files.size(path) < keepBytes) {
+      throw new IllegalStateException("--resume: " + path + " is shorter than the checkpoint says ("
+          + Files.size(path) + " < " + keepBytes + " bytes); it is not the file of this export");
+    }
+  }
+
+  /**
+   * The file cut back to {@code keepBytes} (the rows written after the last checkpoint are dropped) and
+   * appended to; a missing file is created if {@code keepBytes} is 0. Never empties a file otherwise.
+   *
+   * @throws IllegalArgumentException if {@code keepBytes} is negative
+   */
+  static ExportOutput resume(Path path, long keepBytes) throws IOException {
+    checkResumable(path, keepBytes);
+    if (Files.exists(path)) {
+      try (RandomAccessFile file = new RandomAccessFile(path.toFile(), "rw")) {
+        file.setLength(keepBytes);
+      }
+    }
+    return new ExportOutput(new BufferedOutputStream(new FileOutputStream(path.toFile(), true), BUFFER_BYTES),
+        null, keepBytes);
+  }
+
+  void write(StringBuilder text) {
+    byte[] encoded = text.toString().getBytes(StandardCharsets.UTF_8);
+    try {
+      stream.write(encoded);
+    } catch (IOException failure) {
+      throw new UncheckedIOException("Cannot write the export: " + failure.getMessage(), failure);
+    }
+    checkConsole();
+    bytes += encoded.length;
+  }
+
+  void flush() {
+    try {
+      stream.flush();
+    } catch (IOException failure) {
+      throw new UncheckedIOException("Cannot write the export: " + failure.getMessage(), failure);
+    }
+    checkConsole();
+  }
+
+  /** Throws if stdout failed a write; {@link PrintStream#checkError} flushes what it holds first. */
+  private void checkConsole() {
+    if (console != null && console.checkError()) {
+      throw new UncheckedIOException("Cannot write the export to stdout (a closed pipe or a full disk?)",
+          new IOException("stdout's error flag is set"));
+    }
+  }
+
+  @Override
+  public void close() throws IOException {
+    if (console == null) {
+      stream.close(); // flushes, and closes the file even if that fails
+    } else {
+      flush();
+    }
+  }
+}

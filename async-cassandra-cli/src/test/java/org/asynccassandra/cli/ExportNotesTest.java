@@ -1,0 +1,85 @@
+/*
+ * Copyright 2026 The async-cassandra authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+package org.asynccassandra.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.asynccassandra.ScanCheckpoint;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class ExportNotesTest {
+  private static final ScanCheckpoint CHECKPOINT = new ScanCheckpoint("ks", "t", "f", List.of(
+      new ScanCheckpoint.Range("0", "10", ScanCheckpoint.State.DONE, null, 0, 7),
+      new ScanCheckpoint.Range("10", "20", ScanCheckpoint.State.PENDING, null, 0, 0)));
+
+  private static Path checkpoint(Path dir, String... notes) throws IOException {
+    Path file = dir.resolve("export.checkpoint");
+    CHECKPOINT.write(file, List.of(notes));
+    return file;
+  }
+
+  @Test
+  void should_read_back_what_export_notes(@TempDir Path dir) throws IOException {
+    Path file = checkpoint(dir, new ExportNotes(120, 7, RowFormat.NDJSON).lines().toArray(String[]::new));
+    assertThat(ExportNotes.read(file)).isEqualTo(new ExportNotes(120, 7, RowFormat.NDJSON));
+  }
+
+  @ParameterizedTest
+  @CsvSource({"output-bytes -1, output-bytes", "output-bytes 12x, output-bytes", "output-rows -5, output-rows",
+      "output-format xml, output-format"})
+  void should_refuse_a_changed_note_naming_the_checkpoint(String changed, String name, @TempDir Path dir)
+      throws IOException {
+    List<String> notes = new ArrayList<>(List.of("output-bytes 120", "output-rows 7", "output-format csv"));
+    notes.removeIf(note -> note.startsWith(name + " "));
+    notes.add(changed);
+    Path file = checkpoint(dir, notes.toArray(String[]::new));
+    assertThatThrownBy(() -> ExportNotes.read(file)).isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining(file.toString()).hasMessageContaining("bad '" + name + "' note");
+  }
+
+  @Test
+  void should_refuse_a_checkpoint_without_the_output_length(@TempDir Path dir) throws IOException {
+    Path file = checkpoint(dir, "output-rows 7");
+    assertThatThrownBy(() -> ExportNotes.read(file)).isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining(file.toString()).hasMessageContaining("no 'output-bytes' note");
+  }
+
+  @Test
+  void should_refuse_to_resume_in_another_format(@TempDir Path dir) throws IOException {
+    Path file = checkpoint(dir, new ExportNotes(120, 7, RowFormat.CSV).lines().toArray(String[]::new));
+    ExportNotes notes = ExportNotes.read(file);
+    notes.checkFormat(RowFormat.CSV, file);
+    assertThatThrownBy(() -> notes.checkFormat(RowFormat.NDJSON, file)).isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining(file.toString()).hasMessageContaining("csv export, not ndjson")
+        .hasMessageContaining("--format csv");
+  }
+
+  @Test
+  void should_accept_any_format_for_a_checkpoint_that_does_not_note_it(@TempDir Path dir) throws IOException {
+    Path file = checkpoint(dir, "output-bytes 120", "output-rows 7"); // written before the format was noted
+    ExportNotes notes = ExportNotes.read(file);
+    assertThat(notes.format()).isNull();
+    notes.checkFormat(RowFormat.NDJSON, file);
+  }
+}

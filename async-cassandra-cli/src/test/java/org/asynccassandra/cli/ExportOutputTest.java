@@ -1,0 +1,94 @@
+/*
+ * Copyright 2026 The async-cassandra authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+package org.asynccassandra.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ExportOutputTest {
+  /** Stdout after the reader of its pipe went away: every write fails, and the PrintStream only notes it. */
+  private static PrintStream brokenStdout() {
+    return new PrintStream(new OutputStream() {
+      @Override
+      public void write(int b) throws IOException {
+        throw new IOException("Broken pipe");
+      }
+
+      @Override
+      public void write(byte[] bytes, int offset, int length) throws IOException {
+        throw new IOException("Broken pipe");
+      }
+    }, false, StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void should_fail_a_flush_to_stdout_that_could_not_be_written() {
+    ExportOutput out = ExportOutput.stdout(brokenStdout());
+    out.write(new StringBuilder("a,b\r\n")); // buffered
+    assertThatThrownBy(out::flush).isInstanceOf(UncheckedIOException.class).hasMessageContaining("stdout");
+  }
+
+  @Test
+  void should_fail_at_the_page_that_could_not_be_written_to_stdout() {
+    ExportOutput out = ExportOutput.stdout(brokenStdout());
+    StringBuilder page = new StringBuilder("x".repeat(2 << 20)); // more than the buffer: written at once
+    assertThatThrownBy(() -> out.write(page)).isInstanceOf(UncheckedIOException.class)
+        .hasMessageContaining("Cannot write the export to stdout");
+    assertThatThrownBy(out::close).isInstanceOf(UncheckedIOException.class);
+  }
+
+  @Test
+  void should_count_the_bytes_written_to_stdout() throws IOException {
+    ByteArrayOutputStream console = new ByteArrayOutputStream();
+    try (ExportOutput out = ExportOutput.stdout(new PrintStream(console, false, StandardCharsets.UTF_8))) {
+      out.write(new StringBuilder("é,1\r\n"));
+      assertThat(out.bytes).isEqualTo(6);
+    }
+    assertThat(console.toString(StandardCharsets.UTF_8)).isEqualTo("é,1\r\n");
+  }
+
+  @Test
+  void should_refuse_to_resume_at_a_negative_length_and_leave_the_file_whole(@TempDir Path dir) throws IOException {
+    Path file = dir.resolve("out.csv");
+    Files.writeString(file, "id\r\n1\r\n2\r\n");
+    assertThatThrownBy(() -> ExportOutput.resume(file, -1)).isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("keepBytes must be >= 0: -1");
+    assertThatThrownBy(() -> ExportOutput.checkResumable(file, -1)).isInstanceOf(IllegalArgumentException.class);
+    assertThat(Files.readString(file)).isEqualTo("id\r\n1\r\n2\r\n");
+  }
+
+  @Test
+  void should_cut_the_file_back_to_the_checkpoint_and_append(@TempDir Path dir) throws IOException {
+    Path file = dir.resolve("out.csv");
+    Files.writeString(file, "id\r\n1\r\n2\r\n");
+    try (ExportOutput out = ExportOutput.resume(file, 7)) {
+      out.write(new StringBuilder("3\r\n"));
+      assertThat(out.bytes).isEqualTo(10);
+    }
+    assertThat(Files.readString(file)).isEqualTo("id\r\n1\r\n3\r\n");
+  }
+}
