@@ -21,7 +21,8 @@ import java.time.Duration;
  * A snapshot of a {@link RowStream}'s counters, taken by {@link RowStream#stats()}.
  *
  * @param pagesFetched pages received from the server so far
- * @param rowsFetched rows received from the server so far
+ * @param rowsFetched rows received from the server so far that the stream kept: not those a resumed stream
+ *     skipped (delivered before its token) nor those past {@link StreamConfig#maxRows()}
  * @param rowsDelivered rows handed to the consumer so far
  * @param bufferedPages pages fetched and not yet handed to the consumer, now; for a table scan, the pages
  *     its ranges read ahead and queued, at most {@code parallelism × (1 + prefetchPages)}
@@ -55,7 +56,8 @@ public record StreamStats(
    * Statistics without a requested page size (0), as they were made before it was reported.
    *
    * @param pagesFetched pages received from the server so far
-   * @param rowsFetched rows received from the server so far
+   * @param rowsFetched rows received from the server so far that the stream kept (not skipped by a resume,
+   *     nor past {@code maxRows})
    * @param rowsDelivered rows handed to the consumer so far
    * @param bufferedPages pages fetched and not yet handed to the consumer, now
    * @param maxBufferedPages the most pages that ever waited, fetched, for a consumer busy with an earlier

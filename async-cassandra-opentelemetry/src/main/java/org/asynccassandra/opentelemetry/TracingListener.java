@@ -120,6 +120,9 @@ final class TracingListener implements StreamListener {
   @Override
   public void onStart(StreamInfo stream, String style) {
     Traced traced = streams.computeIfAbsent(stream.id(), id -> new Traced(Context.current()));
+    if (traced.span != null) {
+      return; // this listener hears the stream twice (bound to the session and set on its config): one span
+    }
     Attributes operation = operationAttributes(stream);
     SpanBuilder builder = tracer.spanBuilder(spanName(stream, operation))
         .setSpanKind(SpanKind.CLIENT)

@@ -33,7 +33,10 @@ import io.opentelemetry.sdk.metrics.data.HistogramPointData;
 import io.opentelemetry.sdk.metrics.data.MetricData;
 import io.opentelemetry.sdk.testing.exporter.InMemoryMetricReader;
 import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
+import io.opentelemetry.sdk.trace.ReadWriteSpan;
+import io.opentelemetry.sdk.trace.ReadableSpan;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
+import io.opentelemetry.sdk.trace.SpanProcessor;
 import io.opentelemetry.sdk.trace.data.EventData;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
@@ -43,6 +46,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.asynccassandra.PageFetchException;
 import org.asynccassandra.StreamListener;
 import org.asynccassandra.testfixtures.FakeStream;
@@ -229,6 +233,44 @@ class AsyncCassandraTelemetryTest {
     listener.onStart(stream, "forEach()");
     listener.onComplete(stream, stream.stats);
     assertThat(only().getAttributes().get(AttributeKey.longKey("asynccassandra.scan.ranges"))).isNull();
+  }
+
+  @Test
+  void should_start_one_span_for_a_stream_that_hears_the_listener_twice() {
+    // The listener bound to the session and set on the stream's config too hears every event twice. The second
+    // onStart started a second span over the first, which was never ended.
+    AtomicInteger started = new AtomicInteger();
+    SpanProcessor counting = new SpanProcessor() {
+      @Override
+      public void onStart(Context parentContext, ReadWriteSpan span) {
+        started.incrementAndGet();
+      }
+
+      @Override
+      public boolean isStartRequired() {
+        return true;
+      }
+
+      @Override
+      public void onEnd(ReadableSpan span) {}
+
+      @Override
+      public boolean isEndRequired() {
+        return false;
+      }
+    };
+    try (OpenTelemetrySdk twice = OpenTelemetrySdk.builder().setTracerProvider(SdkTracerProvider.builder()
+        .addSpanProcessor(counting).addSpanProcessor(SimpleSpanProcessor.create(spans)).build()).build()) {
+      StreamListener listener = AsyncCassandraTelemetry.create(twice).listener();
+      FakeStream stream = FakeStream.query("shop", null);
+      listener.onStart(stream, "forEach()");
+      listener.onStart(stream, "forEach()");
+      listener.onComplete(stream, stream.stats);
+      listener.onComplete(stream, stream.stats);
+      assertThat(started).as("spans started").hasValue(1);
+      assertThat(only().getAttributes().get(AttributeKey.stringKey("asynccassandra.stream.outcome")))
+          .isEqualTo("completed");
+    }
   }
 
   @Test

@@ -791,7 +791,8 @@ final class ScanPageSource implements PageSource {
     LOG.info("Asking again for a page of the {} in range {} in {} ms {}", description, reader.range,
         delay.toMillis(), why);
     events.retry(reader.pagesReceived + 1, Math.max(1, reader.pageRetries), cause);
-    TimeoutScheduler.Timeout wait = scheduler.schedule(() -> send(reader, state), delay);
+    // Through the read limiters, as every request: a storm of retries is exactly when they matter.
+    TimeoutScheduler.Timeout wait = scheduler.schedule(() -> sendWhenAllowed(reader, state), delay);
     boolean cancel;
     synchronized (lock) {
       cancel = closed;

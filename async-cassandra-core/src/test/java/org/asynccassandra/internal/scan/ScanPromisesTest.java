@@ -492,6 +492,30 @@ class ScanPromisesTest {
   }
 
   @Test
+  void should_hold_a_retry_back_by_the_row_limiter_as_every_request() {
+    // A retry went out as soon as its backoff ended, past the row limiter that every page request reserves.
+    FakeRangeRequests requests = FakeRangeRequests.of(1, false, 5, 5);
+    List<Long> reserved = new java.util.concurrent.CopyOnWriteArrayList<>();
+    ScanConfig limited = ScanConfig.builder().parallelism(1).rowLimiter(permits -> {
+      reserved.add(permits);
+      return reserved.size() == 2 ? TimeUnit.SECONDS.toNanos(7) : 0; // the retry waits 7 s for the limiter
+    }).streamConfig(StreamConfig.builder().fetchSize(5).prefetchPages(0).retry(2, Duration.ofMillis(100))
+        .build()).build();
+    DefaultTableScan scan = scan(requests, requests.ranges, limited);
+    CompletableFuture<Optional<Page<Row>>> first = scan.nextPage().toCompletableFuture();
+    FakePageSource range = requests.sources.get(0);
+    range.failNext(new com.datastax.oss.driver.api.core.connection.ClosedConnectionException("connection reset"));
+    scheduler.retryWaits(Duration.ofMillis(100)).forEach(ManualScheduler.Task::fire);
+    assertThat(reserved).as("the retry reserved its page too").containsExactly(5L, 5L);
+    assertThat(range.fetchCount()).as("the retry waits for the limiter").isEqualTo(1);
+    scheduler.live(Duration.ofSeconds(7)).forEach(ManualScheduler.Task::fire);
+    assertThat(range.fetchCount()).isEqualTo(2);
+    range.completeNext();
+    assertThat(first).isCompleted();
+    scan.close();
+  }
+
+  @Test
   void should_cancel_a_requests_timeout_at_close_when_its_send_ran_before_the_limiters_wait_was_recorded() {
     // The row limiter's wait fires on the timer thread and sends (which records the request's timeout) before
     // the thread that scheduled the wait recorded it; the wait then overwrote the timeout, which close() no
