@@ -110,7 +110,8 @@ public interface AsyncSession extends AutoCloseable {
    *     {@code buildAsync()} is called on it once
    * @return a stage that completes on the session's callback executor once connected; if the driver
    *     cannot connect, it fails with the driver's exception on the JDK's common pool (there is no
-   *     callback executor yet), never on a driver thread
+   *     callback executor yet), never on a driver thread. Cancelled or completed from outside (a
+   *     timeout) before it connected, the session it connects afterwards is closed
    * @throws NullPointerException if {@code builder} is null
    */
   static CompletionStage<AsyncSession> connect(CqlSessionBuilder builder) {

@@ -22,6 +22,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.datastax.oss.driver.api.core.AllNodesFailedException;
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
+import com.datastax.oss.driver.api.core.metadata.NodeStateListener;
+import com.datastax.oss.driver.api.core.metadata.NodeStateListenerBase;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.util.Optional;
@@ -65,6 +67,27 @@ class AsyncSessionIT {
       assertThat(session.cqlSession().isClosed()).isTrue();
       assertThatThrownBy(() -> session.executeStream("SELECT * FROM system.local"))
           .isInstanceOf(IllegalStateException.class).hasMessageContaining("closed");
+    }
+  }
+
+  @Test
+  void should_close_the_session_of_a_connect_whose_stage_was_cancelled(CassandraServer server) throws Exception {
+    // The caller gave up (a timeout, a cancel) before the session was up: nobody could close the session
+    // that connected afterwards, and its connections and threads stayed for good.
+    CompletableFuture<Void> driverClosed = new CompletableFuture<>();
+    NodeStateListener closeWatch = new NodeStateListenerBase() {
+      @Override
+      public void close() {
+        driverClosed.complete(null); // the driver closes its listeners with the session
+      }
+    };
+    try (FaultProxy proxy = FaultProxy.start(server.contactPoint())) {
+      proxy.pause(); // the session cannot come up before the stage is cancelled
+      CompletableFuture<AsyncSession> connecting = AsyncSession.connect(proxy.sessionBuilder(server.localDatacenter())
+          .withNodeStateListener(closeWatch)).toCompletableFuture();
+      assertThat(connecting.cancel(false)).isTrue();
+      proxy.resume();
+      driverClosed.get(60, TimeUnit.SECONDS);
     }
   }
 

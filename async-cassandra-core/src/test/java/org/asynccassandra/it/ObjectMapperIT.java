@@ -41,6 +41,7 @@ import org.asynccassandra.QueryStream;
 import org.asynccassandra.ResultStream;
 import org.asynccassandra.ResumeToken;
 import org.asynccassandra.StreamConfig;
+import org.asynccassandra.StreamListener;
 import org.asynccassandra.StreamStats;
 import org.asynccassandra.it.mapper.SensorDao;
 import org.asynccassandra.it.mapper.SensorMapperBuilder;
@@ -225,6 +226,24 @@ class ObjectMapperIT {
     assertThat(stats.pagesFetched()).isEqualTo(11);
     assertThat(stats.maxBufferedPages()).isLessThanOrEqualTo(2);
     assertThat(counter.sentSince(mark)).isEqualTo(10);
+  }
+
+  @Test
+  void should_ask_full_pages_after_the_held_one_whatever_the_first_page_size() throws Exception {
+    // firstPageSize has no effect on a continued stream (its first page is held), but the pages after it
+    // ramped up from it: 5, then 10, 20, ... rows, many more requests than the fetch size needs.
+    Statement<?> statement = SimpleStatement.newInstance("SELECT sensor_id, seq, value, note FROM " + table
+        + " WHERE sensor_id = ?", 4).setPageSize(PAGE);
+    AsyncResultSet first = async.execute(statement).toCompletableFuture().get(60, TimeUnit.SECONDS);
+    long mark = counter.mark();
+    List<Integer> asked = new java.util.concurrent.CopyOnWriteArrayList<>();
+    StreamConfig config = StreamConfig.builder().prefetchPages(2).firstPageSize(5)
+        .listener(StreamListener.onPages(page -> asked.add(page.requestedPageSize()))).build();
+    try (QueryStream rest = async.continueStream(first, config)) {
+      assertThat(collect(rest.map(dao::asReading))).isEqualTo(daoReadings(4));
+    }
+    assertThat(counter.sentSince(mark)).as("the pages after the held one, of the fetch size").isEqualTo(10);
+    assertThat(asked.subList(1, asked.size())).containsOnly(PAGE);
   }
 
   @Test

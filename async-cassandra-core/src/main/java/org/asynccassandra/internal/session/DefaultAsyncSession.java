@@ -131,7 +131,11 @@ public final class DefaultAsyncSession implements AsyncSession {
       }
       DefaultAsyncSession wrapped = new DefaultAsyncSession(session, defaults, true, null);
       // Complete on the new session's callback executor, not on the driver's admin thread.
-      wrapped.callbackExecutor.execute(() -> result.complete(wrapped));
+      wrapped.callbackExecutor.execute(() -> {
+        if (!result.complete(wrapped)) {
+          wrapped.closeAsync(); // cancelled or timed out by the caller meanwhile: nobody else can close it
+        }
+      });
     });
     return result;
   }
@@ -188,7 +192,8 @@ public final class DefaultAsyncSession implements AsyncSession {
     Objects.requireNonNull(first, "first");
     Objects.requireNonNull(config, "config");
     checkOpen();
-    return open(HeldPageSource.of(session, first, new DriverPage(first), config), config,
+    StreamConfig held = withoutFirstPageSize(config);
+    return open(HeldPageSource.of(session, first, new DriverPage(first), held), held,
         first.getExecutionInfo().getRequest());
   }
 
@@ -199,8 +204,21 @@ public final class DefaultAsyncSession implements AsyncSession {
     Objects.requireNonNull(config, "config");
     Objects.requireNonNull(mapper, "mapper");
     checkOpen();
-    return open(HeldPageSource.of(session, first, HeldValues.page(first), config), config,
+    StreamConfig held = withoutFirstPageSize(config);
+    return open(HeldPageSource.of(session, first, HeldValues.page(first), held), held,
         first.getExecutionInfo().getRequest()).map(HeldValues.unwrapping(mapper));
+  }
+
+  /**
+   * A continued stream's first page is the one the caller holds, so {@code firstPageSize} has no effect; left
+   * in the config, the pages after it would ramp up from it instead of asking for the fetch size. A first
+   * page size at the fetch size (or above the page size it comes from, which cuts it down) means none.
+   */
+  private static StreamConfig withoutFirstPageSize(StreamConfig config) {
+    if (config.firstPageSize().isEmpty()) {
+      return config;
+    }
+    return config.toBuilder().firstPageSize(config.fetchSize().orElse(Integer.MAX_VALUE)).build();
   }
 
   /** A stream of {@code source}'s pages, heard by the listeners, registered as open until it ends. */

@@ -180,10 +180,18 @@ final class AsyncRowLoop implements PageSink {
   }
 
   private void fail(Throwable error) {
-    if (result.reserve()) {
+    // Reserved first (a racing close() does not fail the stage as closed), ended next (the end the listeners
+    // hear is this failure), settled last: a dependent of the stage that closes the stream finds it failed.
+    boolean reserved = result.reserve();
+    engine.abort(error, true);
+    if (reserved) {
       result.settleExceptionally(error);
     }
-    engine.abort(error, true);
+  }
+
+  @Override
+  public void failPending(Throwable error, Executor executor) {
+    result.failOn(executor, error);
   }
 
   @Override

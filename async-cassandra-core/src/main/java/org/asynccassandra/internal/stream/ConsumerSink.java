@@ -17,6 +17,7 @@ package org.asynccassandra.internal.stream;
 
 import com.datastax.oss.driver.api.core.cql.Row;
 import java.util.Objects;
+import java.util.concurrent.Executor;
 import java.util.function.Consumer;
 import org.asynccassandra.Page;
 import org.jspecify.annotations.Nullable;
@@ -79,11 +80,14 @@ final class ConsumerSink implements PageSink {
         return;
       }
     } catch (Throwable error) {
-      // User code threw: the stage fails with that very exception, and the stream is closed.
-      if (result.reserve()) {
+      // User code threw: the stream ends with that very exception, then the stage fails with it (reserved
+      // first, so that a racing close() does not fail it as closed; ended before it is settled, so that a
+      // dependent that closes the stream does not turn the end the listeners hear into a close).
+      boolean reserved = result.reserve();
+      engine.abort(error, true);
+      if (reserved) {
         result.settleExceptionally(error);
       }
-      engine.abort(error, true);
       return;
     }
     engine.request();
@@ -103,6 +107,11 @@ final class ConsumerSink implements PageSink {
       consumer.accept(value);
     }
     return true;
+  }
+
+  @Override
+  public void failPending(Throwable error, Executor executor) {
+    result.failOn(executor, error);
   }
 
   @Override

@@ -154,7 +154,7 @@ public final class DefaultRowStream implements QueryStream {
     /** Closes the stream, for example because its session closes. */
     public void close(String reason) {
       Objects.requireNonNull(engine, "the stream of this handle is still being built")
-          .abort(new StreamClosedException(reason), false);
+          .close(new StreamClosedException(reason));
     }
   }
 

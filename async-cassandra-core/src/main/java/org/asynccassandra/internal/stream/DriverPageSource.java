@@ -17,8 +17,6 @@ package org.asynccassandra.internal.stream;
 
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.config.DefaultDriverOption;
-import com.datastax.oss.driver.api.core.config.DriverConfig;
-import com.datastax.oss.driver.api.core.config.DriverExecutionProfile;
 import com.datastax.oss.driver.api.core.cql.BoundStatement;
 import com.datastax.oss.driver.api.core.cql.ColumnDefinitions;
 import com.datastax.oss.driver.api.core.cql.Statement;
@@ -69,23 +67,14 @@ public final class DriverPageSource implements PageSource {
 
   /** The page size of the statement's execution profile, resolved as the driver resolves it. */
   private static int configuredPageSize(CqlSession session, Statement<?> statement) {
-    DriverConfig config = session.getContext().getConfig();
-    DriverExecutionProfile profile = statement.getExecutionProfile();
-    if (profile == null) {
-      String name = statement.getExecutionProfileName();
-      try {
-        profile = name == null ? config.getDefaultProfile() : config.getProfile(name);
-      } catch (IllegalArgumentException unknownProfile) {
-        profile = config.getDefaultProfile(); // the request itself fails with the driver's own message
-      }
-    }
-    return Math.max(1, profile.getInt(DefaultDriverOption.REQUEST_PAGE_SIZE));
+    return Math.max(1, Queries.profileOf(statement, session.getContext().getConfig())
+        .getInt(DefaultDriverOption.REQUEST_PAGE_SIZE));
   }
 
-  /** A SELECT, or a statement marked idempotent (or left unmarked while the driver's default is on). */
+  /** A SELECT, or a statement marked idempotent (or left unmarked while its profile's default is on). */
   @Override
   public boolean safeToRetry() {
-    return Queries.isSelect(statement) || Queries.isIdempotent(statement, session);
+    return Queries.isSelect(statement) || Queries.isIdempotent(statement, session.getContext().getConfig());
   }
 
   /** The statement's own paging state: a statement that carries one starts there. */

@@ -86,7 +86,8 @@ final class NextPageSink implements PageSink {
   }
 
   /** Fails the pending call at once, on {@code executor}; used by close(). */
-  void failPending(Throwable error, Executor executor) {
+  @Override
+  public void failPending(Throwable error, Executor executor) {
     StreamFuture<Optional<Page<?>>> future = pending.getAndSet(null);
     if (future != null) {
       future.failOn(executor, error);
@@ -108,8 +109,8 @@ final class NextPageSink implements PageSink {
     } catch (Throwable error) {
       // The stream ends with this failure, silently (no end reaches this sink): later calls get it here.
       terminal = CompletableFuture.failedFuture(error);
+      engine.abort(error, true); // before the stage's dependents run: the end the listeners hear is this failure
       future.settleExceptionally(error);
-      engine.abort(error, true);
       return;
     }
     Position position = engine.position();

@@ -32,6 +32,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.asynccassandra.AsyncCassandraException;
 import org.asynccassandra.PageFetchException;
 import org.asynccassandra.ResumeToken;
+import org.asynccassandra.StreamClosedException;
 import org.asynccassandra.StreamConfig;
 import org.asynccassandra.StreamStats;
 import org.asynccassandra.StreamTimeoutException;
@@ -341,6 +342,23 @@ final class PageEngine {
     }
     drain();
     return true;
+  }
+
+  /**
+   * Closes the stream as its own {@code close()} does, for its session's close: aborts it, and fails the
+   * stage waiting for its sink at once, even while a consumer call still runs. A stream whose own end was
+   * decided keeps it.
+   */
+  void close(StreamClosedException closed) {
+    if (endedByItself()) {
+      awaitOtherClosers();
+      return;
+    }
+    abort(closed, false);
+    PageSink target = sink;
+    if (target != null) {
+      target.failPending(closed, executor());
+    }
   }
 
   /**

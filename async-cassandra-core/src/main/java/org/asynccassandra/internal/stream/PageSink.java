@@ -15,6 +15,8 @@
  */
 package org.asynccassandra.internal.stream;
 
+import java.util.concurrent.Executor;
+
 /**
  * The consumer side of a {@link PageEngine}: one per consumption style. The engine calls it serially
  * (calls never overlap) on the stream's executor, and only after the sink asked for a page with
@@ -30,4 +32,10 @@ interface PageSink {
 
   /** The stream failed or was closed. */
   void onError(Throwable error);
+
+  /**
+   * Fails the stage waiting for this sink at once, on {@code executor}, unless settled: the stream was
+   * closed, and a consumer call still running must not hold the failure back. None by default.
+   */
+  default void failPending(Throwable error, Executor executor) {}
 }

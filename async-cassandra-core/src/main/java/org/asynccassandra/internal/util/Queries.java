@@ -15,6 +15,9 @@
  */
 package org.asynccassandra.internal.util;
 
+import com.datastax.oss.driver.api.core.config.DefaultDriverOption;
+import com.datastax.oss.driver.api.core.config.DriverConfig;
+import com.datastax.oss.driver.api.core.config.DriverExecutionProfile;
 import com.datastax.oss.driver.api.core.cql.BatchStatement;
 import com.datastax.oss.driver.api.core.cql.BoundStatement;
 import com.datastax.oss.driver.api.core.cql.SimpleStatement;
@@ -71,14 +74,37 @@ public final class Queries {
         && (i + 6 == n || !Character.isLetterOrDigit(text.charAt(i + 6)));
   }
 
-  /** Whether the statement is idempotent: marked so, or unmarked while the driver's default says so. */
-  public static boolean isIdempotent(Statement<?> statement, com.datastax.oss.driver.api.core.CqlSession session) {
+  /**
+   * Whether the statement is idempotent: marked so, or unmarked while its execution profile's default says
+   * so (as the driver itself decides; the default profile's setting is not the statement's when it names
+   * another profile).
+   */
+  public static boolean isIdempotent(Statement<?> statement, DriverConfig config) {
     Boolean marked = statement.isIdempotent();
     if (marked != null) {
       return marked;
     }
-    return session.getContext().getConfig().getDefaultProfile()
-        .getBoolean(com.datastax.oss.driver.api.core.config.DefaultDriverOption.REQUEST_DEFAULT_IDEMPOTENCE);
+    return profileOf(statement, config).getBoolean(DefaultDriverOption.REQUEST_DEFAULT_IDEMPOTENCE);
+  }
+
+  /**
+   * The execution profile the driver runs {@code statement} with: its own, the one it names, or the default
+   * one (also for a name the config lacks: the request itself then fails with the driver's own message).
+   */
+  public static DriverExecutionProfile profileOf(Statement<?> statement, DriverConfig config) {
+    DriverExecutionProfile profile = statement.getExecutionProfile();
+    if (profile != null) {
+      return profile;
+    }
+    String name = statement.getExecutionProfileName();
+    if (name == null) {
+      return config.getDefaultProfile();
+    }
+    try {
+      return config.getProfile(name);
+    } catch (IllegalArgumentException unknownProfile) {
+      return config.getDefaultProfile();
+    }
   }
 
   /**

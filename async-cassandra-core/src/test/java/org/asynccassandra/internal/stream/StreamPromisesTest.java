@@ -28,6 +28,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executor;
@@ -39,7 +40,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import org.asynccassandra.StreamInfo;
 import org.asynccassandra.StreamListener;
+import org.asynccassandra.StreamStats;
 import org.asynccassandra.AsyncCassandraException;
 import org.asynccassandra.Page;
 import org.asynccassandra.QueryStream;
@@ -497,6 +500,77 @@ class StreamPromisesTest {
   }
 
   @Test
+  void should_end_with_the_consumers_failure_when_a_dependent_of_the_failed_stage_closes_the_stream() {
+    // The stage failed before the stream ended: a dependent that closes the stream (try-with-resources after
+    // join(), say) made the end a close, and the listeners never heard the failure.
+    IllegalStateException broken = new IllegalStateException("consumer broke");
+    List<java.util.function.Function<DefaultRowStream, CompletionStage<Void>>> styles = List.of(
+        stream -> stream.forEach(row -> {
+          throw broken;
+        }),
+        stream -> stream.forEachAsync(row -> CompletableFuture.failedFuture(broken)),
+        stream -> stream.forEachPage(page -> {
+          throw broken;
+        }));
+    for (var style : styles) {
+      AtomicReference<String> end = new AtomicReference<>();
+      StreamListener listener = new StreamListener() {
+        @Override
+        public void onFailure(StreamInfo info, Throwable error, StreamStats stats) {
+          end.set("failed: " + error.getMessage());
+        }
+
+        @Override
+        public void onClose(StreamInfo info, StreamStats stats) {
+          end.set("closed");
+        }
+      };
+      FakePageSource source = FakePageSource.pages(5, 5);
+      DefaultRowStream stream = stream(source, StreamConfig.builder().listener(listener).build());
+      CompletableFuture<Void> done = style.apply(stream).toCompletableFuture();
+      done.whenComplete((ignored, error) -> stream.close());
+      source.completeNext();
+      await().atMost(Duration.ofSeconds(30)).until(() -> end.get() != null);
+      assertThat(end.get()).isEqualTo("failed: consumer broke");
+      assertThat(done).isCompletedExceptionally();
+    }
+  }
+
+  @Test
+  void should_fail_the_stage_at_once_when_the_session_closes_the_stream_while_its_consumer_runs()
+      throws Exception {
+    // The session closes its streams through their handles. That only aborted the engine, so a forEach stage
+    // waited for the consumer's call to return (possibly never), where close() fails it at once.
+    ExecutorService pool = Executors.newFixedThreadPool(2); // as the session's callback executor: 2 threads
+    for (boolean async : new boolean[] {false, true}) {
+      FakePageSource source = FakePageSource.pages(5, 5);
+      DefaultRowStream stream = new DefaultRowStream(source, prefetch(0), pool, scheduler, handle -> { });
+      CountDownLatch inConsumer = new CountDownLatch(1);
+      CountDownLatch release = new CountDownLatch(1);
+      CompletableFuture<Void> done = (async
+          ? stream.forEachAsync(row -> {
+            inConsumer.countDown();
+            awaitQuietly(release);
+            return CompletableFuture.completedFuture(null);
+          })
+          : stream.forEach(row -> {
+            inConsumer.countDown();
+            awaitQuietly(release);
+          })).toCompletableFuture();
+      source.completeNext();
+      try {
+        assertThat(inConsumer.await(30, TimeUnit.SECONDS)).isTrue();
+        stream.handle().close("The session was closed");
+        assertThatThrownBy(() -> done.get(30, TimeUnit.SECONDS)).as(async ? "forEachAsync" : "forEach")
+            .hasCauseInstanceOf(StreamClosedException.class).hasMessageContaining("The session was closed");
+      } finally {
+        release.countDown();
+      }
+    }
+    pool.shutdownNow();
+  }
+
+  @Test
   void should_keep_the_streams_own_failure_when_close_comes_before_it_reaches_the_stage() throws Exception {
     // The stream failed by itself (its listeners were told so); the failure waits for the stream's executor.
     // A close() then failed the stage first, with StreamClosedException: the real failure was lost.
@@ -523,11 +597,13 @@ class StreamPromisesTest {
     // request was cancelled: a request went out after that close() returned.
     FakePageSource source = FakePageSource.pages(5, 5, 5);
     DefaultRowStream stream = stream(source, prefetch(0));
-    CountDownLatch firstPage = new CountDownLatch(1);
-    CompletableFuture<Void> done = stream.forEach(row -> firstPage.countDown()).toCompletableFuture();
+    CountDownLatch responded = new CountDownLatch(1);
+    CompletableFuture<Void> done = stream.forEach(row -> awaitQuietly(responded)).toCompletableFuture();
     HandOverRace race = HandOverRace.holdFetches(source); // page 1 was asked for: from page 2 on
     source.completeNext();
-    assertThat(firstPage.await(30, TimeUnit.SECONDS)).isTrue();
+    // Only now may the consumer ask for page 2: had this thread still been in the engine's drain loop (which
+    // the response runs), that loop, not the worker, would have sent the request, and held this thread.
+    responded.countDown();
     race.awaitHeld(); // the worker hands the request for page 2 over
     Thread canceller = new Thread(() -> done.cancel(false), "canceller");
     canceller.start();

@@ -17,6 +17,10 @@ package org.asynccassandra.internal.util;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.datastax.oss.driver.api.core.config.DefaultDriverOption;
+import com.datastax.oss.driver.api.core.config.DriverConfig;
+import com.datastax.oss.driver.api.core.config.DriverConfigLoader;
+import com.datastax.oss.driver.api.core.cql.SimpleStatement;
 import java.util.SplittableRandom;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -67,5 +71,24 @@ class QueriesTest {
       assertThat(Queries.shorten(input)).as("shorten(%s)", input.chars().mapToObj(Integer::toHexString).toList())
           .isEqualTo(byRegex(input));
     }
+  }
+
+  @Test
+  void should_take_idempotence_from_the_statements_own_execution_profile() {
+    // An unmarked statement that names a profile where idempotence is off was retried by the default
+    // profile's setting (on): a conditional update could apply twice.
+    DriverConfig config = DriverConfigLoader.programmaticBuilder()
+        .withBoolean(DefaultDriverOption.REQUEST_DEFAULT_IDEMPOTENCE, true)
+        .startProfile("strict").withBoolean(DefaultDriverOption.REQUEST_DEFAULT_IDEMPOTENCE, false).endProfile()
+        .build().getInitialConfig();
+    SimpleStatement update = SimpleStatement.newInstance("UPDATE ks.t SET v = 1 WHERE k = 1 IF v = 0");
+
+    assertThat(Queries.isIdempotent(update, config)).as("the default profile's").isTrue();
+    assertThat(Queries.isIdempotent(update.setExecutionProfileName("strict"), config)).isFalse();
+    assertThat(Queries.isIdempotent(update.setExecutionProfile(config.getProfile("strict")), config)).isFalse();
+    assertThat(Queries.isIdempotent(update.setExecutionProfileName("strict").setIdempotent(true), config))
+        .as("marked").isTrue();
+    assertThat(Queries.isIdempotent(update.setExecutionProfileName("missing"), config))
+        .as("a profile the config lacks: the request fails with the driver's message").isTrue();
   }
 }
