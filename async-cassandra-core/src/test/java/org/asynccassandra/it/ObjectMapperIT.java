@@ -234,13 +234,14 @@ class ObjectMapperIT {
     // ramped up from it: 5, then 10, 20, ... rows, many more requests than the fetch size needs.
     Statement<?> statement = SimpleStatement.newInstance("SELECT sensor_id, seq, value, note FROM " + table
         + " WHERE sensor_id = ?", 4).setPageSize(PAGE);
+    List<SensorReading> expected = daoReadings(4);
     AsyncResultSet first = async.execute(statement).toCompletableFuture().get(60, TimeUnit.SECONDS);
     long mark = counter.mark();
     List<Integer> asked = new java.util.concurrent.CopyOnWriteArrayList<>();
     StreamConfig config = StreamConfig.builder().prefetchPages(2).firstPageSize(5)
         .listener(StreamListener.onPages(page -> asked.add(page.requestedPageSize()))).build();
     try (QueryStream rest = async.continueStream(first, config)) {
-      assertThat(collect(rest.map(dao::asReading))).isEqualTo(daoReadings(4));
+      assertThat(collect(rest.map(dao::asReading))).isEqualTo(expected);
     }
     assertThat(counter.sentSince(mark)).as("the pages after the held one, of the fetch size").isEqualTo(10);
     assertThat(asked.subList(1, asked.size())).containsOnly(PAGE);
