@@ -238,13 +238,17 @@ final class DemoCommand implements Callable<Integer> {
           done.completeExceptionally(error);
           return;
         }
-        for (Row row : page.currentPage()) {
-          sum.add(row);
-        }
-        if (page.hasMorePages()) {
-          page.fetchNextPage().whenCompleteAsync(this::onPage, loop);
-        } else {
-          done.complete(sum.rows);
+        try {
+          for (Row row : page.currentPage()) {
+            sum.add(row);
+          }
+          if (page.hasMorePages()) {
+            page.fetchNextPage().whenCompleteAsync(this::onPage, loop);
+          } else {
+            done.complete(sum.rows);
+          }
+        } catch (RuntimeException failure) {
+          done.completeExceptionally(failure); // else lost in the callback, and the demo would wait for ever
         }
       }
     }

@@ -62,6 +62,8 @@ final class CassandraSplitEnumerator implements SplitEnumerator<CassandraSplit, 
   private final List<CassandraSplit> givenBackBeforePlan = new ArrayList<>();
   private final ArrayDeque<Request> waiting = new ArrayDeque<>(); // requests that came before the plan
   private final Set<Integer> seenReaders = new HashSet<>(); // subtasks whose first request was logged
+  /** Subtasks told "no more splits" (this attempt): a later request of theirs gets no split. */
+  private final Set<Integer> toldNoMoreSplits = new HashSet<>();
   private boolean planning;
 
   CassandraSplitEnumerator(SplitEnumeratorContext<CassandraSplit> context, String table, Planner planner,
@@ -135,8 +137,14 @@ final class CassandraSplitEnumerator implements SplitEnumerator<CassandraSplit, 
         others.add(reader.getLocation());
       }
     });
+    if (toldNoMoreSplits.contains(subtaskId)) {
+      // A request it sent before it heard "no more splits" (a reader keeps several in flight): a split given
+      // back meanwhile must wait for a reader still reading, as this one may have ended and would lose it.
+      return;
+    }
     CassandraSplit split = splits.next(requesterHostname, others);
     if (split == null) {
+      toldNoMoreSplits.add(subtaskId);
       context.signalNoMoreSplits(subtaskId);
       return;
     }
@@ -150,6 +158,7 @@ final class CassandraSplitEnumerator implements SplitEnumerator<CassandraSplit, 
   @Override
   public void addSplitsBack(List<CassandraSplit> splits, int subtaskId) {
     LOG.info("{} splits of failed subtask {} are given back", splits.size(), subtaskId);
+    toldNoMoreSplits.remove(subtaskId); // its next attempt starts anew
     LocalitySplitAssigner splitsNow = assigner;
     if (splitsNow == null) {
       givenBackBeforePlan.addAll(splits);
@@ -160,7 +169,8 @@ final class CassandraSplitEnumerator implements SplitEnumerator<CassandraSplit, 
 
   @Override
   public void addReader(int subtaskId) {
-    // Readers ask for splits themselves.
+    // Readers ask for splits themselves; a new attempt of a subtask has heard nothing yet.
+    toldNoMoreSplits.remove(subtaskId);
   }
 
   @Override

@@ -166,6 +166,34 @@ class CassandraSplitEnumeratorTest {
   }
 
   @Test
+  void should_keep_a_split_given_back_from_a_reader_already_told_there_are_no_more() {
+    // Reader 0 keeps two requests in flight. The first found no split left: "no more splits". Reader 1 then
+    // failed and gave its split back, and reader 0's second request got it, although reader 0 may have ended
+    // on "no more splits": the split was lost and the job finished without its rows.
+    context.registerReader(0, "tm-x");
+    context.registerReader(1, "tm-x");
+    CassandraSplitEnumerator enumerator = enumerator(CassandraEnumeratorState.notPlanned());
+    enumerator.start();
+    context.triggerAllActions();
+    for (int i = 0; i < 6; i++) {
+      enumerator.handleSplitRequest(i % 2, "tm-x");
+    }
+    enumerator.handleSplitRequest(0, "tm-x"); // nothing left
+    assertThat(noMoreSplitsFor(0)).isTrue();
+    CassandraSplit givenBack = ring().get(1);
+    enumerator.addSplitsBack(List.of(givenBack), 1); // reader 1 failed
+
+    enumerator.handleSplitRequest(0, "tm-x"); // reader 0's second request, sent before it heard
+
+    assertThat(assignedTo(0)).as("reader 0 gets nothing after 'no more splits'").doesNotContain("split-1")
+        .hasSize(3);
+    assertThat(enumerator.snapshotState(5).unassignedSplits()).containsExactly(givenBack);
+    enumerator.addReader(1); // reader 1's next attempt
+    enumerator.handleSplitRequest(1, "tm-x");
+    assertThat(context.getSplitAssignments().get(1).getAssignedSplits()).contains(givenBack);
+  }
+
+  @Test
   void should_restore_its_unassigned_splits_without_planning_again() {
     context.registerReader(0, "tm-x");
     CassandraSplitEnumerator enumerator = enumerator(CassandraEnumeratorState.planned(ring().subList(4, 6)));

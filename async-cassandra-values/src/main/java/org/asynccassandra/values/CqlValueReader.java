@@ -38,6 +38,7 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalTime;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -243,9 +244,16 @@ public final class CqlValueReader {
     }
   }
 
-  /** An IP literal only: {@link InetAddress#getByName} never looks a literal up. */
+  /**
+   * An IP literal only: {@link InetAddress#getByName} never looks a literal up, but it looks up what only
+   * resembles one ({@code 999.1.1.1}, or a text with a colon that does not start as an IPv6 address does), so
+   * those are refused first.
+   */
   private static InetAddress inet(DataType type, String text) {
-    if (!IPV4.matcher(text).matches() && text.indexOf(':') < 0) {
+    boolean ipv4 = IPV4.matcher(text).matches() && Arrays.stream(text.split("\\.")).allMatch(
+        octet -> Integer.parseInt(octet) <= 255);
+    boolean ipv6 = text.indexOf(':') >= 0 && (text.charAt(0) == ':' || Character.digit(text.charAt(0), 16) >= 0);
+    if (!ipv4 && !ipv6) {
       throw invalid(type, text, null);
     }
     try {

@@ -166,6 +166,15 @@ class CqlValueRoundTripTest {
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("double");
     assertThatThrownBy(() -> CqlValueReader.fromText(DataTypes.INET, "localhost"))
         .isInstanceOf(IllegalArgumentException.class).hasMessage("Not a value of CQL type inet: 'localhost'");
+    // Texts that only resemble a literal are refused before InetAddress, which would look them up as host
+    // names (its UnknownHostException was the cause).
+    for (String lookalike : List.of("999.1.1.1", "1.2.3.256", "g:x", "host:80")) {
+      assertThatThrownBy(() -> CqlValueReader.fromText(DataTypes.INET, lookalike)).as(lookalike)
+          .isInstanceOf(IllegalArgumentException.class).hasMessage("Not a value of CQL type inet: '" + lookalike + "'")
+          .hasNoCause();
+    }
+    assertThat(CqlValueReader.fromText(DataTypes.INET, "255.0.0.1")).hasToString("/255.0.0.1");
+    assertThat(CqlValueReader.fromText(DataTypes.INET, "::1")).hasToString("/0:0:0:0:0:0:0:1");
     assertThatThrownBy(() -> CqlValueWriter.toText(DataTypes.INT, "1"))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("int");
   }
