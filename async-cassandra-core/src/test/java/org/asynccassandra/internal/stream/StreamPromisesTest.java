@@ -30,7 +30,9 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -125,23 +127,32 @@ class StreamPromisesTest {
   @Test
   void should_fail_a_nextPage_call_made_after_close_returned_with_stream_closed_even_before_the_end_is_signalled()
       throws Exception {
-    // close() fails the pending call at once; the end itself reaches the pull sink later, on the stream's
-    // executor. A call made in between used to throw IllegalStateException ("already requested") instead.
-    FakePageSource source = FakePageSource.pages(5, 5, 5);
-    DefaultRowStream stream = stream(source, prefetch(0));
-    CompletableFuture<Optional<Page<Row>>> pending = stream.nextPage().toCompletableFuture();
-    CountDownLatch executorHeld = new CountDownLatch(1);
-    worker.execute(() -> awaitQuietly(executorHeld)); // nothing runs on the stream's executor until released
-    stream.close();
-    CompletableFuture<Optional<Page<Row>>> afterClose;
-    try {
-      afterClose = stream.nextPage().toCompletableFuture();
-    } finally {
-      executorHeld.countDown();
+    // close() fails the pending call at once, and cancelling that call closes the stream; the end itself
+    // reaches the pull sink later, on the stream's executor. A call made in between threw
+    // IllegalStateException ("already requested", "still pending") instead.
+    for (boolean cancelled : new boolean[] {false, true}) {
+      FakePageSource source = FakePageSource.pages(5, 5, 5);
+      DefaultRowStream stream = stream(source, prefetch(0));
+      CompletableFuture<Optional<Page<Row>>> pending = stream.nextPage().toCompletableFuture();
+      CountDownLatch executorHeld = new CountDownLatch(1);
+      worker.execute(() -> awaitQuietly(executorHeld)); // nothing runs on the stream's executor until released
+      CompletableFuture<Optional<Page<Row>>> afterClose;
+      try {
+        if (cancelled) {
+          assertThat(pending.cancel(false)).isTrue();
+        } else {
+          stream.close();
+        }
+        afterClose = stream.nextPage().toCompletableFuture();
+      } finally {
+        executorHeld.countDown();
+      }
+      assertThatThrownBy(() -> pending.get(30, TimeUnit.SECONDS)).as(cancelled ? "cancelled" : "closed")
+          .isInstanceOf(cancelled ? CancellationException.class : ExecutionException.class);
+      assertThatThrownBy(() -> afterClose.get(30, TimeUnit.SECONDS)).as(cancelled ? "after the cancel" : "after close")
+          .hasCauseInstanceOf(StreamClosedException.class);
+      assertThat(source.fetchCount()).as("nothing fetched after the close").isEqualTo(1);
     }
-    assertThatThrownBy(() -> pending.get(30, TimeUnit.SECONDS)).hasCauseInstanceOf(StreamClosedException.class);
-    assertThatThrownBy(() -> afterClose.get(30, TimeUnit.SECONDS)).hasCauseInstanceOf(StreamClosedException.class);
-    assertThat(source.fetchCount()).as("nothing fetched after the close").isEqualTo(1);
   }
 
   @Test
@@ -461,27 +472,6 @@ class StreamPromisesTest {
       assertThatThrownBy(values::next).isInstanceOf(AsyncCassandraException.class).hasCauseReference(broken);
     });
     assertThat(stream.stats().rowsDelivered()).isZero();
-  }
-
-  @Test
-  void should_take_a_nextPage_call_made_after_the_previous_stage_was_cancelled_before_the_end_is_signalled()
-      throws Exception {
-    // Cancelling a pending stage closes the stream; the end reaches the pull sink later, on the stream's
-    // executor. A call made in between threw IllegalStateException, as if the cancelled stage were pending.
-    FakePageSource source = FakePageSource.pages(5, 5, 5);
-    DefaultRowStream stream = stream(source, prefetch(0));
-    CompletableFuture<Optional<Page<Row>>> pending = stream.nextPage().toCompletableFuture();
-    CountDownLatch executorHeld = new CountDownLatch(1);
-    worker.execute(() -> awaitQuietly(executorHeld)); // nothing runs on the stream's executor until released
-    CompletableFuture<Optional<Page<Row>>> afterCancel;
-    try {
-      assertThat(pending.cancel(false)).isTrue();
-      afterCancel = stream.nextPage().toCompletableFuture();
-    } finally {
-      executorHeld.countDown();
-    }
-    assertThatThrownBy(() -> afterCancel.get(30, TimeUnit.SECONDS)).hasCauseInstanceOf(StreamClosedException.class);
-    assertThat(source.fetchCount()).isEqualTo(1);
   }
 
   @Test
