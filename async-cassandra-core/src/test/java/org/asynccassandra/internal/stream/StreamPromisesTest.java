@@ -424,13 +424,17 @@ class StreamPromisesTest {
 
   // ---- defect 8: a failed iterator answers at once ---------------------------------------------------
 
-  @Test
-  void should_throw_at_once_from_every_iterator_call_after_a_listener_threw() {
-    FakePageSource source = FakePageSource.automatic(3, 3);
-    IllegalStateException broken = new IllegalStateException("listener broke");
-    DefaultRowStream stream = stream(source, StreamConfig.builder().listener(StreamListener.onPages(event -> {
+  /** A stream of 3 pages of 3 rows that arrive at once, whose page listener throws {@code broken}. */
+  private DefaultRowStream streamWhoseListenerThrows(RuntimeException broken) {
+    return stream(FakePageSource.automatic(3, 3), StreamConfig.builder().listener(StreamListener.onPages(event -> {
       throw broken;
     })).build());
+  }
+
+  @Test
+  void should_throw_at_once_from_every_iterator_call_after_a_listener_threw() {
+    IllegalStateException broken = new IllegalStateException("listener broke");
+    DefaultRowStream stream = streamWhoseListenerThrows(broken);
     Iterator<Row> rows = stream.iterator();
     assertThatThrownBy(rows::hasNext).isSameAs(broken);
     org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(Duration.ofSeconds(30), () -> {
@@ -443,11 +447,8 @@ class StreamPromisesTest {
   void should_fail_every_later_nextPage_call_with_the_listeners_exception() {
     // A listener that throws fails that call and ends the stream silently: no end signal reaches the pull
     // sink, so a later call that waited for one never completed.
-    FakePageSource source = FakePageSource.automatic(3, 3);
     IllegalStateException broken = new IllegalStateException("listener broke");
-    DefaultRowStream stream = stream(source, StreamConfig.builder().listener(StreamListener.onPages(event -> {
-      throw broken;
-    })).build());
+    DefaultRowStream stream = streamWhoseListenerThrows(broken);
     assertThatThrownBy(() -> stream.nextPage().toCompletableFuture().get(30, TimeUnit.SECONDS))
         .hasCauseReference(broken);
     for (int call = 2; call <= 3; call++) {
