@@ -27,9 +27,11 @@ import java.util.function.Consumer;
  * thread that delivers the page, just before the consumer sees it (the stream's executor, or the consuming
  * thread for an iterator); {@link #onRetry} and the end events on the stream's executor (a fallback pool
  * when it rejects them), {@link #onLeak} included, once the leak detector's thread closed the stream. None
- * runs on a driver I/O thread unless the user chose a direct executor. Calls for one stream come in order
- * and do not overlap, except that an end event may come while {@code onPage} of a page the consumer holds
- * still runs.
+ * runs on a driver I/O thread unless the user chose a direct executor. Calls for one stream never overlap,
+ * whatever the executor's threads: a retry or end event waits until the running {@code onPage} returns.
+ * They come in the order things happened, the end event after every retry, except that when another thread
+ * ends the stream (a {@code close()}, a cancelled stage) just as a page reaches the consumer, that page's
+ * {@code onPage} may come after the end event.
  *
  * <p><b>Failures.</b> A listener that throws from {@code onStart} or {@code onPage} fails the stream like
  * a throwing consumer; one that throws from a later event is logged at WARN and ignored, since the stream

@@ -18,8 +18,12 @@ package org.asynccassandra.internal.stream;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 import org.asynccassandra.PageEvent;
 import org.asynccassandra.ScanCheckpoint;
@@ -34,8 +38,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The listeners of one stream, bound to its {@link StreamInfo}: the stream calls it at each step of its
- * life. With no listener it does nothing and builds nothing. Its end events run once, on the stream's
- * executor (a fallback pool when it rejects them); a listener that throws there is logged and ignored.
+ * life. With no listener it does nothing and builds nothing. Its retry and end events run on the stream's
+ * executor (a fallback pool when it rejects them), one task at a time and in the order they happened, the
+ * end last; a listener that throws there is logged and ignored. Every call to the listeners of one stream
+ * holds {@link #calls}, so that no two overlap whatever the executor's threads.
  */
 public final class StreamEvents {
   private static final Logger LOG = LoggerFactory.getLogger(StreamEvents.class);
@@ -49,6 +55,12 @@ public final class StreamEvents {
   private final Info info;
   private final List<StreamListener> listeners;
   private volatile @Nullable Executor executor;
+  /** Held by every call to the listeners: the calls of one stream never overlap. */
+  private final ReentrantLock calls = new ReentrantLock();
+  /** Retry and end events not yet told, in order; as many as were dispatched, like an executor's queue. */
+  private final Queue<Runnable> pending = new ConcurrentLinkedQueue<>();
+  /** Events dispatched and not yet drained; the one that makes it leave 0 schedules the drain. */
+  private final AtomicInteger undrained = new AtomicInteger();
 
   private StreamEvents(Info info, List<StreamListener> listeners) {
     this.info = info;
@@ -90,8 +102,16 @@ public final class StreamEvents {
 
   /** Consumption started; a listener that throws fails the stream (the caller aborts it). */
   void started(String style) {
-    for (StreamListener listener : listeners) {
-      listener.onStart(info, style);
+    if (listeners.isEmpty()) {
+      return;
+    }
+    calls.lock();
+    try {
+      for (StreamListener listener : listeners) {
+        listener.onStart(info, style);
+      }
+    } finally {
+      calls.unlock();
     }
   }
 
@@ -101,8 +121,13 @@ public final class StreamEvents {
       return null;
     }
     return event -> {
-      for (StreamListener listener : listeners) {
-        listener.onPage(info, event);
+      calls.lock();
+      try {
+        for (StreamListener listener : listeners) {
+          listener.onPage(info, event);
+        }
+      } finally {
+        calls.unlock();
       }
     };
   }
@@ -146,8 +171,13 @@ public final class StreamEvents {
     return cause instanceof StreamClosedException ? Outcome.CLOSED : Outcome.FAILED;
   }
 
+  /**
+   * Tells {@code event} on the stream's executor after every event dispatched before it. The events queue
+   * here and one drain at a time tells them, so that a multi-threaded executor can neither reorder them nor
+   * run two at once; a thread that dispatches never waits for a listener.
+   */
   private void dispatch(String event, java.util.function.Consumer<StreamListener> call) {
-    Runnable task = () -> {
+    pending.add(() -> {
       for (StreamListener listener : listeners) {
         try {
           call.accept(listener);
@@ -156,12 +186,34 @@ public final class StreamEvents {
               failure);
         }
       }
-    };
+    });
+    if (undrained.getAndIncrement() != 0) {
+      return; // a drain is scheduled or running, and will tell this event too
+    }
     Executor target = executor;
     if (target == null) {
-      task.run(); // never wrapped: only a stream built without an executor (none in practice)
+      drain(); // never wrapped: only a stream built without an executor (none in practice)
     } else {
-      Threads.executeOrFallback(target, task);
+      Threads.executeOrFallback(target, this::drain);
+    }
+  }
+
+  private void drain() {
+    int told = undrained.get(); // at least this many events are queued: each was queued before it counted
+    while (true) {
+      for (int i = 0; i < told; i++) {
+        Runnable next = Objects.requireNonNull(pending.poll(), "an event counted but not queued");
+        calls.lock();
+        try {
+          next.run();
+        } finally {
+          calls.unlock();
+        }
+      }
+      told = undrained.addAndGet(-told);
+      if (told == 0) {
+        return;
+      }
     }
   }
 

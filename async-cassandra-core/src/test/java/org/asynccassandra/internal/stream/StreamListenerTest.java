@@ -22,9 +22,11 @@ import com.datastax.oss.driver.api.core.DriverTimeoutException;
 import com.datastax.oss.driver.api.core.servererrors.InvalidQueryException;
 import java.lang.ref.WeakReference;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -33,6 +35,7 @@ import org.asynccassandra.StreamConfig;
 import org.asynccassandra.StreamInfo;
 import org.asynccassandra.StreamListener;
 import org.asynccassandra.StreamStats;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -51,7 +54,7 @@ class StreamListenerTest {
   }
 
   /** Records each event as a line, with the thread it ran on. */
-  private static final class Recorder implements StreamListener {
+  private static class Recorder implements StreamListener {
     final List<String> events = new CopyOnWriteArrayList<>();
     final List<String> threads = new CopyOnWriteArrayList<>();
     final CompletableFuture<StreamStats> ended = new CompletableFuture<>();
@@ -146,6 +149,63 @@ class StreamListenerTest {
     recorder.ended.get(10, TimeUnit.SECONDS);
     assertThat(recorder.events).containsExactly("start forEach()", "page 1 of 2", "retry page 2 attempt 1",
         "page 2 of 2", "complete 4");
+  }
+
+  @Test
+  void should_tell_retries_before_the_end_one_at_a_time_on_an_executor_that_runs_tasks_in_any_order() {
+    Recorder recorder = new Recorder();
+    StreamEvents events = StreamEvents.of(StreamInfo.Kind.QUERY, "ks", "t", null, "SELECT", List.of(recorder));
+    List<Runnable> submitted = new ArrayList<>();
+    events.wrap(submitted::add); // a pool of many threads may run its queued tasks in any order
+    events.retry(2, 1, new DriverTimeoutException("slow"));
+    events.retry(2, 2, new DriverTimeoutException("slow"));
+    events.ended(StreamEvents.Outcome.COMPLETED, null, null, () -> stats(4));
+    for (int i = submitted.size() - 1; i >= 0; i--) {
+      submitted.get(i).run(); // the last submitted first
+    }
+    assertThat(recorder.events).containsExactly("retry page 2 attempt 1", "retry page 2 attempt 2", "complete 4");
+  }
+
+  @Test
+  void should_not_tell_a_retry_while_a_page_event_of_the_same_stream_runs() throws Exception {
+    CountDownLatch pageHeld = new CountDownLatch(1);
+    CountDownLatch releasePage = new CountDownLatch(1);
+    Recorder recorder = new Recorder() {
+      @Override
+      public void onPage(StreamInfo stream, PageEvent page) {
+        super.onPage(stream, page);
+        pageHeld.countDown();
+        await(releasePage);
+      }
+    };
+    StreamEvents events = StreamEvents.of(StreamInfo.Kind.QUERY, "ks", "t", null, "SELECT", List.of(recorder));
+    events.wrap(Runnable::run); // a direct executor: the retry runs on the thread that reports it
+    PageObserver pages = java.util.Objects.requireNonNull(events.pageObserver());
+    Thread consumer = new Thread(() -> pages.onPage(new PageEvent(1, 2, 2, Duration.ZERO, -1, false, 2,
+        Duration.ZERO)), "consumer");
+    Thread retrying = new Thread(() -> events.retry(2, 1, new DriverTimeoutException("slow")), "retrying");
+    consumer.start();
+    pageHeld.await(10, TimeUnit.SECONDS);
+    retrying.start();
+    Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> retrying.getState() == Thread.State.WAITING
+        || retrying.getState() == Thread.State.TERMINATED);
+    assertThat(recorder.events).as("no retry while onPage runs").containsExactly("page 1 of 2");
+    releasePage.countDown();
+    consumer.join(10_000);
+    retrying.join(10_000);
+    assertThat(recorder.events).containsExactly("page 1 of 2", "retry page 2 attempt 1");
+  }
+
+  private static StreamStats stats(long rows) {
+    return new StreamStats(1, rows, rows, 0, 0, 0, Duration.ZERO, Duration.ZERO, 0, 0);
+  }
+
+  private static void await(CountDownLatch latch) {
+    try {
+      latch.await(10, TimeUnit.SECONDS);
+    } catch (InterruptedException interrupted) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   @Test
