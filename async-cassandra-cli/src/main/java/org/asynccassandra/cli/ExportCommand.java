@@ -128,7 +128,9 @@ final class ExportCommand implements Callable<Integer> {
         writeCheckpoint(tableScan, new ExportNotes(0, 0, rowFormat));
       }
       try (ExportOutput out = toStdout ? ExportOutput.stdout()
-          : resume ? ExportOutput.resume(Path.of(output), resumeBytes) : ExportOutput.create(Path.of(output))) {
+          : resume ? ExportOutput.resume(Path.of(output), resumeBytes)
+          : checkpoint != null ? ExportOutput.create(Path.of(output)) // a resume appends to it: its own name
+          : ExportOutput.replacing(Path.of(output))) { // no resume: the file is replaced only by a whole export
         return export(tableScan, scanConfig, rowFormat, out, toStdout, resumeBytes, resumeRows, ticker);
       }
     } finally {
@@ -155,17 +157,35 @@ final class ExportCommand implements Callable<Integer> {
         } catch (RuntimeException alsoFailed) {
           failure.addSuppressed(alsoFailed);
         }
+        tellNotReplaced(out);
         throw scan.summarizeFailure(tableScan, scanConfig, failure);
       }
       exporter.finish();
       exported = exporter.rows - resumeRows;
     }
     boolean complete = scan.summarize(tableScan, scanConfig, false);
+    if (complete) {
+      try {
+        out.commit();
+      } catch (IOException failure) {
+        throw new UncheckedIOException("Cannot move the export to " + output + ": " + failure, failure);
+      }
+    } else {
+      tellNotReplaced(out);
+    }
     double seconds = (System.nanoTime() - start) / 1e9;
     System.err.printf(Locale.ROOT, "Exported %,d rows of %s.%s in %.1f s (%,.0f rows/s)%s%n", exported,
         scan.keyspace, scan.table, seconds, exported / Math.max(seconds, 1e-9),
-        toStdout ? "" : " to " + output + " (" + out.bytes + " bytes)");
+        toStdout || !complete && out.replacesOnCommit() ? "" : " to " + output + " (" + out.bytes + " bytes)");
     return complete ? 0 : 1;
+  }
+
+  /** Says that an export with no checkpoint, which did not read every range, left its output file as it was. */
+  private void tellNotReplaced(ExportOutput out) {
+    if (out.replacesOnCommit()) {
+      System.err.println("The export did not finish: " + output + " is left as it was, and the rows read are"
+          + " dropped (with --checkpoint FILE, an export can be resumed instead)");
+    }
   }
 
   /** Saves the scan's place with the output's length, rows and format as notes, atomically. */

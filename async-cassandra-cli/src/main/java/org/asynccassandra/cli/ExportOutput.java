@@ -23,12 +23,14 @@ import java.io.PrintStream;
 import java.io.RandomAccessFile;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 
 /**
- * Where an export writes, and how many bytes it holds: stdout, a new file, or (resume) an existing file cut back
- * to the checkpoint's length and appended to. Not thread-safe: the export's formatter writes one page at a time.
+ * Where an export writes, and how many bytes it holds: stdout, a new file, a file replaced only when the export
+ * succeeds, or (resume) an existing file cut back to the checkpoint's length and appended to. Not thread-safe: the export's formatter writes one page at a time.
  * A failed write or flush throws {@link UncheckedIOException}; {@link #close} flushes, then closes a file (never
  * stdout).
  */
@@ -38,12 +40,22 @@ final class ExportOutput implements AutoCloseable {
   private final OutputStream stream;
   /** Stdout, whose error flag is checked after each write and flush; null for a file, which throws by itself. */
   private final PrintStream console;
+  /** The file written before {@link #commit} moves it to {@link #target}; null unless {@link #replacing}. */
+  private final Path part;
+  private final Path target;
+  private boolean committed;
   long bytes;
 
   private ExportOutput(OutputStream stream, PrintStream console, long bytes) {
+    this(stream, console, bytes, null, null);
+  }
+
+  private ExportOutput(OutputStream stream, PrintStream console, long bytes, Path part, Path target) {
     this.stream = stream;
     this.console = console;
     this.bytes = bytes;
+    this.part = part;
+    this.target = target;
   }
 
   /** The process's stdout. */
@@ -64,6 +76,46 @@ final class ExportOutput implements AutoCloseable {
   static ExportOutput create(Path path) throws IOException {
     return new ExportOutput(new BufferedOutputStream(new FileOutputStream(path.toFile(), false), BUFFER_BYTES),
         null, 0);
+  }
+
+  /**
+   * Writes {@code path}'s next content to {@code path.part} beside it; only {@link #commit} replaces {@code path}
+   * with it (an atomic rename where the file system has one). Closed without a commit, the part file is deleted
+   * and {@code path} is as it was: an export that fails, with no checkpoint to resume from, neither empties an
+   * older file nor leaves a partial one under the name of a finished export. The part file is also deleted at
+   * exit when the export is interrupted (Ctrl-C); a killed process leaves it behind, under that visible name.
+   */
+  static ExportOutput replacing(Path path) throws IOException {
+    Path target = path.toAbsolutePath();
+    Path part = target.resolveSibling(target.getFileName() + ".part");
+    OutputStream file = Files.newOutputStream(part); // created, or a part file a killed export left emptied
+    part.toFile().deleteOnExit();
+    return new ExportOutput(new BufferedOutputStream(file, BUFFER_BYTES), null, 0, part, target);
+  }
+
+  /**
+   * Flushes and closes the output and, for {@link #replacing}, moves the part file to its name; other outputs
+   * are only flushed and closed.
+   */
+  void commit() throws IOException {
+    if (console != null) {
+      flush();
+      return;
+    }
+    stream.close();
+    if (part != null) {
+      try {
+        Files.move(part, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      } catch (AtomicMoveNotSupportedException noAtomicMove) {
+        Files.move(part, target, StandardCopyOption.REPLACE_EXISTING);
+      }
+      committed = true;
+    }
+  }
+
+  /** Whether the output replaces a file only at {@link #commit} ({@link #replacing}). */
+  boolean replacesOnCommit() {
+    return part != null;
   }
 
   /**
@@ -134,12 +186,19 @@ final class ExportOutput implements AutoCloseable {
     }
   }
 
+  /** Flushes, then closes a file (never stdout); deletes the part file of a {@link #replacing} not committed. */
   @Override
   public void close() throws IOException {
-    if (console == null) {
-      stream.close(); // flushes, and closes the file even if that fails
-    } else {
+    if (console != null) {
       flush();
+      return;
+    }
+    try {
+      stream.close(); // flushes, and closes the file even if that fails; again after a commit: nothing to do
+    } finally {
+      if (part != null && !committed) {
+        Files.deleteIfExists(part);
+      }
     }
   }
 }

@@ -195,6 +195,20 @@ class ExportCommandIT {
   }
 
   @Test
+  void should_leave_an_older_output_file_as_it_was_when_an_export_without_checkpoint_fails(@TempDir Path dir)
+      throws IOException {
+    Path file = dir.resolve("out.csv");
+    Files.writeString(file, "an earlier export\n");
+    DemoCommandIT.Captured run = export("--table", "big", "--where", "payload === 3", "--output", file.toString());
+    assertThat(run.exitCode()).isEqualTo(1);
+    assertThat(run.err()).contains("The export did not finish: " + file + " is left as it was");
+    assertThat(Files.readString(file)).isEqualTo("an earlier export\n");
+    try (var left = Files.list(dir)) {
+      assertThat(left).as("no part file left").containsExactly(file);
+    }
+  }
+
+  @Test
   void should_reject_a_bad_format_as_usage() {
     DemoCommandIT.Captured run = export("--table", "big", "--format", "xml");
     assertThat(run.exitCode()).isEqualTo(2);

@@ -91,4 +91,34 @@ class ExportOutputTest {
     }
     assertThat(Files.readString(file)).isEqualTo("id\r\n1\r\n3\r\n");
   }
+
+  @Test
+  void should_replace_the_file_only_when_committed(@TempDir Path dir) throws IOException {
+    Path file = dir.resolve("out.csv");
+    Files.writeString(file, "old\n");
+    try (ExportOutput out = ExportOutput.replacing(file)) {
+      out.write(new StringBuilder("id\r\n1\r\n"));
+      out.flush();
+      assertThat(Files.readString(file)).as("not replaced before the commit").isEqualTo("old\n");
+      out.commit();
+    }
+    assertThat(Files.readString(file)).isEqualTo("id\r\n1\r\n");
+    try (var left = Files.list(dir)) {
+      assertThat(left).containsExactly(file);
+    }
+  }
+
+  @Test
+  void should_leave_the_file_as_it_was_and_no_part_file_when_closed_without_commit(@TempDir Path dir)
+      throws IOException {
+    Path file = dir.resolve("out.csv");
+    Files.writeString(file, "old\n");
+    try (ExportOutput out = ExportOutput.replacing(file)) {
+      out.write(new StringBuilder("id\r\n1\r\n"));
+    }
+    assertThat(Files.readString(file)).isEqualTo("old\n");
+    try (var left = Files.list(dir)) {
+      assertThat(left).containsExactly(file);
+    }
+  }
 }
