@@ -206,7 +206,9 @@ final class DefaultCassandraReadStream<T, U> implements CassandraReadStream<U> {
       if (page != null) {
         current = null; // drop the page as soon as its last item is out
         if (lastPage) {
-          end();
+          // The stream completes when asked past its last page; closed before that, its listeners would
+          // hear it closed. Ask once more, whatever the demand, and end on the empty answer.
+          pull();
           return;
         }
       }

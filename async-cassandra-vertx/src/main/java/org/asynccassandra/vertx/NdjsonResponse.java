@@ -73,14 +73,21 @@ public final class NdjsonResponse {
    * @param response the response to write; {@code Content-Type} is set unless it already is
    * @param body the NDJSON buffers, for example from {@link CassandraReadStream#ndjson}
    * @return a future that completes once the response ended; it fails with the stream's failure (the
-   *     response was reset), or with an {@link HttpClosedException} when the client went away first
+   *     response was reset), or with an {@link HttpClosedException} when the client went away first (also
+   *     when the response was already closed: {@code body} is then closed at once, unread)
    */
   public static Future<Void> send(HttpServerResponse response, CassandraReadStream<Buffer> body) {
     if (!response.headers().contains("Content-Type")) {
       response.putHeader("Content-Type", CONTENT_TYPE);
     }
-    response.setChunked(true);
     Promise<Void> outcome = Promise.promise();
+    if (response.closed()) {
+      // The client went away before: a close handler set now would never run, and every write would fail.
+      body.close();
+      outcome.tryFail(new HttpClosedException("The client went away before the response started"));
+      return outcome.future();
+    }
+    response.setChunked(true);
     response.closeHandler(ignored -> {
       // The client went away (or the connection closed after the end, when this does nothing).
       body.close();
@@ -92,9 +99,20 @@ public final class NdjsonResponse {
       }
       outcome.tryFail(failure);
     });
-    body.endHandler(ignored -> response.end().onComplete(outcome));
+    body.endHandler(ignored -> response.end().onComplete(ended -> {
+      if (ended.succeeded()) {
+        outcome.tryComplete();
+      } else {
+        outcome.tryFail(ended.cause()); // the close handler may have failed it first
+      }
+    }));
     body.handler(lines -> {
-      response.write(lines); // a failed write means a closed connection: the close handler sees to it
+      // A failed write means a closed connection: the close handler sees to it, and so does this, in case the
+      // connection closed between the check above and the handler's being set.
+      response.write(lines).onFailure(failed -> {
+        body.close();
+        outcome.tryFail(new HttpClosedException("The client went away before the response ended"));
+      });
       if (response.writeQueueFull()) {
         body.pause();
         response.drainHandler(drained -> body.resume());

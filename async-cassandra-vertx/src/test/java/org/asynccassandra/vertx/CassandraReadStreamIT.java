@@ -55,6 +55,8 @@ import org.asynccassandra.ResultStream;
 import org.asynccassandra.RowMapper;
 import org.asynccassandra.StreamClosedException;
 import org.asynccassandra.StreamConfig;
+import org.asynccassandra.StreamInfo;
+import org.asynccassandra.StreamListener;
 import org.asynccassandra.StreamStats;
 import org.asynccassandra.testkit.CassandraExtension;
 import org.asynccassandra.testkit.CassandraServer;
@@ -173,13 +175,28 @@ class CassandraReadStreamIT {
   @Test
   void should_deliver_every_row_once_in_order_on_the_event_loop() throws Exception {
     Context context = vertx.getOrCreateContext();
-    QueryStream rows = async.executeStream(query, config(context, 1));
+    CompletableFuture<String> outcome = new CompletableFuture<>();
+    StreamListener ends = new StreamListener() {
+      @Override
+      public void onComplete(StreamInfo stream, StreamStats stats) {
+        outcome.complete("completed");
+      }
+
+      @Override
+      public void onClose(StreamInfo stream, StreamStats stats) {
+        outcome.complete("closed");
+      }
+    };
+    QueryStream rows = async.executeStream(query, StreamConfig.builder().fetchSize(FETCH_SIZE).prefetchPages(1)
+        .executor(CassandraReadStream.executor(context)).listener(ends).build());
     Collector collector = new Collector();
     collector.attach(CassandraReadStream.of(context, rows), CassandraReadStreamIT::key);
     collector.done.get(WAIT.toSeconds(), TimeUnit.SECONDS);
     assertThat(collector.keys).isEqualTo(expectedKeys);
     assertThat(collector.offContext).as("a handler ran off the event loop context").isFalse();
     assertThat(rows.stats().rowsDelivered()).isEqualTo(ROWS);
+    assertThat(outcome).as("a stream read to its end is heard completed, not closed")
+        .succeedsWithin(WAIT).isEqualTo("completed");
   }
 
   @Test
@@ -341,12 +358,14 @@ class CassandraReadStreamIT {
 
   /**
    * Serves the table as NDJSON: /pipe with plain pipeTo, /send with NdjsonResponse.send, /failing with
-   * NdjsonResponse.send over a stream whose mapper throws on row 250.
+   * NdjsonResponse.send over a stream whose mapper throws on row 250, /late with NdjsonResponse.send once the
+   * client has gone away.
    */
   private final class Server {
     final AtomicReference<CassandraReadStream<Buffer>> lastBody = new AtomicReference<>();
     final AtomicReference<ResultStream<Row>> lastRows = new AtomicReference<>();
     final AtomicReference<Future<Void>> lastSend = new AtomicReference<>();
+    final AtomicInteger requests = new AtomicInteger();
     final HttpServer http;
 
     Server(HttpServerOptions options) throws Exception {
@@ -355,6 +374,15 @@ class CassandraReadStreamIT {
     }
 
     void handle(HttpServerRequest request) {
+      requests.incrementAndGet();
+      if (request.path().equals("/late")) {
+        request.connection().closeHandler(closed -> serve(request)); // answers once the client went away
+        return;
+      }
+      serve(request);
+    }
+
+    void serve(HttpServerRequest request) {
       Context context = Vertx.currentContext();
       QueryStream rows = async.executeStream(query, config(context, 1));
       ResultStream<Row> mapped = rows;
@@ -501,6 +529,26 @@ class CassandraReadStreamIT {
     } finally {
       socket.close();
       proxy.resume();
+      server.close();
+    }
+  }
+
+  @Test
+  void should_close_the_stream_unread_when_the_response_closed_before_it_is_sent() throws Exception {
+    // A response closed before send: its close handler would never run, and every write would fail unseen.
+    Server server = new Server(new HttpServerOptions());
+    Socket socket = new Socket();
+    try {
+      socket.connect(new InetSocketAddress("localhost", server.http.actualPort()));
+      socket.getOutputStream().write("GET /late HTTP/1.1\r\nHost: localhost\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+      await().atMost(WAIT).until(() -> server.requests.get() == 1);
+      socket.close();
+      await().atMost(WAIT).until(() -> server.lastSend.get() != null && server.lastSend.get().isComplete());
+      assertThat(server.lastSend.get().cause()).isInstanceOf(HttpClosedException.class);
+      assertClosed(server.lastRows.get());
+      assertThat(server.lastBody.get().stats().pagesFetched()).as("pages read for nobody").isZero();
+    } finally {
+      socket.close();
       server.close();
     }
   }

@@ -92,6 +92,7 @@ class CassandraReadStreamTest {
     settle();
     assertThat(events).containsExactly("1", "2", "3", "4", "5", "6", "end");
     assertThat(fake.isClosed()).as("closed on the end").isTrue();
+    assertThat(fake.closedBeforeItsEnd()).as("asked past the last page first, so it completed").isFalse();
   }
 
   @Test
@@ -136,6 +137,8 @@ class CassandraReadStreamTest {
     stream.resume();
     settle();
     fake.complete(range(10, 11), true);
+    settle();
+    fake.complete(Optional.empty()); // asked past the last page, so that the stream completes
     settle();
     assertThat(events).containsExactly("1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "end");
   }
@@ -281,9 +284,13 @@ class CassandraReadStreamTest {
     assertThat(events).containsExactly("1:1", "2:2");
     stream.fetch(1);
     settle();
+    assertThat(events).containsExactly("1:1", "2:2", "3:3");
+    assertThat(fake.pulls()).as("one more pull past the last page, without demand").isEqualTo(2);
+    fake.complete(Optional.empty());
+    settle();
     assertThat(events).as("the end only once the last row was handed over").containsExactly("1:1", "2:2", "3:3",
         "end after 3");
-    assertThat(fake.pulls()).as("the last page said it was the last: no further pull").isEqualTo(1);
+    assertThat(fake.closedBeforeItsEnd()).as("the stream completed before it was closed").isFalse();
   }
 
   @Test
@@ -403,8 +410,9 @@ class CassandraReadStreamTest {
           firstDepth.compareAndSet(0, depth);
           deepest.accumulateAndGet(depth, Math::max);
           int next = seen.incrementAndGet();
-          if (next == pages) {
-            return; // that was the last page
+          if (next == pages) { // that was the last page: the adapter asks past it once it returns
+            context.runOnContext(ignored -> fake.complete(Optional.empty()));
+            return;
           }
           stream.fetch(1);
           if (fake.pendingPulls() == 1) {
@@ -437,6 +445,8 @@ class CassandraReadStreamTest {
     stream.fetch(1);
     settle();
     fake.complete(range(0, 3), true);
+    settle();
+    fake.complete(Optional.empty());
     settle();
     assertThat(events).containsExactly("2:7", "3:3", "end");
   }

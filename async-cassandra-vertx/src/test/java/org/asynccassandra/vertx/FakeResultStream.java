@@ -49,6 +49,9 @@ final class FakeResultStream<T> implements ResultStream<T> {
   private int pulls;
   private int pagesHandedOver;
   private volatile boolean closed;
+  /** Whether a pull was answered with the end, as the real stream does after its last page: it completed. */
+  private boolean reachedEnd;
+  private boolean closedBeforeItsEnd;
   private RuntimeException refuse;
 
   /** A stream whose pages are all known: each nextPage() completes at once with the next one. */
@@ -83,12 +86,21 @@ final class FakeResultStream<T> implements ResultStream<T> {
     return closed;
   }
 
+  /**
+   * Whether close() came before a pull was answered with the end: the real stream's listeners then hear it
+   * closed, not completed.
+   */
+  synchronized boolean closedBeforeItsEnd() {
+    return closedBeforeItsEnd;
+  }
+
   /** Completes the oldest pending pull with {@code page} (empty: the end). */
   void complete(Optional<Page<T>> page) {
     CompletableFuture<Optional<Page<T>>> next;
     synchronized (this) {
       next = pending.remove();
       page.ifPresent(ignored -> pagesHandedOver++);
+      reachedEnd |= page.isEmpty();
     }
     next.complete(page);
   }
@@ -122,6 +134,7 @@ final class FakeResultStream<T> implements ResultStream<T> {
       }
       if (auto) {
         Page<T> next = autoPages.poll();
+        reachedEnd |= next == null;
         return CompletableFuture.completedFuture(Optional.ofNullable(next));
       }
       if (!pending.isEmpty()) {
@@ -148,6 +161,7 @@ final class FakeResultStream<T> implements ResultStream<T> {
   public void close() {
     List<CompletableFuture<Optional<Page<T>>>> failing;
     synchronized (this) {
+      closedBeforeItsEnd |= !closed && !reachedEnd;
       closed = true;
       failing = new ArrayList<>(pending);
       pending.clear();
