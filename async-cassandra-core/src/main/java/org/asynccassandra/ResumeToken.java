@@ -44,18 +44,23 @@ import org.jspecify.annotations.Nullable;
  * files) should be signed with a {@link ResumeTokenSigner}. Decoding never reads more than
  * {@value #MAX_ENCODED_LENGTH} characters and fails only with {@link InvalidResumeTokenException}.
  *
- * <p>Immutable and thread-safe. If the table changes between the two streams, resuming continues after
- * the same key position, as the driver's own paging does.
+ * <p>Immutable and thread-safe. If the table changes between the two streams, a token at a page boundary
+ * ({@link #rowOffset()} 0) continues after the same key position, as the driver's own paging does. A token
+ * inside a page counts the rows to skip in that page: rows inserted or deleted there in between shift it,
+ * and the resumed stream repeats or misses that many rows.
  */
 public final class ResumeToken {
-  /** The longest encoded token accepted. */
-  public static final int MAX_ENCODED_LENGTH = 8 * 1024;
+  /**
+   * The longest encoded token accepted: enough for a token of the longest paging state, 256 KiB (the
+   * paging state holds the last row's partition key and clustering values, each up to 64 KiB).
+   */
+  public static final int MAX_ENCODED_LENGTH = 352 * 1024;
   static final byte VERSION = 1;
   static final int FLAG_SIGNED = 1;
   static final int FLAG_END = 2;
   static final int FINGERPRINT_LENGTH = 16;
   static final int CHECKSUM_LENGTH = 4;
-  static final int MAX_PAGING_STATE_LENGTH = 4 * 1024;
+  static final int MAX_PAGING_STATE_LENGTH = 256 * 1024;
 
   private final byte[] fingerprint;
   private final byte[] pagingState; // empty: the start of the result
@@ -79,7 +84,7 @@ public final class ResumeToken {
    * @return a new token; it holds copies of {@code fingerprint} and of the paging state's remaining bytes
    *     (the buffer's position is not moved)
    * @throws IllegalArgumentException if {@code fingerprint} is null or not 16 bytes long, {@code rowOffset}
-   *     is negative, or the paging state is longer than 4 KiB
+   *     is negative, or the paging state is longer than 256 KiB
    */
   public static ResumeToken of(byte[] fingerprint, @Nullable ByteBuffer pagingState, int rowOffset, boolean end) {
     if (fingerprint == null || fingerprint.length != FINGERPRINT_LENGTH) {

@@ -46,7 +46,8 @@ import java.util.function.Consumer;
 public interface StreamListener {
   /**
    * A stream's consumption started, in the given style ({@code "forEach()"}, {@code "rows()"}, ...). Runs
-   * on the thread that starts consumption; throwing fails the stream.
+   * on the thread that starts consumption; throwing fails the stream. Not called for a stream whose end event
+   * came already (closed before it was consumed): its consumption fails at once, and nothing follows the end.
    *
    * @param stream the stream, the same instance for every event of it
    * @param style the consumption style, as the method's name with parentheses: {@code "forEach()"},

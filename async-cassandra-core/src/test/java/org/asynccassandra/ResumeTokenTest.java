@@ -56,6 +56,22 @@ class ResumeTokenTest {
   }
 
   @Test
+  void should_round_trip_the_paging_state_of_long_keys_up_to_its_limit() {
+    // A text partition key of a few KB (a URL, a path) makes a paging state of that size; the state holds
+    // the partition key and the clustering values, each up to 64 KiB.
+    for (int length : new int[] {5_000, 3 * 64 * 1024, ResumeToken.MAX_PAGING_STATE_LENGTH}) {
+      byte[] state = new byte[length];
+      new Random(length).nextBytes(state);
+      ResumeToken token = ResumeToken.of(FINGERPRINT, ByteBuffer.wrap(state), 3, false);
+      assertThat(ResumeToken.decode(token.encode())).as("%d bytes", length).isEqualTo(token);
+      assertThat(SIGNER.decode(SIGNER.encode(token))).as("%d bytes, signed", length).isEqualTo(token);
+    }
+    assertThatThrownBy(() -> ResumeToken.of(FINGERPRINT,
+        ByteBuffer.wrap(new byte[ResumeToken.MAX_PAGING_STATE_LENGTH + 1]), 0, false))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("paging state is larger than");
+  }
+
+  @Test
   void should_be_compact_and_url_safe() {
     String encoded = SIGNER.encode(sample());
     assertThat(encoded).matches("[A-Za-z0-9_-]+").hasSizeLessThan(200);

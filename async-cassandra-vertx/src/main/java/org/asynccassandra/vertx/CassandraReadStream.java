@@ -58,7 +58,9 @@ import org.jspecify.annotations.Nullable;
  * nothing of the user's runs on the session's callback threads. The methods may be called from any thread;
  * calls made outside the context take effect on the context, in order.
  *
- * <p><b>The end.</b> The end handler runs once, after the last item was handed out (even while paused); the
+ * <p><b>The end.</b> The end handler runs once, after the last item was handed out: even while paused when the
+ * page of that item said it was the last, else once there is demand for the next page (a result whose rows
+ * fill their last page exactly ends on an empty page, asked for like any other); the
  * exception handler runs once, instead of the end, when a page fails ({@link org.asynccassandra.PageFetchException}
  * and the like, after every earlier item), when the item handler throws (with that exception), or when the
  * page-to-items function throws. Either way the stream is closed, and nothing is signalled after it.

@@ -27,6 +27,7 @@ import com.datastax.oss.driver.api.core.type.codec.registry.CodecRegistry;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Objects;
 import org.asynccassandra.RowMapper;
@@ -88,16 +89,34 @@ final class HeldValues {
 
     @Override
     public List<Row> rows() {
+      List<Row> list = new ArrayList<>(size);
+      rowIterator().forEachRemaining(list::add);
+      return Collections.unmodifiableList(list);
+    }
+
+    /**
+     * The held values one at a time: the driver maps each as the iterator reaches it, so that a value that
+     * fails to map fails the stream after every value before it, not before the first.
+     */
+    @Override
+    public Iterator<Row> rowIterator() {
       if (taken) {
         throw new IllegalStateException("The rows of this result were already read: it can be read only once");
       }
       taken = true;
       ColumnDefinitions columns = first.getColumnDefinitions();
-      List<Row> list = new ArrayList<>(size);
-      for (Object value : first.currentPage()) {
-        list.add(new Carrier(value, columns));
-      }
-      return Collections.unmodifiableList(list);
+      Iterator<?> values = first.currentPage().iterator();
+      return new Iterator<Row>() {
+        @Override
+        public boolean hasNext() {
+          return values.hasNext();
+        }
+
+        @Override
+        public Row next() {
+          return new Carrier(values.next(), columns);
+        }
+      };
     }
 
     @Override

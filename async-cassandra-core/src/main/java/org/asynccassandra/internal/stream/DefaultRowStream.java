@@ -172,16 +172,29 @@ public final class DefaultRowStream implements QueryStream {
     return handle;
   }
 
-  private void claim(String name) {
-    if (!style.compareAndSet(null, name)) {
-      throw new IllegalStateException("This RowStream is already consumed with " + style.get()
-          + "; a stream is consumed once, in one style, so " + name + " is not allowed");
+  /**
+   * Claims the stream for the style {@code name} and returns how it hands out rows. {@code rowTyped}: called
+   * through a method of the row stream, which a {@link #map} must not have mapped; checked with the claim under
+   * the monitor {@code map} holds, so that a racing {@code map} either comes first (and this fails) or fails.
+   */
+  private Mapping claim(String name, boolean rowTyped) {
+    Mapping claimed;
+    synchronized (this) {
+      if (rowTyped) {
+        checkRows(name);
+      }
+      if (!style.compareAndSet(null, name)) {
+        throw new IllegalStateException("This RowStream is already consumed with " + style.get()
+            + "; a stream is consumed once, in one style, so " + name + " is not allowed");
+      }
+      claimed = mapping;
     }
     try {
       events.started(name);
     } catch (Throwable listenerFailure) {
       engine.abort(listenerFailure, false); // the style about to attach receives it
     }
+    return claimed;
   }
 
   @Override
@@ -208,37 +221,40 @@ public final class DefaultRowStream implements QueryStream {
   @Override
   public CompletionStage<Void> forEach(Consumer<? super Row> consumer) {
     checkRows("forEach()");
-    return forEachValue(uncheckedConsumer(consumer));
+    return forEachValue(uncheckedConsumer(consumer), true);
   }
 
-  CompletionStage<Void> forEachValue(Consumer<Object> consumer) {
+  /** {@code rowTyped}: called through the row stream's own method (see {@link #claim}). */
+  CompletionStage<Void> forEachValue(Consumer<Object> consumer, boolean rowTyped) {
     java.util.Objects.requireNonNull(consumer, "consumer");
-    Mapping handedOut = mapping;
-    return push("forEach()", result -> ConsumerSink.forRows(engine, listener, handedOut, consumer, result));
+    return push("forEach()", rowTyped,
+        handedOut -> result -> ConsumerSink.forRows(engine, listener, handedOut, consumer, result));
   }
 
   @Override
   public CompletionStage<Void> forEachAsync(Function<? super Row, ? extends CompletionStage<?>> action) {
     checkRows("forEachAsync()");
-    return forEachValueAsync(uncheckedFunction(action));
+    return forEachValueAsync(uncheckedFunction(action), true);
   }
 
-  CompletionStage<Void> forEachValueAsync(Function<Object, ? extends CompletionStage<?>> action) {
+  /** {@code rowTyped}: called through the row stream's own method (see {@link #claim}). */
+  CompletionStage<Void> forEachValueAsync(Function<Object, ? extends CompletionStage<?>> action, boolean rowTyped) {
     java.util.Objects.requireNonNull(action, "action");
-    Mapping handedOut = mapping;
-    return push("forEachAsync()", result -> new AsyncRowLoop(engine, listener, handedOut, action, result));
+    return push("forEachAsync()", rowTyped,
+        handedOut -> result -> new AsyncRowLoop(engine, listener, handedOut, action, result));
   }
 
   @Override
   public CompletionStage<Void> forEachPage(Consumer<? super Page<Row>> consumer) {
     checkRows("forEachPage()");
-    return forEachValuePage(uncheckedConsumer(consumer));
+    return forEachValuePage(uncheckedConsumer(consumer), true);
   }
 
-  CompletionStage<Void> forEachValuePage(Consumer<Object> consumer) {
+  /** {@code rowTyped}: called through the row stream's own method (see {@link #claim}). */
+  CompletionStage<Void> forEachValuePage(Consumer<Object> consumer, boolean rowTyped) {
     java.util.Objects.requireNonNull(consumer, "consumer");
-    Mapping handedOut = mapping;
-    return push("forEachPage()", result -> ConsumerSink.forPages(engine, listener, handedOut, consumer, result));
+    return push("forEachPage()", rowTyped,
+        handedOut -> result -> ConsumerSink.forPages(engine, listener, handedOut, consumer, result));
   }
 
   @SuppressWarnings("unchecked")
@@ -252,11 +268,12 @@ public final class DefaultRowStream implements QueryStream {
   }
 
   /** Starts a push style: claims it, wires its sink, and asks for the first page. */
-  private CompletionStage<Void> push(String name, Function<StreamFuture<Void>, PageSink> sink) {
-    claim(name);
+  private CompletionStage<Void> push(String name, boolean rowTyped,
+      Function<Mapping, Function<StreamFuture<Void>, PageSink>> sink) {
+    Mapping handedOut = claim(name, rowTyped);
     StreamFuture<Void> result = new StreamFuture<>(engine);
     pushResult = result;
-    engine.attach(sink.apply(result), executor, this);
+    engine.attach(sink.apply(handedOut).apply(result), executor, this);
     if (engine.isOpen()) {
       engine.request();
     }
@@ -267,17 +284,17 @@ public final class DefaultRowStream implements QueryStream {
   @SuppressWarnings("unchecked")
   public CompletionStage<Optional<Page<Row>>> nextPage() {
     checkRows("nextPage()");
-    return (CompletionStage<Optional<Page<Row>>>) (CompletionStage<?>) nextValuePage();
+    return (CompletionStage<Optional<Page<Row>>>) (CompletionStage<?>) nextValuePage(true);
   }
 
-  CompletionStage<Optional<Page<?>>> nextValuePage() {
+  /** {@code rowTyped}: called through the row stream's own method (see {@link #claim}). */
+  CompletionStage<Optional<Page<?>>> nextValuePage(boolean rowTyped) {
     NextPageSink sink = pull;
     if (sink == null) {
       synchronized (this) {
         sink = pull;
         if (sink == null) {
-          claim("nextPage()");
-          sink = new NextPageSink(engine, listener, mapping);
+          sink = new NextPageSink(engine, listener, claim("nextPage()", rowTyped));
           engine.attach(sink, executor, null);
           pull = sink;
         }
@@ -293,9 +310,9 @@ public final class DefaultRowStream implements QueryStream {
     return (Flow.Publisher<Row>) (Flow.Publisher<?>) valueRows(this);
   }
 
+  /** {@code owner}: this stream for its own method, else the mapped stream (see {@link #claim}). */
   Flow.Publisher<Object> valueRows(Object owner) {
-    claim("rows()");
-    Mapping handedOut = mapping;
+    Mapping handedOut = claim("rows()", owner == this);
     return new UnitPublisher<Object>(engine, executor, listener, handedOut::values, false, owner);
   }
 
@@ -306,9 +323,9 @@ public final class DefaultRowStream implements QueryStream {
     return (Flow.Publisher<Page<Row>>) (Flow.Publisher<?>) valuePages(this);
   }
 
+  /** {@code owner}: this stream for its own method, else the mapped stream (see {@link #claim}). */
   Flow.Publisher<Object> valuePages(Object owner) {
-    claim("pages()");
-    Mapping handedOut = mapping;
+    Mapping handedOut = claim("pages()", owner == this);
     return new UnitPublisher<Object>(engine, executor, listener,
         page -> Mapping.Values.single(handedOut.page(page)), true, owner);
   }
@@ -322,8 +339,8 @@ public final class DefaultRowStream implements QueryStream {
 
   Iterator<Object> valueIterator(Object owner) {
     Threads.checkNotDriverThread("RowStream.iterator()");
-    claim("iterator()");
-    BlockingRowIterator iterator = new BlockingRowIterator(engine, listener, mapping, owner);
+    BlockingRowIterator iterator = new BlockingRowIterator(engine, listener, claim("iterator()", owner == this),
+        owner);
     engine.attach(iterator.sink(), Runnable::run, null);
     return iterator;
   }

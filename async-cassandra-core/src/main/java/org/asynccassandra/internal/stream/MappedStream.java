@@ -41,25 +41,25 @@ final class MappedStream<T> implements ResultStream<T> {
   @Override
   @SuppressWarnings("unchecked")
   public CompletionStage<Void> forEach(Consumer<? super T> consumer) {
-    return stream.forEachValue((Consumer<Object>) consumer);
+    return stream.forEachValue((Consumer<Object>) consumer, false);
   }
 
   @Override
   @SuppressWarnings("unchecked")
   public CompletionStage<Void> forEachAsync(Function<? super T, ? extends CompletionStage<?>> action) {
-    return stream.forEachValueAsync((Function<Object, ? extends CompletionStage<?>>) action);
+    return stream.forEachValueAsync((Function<Object, ? extends CompletionStage<?>>) action, false);
   }
 
   @Override
   @SuppressWarnings("unchecked")
   public CompletionStage<Void> forEachPage(Consumer<? super Page<T>> consumer) {
-    return stream.forEachValuePage((Consumer<Object>) consumer);
+    return stream.forEachValuePage((Consumer<Object>) consumer, false);
   }
 
   @Override
   @SuppressWarnings("unchecked")
   public CompletionStage<Optional<Page<T>>> nextPage() {
-    return (CompletionStage<Optional<Page<T>>>) (CompletionStage<?>) stream.nextValuePage();
+    return (CompletionStage<Optional<Page<T>>>) (CompletionStage<?>) stream.nextValuePage(false);
   }
 
   @Override

@@ -41,18 +41,19 @@ final class PageCut {
     int offset = Math.min(skipRemaining, responseRows);
     skipRemaining -= offset;
     int size = responseRows - offset;
+    if (size == 0 && offset > 0 && more) {
+      // Every row of this response was delivered before a resume: nothing to hand over, and not a page that
+      // counts towards maxPages (the resumed stream may ask for fewer rows per page than the first one did).
+      return new Cut(offset, 0, false, true);
+    }
     boolean limitReached = maxPages > 0 && pagesKept + 1 >= maxPages;
     if (maxRows > 0 && rowsKept + size >= maxRows) {
       size = (int) (maxRows - rowsKept);
       limitReached = true;
     }
-    // A response whose every row was delivered before a resume has nothing to hand over.
-    boolean skippedWhole = size == 0 && offset > 0 && more && !limitReached;
     rowsKept += size;
-    if (!skippedWhole) {
-      pagesKept++;
-    }
-    return new Cut(offset, size, limitReached, skippedWhole);
+    pagesKept++;
+    return new Cut(offset, size, limitReached, false);
   }
 
   /** Rows kept so far: the rows of every page handed to the buffer. */

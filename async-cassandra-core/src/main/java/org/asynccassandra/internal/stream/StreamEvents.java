@@ -61,6 +61,8 @@ public final class StreamEvents {
   private final Queue<Runnable> pending = new ConcurrentLinkedQueue<>();
   /** Events dispatched and not yet drained; the one that makes it leave 0 schedules the drain. */
   private final AtomicInteger undrained = new AtomicInteger();
+  /** Whether the end event was dispatched: a start after it is not told. */
+  private volatile boolean endTold;
 
   private StreamEvents(Info info, List<StreamListener> listeners) {
     this.info = info;
@@ -100,13 +102,20 @@ public final class StreamEvents {
     return wrapped;
   }
 
-  /** Consumption started; a listener that throws fails the stream (the caller aborts it). */
+  /**
+   * Consumption started; a listener that throws fails the stream (the caller aborts it). Not told once the end
+   * was: a stream consumed after it ended (closed unconsumed, or its session closed) fails at once, and its
+   * listeners, which forgot it at the end, would hear a start with no end after it.
+   */
   void started(String style) {
     if (listeners.isEmpty()) {
       return;
     }
     calls.lock();
     try {
+      if (endTold) {
+        return;
+      }
       for (StreamListener listener : listeners) {
         listener.onStart(info, style);
       }
@@ -149,6 +158,7 @@ public final class StreamEvents {
       return;
     }
     StreamStats stats = endStats.get();
+    endTold = true; // before the dispatch: a start that comes later is not told (see started)
     dispatch(outcome.name(), listener -> {
       switch (outcome) {
         case COMPLETED -> listener.onComplete(info, stats);

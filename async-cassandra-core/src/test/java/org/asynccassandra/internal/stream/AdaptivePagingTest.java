@@ -327,6 +327,28 @@ class AdaptivePagingTest {
     assertThat(second.requestedSizes()).as("the probe, not the skipped rows on top").isEqualTo(expected);
   }
 
+  @Test
+  void should_not_count_responses_skipped_whole_after_a_resume_towards_max_pages() {
+    FakePageSource first = FakePageSource.table(300, 5_000, row -> 64 * KIB);
+    List<Integer> seen = new ArrayList<>();
+    QueryStream stream = stream(first, StreamConfig.defaults());
+    first.setAutomatic();
+    stream.forEach(row -> {
+      seen.add(FakePageSource.value(row));
+      if (seen.size() == 250) {
+        stream.close();
+      }
+    });
+    ResumeToken token = stream.position();
+
+    // The resumed stream probes with a small first page: its first responses hold only rows already delivered.
+    FakePageSource second = FakePageSource.table(300, 5_000, row -> 64 * KIB);
+    List<Integer> onePage = readAll(second, StreamConfig.builder().targetPageBytes(MIB).maxPages(1)
+        .resumeFrom(token).build());
+    assertThat(onePage).as("one page of new rows, not an empty last page").isNotEmpty()
+        .isEqualTo(range(250, 250 + onePage.size()));
+  }
+
   private static long varyingWidth(int row) {
     return 100 + (row % 13) * 500L;
   }

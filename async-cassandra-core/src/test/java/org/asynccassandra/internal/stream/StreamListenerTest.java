@@ -222,9 +222,12 @@ class StreamListenerTest {
     assertThat(consumed.events).containsExactly("start nextPage()", "page 1 of 2", "close");
 
     Recorder unconsumed = new Recorder();
-    stream(FakePageSource.pages(2), unconsumed, StreamConfig.builder()).close();
+    DefaultRowStream closedFirst = stream(FakePageSource.pages(2), unconsumed, StreamConfig.builder());
+    closedFirst.close();
     unconsumed.ended.get(10, TimeUnit.SECONDS);
-    assertThat(unconsumed.events).containsExactly("close");
+    assertThat(closedFirst.forEach(row -> {})).failsWithin(Duration.ofSeconds(10))
+        .withThrowableThat().withCauseInstanceOf(org.asynccassandra.StreamClosedException.class);
+    assertThat(unconsumed.events).as("no start after the end").containsExactly("close");
   }
 
   @Test
