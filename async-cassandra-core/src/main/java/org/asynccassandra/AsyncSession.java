@@ -367,7 +367,8 @@ public interface AsyncSession extends AutoCloseable {
    * @param statement the statement whose result is paged, the same for every page of one listing
    * @param pageNumber the 1-based page to return, {@code >= 1} and at most {@code limits.maxPageNumber()}
    * @param pageSize the rows per page, {@code >= 1}; {@code (pageNumber - 1) * pageSize} rows are skipped,
-   *     at most {@code limits.maxSkippedRows()}
+   *     at most {@code limits.maxSkippedRows()}. The page's rows are kept in memory and {@code limits} does
+   *     not bound them: bound {@code pageSize} yourself when it comes from a request
    * @param limits the guardrails this request must stay within
    * @return a stage that completes on the stream's executor (the session's callback executor unless the
    *     default config sets one) with the page, or fails with the stream's failure

@@ -28,7 +28,9 @@ import org.asynccassandra.internal.stream.DefaultReadAheadBudget;
  * never deadlocks. Nothing blocks: a stream whose read-ahead finds the budget spent waits in a queue and
  * reads ahead when bytes come back (first come, first served), which happens when consumers take the
  * pages read ahead. A page read ahead is charged its estimated size (the stream's previous page) when
- * requested and its real size when it arrives, so the budget can be exceeded by one page's error at most.
+ * requested and its real size when it arrives, so the budget can be exceeded by the estimation errors of the
+ * read-ahead pages in flight: at most one page's error per request in flight (one per stream, one per range
+ * a scan reads at once), close to none for rows of steady width.
  * A table scan takes from it too: every page request of its ranges but the one its consumer waits for is
  * read-ahead.
  *
@@ -58,7 +60,8 @@ public interface ReadAheadBudget {
    * The bytes of pages read ahead (requested or arrived, not yet taken by their consumers) now.
    *
    * @return the bytes reserved at the moment of the call, {@code >= 0}; above {@link #capacityBytes()} by
-   *     at most one page's estimation error, or by one page larger than the whole budget
+   *     at most one page's estimation error per read-ahead request in flight, or by one page larger than the
+   *     whole budget
    */
   long reservedBytes();
 

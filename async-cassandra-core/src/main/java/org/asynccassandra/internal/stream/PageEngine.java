@@ -465,23 +465,31 @@ final class PageEngine {
     } while (missed != 0);
     DefaultReadAheadBudget sessionBudget = budget;
     if (sessionBudget != null) {
-      if (awaitingBudget) {
-        awaitingBudget = false;
-        sessionBudget.await(budgetWaiter);
-      } else if (budgetWaiter.isQueued() && !wantsReadAhead()) {
-        sessionBudget.leave(budgetWaiter); // it ended, or its consumer caught up: it waits no more
+      boolean refused = awaitingBudget;
+      awaitingBudget = false;
+      // Queued only while it still wants read-ahead: a stream at the head that never reserves (it fetches a
+      // page its consumer needs, or its own byte bound stops it) would hold back every other stream's.
+      if (wantsReadAhead()) {
+        if (refused) {
+          sessionBudget.await(budgetWaiter);
+        }
+      } else if (budgetWaiter.isQueued()) {
+        sessionBudget.leave(budgetWaiter); // it ended, its consumer caught up, or its own bounds stop it
       }
     }
   }
 
-  /** Whether this stream is still open and would read ahead if the budget allowed. */
+  /**
+   * Whether this stream is still open and would read ahead if the budget allowed: it fetches nothing now and
+   * its own bounds (pages, bytes) leave room; see {@link #mayFetch}.
+   */
   private boolean wantsReadAhead() {
     synchronized (lock) {
       if (terminated || abortCause != null || fetching || sourceDone) {
         return false;
       }
       int limit = holding ? prefetchPages : prefetchPages + 1;
-      return buffer.size() < limit;
+      return buffer.size() < limit && (maxBufferedBytes == 0 || bufferedBytes + heldBytes < maxBufferedBytes);
     }
   }
 

@@ -79,6 +79,43 @@ class ReadAheadBudgetTest {
   }
 
   @Test
+  void should_not_keep_the_head_of_the_queue_when_its_own_byte_bound_stops_its_read_ahead() {
+    FakePageSource spent = pages(5);
+    DefaultRowStream spender = stream(spent);
+    spender.nextPage();
+    spent.completeNext();
+    spent.completeNext();
+    spent.completeNext();
+    assertThat(budget.reservedBytes()).as("the spender's read-ahead takes the whole budget")
+        .isEqualTo(2 * PAGE_BYTES);
+
+    // Page 1 (500 bytes) is held and the read-ahead waits in the queue; page 2 (2,000 bytes) is then over the
+    // stream's own maxBufferedBytes: it no longer wants read-ahead, whatever the budget.
+    FakePageSource bounded = FakePageSource.table(40, 10, row -> row < 10 ? 50 : 200);
+    DefaultRowStream holder = new DefaultRowStream(bounded, StreamConfig.builder().prefetchPages(2)
+        .maxBufferedBytes(1_000).build(), Runnable::run, scheduler, null, handle -> {}, StreamEvents.none("test"),
+        budget);
+    // Its consumer asks for page 2 as page 1 arrives, in the same pass of the engine that found the budget
+    // spent: the stream waits for the budget while it fetches the page its consumer needs.
+    holder.nextPage().thenRun(holder::nextPage);
+    bounded.completeNext();
+    assertThat(bounded.fetchCount()).as("page 2 is needed; no read-ahead").isEqualTo(2);
+    bounded.completeNext();
+    assertThat(bounded.fetchCount()).as("2,000 bytes held: over its own bound").isEqualTo(2);
+
+    spender.close();
+    assertThat(budget.reservedBytes()).isZero();
+    FakePageSource third = pages(5);
+    DefaultRowStream reader = stream(third);
+    reader.nextPage();
+    third.completeNext();
+    assertThat(third.fetchCount()).as("a free budget: read-ahead not held back by a stream that wants none")
+        .isEqualTo(2);
+    holder.close();
+    reader.close();
+  }
+
+  @Test
   void should_give_every_byte_back_when_streams_end_or_close_and_read_every_row() throws Exception {
     List<DefaultRowStream> streams = new ArrayList<>();
     List<CompletableFuture<Void>> done = new ArrayList<>();
