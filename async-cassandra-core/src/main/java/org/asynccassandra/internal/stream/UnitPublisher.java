@@ -79,8 +79,12 @@ final class UnitPublisher<T> implements Flow.Publisher<T> {
       return;
     }
     Emission emission = new Emission(subscriber);
+    // Held until onSubscribe returned (§1.3: signals in order, never at once): what a request() or the engine
+    // starts meanwhile only counts, and runs on the executor after it.
+    emission.wip.set(1);
     subscriber.onSubscribe(emission);
     engine.attach(emission, executor, owner);
+    emission.subscribed();
   }
 
   /** The subscription and the engine's sink for one subscriber. */
@@ -165,11 +169,22 @@ final class UnitPublisher<T> implements Flow.Publisher<T> {
       drain();
     }
 
+    /** Lets the loop run once onSubscribe returned, and runs it when work came while it ran. */
+    void subscribed() {
+      if (wip.decrementAndGet() != 0) {
+        runLoop(); // the loop runs until wip is back to 0, whatever it is now
+      }
+    }
+
     /** Runs the loop on the stream's executor (request() may come from any thread, I/O ones included). */
     private void schedule() {
       if (wip.getAndIncrement() != 0) {
         return;
       }
+      runLoop();
+    }
+
+    private void runLoop() {
       try {
         executor.execute(this::loop);
       } catch (RejectedExecutionException rejected) {
