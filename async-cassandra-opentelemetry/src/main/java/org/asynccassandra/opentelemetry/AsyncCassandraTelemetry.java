@@ -40,11 +40,15 @@ import org.asynccassandra.StreamListener;
  * early (not an error), or leaked (error status, the creation site recorded). Its parent is the context
  * that was current where the stream was created. A stream closed before it was consumed sent no request
  * and gets no span. Each page is an event, not a child span: a scan reads thousands of pages, and events
- * keep them in one span, cheap to record (the SDK keeps the first 128 by default; {@link
- * Builder#pageEvents(boolean)} turns them off).
+ * keep them in one span, cheap to record. A span keeps the first 100 page and retry events and counts the
+ * rest in {@code asynccassandra.stream.events_dropped}, so that the SDK's default limit of 128 events keeps
+ * room for the {@code exception} event, which comes last; {@link Builder#pageEvents(boolean)} turns page
+ * events off.
  *
  * <p><b>Context.</b> The caller's context (the one current where the stream was created) is current in
- * every callback of the stream: consumers, listeners and the stages it completes. The stream's own span
+ * every callback the stream runs on its executor: consumers, listeners and the stages it completes. What
+ * runs on the caller's own threads ({@code onStart}, an iterator's pages) has that thread's context. The
+ * stream's own span
  * is not made current there: it stands for the database operation, and work that the consumer does (and
  * the spans it makes) belongs to the caller, not inside a CLIENT span.
  *

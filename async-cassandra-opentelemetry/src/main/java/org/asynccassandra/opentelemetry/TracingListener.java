@@ -67,6 +67,9 @@ final class TracingListener implements StreamListener {
   static final AttributeKey<Long> STREAM_PAGES = AttributeKey.longKey("asynccassandra.stream.pages");
   static final AttributeKey<Long> STREAM_RETRIES = AttributeKey.longKey("asynccassandra.stream.retries");
   static final AttributeKey<Long> STREAM_RESPONSE_SIZE = AttributeKey.longKey("asynccassandra.stream.response_size");
+  static final AttributeKey<Long> STREAM_EVENTS_DROPPED = AttributeKey.longKey("asynccassandra.stream.events_dropped");
+  /** The page and retry events kept per span; the rest are counted in {@link #STREAM_EVENTS_DROPPED}. */
+  static final int MAX_EVENTS = 100;
   static final AttributeKey<Long> SCAN_RANGES = AttributeKey.longKey("asynccassandra.scan.ranges");
   static final AttributeKey<Long> SCAN_RANGES_DONE = AttributeKey.longKey("asynccassandra.scan.ranges_done");
   static final AttributeKey<Long> PAGE_NUMBER = AttributeKey.longKey("asynccassandra.page.number");
@@ -103,6 +106,15 @@ final class TracingListener implements StreamListener {
     volatile long startNanos;
     volatile Attributes operation = Attributes.empty();
     volatile boolean pageSizeSet;
+    /**
+     * Page and retry events added, and those left out past {@link #MAX_EVENTS}. The listener calls of one
+     * stream never overlap and each holds the stream's lock, so these are read and written one call at a time.
+     */
+    int events;
+    long eventsDropped;
+    /** The last page event and retry heard: a listener heard twice (session and config) adds each once. */
+    @Nullable PageEvent lastPage;
+    @Nullable Throwable lastRetryError;
 
     Traced(Context parent) {
       this.parent = parent;
@@ -149,7 +161,11 @@ final class TracingListener implements StreamListener {
       traced.pageSizeSet = true;
       span.setAttribute(CASSANDRA_PAGE_SIZE, (long) page.requestedPageSize());
     }
-    if (pageEvents) {
+    if (traced.lastPage == page) {
+      return; // the same event again: this listener hears the stream twice
+    }
+    traced.lastPage = page;
+    if (pageEvents && room(traced)) {
       AttributesBuilder attributes = Attributes.builder()
           .put(PAGE_NUMBER, page.pageNumber())
           .put(PAGE_ROWS, page.rowsInPage())
@@ -168,7 +184,11 @@ final class TracingListener implements StreamListener {
   public void onRetry(StreamInfo stream, int pageNumber, int attempt, Throwable error) {
     Traced traced = streams.get(stream.id());
     @Nullable Span span = traced == null ? null : traced.span;
-    if (span == null) {
+    if (traced == null || span == null || traced.lastRetryError == error) {
+      return; // no span, or the same retry again: this listener hears the stream twice
+    }
+    traced.lastRetryError = error;
+    if (!room(traced)) {
       return;
     }
     Throwable original = CassandraErrors.original(error);
@@ -200,6 +220,20 @@ final class TracingListener implements StreamListener {
     end(stream, "leaked", stats, null, createdAt);
   }
 
+  /**
+   * Whether one more page or retry event fits: at most {@link #MAX_EVENTS}, so that the SDK's default limit of
+   * 128 events per span keeps room for the {@code exception} event of a failure or a leak, which comes last.
+   * Counts the event as dropped otherwise.
+   */
+  private static boolean room(Traced traced) {
+    if (traced.events < MAX_EVENTS) {
+      traced.events++;
+      return true;
+    }
+    traced.eventsDropped++;
+    return false;
+  }
+
   /** Ends the stream's span and records its duration; a stream never consumed made no request and has none. */
   private void end(StreamInfo stream, String outcome, StreamStats stats, @Nullable Throwable error,
       @Nullable Throwable leakedFrom) {
@@ -215,6 +249,9 @@ final class TracingListener implements StreamListener {
     span.setAttribute(STREAM_PAGES, stats.pagesFetched());
     span.setAttribute(STREAM_RETRIES, stats.retries());
     span.setAttribute(STREAM_RESPONSE_SIZE, stats.bytesFetched());
+    if (traced.eventsDropped > 0) {
+      span.setAttribute(STREAM_EVENTS_DROPPED, traced.eventsDropped);
+    }
     // A scan's ranges where it stopped: all done when it completed, else how far it got.
     stream.scanCheckpoint().ifPresent(checkpoint -> {
       span.setAttribute(SCAN_RANGES, (long) checkpoint.ranges().size());

@@ -47,6 +47,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.asynccassandra.PageEvent;
 import org.asynccassandra.PageFetchException;
 import org.asynccassandra.StreamListener;
 import org.asynccassandra.testfixtures.FakeStream;
@@ -166,6 +167,45 @@ class AsyncCassandraTelemetryTest {
     assertThat(span.getEvents().get(1).getAttributes().get(AttributeKey.stringKey("exception.type")))
         .isEqualTo(PageFetchException.class.getName());
     assertThat(durationPoint().getAttributes().get(AttributeKey.stringKey("error.type"))).isEqualTo("0x2200");
+  }
+
+  @Test
+  void should_keep_the_exception_of_a_long_stream_and_count_the_page_events_left_out() {
+    // The SDK keeps 128 events per span: with an event per page, the exception that comes last was dropped.
+    StreamListener listener = listener();
+    FakeStream scan = FakeStream.scan("shop", "orders");
+    listener.executor(scan, Runnable::run);
+    listener.onStart(scan, "forEach()");
+    for (int page = 1; page <= 130; page++) {
+      listener.onPage(scan, FakeStream.page(page, 10, 100, 1, 0, false));
+    }
+    listener.onRetry(scan, 131, 1, new DriverTimeoutException("slow"));
+    PageFetchException failure = new PageFetchException(131, 1300, "SELECT", new InvalidQueryException(null, "bad"));
+    listener.onFailure(scan, failure, FakeStream.stats(130, 1300, 0, 0, 1));
+
+    SpanData span = only();
+    assertThat(span.getEvents()).extracting(EventData::getName).endsWith("exception")
+        .filteredOn("page"::equals).hasSize(TracingListener.MAX_EVENTS);
+    assertThat(span.getAttributes().get(AttributeKey.longKey("asynccassandra.stream.events_dropped")))
+        .as("30 pages and the retry").isEqualTo(31);
+  }
+
+  @Test
+  void should_add_each_page_and_retry_event_once_for_a_stream_that_hears_the_listener_twice() {
+    StreamListener listener = listener();
+    FakeStream stream = FakeStream.query("shop", null);
+    listener.onStart(stream, "forEach()");
+    listener.onStart(stream, "forEach()");
+    PageEvent page = FakeStream.page(1, 10, 100, 1, 0, false);
+    DriverTimeoutException slow = new DriverTimeoutException("slow");
+    for (int heard = 0; heard < 2; heard++) {
+      listener.onPage(stream, page);
+    }
+    for (int heard = 0; heard < 2; heard++) {
+      listener.onRetry(stream, 2, 1, slow);
+    }
+    listener.onComplete(stream, stream.stats);
+    assertThat(only().getEvents()).extracting(EventData::getName).containsExactly("page", "retry");
   }
 
   @Test
