@@ -69,7 +69,7 @@ public final class CassandraServer implements AutoCloseable {
   private static final Set<CassandraServer> OPEN = ConcurrentHashMap.newKeySet();
 
   static {
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> List.copyOf(OPEN).forEach(CassandraServer::close),
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> List.copyOf(OPEN).forEach(CassandraServer::closeAtExit),
         "cassandra-testkit-shutdown"));
   }
 
@@ -82,6 +82,8 @@ public final class CassandraServer implements AutoCloseable {
   private volatile Process process;
   /** Set once by close; a start in progress checks it and gives up. */
   private volatile boolean closed;
+  /** What the shutdown hook runs before it closes this server (see {@link #closeAtExitAfter}); null: nothing. */
+  private volatile Runnable beforeExitClose;
   private Duration startupTime = Duration.ZERO; // guarded by this
   private String releaseVersion = "5.0"; // guarded by this
 
@@ -284,6 +286,34 @@ public final class CassandraServer implements AutoCloseable {
     }
     OPEN.remove(this);
     LOG.info("Closed {} (process killed, folder deleted)", describe());
+  }
+
+  /**
+   * Has the JVM's shutdown hook run {@code first} before it closes this server, when the server is still open
+   * at exit: for an application that uses the server and must shut down while it still answers. The JVM
+   * starts every shutdown hook at once, in no order, so the application's own hook (Spring Boot's, for one)
+   * would race the hook that closes the server; give the application's shutdown here instead. A {@code first}
+   * that throws is logged, and the server is closed all the same. A second call replaces the first.
+   *
+   * @param first what to run before the server closes at exit, on the shutdown hook's thread
+   * @throws NullPointerException if {@code first} is null
+   */
+  public void closeAtExitAfter(Runnable first) {
+    beforeExitClose = java.util.Objects.requireNonNull(first, "first");
+  }
+
+  /** What the shutdown hook does for this server: runs {@link #closeAtExitAfter}'s task, then closes it. */
+  void closeAtExit() {
+    Runnable first = beforeExitClose;
+    try {
+      if (first != null && !closed) {
+        first.run();
+      }
+    } catch (RuntimeException | Error failure) {
+      LOG.warn("What was to run before {} closes at exit failed; closing it all the same", describe(), failure);
+    } finally {
+      close();
+    }
   }
 
   @Override

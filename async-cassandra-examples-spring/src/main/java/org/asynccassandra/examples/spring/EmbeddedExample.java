@@ -22,8 +22,8 @@ import org.asynccassandra.examples.spring.mvc.MvcExampleApplication;
 import org.asynccassandra.examples.spring.webflux.WebFluxExampleApplication;
 import org.asynccassandra.testkit.CassandraServer;
 import org.asynccassandra.testkit.TestData;
+import org.springframework.boot.SpringApplication;
 import org.springframework.context.ConfigurableApplicationContext;
-import org.springframework.context.event.ContextClosedEvent;
 
 /**
  * {@code ./async-cassandra serve --spring}: starts an embedded Cassandra (the testkit's, about 10 s), loads sample
@@ -64,18 +64,18 @@ public final class EmbeddedExample {
     springArgs.add(2, "--async-cassandra.keyspace=" + KEYSPACE);
     ConfigurableApplicationContext context;
     try {
-      context = (mvc ? MvcExampleApplication.application() : WebFluxExampleApplication.application())
-          .run(springArgs.toArray(String[]::new));
+      SpringApplication application = mvc ? MvcExampleApplication.application()
+          : WebFluxExampleApplication.application();
+      // Not Spring's own shutdown hook: the JVM starts every hook at once, and the testkit's would kill the
+      // server while the application still serves requests through its session.
+      application.setRegisterShutdownHook(false);
+      context = application.run(springArgs.toArray(String[]::new));
     } catch (RuntimeException failure) {
       server.close();
       throw failure;
     }
-    // The application closes first (Spring's shutdown hook closes the session), then the server.
-    context.addApplicationListener(event -> {
-      if (event instanceof ContextClosedEvent) {
-        server.close();
-      }
-    });
+    // At exit the application closes first (requests end, then the session closes its streams), then the server.
+    server.closeAtExitAfter(context::close);
     String port = context.getEnvironment().getProperty("local.server.port", "8080");
     System.out.println("Serving " + rows + " rows on " + (mvc ? "Spring MVC" : "WebFlux") + ": http://localhost:"
         + port + "/api/items/export.ndjson and http://localhost:" + port + "/api/items?limit=20  (Ctrl+C to stop)");

@@ -26,11 +26,12 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * What both applications ask of the example table {@code (pk int, ck int, payload text)}, and how they page it
- * with signed next-page tokens, the way the Vert.x example does: {@code GET /api/items?limit=N&token=T} answers
+ * with signed next-page tokens, as the Vert.x example does: {@code GET /api/items?limit=N&token=T} answers
  * {@code {"items": [...], "next": "T2"}} ({@code next} is null on the last page), and {@code token} resumes at
  * the exact row the previous page stopped before. Tokens are signed ({@link ResumeTokenSigner#hmacSha256}), so
- * a client cannot change them; with the same key (ASYNC_CASSANDRA_TOKEN_KEY) and table, the Vert.x and Spring
- * services accept each other's tokens.
+ * a client cannot change them. A token works only with the service that made it: its fingerprint covers the
+ * query text and the session's keyspace, and the Vert.x example names its table with the keyspace on a session
+ * without one.
  *
  * <p>Immutable and thread-safe; nothing here blocks or starts a query.
  */
