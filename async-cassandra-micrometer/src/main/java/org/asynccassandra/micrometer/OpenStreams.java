@@ -16,8 +16,10 @@
 package org.asynccassandra.micrometer;
 
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -39,10 +41,20 @@ final class OpenStreams {
   static final String SCAN_RANGES = "asynccassandra.scan.ranges";
 
   /**
-   * Per registry (weakly: a registry dropped by its owner is forgotten), the groups by tags. Guarded by
-   * itself; the inner maps are concurrent. Nothing in a value refers to its registry.
+   * Per registry (weakly: a registry dropped by its owner is forgotten), its groups. Guarded by itself.
+   * Nothing in a value refers to its registry.
    */
-  private static final Map<MeterRegistry, Map<Tags, OpenStreams>> BY_REGISTRY = new WeakHashMap<>();
+  private static final Map<MeterRegistry, Groups> BY_REGISTRY = new WeakHashMap<>();
+
+  /**
+   * The groups of one registry, by the tags asked for and by the id the registry gave their gauge: a meter
+   * filter that drops or changes tags (as docs/observability.md suggests) folds several tag sets into one id,
+   * and the registry keeps the first gauge of an id, so those tag sets must share its group. Guarded by itself.
+   */
+  private static final class Groups {
+    final Map<Tags, OpenStreams> byTags = new HashMap<>();
+    final Map<Meter.Id, OpenStreams> byGaugeId = new HashMap<>();
+  }
 
   /** The streams created and not ended yet; a stream is added once and removed once. */
   private final Set<StreamInfo> streams = ConcurrentHashMap.newKeySet();
@@ -60,36 +72,41 @@ final class OpenStreams {
    * {@code asynccassandra.scan.ranges} gauges when {@code scans}.
    */
   static OpenStreams of(MeterRegistry registry, Tags tags, boolean scans) {
-    Map<Tags, OpenStreams> groups;
+    Groups groups;
     synchronized (BY_REGISTRY) {
-      groups = BY_REGISTRY.computeIfAbsent(registry, ignored -> new ConcurrentHashMap<>());
+      groups = BY_REGISTRY.computeIfAbsent(registry, ignored -> new Groups());
     }
-    OpenStreams existing = groups.get(tags);
-    if (existing != null) {
-      return existing;
-    }
-    OpenStreams created = new OpenStreams();
-    existing = groups.putIfAbsent(tags, created);
-    if (existing != null) {
-      return existing;
-    }
-    // Registered outside any lock: the registry may run user code (meter filters, listeners).
-    Gauge.builder(OPEN, created, OpenStreams::open).tags(tags)
-        .description("Streams and scans created and not ended yet (not consumed yet, or being consumed)")
-        .strongReference(true).register(registry);
-    Gauge.builder(BUFFERED, created, OpenStreams::bufferedPages).tags(tags)
-        .description("Pages fetched and not yet handed to the consumer, over the open streams")
-        .strongReference(true).register(registry);
-    if (scans) {
-      Gauge.builder(SCAN_RANGES, created, group -> group.ranges(true)).tags(tags).tag("state", "done")
-          .description("Token ranges done by the open scans (while none is open: by the scan that ended last)")
+    // Under the registry's groups' lock, registration included: which group feeds a gauge is decided with it.
+    // Once per tag set, never on a stream's path.
+    synchronized (groups) {
+      OpenStreams existing = groups.byTags.get(tags);
+      if (existing != null) {
+        return existing;
+      }
+      OpenStreams created = new OpenStreams();
+      Gauge open = Gauge.builder(OPEN, created, OpenStreams::open).tags(tags)
+          .description("Streams and scans created and not ended yet (not consumed yet, or being consumed)")
           .strongReference(true).register(registry);
-      Gauge.builder(SCAN_RANGES, created, group -> group.ranges(false)).tags(tags).tag("state", "pending")
-          .description("Token ranges not done yet (not started or in progress) of the open scans (while none is "
-              + "open: of the scan that ended last)")
+      OpenStreams owner = groups.byGaugeId.putIfAbsent(open.getId(), created);
+      if (owner != null) {
+        groups.byTags.put(tags, owner); // a filter made these tags the id of a group already registered
+        return owner;
+      }
+      groups.byTags.put(tags, created);
+      Gauge.builder(BUFFERED, created, OpenStreams::bufferedPages).tags(tags)
+          .description("Pages fetched and not yet handed to the consumer, over the open streams")
           .strongReference(true).register(registry);
+      if (scans) {
+        Gauge.builder(SCAN_RANGES, created, group -> group.ranges(true)).tags(tags).tag("state", "done")
+            .description("Token ranges done by the open scans (while none is open: by the scan that ended last)")
+            .strongReference(true).register(registry);
+        Gauge.builder(SCAN_RANGES, created, group -> group.ranges(false)).tags(tags).tag("state", "pending")
+            .description("Token ranges not done yet (not started or in progress) of the open scans (while none is "
+                + "open: of the scan that ended last)")
+            .strongReference(true).register(registry);
+      }
+      return created;
     }
-    return created;
   }
 
   void add(StreamInfo stream) {

@@ -198,6 +198,20 @@ class AsyncCassandraMetricsTest {
   }
 
   @Test
+  void should_count_every_open_stream_when_a_meter_filter_folds_their_tags_into_one_gauge() {
+    SimpleMeterRegistry filtered = new SimpleMeterRegistry();
+    filtered.config().meterFilter(MeterFilter.ignoreTags("name"));
+    StreamListener folding = AsyncCassandraMetrics.listener(filtered, Tags.of("app", "test"));
+    FakeStream first = FakeStream.query("shop", "a");
+    FakeStream second = FakeStream.query("shop", "b");
+    folding.executor(first, DIRECT);
+    folding.executor(second, DIRECT);
+    assertThat(filtered.get("asynccassandra.streams.open").gauge().value()).as("streams named a and b").isEqualTo(2);
+    folding.onComplete(second, second.stats);
+    assertThat(filtered.get("asynccassandra.streams.open").gauge().value()).isEqualTo(1);
+  }
+
+  @Test
   void should_measure_a_stream_first_heard_at_its_start_and_a_page_after_its_end() {
     FakeStream stream = FakeStream.query("shop", "late");
     listener.onStart(stream, "iterator()");
