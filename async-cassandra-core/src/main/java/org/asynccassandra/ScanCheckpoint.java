@@ -30,7 +30,11 @@ import org.jspecify.annotations.Nullable;
 /**
  * Where a {@link TableScan} is: for each token range, done, not started, or the exact place of its next
  * row. A scan resumed from it ({@link ScanConfig.Builder#resumeFrom}) reads the same ranges (no re-split
- * is needed, whatever the cluster's token map is now), skips the ones done, and repeats no row.
+ * is needed, whatever the cluster's token map is now), skips the ones done, and repeats no row. A range in
+ * progress resumes at a page's start and skips the rows of that page already delivered ({@link
+ * Range#rowsToSkip()}): if rows of that page were inserted or deleted (or, with a restriction, stopped or
+ * started matching it) between the two scans, that many rows are repeated or missed, as with a
+ * {@link ResumeToken} taken inside a page.
  *
  * <p>It is bound to its keyspace, table and query shape (columns and restriction): resuming a checkpoint of
  * another scan fails with {@link IllegalArgumentException} before any query runs. Its text form is a small

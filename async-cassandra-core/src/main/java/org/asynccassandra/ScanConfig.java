@@ -294,8 +294,9 @@ public final class ScanConfig {
     /**
      * An extra restriction on non-key columns, without {@code WHERE}; {@code null} or blank removes it.
      *
-     * @param where CQL such as {@code "status = 'open'"}, put in parentheses and ANDed to each range's token
-     *     restriction; it is part of the checkpoint's query shape
+     * @param where CQL such as {@code "status = 'open'"} or {@code "status = 'open' AND region = 'eu'"}, ANDed
+     *     to each range's token restriction as it is (CQL's {@code WHERE} has no {@code OR}, so no parentheses
+     *     are needed, and CQL allows only one relation inside them); it is part of the checkpoint's query shape
      * @return this builder
      */
     public Builder where(@Nullable String where) {

@@ -92,6 +92,20 @@ class ScanPlanningIT {
   }
 
   @Test
+  void should_read_once_every_row_that_a_where_of_several_conditions_selects() {
+    List<String> selected = expected.stream()
+        .filter(key -> Integer.parseInt(key.substring(key.indexOf('/') + 1)) >= 10
+            && Integer.parseInt(key.substring(key.indexOf('/') + 1)) < 20)
+        .sorted().toList();
+    for (int splits : new int[] {1, 8}) { // 1: the whole ring in one query, with no token restriction
+      List<String> rows = new ArrayList<>(read(ScanConfig.builder().columns("pk", "ck").splits(splits)
+          .where("ck >= 10 AND ck < 20").allowFiltering(true).build()));
+      Collections.sort(rows);
+      assertThat(rows).as("%d splits", splits).isEqualTo(selected);
+    }
+  }
+
+  @Test
   void should_read_every_row_once_over_the_shards_of_the_ring_whatever_their_splits() {
     List<String> all = new ArrayList<>();
     for (int shard = 1; shard <= 5; shard++) {
@@ -131,6 +145,26 @@ class ScanPlanningIT {
     all.addAll(inside);
     Collections.sort(all);
     assertThat(all).as("its two halves and the rest: the whole table, once").isEqualTo(expected);
+  }
+
+  @Test
+  void should_refuse_ranges_that_share_tokens_whether_chosen_or_resumed() {
+    assertThatThrownBy(() -> async.scanTable(keyspace, "planned", ScanConfig.builder().columns("pk", "ck")
+        .ranges(List.of(ScanRange.of("0", "100"), ScanRange.of("50", "150"))).build()))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("overlap")
+        .hasMessageContaining("(0, 100]");
+    ScanCheckpoint checkpoint;
+    try (TableScan scan = async.scanTable(keyspace, "planned", ScanConfig.builder().columns("pk", "ck")
+        .ranges(List.of(ScanRange.of("0", "100"))).build())) {
+      checkpoint = scan.checkpoint();
+    }
+    ScanCheckpoint.Range once = checkpoint.ranges().get(0);
+    ScanCheckpoint twice = new ScanCheckpoint(checkpoint.keyspace(), checkpoint.table(),
+        checkpoint.queryFingerprint(), List.of(once, new ScanCheckpoint.Range("000", "100", once.state(), null, 0)));
+    assertThatThrownBy(() -> async.scanTable(keyspace, "planned", ScanConfig.builder().columns("pk", "ck")
+        .resumeFrom(twice).build()))
+        .as("the same range twice, written two ways").isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("overlap");
   }
 
   @Test

@@ -65,6 +65,10 @@ final class CassandraEnumeratorStateSerializer implements SimpleVersionedSeriali
       if (count < 0 || count > 10_000_000) {
         throw new IOException("A serialized CassandraEnumeratorState claims " + count + " splits");
       }
+      if (!planned && count > 0) {
+        throw new IOException("A serialized CassandraEnumeratorState of a source not planned yet claims " + count
+            + " splits");
+      }
       List<CassandraSplit> splits = new ArrayList<>(Math.min(count, 100_000));
       for (int i = 0; i < count; i++) {
         splits.add(CassandraSplitSerializer.read(splitVersion, in));
@@ -73,6 +77,9 @@ final class CassandraEnumeratorStateSerializer implements SimpleVersionedSeriali
         throw new IOException("A serialized CassandraEnumeratorState has bytes after its end");
       }
       return planned ? CassandraEnumeratorState.planned(splits) : CassandraEnumeratorState.notPlanned();
+    } catch (java.io.EOFException truncated) {
+      throw new IOException("A serialized CassandraEnumeratorState (version " + version + ") ends too soon: its "
+          + "bytes were cut", truncated);
     }
   }
 }

@@ -96,6 +96,9 @@ final class CassandraSplitSerializer implements SimpleVersionedSerializer<Cassan
       return new CassandraSplit(id, range, replicas, position);
     } catch (IllegalArgumentException invalid) {
       throw new IOException("Not a valid serialized CassandraSplit: " + invalid.getMessage(), invalid);
+    } catch (java.io.EOFException truncated) {
+      throw new IOException("A serialized CassandraSplit (version " + version + ") ends too soon: its bytes were "
+          + "cut", truncated);
     }
   }
 

@@ -85,7 +85,7 @@ class CassandraSplitSerializerTest {
     byte[] bytes = serializer.serialize(new CassandraSplit("split-1", RANGE, List.of("a"), position()));
 
     assertThatThrownBy(() -> serializer.deserialize(1, Arrays.copyOf(bytes, bytes.length - 3)))
-        .isInstanceOf(IOException.class);
+        .isInstanceOf(IOException.class).hasMessageContaining("CassandraSplit").hasMessageContaining("cut");
     assertThatThrownBy(() -> serializer.deserialize(1, Arrays.copyOf(bytes, bytes.length + 1)))
         .isInstanceOf(IOException.class).hasMessageContaining("after its end");
   }
@@ -100,5 +100,12 @@ class CassandraSplitSerializerTest {
     assertThat(states.deserialize(states.getVersion(), states.serialize(planned))).isEqualTo(planned);
     assertThat(states.deserialize(1, states.serialize(CassandraEnumeratorState.notPlanned())).isPlanned()).isFalse();
     assertThatThrownBy(() -> states.deserialize(9, states.serialize(planned))).isInstanceOf(IOException.class);
+    byte[] bytes = states.serialize(planned);
+    assertThatThrownBy(() -> states.deserialize(states.getVersion(), Arrays.copyOf(bytes, 6)))
+        .isInstanceOf(IOException.class).hasMessageContaining("CassandraEnumeratorState").hasMessageContaining("cut");
+    byte[] notPlannedWithSplits = bytes.clone();
+    notPlannedWithSplits[0] = 0; // planned: false, and the splits after it
+    assertThatThrownBy(() -> states.deserialize(states.getVersion(), notPlannedWithSplits))
+        .isInstanceOf(IOException.class).hasMessageContaining("not planned yet claims 2 splits");
   }
 }

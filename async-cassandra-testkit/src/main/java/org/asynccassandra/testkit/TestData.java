@@ -73,8 +73,31 @@ public final class TestData {
         + " (pk int, ck int, payload text, PRIMARY KEY (pk, ck))");
     // TRUNCATE needs every replica to answer: on a busy multi-node cluster it may fail ("Truncate failed
     // on replica"), so it runs only for a table that holds rows; a table just created is empty.
-    if (session.execute("SELECT pk FROM " + table + " LIMIT 1").one() != null) {
+    if (firstRowOf(session, table) != null) {
       session.execute("TRUNCATE " + table);
+    }
+  }
+
+  /**
+   * A row of a table just created, read at once. On a multi-node cluster a node may not know the table yet
+   * (the driver waits for schema agreement after the CREATE, but only for up to its timeout, and only among
+   * the nodes it knows), and its replica then fails the read: wait until every node has the schema, and read
+   * again, for up to a minute.
+   */
+  private static com.datastax.oss.driver.api.core.cql.Row firstRowOf(CqlSession session, String table) {
+    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.MINUTES.toNanos(1);
+    while (true) {
+      try {
+        return session.execute("SELECT pk FROM " + table + " LIMIT 1").one();
+      } catch (com.datastax.oss.driver.api.core.servererrors.ReadFailureException notEverywhereYet) {
+        if (System.nanoTime() > deadline) {
+          throw notEverywhereYet;
+        }
+        // Each check asks the nodes for their schema version: a wait on the cluster, not a sleep.
+        while (!session.checkSchemaAgreement() && System.nanoTime() < deadline) {
+          Thread.onSpinWait();
+        }
+      }
     }
   }
 

@@ -283,8 +283,20 @@ public final class CqlValueWriter {
     return value.scale() >= 0 ? value.toPlainString() : value.toString();
   }
 
-  /** The driver's standard duration format, which {@link CqlDuration#from} parses; zero is {@code 0s}, never empty. */
+  /**
+   * The driver's standard duration format, which {@link CqlDuration#from} parses; zero is {@code 0s}, never empty.
+   *
+   * @throws IllegalArgumentException for a part at {@code Integer.MIN_VALUE} or {@code Long.MIN_VALUE}: the
+   *     driver's format takes each part's absolute value, which does not exist for those, and would write a
+   *     text that does not parse or parses to another duration
+   */
   static String duration(CqlDuration value) {
+    if (value.getMonths() == Integer.MIN_VALUE || value.getDays() == Integer.MIN_VALUE
+        || value.getNanoseconds() == Long.MIN_VALUE) {
+      throw new IllegalArgumentException("The duration (" + value.getMonths() + " months, " + value.getDays()
+          + " days, " + value.getNanoseconds() + " ns) has a part at its type's minimum, which the duration text"
+          + " format cannot hold");
+    }
     String text = value.toString();
     return text.isEmpty() ? "0s" : text;
   }

@@ -37,10 +37,14 @@ import org.jspecify.annotations.Nullable;
  * reading errors are {@link UncheckedIOException}s. {@link #close()} closes the input.
  */
 public final class CsvRecordReader implements Iterable<List<@Nullable String>>, Closeable {
+  /** The longest field read: the largest array the JVM allocates, so any value CQL can hold reads back. */
+  static final int MAX_FIELD_CHARS = Integer.MAX_VALUE - 8;
+
   private final CsvReader<List<@Nullable String>> reader;
 
   private CsvRecordReader(Reader in) {
     this.reader = CsvReader.builder()
+        .maxBufferSize(MAX_FIELD_CHARS) // FastCSV's default stops at a field of 16 M characters: a 12 MB blob
         .skipEmptyLines(false)
         .allowMissingFields(true)
         .allowExtraFields(true)

@@ -36,13 +36,14 @@ final class Json {
       .build();
 
   /**
-   * Reads any value CQL can hold: a varint of any length, a blob of any size (Jackson's defaults stop at
-   * 1,000 digits and 20 M characters).
+   * Reads any value CQL can hold: a varint of any length, a blob of any size, a map key of any length (written
+   * as a JSON name). Jackson's defaults stop at 1,000 digits, 100 M characters and names of 50,000 characters.
    */
   private static final JsonFactory READING = JsonFactory.builder()
       .streamReadConstraints(StreamReadConstraints.builder()
           .maxNumberLength(Integer.MAX_VALUE)
           .maxStringLength(Integer.MAX_VALUE)
+          .maxNameLength(Integer.MAX_VALUE)
           .build())
       .build();
 

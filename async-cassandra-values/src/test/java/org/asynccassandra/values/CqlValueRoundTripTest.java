@@ -103,6 +103,7 @@ class CqlValueRoundTripTest {
     map.put("k\"2", 2);
     map.put("", 0);
     add(cases, DataTypes.mapOf(DataTypes.TEXT, DataTypes.INT), map);
+    add(cases, DataTypes.mapOf(DataTypes.TEXT, DataTypes.INT), Map.of("k".repeat(50_001), 1)); // a long JSON name
     Map<Instant, Double> byTime = new LinkedHashMap<>();
     byTime.put(Instant.EPOCH, Double.NaN);
     add(cases, DataTypes.mapOf(DataTypes.TIMESTAMP, DataTypes.DOUBLE), byTime);
@@ -227,6 +228,27 @@ class CqlValueRoundTripTest {
     assertThat(out.toString()).isEqualTo(
         "{\"c0\":\"\",\"c1\":[1.0,2.0,3.0],\"c2\":\"0s\",\"c3\":null,\"c4\":\"-Infinity\"}\n"
             + "{\"c0\":null,\"c1\":null,\"c2\":null,\"c3\":[1],\"c4\":0.5}\n");
+  }
+
+  @Test
+  void should_read_back_a_csv_field_longer_than_16_m_characters() {
+    String field = "A".repeat(16_777_217); // the base64 of a 12.6 MB blob
+    List<List<String>> records = new ArrayList<>();
+    try (CsvRecordReader reader = CsvRecordReader.of(new StringReader(field + "\r\n"))) {
+      reader.forEach(records::add);
+    }
+    assertThat(records).hasSize(1);
+    assertThat(records.get(0)).hasSize(1);
+    assertThat(records.get(0).get(0)).hasSize(field.length());
+  }
+
+  @Test
+  void should_refuse_to_write_a_duration_whose_text_would_change_it() {
+    for (CqlDuration unwritable : List.of(CqlDuration.newInstance(Integer.MIN_VALUE, 0, 0),
+        CqlDuration.newInstance(-1, Integer.MIN_VALUE, -5), CqlDuration.newInstance(0, 0, Long.MIN_VALUE))) {
+      assertThatThrownBy(() -> CqlValueWriter.toText(DataTypes.DURATION, unwritable)).as("%s", unwritable)
+          .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("minimum");
+    }
   }
 
   @Test

@@ -33,6 +33,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ForkJoinPool;
+import java.util.function.LongFunction;
 import org.asynccassandra.AsyncCassandraException;
 import org.asynccassandra.PageFetchException;
 import org.asynccassandra.ReadLimiter;
@@ -118,6 +119,8 @@ final class ScanPageSource implements PageSource {
   /** Ranges opened and not yet released: at most parallelism. */
   private int open;
   private @Nullable Throwable failure;
+  /** The failure of a range, with the rows delivered before it as given; null until a range failed. */
+  private @Nullable LongFunction<PageFetchException> failureAt;
   private boolean closed;
   /**
    * The threads handing a range's request to the driver right now (send, between its two checks): close()
@@ -355,7 +358,7 @@ final class ScanPageSource implements PageSource {
         released = takeBudget(page);
       } else {
         if (failure != null) {
-          failed = failure;
+          failed = failureAt != null ? failureAt.apply(rowsTaken) : failure; // nothing is ready: rowsTaken is all
         } else if (allDone()) {
           end = true;
         } else {
@@ -520,6 +523,9 @@ final class ScanPageSource implements PageSource {
   private void sendWhenAllowed(Reader reader, @Nullable ByteBuffer state) {
     int pageSize;
     synchronized (lock) {
+      if (closed || failure != null) {
+        return; // nothing more is sent (see send): charge no limiter, which other scans may share
+      }
       pageSize = nextPageSize(reader);
     }
     long wait;
@@ -691,8 +697,12 @@ final class ScanPageSource implements PageSource {
               + "split it " + reader.depth + " times") + "; a range that keeps timing out usually holds a huge "
               + "partition (a single partition cannot be split by tokens) or many tombstones: raise the request "
               + "timeout or the server's range_request_timeout, or lower the fetch size";
-          failure = new PageFetchException(reader.pagesReceived + 1, delivered, description,
-              reader.range.range, cause, advice);
+          int failedPage = reader.pagesReceived + 1;
+          ScanRange failedRange = reader.range.range;
+          // Made again with the rows taken when it is handed over: other ranges' pages that arrive after it,
+          // and are handed over before it, are delivered too.
+          failureAt = rows -> new PageFetchException(failedPage, rows, description, failedRange, cause, advice);
+          failure = failureAt.apply(delivered);
           if (ready.isEmpty() && waiting != null) {
             failed = failure;
             handOver = waiting;

@@ -90,7 +90,8 @@ final class ScanPlanner {
     String columns = config.columns().isEmpty() ? "*" : String.join(", ", config.columns());
     String tokenOf = "token(" + table.getPartitionKey().stream().map(ColumnMetadata::getName)
         .map(name -> name.asCql(true)).collect(Collectors.joining(", ")) + ")";
-    String extra = config.where().map(where -> " AND (" + where + ")").orElse("");
+    // As it is: CQL allows a single relation in parentheses, so "(a = 1 AND b = 2)" would not parse.
+    String extra = config.where().map(where -> " AND " + where).orElse("");
     String suffix = config.allowFiltering() ? " ALLOW FILTERING" : "";
     String restricted = config.tokenRange().map(range -> "|range " + range).orElse("")
         + config.shard().map(shard -> "|shard " + shard).orElse("");
@@ -185,6 +186,7 @@ final class ScanPlanner {
       for (ScanRange range : config.ranges()) {
         chosen.add(planned(chosen.size(), range, ScanCheckpoint.State.PENDING, null, 0, 0));
       }
+      checkDisjoint(config.ranges(), "The chosen ranges");
       return chosen;
     }
     return split(config.splits().orElse(4 * Math.max(1, nodes)));
@@ -261,7 +263,44 @@ final class ScanPlanner {
       ranges.add(planned(ranges.size(), range.range(), range.state(), state, range.rowsToSkip(),
           range.rowsDelivered()));
     }
+    checkDisjoint(checkpoint.ranges().stream().map(ScanCheckpoint.Range::range).toList(), "The checkpoint's ranges");
     return ranges;
+  }
+
+  /**
+   * Refuses ranges that share tokens, whose rows would be read twice: the same range twice (also written
+   * another way, {@code 05} and {@code 5}), overlapping ranges, or the whole ring with others. Gaps are fine (a
+   * scan of part of the ring). Sorted by start, non-wrapping ranges overlap only if two neighbours do.
+   */
+  private void checkDisjoint(List<ScanRange> ranges, String what) {
+    if (ranges.size() < 2) {
+      return;
+    }
+    if (ranges.stream().anyMatch(ScanRange::isFullRing)) {
+      throw new IllegalArgumentException(what + " hold the whole ring and other ranges too: their rows would be "
+          + "read twice");
+    }
+    if (tokens == null) {
+      return; // no partitioner to compare tokens with (unit tests); planned() checks each range with it
+    }
+    TokenMap tokenMap = tokens;
+    List<TokenRange> sorted = new ArrayList<>();
+    for (ScanRange range : ranges) {
+      TokenRange parsed = tokenMap.newTokenRange(tokenMap.parse(range.start()), tokenMap.parse(range.end()));
+      if (!parsed.isEmpty()) {
+        sorted.add(parsed);
+      }
+    }
+    sorted.sort(java.util.Comparator.comparing(TokenRange::getStart));
+    for (int i = 1; i < sorted.size(); i++) {
+      TokenRange before = sorted.get(i - 1);
+      TokenRange after = sorted.get(i);
+      if (before.intersects(after)) {
+        throw new IllegalArgumentException(what + " overlap: (" + tokenMap.format(before.getStart()) + ", "
+            + tokenMap.format(before.getEnd()) + "] and (" + tokenMap.format(after.getStart()) + ", "
+            + tokenMap.format(after.getEnd()) + "] share tokens, whose rows would be read twice");
+      }
+    }
   }
 
   /** A planned range, its end token parsed (and checked) with the cluster's partitioner. */

@@ -347,6 +347,23 @@ class ScanPromisesTest {
   }
 
   @Test
+  void should_count_in_the_failure_the_rows_of_other_ranges_delivered_before_it() {
+    FakeRangeRequests requests = FakeRangeRequests.of(2, false, 5, 5);
+    DefaultTableScan scan = scan(requests, requests.ranges, config(2, 0));
+    CompletableFuture<Optional<Page<Row>>> first = scan.nextPage().toCompletableFuture();
+    requests.sources.get(0).completeNext();
+    assertThat(first.join()).hasValueSatisfying(page -> assertThat(page.size()).isEqualTo(5));
+    requests.sources.get(1).failNext(new InvalidQueryException(null, "bad")); // range 1 fails: 5 rows delivered
+    requests.sources.get(0).completeNext(); // range 0's next page arrives after that failure
+    assertThat(scan.nextPage().toCompletableFuture().join())
+        .hasValueSatisfying(page -> assertThat(page.size()).as("delivered before the failure").isEqualTo(5));
+    assertThatThrownBy(() -> scan.nextPage().toCompletableFuture().join()).cause()
+        .isInstanceOf(PageFetchException.class)
+        .satisfies(error -> assertThat(((PageFetchException) error).rowsDelivered()).isEqualTo(10))
+        .hasMessageContaining("after 10 rows were delivered");
+  }
+
+  @Test
   void should_time_out_a_silent_range_page_and_retry_it_then_fail_naming_the_range() {
     FakeRangeRequests requests = FakeRangeRequests.of(1, false, 5, 5);
     Duration timeout = Duration.ofSeconds(3);

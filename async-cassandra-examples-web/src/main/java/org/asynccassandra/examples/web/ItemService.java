@@ -58,6 +58,11 @@ import org.asynccassandra.vertx.NdjsonResponse;
 public final class ItemService {
   static final int DEFAULT_LIMIT = 20;
   static final int MAX_LIMIT = 100;
+  /**
+   * The longest next-page token taken: this table's keys are two ints, so its tokens are short, and a
+   * service bounds what a client may send more tightly than the library's limit, which allows keys of 64 KiB.
+   */
+  static final int MAX_TOKEN_CHARS = 1024;
   static final OffsetLimits PAGE_LIMITS = OffsetLimits.of(100, 5_000);
   static final int EXPORT_FETCH_SIZE = 500;
   static final int EXPORT_PREFETCH = 1;
@@ -159,6 +164,11 @@ public final class ItemService {
     StreamConfig.Builder config = StreamConfig.builder().name("items").fetchSize(limit + 1).maxRows(limit + 1)
         .prefetchPages(0).executor(loop());
     String after = ctx.request().getParam("after");
+    if (after != null && after.length() > MAX_TOKEN_CHARS) {
+      badRequest(ctx, new JsonObject().put("error", "the next-page token has " + after.length()
+          + " characters; this service's tokens have at most " + MAX_TOKEN_CHARS).put("reason", "TOO_LARGE"));
+      return;
+    }
     QueryStream stream;
     try {
       if (after != null) {
