@@ -45,10 +45,11 @@ public interface RowMapper<T> {
   /**
    * A mapper to a Java record by component name: component {@code userId} reads column {@code userId},
    * {@code userid} or {@code user_id}, whichever the result has, through the driver's codec for the
-   * column's CQL type and the component's Java type. The columns and codecs are looked up once, on the
-   * first row (with the row's codec registry), and each row then costs one decode per column and a
-   * constructor call, with no reflection. A missing column or codec fails the stream on its first row,
-   * naming both; a null in a primitive component fails it naming the column and the row.
+   * column's CQL type and the component's Java type. The columns and codecs are looked up on the first row
+   * (with the row's codec registry), and again only if a later response has other columns; each row then
+   * costs one decode per column and a constructor call, with no reflection. A missing column or codec fails
+   * the stream on its first row, naming both; a null in a primitive component fails it naming the column
+   * and the component.
    *
    * @param <R> the record type
    * @param type the record class; its canonical constructor must be accessible to this library (a public

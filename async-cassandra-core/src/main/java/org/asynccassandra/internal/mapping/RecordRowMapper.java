@@ -42,6 +42,8 @@ public final class RecordRowMapper<R extends Record> implements RowMapper<R> {
   private final RecordComponent[] components;
   private final MethodHandle constructor;
   private volatile @Nullable Binding binding;
+  /** The registry a mapper bound at creation was given; null: each binding takes the row's. */
+  private volatile @Nullable CodecRegistry givenCodecs;
 
   /** Column positions and codecs for one set of columns. */
   private record Binding(ColumnDefinitions columns, int[] positions, TypeCodec<?>[] codecs) {}
@@ -75,6 +77,7 @@ public final class RecordRowMapper<R extends Record> implements RowMapper<R> {
   public static <R extends Record> RecordRowMapper<R> bound(Class<R> type, ColumnDefinitions columns,
       CodecRegistry codecs) {
     RecordRowMapper<R> mapper = new RecordRowMapper<>(type);
+    mapper.givenCodecs = codecs;
     mapper.binding = mapper.bind(columns, codecs);
     return mapper;
   }
@@ -140,6 +143,19 @@ public final class RecordRowMapper<R extends Record> implements RowMapper<R> {
     return names.toString();
   }
 
+  /** Whether two column definitions name the same columns, of the same types, in the same order. */
+  private static boolean sameColumns(ColumnDefinitions a, ColumnDefinitions b) {
+    if (a.size() != b.size()) {
+      return false;
+    }
+    for (int i = 0; i < a.size(); i++) {
+      if (!a.get(i).getName().equals(b.get(i).getName()) || !a.get(i).getType().equals(b.get(i).getType())) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   private static Class<?> boxed(Class<?> primitive) {
     return java.lang.invoke.MethodType.methodType(primitive).wrap().returnType();
   }
@@ -147,8 +163,16 @@ public final class RecordRowMapper<R extends Record> implements RowMapper<R> {
   @Override
   public R map(Row row) {
     Binding bound = binding;
-    if (bound == null || bound.columns != row.getColumnDefinitions()) {
-      bound = bind(row.getColumnDefinitions(), row.codecRegistry());
+    ColumnDefinitions columns = row.getColumnDefinitions();
+    if (bound == null || bound.columns != columns) {
+      // Each response carries its own column definitions: the same columns keep the positions and codecs,
+      // other columns are bound again (with the registry given at creation, if any).
+      if (bound != null && sameColumns(bound.columns, columns)) {
+        bound = new Binding(columns, bound.positions, bound.codecs);
+      } else {
+        CodecRegistry given = givenCodecs;
+        bound = bind(columns, given != null ? given : row.codecRegistry());
+      }
       binding = bound;
     }
     Object[] values = new Object[components.length];

@@ -46,6 +46,11 @@ class RecordRowMapperTest {
 
   public record WrongType(String id) {}
 
+  /** A type only a custom codec maps. */
+  public record Name(String value) {}
+
+  public record Named(int id, Name userName) {}
+
   private static final AttachmentPoint ATTACHED = new AttachmentPoint() {
     @Override
     public ProtocolVersion getProtocolVersion() {
@@ -86,6 +91,38 @@ class RecordRowMapperTest {
     RowMapper<Item> mapper = RowMapper.record(Item.class);
     assertThat(mapper.map(item(1, "ann", List.of("a", "b")))).isEqualTo(new Item(1, "ann", List.of("a", "b")));
     assertThat(mapper.map(item(2, "bob", List.of()))).isEqualTo(new Item(2, "bob", List.of()));
+  }
+
+  @Test
+  void should_keep_the_given_registry_for_the_columns_of_every_response() {
+    com.datastax.oss.driver.internal.core.type.codec.registry.DefaultCodecRegistry codecs =
+        new com.datastax.oss.driver.internal.core.type.codec.registry.DefaultCodecRegistry("custom");
+    codecs.register(new com.datastax.oss.driver.api.core.type.codec.MappingCodec<String, Name>(TypeCodecs.TEXT,
+        com.datastax.oss.driver.api.core.type.reflect.GenericType.of(Name.class)) {
+      @Override
+      protected Name innerToOuter(String value) {
+        return value == null ? null : new Name(value);
+      }
+
+      @Override
+      protected String outerToInner(Name value) {
+        return value == null ? null : value.value();
+      }
+    });
+    RowMapper<Named> mapper = RowMapper.record(Named.class, ITEM_COLUMNS, codecs);
+    // Every response carries its own column definitions, equal but not the same object, and its rows the
+    // session's registry, which lacks the custom codec.
+    ColumnDefinitions nextResponse = columns("id", RawType.PRIMITIVES.get(ProtocolConstants.DataType.INT),
+        "user_name", RawType.PRIMITIVES.get(ProtocolConstants.DataType.VARCHAR),
+        "tags", new RawType.RawList(RawType.PRIMITIVES.get(ProtocolConstants.DataType.VARCHAR)));
+    Row row = row(nextResponse, TypeCodecs.INT.encode(7, ProtocolVersion.DEFAULT),
+        TypeCodecs.TEXT.encode("ann", ProtocolVersion.DEFAULT), null);
+    assertThat(mapper.map(row)).isEqualTo(new Named(7, new Name("ann")));
+    ColumnDefinitions other = columns("user_name", RawType.PRIMITIVES.get(ProtocolConstants.DataType.VARCHAR),
+        "id", RawType.PRIMITIVES.get(ProtocolConstants.DataType.INT));
+    assertThat(mapper.map(row(other, TypeCodecs.TEXT.encode("bob", ProtocolVersion.DEFAULT),
+        TypeCodecs.INT.encode(8, ProtocolVersion.DEFAULT)))).as("other columns: bound again, with the given registry")
+        .isEqualTo(new Named(8, new Name("bob")));
   }
 
   @Test
