@@ -302,11 +302,13 @@ class AdaptivePagingTest {
     }
   }
 
-  @Test
-  void should_not_add_the_skipped_rows_to_a_first_page_sized_by_bytes() {
+  /**
+   * The token of a stream of 300 wide rows in pages of 5,000 rows, closed after its first 250 rows, which
+   * {@code seen} gets: the token's offset is 250, inside the first page.
+   */
+  private ResumeToken tokenAfter250Rows(List<Integer> seen) {
     FakePageSource first = FakePageSource.table(300, 5_000, row -> 64 * KIB);
-    List<Integer> seen = new ArrayList<>();
-    QueryStream stream = stream(first, StreamConfig.defaults()); // pages of 5,000 rows: the token's offset is 250
+    QueryStream stream = stream(first, StreamConfig.defaults());
     first.setAutomatic();
     stream.forEach(row -> {
       seen.add(FakePageSource.value(row));
@@ -314,7 +316,13 @@ class AdaptivePagingTest {
         stream.close();
       }
     });
-    ResumeToken token = stream.position();
+    return stream.position();
+  }
+
+  @Test
+  void should_not_add_the_skipped_rows_to_a_first_page_sized_by_bytes() {
+    List<Integer> seen = new ArrayList<>();
+    ResumeToken token = tokenAfter250Rows(seen);
     assertThat(token.rowOffset()).isEqualTo(250);
 
     FakePageSource second = FakePageSource.table(300, 5_000, row -> 64 * KIB);
@@ -329,17 +337,7 @@ class AdaptivePagingTest {
 
   @Test
   void should_not_count_responses_skipped_whole_after_a_resume_towards_max_pages() {
-    FakePageSource first = FakePageSource.table(300, 5_000, row -> 64 * KIB);
-    List<Integer> seen = new ArrayList<>();
-    QueryStream stream = stream(first, StreamConfig.defaults());
-    first.setAutomatic();
-    stream.forEach(row -> {
-      seen.add(FakePageSource.value(row));
-      if (seen.size() == 250) {
-        stream.close();
-      }
-    });
-    ResumeToken token = stream.position();
+    ResumeToken token = tokenAfter250Rows(new ArrayList<>());
 
     // The resumed stream probes with a small first page: its first responses hold only rows already delivered.
     FakePageSource second = FakePageSource.table(300, 5_000, row -> 64 * KIB);
