@@ -20,7 +20,10 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.BaseUnits;
+import java.util.Collections;
 import java.util.Locale;
+import java.util.Map;
+import java.util.WeakHashMap;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
@@ -54,6 +57,11 @@ final class MetricsListener implements StreamListener {
   private final ConcurrentHashMap<Shape, Scope> scopes = new ConcurrentHashMap<>();
   /** The streams heard and not ended, by id: added at creation (or start), removed by the end event. */
   private final ConcurrentHashMap<Long, Tracked> streams = new ConcurrentHashMap<>();
+  /**
+   * The style meters of streams that ended, for a page event that comes after the end (a close from another
+   * thread as the page reached the consumer): weakly, so a stream dropped by everyone is forgotten.
+   */
+  private final Map<StreamInfo, StyleMeters> ended = Collections.synchronizedMap(new WeakHashMap<>());
 
   MetricsListener(MeterRegistry registry, Tags commonTags) {
     this.registry = registry;
@@ -184,10 +192,14 @@ final class MetricsListener implements StreamListener {
     return created;
   }
 
-  /** The meters of a stream that may have ended meanwhile (an end event may overlap a page event). */
+  /** The meters of a stream that may have ended meanwhile (a page event may come after the end event). */
   private StyleMeters meters(StreamInfo stream) {
     Tracked tracked = streams.get(stream.id());
-    return tracked != null ? tracked.meters() : scope(stream).style(NONE);
+    if (tracked != null) {
+      return tracked.meters();
+    }
+    StyleMeters endedWith = ended.get(stream);
+    return endedWith != null ? endedWith : scope(stream).style(NONE);
   }
 
   /** Called once, at the stream's creation: it counts as open from here on. The executor is kept as it is. */
@@ -249,6 +261,7 @@ final class MetricsListener implements StreamListener {
     if (tracked != null) {
       tracked.scope.open.remove(tracked.info);
       meters = tracked.meters();
+      ended.put(stream, meters);
     } else {
       meters = scope(stream).style(NONE);
     }

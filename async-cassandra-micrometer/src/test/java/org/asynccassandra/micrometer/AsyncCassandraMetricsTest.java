@@ -221,6 +221,8 @@ class AsyncCassandraMetricsTest {
     assertThat(gauge("asynccassandra.streams.open", "name", "late")).isZero();
     assertThat(count("asynccassandra.streams.ended", "name", "late", "style", "iterator")).isEqualTo(1);
     assertThat(count("asynccassandra.rows.delivered", "name", "late")).isEqualTo(10);
+    assertThat(count("asynccassandra.rows.delivered", "name", "late", "style", "iterator"))
+        .as("under the style the stream ended with, not none").isEqualTo(10);
   }
 
   @Test
