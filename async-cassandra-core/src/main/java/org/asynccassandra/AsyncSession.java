@@ -364,7 +364,9 @@ public interface AsyncSession extends AutoCloseable {
    * retries, listener and byte target), with a fetch size of 500 to 5,000 rows chosen for the skip; the
    * default's {@code maxRows} and {@code maxPages} do not apply (the page sets how far it reads).
    *
-   * @param statement the statement whose result is paged, the same for every page of one listing
+   * @param statement the statement whose result is paged, the same for every page of one listing; a paging
+   *     state it carries is where its result starts, as for every request of the driver, so pages count from
+   *     there
    * @param pageNumber the 1-based page to return, {@code >= 1} and at most {@code limits.maxPageNumber()}
    * @param pageSize the rows per page, {@code >= 1}; {@code (pageNumber - 1) * pageSize} rows are skipped,
    *     at most {@code limits.maxSkippedRows()}. The page's rows are kept in memory and {@code limits} does
