@@ -27,8 +27,8 @@ import org.asynccassandra.internal.stream.DefaultReadAheadBudget;
  * budget, so a session under pressure degrades to "no read-ahead" instead of running out of memory, and
  * never deadlocks. Nothing blocks: a stream whose read-ahead finds the budget spent waits in a queue and
  * reads ahead when bytes come back (first come, first served), which happens when consumers take the
- * pages read ahead. A page read ahead is charged its estimated size (the stream's previous page) when
- * requested and its real size when it arrives, so the budget can be exceeded by the estimation errors of the
+ * pages read ahead. A page read ahead is charged its estimated size (the rows it asks for, at the width of
+ * the stream's rows measured so far) when requested and its real size when it arrives, so the budget can be exceeded by the estimation errors of the
  * read-ahead pages in flight: at most one page's error per request in flight (one per stream, one per range
  * a scan reads at once), close to none for rows of steady width.
  * A table scan takes from it too: every page request of its ranges but the one its consumer waits for is

@@ -134,18 +134,42 @@ final class ConnectionOptions {
     return tls != null && tls.enabled();
   }
 
-  /** The contact point as an address, or a usage error that names the bad value. */
+  /**
+   * The contact point as an address, or a usage error that names the bad value: {@code HOST}, {@code HOST:PORT},
+   * an IPv6 address alone ({@code ::1}) or in brackets, with or without a port ({@code [::1]:9042}).
+   */
   InetSocketAddress address(CommandLine commandLine) {
     String value = contactPoint.trim();
-    int colon = value.lastIndexOf(':');
     try {
-      if (colon < 0) {
-        return new InetSocketAddress(value, 9042);
+      String host;
+      String port = null;
+      if (value.startsWith("[")) {
+        int close = value.indexOf(']');
+        if (close < 0) {
+          throw new IllegalArgumentException("no closing bracket");
+        }
+        host = value.substring(1, close);
+        String rest = value.substring(close + 1);
+        if (!rest.isEmpty()) {
+          if (!rest.startsWith(":")) {
+            throw new IllegalArgumentException("text after the bracket");
+          }
+          port = rest.substring(1);
+        }
+      } else if (value.indexOf(':') != value.lastIndexOf(':')) {
+        host = value; // an IPv6 address without brackets: its colons are its own, so no port
+      } else {
+        int colon = value.indexOf(':');
+        host = colon < 0 ? value : value.substring(0, colon);
+        port = colon < 0 ? null : value.substring(colon + 1);
       }
-      int port = Integer.parseInt(value.substring(colon + 1));
-      return new InetSocketAddress(value.substring(0, colon), port);
+      if (host.isEmpty()) {
+        throw new IllegalArgumentException("no host");
+      }
+      return new InetSocketAddress(host, port == null ? 9042 : Integer.parseInt(port));
     } catch (IllegalArgumentException bad) {
-      throw new ParameterException(commandLine, "--contact-point must be HOST or HOST:PORT: " + contactPoint);
+      throw new ParameterException(commandLine, "--contact-point must be HOST, HOST:PORT or [IPV6]:PORT: "
+          + contactPoint);
     }
   }
 

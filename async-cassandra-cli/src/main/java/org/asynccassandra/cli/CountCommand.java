@@ -53,6 +53,8 @@ final class CountCommand implements Callable<Integer> {
     if (!connection.hasContactPoint()) {
       throw new CommandLine.ParameterException(spec.commandLine(), "count needs --contact-point HOST:PORT");
     }
+    scan.scanConfig(List.of(), spec); // a bad scan option is a usage error before connecting, as in export
+    scan.checkSummaryFile(spec);
     ScheduledExecutorService ticker = Progress.newTicker();
     try (CqlSession session = connection.sessionBuilder(spec.commandLine(), connection.address(spec.commandLine()), "datacenter1").build();
          AsyncSession async = AsyncSession.wrap(session);
@@ -65,7 +67,7 @@ final class CountCommand implements Callable<Integer> {
       AtomicLong rows = new AtomicLong();
       long start = System.nanoTime();
       ScanConfig config = scan.scanConfig("*".equals(firstKey) ? List.of() : List.of(firstKey), spec).build();
-      boolean complete;
+      ScanSummary account;
       try (TableScan tableScan = async.scanTable(scan.keyspace, scan.table, config);
            Progress progress = Progress.ofFraction("Counting " + scan.keyspace + "." + scan.table,
                tableScan::progress, System.err, ticker)) {
@@ -79,13 +81,15 @@ final class CountCommand implements Callable<Integer> {
           throw scan.summarizeFailure(tableScan, config, failure);
         }
         progress.close();
-        complete = scan.summarize(tableScan, config, false);
+        account = scan.summary(tableScan, config, false);
       }
+      account.print(System.err);
       double seconds = (System.nanoTime() - start) / 1e9;
       System.out.println(rows.get());
       System.err.printf(Locale.ROOT, "%,d rows in %s.%s (%.1f s, %,.0f rows/s)%n", rows.get(), scan.keyspace,
           scan.table, seconds, rows.get() / Math.max(seconds, 1e-9));
-      return complete ? 0 : 1;
+      scan.writeSummary(account); // after the count is printed: a summary that cannot be written never costs it
+      return account.complete() ? 0 : 1;
     } finally {
       ticker.shutdownNow();
     }

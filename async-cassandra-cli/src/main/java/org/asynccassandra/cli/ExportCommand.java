@@ -22,8 +22,10 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ScheduledExecutorService;
 import org.asynccassandra.AsyncSession;
@@ -97,6 +99,7 @@ final class ExportCommand implements Callable<Integer> {
       throw new CommandLine.ParameterException(spec.commandLine(), "export needs --contact-point HOST:PORT "
           + "(for a local try: ./async-cassandra demo --keep, then use the contact point it prints)");
     }
+    checkFiles(toStdout);
     ScanCheckpoint resumeFrom = null;
     long resumeBytes = 0;
     long resumeRows = 0;
@@ -138,6 +141,29 @@ final class ExportCommand implements Callable<Integer> {
     }
   }
 
+  /**
+   * Refuses, before connecting, files that the export could not write or that would overwrite each other: a
+   * wrong path found at the end would cost the whole export.
+   */
+  private void checkFiles(boolean toStdout) {
+    if (checkpointInterval.isNegative() || checkpointInterval.isZero()) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "--checkpoint-interval must be > 0: "
+          + checkpointInterval);
+    }
+    if (!toStdout) {
+      OutputFiles.checkWritableFile(spec, "--output", Path.of(output));
+    }
+    if (checkpoint != null) {
+      OutputFiles.checkWritableFile(spec, "--checkpoint", checkpoint);
+    }
+    scan.checkSummaryFile(spec);
+    Map<String, Path> files = new LinkedHashMap<>();
+    files.put("--output", toStdout ? null : Path.of(output));
+    files.put("--checkpoint", checkpoint);
+    files.put("--summary", scan.summary);
+    OutputFiles.checkDistinct(spec, files);
+  }
+
   /** Writes the scan's rows to {@code out}, with checkpoints; returns the exit code. */
   private int export(TableScan tableScan, ScanConfig scanConfig, RowFormat rowFormat, ExportOutput out,
       boolean toStdout, long resumeBytes, long resumeRows, ScheduledExecutorService ticker) {
@@ -163,7 +189,9 @@ final class ExportCommand implements Callable<Integer> {
       exporter.finish();
       exported = exporter.rows - resumeRows;
     }
-    boolean complete = scan.summarize(tableScan, scanConfig, false);
+    ScanSummary account = scan.summary(tableScan, scanConfig, false);
+    account.print(System.err);
+    boolean complete = account.complete();
     if (complete) {
       try {
         out.commit();
@@ -173,6 +201,7 @@ final class ExportCommand implements Callable<Integer> {
     } else {
       tellNotReplaced(out);
     }
+    scan.writeSummary(account); // after the commit: a summary that cannot be written never costs the export
     double seconds = (System.nanoTime() - start) / 1e9;
     System.err.printf(Locale.ROOT, "Exported %,d rows of %s.%s in %.1f s (%,.0f rows/s)%s%n", exported,
         scan.keyspace, scan.table, seconds, exported / Math.max(seconds, 1e-9),

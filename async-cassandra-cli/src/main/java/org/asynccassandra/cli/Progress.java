@@ -73,8 +73,16 @@ final class Progress implements AutoCloseable {
     });
   }
 
+  /**
+   * Whether stderr, where progress goes, is a terminal that can redraw a line: known on Linux; elsewhere
+   * guessed from {@link System#console()} (stdin and stdout).
+   */
   static boolean isTerminal() {
-    return System.console() != null && !"dumb".equals(System.getenv("TERM"));
+    if ("dumb".equals(System.getenv("TERM"))) {
+      return false;
+    }
+    Terminal.Kind stderr = Terminal.of(Terminal.STDERR);
+    return stderr == Terminal.Kind.UNKNOWN ? System.console() != null : stderr == Terminal.Kind.TERMINAL;
   }
 
   void add(long count) {

@@ -28,16 +28,32 @@ final class ReadLimits {
   private ReadLimits() {}
 
   /**
+   * The most tokens a second that Bucket4j refills (one a nanosecond). A faster limit counts its permits in
+   * units of several, rounded up.
+   */
+  static final long MAX_TOKENS_PER_SECOND = 1_000_000_000L;
+
+  /**
    * A limiter of {@code perSecond} permits a second, with a burst of at least {@code burst} permits (a page
    * request reserves a whole page at once, so the bucket must hold one).
    */
   static ReadLimiter perSecond(long perSecond, long burst) {
-    long capacity = Math.max(perSecond, burst);
+    if (perSecond <= 0) {
+      throw new IllegalArgumentException("permits a second must be > 0: " + perSecond);
+    }
+    // Bucket4j refills at most one token a nanosecond: above that, one token stands for several permits.
+    long unit = Math.floorDiv(perSecond + MAX_TOKENS_PER_SECOND - 1, MAX_TOKENS_PER_SECOND);
+    long tokensPerSecond = perSecond / unit;
+    long capacity = Math.max(tokensPerSecond, ceilDiv(burst, unit));
     Bucket bucket = Bucket.builder()
-        .addLimit(limit -> limit.capacity(capacity).refillGreedy(perSecond, Duration.ofSeconds(1)))
+        .addLimit(limit -> limit.capacity(capacity).refillGreedy(tokensPerSecond, Duration.ofSeconds(1)))
         .build();
     bucket.tryConsumeAsMuchAsPossible(); // start empty: the first second is limited too
-    return permits -> reserve(bucket, capacity, permits);
+    return permits -> reserve(bucket, capacity, permits <= 0 ? permits : ceilDiv(permits, unit));
+  }
+
+  private static long ceilDiv(long value, long divisor) {
+    return Math.floorDiv(value + divisor - 1, divisor);
   }
 
   /**

@@ -91,7 +91,10 @@ final class ScanOptions {
    * @return whether every range was read in full
    */
   boolean summarize(org.asynccassandra.TableScan tableScan, ScanConfig config, boolean failed) {
-    return summarize(summary(tableScan, config, failed));
+    ScanSummary account = summary(tableScan, config, failed);
+    account.print(System.err);
+    writeSummary(account);
+    return account.complete();
   }
 
   /**
@@ -105,30 +108,48 @@ final class ScanOptions {
 
   /** {@link #summarizeFailure(org.asynccassandra.TableScan, ScanConfig, RuntimeException)} of a summary. */
   RuntimeException summarizeFailure(ScanSummary account, RuntimeException failure) {
+    account.print(System.err);
     try {
-      summarize(account);
+      writeSummary(account);
     } catch (RuntimeException summaryFailed) {
       failure.addSuppressed(summaryFailed);
     }
     return failure;
   }
 
-  private ScanSummary summary(org.asynccassandra.TableScan tableScan, ScanConfig config, boolean failed) {
+  /** The scan's account at its end, not yet printed nor written. */
+  ScanSummary summary(org.asynccassandra.TableScan tableScan, ScanConfig config, boolean failed) {
     return new ScanSummary(keyspace + "." + table, tableScan.checkpoint(), tableScan.stats().retries(),
         tableScan.splits(), config, failed);
   }
 
-  /** Prints {@code account} on stderr and writes it to {@code --summary FILE}; returns whether it is complete. */
-  private boolean summarize(ScanSummary account) {
-    account.print(System.err);
+  /**
+   * Writes {@code account} to {@code --summary FILE}, if given, whole or not at all (a file beside it, then
+   * moved over it).
+   *
+   * @throws java.io.UncheckedIOException naming the file and the reason
+   */
+  void writeSummary(ScanSummary account) {
     if (summary != null) {
       try {
         account.write(summary);
       } catch (java.io.IOException failure) {
-        throw new java.io.UncheckedIOException("Cannot write the summary " + summary, failure);
+        throw new java.io.UncheckedIOException("Cannot write the summary " + summary + ": " + OutputFiles.describe(failure),
+            failure);
       }
     }
-    return account.complete();
+  }
+
+  /**
+   * Refuses, before anything is read, a {@code --summary} that cannot be a file: a folder, or in a folder that
+   * does not exist.
+   *
+   * @throws picocli.CommandLine.ParameterException naming the option and the path (exit code 2)
+   */
+  void checkSummaryFile(picocli.CommandLine.Model.CommandSpec spec) {
+    if (summary != null) {
+      OutputFiles.checkWritableFile(spec, "--summary", summary);
+    }
   }
 
   /**

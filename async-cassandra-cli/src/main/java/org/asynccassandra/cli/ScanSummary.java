@@ -19,8 +19,10 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Locale;
 import java.util.stream.Collectors;
@@ -86,8 +88,26 @@ final class ScanSummary {
         + config.shard().map(shard -> ", shard " + shard).orElse("");
   }
 
-  /** Writes the summary as JSON. */
+  /**
+   * Writes the summary as JSON, whole or not at all: into a file beside {@code file}, then moved over it, so
+   * that a run killed meanwhile leaves no half-written summary under its name.
+   */
   void write(Path file) throws IOException {
+    Path folder = file.toAbsolutePath().getParent();
+    Path part = Files.createTempFile(folder, file.getFileName() + ".", ".part");
+    try {
+      writeJson(part);
+      try {
+        Files.move(part, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      } catch (AtomicMoveNotSupportedException notAtomic) {
+        Files.move(part, file, StandardCopyOption.REPLACE_EXISTING);
+      }
+    } finally {
+      Files.deleteIfExists(part);
+    }
+  }
+
+  private void writeJson(Path file) throws IOException {
     try (Writer writer = Files.newBufferedWriter(file, StandardCharsets.UTF_8);
          JsonGenerator json = new JsonFactory().createGenerator(writer)) {
       json.writeStartObject();

@@ -56,7 +56,7 @@ final class Secret {
       throw new CommandLine.ParameterException(commandLine, "give " + option + " or " + option + "-file, not both");
     }
     if (value != null && value.equals(PROMPT)) {
-      return prompt(commandLine, option, err);
+      return prompt(commandLine, option, variable, err);
     }
     if (value != null) {
       err.println("warning: " + option + " VALUE is visible to other users in the process list; use " + option
@@ -75,9 +75,23 @@ final class Secret {
     return fromEnvironment == null || fromEnvironment.isEmpty() ? null : fromEnvironment;
   }
 
-  private static String prompt(CommandLine commandLine, String option, PrintStream err) {
+  private static String prompt(CommandLine commandLine, String option, String variable, PrintStream err) {
+    return prompt(commandLine, option, variable, err, System.console(), Terminal.of(Terminal.STDIN), System.in);
+  }
+
+  /**
+   * The prompt, given what the process has: a console reads without echo; without one, a terminal on stdin
+   * would show the secret as it is typed (stdout redirected, as in {@code export --output - > file}), so it is
+   * refused; anything else on stdin (a pipe, a file) is read as one line.
+   */
+  static String prompt(CommandLine commandLine, String option, String variable, PrintStream err, Console console,
+      Terminal.Kind stdin, InputStream in) {
     String label = "Enter the value of " + option + ": ";
-    Console console = System.console();
+    if (console == null && stdin == Terminal.Kind.TERMINAL) {
+      throw new CommandLine.ParameterException(commandLine, option + " alone cannot read the value without echo"
+          + " here: stdin is a terminal but stdout is not; use " + option + "-file FILE or " + variable
+          + " instead, or pipe the value to stdin");
+    }
     if (console != null) {
       char[] typed = console.readPassword("%s", label);
       if (typed == null) {
@@ -87,7 +101,7 @@ final class Secret {
     }
     err.print(label);
     err.flush();
-    String line = readLine(System.in);
+    String line = readLine(in);
     if (line == null) {
       throw new CommandLine.ParameterException(commandLine, option + " alone reads the value from the terminal or"
           + " stdin, and stdin is empty");

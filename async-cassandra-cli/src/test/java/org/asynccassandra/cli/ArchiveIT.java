@@ -35,6 +35,7 @@ import org.asynccassandra.testkit.CassandraExtension;
 import org.asynccassandra.testkit.CassandraServer;
 import org.asynccassandra.testkit.TestData;
 import org.asynccassandra.testkit.TestKeyspace;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -183,6 +184,47 @@ class ArchiveIT {
     Matcher using = Pattern.compile("Using (\\w+)").matcher(Files.readString(log));
     assertThat(using.find()).as("the GC log names its collector: " + Files.readString(log)).isTrue();
     return using.group(1);
+  }
+
+  @Test
+  void should_start_and_keep_its_class_archive_in_a_cache_folder_whose_path_has_spaces() throws Exception {
+    Path jdk = jdkWithClassArchives();
+    Path cache = Files.createDirectories(home.resolve("cache with spaces"));
+    // Made here: the launcher makes it with mkdir, which the bare PATH of these runs (the JDK only) lacks.
+    Files.createDirectories(cache.resolve("async-cassandra"));
+    Map<String, String> environment = Map.of("JAVA_HOME", jdk.toString(), "XDG_CACHE_HOME", cache.toString());
+    for (int run = 1; run <= 2; run++) { // the first writes the archive at its exit, the second maps it
+      Run version = run(environment, "--version");
+      assertThat(version.exitCode()).as(version.err()).isZero();
+      assertThat(version.out()).contains("async-cassandra");
+    }
+    try (Stream<Path> archives = Files.list(cache.resolve("async-cassandra"))) {
+      assertThat(archives.map(path -> path.getFileName().toString())).singleElement().asString()
+          .startsWith("cli-").endsWith(".jsa");
+    }
+  }
+
+  /** A JDK of version 19 or newer (the launcher's AppCDS needs one): this JVM's, or one in /usr/lib/jvm. */
+  private static Path jdkWithClassArchives() throws IOException {
+    List<Path> candidates = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"))));
+    Path installed = Path.of("/usr/lib/jvm");
+    if (Files.isDirectory(installed)) {
+      try (Stream<Path> homes = Files.list(installed)) {
+        homes.sorted().forEach(candidates::add);
+      }
+    }
+    Pattern version = Pattern.compile("(?m)^JAVA_VERSION=\"(\\d+)");
+    for (Path candidate : candidates) {
+      Path release = candidate.resolve("release");
+      if (Files.isRegularFile(release) && Files.isExecutable(candidate.resolve("bin/java"))) {
+        Matcher major = version.matcher(Files.readString(release));
+        if (major.find() && Integer.parseInt(major.group(1)) >= 19) {
+          return candidate;
+        }
+      }
+    }
+    Assumptions.abort("no JDK 19 or newer in " + candidates + ": the launcher uses AppCDS only from 19");
+    throw new AssertionError("unreachable");
   }
 
   @Test

@@ -64,6 +64,38 @@ class ConnectionOptionsTest {
     assertThat(timeout).isEqualTo(Duration.ofSeconds(15).toMillis());
   }
 
+  private static InetSocketAddress address(String contactPoint) {
+    Probe probe = new Probe();
+    CommandLine commandLine = new CommandLine(probe);
+    commandLine.parseArgs("--contact-point", contactPoint);
+    return probe.connection.address(commandLine);
+  }
+
+  @Test
+  void should_read_ipv6_contact_points_alone_or_in_brackets() {
+    assertThat(address("::1")).satisfies(a -> {
+      assertThat(a.getAddress().getHostAddress()).isEqualTo("0:0:0:0:0:0:0:1");
+      assertThat(a.getPort()).isEqualTo(9042);
+    });
+    assertThat(address("[::1]").getPort()).isEqualTo(9042);
+    assertThat(address("[::1]:9043")).satisfies(a -> {
+      assertThat(a.getAddress().getHostAddress()).isEqualTo("0:0:0:0:0:0:0:1");
+      assertThat(a.getPort()).isEqualTo(9043);
+    });
+    assertThat(address("2001:db8::10").getAddress().getHostAddress()).isEqualTo("2001:db8:0:0:0:0:0:10");
+    assertThat(address("127.0.0.1:9044").getPort()).isEqualTo(9044);
+    assertThat(address("127.0.0.1").getPort()).isEqualTo(9042);
+  }
+
+  @Test
+  void should_refuse_a_contact_point_that_is_no_address_naming_it() {
+    for (String bad : new String[] {"[::1", "[::1]9042", ":9042", "host:port", "[]:9042"}) {
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> address(bad)).as(bad)
+          .isInstanceOf(CommandLine.ParameterException.class)
+          .hasMessage("--contact-point must be HOST, HOST:PORT or [IPV6]:PORT: " + bad);
+    }
+  }
+
   @Test
   void should_keep_the_request_timeout_given() {
     DriverExecutionProfile profile = options("--contact-point", "127.0.0.1:9042", "--request-timeout", "PT7S");

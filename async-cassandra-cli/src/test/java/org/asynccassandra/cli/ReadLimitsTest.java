@@ -45,4 +45,12 @@ class ReadLimitsTest {
     ReadLimiter rows = ReadLimits.perSecond(100, 5_000); // --max-rate 100 with --fetch-size 5000
     assertThat(rows.reserve(5_000)).isCloseTo(50 * SECOND, within(SLACK));
   }
+
+  @Test
+  void should_limit_a_rate_above_one_permit_a_nanosecond() {
+    // --max-bytes-rate 4000000000 (4 GB/s): Bucket4j refills at most one token a nanosecond
+    ReadLimiter bytes = ReadLimits.perSecond(4_000_000_000L, 4_000_000_000L);
+    assertThat(bytes.reserve(8_000_000_000L)).isCloseTo(2 * SECOND, within(SLACK));
+    assertThat(bytes.reserve(2_000_000_000L)).isCloseTo(2 * SECOND + SECOND / 2, within(SLACK));
+  }
 }

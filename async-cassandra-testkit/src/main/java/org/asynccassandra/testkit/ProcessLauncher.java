@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -67,14 +68,43 @@ final class ProcessLauncher {
         .directory(folder.toFile())
         .redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(output.toFile()));
+    Future<Process> launched = LAUNCHER.submit(builder::start);
     try {
-      return LAUNCHER.submit(builder::start).get();
+      return launched.get();
     } catch (ExecutionException failure) {
       Throwable cause = failure.getCause();
       throw new CassandraStartException("Could not launch " + command.get(0) + ": " + cause.getMessage(), cause);
     } catch (InterruptedException interrupted) {
+      // The launcher thread may start the process anyway: nobody would know it, stop it or free its ports.
+      if (!launched.cancel(false)) {
+        Process orphan = awaitUninterruptibly(launched);
+        if (orphan != null) {
+          kill(orphan);
+        }
+      }
       Thread.currentThread().interrupt();
-      throw new CassandraStartException("Interrupted while launching " + command.get(0), interrupted);
+      throw new CassandraStartException("Interrupted while launching " + command.get(0) + " (not started, or"
+          + " killed)", interrupted);
+    }
+  }
+
+  /** The launch's process, waited for without giving in to interrupts (a fork is quick); null if it failed. */
+  private static Process awaitUninterruptibly(Future<Process> launched) {
+    boolean interrupted = false;
+    try {
+      while (true) {
+        try {
+          return launched.get();
+        } catch (InterruptedException again) {
+          interrupted = true;
+        } catch (ExecutionException | java.util.concurrent.CancellationException failed) {
+          return null;
+        }
+      }
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
     }
   }
 

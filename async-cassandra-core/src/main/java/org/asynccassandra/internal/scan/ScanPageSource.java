@@ -446,6 +446,24 @@ final class ScanPageSource implements PageSource {
     return false;
   }
 
+  /**
+   * The budget's estimate of the reader's next response, under the lock: the rows it will ask for at the row
+   * width measured (its own, else the scan's), since pages sized by bytes or cut after a timeout vary in rows;
+   * the latest response's size when no width is known.
+   */
+  private long estimateBytes(Reader reader) {
+    int rows = nextPageSize(reader);
+    long estimate = reader.sizer.estimateBytes(rows);
+    if (estimate <= 0 && measuredRows > 0 && rows > 0) {
+      estimate = PageSizer.bytesOf(rows, measuredRows, measuredBytes);
+    }
+    if (estimate <= 0) {
+      estimate = reader.lastPageBytes > 0 ? reader.lastPageBytes
+          : lastPageBytes > 0 ? lastPageBytes : DefaultReadAheadBudget.FIRST_ESTIMATE;
+    }
+    return estimate;
+  }
+
   /** The rows the reader's next request asks for; under the lock. */
   private int nextPageSize(Reader reader) {
     if (measuredRows > 0) {
@@ -486,8 +504,7 @@ final class ScanPageSource implements PageSource {
         Reader reader = readers.get(i);
         if (reader.opened && !reader.finished && !reader.inFlight && reader.owned < ownedPerRange) {
           if (sessionBudget != null && isReadAhead()) {
-            long estimate = reader.lastPageBytes > 0 ? reader.lastPageBytes
-                : lastPageBytes > 0 ? lastPageBytes : DefaultReadAheadBudget.FIRST_ESTIMATE;
+            long estimate = estimateBytes(reader);
             if (!sessionBudget.tryReserve(budgetWaiter, estimate)) {
               awaitBudget = true; // first come, first served: no other range of this scan goes before
               break;

@@ -69,10 +69,15 @@ final class OffsetPager {
       builder.maxPages(Long.MAX_VALUE);
     }
     if (base.firstPageSize().isPresent()) {
-      // Nothing is shown before the last row is read, so a small first page would only add requests:
-      // full pages from the first one (a first page size equal to the fetch size means no ramp).
-      // targetPageBytes is kept: it bounds the memory of wide rows here too.
-      builder.firstPageSize(fetchSize);
+      if (base.targetPageBytes().isPresent()) {
+        // Kept (within this fetch size): under a byte target it stands for the probe that measures the row
+        // width, and a first page of the whole fetch size would be as large as the rows are wide.
+        builder.firstPageSize(Math.min(base.firstPageSize().getAsInt(), fetchSize));
+      } else {
+        // Nothing is shown before the last row is read, so a small first page would only add requests:
+        // full pages from the first one (a first page size equal to the fetch size means no ramp).
+        builder.firstPageSize(fetchSize);
+      }
     }
     StreamConfig config = builder.build();
     RowStream stream = streams.apply(statement, config);

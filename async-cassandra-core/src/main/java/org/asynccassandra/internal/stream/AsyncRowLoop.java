@@ -140,7 +140,13 @@ final class AsyncRowLoop implements PageSink {
       }
       syncFailure = null;
       handshake.set(PENDING);
-      stage.whenComplete(onStage);
+      try {
+        stage.whenComplete(onStage); // the user's stage: its whenComplete may throw
+      } catch (Throwable error) {
+        handshake.set(IDLE);
+        fail(error);
+        return;
+      }
       if (handshake.compareAndSet(PENDING, WAITING)) {
         return; // onStageDone resumes the loop
       }
@@ -170,7 +176,7 @@ final class AsyncRowLoop implements PageSink {
     handshake.set(IDLE);
     Executor executor = engine.executor();
     try {
-      executor.execute(failure == null ? this::runLoop : () -> fail(failure));
+      executor.execute(failure == null ? this::resume : () -> fail(failure));
     } catch (RejectedExecutionException rejected) {
       AsyncCassandraException rejection = new AsyncCassandraException("The stream over '" + engine.description()
           + "' failed: its executor rejected the resumption of forEachAsync because "
@@ -179,7 +185,18 @@ final class AsyncRowLoop implements PageSink {
     }
   }
 
+  /** Runs the loop again once a stage completed later, on the executor: what escapes it fails the stream. */
+  private void resume() {
+    try {
+      runLoop();
+    } catch (Throwable error) {
+      fail(error);
+    }
+  }
+
   private void fail(Throwable error) {
+    rows = null; // on the loop's thread, or while the loop waits: a failed stream keeps no page
+    page = null;
     // Reserved first (a racing close() does not fail the stage as closed), ended next (the end the listeners
     // hear is this failure), settled last: a dependent of the stage that closes the stream finds it failed.
     boolean reserved = result.reserve();

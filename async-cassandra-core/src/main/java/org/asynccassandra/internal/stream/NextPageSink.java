@@ -51,7 +51,7 @@ final class NextPageSink implements PageSink {
   CompletionStage<Optional<Page<?>>> next() {
     CompletableFuture<Optional<Page<?>>> ended = terminal;
     if (ended != null) {
-      return ended.copy();
+      return sameOutcome(ended);
     }
     StreamFuture<Optional<Page<?>>> future = new StreamFuture<>(engine);
     while (!pending.compareAndSet(null, future)) {
@@ -100,10 +100,15 @@ final class NextPageSink implements PageSink {
     if (future == null || !future.reserve()) {
       return; // closed, or completed from outside (which closed the stream): the page is not received
     }
+    Position position = engine.position();
     Page<?> handed;
     try {
       if (listener != null) {
         listener.onPage(page.event());
+      }
+      if (!position.enter(page)) {
+        refused(future, page); // aborted meanwhile: neither mapped nor counted
+        return;
       }
       handed = mapping.page(page); // mapped before it counts as received
     } catch (Throwable error) {
@@ -113,14 +118,38 @@ final class NextPageSink implements PageSink {
       future.settleExceptionally(error);
       return;
     }
-    Position position = engine.position();
-    if (!position.enter(page) || !position.received(page, page.size())) {
-      future.settleExceptionally(new StreamClosedException("The stream over '" + engine.description()
-          + "' was closed before page " + page.number() + " was handed over"));
+    if (!position.received(page, page.size())) {
+      refused(future, page);
       return;
     }
     engine.addDelivered(page.size());
     future.settle(Optional.of(handed));
+  }
+
+  /**
+   * Fails the call whose page the frozen position refused with what ended the stream: a close, or a timeout
+   * (or any abort) whose end signal waits for this delivery, never a close that did not happen.
+   */
+  private void refused(StreamFuture<Optional<Page<?>>> future, DefaultPage page) {
+    Throwable cause = engine.abortCause();
+    future.settleExceptionally(cause != null ? cause : new StreamClosedException("The stream over '"
+        + engine.description() + "' was closed before page " + page.number() + " was handed over"));
+  }
+
+  /**
+   * A new stage with the outcome of the ended stream, its failure as it is: the JDK's {@code copy()} would
+   * wrap it in a {@code CompletionException}, so that a later call's failure differed from the first one's.
+   */
+  private static CompletableFuture<Optional<Page<?>>> sameOutcome(CompletableFuture<Optional<Page<?>>> ended) {
+    CompletableFuture<Optional<Page<?>>> same = new CompletableFuture<>();
+    ended.whenComplete((value, error) -> {
+      if (error != null) {
+        same.completeExceptionally(Retryable.unwrap(error));
+      } else {
+        same.complete(value);
+      }
+    });
+    return same;
   }
 
   @Override

@@ -176,6 +176,11 @@ final class PageEngine {
    */
   private @Nullable Thread aborting;
   private TimeoutScheduler.Timeout fetchTimer = TimeoutScheduler.NONE;
+  /**
+   * The wait before a retry. Apart from {@link #fetchTimer}: the wait may fire, and the retried request record
+   * its own timer there, before the thread that scheduled the wait records it.
+   */
+  private TimeoutScheduler.Timeout retryTimer = TimeoutScheduler.NONE;
   private TimeoutScheduler.Timeout totalTimer = TimeoutScheduler.NONE;
   private @Nullable ByteBuffer nextPagingState;
   /** No more page will be fetched: the last page arrived, a limit was reached, or the stream failed. */
@@ -314,8 +319,10 @@ final class PageEngine {
       abortCause = cause;
       abortSilently = silent;
       aborted = true;
-      fetchTimer.cancel(); // a page timeout, or the wait before a retry
+      fetchTimer.cancel(); // a page timeout
       fetchTimer = TimeoutScheduler.NONE;
+      retryTimer.cancel(); // the wait before a retry
+      retryTimer = TimeoutScheduler.NONE;
       cancelled = inFlight;
       inFlight = null;
       fetching = false;
@@ -354,10 +361,16 @@ final class PageEngine {
       awaitOtherClosers();
       return;
     }
-    abort(closed, false);
+    Throwable failure = closed;
+    if (!abort(closed, false)) {
+      failure = abortCause(); // aborted before (a timeout, say): the stage gets that cause, not this close
+      if (failure == null) {
+        return; // it ended by itself meanwhile: its end settles the stage
+      }
+    }
     PageSink target = sink;
     if (target != null) {
-      target.failPending(closed, executor());
+      target.failPending(failure, executor());
     }
   }
 
@@ -399,6 +412,18 @@ final class PageEngine {
   boolean endedByItself() {
     synchronized (lock) {
       return terminated && abortCause == null;
+    }
+  }
+
+  /** This engine's place in the session budget's queue (a shared one without a budget); for tests. */
+  DefaultReadAheadBudget.Waiter budgetWaiter() {
+    return budgetWaiter;
+  }
+
+  /** What the stream was aborted with (a close, a timeout, a consumer's failure), or null when it was not. */
+  @Nullable Throwable abortCause() {
+    synchronized (lock) {
+      return abortCause;
     }
   }
 
@@ -459,7 +484,11 @@ final class PageEngine {
     do {
       Runnable action;
       while ((action = nextAction()) != null) {
-        action.run();
+        try {
+          action.run();
+        } catch (Throwable unexpected) {
+          failFromDrain(unexpected);
+        }
       }
       missed = wip.addAndGet(-missed);
     } while (missed != 0);
@@ -472,10 +501,28 @@ final class PageEngine {
       if (wantsReadAhead()) {
         if (refused) {
           sessionBudget.await(budgetWaiter);
+          if (!wantsReadAhead()) {
+            // Closed (or its read-ahead began) since the check: that thread's drain may have found it not yet
+            // queued, and a closed stream left in line would hold back every other stream's read-ahead.
+            sessionBudget.leave(budgetWaiter);
+          }
         }
       } else if (budgetWaiter.isQueued()) {
         sessionBudget.leave(budgetWaiter); // it ended, its consumer caught up, or its own bounds stop it
       }
+    }
+  }
+
+  /**
+   * An action of the drain loop threw, which none should (each catches what user code and the source throw):
+   * the stream fails with it rather than stay with its loop stuck and its stage pending for ever; after the
+   * end it is logged, never lost.
+   */
+  private void failFromDrain(Throwable unexpected) {
+    AsyncCassandraException failure = new AsyncCassandraException("The stream over '" + source.description()
+        + "' failed unexpectedly: " + unexpected, unexpected);
+    if (!abort(failure, false)) { // its drain() call returns at once: this loop goes on and ends the stream
+      LOG.error("The stream over '{}' failed after its end", source.description(), unexpected);
     }
   }
 
@@ -552,19 +599,22 @@ final class PageEngine {
           long taken = page.budgetBytes; // a page the consumer takes is no longer read ahead
           page.budgetBytes = 0;
           pageIdleNanos += Math.max(0, now - page.arrivalNanos);
-          // Request the next page before the consumer sees this one, so that it is read ahead even
-          // when the consumer runs inline (a direct executor).
-          Runnable readAhead = decideFetch();
-          if (readAhead == null) {
-            return () -> {
-              releaseBudget(taken);
-              dispatchPage(target, page);
-            };
-          }
+          // Request the next page before the consumer sees this one, so that it is read ahead even when the
+          // consumer runs inline (a direct executor); decided once the page's budget bytes went back, so that
+          // the stream's own page does not hold back its next read-ahead (a hold-back that is none).
           return () -> {
-            releaseBudget(taken);
-            readAhead.run();
-            dispatchPage(target, page);
+            try {
+              releaseBudget(taken);
+              Runnable readAhead;
+              synchronized (lock) {
+                readAhead = decideFetch();
+              }
+              if (readAhead != null) {
+                readAhead.run();
+              }
+            } finally {
+              dispatchPage(target, page); // whatever happened: the delivery ends the sink call the lock marked busy
+            }
           };
         }
         if (fetchFailure != null) {
@@ -621,7 +671,12 @@ final class PageEngine {
     if (sessionBudget == null) {
       return true;
     }
-    long estimate = lastPageBytes > 0 ? lastPageBytes : DefaultReadAheadBudget.FIRST_ESTIMATE;
+    // The rows about to be asked for (decideFetch asks for sizer.next()) at the width of the rows measured:
+    // pages of a ramp or a byte target vary in rows, so the size of the previous page is no estimate.
+    long estimate = sizer.estimateBytes(sizer.next());
+    if (estimate <= 0) {
+      estimate = lastPageBytes > 0 ? lastPageBytes : DefaultReadAheadBudget.FIRST_ESTIMATE;
+    }
     if (sessionBudget.tryReserve(budgetWaiter, estimate)) {
       inFlightReserved = estimate;
       return true;
@@ -694,6 +749,8 @@ final class PageEngine {
     TimeoutScheduler.Timeout total;
     synchronized (lock) {
       fetch = fetchTimer;
+      retryTimer.cancel();
+      retryTimer = TimeoutScheduler.NONE;
       total = totalTimer;
       fetchTimer = TimeoutScheduler.NONE;
       totalTimer = TimeoutScheduler.NONE;
@@ -843,10 +900,19 @@ final class PageEngine {
     }
     releaseBudget(budgetDelta);
     timer.cancel();
-    if (retry != null) {
-      retry.run();
-    }
+    runRetry(retry);
     drain();
+  }
+
+  /** Runs a retry's action (on the thread that saw the failure, perhaps a driver thread): nothing it throws is lost. */
+  private void runRetry(@Nullable Runnable retry) {
+    if (retry != null) {
+      try {
+        retry.run();
+      } catch (Throwable unexpected) {
+        failFromDrain(unexpected);
+      }
+    }
   }
 
   /** Cuts and buffers a fetched page; called under the lock. Returns the page buffered, or null when skipped. */
@@ -891,7 +957,6 @@ final class PageEngine {
    */
   private Runnable scheduleRetry(int number, @Nullable ByteBuffer state, int pageSize, Throwable failure) {
     pageRetries++;
-    retries++;
     fetching = true;
     int attempt = pageRetries;
     Duration delay = retryPolicy.delay(attempt);
@@ -903,9 +968,15 @@ final class PageEngine {
     String size = retrySize == pageSize ? "" : " for " + retrySize + " rows instead of " + pageSize
         + " (and at most that for every later page)";
     return () -> {
+      synchronized (lock) {
+        if (abortCause != null || terminated) {
+          return; // closed since the retry was decided: no retry is counted, logged, told or sent
+        }
+        retries++;
+      }
       LOG.info("Retrying page {} of '{}' (retry {} of {}) in {} ms{} after {}", number, source.description(),
           attempt, retryPolicy.maxRetries(), delay.toMillis(), size, failure.toString());
-      events.retry(number, attempt, failure);
+      events.retry(number, attempt, failure); // not told if the end is told first (a close from now on)
       if (delay.isZero()) {
         startFetch(number, state, retrySize);
       } else {
@@ -914,7 +985,7 @@ final class PageEngine {
         synchronized (lock) {
           cancelNow = abortCause != null || terminated;
           if (!cancelNow) {
-            fetchTimer = wait; // cancelled like a fetch timer by abort/finish
+            retryTimer = wait; // cancelled by abort/finish; it may have run already (cancelling is then harmless)
           }
         }
         if (cancelNow) {
@@ -959,9 +1030,7 @@ final class PageEngine {
     }
     releaseBudget(released);
     future.cancel(false);
-    if (retry != null) {
-      retry.run();
-    }
+    runRetry(retry);
     drain();
   }
 

@@ -154,6 +154,20 @@ public final class PageSizer {
     next = clamp(size);
   }
 
+  /**
+   * The response bytes that {@code rows} rows of the last measured width take, for the read-ahead budget's
+   * estimate; 0 when no width was measured yet (or the source sizes its own pages, when rows is 0).
+   */
+  public long estimateBytes(int rows) {
+    return measuredRows == 0 || rows <= 0 ? 0 : bytesOf(rows, measuredRows, measuredBytes);
+  }
+
+  /** {@code rows} rows at {@code measuredBytes} per {@code measuredRows}, at least 1, saturated. */
+  public static long bytesOf(long rows, long measuredRows, long measuredBytes) {
+    double bytes = Math.ceil((double) rows * measuredBytes / measuredRows);
+    return bytes >= Long.MAX_VALUE ? Long.MAX_VALUE : Math.max(1, (long) bytes);
+  }
+
   /** The rows of the last measured width that fit in {@code bytes}, rounded down. */
   private long rowsWithin(long bytes) {
     // rows * bytes / measuredBytes without overflow: a target above Long.MAX_VALUE / rows is no limit.

@@ -63,6 +63,8 @@ public final class StreamEvents {
   private final AtomicInteger undrained = new AtomicInteger();
   /** Whether the end event was dispatched: a start after it is not told. */
   private volatile boolean endTold;
+  /** Whether the end event was told; written and read only by the drain, which tells one event at a time. */
+  private boolean endDelivered;
 
   private StreamEvents(Info info, List<StreamListener> listeners) {
     this.info = info;
@@ -141,10 +143,17 @@ public final class StreamEvents {
     };
   }
 
-  /** A page request failed and will be retried; told on the stream's executor. */
+  /**
+   * A page request failed and will be retried; told on the stream's executor, unless the end was told before
+   * it (a close that came between the retry's decision and this call): nothing follows the end.
+   */
   public void retry(int pageNumber, int attempt, Throwable error) {
     if (!listeners.isEmpty()) {
-      dispatch("onRetry", listener -> listener.onRetry(info, pageNumber, attempt, error));
+      dispatch("onRetry", listener -> {
+        if (!endDelivered) {
+          listener.onRetry(info, pageNumber, attempt, error);
+        }
+      });
     }
   }
 
@@ -160,6 +169,7 @@ public final class StreamEvents {
     StreamStats stats = endStats.get();
     endTold = true; // before the dispatch: a start that comes later is not told (see started)
     dispatch(outcome.name(), listener -> {
+      endDelivered = true; // read by the events told after this one, in the same serial drain
       switch (outcome) {
         case COMPLETED -> listener.onComplete(info, stats);
         case CLOSED -> listener.onClose(info, stats);

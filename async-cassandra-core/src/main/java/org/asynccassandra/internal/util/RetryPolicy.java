@@ -81,8 +81,8 @@ public final class RetryPolicy {
     if (attempt < 1) {
       throw new IllegalArgumentException("attempt must be >= 1: " + attempt);
     }
-    long base = backoff.toNanos();
-    long cap = maxBackoff.toNanos();
+    long base = Durations.nanos(backoff); // saturated: a maxBackoff of FOREVER means no cap
+    long cap = Durations.nanos(maxBackoff);
     long full = base;
     for (int i = 1; i < attempt && full < cap; i++) {
       full = full > cap / 2 ? cap : full * 2;
@@ -95,6 +95,7 @@ public final class RetryPolicy {
   @Override
   public String toString() {
     return maxRetries == 0 ? "no retries"
-        : maxRetries + " retries from " + backoff.toMillis() + " ms up to " + maxBackoff.toMillis() + " ms";
+        : maxRetries + " retries from " + Durations.millis(backoff) + " ms up to " + Durations.millis(maxBackoff)
+            + " ms";
   }
 }

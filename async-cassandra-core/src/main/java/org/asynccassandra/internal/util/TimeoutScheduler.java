@@ -37,7 +37,7 @@ public interface TimeoutScheduler {
   /** A scheduler backed by a {@link ScheduledExecutorService} (whose thread must not run user code). */
   static TimeoutScheduler of(ScheduledExecutorService executor) {
     return (task, delay) -> {
-      ScheduledFuture<?> future = executor.schedule(task, delay.toNanos(), TimeUnit.NANOSECONDS);
+      ScheduledFuture<?> future = executor.schedule(task, Durations.nanos(delay), TimeUnit.NANOSECONDS);
       return () -> future.cancel(false);
     };
   }

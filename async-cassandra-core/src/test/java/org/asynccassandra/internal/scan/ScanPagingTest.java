@@ -179,8 +179,9 @@ class ScanPagingTest {
     DefaultReadAheadBudget.Waiter other = new DefaultReadAheadBudget.Waiter(() -> { });
     budget.tryReserve(other, 800); // room for two read-ahead pages of 100 bytes
     FakeRangeRequests requests = FakeRangeRequests.of(4, false, 5, 5);
+    // Pages of 5 rows asked for: a read-ahead is estimated at the rows it asks for (5 of 20 bytes here).
     DefaultTableScan scan = scan(requests, requests.ranges,
-        config(4, StreamConfig.builder().prefetchPages(1).retry(0, Duration.ofMillis(100))), budget);
+        config(4, StreamConfig.builder().fetchSize(5).prefetchPages(1).retry(0, Duration.ofMillis(100))), budget);
     CompletableFuture<Optional<Page<Row>>> first = scan.nextPage().toCompletableFuture();
     requests.sources.get(0).completeNext();
     assertThat(first).isCompleted();

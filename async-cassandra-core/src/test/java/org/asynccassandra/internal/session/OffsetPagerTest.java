@@ -77,9 +77,12 @@ class OffsetPagerTest {
         StreamConfig.builder().firstPageSize(5).targetPageBytes(64 * 1_024).build());
 
     assertThat(values(page)).isEqualTo(range(580, 600));
-    // The first request asks for the pager's fetch size (580 skipped + 20 + 1 = 601 rows): enough for the
-    // whole read, so the byte target sizes no second request.
-    assertThat(lastSource.get().requestedSizes()).isEqualTo(List.of(601));
+    // Under a byte target the first page size stands for the probe: 5 rows, then doubling up to the 64 rows
+    // of 1 KiB that fit in the target. A first page of the pager's whole fetch size (601 rows) would be as
+    // large as the rows are wide.
+    List<Integer> asked = lastSource.get().requestedSizes();
+    assertThat(asked.subList(0, 5)).isEqualTo(List.of(5, 10, 20, 40, 64));
+    assertThat(asked.subList(5, asked.size())).containsOnly(64);
 
     OffsetPage last = fetchPage(50, 20, 1_000, 1_024, StreamConfig.builder().targetPageBytes(64 * 1_024).build());
     assertThat(values(last)).isEqualTo(range(980, 1_000));

@@ -1,0 +1,89 @@
+/*
+ * Copyright 2026 The async-cassandra authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+package org.asynccassandra.cli;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import picocli.CommandLine;
+
+/**
+ * Checks of the files a command will write, made before it connects or reads anything, so that a wrong path
+ * is a usage error (exit code 2) rather than a failure after the work, which would lose that work.
+ */
+final class OutputFiles {
+  private OutputFiles() {}
+
+  /**
+   * Refuses {@code file} for {@code option} when it is a folder or when its folder does not exist.
+   *
+   * @throws CommandLine.ParameterException naming the option and the path
+   */
+  static void checkWritableFile(CommandLine.Model.CommandSpec spec, String option, Path file) {
+    if (Files.isDirectory(file)) {
+      throw new CommandLine.ParameterException(spec.commandLine(), option + " must name a file, not a folder: "
+          + file);
+    }
+    Path folder = file.toAbsolutePath().getParent();
+    if (folder != null && !Files.isDirectory(folder)) {
+      throw new CommandLine.ParameterException(spec.commandLine(), option + ": the folder " + folder
+          + " does not exist: " + file);
+    }
+  }
+
+  /**
+   * Refuses two options that name the same file: each would overwrite what the other wrote.
+   *
+   * @param files each option's file, or null when the option is not given
+   * @throws CommandLine.ParameterException naming both options and the file
+   */
+  static void checkDistinct(CommandLine.Model.CommandSpec spec, Map<String, Path> files) {
+    Map<Path, String> seen = new LinkedHashMap<>();
+    for (Map.Entry<String, Path> entry : files.entrySet()) {
+      if (entry.getValue() == null) {
+        continue;
+      }
+      String earlier = seen.putIfAbsent(canonical(entry.getValue()), entry.getKey());
+      if (earlier != null) {
+        throw new CommandLine.ParameterException(spec.commandLine(), earlier + " and " + entry.getKey()
+            + " name the same file: " + entry.getValue());
+      }
+    }
+  }
+
+  /** The file's real path when it exists (links resolved), else its absolute, normalized path. */
+  private static Path canonical(Path file) {
+    Path absolute = file.toAbsolutePath().normalize();
+    try {
+      return absolute.toRealPath();
+    } catch (IOException notThere) {
+      Path folder = absolute.getParent();
+      try {
+        return folder == null ? absolute : folder.toRealPath().resolve(absolute.getFileName());
+      } catch (IOException noFolder) {
+        return absolute;
+      }
+    }
+  }
+
+  /** An I/O failure in a few words for a one-line error: its kind and its message. */
+  static String describe(IOException failure) {
+    String kind = failure.getClass().getSimpleName();
+    return failure.getMessage() == null ? kind : kind + " (" + failure.getMessage() + ")";
+  }
+}

@@ -1,0 +1,88 @@
+/*
+ * Copyright 2026 The async-cassandra authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+package org.asynccassandra.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Usage errors found before connecting: every run here names a contact point where nothing listens, so a
+ * check made only after connecting would fail with exit code 1 (cannot connect) instead of 2.
+ */
+class CommandUsageTest {
+  private static final String NOWHERE = "127.0.0.1:1";
+
+  private static DemoCommandIT.Captured export(String... more) {
+    String[] args = new String[more.length + 7];
+    System.arraycopy(new String[] {"export", "--contact-point", NOWHERE, "--keyspace", "ks", "--table", "t"}, 0,
+        args, 0, 7);
+    System.arraycopy(more, 0, args, 7, more.length);
+    return DemoCommandIT.capture(args);
+  }
+
+  private static void assertUsageError(DemoCommandIT.Captured run, String message) {
+    assertThat(run.exitCode()).as(run.err()).isEqualTo(2);
+    assertThat(run.err()).contains(message).doesNotContain("cannot connect").doesNotContain("\tat ");
+  }
+
+  @Test
+  void should_refuse_an_output_that_is_also_the_checkpoint(@TempDir Path dir) {
+    Path file = dir.resolve("data.csv");
+    assertUsageError(export("--output", file.toString(), "--checkpoint", dir.resolve(".").resolve("data.csv")
+        .toString()), "--output and --checkpoint name the same file: ");
+  }
+
+  @Test
+  void should_refuse_a_summary_that_is_also_the_output(@TempDir Path dir) {
+    Path file = dir.resolve("data.csv");
+    assertUsageError(export("--output", file.toString(), "--summary", file.toString()),
+        "--output and --summary name the same file: " + file);
+  }
+
+  @Test
+  void should_refuse_a_summary_in_a_folder_that_does_not_exist(@TempDir Path dir) {
+    Path summary = dir.resolve("no-such-folder").resolve("s.json");
+    assertUsageError(export("--output", dir.resolve("data.csv").toString(), "--summary", summary.toString()),
+        "--summary: the folder " + summary.getParent() + " does not exist: " + summary);
+    assertUsageError(DemoCommandIT.capture("count", "--contact-point", NOWHERE, "--keyspace", "ks", "--table", "t",
+        "--summary", summary.toString()), "--summary: the folder " + summary.getParent() + " does not exist");
+  }
+
+  @Test
+  void should_refuse_an_output_that_is_a_folder(@TempDir Path dir) throws IOException {
+    Path folder = Files.createDirectory(dir.resolve("out"));
+    assertUsageError(export("--output", folder.toString()), "--output must name a file, not a folder: " + folder);
+  }
+
+  @Test
+  void should_refuse_a_checkpoint_interval_that_is_not_positive(@TempDir Path dir) {
+    assertUsageError(export("--output", dir.resolve("data.csv").toString(), "--checkpoint",
+        dir.resolve("c").toString(), "--checkpoint-interval", "PT0S"), "--checkpoint-interval must be > 0: PT0S");
+  }
+
+  @Test
+  void should_refuse_bad_scan_options_of_count_before_connecting() {
+    assertUsageError(DemoCommandIT.capture("count", "--contact-point", NOWHERE, "--keyspace", "ks", "--table", "t",
+        "--shard", "5/4"), "5/4");
+    assertUsageError(DemoCommandIT.capture("count", "--contact-point", NOWHERE, "--keyspace", "ks", "--table", "t",
+        "--max-rate", "0"), "--max-rate must be > 0: 0");
+  }
+}

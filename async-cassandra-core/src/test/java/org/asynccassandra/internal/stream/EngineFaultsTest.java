@@ -1,0 +1,320 @@
+/*
+ * Copyright 2026 The async-cassandra authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+package org.asynccassandra.internal.stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import com.datastax.oss.driver.api.core.connection.ClosedConnectionException;
+import com.datastax.oss.driver.api.core.cql.Row;
+import com.datastax.oss.driver.api.core.servererrors.InvalidQueryException;
+import java.time.Duration;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiConsumer;
+import org.asynccassandra.AsyncCassandraException;
+import org.asynccassandra.Page;
+import org.asynccassandra.PageFetchException;
+import org.asynccassandra.StreamConfig;
+import org.asynccassandra.StreamInfo;
+import org.asynccassandra.StreamListener;
+import org.asynccassandra.StreamStats;
+import org.asynccassandra.StreamTimeoutException;
+import org.asynccassandra.internal.util.TimeoutScheduler;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Faults inside the engine: timers and retries racing a close, durations too long for a number, a timer that
+ * fails, an abort that another cause made first, the read-ahead budget's estimates and queue. Each test failed
+ * before its fix.
+ */
+class EngineFaultsTest {
+  private static final Duration MINUTE = Duration.ofMinutes(1);
+  private final ManualScheduler scheduler = new ManualScheduler();
+  private final AtomicInteger terminated = new AtomicInteger();
+  private final ExecutorService worker = Executors.newSingleThreadExecutor(r -> new Thread(r, "stream-worker"));
+
+  @AfterEach
+  void stop() {
+    worker.shutdownNow();
+  }
+
+  private DefaultRowStream stream(FakePageSource source, StreamConfig config) {
+    return new DefaultRowStream(source, config, worker, scheduler, handle -> terminated.incrementAndGet());
+  }
+
+  private static void awaitQuietly(CountDownLatch latch) {
+    try {
+      latch.await();
+    } catch (InterruptedException interrupted) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  // ---- durations too long for a long, and a timer that fails -------------------------------------------
+
+  @Test
+  void should_retry_with_a_backoff_cap_of_forever() {
+    FakePageSource source = FakePageSource.pages(10, 10);
+    DefaultRowStream stream = stream(source, StreamConfig.builder()
+        .retry(3, Duration.ofMillis(100), ChronoUnit.FOREVER.getDuration()).build());
+    CompletableFuture<Void> done = stream.forEach(row -> { }).toCompletableFuture();
+    source.failNext(new ClosedConnectionException("connection reset"));
+
+    // Before, the backoff's nanoseconds overflowed inside the retry's decision: no retry, no end, no error.
+    assertThat(scheduler.retryWaits(Duration.ofMillis(100))).as("the retry waits its backoff").hasSize(1);
+    scheduler.retryWaits(Duration.ofMillis(100)).get(0).fire();
+    assertThat(source.fetchCount()).isEqualTo(2);
+    source.setAutomatic();
+    source.completeNext();
+    done.join();
+    assertThat(stream.stats().rowsDelivered()).isEqualTo(20);
+  }
+
+  @Test
+  void should_read_with_page_timeouts_of_forever_on_a_real_timer() throws Exception {
+    ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
+    try {
+      FakePageSource source = FakePageSource.automatic(3, 5);
+      DefaultRowStream stream = new DefaultRowStream(source, StreamConfig.builder()
+          .firstPageTimeout(ChronoUnit.FOREVER.getDuration()).pageTimeout(ChronoUnit.FOREVER.getDuration())
+          .build(), worker, TimeoutScheduler.of(timer), handle -> terminated.incrementAndGet());
+      List<Row> rows = new CopyOnWriteArrayList<>();
+      stream.forEach(rows::add).toCompletableFuture().get(10, TimeUnit.SECONDS);
+      assertThat(rows).hasSize(15);
+      assertThat(terminated).hasValue(1);
+    } finally {
+      timer.shutdownNow();
+    }
+  }
+
+  @Test
+  void should_fail_the_stream_when_its_timer_fails_rather_than_hang() {
+    FakePageSource source = FakePageSource.pages(5, 5, 5);
+    TimeoutScheduler broken = (task, delay) -> {
+      throw new IllegalStateException("timer down");
+    };
+    DefaultRowStream stream = new DefaultRowStream(source, StreamConfig.builder().pageTimeout(Duration.ofSeconds(1))
+        .build(), worker, broken, handle -> terminated.incrementAndGet());
+    CompletableFuture<Void> done = stream.forEach(row -> { }).toCompletableFuture();
+    source.completeNext(); // page 2's read-ahead sets its page timer, which throws
+
+    assertThatThrownBy(() -> done.get(10, TimeUnit.SECONDS)).cause()
+        .isInstanceOf(AsyncCassandraException.class).hasMessageContaining("timer down");
+    await().atMost(Duration.ofSeconds(10)).until(() -> terminated.get() == 1);
+    assertThat(source.last().future).as("the request sent before the timer failed is cancelled").isCancelled();
+  }
+
+  // ---- retries racing a close --------------------------------------------------------------------------
+
+  @Test
+  void should_cancel_the_retried_requests_timer_when_the_retry_wait_fired_before_it_was_recorded() {
+    Duration firstPage = Duration.ofSeconds(7);
+    scheduler.fireOnSchedule(Duration.ofNanos(1)); // the retry's wait runs before its scheduler records it
+    FakePageSource source = FakePageSource.pages(10, 10);
+    DefaultRowStream stream = stream(source, StreamConfig.builder().firstPageTimeout(firstPage)
+        .retry(3, Duration.ofNanos(2), Duration.ofNanos(2)).build());
+    stream.nextPage();
+    source.failNext(new ClosedConnectionException("connection reset"));
+    assertThat(source.fetchCount()).as("retried at once").isEqualTo(2);
+    assertThat(scheduler.live(firstPage)).as("the retried request's timer").hasSize(1);
+
+    stream.close();
+    assertThat(scheduler.live(firstPage)).as("no timer left behind by a closed stream").isEmpty();
+  }
+
+  @Test
+  void should_not_tell_count_or_send_a_retry_decided_just_before_a_close() {
+    List<String> events = new CopyOnWriteArrayList<>();
+    StreamListener listener = new StreamListener() {
+      @Override
+      public void onRetry(StreamInfo stream, int pageNumber, int attempt, Throwable error) {
+        events.add("retry");
+      }
+
+      @Override
+      public void onClose(StreamInfo stream, StreamStats stats) {
+        events.add("close");
+      }
+    };
+    Duration firstPage = Duration.ofSeconds(7);
+    FakePageSource source = FakePageSource.pages(10, 10);
+    DefaultRowStream stream = new DefaultRowStream(source, StreamConfig.builder().firstPageTimeout(firstPage)
+        .retry(3, Duration.ZERO).listener(listener).build(), Runnable::run, scheduler, handle -> { });
+    stream.forEach(row -> { });
+    // The timeout decides a retry, then cancels the request; its cancellation closes the stream before the
+    // retry is told and sent.
+    source.pending().future.whenComplete((page, error) -> stream.close());
+    scheduler.live(firstPage).get(0).fire();
+
+    assertThat(events).containsExactly("close");
+    assertThat(stream.stats().retries()).isZero();
+    assertThat(source.fetchCount()).as("no retry sent").isEqualTo(1);
+  }
+
+  // ---- the cause of an abort reaches the stage ---------------------------------------------------------
+
+  @Test
+  void should_fail_a_pending_nextPage_with_the_total_timeout_whose_end_waits_for_the_delivery() {
+    FakePageSource source = FakePageSource.pages(5, 5, 5);
+    DefaultRowStream stream = stream(source, StreamConfig.builder().prefetchPages(0).totalTimeout(MINUTE).build());
+    CompletableFuture<Optional<Page<Row>>> next = stream.nextPage().toCompletableFuture();
+    CountDownLatch held = new CountDownLatch(1);
+    worker.execute(() -> awaitQuietly(held)); // page 1's delivery waits behind this
+    source.completeNext();
+    scheduler.live(MINUTE).get(0).fire();
+    held.countDown();
+
+    assertThatThrownBy(() -> next.get(10, TimeUnit.SECONDS)).cause().isInstanceOf(StreamTimeoutException.class);
+  }
+
+  @Test
+  void should_keep_the_total_timeout_as_the_failure_of_forEach_when_closed_after_it() throws Exception {
+    FakePageSource source = FakePageSource.pages(5, 5, 5);
+    DefaultRowStream stream = stream(source, StreamConfig.builder().prefetchPages(0).totalTimeout(MINUTE).build());
+    CountDownLatch inside = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    CompletableFuture<Void> done = stream.forEach(row -> {
+      inside.countDown();
+      awaitQuietly(release);
+    }).toCompletableFuture();
+    source.completeNext();
+    inside.await(10, TimeUnit.SECONDS);
+    scheduler.live(MINUTE).get(0).fire(); // the stream fails with the timeout; its end waits for the consumer
+    stream.close();
+    release.countDown();
+
+    assertThatThrownBy(() -> done.get(10, TimeUnit.SECONDS)).cause().isInstanceOf(StreamTimeoutException.class);
+  }
+
+  @Test
+  void should_fail_forEachAsync_when_a_stage_throws_from_whenComplete_after_a_later_resume() {
+    FakePageSource source = FakePageSource.pages(5);
+    DefaultRowStream stream = stream(source, StreamConfig.builder().build());
+    CompletableFuture<Object> gate = new CompletableFuture<>();
+    CompletableFuture<Object> throwing = new CompletableFuture<>() {
+      @Override
+      public CompletableFuture<Object> whenComplete(BiConsumer<? super Object, ? super Throwable> action) {
+        throw new IllegalStateException("boom");
+      }
+    };
+    AtomicInteger rows = new AtomicInteger();
+    CompletableFuture<Void> done = stream.forEachAsync(row -> rows.incrementAndGet() == 1 ? gate : throwing)
+        .toCompletableFuture();
+    source.completeNext();
+    await().atMost(Duration.ofSeconds(10)).until(() -> rows.get() == 1);
+    gate.complete(null); // the loop resumes on the executor, and row 2's stage throws there
+
+    assertThatThrownBy(() -> done.get(10, TimeUnit.SECONDS)).cause().hasMessage("boom");
+    await().atMost(Duration.ofSeconds(10)).until(() -> terminated.get() == 1);
+  }
+
+  @Test
+  void should_fail_every_later_nextPage_with_the_streams_failure_itself() {
+    FakePageSource source = FakePageSource.pages(5, 5);
+    DefaultRowStream stream = stream(source, StreamConfig.builder().retry(0, Duration.ZERO).build());
+    CompletableFuture<Optional<Page<Row>>> first = stream.nextPage().toCompletableFuture();
+    source.completeNext();
+    first.join();
+    CompletableFuture<Optional<Page<Row>>> second = stream.nextPage().toCompletableFuture();
+    source.failNext(new InvalidQueryException(null, "bad"));
+    assertThatThrownBy(second::join).hasCauseInstanceOf(PageFetchException.class);
+
+    Throwable later = stream.nextPage().toCompletableFuture().handle((page, error) -> error).join();
+    assertThat(later).isInstanceOf(PageFetchException.class).isNotInstanceOf(CompletionException.class);
+  }
+
+  // ---- the session's read-ahead budget ------------------------------------------------------------------
+
+  private DefaultRowStream budgeted(FakePageSource source, StreamConfig config, DefaultReadAheadBudget budget) {
+    return new DefaultRowStream(source, config, Runnable::run, scheduler, null, handle -> { },
+        StreamEvents.none("test"), budget);
+  }
+
+  @Test
+  void should_estimate_a_read_ahead_at_the_rows_it_asks_for_not_at_the_probes_size() {
+    // Rows of 100 bytes: the probe of a byte target is 10 rows (1,000 bytes), the next request 5,000 rows.
+    DefaultReadAheadBudget budget = new DefaultReadAheadBudget(100_000);
+    StreamConfig config = StreamConfig.builder().prefetchPages(1).targetPageBytes(1 << 20).build();
+    FakePageSource a = FakePageSource.table(20_000, 5_000, row -> 100);
+    FakePageSource b = FakePageSource.table(20_000, 5_000, row -> 100);
+    DefaultRowStream first = budgeted(a, config, budget);
+    DefaultRowStream second = budgeted(b, config, budget);
+    first.nextPage();
+    a.completeNext();
+    assertThat(a.fetchCount()).as("alone, a read-ahead larger than the budget goes").isEqualTo(2);
+    assertThat(budget.reservedBytes()).as("5,000 rows of 100 bytes").isEqualTo(500_000);
+    second.nextPage();
+    b.completeNext();
+
+    assertThat(b.fetchCount()).as("the second read-ahead is held back: the budget is spent").isEqualTo(1);
+    first.close();
+    second.close();
+    assertThat(budget.reservedBytes()).isZero();
+  }
+
+  @Test
+  void should_not_count_a_hold_back_when_the_streams_own_page_frees_the_room_for_its_next() {
+    DefaultReadAheadBudget budget = new DefaultReadAheadBudget(1_000);
+    FakePageSource source = new FakePageSource(1_000, 10, 10, 10, 10);
+    DefaultRowStream stream = budgeted(source, StreamConfig.builder().prefetchPages(1).build(), budget);
+    stream.nextPage();
+    source.completeNext(); // page 1 taken; page 2 read ahead
+    source.completeNext(); // page 2 buffered: the whole budget
+    assertThat(budget.reservedBytes()).isEqualTo(1_000);
+
+    stream.nextPage(); // page 2 taken: its bytes come back, and page 3 is read ahead in their place
+    assertThat(source.fetchCount()).isEqualTo(3);
+    assertThat(budget.heldBack()).as("nothing was held back").isZero();
+    stream.close();
+  }
+
+  @Test
+  void should_leave_the_budgets_queue_when_closed_while_its_drain_was_joining_it() throws Exception {
+    DefaultReadAheadBudget budget = new DefaultReadAheadBudget(1_000);
+    DefaultReadAheadBudget.Waiter other = new DefaultReadAheadBudget.Waiter(() -> { });
+    assertThat(budget.tryReserve(other, 1_000)).isTrue(); // spent: this stream's read-ahead is refused
+    FakePageSource source = new FakePageSource(1_000, 10, 10, 10);
+    DefaultRowStream stream = budgeted(source, StreamConfig.builder().prefetchPages(1).build(), budget);
+    DefaultReadAheadBudget.Waiter waiter = stream.engine().budgetWaiter();
+    stream.nextPage();
+    Thread completing;
+    synchronized (waiter) { // the budget queues and dequeues a waiter under its monitor
+      completing = new Thread(source::completeNext, "fake-io");
+      completing.start();
+      await().atMost(Duration.ofSeconds(10)).until(() -> completing.getState() == Thread.State.BLOCKED);
+      stream.close(); // its drain finds the stream not queued yet
+    }
+    completing.join(10_000);
+
+    assertThat(waiter.isQueued()).as("a closed stream left in the queue").isFalse();
+    DefaultReadAheadBudget.Waiter third = new DefaultReadAheadBudget.Waiter(() -> { });
+    budget.adjust(1_000);
+    assertThat(budget.tryReserve(third, 100)).as("the next stream is not held back by it").isTrue();
+  }
+}
