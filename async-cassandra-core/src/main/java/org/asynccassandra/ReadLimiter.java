@@ -27,6 +27,10 @@ package org.asynccassandra;
  *     .addLimit(limit -> limit.capacity(5_000).refillGreedy(5_000, Duration.ofSeconds(1))).build();
  * ReadLimiter rows = bucket::consumeIgnoringRateLimits; // returns the nanoseconds to wait
  * }</pre>
+ * Bucket4j answers {@link Long#MAX_VALUE} (never) to a charge above the bucket's capacity: give a row
+ * limiter a capacity of at least the fetch size, and a byte limiter one of at least the largest response
+ * (or charge a large response in capacity-sized parts). A scan fails the range whose request or response
+ * is answered {@link Long#MAX_VALUE}, naming the limiter, rather than wait for ever.
  *
  * <p>Implementations must be thread-safe and must not block: the scan calls it from driver I/O threads.
  */
@@ -38,7 +42,8 @@ public interface ReadLimiter {
    *
    * @param permits the rows of the page size about to be requested (a row limiter), or the bytes of the
    *     response just received (a byte limiter); {@code >= 0}
-   * @return the nanoseconds to wait before the scan sends its next request; {@code <= 0} to send at once
+   * @return the nanoseconds to wait before the scan sends its next request; {@code <= 0} to send at once;
+   *     {@link Long#MAX_VALUE} means never, and fails the range
    */
   long reserve(long permits);
 }

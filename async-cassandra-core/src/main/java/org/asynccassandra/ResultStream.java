@@ -69,7 +69,9 @@ import java.util.function.Function;
  * <p><b>Closing.</b> {@link #close()} is idempotent, never blocks on the network or on user code, and may
  * be called from any thread. It stops the consumer at the next row (no row is handed over after it),
  * cancels the in-flight request, drops buffered pages and fails pending stages with {@link
- * StreamClosedException} on the stream's executor. Nothing is sent after it returns: when another thread
+ * StreamClosedException} on the stream's executor (or, when the stream had already failed, with a timeout
+ * say, and its end had not reached a stage yet, with that failure, the one its listeners heard). Nothing is
+ * sent after it returns: when another thread
  * is handing a request to the driver at that moment, it waits for that hand-over (the time the driver
  * takes to queue a request) and the request is cancelled before it returns. A stream that ran to its end or failed needs no close, but closing it is
  * harmless; use try-with-resources. A stream that becomes unreachable while still open is reported once at

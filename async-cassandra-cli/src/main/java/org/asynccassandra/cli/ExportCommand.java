@@ -196,16 +196,24 @@ final class ExportCommand implements Callable<Integer> {
       try {
         out.commit();
       } catch (IOException failure) {
-        throw new UncheckedIOException("Cannot move the export to " + output + ": " + failure, failure);
+        UncheckedIOException notMoved = new UncheckedIOException("Cannot move the export to " + output + ": "
+            + failure, failure);
+        try {
+          scan.writeSummary(account.failed()); // the run failed: a summary of an earlier run must not stay
+        } catch (RuntimeException summaryFailed) {
+          notMoved.addSuppressed(summaryFailed);
+        }
+        throw notMoved;
       }
     } else {
       tellNotReplaced(out);
     }
-    scan.writeSummary(account); // after the commit: a summary that cannot be written never costs the export
     double seconds = (System.nanoTime() - start) / 1e9;
     System.err.printf(Locale.ROOT, "Exported %,d rows of %s.%s in %.1f s (%,.0f rows/s)%s%n", exported,
         scan.keyspace, scan.table, seconds, exported / Math.max(seconds, 1e-9),
         toStdout || !complete && out.replacesOnCommit() ? "" : " to " + output + " (" + out.bytes + " bytes)");
+    // Last: a summary that cannot be written (exit code 1) never costs the export, which is in place and said so.
+    scan.writeSummary(account);
     return complete ? 0 : 1;
   }
 

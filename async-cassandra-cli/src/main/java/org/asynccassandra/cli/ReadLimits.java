@@ -42,7 +42,7 @@ final class ReadLimits {
       throw new IllegalArgumentException("permits a second must be > 0: " + perSecond);
     }
     // Bucket4j refills at most one token a nanosecond: above that, one token stands for several permits.
-    long unit = Math.floorDiv(perSecond + MAX_TOKENS_PER_SECOND - 1, MAX_TOKENS_PER_SECOND);
+    long unit = ceilDiv(perSecond, MAX_TOKENS_PER_SECOND);
     long tokensPerSecond = perSecond / unit;
     long capacity = Math.max(tokensPerSecond, ceilDiv(burst, unit));
     Bucket bucket = Bucket.builder()
@@ -52,8 +52,9 @@ final class ReadLimits {
     return permits -> reserve(bucket, capacity, permits <= 0 ? permits : ceilDiv(permits, unit));
   }
 
+  /** {@code value / divisor} rounded up, for positive values, without overflow near {@link Long#MAX_VALUE}. */
   private static long ceilDiv(long value, long divisor) {
-    return Math.floorDiv(value + divisor - 1, divisor);
+    return (value - 1) / divisor + 1;
   }
 
   /**

@@ -54,6 +54,11 @@ final class ScanSummary {
     this.failed = failed;
   }
 
+  /** This account of a run that failed after its scan (its output could not be put in place). */
+  ScanSummary failed() {
+    return new ScanSummary(table, checkpoint, retries, splits, config, true);
+  }
+
   /** Whether every range was read in full. */
   boolean complete() {
     return checkpoint.isComplete() && !failed;
@@ -93,8 +98,9 @@ final class ScanSummary {
    * that a run killed meanwhile leaves no half-written summary under its name.
    */
   void write(Path file) throws IOException {
-    Path folder = file.toAbsolutePath().getParent();
-    Path part = Files.createTempFile(folder, file.getFileName() + ".", ".part");
+    // Beside it, under a name of its own (as the checkpoint's file): created with the usual permissions, which
+    // a temporary file's owner-only mode would not keep for a summary that others read.
+    Path part = file.resolveSibling(file.getFileName() + ".part");
     try {
       writeJson(part);
       try {

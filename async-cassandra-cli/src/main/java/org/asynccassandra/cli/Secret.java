@@ -76,23 +76,28 @@ final class Secret {
   }
 
   private static String prompt(CommandLine commandLine, String option, String variable, PrintStream err) {
-    return prompt(commandLine, option, variable, err, System.console(), Terminal.of(Terminal.STDIN), System.in);
+    return prompt(commandLine, option, variable, err, System.console(), Terminal.of(Terminal.STDIN),
+        Terminal.of(Terminal.STDOUT), System.in);
   }
 
   /**
-   * The prompt, given what the process has: a console reads without echo; without one, a terminal on stdin
-   * would show the secret as it is typed (stdout redirected, as in {@code export --output - > file}), so it is
-   * refused; anything else on stdin (a pipe, a file) is read as one line.
+   * The prompt, given what the process has. With stdin a terminal and stdout redirected (as in {@code export
+   * --output - > file}) it is refused: without a console the terminal would show the secret as it is typed,
+   * and a console (which Java 22 to 24 give even then) may write its prompt to stdout, into the data.
+   * Otherwise a console reads without echo, and anything else on stdin (a pipe, a file) is read as one line.
+   * What a stream is comes from {@link Terminal} (unknown off Linux, where the console alone decides).
    */
   static String prompt(CommandLine commandLine, String option, String variable, PrintStream err, Console console,
-      Terminal.Kind stdin, InputStream in) {
+      Terminal.Kind stdin, Terminal.Kind stdout, InputStream in) {
     String label = "Enter the value of " + option + ": ";
-    if (console == null && stdin == Terminal.Kind.TERMINAL) {
+    boolean echoing = console == null && stdin == Terminal.Kind.TERMINAL;
+    boolean stdoutRedirected = stdin == Terminal.Kind.TERMINAL && stdout == Terminal.Kind.NOT_A_TERMINAL;
+    if (echoing || stdoutRedirected) {
       throw new CommandLine.ParameterException(commandLine, option + " alone cannot read the value without echo"
           + " here: stdin is a terminal but stdout is not; use " + option + "-file FILE or " + variable
           + " instead, or pipe the value to stdin");
     }
-    if (console != null) {
+    if (console != null && stdin != Terminal.Kind.NOT_A_TERMINAL) {
       char[] typed = console.readPassword("%s", label);
       if (typed == null) {
         throw new CommandLine.ParameterException(commandLine, option + ": no value typed");

@@ -29,6 +29,7 @@ final class Terminal {
   enum Kind { TERMINAL, NOT_A_TERMINAL, UNKNOWN }
 
   static final int STDIN = 0;
+  static final int STDOUT = 1;
   static final int STDERR = 2;
 
   private Terminal() {}

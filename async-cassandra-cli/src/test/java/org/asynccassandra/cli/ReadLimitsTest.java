@@ -53,4 +53,10 @@ class ReadLimitsTest {
     assertThat(bytes.reserve(8_000_000_000L)).isCloseTo(2 * SECOND, within(SLACK));
     assertThat(bytes.reserve(2_000_000_000L)).isCloseTo(2 * SECOND + SECOND / 2, within(SLACK));
   }
+
+  @Test
+  void should_take_the_largest_rate_as_no_limit_worth_waiting_for() {
+    ReadLimiter bytes = ReadLimits.perSecond(Long.MAX_VALUE, Long.MAX_VALUE); // someone meaning "no limit"
+    assertThat(bytes.reserve(1_000_000)).isLessThan(SLACK);
+  }
 }

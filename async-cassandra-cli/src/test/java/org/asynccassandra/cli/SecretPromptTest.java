@@ -33,8 +33,12 @@ class SecretPromptTest {
   private final ByteArrayOutputStream err = new ByteArrayOutputStream();
 
   private String prompt(Terminal.Kind stdin, String typed) {
+    return prompt(stdin, Terminal.Kind.UNKNOWN, typed);
+  }
+
+  private String prompt(Terminal.Kind stdin, Terminal.Kind stdout, String typed) {
     return Secret.prompt(commandLine, "--password", "ASYNC_CASSANDRA_PASSWORD",
-        new PrintStream(err, true, StandardCharsets.UTF_8), null, stdin,
+        new PrintStream(err, true, StandardCharsets.UTF_8), null, stdin, stdout,
         new ByteArrayInputStream(typed.getBytes(StandardCharsets.UTF_8)));
   }
 
@@ -45,6 +49,9 @@ class SecretPromptTest {
         .isInstanceOf(CommandLine.ParameterException.class)
         .hasMessageContaining("--password alone cannot read the value without echo")
         .hasMessageContaining("--password-file FILE or ASYNC_CASSANDRA_PASSWORD");
+    // Known from /proc: stdout is a file, whatever console Java gives (22 to 24 give one even then).
+    assertThatThrownBy(() -> prompt(Terminal.Kind.TERMINAL, Terminal.Kind.NOT_A_TERMINAL, "secret\n"))
+        .isInstanceOf(CommandLine.ParameterException.class);
     assertThat(err.toString(StandardCharsets.UTF_8)).as("no prompt shown").isEmpty();
   }
 

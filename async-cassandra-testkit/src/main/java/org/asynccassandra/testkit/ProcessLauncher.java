@@ -75,12 +75,11 @@ final class ProcessLauncher {
       Throwable cause = failure.getCause();
       throw new CassandraStartException("Could not launch " + command.get(0) + ": " + cause.getMessage(), cause);
     } catch (InterruptedException interrupted) {
-      // The launcher thread may start the process anyway: nobody would know it, stop it or free its ports.
-      if (!launched.cancel(false)) {
-        Process orphan = awaitUninterruptibly(launched);
-        if (orphan != null) {
-          kill(orphan);
-        }
+      // The launcher thread forks anyway (a FutureTask being run still "cancels", and then drops the result):
+      // wait for the fork, which is quick, and kill what it started, which nobody else would know of.
+      Process orphan = awaitUninterruptibly(launched);
+      if (orphan != null) {
+        kill(orphan);
       }
       Thread.currentThread().interrupt();
       throw new CassandraStartException("Interrupted while launching " + command.get(0) + " (not started, or"
@@ -97,7 +96,7 @@ final class ProcessLauncher {
           return launched.get();
         } catch (InterruptedException again) {
           interrupted = true;
-        } catch (ExecutionException | java.util.concurrent.CancellationException failed) {
+        } catch (ExecutionException failed) {
           return null;
         }
       }
@@ -193,8 +192,10 @@ final class ProcessLauncher {
     } catch (IOException failed) {
       return false;
     } catch (InterruptedException interrupted) {
+      // Not a verdict on setpriv: probed once for the JVM, an interrupted probe must not leave every later
+      // server without its parent-death signal.
       Thread.currentThread().interrupt();
-      return false;
+      throw new CassandraStartException("Interrupted while probing " + prefix, interrupted);
     }
   }
 

@@ -203,6 +203,8 @@ final class ScanPageSource implements PageSource {
      * {@link #timer}, which that request's send sets, as it may run before the wait's scheduler returns.
      */
     TimeoutScheduler.Timeout sendTimer = TimeoutScheduler.NONE;
+    /** The wait before a retry; apart from sendTimer, which the retry's own limiter wait may set first. */
+    TimeoutScheduler.Timeout retryTimer = TimeoutScheduler.NONE;
 
     Reader(PlannedRange range, int maxPageSize, long targetPageBytes) {
       this.sizer = new PageSizer(maxPageSize, targetPageBytes);
@@ -543,23 +545,28 @@ final class ScanPageSource implements PageSource {
       if (closed || failure != null) {
         return; // nothing more is sent (see send): charge no limiter, which other scans may share
       }
-      pageSize = nextPageSize(reader);
+      pageSize = nextPageSize(reader); // the size charged is the size sent, whatever is measured meanwhile
     }
     long wait;
     try {
       wait = rowLimiter == null ? 0 : rowLimiter.reserve(pageSize);
     } catch (RuntimeException limiterFailure) {
-      send(reader, state, limiterFailure); // the range fails (or retries) with it, as with a failed request
+      send(reader, state, pageSize, limiterFailure); // the range fails (or retries) with it, as a failed request
+      return;
+    }
+    if (wait == Long.MAX_VALUE) {
+      send(reader, state, pageSize, never("row", pageSize, "rows", "the fetch size"));
       return;
     }
     synchronized (lock) {
       wait = Math.max(wait, notBeforeNanos - System.nanoTime());
     }
     if (wait <= 0) {
-      send(reader, state);
+      send(reader, state, pageSize, null);
       return;
     }
-    TimeoutScheduler.Timeout timer = scheduler.schedule(() -> send(reader, state), Duration.ofNanos(wait));
+    TimeoutScheduler.Timeout timer =
+        scheduler.schedule(() -> send(reader, state, pageSize, null), Duration.ofNanos(wait));
     boolean cancel;
     synchronized (lock) {
       cancel = closed;
@@ -572,15 +579,20 @@ final class ScanPageSource implements PageSource {
     }
   }
 
-  private void send(Reader reader, @Nullable ByteBuffer state) {
-    send(reader, state, null);
+  /** A read limiter's answer of {@link Long#MAX_VALUE}: a wait that never ends, which fails the range instead. */
+  private static AsyncCassandraException never(String limiter, long permits, String what, String bound) {
+    return new AsyncCassandraException("The scan's " + limiter + " limiter answered that " + permits + " " + what
+        + " can never be read (a wait of Long.MAX_VALUE, as Bucket4j answers a charge above its capacity): give"
+        + " it a capacity of at least " + bound);
   }
 
   /**
-   * Sends the range's next request; with {@code failedBefore} (a read limiter threw), none: the request
-   * fails with it at once, and the range retries or fails as after any failed request.
+   * Sends the range's next request, of {@code pageSize} rows (what the row limiter was charged); with
+   * {@code failedBefore} (a read limiter threw, or can never allow it), none: the request fails with it at
+   * once, and the range retries or fails as after any failed request.
    */
-  private void send(Reader reader, @Nullable ByteBuffer state, @Nullable RuntimeException failedBefore) {
+  private void send(Reader reader, @Nullable ByteBuffer state, int pageSize,
+      @Nullable RuntimeException failedBefore) {
     synchronized (lock) {
       if (closed || failure != null) {
         return; // closed, or failed: the scan ends, so nothing more is asked (retries included)
@@ -592,10 +604,8 @@ final class ScanPageSource implements PageSource {
     boolean stillSending = true;
     try {
       try {
-        int pageSize;
         PlannedRange range;
         synchronized (lock) {
-          pageSize = nextPageSize(reader);
           reader.asked = pageSize;
           lastRequestedPageSize = pageSize;
           range = reader.range;
@@ -661,6 +671,9 @@ final class ScanPageSource implements PageSource {
     if (byteLimiter != null && response != null && error == null) {
       try {
         byteDebt = byteLimiter.reserve(Math.max(0, response.responseBytes()));
+        if (byteDebt == Long.MAX_VALUE) {
+          throw never("byte", Math.max(0, response.responseBytes()), "bytes", "the largest response");
+        }
       } catch (RuntimeException limiterFailure) {
         // Not lost in the response's callback: the page is asked again or the range fails with it.
         error = limiterFailure;
@@ -689,9 +702,11 @@ final class ScanPageSource implements PageSource {
       reader.inFlight = false;
       if (error != null) {
         Throwable cause = Retryable.unwrap(error);
+        // Another range failed already: the scan ends with that failure (the first), and asks nothing more.
+        boolean scanFailed = failure != null;
         if (Retryable.isTimeout(cause)) {
           reader.timeouts++;
-          if (retryPolicy.maxRetries() > 0) {
+          if (retryPolicy.maxRetries() > 0 && !scanFailed) {
             adaptation = adaptToTimeout(reader);
           }
         }
@@ -699,11 +714,15 @@ final class ScanPageSource implements PageSource {
           retries++;
           reader.inFlight = true; // the request goes out again, and keeps the slot
           retryDelay = retryPolicy.delay(1);
-        } else if (retryPolicy.shouldRetry(reader.pageRetries, cause)) {
+        } else if (!scanFailed && retryPolicy.shouldRetry(reader.pageRetries, cause)) {
           attempt = ++reader.pageRetries;
           retries++;
           reader.inFlight = true; // the retry keeps the slot
           retryDelay = retryPolicy.delay(attempt);
+        } else if (scanFailed) {
+          reader.owned--; // its slot and its bytes go back; the failure handed over stays the first one
+          released = reader.reserved;
+          reader.reserved = 0;
         } else {
           reader.owned--;
           released = reader.reserved;
@@ -730,7 +749,10 @@ final class ScanPageSource implements PageSource {
         // A request completes with a page or an error: no error here means a page.
         SourcePage received = Objects.requireNonNull(response, "a page request completed with neither page nor error");
         if (byteDebt > 0) {
-          notBeforeNanos = Math.max(notBeforeNanos, System.nanoTime() + byteDebt);
+          long now = System.nanoTime();
+          // Saturated: a debt of centuries must hold requests back, not overflow into the past.
+          long until = byteDebt > Long.MAX_VALUE - Math.max(0, now) ? Long.MAX_VALUE : now + byteDebt;
+          notBeforeNanos = Math.max(notBeforeNanos, until);
         }
         reader.pageRetries = 0;
         reader.timeouts = 0;
@@ -824,7 +846,8 @@ final class ScanPageSource implements PageSource {
     synchronized (lock) {
       cancel = closed;
       if (!cancel) {
-        reader.sendTimer = wait; // cancelled by close()
+        // Apart from sendTimer: the wait may have run already, and recorded the limiter's wait there.
+        reader.retryTimer = wait; // cancelled by close()
       }
     }
     if (cancel) {
@@ -906,8 +929,10 @@ final class ScanPageSource implements PageSource {
         }
         timers.add(reader.timer);
         timers.add(reader.sendTimer);
+        timers.add(reader.retryTimer);
         reader.timer = TimeoutScheduler.NONE;
         reader.sendTimer = TimeoutScheduler.NONE;
+        reader.retryTimer = TimeoutScheduler.NONE;
       }
       sending.awaitOthers(); // a request being handed over now is cancelled by its sender before this returns
     }

@@ -143,8 +143,9 @@ final class AsyncRowLoop implements PageSink {
       try {
         stage.whenComplete(onStage); // the user's stage: its whenComplete may throw
       } catch (Throwable error) {
-        handshake.set(IDLE);
+        // Still PENDING: a callback it registered all the same finds the loop's claim and resumes nothing.
         fail(error);
+        handshake.set(IDLE);
         return;
       }
       if (handshake.compareAndSet(PENDING, WAITING)) {
@@ -195,11 +196,11 @@ final class AsyncRowLoop implements PageSink {
   }
 
   private void fail(Throwable error) {
-    rows = null; // on the loop's thread, or while the loop waits: a failed stream keeps no page
-    page = null;
     // Reserved first (a racing close() does not fail the stage as closed), ended next (the end the listeners
     // hear is this failure), settled last: a dependent of the stage that closes the stream finds it failed.
     boolean reserved = result.reserve();
+    rows = null; // on the loop's thread, or while the loop waits: a failed stream keeps no page
+    page = null;
     engine.abort(error, true);
     if (reserved) {
       result.settleExceptionally(error);
