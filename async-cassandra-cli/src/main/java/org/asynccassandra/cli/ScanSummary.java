@@ -98,9 +98,11 @@ final class ScanSummary {
    * that a run killed meanwhile leaves no half-written summary under its name.
    */
   void write(Path file) throws IOException {
-    // Beside it, under a name of its own (as the checkpoint's file): created with the usual permissions, which
-    // a temporary file's owner-only mode would not keep for a summary that others read.
-    Path part = file.resolveSibling(file.getFileName() + ".part");
+    // Beside it, under a name of its own, created new (two runs writing one summary never share it, and a file
+    // planted under that name is not written through), with the usual permissions: a temporary file's
+    // owner-only mode would not keep a summary readable to those who read it now.
+    Path part = Files.createFile(file.resolveSibling(file.getFileName() + "."
+        + Long.toUnsignedString(java.util.concurrent.ThreadLocalRandom.current().nextLong(), 36) + ".part"));
     try {
       writeJson(part);
       try {

@@ -76,29 +76,55 @@ final class Secret {
   }
 
   private static String prompt(CommandLine commandLine, String option, String variable, PrintStream err) {
-    return prompt(commandLine, option, variable, err, System.console(), Terminal.of(Terminal.STDIN),
+    Console console = System.console();
+    NoEcho noEcho = console != null && isTerminal(console) ? label -> console.readPassword("%s", label) : null;
+    return prompt(commandLine, option, variable, err, noEcho, Terminal.of(Terminal.STDIN),
         Terminal.of(Terminal.STDOUT), System.in);
+  }
+
+  /** Reads a line without echo, showing a prompt: the console's {@code readPassword}. */
+  @FunctionalInterface
+  interface NoEcho {
+    /** The line typed, or null at the end of input. */
+    char[] read(String prompt);
+  }
+
+  /**
+   * Whether {@code console} is a terminal: asked from Java 22 ({@code Console.isTerminal()}), whose
+   * {@code System.console()} returns a console even when stdin or stdout is redirected, and whose console then
+   * writes its prompt to stdout, into the data; up to Java 21 a console exists only on a terminal.
+   */
+  static boolean isTerminal(Console console) {
+    try {
+      return (Boolean) Console.class.getMethod("isTerminal").invoke(console);
+    } catch (NoSuchMethodException beforeJava22) {
+      return true;
+    } catch (ReflectiveOperationException | RuntimeException unknown) {
+      return false;
+    }
   }
 
   /**
    * The prompt, given what the process has. With stdin a terminal and stdout redirected (as in {@code export
-   * --output - > file}) it is refused: without a console the terminal would show the secret as it is typed,
-   * and a console (which Java 22 to 24 give even then) may write its prompt to stdout, into the data.
-   * Otherwise a console reads without echo, and anything else on stdin (a pipe, a file) is read as one line.
-   * What a stream is comes from {@link Terminal} (unknown off Linux, where the console alone decides).
+   * --output - > file}) it is refused, and so it is with stdin a terminal and no console to turn echo off:
+   * the terminal would show the secret as it is typed. Otherwise a console reads without echo, and anything
+   * else on stdin (a pipe, a file) is read as one line, the prompt on stderr. What a stream is comes from
+   * {@link Terminal} (unknown off Linux, where the console alone decides).
+   *
+   * @param noEcho the console's reader, or null without a console that is a terminal
    */
-  static String prompt(CommandLine commandLine, String option, String variable, PrintStream err, Console console,
-      Terminal.Kind stdin, Terminal.Kind stdout, InputStream in) {
+  static String prompt(CommandLine commandLine, String option, String variable, PrintStream err,
+      NoEcho noEcho, Terminal.Kind stdin, Terminal.Kind stdout, InputStream in) {
     String label = "Enter the value of " + option + ": ";
-    boolean echoing = console == null && stdin == Terminal.Kind.TERMINAL;
     boolean stdoutRedirected = stdin == Terminal.Kind.TERMINAL && stdout == Terminal.Kind.NOT_A_TERMINAL;
-    if (echoing || stdoutRedirected) {
+    boolean echoing = noEcho == null && stdin == Terminal.Kind.TERMINAL;
+    if (stdoutRedirected || echoing) {
       throw new CommandLine.ParameterException(commandLine, option + " alone cannot read the value without echo"
           + " here: stdin is a terminal but stdout is not; use " + option + "-file FILE or " + variable
           + " instead, or pipe the value to stdin");
     }
-    if (console != null && stdin != Terminal.Kind.NOT_A_TERMINAL) {
-      char[] typed = console.readPassword("%s", label);
+    if (noEcho != null && stdin != Terminal.Kind.NOT_A_TERMINAL) {
+      char[] typed = noEcho.read(label);
       if (typed == null) {
         throw new CommandLine.ParameterException(commandLine, option + ": no value typed");
       }

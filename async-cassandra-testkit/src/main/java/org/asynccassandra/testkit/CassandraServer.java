@@ -363,7 +363,9 @@ public final class CassandraServer implements AutoCloseable {
       checkPortFree(settings.address(), "storagePort", settings.storagePort());
     }
     long start = System.nanoTime();
-    Process started = ProcessLauncher.start(settings.command(folder.path(), ProcessLauncher.prefix()),
+    // No prefix here: ProcessLauncher.start puts the setpriv prefix before the command itself (twice nested
+    // setpriv commands worked, but were never the command the probe checked).
+    Process started = ProcessLauncher.start(settings.command(folder.path(), List.of()),
         folder.path(), ServerLogs.stdoutLog(folder.path()));
     process = started;
     try {

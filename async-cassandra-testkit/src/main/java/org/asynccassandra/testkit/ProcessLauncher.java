@@ -21,6 +21,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -68,21 +69,30 @@ final class ProcessLauncher {
         .directory(folder.toFile())
         .redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(output.toFile()));
-    Future<Process> launched = LAUNCHER.submit(builder::start);
+    return launch(builder::start, command.get(0));
+  }
+
+  /**
+   * Runs {@code fork} on the launcher thread and returns its process. Interrupted while waiting, it still waits
+   * for the fork (a running task cannot be cancelled; it would drop its process) and kills what it started,
+   * then throws with the interrupt flag set.
+   *
+   * @throws CassandraStartException when the fork fails or the caller was interrupted
+   */
+  static Process launch(Callable<Process> fork, String what) {
+    Future<Process> launched = LAUNCHER.submit(fork);
     try {
       return launched.get();
     } catch (ExecutionException failure) {
       Throwable cause = failure.getCause();
-      throw new CassandraStartException("Could not launch " + command.get(0) + ": " + cause.getMessage(), cause);
+      throw new CassandraStartException("Could not launch " + what + ": " + cause.getMessage(), cause);
     } catch (InterruptedException interrupted) {
-      // The launcher thread forks anyway (a FutureTask being run still "cancels", and then drops the result):
-      // wait for the fork, which is quick, and kill what it started, which nobody else would know of.
       Process orphan = awaitUninterruptibly(launched);
       if (orphan != null) {
         kill(orphan);
       }
       Thread.currentThread().interrupt();
-      throw new CassandraStartException("Interrupted while launching " + command.get(0) + " (not started, or"
+      throw new CassandraStartException("Interrupted while launching " + what + " (not started, or"
           + " killed)", interrupted);
     }
   }

@@ -18,11 +18,13 @@ package org.asynccassandra.testkit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 class ProcessLauncherTest {
   /** A command line nobody else runs, so that its processes can be told from any other child of this JVM. */
@@ -36,22 +38,38 @@ class ProcessLauncherTest {
   }
 
   @Test
-  void should_leave_no_process_behind_when_interrupted_while_launching(@TempDir Path dir) {
-    Path log = dir.resolve("out.log");
-    // The setpriv probe runs once, before: this test is about the fork, not about an interrupted probe.
-    ProcessLauncher.terminate(ProcessLauncher.start(List.of("true"), dir, log), Duration.ofSeconds(30));
-    Thread.currentThread().interrupt(); // get() throws at once, as the launcher thread forks
+  void should_kill_the_process_of_a_launch_whose_caller_was_interrupted_while_it_forked() throws Exception {
+    Thread caller = Thread.currentThread();
+    CountDownLatch forking = new CountDownLatch(1);
+    CountDownLatch finishFork = new CountDownLatch(1);
+    // The caller is interrupted while it waits for a fork under way, and the fork ends only once the caller
+    // waits again (or gave up): the race in which a running launch was "cancelled" and its process dropped.
+    Thread interrupter = new Thread(() -> {
+      try {
+        forking.await();
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> caller.getState() == Thread.State.WAITING);
+        caller.interrupt();
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> caller.getState() == Thread.State.WAITING);
+      } catch (InterruptedException | ConditionTimeoutException gaveUp) {
+        // the caller did not wait again: finish the fork anyway
+      } finally {
+        finishFork.countDown();
+      }
+    }, "interrupter");
+    interrupter.start();
     try {
-      assertThatThrownBy(() -> ProcessLauncher.start(SLEEPER, dir, log))
-          .isInstanceOf(CassandraStartException.class)
-          .hasMessageStartingWith("Interrupted while launching sleep");
-      assertThat(Thread.currentThread().isInterrupted()).as("the interrupt is kept").isTrue();
+      assertThatThrownBy(() -> ProcessLauncher.launch(() -> {
+        forking.countDown();
+        finishFork.await();
+        return new ProcessBuilder(SLEEPER).start();
+      }, "sleep")).isInstanceOf(CassandraStartException.class).hasMessageStartingWith("Interrupted while launching");
+      assertThat(caller.isInterrupted()).as("the interrupt is kept").isTrue();
     } finally {
       Thread.interrupted();
     }
-    // The launcher forks one child at a time: once this one is started, the interrupted launch is settled.
-    Process after = ProcessLauncher.start(List.of("true"), dir, log);
-    ProcessLauncher.terminate(after, Duration.ofSeconds(30));
-    assertThat(sleepersAlive()).as("a child launched for an interrupted caller").isZero();
+    interrupter.join(TimeUnit.SECONDS.toMillis(30));
+    // The launcher runs one fork at a time: once this one is done, the interrupted launch is settled.
+    ProcessLauncher.launch(() -> new ProcessBuilder("true").start(), "true").waitFor(30, TimeUnit.SECONDS);
+    assertThat(sleepersAlive()).as("a process launched for an interrupted caller").isZero();
   }
 }
