@@ -23,10 +23,8 @@ import java.io.PrintStream;
 import java.io.RandomAccessFile;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 
 /**
  * Where an export writes, and how many bytes it holds: stdout, a new file, a file replaced only when the export
@@ -104,11 +102,7 @@ final class ExportOutput implements AutoCloseable {
     }
     stream.close();
     if (part != null) {
-      try {
-        Files.move(part, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-      } catch (AtomicMoveNotSupportedException noAtomicMove) {
-        Files.move(part, target, StandardCopyOption.REPLACE_EXISTING);
-      }
+      OutputFiles.moveOver(part, target);
       committed = true;
     }
   }

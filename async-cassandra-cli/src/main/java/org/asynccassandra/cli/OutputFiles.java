@@ -16,8 +16,10 @@
 package org.asynccassandra.cli;
 
 import java.io.IOException;
+import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import picocli.CommandLine;
@@ -78,6 +80,18 @@ final class OutputFiles {
       } catch (IOException noFolder) {
         return absolute;
       }
+    }
+  }
+
+  /**
+   * Moves {@code from} over {@code to}: atomically where the file system can, else a plain replace, so that
+   * {@code to} is the old file or the whole new one.
+   */
+  static void moveOver(Path from, Path to) throws IOException {
+    try {
+      Files.move(from, to, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    } catch (AtomicMoveNotSupportedException notAtomic) {
+      Files.move(from, to, StandardCopyOption.REPLACE_EXISTING);
     }
   }
 

@@ -19,10 +19,8 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Locale;
 import java.util.stream.Collectors;
@@ -105,11 +103,7 @@ final class ScanSummary {
         + Long.toUnsignedString(java.util.concurrent.ThreadLocalRandom.current().nextLong(), 36) + ".part"));
     try {
       writeJson(part);
-      try {
-        Files.move(part, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-      } catch (AtomicMoveNotSupportedException notAtomic) {
-        Files.move(part, file, StandardCopyOption.REPLACE_EXISTING);
-      }
+      OutputFiles.moveOver(part, file);
     } finally {
       Files.deleteIfExists(part);
     }

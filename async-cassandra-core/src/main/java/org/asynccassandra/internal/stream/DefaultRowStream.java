@@ -405,15 +405,10 @@ public final class DefaultRowStream implements QueryStream {
     }
     StreamClosedException closed =
         new StreamClosedException("The stream over '" + engine.description() + "' was closed");
-    Throwable failure = closed;
-    if (!engine.abort(closed, false)) {
-      // Aborted before, by something else (a timeout, a rejected delivery, a listener): its end, not yet at
-      // the stage, carries that cause, which the listeners heard; the stage gets it too, not this close.
-      failure = engine.abortCause();
-      if (failure == null) {
-        cleanable.clean(); // it ended by itself meanwhile: its end settles the stage
-        return;
-      }
+    Throwable failure = engine.closeWith(closed); // or the cause of an abort that came first (a timeout)
+    if (failure == null) {
+      cleanable.clean(); // it ended by itself meanwhile: its end settles the stage
+      return;
     }
     // Fail pending stages at once, even while a consumer call still runs, but on the stream's executor:
     // close() may come from a driver I/O thread, where dependents must not run.

@@ -361,12 +361,9 @@ final class PageEngine {
       awaitOtherClosers();
       return;
     }
-    Throwable failure = closed;
-    if (!abort(closed, false)) {
-      failure = abortCause(); // aborted before (a timeout, say): the stage gets that cause, not this close
-      if (failure == null) {
-        return; // it ended by itself meanwhile: its end settles the stage
-      }
+    Throwable failure = closeWith(closed);
+    if (failure == null) {
+      return; // it ended by itself meanwhile: its end settles the stage
     }
     PageSink target = sink;
     if (target != null) {
@@ -418,6 +415,16 @@ final class PageEngine {
   /** This engine's place in the session budget's queue (a shared one without a budget); for tests. */
   DefaultReadAheadBudget.Waiter budgetWaiter() {
     return budgetWaiter;
+  }
+
+  /**
+   * Aborts the stream with {@code closed}, for a close, and returns what its pending stages fail with:
+   * {@code closed}; or the cause of an abort that came first (a timeout, a rejected delivery, a listener),
+   * whose end the listeners heard and which has not reached the stages yet; or null when the stream ended by
+   * itself meanwhile, whose end settles them.
+   */
+  @Nullable Throwable closeWith(StreamClosedException closed) {
+    return abort(closed, false) ? closed : abortCause();
   }
 
   /** What the stream was aborted with (a close, a timeout, a consumer's failure), or null when it was not. */
