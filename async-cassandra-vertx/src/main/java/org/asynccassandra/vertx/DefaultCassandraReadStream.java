@@ -71,6 +71,12 @@ final class DefaultCassandraReadStream<T, U> implements CassandraReadStream<U> {
   private boolean pulling;
   /** Drain passes asked for and not yet run: 0 when no drain loop runs. */
   private int wip;
+  /**
+   * Set by {@link #close()} on the caller's thread before it closes the stream: from then on the context hands
+   * out nothing and signals nothing, even when a task queued before the close's own runs first and finds the
+   * stream already closed (its {@code nextPage()} failed with the close's exception).
+   */
+  private volatile boolean closing;
 
   DefaultCassandraReadStream(Context context, ResultStream<T> stream,
       Function<Page<T>, ? extends List<? extends U>> items) {
@@ -96,7 +102,8 @@ final class DefaultCassandraReadStream<T, U> implements CassandraReadStream<U> {
 
   @Override
   public Future<Void> close() {
-    onContext(this::cancel); // first, so that the close's own StreamClosedException is never signalled
+    closing = true; // first, so that the close's own StreamClosedException is never signalled
+    onContext(this::cancel);
     return Future.fromCompletionStage(stream.closeAsync(), context);
   }
 
@@ -184,6 +191,10 @@ final class DefaultCassandraReadStream<T, U> implements CassandraReadStream<U> {
   /** Hands out items while there is demand, then ends the stream or pulls the next page. */
   private void drainOnce() {
     while (state == State.OPEN) {
+      if (closing) {
+        cancel();
+        return;
+      }
       List<? extends U> page = current;
       if (page != null && index < page.size()) {
         Handler<U> target = handler;
@@ -197,7 +208,7 @@ final class DefaultCassandraReadStream<T, U> implements CassandraReadStream<U> {
         delivered.incrementAndGet();
         try {
           target.handle(item);
-        } catch (RuntimeException | Error failure) {
+        } catch (Throwable failure) { // checked ones too: a Kotlin or Groovy handler throws them undeclared
           fail(failure);
           return;
         }
@@ -227,7 +238,7 @@ final class DefaultCassandraReadStream<T, U> implements CassandraReadStream<U> {
     CompletionStage<Optional<Page<T>>> next;
     try {
       next = stream.nextPage();
-    } catch (RuntimeException misuse) { // consumed in another style already
+    } catch (Throwable misuse) { // consumed in another style already
       pulling = false;
       fail(misuse);
       return;
@@ -243,7 +254,12 @@ final class DefaultCassandraReadStream<T, U> implements CassandraReadStream<U> {
 
   private void pullFailed(@Nullable Throwable error) {
     pulling = false;
-    if (state == State.OPEN) { // else closed meanwhile: the close's own failure goes nowhere
+    if (state != State.OPEN) {
+      return; // closed meanwhile: the close's own failure goes nowhere
+    }
+    if (closing) {
+      cancel(); // the close's own failure, come before the close's task did: it goes nowhere either
+    } else {
       fail(unwrap(error));
     }
   }
@@ -253,6 +269,10 @@ final class DefaultCassandraReadStream<T, U> implements CassandraReadStream<U> {
     if (state != State.OPEN) {
       return; // closed meanwhile: the page goes nowhere
     }
+    if (closing) {
+      cancel();
+      return;
+    }
     if (page.isEmpty()) {
       end();
       return;
@@ -260,7 +280,7 @@ final class DefaultCassandraReadStream<T, U> implements CassandraReadStream<U> {
     List<? extends U> pageItems;
     try {
       pageItems = items.apply(page.get());
-    } catch (RuntimeException | Error failure) {
+    } catch (Throwable failure) {
       fail(failure);
       return;
     }
@@ -276,7 +296,7 @@ final class DefaultCassandraReadStream<T, U> implements CassandraReadStream<U> {
     if (target != null) {
       try {
         target.handle(null);
-      } catch (RuntimeException | Error failure) {
+      } catch (Throwable failure) {
         report(failure);
       }
     }
@@ -291,7 +311,7 @@ final class DefaultCassandraReadStream<T, U> implements CassandraReadStream<U> {
     }
     try {
       target.handle(failure);
-    } catch (RuntimeException | Error handlerFailure) {
+    } catch (Throwable handlerFailure) {
       report(handlerFailure);
     }
   }

@@ -70,16 +70,20 @@ public final class NdjsonResponse {
    * Sends {@code body}, NDJSON buffers, into {@code response}; see {@link #send(HttpServerResponse, ResultStream)}.
    * Call it on {@code body}'s context.
    *
-   * @param response the response to write; {@code Content-Type} is set unless it already is
+   * <p>{@code body} belongs to the response from now on: to stop sending, reset the response (which closes
+   * {@code body} and fails the future). Closing {@code body} yourself signals nothing ({@link
+   * CassandraReadStream#close()}), so the response would neither end nor fail until the client went away.
+   *
+   * @param response the response to write; {@code Content-Type} and chunked transfer encoding are set unless
+   *     its head was already sent (a handler that wrote a prefix, say, must have made it chunked)
    * @param body the NDJSON buffers, for example from {@link CassandraReadStream#ndjson}
    * @return a future that completes once the response ended; it fails with the stream's failure (the
    *     response was reset), or with an {@link HttpClosedException} when the client went away first (also
-   *     when the response was already closed: {@code body} is then closed at once, unread)
+   *     when the response was already closed: {@code body} is then closed at once, unread), or with an
+   *     {@link IllegalStateException} when the response had already ended or refused its headers ({@code body}
+   *     closed at once, unread)
    */
   public static Future<Void> send(HttpServerResponse response, CassandraReadStream<Buffer> body) {
-    if (!response.headers().contains("Content-Type")) {
-      response.putHeader("Content-Type", CONTENT_TYPE);
-    }
     Promise<Void> outcome = Promise.promise();
     if (response.closed()) {
       // The client went away before: a close handler set now would never run, and every write would fail.
@@ -87,7 +91,23 @@ public final class NdjsonResponse {
       outcome.tryFail(new HttpClosedException("The client went away before the response started"));
       return outcome.future();
     }
-    response.setChunked(true);
+    if (response.ended()) {
+      body.close();
+      outcome.tryFail(new IllegalStateException("The response has already ended: no NDJSON can be sent in it"));
+      return outcome.future();
+    }
+    try {
+      if (!response.headWritten()) {
+        if (!response.headers().contains("Content-Type")) {
+          response.putHeader("Content-Type", CONTENT_TYPE);
+        }
+        response.setChunked(true);
+      }
+    } catch (RuntimeException refused) { // a response of Vert.x's that refuses its head: closed, never leaked
+      body.close();
+      outcome.tryFail(refused);
+      return outcome.future();
+    }
     response.closeHandler(ignored -> {
       // The client went away (or the connection closed after the end, when this does nothing).
       body.close();

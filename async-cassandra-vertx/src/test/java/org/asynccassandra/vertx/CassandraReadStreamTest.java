@@ -479,4 +479,59 @@ class CassandraReadStreamTest {
     assertThat(items).containsExactly(1);
     assertThat(stream.toString()).contains("delivered=1");
   }
+  @Test
+  void should_signal_nothing_when_closed_from_another_thread_behind_a_queued_fetch() throws Exception {
+    FakeResultStream<Integer> fake = new FakeResultStream<>();
+    CassandraReadStream<Integer> stream = recording(CassandraReadStream.of(context, fake)).pause();
+    stream.handler(item -> events.add(String.valueOf(item))).fetch(1);
+    settle();
+    fake.complete(range(1, 4), false);
+    settle();
+    assertThat(events).containsExactly("1");
+    // Hold the context, so that the fetch queued by resume() runs only after close() closed the stream: it
+    // hands out the page's rest, then its pull fails at once with the close's own StreamClosedException.
+    java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.CountDownLatch held = new java.util.concurrent.CountDownLatch(1);
+    context.runOnContext(ignored -> {
+      held.countDown();
+      try {
+        release.await();
+      } catch (InterruptedException interrupted) {
+        Thread.currentThread().interrupt();
+      }
+    });
+    assertThat(held.await(10, TimeUnit.SECONDS)).isTrue();
+    stream.resume();
+    stream.close();
+    release.countDown();
+    settle();
+    assertThat(events).as("a close signals nothing, and hands out nothing after it").containsExactly("1");
+    assertThat(fake.isClosed()).isTrue();
+  }
+
+  @Test
+  void should_fail_once_and_close_when_the_handler_throws_an_undeclared_checked_exception() throws Exception {
+    FakeResultStream<Integer> fake = FakeResultStream.autoPages(range(1, 4), range(4, 7));
+    CassandraReadStream<Integer> stream = recording(CassandraReadStream.of(context, fake));
+    stream.handler(item -> {
+      events.add(String.valueOf(item));
+      if (item == 2) {
+        CassandraReadStreamTest.<RuntimeException>sneakyThrow(new java.io.IOException("disk full"));
+      }
+    });
+    settle();
+    assertThat(events).containsExactly("1", "2", "error: disk full");
+    assertThat(errors).singleElement().isInstanceOf(java.io.IOException.class);
+    assertThat(fake.isClosed()).as("closed, not left to the leak detector").isTrue();
+    stream.resume();
+    settle();
+    assertThat(events).as("the drain loop is not stuck: it runs, and hands out nothing after the failure")
+        .containsExactly("1", "2", "error: disk full");
+  }
+
+  /** Throws {@code failure}, checked or not, without declaring it: what a Kotlin or Groovy handler does. */
+  @SuppressWarnings("unchecked")
+  static <E extends Throwable> void sneakyThrow(Throwable failure) throws E {
+    throw (E) failure;
+  }
 }

@@ -1,0 +1,110 @@
+/*
+ * Copyright 2026 The async-cassandra authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+package org.asynccassandra.vertx;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerRequest;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@link NdjsonResponse#send} into responses of a real Vert.x HTTP server (no Cassandra: the body is a
+ * {@link FakeResultStream} of buffers) that were already written to or ended when it was called.
+ */
+class NdjsonResponseTest {
+  private static Vertx vertx;
+  private static HttpServer server;
+  private static HttpClient client;
+  /** What the last request's send did: its future, and the fake the body read. */
+  private static volatile CompletableFuture<Future<Void>> sent = new CompletableFuture<>();
+  private static volatile FakeResultStream<Buffer> fake;
+
+  @BeforeAll
+  static void start() throws Exception {
+    vertx = Vertx.vertx();
+    server = vertx.createHttpServer().requestHandler(NdjsonResponseTest::handle).listen(0)
+        .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    client = vertx.createHttpClient();
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+  }
+
+  private static void handle(HttpServerRequest request) {
+    FakeResultStream<Buffer> rows = FakeResultStream.autoPages(List.of(Buffer.buffer("{\"a\":1}\n")),
+        List.of(Buffer.buffer("{\"a\":2}\n")));
+    fake = rows;
+    CassandraReadStream<Buffer> body = CassandraReadStream.of(vertx.getOrCreateContext(), rows);
+    try {
+      if (request.path().equals("/prefix")) {
+        // A handler that wrote a prefix first: the head is sent, chunked.
+        request.response().setChunked(true).putHeader("content-type", NdjsonResponse.CONTENT_TYPE)
+            .write("{\"header\":true}\n");
+      } else if (request.path().equals("/ended")) {
+        request.response().end("done\n"); // answered already; the connection stays open (keep-alive)
+      }
+      sent.complete(NdjsonResponse.send(request.response(), body));
+    } catch (RuntimeException thrown) {
+      sent.completeExceptionally(thrown);
+      throw thrown;
+    }
+  }
+
+  private static String get(String path) throws Exception {
+    return client.request(HttpMethod.GET, server.actualPort(), "localhost", path)
+        .compose(request -> request.send())
+        .compose(response -> response.body())
+        .map(Buffer::toString)
+        .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+  }
+
+  private static Future<Void> lastSend() throws Exception {
+    return sent.get(30, TimeUnit.SECONDS);
+  }
+
+  @Test
+  void should_send_after_a_prefix_the_handler_wrote() throws Exception {
+    sent = new CompletableFuture<>();
+    assertThat(get("/prefix")).isEqualTo("{\"header\":true}\n{\"a\":1}\n{\"a\":2}\n");
+    lastSend().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    assertThat(fake.isClosed()).isTrue();
+  }
+
+  @Test
+  void should_fail_and_close_the_stream_unread_when_the_response_has_ended() throws Exception {
+    sent = new CompletableFuture<>();
+    assertThat(get("/ended")).isEqualTo("done\n");
+    Future<Void> send = lastSend();
+    CompletableFuture<Void> outcome = send.toCompletionStage().toCompletableFuture();
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> outcome.get(30, TimeUnit.SECONDS))
+        .hasCauseInstanceOf(IllegalStateException.class).hasMessageContaining("already ended");
+    assertThat(fake.isClosed()).as("closed at once, not left to the leak detector").isTrue();
+    assertThat(fake.pulls()).as("unread").isZero();
+  }
+}
