@@ -53,7 +53,8 @@ public interface RowMapper<T> {
    *
    * @param <R> the record type
    * @param type the record class; its canonical constructor must be accessible to this library (a public
-   *     record, or one in a package open to {@code org.asynccassandra})
+   *     record with a public canonical constructor in a package its module exports, or any record in a
+   *     package open to {@code org.asynccassandra}; on the class path every package is open)
    * @return a new mapper, bound to the columns of the first row it maps
    * @throws IllegalArgumentException when {@code type} is not a record, or its canonical constructor cannot
    *     be called

@@ -84,7 +84,9 @@ public interface StreamListener {
 
   /**
    * The stream failed with {@code error}: a page that could not be read, a timeout, or user code that threw.
-   * One of the four end events; runs on the stream's executor.
+   * One of the four end events; runs on the stream's executor. A stream that could not be built (a listener's
+   * {@link #executor} threw or returned null) fails with that error on the creating thread, with zero counters,
+   * told to the listeners whose {@code executor} was called for it, and no other event.
    *
    * @param stream the stream, the same instance for every event of it
    * @param error the failure the stream's consumer receives: a {@link PageFetchException}, a
@@ -123,7 +125,8 @@ public interface StreamListener {
    * @param executor the executor the stream would use: its config's, or the session's callback executor,
    *     or the one an earlier listener returned
    * @return the executor to use instead, or {@code executor} itself; not null, and it must run every task
-   *     it accepts
+   *     it accepts. Throwing (or returning null) fails the stream's creation with that error: this listener and
+   *     those before it hear {@link #onFailure}, so that none keeps the stream.
    */
   default Executor executor(StreamInfo stream, Executor executor) {
     return executor;

@@ -76,6 +76,21 @@ class ModulePathIT {
       }
       """;
 
+  /** Maps to a public record of a package its module exports and does not open. */
+  private static final String RECORD_MAIN = """
+      package example.app;
+
+      import org.asynccassandra.RowMapper;
+
+      public final class Main {
+        public record User(int id, String name) {}
+
+        public static void main(String[] args) {
+          System.out.println("record mapper: " + RowMapper.record(User.class));
+        }
+      }
+      """;
+
   @TempDir Path work;
 
   @Test
@@ -115,5 +130,16 @@ class ModulePathIT {
         .run(work.resolve("added"));
     assertThat(added.exitCode()).as("exit code of %s, output:%n%s", added.command(), added.output()).isZero();
     assertThat(added.lines()).as(added.output()).contains("builder: CqlSessionBuilder", "request timeout: PT2S");
+  }
+
+  @Test
+  void should_map_to_a_public_record_of_a_package_exported_and_not_opened() throws Exception {
+    // The mapper asked for a private lookup, which needs the package opened to it, and refused such a record,
+    // asking whether it was public.
+    ModulePathProgram.Result result = ModulePathProgram.builder("example.app").requires("org.asynccassandra")
+        .exports("example.app").mainClass("example.app.Main", RECORD_MAIN)
+        .modulePath(ModulePathProgram.recordedModulePath()).build().run(work);
+    assertThat(result.exitCode()).as("exit code of %s, output:%n%s", result.command(), result.output()).isZero();
+    assertThat(result.lines()).contains("record mapper: RowMapper.record(example.app.Main$User)");
   }
 }

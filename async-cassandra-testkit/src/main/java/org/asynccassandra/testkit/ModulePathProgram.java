@@ -31,7 +31,7 @@ import javax.tools.ToolProvider;
 /**
  * A small named module, compiled from source and run with {@code java --module-path ... -m}, that checks how a
  * library's jars behave on the module path, as an application's module would meet them: its
- * {@code module-info.java} is {@code module <name> { requires <each>; }}, its one class is given as source,
+ * {@code module-info.java} is {@code module <name> { requires <each>; exports <each>; }}, its one class is given as source,
  * and the module path holds nothing but the given jars (no class path). {@link #recordedModulePath()} reads
  * the jars a module's pom recorded for its integration tests.
  *
@@ -50,6 +50,7 @@ public final class ModulePathProgram {
 
   private final String module;
   private final List<String> requires;
+  private final List<String> exports;
   private final String mainClass;
   private final String mainSource;
   private final List<Path> modulePath;
@@ -58,6 +59,7 @@ public final class ModulePathProgram {
   private ModulePathProgram(Builder builder) {
     this.module = builder.module;
     this.requires = List.copyOf(builder.requires);
+    this.exports = List.copyOf(builder.exports);
     this.mainClass = builder.mainClass;
     this.mainSource = builder.mainSource;
     this.modulePath = List.copyOf(builder.modulePath);
@@ -179,6 +181,9 @@ public final class ModulePathProgram {
     for (String required : requires) {
       source.append("  requires ").append(required).append(";\n");
     }
+    for (String exported : exports) {
+      source.append("  exports ").append(exported).append(";\n");
+    }
     return source.append("}\n").toString();
   }
 
@@ -204,6 +209,7 @@ public final class ModulePathProgram {
   public static final class Builder {
     private final String module;
     private final List<String> requires = new ArrayList<>();
+    private final List<String> exports = new ArrayList<>();
     private String mainClass = "";
     private String mainSource = "";
     private final List<Path> modulePath = new ArrayList<>();
@@ -221,6 +227,18 @@ public final class ModulePathProgram {
      */
     public Builder requires(String moduleName) {
       requires.add(moduleName);
+      return this;
+    }
+
+    /**
+     * Adds an {@code exports} clause (never {@code opens}: a library then reaches the package's public types
+     * only).
+     *
+     * @param packageName a package of the module, such as {@code example.app}
+     * @return this builder
+     */
+    public Builder exports(String packageName) {
+      exports.add(packageName);
       return this;
     }
 

@@ -275,13 +275,18 @@ public final class CqlValueWriter {
   }
 
   /**
-   * Plain digits when the scale is zero or positive ({@code 12.50}); scientific notation only for a
-   * negative scale ({@code 1.2E+3}), which plain digits would lose. Either parses back to an equal
-   * {@code BigDecimal}, scale included.
+   * Plain digits when the scale is zero or positive ({@code 12.50}); scientific notation for a negative scale
+   * ({@code 1.2E+3}), which plain digits would lose, and for a scale that plain digits would pad with more than
+   * {@value #MAX_PLAIN_LEADING_ZEROS} leading zeros ({@code 1E-999999999}, nine bytes stored, is a billion
+   * characters in plain digits). Either parses back to an equal {@code BigDecimal}, scale included.
    */
   static String decimal(BigDecimal value) {
-    return value.scale() >= 0 ? value.toPlainString() : value.toString();
+    return value.scale() >= 0 && (long) value.scale() - value.precision() <= MAX_PLAIN_LEADING_ZEROS
+        ? value.toPlainString() : value.toString();
   }
+
+  /** The most zeros plain digits put between the decimal point and a decimal's first digit. */
+  static final int MAX_PLAIN_LEADING_ZEROS = 64;
 
   /**
    * The driver's standard duration format, which {@link CqlDuration#from} parses; zero is {@code 0s}, never empty.

@@ -137,6 +137,19 @@ class CqlValueRoundTripTest {
   }
 
   @Test
+  void should_write_a_decimal_whose_plain_digits_would_be_huge_in_scientific_notation() {
+    // Nine bytes stored; as plain digits, a billion characters (an OutOfMemoryError in any export).
+    BigDecimal tiny = new BigDecimal("1E-999999999");
+    String text = CqlValueWriter.toText(DataTypes.DECIMAL, tiny);
+    assertThat(text).isEqualTo("1E-999999999");
+    assertThat(CqlValueReader.fromText(DataTypes.DECIMAL, text)).isEqualTo(tiny);
+    assertThat(CqlValueWriter.toJson(DataTypes.DECIMAL, tiny)).hasSizeLessThan(64);
+    BigDecimal edge = BigDecimal.ONE.movePointLeft(64); // 63 zeros after the point: still plain
+    assertThat(CqlValueWriter.toText(DataTypes.DECIMAL, edge)).startsWith("0.000").hasSize(66);
+    assertThat(CqlValueWriter.toText(DataTypes.DECIMAL, BigDecimal.ONE.movePointLeft(66))).isEqualTo("1E-66");
+  }
+
+  @Test
   void should_write_the_documented_forms() {
     assertThat(CqlValueWriter.toText(DataTypes.DURATION, CqlDuration.newInstance(0, 0, 0))).isEqualTo("0s");
     assertThat(CqlValueWriter.toJson(DataTypes.DURATION, CqlDuration.newInstance(0, 0, 0))).isEqualTo("\"0s\"");

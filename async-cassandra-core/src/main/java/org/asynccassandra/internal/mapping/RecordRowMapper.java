@@ -58,14 +58,23 @@ public final class RecordRowMapper<R extends Record> implements RowMapper<R> {
     for (int i = 0; i < components.length; i++) {
       parameters[i] = components[i].getType();
     }
+    java.lang.invoke.MethodType canonical = java.lang.invoke.MethodType.methodType(void.class, parameters);
+    MethodHandle found;
     try {
-      MethodHandles.Lookup lookup = MethodHandles.privateLookupIn(type, MethodHandles.lookup());
-      this.constructor = lookup.findConstructor(type, java.lang.invoke.MethodType.methodType(void.class, parameters))
-          .asSpreader(Object[].class, components.length);
-    } catch (ReflectiveOperationException | IllegalArgumentException | SecurityException inaccessible) {
-      throw new IllegalArgumentException("Cannot call the canonical constructor of " + type.getName()
-          + " (is the record public, or its package open to org.asynccassandra?): " + inaccessible, inaccessible);
+      // A record in a package open to this module (the class path opens every package), public or not.
+      found = MethodHandles.privateLookupIn(type, MethodHandles.lookup()).findConstructor(type, canonical);
+    } catch (ReflectiveOperationException | IllegalArgumentException | SecurityException notOpen) {
+      try {
+        // A public record in a package its module exports without opening it.
+        found = MethodHandles.publicLookup().findConstructor(type, canonical);
+      } catch (ReflectiveOperationException | IllegalArgumentException | SecurityException inaccessible) {
+        inaccessible.addSuppressed(notOpen);
+        throw new IllegalArgumentException("Cannot call the canonical constructor of " + type.getName()
+            + " (is the record public in an exported package, or its package open to org.asynccassandra?): "
+            + inaccessible, inaccessible);
+      }
     }
+    this.constructor = found.asSpreader(Object[].class, components.length);
   }
 
   /** A mapper that binds on its first row. */
@@ -104,6 +113,15 @@ public final class RecordRowMapper<R extends Record> implements RowMapper<R> {
         throw new IllegalArgumentException("No codec maps column '" + column.getName().asInternal() + "' ("
             + column.getType().asCql(true, true) + ") to component '" + component.getName() + "' ("
             + component.getGenericType().getTypeName() + ") of record " + type.getSimpleName(), missing);
+      }
+      // The driver hands a SortedSet, TreeMap or LinkedList component the codec of Set, Map or List, whose
+      // values (LinkedHashSet, ...) the constructor then refuses, row after row, with a bare ClassCastException.
+      Class<?> decoded = codecs1[i].getJavaType().getRawType();
+      if (!boxed(component.getType()).isAssignableFrom(decoded)) {
+        throw new IllegalArgumentException("Component '" + component.getName() + "' ("
+            + component.getGenericType().getTypeName() + ") of record " + type.getSimpleName()
+            + " cannot hold what column '" + column.getName().asInternal() + "' (" + column.getType().asCql(true, true)
+            + ") decodes to: " + codecs1[i].getJavaType() + "; declare the component as that type");
       }
       positions[i] = position;
     }

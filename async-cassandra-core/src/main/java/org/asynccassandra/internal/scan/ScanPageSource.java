@@ -550,7 +550,7 @@ final class ScanPageSource implements PageSource {
     long wait;
     try {
       wait = rowLimiter == null ? 0 : rowLimiter.reserve(pageSize);
-    } catch (RuntimeException limiterFailure) {
+    } catch (Throwable limiterFailure) { // checked ones too, thrown undeclared: never lost on a driver thread
       send(reader, state, pageSize, limiterFailure); // the range fails (or retries) with it, as a failed request
       return;
     }
@@ -592,7 +592,7 @@ final class ScanPageSource implements PageSource {
    * once, and the range retries or fails as after any failed request.
    */
   private void send(Reader reader, @Nullable ByteBuffer state, int pageSize,
-      @Nullable RuntimeException failedBefore) {
+      @Nullable Throwable failedBefore) {
     synchronized (lock) {
       if (closed || failure != null) {
         return; // closed, or failed: the scan ends, so nothing more is asked (retries included)
@@ -610,10 +610,8 @@ final class ScanPageSource implements PageSource {
           lastRequestedPageSize = pageSize;
           range = reader.range;
         }
-        if (failedBefore != null) {
-          throw failedBefore;
-        }
-        response = requests.fetch(range, state, pageSize);
+        response = failedBefore != null ? CompletableFuture.failedFuture(failedBefore)
+            : requests.fetch(range, state, pageSize);
       } catch (RuntimeException error) {
         response = CompletableFuture.failedFuture(error);
       }
@@ -674,7 +672,7 @@ final class ScanPageSource implements PageSource {
         if (byteDebt == Long.MAX_VALUE) {
           throw never("byte", Math.max(0, response.responseBytes()), "bytes", "the largest response");
         }
-      } catch (RuntimeException limiterFailure) {
+      } catch (Throwable limiterFailure) { // checked ones too, thrown undeclared
         // Not lost in the response's callback: the page is asked again or the range fails with it.
         error = limiterFailure;
         response = null;

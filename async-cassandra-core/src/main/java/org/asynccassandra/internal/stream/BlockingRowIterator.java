@@ -89,9 +89,10 @@ final class BlockingRowIterator implements Iterator<Object> {
       Object value;
       try {
         value = currentRows.next(); // row index + 1, mapped before it counts as received
-      } catch (RuntimeException | Error mapperFailure) {
+      } catch (Throwable mapperFailure) { // checked ones too: a Kotlin mapper throws them undeclared
         engine.abort(mapperFailure, true);
-        // Every later call throws it too (an Error, wrapped): the silent abort sends no end to wait for.
+        // Every later call throws it too (an Error or a checked exception, wrapped): the silent abort sends no
+        // end to wait for.
         failure = mapperFailure instanceof RuntimeException runtime ? runtime
             : new AsyncCassandraException("The row mapper of the stream over '" + engine.description()
                 + "' failed", mapperFailure);
@@ -140,7 +141,7 @@ final class BlockingRowIterator implements Iterator<Object> {
         if (listener != null) {
           listener.onPage(page.event());
         }
-      } catch (RuntimeException | Error listenerFailure) {
+      } catch (Throwable listenerFailure) { // checked ones too, thrown undeclared
         engine.abort(listenerFailure, true);
         if (listenerFailure instanceof RuntimeException) {
           failure = (RuntimeException) listenerFailure;

@@ -121,20 +121,25 @@ public final class DefaultRowStream implements QueryStream {
       Position.@Nullable Tracker tracker, Consumer<DefaultRowStream.Handle> onTerminate, StreamEvents events,
       @Nullable DefaultReadAheadBudget budget) {
     this.events = events;
-    this.executor = events.wrap(config.executor().orElse(executor));
-    this.listener = events.pageObserver();
-    this.knownColumns = source.knownColumns();
-    Handle handle = new Handle();
-    this.handle = handle;
-    this.engine = new PageEngine(source, config, scheduler, tracker, () -> {
-      handle.terminated();
-      onTerminate.accept(handle);
-    }, events, budget);
-    events.bindStats(engine::stats);
-    handle.engine = engine;
-    Throwable creationSite = new Throwable("RowStream created here");
-    this.cleanable = CLEANER.register(this, new LeakCheck(engine, creationSite));
-    handle.cleanable = cleanable;
+    this.executor = events.wrap(config.executor().orElse(executor)); // tells its own failure
+    try {
+      this.listener = events.pageObserver();
+      this.knownColumns = source.knownColumns();
+      Handle handle = new Handle();
+      this.handle = handle;
+      this.engine = new PageEngine(source, config, scheduler, tracker, () -> {
+        handle.terminated();
+        onTerminate.accept(handle);
+      }, events, budget);
+      events.bindStats(engine::stats);
+      handle.engine = engine;
+      Throwable creationSite = new Throwable("RowStream created here");
+      this.cleanable = CLEANER.register(this, new LeakCheck(engine, creationSite));
+      handle.cleanable = cleanable;
+    } catch (Throwable failure) {
+      events.notCreated(failure); // the listeners heard of it in wrap(): none keeps it
+      throw failure;
+    }
   }
 
   /** What the session keeps of an open stream: enough to close it, nothing that keeps the stream alive. */

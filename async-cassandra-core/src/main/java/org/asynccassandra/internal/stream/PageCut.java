@@ -38,12 +38,15 @@ final class PageCut {
 
   /** Decides the cut of a response of {@code responseRows} rows; {@code more}: the server has more pages. */
   Cut cut(int responseRows, boolean more) {
+    boolean skipping = skipRemaining > 0;
     int offset = Math.min(skipRemaining, responseRows);
     skipRemaining -= offset;
     int size = responseRows - offset;
-    if (size == 0 && offset > 0 && more) {
-      // Every row of this response was delivered before a resume: nothing to hand over, and not a page that
-      // counts towards maxPages (the resumed stream may ask for fewer rows per page than the first one did).
+    if (size == 0 && skipping && more) {
+      // Every row of this response was delivered before a resume, or it has none (filtering, tombstones) while
+      // rows of the resume are still to skip: nothing to hand over, and not a page that counts towards
+      // maxPages (the resumed stream may ask for fewer rows per page than the first one did). Handed over as
+      // an empty page, it would make tokens that forget the rows still to skip, and repeat them.
       return new Cut(offset, 0, false, true);
     }
     boolean limitReached = maxPages > 0 && pagesKept + 1 >= maxPages;

@@ -65,6 +65,8 @@ public final class StreamEvents {
   private volatile boolean endTold;
   /** Whether the end event was told; written and read only by the drain, which tells one event at a time. */
   private boolean endDelivered;
+  /** The listeners whose {@code executor()} was called, first ones first: they heard of the stream. */
+  private int heard;
 
   private StreamEvents(Info info, List<StreamListener> listeners) {
     this.info = info;
@@ -94,14 +96,46 @@ public final class StreamEvents {
     info.stats = stats;
   }
 
-  /** The executor of the stream's callbacks: {@code executor} as the listeners wrap it, on the creating thread. */
+  /**
+   * The executor of the stream's callbacks: {@code executor} as the listeners wrap it, on the creating thread.
+   * When a listener's {@code executor()} throws or returns null, the stream is not built: the listeners asked
+   * so far (that one included) hear it failed ({@link #notCreated}), and the failure is thrown.
+   */
   Executor wrap(Executor executor) {
     Executor wrapped = executor;
-    for (StreamListener listener : listeners) {
-      wrapped = Objects.requireNonNull(listener.executor(info, wrapped), "StreamListener.executor returned null");
+    try {
+      for (StreamListener listener : listeners) {
+        heard++; // before the call: a listener may keep the stream before it throws
+        wrapped = listener.executor(info, wrapped);
+        if (wrapped == null) {
+          throw new NullPointerException("StreamListener " + listener + " returned a null executor for " + info);
+        }
+      }
+    } catch (Throwable failure) {
+      notCreated(failure);
+      throw failure;
     }
     this.executor = wrapped;
     return wrapped;
+  }
+
+  /**
+   * The stream could not be built, with {@code failure} (which its creator throws): every listener that heard of
+   * it hears it failed, on this thread and with zero counters, so that none keeps what it kept for the stream
+   * (an open-streams gauge, a span's parent context). A listener that throws here is logged and ignored.
+   */
+  void notCreated(Throwable failure) {
+    endTold = true;
+    for (int i = 0; i < heard; i++) {
+      StreamListener listener = listeners.get(i);
+      try {
+        listener.onFailure(info, failure, NO_STATS);
+      } catch (Throwable listenerFailure) {
+        LOG.warn("The StreamListener {} threw from the failure event of stream {}, which could not be built; "
+            + "ignored", listener, info, listenerFailure);
+      }
+    }
+    heard = 0;
   }
 
   /**
@@ -201,7 +235,7 @@ public final class StreamEvents {
       for (StreamListener listener : listeners) {
         try {
           call.accept(listener);
-        } catch (RuntimeException | Error failure) {
+        } catch (Throwable failure) { // checked ones too, thrown undeclared: the drain goes on
           LOG.warn("The StreamListener {} threw from its {} event of stream {}; ignored", listener, event, info,
               failure);
         }

@@ -46,6 +46,8 @@ class RecordRowMapperTest {
 
   public record WrongType(String id) {}
 
+  public record LinkedTags(int id, String userName, java.util.LinkedList<String> tags) {}
+
   /** A type only a custom codec maps. */
   public record Name(String value) {}
 
@@ -137,6 +139,19 @@ class RecordRowMapperTest {
     assertThatThrownBy(() -> RowMapper.record(WrongType.class, ITEM_COLUMNS, CodecRegistry.DEFAULT))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("No codec maps column 'id' (int) to component 'id' (java.lang.String)");
+  }
+
+  @Test
+  void should_fail_at_creation_naming_a_collection_component_the_columns_values_do_not_fit() {
+    // The driver gives a LinkedList component the codec of List, whose ArrayList the constructor then refused
+    // on every row with a bare ClassCastException, naming neither the column nor the component.
+    assertThatThrownBy(() -> RowMapper.record(LinkedTags.class, ITEM_COLUMNS, CodecRegistry.DEFAULT))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("Component 'tags' (java.util.LinkedList<java.lang.String>) of record LinkedTags")
+        .hasMessageContaining("column 'tags' (list<text>)");
+    RowMapper<LinkedTags> lazy = RowMapper.record(LinkedTags.class);
+    assertThatThrownBy(() -> lazy.map(item(1, "ann", List.of("a")))).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("Component 'tags'");
   }
 
   @Test

@@ -82,6 +82,32 @@ class ScanLimiterFaultsTest {
   }
 
   @Test
+  void should_fail_the_range_with_a_checked_exception_a_limiter_throws_undeclared() {
+    // A Kotlin limiter throws checked exceptions undeclared: they escaped the send, on the thread of the
+    // previous response (a driver I/O thread), and the scan's stage never completed.
+    FakeRangeRequests requests = FakeRangeRequests.of(2, true, 5);
+    java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+    DefaultTableScan scan = scan(requests, ScanConfig.builder().parallelism(1).rowLimiter(permits -> {
+      if (calls.incrementAndGet() > 1) { // the second range's, asked from the first one's response
+        ScanLimiterFaultsTest.<RuntimeException>sneakyThrow(new java.io.IOException("quota service down"));
+      }
+      return 0;
+    }).streamConfig(StreamConfig.builder().prefetchPages(0).retry(0, Duration.ZERO).build()).build());
+    CompletableFuture<Void> done = scan.forEach(row -> { }).toCompletableFuture();
+
+    assertThat(done).isCompletedExceptionally();
+    assertThatThrownBy(done::join).cause().isInstanceOf(PageFetchException.class)
+        .hasRootCauseInstanceOf(java.io.IOException.class).hasRootCauseMessage("quota service down");
+    assertThat(requests.sent()).isEqualTo(1);
+    scan.close();
+  }
+
+  @SuppressWarnings("unchecked")
+  private static <E extends Throwable> void sneakyThrow(Throwable failure) throws E {
+    throw (E) failure;
+  }
+
+  @Test
   void should_charge_the_row_limiter_the_page_size_it_sends() {
     // A range held back by the limiter was charged the probe of the byte target (10 rows); by the time it was
     // sent, another range had measured the rows, and it asked for hundreds.

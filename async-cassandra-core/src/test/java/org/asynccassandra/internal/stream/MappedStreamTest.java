@@ -186,6 +186,30 @@ class MappedStreamTest {
     assertPositionBefore(rows, 4);
   }
 
+  @Test
+  void should_fail_the_iterator_with_a_checked_exception_the_mapper_throws_undeclared() {
+    DefaultRowStream rows = stream(FakePageSource.pages(3, 3));
+    Iterator<Item> iterator = rows.map((RowMapper<Item>) row -> {
+      int value = FakePageSource.value(row);
+      if (value == 1) {
+        MappedStreamTest.<RuntimeException>sneakyThrow(new java.io.IOException("bad json"));
+      }
+      return new Item(value);
+    }).iterator();
+    assertThat(iterator.next()).isEqualTo(new Item(0));
+    assertThatThrownBy(iterator::next).isInstanceOf(java.io.IOException.class).hasMessage("bad json");
+    assertThat(rows.engine().isOpen()).as("the stream failed, not left open").isFalse();
+    assertThatThrownBy(iterator::hasNext).as("no row after it: the failed one is not skipped")
+        .isInstanceOf(org.asynccassandra.AsyncCassandraException.class).hasRootCauseMessage("bad json");
+    assertPositionBefore(rows, 1);
+  }
+
+  /** Throws {@code failure}, checked or not, without declaring it: what a Kotlin mapper does. */
+  @SuppressWarnings("unchecked")
+  static <E extends Throwable> void sneakyThrow(Throwable failure) throws E {
+    throw (E) failure;
+  }
+
   private void assertFails(Function<ResultStream<Item>, java.util.concurrent.CompletionStage<?>> consume)
       throws Exception {
     DefaultRowStream rows = stream(FakePageSource.pages(3, 3, 3));

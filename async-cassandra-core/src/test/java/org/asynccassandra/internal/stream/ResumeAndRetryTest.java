@@ -78,6 +78,48 @@ class ResumeAndRetryTest {
   }
 
   @Test
+  void should_keep_the_rows_still_to_skip_across_an_empty_response_of_a_resumed_stream() {
+    // A response with no rows and more after it (filtering, tombstones, a smaller page) while 5 rows of the
+    // resume are still to skip: nothing to hand over, and the skip stays pending for the next response.
+    ResumeToken token = ResumeToken.of(FakePageSource.FINGERPRINT, null, 5, false);
+    FakePageSource source = FakePageSource.pages(0, 10);
+    source.setAutomatic();
+    QueryStream stream = stream(source, StreamConfig.builder().resumeFrom(token).build());
+    Page<Row> first = stream.nextPage().toCompletableFuture().join().orElseThrow();
+    assertThat(first.rows()).extracting(FakePageSource::value).as("the empty response skipped whole")
+        .isEqualTo(range(5, 10));
+    stream.close();
+
+    FakePageSource twice = FakePageSource.pages(0, 10);
+    twice.setAutomatic();
+    QueryStream again = stream(twice, StreamConfig.builder().resumeFrom(token).build());
+    List<Integer> seen = new ArrayList<>();
+    again.forEach(row -> {
+      seen.add(FakePageSource.value(row));
+      if (seen.size() == 2) {
+        again.close();
+      }
+    });
+    ResumeToken here = again.position();
+    FakePageSource rest = FakePageSource.pages(0, 10);
+    rest.setAutomatic();
+    seen.addAll(readAll(rest, StreamConfig.builder().resumeFrom(here).build()));
+    assertThat(seen).as("resumed twice over an empty response: every row once").isEqualTo(range(5, 10));
+  }
+
+  @Test
+  void should_count_no_page_towards_max_pages_for_an_empty_response_a_resume_skips() {
+    ResumeToken token = ResumeToken.of(FakePageSource.FINGERPRINT, null, 3, false);
+    FakePageSource source = FakePageSource.pages(0, 10);
+    source.setAutomatic();
+    QueryStream stream = stream(source, StreamConfig.builder().resumeFrom(token).maxPages(1).build());
+    Page<Row> only = stream.nextPage().toCompletableFuture().join().orElseThrow();
+    assertThat(only.rows()).extracting(FakePageSource::value).isEqualTo(range(3, 10));
+    ResumeToken next = only.resumeToken().orElseThrow();
+    assertThat(next.rowOffset()).as("the page was read whole").isZero();
+  }
+
+  @Test
   void should_not_move_the_position_with_read_ahead() throws Exception {
     FakePageSource source = FakePageSource.pages(10, 10, 10, 10);
     java.util.concurrent.ExecutorService worker = java.util.concurrent.Executors.newSingleThreadExecutor();

@@ -265,6 +265,69 @@ class StreamListenerTest {
   }
 
   @Test
+  void should_tell_the_listeners_that_heard_of_a_stream_whose_creation_failed_that_it_failed() {
+    // A later listener's executor() throws (or returns null): the stream is never built, so it never ends,
+    // and an earlier listener (Micrometer's open-streams gauge, a tracer's parent context) kept it for good.
+    Recorder first = new Recorder();
+    Recorder refusing = new Recorder() {
+      @Override
+      public java.util.concurrent.Executor executor(StreamInfo stream, java.util.concurrent.Executor executor) {
+        throw new IllegalStateException("no MDC to carry");
+      }
+    };
+    Recorder never = new Recorder();
+    StreamEvents events = StreamEvents.of(StreamInfo.Kind.QUERY, "ks", null, null, "SELECT 1",
+        List.of(first, refusing, never));
+    assertThatThrownBy(() -> new DefaultRowStream(FakePageSource.automatic(1, 1), StreamConfig.defaults(), worker,
+        scheduler, null, handle -> {}, events)).isInstanceOf(IllegalStateException.class).hasMessage("no MDC to carry");
+    assertThat(first.events).containsExactly("failure IllegalStateException");
+    assertThat(refusing.events).as("it may have kept the stream before it threw").containsExactly(
+        "failure IllegalStateException");
+    assertThat(never.events).as("never heard of the stream").isEmpty();
+
+    Recorder before = new Recorder();
+    StreamListener nullExecutor = new StreamListener() {
+      @Override
+      public java.util.concurrent.Executor executor(StreamInfo stream, java.util.concurrent.Executor executor) {
+        return null;
+      }
+
+      @Override
+      public String toString() {
+        return "the null listener";
+      }
+    };
+    StreamEvents nulls = StreamEvents.of(StreamInfo.Kind.QUERY, "ks", null, null, "SELECT 1",
+        List.of(before, nullExecutor));
+    assertThatThrownBy(() -> new DefaultRowStream(FakePageSource.automatic(1, 1), StreamConfig.defaults(), worker,
+        scheduler, null, handle -> {}, nulls)).isInstanceOf(NullPointerException.class)
+        .hasMessageContaining("the null listener");
+    assertThat(before.events).containsExactly("failure NullPointerException");
+  }
+
+  @Test
+  void should_tell_the_end_to_every_listener_when_one_throws_a_checked_exception_undeclared() throws Exception {
+    StreamListener throwing = new StreamListener() {
+      @Override
+      public void onComplete(StreamInfo stream, StreamStats stats) {
+        StreamListenerTest.<RuntimeException>sneakyThrow(new java.io.IOException("exporter down"));
+      }
+    };
+    Recorder after = new Recorder();
+    StreamEvents events = StreamEvents.of(StreamInfo.Kind.QUERY, "ks", null, null, "SELECT 1",
+        List.of(throwing, after));
+    DefaultRowStream stream = new DefaultRowStream(FakePageSource.automatic(2, 2), StreamConfig.defaults(), worker,
+        scheduler, null, handle -> {}, events);
+    stream.forEach(row -> {}).toCompletableFuture().get(10, TimeUnit.SECONDS);
+    assertThat(after.ended.get(10, TimeUnit.SECONDS).rowsDelivered()).isEqualTo(4);
+  }
+
+  @SuppressWarnings("unchecked")
+  private static <E extends Throwable> void sneakyThrow(Throwable failure) throws E {
+    throw (E) failure;
+  }
+
+  @Test
   void should_carry_the_creating_threads_context_into_every_callback_through_the_wrapped_executor()
       throws Exception {
     ThreadLocal<String> context = new ThreadLocal<>();
