@@ -28,9 +28,10 @@ import java.util.List;
  * {@link CqlSessionBuilder}, shipped with the job to every task manager.
  *
  * <p>It is called once by the split enumerator (on the job manager, in a Flink worker thread, to plan the
- * splits) and once per source reader (on the task's own thread, in {@code start()}). The reader connects with
- * {@link CqlSessionBuilder#buildAsync()} and never blocks its thread on the connection; it closes the session
- * when the task ends. Capture only serializable values in a lambda (strings, {@link InetSocketAddress}es, a
+ * splits) and once per task manager for the source's readers there, which share one session: the first
+ * reader to start asks for it, and this factory and {@link CqlSessionBuilder#buildAsync()} then run on a
+ * thread of their own, so that neither a host name's lookup nor the driver's configuration loading blocks a
+ * task thread; the last reader to close closes the session. Capture only serializable values in a lambda (strings, {@link InetSocketAddress}es, a
  * path to an {@code application.conf}), never a session.
  *
  * <pre>{@code
@@ -43,8 +44,8 @@ import java.util.List;
 @FunctionalInterface
 public interface CassandraSessionFactory extends Serializable {
   /**
-   * A new builder, configured for the cluster; the caller builds it. Called on the thread that needs a
-   * session (see the class comment); it should not connect or block itself.
+   * A new builder, configured for the cluster; the caller builds it. Called on a thread that may wait for it
+   * (see the class comment), never a task thread; it should not connect itself.
    *
    * @return a new, unbuilt builder on each call (the caller may add to it, and builds and closes the session)
    */

@@ -284,7 +284,9 @@ public final class CassandraSource<T> implements Source<T, CassandraSplit, Cassa
      * Throttles each reader: every reader gets its own {@link ReadLimiter} from {@code perReader} (called
      * where the reader runs), shared by the splits it reads, and reserves the page size from it before each
      * page request; requests wait on the scan's timer, never on a blocked thread. {@code null} removes it.
-     * The job's rate is about the readers' rate times the parallelism.
+     * The job's rate is about the readers' rate times the parallelism. The limiter is called from several
+     * threads at once (the task's, the driver's I/O threads as responses arrive, the scan's timer): it must
+     * be thread-safe and must never block, as {@link ReadLimiter} says; Bucket4j's buckets are both.
      *
      * @param perReader supplies a new limiter for each reader, on the reader's task thread, or {@code null}
      *     for no limit (the default)

@@ -28,6 +28,7 @@ import org.apache.flink.api.connector.source.SourceReaderContext;
 import org.apache.flink.core.io.InputStatus;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.MetricGroup;
+import org.asynccassandra.AsyncCassandraException;
 import org.asynccassandra.ScanCheckpoint;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -122,7 +123,7 @@ final class CassandraSourceReader<T> implements SourceReader<T, CassandraSplit> 
       OpenSplit split = current != null ? current : open.get(cursor % open.size());
       switch (split.poll()) {
         case ROW -> {
-          T record = mapper.map(split.row());
+          T record = map(split);
           output.collect(record);
           split.emitted(); // only now does the row count as emitted, in the checkpoint too
           current = split;
@@ -158,6 +159,31 @@ final class CassandraSourceReader<T> implements SourceReader<T, CassandraSplit> 
       LOG.debug("Checkpoint {} of subtask {}: {}", checkpointId, context.getIndexOfSubtask(), state);
     }
     return state;
+  }
+
+  /**
+   * The mapper's record of the split's current row; a mapper that throws, or returns null, fails the task with
+   * an exception that names the table, the split and its token range (Flink restarts from the last checkpoint,
+   * where the row was not emitted, so a row no mapper can take fails every attempt: the name tells which).
+   */
+  private T map(OpenSplit split) {
+    T record;
+    try {
+      record = mapper.map(split.row());
+    } catch (Exception failure) { // an Error passes as it is
+      throw new AsyncCassandraException("The CassandraRowMapper failed on a row of " + where(split) + ": "
+          + failure, failure);
+    }
+    if (record == null) {
+      throw new AsyncCassandraException("The CassandraRowMapper returned null for a row of " + where(split)
+          + "; a mapper must return a record for every row");
+    }
+    return record;
+  }
+
+  private String where(OpenSplit split) {
+    return settings.qualifiedTable() + ", split " + split.split().splitId() + ", token range "
+        + split.split().range();
   }
 
   @Override

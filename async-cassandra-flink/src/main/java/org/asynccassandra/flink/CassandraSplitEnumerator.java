@@ -128,7 +128,7 @@ final class CassandraSplitEnumerator implements SplitEnumerator<CassandraSplit, 
     }
     if (seenReaders.add(subtaskId) && requesterHostname != null) {
       LOG.info("Reader {} of {} runs on {} ({}): {} of the {} splits left have a replica there", subtaskId, table,
-          requesterHostname, String.join(", ", addressesOf.apply(requesterHostname)),
+          requesterHostname, String.join(", ", splits.addresses(requesterHostname)), // the lookup cached
           splits.localTo(requesterHostname), splits.remaining().size());
     }
     List<String> others = new ArrayList<>();

@@ -131,7 +131,8 @@ final class LocalitySplitAssigner {
     return split.replicas().stream().map(LocalitySplitAssigner::normalize).anyMatch(addresses::contains);
   }
 
-  private Set<String> addresses(String host) {
+  /** The names and addresses of {@code host}, itself included; looked up once per name. */
+  Set<String> addresses(String host) {
     return resolved.computeIfAbsent(normalize(host), name -> {
       Set<String> all = new java.util.HashSet<>();
       all.add(name);

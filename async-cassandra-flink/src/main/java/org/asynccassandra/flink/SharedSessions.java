@@ -29,7 +29,10 @@ import org.jspecify.annotations.Nullable;
  * first reader connects (asynchronously), the last one to leave closes it. A connection that failed is not
  * kept: the next reader (after Flink restarts the task) connects again.
  *
- * <p>Thread-safe; the registry is guarded by its own monitor, and closing happens outside it.
+ * <p>Thread-safe; the registry is guarded by its own monitor, and connecting and closing happen outside it.
+ * The factory's {@code sessionBuilder()} and the driver's {@code buildAsync()} run on a thread of their own
+ * ({@value #CONNECT_THREAD}), never on the reader's task thread: resolving a contact point's host name, and
+ * the driver's loading of its configuration, block.
  */
 final class SharedSessions {
   /** A session in use, and how many readers use it. */
@@ -38,11 +41,14 @@ final class SharedSessions {
     final CompletableFuture<AsyncSession> session;
     int users; // guarded by SESSIONS
 
-    Shared(CompletableFuture<CqlSession> driver) {
-      this.driver = driver;
+    Shared() {
+      this.driver = new CompletableFuture<>();
       this.session = driver.thenApply(AsyncSession::wrap);
     }
   }
+
+  /** The name of the thread that builds a session. */
+  static final String CONNECT_THREAD = "async-cassandra-flink-connect";
 
   /** Sessions by source key; guarded by itself. */
   private static final Map<String, Shared> SESSIONS = new HashMap<>();
@@ -86,15 +92,41 @@ final class SharedSessions {
 
   /** Takes the session of source {@code key}, connecting it with {@code sessions} if nobody holds it. */
   static Lease acquire(String key, CassandraSessionFactory sessions) {
+    Shared created = null;
+    Lease lease;
     synchronized (SESSIONS) {
       Shared shared = SESSIONS.get(key);
       if (shared == null || shared.session.isCompletedExceptionally()) {
-        shared = new Shared(sessions.sessionBuilder().buildAsync().toCompletableFuture());
+        shared = new Shared();
+        created = shared;
         SESSIONS.put(key, shared);
       }
       shared.users++;
-      return new Lease(key, shared);
+      lease = new Lease(key, shared);
     }
+    if (created != null) {
+      connect(created, sessions);
+    }
+    return lease;
+  }
+
+  /** Builds the session on a thread of its own, which ends once the driver took over (or failed). */
+  private static void connect(Shared shared, CassandraSessionFactory sessions) {
+    Thread connector = new Thread(() -> {
+      try {
+        sessions.sessionBuilder().buildAsync().whenComplete((cql, failure) -> {
+          if (failure != null) {
+            shared.driver.completeExceptionally(failure);
+          } else {
+            shared.driver.complete(cql);
+          }
+        });
+      } catch (Throwable failure) { // the factory's, or the builder's: the readers waiting fail with it
+        shared.driver.completeExceptionally(failure);
+      }
+    }, CONNECT_THREAD);
+    connector.setDaemon(true);
+    connector.start();
   }
 
   /** How many sources have a session in this JVM now (for tests). */

@@ -185,7 +185,28 @@ class CassandraSourceReaderTest {
     scans.get("split-1").deliver(FakeScan.rows("a", "b", "c"), at(new Range("10", "20", State.DONE, null, 0, 3)));
     reader.pollNext(output);
 
-    assertThatThrownBy(() -> reader.pollNext(output)).hasMessage("bad row b");
+    // Flink restarts the task from the checkpoint, where b was not emitted: the failure names where b is.
+    assertThatThrownBy(() -> reader.pollNext(output)).isInstanceOf(org.asynccassandra.AsyncCassandraException.class)
+        .hasMessage("The CassandraRowMapper failed on a row of ks.t, split split-1, token range (10, 20]: "
+            + "java.lang.IllegalStateException: bad row b")
+        .hasRootCauseMessage("bad row b");
+    assertThat(reader.snapshotState(1)).containsExactly(split.at(at(new Range("10", "20", State.IN_PROGRESS, null, 1, 1))));
+  }
+
+  @Test
+  void should_fail_naming_the_split_when_the_mapper_returns_null() throws Exception {
+    CassandraSourceReader<String> reader = reader(1, row -> row.toString().equals("b") ? null : row.toString());
+    connection.complete(null);
+    reader.start();
+    CassandraSplit split = split(1);
+    reader.addSplits(List.of(split));
+    reader.pollNext(output);
+    scans.get("split-1").deliver(FakeScan.rows("a", "b", "c"), at(new Range("10", "20", State.DONE, null, 0, 3)));
+    reader.pollNext(output);
+
+    assertThatThrownBy(() -> reader.pollNext(output)).isInstanceOf(org.asynccassandra.AsyncCassandraException.class)
+        .hasMessage("The CassandraRowMapper returned null for a row of ks.t, split split-1, token range (10, 20];"
+            + " a mapper must return a record for every row");
     assertThat(reader.snapshotState(1)).containsExactly(split.at(at(new Range("10", "20", State.IN_PROGRESS, null, 1, 1))));
   }
 

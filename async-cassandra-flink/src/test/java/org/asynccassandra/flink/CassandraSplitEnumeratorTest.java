@@ -85,6 +85,25 @@ class CassandraSplitEnumeratorTest {
   }
 
   @Test
+  void should_look_a_readers_host_up_once_on_the_coordinator_thread() {
+    // The log line of a reader's first request looked its host up again, beside the assigner's cached lookup:
+    // each a blocking DNS query on the thread that also serves checkpoints.
+    java.util.concurrent.atomic.AtomicInteger lookups = new java.util.concurrent.atomic.AtomicInteger();
+    context.registerReader(0, "tm-b");
+    CassandraSplitEnumerator enumerator = new CassandraSplitEnumerator(context, "ks.t", parallelism -> ring(),
+        host -> {
+          lookups.incrementAndGet();
+          return DNS.getOrDefault(host, Set.of());
+        }, CassandraEnumeratorState.notPlanned());
+    enumerator.start();
+    context.triggerAllActions();
+    enumerator.handleSplitRequest(0, "tm-b");
+    enumerator.handleSplitRequest(0, "tm-b");
+    assertThat(assignedTo(0)).containsExactly("split-1", "split-4");
+    assertThat(lookups).hasValue(1);
+  }
+
+  @Test
   void should_prefer_a_split_with_a_replica_on_the_readers_host() {
     context.registerReader(0, "tm-b");
     context.registerReader(1, "10.0.0.3");

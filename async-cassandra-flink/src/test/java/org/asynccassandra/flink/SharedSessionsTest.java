@@ -1,0 +1,66 @@
+/*
+ * Copyright 2026 The async-cassandra authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+package org.asynccassandra.flink;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@link SharedSessions} with hand-written factories (no Cassandra): the factory runs on the connect thread,
+ * never on the reader's, and never under the registry's lock.
+ */
+class SharedSessionsTest {
+
+  @Test
+  void should_run_the_factory_off_the_readers_thread_and_outside_the_registrys_lock() throws Exception {
+    CountDownLatch entered = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    CompletableFuture<String> factoryThread = new CompletableFuture<>();
+    IllegalStateException refused = new IllegalStateException("no such host: db1.example.com");
+    CassandraSessionFactory slow = () -> {
+      factoryThread.complete(Thread.currentThread().getName());
+      entered.countDown();
+      try {
+        release.await(); // a host name whose lookup does not answer
+      } catch (InterruptedException interrupted) {
+        Thread.currentThread().interrupt();
+      }
+      throw refused;
+    };
+    // acquire() used to call the factory on the reader's thread, under the lock of every reader in the JVM.
+    SharedSessions.Lease lease = CompletableFuture.supplyAsync(() -> SharedSessions.acquire("slow-source", slow))
+        .get(30, TimeUnit.SECONDS);
+    try {
+      assertThat(entered.await(30, TimeUnit.SECONDS)).isTrue();
+      assertThat(factoryThread.join()).isEqualTo(SharedSessions.CONNECT_THREAD);
+      assertThat(CompletableFuture.supplyAsync(SharedSessions::open))
+          .as("another reader's source is not held up by it").succeedsWithin(Duration.ofSeconds(30));
+      assertThat(lease.session()).isNotDone();
+      release.countDown();
+      assertThat(lease.session()).failsWithin(Duration.ofSeconds(30)).withThrowableThat().havingCause()
+          .isSameAs(refused);
+    } finally {
+      release.countDown();
+      lease.release();
+    }
+    assertThat(SharedSessions.open()).isZero();
+  }
+}
