@@ -30,8 +30,10 @@ import tools.jackson.core.JsonGenerator;
 final class CsvRowWriter implements RowWriter {
   private final CsvWriter csv;
   private final StringBuilder jsonText = new StringBuilder(256);
-  private final JsonGenerator json = Json.newGenerator(new StringBuilderWriter(jsonText));
+  private JsonGenerator json = Json.newGenerator(new StringBuilderWriter(jsonText));
   private @Nullable Columns columns;
+  /** The row's fields, all made before the record is started: a row that fails leaves nothing behind. */
+  private @Nullable String[] fields = new String[0];
 
   CsvRowWriter(Writer out) {
     this.csv = CsvWriter.builder()
@@ -51,10 +53,18 @@ final class CsvRowWriter implements RowWriter {
   public void writeRow(Row row) {
     Columns current = Columns.of(columns, row.getColumnDefinitions());
     columns = current;
-    CsvWriter.CsvWriterRecord record = csv.writeRecord();
-    for (int i = 0, n = current.types.length; i < n; i++) {
+    int n = current.types.length;
+    if (fields.length != n) {
+      fields = new String[n];
+    }
+    for (int i = 0; i < n; i++) {
       Object value = current.value(row, i);
-      record.writeField(value == null ? null : cell(current, i, value));
+      fields[i] = value == null ? null : cell(current, i, value);
+    }
+    CsvWriter.CsvWriterRecord record = csv.writeRecord();
+    for (int i = 0; i < n; i++) {
+      record.writeField(fields[i]);
+      fields[i] = null;
     }
     record.endRecord();
   }
@@ -65,8 +75,13 @@ final class CsvRowWriter implements RowWriter {
       return scalar;
     }
     jsonText.setLength(0);
-    CqlValueWriter.writeJson(json, current.types[i], value);
-    json.flush();
+    try {
+      CqlValueWriter.writeJson(json, current.types[i], value);
+      json.flush();
+    } catch (RuntimeException | Error failure) {
+      json = Json.newGenerator(new StringBuilderWriter(jsonText)); // the old one is inside the failed value
+      throw failure;
+    }
     return jsonText.toString();
   }
 

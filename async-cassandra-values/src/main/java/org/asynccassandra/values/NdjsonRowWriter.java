@@ -17,22 +17,28 @@ package org.asynccassandra.values;
 
 import com.datastax.oss.driver.api.core.cql.ColumnDefinitions;
 import com.datastax.oss.driver.api.core.cql.Row;
+import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.io.Writer;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JsonGenerator;
-import tools.jackson.core.exc.JacksonIOException;
 
-/** {@link RowWriter#ndjson}: one Jackson generator for the whole output, a line end after each object. */
+/**
+ * {@link RowWriter#ndjson}: a Jackson generator writes each row into a line of its own, which goes to the
+ * output only once it is whole, so that a row that fails halfway leaves nothing behind (a generator that wrote
+ * straight to the output had half an object there, and the next row went on inside it).
+ */
 final class NdjsonRowWriter implements RowWriter {
+  /** A line buffer grown past this by a wide row is dropped after it, not kept for the writer's life. */
+  private static final int KEPT_LINE_CAPACITY = 1 << 20;
   private final Writer out;
-  private final JsonGenerator json;
+  private StringBuilder line = new StringBuilder(512);
+  private JsonGenerator json = Json.newGenerator(new StringBuilderWriter(line));
   private @Nullable Columns columns;
 
   NdjsonRowWriter(Writer out) {
-    this.out = out;
-    this.json = Json.newGenerator(out);
+    this.out = new BufferedWriter(out, 8192);
   }
 
   @Override
@@ -42,6 +48,7 @@ final class NdjsonRowWriter implements RowWriter {
   public void writeRow(Row row) {
     Columns current = Columns.of(columns, row.getColumnDefinitions());
     columns = current;
+    line.setLength(0);
     try {
       json.writeStartObject();
       for (int i = 0, n = current.types.length; i < n; i++) {
@@ -49,36 +56,42 @@ final class NdjsonRowWriter implements RowWriter {
         CqlValueWriter.writeJson(json, current.types[i], current.value(row, i));
       }
       json.writeEndObject();
-      json.writeRaw('\n');
-    } catch (JacksonIOException failure) {
-      throw unchecked(failure);
+      json.flush(); // into the line: a StringBuilder, which never fails
+    } catch (RuntimeException | Error failure) {
+      newLine(); // the generator is inside the failed row's object: a new one for the next row
+      throw failure;
     }
+    line.append('\n');
+    try {
+      out.append(line);
+    } catch (IOException failure) {
+      throw new UncheckedIOException(failure);
+    }
+    if (line.capacity() > KEPT_LINE_CAPACITY) {
+      newLine();
+    }
+  }
+
+  private void newLine() {
+    line = new StringBuilder(512);
+    json = Json.newGenerator(new StringBuilderWriter(line));
   }
 
   @Override
   public void flush() {
     try {
-      json.flush();
-    } catch (JacksonIOException failure) {
-      throw unchecked(failure);
+      out.flush();
+    } catch (IOException failure) {
+      throw new UncheckedIOException(failure);
     }
   }
 
   @Override
   public void close() {
-    try (Writer closing = out) {
-      json.close();
+    try {
+      out.close(); // flushes, and closes the caller's writer even when that fails
     } catch (IOException failure) {
       throw new UncheckedIOException(failure);
-    } catch (JacksonIOException failure) {
-      throw unchecked(failure);
     }
-  }
-
-  /** Jackson 3 wraps the Writer's IOException in its own unchecked exception; RowWriter promises this one. */
-  private static UncheckedIOException unchecked(JacksonIOException failure) {
-    IOException cause = failure.getCause();
-    return cause != null ? new UncheckedIOException(failure.getMessage(), cause)
-        : new UncheckedIOException(new IOException(failure.getMessage(), failure));
   }
 }

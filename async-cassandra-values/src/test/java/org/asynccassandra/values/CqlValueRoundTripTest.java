@@ -265,6 +265,30 @@ class CqlValueRoundTripTest {
   }
 
   @Test
+  void should_write_nothing_of_a_row_that_fails_and_go_on_with_the_next_in_both_formats() {
+    // A value that cannot be written, after the row's first columns were: the NDJSON writer nested the next
+    // row inside the broken one without an error, the CSV writer refused every later row.
+    ColumnDefinitions columns = columns(DataTypes.TEXT, DataTypes.DURATION, DataTypes.listOf(DataTypes.DURATION));
+    CqlDuration month = CqlDuration.newInstance(1, 0, 0);
+    CqlDuration unwritable = CqlDuration.newInstance(Integer.MIN_VALUE, 0, 0);
+    Row inCell = row(columns, "a", unwritable, List.of(month));
+    Row inJsonCell = row(columns, "b", month, List.of(month, unwritable));
+    Row good = row(columns, "c", month, List.of(month));
+    for (boolean csv : List.of(true, false)) {
+      StringWriter out = new StringWriter();
+      try (RowWriter writer = csv ? RowWriter.csv(out) : RowWriter.ndjson(out)) {
+        for (Row bad : List.of(inCell, inJsonCell)) {
+          assertThatThrownBy(() -> writer.writeRow(bad)).as(csv ? "csv" : "ndjson")
+              .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("minimum");
+        }
+        writer.writeRow(good);
+      }
+      assertThat(out.toString()).as(csv ? "csv" : "ndjson").isEqualTo(csv ? "c,1mo,\"[\"\"1mo\"\"]\"\r\n"
+          : "{\"c0\":\"c\",\"c1\":\"1mo\",\"c2\":[\"1mo\"]}\n");
+    }
+  }
+
+  @Test
   void should_read_a_one_column_null_as_an_empty_line() {
     ColumnDefinitions columns = columns(DataTypes.TEXT);
     StringWriter out = new StringWriter();
