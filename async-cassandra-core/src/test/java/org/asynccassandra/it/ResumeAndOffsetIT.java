@@ -55,12 +55,16 @@ class ResumeAndOffsetIT {
   private static final int ROWS = 10_000;
 
   private AsyncSession async;
+  private CqlSession session;
+  private TestKeyspace keyspace;
   private String table;
   private List<String> expected;
   private final ResumeTokenSigner signer = ResumeTokenSigner.hmacSha256(randomKey());
 
   @BeforeAll
   void load(CqlSession session, TestKeyspace keyspace) {
+    this.session = session;
+    this.keyspace = keyspace;
     table = keyspace.table("resume");
     TestData.createSampleTable(session, table);
     TestData.loadSampleRows(session, table, ROWS, 700); // partitions of 700 rows: pages cross partitions
@@ -214,5 +218,38 @@ class ResumeAndOffsetIT {
     assertThat(deep.stats().rowsFetched()).isEqualTo(99 * 100 + 1);
     assertThat(first.stats().maxBufferedPages()).isLessThanOrEqualTo(1);
     assertThat(deep.stats().maxBufferedPages()).isLessThanOrEqualTo(1);
+  }
+
+  @Test
+  void should_give_the_position_of_a_conditional_batch_and_bind_its_token_to_that_batch() {
+    // A conditional batch returns a row, so it streams; its position() threw IllegalArgumentException ("a batch
+    // returns no rows"), and resuming from a token with one threw that instead of InvalidResumeTokenException.
+    String lwt = keyspace.table("resume_batch");
+    session.execute("CREATE TABLE " + lwt + " (k int PRIMARY KEY, v text)");
+    com.datastax.oss.driver.api.core.cql.BatchStatement batch = com.datastax.oss.driver.api.core.cql.BatchStatement
+        .newInstance(com.datastax.oss.driver.api.core.cql.DefaultBatchType.LOGGED,
+            SimpleStatement.newInstance("INSERT INTO " + lwt + " (k, v) VALUES (1, 'a') IF NOT EXISTS"));
+    List<Boolean> applied = new ArrayList<>();
+    ResumeToken at;
+    try (QueryStream stream = async.executeStream(batch)) {
+      stream.forEach(row -> applied.add(row.getBoolean("[applied]"))).toCompletableFuture().join();
+      at = stream.position();
+    }
+    assertThat(applied).containsExactly(true);
+    assertThat(at.isEnd()).isTrue();
+
+    try (QueryStream again = async.executeStream(batch, StreamConfig.builder().resumeFrom(at).build())) {
+      List<Row> rows = new ArrayList<>();
+      again.forEach(rows::add).toCompletableFuture().join();
+      assertThat(rows).as("resumed at its end: nothing more, and the insert not sent again").isEmpty();
+    }
+    com.datastax.oss.driver.api.core.cql.BatchStatement other = com.datastax.oss.driver.api.core.cql.BatchStatement
+        .newInstance(com.datastax.oss.driver.api.core.cql.DefaultBatchType.LOGGED,
+            SimpleStatement.newInstance("INSERT INTO " + lwt + " (k, v) VALUES (2, 'b') IF NOT EXISTS"));
+    assertThatThrownBy(() -> async.executeStream(other, StreamConfig.builder().resumeFrom(at).build()))
+        .isInstanceOf(InvalidResumeTokenException.class)
+        .extracting(error -> ((InvalidResumeTokenException) error).reason())
+        .isEqualTo(InvalidResumeTokenException.Reason.WRONG_STATEMENT);
+    assertThat(session.execute("SELECT k FROM " + lwt).all()).hasSize(1);
   }
 }

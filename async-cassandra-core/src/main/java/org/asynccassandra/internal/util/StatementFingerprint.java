@@ -35,8 +35,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The 16-byte fingerprint that binds a resume token to its statement: SHA-256 of the query text, the
- * keyspace and the serialized bound values. The page size is left out, so a stream may resume with
- * another fetch size.
+ * keyspace and the serialized bound values (for a batch, its type and each of its statements in order). The
+ * page size is left out, so a stream may resume with another fetch size.
  */
 public final class StatementFingerprint {
   private StatementFingerprint() {}
@@ -44,6 +44,11 @@ public final class StatementFingerprint {
   public static byte[] of(Statement<?> statement, CqlSession session) {
     MessageDigest digest = sha256();
     update(digest, "async-cassandra statement v1");
+    update(digest, statement, session);
+    return Arrays.copyOf(digest.digest(), 16);
+  }
+
+  private static void update(MessageDigest digest, Statement<?> statement, CqlSession session) {
     CodecRegistry codecs = session.getContext().getCodecRegistry();
     ProtocolVersion version = session.getContext().getProtocolVersion();
     if (statement instanceof SimpleStatement) {
@@ -74,12 +79,18 @@ public final class StatementFingerprint {
         update(digest, bound.getBytesUnsafe(i));
       }
     } else if (statement instanceof BatchStatement) {
-      throw new IllegalArgumentException("A batch statement returns no rows to stream or resume");
+      // A conditional batch returns a row ([applied], and the rows that failed the condition): it streams,
+      // and its position is asked for like any stream's.
+      BatchStatement batch = (BatchStatement) statement;
+      update(digest, "batch " + batch.getBatchType().getProtocolCode() + " " + batch.size());
+      update(digest, keyspace(batch.getKeyspace(), session));
+      for (Statement<?> inner : batch) {
+        update(digest, inner, session);
+      }
     } else {
       update(digest, statement.getClass().getName());
       update(digest, keyspace(statement.getKeyspace(), session));
     }
-    return Arrays.copyOf(digest.digest(), 16);
   }
 
   private static String keyspace(@Nullable CqlIdentifier keyspace, CqlSession session) {
