@@ -80,7 +80,8 @@ import java.util.function.Function;
  * <p><b>Mapped streams.</b> A stream of another type than {@link com.datastax.oss.driver.api.core.cql.Row}
  * maps each row with a {@link RowMapper} where it is delivered: on the stream's executor, or on the
  * consumer's thread for {@link #iterator()}. Every promise above holds for it; a mapper that throws fails
- * the stream with that exception, after every earlier value.
+ * the stream with that exception, after every earlier value (in the page styles, after every earlier page:
+ * see {@link RowMapper}).
  *
  * <p>The methods of this interface are thread-safe.
  *

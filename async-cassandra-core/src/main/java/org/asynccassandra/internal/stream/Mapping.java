@@ -97,16 +97,21 @@ final class Mapping {
     }
   }
 
-  /** The page as the user sees it: itself, or a page of its rows mapped now. */
+  /**
+   * The page as the user sees it: itself, or a page of its rows mapped now. The rows are mapped one at a time
+   * as they are decoded, and no list of them is kept: a mapped page held by its consumer holds its values, not
+   * its rows as well.
+   */
   Page<?> page(DefaultPage page) {
     RowMapper<?> rowMapper = mapper;
     if (rowMapper == null) {
       return page;
     }
-    List<Row> rows = page.rows();
-    List<Object> values = new ArrayList<>(rows.size());
-    for (int i = 0; i < rows.size(); i++) {
-      values.add(map(rowMapper, rows.get(i), i));
+    java.util.Iterator<Row> rows = page.rowIterator();
+    int size = page.size();
+    List<Object> values = new ArrayList<>(size);
+    for (int i = 0; i < size; i++) {
+      values.add(map(rowMapper, rows.next(), i));
     }
     return new MappedPage(page, Collections.unmodifiableList(values));
   }

@@ -187,6 +187,16 @@ class MappedStreamTest {
   }
 
   @Test
+  void should_keep_no_list_of_rows_beside_the_values_of_a_mapped_page() throws Exception {
+    FakePageSource source = FakePageSource.pages(3, 3, 2);
+    DefaultRowStream rows = stream(source);
+    List<Item> seen = new ArrayList<>();
+    rows.map(toItem).forEachPage(page -> seen.addAll(page.rows())).toCompletableFuture().get(10, TimeUnit.SECONDS);
+    assertThat(seen).isEqualTo(items(8));
+    assertThat(source.listedPages).as("each row decoded, mapped and dropped").hasValue(0);
+  }
+
+  @Test
   void should_fail_the_iterator_with_a_checked_exception_the_mapper_throws_undeclared() {
     DefaultRowStream rows = stream(FakePageSource.pages(3, 3));
     Iterator<Item> iterator = rows.map((RowMapper<Item>) row -> {
