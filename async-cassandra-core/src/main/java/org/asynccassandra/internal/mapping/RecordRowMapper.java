@@ -98,9 +98,11 @@ public final class RecordRowMapper<R extends Record> implements RowMapper<R> {
       RecordComponent component = components[i];
       int position = columnOf(columns, component.getName());
       if (position < 0) {
+        java.util.Set<String> tried = new java.util.LinkedHashSet<>(java.util.List.of(component.getName(),
+            component.getName().toLowerCase(Locale.ROOT), snakeCase(component.getName()))); // as columnOf
         throw new IllegalArgumentException("Record " + type.getSimpleName() + " has component '"
-            + component.getName() + "' but the result has no column '" + component.getName() + "' or '"
-            + snakeCase(component.getName()) + "'; columns: " + names(columns));
+            + component.getName() + "' but the result has no column " + String.join(" or ",
+                tried.stream().map(name -> "'" + name + "'").toList()) + "; columns: " + names(columns));
       }
       ColumnDefinition column = columns.get(position);
       GenericType<?> javaType = GenericType.of(component.getGenericType());

@@ -60,7 +60,15 @@ final class HeldValues {
       @Override
       @SuppressWarnings("unchecked")
       public T map(Row row) {
-        return row instanceof Carrier carrier ? (T) carrier.value : mapper.map(row);
+        if (row instanceof Carrier carrier) {
+          if (carrier.value == null) {
+            // Not the given mapper's doing: the stream's message would blame it.
+            throw new NullPointerException("The result handed to continueStream mapped a row of its current page"
+                + " to null (the driver's mapping, not " + mapper + "); a stream cannot carry null values");
+          }
+          return (T) carrier.value;
+        }
+        return mapper.map(row);
       }
 
       @Override
@@ -147,10 +155,10 @@ final class HeldValues {
 
   /** A row that carries a value already mapped; it has the result's columns but none of their data. */
   private static final class Carrier implements Row {
-    final Object value;
+    final @Nullable Object value; // null when the driver's mapping made null: refused where it is handed out
     private final ColumnDefinitions columns;
 
-    Carrier(Object value, ColumnDefinitions columns) {
+    Carrier(@Nullable Object value, ColumnDefinitions columns) {
       this.value = value;
       this.columns = columns;
     }
@@ -163,7 +171,7 @@ final class HeldValues {
     @Override
     public ByteBuffer getBytesUnsafe(int i) {
       throw new UnsupportedOperationException("This row of a held page was already mapped by the driver to "
-          + value.getClass().getName() + "; its column data is gone");
+          + (value == null ? "null" : value.getClass().getName()) + "; its column data is gone");
     }
 
     @Override

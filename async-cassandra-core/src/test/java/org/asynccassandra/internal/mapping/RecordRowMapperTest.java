@@ -154,6 +154,15 @@ class RecordRowMapperTest {
         .hasMessageContaining("Component 'tags'");
   }
 
+  public record MissingCamel(int id, String emailAddress) {}
+
+  @Test
+  void should_name_every_column_name_it_tried() {
+    assertThatThrownBy(() -> RowMapper.record(MissingCamel.class, ITEM_COLUMNS, CodecRegistry.DEFAULT))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("no column 'emailAddress' or 'emailaddress' or 'email_address'; columns:");
+  }
+
   @Test
   void should_fail_on_the_first_row_when_bound_lazily() {
     RowMapper<Missing> mapper = RowMapper.record(Missing.class);

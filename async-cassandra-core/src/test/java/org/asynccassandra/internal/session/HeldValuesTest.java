@@ -121,4 +121,27 @@ class HeldValuesTest {
     assertThatThrownBy(page::rowIterator).isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("can be read only once");
   }
+
+  @Test
+  void should_not_blame_the_given_mapper_for_a_null_the_drivers_mapping_made() {
+    List<String> withNull = new java.util.ArrayList<>(List.of("a"));
+    withNull.add(null);
+    SourcePage page = HeldValues.page(new MappedResult(withNull, -1));
+    RowMapper<String> values = HeldValues.unwrapping(new RowMapper<String>() {
+      @Override
+      public String map(Row row) {
+        return "not held";
+      }
+
+      @Override
+      public String toString() {
+        return "the later pages' mapper";
+      }
+    });
+    Iterator<Row> rows = page.rowIterator();
+    assertThat(values.map(rows.next())).isEqualTo("a");
+    Row held = rows.next();
+    assertThatThrownBy(() -> values.map(held)).isInstanceOf(NullPointerException.class)
+        .hasMessageContaining("the driver's mapping, not the later pages' mapper");
+  }
 }
