@@ -37,7 +37,7 @@ final class ColdPublisher<T> implements Flow.Publisher<T> {
     Flow.Publisher<T> publisher;
     try {
       publisher = fresh.get();
-    } catch (RuntimeException failure) {
+    } catch (Exception failure) { // checked ones too (a listener's, thrown undeclared): subscribe never throws
       subscriber.onSubscribe(new Flow.Subscription() {
         @Override
         public void request(long n) {}

@@ -18,6 +18,7 @@ package org.asynccassandra.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
+import java.util.List;
 import org.asynccassandra.testkit.ModulePathProgram;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -136,10 +137,13 @@ class ModulePathIT {
   void should_map_to_a_public_record_of_a_package_exported_and_not_opened() throws Exception {
     // The mapper asked for a private lookup, which needs the package opened to it, and refused such a record,
     // asking whether it was public.
-    ModulePathProgram.Result result = ModulePathProgram.builder("example.app").requires("org.asynccassandra")
-        .exports("example.app").mainClass("example.app.Main", RECORD_MAIN)
-        .modulePath(ModulePathProgram.recordedModulePath()).build().run(work);
-    assertThat(result.exitCode()).as("exit code of %s, output:%n%s", result.command(), result.output()).isZero();
-    assertThat(result.lines()).contains("record mapper: RowMapper.record(example.app.Main$User)");
+    for (String exports : List.of("example.app", "example.app to org.asynccassandra")) {
+      ModulePathProgram.Result result = ModulePathProgram.builder("example.app").requires("org.asynccassandra")
+          .exports(exports).mainClass("example.app.Main", RECORD_MAIN)
+          .modulePath(ModulePathProgram.recordedModulePath()).build().run(work.resolve(exports.replace(' ', '_')));
+      assertThat(result.exitCode()).as("exports %s: exit code of %s, output:%n%s", exports, result.command(),
+          result.output()).isZero();
+      assertThat(result.lines()).contains("record mapper: RowMapper.record(example.app.Main$User)");
+    }
   }
 }

@@ -40,6 +40,8 @@ final class SharedSessions {
     final CompletableFuture<CqlSession> driver;
     final CompletableFuture<AsyncSession> session;
     int users; // guarded by SESSIONS
+    /** The thread building the session, interrupted when the last reader leaves before it is built. */
+    volatile @Nullable Thread connector;
 
     Shared() {
       this.driver = new CompletableFuture<>();
@@ -110,7 +112,10 @@ final class SharedSessions {
     return lease;
   }
 
-  /** Builds the session on a thread of its own, which ends once the driver took over (or failed). */
+  /**
+   * Builds the session on a thread of its own, which ends once the driver took over (or failed). A thread that
+   * cannot be started fails the session at once, so that no reader waits for it.
+   */
   private static void connect(Shared shared, CassandraSessionFactory sessions) {
     Thread connector = new Thread(() -> {
       try {
@@ -126,7 +131,12 @@ final class SharedSessions {
       }
     }, CONNECT_THREAD);
     connector.setDaemon(true);
-    connector.start();
+    shared.connector = connector;
+    try {
+      connector.start();
+    } catch (Throwable failure) { // no thread left for it ("unable to create native thread")
+      shared.driver.completeExceptionally(failure);
+    }
   }
 
   /** How many sources have a session in this JVM now (for tests). */
@@ -138,7 +148,12 @@ final class SharedSessions {
 
   private static void close(Shared shared) {
     if (!shared.driver.isDone()) {
-      // Still connecting: close it once it is there; nobody waits for it.
+      // Still connecting: stop a factory that waits (interruptibly), and close the session once it is there;
+      // nobody waits for it.
+      Thread connecting = shared.connector;
+      if (connecting != null) {
+        connecting.interrupt();
+      }
       java.util.concurrent.CompletionStage<CqlSession> late = shared.driver;
       late.whenComplete((cql, failure) -> {
         if (cql != null) {

@@ -63,4 +63,28 @@ class SharedSessionsTest {
     }
     assertThat(SharedSessions.open()).isZero();
   }
+
+  @Test
+  void should_stop_a_factory_that_waits_when_the_last_reader_leaves_before_it_connected() throws Exception {
+    CountDownLatch entered = new CountDownLatch(1);
+    CountDownLatch never = new CountDownLatch(1);
+    CompletableFuture<Thread> connector = new CompletableFuture<>();
+    CassandraSessionFactory stuck = () -> {
+      connector.complete(Thread.currentThread());
+      entered.countDown();
+      try {
+        never.await(); // a factory that waits for something that never comes
+      } catch (InterruptedException interrupted) {
+        throw new IllegalStateException("interrupted", interrupted);
+      }
+      throw new AssertionError("unreachable");
+    };
+    SharedSessions.Lease lease = SharedSessions.acquire("stuck-source", stuck);
+    assertThat(entered.await(30, TimeUnit.SECONDS)).isTrue();
+    lease.release(); // the task ended (cancelled, failed over) before its session was built
+    Thread thread = connector.join();
+    thread.join(TimeUnit.SECONDS.toMillis(30));
+    assertThat(thread.isAlive()).as("the connect thread ended, not left waiting for good").isFalse();
+    assertThat(SharedSessions.open()).isZero();
+  }
 }

@@ -234,7 +234,8 @@ public final class ModulePathProgram {
      * Adds an {@code exports} clause (never {@code opens}: a library then reaches the package's public types
      * only).
      *
-     * @param packageName a package of the module, such as {@code example.app}
+     * @param packageName a package of the module, such as {@code example.app}, optionally followed by the
+     *     modules it is exported to ({@code example.app to org.asynccassandra})
      * @return this builder
      */
     public Builder exports(String packageName) {

@@ -65,8 +65,9 @@ public final class RecordRowMapper<R extends Record> implements RowMapper<R> {
       found = MethodHandles.privateLookupIn(type, MethodHandles.lookup()).findConstructor(type, canonical);
     } catch (ReflectiveOperationException | IllegalArgumentException | SecurityException notOpen) {
       try {
-        // A public record in a package its module exports without opening it.
-        found = MethodHandles.publicLookup().findConstructor(type, canonical);
+        // A public record in a package its module exports (to everyone, or to this module) without opening it.
+        RecordRowMapper.class.getModule().addReads(type.getModule()); // an automatic module reads it already
+        found = MethodHandles.lookup().findConstructor(type, canonical);
       } catch (ReflectiveOperationException | IllegalArgumentException | SecurityException inaccessible) {
         inaccessible.addSuppressed(notOpen);
         throw new IllegalArgumentException("Cannot call the canonical constructor of " + type.getName()
@@ -118,16 +119,30 @@ public final class RecordRowMapper<R extends Record> implements RowMapper<R> {
       }
       // The driver hands a SortedSet, TreeMap or LinkedList component the codec of Set, Map or List, whose
       // values (LinkedHashSet, ...) the constructor then refuses, row after row, with a bare ClassCastException.
-      Class<?> decoded = codecs1[i].getJavaType().getRawType();
-      if (!boxed(component.getType()).isAssignableFrom(decoded)) {
+      // What a collection codec makes of a null column (an empty ArrayList, ...) is the class of all it makes;
+      // other codecs make null of it, and are trusted (a custom codec may accept the component's subtypes).
+      Class<?> decoded = emptyValueClass(codecs1[i]);
+      if (decoded != null && !boxed(component.getType()).isAssignableFrom(decoded)) {
         throw new IllegalArgumentException("Component '" + component.getName() + "' ("
             + component.getGenericType().getTypeName() + ") of record " + type.getSimpleName()
             + " cannot hold what column '" + column.getName().asInternal() + "' (" + column.getType().asCql(true, true)
-            + ") decodes to: " + codecs1[i].getJavaType() + "; declare the component as that type");
+            + ") decodes to: a " + decoded.getName() + " (" + codecs1[i].getJavaType()
+            + "); declare the component as " + codecs1[i].getJavaType().getRawType().getSimpleName() + " or a "
+            + "supertype of " + decoded.getSimpleName());
       }
       positions[i] = position;
     }
     return new Binding(columns, positions, codecs1);
+  }
+
+  /** The class of what {@code codec} decodes a null column to: an empty collection's, or null for most codecs. */
+  private static @Nullable Class<?> emptyValueClass(TypeCodec<?> codec) {
+    try {
+      Object empty = codec.decode(null, com.datastax.oss.driver.api.core.ProtocolVersion.DEFAULT);
+      return empty == null ? null : empty.getClass();
+    } catch (RuntimeException unsure) { // a custom codec that wants bytes: trusted, as before
+      return null;
+    }
   }
 
   private static int columnOf(ColumnDefinitions columns, String name) {

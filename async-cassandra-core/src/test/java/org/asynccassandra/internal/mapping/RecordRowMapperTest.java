@@ -48,6 +48,8 @@ class RecordRowMapperTest {
 
   public record LinkedTags(int id, String userName, java.util.LinkedList<String> tags) {}
 
+  public record ArrayTags(int id, String userName, java.util.ArrayList<String> tags) {}
+
   /** A type only a custom codec maps. */
   public record Name(String value) {}
 
@@ -149,6 +151,10 @@ class RecordRowMapperTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("Component 'tags' (java.util.LinkedList<java.lang.String>) of record LinkedTags")
         .hasMessageContaining("column 'tags' (list<text>)");
+    // What the driver does decode to, or a supertype of it, still maps.
+    assertThat(RowMapper.record(ArrayTags.class, ITEM_COLUMNS, CodecRegistry.DEFAULT).map(item(1, "ann", List.of("a"))))
+        .isEqualTo(new ArrayTags(1, "ann", new java.util.ArrayList<>(List.of("a"))));
+    assertThat(RowMapper.record(ArrayTags.class).map(item(2, "bob", null)).tags()).isEmpty();
     RowMapper<LinkedTags> lazy = RowMapper.record(LinkedTags.class);
     assertThatThrownBy(() -> lazy.map(item(1, "ann", List.of("a")))).isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("Component 'tags'");
