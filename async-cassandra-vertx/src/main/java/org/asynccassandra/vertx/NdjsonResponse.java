@@ -36,7 +36,8 @@ import org.asynccassandra.ResultStream;
  * the stream stays open until that page arrives; and a pipe ends the response cleanly when the stream fails,
  * so the client cannot tell a failed export from a complete one. {@link #send} closes the stream from the
  * response's close handler, and answers a failed stream with {@link HttpServerResponse#reset()}, so that the
- * client sees an incomplete response.
+ * client sees an incomplete response (or, when the stream fails before anything was sent, with status 500 and
+ * no body).
  *
  * <p>Call it on the request's context (in the request handler). It sets the response's close and drain
  * handlers, and the headers {@code Content-Type: application/x-ndjson} (unless set) and chunked transfer
@@ -55,7 +56,8 @@ public final class NdjsonResponse {
    * @param response the response to write; its headers are set unless already sent
    * @param rows the rows to send; closed when the response ends, fails or the client goes away
    * @return a future that completes once the response ended; it fails with the stream's failure (the
-   *     response was reset), or with an {@link HttpClosedException} when the client went away first
+   *     response was reset, or answered 500 when nothing was sent yet), or with an {@link HttpClosedException}
+   *     when the client went away first
    * @throws IllegalStateException when called outside a Vert.x context
    */
   public static Future<Void> send(HttpServerResponse response, ResultStream<Row> rows) {
@@ -78,7 +80,8 @@ public final class NdjsonResponse {
    *     its head was already sent (a handler that wrote a prefix, say, must have made it chunked)
    * @param body the NDJSON buffers, for example from {@link CassandraReadStream#ndjson}
    * @return a future that completes once the response ended; it fails with the stream's failure (the
-   *     response was reset), or with an {@link HttpClosedException} when the client went away first (also
+   *     response was reset, or answered 500 when nothing was sent yet), or with an {@link HttpClosedException}
+   *     when the client went away first (also
    *     when the response was already closed: {@code body} is then closed at once, unread), or with an
    *     {@link IllegalStateException} when the response had already ended or refused its headers ({@code body}
    *     closed at once, unread)
@@ -115,7 +118,12 @@ public final class NdjsonResponse {
     });
     body.exceptionHandler(failure -> {
       if (!response.closed() && !response.ended()) {
-        response.reset(); // an incomplete response, not a clean end after the rows sent so far
+        if (!response.headWritten()) {
+          // Nothing sent yet: a status the client can read, rather than a connection closed without one.
+          response.setStatusCode(500).setChunked(false).putHeader("Content-Length", "0").end();
+        } else {
+          response.reset(); // an incomplete response, not a clean end after the rows sent so far
+        }
       }
       outcome.tryFail(failure);
     });

@@ -59,6 +59,9 @@ class NdjsonResponseTest {
   private static void handle(HttpServerRequest request) {
     FakeResultStream<Buffer> rows = FakeResultStream.autoPages(List.of(Buffer.buffer("{\"a\":1}\n")),
         List.of(Buffer.buffer("{\"a\":2}\n")));
+    if (request.path().equals("/failing")) {
+      rows.refuseNextPage(new IllegalStateException("Cassandra timed out")); // before the first row
+    }
     fake = rows;
     CassandraReadStream<Buffer> body = CassandraReadStream.of(vertx.getOrCreateContext(), rows);
     try {
@@ -79,8 +82,8 @@ class NdjsonResponseTest {
   private static String get(String path) throws Exception {
     return client.request(HttpMethod.GET, server.actualPort(), "localhost", path)
         .compose(request -> request.send())
-        .compose(response -> response.body())
-        .map(Buffer::toString)
+        .compose(response -> response.body().map(body -> response.statusCode() == 200 ? body.toString()
+            : response.statusCode() + " " + body))
         .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
   }
 
@@ -106,5 +109,16 @@ class NdjsonResponseTest {
         .hasCauseInstanceOf(IllegalStateException.class).hasMessageContaining("already ended");
     assertThat(fake.isClosed()).as("closed at once, not left to the leak detector").isTrue();
     assertThat(fake.pulls()).as("unread").isZero();
+  }
+
+  @Test
+  void should_answer_500_when_the_stream_fails_before_anything_was_sent() throws Exception {
+    // It reset the connection: the client got no status line at all.
+    sent = new CompletableFuture<>();
+    assertThat(get("/failing")).isEqualTo("500 ");
+    CompletableFuture<Void> outcome = lastSend().toCompletionStage().toCompletableFuture();
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> outcome.get(30, TimeUnit.SECONDS))
+        .hasRootCauseMessage("Cassandra timed out");
+    assertThat(fake.isClosed()).isTrue();
   }
 }

@@ -56,6 +56,7 @@ import org.asynccassandra.vertx.NdjsonResponse;
  * {@code /metrics} tells them apart.
  */
 public final class ItemService {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ItemService.class);
   static final int DEFAULT_LIMIT = 20;
   static final int MAX_LIMIT = 100;
   /**
@@ -79,6 +80,7 @@ public final class ItemService {
   private final AtomicLong exportsStarted = new AtomicLong();
   private final AtomicLong exportsCompleted = new AtomicLong();
   private final AtomicLong exportsClosedByClient = new AtomicLong();
+  private final AtomicLong exportsFailed = new AtomicLong();
   private volatile CassandraReadStream<Buffer> lastExport;
   private volatile HttpServerResponse lastExportResponse;
   /** Runs on the event loop right after an export closed its stream because the client went away. */
@@ -280,6 +282,10 @@ public final class ItemService {
         // The client went away: the stream was closed and its request cancelled.
         exportsClosedByClient.incrementAndGet();
         exportClosedByClientListener.run();
+      } else {
+        // Cassandra failed (the response was reset, or answered 500 before its first row): never silently.
+        exportsFailed.incrementAndGet();
+        LOG.warn("An export of '{}' failed", query.getQuery(), result.cause());
       }
     });
   }
@@ -295,7 +301,8 @@ public final class ItemService {
         .put("active", activeExports.get())
         .put("started", exportsStarted.get())
         .put("completed", exportsCompleted.get())
-        .put("closedByClient", exportsClosedByClient.get());
+        .put("closedByClient", exportsClosedByClient.get())
+        .put("failed", exportsFailed.get());
     CassandraReadStream<Buffer> last = lastExport;
     HttpServerResponse lastResponse = lastExportResponse;
     if (last != null && lastResponse != null) {

@@ -118,15 +118,34 @@ public final class WebServer implements Callable<Integer> {
         .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
   }
 
+  /**
+   * Serves until the JVM is asked to stop (Ctrl+C, SIGTERM), then closes in order on this thread: the HTTP
+   * server and its open exports first (Vert.x), then the streams and the sessions, then the embedded Cassandra;
+   * the shutdown hook waits for that (at most {@link #SHUTDOWN_WAIT}) before the JVM halts, and the embedded
+   * server's own hook kills Cassandra only after it.
+   */
   @Override
   public Integer call() throws Exception {
     CassandraServer server = null;
     Vertx vertx = Vertx.vertx();
+    CountDownLatch stopAsked = new CountDownLatch(1);
+    CountDownLatch closed = new CountDownLatch(1);
+    Runnable stopAndWait = () -> {
+      stopAsked.countDown();
+      try {
+        if (!closed.await(SHUTDOWN_WAIT.toSeconds(), TimeUnit.SECONDS)) {
+          LOG.warn("The service did not close within {}; exiting all the same", SHUTDOWN_WAIT);
+        }
+      } catch (InterruptedException interrupted) {
+        Thread.currentThread().interrupt();
+      }
+    };
     try {
       com.datastax.oss.driver.api.core.CqlSessionBuilder builder;
       if (contactPoint == null) {
         System.out.println("Starting an embedded Apache Cassandra 5.0...");
         server = CassandraServer.builder().heap("1G").start();
+        server.closeAtExitAfter(stopAndWait); // its hook kills Cassandra: only once the service closed
         builder = server.sessionBuilder(options -> options.withStringList(DefaultDriverOption.METRICS_NODE_ENABLED,
             List.of("pool.in-flight")));
       } else {
@@ -134,6 +153,7 @@ public final class WebServer implements Callable<Integer> {
         InetSocketAddress address = colon < 0 ? new InetSocketAddress(contactPoint, 9042)
             : new InetSocketAddress(contactPoint.substring(0, colon), Integer.parseInt(contactPoint.substring(colon + 1)));
         builder = CqlSession.builder().addContactPoint(address).withLocalDatacenter(datacenter);
+        Runtime.getRuntime().addShutdownHook(new Thread(stopAndWait, "async-cassandra-serve-shutdown"));
       }
       try (CqlSession session = builder.build(); AsyncSession async = AsyncSession.wrap(session)) {
         TestData.createKeyspace(session, KEYSPACE, 1);
@@ -141,14 +161,26 @@ public final class WebServer implements Callable<Integer> {
         TestData.loadSampleRows(session, TABLE, rows, 1_000);
         HttpServer http = start(vertx, session, async, TABLE, signerFromEnvironment(), port);
         System.out.println("Serving " + rows + " items at http://localhost:" + http.actualPort() + "/  (Ctrl+C to stop)");
-        new CountDownLatch(1).await();
+        stopAsked.await();
+        System.out.println("Stopping: no new requests; closing the open exports, then the sessions...");
+        // Before the sessions: the HTTP server stops taking requests and the open exports' responses end
+        // (their streams closed) while the session can still close them.
+        vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
       }
+      System.out.println("Stopped.");
       return 0;
     } finally {
-      vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-      if (server != null) {
-        server.close();
+      try {
+        vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS); // done once: no-op
+        if (server != null) {
+          server.close();
+        }
+      } finally {
+        closed.countDown();
       }
     }
   }
+
+  /** How long the shutdown hook waits for the service to close before the JVM halts. */
+  static final java.time.Duration SHUTDOWN_WAIT = java.time.Duration.ofSeconds(60);
 }
