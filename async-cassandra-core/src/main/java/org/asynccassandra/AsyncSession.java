@@ -424,8 +424,8 @@ public interface AsyncSession extends AutoCloseable {
   TableScan scanTable(String keyspace, String table, ScanConfig config);
 
   /**
-   * The token ranges that {@link #scanTable} would read with {@code config}, in ring order, without
-   * reading anything: the ranges chosen in the config, a checkpoint's ranges, or the ring split by
+   * The token ranges that {@link #scanTable} would read with {@code config}, in the order it would take them,
+   * without reading anything: the ranges chosen in the config, a checkpoint's ranges, or the ring split by
    * {@link ScanConfig#splits()} along the cluster's token map. Hand subsets of them to scans on other
    * threads, processes or machines ({@link ScanConfig.Builder#ranges}). Runs on the calling thread from
    * the driver's metadata; sends nothing.
@@ -433,7 +433,8 @@ public interface AsyncSession extends AutoCloseable {
    * @param keyspace the keyspace, as CQL names it (case-insensitive unless double-quoted)
    * @param table the table in it, as CQL names it
    * @param config the scan's config, as {@link #scanTable} would get it
-   * @return the ranges, immutable, in ring order
+   * @return the ranges, immutable: a split ring's in ring order, the range across the ring's end last (as its
+   *     two halves); chosen ranges and a checkpoint's in their own order
    * @throws IllegalArgumentException for an unknown keyspace or table, a checkpoint of another scan, a
    *     token or range that is not of the cluster's partitioner, or a shard on a partitioner other than
    *     Murmur3 or Random

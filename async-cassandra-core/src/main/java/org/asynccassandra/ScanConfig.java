@@ -124,7 +124,9 @@ public final class ScanConfig {
   /**
    * The paging of the scan. {@code fetchSize}, {@code targetPageBytes}, {@code prefetchPages} and {@code retry}
    * apply to each range; {@code executor}, {@code listener}, {@code name}, {@code maxRows}, {@code maxPages} and
-   * {@code totalTimeout} to the whole scan; {@code firstPageSize} is ignored (a scan is read whole).
+   * {@code totalTimeout} to the whole scan; {@code firstPageSize} is ignored (a scan is read whole). A
+   * {@code resumeFrom} token is refused: a scan resumes from a {@link ScanCheckpoint} ({@link
+   * Builder#resumeFrom}).
    *
    * @return the stream config; {@link StreamConfig#defaults()} unless one was set
    */
@@ -354,9 +356,16 @@ public final class ScanConfig {
      *     listener
      * @return this builder
      * @throws NullPointerException if {@code streamConfig} is null
+     * @throws IllegalArgumentException if it resumes from a {@link ResumeToken}, which a scan cannot use
      */
     public Builder streamConfig(StreamConfig streamConfig) {
-      this.streamConfig = Objects.requireNonNull(streamConfig, "streamConfig");
+      Objects.requireNonNull(streamConfig, "streamConfig");
+      if (streamConfig.resumeFrom().isPresent()) {
+        // It was dropped without a word, and the scan read the whole table again.
+        throw new IllegalArgumentException("A scan cannot resume from a ResumeToken, which is a position in one"
+            + " query's result: resume it from its ScanCheckpoint (ScanConfig.Builder.resumeFrom)");
+      }
+      this.streamConfig = streamConfig;
       return this;
     }
 

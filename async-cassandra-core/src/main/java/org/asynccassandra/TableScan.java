@@ -74,7 +74,8 @@ public interface TableScan extends RowStream {
   int rangeCount();
 
   /**
-   * The token ranges this scan reads now, in ring order; a range split around trouble shows as its pieces.
+   * The token ranges this scan reads now, in the order of {@link AsyncSession#planScan}; a range split around
+   * trouble shows as its narrowed self followed by its pieces.
    *
    * @return an immutable snapshot of the ranges, taken during the call
    */

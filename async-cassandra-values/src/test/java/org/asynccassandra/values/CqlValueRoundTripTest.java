@@ -319,6 +319,45 @@ class CqlValueRoundTripTest {
     }
   }
 
+  @Test
+  void should_write_nothing_more_after_a_failed_write_and_leave_no_half_line() {
+    // The buffer kept the first part of a line whose write failed, and wrote it before the next row.
+    ColumnDefinitions columns = columns(DataTypes.TEXT);
+    OnceFailingWriter sink = new OnceFailingWriter();
+    RowWriter writer = RowWriter.ndjson(sink);
+    assertThatThrownBy(() -> writer.writeRow(row(columns, "x".repeat(20_000))))
+        .isInstanceOf(java.io.UncheckedIOException.class).hasRootCauseMessage("disk full");
+    assertThatThrownBy(() -> writer.writeRow(row(columns, "y"))).isInstanceOf(java.io.UncheckedIOException.class)
+        .hasMessageContaining("An earlier write to the output failed");
+    writer.close();
+    assertThat(sink.text.toString()).as("no half line, and nothing after the failure").isEmpty();
+    assertThat(sink.closed).isTrue();
+  }
+
+  /** A Writer whose first write fails (a disk that was full for a moment), and which takes the rest. */
+  private static final class OnceFailingWriter extends java.io.Writer {
+    final StringBuilder text = new StringBuilder();
+    boolean failedOnce;
+    boolean closed;
+
+    @Override
+    public void write(char[] buffer, int offset, int length) throws java.io.IOException {
+      if (!failedOnce) {
+        failedOnce = true;
+        throw new java.io.IOException("disk full");
+      }
+      text.append(buffer, offset, length);
+    }
+
+    @Override
+    public void flush() {}
+
+    @Override
+    public void close() {
+      closed = true;
+    }
+  }
+
   /** A Writer whose every write, flush and close fails, as on a full disk. */
   private static final class FailingWriter extends java.io.Writer {
     @Override

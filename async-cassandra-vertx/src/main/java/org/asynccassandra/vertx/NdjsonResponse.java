@@ -117,15 +117,21 @@ public final class NdjsonResponse {
       outcome.tryFail(new HttpClosedException("The client went away before the response ended"));
     });
     body.exceptionHandler(failure -> {
-      if (!response.closed() && !response.ended()) {
-        if (!response.headWritten()) {
-          // Nothing sent yet: a status the client can read, rather than a connection closed without one.
-          response.setStatusCode(500).setChunked(false).putHeader("Content-Length", "0").end();
-        } else {
-          response.reset(); // an incomplete response, not a clean end after the rows sent so far
+      try {
+        if (!response.closed() && !response.ended()) {
+          if (!response.headWritten()) {
+            // Nothing sent yet: a status the client can read, rather than a connection closed without one.
+            response.setStatusCode(500).setChunked(false).putHeader("Content-Length", "0").end();
+          } else {
+            response.reset(); // an incomplete response, not a clean end after the rows sent so far
+          }
         }
+      } catch (RuntimeException refused) { // a headers-end handler of the application's that threw
+        failure.addSuppressed(refused);
+        response.reset();
+      } finally {
+        outcome.tryFail(failure);
       }
-      outcome.tryFail(failure);
     });
     body.endHandler(ignored -> response.end().onComplete(ended -> {
       if (ended.succeeded()) {

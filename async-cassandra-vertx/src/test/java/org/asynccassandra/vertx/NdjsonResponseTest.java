@@ -59,8 +59,13 @@ class NdjsonResponseTest {
   private static void handle(HttpServerRequest request) {
     FakeResultStream<Buffer> rows = FakeResultStream.autoPages(List.of(Buffer.buffer("{\"a\":1}\n")),
         List.of(Buffer.buffer("{\"a\":2}\n")));
-    if (request.path().equals("/failing")) {
+    if (request.path().startsWith("/failing")) {
       rows.refuseNextPage(new IllegalStateException("Cassandra timed out")); // before the first row
+    }
+    if (request.path().equals("/failing-hooked")) {
+      request.response().headersEndHandler(ignored -> {
+        throw new IllegalStateException("a headers-end handler of the application's threw");
+      });
     }
     fake = rows;
     CassandraReadStream<Buffer> body = CassandraReadStream.of(vertx.getOrCreateContext(), rows);
@@ -116,6 +121,20 @@ class NdjsonResponseTest {
     // It reset the connection: the client got no status line at all.
     sent = new CompletableFuture<>();
     assertThat(get("/failing")).isEqualTo("500 ");
+    CompletableFuture<Void> outcome = lastSend().toCompletionStage().toCompletableFuture();
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> outcome.get(30, TimeUnit.SECONDS))
+        .hasRootCauseMessage("Cassandra timed out");
+    assertThat(fake.isClosed()).isTrue();
+  }
+
+  @Test
+  void should_settle_its_future_when_the_500_cannot_be_sent() throws Exception {
+    // A headers-end handler that threw while the 500 was sent left the future pending for good.
+    sent = new CompletableFuture<>();
+    // Not waited for: Vert.x marks the response written before its handler throws, so it can neither send
+    // the 500 nor reset the connection; the client waits for its own timeout.
+    client.request(HttpMethod.GET, server.actualPort(), "localhost", "/failing-hooked")
+        .compose(request -> request.send());
     CompletableFuture<Void> outcome = lastSend().toCompletionStage().toCompletableFuture();
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> outcome.get(30, TimeUnit.SECONDS))
         .hasRootCauseMessage("Cassandra timed out");

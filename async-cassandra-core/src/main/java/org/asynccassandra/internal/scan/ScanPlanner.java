@@ -95,12 +95,23 @@ final class ScanPlanner {
     String suffix = config.allowFiltering() ? " ALLOW FILTERING" : "";
     String restricted = config.tokenRange().map(range -> "|range " + range).orElse("")
         + config.shard().map(shard -> "|shard " + shard).orElse("");
-    String fingerprint = hash(qualified + "|" + columns + "|" + config.where().orElse("") + "|" + suffix + restricted);
+    String fingerprint = fingerprint(qualified, columns, config.where().orElse(""), suffix, restricted,
+        tokens.getPartitionerName());
     ScanPlanner planner = new ScanPlanner(keyspaceId.asInternal(), tableId.asInternal(), "SELECT " + columns
         + " FROM " + qualified, tokenOf, extra, suffix, fingerprint, tokens,
         table.getPartitionKey().stream().map(ColumnMetadata::getName).toList());
     planner.restriction = restriction(tokens, config);
     return planner;
+  }
+
+  /**
+   * What a checkpoint is bound to: the table, the columns, the where clause, ALLOW FILTERING, the token range
+   * and shard, and the partitioner, whose tokens the checkpoint's ranges are (a Murmur3 checkpoint parses as
+   * Random tokens, and would read almost nothing of a Random cluster's ring).
+   */
+  static String fingerprint(String qualifiedTable, String columns, String where, String suffix, String restricted,
+      String partitioner) {
+    return hash(qualifiedTable + "|" + columns + "|" + where + "|" + suffix + restricted + "|" + partitioner);
   }
 
   /**
@@ -253,8 +264,9 @@ final class ScanPlanner {
           + checkpoint.table() + ", not " + keyspace + "." + table);
     }
     if (!checkpoint.queryFingerprint().equals(fingerprint)) {
-      throw new IllegalArgumentException("The checkpoint was made by a scan of other columns or another "
-          + "restriction of " + keyspace + "." + table + "; resume with the same columns and where clause");
+      throw new IllegalArgumentException("The checkpoint was made by another scan of " + keyspace + "." + table
+          + ": of other columns, another restriction (where clause, ALLOW FILTERING, token range, shard), or on a"
+          + " cluster of another partitioner; resume with the same ones");
     }
     List<PlannedRange> ranges = new ArrayList<>();
     for (ScanCheckpoint.Range range : checkpoint.ranges()) {
@@ -318,13 +330,15 @@ final class ScanPlanner {
       throw new IllegalArgumentException("Not a token range of this cluster's partitioner ("
           + tokens.getPartitionerName() + "): " + range, notAToken);
     }
+    // As the partitioner writes them: the text goes into the query, and CQL reads neither "+5" nor "٥".
+    ScanRange canonical = ScanRange.of(tokens.format(start), tokens.format(end));
     if (tokens.newTokenRange(start, end).isWrappedAround()) {
       // Cassandra reads (start, end] with start > end as empty: its rows would be lost without a word.
       throw new IllegalArgumentException("The token range " + range + " wraps around the end of the ring; "
           + "give it as two ranges, split at the ring's end (the driver's TokenRange.unwrap() does that), or "
           + "use the ranges of AsyncSession.planScan");
     }
-    return new PlannedRange(index, range, end, state, pagingState, skip, rows);
+    return new PlannedRange(index, canonical, end, state, pagingState, skip, rows);
   }
 
   private static String hash(String text) {

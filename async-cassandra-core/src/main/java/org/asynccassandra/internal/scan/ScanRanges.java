@@ -19,7 +19,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The ranges of one table scan, in token order: the planned ones, then, after a range was split around
+ * The ranges of one table scan, in the order planned (see {@code AsyncSession.planScan}): the planned ones, then, after a range was split around
  * trouble, its narrowed self followed by its new pieces. Changed by the scan's page source, read from any
  * thread as an immutable snapshot: before or after a split, never half of one (a checkpoint taken between
  * the two halves would lose the pieces).
@@ -33,7 +33,7 @@ final class ScanRanges {
     this.nextIndex = planned.stream().mapToInt(range -> range.index + 1).max().orElse(0);
   }
 
-  /** The ranges now, in token order. */
+  /** The ranges now, in that order. */
   List<PlannedRange> snapshot() {
     return ranges;
   }

@@ -158,9 +158,14 @@ public final class WebServer implements Callable<Integer> {
       try (CqlSession session = builder.build(); AsyncSession async = AsyncSession.wrap(session)) {
         TestData.createKeyspace(session, KEYSPACE, 1);
         TestData.createSampleTable(session, TABLE);
-        TestData.loadSampleRows(session, TABLE, rows, 1_000);
-        HttpServer http = start(vertx, session, async, TABLE, signerFromEnvironment(), port);
-        System.out.println("Serving " + rows + " items at http://localhost:" + http.actualPort() + "/  (Ctrl+C to stop)");
+        if (stopAsked.getCount() > 0) { // Ctrl+C while starting: no load, no serving
+          TestData.loadSampleRows(session, TABLE, rows, 1_000);
+        }
+        if (stopAsked.getCount() > 0) {
+          HttpServer http = start(vertx, session, async, TABLE, signerFromEnvironment(), port);
+          System.out.println("Serving " + rows + " items at http://localhost:" + http.actualPort()
+              + "/  (Ctrl+C to stop)");
+        }
         stopAsked.await();
         System.out.println("Stopping: no new requests; closing the open exports, then the sessions...");
         // Before the sessions: the HTTP server stops taking requests and the open exports' responses end

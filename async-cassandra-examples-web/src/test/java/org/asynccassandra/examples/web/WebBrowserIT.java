@@ -178,4 +178,22 @@ class WebBrowserIT {
     Files.copy(screenshot, Path.of("target/web-page.png"), StandardCopyOption.REPLACE_EXISTING);
     assertThat(Files.size(Path.of("target/web-page.png"))).isPositive();
   }
+
+  @Test
+  void should_move_one_page_on_a_double_click_and_number_the_pages_right() {
+    // Both clicks pushed onto the Previous stack before either page came: page 2 was labelled 3, and
+    // Previous then showed page 1 labelled 2.
+    browser.get("http://localhost:" + http.actualPort() + "/");
+    waitForRows(expected.subList(0, 10));
+    ((JavascriptExecutor) browser).executeScript(
+        "const next = document.getElementById('next'); next.click(); next.click();");
+    waitForRows(expected.subList(10, 20));
+    new WebDriverWait(browser, Duration.ofSeconds(20))
+        .until(driver -> "2".equals(driver.findElement(By.id("pageNumber")).getText()));
+    click("prev");
+    waitForRows(expected.subList(0, 10));
+    new WebDriverWait(browser, Duration.ofSeconds(20))
+        .until(driver -> "1".equals(driver.findElement(By.id("pageNumber")).getText()));
+    assertThat(browser.findElement(By.id("prev")).isEnabled()).isFalse();
+  }
 }
