@@ -183,5 +183,16 @@ class ScanPlanningIT {
     assertThat(rows).isEqualTo(expected);
     assertThat(async.planScan(keyspace, "planned", ScanConfig.builder().ranges(List.of(ScanRange.of("+5", "0100")))
         .build())).containsExactly(ScanRange.of("5", "100"));
+    assertThatThrownBy(() -> async.planScan(keyspace, "planned", ScanConfig.builder()
+        .ranges(List.of(ScanRange.of("5", "05"))).build())).isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("The token range (5, 05] is empty: its start and end are one token (5)");
+    // A restriction written another way is the same restriction: its checkpoint resumes.
+    ScanCheckpoint checkpoint;
+    try (TableScan scan = async.scanTable(keyspace, "planned", ScanConfig.builder().columns("pk", "ck")
+        .tokenRange(ScanRange.of("+0", "100")).build())) {
+      checkpoint = scan.checkpoint();
+    }
+    async.planScan(keyspace, "planned", ScanConfig.builder().columns("pk", "ck").tokenRange(ScanRange.of("0", "100"))
+        .resumeFrom(checkpoint).build());
   }
 }

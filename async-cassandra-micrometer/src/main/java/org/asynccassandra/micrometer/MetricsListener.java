@@ -236,37 +236,37 @@ final class MetricsListener implements StreamListener {
 
   @Override
   public void onComplete(StreamInfo stream, StreamStats stats) {
-    ended(stream, "completed", NONE);
+    ended(stream, "completed", NONE, false);
   }
 
   @Override
   public void onFailure(StreamInfo stream, Throwable error, StreamStats stats) {
-    ended(stream, "failed", exceptionTag(error));
+    ended(stream, "failed", exceptionTag(error), false);
   }
 
   @Override
   public void onClose(StreamInfo stream, StreamStats stats) {
-    ended(stream, "closed", NONE);
+    ended(stream, "closed", NONE, false);
   }
 
   @Override
   public void onLeak(StreamInfo stream, Throwable createdAt, StreamStats stats) {
-    StyleMeters meters = ended(stream, "leaked", NONE);
-    meters.leaked.increment();
+    ended(stream, "leaked", NONE, true);
   }
 
-  private StyleMeters ended(StreamInfo stream, String outcome, String exception) {
+  private void ended(StreamInfo stream, String outcome, String exception, boolean leaked) {
     Tracked tracked = streams.remove(stream.id());
-    StyleMeters meters;
-    if (tracked != null) {
-      tracked.scope.open.remove(tracked.info);
-      meters = tracked.meters();
-      ended.put(stream, meters);
-    } else {
-      meters = scope(stream).style(NONE);
-    }
+    StyleMeters meters = tracked != null ? tracked.meters() : scope(stream).style(NONE);
+    // Counted before the stream leaves the open-streams gauge: whoever sees it gone (a summary printed once
+    // the gauge reads 0) sees it counted.
     meters.ended(outcome, exception).increment();
-    return meters;
+    if (leaked) {
+      meters.leaked.increment();
+    }
+    if (tracked != null) {
+      ended.put(stream, meters);
+      tracked.scope.open.remove(tracked.info);
+    }
   }
 
   /** {@code "forEach()"} becomes {@code "forEach"}. */

@@ -86,6 +86,26 @@ class AsyncCassandraMetricsTest {
   }
 
   @Test
+  void should_count_a_stream_ended_before_it_leaves_the_open_streams_gauge() {
+    // Whoever waits for the gauge to read 0 (the CLI's --metrics-summary does) must find the end counted: the
+    // stream left the gauge first, and the summary printed without its streams.ended line.
+    FakeStream stream = FakeStream.query("shop", "by-day");
+    listener.executor(stream, DIRECT);
+    listener.onStart(stream, "forEach()");
+    io.micrometer.core.instrument.Gauge open = registry.get("asynccassandra.streams.open").tags("name", "by-day")
+        .gauge();
+    java.util.List<Double> openWhenEndedAppeared = new java.util.ArrayList<>();
+    registry.config().onMeterAdded(meter -> {
+      if (meter.getId().getName().equals("asynccassandra.streams.ended")) {
+        openWhenEndedAppeared.add(open.value());
+      }
+    });
+    listener.onComplete(stream, FakeStream.stats(1, 10, 0, 100, 0));
+    assertThat(openWhenEndedAppeared).containsExactly(1.0);
+    assertThat(open.value()).isZero();
+  }
+
+  @Test
   void should_publish_a_percentiles_histogram_for_both_timers() {
     SimpleMeterRegistry histograms = new SimpleMeterRegistry();
     java.util.Map<String, Boolean> percentileHistogram = new java.util.concurrent.ConcurrentHashMap<>();

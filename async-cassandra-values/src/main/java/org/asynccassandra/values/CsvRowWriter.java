@@ -20,15 +20,19 @@ import com.datastax.oss.driver.api.core.cql.Row;
 import de.siegmar.fastcsv.writer.CsvWriter;
 import de.siegmar.fastcsv.writer.LineDelimiter;
 import de.siegmar.fastcsv.writer.QuoteStrategies;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.io.Writer;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JsonGenerator;
 
-/** {@link RowWriter#csv}: FastCSV for the records, one Jackson generator reused for the JSON cells. */
+/**
+ * {@link RowWriter#csv}: FastCSV makes each record into a line of its own, which goes to the output ({@link
+ * LineOutput}) only once it is whole; one Jackson generator, reused, makes the JSON cells.
+ */
 final class CsvRowWriter implements RowWriter {
+  /** The record being made; it goes to the output ({@link LineOutput}) only once it is whole. */
+  private final StringBuilder line = new StringBuilder(256);
   private final CsvWriter csv;
+  private final LineOutput out;
   private final StringBuilder jsonText = new StringBuilder(256);
   private JsonGenerator json = Json.newGenerator(new StringBuilderWriter(jsonText));
   private @Nullable Columns columns;
@@ -36,17 +40,21 @@ final class CsvRowWriter implements RowWriter {
   private @Nullable String[] fields = new String[0];
 
   CsvRowWriter(Writer out) {
+    this.out = new LineOutput(out);
     this.csv = CsvWriter.builder()
         .lineDelimiter(LineDelimiter.CRLF)
         .quoteStrategy(QuoteStrategies.EMPTY) // "" for an empty string; null stays an empty field
-        .build(out);
+        .bufferSize(0) // straight into the line
+        .build(new StringBuilderWriter(line));
   }
 
   @Override
   public void writeHeader(ColumnDefinitions definitions) {
     Columns current = Columns.of(columns, definitions);
     columns = current;
+    line.setLength(0);
     csv.writeRecord(current.names);
+    out.write(line);
   }
 
   @Override
@@ -61,12 +69,18 @@ final class CsvRowWriter implements RowWriter {
       Object value = current.value(row, i);
       fields[i] = value == null ? null : cell(current, i, value);
     }
+    line.setLength(0);
     CsvWriter.CsvWriterRecord record = csv.writeRecord();
     for (int i = 0; i < n; i++) {
       record.writeField(fields[i]);
       fields[i] = null;
     }
     record.endRecord();
+    out.write(line);
+    if (line.capacity() > (1 << 20)) {
+      line.setLength(0);
+      line.trimToSize(); // a wide row's room is not kept for the writer's life
+    }
   }
 
   private String cell(Columns current, int i, Object value) {
@@ -87,19 +101,11 @@ final class CsvRowWriter implements RowWriter {
 
   @Override
   public void flush() {
-    try {
-      csv.flush();
-    } catch (IOException failure) {
-      throw new UncheckedIOException(failure);
-    }
+    out.flush();
   }
 
   @Override
   public void close() {
-    try {
-      csv.close();
-    } catch (IOException failure) {
-      throw new UncheckedIOException(failure);
-    }
+    out.close();
   }
 }

@@ -17,38 +17,26 @@ package org.asynccassandra.values;
 
 import com.datastax.oss.driver.api.core.cql.ColumnDefinitions;
 import com.datastax.oss.driver.api.core.cql.Row;
-import java.io.BufferedWriter;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.io.Writer;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JsonGenerator;
 
 /**
  * {@link RowWriter#ndjson}: a Jackson generator writes each row into a line of its own, which goes to the
- * output only once it is whole, so that a row that fails halfway leaves nothing behind (a generator that wrote
- * straight to the output had half an object there, and the next row went on inside it). The line is copied
- * to the output through a small buffer of its own, never as a whole {@code String}; a row holds its line in
- * memory once (a row of a 50 MB blob: its JSON text, once).
- *
- * <p>A write to the output that fails leaves the writer failed: it writes nothing more (half a line may be in
- * its buffer) and {@link #close()} closes the output without flushing that buffer into it.
+ * output ({@link LineOutput}) only once it is whole, so that a row that fails halfway leaves nothing behind (a
+ * generator that wrote straight to the output had half an object there, and the next row went on inside it).
+ * A row holds its line in memory once (a row of a 50 MB blob: its JSON text, once).
  */
 final class NdjsonRowWriter implements RowWriter {
   /** A line buffer grown past this by a wide row is dropped after it, not kept for the writer's life. */
   private static final int KEPT_LINE_CAPACITY = 1 << 20;
-  private final Writer target;
-  private final Writer out;
-  private final char[] chunk = new char[8192];
+  private final LineOutput out;
   private StringBuilder line = new StringBuilder(512);
   private JsonGenerator json = Json.newGenerator(new StringBuilderWriter(line));
   private @Nullable Columns columns;
-  /** The output's failure: nothing more is written after it. */
-  private @Nullable IOException failed;
 
   NdjsonRowWriter(Writer out) {
-    this.target = out;
-    this.out = new BufferedWriter(out, chunk.length);
+    this.out = new LineOutput(out);
   }
 
   @Override
@@ -56,7 +44,6 @@ final class NdjsonRowWriter implements RowWriter {
 
   @Override
   public void writeRow(Row row) {
-    checkNotFailed();
     Columns current = Columns.of(columns, row.getColumnDefinitions());
     columns = current;
     line.setLength(0);
@@ -73,16 +60,7 @@ final class NdjsonRowWriter implements RowWriter {
       throw failure;
     }
     line.append('\n');
-    try {
-      for (int from = 0, length = line.length(); from < length; from += chunk.length) {
-        int to = Math.min(length, from + chunk.length);
-        line.getChars(from, to, chunk, 0);
-        out.write(chunk, 0, to - from);
-      }
-    } catch (IOException failure) {
-      failed = failure;
-      throw new UncheckedIOException(failure);
-    }
+    out.write(line);
     if (line.capacity() > KEPT_LINE_CAPACITY) {
       newLine();
     }
@@ -93,34 +71,13 @@ final class NdjsonRowWriter implements RowWriter {
     json = Json.newGenerator(new StringBuilderWriter(line));
   }
 
-  private void checkNotFailed() {
-    IOException failure = failed;
-    if (failure != null) {
-      throw new UncheckedIOException("An earlier write to the output failed; nothing more is written", failure);
-    }
-  }
-
   @Override
   public void flush() {
-    checkNotFailed();
-    try {
-      out.flush();
-    } catch (IOException failure) {
-      failed = failure;
-      throw new UncheckedIOException(failure);
-    }
+    out.flush();
   }
 
   @Override
   public void close() {
-    try {
-      if (failed != null) {
-        target.close(); // not through the buffer, which may hold half a line
-      } else {
-        out.close(); // flushes, and closes the caller's writer even when that fails
-      }
-    } catch (IOException failure) {
-      throw new UncheckedIOException(failure);
-    }
+    out.close();
   }
 }

@@ -42,6 +42,12 @@ import java.io.Writer;
  * result). The writer buffers: {@link #flush()} hands everything to the underlying {@link Writer},
  * {@link #close()} flushes and closes it. Write failures are {@link UncheckedIOException}s; a value that
  * does not match its column's type is an {@link IllegalArgumentException}.
+ *
+ * <p>Whole records only: a row that fails (a value that cannot be written) leaves nothing of it behind, and the
+ * next row is written as usual; the writer hands the output whole lines, never part of one (a line longer than
+ * its buffer goes straight through). A write to the output that fails leaves the writer failed: every later
+ * call but {@link #close()} throws, and {@code close()} closes the output without writing the lines still
+ * buffered.
  */
 public interface RowWriter extends Flushable, Closeable {
   /**
@@ -87,7 +93,10 @@ public interface RowWriter extends Flushable, Closeable {
   @Override
   void flush();
 
-  /** Flushes, then closes the underlying writer. */
+  /**
+   * Flushes (unless a write to the output failed before), then closes the underlying writer, also when the
+   * flush fails.
+   */
   @Override
   void close();
 }

@@ -309,41 +309,53 @@ class CqlValueRoundTripTest {
     String text = "x".repeat(100_000); // more than either writer buffers, so the row reaches the Writer
     for (java.util.function.Function<java.io.Writer, RowWriter> format
         : List.<java.util.function.Function<java.io.Writer, RowWriter>>of(RowWriter::csv, RowWriter::ndjson)) {
-      RowWriter writer = format.apply(new FailingWriter());
+      FailingWriter sink = new FailingWriter();
+      RowWriter writer = format.apply(sink);
       assertThatThrownBy(() -> {
         writer.writeRow(row(columns, text));
         writer.flush();
       }).isInstanceOf(java.io.UncheckedIOException.class).hasRootCauseMessage("disk full");
       assertThatThrownBy(writer::close).isInstanceOf(java.io.UncheckedIOException.class)
           .hasRootCauseMessage("disk full");
+      assertThat(sink.closeCalled).as("the output closed, though it failed").isTrue();
     }
   }
 
   @Test
-  void should_write_nothing_more_after_a_failed_write_and_leave_no_half_line() {
-    // The buffer kept the first part of a line whose write failed, and wrote it before the next row.
+  void should_hand_the_output_whole_lines_only_and_write_nothing_more_after_a_failed_write() {
+    // A buffer that kept the part of a line that did not fit wrote half a row: before the next row once the
+    // output recovered, or at the end when the writer was closed.
     ColumnDefinitions columns = columns(DataTypes.TEXT);
-    OnceFailingWriter sink = new OnceFailingWriter();
-    RowWriter writer = RowWriter.ndjson(sink);
-    assertThatThrownBy(() -> writer.writeRow(row(columns, "x".repeat(20_000))))
-        .isInstanceOf(java.io.UncheckedIOException.class).hasRootCauseMessage("disk full");
-    assertThatThrownBy(() -> writer.writeRow(row(columns, "y"))).isInstanceOf(java.io.UncheckedIOException.class)
-        .hasMessageContaining("An earlier write to the output failed");
-    writer.close();
-    assertThat(sink.text.toString()).as("no half line, and nothing after the failure").isEmpty();
-    assertThat(sink.closed).isTrue();
+    for (boolean csv : List.of(true, false)) {
+      FailingOnWriter sink = new FailingOnWriter(2); // the second write to the output fails
+      RowWriter writer = csv ? RowWriter.csv(sink) : RowWriter.ndjson(sink);
+      writer.writeRow(row(columns, "a".repeat(5_000))); // buffered
+      writer.writeRow(row(columns, "b".repeat(5_000))); // does not fit: the first line goes out whole
+      assertThatThrownBy(() -> writer.writeRow(row(columns, "c".repeat(10_000)))) // the second: it fails
+          .as(csv ? "csv" : "ndjson").isInstanceOf(java.io.UncheckedIOException.class).hasRootCauseMessage("disk full");
+      assertThatThrownBy(() -> writer.writeRow(row(columns, "d"))).isInstanceOf(java.io.UncheckedIOException.class)
+          .hasMessageContaining("An earlier write to the output failed");
+      writer.close();
+      String expected = csv ? "a".repeat(5_000) + "\r\n" : "{\"c0\":\"" + "a".repeat(5_000) + "\"}\n";
+      assertThat(sink.text.toString()).as(csv ? "csv" : "ndjson").isEqualTo(expected);
+      assertThat(sink.closed).isTrue();
+    }
   }
 
-  /** A Writer whose first write fails (a disk that was full for a moment), and which takes the rest. */
-  private static final class OnceFailingWriter extends java.io.Writer {
+  /** A Writer whose n-th write fails (a disk that was full for a moment), and which takes the rest. */
+  private static final class FailingOnWriter extends java.io.Writer {
     final StringBuilder text = new StringBuilder();
-    boolean failedOnce;
+    private final int failing;
+    private int writes;
     boolean closed;
+
+    FailingOnWriter(int failing) {
+      this.failing = failing;
+    }
 
     @Override
     public void write(char[] buffer, int offset, int length) throws java.io.IOException {
-      if (!failedOnce) {
-        failedOnce = true;
+      if (++writes == failing) {
         throw new java.io.IOException("disk full");
       }
       text.append(buffer, offset, length);
@@ -360,6 +372,8 @@ class CqlValueRoundTripTest {
 
   /** A Writer whose every write, flush and close fails, as on a full disk. */
   private static final class FailingWriter extends java.io.Writer {
+    boolean closeCalled;
+
     @Override
     public void write(char[] buffer, int offset, int length) throws java.io.IOException {
       throw new java.io.IOException("disk full");
@@ -372,6 +386,7 @@ class CqlValueRoundTripTest {
 
     @Override
     public void close() throws java.io.IOException {
+      closeCalled = true;
       throw new java.io.IOException("disk full");
     }
   }

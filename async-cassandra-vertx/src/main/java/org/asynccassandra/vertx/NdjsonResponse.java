@@ -127,19 +127,27 @@ public final class NdjsonResponse {
           }
         }
       } catch (RuntimeException refused) { // a headers-end handler of the application's that threw
+        // Vert.x marked the response written before it ran the handler: it can neither be sent nor reset,
+        // and the client waits for its own timeout. The future fails all the same.
         failure.addSuppressed(refused);
         response.reset();
       } finally {
         outcome.tryFail(failure);
       }
     });
-    body.endHandler(ignored -> response.end().onComplete(ended -> {
-      if (ended.succeeded()) {
-        outcome.tryComplete();
-      } else {
-        outcome.tryFail(ended.cause()); // the close handler may have failed it first
+    body.endHandler(ignored -> {
+      try {
+        response.end().onComplete(ended -> {
+          if (ended.succeeded()) {
+            outcome.tryComplete();
+          } else {
+            outcome.tryFail(ended.cause()); // the close handler may have failed it first
+          }
+        });
+      } catch (RuntimeException refused) { // ended by the application meanwhile, or its headers-end handler threw
+        outcome.tryFail(refused);
       }
-    }));
+    });
     body.handler(lines -> {
       // A failed write means a closed connection: the close handler sees to it, and so does this, in case the
       // connection closed between the check above and the handler's being set.

@@ -62,7 +62,10 @@ class NdjsonResponseTest {
     if (request.path().startsWith("/failing")) {
       rows.refuseNextPage(new IllegalStateException("Cassandra timed out")); // before the first row
     }
-    if (request.path().equals("/failing-hooked")) {
+    if (request.path().equals("/empty-hooked")) {
+      rows = FakeResultStream.autoPages(); // no row: the end is the first thing sent
+    }
+    if (request.path().endsWith("-hooked")) {
       request.response().headersEndHandler(ignored -> {
         throw new IllegalStateException("a headers-end handler of the application's threw");
       });
@@ -138,6 +141,19 @@ class NdjsonResponseTest {
     CompletableFuture<Void> outcome = lastSend().toCompletionStage().toCompletableFuture();
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> outcome.get(30, TimeUnit.SECONDS))
         .hasRootCauseMessage("Cassandra timed out");
+    assertThat(fake.isClosed()).isTrue();
+  }
+
+  @Test
+  void should_settle_its_future_when_the_end_cannot_be_sent() throws Exception {
+    // The same handler on an empty stream: end() threw before its callback was attached, and the future of
+    // send stayed pending for good.
+    sent = new CompletableFuture<>();
+    client.request(HttpMethod.GET, server.actualPort(), "localhost", "/empty-hooked")
+        .compose(request -> request.send());
+    CompletableFuture<Void> outcome = lastSend().toCompletionStage().toCompletableFuture();
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> outcome.get(30, TimeUnit.SECONDS))
+        .hasRootCauseMessage("a headers-end handler of the application's threw");
     assertThat(fake.isClosed()).isTrue();
   }
 }

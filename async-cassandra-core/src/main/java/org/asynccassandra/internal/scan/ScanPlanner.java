@@ -93,7 +93,8 @@ final class ScanPlanner {
     // As it is: CQL allows a single relation in parentheses, so "(a = 1 AND b = 2)" would not parse.
     String extra = config.where().map(where -> " AND " + where).orElse("");
     String suffix = config.allowFiltering() ? " ALLOW FILTERING" : "";
-    String restricted = config.tokenRange().map(range -> "|range " + range).orElse("")
+    String restricted = config.tokenRange().map(range -> "|range (" + tokens.format(parse(tokens, range.start()))
+            + ", " + tokens.format(parse(tokens, range.end())) + "]").orElse("") // as the partitioner writes it
         + config.shard().map(shard -> "|shard " + shard).orElse("");
     String fingerprint = fingerprint(qualified, columns, config.where().orElse(""), suffix, restricted,
         tokens.getPartitionerName());
@@ -331,6 +332,10 @@ final class ScanPlanner {
           + tokens.getPartitionerName() + "): " + range, notAToken);
     }
     // As the partitioner writes them: the text goes into the query, and CQL reads neither "+5" nor "٥".
+    if (start.equals(end)) {
+      throw new IllegalArgumentException("The token range " + range + " is empty: its start and end are one token ("
+          + tokens.format(start) + ")");
+    }
     ScanRange canonical = ScanRange.of(tokens.format(start), tokens.format(end));
     if (tokens.newTokenRange(start, end).isWrappedAround()) {
       // Cassandra reads (start, end] with start > end as empty: its rows would be lost without a word.
