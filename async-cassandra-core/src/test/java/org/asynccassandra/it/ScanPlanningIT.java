@@ -186,6 +186,10 @@ class ScanPlanningIT {
     assertThatThrownBy(() -> async.planScan(keyspace, "planned", ScanConfig.builder()
         .ranges(List.of(ScanRange.of("5", "05"))).build())).isInstanceOf(IllegalArgumentException.class)
         .hasMessage("The token range (5, 05] is empty: its start and end are one token (5)");
+    assertThatThrownBy(() -> async.planScan(keyspace, "planned", ScanConfig.builder()
+        .tokenRange(ScanRange.of("5", "05")).build())).as("a restriction, which read nothing without a word")
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("The token range (5, 05] is empty: its start and end are one token (5)");
     // A restriction written another way is the same restriction: its checkpoint resumes.
     ScanCheckpoint checkpoint;
     try (TableScan scan = async.scanTable(keyspace, "planned", ScanConfig.builder().columns("pk", "ck")

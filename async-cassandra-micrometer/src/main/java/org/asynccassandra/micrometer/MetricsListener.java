@@ -255,8 +255,12 @@ final class MetricsListener implements StreamListener {
   }
 
   private void ended(StreamInfo stream, String outcome, String exception, boolean leaked) {
-    Tracked tracked = streams.remove(stream.id());
+    Tracked tracked = streams.get(stream.id());
     StyleMeters meters = tracked != null ? tracked.meters() : scope(stream).style(NONE);
+    if (tracked != null) {
+      ended.put(stream, meters); // before it leaves the open ones: a page event meanwhile finds it in one of them
+      streams.remove(stream.id());
+    }
     // Counted before the stream leaves the open-streams gauge: whoever sees it gone (a summary printed once
     // the gauge reads 0) sees it counted.
     meters.ended(outcome, exception).increment();
@@ -264,7 +268,6 @@ final class MetricsListener implements StreamListener {
       meters.leaked.increment();
     }
     if (tracked != null) {
-      ended.put(stream, meters);
       tracked.scope.open.remove(tracked.info);
     }
   }

@@ -98,11 +98,16 @@ class AsyncCassandraMetricsTest {
     registry.config().onMeterAdded(meter -> {
       if (meter.getId().getName().equals("asynccassandra.streams.ended")) {
         openWhenEndedAppeared.add(open.value());
+        // A page event that comes while the end is counted: it counts under the stream's style, never
+        // under a spurious style=none set of meters.
+        listener.onPage(stream, FakeStream.page(1, 10, 100, 1, 0, true));
       }
     });
     listener.onComplete(stream, FakeStream.stats(1, 10, 0, 100, 0));
     assertThat(openWhenEndedAppeared).containsExactly(1.0);
     assertThat(open.value()).isZero();
+    assertThat(count("asynccassandra.rows.delivered", "style", "forEach")).isEqualTo(10);
+    assertThat(registry.find("asynccassandra.rows.delivered").tags("style", "none").counters()).isEmpty();
   }
 
   @Test

@@ -210,12 +210,17 @@ public final class TestData {
           }
           permits.acquire();
           session.executeAsync(batch.build()).whenComplete((result, error) -> {
-            if (error != null) {
-              failure.compareAndSet(null, error);
-            } else {
-              progress.accept(count);
+            try {
+              if (error != null) {
+                failure.compareAndSet(null, error);
+              } else {
+                progress.accept(count);
+              }
+            } catch (Throwable callbackFailure) { // the progress callback's: the load fails with it
+              failure.compareAndSet(null, callbackFailure);
+            } finally {
+              permits.release(); // else the load waits for ever for the permit the callback lost
             }
-            permits.release();
           });
         }
         remaining -= inPartition;

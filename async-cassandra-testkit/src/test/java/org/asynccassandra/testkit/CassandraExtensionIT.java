@@ -16,6 +16,7 @@
 package org.asynccassandra.testkit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.cql.Row;
@@ -54,5 +55,17 @@ class CassandraExtensionIT {
     // 20,000 rows at 3,000 per partition: partitions 0 to 5 are full, partition 6 holds the last 2,000.
     assertThat(session.execute("SELECT count(*) FROM " + keyspace.table("sample") + " WHERE pk = 6").one().getLong(0))
         .isEqualTo(2_000);
+  }
+
+  @Test
+  void should_fail_the_load_with_a_progress_callback_that_throws(CqlSession session, TestKeyspace keyspace) {
+    // Each throw lost a permit: after 64 of them the load waited for ever, and the exception was lost.
+    TestData.createSampleTable(session, keyspace.name(), "progress");
+    java.util.concurrent.CompletableFuture<Long> load = java.util.concurrent.CompletableFuture.supplyAsync(() ->
+        TestData.loadSampleRows(session, keyspace.table("progress"), 20_000, 1_000, rows -> {
+          throw new IllegalStateException("the progress bar broke");
+        }));
+    assertThatThrownBy(() -> load.get(2, java.util.concurrent.TimeUnit.MINUTES))
+        .hasRootCauseMessage("the progress bar broke");
   }
 }

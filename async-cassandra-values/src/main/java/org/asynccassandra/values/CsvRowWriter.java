@@ -30,7 +30,7 @@ import tools.jackson.core.JsonGenerator;
  */
 final class CsvRowWriter implements RowWriter {
   /** The record being made; it goes to the output ({@link LineOutput}) only once it is whole. */
-  private final StringBuilder line = new StringBuilder(256);
+  private final CharLine line = new CharLine();
   private final CsvWriter csv;
   private final LineOutput out;
   private final StringBuilder jsonText = new StringBuilder(256);
@@ -45,14 +45,14 @@ final class CsvRowWriter implements RowWriter {
         .lineDelimiter(LineDelimiter.CRLF)
         .quoteStrategy(QuoteStrategies.EMPTY) // "" for an empty string; null stays an empty field
         .bufferSize(0) // straight into the line
-        .build(new StringBuilderWriter(line));
+        .build(line);
   }
 
   @Override
   public void writeHeader(ColumnDefinitions definitions) {
     Columns current = Columns.of(columns, definitions);
     columns = current;
-    line.setLength(0);
+    line.clear();
     csv.writeRecord(current.names);
     out.write(line);
   }
@@ -69,7 +69,7 @@ final class CsvRowWriter implements RowWriter {
       Object value = current.value(row, i);
       fields[i] = value == null ? null : cell(current, i, value);
     }
-    line.setLength(0);
+    line.clear();
     CsvWriter.CsvWriterRecord record = csv.writeRecord();
     for (int i = 0; i < n; i++) {
       record.writeField(fields[i]);
@@ -77,10 +77,6 @@ final class CsvRowWriter implements RowWriter {
     }
     record.endRecord();
     out.write(line);
-    if (line.capacity() > (1 << 20)) {
-      line.setLength(0);
-      line.trimToSize(); // a wide row's room is not kept for the writer's life
-    }
   }
 
   private String cell(Columns current, int i, Object value) {

@@ -23,13 +23,15 @@ import org.jspecify.annotations.Nullable;
 /**
  * Where a row writer's records go: whole lines, buffered, never part of one. A line that fits in the buffer's
  * room is copied into it; one that does not first flushes the buffer (whole lines) and, if it is longer than
- * the buffer, goes straight to the output in buffer-sized pieces. So the buffer only ever holds whole lines,
+ * the buffer, goes straight to the output in one write. So the buffer only ever holds whole lines,
  * and a write that fails leaves no part of an earlier line in it (a plain {@link java.io.BufferedWriter} keeps
  * the part of a line that did not fit, and writes it before the next line).
  *
  * <p>A write to the output that fails leaves this failed: it writes nothing more, and {@link #close()} closes
  * the output without writing the lines still buffered (the output already lost some: the writer's caller
- * heard it). Not thread-safe.
+ * heard it). A write after {@link #close()} throws {@link IllegalStateException}. A target that buffers on its
+ * own (an {@code OutputStreamWriter}'s encoder) may still hold part of a line when one of its writes fails. Not
+ * thread-safe.
  */
 final class LineOutput {
   private final Writer target;
@@ -37,27 +39,25 @@ final class LineOutput {
   private int used;
   /** The output's failure: nothing more is written after it. */
   private @Nullable IOException failed;
+  private boolean closed;
 
   LineOutput(Writer target) {
     this.target = target;
   }
 
   /** Writes {@code line}, which holds one whole record and its line end. */
-  void write(StringBuilder line) {
+  void write(CharLine line) {
     checkNotFailed();
+    char[] text = line.chars();
     int length = line.length();
     try {
       if (length > buffer.length - used) {
         flushBuffer();
       }
       if (length >= buffer.length) {
-        for (int from = 0; from < length; from += buffer.length) {
-          int to = Math.min(length, from + buffer.length);
-          line.getChars(from, to, buffer, 0);
-          target.write(buffer, 0, to - from);
-        }
+        target.write(text, 0, length); // straight through: the buffer holds only whole lines
       } else {
-        line.getChars(0, length, buffer, used);
+        System.arraycopy(text, 0, buffer, used, length);
         used += length;
       }
     } catch (IOException failure) {
@@ -87,6 +87,7 @@ final class LineOutput {
 
   /** Writes the buffered lines (unless a write failed before) and closes the output, whatever happens. */
   void close() {
+    closed = true;
     IOException failure = null;
     try {
       if (failed == null) {
@@ -111,6 +112,9 @@ final class LineOutput {
   }
 
   private void checkNotFailed() {
+    if (closed) {
+      throw new IllegalStateException("The writer was closed");
+    }
     IOException failure = failed;
     if (failure != null) {
       throw new UncheckedIOException("An earlier write to the output failed; nothing more is written", failure);

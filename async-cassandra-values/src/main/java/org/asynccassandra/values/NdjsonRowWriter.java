@@ -28,11 +28,9 @@ import tools.jackson.core.JsonGenerator;
  * A row holds its line in memory once (a row of a 50 MB blob: its JSON text, once).
  */
 final class NdjsonRowWriter implements RowWriter {
-  /** A line buffer grown past this by a wide row is dropped after it, not kept for the writer's life. */
-  private static final int KEPT_LINE_CAPACITY = 1 << 20;
   private final LineOutput out;
-  private StringBuilder line = new StringBuilder(512);
-  private JsonGenerator json = Json.newGenerator(new StringBuilderWriter(line));
+  private final CharLine line = new CharLine();
+  private JsonGenerator json = Json.newGenerator(line);
   private @Nullable Columns columns;
 
   NdjsonRowWriter(Writer out) {
@@ -46,7 +44,7 @@ final class NdjsonRowWriter implements RowWriter {
   public void writeRow(Row row) {
     Columns current = Columns.of(columns, row.getColumnDefinitions());
     columns = current;
-    line.setLength(0);
+    line.clear();
     try {
       json.writeStartObject();
       for (int i = 0, n = current.types.length; i < n; i++) {
@@ -54,21 +52,13 @@ final class NdjsonRowWriter implements RowWriter {
         CqlValueWriter.writeJson(json, current.types[i], current.value(row, i));
       }
       json.writeEndObject();
-      json.flush(); // into the line: a StringBuilder, which never fails
+      json.flush(); // into the line, which never fails
     } catch (RuntimeException | Error failure) {
-      newLine(); // the generator is inside the failed row's object: a new one for the next row
+      json = Json.newGenerator(line); // the old one is inside the failed row's object
       throw failure;
     }
-    line.append('\n');
+    line.write('\n');
     out.write(line);
-    if (line.capacity() > KEPT_LINE_CAPACITY) {
-      newLine();
-    }
-  }
-
-  private void newLine() {
-    line = new StringBuilder(512);
-    json = Json.newGenerator(new StringBuilderWriter(line));
   }
 
   @Override

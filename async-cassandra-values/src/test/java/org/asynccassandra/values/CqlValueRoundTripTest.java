@@ -342,6 +342,21 @@ class CqlValueRoundTripTest {
     }
   }
 
+  @Test
+  void should_refuse_a_row_after_close_in_both_formats() {
+    ColumnDefinitions columns = columns(DataTypes.TEXT, DataTypes.TEXT);
+    for (boolean csv : List.of(true, false)) {
+      StringWriter out = new StringWriter();
+      RowWriter writer = csv ? RowWriter.csv(out) : RowWriter.ndjson(out);
+      writer.writeRow(row(columns, "é", "x".repeat(20_000))); // wider than Latin-1, longer than the buffer
+      writer.close();
+      assertThatThrownBy(() -> writer.writeRow(row(columns, "a", "b"))).as(csv ? "csv" : "ndjson")
+          .isInstanceOf(IllegalStateException.class).hasMessage("The writer was closed");
+      assertThat(out.toString()).as("the row, whole, and nothing after the close")
+          .isEqualTo(csv ? "é," + "x".repeat(20_000) + "\r\n" : "{\"c0\":\"é\",\"c1\":\"" + "x".repeat(20_000) + "\"}\n");
+    }
+  }
+
   /** A Writer whose n-th write fails (a disk that was full for a moment), and which takes the rest. */
   private static final class FailingOnWriter extends java.io.Writer {
     final StringBuilder text = new StringBuilder();

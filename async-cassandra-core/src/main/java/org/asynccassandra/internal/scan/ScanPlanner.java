@@ -123,7 +123,13 @@ final class ScanPlanner {
     List<TokenRange> restriction = null;
     if (config.tokenRange().isPresent()) {
       ScanRange range = config.tokenRange().get();
-      restriction = tokens.newTokenRange(parse(tokens, range.start()), parse(tokens, range.end())).unwrap();
+      Token start = parse(tokens, range.start());
+      Token end = parse(tokens, range.end());
+      if (start.equals(end)) { // an empty range, which would plan no range and read nothing without a word
+        throw new IllegalArgumentException("The token range " + range + " is empty: its start and end are one "
+            + "token (" + tokens.format(start) + ")");
+      }
+      restriction = tokens.newTokenRange(start, end).unwrap();
     }
     if (config.shard().isPresent()) {
       List<TokenRange> slice = shardRange(tokens, config.shard().get()).unwrap();
