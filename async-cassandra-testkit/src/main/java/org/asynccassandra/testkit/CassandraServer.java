@@ -46,8 +46,11 @@ import org.slf4j.LoggerFactory;
  * }
  * }</pre>
  *
- * <p>The server's jars come from the local Maven repository (the build resolves them from Maven Central)
- * and never share the client's classpath. It runs on a JDK 11 or 17 that it finds by itself (see
+ * <p>The server's jars come from the local Maven repository and never share the client's classpath. Those
+ * missing there, as in any project that takes the testkit from Maven Central, are fetched on the starting
+ * thread before the first start (about 67 MB, each checked against its published SHA-1) from Maven Central,
+ * or from the repository that system property {@code asynccassandra.testkit.mavenRepository} or environment
+ * variable {@code ASYNC_CASSANDRA_MAVEN_REPOSITORY} names. It runs on a JDK 11 or 17 that it finds by itself (see
  * {@link CassandraServerBuilder#javaHome(Path)}), on free ports of 127.0.0.1, in a folder of its own under
  * java.io.tmpdir ({@link #directory()}) with its logs in {@code logs/}. It opens no JMX port.
  *

@@ -16,8 +16,9 @@
 package org.asynccassandra.testkit;
 
 /**
- * A Cassandra node could not be started: no suitable JDK, jars missing from the local Maven repository, a
- * port in use, a bad option, a start timeout, or a node that died while starting. The message says what
+ * A Cassandra node could not be started: no suitable JDK, server jars that could not be fetched into the
+ * local Maven repository, a port in use, a bad option, a start timeout, or a node that died while starting.
+ * The message says what
  * happened and what to do; when the node ran, it names the cause found in its log and ends with the last
  * lines of its logs. No process and no folder of that start are left behind (a failed
  * {@link CassandraServer#restart()} keeps the server's folder, which {@link CassandraServer#close()} deletes).

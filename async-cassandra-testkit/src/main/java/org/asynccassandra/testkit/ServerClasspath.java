@@ -64,7 +64,7 @@ record ServerClasspath(List<Path> jars, Path jammAgent) {
     } catch (IOException unreadable) {
       throw new CassandraStartException("Cannot read " + RESOURCE + ": " + unreadable.getMessage(), unreadable);
     }
-    return parse(recorded, LocalMavenRepository.path());
+    return parse(recorded, LocalMavenRepository.path(), ServerJarDownload.configured());
   }
 
   /**
@@ -72,7 +72,22 @@ record ServerClasspath(List<Path> jars, Path jammAgent) {
    * repository, and checks that every jar is there and that the server would be able to log.
    */
   static ServerClasspath parse(String recorded, Path repository) {
+    return parse(recorded, repository, null);
+  }
+
+  /**
+   * As {@link #parse(String, Path)}, but first fetches the jars missing from the local repository with
+   * {@code download}, unless it is null: a project that takes the testkit from Maven Central has none of them.
+   */
+  static ServerClasspath parse(String recorded, Path repository, ServerJarDownload download) {
     List<Path> jars = LocalMavenRepository.resolve(recorded, repository);
+    if (download != null) {
+      List<Path> fetchable = jars.stream().filter(jar -> !Files.isRegularFile(jar))
+          .filter(jar -> jar.startsWith(repository)).toList();
+      if (!fetchable.isEmpty()) {
+        download.fetch(repository, fetchable);
+      }
+    }
     List<String> missing = jars.stream().filter(jar -> !Files.isRegularFile(jar)).map(Path::toString).toList();
     Path jamm = jars.stream().filter(jar -> jar.getFileName().toString().startsWith("jamm-")).findFirst()
         .orElse(null);
