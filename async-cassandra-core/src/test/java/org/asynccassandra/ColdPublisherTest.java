@@ -20,6 +20,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Flow;
+import org.asynccassandra.internal.util.Undeclared;
 import org.junit.jupiter.api.Test;
 
 /** {@link ColdPublisher} whose stream cannot be made: the subscriber hears why, and subscribe never throws. */
@@ -30,8 +31,7 @@ class ColdPublisherTest {
     // A listener's executor() in Kotlin throws checked exceptions undeclared: subscribe() threw it (§1.9).
     List<String> signals = new CopyOnWriteArrayList<>();
     Flow.Publisher<Object> publisher = ColdPublisher.of(() -> {
-      ColdPublisherTest.<RuntimeException>sneakyThrow(new java.io.IOException("no MDC"));
-      return null;
+      throw Undeclared.sneakyThrow(new java.io.IOException("no MDC"));
     });
     publisher.subscribe(new Flow.Subscriber<>() {
       @Override
@@ -55,10 +55,5 @@ class ColdPublisherTest {
       }
     });
     assertThat(signals).containsExactly("subscribe", "error java.io.IOException: no MDC");
-  }
-
-  @SuppressWarnings("unchecked")
-  private static <E extends Throwable> void sneakyThrow(Throwable failure) throws E {
-    throw (E) failure;
   }
 }

@@ -32,6 +32,7 @@ import org.asynccassandra.PageFetchException;
 import org.asynccassandra.ScanConfig;
 import org.asynccassandra.StreamConfig;
 import org.asynccassandra.internal.stream.ManualScheduler;
+import org.asynccassandra.internal.util.Undeclared;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -89,7 +90,7 @@ class ScanLimiterFaultsTest {
     java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
     DefaultTableScan scan = scan(requests, ScanConfig.builder().parallelism(1).rowLimiter(permits -> {
       if (calls.incrementAndGet() > 1) { // the second range's, asked from the first one's response
-        ScanLimiterFaultsTest.<RuntimeException>sneakyThrow(new java.io.IOException("quota service down"));
+        throw Undeclared.sneakyThrow(new java.io.IOException("quota service down"));
       }
       return 0;
     }).streamConfig(StreamConfig.builder().prefetchPages(0).retry(0, Duration.ZERO).build()).build());
@@ -100,11 +101,6 @@ class ScanLimiterFaultsTest {
         .hasRootCauseInstanceOf(java.io.IOException.class).hasRootCauseMessage("quota service down");
     assertThat(requests.sent()).isEqualTo(1);
     scan.close();
-  }
-
-  @SuppressWarnings("unchecked")
-  private static <E extends Throwable> void sneakyThrow(Throwable failure) throws E {
-    throw (E) failure;
   }
 
   @Test

@@ -38,6 +38,7 @@ import org.asynccassandra.QueryStream;
 import org.asynccassandra.ResultStream;
 import org.asynccassandra.RowMapper;
 import org.asynccassandra.StreamConfig;
+import org.asynccassandra.internal.util.Undeclared;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -202,7 +203,7 @@ class MappedStreamTest {
     Iterator<Item> iterator = rows.map((RowMapper<Item>) row -> {
       int value = FakePageSource.value(row);
       if (value == 1) {
-        MappedStreamTest.<RuntimeException>sneakyThrow(new java.io.IOException("bad json"));
+        throw Undeclared.sneakyThrow(new java.io.IOException("bad json"));
       }
       return new Item(value);
     }).iterator();
@@ -215,10 +216,6 @@ class MappedStreamTest {
   }
 
   /** Throws {@code failure}, checked or not, without declaring it: what a Kotlin mapper does. */
-  @SuppressWarnings("unchecked")
-  static <E extends Throwable> void sneakyThrow(Throwable failure) throws E {
-    throw (E) failure;
-  }
 
   private void assertFails(Function<ResultStream<Item>, java.util.concurrent.CompletionStage<?>> consume)
       throws Exception {

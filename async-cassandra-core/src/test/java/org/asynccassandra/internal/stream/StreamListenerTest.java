@@ -35,6 +35,7 @@ import org.asynccassandra.StreamConfig;
 import org.asynccassandra.StreamInfo;
 import org.asynccassandra.StreamListener;
 import org.asynccassandra.StreamStats;
+import org.asynccassandra.internal.util.Undeclared;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -310,7 +311,7 @@ class StreamListenerTest {
     StreamListener throwing = new StreamListener() {
       @Override
       public void onComplete(StreamInfo stream, StreamStats stats) {
-        StreamListenerTest.<RuntimeException>sneakyThrow(new java.io.IOException("exporter down"));
+        throw Undeclared.sneakyThrow(new java.io.IOException("exporter down"));
       }
     };
     Recorder after = new Recorder();
@@ -320,11 +321,6 @@ class StreamListenerTest {
         scheduler, null, handle -> {}, events);
     stream.forEach(row -> {}).toCompletableFuture().get(10, TimeUnit.SECONDS);
     assertThat(after.ended.get(10, TimeUnit.SECONDS).rowsDelivered()).isEqualTo(4);
-  }
-
-  @SuppressWarnings("unchecked")
-  private static <E extends Throwable> void sneakyThrow(Throwable failure) throws E {
-    throw (E) failure;
   }
 
   @Test
