@@ -177,13 +177,7 @@ class CassandraSourceReaderTest {
       }
       return row.toString();
     });
-    connection.complete(null);
-    reader.start();
-    CassandraSplit split = split(1);
-    reader.addSplits(List.of(split));
-    reader.pollNext(output);
-    scans.get("split-1").deliver(FakeScan.rows("a", "b", "c"), at(new Range("10", "20", State.DONE, null, 0, 3)));
-    reader.pollNext(output);
+    CassandraSplit split = deliverRowsABC(reader);
 
     // Flink restarts the task from the checkpoint, where b was not emitted: the failure names where b is.
     assertThatThrownBy(() -> reader.pollNext(output)).isInstanceOf(org.asynccassandra.AsyncCassandraException.class)
@@ -196,6 +190,16 @@ class CassandraSourceReaderTest {
   @Test
   void should_fail_naming_the_split_when_the_mapper_returns_null() throws Exception {
     CassandraSourceReader<String> reader = reader(1, row -> row.toString().equals("b") ? null : row.toString());
+    CassandraSplit split = deliverRowsABC(reader);
+
+    assertThatThrownBy(() -> reader.pollNext(output)).isInstanceOf(org.asynccassandra.AsyncCassandraException.class)
+        .hasMessage("The CassandraRowMapper returned null for a row of ks.t, split split-1, token range (10, 20];"
+            + " a mapper must return a record for every row");
+    assertThat(reader.snapshotState(1)).containsExactly(split.at(at(new Range("10", "20", State.IN_PROGRESS, null, 1, 1))));
+  }
+
+  /** Starts the reader on split 1 and delivers rows a, b and c of range (10, 20] in one page: a is emitted. */
+  private CassandraSplit deliverRowsABC(CassandraSourceReader<String> reader) throws Exception {
     connection.complete(null);
     reader.start();
     CassandraSplit split = split(1);
@@ -203,11 +207,7 @@ class CassandraSourceReaderTest {
     reader.pollNext(output);
     scans.get("split-1").deliver(FakeScan.rows("a", "b", "c"), at(new Range("10", "20", State.DONE, null, 0, 3)));
     reader.pollNext(output);
-
-    assertThatThrownBy(() -> reader.pollNext(output)).isInstanceOf(org.asynccassandra.AsyncCassandraException.class)
-        .hasMessage("The CassandraRowMapper returned null for a row of ks.t, split split-1, token range (10, 20];"
-            + " a mapper must return a record for every row");
-    assertThat(reader.snapshotState(1)).containsExactly(split.at(at(new Range("10", "20", State.IN_PROGRESS, null, 1, 1))));
+    return split;
   }
 
   @Test

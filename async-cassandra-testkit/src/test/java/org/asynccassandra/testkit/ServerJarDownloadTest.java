@@ -110,13 +110,14 @@ class ServerJarDownloadTest {
   void should_refuse_a_jar_whose_checksum_differs_and_leave_nothing_of_it() throws Exception {
     publish(JAMM, "the agent".getBytes(StandardCharsets.UTF_8), false);
     files.put(SERVER, "tampered".getBytes(StandardCharsets.UTF_8));
-    files.put(SERVER + ".sha1", sha1("the server".getBytes(StandardCharsets.UTF_8)).getBytes(StandardCharsets.US_ASCII));
+    String published = sha1("the server".getBytes(StandardCharsets.UTF_8));
+    files.put(SERVER + ".sha1", published.getBytes(StandardCharsets.US_ASCII));
 
     assertThatThrownBy(() -> ServerClasspath.parse(RECORDED, local, download()))
         .isInstanceOf(CassandraStartException.class)
         .hasMessageContaining(url(SERVER))
         .hasMessageContaining("has SHA-1 " + sha1("tampered".getBytes(StandardCharsets.UTF_8)))
-        .hasMessageContaining("publishes " + sha1("the server".getBytes(StandardCharsets.UTF_8)))
+        .hasMessageContaining("publishes " + published)
         .hasMessageContaining(ServerJarDownload.REPOSITORY_PROPERTY);
     assertThat(local.resolve(SERVER)).doesNotExist();
     assertThat(partialFiles()).isEmpty();

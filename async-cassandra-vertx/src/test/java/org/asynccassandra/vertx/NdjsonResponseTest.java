@@ -136,12 +136,7 @@ class NdjsonResponseTest {
     sent = new CompletableFuture<>();
     // Not waited for: Vert.x marks the response written before its handler throws, so it can neither send
     // the 500 nor reset the connection; the client waits for its own timeout.
-    client.request(HttpMethod.GET, server.actualPort(), "localhost", "/failing-hooked")
-        .compose(request -> request.send());
-    CompletableFuture<Void> outcome = lastSend().toCompletionStage().toCompletableFuture();
-    org.assertj.core.api.Assertions.assertThatThrownBy(() -> outcome.get(30, TimeUnit.SECONDS))
-        .hasRootCauseMessage("Cassandra timed out");
-    assertThat(fake.isClosed()).isTrue();
+    assertSendFailsAndCloses("/failing-hooked", "Cassandra timed out");
   }
 
   @Test
@@ -149,11 +144,15 @@ class NdjsonResponseTest {
     // The same handler on an empty stream: end() threw before its callback was attached, and the future of
     // send stayed pending for good.
     sent = new CompletableFuture<>();
-    client.request(HttpMethod.GET, server.actualPort(), "localhost", "/empty-hooked")
-        .compose(request -> request.send());
+    assertSendFailsAndCloses("/empty-hooked", "a headers-end handler of the application's threw");
+  }
+
+  /** Requests {@code path}, not waiting for the answer: send's future fails with {@code cause}, the stream closes. */
+  private void assertSendFailsAndCloses(String path, String cause) throws Exception {
+    client.request(HttpMethod.GET, server.actualPort(), "localhost", path).compose(request -> request.send());
     CompletableFuture<Void> outcome = lastSend().toCompletionStage().toCompletableFuture();
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> outcome.get(30, TimeUnit.SECONDS))
-        .hasRootCauseMessage("a headers-end handler of the application's threw");
+        .hasRootCauseMessage(cause);
     assertThat(fake.isClosed()).isTrue();
   }
 }
