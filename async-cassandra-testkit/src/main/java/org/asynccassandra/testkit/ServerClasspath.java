@@ -37,8 +37,9 @@ import java.util.regex.Pattern;
  */
 record ServerClasspath(List<Path> jars, Path jammAgent) {
   static final String RESOURCE = "org/asynccassandra/testkit/server/classpath.txt";
-  private static final String FIX = "run 'mvn -pl async-cassandra-testkit-server install' (or any build of the "
-      + "project) to download them";
+  private static final String FIX = "fetch them with " + ServerJarDownload.DEPENDENCY_GET
+      + ServerJarDownload.testkitVersion() + " (in the async-cassandra repository: mvn -pl "
+      + "async-cassandra-testkit-server install)";
   private static final Pattern JAR_VERSION = Pattern.compile("^(.+)-(\\d+)\\.(\\d+)[^/]*\\.jar$");
 
   ServerClasspath {

@@ -21,19 +21,26 @@ import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.net.HttpURLConnection;
 import java.net.URI;
+import java.net.SocketTimeoutException;
+import java.net.URISyntaxException;
 import java.net.URLConnection;
+import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.Properties;
+import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,7 +53,8 @@ import org.slf4j.LoggerFactory;
  * Central therefore has none of them in its local repository; this puts them there, where Maven itself
  * would, each checked against the SHA-1 the remote repository publishes beside it. A jar is written to a
  * temporary file in its folder and moved into place whole, so concurrent test JVMs and an interrupted
- * download leave either the whole jar or nothing. Runs on the thread that starts the server; no thread of
+ * download leave either the whole jar or nothing (a JVM killed outright may leave a {@code .part} file beside
+ * it, never the jar itself). Runs on the thread that starts the server; no thread of
  * its own.
  */
 final class ServerJarDownload {
@@ -55,47 +63,70 @@ final class ServerJarDownload {
   /** Environment variable naming the remote repository, used when the system property is not set. */
   static final String REPOSITORY_ENV = "ASYNC_CASSANDRA_MAVEN_REPOSITORY";
   static final URI CENTRAL = URI.create("https://repo.maven.apache.org/maven2/");
+  /** The Maven command that puts the server's jars in the local repository, but for its version. */
+  static final String DEPENDENCY_GET =
+      "mvn dependency:get -Dartifact=org.asynccassandra:async-cassandra-testkit-server:";
   private static final Logger LOG = LoggerFactory.getLogger(ServerJarDownload.class);
   private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(30);
   private static final Duration READ_TIMEOUT = Duration.ofSeconds(60);
+  private static final int MAX_REDIRECTS = 5;
   private static final int SHA1_HEX = 40;
 
   private final URI remote;
+  private final String authorization; // null without user information
+  private final Duration readTimeout;
 
   ServerJarDownload(URI remote) {
+    this(remote, READ_TIMEOUT);
+  }
+
+  /**
+   * A download from {@code remote}; user information in it ({@code https://user:password@host/...}) is sent
+   * as HTTP basic authentication to that host only, and never logged.
+   */
+  ServerJarDownload(URI remote, Duration readTimeout) {
     String text = remote.toString();
-    this.remote = text.endsWith("/") ? remote : URI.create(text + "/");
+    URI withSlash = text.endsWith("/") ? remote : URI.create(text + "/");
+    String userInfo = withSlash.getRawUserInfo();
+    this.authorization = userInfo == null ? null : "Basic " + Base64.getEncoder().encodeToString(
+        URLDecoder.decode(userInfo, StandardCharsets.UTF_8).getBytes(StandardCharsets.UTF_8));
+    this.remote = userInfo == null ? withSlash : URI.create(text.replace(userInfo + "@", "")
+        + (text.endsWith("/") ? "" : "/"));
+    this.readTimeout = readTimeout;
   }
 
   /** The remote repository this JVM is configured for: the system property, else the variable, else Central. */
   static ServerJarDownload configured() {
     String property = System.getProperty(REPOSITORY_PROPERTY);
     String variable = System.getenv(REPOSITORY_ENV);
-    String chosen = property != null && !property.isBlank() ? property
-        : variable != null && !variable.isBlank() ? variable : null;
+    boolean fromProperty = property != null && !property.isBlank();
+    String chosen = fromProperty ? property : variable != null && !variable.isBlank() ? variable : null;
     if (chosen == null) {
       return new ServerJarDownload(CENTRAL);
     }
+    String source = fromProperty ? "system property " + REPOSITORY_PROPERTY : "environment variable " + REPOSITORY_ENV;
     try {
       URI uri = new URI(chosen.trim());
-      if (uri.getScheme() == null || !List.of("http", "https", "file").contains(uri.getScheme())) {
-        throw new IllegalArgumentException("not an http, https or file URL");
+      String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+      if (!List.of("http", "https", "file").contains(scheme) || !uri.isAbsolute() || uri.isOpaque()
+          || (!scheme.equals("file") && uri.getHost() == null)) {
+        throw new IllegalArgumentException("not an absolute http, https or file URL with a host");
       }
       return new ServerJarDownload(uri);
-    } catch (java.net.URISyntaxException | IllegalArgumentException bad) {
-      throw new CassandraStartException("The Maven repository '" + chosen + "' named by "
-          + (property != null && !property.isBlank() ? "system property " + REPOSITORY_PROPERTY
-              : "environment variable " + REPOSITORY_ENV)
-          + " is not a repository URL (" + bad.getMessage() + "); give one such as " + CENTRAL, bad);
+    } catch (URISyntaxException | IllegalArgumentException bad) {
+      throw new CassandraStartException("The Maven repository named by " + source + " is not a repository URL ("
+          + bad.getMessage() + "); give one such as " + CENTRAL, bad);
     }
   }
 
+  /** The remote repository, without user information. */
   URI remote() {
     return remote;
   }
 
   /**
-   * Fetches the given jars into {@code repository}, one after another, skipping those already there.
+   * Fetches the given jars into {@code repository}, one after another, skipping those already there (another
+   * JVM may have fetched them meanwhile).
    *
    * @param repository the local repository
    * @param jars paths inside {@code repository}, in Maven's layout
@@ -105,28 +136,32 @@ final class ServerJarDownload {
   void fetch(Path repository, List<Path> jars) {
     long start = System.nanoTime();
     long bytes = 0;
+    int fetched = 0;
     LOG.info("Fetching {} jars of the Cassandra server from {} into {} (once per machine)", jars.size(), remote,
         repository);
     for (Path jar : jars) {
       if (!Files.isRegularFile(jar)) {
         bytes += fetchOne(repository, jar);
+        fetched++;
       }
     }
-    LOG.info("Fetched {} jars ({} MB) in {} s", jars.size(), bytes >> 20,
+    LOG.info("Fetched {} jars ({} MB) in {} s", fetched, bytes >> 20,
         Duration.ofNanos(System.nanoTime() - start).toSeconds());
   }
 
   private long fetchOne(Path repository, Path jar) {
     String relative = repository.relativize(jar).toString().replace(jar.getFileSystem().getSeparator(), "/");
     URI uri = remote.resolve(relative);
-    Path temporary = null;
+    // Made here, not with Files.createTempFile (owner-only): the jar gets the umask's permissions, as Maven's.
+    Path temporary = jar.resolveSibling(jar.getFileName() + "." + UUID.randomUUID() + ".part");
     try {
       String expected = expectedSha1(remote.resolve(relative + ".sha1"));
       Files.createDirectories(jar.getParent());
-      temporary = Files.createTempFile(jar.getParent(), jar.getFileName().toString(), ".part");
       MessageDigest digest = MessageDigest.getInstance("SHA-1");
       long size;
-      try (InputStream in = open(uri); OutputStream out = Files.newOutputStream(temporary)) {
+      try (InputStream in = open(uri);
+          OutputStream out = Files.newOutputStream(temporary, StandardOpenOption.CREATE_NEW)) {
+        temporary.toFile().deleteOnExit(); // a JVM stopped by a signal mid-download leaves no part behind
         size = copy(in, out, digest);
       }
       String actual = HexFormat.of().formatHex(digest.digest());
@@ -135,32 +170,30 @@ final class ServerJarDownload {
             + "publishes " + expected + ": not installed. A mirror or proxy may be serving another file; "
             + "fetch it again, or name another repository with -D" + REPOSITORY_PROPERTY + "=URL");
       }
-      move(temporary, jar);
-      temporary = null;
+      install(temporary, jar);
       LOG.debug("Fetched {} ({} bytes)", uri, size);
       return size;
-    } catch (InterruptedIOException interrupted) {
-      Thread.currentThread().interrupt();
-      throw new CassandraStartException("Interrupted while fetching the server jar " + uri, interrupted);
     } catch (IOException failed) {
+      if (failed instanceof InterruptedIOException && !(failed instanceof SocketTimeoutException)) {
+        Thread.currentThread().interrupt();
+        throw new CassandraStartException("Interrupted while fetching the server jar " + uri, failed);
+      }
       throw new CassandraStartException("Cannot fetch the server jar " + uri + " into " + jar + ": " + failed
-          + ". Check the network, or name a reachable repository (a mirror) with -D" + REPOSITORY_PROPERTY
-          + "=URL or " + REPOSITORY_ENV + ", or fetch the jars with Maven: mvn dependency:get -Dartifact="
-          + "org.asynccassandra:async-cassandra-testkit-server:" + testkitVersion(), failed);
+          + ". Check the network, or name a reachable repository (a mirror; Maven's settings.xml is not read, "
+          + "the JVM's https.proxyHost and https.proxyPort are) with -D" + REPOSITORY_PROPERTY + "=URL or "
+          + REPOSITORY_ENV + ", or fetch the jars with Maven: " + DEPENDENCY_GET + testkitVersion(), failed);
     } catch (NoSuchAlgorithmException impossible) {
       throw new IllegalStateException("Every Java platform has SHA-1", impossible);
     } finally {
-      if (temporary != null) {
-        try {
-          Files.deleteIfExists(temporary);
-        } catch (IOException ignored) {
-          LOG.warn("Cannot delete the partial download {}", temporary);
-        }
+      try {
+        Files.deleteIfExists(temporary);
+      } catch (IOException ignored) {
+        LOG.warn("Cannot delete the partial download {}", temporary);
       }
     }
   }
 
-  private static String expectedSha1(URI uri) throws IOException {
+  private String expectedSha1(URI uri) throws IOException {
     String text;
     try (InputStream in = open(uri)) {
       text = new String(in.readNBytes(1024), StandardCharsets.US_ASCII).trim();
@@ -173,19 +206,39 @@ final class ServerJarDownload {
     return hash;
   }
 
-  private static InputStream open(URI uri) throws IOException {
-    URLConnection connection = uri.toURL().openConnection();
-    connection.setConnectTimeout((int) CONNECT_TIMEOUT.toMillis());
-    connection.setReadTimeout((int) READ_TIMEOUT.toMillis());
-    connection.setRequestProperty("User-Agent", "async-cassandra-testkit/" + testkitVersion());
-    if (connection instanceof HttpURLConnection http) {
-      int status = http.getResponseCode();
-      if (status != HttpURLConnection.HTTP_OK) {
-        http.disconnect();
-        throw new IOException("HTTP " + status + " for " + uri);
+  /** Opens {@code uri}, following up to {@value #MAX_REDIRECTS} redirects (http to https too, never back). */
+  private InputStream open(URI uri) throws IOException {
+    URI current = uri;
+    for (int redirects = 0; ; redirects++) {
+      URLConnection connection = current.toURL().openConnection();
+      connection.setConnectTimeout((int) CONNECT_TIMEOUT.toMillis());
+      connection.setReadTimeout((int) readTimeout.toMillis());
+      connection.setRequestProperty("User-Agent", "async-cassandra-testkit/" + testkitVersion());
+      if (!(connection instanceof HttpURLConnection http)) {
+        return connection.getInputStream();
       }
+      http.setInstanceFollowRedirects(false);
+      if (authorization != null && Objects.equals(current.getHost(), remote.getHost())) {
+        http.setRequestProperty("Authorization", authorization);
+      }
+      int status = http.getResponseCode();
+      if (status == HttpURLConnection.HTTP_OK) {
+        return http.getInputStream();
+      }
+      String location = http.getHeaderField("Location");
+      http.disconnect();
+      boolean redirect = status == 301 || status == 302 || status == 303 || status == 307 || status == 308;
+      if (!redirect || location == null) {
+        throw new IOException("HTTP " + status + " for " + current);
+      }
+      URI next = current.resolve(location);
+      if (redirects == MAX_REDIRECTS || !List.of("http", "https").contains(String.valueOf(next.getScheme()))
+          || (current.getScheme().equals("https") && next.getScheme().equals("http"))) {
+        throw new IOException("HTTP " + status + " for " + current + " redirects to " + next
+            + (redirects == MAX_REDIRECTS ? ", after " + MAX_REDIRECTS + " redirects" : ", which is not followed"));
+      }
+      current = next;
     }
-    return connection.getInputStream();
   }
 
   private static long copy(InputStream in, OutputStream out, MessageDigest digest) throws IOException {
@@ -202,16 +255,27 @@ final class ServerJarDownload {
     return total;
   }
 
-  private static void move(Path temporary, Path jar) throws IOException {
+  /**
+   * Moves a checked download into place. Another JVM may have put the same jar there meanwhile: then that one
+   * stays (on Windows a jar a running server holds open cannot be replaced).
+   */
+  private static void install(Path temporary, Path jar) throws IOException {
+    if (Files.isRegularFile(jar)) {
+      return;
+    }
     try {
       Files.move(temporary, jar, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     } catch (AtomicMoveNotSupportedException notAtomic) {
       Files.move(temporary, jar, StandardCopyOption.REPLACE_EXISTING);
+    } catch (IOException failed) {
+      if (!Files.isRegularFile(jar)) {
+        throw failed;
+      }
     }
   }
 
   /** The version of async-cassandra-testkit-server on the classpath, from the pom.properties in its jar. */
-  private static String testkitVersion() {
+  static String testkitVersion() {
     try (InputStream in = ServerJarDownload.class.getClassLoader().getResourceAsStream(
         "META-INF/maven/org.asynccassandra/async-cassandra-testkit-server/pom.properties")) {
       if (in != null) {

@@ -45,6 +45,8 @@ class ServerClasspathTest {
     assertThatThrownBy(() -> ServerClasspath.parse("$M2_REPO/a/b/missing-1.jar", repo))
         .isInstanceOf(CassandraStartException.class)
         .hasMessageContaining(repo.resolve("a/b/missing-1.jar").toString())
+        .hasMessageContaining("fetch them with mvn dependency:get -Dartifact=org.asynccassandra:"
+            + "async-cassandra-testkit-server:")
         .hasMessageContaining("mvn -pl async-cassandra-testkit-server install");
   }
 

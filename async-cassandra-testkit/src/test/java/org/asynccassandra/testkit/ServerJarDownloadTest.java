@@ -21,18 +21,24 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -54,16 +60,24 @@ class ServerJarDownloadTest {
 
   private final Map<String, byte[]> files = new ConcurrentHashMap<>();
   private final List<String> requested = new CopyOnWriteArrayList<>();
+  private final List<String> authorizations = new CopyOnWriteArrayList<>();
   private HttpServer remote;
 
   @BeforeEach
   void startRemote() throws IOException {
-    remote = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    remote = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
     remote.createContext("/maven2/", exchange -> {
       String path = exchange.getRequestURI().getPath().substring("/maven2/".length());
       requested.add(path);
+      authorizations.add(String.valueOf(exchange.getRequestHeaders().getFirst("Authorization")));
       byte[] body = files.get(path);
-      if (body == null) {
+      if (path.startsWith("moved/")) {
+        exchange.getResponseHeaders().add("Location", "/maven2/" + path.substring("moved/".length()));
+        exchange.sendResponseHeaders(301, -1);
+      } else if (path.startsWith("loop/")) {
+        exchange.getResponseHeaders().add("Location", "/maven2/" + path);
+        exchange.sendResponseHeaders(302, -1);
+      } else if (body == null) {
         exchange.sendResponseHeaders(404, -1);
       } else {
         exchange.sendResponseHeaders(200, body.length);
@@ -154,12 +168,121 @@ class ServerJarDownloadTest {
       System.setProperty(ServerJarDownload.REPOSITORY_PROPERTY, "mirror.example");
       assertThatThrownBy(ServerJarDownload::configured)
           .isInstanceOf(CassandraStartException.class)
-          .hasMessageContaining("'mirror.example'")
           .hasMessageContaining("system property " + ServerJarDownload.REPOSITORY_PROPERTY);
       System.clearProperty(ServerJarDownload.REPOSITORY_PROPERTY);
       if (System.getenv(ServerJarDownload.REPOSITORY_ENV) == null) {
         assertThat(ServerJarDownload.configured().remote()).isEqualTo(ServerJarDownload.CENTRAL);
       }
+    } finally {
+      if (before == null) {
+        System.clearProperty(ServerJarDownload.REPOSITORY_PROPERTY);
+      } else {
+        System.setProperty(ServerJarDownload.REPOSITORY_PROPERTY, before);
+      }
+    }
+  }
+
+  @Test
+  void should_report_a_remote_that_never_answers_as_a_network_failure_and_leave_the_thread_uninterrupted()
+      throws Exception {
+    // A socket read timeout is an InterruptedIOException: it was reported as an interrupt, and the starting
+    // thread was left interrupted for whatever it did next.
+    try (ServerSocket silent = new ServerSocket(0, 50, java.net.InetAddress.getByName("127.0.0.1"))) {
+      CompletableFuture<Socket> accepted = CompletableFuture.supplyAsync(() -> {
+        try {
+          return silent.accept();
+        } catch (IOException closed) {
+          return null;
+        }
+      });
+      ServerJarDownload download = new ServerJarDownload(
+          URI.create("http://127.0.0.1:" + silent.getLocalPort() + "/maven2/"), Duration.ofMillis(200));
+      assertThatThrownBy(() -> ServerClasspath.parse(RECORDED, local, download))
+          .isInstanceOf(CassandraStartException.class)
+          .hasMessageContaining("Cannot fetch the server jar")
+          .hasMessageContaining("SocketTimeoutException")
+          .hasMessageContaining(ServerJarDownload.REPOSITORY_ENV);
+      assertThat(Thread.currentThread().isInterrupted()).isFalse();
+      Socket socket = accepted.get(30, TimeUnit.SECONDS);
+      if (socket != null) {
+        socket.close();
+      }
+    }
+  }
+
+  @Test
+  void should_stop_when_interrupted_keep_the_interrupt_and_leave_no_part() throws Exception {
+    publish(SERVER, "the server".getBytes(StandardCharsets.UTF_8), true);
+    publish(JAMM, "the agent".getBytes(StandardCharsets.UTF_8), false);
+    Thread.currentThread().interrupt();
+    try {
+      assertThatThrownBy(() -> ServerClasspath.parse(RECORDED, local, download()))
+          .isInstanceOf(CassandraStartException.class)
+          .hasMessageContaining("Interrupted while fetching the server jar " + url(SERVER));
+      assertThat(Thread.currentThread().isInterrupted()).isTrue();
+    } finally {
+      Thread.interrupted();
+    }
+    assertThat(local.resolve(SERVER)).doesNotExist();
+    assertThat(partialFiles()).isEmpty();
+  }
+
+  @Test
+  void should_follow_a_redirect_and_give_up_on_a_loop() throws Exception {
+    publish(SERVER, "the server".getBytes(StandardCharsets.UTF_8), true);
+    publish(JAMM, "the agent".getBytes(StandardCharsets.UTF_8), false);
+    ServerJarDownload moved = new ServerJarDownload(URI.create(url("moved/")));
+    assertThat(ServerClasspath.parse(RECORDED, local, moved).jars()).allMatch(Files::isRegularFile);
+
+    ServerJarDownload looping = new ServerJarDownload(URI.create(url("loop/")));
+    Path elsewhere = Files.createDirectories(local.resolve("elsewhere"));
+    assertThatThrownBy(() -> ServerClasspath.parse(RECORDED, elsewhere, looping))
+        .hasMessageContaining("redirects to " + url("loop/" + SERVER + ".sha1") + ", after 5 redirects");
+  }
+
+  @Test
+  void should_send_the_urls_user_information_as_basic_authentication_and_never_show_it() {
+    ServerJarDownload download = new ServerJarDownload(
+        URI.create("http://reader:s%40cret@127.0.0.1:" + remote.getAddress().getPort() + "/maven2"));
+    assertThat(download.remote().toString()).isEqualTo(url(""));
+    assertThatThrownBy(() -> ServerClasspath.parse(RECORDED, local, download))
+        .hasMessageContaining(url(SERVER))
+        .satisfies(failure -> assertThat(failure.getMessage()).doesNotContain("cret").doesNotContain("reader"));
+    assertThat(authorizations).first().isEqualTo("Basic " + Base64.getEncoder().encodeToString(
+        "reader:s@cret".getBytes(StandardCharsets.UTF_8)));
+  }
+
+  @Test
+  void should_let_two_jvms_fetch_at_once_and_keep_one_whole_jar() throws Exception {
+    byte[] big = new byte[3 << 20];
+    new java.util.Random(7).nextBytes(big);
+    publish(SERVER, big, true);
+    publish(JAMM, "the agent".getBytes(StandardCharsets.UTF_8), false);
+    CountDownLatch go = new CountDownLatch(1);
+    List<CompletableFuture<ServerClasspath>> fetchers = Stream.generate(() -> CompletableFuture.supplyAsync(() -> {
+      try {
+        go.await();
+      } catch (InterruptedException interrupted) {
+        throw new IllegalStateException(interrupted);
+      }
+      return ServerClasspath.parse(RECORDED, local, download());
+    })).limit(2).toList();
+    go.countDown();
+    for (CompletableFuture<ServerClasspath> fetcher : fetchers) {
+      assertThat(fetcher.get(60, TimeUnit.SECONDS).jars()).hasSize(2);
+    }
+    assertThat(Files.readAllBytes(local.resolve(SERVER))).isEqualTo(big);
+    assertThat(partialFiles()).isEmpty();
+  }
+
+  @Test
+  void should_refuse_a_repository_url_without_a_host() {
+    String before = System.getProperty(ServerJarDownload.REPOSITORY_PROPERTY);
+    try {
+      System.setProperty(ServerJarDownload.REPOSITORY_PROPERTY, "http:nexus.corp/maven2");
+      assertThatThrownBy(ServerJarDownload::configured)
+          .isInstanceOf(CassandraStartException.class)
+          .hasMessageContaining("not an absolute http, https or file URL with a host");
     } finally {
       if (before == null) {
         System.clearProperty(ServerJarDownload.REPOSITORY_PROPERTY);
