@@ -286,8 +286,10 @@ final class DemoCommand implements Callable<Integer> {
         + "time: every page boundary is a network round trip on the loop thread.%n", naive.stallMillis);
     out.printf(Locale.ROOT, "executeStream ran the consumer on the same loop, one page at a time, and fetched page "
         + "N+1 while page N was processed: longest stall %.1f ms, %.2fx the rows/s of the blocking "
-        + "iteration, with at most %d page(s) buffered.%n", ours.stallMillis,
-        ours.rowsPerSecond / naive.rowsPerSecond, ours.peakPages);
+        + "iteration, %s.%n", ours.stallMillis, ours.rowsPerSecond / naive.rowsPerSecond,
+        ours.peakPages == 0 ? "and no page waited in the buffer (each arrived after the consumer had asked for it)"
+            : ours.peakPages == 1 ? "with at most 1 page buffered"
+            : "with at most " + ours.peakPages + " pages buffered");
   }
 
   /** Light per-row work, the same for every mode: it reads every column of every row. */
