@@ -45,7 +45,9 @@ import org.jspecify.annotations.Nullable;
 public final class ScanCheckpoint implements java.io.Serializable {
   private static final long serialVersionUID = 1L;
   private static final String HEADER = "# async-cassandra scan checkpoint";
-  private static final int VERSION = 2; // 2: rows delivered per range; 1 is still read
+  // 3: the number of ranges before them, so that a file cut short at a line's end is refused, not read as a
+  // scan of fewer ranges; 2: rows delivered per range; 1 and 2 are still read
+  private static final int VERSION = 3;
 
   /** The state of one range. */
   public enum State {
@@ -251,7 +253,8 @@ public final class ScanCheckpoint implements java.io.Serializable {
         .append("version ").append(VERSION).append('\n')
         .append("keyspace ").append(keyspace).append('\n')
         .append("table ").append(table).append('\n')
-        .append("query ").append(queryFingerprint).append('\n');
+        .append("query ").append(queryFingerprint).append('\n')
+        .append("ranges ").append(ranges.size()).append('\n');
     for (Range range : ranges) {
       text.append("range ").append(range.start()).append(' ').append(range.end()).append(' ');
       switch (range.state()) {
@@ -271,20 +274,24 @@ public final class ScanCheckpoint implements java.io.Serializable {
   }
 
   /**
-   * Reads the text form. Blank lines and lines starting with {@code #} are skipped; checkpoints of version
-   * 1 (without rows delivered) are read too.
+   * Reads the text form. Blank lines and lines starting with {@code #} are skipped; checkpoints of versions
+   * 1 (without rows delivered) and 2 (without the number of ranges, so a file of theirs cut short at a line's
+   * end cannot be told from a smaller scan) are read too.
    *
    * @param text the text {@link #encode()} wrote, possibly with comment lines
    * @return the checkpoint
    * @throws IllegalArgumentException naming the bad line when the text is not a checkpoint (an unknown
    *     line or version, a malformed range, a paging state that is not base64), or it lacks the header, the
-   *     keyspace, the table, the query or the ranges
+   *     keyspace, the table, the query or the ranges, or it holds fewer or more ranges than it says (a file
+   *     cut short or edited)
    */
   public static ScanCheckpoint decode(String text) {
     String keyspace = null;
     String table = null;
     String query = null;
     boolean header = false;
+    int version = 0;
+    int declaredRanges = -1;
     List<Range> ranges = new ArrayList<>();
     int number = 0;
     for (String line : text.split("\n")) {
@@ -304,9 +311,13 @@ public final class ScanCheckpoint implements java.io.Serializable {
       try {
         switch (words[0]) {
           case "version":
-            if (Integer.parseInt(words[1]) != VERSION && Integer.parseInt(words[1]) != 1) {
+            version = Integer.parseInt(words[1]);
+            if (version < 1 || version > VERSION) {
               throw bad(number, "version " + words[1] + " is not one this library reads");
             }
+            break;
+          case "ranges":
+            declaredRanges = Integer.parseInt(words[1]);
             break;
           case "keyspace":
             keyspace = words[1];
@@ -330,6 +341,15 @@ public final class ScanCheckpoint implements java.io.Serializable {
     if (!header || keyspace == null || table == null || query == null || ranges.isEmpty()) {
       throw new IllegalArgumentException("Not an async-cassandra scan checkpoint: it lacks the header, the "
           + "keyspace, the table, the query or the ranges");
+    }
+    if (version >= 3 && declaredRanges < 0) {
+      throw new IllegalArgumentException("Not a valid scan checkpoint: version " + version + " lacks the line "
+          + "'ranges N' that says how many ranges it holds");
+    }
+    if (declaredRanges >= 0 && declaredRanges != ranges.size()) {
+      throw new IllegalArgumentException("Not a valid scan checkpoint: it says it holds " + declaredRanges
+          + " ranges but holds " + ranges.size() + "; the file was cut short or edited, and resuming it would "
+          + "skip the ranges it lost. Resume from an intact copy, or scan again from the start");
     }
     return new ScanCheckpoint(keyspace, table, query, ranges);
   }

@@ -447,6 +447,38 @@ class ScanPromisesTest {
   }
 
   @Test
+  void should_refuse_a_checkpoint_file_cut_short_at_any_line_instead_of_resuming_fewer_ranges() {
+    // A file cut at a line's end (a copy that stopped, a disk that filled) read as a scan of fewer ranges: the
+    // lost ranges were never read, and the resumed scan ended "every range read in full".
+    FakeRangeRequests requests = FakeRangeRequests.of(3, true, 4, 4, 4);
+    DefaultTableScan first = scan(requests, requests.ranges, config(1, 0));
+    first.forEach(row -> { }).toCompletableFuture().join();
+    String text = first.checkpoint().encode();
+    assertThat(text).contains("version 3\n").contains("ranges 3\n");
+    String[] lines = text.split("\n");
+    for (int kept = 1; kept < lines.length; kept++) {
+      String cut = String.join("\n", java.util.Arrays.copyOf(lines, kept)) + "\n";
+      assertThatThrownBy(() -> ScanCheckpoint.decode(cut)).as("cut after line %d", kept)
+          .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("Not a");
+    }
+    assertThatThrownBy(() -> ScanCheckpoint.decode(String.join("\n", java.util.Arrays.copyOf(lines,
+        lines.length - 1)))).hasMessageContaining("it says it holds 3 ranges but holds 2; the file was cut short");
+    assertThatThrownBy(() -> ScanCheckpoint.decode(text.replace("ranges 3\n", "")))
+        .hasMessageContaining("version 3 lacks the line 'ranges N'");
+    assertThat(ScanCheckpoint.decode(text)).isEqualTo(first.checkpoint());
+  }
+
+  @Test
+  void should_read_a_version_2_checkpoint_without_the_number_of_ranges() {
+    String v2 = "# async-cassandra scan checkpoint\nversion 2\nkeyspace ks\ntable t\nquery test-fingerprint\n"
+        + "range 0 10 done rows 4\nrange 10 20 pending rows 0\n";
+    ScanCheckpoint checkpoint = ScanCheckpoint.decode(v2);
+    assertThat(checkpoint.ranges()).hasSize(2);
+    assertThat(checkpoint.rowsDelivered()).isEqualTo(4);
+    assertThat(checkpoint.encode()).contains("version 3\n").contains("ranges 2\n");
+  }
+
+  @Test
   void should_hold_page_requests_back_on_the_timer_as_long_as_the_row_limiter_says() {
     FakeRangeRequests requests = FakeRangeRequests.of(2, true, 5);
     AtomicInteger reserved = new AtomicInteger();
