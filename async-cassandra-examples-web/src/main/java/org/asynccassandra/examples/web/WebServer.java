@@ -28,6 +28,7 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import java.net.InetSocketAddress;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -54,6 +55,8 @@ public final class WebServer implements Callable<Integer> {
   private static final Logger LOG = LoggerFactory.getLogger(WebServer.class);
   static final String KEYSPACE = "async_cassandra_web";
   static final String TABLE = KEYSPACE + ".items";
+  /** How long a connection may stay without a byte read or written before the server closes it. */
+  static final Duration IDLE_TIMEOUT = Duration.ofSeconds(60);
 
   @Option(names = "--contact-point", paramLabel = "HOST:PORT", description = "Use this Cassandra instead of starting one.")
   String contactPoint;
@@ -110,10 +113,20 @@ public final class WebServer implements Callable<Integer> {
     return start(vertx, new ItemService(vertx, async, table, signer, () -> inFlight(session), metrics), port);
   }
 
-  /** Starts the HTTP server on {@code vertx} with {@code service}. */
+  /** Starts the HTTP server on {@code vertx} with {@code service}, closing connections idle for {@link #IDLE_TIMEOUT}. */
   static HttpServer start(Vertx vertx, ItemService service, int port) throws Exception {
+    return start(vertx, service, port, IDLE_TIMEOUT);
+  }
+
+  /**
+   * Starts the HTTP server on {@code vertx} with {@code service}. A connection on which nothing was read or
+   * written for {@code idleTimeout} is closed: a client that stops reading an export would otherwise hold its
+   * stream, a page and its read-ahead for good (its export ends as closed by the client).
+   */
+  static HttpServer start(Vertx vertx, ItemService service, int port, Duration idleTimeout) throws Exception {
     // Room for a request line with an 8 KiB token, so that the service itself answers "too large" in JSON.
-    HttpServerOptions options = new HttpServerOptions().setMaxInitialLineLength(16 * 1024).setMaxHeaderSize(32 * 1024);
+    HttpServerOptions options = new HttpServerOptions().setMaxInitialLineLength(16 * 1024).setMaxHeaderSize(32 * 1024)
+        .setIdleTimeout((int) idleTimeout.toMillis()).setIdleTimeoutUnit(TimeUnit.MILLISECONDS);
     return vertx.createHttpServer(options).requestHandler(service.router()).listen(port)
         .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
   }

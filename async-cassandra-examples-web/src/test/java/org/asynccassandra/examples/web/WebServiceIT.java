@@ -209,9 +209,13 @@ class WebServiceIT {
    * reads on gets the rest at about 10 KB/s (seen in the Spring example's test: 2.7 MB in 281 s).
    */
   private Socket openExport() throws Exception {
+    return openExport(http.actualPort());
+  }
+
+  private static Socket openExport(int port) throws Exception {
     Socket socket = new Socket();
     socket.setSoTimeout(60_000); // a read that gets nothing fails the test instead of hanging it
-    socket.connect(new java.net.InetSocketAddress("localhost", http.actualPort()));
+    socket.connect(new java.net.InetSocketAddress("localhost", port));
     OutputStream out = socket.getOutputStream();
     out.write(("GET /api/items/export.ndjson HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
         .getBytes(StandardCharsets.US_ASCII));
@@ -242,6 +246,21 @@ class WebServiceIT {
       assertThat(lines).isGreaterThan(ROWS - 20); // the first 2 KB were read above
     }
     await().atMost(Duration.ofSeconds(30)).until(() -> exportMetrics().getLong("completed") == completedBefore + 1);
+  }
+
+  @Test
+  void should_close_the_export_of_a_client_that_stops_reading_once_the_connection_is_idle() throws Exception {
+    // Without an idle timeout, a client that kept the connection open without reading held its stream, a page
+    // and its read-ahead for good. A server of its own, with a short idle timeout, on the same service.
+    HttpServer idle = WebServer.start(vertx, service, 0, Duration.ofSeconds(2));
+    try (Socket socket = openExport(idle.actualPort())) {
+      long closedBefore = exportMetrics().getLong("closedByClient");
+      socket.getInputStream().readNBytes(2048); // then nothing more: the write queue fills, nothing moves
+      await().atMost(Duration.ofSeconds(60)).until(() -> exportMetrics().getLong("closedByClient") == closedBefore + 1);
+      assertThat(exportMetrics().getInteger("active")).isZero();
+    } finally {
+      idle.close().toCompletionStage().toCompletableFuture().get(30, java.util.concurrent.TimeUnit.SECONDS);
+    }
   }
 
   @Test
