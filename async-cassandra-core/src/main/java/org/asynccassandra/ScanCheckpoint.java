@@ -16,11 +16,14 @@
 package org.asynccassandra;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -45,8 +48,10 @@ import org.jspecify.annotations.Nullable;
 public final class ScanCheckpoint implements java.io.Serializable {
   private static final long serialVersionUID = 1L;
   private static final String HEADER = "# async-cassandra scan checkpoint";
-  // 3: the number of ranges before them, so that a file cut short at a line's end is refused, not read as a
-  // scan of fewer ranges; 2: rows delivered per range; 1 and 2 are still read
+  private static final String END = "end";
+  // 3: the number of ranges before them and an end line after them (and after write's notes), so that a file
+  // cut short anywhere is refused, not read as a scan of fewer ranges or fewer rows; 2: rows delivered per
+  // range; 1 and 2 are still read
   private static final int VERSION = 3;
 
   /** The state of one range. */
@@ -244,7 +249,7 @@ public final class ScanCheckpoint implements java.io.Serializable {
   }
 
   /**
-   * The text form: a header, then one line per range.
+   * The text form: a header, the number of ranges, one line per range, then an end line.
    *
    * @return the text, lines ended by {@code \n}, that {@link #decode} reads back into an equal checkpoint
    */
@@ -270,7 +275,7 @@ public final class ScanCheckpoint implements java.io.Serializable {
       }
       text.append(" rows ").append(range.rowsDelivered()).append('\n');
     }
-    return text.toString();
+    return text.append(END).append('\n').toString();
   }
 
   /**
@@ -292,6 +297,7 @@ public final class ScanCheckpoint implements java.io.Serializable {
     boolean header = false;
     int version = 0;
     int declaredRanges = -1;
+    boolean ended = false;
     List<Range> ranges = new ArrayList<>();
     int number = 0;
     for (String line : text.split("\n")) {
@@ -306,6 +312,9 @@ public final class ScanCheckpoint implements java.io.Serializable {
       }
       if (trimmed.startsWith("#")) {
         continue; // comments: tools may keep notes of their own here
+      }
+      if (ended) {
+        throw bad(number, "'" + trimmed + "' after the end line");
       }
       String[] words = trimmed.split(" ");
       try {
@@ -329,7 +338,10 @@ public final class ScanCheckpoint implements java.io.Serializable {
             query = words[1];
             break;
           case "range":
-            ranges.add(parseRange(words, number));
+            ranges.add(parseRange(words, number, version));
+            break;
+          case END:
+            ended = true;
             break;
           default:
             throw bad(number, "unknown line '" + trimmed + "'");
@@ -342,9 +354,10 @@ public final class ScanCheckpoint implements java.io.Serializable {
       throw new IllegalArgumentException("Not an async-cassandra scan checkpoint: it lacks the header, the "
           + "keyspace, the table, the query or the ranges");
     }
-    if (version >= 3 && declaredRanges < 0) {
-      throw new IllegalArgumentException("Not a valid scan checkpoint: version " + version + " lacks the line "
-          + "'ranges N' that says how many ranges it holds");
+    if (version >= 3 && (declaredRanges < 0 || !ended)) {
+      throw new IllegalArgumentException("Not a valid scan checkpoint: version " + version + " lacks "
+          + (declaredRanges < 0 ? "the line 'ranges N' that says how many ranges it holds" : "its end line")
+          + "; the file was cut short or edited. Resume from an intact copy, or scan again from the start");
     }
     if (declaredRanges >= 0 && declaredRanges != ranges.size()) {
       throw new IllegalArgumentException("Not a valid scan checkpoint: it says it holds " + declaredRanges
@@ -354,7 +367,7 @@ public final class ScanCheckpoint implements java.io.Serializable {
     return new ScanCheckpoint(keyspace, table, query, ranges);
   }
 
-  private static Range parseRange(String[] words, int number) {
+  private static Range parseRange(String[] words, int number, int version) {
     String start = words[1];
     String end = words[2];
     int next;
@@ -387,6 +400,9 @@ public final class ScanCheckpoint implements java.io.Serializable {
         throw bad(number, "unknown range state '" + words[3] + "'");
     }
     long rows = 0;
+    if (version >= 2 && words.length <= next) {
+      throw bad(number, "'rows N' is missing after the range's state");
+    }
     if (words.length > next) {
       if (!words[next].equals("rows") || words.length != next + 2) {
         throw bad(number, "expected 'rows N' after the range's state");
@@ -432,18 +448,29 @@ public final class ScanCheckpoint implements java.io.Serializable {
    * plain replace otherwise. Blocks the calling thread on file I/O.
    *
    * @param file the file to write; an existing one is replaced
-   * @param notes the comment lines, one per note, after the ranges; a line break in a note becomes a space
+   * @param notes the comment lines, one per note, after the ranges and before the end line; a line break in a
+   *     note becomes a space
    * @throws IOException when the temporary file cannot be written or moved; {@code file} is then left as it
    *     was (the temporary file may remain)
    */
   public void write(Path file, List<String> notes) throws IOException {
     Path absolute = file.toAbsolutePath();
     Path temporary = absolute.resolveSibling(absolute.getFileName() + ".tmp");
-    StringBuilder text = new StringBuilder(encode());
+    String encoded = encode();
+    // The notes go before the end line, so that a file cut inside them is refused as well.
+    StringBuilder text = new StringBuilder(encoded.substring(0, encoded.length() - END.length() - 1));
     for (String note : notes) {
       text.append("# ").append(note.replace('\n', ' ')).append('\n');
     }
-    Files.writeString(temporary, text.toString(), StandardCharsets.UTF_8);
+    text.append(END).append('\n');
+    try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+        StandardOpenOption.TRUNCATE_EXISTING)) {
+      ByteBuffer bytes = StandardCharsets.UTF_8.encode(text.toString());
+      while (bytes.hasRemaining()) {
+        channel.write(bytes);
+      }
+      channel.force(true); // on disk before the rename: a crash leaves the old file or the whole new one
+    }
     try {
       Files.move(temporary, absolute, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     } catch (AtomicMoveNotSupportedException notAtomic) {

@@ -109,7 +109,12 @@ final class ExportCommand implements Callable<Integer> {
         throw new IllegalStateException("--resume: no checkpoint file at " + checkpoint + " (an export with"
             + " --checkpoint writes it before its first row; run the export again without --resume)");
       }
-      resumeFrom = ScanCheckpoint.read(checkpoint);
+      try {
+        resumeFrom = ScanCheckpoint.read(checkpoint);
+      } catch (IllegalArgumentException damaged) {
+        throw new IllegalStateException("--resume: the checkpoint " + checkpoint + " cannot be resumed: "
+            + damaged.getMessage(), damaged);
+      }
       ExportNotes notes = ExportNotes.read(checkpoint); // refuses a note that would lose rows
       notes.checkFormat(rowFormat, checkpoint);
       resumeBytes = notes.outputBytes();

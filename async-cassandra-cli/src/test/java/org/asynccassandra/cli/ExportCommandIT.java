@@ -253,7 +253,26 @@ class ExportCommandIT {
     Files.writeString(checkpoint, "not a checkpoint\n");
     DemoCommandIT.Captured run = export("--table", "big", "--output", dir.resolve("out.csv").toString(),
         "--checkpoint", checkpoint.toString(), "--resume");
-    assertOneLineRunTimeError(run, "error: Not a valid scan checkpoint");
+    assertOneLineRunTimeError(run, "error: --resume: the checkpoint " + checkpoint + " cannot be resumed: Not a "
+        + "valid scan checkpoint");
+  }
+
+  @Test
+  void should_fail_a_resume_from_a_checkpoint_cut_short_in_one_line(@TempDir Path dir) throws IOException {
+    // A checkpoint cut at a line's end read as a scan of fewer ranges: the resume skipped the lost ones.
+    Path file = dir.resolve("cut.csv");
+    Path checkpoint = dir.resolve("cut.checkpoint");
+    assertThat(export("--table", "all_types", "--output", file.toString(), "--checkpoint", checkpoint.toString())
+        .exitCode()).isZero();
+    List<String> lines = Files.readAllLines(checkpoint);
+    int lastRange = lines.stream().filter(line -> line.startsWith("range ")).mapToInt(lines::indexOf).max()
+        .orElseThrow();
+    Files.write(checkpoint, lines.subList(0, lastRange));
+    DemoCommandIT.Captured run = export("--table", "all_types", "--output", file.toString(), "--checkpoint",
+        checkpoint.toString(), "--resume");
+    assertOneLineRunTimeError(run, "error: --resume: the checkpoint " + checkpoint + " cannot be resumed: Not a "
+        + "valid scan checkpoint");
+    assertThat(run.err()).contains("the file was cut short or edited");
   }
 
   /** Exit code 1, one error line that starts with {@code start}, the hint to use --verbose, no usage text. */

@@ -15,6 +15,8 @@
  */
 package org.asynccassandra.internal.scan;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.asynccassandra.internal.stream.DefaultRowStream;
 import org.asynccassandra.internal.stream.FakePageSource;
 import org.asynccassandra.internal.stream.HandOverRace;
@@ -50,6 +52,7 @@ import org.asynccassandra.TableScan;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The promises of table scans, on hand-driven range requests. */
 class ScanPromisesTest {
@@ -447,25 +450,38 @@ class ScanPromisesTest {
   }
 
   @Test
-  void should_refuse_a_checkpoint_file_cut_short_at_any_line_instead_of_resuming_fewer_ranges() {
+  void should_refuse_a_checkpoint_file_cut_short_anywhere_instead_of_resuming_fewer_ranges_or_rows(
+      @TempDir Path folder) throws Exception {
     // A file cut at a line's end (a copy that stopped, a disk that filled) read as a scan of fewer ranges: the
-    // lost ranges were never read, and the resumed scan ended "every range read in full".
+    // lost ranges were never read, and the resumed scan ended "every range read in full". Cut inside the last
+    // range line, "at <state> 12 rows 40" read as "at <state> 1": 11 rows repeated.
     FakeRangeRequests requests = FakeRangeRequests.of(3, true, 4, 4, 4);
     DefaultTableScan first = scan(requests, requests.ranges, config(1, 0));
-    first.forEach(row -> { }).toCompletableFuture().join();
-    String text = first.checkpoint().encode();
-    assertThat(text).contains("version 3\n").contains("ranges 3\n");
-    String[] lines = text.split("\n");
-    for (int kept = 1; kept < lines.length; kept++) {
-      String cut = String.join("\n", java.util.Arrays.copyOf(lines, kept)) + "\n";
-      assertThatThrownBy(() -> ScanCheckpoint.decode(cut)).as("cut after line %d", kept)
+    first.forEach(row -> {
+      if (FakePageSource.value(row) == 2001) {
+        first.close(); // the last range in progress: a paging state and a skip on the last range line
+      }
+    }).handle((ignored, error) -> null).toCompletableFuture().join();
+    ScanCheckpoint checkpoint = first.checkpoint();
+    Path file = folder.resolve("scan.checkpoint");
+    checkpoint.write(file, List.of("output-rows 9", "a note"));
+    String text = Files.readString(file);
+    assertThat(text).contains("version 3\n").contains("ranges 3\n").contains(" at ").endsWith("# a note\nend\n");
+    assertThat(ScanCheckpoint.read(file)).isEqualTo(checkpoint);
+    for (int kept = 0; kept < text.length() - 1; kept++) { // "end" without its line break is whole
+      String cut = text.substring(0, kept);
+      assertThatThrownBy(() -> ScanCheckpoint.decode(cut)).as("cut after %d characters", cut.length())
           .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("Not a");
     }
-    assertThatThrownBy(() -> ScanCheckpoint.decode(String.join("\n", java.util.Arrays.copyOf(lines,
-        lines.length - 1)))).hasMessageContaining("it says it holds 3 ranges but holds 2; the file was cut short");
-    assertThatThrownBy(() -> ScanCheckpoint.decode(text.replace("ranges 3\n", "")))
+    String[] lines = checkpoint.encode().split("\n");
+    String twoRanges = String.join("\n", java.util.Arrays.stream(lines).filter(line -> !line.startsWith("range 2"))
+        .toList()) + "\n";
+    assertThatThrownBy(() -> ScanCheckpoint.decode(twoRanges))
+        .hasMessageContaining("it says it holds 3 ranges but holds 2; the file was cut short");
+    assertThatThrownBy(() -> ScanCheckpoint.decode(checkpoint.encode() + "range 9 10 done rows 0\n"))
+        .hasMessageContaining("'range 9 10 done rows 0' after the end line");
+    assertThatThrownBy(() -> ScanCheckpoint.decode(checkpoint.encode().replace("ranges 3\n", "")))
         .hasMessageContaining("version 3 lacks the line 'ranges N'");
-    assertThat(ScanCheckpoint.decode(text)).isEqualTo(first.checkpoint());
   }
 
   @Test
@@ -475,7 +491,9 @@ class ScanPromisesTest {
     ScanCheckpoint checkpoint = ScanCheckpoint.decode(v2);
     assertThat(checkpoint.ranges()).hasSize(2);
     assertThat(checkpoint.rowsDelivered()).isEqualTo(4);
-    assertThat(checkpoint.encode()).contains("version 3\n").contains("ranges 2\n");
+    assertThat(checkpoint.encode()).contains("version 3\n").contains("ranges 2\n").endsWith("\nend\n");
+    assertThatThrownBy(() -> ScanCheckpoint.decode(v2.replace("pending rows 0", "pending")))
+        .hasMessageContaining("line 7: 'rows N' is missing after the range's state");
   }
 
   @Test
