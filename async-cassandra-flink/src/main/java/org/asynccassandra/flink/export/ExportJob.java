@@ -50,7 +50,7 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Files are named {@code part-<uuid>-<subtask>-<n>.csv} in the output folder; a CSV file starts with a
  * header of the column names. Files in progress are hidden ({@code .part-...inprogress...}) until a checkpoint
- * commits them.
+ * commits them (with {@code --checkpoint-interval 0}, until the input ends).
  */
 public final class ExportJob {
   private ExportJob() {}
