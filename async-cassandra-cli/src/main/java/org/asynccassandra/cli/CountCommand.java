@@ -17,7 +17,7 @@ package org.asynccassandra.cli;
 
 import com.datastax.oss.driver.api.core.CqlIdentifier;
 import com.datastax.oss.driver.api.core.CqlSession;
-import com.datastax.oss.driver.api.core.metadata.schema.TableMetadata;
+import com.datastax.oss.driver.api.core.metadata.schema.RelationMetadata;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -60,8 +60,9 @@ final class CountCommand implements Callable<Integer> {
          AsyncSession async = AsyncSession.wrap(session);
          MetricsSummary metrics = scan.metricsSummary(async)) { // null without --metrics-summary
       String firstKey = session.getMetadata().getKeyspace(CqlIdentifier.fromCql(scan.keyspace))
-          .flatMap(keyspace -> keyspace.getTable(CqlIdentifier.fromCql(scan.table)))
-          .map(TableMetadata::getPartitionKey)
+          .flatMap(keyspace -> keyspace.getTable(CqlIdentifier.fromCql(scan.table)).<RelationMetadata>map(t -> t)
+              .or(() -> keyspace.getView(CqlIdentifier.fromCql(scan.table)))) // a materialized view too
+          .map(RelationMetadata::getPartitionKey)
           .map(keys -> keys.get(0).getName().asCql(true))
           .orElse("*"); // an unknown table: scanTable says which in its error
       AtomicLong rows = new AtomicLong();

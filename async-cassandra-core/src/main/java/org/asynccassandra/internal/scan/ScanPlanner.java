@@ -20,7 +20,7 @@ import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.metadata.TokenMap;
 import com.datastax.oss.driver.api.core.metadata.schema.ColumnMetadata;
 import com.datastax.oss.driver.api.core.metadata.schema.KeyspaceMetadata;
-import com.datastax.oss.driver.api.core.metadata.schema.TableMetadata;
+import com.datastax.oss.driver.api.core.metadata.schema.RelationMetadata;
 import com.datastax.oss.driver.api.core.metadata.token.TokenRange;
 import java.math.BigInteger;
 import java.nio.ByteBuffer;
@@ -80,10 +80,14 @@ final class ScanPlanner {
         new IllegalArgumentException("Unknown keyspace '" + keyspaceName + "'; keyspaces: "
             + session.getMetadata().getKeyspaces().keySet().stream().map(id -> id.asCql(true))
                 .filter(name -> !name.startsWith("system")).sorted().collect(Collectors.joining(", "))));
-    TableMetadata table = keyspace.getTable(tableId).orElseThrow(() ->
+    // A materialized view is read as a table: its partition key, token ranges and paging are a table's.
+    RelationMetadata table = keyspace.getTable(tableId).<RelationMetadata>map(found -> found)
+        .or(() -> keyspace.getView(tableId)).orElseThrow(() ->
         new IllegalArgumentException("Unknown table '" + keyspaceName + "." + tableName + "'; tables in "
             + keyspaceName + ": " + keyspace.getTables().keySet().stream().map(id -> id.asCql(true)).sorted()
-                .collect(Collectors.joining(", "))));
+                .collect(Collectors.joining(", "))
+            + (keyspace.getViews().isEmpty() ? "" : "; materialized views: " + keyspace.getViews().keySet()
+                .stream().map(id -> id.asCql(true)).sorted().collect(Collectors.joining(", ")))));
     TokenMap tokens = session.getMetadata().getTokenMap().orElseThrow(() -> new IllegalStateException(
         "The driver has no token map (advanced.metadata.token-map.enabled is false?); a scan needs it"));
     String qualified = keyspaceId.asCql(true) + "." + tableId.asCql(true);
