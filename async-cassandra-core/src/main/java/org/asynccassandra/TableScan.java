@@ -58,7 +58,8 @@ public interface TableScan extends RowStream {
 
   /**
    * The fraction of ranges finished, for progress bars and ETAs. It counts ranges, not rows, so it moves
-   * in steps and says nothing of how big the ranges left are. Callable from any thread; never blocks.
+   * in steps and says nothing of how big the ranges left are. The pieces of a range split after timeouts
+   * count for their part of it, so a split never makes it go down. Callable from any thread; never blocks.
    *
    * @return from 0 (no range done) to 1 (every range done, or none to read); as of the consumer's
    *     position, so ranges read ahead but not yet consumed do not count

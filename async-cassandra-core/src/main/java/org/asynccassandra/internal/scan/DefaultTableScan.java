@@ -134,8 +134,7 @@ public final class DefaultTableScan implements TableScan {
 
   @Override
   public double progress() {
-    ScanCheckpoint checkpoint = checkpoint();
-    return checkpoint.ranges().isEmpty() ? 1 : (double) checkpoint.rangesDone() / checkpoint.ranges().size();
+    return progress.progress(stream.consumerPosition());
   }
 
   /** The handle the session keeps to close this scan. */

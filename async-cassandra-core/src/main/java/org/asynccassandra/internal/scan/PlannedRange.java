@@ -36,10 +36,21 @@ final class PlannedRange {
   final int initialSkip;
   /** Rows of this range delivered before this scan (by the scans its checkpoint continues). */
   final long initialRows;
+  /**
+   * How much of the scan's progress this range is worth: 1 for a range as planned (or resumed), its part of
+   * that for a piece of a split one, so that a split never makes the progress go down.
+   */
+  final double share;
 
   PlannedRange(int index, ScanRange range, @Nullable Token end, ScanCheckpoint.State initialState,
       @Nullable ByteBuffer initialPagingState, int initialSkip, long initialRows) {
+    this(index, range, end, initialState, initialPagingState, initialSkip, initialRows, 1);
+  }
+
+  PlannedRange(int index, ScanRange range, @Nullable Token end, ScanCheckpoint.State initialState,
+      @Nullable ByteBuffer initialPagingState, int initialSkip, long initialRows, double share) {
     this.index = index;
+    this.share = share;
     this.range = range;
     this.end = end;
     this.initialState = initialState;
@@ -50,10 +61,11 @@ final class PlannedRange {
 
   /**
    * This range cut down to {@code (start, newEnd]} after a split: same place in the scan, same starting
-   * point (a paging state stays valid, as the rows before {@code newEnd} are the same).
+   * point (a paging state stays valid, as the rows before {@code newEnd} are the same), worth {@code share}.
    */
-  PlannedRange narrowedTo(ScanRange narrowed, @Nullable Token newEnd) {
-    return new PlannedRange(index, narrowed, newEnd, initialState, initialPagingState, initialSkip, initialRows);
+  PlannedRange narrowedTo(ScanRange narrowed, @Nullable Token newEnd, double share) {
+    return new PlannedRange(index, narrowed, newEnd, initialState, initialPagingState, initialSkip, initialRows,
+        share);
   }
 
   boolean fullRing() {

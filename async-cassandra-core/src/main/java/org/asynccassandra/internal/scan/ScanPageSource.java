@@ -880,12 +880,13 @@ final class ScanPageSource implements PageSource {
       return null;
     }
     ScanRange narrowedRange = ScanRange.of(old.range.start(), pieces.get(0).end());
-    PlannedRange narrowed = old.narrowedTo(narrowedRange, requests.routingToken(narrowedRange));
+    double share = old.share / pieces.size(); // the pieces together are worth what the range was
+    PlannedRange narrowed = old.narrowedTo(narrowedRange, requests.routingToken(narrowedRange), share);
     List<PlannedRange> added = new ArrayList<>();
     List<Reader> addedReaders = new ArrayList<>();
     for (ScanRange piece : pieces.subList(1, pieces.size())) {
       PlannedRange planned = new PlannedRange(scanRanges.newIndex(), piece, requests.routingToken(piece),
-          ScanCheckpoint.State.PENDING, null, 0, 0);
+          ScanCheckpoint.State.PENDING, null, 0, 0, share);
       Reader child = new Reader(planned, rowsPerRequest, targetPageBytes);
       child.pageCap = reader.pageCap;
       if (reader.sizer.measured()) {

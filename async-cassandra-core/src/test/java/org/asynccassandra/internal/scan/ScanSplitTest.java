@@ -99,6 +99,27 @@ class ScanSplitTest {
   }
 
   @Test
+  void should_never_make_the_progress_go_down_when_a_range_is_split() {
+    // Progress counted ranges: with (0, 100] done, 1 of 2; once (100, 400] was split in 4, 1 of 5. The CLI's
+    // bar went back from 50 % to 20 %, and its ETA jumped.
+    FakeTokenTable table = new FakeTokenTable(400, 3)
+        .timingOut(request -> request.position() >= 150 && request.end() - request.position() > 100);
+    DefaultTableScan scan = scan(table, List.of(table.range(0, 0, 100), table.range(1, 100, 400)),
+        config(1, StreamConfig.builder().fetchSize(400)));
+    List<Double> progress = new ArrayList<>();
+    CompletableFuture<Void> done = scan.forEach(row -> progress.add(scan.progress())).toCompletableFuture();
+    for (int round = 0; !done.isDone() && round < 10_000; round++) {
+      scheduler.tasks.stream().filter(task -> !task.cancelled && !task.fired).forEach(ManualScheduler.Task::fire);
+    }
+    done.join();
+
+    assertThat(scan.splits()).isEqualTo(1);
+    assertThat(scan.ranges()).hasSize(5);
+    assertThat(progress).hasSize(1200).contains(0.5).isSorted();
+    assertThat(scan.progress()).isEqualTo(1.0);
+  }
+
+  @Test
   void should_not_split_a_resumed_range_that_still_skips_rows_it_delivered_before() {
     // Resumed inside the range's first page: 600 rows (tokens 1 to 200) were delivered before and are
     // skipped again. Its first request times out at the smallest page. A split from its start cut it at
