@@ -16,6 +16,7 @@
 package org.asynccassandra.examples.spring;
 
 import java.util.List;
+import org.asynccassandra.StreamConfig;
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -57,6 +58,13 @@ public record AsyncCassandraProperties(
     }
     if (contactPoints.isEmpty()) {
       throw new IllegalArgumentException("async-cassandra.contact-points must name at least one node");
+    }
+    // At start-up, not at the first export (which answered 500): the stream's own checks, by property name.
+    try {
+      StreamConfig.builder().fetchSize(fetchSize).prefetchPages(prefetchPages).build();
+    } catch (IllegalArgumentException invalid) {
+      throw new IllegalArgumentException("async-cassandra.fetch-size (" + fetchSize + ") or "
+          + "async-cassandra.prefetch-pages (" + prefetchPages + ") is not valid: " + invalid.getMessage(), invalid);
     }
   }
 }
