@@ -284,6 +284,13 @@ final class DemoCommand implements Callable<Integer> {
     out.println();
     out.printf(Locale.ROOT, "The blocking iteration kept the loop from running anything else for up to %.1f ms at a "
         + "time: every page boundary is a network round trip on the loop thread.%n", naive.stallMillis);
+    if (prefetch == 0) {
+      out.printf(Locale.ROOT, "executeStream ran the consumer on the same loop, one page at a time, without "
+          + "read-ahead (--prefetch 0): it asked for page N+1 once page N was processed, without blocking the loop: "
+          + "longest stall %.1f ms, %.2fx the rows/s of the blocking iteration.%n", ours.stallMillis,
+          ours.rowsPerSecond / naive.rowsPerSecond);
+      return;
+    }
     out.printf(Locale.ROOT, "executeStream ran the consumer on the same loop, one page at a time, and fetched page "
         + "N+1 while page N was processed: longest stall %.1f ms, %.2fx the rows/s of the blocking "
         + "iteration, %s.%n", ours.stallMillis, ours.rowsPerSecond / naive.rowsPerSecond,

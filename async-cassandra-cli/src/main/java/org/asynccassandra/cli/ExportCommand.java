@@ -306,7 +306,7 @@ final class ExportCommand implements Callable<Integer> {
         return;
       }
       formatter.awaitWritten();
-      out.flush();
+      out.sync(); // on the disk before the checkpoint that counts its bytes
       writeCheckpoint(tableScan, new ExportNotes(out.bytes, rows, rowFormat));
     }
   }

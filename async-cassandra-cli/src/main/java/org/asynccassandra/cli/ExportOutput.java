@@ -22,6 +22,7 @@ import java.io.OutputStream;
 import java.io.PrintStream;
 import java.io.RandomAccessFile;
 import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,6 +37,8 @@ final class ExportOutput implements AutoCloseable {
   private static final int BUFFER_BYTES = 1 << 20;
 
   private final OutputStream stream;
+  /** The file's channel, for {@link #sync}; null for stdout. */
+  private final FileChannel file;
   /** Stdout, whose error flag is checked after each write and flush; null for a file, which throws by itself. */
   private final PrintStream console;
   /** The file written before {@link #commit} moves it to {@link #target}; null unless {@link #replacing}. */
@@ -48,8 +51,18 @@ final class ExportOutput implements AutoCloseable {
     this(stream, console, bytes, null, null);
   }
 
+  private ExportOutput(FileOutputStream file, long bytes, Path part, Path target) {
+    this(new BufferedOutputStream(file, BUFFER_BYTES), file.getChannel(), null, bytes, part, target);
+  }
+
   private ExportOutput(OutputStream stream, PrintStream console, long bytes, Path part, Path target) {
+    this(stream, null, console, bytes, part, target);
+  }
+
+  private ExportOutput(OutputStream stream, FileChannel file, PrintStream console, long bytes, Path part,
+      Path target) {
     this.stream = stream;
+    this.file = file;
     this.console = console;
     this.bytes = bytes;
     this.part = part;
@@ -72,8 +85,7 @@ final class ExportOutput implements AutoCloseable {
 
   /** A new file, or the existing one emptied. */
   static ExportOutput create(Path path) throws IOException {
-    return new ExportOutput(new BufferedOutputStream(new FileOutputStream(path.toFile(), false), BUFFER_BYTES),
-        null, 0);
+    return new ExportOutput(new FileOutputStream(path.toFile(), false), 0, null, null);
   }
 
   /**
@@ -86,9 +98,10 @@ final class ExportOutput implements AutoCloseable {
   static ExportOutput replacing(Path path) throws IOException {
     Path target = path.toAbsolutePath();
     Path part = target.resolveSibling(target.getFileName() + ".part");
-    OutputStream file = Files.newOutputStream(part); // created, or a part file a killed export left emptied
+    // Created, or a part file a killed export left emptied.
+    FileOutputStream file = new FileOutputStream(part.toFile(), false);
     part.toFile().deleteOnExit();
-    return new ExportOutput(new BufferedOutputStream(file, BUFFER_BYTES), null, 0, part, target);
+    return new ExportOutput(file, 0, part, target);
   }
 
   /**
@@ -148,8 +161,7 @@ final class ExportOutput implements AutoCloseable {
         file.setLength(keepBytes);
       }
     }
-    return new ExportOutput(new BufferedOutputStream(new FileOutputStream(path.toFile(), true), BUFFER_BYTES),
-        null, keepBytes);
+    return new ExportOutput(new FileOutputStream(path.toFile(), true), keepBytes, null, null);
   }
 
   void write(StringBuilder text) {
@@ -170,6 +182,21 @@ final class ExportOutput implements AutoCloseable {
       throw new UncheckedIOException("Cannot write the export: " + failure.getMessage(), failure);
     }
     checkConsole();
+  }
+
+  /**
+   * Flushes, then forces a file's content to the disk: a checkpoint written after it never counts bytes that a
+   * crash of the machine could lose (a resume would find the file shorter than its checkpoint says).
+   */
+  void sync() {
+    flush();
+    if (file != null) {
+      try {
+        file.force(false);
+      } catch (IOException failure) {
+        throw new UncheckedIOException("Cannot write the export to the disk: " + failure.getMessage(), failure);
+      }
+    }
   }
 
   /** Throws if stdout failed a write; {@link PrintStream#checkError} flushes what it holds first. */

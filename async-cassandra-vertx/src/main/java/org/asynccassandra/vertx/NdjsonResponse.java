@@ -41,11 +41,15 @@ import org.asynccassandra.ResultStream;
  *
  * <p>Call it on the request's context (in the request handler). It sets the response's close and drain
  * handlers, and the headers {@code Content-Type: application/x-ndjson} (unless set) and chunked transfer
- * encoding, and it takes over the stream's handlers.
+ * encoding, and it takes over the stream's handlers. Each page goes out in chunks of at most 16 KiB: with an
+ * idle timeout on the server ({@code HttpServerOptions.setIdleTimeout}), a client then counts as idle only
+ * when it reads less than 16 KiB in that time, not less than a whole page.
  */
 public final class NdjsonResponse {
   /** The media type of newline-delimited JSON. */
   public static final String CONTENT_TYPE = "application/x-ndjson";
+  /** The most bytes of one write (one HTTP chunk): a page is written in slices of this size at most. */
+  static final int WRITE_SLICE = 16 * 1024;
 
   private NdjsonResponse() {}
 
@@ -149,12 +153,18 @@ public final class NdjsonResponse {
       }
     });
     body.handler(lines -> {
+      // In slices, each its own chunk: a write counts as activity for the server's idle timeout only once it
+      // reached the socket whole, so a page in one write would cut off a client reading it slowly but surely.
       // A failed write means a closed connection: the close handler sees to it, and so does this, in case the
       // connection closed between the check above and the handler's being set.
-      response.write(lines).onFailure(failed -> {
-        body.close();
-        outcome.tryFail(new HttpClosedException("The client went away before the response ended"));
-      });
+      for (int from = 0; from < lines.length(); from += WRITE_SLICE) {
+        Buffer slice = lines.length() <= WRITE_SLICE ? lines
+            : lines.slice(from, Math.min(lines.length(), from + WRITE_SLICE));
+        response.write(slice).onFailure(failed -> {
+          body.close();
+          outcome.tryFail(new HttpClosedException("The client went away before the response ended"));
+        });
+      }
       if (response.writeQueueFull()) {
         body.pause();
         response.drainHandler(drained -> body.resume());

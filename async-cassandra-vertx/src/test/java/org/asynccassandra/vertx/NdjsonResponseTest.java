@@ -62,6 +62,9 @@ class NdjsonResponseTest {
     if (request.path().startsWith("/failing")) {
       rows.refuseNextPage(new IllegalStateException("Cassandra timed out")); // before the first row
     }
+    if (request.path().equals("/big")) { // one page of 100 KB
+      rows = FakeResultStream.autoPages(List.of(Buffer.buffer("{\"a\":\"" + "x".repeat(100_000) + "\"}\n")));
+    }
     if (request.path().equals("/empty-hooked")) {
       rows = FakeResultStream.autoPages(); // no row: the end is the first thing sent
     }
@@ -117,6 +120,45 @@ class NdjsonResponseTest {
         .hasCauseInstanceOf(IllegalStateException.class).hasMessageContaining("already ended");
     assertThat(fake.isClosed()).as("closed at once, not left to the leak detector").isTrue();
     assertThat(fake.pulls()).as("unread").isZero();
+  }
+
+  @Test
+  void should_send_a_big_page_in_chunks_of_at_most_16_kib() throws Exception {
+    // One write per page made the server's idle timeout cut a client that read a big page slowly but surely:
+    // a write counts as activity only once it reached the socket whole.
+    sent = new CompletableFuture<>();
+    List<Integer> chunks = new java.util.ArrayList<>();
+    StringBuilder body = new StringBuilder();
+    try (java.net.Socket socket = new java.net.Socket("localhost", server.actualPort())) {
+      socket.setSoTimeout(30_000);
+      socket.getOutputStream().write("GET /big HTTP/1.1\r\nHost: localhost\r\n\r\n"
+          .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      java.io.DataInputStream in = new java.io.DataInputStream(new java.io.BufferedInputStream(socket.getInputStream()));
+      for (String line = readLine(in); !line.isEmpty(); line = readLine(in)) {
+        assertThat(line).doesNotStartWithIgnoringCase("content-length"); // chunked
+      }
+      for (int size = Integer.parseInt(readLine(in), 16); size > 0; size = Integer.parseInt(readLine(in), 16)) {
+        chunks.add(size);
+        body.append(new String(in.readNBytes(size), java.nio.charset.StandardCharsets.UTF_8));
+        readLine(in); // the CRLF after the chunk
+      }
+    }
+    lastSend().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    assertThat(body.toString()).isEqualTo("{\"a\":\"" + "x".repeat(100_000) + "\"}\n");
+    assertThat(chunks).hasSize(7).allMatch(size -> size <= 16 * 1024);
+  }
+
+  private static String readLine(java.io.DataInputStream in) throws java.io.IOException {
+    StringBuilder line = new StringBuilder();
+    for (int next = in.read(); next != '\n'; next = in.read()) {
+      if (next < 0) {
+        throw new java.io.EOFException("after '" + line + "'");
+      }
+      if (next != '\r') {
+        line.append((char) next);
+      }
+    }
+    return line.toString();
   }
 
   @Test

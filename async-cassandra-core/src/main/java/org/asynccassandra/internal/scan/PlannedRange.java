@@ -36,19 +36,22 @@ final class PlannedRange {
   final int initialSkip;
   /** Rows of this range delivered before this scan (by the scans its checkpoint continues). */
   final long initialRows;
+  /** What a range as planned (or resumed) is worth in {@link #share}: many small divisors, no rounding. */
+  static final long WHOLE = 720_720;
   /**
-   * How much of the scan's progress this range is worth: 1 for a range as planned (or resumed), its part of
-   * that for a piece of a split one, so that a split never makes the progress go down.
+   * How much of the scan's progress this range is worth: {@link #WHOLE} for a range as planned (or resumed),
+   * its part of that for a piece of a split one. In whole units whose sum a split keeps exactly, so that a
+   * split never makes the progress go down, not even by a rounding.
    */
-  final double share;
+  final long share;
 
   PlannedRange(int index, ScanRange range, @Nullable Token end, ScanCheckpoint.State initialState,
       @Nullable ByteBuffer initialPagingState, int initialSkip, long initialRows) {
-    this(index, range, end, initialState, initialPagingState, initialSkip, initialRows, 1);
+    this(index, range, end, initialState, initialPagingState, initialSkip, initialRows, WHOLE);
   }
 
   PlannedRange(int index, ScanRange range, @Nullable Token end, ScanCheckpoint.State initialState,
-      @Nullable ByteBuffer initialPagingState, int initialSkip, long initialRows, double share) {
+      @Nullable ByteBuffer initialPagingState, int initialSkip, long initialRows, long share) {
     this.index = index;
     this.share = share;
     this.range = range;
@@ -63,7 +66,7 @@ final class PlannedRange {
    * This range cut down to {@code (start, newEnd]} after a split: same place in the scan, same starting
    * point (a paging state stays valid, as the rows before {@code newEnd} are the same), worth {@code share}.
    */
-  PlannedRange narrowedTo(ScanRange narrowed, @Nullable Token newEnd, double share) {
+  PlannedRange narrowedTo(ScanRange narrowed, @Nullable Token newEnd, long share) {
     return new PlannedRange(index, narrowed, newEnd, initialState, initialPagingState, initialSkip, initialRows,
         share);
   }

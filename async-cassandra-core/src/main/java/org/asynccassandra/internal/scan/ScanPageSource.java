@@ -880,8 +880,10 @@ final class ScanPageSource implements PageSource {
       return null;
     }
     ScanRange narrowedRange = ScanRange.of(old.range.start(), pieces.get(0).end());
-    double share = old.share / pieces.size(); // the pieces together are worth what the range was
-    PlannedRange narrowed = old.narrowedTo(narrowedRange, requests.routingToken(narrowedRange), share);
+    // The pieces together are worth exactly what the range was: the narrowed one takes what a division leaves.
+    long share = old.share / pieces.size();
+    PlannedRange narrowed = old.narrowedTo(narrowedRange, requests.routingToken(narrowedRange),
+        old.share - share * (pieces.size() - 1));
     List<PlannedRange> added = new ArrayList<>();
     List<Reader> addedReaders = new ArrayList<>();
     for (ScanRange piece : pieces.subList(1, pieces.size())) {

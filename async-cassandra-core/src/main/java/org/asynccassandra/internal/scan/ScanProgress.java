@@ -82,15 +82,15 @@ final class ScanProgress implements Position.Tracker {
     return position.whileNoPageChanges(() -> {
       Position.Snapshot at = position.snapshot();
       List<PlannedRange> now = ranges.snapshot();
-      double done = 0;
-      double all = 0;
+      long done = 0;
+      long all = 0; // the same at every moment: a split keeps the sum of the shares exactly
       for (PlannedRange range : now) {
         all += range.share;
         if (state(range, at).state() == ScanCheckpoint.State.DONE) {
           done += range.share;
         }
       }
-      return now.isEmpty() ? 1.0 : Math.min(1.0, done / all);
+      return now.isEmpty() ? 1.0 : (double) done / all;
     });
   }
 

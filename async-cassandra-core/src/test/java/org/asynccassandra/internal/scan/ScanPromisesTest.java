@@ -487,7 +487,7 @@ class ScanPromisesTest {
   @Test
   void should_read_a_version_2_checkpoint_without_the_number_of_ranges() {
     String v2 = "# async-cassandra scan checkpoint\nversion 2\nkeyspace ks\ntable t\nquery test-fingerprint\n"
-        + "range 0 10 done rows 4\nrange 10 20 pending rows 0\n";
+        + "range 0 10 done rows 4\nrange 10 20 pending rows 0\n# output-bytes 10\n"; // notes after the ranges
     ScanCheckpoint checkpoint = ScanCheckpoint.decode(v2);
     assertThat(checkpoint.ranges()).hasSize(2);
     assertThat(checkpoint.rowsDelivered()).isEqualTo(4);

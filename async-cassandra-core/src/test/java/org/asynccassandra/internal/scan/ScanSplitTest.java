@@ -120,6 +120,27 @@ class ScanSplitTest {
   }
 
   @Test
+  void should_keep_the_progress_exact_when_a_range_is_split_in_three() {
+    // With 3 tokens left, a split makes 3 pieces: shares of 1/3 in floating point summed to a little over 3,
+    // and the progress went down by a rounding (from 2/3 to 0.6666666666666665).
+    FakeTokenTable table = new FakeTokenTable(30, 3)
+        .timingOut(request -> request.position() >= 27 && request.end() - request.position() > 1);
+    DefaultTableScan scan = scan(table, List.of(table.range(0, 0, 10), table.range(1, 10, 20), table.range(2, 20, 30)),
+        config(1, StreamConfig.builder().fetchSize(3)));
+    List<Double> progress = new ArrayList<>();
+    CompletableFuture<Void> done = scan.forEach(row -> progress.add(scan.progress())).toCompletableFuture();
+    for (int round = 0; !done.isDone() && round < 10_000; round++) {
+      scheduler.tasks.stream().filter(task -> !task.cancelled && !task.fired).forEach(ManualScheduler.Task::fire);
+    }
+    done.join();
+
+    assertThat(scan.splits()).isEqualTo(1);
+    assertThat(scan.ranges()).hasSize(5);
+    assertThat(progress).hasSize(90).contains(1.0 / 3, 2.0 / 3).isSorted();
+    assertThat(scan.progress()).isEqualTo(1.0);
+  }
+
+  @Test
   void should_not_split_a_resumed_range_that_still_skips_rows_it_delivered_before() {
     // Resumed inside the range's first page: 600 rows (tokens 1 to 200) were delivered before and are
     // skipped again. Its first request times out at the smallest page. A split from its start cut it at
