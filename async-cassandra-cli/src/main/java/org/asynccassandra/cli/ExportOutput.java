@@ -45,9 +45,12 @@ final class ExportOutput implements AutoCloseable {
   private final Path part;
   private final Path target;
   private boolean committed;
+  /** The first failed write, flush or sync; every later one fails with it. */
+  private UncheckedIOException failure;
   long bytes;
 
-  private ExportOutput(OutputStream stream, PrintStream console, long bytes) {
+  /** Also for tests: {@code stream} as it is, {@code console} null unless it is stdout. */
+  ExportOutput(OutputStream stream, PrintStream console, long bytes) {
     this(stream, console, bytes, null, null);
   }
 
@@ -109,6 +112,7 @@ final class ExportOutput implements AutoCloseable {
    * are only flushed and closed.
    */
   void commit() throws IOException {
+    checkNotFailed(); // a failed output is never committed, nor flushed again over the bytes it lost
     if (console != null) {
       flush();
       return;
@@ -165,21 +169,23 @@ final class ExportOutput implements AutoCloseable {
   }
 
   void write(StringBuilder text) {
+    checkNotFailed();
     byte[] encoded = text.toString().getBytes(StandardCharsets.UTF_8);
     try {
       stream.write(encoded);
     } catch (IOException failure) {
-      throw new UncheckedIOException("Cannot write the export: " + failure.getMessage(), failure);
+      throw failed(new UncheckedIOException("Cannot write the export: " + failure.getMessage(), failure));
     }
     checkConsole();
     bytes += encoded.length;
   }
 
   void flush() {
+    checkNotFailed();
     try {
       stream.flush();
     } catch (IOException failure) {
-      throw new UncheckedIOException("Cannot write the export: " + failure.getMessage(), failure);
+      throw failed(new UncheckedIOException("Cannot write the export: " + failure.getMessage(), failure));
     }
     checkConsole();
   }
@@ -194,16 +200,35 @@ final class ExportOutput implements AutoCloseable {
       try {
         file.force(false);
       } catch (IOException failure) {
-        throw new UncheckedIOException("Cannot write the export to the disk: " + failure.getMessage(), failure);
+        throw failed(new UncheckedIOException("Cannot write the export to the disk: " + failure.getMessage(),
+            failure));
       }
+    }
+  }
+
+  /**
+   * Keeps the first failure for good: after a failed write or sync, a second try may succeed without the lost
+   * bytes (Linux reports a failed write-back once), and a checkpoint written then would count them.
+   */
+  private UncheckedIOException failed(UncheckedIOException failure) {
+    if (this.failure == null) {
+      this.failure = failure;
+    }
+    return failure;
+  }
+
+  private void checkNotFailed() {
+    if (failure != null) {
+      throw new UncheckedIOException("The export's output failed before: " + failure.getMessage(),
+          failure.getCause());
     }
   }
 
   /** Throws if stdout failed a write; {@link PrintStream#checkError} flushes what it holds first. */
   private void checkConsole() {
     if (console != null && console.checkError()) {
-      throw new UncheckedIOException("Cannot write the export to stdout (a closed pipe or a full disk?)",
-          new IOException("stdout's error flag is set"));
+      throw failed(new UncheckedIOException("Cannot write the export to stdout (a closed pipe or a full disk?)",
+          new IOException("stdout's error flag is set")));
     }
   }
 
@@ -211,7 +236,7 @@ final class ExportOutput implements AutoCloseable {
   @Override
   public void close() throws IOException {
     if (console != null) {
-      flush();
+      flush(); // throws again after a failure, as every call does
       return;
     }
     try {

@@ -62,6 +62,31 @@ class ExportOutputTest {
   }
 
   @Test
+  void should_fail_every_later_write_flush_and_commit_once_one_failed() {
+    // A retried flush or sync may succeed without the bytes the failed one lost: a checkpoint written then
+    // would count them. The first failure stays.
+    // A file whose first flush fails (an I/O error on write-back) and whose later ones succeed.
+    ByteArrayOutputStream kept = new ByteArrayOutputStream();
+    java.util.concurrent.atomic.AtomicBoolean failedOnce = new java.util.concurrent.atomic.AtomicBoolean();
+    ExportOutput out = new ExportOutput(new java.io.FilterOutputStream(kept) {
+      @Override
+      public void flush() throws IOException {
+        if (failedOnce.compareAndSet(false, true)) {
+          throw new IOException("Input/output error");
+        }
+        super.flush();
+      }
+    }, null, 0);
+    out.write(new StringBuilder("a,b\r\n"));
+    assertThatThrownBy(out::flush).isInstanceOf(UncheckedIOException.class)
+        .hasMessage("Cannot write the export: Input/output error");
+    assertThatThrownBy(out::sync).hasMessage("The export's output failed before: Cannot write the export: "
+        + "Input/output error");
+    assertThatThrownBy(() -> out.write(new StringBuilder("c,d\r\n"))).hasMessageContaining("failed before");
+    assertThatThrownBy(out::commit).hasMessageContaining("failed before");
+  }
+
+  @Test
   void should_count_the_bytes_written_to_stdout() throws IOException {
     ByteArrayOutputStream console = new ByteArrayOutputStream();
     try (ExportOutput out = ExportOutput.stdout(new PrintStream(console, false, StandardCharsets.UTF_8))) {
