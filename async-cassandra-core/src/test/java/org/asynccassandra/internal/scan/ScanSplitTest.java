@@ -62,6 +62,17 @@ class ScanSplitTest {
     return seen;
   }
 
+  /** Reads the whole scan as {@link #drive} does; the progress it reported at each row. */
+  private List<Double> progressAtEveryRow(DefaultTableScan scan) {
+    List<Double> progress = new ArrayList<>();
+    CompletableFuture<Void> done = scan.forEach(row -> progress.add(scan.progress())).toCompletableFuture();
+    for (int round = 0; !done.isDone() && round < 10_000; round++) {
+      scheduler.tasks.stream().filter(task -> !task.cancelled && !task.fired).forEach(ManualScheduler.Task::fire);
+    }
+    done.join();
+    return progress;
+  }
+
   private static int value(Row row) {
     return row.getInt(0);
   }
@@ -106,12 +117,7 @@ class ScanSplitTest {
         .timingOut(request -> request.position() >= 150 && request.end() - request.position() > 100);
     DefaultTableScan scan = scan(table, List.of(table.range(0, 0, 100), table.range(1, 100, 400)),
         config(1, StreamConfig.builder().fetchSize(400)));
-    List<Double> progress = new ArrayList<>();
-    CompletableFuture<Void> done = scan.forEach(row -> progress.add(scan.progress())).toCompletableFuture();
-    for (int round = 0; !done.isDone() && round < 10_000; round++) {
-      scheduler.tasks.stream().filter(task -> !task.cancelled && !task.fired).forEach(ManualScheduler.Task::fire);
-    }
-    done.join();
+    List<Double> progress = progressAtEveryRow(scan);
 
     assertThat(scan.splits()).isEqualTo(1);
     assertThat(scan.ranges()).hasSize(5);
@@ -127,12 +133,7 @@ class ScanSplitTest {
         .timingOut(request -> request.position() >= 27 && request.end() - request.position() > 1);
     DefaultTableScan scan = scan(table, List.of(table.range(0, 0, 10), table.range(1, 10, 20), table.range(2, 20, 30)),
         config(1, StreamConfig.builder().fetchSize(3)));
-    List<Double> progress = new ArrayList<>();
-    CompletableFuture<Void> done = scan.forEach(row -> progress.add(scan.progress())).toCompletableFuture();
-    for (int round = 0; !done.isDone() && round < 10_000; round++) {
-      scheduler.tasks.stream().filter(task -> !task.cancelled && !task.fired).forEach(ManualScheduler.Task::fire);
-    }
-    done.join();
+    List<Double> progress = progressAtEveryRow(scan);
 
     assertThat(scan.splits()).isEqualTo(1);
     assertThat(scan.ranges()).hasSize(5);
