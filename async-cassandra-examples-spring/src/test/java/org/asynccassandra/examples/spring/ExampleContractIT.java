@@ -225,7 +225,8 @@ abstract class ExampleContractIT {
       } catch (java.net.SocketTimeoutException noMore) {
         throw new AssertionError("No byte of the export for " + WAIT + " after the client read on; the stream: "
             + export.stream.stats() + ", completed: " + export.completed + ", closed: " + export.closed
-            + ", requests in flight: " + AsyncCassandraConfiguration.inFlightRequests(session), noMore);
+            + ", requests in flight: " + AsyncCassandraConfiguration.inFlightRequests(session)
+            + stallDiagnostics(), noMore);
       }
       String response = new String(first, StandardCharsets.ISO_8859_1) + rest;
       assertThat(ndjsonKeys(body(response))).as("every row once, in order").isEqualTo(expectedKeys());
@@ -257,6 +258,35 @@ abstract class ExampleContractIT {
     long fetchedAtClose = export.closed.pagesFetched();
     assertThat(export.stream.stats().pagesFetched()).as("no page fetched after the close").isEqualTo(fetchedAtClose);
     export.assertReadAheadBoundedAtEveryPage();
+  }
+
+  /**
+   * What the server looked like when the client got no byte for {@link #WAIT}, for the failure message: the TCP
+   * sockets of its port as the kernel saw them (bytes queued on each side, window, send buffer), which tell a
+   * transport that stopped moving bytes from an application that stopped writing them, and the stacks of the
+   * threads that take part (Netty's event loops, the session's callback executor, the driver's I/O threads).
+   */
+  private String stallDiagnostics() {
+    StringBuilder out = new StringBuilder("\nsockets of port ").append(port).append(" (ss -tinmo):\n");
+    try {
+      Process ss = new ProcessBuilder("ss", "-tinmo", "( sport = :" + port + " or dport = :" + port + " )")
+          .redirectErrorStream(true).start();
+      out.append(new String(ss.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+      ss.waitFor();
+    } catch (java.io.IOException | InterruptedException unavailable) {
+      out.append("(not available: ").append(unavailable).append(")\n");
+    }
+    out.append("threads:\n");
+    Thread.getAllStackTraces().forEach((thread, stack) -> {
+      String name = thread.getName();
+      if (name.startsWith("reactor-") || name.startsWith("async-cassandra") || name.contains("-io-")) {
+        out.append("  \"").append(name).append("\" ").append(thread.getState()).append('\n');
+        for (int i = 0; i < Math.min(stack.length, 16); i++) {
+          out.append("    at ").append(stack[i]).append('\n');
+        }
+      }
+    });
+    return out.toString();
   }
 
   /** The body of a raw HTTP/1.1 response (read as ISO-8859-1), without the chunked framing if there is one. */
