@@ -80,7 +80,9 @@ final class ConcurrencyScenario implements Scenario {
 
   static Size size(BenchSettings settings) {
     return switch (settings.name()) {
-      case "full" -> new Size(List.of(1, 10, 100, 1000), 2000, 500, 1000, 7, 400_000);
+      // 2,000,000 rows a measurement at every N: the process CPU time counts in 10 ms ticks, 5 ns a row here
+      // (25 ns at the 400,000 rows of earlier reports, as much as the differences it was read for).
+      case "full" -> new Size(List.of(1, 10, 100, 1000), 2000, 500, 1000, 7, 2_000_000);
       case "quick" -> new Size(List.of(1, 10, 100, 1000), 2000, 500, 100, 1, 100_000);
       default -> new Size(List.of(1, 4), 1000, 250, 4, 1, 2_000);
     };
@@ -450,6 +452,8 @@ final class ConcurrencyScenario implements Scenario {
             "+" + Markdown.mib(results.median(ID, mode, variant, "heapAfterEndBytes")),
             Markdown.bytes(results.median(ID, mode, variant, "allocatedBytesPerRow")),
             Markdown.nanos(results.median(ID, mode, variant, "clientCpuNanosPerRow")),
+            mode.equals(CHAIN) ? "" : signedNanos(cpuDifference(results.paired(ID, mode, CHAIN, variant,
+                "clientCpuNanosPerRow"))),
             Markdown.number(results.median(ID, mode, variant, "liveThreadsPeak"))));
       }
     }
@@ -477,7 +481,8 @@ final class ConcurrencyScenario implements Scenario {
             + "one, over the heap after a forced GC before, which is what the reads still reference (their pages "
             + "and state) without their garbage. Also: the bytes every thread of the client "
             + "allocated per row read, driver included; the client's CPU time per row counts every thread of "
-            + "this JVM (collector and compiler included). The budget mode shares one "
+            + "this JVM (collector and compiler included), in the JVM's ticks of 10 ms (%s a row at %,d rows); "
+            + "its \"vs the chain\" column is the median of the per-round differences. The budget mode shares one "
             + "session-wide read-ahead budget of %s. Every mode first runs twice at the largest N, untimed "
             + "(cold, the first mode measured at N=1,000 ran up to 3× slower than warm, whichever it was). "
             + "In the heap ratios a peak under %s counts as %s: the sampler sees the heap in steps of G1 "
@@ -485,12 +490,14 @@ final class ConcurrencyScenario implements Scenario {
         size.rowsPerStream(), size.fetchSize(), size.streams(), size.minRowsPerRun(), size.partitions(),
         size.streamsPerLane(size.streams().get(0)),
         size.streamsPerLane(size.streams().get(size.streams().size() - 1)), size.rounds(),
-        Math.max(2, Runtime.getRuntime().availableProcessors()), HELD_GC_EVERY_MILLIS, Markdown.mib(BUDGET_BYTES),
+        Math.max(2, Runtime.getRuntime().availableProcessors()), HELD_GC_EVERY_MILLIS,
+        Markdown.nanos(CPU_TICK_NANOS / (double) size.minRowsPerRun()), size.minRowsPerRun(),
+        Markdown.mib(BUDGET_BYTES),
         Markdown.mib(HEAP_RATIO_FLOOR_BYTES), Markdown.mib(HEAP_RATIO_FLOOR_BYTES), youngGeneration())
         + Markdown.table(List.of("N", "mode", "rows/s, median (range)", "vs the chain (paired)", "heap peak",
             "vs the chain (paired)",
             "held while streaming (forced GCs)", "heap after the end + GC", "allocated per row (all threads)",
-            "client CPU per row", "live threads (peak)"), table)
+            "client CPU per row", "vs the chain (paired)", "live threads (peak)"), table)
         + "\n" + budgetLine(results, size.streams())
         + "\n" + Markdown.image("concurrency", chart)
         + (failures.isEmpty() ? "" : "\nFailed reads in this run (the mode's figures at that N are missing):\n\n"
@@ -608,6 +615,23 @@ final class ConcurrencyScenario implements Scenario {
       return String.format(Locale.ROOT, "N=%d (%s rows/s, %s heap; ours faster than the chain in %d of %d rounds)",
           streams, Markdown.ratio(rowsRatio, 1.0), Markdown.ratio(heapRatio, MAX_HEAP_RATIO), roundsAhead, rounds);
     }
+  }
+
+  /** The resolution of the JVM's process CPU time on Linux ({@code times(2)}, in clock ticks of 10 ms). */
+  static final long CPU_TICK_NANOS = 10_000_000L;
+
+  /**
+   * The median, over the rounds, of a mode's CPU time per row minus the chain's in the same round (each pair
+   * ours, the chain's); NaN without a round in which both have a figure.
+   */
+  static double cpuDifference(List<double[]> pairs) {
+    return Stats.median(pairs.stream().filter(pair -> !Double.isNaN(pair[0]) && !Double.isNaN(pair[1]))
+        .mapToDouble(pair -> pair[0] - pair[1]).toArray());
+  }
+
+  /** A difference in nanoseconds with its sign ("+46 ns", "-8 ns"); "n/a" for NaN. */
+  static String signedNanos(double nanos) {
+    return Double.isNaN(nanos) ? "n/a" : (nanos >= 0 ? "+" : "") + Markdown.nanos(nanos);
   }
 
   private static Check check(Results results, String variant, int streams, String mode) {

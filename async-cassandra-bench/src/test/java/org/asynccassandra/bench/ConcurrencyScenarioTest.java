@@ -75,6 +75,18 @@ class ConcurrencyScenarioTest {
   }
 
   @Test
+  void should_compare_the_cpu_per_row_with_the_chains_of_the_same_round() {
+    // Medians of each side (500 and 450) would say +50; the rounds themselves say ours was 10 ns ahead twice.
+    List<double[]> rounds = List.of(new double[] {500, 510}, new double[] {600, 450}, new double[] {440, 450},
+        new double[] {Double.NaN, 400});
+    assertThat(ConcurrencyScenario.cpuDifference(rounds)).isEqualTo(-10.0);
+    assertThat(ConcurrencyScenario.cpuDifference(List.of())).isNaN();
+    assertThat(ConcurrencyScenario.signedNanos(46)).isEqualTo("+46 ns");
+    assertThat(ConcurrencyScenario.signedNanos(-8)).isEqualTo("-8 ns");
+    assertThat(ConcurrencyScenario.signedNanos(Double.NaN)).isEqualTo("n/a");
+  }
+
+  @Test
   void should_give_each_lane_enough_streams_to_read_the_minimum_rows() {
     ConcurrencyScenario.Size size = new ConcurrencyScenario.Size(List.of(1, 10, 100, 1000), 2000, 500, 1000, 5,
         400_000);

@@ -35,24 +35,27 @@ import org.openjdk.jmh.runner.options.TimeValue;
 import org.openjdk.jmh.runner.options.VerboseMode;
 
 /**
- * Runs {@link RowPathBenchmark} and {@link ShortStreamBenchmark} through the JMH runner, with JMH's GC
+ * Runs {@link RowPathBenchmark}, {@link ShortStreamBenchmark} and {@link ManyStreamsBenchmark} through the JMH runner, with JMH's GC
  * profiler, and returns their scores in nanoseconds per row and the bytes they allocated per row.
  *
  * <p>Each benchmark runs in one forked JVM, started with this JVM's {@code java.class.path}; so the caller
  * must run on a plain classpath that holds this module's classes (with the JMH-generated ones and
  * {@code META-INF/BenchmarkList}) and its dependencies. {@link #run} blocks until every benchmark finished:
- * about 55 s when quick, 4 min otherwise.
+ * about 75 s when quick, 6 min otherwise.
  */
 public final class RowPathMicrobench {
   /** The GC profiler's bytes allocated per operation; an operation is one row. */
   static final String ALLOCATED_PER_OP = "gc.alloc.rate.norm";
   /** What the results of {@link ShortStreamBenchmark} are named by: the prefix, then the method. */
   private static final String SHORT_STREAM_PREFIX = "shortStream.";
+  /** What the results of {@link ManyStreamsBenchmark} are named by: the prefix, then the method. */
+  private static final String MANY_STREAMS_PREFIX = "manyStreams.";
 
   private RowPathMicrobench() {}
 
   /**
-   * Runs every benchmark of {@link RowPathBenchmark} and {@link ShortStreamBenchmark}, printing JMH's progress
+   * Runs every benchmark of {@link RowPathBenchmark}, {@link ShortStreamBenchmark} and {@link
+   * ManyStreamsBenchmark}, printing JMH's progress
    * to {@code out}.
    *
    * @param quick 1 warmup and 2 measurement iterations of 1 s each, instead of 3 warmups and 5
@@ -64,6 +67,7 @@ public final class RowPathMicrobench {
     Options options = new OptionsBuilder()
         .include("^" + Pattern.quote(RowPathBenchmark.class.getName()) + "\\.")
         .include("^" + Pattern.quote(ShortStreamBenchmark.class.getName()) + "\\.")
+        .include("^" + Pattern.quote(ManyStreamsBenchmark.class.getName()) + "\\.")
         .forks(1)
         .jvmArgs("-Xms1g", "-Xmx1g")
         .warmupIterations(quick ? 1 : 3)
@@ -88,10 +92,10 @@ public final class RowPathMicrobench {
         values.put(key, params.getParam(key));
       }
       String benchmark = params.getBenchmark();
-      // RowPathBenchmark's methods by their own names; ShortStreamBenchmark's (same names) prefixed.
+      // RowPathBenchmark's methods by their own names; the others' (the same names) prefixed.
       String method = benchmark.substring(benchmark.lastIndexOf('.') + 1);
-      String name = benchmark.startsWith(ShortStreamBenchmark.class.getName() + ".")
-          ? SHORT_STREAM_PREFIX + method : method;
+      String name = benchmark.startsWith(ShortStreamBenchmark.class.getName() + ".") ? SHORT_STREAM_PREFIX + method
+          : benchmark.startsWith(ManyStreamsBenchmark.class.getName() + ".") ? MANY_STREAMS_PREFIX + method : method;
       Result<?> primary = run.getPrimaryResult();
       // @OperationsPerInvocation makes one JMH operation one row.
       Result<?> allocated = run.getSecondaryResults().get(ALLOCATED_PER_OP);
