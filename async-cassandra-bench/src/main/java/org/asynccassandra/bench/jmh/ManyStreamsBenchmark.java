@@ -25,6 +25,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.asynccassandra.StreamConfig;
 import org.asynccassandra.internal.stream.DefaultRowStream;
 import org.asynccassandra.internal.stream.PageSource;
@@ -56,7 +57,8 @@ import org.openjdk.jmh.infra.Blackhole;
  * driver I/O thread completes responses; the consumers run on a pool of two threads, as the session's callback
  * executor. Each of the {@code streams} lanes reads one stream of {@value #ROWS_PER_STREAM} rows in pages of
  * {@value #FETCH_SIZE} after another, until {@value #ROWS} rows were read in all, so one operation is one row at
- * every N. Rows are prebuilt: decoding is not measured.
+ * every N. Rows are prebuilt: decoding is not measured. The server's queue is unbounded, as a benchmark's may
+ * be: it never holds more than the {@code streams} requests in flight.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
@@ -155,9 +157,14 @@ public class ManyStreamsBenchmark {
   /** Our stream, {@code forEach} at prefetch 0 on the pool: each lane opens the next one when one ends. */
   @Benchmark
   public void ours(World world, Blackhole blackhole) {
+    runLanes(world, () -> oursLane(world, blackhole, world.streamsPerLane()));
+  }
+
+  /** Starts {@code streams} lanes at once and waits for them all. */
+  private static void runLanes(World world, Supplier<CompletableFuture<?>> lane) {
     List<CompletableFuture<?>> lanes = new ArrayList<>(world.streams);
-    for (int lane = 0; lane < world.streams; lane++) {
-      lanes.add(oursLane(world, blackhole, world.streamsPerLane()));
+    for (int i = 0; i < world.streams; i++) {
+      lanes.add(lane.get());
     }
     CompletableFuture.allOf(lanes.toArray(CompletableFuture[]::new)).join();
   }
@@ -172,11 +179,7 @@ public class ManyStreamsBenchmark {
   /** The chain: each page's rows read on the pool, then the next page requested, as the driver's chain does. */
   @Benchmark
   public void chain(World world, Blackhole blackhole) {
-    List<CompletableFuture<?>> lanes = new ArrayList<>(world.streams);
-    for (int lane = 0; lane < world.streams; lane++) {
-      lanes.add(chainLane(world, blackhole, world.streamsPerLane()));
-    }
-    CompletableFuture.allOf(lanes.toArray(CompletableFuture[]::new)).join();
+    runLanes(world, () -> chainLane(world, blackhole, world.streamsPerLane()));
   }
 
   private static CompletableFuture<?> chainLane(World world, Blackhole blackhole, int remaining) {
