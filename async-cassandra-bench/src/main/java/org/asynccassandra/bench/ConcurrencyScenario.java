@@ -275,8 +275,7 @@ final class ConcurrencyScenario implements Scenario {
       metrics.put("forcedGcs", (double) sampler.forcedGcs);
       metrics.put("heapAfterEndBytes", (double) Math.max(0, after - baseline));
       metrics.put("allocatedBytesPerRow", Allocation.perRow(allocatedBefore, allocatedAfter, rows));
-      metrics.put("clientCpuNanosPerRow",
-          cpuBefore < 0 || cpuAfter < 0 ? Double.NaN : (cpuAfter - cpuBefore) / (double) rows);
+      metrics.put("clientCpuNanosPerRow", cpuPerRow(cpuBefore, cpuAfter, sampler.ownCpuNanos, rows));
       metrics.put("liveThreadsPeak", (double) sampler.peakThreads);
       metrics.put("threadsAdded", (double) Math.max(0, sampler.peakThreads - threadsBefore));
       if (OURS_BUDGET.equals(mode)) {
@@ -389,6 +388,8 @@ final class ConcurrencyScenario implements Scenario {
     volatile long peakHeld;
     volatile int forcedGcs;
     volatile int peakThreads;
+    /** The sampler thread's own CPU time, set when it ends: the bench's, not the client's. */
+    volatile long ownCpuNanos;
 
     Sampler(long gcEveryNanos) {
       this.gcEveryNanos = gcEveryNanos;
@@ -400,6 +401,14 @@ final class ConcurrencyScenario implements Scenario {
 
     @Override
     public void run() {
+      try {
+        sample();
+      } finally {
+        ownCpuNanos = THREADS.isCurrentThreadCpuTimeSupported() ? THREADS.getCurrentThreadCpuTime() : 0;
+      }
+    }
+
+    private void sample() {
       long nextGc = System.nanoTime() + gcEveryNanos / 4; // the first soon, so that a short read has one too
       do {
         peakUsed = Math.max(peakUsed, MEMORY.getHeapMemoryUsage().getUsed());
@@ -481,7 +490,7 @@ final class ConcurrencyScenario implements Scenario {
             + "one, over the heap after a forced GC before, which is what the reads still reference (their pages "
             + "and state) without their garbage. Also: the bytes every thread of the client "
             + "allocated per row read, driver included; the client's CPU time per row counts every thread of "
-            + "this JVM (collector and compiler included), in the JVM's ticks of 10 ms (%s a row at %,d rows); "
+            + "this JVM (collector and compiler included) but the heap sampler's own, in the JVM's ticks of 10 ms (%s a row at %,d rows); "
             + "its \"vs the chain\" column is the median of the per-round differences. The budget mode shares one "
             + "session-wide read-ahead budget of %s. Every mode first runs twice at the largest N, untimed "
             + "(cold, the first mode measured at N=1,000 ran up to 3× slower than warm, whichever it was). "
@@ -615,6 +624,18 @@ final class ConcurrencyScenario implements Scenario {
       return String.format(Locale.ROOT, "N=%d (%s rows/s, %s heap; ours faster than the chain in %d of %d rounds)",
           streams, Markdown.ratio(rowsRatio, 1.0), Markdown.ratio(heapRatio, MAX_HEAP_RATIO), roundsAhead, rounds);
     }
+  }
+
+  /**
+   * The client's CPU time per row of one measurement: the process's, less the heap sampler's own (it samples
+   * every 2 ms whatever the mode, so a slower mode would show more CPU per row for it); NaN when the process's
+   * is not known.
+   */
+  static double cpuPerRow(long processBefore, long processAfter, long samplerNanos, long rows) {
+    if (processBefore < 0 || processAfter < 0 || rows <= 0) {
+      return Double.NaN;
+    }
+    return Math.max(0, processAfter - processBefore - samplerNanos) / (double) rows;
   }
 
   /** The resolution of the JVM's process CPU time on Linux ({@code times(2)}, in clock ticks of 10 ms). */

@@ -87,6 +87,15 @@ class ConcurrencyScenarioTest {
   }
 
   @Test
+  void should_leave_the_heap_samplers_own_cpu_out_of_the_clients() {
+    assertThat(ConcurrencyScenario.cpuPerRow(1_000_000_000L, 1_020_000_000L, 10_000_000L, 2_000_000))
+        .isEqualTo(5.0);
+    assertThat(ConcurrencyScenario.cpuPerRow(-1, 1_000, 0, 10)).as("no process CPU time here").isNaN();
+    assertThat(ConcurrencyScenario.cpuPerRow(0, 10_000_000L, 12_000_000L, 10))
+        .as("the sampler's nanoseconds against the process's 10 ms ticks").isZero();
+  }
+
+  @Test
   void should_give_each_lane_enough_streams_to_read_the_minimum_rows() {
     ConcurrencyScenario.Size size = new ConcurrencyScenario.Size(List.of(1, 10, 100, 1000), 2000, 500, 1000, 5,
         400_000);
