@@ -105,13 +105,20 @@ public interface StreamListener {
   default void onClose(StreamInfo stream, StreamStats stats) {}
 
   /**
-   * The stream became unreachable while open, and was closed; {@code createdAt} shows where it was made.
-   * One of the four end events; runs on the stream's executor, as the others (with a direct executor, on
-   * the leak detector's thread).
+   * The stream became unreachable while open, and was closed; {@code createdAt} shows where it was made,
+   * when the stream recorded it. One of the four end events; runs on the stream's executor, as the others
+   * (with a direct executor, on the leak detector's thread).
+   *
+   * <p>Recording a stack costs about 2 µs and up to a few KiB for as long as the stream is open, so by default
+   * one stream in 64, chosen at random, records it: every leak is still reported, and one in a code path that
+   * runs often shows its stack within a few reports. The system property {@code asynccassandra.leakSites}
+   * chooses, read once when the first stream is made: {@code sampled} (the default), {@code all} or
+   * {@code none}.
    *
    * @param stream the stream, the same instance for every event of it
-   * @param createdAt a throwable made when the stream was created, whose stack trace is the creation site;
-   *     it was not thrown
+   * @param createdAt a throwable made when the stream was created, whose stack trace is the creation site,
+   *     or, for a stream that recorded none, a throwable without a stack whose message says so; it was not
+   *     thrown
    * @param stats the stream's counters when the leak was found
    */
   default void onLeak(StreamInfo stream, Throwable createdAt, StreamStats stats) {}

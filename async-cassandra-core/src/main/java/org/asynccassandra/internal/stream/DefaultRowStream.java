@@ -55,9 +55,9 @@ import org.slf4j.LoggerFactory;
  * never the scan), except through the engine's anchor while a self-driving (push) style runs, so a
  * push-style stream that the caller dropped keeps running to its end. A stream that becomes unreachable
  * while still open (never consumed, or dropped halfway through a pull style) is reported at WARN with the
- * place it was created, and aborted. The session keeps only a {@link Handle}, which it forgets once the
- * stream ended, failed or was closed, consumed or not; a closed stream keeps no page (its position keeps
- * a snapshot).
+ * place it was created (when it recorded it: see {@link CreationSites}), and aborted. The session keeps
+ * only a {@link Handle}, which it forgets once the stream ended, failed or was closed, consumed or not; a
+ * closed stream keeps no page (its position keeps a snapshot).
  */
 public final class DefaultRowStream implements QueryStream {
   private static final Logger LOG = LoggerFactory.getLogger(RowStream.class);
@@ -133,8 +133,7 @@ public final class DefaultRowStream implements QueryStream {
       }, events, budget);
       events.bindStats(engine::stats);
       handle.engine = engine;
-      Throwable creationSite = new Throwable("RowStream created here");
-      this.cleanable = CLEANER.register(this, new LeakCheck(engine, creationSite));
+      this.cleanable = CLEANER.register(this, new LeakCheck(engine, CreationSites.capture()));
       handle.cleanable = cleanable;
     } catch (Throwable failure) {
       events.notCreated(failure); // the listeners heard of it in wrap(): none keeps it
@@ -434,9 +433,9 @@ public final class DefaultRowStream implements QueryStream {
   /** The Cleaner's action: holds the engine, never the stream. */
   private static final class LeakCheck implements Runnable {
     private final PageEngine engine;
-    private final Throwable creationSite;
+    private final @Nullable Throwable creationSite; // null: this stream recorded none (CreationSites)
 
-    LeakCheck(PageEngine engine, Throwable creationSite) {
+    LeakCheck(PageEngine engine, @Nullable Throwable creationSite) {
       this.engine = engine;
       this.creationSite = creationSite;
     }
@@ -445,10 +444,19 @@ public final class DefaultRowStream implements QueryStream {
     public void run() {
       if (engine.isOpen()) {
         LEAKS_REPORTED.incrementAndGet();
-        engine.leaked(creationSite);
-        LOG.warn("A RowStream over '{}' became unreachable without being closed or consumed to its end; "
-            + "it was closed now. Close streams with try-with-resources. It was created at:",
-            engine.description(), creationSite);
+        Throwable site = creationSite;
+        if (site != null) {
+          engine.leaked(site);
+          LOG.warn("A RowStream over '{}' became unreachable without being closed or consumed to its end; "
+              + "it was closed now. Close streams with try-with-resources. It was created at:",
+              engine.description(), site);
+        } else {
+          Throwable unrecorded = CreationSites.unrecorded();
+          engine.leaked(unrecorded);
+          LOG.warn("A RowStream over '{}' became unreachable without being closed or consumed to its end; "
+              + "it was closed now. Close streams with try-with-resources. {}.", engine.description(),
+              unrecorded.getMessage());
+        }
         engine.abort(new StreamClosedException("The stream over '" + engine.description()
             + "' became unreachable without being closed"), false);
       }
