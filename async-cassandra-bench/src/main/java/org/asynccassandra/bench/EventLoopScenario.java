@@ -22,6 +22,7 @@ import com.datastax.oss.driver.api.core.cql.Row;
 import com.datastax.oss.driver.api.core.cql.SimpleStatement;
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -85,9 +86,16 @@ final class EventLoopScenario implements Scenario {
             long allocatedBefore = Allocation.totalBytes();
             long start = System.nanoTime();
             long rows = serve(context, loop, mode, concurrency, requests, partitions, pageSize).get();
-            double seconds = (System.nanoTime() - start) / 1e9;
-            Heartbeat.Delays delays = heartbeat.stop(gcPauses);
+            long end = System.nanoTime();
+            double seconds = (end - start) / 1e9;
+            heartbeat.stop();
+            if (!gcPauses.awaitNotified(Duration.ofSeconds(10))) {
+              context.out().println("  (the JVM did not tell every GC pause of " + mode + " within 10 s: the "
+                  + "figures outside GC pauses and of young collections may miss some)");
+            }
+            Heartbeat.Delays delays = heartbeat.delays(gcPauses);
             long gc = gcMillis() - gcBefore;
+            List<GcPauses.Young> young = gcPauses.youngCollections(start, end);
             double allocatedPerRow = Allocation.perRow(allocatedBefore, Allocation.totalBytes(), rows);
             long expected = (long) requests * settings.rowsPerPartition();
             if (rows != expected) {
@@ -103,11 +111,18 @@ final class EventLoopScenario implements Scenario {
               metrics.put("heartbeatMaxMillis", delays.max());
               metrics.put("heartbeatMaxOutsideGcMillis", delays.maxOutsideGc());
               metrics.put("gcMillis", (double) gc);
+              metrics.put("youngCollections", (double) young.size());
+              if (!young.isEmpty()) { // none at K=1: its few MiB of garbage fit in the young generation
+                metrics.put("survivorKiBAfterYoung",
+                    Stats.median(young.stream().mapToDouble(y -> y.survivorBytes() / 1024.0).toArray()));
+                metrics.put("longestYoungPauseMillis",
+                    (double) young.stream().mapToLong(GcPauses.Young::pauseMillis).max().getAsLong());
+              }
               metrics.put("allocatedBytesPerRow", allocatedPerRow);
               context.results().add(ID, mode, variant(concurrency), round, metrics);
             }
-            line.append(String.format(Locale.ROOT, " %s %.0f req/s max %.1f ms (%.1f outside GC);", mode,
-                requests / seconds, delays.max(), delays.maxOutsideGc()));
+            line.append(String.format(Locale.ROOT, " %s %.0f req/s max %.1f ms (%.1f outside GC), %d young GCs;",
+                mode, requests / seconds, delays.max(), delays.maxOutsideGc(), young.size()));
           }
           context.out().println(line);
         }
@@ -128,12 +143,36 @@ final class EventLoopScenario implements Scenario {
         .mapToLong(GarbageCollectorMXBean::getCollectionTime).filter(t -> t > 0).sum();
   }
 
-  /** A mode's medians of the rounds at one K: GC pause time and heartbeat max. */
-  record Figures(double gcMillis, double maxMillis) {
+  /**
+   * A mode's medians of the rounds at one K: GC pause time and heartbeat max (the goal's), and what explains
+   * the pause time: the survivor space after each young collection (median in a round) and the longest one.
+   */
+  record Figures(double gcMillis, double maxMillis, double survivorKiB, double longestPauseMillis) {
+    Figures(double gcMillis, double maxMillis) {
+      this(gcMillis, maxMillis, Double.NaN, Double.NaN);
+    }
+
     static Figures of(Results results, String mode, String variant) {
       return new Figures(Stats.median(results.values(ID, mode, variant, "gcMillis")),
-          Stats.median(results.values(ID, mode, variant, "heartbeatMaxMillis")));
+          Stats.median(results.values(ID, mode, variant, "heartbeatMaxMillis")),
+          Stats.median(results.values(ID, mode, variant, "survivorKiBAfterYoung")),
+          Stats.median(results.values(ID, mode, variant, "longestYoungPauseMillis")));
     }
+  }
+
+  /**
+   * Why the GC pause times differ, from what the collections had to copy and their longest pause: empty
+   * without those figures.
+   */
+  static String gcExplanation(Figures ours, Figures chain) {
+    if (Double.isNaN(ours.survivorKiB()) || Double.isNaN(chain.survivorKiB())) {
+      return "";
+    }
+    return String.format(Locale.ROOT, " After each young collection ours p0 left %,.0f KiB in the survivor space, "
+        + "the chain %,.0f KiB (what was live: the requests' pages and state); the longest pause in a window "
+        + "was %s against %s (medians of the rounds): a few long pauses, which fall on any mode, weigh more in "
+        + "the totals than the copying.", ours.survivorKiB(), chain.survivorKiB(),
+        Markdown.millis(ours.longestPauseMillis()), Markdown.millis(chain.longestPauseMillis()));
   }
 
   /** Where {@code ours} is above {@code chain} (or has no figure); empty when the goal is met. */
@@ -262,6 +301,17 @@ final class EventLoopScenario implements Scenario {
         .thenApply(ignored -> count[0]);
   }
 
+  /** The young collections of a mode at one K, medians of the rounds: how many, survivors after, longest. */
+  private static String youngCell(Results results, String mode, String variant) {
+    double count = Stats.median(results.values(ID, mode, variant, "youngCollections"));
+    double[] survivors = results.values(ID, mode, variant, "survivorKiBAfterYoung");
+    if (survivors.length == 0) {
+      return Markdown.number(count);
+    }
+    return String.format(Locale.ROOT, "%s, %,.0f KiB, %s", Markdown.number(count), Stats.median(survivors),
+        Markdown.millis(Stats.median(results.values(ID, mode, variant, "longestYoungPauseMillis"))));
+  }
+
   private void report(BenchContext context, int pageSize, String cores) throws Exception {
     Results results = context.results();
     List<Integer> concurrencies = context.settings().concurrencies();
@@ -283,6 +333,7 @@ final class EventLoopScenario implements Scenario {
             Markdown.millisSpread(max),
             Markdown.millis(Stats.median(results.values(ID, mode, variant, "heartbeatMaxOutsideGcMillis"))),
             Markdown.millis(Stats.median(results.values(ID, mode, variant, "gcMillis"))),
+            youngCell(results, mode, variant),
             Markdown.bytes(Stats.median(results.values(ID, mode, variant, "allocatedBytesPerRow")))));
         maxDelay.get(mode).add(Stats.median(max));
         throughput.get(mode).add(Stats.median(rate));
@@ -313,7 +364,8 @@ final class EventLoopScenario implements Scenario {
             + ": GC pause time and heartbeat max",
         measured, met, Verdicts.note(misses, "The chain never blocks the loop and holds no page ahead: it is the "
             + "floor here.") + (aheadMisses.isEmpty() ? " With a page ahead (p1), ours met it too."
-                : " With a page ahead (p1), ours missed for " + String.join(" and ", aheadMisses) + "."));
+                : " With a page ahead (p1), ours missed for " + String.join(" and ", aheadMisses) + ".")
+            + gcExplanation(ours, chain));
     String markdown = String.format(Locale.ROOT,
         "One single-threaded event loop serves K concurrent requests; each reads one partition of %,d rows in "
             + "10 pages of %,d, and when one ends the next starts, until %d×K requests are done. A heartbeat "
@@ -330,7 +382,9 @@ final class EventLoopScenario implements Scenario {
             + "also be a stop-the-world GC pause of the client: the "
             + "\"max outside GC pauses\" leaves out the ticks whose wait overlapped one (as JMX reported "
             + "them); then the GC pause time in the window (each mode starts right after a full collection, so "
-            + "that no mode inherits another's garbage), and the bytes every thread of the client allocated "
+            + "that no mode inherits another's garbage); the young collections in the window, the bytes left "
+            + "in the survivor space after each (median; what was live then, which the collection copied) and "
+            + "the longest one (JMX's whole milliseconds); and the bytes every thread of the client allocated "
             + "per row read (driver included), which unlike pause times do not depend on when the collector "
             + "ran. The chain, which never blocks the "
             + "loop, shows the floor this machine allows, so the goal compares our stream with it in the same "
@@ -341,7 +395,7 @@ final class EventLoopScenario implements Scenario {
         context.settings().rounds(), cores, goalK)
         + Markdown.table(List.of("K", "mode", "requests/s (range)", "heartbeat p50", "heartbeat p99",
             "heartbeat max (range)", "max outside GC pauses", "GC pauses in the window",
-            "allocated per row (all threads)"), table)
+            "young GCs: count, survivors after, longest", "allocated per row (all threads)"), table)
         + "\n" + Markdown.image("heartbeat max delay", delayChart) + "\n" + Markdown.image("requests/s", rateChart);
     results.section(ID, "3. Event loop: requests and heartbeat", markdown);
   }

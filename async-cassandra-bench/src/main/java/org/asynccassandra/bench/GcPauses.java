@@ -14,12 +14,15 @@
  * limitations under the License.
  */
 package org.asynccassandra.bench;
-
 import com.sun.management.GarbageCollectionNotificationInfo;
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryUsage;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import javax.management.ListenerNotFoundException;
 import javax.management.Notification;
 import javax.management.NotificationEmitter;
@@ -27,23 +30,81 @@ import javax.management.NotificationListener;
 import javax.management.openmbean.CompositeData;
 
 /**
- * Records this JVM's stop-the-world GC pauses while it is open, as {@link System#nanoTime()} intervals, so
- * that a late heartbeat tick can be told apart from a loop that was kept busy. JMX calls the listener on
- * its own thread; the list is guarded by its monitor.
+ * Records this JVM's stop-the-world GC pauses while it is open, so that a late heartbeat tick can be told
+ * apart from a loop that was kept busy; and, for each young collection, how long it paused and what was left
+ * in the survivor space after it (the objects live at that moment, which the collection copied). JMX calls
+ * the listener on its own thread; the lists are guarded by {@link #pauses}' monitor.
+ *
+ * <p>JMX gives a collection's start and end in milliseconds from an origin of its own, which is not the
+ * runtime's uptime: with {@code -XX:+AlwaysPreTouch} on a 4 GiB heap it is about 20 s behind (the time spent
+ * touching the heap). So the constructor runs one {@link System#gc()} and takes the offset to {@link
+ * System#nanoTime()} from it: that collection ended just before {@code System.gc()} returned.
  */
 final class GcPauses implements AutoCloseable {
-  private final long nanoAtStart = System.nanoTime();
-  private final long uptimeMillisAtStart = ManagementFactory.getRuntimeMXBean().getUptime();
-  private final List<long[]> pauses = new ArrayList<>(); // [startNanos, endNanos], guarded by itself
-  private final List<NotificationEmitter> emitters = new ArrayList<>();
-  private final NotificationListener listener = this::onNotification;
+  /** How much each pause is widened on both sides: JMX's millisecond resolution and the calibration's error. */
+  private static final long SLACK_NANOS = 2_000_000L;
 
-  GcPauses() {
+  private final List<long[]> pauses = new ArrayList<>(); // [startMillis, endMillis] in JMX's time
+  private final List<Young> youngCollections = new ArrayList<>(); // guarded by pauses
+  private final List<NotificationEmitter> emitters = new ArrayList<>();
+  private final List<GarbageCollectorMXBean> collectors = new ArrayList<>();
+  private final NotificationListener listener = this::onNotification;
+  /** Collections of every watched collector when the listener was added. */
+  private final long collectionsAtStart;
+  private long notified; // collection notifications received, concurrent ones included; guarded by pauses
+  private long lastExplicitEndMillis = -1; // the end of the last System.gc() collection; guarded by pauses
+  /** nanoTime of JMX's millisecond 0. */
+  private final long originNanos;
+
+  /** One young collection: when it ended (JMX's milliseconds), how long it paused, the survivors' bytes. */
+  record Young(long endMillis, long pauseMillis, long survivorBytes) {}
+
+  GcPauses() throws InterruptedException {
     for (GarbageCollectorMXBean collector : ManagementFactory.getGarbageCollectorMXBeans()) {
       if (collector instanceof NotificationEmitter emitter) {
         emitter.addNotificationListener(listener, null, null);
         emitters.add(emitter);
+        collectors.add(collector);
       }
+    }
+    collectionsAtStart = collections();
+    System.gc();
+    long returned = System.nanoTime();
+    if (!awaitNotified(Duration.ofSeconds(10))) {
+      close();
+      throw new IllegalStateException("The JVM did not tell of a System.gc() collection within 10 s");
+    }
+    synchronized (pauses) {
+      if (lastExplicitEndMillis < 0) {
+        close();
+        throw new IllegalStateException("No collection was told with the cause System.gc(): cannot place GC "
+            + "pauses in time (-XX:+ExplicitGCInvokesConcurrent or -XX:+DisableExplicitGC?)");
+      }
+      originNanos = returned - lastExplicitEndMillis * 1_000_000L;
+    }
+  }
+
+  private long collections() {
+    return collectors.stream().mapToLong(GarbageCollectorMXBean::getCollectionCount).filter(c -> c > 0).sum();
+  }
+
+  /**
+   * Waits until the notifications of every collection so far arrived: the JVM sends them from a thread of its
+   * own, which may run after the collection (later still while the process is confined to one busy core).
+   * False if they did not arrive within {@code timeout}.
+   */
+  boolean awaitNotified(Duration timeout) throws InterruptedException {
+    long expected = collections() - collectionsAtStart;
+    long deadline = System.nanoTime() + timeout.toNanos();
+    synchronized (pauses) {
+      while (notified < expected) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          return false;
+        }
+        TimeUnit.NANOSECONDS.timedWait(pauses, left);
+      }
+      return true;
     }
   }
 
@@ -53,14 +114,47 @@ final class GcPauses implements AutoCloseable {
     }
     GarbageCollectionNotificationInfo info =
         GarbageCollectionNotificationInfo.from((CompositeData) notification.getUserData());
-    if (info.getGcName().contains("Concurrent") || info.getGcName().contains("Cycles")) {
-      return; // concurrent work runs beside the application: not a pause
-    }
-    // Start and end are milliseconds of JVM uptime: map them onto nanoTime, widened by the 1 ms resolution.
-    long start = nanoAtStart + (info.getGcInfo().getStartTime() - uptimeMillisAtStart - 1) * 1_000_000L;
-    long end = nanoAtStart + (info.getGcInfo().getEndTime() - uptimeMillisAtStart + 1) * 1_000_000L;
+    // Concurrent work runs beside the application: not a pause, but counted as told.
+    boolean pause = !info.getGcName().contains("Concurrent") && !info.getGcName().contains("Cycles");
+    long survivorBytes = survivorBytes(info.getGcInfo().getMemoryUsageAfterGc());
     synchronized (pauses) {
-      pauses.add(new long[] {start, end});
+      if (pause) {
+        pauses.add(new long[] {info.getGcInfo().getStartTime(), info.getGcInfo().getEndTime()});
+        if (survivorBytes >= 0 && !info.getGcAction().contains("major")) {
+          youngCollections.add(new Young(info.getGcInfo().getEndTime(), info.getGcInfo().getDuration(),
+              survivorBytes));
+        }
+        if ("System.gc()".equals(info.getGcCause())) {
+          lastExplicitEndMillis = info.getGcInfo().getEndTime();
+        }
+      }
+      notified++;
+      pauses.notifyAll();
+    }
+  }
+
+  /** The bytes in the survivor space(s) after a collection, or -1 if this collector has none. */
+  static long survivorBytes(Map<String, MemoryUsage> usageAfter) {
+    long bytes = -1;
+    for (Map.Entry<String, MemoryUsage> pool : usageAfter.entrySet()) {
+      if (pool.getKey().contains("Survivor")) {
+        bytes = Math.max(bytes, 0) + pool.getValue().getUsed();
+      }
+    }
+    return bytes;
+  }
+
+  private long nanos(long jmxMillis) {
+    return originNanos + jmxMillis * 1_000_000L;
+  }
+
+  /** The young collections that ended between {@code fromNanos} and {@code toNanos}, in order. */
+  List<Young> youngCollections(long fromNanos, long toNanos) {
+    synchronized (pauses) {
+      return youngCollections.stream()
+          .filter(young -> nanos(young.endMillis()) + SLACK_NANOS >= fromNanos
+              && nanos(young.endMillis()) - SLACK_NANOS <= toNanos)
+          .toList();
     }
   }
 
@@ -68,7 +162,7 @@ final class GcPauses implements AutoCloseable {
   boolean overlaps(long fromNanos, long toNanos) {
     synchronized (pauses) {
       for (long[] pause : pauses) {
-        if (pause[0] <= toNanos && pause[1] >= fromNanos) {
+        if (nanos(pause[0]) - SLACK_NANOS <= toNanos && nanos(pause[1]) + SLACK_NANOS >= fromNanos) {
           return true;
         }
       }

@@ -66,10 +66,14 @@ final class Heartbeat {
     }
   }
 
-  /** Stops the ticks and returns the delays. */
-  Delays stop(GcPauses gcPauses) throws Exception {
+  /** Stops the ticks. */
+  void stop() throws Exception {
+    loop.submit(() -> schedule.cancel(false)).get();
+  }
+
+  /** The delays of the ticks since {@link #start}, once {@link #stop} returned. */
+  Delays delays(GcPauses gcPauses) throws Exception {
     return loop.submit(() -> {
-      schedule.cancel(false);
       long worstOutsideGc = 0;
       for (int i = 0; i < count; i++) {
         if (delays[i] > worstOutsideGc && !gcPauses.overlaps(dues[i], dues[i] + delays[i])) {

@@ -17,7 +17,9 @@ package org.asynccassandra.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.lang.management.MemoryUsage;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** The verdict of scenario 3's goal. */
@@ -55,5 +57,26 @@ class EventLoopScenarioTest {
     EventLoopScenario.Figures chain = new EventLoopScenario.Figures(28, 25.3);
 
     assertThat(EventLoopScenario.misses(new EventLoopScenario.Figures(Double.NaN, 20), chain)).hasSize(1);
+  }
+
+  @Test
+  void should_explain_the_pause_times_by_the_survivors_and_the_longest_pause_when_both_modes_have_them() {
+    EventLoopScenario.Figures chain = new EventLoopScenario.Figures(44, 12.8, 1_050, 5);
+    assertThat(EventLoopScenario.gcExplanation(new EventLoopScenario.Figures(50, 12.1, 1_210.4, 18), chain))
+        .contains("ours p0 left 1,210 KiB in the survivor space, the chain 1,050 KiB")
+        .contains("the longest pause in a window was 18.0 ms against 5.0 ms");
+    assertThat(EventLoopScenario.gcExplanation(new EventLoopScenario.Figures(50, 12.1), chain))
+        .as("no young collection was seen").isEmpty();
+  }
+
+  @Test
+  void should_add_up_the_survivor_spaces_and_tell_a_collector_without_one() {
+    MemoryUsage eden = new MemoryUsage(0, 0, 64L << 20, 64L << 20);
+    MemoryUsage survivor = new MemoryUsage(0, 1_000, 4L << 20, 4L << 20);
+    assertThat(GcPauses.survivorBytes(Map.of("G1 Eden Space", eden, "G1 Survivor Space", survivor)))
+        .isEqualTo(1_000);
+    assertThat(GcPauses.survivorBytes(Map.of("S0 Survivor Space", survivor, "S1 Survivor Space", survivor)))
+        .isEqualTo(2_000);
+    assertThat(GcPauses.survivorBytes(Map.of("ZHeap", eden))).isEqualTo(-1);
   }
 }
