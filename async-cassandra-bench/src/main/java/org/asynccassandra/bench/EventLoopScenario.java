@@ -169,9 +169,9 @@ final class EventLoopScenario implements Scenario {
       return "";
     }
     return String.format(Locale.ROOT, " After each young collection ours p0 left %,.0f KiB in the survivor space, "
-        + "the chain %,.0f KiB (what was live: the requests' pages and state); the longest pause in a window "
-        + "was %s against %s (medians of the rounds): a few long pauses, which fall on any mode, weigh more in "
-        + "the totals than the copying.", ours.survivorKiB(), chain.survivorKiB(),
+        + "the chain %,.0f KiB (what was live then, the requests' pages and state, which each collection "
+        + "copies); the longest pause in a window was %s against %s (medians of the rounds).",
+        ours.survivorKiB(), chain.survivorKiB(),
         Markdown.millis(ours.longestPauseMillis()), Markdown.millis(chain.longestPauseMillis()));
   }
 

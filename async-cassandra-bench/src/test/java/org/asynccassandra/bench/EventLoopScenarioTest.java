@@ -64,7 +64,7 @@ class EventLoopScenarioTest {
     EventLoopScenario.Figures chain = new EventLoopScenario.Figures(44, 12.8, 1_050, 5);
     assertThat(EventLoopScenario.gcExplanation(new EventLoopScenario.Figures(50, 12.1, 1_210.4, 18), chain))
         .contains("ours p0 left 1,210 KiB in the survivor space, the chain 1,050 KiB")
-        .contains("the longest pause in a window was 18.0 ms against 5.0 ms");
+        .contains("the longest pause in a window was 18.0 ms against 5.0 ms (medians of the rounds).");
     assertThat(EventLoopScenario.gcExplanation(new EventLoopScenario.Figures(50, 12.1), chain))
         .as("no young collection was seen").isEmpty();
   }
