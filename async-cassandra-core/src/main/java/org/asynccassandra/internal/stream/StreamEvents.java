@@ -41,7 +41,7 @@ import org.slf4j.LoggerFactory;
  * life. With no listener it does nothing and builds nothing. Its retry and end events run on the stream's
  * executor (a fallback pool when it rejects them), one task at a time and in the order they happened, the
  * end last; a listener that throws there is logged and ignored. Every call to the listeners of one stream
- * holds {@link #calls}, so that no two overlap whatever the executor's threads.
+ * holds the lock of its {@link Calls}, so that no two overlap whatever the executor's threads.
  */
 public final class StreamEvents {
   private static final Logger LOG = LoggerFactory.getLogger(StreamEvents.class);
@@ -55,12 +55,8 @@ public final class StreamEvents {
   private final Info info;
   private final List<StreamListener> listeners;
   private volatile @Nullable Executor executor;
-  /** Held by every call to the listeners: the calls of one stream never overlap. */
-  private final ReentrantLock calls = new ReentrantLock();
-  /** Retry and end events not yet told, in order; as many as were dispatched, like an executor's queue. */
-  private final Queue<Runnable> pending = new ConcurrentLinkedQueue<>();
-  /** Events dispatched and not yet drained; the one that makes it leave 0 schedules the drain. */
-  private final AtomicInteger undrained = new AtomicInteger();
+  /** How the listeners are called; null when there is none, so that a stream nobody listens to builds none. */
+  private final @Nullable Calls calls;
   /** Whether the end event was dispatched: a start after it is not told. */
   private volatile boolean endTold;
   /** Whether the end event was told; written and read only by the drain, which tells one event at a time. */
@@ -71,6 +67,22 @@ public final class StreamEvents {
   private StreamEvents(Info info, List<StreamListener> listeners) {
     this.info = info;
     this.listeners = listeners;
+    this.calls = listeners.isEmpty() ? null : new Calls();
+  }
+
+  /** The calls of a stream that has listeners: serialized, the queued ones told in order by one drain. */
+  private static final class Calls {
+    /** Held by every call to the listeners: the calls of one stream never overlap. */
+    final ReentrantLock lock = new ReentrantLock();
+    /** Retry and end events not yet told, in order; as many as were dispatched, like an executor's queue. */
+    final Queue<Runnable> pending = new ConcurrentLinkedQueue<>();
+    /** Events dispatched and not yet drained; the one that makes it leave 0 schedules the drain. */
+    final AtomicInteger undrained = new AtomicInteger();
+  }
+
+  /** The calls, on a path that returned already when nobody listens. */
+  private Calls calls() {
+    return Objects.requireNonNull(calls, "events told to a stream without listeners");
   }
 
   /** Events for a stream heard by {@code listeners} (none: an inactive instance). */
@@ -147,7 +159,8 @@ public final class StreamEvents {
     if (listeners.isEmpty()) {
       return;
     }
-    calls.lock();
+    ReentrantLock lock = calls().lock;
+    lock.lock();
     try {
       if (endTold) {
         return;
@@ -156,7 +169,7 @@ public final class StreamEvents {
         listener.onStart(info, style);
       }
     } finally {
-      calls.unlock();
+      lock.unlock();
     }
   }
 
@@ -165,14 +178,15 @@ public final class StreamEvents {
     if (listeners.isEmpty()) {
       return null;
     }
+    ReentrantLock lock = calls().lock;
     return event -> {
-      calls.lock();
+      lock.lock();
       try {
         for (StreamListener listener : listeners) {
           listener.onPage(info, event);
         }
       } finally {
-        calls.unlock();
+        lock.unlock();
       }
     };
   }
@@ -231,7 +245,8 @@ public final class StreamEvents {
    * run two at once; a thread that dispatches never waits for a listener.
    */
   private void dispatch(String event, java.util.function.Consumer<StreamListener> call) {
-    pending.add(() -> {
+    Calls serial = calls();
+    serial.pending.add(() -> {
       for (StreamListener listener : listeners) {
         try {
           call.accept(listener);
@@ -241,7 +256,7 @@ public final class StreamEvents {
         }
       }
     });
-    if (undrained.getAndIncrement() != 0) {
+    if (serial.undrained.getAndIncrement() != 0) {
       return; // a drain is scheduled or running, and will tell this event too
     }
     Executor target = executor;
@@ -253,18 +268,19 @@ public final class StreamEvents {
   }
 
   private void drain() {
-    int told = undrained.get(); // at least this many events are queued: each was queued before it counted
+    Calls serial = calls();
+    int told = serial.undrained.get(); // at least this many events are queued: each was queued before it counted
     while (true) {
       for (int i = 0; i < told; i++) {
-        Runnable next = Objects.requireNonNull(pending.poll(), "an event counted but not queued");
-        calls.lock();
+        Runnable next = Objects.requireNonNull(serial.pending.poll(), "an event counted but not queued");
+        serial.lock.lock();
         try {
           next.run();
         } finally {
-          calls.unlock();
+          serial.lock.unlock();
         }
       }
-      told = undrained.addAndGet(-told);
+      told = serial.undrained.addAndGet(-told);
       if (told == 0) {
         return;
       }
