@@ -14,6 +14,7 @@
  * limitations under the License.
  */
 package org.asynccassandra.bench;
+
 import com.sun.management.GarbageCollectionNotificationInfo;
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;

@@ -35,8 +35,9 @@ import org.openjdk.jmh.runner.options.TimeValue;
 import org.openjdk.jmh.runner.options.VerboseMode;
 
 /**
- * Runs {@link RowPathBenchmark}, {@link ShortStreamBenchmark} and {@link ManyStreamsBenchmark} through the JMH runner, with JMH's GC
- * profiler, and returns their scores in nanoseconds per row and the bytes they allocated per row.
+ * Runs {@link RowPathBenchmark}, {@link ShortStreamBenchmark} and {@link ManyStreamsBenchmark} through the JMH
+ * runner, with JMH's GC profiler, and returns their scores in nanoseconds per row and the bytes they allocated
+ * per row.
  *
  * <p>Each benchmark runs in one forked JVM, started with this JVM's {@code java.class.path}; so the caller
  * must run on a plain classpath that holds this module's classes (with the JMH-generated ones and
@@ -55,8 +56,7 @@ public final class RowPathMicrobench {
 
   /**
    * Runs every benchmark of {@link RowPathBenchmark}, {@link ShortStreamBenchmark} and {@link
-   * ManyStreamsBenchmark}, printing JMH's progress
-   * to {@code out}.
+   * ManyStreamsBenchmark}, printing JMH's progress to {@code out}.
    *
    * @param quick 1 warmup and 2 measurement iterations of 1 s each, instead of 3 warmups and 5
    *     measurements of 2 s each

@@ -432,6 +432,9 @@ public final class DefaultRowStream implements QueryStream {
 
   /** The Cleaner's action: holds the engine, never the stream. */
   private static final class LeakCheck implements Runnable {
+    private static final String LEAKED = "A RowStream over '{}' became unreachable without being closed or "
+        + "consumed to its end; it was closed now. Close streams with try-with-resources. ";
+
     private final PageEngine engine;
     private final @Nullable Throwable creationSite; // null: this stream recorded none (CreationSites)
 
@@ -444,18 +447,12 @@ public final class DefaultRowStream implements QueryStream {
     public void run() {
       if (engine.isOpen()) {
         LEAKS_REPORTED.incrementAndGet();
-        Throwable site = creationSite;
-        if (site != null) {
-          engine.leaked(site);
-          LOG.warn("A RowStream over '{}' became unreachable without being closed or consumed to its end; "
-              + "it was closed now. Close streams with try-with-resources. It was created at:",
-              engine.description(), site);
+        Throwable site = creationSite != null ? creationSite : CreationSites.unrecorded();
+        engine.leaked(site);
+        if (creationSite != null) {
+          LOG.warn(LEAKED + "It was created at:", engine.description(), site);
         } else {
-          Throwable unrecorded = CreationSites.unrecorded();
-          engine.leaked(unrecorded);
-          LOG.warn("A RowStream over '{}' became unreachable without being closed or consumed to its end; "
-              + "it was closed now. Close streams with try-with-resources. {}.", engine.description(),
-              unrecorded.getMessage());
+          LOG.warn(LEAKED + "{}.", engine.description(), site.getMessage()); // no stack: the detector's thread
         }
         engine.abort(new StreamClosedException("The stream over '" + engine.description()
             + "' became unreachable without being closed"), false);
