@@ -104,6 +104,8 @@ final class UnitPublisher<T> implements Flow.Publisher<T> {
     private @Nullable DefaultPage currentPage;
     private int index;
     private boolean pageRequested;
+    /** Set just before onError or onComplete is called. */
+    private boolean terminalSent;
 
     Emission(Flow.Subscriber<? super T> subscriber) {
       this.subscriber = subscriber;
@@ -203,9 +205,15 @@ final class UnitPublisher<T> implements Flow.Publisher<T> {
       }
     }
 
-    /** The emission loop; entered only by the thread that moved wip from 0. */
+    /**
+     * The emission loop; entered only by the thread that moved wip from 0. Whatever a pass throws, the loop
+     * gives back its work count before it ends: a loop left counted would swallow every later signal, and
+     * the subscriber would wait for ever. A subscriber that throws from its terminal signal (§2.13) has that
+     * rethrown once the loop is done, to whoever runs it (the executor's uncaught-exception handling).
+     */
     private void loop() {
       int missed = 1;
+      @Nullable Throwable rethrow = null;
       while (true) {
         Flow.Subscriber<? super T> target = subscriber;
         if (cancelled || target == null) {
@@ -213,25 +221,62 @@ final class UnitPublisher<T> implements Flow.Publisher<T> {
           currentPage = null;
           incoming = null;
           subscriber = null;
-        } else if (!emit(target)) {
-          subscriber = null; // terminal signal sent
-          current = null;
-          currentPage = null;
+        } else {
+          boolean open;
+          try {
+            open = emit(target);
+          } catch (Throwable unexpected) {
+            open = false;
+            rethrow = failFromLoop(target, unexpected);
+          }
+          if (!open) {
+            subscriber = null; // terminal signal sent
+            current = null;
+            currentPage = null;
+          }
         }
         missed = wip.addAndGet(-missed);
         if (missed == 0) {
-          return;
+          break;
         }
       }
+      if (rethrow != null) {
+        throw Threads.unchecked(rethrow);
+      }
+    }
+
+    /**
+     * A pass of the loop threw. From the subscriber's terminal signal: it broke §2.13 and is done; the
+     * throwable is returned to be rethrown. From anywhere else, which nothing should (each step catches what
+     * user code throws): the stream fails with it and the subscriber gets {@code onError}.
+     */
+    private @Nullable Throwable failFromLoop(Flow.Subscriber<? super T> target, Throwable unexpected) {
+      if (terminalSent) {
+        return unexpected;
+      }
+      AsyncCassandraException failure = new AsyncCassandraException("The publisher of the stream over '"
+          + engine.description() + "' failed unexpectedly: " + unexpected, unexpected);
+      try {
+        fail(target, failure);
+        return null;
+      } catch (Throwable subscriberFailure) {
+        return subscriberFailure;
+      }
+    }
+
+    /** Ends the stream with {@code failure} and tells the subscriber; returns false, as emit does then. */
+    private boolean fail(Flow.Subscriber<? super T> target, Throwable failure) {
+      engine.abort(failure, true);
+      terminalSent = true;
+      target.onError(failure);
+      return false;
     }
 
     /** One pass of emission. Returns false once a terminal signal was sent. */
     private boolean emit(Flow.Subscriber<? super T> target) {
       Throwable failure = error;
       if (failure != null) {
-        engine.abort(failure, true);
-        target.onError(failure);
-        return false;
+        return fail(target, failure);
       }
       if (current == null) {
         DefaultPage page = incoming;
@@ -243,17 +288,13 @@ final class UnitPublisher<T> implements Flow.Publisher<T> {
               listener.onPage(page.event());
             }
           } catch (Throwable listenerFailure) {
-            engine.abort(listenerFailure, true);
-            target.onError(listenerFailure);
-            return false;
+            return fail(target, listenerFailure);
           }
           if (engine.position().enter(page)) {
             try {
               current = units.apply(page);
             } catch (Throwable mapperFailure) {
-              engine.abort(mapperFailure, true);
-              target.onError(mapperFailure);
-              return false;
+              return fail(target, mapperFailure);
             }
             currentPage = page;
             index = 0;
@@ -277,9 +318,7 @@ final class UnitPublisher<T> implements Flow.Publisher<T> {
             T taken = (T) current.next(); // mapped before it counts as received
             unit = taken;
           } catch (Throwable mapperFailure) {
-            engine.abort(mapperFailure, true);
-            target.onError(mapperFailure);
-            return false;
+            return fail(target, mapperFailure);
           }
           if (!engine.position().received(page, wholePages ? page.size() : index + 1)) {
             current = null;
@@ -310,6 +349,7 @@ final class UnitPublisher<T> implements Flow.Publisher<T> {
       }
       if (current == null && incoming == null) {
         if (completed) {
+          terminalSent = true;
           target.onComplete();
           return false;
         }
