@@ -16,14 +16,23 @@
 package org.asynccassandra.examples.spring;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import org.asynccassandra.StreamInfo;
 import org.asynccassandra.StreamListener;
 import org.asynccassandra.examples.spring.mvc.MvcExampleApplication;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.boot.tomcat.TomcatConnectorCustomizer;
@@ -39,6 +48,7 @@ import org.springframework.context.annotation.Import;
         ExampleContractIT.PROPERTIES_PREFETCH})
 @Import(MvcExampleIT.SmallSendBuffer.class)
 class MvcExampleIT extends ExampleContractIT {
+  @Autowired @Qualifier("exportExecutorService") ExecutorService exportExecutor;
 
   /** A small socket send buffer on the server side, so that a client that stops reading is felt after a few pages. */
   @TestConfiguration
@@ -85,5 +95,39 @@ class MvcExampleIT extends ExampleContractIT {
     for (String table : List.of("nothing_here", "items x", "\"items\"x")) {
       client.get().uri("/api/tables/{table}/rows.ndjson", table).exchange().expectStatus().isNotFound();
     }
+  }
+
+  @Test
+  void should_answer_503_with_retry_after_while_the_bounded_pool_is_full_and_serve_again_once_it_is_not()
+      throws Exception {
+    assumeFalse(VirtualThreads.available(), "virtual threads (Java 21+) refuse no export; the bounded pool is 17's");
+    ThreadPoolExecutor pool = (ThreadPoolExecutor) exportExecutor;
+    int threads = pool.getMaximumPoolSize();
+    int capacity = threads + pool.getQueue().remainingCapacity();
+    CountDownLatch running = new CountDownLatch(threads);
+    CountDownLatch release = new CountDownLatch(1);
+    List<Future<?>> holders = new ArrayList<>();
+    try {
+      for (int i = 0; i < capacity; i++) {
+        holders.add(pool.submit(() -> {
+          running.countDown();
+          return release.await(WAIT.toSeconds(), TimeUnit.SECONDS);
+        }));
+      }
+      assertThat(running.await(WAIT.toSeconds(), TimeUnit.SECONDS)).as("every thread of the pool taken").isTrue();
+      assertThat(pool.getQueue().remainingCapacity()).as("the queue full").isZero();
+      for (String uri : List.of("/api/items?limit=5", "/api/items/export.ndjson")) {
+        String body = client.get().uri(uri).exchange().expectStatus().isEqualTo(503)
+            .expectHeader().valueEquals("Retry-After", "1")
+            .expectBody(String.class).returnResult().getResponseBody();
+        assertThat(body).as(uri).contains("\"error\"", "busy");
+      }
+    } finally {
+      release.countDown();
+    }
+    for (Future<?> holder : holders) {
+      assertThat(holder.get(WAIT.toSeconds(), TimeUnit.SECONDS)).isEqualTo(true);
+    }
+    client.get().uri("/api/items?limit=5").exchange().expectStatus().isOk();
   }
 }

@@ -32,6 +32,8 @@ import org.springframework.context.annotation.Import;
  *   <li>{@code GET /api/items?limit=N&token=T}: a page and its signed next-page token (see
  *       {@link org.asynccassandra.examples.spring.ItemQueries}).
  * </ul>
+ * A request the export executor refuses (the bounded pool full, on Java 17) is answered {@code 503} with
+ * {@code Retry-After} ({@link BusyAdvice}).
  * Run it against a Cassandra of your own with {@code --async-cassandra.contact-points=HOST:PORT
  * --async-cassandra.keyspace=KS}, or with an embedded one and sample rows:
  * {@link org.asynccassandra.examples.spring.EmbeddedExample} ({@code ./async-cassandra serve --spring --mvc}).
