@@ -17,6 +17,7 @@ package org.asynccassandra;
 
 import com.datastax.oss.driver.api.core.cql.ColumnDefinitions;
 import java.util.Iterator;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Flow;
@@ -216,4 +217,25 @@ public interface ResultStream<T> extends AutoCloseable {
    */
   @Override
   void close();
+
+  /**
+   * Ends the stream as a failure of its consumer, with {@code cause}: what {@link #close()} does (no row is
+   * handed over after it, the request in flight is cancelled, the pages read ahead are dropped, nothing is
+   * sent after it returns), except that pending stages fail with {@code cause} and the stream's listeners
+   * hear {@link StreamListener#onFailure} with it, not {@link StreamListener#onClose}: in metrics and traces
+   * the stream failed, as it does when a {@link #forEach} consumer throws. For consumers outside this
+   * interface's styles, such as an adapter whose handler threw. A stream that already ended, failed or was
+   * closed keeps the outcome it had; this then does what {@link #close()} does. Callable from any thread, a
+   * driver thread included; never waits for the network or for user code.
+   *
+   * <p>The default implementation, for implementations of this interface outside the library, calls
+   * {@link #close()}.
+   *
+   * @param cause why the consumer failed
+   * @throws NullPointerException if {@code cause} is null
+   */
+  default void closeExceptionally(Throwable cause) {
+    Objects.requireNonNull(cause, "cause");
+    close();
+  }
 }

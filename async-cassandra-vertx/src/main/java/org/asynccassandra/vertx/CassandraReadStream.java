@@ -63,7 +63,9 @@ import org.jspecify.annotations.Nullable;
  * fill their last page exactly ends on an empty page, asked for like any other); the
  * exception handler runs once, instead of the end, when a page fails ({@link org.asynccassandra.PageFetchException}
  * and the like, after every earlier item), when the item handler throws (with that exception), or when the
- * page-to-items function throws. Either way the stream is closed, and nothing is signalled after it.
+ * page-to-items function throws. Either way the stream is closed, and nothing is signalled after it; a
+ * handler's or the function's exception ends it with {@link ResultStream#closeExceptionally}, so that its
+ * listeners (metrics, traces) hear it failed with that exception, not closed.
  *
  * <p><b>Cancel.</b> {@link #close()}, or setting a {@code null} item handler while the stream is open (what a
  * {@link io.vertx.core.streams.Pipe} does when its destination fails), closes the stream without a signal: the

@@ -292,7 +292,7 @@ final class DefaultCassandraReadStream<T, U> implements CassandraReadStream<U> {
 
   private void end() {
     Handler<Void> target = endHandler;
-    terminate(State.ENDED);
+    terminate(State.ENDED, null);
     if (target != null) {
       try {
         target.handle(null);
@@ -304,7 +304,7 @@ final class DefaultCassandraReadStream<T, U> implements CassandraReadStream<U> {
 
   private void fail(Throwable failure) {
     Handler<Throwable> target = exceptionHandler;
-    terminate(State.FAILED);
+    terminate(State.FAILED, failure);
     if (target == null) {
       report(failure);
       return;
@@ -318,18 +318,26 @@ final class DefaultCassandraReadStream<T, U> implements CassandraReadStream<U> {
 
   private void cancel() {
     if (state == State.OPEN) {
-      terminate(State.CLOSED);
+      terminate(State.CLOSED, null);
     }
   }
 
-  /** Enters a terminal state: closes the stream (harmless once it ended) and keeps no handler or page. */
-  private void terminate(State terminal) {
+  /**
+   * Enters a terminal state: closes the stream (harmless once it ended), with {@code failure} when this read
+   * stream failed (so that a handler's failure is the stream's, for its listeners, and a failure of the
+   * stream's own stays as it was), and keeps no handler or page.
+   */
+  private void terminate(State terminal, @Nullable Throwable failure) {
     state = terminal;
     handler = null;
     endHandler = null;
     exceptionHandler = null;
     current = null;
-    stream.close();
+    if (failure != null) {
+      stream.closeExceptionally(failure);
+    } else {
+      stream.close();
+    }
   }
 
   /** A failure nobody handles: to the context's exception handler, else Vert.x's, else the log. */

@@ -325,9 +325,22 @@ class CassandraReadStreamIT {
   }
 
   @Test
-  void should_signal_a_throwing_handler_and_close_the_stream() throws Exception {
+  void should_signal_a_throwing_handler_and_close_the_stream_as_failed() throws Exception {
     Context context = vertx.getOrCreateContext();
-    QueryStream rows = async.executeStream(query, config(context, 1));
+    CompletableFuture<Object> outcome = new CompletableFuture<>();
+    StreamListener ends = new StreamListener() {
+      @Override
+      public void onFailure(StreamInfo stream, Throwable error, StreamStats stats) {
+        outcome.complete(error);
+      }
+
+      @Override
+      public void onClose(StreamInfo stream, StreamStats stats) {
+        outcome.complete("closed");
+      }
+    };
+    QueryStream rows = async.executeStream(query, StreamConfig.builder().fetchSize(FETCH_SIZE).prefetchPages(1)
+        .executor(CassandraReadStream.executor(context)).listener(ends).build());
     CassandraReadStream<Row> stream = CassandraReadStream.of(context, rows);
     IllegalStateException broken = new IllegalStateException("row 250 is not welcome");
     AtomicReference<Long> markAtFailure = new AtomicReference<>();
@@ -346,7 +359,10 @@ class CassandraReadStreamIT {
         });
     assertThat(failed.get(WAIT.toSeconds(), TimeUnit.SECONDS)).isSameAs(broken);
     assertThat(keys).isEqualTo(expectedKeys.subList(0, 250));
-    assertClosed(rows);
+    assertThat(outcome).as("the handler's failure is the stream's, for its listeners (metrics, traces)")
+        .succeedsWithin(WAIT).isSameAs(broken);
+    assertThat(rows.nextPage()).failsWithin(WAIT).withThrowableOfType(ExecutionException.class)
+        .withCauseInstanceOf(IllegalStateException.class); // ended: a new page is refused
     long fetched = rows.stats().pagesFetched();
     Thread.sleep(500);
     assertThat(rows.stats().pagesFetched()).isEqualTo(fetched).isLessThanOrEqualTo(4);

@@ -183,6 +183,7 @@ class CassandraReadStreamTest {
     assertThat(events).containsExactly("1", "2", "error: handler broke");
     assertThat(errors).containsExactly(thrown);
     assertThat(fake.isClosed()).isTrue();
+    assertThat(fake.closedWith()).as("closed as failed, with the handler's exception").isSameAs(thrown);
   }
 
   @Test
@@ -430,6 +431,22 @@ class CassandraReadStreamTest {
   }
 
   @Test
+  void should_fail_and_close_the_stream_as_failed_when_the_page_mapper_throws() throws Exception {
+    FakeResultStream<Integer> fake = FakeResultStream.autoPages(range(1, 4), range(4, 7));
+    IllegalArgumentException thrown = new IllegalArgumentException("page 2 does not map");
+    recording(CassandraReadStream.ofPages(context, fake, page -> {
+      if (page.number() == 2) {
+        throw thrown;
+      }
+      return "page " + page.number();
+    })).handler(events::add);
+    settle();
+    assertThat(events).containsExactly("page 1", "error: page 2 does not map");
+    assertThat(errors).containsExactly(thrown);
+    assertThat(fake.closedWith()).as("closed as failed, with the mapper's exception").isSameAs(thrown);
+  }
+
+  @Test
   void should_count_pages_for_a_page_stream_and_skip_null_items() throws Exception {
     FakeResultStream<Integer> fake = new FakeResultStream<>();
     CassandraReadStream<String> stream = recording(CassandraReadStream.ofPages(context, fake,
@@ -523,6 +540,7 @@ class CassandraReadStreamTest {
     assertThat(events).containsExactly("1", "2", "error: disk full");
     assertThat(errors).singleElement().isInstanceOf(java.io.IOException.class);
     assertThat(fake.isClosed()).as("closed, not left to the leak detector").isTrue();
+    assertThat(fake.closedWith()).isInstanceOf(java.io.IOException.class);
     stream.resume();
     settle();
     assertThat(events).as("the drain loop is not stuck: it runs, and hands out nothing after the failure")

@@ -35,6 +35,7 @@ import org.asynccassandra.ResultStream;
 import org.asynccassandra.ResumeToken;
 import org.asynccassandra.StreamClosedException;
 import org.asynccassandra.StreamStats;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A {@link ResultStream} that the test drives by hand: {@link #nextPage()} returns a stage that the test
@@ -52,6 +53,7 @@ final class FakeResultStream<T> implements ResultStream<T> {
   /** Whether a pull was answered with the end, as the real stream does after its last page: it completed. */
   private boolean reachedEnd;
   private boolean closedBeforeItsEnd;
+  private @Nullable Throwable closedWith;
   private RuntimeException refuse;
 
   /** A stream whose pages are all known: each nextPage() completes at once with the next one. */
@@ -155,6 +157,21 @@ final class FakeResultStream<T> implements ResultStream<T> {
   public CompletionStage<Void> closeAsync() {
     close();
     return CompletableFuture.completedFuture(null);
+  }
+
+  /** What {@link #closeExceptionally} was given first, or null. */
+  synchronized @Nullable Throwable closedWith() {
+    return closedWith;
+  }
+
+  @Override
+  public void closeExceptionally(Throwable cause) {
+    synchronized (this) {
+      if (!closed && closedWith == null) {
+        closedWith = cause;
+      }
+    }
+    close();
   }
 
   @Override

@@ -390,6 +390,16 @@ public final class DefaultRowStream implements QueryStream {
 
   @Override
   public void close() {
+    end(null);
+  }
+
+  @Override
+  public void closeExceptionally(Throwable cause) {
+    end(Objects.requireNonNull(cause, "cause"));
+  }
+
+  /** {@link #close()} ({@code cause} null) and {@link #closeExceptionally}. */
+  private void end(@Nullable Throwable cause) {
     StreamFuture<?> result = pushResult;
     NextPageSink sink = pull;
     if (engine.endedByItself()) {
@@ -407,9 +417,9 @@ public final class DefaultRowStream implements QueryStream {
       cleanable.clean();
       return;
     }
-    StreamClosedException closed =
-        new StreamClosedException("The stream over '" + engine.description() + "' was closed");
-    Throwable failure = engine.closeWith(closed); // or the cause of an abort that came first (a timeout)
+    Throwable ending = cause != null ? cause
+        : new StreamClosedException("The stream over '" + engine.description() + "' was closed");
+    Throwable failure = engine.closeWith(ending); // or the cause of an abort that came first (a timeout)
     if (failure == null) {
       cleanable.clean(); // it ended by itself meanwhile: its end settles the stage
       return;

@@ -106,6 +106,11 @@ final class MappedStream<T> implements ResultStream<T> {
   }
 
   @Override
+  public void closeExceptionally(Throwable cause) {
+    stream.closeExceptionally(cause);
+  }
+
+  @Override
   public String toString() {
     return "Mapped" + stream;
   }

@@ -418,13 +418,14 @@ final class PageEngine {
   }
 
   /**
-   * Aborts the stream with {@code closed}, for a close, and returns what its pending stages fail with:
-   * {@code closed}; or the cause of an abort that came first (a timeout, a rejected delivery, a listener),
+   * Aborts the stream with {@code ending}, for a close (a {@link StreamClosedException}, or the consumer's
+   * failure for {@code closeExceptionally}), and returns what its pending stages fail with: {@code ending}; or
+   * the cause of an abort that came first (a timeout, a rejected delivery, a listener),
    * whose end the listeners heard and which has not reached the stages yet; or null when the stream ended by
    * itself meanwhile, whose end settles them.
    */
-  @Nullable Throwable closeWith(StreamClosedException closed) {
-    return abort(closed, false) ? closed : abortCause();
+  @Nullable Throwable closeWith(Throwable ending) {
+    return abort(ending, false) ? ending : abortCause();
   }
 
   /** What the stream was aborted with (a close, a timeout, a consumer's failure), or null when it was not. */

@@ -368,4 +368,69 @@ class StreamListenerTest {
   void should_build_no_event_without_a_listener() {
     assertThat(StreamEvents.none("q").pageObserver()).isNull();
   }
+
+  @Test
+  void should_tell_a_failure_with_the_consumers_cause_on_close_exceptionally_and_fail_the_pending_stage()
+      throws Exception {
+    Recorder recorder = new Recorder();
+    FakePageSource source = FakePageSource.pages(2, 2, 2);
+    DefaultRowStream stream = stream(source, recorder, StreamConfig.builder().prefetchPages(1));
+    CompletableFuture<?> first = stream.nextPage().toCompletableFuture();
+    source.completeNext();
+    first.get(10, TimeUnit.SECONDS); // page 1; page 2 is being read ahead
+    CompletableFuture<?> waiting = stream.nextPage().toCompletableFuture(); // for page 2, in flight
+    IllegalStateException handlerFailed = new IllegalStateException("the adapter's handler threw");
+
+    stream.closeExceptionally(handlerFailed);
+
+    assertThatThrownBy(() -> waiting.get(10, TimeUnit.SECONDS)).hasCause(handlerFailed);
+    recorder.ended.get(10, TimeUnit.SECONDS);
+    assertThat(recorder.events).containsExactly("start nextPage()", "page 1 of 2", "failure IllegalStateException");
+    assertThat(source.fetches).allMatch(fetch -> fetch.future.isDone()); // the read-ahead cancelled
+    assertThat(source.fetchCount()).isEqualTo(2);
+    stream.close(); // harmless afterwards, and no second end
+    stream.closeExceptionally(new IllegalStateException("again"));
+    assertThat(recorder.events).hasSize(3);
+  }
+
+  @Test
+  void should_keep_the_end_a_stream_had_before_close_exceptionally() throws Exception {
+    Recorder completed = new Recorder();
+    DefaultRowStream ended = stream(FakePageSource.automatic(2, 2), completed, StreamConfig.builder());
+    ended.forEach(row -> {}).toCompletableFuture().get(10, TimeUnit.SECONDS);
+    ended.closeExceptionally(new IllegalStateException("too late"));
+    completed.ended.get(10, TimeUnit.SECONDS);
+
+    Recorder closed = new Recorder();
+    DefaultRowStream first = stream(FakePageSource.pages(2, 2), closed, StreamConfig.builder());
+    CompletableFuture<Void> done = first.forEach(row -> {}).toCompletableFuture();
+    first.close();
+    first.closeExceptionally(new IllegalStateException("too late"));
+    assertThatThrownBy(() -> done.get(10, TimeUnit.SECONDS)).hasCauseInstanceOf(
+        org.asynccassandra.StreamClosedException.class);
+    closed.ended.get(10, TimeUnit.SECONDS);
+
+    Awaitility.await().untilAsserted(() -> {
+      assertThat(completed.events).containsExactly("start forEach()", "page 1 of 2", "page 2 of 2", "complete 4");
+      assertThat(closed.events).containsExactly("start forEach()", "close");
+    });
+    assertThatThrownBy(() -> first.closeExceptionally(null)).isInstanceOf(NullPointerException.class);
+  }
+
+  @Test
+  void should_close_a_mapped_stream_exceptionally_through_its_rows() throws Exception {
+    Recorder recorder = new Recorder();
+    FakePageSource source = FakePageSource.pages(2, 2);
+    DefaultRowStream stream = stream(source, recorder, StreamConfig.builder());
+    org.asynccassandra.ResultStream<Integer> values = stream.map(FakePageSource::value);
+    CompletableFuture<?> waiting = values.nextPage().toCompletableFuture();
+    IllegalStateException handlerFailed = new IllegalStateException("the adapter's handler threw");
+
+    values.closeExceptionally(handlerFailed);
+
+    assertThatThrownBy(() -> waiting.get(10, TimeUnit.SECONDS)).hasCause(handlerFailed);
+    recorder.ended.get(10, TimeUnit.SECONDS);
+    assertThat(recorder.events).containsExactly("start nextPage()", "failure IllegalStateException");
+    assertThat(source.fetches).allMatch(fetch -> fetch.future.isDone());
+  }
 }
