@@ -208,7 +208,7 @@ class SecuredClusterIT {
         } catch (IOException gone) {
           break;
         }
-        Thread.sleep(100);
+        child.waitFor(100, TimeUnit.MILLISECONDS); // the next sample, or at once when it exits
       }
       assertThat(child.waitFor(2, TimeUnit.MINUTES)).isTrue();
     } finally {

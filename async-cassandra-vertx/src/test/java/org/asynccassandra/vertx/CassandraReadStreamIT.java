@@ -49,6 +49,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 import org.asynccassandra.AsyncSession;
 import org.asynccassandra.QueryStream;
 import org.asynccassandra.ResultStream;
@@ -155,15 +156,20 @@ class CassandraReadStreamIT {
   }
 
   /** Waits until {@code stream}'s pages fetched stay the same for {@code quiet}, and returns its statistics. */
-  private static StreamStats settled(CassandraReadStream<?> stream, Duration quiet) throws InterruptedException {
-    long fetched;
-    StreamStats stats;
-    do {
-      fetched = stream.stats().pagesFetched();
-      Thread.sleep(quiet.toMillis());
-      stats = stream.stats();
-    } while (stats.pagesFetched() != fetched);
-    return stats;
+  private static StreamStats settled(CassandraReadStream<?> stream, Duration quiet) {
+    long[] last = {-1};
+    await().atMost(WAIT).pollInterval(quiet).until(() -> {
+      long fetched = stream.stats().pagesFetched();
+      boolean same = fetched == last[0];
+      last[0] = fetched;
+      return same;
+    });
+    return stream.stats();
+  }
+
+  /** Checks that no further page is fetched for a while: {@code fetched} pages the whole time. */
+  private static void assertFetchesNoMore(Supplier<StreamStats> stats, long fetched, Duration quiet) {
+    await().during(quiet).atMost(quiet.plus(WAIT)).until(() -> stats.get().pagesFetched() == fetched);
   }
 
   /** The underlying stream is closed: a further pull fails with StreamClosedException. */
@@ -304,8 +310,7 @@ class CassandraReadStreamIT {
     CassandraReadStream<Row> stream = CassandraReadStream.of(context, async.executeStream(query, config(context, 1)));
     Collector collector = new Collector();
     collector.attach(stream.pause(), CassandraReadStreamIT::key);
-    Thread.sleep(300);
-    assertThat(stream.stats().pagesFetched()).as("no demand, no page").isZero();
+    assertFetchesNoMore(stream::stats, 0, Duration.ofMillis(300)); // no demand, no page
 
     stream.fetch(5);
     await().atMost(WAIT).until(() -> collector.keys.size() >= 5);
@@ -364,8 +369,8 @@ class CassandraReadStreamIT {
     assertThat(rows.nextPage()).failsWithin(WAIT).withThrowableOfType(ExecutionException.class)
         .withCauseInstanceOf(IllegalStateException.class); // ended: a new page is refused
     long fetched = rows.stats().pagesFetched();
-    Thread.sleep(500);
-    assertThat(rows.stats().pagesFetched()).isEqualTo(fetched).isLessThanOrEqualTo(4);
+    assertFetchesNoMore(rows::stats, fetched, Duration.ofMillis(500));
+    assertThat(fetched).isLessThanOrEqualTo(4);
     assertThat(counter.sentSince(markAtFailure.get())).as("requests sent after the failure").isZero();
     assertThat(keys).hasSize(250);
   }
@@ -487,8 +492,8 @@ class CassandraReadStreamIT {
       long mark = counter.mark();
       assertClosed(server.lastRows.get());
       long fetched = body.stats().pagesFetched();
-      Thread.sleep(500);
-      assertThat(body.stats().pagesFetched()).isEqualTo(fetched).isLessThan(pages);
+      assertFetchesNoMore(body::stats, fetched, Duration.ofMillis(500));
+      assertThat(fetched).isLessThan(pages);
       assertThat(counter.sentSince(mark)).as("requests sent after the client went away").isZero();
     } finally {
       socket.close();
