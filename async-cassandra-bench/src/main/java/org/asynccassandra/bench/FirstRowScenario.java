@@ -78,19 +78,43 @@ final class FirstRowScenario implements Scenario {
     }
     List<ReadMode> fullModes = fullReadModes();
     SimpleStatement whole = ThroughputScenario.statement(context, GOAL_FETCH_SIZE);
-    for (int round = 0; round <= fullReadRounds(settings); round++) { // round 0 warms up
-      StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "  full read, fetch size %,d, %s:",
-          GOAL_FETCH_SIZE, round == 0 ? "warm-up" : "round " + round));
-      for (ReadMode mode : Scenario.rotated(fullModes, round)) {
-        Reading reading = Reading.of(context, mode, whole, settings.rows(), RowSink.PageWork.NONE);
-        if (round > 0) {
-          context.results().add(ID, mode.name(), FULL_READ, round, reading.metrics());
-        }
-        line.append(String.format(Locale.ROOT, " %s %.2fs;", mode.name(), reading.seconds()));
-      }
-      context.out().println(line);
+    SteadyState warmUp = new SteadyState(maxWarmUpRounds(settings));
+    boolean warm;
+    do {
+      warm = warmUp.add(fullReadRound(context, fullModes, whole, -warmUp.rounds()));
+    } while (!warm);
+    context.out().printf(Locale.ROOT, "  full read warmed up in %d round(s)%s%n", warmUp.rounds(),
+        warmUp.steady() ? "" : " (not steady: the most rounds ran)");
+    for (int round = 1; round <= fullReadRounds(settings); round++) {
+      fullReadRound(context, fullModes, whole, round);
     }
-    report(context, fullModes);
+    report(context, fullModes, warmUp.rounds());
+  }
+
+  /**
+   * One round of the full read: each mode once, rotated; recorded when {@code round} is positive, a warm-up
+   * round otherwise. Returns the round's time, both reads together.
+   */
+  private static double fullReadRound(BenchContext context, List<ReadMode> modes, SimpleStatement whole, int round)
+      throws Exception {
+    StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "  full read, fetch size %,d, %s:",
+        GOAL_FETCH_SIZE, round <= 0 ? "warm-up " + (1 - round) : "round " + round));
+    double seconds = 0;
+    for (ReadMode mode : Scenario.rotated(modes, round)) {
+      Reading reading = Reading.of(context, mode, whole, context.settings().rows(), RowSink.PageWork.NONE);
+      if (round > 0) {
+        context.results().add(ID, mode.name(), FULL_READ, round, reading.metrics());
+      }
+      seconds += reading.seconds();
+      line.append(String.format(Locale.ROOT, " %s %.2fs;", mode.name(), reading.seconds()));
+    }
+    context.out().println(line);
+    return seconds;
+  }
+
+  /** The most warm-up rounds of the full read: twice the scenario rounds, and never fewer than the window. */
+  static int maxWarmUpRounds(BenchSettings settings) {
+    return Math.max(SteadyState.WINDOW, 2 * settings.rounds());
   }
 
   /**
@@ -204,7 +228,7 @@ final class FirstRowScenario implements Scenario {
     return first;
   }
 
-  private void report(BenchContext context, List<ReadMode> fullModes) throws Exception {
+  private void report(BenchContext context, List<ReadMode> fullModes, int warmUpRounds) throws Exception {
     Results results = context.results();
     List<Integer> fetchSizes = context.settings().firstRowFetchSizes();
     List<String> headers = new ArrayList<>(List.of("mode"));
@@ -282,9 +306,12 @@ final class FirstRowScenario implements Scenario {
             Markdown.yesNo(firstMet), FIRST_ROW_GOAL)
         + String.format(Locale.ROOT, "What the small first page costs a stream read whole: all %,d rows of the "
             + "main table, fetch size %,d, our default stream (p1 forEach) with fixed pages and with the first "
-            + "page of %,d, one warm-up round, then %d rounds, rotated. Each round reads both, one after the "
-            + "other; the goal takes the median of the rounds' ratios.%n%n", context.settings().rows(),
-            GOAL_FETCH_SIZE, FIRST_PAGE_SIZE, fullReadRounds(context.settings()))
+            + "page of %,d. Warm-up rounds until %d in a row took times within %.0f %% of each other (%d here, "
+            + "at most %d: after another scenario's load the read can take a third longer for several rounds), "
+            + "then %d rounds, rotated. Each round reads both, one after the other; the goal takes the median "
+            + "of the rounds' ratios.%n%n", context.settings().rows(), GOAL_FETCH_SIZE, FIRST_PAGE_SIZE,
+            SteadyState.WINDOW, 100 * SteadyState.TOLERANCE, warmUpRounds, maxWarmUpRounds(context.settings()),
+            fullReadRounds(context.settings()))
         + Markdown.table(List.of("mode", "rows/s, median (range)"), List.of(
             List.of(fixed.name(), Markdown.rateSpread(fixedRates)),
             List.of(small.name(), Markdown.rateSpread(smallRates))))
