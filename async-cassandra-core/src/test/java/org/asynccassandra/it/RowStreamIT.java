@@ -20,6 +20,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.cql.ColumnDefinitions;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import com.datastax.oss.driver.api.core.cql.Row;
 import com.datastax.oss.driver.api.core.cql.SimpleStatement;
@@ -283,6 +284,25 @@ class RowStreamIT {
       stream.forEach(row -> seen.add(key(row))).toCompletableFuture().join();
       assertThat(seen).hasSize(10_000).allMatch(k -> k.startsWith("3/"));
       assertThat(stream.stats().pagesFetched()).isEqualTo(11); // 10 full pages, then the 10 remaining rows
+    }
+  }
+
+  @Test
+  void should_share_the_columns_that_open_streams_of_a_simple_statement_keep() {
+    // The driver decodes new column definitions from every response of a statement that is not prepared: kept
+    // by each open stream, they would cost about 1.9 KiB a stream for these three columns.
+    SimpleStatement select = SimpleStatement.newInstance("SELECT pk, ck, payload FROM " + table + " WHERE pk = ?", 4)
+        .setPageSize(100);
+    try (RowStream first = async.executeStream(select, StreamConfig.defaults());
+        RowStream second = async.executeStream(select, StreamConfig.defaults())) {
+      Page<Row> firstPage = first.nextPage().toCompletableFuture().join().orElseThrow();
+      Page<Row> secondPage = second.nextPage().toCompletableFuture().join().orElseThrow();
+      assertThat(secondPage.columnDefinitions()).as("decoded from each response").isNotSameAs(
+          firstPage.columnDefinitions());
+      ColumnDefinitions kept = first.columnDefinitions().orElseThrow();
+      assertThat(second.columnDefinitions()).get().isSameAs(kept);
+      assertThat(kept.contains("payload")).isTrue();
+      assertThat(secondPage.rows().get(0).getColumnDefinitions().get(2).getName().asInternal()).isEqualTo("payload");
     }
   }
 

@@ -58,6 +58,7 @@ import org.asynccassandra.StreamInfo;
 import org.asynccassandra.internal.stream.DriverPage;
 import org.asynccassandra.internal.stream.DriverPageSource;
 import org.asynccassandra.internal.stream.PageSource;
+import org.asynccassandra.internal.stream.SharedColumns;
 import org.asynccassandra.internal.util.Retryable;
 import org.asynccassandra.internal.util.Threads;
 import org.asynccassandra.internal.util.TimeoutScheduler;
@@ -83,6 +84,8 @@ public final class DefaultAsyncSession implements AsyncSession {
   private final TimeoutScheduler scheduler;
   /** Handles of open streams; each removes itself when its stream ends. */
   private final Set<DefaultRowStream.Handle> openStreams = ConcurrentHashMap.newKeySet();
+  /** The result columns its streams keep, each shape once. */
+  private final SharedColumns sharedColumns = new SharedColumns();
   private final java.util.List<org.asynccassandra.StreamListener> listeners =
       new java.util.concurrent.CopyOnWriteArrayList<>();
   private final AtomicBoolean closed = new AtomicBoolean();
@@ -184,7 +187,7 @@ public final class DefaultAsyncSession implements AsyncSession {
     if (config.fetchSize().isPresent()) {
       paged = statement.setPageSize(config.fetchSize().getAsInt());
     }
-    return open(new DriverPageSource(session, paged), config, statement);
+    return open(new DriverPageSource(session, paged, sharedColumns), config, statement);
   }
 
   @Override
@@ -193,7 +196,7 @@ public final class DefaultAsyncSession implements AsyncSession {
     Objects.requireNonNull(config, "config");
     checkOpen();
     StreamConfig held = withoutFirstPageSize(config);
-    return open(HeldPageSource.of(session, first, new DriverPage(first), held), held,
+    return open(HeldPageSource.of(session, sharedColumns, first, new DriverPage(first), held), held,
         first.getExecutionInfo().getRequest());
   }
 
@@ -205,7 +208,7 @@ public final class DefaultAsyncSession implements AsyncSession {
     Objects.requireNonNull(mapper, "mapper");
     checkOpen();
     StreamConfig held = withoutFirstPageSize(config);
-    return open(HeldPageSource.of(session, first, HeldValues.page(first), held), held,
+    return open(HeldPageSource.of(session, sharedColumns, first, HeldValues.page(first), held), held,
         first.getExecutionInfo().getRequest()).map(HeldValues.unwrapping(mapper));
   }
 

@@ -25,6 +25,7 @@ import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import org.asynccassandra.StreamConfig;
 import org.asynccassandra.internal.stream.DriverPageSource;
+import org.asynccassandra.internal.stream.SharedColumns;
 import org.asynccassandra.internal.stream.PageSource;
 import org.asynccassandra.internal.stream.SourcePage;
 import org.jspecify.annotations.Nullable;
@@ -59,8 +60,8 @@ final class HeldPageSource implements PageSource {
    * @throws IllegalArgumentException when the config resumes from a token (the held result is the start),
    *     or the result did not come from a statement
    */
-  static HeldPageSource of(CqlSession session, AsyncPagingIterable<?, ?> first, SourcePage held,
-      StreamConfig config) {
+  static HeldPageSource of(CqlSession session, SharedColumns sharedColumns, AsyncPagingIterable<?, ?> first,
+      SourcePage held, StreamConfig config) {
     if (config.resumeFrom().isPresent()) {
       throw new IllegalArgumentException("continueStream starts at the result it is given; a config that "
           + "resumes from a token does not fit it (use executeStream to resume): " + config.resumeFrom().get());
@@ -75,8 +76,8 @@ final class HeldPageSource implements PageSource {
     if (config.fetchSize().isPresent()) {
       statement = statement.setPageSize(config.fetchSize().getAsInt());
     }
-    ColumnDefinitions columns = first.getColumnDefinitions();
-    return new HeldPageSource(new DriverPageSource(session, statement), heldPagingState,
+    ColumnDefinitions columns = sharedColumns.share(first.getColumnDefinitions());
+    return new HeldPageSource(new DriverPageSource(session, statement, sharedColumns), heldPagingState,
         columns.size() == 0 ? null : columns, held);
   }
 
@@ -133,6 +134,11 @@ final class HeldPageSource implements PageSource {
   }
 
   /** The held result's columns, known at once. */
+  @Override
+  public ColumnDefinitions keptColumns(ColumnDefinitions fetched) {
+    return rest.keptColumns(fetched);
+  }
+
   @Override
   public @Nullable ColumnDefinitions knownColumns() {
     return columns;

@@ -37,9 +37,12 @@ public final class DriverPageSource implements PageSource {
   private final String description;
   /** The statement's page size, else its execution profile's: what a request asks for unchanged. */
   private final int pageSize;
+  private final SharedColumns sharedColumns;
 
-  public DriverPageSource(CqlSession session, Statement<?> statement) {
+  /** @param sharedColumns the session's columns, which the stream's are shared with */
+  public DriverPageSource(CqlSession session, Statement<?> statement, SharedColumns sharedColumns) {
     this.session = session;
+    this.sharedColumns = sharedColumns;
     this.statement = statement;
     this.description = Queries.describe(statement);
     this.pageSize = statement.getPageSize() > 0 ? statement.getPageSize() : configuredPageSize(session, statement);
@@ -91,6 +94,11 @@ public final class DriverPageSource implements PageSource {
   @Override
   public byte[] fingerprint() {
     return StatementFingerprint.of(statement, session);
+  }
+
+  @Override
+  public ColumnDefinitions keptColumns(ColumnDefinitions fetched) {
+    return sharedColumns.share(fetched);
   }
 
   @Override

@@ -933,7 +933,7 @@ final class PageEngine {
     sizer.observe(page.size(), page.responseBytes()); // also for a page a resumed stream skips whole
     nextPagingState = page.pagingState();
     if (columns == null) {
-      columns = page.columnDefinitions();
+      columns = source.keptColumns(page.columnDefinitions());
     }
     PageCut.Cut kept = cut.cut(page.size(), page.hasMorePages());
     sourceDone = !page.hasMorePages() || kept.limitReached();

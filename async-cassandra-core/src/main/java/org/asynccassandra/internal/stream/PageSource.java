@@ -103,4 +103,12 @@ public interface PageSource {
   default @Nullable ColumnDefinitions knownColumns() {
     return null;
   }
+
+  /**
+   * The instance the stream keeps of its first page's columns: {@code fetched}, or an equal one that other
+   * streams share (see {@link SharedColumns}). The default keeps {@code fetched}.
+   */
+  default ColumnDefinitions keptColumns(ColumnDefinitions fetched) {
+    return fetched;
+  }
 }
