@@ -38,12 +38,19 @@ import javax.management.openmbean.CompositeData;
  *
  * <p>JMX gives a collection's start and end in milliseconds from an origin of its own, which is not the
  * runtime's uptime: with {@code -XX:+AlwaysPreTouch} on a 4 GiB heap it is about 20 s behind (the time spent
- * touching the heap). So the constructor runs one {@link System#gc()} and takes the offset to {@link
- * System#nanoTime()} from it: that collection ended just before {@code System.gc()} returned.
+ * touching the heap). So the constructor runs a few {@link System#gc()} calls and takes the offset to {@link
+ * System#nanoTime()} from them: each collection started after the call and ended before it returned.
  */
 final class GcPauses implements AutoCloseable {
   /** How much each pause is widened on both sides: JMX's millisecond resolution and the calibration's error. */
   private static final long SLACK_NANOS = 2_000_000L;
+  /**
+   * The System.gc() calls that place JMX's origin. With one, taken from the time System.gc() returned, a
+   * young collection was placed more than 2 ms late in one test of six on a busy 2-core machine (the thread
+   * runs again some time after the collection's end); each call bounds the origin from both sides, and the
+   * middle of the narrowest bounds is taken.
+   */
+  private static final int CALIBRATIONS = 3;
 
   private final List<long[]> pauses = new ArrayList<>(); // [startMillis, endMillis] in JMX's time
   private final List<Young> youngCollections = new ArrayList<>(); // guarded by pauses
@@ -53,7 +60,8 @@ final class GcPauses implements AutoCloseable {
   /** Collections of every watched collector when the listener was added. */
   private final long collectionsAtStart;
   private long notified; // collection notifications received, concurrent ones included; guarded by pauses
-  private long lastExplicitEndMillis = -1; // the end of the last System.gc() collection; guarded by pauses
+  private long lastExplicitStartMillis = -1; // the start of the last System.gc() collection; guarded by pauses
+  private long lastExplicitEndMillis = -1; // its end; guarded by pauses
   /** nanoTime of JMX's millisecond 0. */
   private final long originNanos;
 
@@ -69,20 +77,33 @@ final class GcPauses implements AutoCloseable {
       }
     }
     collectionsAtStart = collections();
-    System.gc();
-    long returned = System.nanoTime();
-    if (!awaitNotified(Duration.ofSeconds(10))) {
-      close();
-      throw new IllegalStateException("The JVM did not tell of a System.gc() collection within 10 s");
-    }
-    synchronized (pauses) {
-      if (lastExplicitEndMillis < 0) {
-        close();
-        throw new IllegalStateException("No collection was told with the cause System.gc(): cannot place GC "
-            + "pauses in time (-XX:+ExplicitGCInvokesConcurrent or -XX:+DisableExplicitGC?)");
+    // JMX's origin lies between two bounds that each call narrows: the collection started after `before`
+    // (in JMX's whole milliseconds, rounded down: up to 1 ms more) and ended before `returned`.
+    long lower = Long.MIN_VALUE;
+    long upper = Long.MAX_VALUE;
+    for (int i = 0; i < CALIBRATIONS; i++) {
+      synchronized (pauses) {
+        lastExplicitStartMillis = -1;
+        lastExplicitEndMillis = -1;
       }
-      originNanos = returned - lastExplicitEndMillis * 1_000_000L;
+      long before = System.nanoTime();
+      System.gc();
+      long returned = System.nanoTime();
+      if (!awaitNotified(Duration.ofSeconds(10))) {
+        close();
+        throw new IllegalStateException("The JVM did not tell of a System.gc() collection within 10 s");
+      }
+      synchronized (pauses) {
+        if (lastExplicitEndMillis < 0) {
+          close();
+          throw new IllegalStateException("No collection was told with the cause System.gc(): cannot place GC "
+              + "pauses in time (-XX:+ExplicitGCInvokesConcurrent or -XX:+DisableExplicitGC?)");
+        }
+        lower = Math.max(lower, before - (lastExplicitStartMillis + 1) * 1_000_000L);
+        upper = Math.min(upper, returned - lastExplicitEndMillis * 1_000_000L);
+      }
     }
+    originNanos = lower <= upper ? lower + (upper - lower) / 2 : upper;
   }
 
   private long collections() {
@@ -126,6 +147,7 @@ final class GcPauses implements AutoCloseable {
               survivorBytes));
         }
         if ("System.gc()".equals(info.getGcCause())) {
+          lastExplicitStartMillis = info.getGcInfo().getStartTime();
           lastExplicitEndMillis = info.getGcInfo().getEndTime();
         }
       }
