@@ -72,65 +72,106 @@ final class EventLoopScenario implements Scenario {
     context.out().println("  cores: " + pinning.description());
     try (pinning; GcPauses gcPauses = new GcPauses()) {
       Heartbeat heartbeat = new Heartbeat(loop);
-      for (int round = 0; round <= settings.rounds(); round++) { // round 0 warms up
-        for (int concurrency : settings.concurrencies()) {
-          int requests = concurrency * settings.requestsPerConcurrency();
-          StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "  %s K=%d, %d requests:",
-              round == 0 ? "warm-up" : "round " + round, concurrency, requests));
-          for (String mode : Scenario.rotated(MODES, round)) {
-            // Every mode starts on an empty young generation, so that the same garbage makes the same number
-            // of collections whichever mode ran before; this collection is outside the window.
-            System.gc();
-            heartbeat.start();
-            long gcBefore = gcMillis();
-            long allocatedBefore = Allocation.totalBytes();
-            long start = System.nanoTime();
-            long rows = serve(context, loop, mode, concurrency, requests, partitions, pageSize).get();
-            long end = System.nanoTime();
-            double seconds = (end - start) / 1e9;
-            heartbeat.stop();
-            if (!gcPauses.awaitNotified(Duration.ofSeconds(10))) {
-              context.out().println("  (the JVM did not tell every GC pause of " + mode + " within 10 s: the "
-                  + "figures outside GC pauses and of young collections may miss some)");
-            }
-            Heartbeat.Delays delays = heartbeat.delays(gcPauses);
-            long gc = gcMillis() - gcBefore;
-            List<GcPauses.Young> young = gcPauses.youngCollections(start, end);
-            double allocatedPerRow = Allocation.perRow(allocatedBefore, Allocation.totalBytes(), rows);
-            long expected = (long) requests * settings.rowsPerPartition();
-            if (rows != expected) {
-              throw new IllegalStateException(mode + " read " + rows + " rows where " + expected + " were expected");
-            }
-            if (round > 0) {
-              Map<String, Double> metrics = new LinkedHashMap<>();
-              metrics.put("requests", (double) requests);
-              metrics.put("seconds", seconds);
-              metrics.put("requestsPerSecond", requests / seconds);
-              metrics.put("heartbeatP50Millis", delays.p50());
-              metrics.put("heartbeatP99Millis", delays.p99());
-              metrics.put("heartbeatMaxMillis", delays.max());
-              metrics.put("heartbeatMaxOutsideGcMillis", delays.maxOutsideGc());
-              metrics.put("gcMillis", (double) gc);
-              metrics.put("youngCollections", (double) young.size());
-              if (!young.isEmpty()) { // none at K=1: its few MiB of garbage fit in the young generation
-                metrics.put("survivorKiBAfterYoung",
-                    Stats.median(young.stream().mapToDouble(y -> y.survivorBytes() / 1024.0).toArray()));
-                metrics.put("longestYoungPauseMillis",
-                    (double) young.stream().mapToLong(GcPauses.Young::pauseMillis).max().getAsLong());
-              }
-              metrics.put("allocatedBytesPerRow", allocatedPerRow);
-              context.results().add(ID, mode, variant(concurrency), round, metrics);
-            }
-            line.append(String.format(Locale.ROOT, " %s %.0f req/s max %.1f ms (%.1f outside GC), %d young GCs;",
-                mode, requests / seconds, delays.max(), delays.maxOutsideGc(), young.size()));
-          }
-          context.out().println(line);
-        }
+      Round rounds = new Round(context, loop, heartbeat, gcPauses, partitions, pageSize);
+      SteadyState warmUp = new SteadyState(Math.max(SteadyState.WINDOW, 2 * settings.rounds()));
+      boolean warm;
+      do { // the JIT, the server: after one warm-up round, the first measured one still ran a fifth slower
+        warm = warmUp.add(rounds.run(-warmUp.rounds()));
+      } while (!warm);
+      context.out().printf(Locale.ROOT, "  warmed up in %d round(s)%s%n", warmUp.rounds(),
+          warmUp.steady() ? "" : " (not steady: the most rounds ran)");
+      warmUpRounds = warmUp.rounds();
+      for (int round = 1; round <= settings.rounds(); round++) {
+        rounds.run(round);
       }
     } finally {
       loop.shutdownNow();
     }
     report(context, pageSize, pinning.description());
+  }
+
+  /** Warm-up rounds run before the measured ones (set by {@link #run}). */
+  private int warmUpRounds;
+
+  /** One round: every K, every mode once (rotated); measured when its number is positive. */
+  private static final class Round {
+    private final BenchContext context;
+    private final ScheduledExecutorService loop;
+    private final Heartbeat heartbeat;
+    private final GcPauses gcPauses;
+    private final int partitions;
+    private final int pageSize;
+
+    Round(BenchContext context, ScheduledExecutorService loop, Heartbeat heartbeat, GcPauses gcPauses,
+        int partitions, int pageSize) {
+      this.context = context;
+      this.loop = loop;
+      this.heartbeat = heartbeat;
+      this.gcPauses = gcPauses;
+      this.partitions = partitions;
+      this.pageSize = pageSize;
+    }
+
+    /** Runs round {@code round} (a warm-up one when not positive); returns its time, every read together. */
+    double run(int round) throws Exception {
+      BenchSettings settings = context.settings();
+      double total = 0;
+      for (int concurrency : settings.concurrencies()) {
+        int requests = concurrency * settings.requestsPerConcurrency();
+        StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "  %s K=%d, %d requests:",
+            round <= 0 ? "warm-up " + (1 - round) : "round " + round, concurrency, requests));
+        for (String mode : Scenario.rotated(MODES, round)) {
+          // Every mode starts on an empty young generation, so that the same garbage makes the same number
+          // of collections whichever mode ran before; this collection is outside the window.
+          System.gc();
+          heartbeat.start();
+          long gcBefore = gcMillis();
+          long allocatedBefore = Allocation.totalBytes();
+          long start = System.nanoTime();
+          long rows = serve(context, loop, mode, concurrency, requests, partitions, pageSize).get();
+          long end = System.nanoTime();
+          double seconds = (end - start) / 1e9;
+          total += seconds;
+          heartbeat.stop();
+          if (!gcPauses.awaitNotified(Duration.ofSeconds(10))) {
+            context.out().println("  (the JVM did not tell every GC pause of " + mode + " within 10 s: the "
+                + "figures outside GC pauses and of young collections may miss some)");
+          }
+          Heartbeat.Delays delays = heartbeat.delays(gcPauses);
+          long gc = gcMillis() - gcBefore;
+          List<GcPauses.Young> young = gcPauses.youngCollections(start, end);
+          double allocatedPerRow = Allocation.perRow(allocatedBefore, Allocation.totalBytes(), rows);
+          long expected = (long) requests * settings.rowsPerPartition();
+          if (rows != expected) {
+            throw new IllegalStateException(mode + " read " + rows + " rows where " + expected + " were expected");
+          }
+          if (round > 0) {
+            Map<String, Double> metrics = new LinkedHashMap<>();
+            metrics.put("requests", (double) requests);
+            metrics.put("seconds", seconds);
+            metrics.put("requestsPerSecond", requests / seconds);
+            metrics.put("heartbeatP50Millis", delays.p50());
+            metrics.put("heartbeatP99Millis", delays.p99());
+            metrics.put("heartbeatMaxMillis", delays.max());
+            metrics.put("heartbeatMaxOutsideGcMillis", delays.maxOutsideGc());
+            metrics.put("gcMillis", (double) gc);
+            metrics.put("youngCollections", (double) young.size());
+            if (!young.isEmpty()) { // none at K=1: its few MiB of garbage fit in the young generation
+              metrics.put("survivorKiBAfterYoung",
+                  Stats.median(young.stream().mapToDouble(y -> y.survivorBytes() / 1024.0).toArray()));
+              metrics.put("longestYoungPauseMillis",
+                  (double) young.stream().mapToLong(GcPauses.Young::pauseMillis).max().getAsLong());
+            }
+            metrics.put("allocatedBytesPerRow", allocatedPerRow);
+            context.results().add(ID, mode, variant(concurrency), round, metrics);
+          }
+          line.append(String.format(Locale.ROOT, " %s %.0f req/s max %.1f ms (%.1f outside GC), %d young GCs;",
+              mode, requests / seconds, delays.max(), delays.maxOutsideGc(), young.size()));
+        }
+        context.out().println(line);
+      }
+      return total;
+    }
   }
 
   /**
@@ -374,8 +415,10 @@ final class EventLoopScenario implements Scenario {
             + "iterates the driver's ResultSet on the loop (yielding between pages, so that requests "
             + "interleave); every page boundary blocks the loop for a network round trip. The "
             + "fetchNextPage chain and our stream run their callbacks on the loop and never block it; ours runs "
-            + "twice, without read-ahead (p0, as the chain) and with one page ahead (p1). One "
-            + "warm-up round, then %d rounds, modes rotated. Figures are medians of the rounds, the "
+            + "twice, without read-ahead (p0, as the chain) and with one page ahead (p1). Warm-up "
+            + "rounds until " + SteadyState.WINDOW + " in a row took times within "
+            + Math.round(100 * SteadyState.TOLERANCE) + " %% of each other (" + warmUpRounds + " here), then "
+            + "%d rounds, modes rotated. Figures are medians of the rounds, the "
             + "max with its range. Cores: %s. Unpinned, the client and the server share the machine's cores and "
             + "most of a late tick is the loop thread waiting for a core the server holds; pinned, what is "
             + "left is the client's own work, its other threads on the same core included. A late tick can "
