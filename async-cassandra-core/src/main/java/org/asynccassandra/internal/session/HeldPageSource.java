@@ -133,12 +133,12 @@ final class HeldPageSource implements PageSource {
     take();
   }
 
-  /** The held result's columns, known at once. */
   @Override
   public ColumnDefinitions keptColumns(ColumnDefinitions fetched) {
     return rest.keptColumns(fetched);
   }
 
+  /** The held result's columns, known at once. */
   @Override
   public @Nullable ColumnDefinitions knownColumns() {
     return columns;
