@@ -103,18 +103,22 @@ class MvcExampleIT extends ExampleContractIT {
     assumeFalse(VirtualThreads.available(), "virtual threads (Java 21+) refuse no export; the bounded pool is 17's");
     ThreadPoolExecutor pool = (ThreadPoolExecutor) exportExecutor;
     int threads = pool.getMaximumPoolSize();
-    int capacity = threads + pool.getQueue().remainingCapacity();
     CountDownLatch running = new CountDownLatch(threads);
     CountDownLatch release = new CountDownLatch(1);
     List<Future<?>> holders = new ArrayList<>();
     try {
-      for (int i = 0; i < capacity; i++) {
+      // First a task on every thread, then the queue filled: submitted all at once, the tasks would race the
+      // pool's idle threads (left by the tests before) for the queue, and one could be refused.
+      for (int i = 0; i < threads; i++) {
         holders.add(pool.submit(() -> {
           running.countDown();
           return release.await(WAIT.toSeconds(), TimeUnit.SECONDS);
         }));
       }
       assertThat(running.await(WAIT.toSeconds(), TimeUnit.SECONDS)).as("every thread of the pool taken").isTrue();
+      for (int queued = pool.getQueue().remainingCapacity(); queued > 0; queued--) {
+        holders.add(pool.submit(() -> release.await(WAIT.toSeconds(), TimeUnit.SECONDS)));
+      }
       assertThat(pool.getQueue().remainingCapacity()).as("the queue full").isZero();
       for (String uri : List.of("/api/items?limit=5", "/api/items/export.ndjson")) {
         String body = client.get().uri(uri).exchange().expectStatus().isEqualTo(503)
