@@ -73,14 +73,8 @@ final class EventLoopScenario implements Scenario {
     try (pinning; GcPauses gcPauses = new GcPauses()) {
       Heartbeat heartbeat = new Heartbeat(loop);
       Round rounds = new Round(context, loop, heartbeat, gcPauses, partitions, pageSize);
-      SteadyState warmUp = new SteadyState(Math.max(SteadyState.WINDOW, 2 * settings.rounds()));
-      boolean warm;
-      do { // the JIT, the server: after one warm-up round, the first measured one still ran a fifth slower
-        warm = warmUp.add(rounds.run(-warmUp.rounds()));
-      } while (!warm);
-      context.out().printf(Locale.ROOT, "  warmed up in %d round(s)%s%n", warmUp.rounds(),
-          warmUp.steady() ? "" : " (not steady: the most rounds ran)");
-      warmUpRounds = warmUp.rounds();
+      // The JIT, the server: after one warm-up round, the first measured one still ran a fifth slower.
+      warmUpRounds = SteadyState.warmUp(settings, context.out(), "", rounds::run);
       for (int round = 1; round <= settings.rounds(); round++) {
         rounds.run(round);
       }

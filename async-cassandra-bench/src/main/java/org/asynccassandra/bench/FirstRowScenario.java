@@ -78,17 +78,12 @@ final class FirstRowScenario implements Scenario {
     }
     List<ReadMode> fullModes = fullReadModes();
     SimpleStatement whole = ThroughputScenario.statement(context, GOAL_FETCH_SIZE);
-    SteadyState warmUp = new SteadyState(maxWarmUpRounds(settings));
-    boolean warm;
-    do {
-      warm = warmUp.add(fullReadRound(context, fullModes, whole, -warmUp.rounds()));
-    } while (!warm);
-    context.out().printf(Locale.ROOT, "  full read warmed up in %d round(s)%s%n", warmUp.rounds(),
-        warmUp.steady() ? "" : " (not steady: the most rounds ran)");
+    int warmUpRounds = SteadyState.warmUp(settings, context.out(), "full read ",
+        round -> fullReadRound(context, fullModes, whole, round));
     for (int round = 1; round <= fullReadRounds(settings); round++) {
       fullReadRound(context, fullModes, whole, round);
     }
-    report(context, fullModes, warmUp.rounds());
+    report(context, fullModes, warmUpRounds);
   }
 
   /**
@@ -110,11 +105,6 @@ final class FirstRowScenario implements Scenario {
     }
     context.out().println(line);
     return seconds;
-  }
-
-  /** The most warm-up rounds of the full read: twice the scenario rounds, and never fewer than the window. */
-  static int maxWarmUpRounds(BenchSettings settings) {
-    return Math.max(SteadyState.WINDOW, 2 * settings.rounds());
   }
 
   /**
@@ -310,7 +300,8 @@ final class FirstRowScenario implements Scenario {
             + "at most %d: after another scenario's load the read can take a third longer for several rounds), "
             + "then %d rounds, rotated. Each round reads both, one after the other; the goal takes the median "
             + "of the rounds' ratios.%n%n", context.settings().rows(), GOAL_FETCH_SIZE, FIRST_PAGE_SIZE,
-            SteadyState.WINDOW, 100 * SteadyState.TOLERANCE, warmUpRounds, maxWarmUpRounds(context.settings()),
+            SteadyState.WINDOW, 100 * SteadyState.TOLERANCE, warmUpRounds,
+            SteadyState.maxRounds(context.settings()),
             fullReadRounds(context.settings()))
         + Markdown.table(List.of("mode", "rows/s, median (range)"), List.of(
             List.of(fixed.name(), Markdown.rateSpread(fixedRates)),

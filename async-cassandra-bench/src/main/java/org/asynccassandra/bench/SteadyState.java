@@ -15,8 +15,10 @@
  */
 package org.asynccassandra.bench;
 
+import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * Tells when warm-up rounds have reached a steady state: the last {@link #WINDOW} rounds' times within
@@ -60,6 +62,32 @@ final class SteadyState {
     double fastest = last.stream().mapToDouble(Double::doubleValue).min().orElseThrow();
     double slowest = last.stream().mapToDouble(Double::doubleValue).max().orElseThrow();
     return slowest <= fastest * (1 + TOLERANCE);
+  }
+
+  /** A warm-up round: number {@code round} (0, -1, -2...: rotated like the measured ones), its time returned. */
+  @FunctionalInterface
+  interface Round {
+    double run(int round) throws Exception;
+  }
+
+  /** The most warm-up rounds of a scenario: twice its measured rounds, and never fewer than the window. */
+  static int maxRounds(BenchSettings settings) {
+    return Math.max(WINDOW, 2 * settings.rounds());
+  }
+
+  /**
+   * Runs warm-up rounds until steady or the most rounds ran, prints how many it took after {@code what}, and
+   * returns that number.
+   */
+  static int warmUp(BenchSettings settings, PrintStream out, String what, Round round) throws Exception {
+    SteadyState state = new SteadyState(maxRounds(settings));
+    boolean warm;
+    do {
+      warm = state.add(round.run(-state.rounds()));
+    } while (!warm);
+    out.printf(Locale.ROOT, "  %swarmed up in %d round(s)%s%n", what, state.rounds(),
+        state.steady() ? "" : " (not steady: the most rounds ran)");
+    return state.rounds();
   }
 
   /** The warm-up rounds run so far. */
