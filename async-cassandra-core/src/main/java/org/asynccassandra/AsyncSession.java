@@ -368,9 +368,9 @@ public interface AsyncSession extends AutoCloseable {
    *     state it carries is where its result starts, as for every request of the driver, so pages count from
    *     there
    * @param pageNumber the 1-based page to return, {@code >= 1} and at most {@code limits.maxPageNumber()}
-   * @param pageSize the rows per page, {@code >= 1}; {@code (pageNumber - 1) * pageSize} rows are skipped,
-   *     at most {@code limits.maxSkippedRows()}. The page's rows are kept in memory and {@code limits} does
-   *     not bound them: bound {@code pageSize} yourself when it comes from a request
+   * @param pageSize the rows per page, {@code >= 1} and at most {@code limits.maxPageSize()} (the page's
+   *     rows are kept in memory); {@code (pageNumber - 1) * pageSize} rows are skipped, at most
+   *     {@code limits.maxSkippedRows()}
    * @param limits the guardrails this request must stay within
    * @return a stage that completes on the stream's executor (the session's callback executor unless the
    *     default config sets one) with the page, or fails with the stream's failure
@@ -378,8 +378,8 @@ public interface AsyncSession extends AutoCloseable {
    *     outside stops the read
    * @throws IllegalArgumentException if {@code pageNumber < 1} or {@code pageSize < 1}; the message holds
    *     the bad value
-   * @throws PagingLimitExceededException before any query, when the page number or the rows to skip
-   *     are over {@code limits}
+   * @throws PagingLimitExceededException before any query, when the page size, the page number or the
+   *     rows to skip are over {@code limits}
    * @throws IllegalStateException when this session is closed
    * @throws NullPointerException if {@code statement} or {@code limits} is null
    */
@@ -387,16 +387,16 @@ public interface AsyncSession extends AutoCloseable {
 
   /**
    * {@link #fetchPage(Statement, int, int, OffsetLimits)} with {@link OffsetLimits#DEFAULT}: page 1,000 at
-   * most, 100,000 skipped rows at most.
+   * most, 100,000 skipped rows at most, pages of 10,000 rows at most.
    *
    * @param statement the statement whose result is paged
    * @param pageNumber the 1-based page to return, {@code >= 1}
-   * @param pageSize the rows per page, {@code >= 1}
+   * @param pageSize the rows per page, {@code >= 1} and at most 10,000
    * @return a stage that completes on the stream's executor with the page, or fails with the stream's
    *     failure
    * @throws IllegalArgumentException if {@code pageNumber < 1} or {@code pageSize < 1}
-   * @throws PagingLimitExceededException before any query, when the page number or the rows to skip are
-   *     over the default limits
+   * @throws PagingLimitExceededException before any query, when the page size, the page number or the rows
+   *     to skip are over the default limits
    * @throws IllegalStateException when this session is closed
    */
   default CompletionStage<OffsetPage> fetchPage(Statement<?> statement, int pageNumber, int pageSize) {

@@ -33,7 +33,7 @@ public class PagingLimitExceededException extends AsyncCassandraException {
    * A request over a limit. The library throws it on the caller's thread from the offset paging methods,
    * before any query runs; the message reads {@code "detail: requested is over limit allowed"}.
    *
-   * @param limit the limit's name: {@code maxPageNumber} or {@code maxSkippedRows}
+   * @param limit the limit's name: {@code maxPageNumber}, {@code maxSkippedRows} or {@code maxPageSize}
    * @param allowed the limit's configured value
    * @param requested the value the request asked for, greater than {@code allowed}
    * @param detail what was asked, for the start of the message (for example {@code "page 5000 of size 20"})
@@ -48,7 +48,7 @@ public class PagingLimitExceededException extends AsyncCassandraException {
   /**
    * The name of the limit that was exceeded, as in {@link OffsetLimits}.
    *
-   * @return {@code "maxPageNumber"} or {@code "maxSkippedRows"}
+   * @return {@code "maxPageNumber"}, {@code "maxSkippedRows"} or {@code "maxPageSize"}
    */
   public String limit() {
     return limit;
@@ -64,7 +64,8 @@ public class PagingLimitExceededException extends AsyncCassandraException {
   }
 
   /**
-   * What the request asked for: a page number, or the number of rows that reaching the page would skip.
+   * What the request asked for: a page number, the number of rows that reaching the page would skip, or a
+   * page size.
    *
    * @return the requested value, greater than {@link #allowed()}
    */

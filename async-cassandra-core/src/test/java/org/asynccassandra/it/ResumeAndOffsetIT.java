@@ -200,7 +200,7 @@ class ResumeAndOffsetIT {
   }
 
   @Test
-  void should_enforce_both_limits_before_touching_the_database() {
+  void should_enforce_every_limit_before_touching_the_database() {
     assertThatThrownBy(() -> async.fetchPage(query(1000), 11, 10, OffsetLimits.of(10, 1_000_000)))
         .isInstanceOf(PagingLimitExceededException.class)
         .hasMessageContaining("maxPageNumber 10")
@@ -208,6 +208,13 @@ class ResumeAndOffsetIT {
     assertThatThrownBy(() -> async.fetchPage(query(1000), 6, 250, OffsetLimits.of(100, 1000)))
         .isInstanceOf(PagingLimitExceededException.class)
         .hasMessageContaining("1250 is over maxSkippedRows 1000");
+    assertThatThrownBy(() -> async.fetchPage(query(1000), 1, 101, OffsetLimits.of(100, 1000, 100)))
+        .isInstanceOf(PagingLimitExceededException.class)
+        .hasMessageContaining("101 is over maxPageSize 100");
+    assertThatThrownBy(() -> async.fetchPage(query(1000), 1, 10_001))
+        .as("the default limits")
+        .isInstanceOf(PagingLimitExceededException.class)
+        .hasMessageContaining("10001 is over maxPageSize 10000");
   }
 
   @Test

@@ -49,6 +49,10 @@ final class OffsetPager {
     if (pageSize < 1) {
       throw new IllegalArgumentException("pageSize must be >= 1: " + pageSize);
     }
+    if (pageSize > limits.maxPageSize()) {
+      throw new PagingLimitExceededException("maxPageSize", limits.maxPageSize(), pageSize,
+          "page " + pageNumber + " of " + pageSize + " rows is not allowed");
+    }
     if (pageNumber > limits.maxPageNumber()) {
       throw new PagingLimitExceededException("maxPageNumber", limits.maxPageNumber(), pageNumber,
           "page number " + pageNumber + " is not allowed");

@@ -16,6 +16,7 @@
 package org.asynccassandra.internal.session;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.datastax.oss.driver.api.core.cql.SimpleStatement;
 import java.util.List;
@@ -24,6 +25,7 @@ import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.asynccassandra.OffsetLimits;
 import org.asynccassandra.OffsetPage;
+import org.asynccassandra.PagingLimitExceededException;
 import org.asynccassandra.RowStream;
 import org.asynccassandra.StreamConfig;
 import org.asynccassandra.internal.stream.DefaultRowStream;
@@ -44,7 +46,12 @@ class OffsetPagerTest {
    * each; the fake source asks for the fetch size the pager set, as the session's statement would.
    */
   private OffsetPage fetchPage(int number, int size, int rows, long rowBytes, StreamConfig base) {
-    return OffsetPager.fetchPage(QUERY, number, size, OffsetLimits.DEFAULT, (statement, config) -> {
+    return fetchPage(number, size, rows, rowBytes, base, OffsetLimits.DEFAULT);
+  }
+
+  private OffsetPage fetchPage(int number, int size, int rows, long rowBytes, StreamConfig base,
+      OffsetLimits limits) {
+    return OffsetPager.fetchPage(QUERY, number, size, limits, (statement, config) -> {
       FakePageSource source = FakePageSource.table(rows, config.fetchSize().orElseThrow(), row -> rowBytes);
       source.setAutomatic();
       lastSource.set(source);
@@ -102,5 +109,33 @@ class OffsetPagerTest {
     assertThat(page.isLast()).isFalse();
     assertThat(lastSource.get().requestedSizes()).as("3 pages of 5,000 rows, past the base's limit of 2")
         .isEqualTo(List.of(5_000, 5_000, 5_000));
+  }
+
+  @Test
+  void should_refuse_a_page_over_the_page_size_limit_before_opening_a_stream() {
+    OffsetLimits limits = OffsetLimits.of(10, 1_000, 50);
+
+    assertThatThrownBy(() -> fetchPage(1, 51, 1_000, 100, StreamConfig.defaults(), limits))
+        .isInstanceOf(PagingLimitExceededException.class)
+        .hasMessage("page 1 of 51 rows is not allowed: 51 is over maxPageSize 50")
+        .satisfies(error -> {
+          PagingLimitExceededException exceeded = (PagingLimitExceededException) error;
+          assertThat(exceeded.limit()).isEqualTo("maxPageSize");
+          assertThat(exceeded.allowed()).isEqualTo(50);
+          assertThat(exceeded.requested()).isEqualTo(51);
+        });
+    assertThat(lastSource.get()).as("no stream was opened, no query sent").isNull();
+
+    OffsetPage page = fetchPage(2, 50, 1_000, 100, StreamConfig.defaults(), limits);
+    assertThat(values(page)).as("a page of exactly the limit").isEqualTo(range(50, 100));
+  }
+
+  @Test
+  void should_bound_the_page_size_by_default() {
+    assertThatThrownBy(() -> fetchPage(1, OffsetLimits.DEFAULT_MAX_PAGE_SIZE + 1, 1_000, 100,
+        StreamConfig.defaults()))
+        .isInstanceOf(PagingLimitExceededException.class)
+        .hasMessageContaining("is over maxPageSize 10000");
+    assertThat(lastSource.get()).isNull();
   }
 }

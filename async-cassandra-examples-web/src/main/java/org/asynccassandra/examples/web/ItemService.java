@@ -64,7 +64,7 @@ public final class ItemService {
    * service bounds what a client may send more tightly than the library's limit, which allows keys of 64 KiB.
    */
   static final int MAX_TOKEN_CHARS = 1024;
-  static final OffsetLimits PAGE_LIMITS = OffsetLimits.of(100, 5_000);
+  static final OffsetLimits PAGE_LIMITS = OffsetLimits.of(100, 5_000, MAX_LIMIT);
   static final int EXPORT_FETCH_SIZE = 500;
   static final int EXPORT_PREFETCH = 1;
 
