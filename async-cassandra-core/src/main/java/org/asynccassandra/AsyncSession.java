@@ -162,6 +162,8 @@ public interface AsyncSession extends AutoCloseable {
    * @return a new, unconsumed stream; closing the session closes it
    * @throws IllegalStateException when this session is closed
    * @throws InvalidResumeTokenException when the default config resumes from a token of another statement
+   * @throws IllegalArgumentException when the default config resumes from a token short of the end and the
+   *     statement is neither a {@code SELECT} nor idempotent: resuming would execute it again
    * @throws NullPointerException if {@code statement} is null
    */
   QueryStream executeStream(Statement<?> statement);
@@ -177,6 +179,8 @@ public interface AsyncSession extends AutoCloseable {
    * @throws IllegalStateException when this session is closed
    * @throws InvalidResumeTokenException when the config resumes from a token of another statement
    *     (another query text, keyspace or bound values), with reason {@code WRONG_STATEMENT}
+   * @throws IllegalArgumentException when the config resumes from a token short of the end and the statement
+   *     is neither a {@code SELECT} nor idempotent: resuming would execute it again
    * @throws NullPointerException if {@code statement} or {@code config} is null
    */
   QueryStream executeStream(Statement<?> statement, StreamConfig config);
@@ -190,6 +194,8 @@ public interface AsyncSession extends AutoCloseable {
    * @return a new, unconsumed stream; nothing is sent until consumption starts
    * @throws IllegalStateException when this session is closed
    * @throws InvalidResumeTokenException when the default config resumes from a token of another statement
+   * @throws IllegalArgumentException when the default config resumes from a token short of the end and the
+   *     statement is neither a {@code SELECT} nor idempotent: resuming would execute it again
    */
   QueryStream executeStream(String query, Object... values);
 
@@ -205,6 +211,8 @@ public interface AsyncSession extends AutoCloseable {
    * @return a new, unconsumed stream of mapped values
    * @throws IllegalStateException when this session is closed
    * @throws InvalidResumeTokenException when the default config resumes from a token of another statement
+   * @throws IllegalArgumentException when the default config resumes from a token short of the end and the
+   *     statement is neither a {@code SELECT} nor idempotent: resuming would execute it again
    * @throws NullPointerException if {@code statement} or {@code mapper} is null
    */
   default <T> ResultStream<T> executeStream(Statement<?> statement, RowMapper<T> mapper) {
@@ -221,6 +229,8 @@ public interface AsyncSession extends AutoCloseable {
    * @return a new, unconsumed stream of mapped values
    * @throws IllegalStateException when this session is closed
    * @throws InvalidResumeTokenException when the config resumes from a token of another statement
+   * @throws IllegalArgumentException when the config resumes from a token short of the end and the statement
+   *     is neither a {@code SELECT} nor idempotent: resuming would execute it again
    * @throws NullPointerException if any argument is null
    */
   default <T> ResultStream<T> executeStream(Statement<?> statement, StreamConfig config, RowMapper<T> mapper) {

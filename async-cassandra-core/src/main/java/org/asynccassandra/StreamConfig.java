@@ -603,7 +603,10 @@ public final class StreamConfig {
     /**
      * Starts the stream at the exact row of {@code token} ({@code null}: at the start). The token must have
      * been made for the same statement; the fetch size may differ. The session checks the statement before
-     * sending anything and throws {@link InvalidResumeTokenException} otherwise.
+     * sending anything and throws {@link InvalidResumeTokenException} otherwise. Resuming executes the
+     * statement again: short of the end, the session resumes only a {@code SELECT} or an idempotent
+     * statement (a conditional write returns rows too) and throws {@link IllegalArgumentException} for
+     * another.
      *
      * @param token where to start, from {@link QueryStream#position()}, {@link Page#resumeToken()} or a
      *     decoded text form; {@code null} starts at the start of the result

@@ -150,6 +150,31 @@ class ResumeAndOffsetIT {
   }
 
   @Test
+  void should_refuse_to_resume_a_write_that_is_not_idempotent_before_sending_it() {
+    String writes = keyspace.table("resume_writes");
+    session.execute("CREATE TABLE " + writes + " (k int PRIMARY KEY, v int)");
+    SimpleStatement insert = SimpleStatement.newInstance("INSERT INTO " + writes + " (k, v) VALUES (1, 1) IF NOT EXISTS");
+    ResumeToken atStart;
+    try (QueryStream unread = async.executeStream(insert)) {
+      atStart = unread.position(); // nothing sent: a stream sends its first request when it is consumed
+    }
+
+    assertThatThrownBy(() -> async.executeStream(insert, StreamConfig.builder().resumeFrom(atStart).build()))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("INSERT INTO " + writes)
+        .hasMessageContaining("neither a SELECT nor marked idempotent");
+    assertThat(session.execute("SELECT k FROM " + writes).all()).as("nothing was sent").isEmpty();
+
+    // Marked idempotent, the same token resumes (here: runs the statement, which applies once).
+    SimpleStatement idempotent = insert.setIdempotent(true);
+    List<Boolean> applied = new ArrayList<>();
+    try (QueryStream stream = async.executeStream(idempotent, StreamConfig.builder().resumeFrom(atStart).build())) {
+      stream.forEach(row -> applied.add(row.getBoolean("[applied]"))).toCompletableFuture().join();
+    }
+    assertThat(applied).containsExactly(true);
+  }
+
+  @Test
   void should_reject_a_token_of_another_query_or_other_bound_values_before_any_query() {
     PreparedStatement byPartition = async.prepare("SELECT pk, ck, payload FROM " + table + " WHERE pk = ?")
         .toCompletableFuture().join();

@@ -41,6 +41,7 @@ import org.asynccassandra.OffsetPage;
 import org.asynccassandra.internal.util.Queries;
 import org.asynccassandra.internal.util.StatementFingerprint;
 import org.asynccassandra.QueryStream;
+import org.asynccassandra.ResumeToken;
 import org.asynccassandra.ResultStream;
 import org.asynccassandra.RowMapper;
 import org.asynccassandra.ScanRange;
@@ -177,11 +178,21 @@ public final class DefaultAsyncSession implements AsyncSession {
     Objects.requireNonNull(statement, "statement");
     Objects.requireNonNull(config, "config");
     checkOpen();
-    if (config.resumeFrom().isPresent()
-        && !config.resumeFrom().get().matches(StatementFingerprint.of(statement, session))) {
-      throw new InvalidResumeTokenException(InvalidResumeTokenException.Reason.WRONG_STATEMENT,
-          "the token was made for another statement (query text, keyspace or bound values) than '"
-              + Queries.describe(statement) + "'");
+    ResumeToken token = config.resumeFrom().orElse(null);
+    if (token != null) {
+      if (!token.matches(StatementFingerprint.of(statement, session))) {
+        throw new InvalidResumeTokenException(InvalidResumeTokenException.Reason.WRONG_STATEMENT,
+            "the token was made for another statement (query text, keyspace or bound values) than '"
+                + Queries.describe(statement) + "'");
+      }
+      if (!token.isEnd() && !Queries.isSelect(statement)
+          && !Queries.isIdempotent(statement, session.getContext().getConfig())) {
+        // A conditional write (INSERT ... IF NOT EXISTS, a conditional batch) returns rows and makes tokens too.
+        throw new IllegalArgumentException("Resuming '" + Queries.describe(statement) + "' would execute it "
+            + "again, and it is neither a SELECT nor marked idempotent: a write, a conditional one included, "
+            + "would be applied twice. Mark the statement idempotent (setIdempotent(true)) if executing it again "
+            + "is safe");
+      }
     }
     Statement<?> paged = statement;
     if (config.fetchSize().isPresent()) {
