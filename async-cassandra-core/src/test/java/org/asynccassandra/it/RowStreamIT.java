@@ -306,6 +306,25 @@ class RowStreamIT {
     }
   }
 
+  @Test
+  void should_keep_the_prepared_statements_own_columns_for_a_bound_statement() {
+    // The same columns through a SimpleStatement first: its instance is the session's shared one for them.
+    SimpleStatement simple = SimpleStatement.newInstance("SELECT pk, ck, payload FROM " + table + " WHERE pk = ?", 5)
+        .setPageSize(100);
+    PreparedStatement prepared = async.prepare("SELECT pk, ck, payload FROM " + table + " WHERE pk = ?")
+        .toCompletableFuture().join();
+    try (RowStream viaSimple = async.executeStream(simple, StreamConfig.defaults());
+        RowStream viaBound = async.executeStream(prepared.bind(5).setPageSize(100), StreamConfig.defaults())) {
+      viaSimple.nextPage().toCompletableFuture().join();
+      Page<Row> boundPage = viaBound.nextPage().toCompletableFuture().join().orElseThrow();
+      // The driver hands every response of a bound statement the prepared statement's definitions: kept as they
+      // are, with no lookup in the session's shared columns.
+      assertThat(boundPage.columnDefinitions()).isSameAs(prepared.getResultSetDefinitions());
+      assertThat(viaBound.columnDefinitions()).get().isSameAs(prepared.getResultSetDefinitions());
+      assertThat(viaSimple.columnDefinitions()).get().isNotSameAs(prepared.getResultSetDefinitions());
+    }
+  }
+
   // ---- read-ahead ---------------------------------------------------------------------------------
 
   @Test

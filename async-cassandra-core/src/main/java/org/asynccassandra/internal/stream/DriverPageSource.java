@@ -98,6 +98,9 @@ public final class DriverPageSource implements PageSource {
 
   @Override
   public ColumnDefinitions keptColumns(ColumnDefinitions fetched) {
+    if (fetched == knownColumns()) {
+      return fetched; // a bound statement's responses carry its prepared statement's own: shared already
+    }
     return sharedColumns.share(fetched);
   }
 
