@@ -104,7 +104,9 @@ public final class ScanConfig {
   }
 
   /**
-   * How many token ranges to split the ring into; empty means 4 per node.
+   * How many token ranges to split the ring into; empty means 4 per node. A range never holds vnodes of
+   * different replicas, so a cluster whose neighbouring vnodes have other replicas may get more ranges, at
+   * most one a vnode.
    *
    * @return the number of ranges, from 1 to 100,000; empty when not set
    */
@@ -319,7 +321,9 @@ public final class ScanConfig {
     }
 
     /**
-     * How many token ranges to split the ring into, from 1 to 100000.
+     * How many token ranges to split the ring into, from 1 to 100000. Fewer than the vnodes, neighbouring
+     * vnodes are merged only where they have the same replicas, so a cluster whose neighbouring vnodes have
+     * other replicas may get more ranges, at most one a vnode.
      *
      * @param splits the number of ranges; more ranges mean smaller ones, finer checkpoints and more
      *     requests

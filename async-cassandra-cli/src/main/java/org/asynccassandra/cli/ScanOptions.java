@@ -36,7 +36,8 @@ final class ScanOptions {
   @Option(names = "--allow-filtering", description = "Add ALLOW FILTERING to the range queries (most --where need it).")
   boolean allowFiltering;
 
-  @Option(names = "--splits", description = "Token ranges to split the ring into (default: 4 per node).")
+  @Option(names = "--splits", description = "Token ranges to split the ring into (default: 4 per node; more where "
+      + "neighbouring vnodes have other replicas: a range is read from a replica of all of it).")
   Integer splits;
 
   @Option(names = "--parallelism", defaultValue = "4", description = "Ranges read at once (default: ${DEFAULT-VALUE}).")

@@ -24,6 +24,7 @@ import com.datastax.oss.driver.api.core.cql.SimpleStatement;
 import com.datastax.oss.driver.api.core.cql.Statement;
 import com.datastax.oss.driver.api.core.metadata.Node;
 import com.datastax.oss.driver.api.core.metadata.TokenMap;
+import com.datastax.oss.driver.api.core.metadata.token.TokenRange;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
@@ -39,6 +40,7 @@ import org.asynccassandra.PageEvent;
 import org.asynccassandra.StreamListener;
 import org.asynccassandra.ScanCheckpoint;
 import org.asynccassandra.ScanConfig;
+import org.asynccassandra.ScanRange;
 import org.asynccassandra.StreamConfig;
 import org.asynccassandra.TableScan;
 import org.asynccassandra.testkit.CassandraCluster;
@@ -163,15 +165,34 @@ class TableScanIT {
       org.awaitility.Awaitility.await().until(() -> session.getMetadata().getTokenMap().isPresent()
           && session.getMetadata().getNodes().size() == 3);
       TokenMap tokens = session.getMetadata().getTokenMap().orElseThrow();
+      ScanConfig config = ScanConfig.builder().columns("pk", "ck").splits(24).parallelism(4)
+          .streamConfig(StreamConfig.builder().fetchSize(500).build()).build();
+      // 48 vnodes, one replica each: the 24 ranges asked for merge neighbours only where both have one owner, so
+      // that each range's coordinator holds all of it (it merged any two neighbours, the coordinator then read
+      // the other's rows from its owner).
+      List<ScanRange> plan = clusterAsync.planScan("scan_cluster", "t", config);
+      List<String> spanningOwners = new ArrayList<>();
+      for (ScanRange range : plan) {
+        TokenRange planned = tokens.newTokenRange(tokens.parse(range.start()), tokens.parse(range.end()));
+        Set<Set<Node>> owners = new HashSet<>();
+        for (TokenRange vnode : tokens.getTokenRanges()) {
+          if (vnode.intersects(planned)) {
+            owners.add(tokens.getReplicas("scan_cluster", vnode));
+          }
+        }
+        if (owners.size() != 1) {
+          spanningOwners.add(range + " -> " + owners);
+        }
+      }
+      assertThat(spanningOwners).as("planned ranges over vnodes of different replicas").isEmpty();
+      assertThat(plan.size()).isBetween(24, tokens.getTokenRanges().size() + 1); // + 1: the wrapping vnode's 2 pieces
       Set<String> seen = ConcurrentHashMap.newKeySet();
       List<String> misrouted = Collections.synchronizedList(new ArrayList<>());
       int[] rows = new int[1];
       int[] pages = new int[1];
       List<String> withoutExecutionInfo = Collections.synchronizedList(new ArrayList<>());
       List<String> checked = Collections.synchronizedList(new ArrayList<>());
-      try (TableScan scan = clusterAsync.scanTable("scan_cluster", "t",
-          ScanConfig.builder().columns("pk", "ck").splits(24).parallelism(4)
-              .streamConfig(StreamConfig.builder().fetchSize(500).build()).build())) {
+      try (TableScan scan = clusterAsync.scanTable("scan_cluster", "t", config)) {
         scan.forEachPage(page -> {
           rows[0] += page.size();
           pages[0]++;

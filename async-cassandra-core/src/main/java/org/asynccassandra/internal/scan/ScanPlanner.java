@@ -17,6 +17,7 @@ package org.asynccassandra.internal.scan;
 
 import com.datastax.oss.driver.api.core.CqlIdentifier;
 import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.metadata.Node;
 import com.datastax.oss.driver.api.core.metadata.TokenMap;
 import com.datastax.oss.driver.api.core.metadata.schema.ColumnMetadata;
 import com.datastax.oss.driver.api.core.metadata.schema.KeyspaceMetadata;
@@ -32,6 +33,7 @@ import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 import java.util.stream.Collectors;
 import org.asynccassandra.ScanCheckpoint;
 import org.asynccassandra.ScanConfig;
@@ -214,7 +216,12 @@ final class ScanPlanner {
     return split(config.splits().orElse(4 * Math.max(1, nodes)));
   }
 
-  /** Splits the ring into about {@code splits} ranges that follow the token map's own boundaries. */
+  /**
+   * Splits the ring into about {@code splits} ranges that follow the token map's own boundaries. Neighbouring
+   * vnodes are merged only when the keyspace has the same replicas on both, so that a range is read from a
+   * replica of all of it (its requests are routed by its end): a cluster whose neighbouring vnodes belong to
+   * other replicas gets more ranges than asked, at most one a vnode.
+   */
   List<PlannedRange> split(int splits) {
     TokenMap tokenMap = Objects.requireNonNull(tokens, "splitting the ring needs the cluster's token map");
     List<TokenRange> ring = new ArrayList<>(tokenMap.getTokenRanges());
@@ -226,16 +233,21 @@ final class ScanPlanner {
           : pieces(tokenMap, restriction);
     }
     if (splits <= ring.size()) {
-      // Merge neighbours into `splits` groups of consecutive ranges.
-      int index = 0;
-      for (int group = 0; group < splits; group++) {
-        int size = ring.size() / splits + (group < ring.size() % splits ? 1 : 0);
-        TokenRange merged = ring.get(index);
-        for (int i = 1; i < size; i++) {
-          merged = merged.mergeWith(ring.get(index + i));
+      // Merge neighbours of the same replicas into `splits` groups of consecutive ranges, or one a run of them.
+      List<List<TokenRange>> runs = replicaRuns(tokenMap, ring);
+      int[] groups = groupsPerRun(runs, splits);
+      for (int r = 0; r < runs.size(); r++) {
+        List<TokenRange> run = runs.get(r);
+        int index = 0;
+        for (int group = 0; group < groups[r]; group++) {
+          int size = run.size() / groups[r] + (group < run.size() % groups[r] ? 1 : 0);
+          TokenRange merged = run.get(index);
+          for (int i = 1; i < size; i++) {
+            merged = merged.mergeWith(run.get(index + i));
+          }
+          index += size;
+          ranges.add(merged);
         }
-        index += size;
-        ranges.add(merged);
       }
     } else {
       for (int i = 0; i < ring.size(); i++) {
@@ -253,6 +265,46 @@ final class ScanPlanner {
       unwrapped.addAll(range.unwrap());
     }
     return pieces(tokenMap, restriction == null ? unwrapped : intersect(unwrapped, restriction));
+  }
+
+  /**
+   * The ring's vnode ranges (sorted) in runs of neighbours that have the same replicas for this keyspace; one
+   * run when the token map knows no replicas (its keyspace replication not read).
+   */
+  private List<List<TokenRange>> replicaRuns(TokenMap tokenMap, List<TokenRange> ring) {
+    CqlIdentifier keyspaceId = CqlIdentifier.fromInternal(keyspace);
+    List<List<TokenRange>> runs = new ArrayList<>();
+    Set<Node> previous = null;
+    for (TokenRange range : ring) {
+      Set<Node> replicas = tokenMap.getReplicas(keyspaceId, range);
+      if (!replicas.equals(previous)) {
+        runs.add(new ArrayList<>());
+        previous = replicas;
+      }
+      runs.get(runs.size() - 1).add(range);
+    }
+    return runs;
+  }
+
+  /**
+   * How many groups each run is cut into: one each, then the rest of {@code splits} one at a time to the run
+   * with the most vnodes a group, so groups come out about as wide as an even split of the ring makes them.
+   * With {@code splits} at most the vnodes, no run gets more groups than it has vnodes.
+   */
+  static int[] groupsPerRun(List<? extends List<?>> runs, int splits) {
+    int[] groups = new int[runs.size()];
+    java.util.PriorityQueue<Integer> widest = new java.util.PriorityQueue<>(Math.max(1, runs.size()),
+        (a, b) -> Long.compare((long) runs.get(b).size() * groups[a], (long) runs.get(a).size() * groups[b]));
+    for (int r = 0; r < runs.size(); r++) {
+      groups[r] = 1;
+      widest.add(r);
+    }
+    for (int extra = splits - runs.size(); extra > 0; extra--) {
+      int r = widest.remove();
+      groups[r]++;
+      widest.add(r);
+    }
+    return groups;
   }
 
   /** Plans non-wrapping ranges, in order, skipping empty ones. */
