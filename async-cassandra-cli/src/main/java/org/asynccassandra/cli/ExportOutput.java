@@ -51,15 +51,11 @@ final class ExportOutput implements AutoCloseable {
 
   /** Also for tests: {@code stream} as it is, {@code console} null unless it is stdout. */
   ExportOutput(OutputStream stream, PrintStream console, long bytes) {
-    this(stream, console, bytes, null, null);
+    this(stream, null, console, bytes, null, null);
   }
 
   private ExportOutput(FileOutputStream file, long bytes, Path part, Path target) {
     this(new BufferedOutputStream(file, BUFFER_BYTES), file.getChannel(), null, bytes, part, target);
-  }
-
-  private ExportOutput(OutputStream stream, PrintStream console, long bytes, Path part, Path target) {
-    this(stream, null, console, bytes, part, target);
   }
 
   private ExportOutput(OutputStream stream, FileChannel file, PrintStream console, long bytes, Path part,

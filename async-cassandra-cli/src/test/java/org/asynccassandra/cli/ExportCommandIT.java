@@ -219,10 +219,8 @@ class ExportCommandIT {
   void should_refuse_a_checkpoint_of_another_table_in_one_line(@TempDir Path dir) throws IOException {
     Path file = dir.resolve("other.csv");
     Path checkpoint = dir.resolve("other.checkpoint");
-    assertThat(export("--table", "other", "--output", file.toString(), "--checkpoint", checkpoint.toString())
-        .exitCode()).isZero();
-    DemoCommandIT.Captured run = export("--table", "big", "--output", file.toString(), "--checkpoint",
-        checkpoint.toString(), "--resume");
+    exportWithCheckpoint("other", file, checkpoint);
+    DemoCommandIT.Captured run = resume("big", file, checkpoint);
     assertOneLineRunTimeError(run, "error: The checkpoint belongs to table " + keyspace + ".other");
   }
 
@@ -239,11 +237,9 @@ class ExportCommandIT {
       throws IOException {
     Path file = dir.resolve("other.csv");
     Path checkpoint = dir.resolve("other.checkpoint");
-    assertThat(export("--table", "all_types", "--output", file.toString(), "--checkpoint", checkpoint.toString())
-        .exitCode()).isZero();
+    exportWithCheckpoint("all_types", file, checkpoint);
     Files.writeString(file, "id");
-    DemoCommandIT.Captured run = export("--table", "all_types", "--output", file.toString(), "--checkpoint",
-        checkpoint.toString(), "--resume");
+    DemoCommandIT.Captured run = resume("all_types", file, checkpoint);
     assertOneLineRunTimeError(run, "error: --resume: " + file + " is shorter than the checkpoint says");
   }
 
@@ -262,17 +258,26 @@ class ExportCommandIT {
     // A checkpoint cut at a line's end read as a scan of fewer ranges: the resume skipped the lost ones.
     Path file = dir.resolve("cut.csv");
     Path checkpoint = dir.resolve("cut.checkpoint");
-    assertThat(export("--table", "all_types", "--output", file.toString(), "--checkpoint", checkpoint.toString())
-        .exitCode()).isZero();
+    exportWithCheckpoint("all_types", file, checkpoint);
     List<String> lines = Files.readAllLines(checkpoint);
     int lastRange = lines.stream().filter(line -> line.startsWith("range ")).mapToInt(lines::indexOf).max()
         .orElseThrow();
     Files.write(checkpoint, lines.subList(0, lastRange));
-    DemoCommandIT.Captured run = export("--table", "all_types", "--output", file.toString(), "--checkpoint",
-        checkpoint.toString(), "--resume");
+    DemoCommandIT.Captured run = resume("all_types", file, checkpoint);
     assertOneLineRunTimeError(run, "error: --resume: the checkpoint " + checkpoint + " cannot be resumed: Not a "
         + "valid scan checkpoint");
     assertThat(run.err()).contains("the file was cut short or edited");
+  }
+
+  /** Exports {@code table} into {@code file} with a checkpoint, which must succeed. */
+  private void exportWithCheckpoint(String table, Path file, Path checkpoint) {
+    assertThat(export("--table", table, "--output", file.toString(), "--checkpoint", checkpoint.toString())
+        .exitCode()).isZero();
+  }
+
+  /** Resumes an export of {@code table} into {@code file} from {@code checkpoint}. */
+  private DemoCommandIT.Captured resume(String table, Path file, Path checkpoint) {
+    return export("--table", table, "--output", file.toString(), "--checkpoint", checkpoint.toString(), "--resume");
   }
 
   /** Exit code 1, one error line that starts with {@code start}, the hint to use --verbose, no usage text. */
