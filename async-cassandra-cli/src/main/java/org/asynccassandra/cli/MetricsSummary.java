@@ -29,9 +29,13 @@ import java.io.PrintStream;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.asynccassandra.AsyncSession;
+import org.asynccassandra.StreamInfo;
+import org.asynccassandra.StreamListener;
+import org.asynccassandra.StreamStats;
 import org.asynccassandra.micrometer.AsyncCassandraMetrics;
 
 /**
@@ -40,16 +44,20 @@ import org.asynccassandra.micrometer.AsyncCassandraMetrics;
  * not). Timers print their count, mean, max, median and 99th percentile.
  */
 final class MetricsSummary implements AutoCloseable {
-  private static final String OPEN = "asynccassandra.streams.open";
   private static final long SETTLE_MILLIS = 5_000;
 
   private final SimpleMeterRegistry registry;
   private final AsyncCassandraMetrics metrics;
+  private final AsyncSession session;
+  private final Ends ends;
   private final PrintStream out;
 
-  private MetricsSummary(SimpleMeterRegistry registry, AsyncCassandraMetrics metrics, PrintStream out) {
+  private MetricsSummary(SimpleMeterRegistry registry, AsyncCassandraMetrics metrics, AsyncSession session,
+      Ends ends, PrintStream out) {
     this.registry = registry;
     this.metrics = metrics;
+    this.session = session;
+    this.ends = ends;
     this.out = out;
   }
 
@@ -65,21 +73,27 @@ final class MetricsSummary implements AutoCloseable {
     });
     AsyncCassandraMetrics metrics = new AsyncCassandraMetrics(session);
     metrics.bindTo(registry);
-    return new MetricsSummary(registry, metrics, out);
+    // Added after the meters' listener: a stream tells its listeners in that order, so the end event this one
+    // hears comes after the meters counted the stream's end.
+    Ends ends = new Ends();
+    session.addListener(ends);
+    return new MetricsSummary(registry, metrics, session, ends, out);
   }
 
-  /** Prints the meters, once the streams' end events came (they run just after the consumer's stage ends). */
+  /**
+   * Prints the meters, once the end events of the streams measured came (they run on the stream's executor,
+   * just after the consumer's stage ends), or after {@value #SETTLE_MILLIS} ms; an interrupt stops the wait
+   * and is kept.
+   */
   @Override
   public void close() {
     metrics.close();
-    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(SETTLE_MILLIS);
-    while (openStreams(registry) > 0 && System.nanoTime() < deadline) {
-      try {
-        Thread.sleep(10);
-      } catch (InterruptedException interrupted) {
-        Thread.currentThread().interrupt();
-        break;
-      }
+    try {
+      ends.awaitNoneOpen(SETTLE_MILLIS);
+    } catch (InterruptedException interrupted) {
+      Thread.currentThread().interrupt();
+    } finally {
+      session.removeListener(ends);
     }
     out.println("Metrics:");
     for (String line : lines(registry)) {
@@ -88,8 +102,56 @@ final class MetricsSummary implements AutoCloseable {
     out.flush();
   }
 
-  private static double openStreams(MeterRegistry registry) {
-    return registry.find(OPEN).gauges().stream().mapToDouble(Gauge::value).sum();
+  /**
+   * Counts the streams created (each creation asks the listeners for an executor) against the ends heard:
+   * every creation ends in exactly one of complete, failure, close or leak, a failed creation in failure.
+   */
+  static final class Ends implements StreamListener {
+    private int open; // guarded by this
+
+    @Override
+    public synchronized Executor executor(StreamInfo stream, Executor executor) {
+      open++;
+      return executor;
+    }
+
+    @Override
+    public void onComplete(StreamInfo stream, StreamStats stats) {
+      ended();
+    }
+
+    @Override
+    public void onFailure(StreamInfo stream, Throwable error, StreamStats stats) {
+      ended();
+    }
+
+    @Override
+    public void onClose(StreamInfo stream, StreamStats stats) {
+      ended();
+    }
+
+    @Override
+    public void onLeak(StreamInfo stream, Throwable createdAt, StreamStats stats) {
+      ended();
+    }
+
+    private synchronized void ended() {
+      open--;
+      notifyAll();
+    }
+
+    /** Waits until every stream created has ended, at most {@code millis}; false when some are still open. */
+    synchronized boolean awaitNoneOpen(long millis) throws InterruptedException {
+      long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+      while (open > 0) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          return false;
+        }
+        TimeUnit.NANOSECONDS.timedWait(this, left);
+      }
+      return true;
+    }
   }
 
   /** One line per meter, sorted by name and tags: {@code name{tag=value,...} value}. */
