@@ -57,9 +57,12 @@ public interface TableScan extends RowStream {
   ScanCheckpoint checkpoint();
 
   /**
-   * The fraction of ranges finished, for progress bars and ETAs. It counts ranges, not rows, so it moves
-   * in steps and says nothing of how big the ranges left are. The pieces of a range split after timeouts
-   * count for their part of it, so a split never makes it go down. Callable from any thread; never blocks.
+   * The fraction of the scan's token ranges finished, for progress bars and ETAs, each range counted for its
+   * width in tokens: with the Murmur3 and random partitioners, whose tokens spread a table's rows evenly, that
+   * is about the share of the rows read, however unequal the ranges (with another partitioner, each range
+   * counts the same). It moves in steps, a range at a time. The pieces of a range split after timeouts count
+   * for their part of it, so a split never makes it go down; a scan resumed from a checkpoint starts at the
+   * share its done ranges are worth. Callable from any thread; never blocks.
    *
    * @return from 0 (no range done) to 1 (every range done, or none to read); as of the consumer's
    *     position, so ranges read ahead but not yet consumed do not count

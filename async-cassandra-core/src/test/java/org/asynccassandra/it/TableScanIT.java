@@ -155,6 +155,27 @@ class TableScanIT {
   }
 
   @Test
+  void should_count_progress_by_the_width_of_the_ranges_done_also_after_a_resume() {
+    ScanRange half = ScanRange.of("-9223372036854775808", "0");
+    ScanRange quarter = ScanRange.of("0", "4611686018427387904");
+    ScanCheckpoint planned;
+    try (TableScan scan = async.scanTable(keyspace, "scanned", config().ranges(List.of(half, quarter)).build())) {
+      assertThat(scan.progress()).isZero();
+      planned = scan.checkpoint();
+    }
+    ScanCheckpoint.Range first = planned.ranges().get(0);
+    ScanCheckpoint halfDone = new ScanCheckpoint(planned.keyspace(), planned.table(), planned.queryFingerprint(),
+        List.of(new ScanCheckpoint.Range(first.start(), first.end(), ScanCheckpoint.State.DONE, null, 0, 0),
+            planned.ranges().get(1)));
+    try (TableScan resumed = async.scanTable(keyspace, "scanned", config().resumeFrom(halfDone).build())) {
+      // Half the ring against a quarter: two thirds of the scan's tokens, where counting ranges said one half.
+      assertThat(resumed.progress()).isCloseTo(2.0 / 3, org.assertj.core.data.Offset.offset(1e-9));
+      resumed.forEachPage(page -> { }).toCompletableFuture().join();
+      assertThat(resumed.progress()).isEqualTo(1.0);
+    }
+  }
+
+  @Test
   void should_scan_a_three_node_cluster_exactly_once_sending_each_range_to_a_replica() {
     try (CassandraCluster cluster = CassandraServer.builder().nodes(3).heap("512M").startCluster();
          CqlSession session = cluster.newSession();

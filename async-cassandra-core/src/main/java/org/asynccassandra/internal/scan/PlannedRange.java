@@ -39,9 +39,10 @@ final class PlannedRange {
   /** What a range as planned (or resumed) is worth in {@link #share}: many small divisors, no rounding. */
   static final long WHOLE = 720_720;
   /**
-   * How much of the scan's progress this range is worth: {@link #WHOLE} for a range as planned (or resumed),
-   * its part of that for a piece of a split one. In whole units whose sum a split keeps exactly, so that a
-   * split never makes the progress go down, not even by a rounding.
+   * How much of the scan's progress this range is worth: as planned (or resumed), its width in tokens, scaled
+   * (or {@link #WHOLE} where the partitioner has no token arithmetic, or the range is the whole ring); for a
+   * piece of a split one, its part of that. In whole units whose sum a split keeps exactly, so that a split
+   * never makes the progress go down, not even by a rounding.
    */
   final long share;
 

@@ -308,13 +308,13 @@ final class ScanPlanner {
   }
 
   /** Plans non-wrapping ranges, in order, skipping empty ones. */
-  private static List<PlannedRange> pieces(TokenMap tokenMap, List<TokenRange> ranges) {
+  private List<PlannedRange> pieces(TokenMap tokenMap, List<TokenRange> ranges) {
     List<PlannedRange> planned = new ArrayList<>();
     for (TokenRange piece : ranges) {
       if (!piece.isEmpty()) {
-        planned.add(new PlannedRange(planned.size(),
-            ScanRange.of(tokenMap.format(piece.getStart()), tokenMap.format(piece.getEnd())), piece.getEnd(),
-            ScanCheckpoint.State.PENDING, null, 0, 0));
+        ScanRange range = ScanRange.of(tokenMap.format(piece.getStart()), tokenMap.format(piece.getEnd()));
+        planned.add(new PlannedRange(planned.size(), range, piece.getEnd(), ScanCheckpoint.State.PENDING, null, 0,
+            0, share(range)));
       }
     }
     return planned;
@@ -405,7 +405,31 @@ final class ScanPlanner {
           + "give it as two ranges, split at the ring's end (the driver's TokenRange.unwrap() does that), or "
           + "use the ranges of AsyncSession.planScan");
     }
-    return new PlannedRange(index, canonical, end, state, pagingState, skip, rows);
+    return new PlannedRange(index, canonical, end, state, pagingState, skip, rows, share(canonical));
+  }
+
+  /**
+   * What a non-wrapping range is worth in the scan's progress: its width in tokens, scaled so that the widths
+   * of disjoint ranges add up within a {@code long} (the Murmur3 ring has 2^64 tokens, the random one 2^127),
+   * at least 1; {@link PlannedRange#WHOLE} for a partitioner without token arithmetic. The rows of a table
+   * spread evenly over the tokens of these two partitioners, so the share of the width done is the share of
+   * the rows done, however unequal the ranges (a range of one vnode and one of several, a resumed scan's
+   * pieces of a split range).
+   */
+  private long share(ScanRange range) {
+    String partitioner = Objects.requireNonNull(tokens, "a share by width needs the token map").getPartitionerName();
+    int ringBits;
+    if (partitioner.endsWith("Murmur3Partitioner")) {
+      ringBits = 64;
+    } else if (partitioner.endsWith("RandomPartitioner")) {
+      ringBits = 127;
+    } else {
+      return PlannedRange.WHOLE;
+    }
+    // Modulo the ring: a range that ends at the ring's minimum token, as unwrap() makes, runs to its end.
+    BigInteger width = new BigInteger(range.end()).subtract(new BigInteger(range.start()))
+        .mod(BigInteger.ONE.shiftLeft(ringBits));
+    return Math.max(1, width.shiftRight(ringBits - 62).longValueExact());
   }
 
   private static String hash(String text) {

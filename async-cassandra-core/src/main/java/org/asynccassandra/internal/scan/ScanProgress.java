@@ -75,8 +75,9 @@ final class ScanProgress implements Position.Tracker {
   }
 
   /**
-   * The share of the planned ranges done at one moment, from 0 to 1: the pieces of a split range count for
-   * their part of it, so a split never makes it go down; as exact as {@link #checkpoint}.
+   * The share of the planned ranges done at one moment, from 0 to 1, each range counted for its width in
+   * tokens (see {@link PlannedRange#share}): the pieces of a split range count for their part of it, so a
+   * split never makes it go down; as exact as {@link #checkpoint}.
    */
   double progress(Position position) {
     return position.whileNoPageChanges(() -> {
