@@ -87,7 +87,7 @@ final class ScanProgress implements Position.Tracker {
       long all = 0; // the same at every moment: a split keeps the sum of the shares exactly
       for (PlannedRange range : now) {
         all += range.share;
-        if (state(range, at).state() == ScanCheckpoint.State.DONE) {
+        if (done(range, at)) {
           done += range.share;
         }
       }
@@ -95,12 +95,29 @@ final class ScanProgress implements Position.Tracker {
     });
   }
 
+  /**
+   * Whether {@link #state} says DONE, without making the checkpoint's record (a progress bar asks often, and a
+   * scan of a cluster's vnodes has thousands of ranges).
+   */
+  private boolean done(PlannedRange range, Position.Snapshot at) {
+    Entered page = lastEntered.get(range.index);
+    if (page == null) {
+      return range.initialState == ScanCheckpoint.State.DONE;
+    }
+    return received(page, at) >= page.responseRowsAfterSkip() && page.rangeFinished();
+  }
+
+  /** The rows of the range's last page entered that the consumer received. */
+  private static int received(Entered page, Position.Snapshot at) {
+    return page.pageNumber() == at.pageNumber() ? at.received() : page.pageRows();
+  }
+
   private ScanCheckpoint.Range state(PlannedRange range, Position.Snapshot at) {
     Entered page = lastEntered.get(range.index);
     if (page == null) {
       return range.initial();
     }
-    int received = page.pageNumber() == at.pageNumber() ? at.received() : page.pageRows();
+    int received = received(page, at);
     long rows = page.rowsBefore() + received;
     if (received >= page.responseRowsAfterSkip()) {
       return page.rangeFinished() ? range.at(ScanCheckpoint.State.DONE, null, 0, rows)
