@@ -18,8 +18,8 @@ package org.asynccassandra;
 /**
  * The guardrails of offset paging ({@link AsyncSession#fetchPage}): the highest page number, the most rows
  * that may be read and thrown away to reach a page, and the most rows a page may have. Cassandra has no
- * server-side offset, so page N costs reading every row before it; these limits bound that cost per request,
- * and the page's rows, which are kept in memory, bound what one request holds.
+ * server-side offset, so page N costs reading every row before it: the first two limits bound that cost per
+ * request. A page's rows are held in memory until it is returned: the third bounds what one request holds.
  *
  * @param maxPageNumber the highest page number accepted, {@code >= 1}
  * @param maxSkippedRows the most rows skipped to reach a page, {@code >= 0}
