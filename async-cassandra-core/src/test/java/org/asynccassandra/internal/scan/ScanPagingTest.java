@@ -220,12 +220,16 @@ class ScanPagingTest {
   }
 
   @Test
+
   void should_keep_the_budget_within_one_page_of_its_capacity_and_give_every_byte_back_at_the_end() {
     // Pages of 100 bytes (FakeRangeRequests), a budget of three of them, 8 ranges read 4 at once.
     DefaultReadAheadBudget budget = new DefaultReadAheadBudget(300);
     FakeRangeRequests requests = FakeRangeRequests.of(8, false, 5, 5, 5);
-    DefaultTableScan scan = scan(requests, requests.ranges, config(4, StreamConfig.builder().prefetchPages(2)),
-        budget);
+    // Requests of the fake's page size, 5 rows: a reader's estimate is the rows it asks for at the width it
+    // measured, and a request of the default 5,000 rows was estimated at 100,000 bytes (a page of a real range
+    // of many rows), which the budget lets through alone whenever nothing else is reserved at that moment.
+    DefaultTableScan scan = scan(requests, requests.ranges,
+        config(4, StreamConfig.builder().fetchSize(5).prefetchPages(2)), budget);
     List<Integer> seen = new ArrayList<>();
     List<Long> reserved = new ArrayList<>();
     Optional<Page<Row>> page;
