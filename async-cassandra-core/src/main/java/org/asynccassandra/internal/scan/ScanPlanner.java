@@ -147,19 +147,14 @@ final class ScanPlanner {
   /** The K-th of N equal slices of the whole ring, by token arithmetic: {@code (b(K-1), b(K)]}. */
   static TokenRange shardRange(TokenMap tokens, ScanConfig.Shard shard) {
     String partitioner = tokens.getPartitionerName();
-    BigInteger min;
-    BigInteger max;
-    if (partitioner.endsWith("Murmur3Partitioner")) {
-      min = BigInteger.valueOf(Long.MIN_VALUE);
-      max = BigInteger.valueOf(Long.MAX_VALUE);
-    } else if (partitioner.endsWith("RandomPartitioner")) {
-      min = BigInteger.ONE.negate();
-      max = BigInteger.TWO.pow(127);
-    } else {
+    Ring ring = Ring.of(partitioner);
+    if (ring == null) {
       throw new IllegalArgumentException("A shard of the ring needs the Murmur3 or the Random partitioner; this "
           + "cluster uses " + partitioner + ": scan chosen token ranges instead");
     }
-    BigInteger span = max.subtract(min).add(BigInteger.ONE);
+    BigInteger min = ring.min();
+    BigInteger max = ring.max();
+    BigInteger span = ring.span();
     BigInteger start = min.add(span.multiply(BigInteger.valueOf(shard.number() - 1L))
         .divide(BigInteger.valueOf(shard.count())));
     BigInteger end = shard.number() == shard.count() ? max
@@ -417,19 +412,33 @@ final class ScanPlanner {
    * pieces of a split range).
    */
   private long share(ScanRange range) {
-    String partitioner = Objects.requireNonNull(tokens, "a share by width needs the token map").getPartitionerName();
-    int ringBits;
-    if (partitioner.endsWith("Murmur3Partitioner")) {
-      ringBits = 64;
-    } else if (partitioner.endsWith("RandomPartitioner")) {
-      ringBits = 127;
-    } else {
+    Ring ring = Ring.of(Objects.requireNonNull(tokens, "a share by width needs the token map").getPartitionerName());
+    if (ring == null) {
       return PlannedRange.WHOLE;
     }
+    BigInteger span = ring.span();
     // Modulo the ring: a range that ends at the ring's minimum token, as unwrap() makes, runs to its end.
-    BigInteger width = new BigInteger(range.end()).subtract(new BigInteger(range.start()))
-        .mod(BigInteger.ONE.shiftLeft(ringBits));
-    return Math.max(1, width.shiftRight(ringBits - 62).longValueExact());
+    BigInteger width = new BigInteger(range.end()).subtract(new BigInteger(range.start())).mod(span);
+    return Math.max(1, width.shiftRight(Math.max(0, span.bitLength() - 62)).longValueExact());
+  }
+
+  /** The tokens of a partitioner with token arithmetic, from {@code min} (excluded) to {@code max}. */
+  private record Ring(BigInteger min, BigInteger max) {
+    /** The Murmur3 or the random partitioner's ring; null for another partitioner. */
+    static @Nullable Ring of(String partitioner) {
+      if (partitioner.endsWith("Murmur3Partitioner")) {
+        return new Ring(BigInteger.valueOf(Long.MIN_VALUE), BigInteger.valueOf(Long.MAX_VALUE));
+      }
+      if (partitioner.endsWith("RandomPartitioner")) {
+        return new Ring(BigInteger.ONE.negate(), BigInteger.TWO.pow(127));
+      }
+      return null;
+    }
+
+    /** How many tokens it has, its minimum counted as shardRange always counted it. */
+    BigInteger span() {
+      return max.subtract(min).add(BigInteger.ONE);
+    }
   }
 
   private static String hash(String text) {
