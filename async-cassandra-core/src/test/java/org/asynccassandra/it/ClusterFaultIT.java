@@ -217,16 +217,7 @@ class ClusterFaultIT {
     // RF 2 on 3 nodes: neighbouring vnodes have different replica pairs, so the plan has ranges of each pair
     // (at RF 3 every range has all three nodes), and after the kill each range has one live replica of its own.
     String keyspace = "faults_rf2";
-    try (CqlSession writer = sessionBuilder(options ->
-        options.withString(DefaultDriverOption.REQUEST_CONSISTENCY, "ALL")).build()) {
-      TestData.createKeyspace(writer, keyspace, 2);
-      TestData.createSampleTable(writer, keyspace, TABLE);
-      TestData.loadSampleRows(writer, keyspace, TABLE, ROWS, ROWS_PER_PARTITION);
-    }
-    await().atMost(Duration.ofMinutes(1)).until(() -> session.getMetadata().getKeyspace(keyspace)
-        .flatMap(ks -> ks.getTable(TABLE)).isPresent());
-    List<String> expected = plainRead(session, "SELECT pk, ck, payload FROM " + keyspace + "." + TABLE);
-    assertThat(expected).hasSize(ROWS);
+    List<String> expected = createAndLoad(keyspace, 2, ROWS);
     int parallelism = 4;
     int prefetchPages = StreamConfig.DEFAULT_PREFETCH_PAGES;
     int killAtPage = 12;
@@ -435,16 +426,7 @@ class ClusterFaultIT {
   void should_fail_a_scan_naming_a_range_without_replica_and_resume_it_exactly_from_the_checkpoint()
       throws Exception {
     String keyspace = "faults_rf1";
-    try (CqlSession writer = sessionBuilder(options ->
-        options.withString(DefaultDriverOption.REQUEST_CONSISTENCY, "ALL")).build()) {
-      TestData.createKeyspace(writer, keyspace, 1);
-      TestData.createSampleTable(writer, keyspace, TABLE);
-      TestData.loadSampleRows(writer, keyspace, TABLE, 6_000, ROWS_PER_PARTITION);
-    }
-    await().atMost(Duration.ofMinutes(1)).until(() -> session.getMetadata().getKeyspace(keyspace)
-        .flatMap(ks -> ks.getTable(TABLE)).isPresent());
-    List<String> expected = plainRead(session, "SELECT pk, ck, payload FROM " + keyspace + "." + TABLE);
-    assertThat(expected).hasSize(6_000);
+    List<String> expected = createAndLoad(keyspace, 1, 6_000);
     TokenMap tokenMap = session.getMetadata().getTokenMap().orElseThrow();
     // One scan range per token range of the ring, so that each has a single replica; ranges are read in ring
     // order, and the node stopped is not the one of the first range: rows arrive before the scan fails.
@@ -561,6 +543,24 @@ class ClusterFaultIT {
   }
 
   // --- helpers -----------------------------------------------------------------------------------------
+
+  /**
+   * Creates {@code keyspace} at {@code replicationFactor} with the sample table, writes {@code rows} rows at
+   * consistency ALL (every replica holds every row) and returns them as a plain read sees them.
+   */
+  private List<String> createAndLoad(String keyspace, int replicationFactor, int rows) {
+    try (CqlSession writer = sessionBuilder(options ->
+        options.withString(DefaultDriverOption.REQUEST_CONSISTENCY, "ALL")).build()) {
+      TestData.createKeyspace(writer, keyspace, replicationFactor);
+      TestData.createSampleTable(writer, keyspace, TABLE);
+      TestData.loadSampleRows(writer, keyspace, TABLE, rows, ROWS_PER_PARTITION);
+    }
+    await().atMost(Duration.ofMinutes(1)).until(() -> session.getMetadata().getKeyspace(keyspace)
+        .flatMap(ks -> ks.getTable(TABLE)).isPresent());
+    List<String> expected = plainRead(session, "SELECT pk, ck, payload FROM " + keyspace + "." + TABLE);
+    assertThat(expected).hasSize(rows);
+    return expected;
+  }
 
   /** A session builder for every node, with the testkit's timeouts and {@link PreferredNodePolicy}. */
   private CqlSessionBuilder sessionBuilder(Consumer<ProgrammaticDriverConfigLoaderBuilder> customizer) {
