@@ -51,6 +51,8 @@ final class ScanPlanner {
   final String suffix; // " ALLOW FILTERING" or ""
   final String fingerprint;
   final @Nullable TokenMap tokens; // null only in unit tests, which never split
+  /** The partitioner's ring; null when it has no token arithmetic (or there is no token map). */
+  private final @Nullable Ring ring;
   /** The table's partition key columns, to find the token of a row. */
   final List<CqlIdentifier> partitionKey;
   /** The part of the ring to read, as non-wrapping ranges; null for the whole ring. */
@@ -66,6 +68,7 @@ final class ScanPlanner {
     this.suffix = suffix;
     this.fingerprint = fingerprint;
     this.tokens = tokens;
+    this.ring = tokens == null ? null : Ring.of(tokens.getPartitionerName());
     this.partitionKey = List.copyOf(partitionKey);
   }
 
@@ -412,7 +415,6 @@ final class ScanPlanner {
    * pieces of a split range).
    */
   private long share(ScanRange range) {
-    Ring ring = Ring.of(Objects.requireNonNull(tokens, "a share by width needs the token map").getPartitionerName());
     if (ring == null) {
       return PlannedRange.WHOLE;
     }
