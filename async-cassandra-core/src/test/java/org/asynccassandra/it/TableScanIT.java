@@ -17,6 +17,7 @@ package org.asynccassandra.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.cql.Row;
@@ -169,7 +170,7 @@ class TableScanIT {
             planned.ranges().get(1)));
     try (TableScan resumed = async.scanTable(keyspace, "scanned", config().resumeFrom(halfDone).build())) {
       // Half the ring against a quarter: two thirds of the scan's tokens, where counting ranges said one half.
-      assertThat(resumed.progress()).isCloseTo(2.0 / 3, org.assertj.core.data.Offset.offset(1e-9));
+      assertThat(resumed.progress()).isCloseTo(2.0 / 3, within(1e-9));
       resumed.forEachPage(page -> { }).toCompletableFuture().join();
       assertThat(resumed.progress()).isEqualTo(1.0);
     }

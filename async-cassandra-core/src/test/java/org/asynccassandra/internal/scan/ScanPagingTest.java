@@ -220,7 +220,6 @@ class ScanPagingTest {
   }
 
   @Test
-
   void should_keep_the_budget_within_one_page_of_its_capacity_and_give_every_byte_back_at_the_end() {
     // Pages of 100 bytes (FakeRangeRequests), a budget of three of them, 8 ranges read 4 at once.
     DefaultReadAheadBudget budget = new DefaultReadAheadBudget(300);
