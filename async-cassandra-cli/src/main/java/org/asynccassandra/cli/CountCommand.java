@@ -50,6 +50,7 @@ final class CountCommand implements Callable<Integer> {
   @Override
   @SuppressWarnings("try") // the metrics summary is only closed: it prints then
   public Integer call() {
+    scan.timings.started();
     if (!connection.hasContactPoint()) {
       throw new CommandLine.ParameterException(spec.commandLine(), "count needs --contact-point HOST:PORT");
     }
@@ -72,8 +73,11 @@ final class CountCommand implements Callable<Integer> {
       try (TableScan tableScan = async.scanTable(scan.keyspace, scan.table, config);
            Progress progress = Progress.ofFraction("Counting " + scan.keyspace + "." + scan.table,
                tableScan::progress, System.err, ticker)) {
+        scan.timings.ready();
         try {
+          scan.timings.firstRequest();
           tableScan.forEachPage(page -> {
+            scan.timings.page();
             rows.addAndGet(page.size());
             progress.add(page.size());
           }).toCompletableFuture().join();
@@ -81,6 +85,7 @@ final class CountCommand implements Callable<Integer> {
           progress.close();
           throw scan.summarizeFailure(tableScan, config, failure);
         }
+        scan.timings.lastRow();
         progress.close();
         account = scan.summary(tableScan, config, false);
       }

@@ -90,6 +90,7 @@ final class ExportCommand implements Callable<Integer> {
   @Override
   @SuppressWarnings("try") // the metrics summary is only closed: it prints then
   public Integer call() throws Exception {
+    scan.timings.started();
     RowFormat rowFormat = rowFormat();
     boolean toStdout = "-".equals(output);
     if (resume && (checkpoint == null || toStdout)) {
@@ -127,6 +128,7 @@ final class ExportCommand implements Callable<Integer> {
          AsyncSession async = AsyncSession.wrap(session);
          MetricsSummary metrics = scan.metricsSummary(async); // null without --metrics-summary; prints after the scan
          TableScan tableScan = async.scanTable(scan.keyspace, scan.table, scanConfig)) {
+      scan.timings.ready();
       if (resumeFrom != null && resumeFrom.isComplete()) {
         System.err.println("The checkpoint says the export is complete: nothing to do.");
         return 0;
@@ -181,6 +183,7 @@ final class ExportCommand implements Callable<Integer> {
              tableScan::progress, System.err, ticker)) {
       exporter.progress = progress;
       try {
+        scan.timings.firstRequest();
         tableScan.forEachPage(exporter::write).toCompletableFuture().join();
       } catch (RuntimeException failure) {
         try {
@@ -192,6 +195,7 @@ final class ExportCommand implements Callable<Integer> {
         throw scan.summarizeFailure(tableScan, scanConfig, failure);
       }
       exporter.finish();
+      scan.timings.lastRow();
       exported = exporter.rows - resumeRows;
     }
     ScanSummary account = scan.summary(tableScan, scanConfig, false);
@@ -264,6 +268,7 @@ final class ExportCommand implements Callable<Integer> {
     }
 
     void write(Page<Row> page) {
+      scan.timings.page();
       if (headerPending && page.columnDefinitions() != null) {
         StringBuilder header = new StringBuilder();
         try (RowWriter writer = rowFormat.newWriter(new TextWriter(header))) {

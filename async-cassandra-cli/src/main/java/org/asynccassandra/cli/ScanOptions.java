@@ -63,8 +63,12 @@ final class ScanOptions {
       description = "Read at most this many response bytes per second (default: no limit).")
   Long maxBytesRate;
 
+  /** When this run reached each stage, for the summary; the command marks them. */
+  final RunTimings timings = new RunTimings();
+
   @Option(names = "--summary", paramLabel = "FILE",
-      description = "Also write the end-of-run summary (ranges, rows, retries) to FILE as JSON.")
+      description = "Also write the end-of-run summary (ranges, rows, retries, when each stage was reached) to FILE"
+          + " as JSON.")
   java.nio.file.Path summary;
 
   @Option(names = "--metrics-summary",
@@ -121,7 +125,7 @@ final class ScanOptions {
   /** The scan's account at its end, not yet printed nor written. */
   ScanSummary summary(org.asynccassandra.TableScan tableScan, ScanConfig config, boolean failed) {
     return new ScanSummary(keyspace + "." + table, tableScan.checkpoint(), tableScan.stats().retries(),
-        tableScan.splits(), config, failed);
+        tableScan.splits(), config, failed, timings);
   }
 
   /**

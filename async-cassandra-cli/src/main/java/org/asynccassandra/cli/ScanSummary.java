@@ -23,6 +23,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.stream.Collectors;
 import org.asynccassandra.ScanCheckpoint;
 import org.asynccassandra.ScanConfig;
@@ -32,7 +33,7 @@ import tools.jackson.core.json.JsonFactory;
 /**
  * The account of a scan at its end: every range with its bounds, its state and the rows delivered, the
  * retries, the ranges split around trouble, and whether every range was read in full. Printed on stderr, and written as JSON with
- * {@code --summary FILE}. A run whose summary is not complete exits with 1.
+ * {@code --summary FILE}, with the run's {@link RunTimings}. A run whose summary is not complete exits with 1.
  */
 final class ScanSummary {
   private final String table;
@@ -41,20 +42,22 @@ final class ScanSummary {
   private final long splits;
   private final ScanConfig config;
   private final boolean failed;
+  private final RunTimings timings;
 
   ScanSummary(String table, ScanCheckpoint checkpoint, long retries, long splits, ScanConfig config,
-      boolean failed) {
+      boolean failed, RunTimings timings) {
     this.table = table;
     this.checkpoint = checkpoint;
     this.retries = retries;
     this.splits = splits;
     this.config = config;
     this.failed = failed;
+    this.timings = timings;
   }
 
   /** This account of a run that failed after its scan (its output could not be put in place). */
   ScanSummary failed() {
-    return new ScanSummary(table, checkpoint, retries, splits, config, true);
+    return new ScanSummary(table, checkpoint, retries, splits, config, true, timings);
   }
 
   /** Whether every range was read in full. */
@@ -125,6 +128,14 @@ final class ScanSummary {
       }
       if (config.shard().isPresent()) {
         json.writeStringProperty("shard", config.shard().get().toString());
+      }
+      Map<String, String> stages = timings.reached();
+      if (!stages.isEmpty()) {
+        json.writeObjectPropertyStart("timings");
+        for (Map.Entry<String, String> stage : stages.entrySet()) {
+          json.writeStringProperty(stage.getKey(), stage.getValue());
+        }
+        json.writeEndObject();
       }
       json.writeArrayPropertyStart("rangeStates");
       for (ScanCheckpoint.Range range : checkpoint.ranges()) {

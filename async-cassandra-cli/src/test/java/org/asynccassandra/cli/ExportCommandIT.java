@@ -24,6 +24,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -84,8 +85,13 @@ class ExportCommandIT {
   @Test
   void should_export_every_cql_type_faithfully_as_csv(@TempDir Path dir) throws IOException {
     Path file = dir.resolve("all_types.csv");
-    DemoCommandIT.Captured run = export("--table", "all_types", "--splits", "1", "--output", file.toString());
+    Path summary = dir.resolve("summary.json");
+    Instant before = Instant.now();
+    DemoCommandIT.Captured run = export("--table", "all_types", "--splits", "1", "--output", file.toString(),
+        "--summary", summary.toString());
+    Instant after = Instant.now();
     assertThat(run.exitCode()).as(run.err()).isZero();
+    SummaryTimings.assertEveryStageInOrder(Files.readString(summary), before, after);
     Files.copy(file, Path.of("target/all_types.actual.csv"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
     assertThat(Files.readString(file)).isEqualTo(expected("all_types.csv"));
   }

@@ -21,6 +21,7 @@ import com.datastax.oss.driver.api.core.CqlSession;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -85,14 +86,17 @@ class ScanOptionsIT {
     long inRange = session.execute("SELECT count(*) FROM " + keyspace + ".parts WHERE token(pk) > -3000000000000000000"
         + " AND token(pk) <= 4000000000000000000").one().getLong(0);
     Path summary = dir.resolve("summary.json");
+    Instant before = Instant.now();
     DemoCommandIT.Captured count = run("count", "--token-range", "-3000000000000000000:4000000000000000000",
         "--summary", summary.toString());
+    Instant after = Instant.now();
     assertThat(count.exitCode()).as(count.err()).isZero();
     assertThat(count.out().strip()).isEqualTo(String.valueOf(inRange));
     assertThat(inRange).isBetween(1L, (long) ROWS - 1);
     String json = Files.readString(summary);
     assertThat(json).contains("\"complete\":true").contains("\"rows\":" + inRange)
         .contains("\"tokenRange\":\"(-3000000000000000000, 4000000000000000000]\"");
+    SummaryTimings.assertEveryStageInOrder(json, before, after);
   }
 
   @Test

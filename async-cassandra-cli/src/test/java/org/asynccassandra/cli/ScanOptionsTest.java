@@ -34,7 +34,7 @@ class ScanOptionsTest {
     options.summary = dir; // a directory: the summary cannot be written there
     ScanSummary account = new ScanSummary("ks.t", new ScanCheckpoint("ks", "t", "f", List.of(
         new ScanCheckpoint.Range("0", "10", ScanCheckpoint.State.IN_PROGRESS, "AAAAAQ", 3, 5))), 0, 0,
-        ScanConfig.defaults(), true);
+        ScanConfig.defaults(), true, new RunTimings());
     IllegalStateException failure = new IllegalStateException("range (0, 10] failed after 5 retries");
 
     RuntimeException thrown = options.summarizeFailure(account, failure);

@@ -44,7 +44,7 @@ class ScanSummaryTest {
   @Test
   void should_name_every_range_not_read_in_full() {
     ScanSummary summary = new ScanSummary("ks.t", PARTIAL, 2, 1, ScanConfig.builder().shard(new ScanConfig.Shard(2, 4))
-        .build(), true);
+        .build(), true, new RunTimings());
     assertThat(summary.complete()).isFalse();
     assertThat(printed(summary))
         .contains("ks.t, shard 2/4: 3 ranges (1 done, 1 in progress, 1 not started), 12 rows, 2 retries, 1 splits")
@@ -56,7 +56,7 @@ class ScanSummaryTest {
   @Test
   void should_write_every_range_as_json(@TempDir Path dir) throws IOException {
     Path file = dir.resolve("summary.json");
-    new ScanSummary("ks.t", PARTIAL, 2, 1, ScanConfig.defaults(), false).write(file);
+    new ScanSummary("ks.t", PARTIAL, 2, 1, ScanConfig.defaults(), false, new RunTimings()).write(file);
     assertThat(Files.readString(file)).isEqualTo("{\"table\":\"ks.t\",\"complete\":false,\"ranges\":3,"
         + "\"rangesDone\":1,\"rows\":12,\"retries\":2,\"splits\":1,\"rangeStates\":["
         + "{\"start\":\"0\",\"end\":\"10\",\"state\":\"done\",\"rows\":7},"
@@ -68,9 +68,9 @@ class ScanSummaryTest {
   void should_be_complete_only_when_every_range_is_done_and_nothing_failed() {
     ScanCheckpoint done = new ScanCheckpoint("ks", "t", "f", List.of(
         new ScanCheckpoint.Range("0", "10", ScanCheckpoint.State.DONE, null, 0, 7)));
-    assertThat(new ScanSummary("ks.t", done, 0, 0, ScanConfig.defaults(), false).complete()).isTrue();
-    assertThat(new ScanSummary("ks.t", done, 0, 0, ScanConfig.defaults(), true).complete()).isFalse();
-    assertThat(printed(new ScanSummary("ks.t", done, 0, 0, ScanConfig.defaults(), false)))
+    assertThat(new ScanSummary("ks.t", done, 0, 0, ScanConfig.defaults(), false, new RunTimings()).complete()).isTrue();
+    assertThat(new ScanSummary("ks.t", done, 0, 0, ScanConfig.defaults(), true, new RunTimings()).complete()).isFalse();
+    assertThat(printed(new ScanSummary("ks.t", done, 0, 0, ScanConfig.defaults(), false, new RunTimings())))
         .contains("every range was read in full");
   }
 }
