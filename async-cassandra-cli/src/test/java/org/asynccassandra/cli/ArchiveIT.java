@@ -236,11 +236,17 @@ class ArchiveIT {
   }
 
   @Test
-  void should_count_a_table_with_only_a_jdk() throws Exception {
-    Run count = run("count", "--contact-point", contactPoint, "--keyspace", keyspace, "--table", "rows");
+  void should_count_a_table_with_only_a_jdk_and_never_load_jnr() throws Exception {
+    Path classes = home.resolve("classes.log");
+    Run count = run(Map.of("ASYNC_CASSANDRA_JAVA_OPTS", "-Xlog:class+load=info:file=" + classes), "count",
+        "--contact-point", contactPoint, "--keyspace", keyspace, "--table", "rows");
     assertThat(count.exitCode()).as(count.err()).isZero();
     assertThat(count.out().strip()).isEqualTo("2000");
     assertThat(count.err()).contains("every range was read in full").doesNotContain("WARN", "Exception");
+    // The driver's native clock would load jnr-ffi and link jffi's library: half a second of every start.
+    assertThat(Files.readAllLines(classes)).as("the classes the count loaded").hasSizeGreaterThan(1000)
+        .noneMatch(line -> line.contains(" jnr.") || line.contains(" com.kenai.jffi."));
+    Files.delete(classes);
     try (Stream<Path> left = Files.walk(home)) {
       assertThat(left.map(path -> home.relativize(path).toString()))
           .as("nothing written to HOME").noneMatch(path -> path.startsWith(".m2"));

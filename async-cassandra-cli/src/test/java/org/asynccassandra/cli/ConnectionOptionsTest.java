@@ -64,6 +64,17 @@ class ConnectionOptionsTest {
     assertThat(timeout).isEqualTo(Duration.ofSeconds(15).toMillis());
   }
 
+  @Test
+  void should_take_client_timestamps_from_javas_clock_unless_the_config_file_chooses(@TempDir Path dir)
+      throws IOException {
+    assertThat(options("--contact-point", "127.0.0.1")
+        .getBoolean(DefaultDriverOption.TIMESTAMP_GENERATOR_FORCE_JAVA_CLOCK))
+        .as("the native clock loads jnr-ffi, half a second of each run's start-up").isTrue();
+    Path file = configFile(dir, "advanced.timestamp-generator.force-java-clock = false");
+    assertThat(options("--contact-point", "127.0.0.1", "--config", file.toString())
+        .getBoolean(DefaultDriverOption.TIMESTAMP_GENERATOR_FORCE_JAVA_CLOCK)).isFalse();
+  }
+
   private static InetSocketAddress address(String contactPoint) {
     Probe probe = new Probe();
     CommandLine commandLine = new CommandLine(probe);
