@@ -22,6 +22,7 @@ import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -216,13 +217,14 @@ final class ExportScenario implements Scenario {
     Path output = folder.resolve("output");
     Path childTemp = folder.resolve("tmp");
     Path log = folder.resolve("child.log");
+    Path summary = folder.resolve("summary.json"); // beside the output folder, whose size the bench watches
     Files.createDirectories(childTemp);
     List<String> command = new ArrayList<>();
     Map<String, String> environment = new LinkedHashMap<>();
     if (run.ours() && launcher != null) {
       Files.createDirectories(output);
       command.addAll(List.of("sh", launcher.script().toString()));
-      command.addAll(oursOptions(context, run.format, output.resolve("export." + run.format.ours)));
+      command.addAll(oursOptions(context, run.format, output.resolve("export." + run.format.ours), summary));
       environment.put("JAVA_HOME", System.getProperty("java.home"));
       environment.put("XDG_CACHE_HOME", launcher.cache().toString());
       environment.put("ASYNC_CASSANDRA_JAVA_OPTS", "-Djava.io.tmpdir=" + childTemp);
@@ -230,7 +232,7 @@ final class ExportScenario implements Scenario {
     } else if (run.ours()) {
       Files.createDirectories(output);
       command.addAll(List.of(java.toString(), "-Djava.io.tmpdir=" + childTemp));
-      command.addAll(oursArguments(context, run.format, output.resolve("export." + run.format.ours)));
+      command.addAll(oursArguments(context, run.format, output.resolve("export." + run.format.ours), summary));
     } else {
       command.addAll(List.of(java.toString(), "-Djava.io.tmpdir=" + childTemp));
       if (run.mode.equals(DSBULK_SERIAL)) {
@@ -245,11 +247,15 @@ final class ExportScenario implements Scenario {
     long exited;
     long firstBytes;
     long lastBytes;
+    Instant launchedAt;
+    Instant exitedAt;
     OutputWatch watch = OutputWatch.start(output);
     try {
+      launchedAt = Instant.now();
       before = System.nanoTime();
       nanos = ChildProcess.run(name, command, environment, folder, log, TIMEOUT);
       exited = System.nanoTime();
+      exitedAt = Instant.now();
     } finally {
       watch.close();
     }
@@ -280,24 +286,30 @@ final class ExportScenario implements Scenario {
       metrics.put("shutdownSeconds", Math.max(0, exited - lastBytes) / 1e9);
       metrics.put("workRowsPerSecond", written.rows() / Math.max(1e-9, (lastBytes - firstBytes) / 1e9));
     }
+    if (run.ours()) {
+      metrics.putAll(ExportStages.metrics(launchedAt, ExportStages.read(summary), exitedAt));
+    }
     context.results().add(ID, run.mode, run.format.variant(), round, metrics);
     return seconds;
   }
 
   /** Our CLI's export with its defaults, after {@code java} and its options. */
-  private static List<String> oursArguments(BenchContext context, Format format, Path file) {
+  private static List<String> oursArguments(BenchContext context, Format format, Path file, Path summary) {
     List<String> arguments = new ArrayList<>(List.of("-cp", System.getProperty("java.class.path"),
         AsyncCassandraCli.class.getName()));
-    arguments.addAll(oursOptions(context, format, file));
+    arguments.addAll(oursOptions(context, format, file, summary));
     return arguments;
   }
 
-  /** The export command with its defaults, after the CLI's launcher or main class. */
-  private static List<String> oursOptions(BenchContext context, Format format, Path file) {
+  /**
+   * The export command with its defaults, after the CLI's launcher or main class, and the summary whose
+   * timings place its stages.
+   */
+  private static List<String> oursOptions(BenchContext context, Format format, Path file, Path summary) {
     InetSocketAddress node = context.contactPoint();
     return List.of("export", "--contact-point", node.getHostString() + ":" + node.getPort(), "--datacenter",
         context.datacenter(), "--keyspace", context.keyspace(), "--table", BenchContext.MAIN_TABLE,
-        "--format", format.ours, "--output", file.toString());
+        "--format", format.ours, "--output", file.toString(), "--summary", summary.toString());
   }
 
   private void report(BenchContext context, Dsbulk dsbulk, @Nullable Launcher launcher) throws IOException {
@@ -363,7 +375,7 @@ final class ExportScenario implements Scenario {
         : "bin/async-cassandra") + " export "
         + "--contact-point " + node.getHostString() + ":" + node.getPort() + " --datacenter " + context.datacenter()
         + " --keyspace " + context.keyspace() + " --table " + BenchContext.MAIN_TABLE
-        + " --format csv|ndjson --output OUTPUT_FILE";
+        + " --format csv|ndjson --output OUTPUT_FILE --summary SUMMARY_FILE";
     String oursHow = launcher == null
         ? "Our `export` runs as `java -cp` on the bench's classpath (no CLI archive was built, so no launcher and "
             + "no AppCDS)"
@@ -374,7 +386,8 @@ final class ExportScenario implements Scenario {
         "Both tools write all %,d rows of the main table to local files, on the same machine as the server and "
             + "from the same table, each run a fresh child JVM timed from process start to exit: JVM start-up, "
             + "connecting and shutting down count for both, and rows/s is rows / wall time.%n%n"
-            + "%s with its defaults (4 token ranges at a time, fetch size 5,000, one file). "
+            + "%s with its defaults (4 token ranges at a time, fetch size 5,000, one file), and `--summary "
+            + "FILE`, whose timings give its stages (below). "
             + "dsbulk %s runs `unload` on its own classpath (its own driver, com.datastax.oss 4.14) with its "
             + "defaults apart from where to connect, where to write and its log folder: it picks its own query "
             + "concurrency and may write several files in parallel "
@@ -416,13 +429,48 @@ final class ExportScenario implements Scenario {
     String markdown = how
         + Markdown.table(List.of("tool", "format", "wall time, median (range)", "rows/s, median (range)",
             "start-up", "work", "shutdown", "rows/s during work", "output", "files"), table)
-        + "\n" + cds + Markdown.image("export", chart)
+        + "\n" + cds + stages(results, launcher != null) + Markdown.image("export", chart)
         + "\nThe command lines:\n\n```\n" + oursCommand + "\n" + dsbulkCommand + "\n```\n\n"
         + "Goal, export at least 2× dsbulk's rows/s with a lower wall time, in both formats: "
         + Markdown.yesNo(met) + ".\n\n"
         + String.join("\n", measured.stream().map(line -> "- " + line).toList()) + "\n"
         + (met ? "" : "\nThe goal is missed in this run for " + String.join(" and ", missed) + ".\n");
     results.section(ID, "5b. Export against dsbulk", markdown);
+  }
+
+  /**
+   * Our export's own stages, from the timings of its summary file: start-up to the first request and the last
+   * row to the exit as figures of their own, each split where the CLI can tell.
+   */
+  private static String stages(Results results, boolean withLauncher) {
+    List<List<String>> rows = new ArrayList<>();
+    List<String[]> runs = new ArrayList<>();
+    runs.add(new String[] {OURS, Format.CSV.variant(), Format.CSV.label});
+    runs.add(new String[] {OURS, Format.NDJSON.variant(), Format.NDJSON.label});
+    if (withLauncher) {
+      runs.add(new String[] {OURS_NO_CDS, Format.CSV.variant(), Format.CSV.label});
+    }
+    for (String[] run : runs) {
+      List<String> row = new ArrayList<>(List.of(run[0], run[2]));
+      for (String metric : List.of("launchToCommandSeconds", "connectSeconds", "toFirstRequestSeconds",
+          "firstRequestToFirstRowSeconds", "lastRowToExitSeconds")) {
+        row.add(secondsSpread(results.values(ID, run[0], run[1], metric)));
+      }
+      rows.add(row);
+    }
+    return "Our export's own stages, from the `timings` of the `--summary` file each run wrote: instants on the "
+        + "machine's clock, which the bench also reads when it starts the process and when the process has "
+        + "exited. Launch to the command's start is the launcher script, the JVM's start-up and the CLI's "
+        + "reading of its options; connecting is the driver's session (its control connection, the cluster's "
+        + "metadata, its pools) and planning the scan; start-up to the first request is both together, the "
+        + "moment the scan hands its first requests to the driver; the first row is the first page reaching "
+        + "the export; last row to exit starts once every row is written and flushed and covers putting the "
+        + "file in place, writing the summary, closing the session and the JVM's exit. dsbulk writes no such "
+        + "instants: for both tools, the start-up and shutdown above are measured from outside, the same way. "
+        + "Medians with the range of the rounds.\n\n"
+        + Markdown.table(List.of("tool", "format", "launch to the command's start", "connecting, scan planned",
+            "start-up to the first request", "first request to first row", "last row to exit"), rows)
+        + "\n";
   }
 
   private static String secondsSpread(double[] values) {
