@@ -234,9 +234,9 @@ final class ConnectionOptions {
    * calling thread would have to stall for the whole quiet period at that one point for it to happen again. The
    * admin loop's three settings share their unit, so a file that sets any of them keeps all of its own.
    *
-   * <p>Client-side timestamps come from Java's clock. The driver's default, a native clock, loads jnr-ffi on
-   * the session's first request: it unpacks and links jffi's native library and compiles call stubs, which
-   * took 0.45 to 0.58 s of a fresh JVM here, every run, before the first request. The commands read, and a
+   * <p>Client-side timestamps come from Java's clock. The driver's default, a native clock, loads jnr-ffi while
+   * the session starts: it unpacks and links jffi's native library and compiles call stubs, which took 0.45 to
+   * 0.58 s of a fresh JVM here, every run, before the first request. The commands read, and a
    * client-side timestamp only orders writes (the demo's loading among them, which the driver's timestamp
    * generator keeps increasing within the session whatever the clock's resolution).
    */
