@@ -444,17 +444,15 @@ final class ExportScenario implements Scenario {
    */
   private static String stages(Results results, boolean withLauncher) {
     List<List<String>> rows = new ArrayList<>();
-    List<String[]> runs = new ArrayList<>();
-    runs.add(new String[] {OURS, Format.CSV.variant(), Format.CSV.label});
-    runs.add(new String[] {OURS, Format.NDJSON.variant(), Format.NDJSON.label});
+    List<Run> runs = new ArrayList<>(List.of(new Run(OURS, Format.CSV), new Run(OURS, Format.NDJSON)));
     if (withLauncher) {
-      runs.add(new String[] {OURS_NO_CDS, Format.CSV.variant(), Format.CSV.label});
+      runs.add(new Run(OURS_NO_CDS, Format.CSV));
     }
-    for (String[] run : runs) {
-      List<String> row = new ArrayList<>(List.of(run[0], run[2]));
+    for (Run run : runs) {
+      List<String> row = new ArrayList<>(List.of(run.mode(), run.format().label));
       for (String metric : List.of("launchToCommandSeconds", "connectSeconds", "toFirstRequestSeconds",
           "firstRequestToFirstRowSeconds", "lastRowToExitSeconds")) {
-        row.add(secondsSpread(results.values(ID, run[0], run[1], metric)));
+        row.add(secondsSpread(results.values(ID, run.mode(), run.format().variant(), metric)));
       }
       rows.add(row);
     }
