@@ -28,7 +28,6 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.Flow;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import org.asynccassandra.Page;
@@ -69,7 +68,8 @@ public final class DefaultRowStream implements QueryStream {
   private final Executor executor;
   private final @Nullable PageObserver listener;
   private final StreamEvents events;
-  private final AtomicReference<String> style = new AtomicReference<>();
+  /** The consumption style that claimed the stream; written once, under this stream's monitor. */
+  private volatile @Nullable String style;
   private final Cleaner.Cleanable cleanable;
   private final Handle handle;
   private final @Nullable ColumnDefinitions knownColumns;
@@ -187,10 +187,12 @@ public final class DefaultRowStream implements QueryStream {
       if (rowTyped) {
         checkRows(name);
       }
-      if (!style.compareAndSet(null, name)) {
-        throw new IllegalStateException("This RowStream is already consumed with " + style.get()
+      String consumedWith = style;
+      if (consumedWith != null) {
+        throw new IllegalStateException("This RowStream is already consumed with " + consumedWith
             + "; a stream is consumed once, in one style, so " + name + " is not allowed");
       }
+      style = name;
       claimed = mapping;
     }
     try {
@@ -205,9 +207,10 @@ public final class DefaultRowStream implements QueryStream {
   public <T> ResultStream<T> map(RowMapper<? extends T> mapper) {
     java.util.Objects.requireNonNull(mapper, "mapper");
     synchronized (this) {
-      if (style.get() != null || mapping != Mapping.ROWS) {
+      String consumedWith = style;
+      if (consumedWith != null || mapping != Mapping.ROWS) {
         throw new IllegalStateException("map() is allowed once, before consumption starts; this stream is "
-            + (style.get() != null ? "already consumed with " + style.get() : "already mapped"));
+            + (consumedWith != null ? "already consumed with " + consumedWith : "already mapped"));
       }
       mapping = Mapping.of(mapper);
     }
@@ -437,7 +440,7 @@ public final class DefaultRowStream implements QueryStream {
 
   @Override
   public String toString() {
-    return "RowStream{'" + engine.description() + "', style=" + style.get() + "}";
+    return "RowStream{'" + engine.description() + "', style=" + style + "}";
   }
 
   /** The Cleaner's action: holds the engine, never the stream. */

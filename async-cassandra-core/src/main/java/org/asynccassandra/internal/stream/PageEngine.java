@@ -28,7 +28,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.asynccassandra.AsyncCassandraException;
 import org.asynccassandra.PageFetchException;
 import org.asynccassandra.ResumeToken;
@@ -51,8 +50,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>All decisions are made in {@link #drain()}, a loop that one thread at a time runs (a work-in-progress
  * counter hands pending work to the thread already in it), so that futures that complete synchronously
- * never recurse. State changes happen under {@link #lock}; futures are completed, requests sent and sink
- * calls dispatched outside it. No user code ever runs under the lock, and no sink call runs on the thread
+ * never recurse. State changes happen under the lock, the engine's own monitor; futures are completed,
+ * requests sent and sink calls dispatched outside it. No user code ever runs under the lock, and no sink
+ * call runs on the thread
  * that completed a fetch: every sink call goes through the stream's executor.
  *
  * <p>No request after an abort: a request is sent outside the lock, so an abort that comes while another
@@ -85,10 +85,12 @@ import org.slf4j.LoggerFactory;
 final class PageEngine {
   private static final Logger LOG = LoggerFactory.getLogger(PageEngine.class);
   private static final VarHandle ROWS_DELIVERED;
+  private static final VarHandle WIP;
 
   static {
     try {
       ROWS_DELIVERED = MethodHandles.lookup().findVarHandle(PageEngine.class, "rowsDelivered", long.class);
+      WIP = MethodHandles.lookup().findVarHandle(PageEngine.class, "wip", int.class);
     } catch (ReflectiveOperationException impossible) {
       throw new ExceptionInInitializerError(impossible);
     }
@@ -133,7 +135,9 @@ final class PageEngine {
   /** What a terminal signal run inline threw; touched only by the {@link #deliveringOn} thread. */
   private @Nullable Throwable terminalThrew;
 
-  private final AtomicInteger wip = new AtomicInteger();
+  /** Work-in-progress count of the drain loop; through {@link #WIP}. */
+  @SuppressWarnings("UnusedVariable") // read and written through the VarHandle
+  private volatile int wip;
   /**
    * Rows handed to the consumer. One writer at a time: rows are handed over one after another, each after the
    * position's compare-and-set took it, and a hand-over to another thread goes through the lock or the
@@ -143,8 +147,7 @@ final class PageEngine {
    */
   private volatile long rowsDelivered;
 
-  private final Object lock = new Object();
-  // ---- guarded by lock ----
+  // ---- guarded by the lock: this engine's monitor (no other class synchronizes on an engine) ----
   /** Fetched pages not yet handed to the sink; never more than prefetchPages + 1, so sized for that. */
   private final ArrayDeque<DefaultPage> buffer;
   private final PageCut cut;
@@ -168,7 +171,7 @@ final class PageEngine {
    * The thread handing a request to the source right now (startFetch, between its two checks); an abort
    * from another thread waits until it is done, so that nothing is sent after the abort returns.
    */
-  private final SendGate sending = new SendGate(lock);
+  private final SendGate sending = new SendGate(this);
   /**
    * The thread running an abort past its lock (cancelling the request in flight, closing the source), until
    * it is done; another closer waits for it, so that no closing call returns before the first one's work is
@@ -252,7 +255,7 @@ final class PageEngine {
    */
   void attach(PageSink sink, Executor executor, @Nullable Object anchor) {
     Throwable ended;
-    synchronized (lock) {
+    synchronized (this) {
       if (this.sink != null) {
         throw new IllegalStateException("The stream already has a consumer");
       }
@@ -273,7 +276,7 @@ final class PageEngine {
   /** The consumer is ready for the next page (and releases the one it held). */
   void request() {
     boolean startTotalTimer = false;
-    synchronized (lock) {
+    synchronized (this) {
       // Demand left over from a call that close() already failed (the end reaches the sink later, on the
       // executor) is not a misuse: the end answers this request too.
       if (demand && abortCause == null && !terminated) {
@@ -290,7 +293,7 @@ final class PageEngine {
     }
     if (startTotalTimer && totalTimeout != null) { // startTotalTimer implies a totalTimeout
       TimeoutScheduler.Timeout timer = scheduler.schedule(this::onTotalTimeout, totalTimeout);
-      synchronized (lock) {
+      synchronized (this) {
         if (terminated || abortCause != null) {
           timer.cancel();
         } else {
@@ -311,7 +314,7 @@ final class PageEngine {
   boolean abort(Throwable cause, boolean silent) {
     CompletableFuture<@Nullable SourcePage> cancelled;
     long released;
-    synchronized (lock) {
+    synchronized (this) {
       if (terminated || abortCause != null) {
         awaitOtherClosersLocked(); // a second close() racing the first one returns no earlier than it either
         return false;
@@ -342,9 +345,9 @@ final class PageEngine {
       // Now, not once the consumer's call returns: a source of its own requests (a scan's ranges) sends no more.
       source.close();
     } finally {
-      synchronized (lock) {
+      synchronized (this) {
         aborting = null;
-        lock.notifyAll(); // once per stream: a closer racing this one waits for it
+        notifyAll(); // once per stream: a closer racing this one waits for it
       }
     }
     drain();
@@ -377,7 +380,7 @@ final class PageEngine {
    * racing one.
    */
   void awaitOtherClosers() {
-    synchronized (lock) {
+    synchronized (this) {
       awaitOtherClosersLocked();
     }
   }
@@ -392,7 +395,7 @@ final class PageEngine {
         break;
       }
       try {
-        lock.wait(); // the wait releases the lock; the abort notifies once it is done
+        wait(); // the wait releases the lock; the abort notifies once it is done
       } catch (InterruptedException e) {
         interrupted = true;
       }
@@ -407,7 +410,7 @@ final class PageEngine {
    * signal is decided and on its way to the sink, which settles any pending stage with it.
    */
   boolean endedByItself() {
-    synchronized (lock) {
+    synchronized (this) {
       return terminated && abortCause == null;
     }
   }
@@ -430,7 +433,7 @@ final class PageEngine {
 
   /** What the stream was aborted with (a close, a timeout, a consumer's failure), or null when it was not. */
   @Nullable Throwable abortCause() {
-    synchronized (lock) {
+    synchronized (this) {
       return abortCause;
     }
   }
@@ -442,7 +445,7 @@ final class PageEngine {
 
   /** Whether the stream has neither ended nor been aborted. */
   boolean isOpen() {
-    synchronized (lock) {
+    synchronized (this) {
       return !terminated && abortCause == null;
     }
   }
@@ -473,7 +476,7 @@ final class PageEngine {
   /** The engine's counters, with the pages its source holds for the consumer (see {@link PageSource#stats}). */
   StreamStats stats() {
     StreamStats own;
-    synchronized (lock) {
+    synchronized (this) {
       own = new StreamStats(pagesFetched, cut.rowsKept(), rowsDelivered, buffer.size(), maxBuffered,
           bytesFetched, Duration.ofNanos(consumerWaitNanos), Duration.ofNanos(pageIdleNanos), retries,
           requestedPageSize);
@@ -485,7 +488,7 @@ final class PageEngine {
   // The drain loop
 
   private void drain() {
-    if (wip.getAndIncrement() != 0) {
+    if ((int) WIP.getAndAdd(this, 1) != 0) {
       return;
     }
     int missed = 1;
@@ -498,7 +501,7 @@ final class PageEngine {
           failFromDrain(unexpected);
         }
       }
-      missed = wip.addAndGet(-missed);
+      missed = (int) WIP.getAndAdd(this, -missed) - missed;
     } while (missed != 0);
     DefaultReadAheadBudget sessionBudget = budget;
     if (sessionBudget != null) {
@@ -539,7 +542,7 @@ final class PageEngine {
    * its own bounds (pages, bytes) leave room; see {@link #mayFetch}.
    */
   private boolean wantsReadAhead() {
-    synchronized (lock) {
+    synchronized (this) {
       if (terminated || abortCause != null || fetching || sourceDone) {
         return false;
       }
@@ -568,7 +571,7 @@ final class PageEngine {
 
   /** Decides the next step under the lock; the returned action runs outside it. */
   private @Nullable Runnable nextAction() {
-    synchronized (lock) {
+    synchronized (this) {
       if (terminated) {
         return null;
       }
@@ -614,7 +617,7 @@ final class PageEngine {
             try {
               releaseBudget(taken);
               Runnable readAhead;
-              synchronized (lock) {
+              synchronized (this) {
                 readAhead = decideFetch();
               }
               if (readAhead != null) {
@@ -703,7 +706,7 @@ final class PageEngine {
         } catch (Throwable error) {
           abort(error, false);
         } finally {
-          synchronized (lock) {
+          synchronized (this) {
             busy = false;
           }
           try {
@@ -719,7 +722,7 @@ final class PageEngine {
         }
       });
     } catch (RejectedExecutionException rejected) {
-      synchronized (lock) {
+      synchronized (this) {
         busy = false;
       }
       abort(new AsyncCassandraException("The stream over '" + source.description() + "' failed: its "
@@ -755,7 +758,7 @@ final class PageEngine {
     long released;
     TimeoutScheduler.Timeout fetch;
     TimeoutScheduler.Timeout total;
-    synchronized (lock) {
+    synchronized (this) {
       fetch = fetchTimer;
       retryTimer.cancel();
       retryTimer = TimeoutScheduler.NONE;
@@ -786,7 +789,7 @@ final class PageEngine {
   // Fetching
 
   private void startFetch(int number, @Nullable ByteBuffer state, int pageSize) {
-    synchronized (lock) {
+    synchronized (this) {
       if (abortCause != null || terminated) {
         return; // aborted while this fetch was being decided or waited for its retry
       }
@@ -802,7 +805,7 @@ final class PageEngine {
       CompletableFuture<@Nullable SourcePage> timed = future;
       TimeoutScheduler.Timeout timer =
           scheduler.schedule(() -> onFetchTimeout(timed, number, state, pageSize, timeout), timeout);
-      synchronized (lock) {
+      synchronized (this) {
         if (inFlight == future) {
           fetchTimer = timer;
           timer = null;
@@ -830,7 +833,7 @@ final class PageEngine {
       return future;
     } finally {
       if (!handed) { // an Error while failing the future: an abort must not wait for this send for ever
-        synchronized (lock) {
+        synchronized (this) {
           sending.end();
         }
       }
@@ -845,7 +848,7 @@ final class PageEngine {
    */
   private boolean abortedWhileSending(CompletableFuture<@Nullable SourcePage> future) {
     boolean abortedMeanwhile;
-    synchronized (lock) {
+    synchronized (this) {
       abortedMeanwhile = abortCause != null || terminated;
       if (!abortedMeanwhile) {
         inFlight = future;
@@ -856,7 +859,7 @@ final class PageEngine {
     try {
       future.cancel(false); // before the waiting abort may return
     } finally {
-      synchronized (lock) {
+      synchronized (this) {
         sending.end();
       }
     }
@@ -868,7 +871,7 @@ final class PageEngine {
     TimeoutScheduler.Timeout timer;
     Runnable retry = null;
     long budgetDelta = 0; // bytes to give back (negative: to take) once the response is known
-    synchronized (lock) {
+    synchronized (this) {
       if (inFlight != future) {
         return; // it timed out or the stream was aborted: the outcome is already decided
       }
@@ -976,7 +979,7 @@ final class PageEngine {
     String size = retrySize == pageSize ? "" : " for " + retrySize + " rows instead of " + pageSize
         + " (and at most that for every later page)";
     return () -> {
-      synchronized (lock) {
+      synchronized (this) {
         if (abortCause != null || terminated) {
           return; // closed since the retry was decided: no retry is counted, logged, told or sent
         }
@@ -990,7 +993,7 @@ final class PageEngine {
       } else {
         TimeoutScheduler.Timeout wait = scheduler.schedule(() -> startFetch(number, state, retrySize), delay);
         boolean cancelNow;
-        synchronized (lock) {
+        synchronized (this) {
           cancelNow = abortCause != null || terminated;
           if (!cancelNow) {
             retryTimer = wait; // cancelled by abort/finish; it may have run already (cancelling is then harmless)
@@ -1017,7 +1020,7 @@ final class PageEngine {
       @Nullable ByteBuffer state, int pageSize, Duration timeout) {
     Runnable retry = null;
     long released = 0;
-    synchronized (lock) {
+    synchronized (this) {
       if (inFlight != future) {
         return;
       }
@@ -1044,7 +1047,7 @@ final class PageEngine {
 
   private void onTotalTimeout() {
     int page;
-    synchronized (lock) {
+    synchronized (this) {
       page = Math.max(consumedPageNumber, 1);
     }
     abort(new StreamTimeoutException(StreamTimeoutException.Kind.TOTAL,

@@ -15,10 +15,11 @@
  */
 package org.asynccassandra.internal.stream;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 import org.asynccassandra.StreamClosedException;
 import org.asynccassandra.internal.util.Threads;
@@ -35,9 +36,20 @@ import org.jspecify.annotations.Nullable;
  * never overwritten. Dependent stages are plain {@link CompletableFuture}s.
  */
 final class StreamFuture<T> extends CompletableFuture<T> {
+  private static final VarHandle CLAIMED;
+
+  static {
+    try {
+      CLAIMED = MethodHandles.lookup().findVarHandle(StreamFuture.class, "claimed", boolean.class);
+    } catch (ReflectiveOperationException impossible) {
+      throw new ExceptionInInitializerError(impossible);
+    }
+  }
+
   private final PageEngine engine;
   /** Set by the first settler: the stream (reserve) or an outside completion. */
-  private final AtomicBoolean claimed = new AtomicBoolean();
+  @SuppressWarnings("UnusedVariable") // read and written through CLAIMED
+  private volatile boolean claimed;
 
   StreamFuture(PageEngine engine) {
     this.engine = engine;
@@ -45,7 +57,7 @@ final class StreamFuture<T> extends CompletableFuture<T> {
 
   /** Claims the right to settle this stage for the stream; false when it was completed from outside. */
   boolean reserve() {
-    return claimed.compareAndSet(false, true);
+    return CLAIMED.compareAndSet(this, false, true);
   }
 
   /** Completes a reserved stage. */
@@ -68,12 +80,12 @@ final class StreamFuture<T> extends CompletableFuture<T> {
 
   /** Whether the stream or an outside party settled (or is settling) this stage. */
   boolean isClaimed() {
-    return claimed.get();
+    return claimed;
   }
 
   @Override
   public boolean complete(T value) {
-    if (!claimed.compareAndSet(false, true)) {
+    if (!CLAIMED.compareAndSet(this, false, true)) {
       return false;
     }
     closeStream("was completed from outside");
@@ -82,7 +94,7 @@ final class StreamFuture<T> extends CompletableFuture<T> {
 
   @Override
   public boolean completeExceptionally(Throwable error) {
-    if (!claimed.compareAndSet(false, true)) {
+    if (!CLAIMED.compareAndSet(this, false, true)) {
       return false;
     }
     closeStream("was completed exceptionally from outside (" + error + ")");
@@ -91,7 +103,7 @@ final class StreamFuture<T> extends CompletableFuture<T> {
 
   @Override
   public boolean cancel(boolean mayInterruptIfRunning) {
-    if (!claimed.compareAndSet(false, true)) {
+    if (!CLAIMED.compareAndSet(this, false, true)) {
       return false;
     }
     closeStream("was cancelled");

@@ -34,6 +34,9 @@ public final class RetryPolicy {
   /** The cap on one wait when the configuration sets none. */
   public static final Duration DEFAULT_MAX_BACKOFF = Duration.ofSeconds(10);
 
+  /** The policies of the default configuration, for a query safe to retry and for one that is not. */
+  private static final RetryPolicy[] COMMON = {common(true), common(false)};
+
   private final int maxRetries;
   private final Duration backoff;
   private final Duration maxBackoff;
@@ -54,8 +57,26 @@ public final class RetryPolicy {
    * statement) or is not safe to ask again: the configured retries, or the default for such a query.
    */
   public static RetryPolicy of(StreamConfig config, boolean safeToRetry) {
-    return new RetryPolicy(config.maxRetriesFor(safeToRetry), config.retryBackoff(), config.maxRetryBackoff(),
-        () -> ThreadLocalRandom.current().nextDouble());
+    int maxRetries = config.maxRetriesFor(safeToRetry);
+    Duration backoff = config.retryBackoff();
+    Duration maxBackoff = config.maxRetryBackoff();
+    for (RetryPolicy common : COMMON) { // most streams use the defaults: one shared instance instead of one each
+      if (common.maxRetries == maxRetries && common.backoff.equals(backoff)
+          && common.maxBackoff.equals(maxBackoff.compareTo(backoff) < 0 ? backoff : maxBackoff)) {
+        return common;
+      }
+    }
+    return new RetryPolicy(maxRetries, backoff, maxBackoff, RetryPolicy::jitter);
+  }
+
+  private static RetryPolicy common(boolean safeToRetry) {
+    StreamConfig defaults = StreamConfig.defaults();
+    return new RetryPolicy(defaults.maxRetriesFor(safeToRetry), defaults.retryBackoff(),
+        defaults.maxRetryBackoff(), RetryPolicy::jitter);
+  }
+
+  private static double jitter() {
+    return ThreadLocalRandom.current().nextDouble();
   }
 
   /** A policy with a given source of randomness in {@code [0, 1)}, for tests. */
