@@ -35,10 +35,12 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
 import org.asynccassandra.AsyncSession;
 import org.asynccassandra.bench.jmh.CostMicrobench;
 import org.asynccassandra.bench.jmh.MicroResult;
 import org.asynccassandra.bench.jmh.RowPathMicrobench;
+import org.asynccassandra.bench.jmh.StreamFootprint;
 import org.asynccassandra.testkit.CassandraServer;
 import org.asynccassandra.testkit.TestData;
 import picocli.CommandLine;
@@ -186,6 +188,13 @@ public final class BenchCommand implements Callable<Integer> {
       } catch (Exception failure) {
         failures.add("jmh: " + failure);
         out.println("== jmh FAILED: " + failure);
+      }
+      out.printf("%n== footprint (what a stream waiting for its next page keeps, no server)%n");
+      try {
+        micro = Stream.concat(micro.stream(), StreamFootprint.run(out).stream()).toList();
+      } catch (Exception failure) {
+        failures.add("footprint: " + failure);
+        out.println("== footprint FAILED: " + failure);
       }
     }
     List<MicroResult> costs = List.of();
