@@ -65,6 +65,10 @@ class BenchIT {
         "## 4. Memory", "## 5a. Full-table scan", "## 5b. Export", "## 6. Time to first row")
         .doesNotContain("(failed)");
     assertThat(readme).contains("## 5c. Flink export");
+    // The export's own stages, read from the summary file each of its runs wrote.
+    assertThat(readme).contains("Our export's own stages",
+        "| launch to the command's start | connecting, scan planned | start-up to the first request |")
+        .containsPattern("\\| async-cassandra export \\| CSV( \\| \\d+\\.\\d\\d s[^|]*){5} \\|");
     List<Path> charts;
     try (Stream<Path> files = Files.list(output)) {
       charts = files.filter(file -> file.toString().endsWith(".png")).toList();
