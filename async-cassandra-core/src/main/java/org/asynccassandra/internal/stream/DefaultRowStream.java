@@ -125,15 +125,12 @@ public final class DefaultRowStream implements QueryStream {
     try {
       this.listener = events.pageObserver();
       this.knownColumns = source.knownColumns();
-      Handle handle = new Handle();
+      Handle handle = new Handle(onTerminate, CreationSites.capture());
       this.handle = handle;
-      this.engine = new PageEngine(source, config, scheduler, tracker, () -> {
-        handle.terminated();
-        onTerminate.accept(handle);
-      }, events, budget);
-      events.bindStats(engine::stats);
+      this.engine = new PageEngine(source, config, scheduler, tracker, handle, events, budget);
+      events.bindStats(engine);
       handle.engine = engine;
-      this.cleanable = CLEANER.register(this, new LeakCheck(engine, CreationSites.capture()));
+      this.cleanable = CLEANER.register(this, handle); // the handle keeps the engine, never the stream
       handle.cleanable = cleanable;
     } catch (Throwable failure) {
       events.notCreated(failure); // the listeners heard of it in wrap(): none keeps it
@@ -141,24 +138,65 @@ public final class DefaultRowStream implements QueryStream {
     }
   }
 
-  /** What the session keeps of an open stream: enough to close it, nothing that keeps the stream alive. */
-  public static final class Handle {
+  /**
+   * What the session keeps of an open stream: enough to close it, nothing that keeps the stream alive. It is
+   * also the stream's leak check: the {@link Cleaner} runs it once the stream became unreachable, and it
+   * closes the stream if that happened before the stream ended (one object per stream for both).
+   */
+  public static final class Handle implements Runnable {
+    private static final String LEAKED = "A RowStream over '{}' became unreachable without being closed or "
+        + "consumed to its end; it was closed now. Close streams with try-with-resources. ";
+
+    private final Consumer<Handle> onTerminate;
+    private final @Nullable Throwable creationSite; // null: this stream recorded none (CreationSites)
     // Both set once by the stream's constructor, before the handle is handed out.
     private volatile @Nullable PageEngine engine;
     private volatile Cleaner.@Nullable Cleanable cleanable;
 
-    /** Deregisters the leak check once the stream ended, so nothing keeps the stream's objects alive. */
+    Handle(Consumer<Handle> onTerminate, @Nullable Throwable creationSite) {
+      this.onTerminate = onTerminate;
+      this.creationSite = creationSite;
+    }
+
+    /**
+     * Called once by the engine when the stream ended: deregisters the leak check, so nothing keeps the
+     * stream's objects alive, and tells the stream's owner (the session forgets it).
+     */
     void terminated() {
       Cleaner.Cleanable registered = cleanable;
       if (registered != null) {
         registered.clean();
       }
+      onTerminate.accept(this);
     }
 
     /** Closes the stream, for example because its session closes. */
     public void close(String reason) {
       Objects.requireNonNull(engine, "the stream of this handle is still being built")
           .close(new StreamClosedException(reason));
+    }
+
+    /**
+     * The leak check, which the {@link Cleaner} runs on its own thread once the stream became unreachable, or
+     * on the thread that deregisters it (then the stream has ended and it does nothing): a stream still open
+     * is reported at WARN and closed. Not for any other caller.
+     */
+    @Override
+    public void run() {
+      PageEngine leaked = engine;
+      if (leaked == null || !leaked.isOpen()) {
+        return;
+      }
+      LEAKS_REPORTED.incrementAndGet();
+      Throwable site = creationSite != null ? creationSite : CreationSites.unrecorded();
+      leaked.leaked(site);
+      if (creationSite != null) {
+        LOG.warn(LEAKED + "It was created at:", leaked.description(), site);
+      } else {
+        LOG.warn(LEAKED + "{}.", leaked.description(), site.getMessage()); // no stack: the detector's thread
+      }
+      leaked.abort(new StreamClosedException("The stream over '" + leaked.description()
+          + "' became unreachable without being closed"), false);
     }
   }
 
@@ -441,35 +479,5 @@ public final class DefaultRowStream implements QueryStream {
   @Override
   public String toString() {
     return "RowStream{'" + engine.description() + "', style=" + style + "}";
-  }
-
-  /** The Cleaner's action: holds the engine, never the stream. */
-  private static final class LeakCheck implements Runnable {
-    private static final String LEAKED = "A RowStream over '{}' became unreachable without being closed or "
-        + "consumed to its end; it was closed now. Close streams with try-with-resources. ";
-
-    private final PageEngine engine;
-    private final @Nullable Throwable creationSite; // null: this stream recorded none (CreationSites)
-
-    LeakCheck(PageEngine engine, @Nullable Throwable creationSite) {
-      this.engine = engine;
-      this.creationSite = creationSite;
-    }
-
-    @Override
-    public void run() {
-      if (engine.isOpen()) {
-        LEAKS_REPORTED.incrementAndGet();
-        Throwable site = creationSite != null ? creationSite : CreationSites.unrecorded();
-        engine.leaked(site);
-        if (creationSite != null) {
-          LOG.warn(LEAKED + "It was created at:", engine.description(), site);
-        } else {
-          LOG.warn(LEAKED + "{}.", engine.description(), site.getMessage()); // no stack: the detector's thread
-        }
-        engine.abort(new StreamClosedException("The stream over '" + engine.description()
-            + "' became unreachable without being closed"), false);
-      }
-    }
   }
 }

@@ -105,7 +105,8 @@ final class PageEngine {
   private final @Nullable Duration totalTimeout;
   private final RetryPolicy retryPolicy;
   private final Position position;
-  private final Runnable onTerminate;
+  /** Told once when the stream ended (the leak check deregistered, the session told). */
+  private final DefaultRowStream.Handle handle;
   private final StreamEvents events;
   /** The session's read-ahead budget, or null. */
   private final @Nullable DefaultReadAheadBudget budget;
@@ -213,7 +214,7 @@ final class PageEngine {
   private int pageRetries;
 
   PageEngine(PageSource source, StreamConfig config, TimeoutScheduler scheduler,
-      Position.@Nullable Tracker tracker, Runnable onTerminate, StreamEvents events,
+      Position.@Nullable Tracker tracker, DefaultRowStream.Handle handle, StreamEvents events,
       @Nullable DefaultReadAheadBudget budget) {
     this.events = events;
     this.budget = budget;
@@ -228,7 +229,7 @@ final class PageEngine {
     this.pageTimeout = config.pageTimeout().orElse(null);
     this.totalTimeout = config.totalTimeout().orElse(null);
     this.retryPolicy = RetryPolicy.of(config, source.safeToRetry());
-    this.onTerminate = onTerminate;
+    this.handle = handle;
     ResumeToken start = config.resumeFrom().orElse(null);
     int skip = 0;
     if (start != null) {
@@ -775,7 +776,7 @@ final class PageEngine {
     position.freeze();
     anchor = null;
     source.close();
-    onTerminate.run();
+    handle.terminated();
     Throwable leak = leakedAt;
     events.ended(StreamEvents.outcome(cause, leak != null), cause, leak, this::stats);
   }

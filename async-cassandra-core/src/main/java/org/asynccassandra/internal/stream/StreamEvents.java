@@ -104,8 +104,8 @@ public final class StreamEvents {
   }
 
   /** Binds the live counters once the stream's engine exists. */
-  void bindStats(Supplier<StreamStats> stats) {
-    info.stats = stats;
+  void bindStats(PageEngine engine) {
+    info.engine = engine;
   }
 
   /**
@@ -303,7 +303,8 @@ public final class StreamEvents {
     private final @Nullable String table;
     private final @Nullable String name;
     private final String query;
-    private volatile @Nullable Supplier<StreamStats> stats;
+    /** The stream's engine, whose live counters {@link #stats()} reads; null until bound. */
+    private volatile @Nullable PageEngine engine;
     /** A scan's checkpoint; null for a query stream (set once, after creation, for a scan). */
     private volatile @Nullable Supplier<ScanCheckpoint> checkpoint;
 
@@ -349,8 +350,8 @@ public final class StreamEvents {
 
     @Override
     public StreamStats stats() {
-      Supplier<StreamStats> current = stats;
-      return current == null ? NO_STATS : current.get();
+      PageEngine current = engine;
+      return current == null ? NO_STATS : current.stats();
     }
 
     @Override
