@@ -52,8 +52,7 @@ import org.slf4j.LoggerFactory;
  * counter hands pending work to the thread already in it), so that futures that complete synchronously
  * never recurse. State changes happen under the lock, the engine's own monitor; futures are completed,
  * requests sent and sink calls dispatched outside it. No user code ever runs under the lock, and no sink
- * call runs on the thread
- * that completed a fetch: every sink call goes through the stream's executor.
+ * call runs on the thread that completed a fetch: every sink call goes through the stream's executor.
  *
  * <p>No request after an abort: a request is sent outside the lock, so an abort that comes while another
  * thread is handing one to the source waits for that hand-over ({@link #sending}; the source only queues

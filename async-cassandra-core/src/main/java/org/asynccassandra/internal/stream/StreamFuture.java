@@ -47,8 +47,7 @@ final class StreamFuture<T> extends CompletableFuture<T> {
   }
 
   private final PageEngine engine;
-  /** Set by the first settler: the stream (reserve) or an outside completion. */
-  @SuppressWarnings("UnusedVariable") // read and written through CLAIMED
+  /** Set by the first settler, the stream (reserve) or an outside completion: compare-and-set through CLAIMED. */
   private volatile boolean claimed;
 
   StreamFuture(PageEngine engine) {
