@@ -147,6 +147,8 @@ public final class BenchCommand implements Callable<Integer> {
                   .withDuration(DefaultDriverOption.CONNECTION_INIT_QUERY_TIMEOUT, Duration.ofSeconds(10))
                   .withDuration(DefaultDriverOption.METADATA_SCHEMA_REQUEST_TIMEOUT, Duration.ofSeconds(20))
                   .withDuration(DefaultDriverOption.CONTROL_CONNECTION_TIMEOUT, Duration.ofSeconds(10))
+                  // A gauge read only when polled: the first-row scenario waits on it between modes.
+                  .withStringList(DefaultDriverOption.METRICS_NODE_ENABLED, List.of(InFlight.METRIC))
                   .build())
               .addContactPoint(node).withLocalDatacenter(dc).withRequestTracker(counter).build();
            AsyncSession async = AsyncSession.wrap(session)) {

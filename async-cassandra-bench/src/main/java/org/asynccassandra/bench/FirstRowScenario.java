@@ -18,6 +18,7 @@ package org.asynccassandra.bench;
 import com.datastax.oss.driver.api.core.cql.Row;
 import com.datastax.oss.driver.api.core.cql.SimpleStatement;
 import com.datastax.dse.driver.api.core.cql.reactive.ReactiveRow;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -171,6 +172,10 @@ final class FirstRowScenario implements Scenario {
         }
       }
     }
+    // Untimed: the next measurement starts once the server answered every request of this one, the ones
+    // abandoned included (a read-ahead page, the reactive mode's pages), so that no mode waits behind the
+    // server's work for the mode before it.
+    InFlight.awaitNone(context.session(), Duration.ofSeconds(30));
     double millis = (end - start) / 1e6;
     if (row == null) {
       throw new IllegalStateException(mode + " found no row in " + statement.getQuery());
@@ -283,7 +288,10 @@ final class FirstRowScenario implements Scenario {
             + "at each fetch size. %d repetitions per fetch size after a warm-up, modes rotated. The clock "
             + "stops when the first row is in hand, for every mode alike; what each mode then does to abandon "
             + "the rest (nothing for the driver's sync and async modes, a cancel for its reactive one, "
-            + "close() for ours) is not timed. The first page has to arrive whole before any row can be read, "
+            + "close() for ours) is not timed; the next measurement starts once the server has answered "
+            + "every request of this one, the abandoned ones included (the driver's `pool.in-flight` gauge "
+            + "counts them until their answer arrives: a cancel only stops the client waiting), so that no "
+            + "mode waits behind the server's work for the one before it. The first page has to arrive whole before any row can be read, "
             + "so the fetch size, not the API, decides most of this; `%s` asks for %,d rows first (then "
             + "twice as many each page up to the fetch size: `StreamConfig.firstPageSize`, off by default, see "
             + "[streaming.md](../streaming.md)). With read-ahead, the request for page 2 leaves as page 1 is "
