@@ -291,12 +291,12 @@ final class FirstRowScenario implements Scenario {
             + "close() for ours) is not timed; the next measurement starts once the server has answered "
             + "every request of this one, the abandoned ones included (the driver's `pool.in-flight` gauge "
             + "counts them until their answer arrives: a cancel only stops the client waiting), so that no "
-            + "mode waits behind the server's work for the one before it. The first page has to arrive whole before any row can be read, "
-            + "so the fetch size, not the API, decides most of this; `%s` asks for %,d rows first (then "
-            + "twice as many each page up to the fetch size: `StreamConfig.firstPageSize`, off by default, see "
-            + "[streaming.md](../streaming.md)). With read-ahead, the request for page 2 leaves as page 1 is "
-            + "handed over, and on a machine whose cores the server shares, the server's work on page 2 "
-            + "competes with the consumer's first row: compare p0 and p1.%n%n",
+            + "mode waits behind the server's work for the one before it. The first page has to arrive whole "
+            + "before any row can be read, so the fetch size, not the API, decides most of this; `%s` asks for "
+            + "%,d rows first (then twice as many each page up to the fetch size: `StreamConfig.firstPageSize`, "
+            + "off by default, see [streaming.md](../streaming.md)). With read-ahead, the request for page 2 "
+            + "leaves as page 1 is handed over, and on a machine whose cores the server shares, the server's "
+            + "work on page 2 competes with the consumer's first row: compare p0 and p1.%n%n",
         context.settings().firstRowRepetitions(), SMALL_FIRST_PAGE, FIRST_PAGE_SIZE)
         + Markdown.table(headers, table) + "\n" + Markdown.image("time to first row", chart) + "\n"
         + String.format(Locale.ROOT, "Goal at fetch size %,d: %s (fastest driver mode's median: the best of "
