@@ -48,7 +48,7 @@ public final class RetryPolicy {
     }
     this.maxRetries = maxRetries;
     this.backoff = backoff;
-    this.maxBackoff = maxBackoff.compareTo(backoff) < 0 ? backoff : maxBackoff;
+    this.maxBackoff = capOf(backoff, maxBackoff);
     this.random = random;
   }
 
@@ -62,11 +62,16 @@ public final class RetryPolicy {
     Duration maxBackoff = config.maxRetryBackoff();
     for (RetryPolicy common : COMMON) { // most streams use the defaults: one shared instance instead of one each
       if (common.maxRetries == maxRetries && common.backoff.equals(backoff)
-          && common.maxBackoff.equals(maxBackoff.compareTo(backoff) < 0 ? backoff : maxBackoff)) {
+          && common.maxBackoff.equals(capOf(backoff, maxBackoff))) {
         return common;
       }
     }
     return new RetryPolicy(maxRetries, backoff, maxBackoff, RetryPolicy::jitter);
+  }
+
+  /** The cap on one wait: {@code maxBackoff}, or {@code backoff} when that is longer. */
+  private static Duration capOf(Duration backoff, Duration maxBackoff) {
+    return maxBackoff.compareTo(backoff) < 0 ? backoff : maxBackoff;
   }
 
   private static RetryPolicy common(boolean safeToRetry) {
