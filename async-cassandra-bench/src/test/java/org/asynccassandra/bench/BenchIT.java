@@ -46,9 +46,11 @@ class BenchIT {
     int exit = BenchCommand.execute("--size", "tiny", "--skip-jmh", "--output", output.toString(),
         "--contact-point", contactPoint, "--datacenter", server.localDatacenter());
 
-    assertThat(exit).isZero();
     String json = Files.readString(output.resolve("results.json"), StandardCharsets.UTF_8);
     String readme = Files.readString(output.resolve("README.md"), StandardCharsets.UTF_8);
+    // On a failure, say which scenario failed and how (the report's line), not only the exit code.
+    assertThat(exit).as(() -> readme.lines().filter(line -> line.startsWith("**Failures in this run:**"))
+        .findFirst().orElse("the report names no failed scenario")).isZero();
     for (Scenario scenario : Scenarios.all()) {
       assertThat(json).contains("\"scenario\": \"" + scenario.id() + "\"");
     }
