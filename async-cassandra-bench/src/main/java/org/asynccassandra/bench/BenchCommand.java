@@ -18,8 +18,10 @@ package org.asynccassandra.bench;
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.config.DefaultDriverOption;
 import com.datastax.oss.driver.api.core.config.DriverConfigLoader;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -193,7 +195,7 @@ public final class BenchCommand implements Callable<Integer> {
       }
       out.printf("%n== footprint (what a stream waiting for its next page keeps, no server)%n");
       try {
-        micro = Stream.concat(micro.stream(), StreamFootprint.run(out).stream()).toList();
+        micro = Stream.concat(micro.stream(), footprint(out).stream()).toList();
       } catch (Exception failure) {
         failures.add("footprint: " + failure);
         out.println("== footprint FAILED: " + failure);
@@ -224,6 +226,23 @@ public final class BenchCommand implements Callable<Integer> {
       return 1;
     }
     return 0;
+  }
+
+  /**
+   * Runs {@link StreamFootprint} in a fresh JVM (heap figures of its own), killed after 2 minutes, and prints
+   * its output; its log is a temporary file, deleted after.
+   */
+  static List<MicroResult> footprint(PrintStream out) throws IOException, InterruptedException {
+    Path log = Files.createTempFile("async-cassandra-footprint", ".log");
+    try {
+      ChildProcess.run("the footprint measurement", StreamFootprint.command(), log.getParent(), log,
+          Duration.ofMinutes(2));
+      String output = Files.readString(log, StandardCharsets.UTF_8);
+      out.print(output);
+      return StreamFootprint.parse(output);
+    } finally {
+      Files.deleteIfExists(log);
+    }
   }
 
   private BenchSettings settings() {

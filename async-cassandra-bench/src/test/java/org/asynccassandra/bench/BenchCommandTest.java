@@ -18,8 +18,14 @@ package org.asynccassandra.bench;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.asynccassandra.bench.jmh.MicroResult;
 import picocli.CommandLine;
 import org.junit.jupiter.api.Test;
 
@@ -47,6 +53,26 @@ class BenchCommandTest {
 
     assertThat(usage.exit).isEqualTo(2);
     assertThat(usage.err).contains("--contact-point must be HOST or HOST:PORT: localhost:port");
+  }
+
+  @Test
+  void should_measure_the_footprint_in_a_child_jvm_and_delete_its_log() throws Exception {
+    List<Path> logsBefore = footprintLogs();
+    ByteArrayOutputStream printed = new ByteArrayOutputStream();
+
+    List<MicroResult> results = BenchCommand.footprint(new PrintStream(printed, true, StandardCharsets.UTF_8));
+
+    assertThat(results).extracting(MicroResult::benchmark).containsExactly("footprint.chain", "footprint.ours");
+    assertThat(results).allSatisfy(result -> assertThat(result.score()).isPositive());
+    assertThat(printed.toString(StandardCharsets.UTF_8)).contains("footprint chain ", "footprint ours ");
+    assertThat(footprintLogs()).isEqualTo(logsBefore);
+  }
+
+  private static List<Path> footprintLogs() throws Exception {
+    try (Stream<Path> files = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
+      return files.filter(file -> file.getFileName().toString().startsWith("async-cassandra-footprint")).sorted()
+          .toList();
+    }
   }
 
   private record Usage(int exit, String err) {}

@@ -18,6 +18,8 @@ package org.asynccassandra.bench;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,6 +30,7 @@ import org.asynccassandra.testkit.CassandraServer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
 
 /**
  * Runs the whole bench at its smallest size against the real server, end to end, so that the harness
@@ -43,14 +46,16 @@ class BenchIT {
       throws IOException {
     String contactPoint = server.contactPoint().getHostString() + ":" + server.contactPoint().getPort();
 
-    int exit = BenchCommand.execute("--size", "tiny", "--skip-jmh", "--output", output.toString(),
+    StringWriter errors = new StringWriter();
+    CommandLine command = new CommandLine(new BenchCommand()).setErr(new PrintWriter(errors, true));
+    int exit = command.execute("--size", "tiny", "--skip-jmh", "--output", output.toString(),
         "--contact-point", contactPoint, "--datacenter", server.localDatacenter());
 
+    // On a failure, say what failed and how, not only the exit code: the report's line naming the failed
+    // scenarios, or what the command printed when it wrote no report.
+    assertThat(exit).as(() -> whatFailed(output, errors)).isZero();
     String json = Files.readString(output.resolve("results.json"), StandardCharsets.UTF_8);
     String readme = Files.readString(output.resolve("README.md"), StandardCharsets.UTF_8);
-    // On a failure, say which scenario failed and how (the report's line), not only the exit code.
-    assertThat(exit).as(() -> readme.lines().filter(line -> line.startsWith("**Failures in this run:**"))
-        .findFirst().orElse("the report names no failed scenario")).isZero();
     for (Scenario scenario : Scenarios.all()) {
       assertThat(json).contains("\"scenario\": \"" + scenario.id() + "\"");
     }
@@ -80,5 +85,21 @@ class BenchIT {
       assertThat(Files.readAllBytes(chart)).startsWith(PNG_MAGIC);
       assertThat(readme).contains("](" + chart.getFileName() + ")");
     }
+  }
+
+  private static String whatFailed(Path output, StringWriter errors) {
+    try {
+      Path report = output.resolve("README.md");
+      if (Files.isRegularFile(report)) {
+        String failures = Files.readString(report, StandardCharsets.UTF_8).lines()
+            .filter(line -> line.startsWith("**Failures in this run:**")).findFirst().orElse(null);
+        if (failures != null) {
+          return failures;
+        }
+      }
+    } catch (IOException unreadable) {
+      return "the report cannot be read (" + unreadable + "); the command's errors: " + errors;
+    }
+    return "the report names no failed scenario; the command's errors: " + errors;
   }
 }

@@ -15,10 +15,7 @@
  */
 package org.asynccassandra.bench.jmh;
 
-import java.io.IOException;
-import java.io.PrintStream;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,7 +23,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.asynccassandra.StreamConfig;
@@ -47,7 +43,7 @@ import org.jspecify.annotations.Nullable;
  * its end; a stream that does not end fails the measurement.
  *
  * <p>Everything runs on the calling thread: the consumers on a direct executor, so that when a stream's
- * {@code forEach} returns it waits for the page it asked for. {@link #run} measures in a fresh JVM with the
+ * {@code forEach} returns it waits for the page it asked for. {@link #command} measures in a fresh JVM with the
  * serial collector, whose heap figures after a full collection are exact.
  */
 public final class StreamFootprint {
@@ -77,36 +73,22 @@ public final class StreamFootprint {
   }
 
   /**
-   * Measures in a fresh JVM on this JVM's class path, printing its lines to {@code out}.
-   *
-   * @return one result per mode: {@code footprint.MODE}, in bytes per waiting stream
-   * @throws IllegalStateException when the measurement fails or prints no figure for a mode
+   * The command that measures in a fresh JVM on this JVM's class path, with the serial collector and a
+   * fixed heap; its output is for {@link #parse}.
    */
-  public static List<MicroResult> run(PrintStream out) throws IOException, InterruptedException {
+  public static List<String> command() {
     Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-    Process process = new ProcessBuilder(java.toString(), "-XX:+UseSerialGC", "-Xms512m", "-Xmx512m",
-        "-cp", System.getProperty("java.class.path"), StreamFootprint.class.getName())
-        .redirectErrorStream(true).start();
-    String output;
-    try {
-      process.getOutputStream().close();
-      output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      if (!process.waitFor(2, TimeUnit.MINUTES)) {
-        throw new IllegalStateException("The footprint measurement did not end within 2 minutes");
-      }
-    } finally {
-      process.destroyForcibly();
-    }
-    out.print(output);
-    if (process.exitValue() != 0) {
-      throw new IllegalStateException("The footprint measurement exited with " + process.exitValue() + ": "
-          + output.strip());
-    }
-    return parse(output);
+    return List.of(java.toString(), "-XX:+UseSerialGC", "-Xms512m", "-Xmx512m", "-cp",
+        System.getProperty("java.class.path"), StreamFootprint.class.getName());
   }
 
-  /** The results in the measurement's output, one per mode; fails when a mode has none. */
-  static List<MicroResult> parse(String output) {
+  /**
+   * The results in the measurement's output, one per mode.
+   *
+   * @return one result per mode: {@code footprint.MODE}, in bytes per waiting stream
+   * @throws IllegalStateException when the output has no figure for a mode
+   */
+  public static List<MicroResult> parse(String output) {
     List<MicroResult> results = new ArrayList<>();
     for (String mode : MODES) {
       MicroResult found = null;
