@@ -31,6 +31,9 @@ import org.asynccassandra.bench.jmh.MicroResult;
 
 /** Writes a run's results.json (every sample) and README.md (the tables, goals and charts). */
 final class Report {
+  /** Begins the README's line that lists the run's failures, present only when something failed. */
+  static final String FAILURES = "**Failures in this run:**";
+
   private Report() {}
 
   static void write(Path directory, Results results, List<MicroResult> micro, List<MicroResult> costs,
@@ -96,7 +99,7 @@ final class Report {
         started.truncatedTo(ChronoUnit.SECONDS), Duration.between(started, finished).toMinutes(),
         settings.get("name")));
     if (!failures.isEmpty()) {
-      out.append("**Failures in this run:** ").append(String.join("; ", failures)).append("\n\n");
+      out.append(FAILURES).append(' ').append(String.join("; ", failures)).append("\n\n");
     }
     out.append("## Machine\n\n");
     List<List<String>> machine = new ArrayList<>();

@@ -92,7 +92,7 @@ class BenchIT {
       Path report = output.resolve("README.md");
       if (Files.isRegularFile(report)) {
         String failures = Files.readString(report, StandardCharsets.UTF_8).lines()
-            .filter(line -> line.startsWith("**Failures in this run:**")).findFirst().orElse(null);
+            .filter(line -> line.startsWith(Report.FAILURES)).findFirst().orElse(null);
         if (failures != null) {
           return failures;
         }
