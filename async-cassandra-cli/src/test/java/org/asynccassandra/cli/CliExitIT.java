@@ -19,10 +19,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.datastax.oss.driver.api.core.CqlSession;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.asynccassandra.testkit.CassandraExtension;
@@ -57,20 +56,14 @@ class CliExitIT {
   private record Run(int exitCode, List<String> output) {}
 
   private Run run(Path dir, String... args) throws IOException, InterruptedException {
-    List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
-        "-cp", System.getProperty("java.class.path"), AsyncCassandraCli.class.getName()));
-    command.addAll(List.of(args));
-    Path log = Files.createTempFile(dir, "cli", ".log");
     long start = System.nanoTime();
-    Process child = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-    try {
-      assertThat(child.waitFor(3, TimeUnit.MINUTES)).as("the command ended").isTrue();
-    } finally {
-      child.destroyForcibly();
+    try (CliChild child = CliChild.start(Files.createTempFile(dir, "cli", ".log"), args)) {
+      int exitCode = child.awaitExit(Duration.ofMinutes(3));
+      // Printed for the reader, not asserted: the benchmark measures start-up and exit.
+      System.out.printf("%s took %d ms in its own JVM%n", args[0],
+          TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
+      return new Run(exitCode, child.outputLines());
     }
-    // Printed for the reader, not asserted: the benchmark measures start-up and exit.
-    System.out.printf("%s took %d ms in its own JVM%n", args[0], TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
-    return new Run(child.exitValue(), Files.readAllLines(log, StandardCharsets.UTF_8));
   }
 
   /** No warning, error or stack trace from the libraries: only the command's own lines. */

@@ -110,13 +110,10 @@ class ExportCommandIT {
   void should_resume_an_export_whose_process_was_killed_into_an_identical_file(@TempDir Path dir) throws Exception {
     Path partial = dir.resolve("partial.csv");
     Path checkpoint = dir.resolve("partial.checkpoint");
-    Process child = startExport(dir, partial, checkpoint, "PT0.1S");
-    try {
+    try (CliChild child = startExport(dir, partial, checkpoint, "PT0.1S")) {
       await().atMost(Duration.ofSeconds(60)).until(() -> !child.isAlive()
           || Files.exists(checkpoint) && Files.readString(checkpoint).contains(" at "));
-      assertThat(child.isAlive()).as("the export must still be running when it is killed").isTrue();
-    } finally {
-      child.destroyForcibly().waitFor();
+      child.assertAlive("before it was to be killed after a periodic checkpoint");
     }
     DemoCommandIT.Captured resumed = export("--table", "big", "--fetch-size", "700", "--output", partial.toString(),
         "--checkpoint", checkpoint.toString(), "--resume");
@@ -130,13 +127,11 @@ class ExportCommandIT {
   void should_resume_an_export_killed_before_its_first_periodic_checkpoint(@TempDir Path dir) throws Exception {
     Path partial = dir.resolve("early.csv");
     Path checkpoint = dir.resolve("early.checkpoint");
-    Process child = startExport(dir, partial, checkpoint, "PT1H"); // no periodic checkpoint before the kill
-    try {
+    // No periodic checkpoint before the kill.
+    try (CliChild child = startExport(dir, partial, checkpoint, "PT1H")) {
       await().atMost(Duration.ofSeconds(60)).until(() -> !child.isAlive()
           || Files.exists(partial) && Files.size(partial) > 0);
-      assertThat(child.isAlive()).as("the export must still be running when it is killed").isTrue();
-    } finally {
-      child.destroyForcibly().waitFor();
+      child.assertAlive("before it was to be killed ahead of its first periodic checkpoint");
     }
     assertThat(Files.readString(checkpoint)).as("the checkpoint written before the first row")
         .contains("# output-bytes 0\n", "# output-rows 0\n");
@@ -151,14 +146,12 @@ class ExportCommandIT {
   }
 
   /** An export of the big table in a child JVM, slowed down so that it can be killed in the middle. */
-  private Process startExport(Path dir, Path output, Path checkpoint, String checkpointInterval) throws IOException {
-    List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
-        "-cp", System.getProperty("java.class.path"), AsyncCassandraCli.class.getName(),
-        "export", "--contact-point", contactPoint, "--keyspace", keyspace, "--table", "big",
-        "--fetch-size", "500", "--parallelism", "2", "--output", output.toString(),
-        "--checkpoint", checkpoint.toString(), "--checkpoint-interval", checkpointInterval, "--max-rate", "25000"));
-    return new ProcessBuilder(command).redirectErrorStream(true)
-        .redirectOutput(dir.resolve(output.getFileName() + ".log").toFile()).start();
+  private CliChild startExport(Path dir, Path output, Path checkpoint, String checkpointInterval)
+      throws IOException {
+    return CliChild.start(dir.resolve(output.getFileName() + ".log"), "export", "--contact-point", contactPoint,
+        "--keyspace", keyspace, "--table", "big", "--fetch-size", "500", "--parallelism", "2", "--output",
+        output.toString(), "--checkpoint", checkpoint.toString(), "--checkpoint-interval", checkpointInterval,
+        "--max-rate", "25000");
   }
 
   /** The sorted lines of an uninterrupted export of the big table. */

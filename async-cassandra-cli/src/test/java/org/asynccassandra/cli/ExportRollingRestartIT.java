@@ -115,10 +115,10 @@ class ExportRollingRestartIT {
   void should_export_the_same_records_through_a_rolling_restart_of_every_node(@TempDir Path dir) throws Exception {
     long testStart = System.nanoTime();
     Path reference = dir.resolve("uninterrupted.csv");
-    Path referenceLog = dir.resolve("uninterrupted.log");
-    int referenceExit = awaitExit(startExport(reference, referenceLog), Duration.ofMinutes(3), referenceLog);
-    assertThat(referenceExit).as("exit code of the uninterrupted export; its output:%n%s", read(referenceLog))
-        .isZero();
+    try (CliChild uninterrupted = startExport(reference, dir.resolve("uninterrupted.log"))) {
+      assertThat(uninterrupted.awaitExit(Duration.ofMinutes(3)))
+          .as("exit code of the uninterrupted export; its output:%n%s", uninterrupted.output()).isZero();
+    }
     List<String> expected = Files.readAllLines(reference);
     assertThat(expected).as("the uninterrupted export: a header and every row").hasSize(ROWS + 1)
         .first().isEqualTo("pk,ck,payload");
@@ -129,26 +129,26 @@ class ExportRollingRestartIT {
     Path log = dir.resolve("rolling.log");
     Path checkpoint = dir.resolve("rolling.checkpoint");
     Path summary = dir.resolve("rolling-summary.json");
-    Process export = startExport(output, log, "--max-rate", String.valueOf(MAX_RATE),
+    CliChild export = startExport(output, log, "--max-rate", String.valueOf(MAX_RATE),
         "--fetch-size", String.valueOf(FETCH_SIZE), "--checkpoint", checkpoint.toString(),
         "--checkpoint-interval", "PT1S", "--summary", summary.toString(), "--verbose");
     boolean restartsDone = false;
     try {
       await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(100))
           .until(() -> !export.isAlive() || rowsWritten(checkpoint) > 0);
-      assertStillExporting(export, "before the first node was stopped", log);
+      assertStillExporting(export, "before the first node was stopped");
       for (int i = 0; i < cluster.nodes().size(); i++) {
-        restartDuringExport(i, export, checkpoint, log);
+        restartDuringExport(i, export, checkpoint);
       }
       restartsDone = true;
     } finally {
       if (!restartsDone) {
-        export.destroyForcibly().waitFor();
-        LOG.info("The export, ended by the failed test, wrote:\n{}", read(log));
+        export.close();
+        LOG.info("The export, ended by the failed test, wrote:\n{}", export.output());
       }
     }
-    int exit = awaitExit(export, Duration.ofMinutes(5), log);
-    String exportLog = read(log);
+    int exit = export.awaitExit(Duration.ofMinutes(5));
+    String exportLog = export.output();
     LOG.info("The export through the rolling restart wrote:\n{}", exportLog);
     assertThat(exit).as("exit code of the export through the rolling restart; its output:%n%s", exportLog).isZero();
     List<String> actual = Files.readAllLines(output);
@@ -165,7 +165,7 @@ class ExportRollingRestartIT {
    * Stops node {@code index} (SIGTERM: it drains), checks that the export still runs once the driver sees
    * the node down, starts the node again and waits until the driver sees every node up.
    */
-  private void restartDuringExport(int index, Process export, Path checkpoint, Path log) throws IOException {
+  private void restartDuringExport(int index, CliChild export, Path checkpoint) throws IOException {
     CassandraServer server = cluster.node(index);
     String name = "node " + (index + 1) + " of " + cluster.nodes().size() + " (" + address(server) + ")";
     Node node = nodeAt(address(server));
@@ -175,7 +175,7 @@ class ExportRollingRestartIT {
     await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(100))
         .until(() -> node.getState() != NodeState.UP);
     long down = System.nanoTime();
-    assertStillExporting(export, "by the time " + name + " was seen down", log);
+    assertStillExporting(export, "by the time " + name + " was seen down");
     long rowsAtDown = rowsWritten(checkpoint);
     server.restart(); // it is stopped already: this starts it again on the same ports and data
     awaitAllNodesUp();
@@ -190,34 +190,24 @@ class ExportRollingRestartIT {
    * Fails unless the export is still running: with its output if it failed, or saying that it ended too soon
    * to overlap the restarts if it succeeded.
    */
-  private static void assertStillExporting(Process export, String when, Path log) throws IOException {
+  private static void assertStillExporting(CliChild export, String when) throws IOException {
     if (export.isAlive()) {
       return;
     }
-    if (export.exitValue() != 0) {
-      fail("The export had failed (exit code %d) %s; its output:%n%s", export.exitValue(), when, read(log));
+    int exitCode = export.exitCode();
+    if (exitCode != 0) {
+      fail("The export had failed (exit code %d) %s; its output:%n%s", exitCode, when, export.output());
     }
     fail("The export had ended %s, so the rolling restart did not overlap it: lower MAX_RATE (%d rows/s) or "
-        + "find out why the restarts took so long. Its output:%n%s", when, MAX_RATE, read(log));
+        + "find out why the restarts took so long. Its output:%n%s", when, MAX_RATE, export.output());
   }
 
   /** An export of the table in a child JVM, its stdout and stderr in {@code log}. */
-  private Process startExport(Path output, Path log, String... options) throws IOException {
-    List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
-        "-cp", System.getProperty("java.class.path"), AsyncCassandraCli.class.getName(),
-        "export", "--contact-point", contactPoint, "--datacenter", cluster.localDatacenter(),
-        "--keyspace", KEYSPACE, "--table", TABLE, "--output", output.toString()));
-    command.addAll(List.of(options));
-    return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-  }
-
-  /** Waits for the export to end and returns its exit code; kills it and fails if it takes longer. */
-  private static int awaitExit(Process export, Duration timeout, Path log) throws Exception {
-    if (!export.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-      export.destroyForcibly().waitFor();
-      fail("The export did not end within %s; its output:%n%s", timeout, read(log));
-    }
-    return export.exitValue();
+  private CliChild startExport(Path output, Path log, String... options) throws IOException {
+    List<String> args = new ArrayList<>(List.of("export", "--contact-point", contactPoint, "--datacenter",
+        cluster.localDatacenter(), "--keyspace", KEYSPACE, "--table", TABLE, "--output", output.toString()));
+    args.addAll(List.of(options));
+    return CliChild.start(log, Map.of(), args);
   }
 
   /** The rows the export's last checkpoint says were written, 0 before the first checkpoint. */
@@ -229,10 +219,6 @@ class ExportRollingRestartIT {
     } catch (NoSuchFileException notYet) {
       return 0;
     }
-  }
-
-  private static String read(Path log) throws IOException {
-    return Files.exists(log) ? Files.readString(log) : "(no output)";
   }
 
   /** Asserts that {@code actual} holds exactly the records of {@code expected}, each as often, in any order. */

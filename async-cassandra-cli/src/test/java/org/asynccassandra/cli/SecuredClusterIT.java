@@ -16,6 +16,7 @@
 package org.asynccassandra.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.datastax.oss.driver.api.core.CqlSession;
 import java.io.ByteArrayInputStream;
@@ -24,12 +25,16 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.asynccassandra.testkit.CassandraServer;
 import org.asynccassandra.testkit.ClientTls;
 import org.asynccassandra.testkit.TestData;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -190,32 +195,30 @@ class SecuredClusterIT {
    */
   @Test
   void should_keep_the_password_out_of_the_process_list_and_the_logs() throws Exception {
-    List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
-        "-cp", System.getProperty("java.class.path"), AsyncCassandraCli.class.getName()));
-    command.addAll(secured("export", "--max-rate", "1000", "--fetch-size", "200", "--output",
-        dir.resolve("slow.csv").toString()));
-    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
-        .redirectOutput(dir.resolve("child.log").toFile());
-    builder.environment().put(ConnectionOptions.PASSWORD_VARIABLE, PASSWORD);
-    Process child = builder.start();
-    List<String> seen = new ArrayList<>();
-    try {
+    List<String> seen = Collections.synchronizedList(new ArrayList<>()); // added to by Awaitility's thread
+    int exitCode;
+    String output;
+    try (CliChild child = CliChild.start(dir.resolve("child.log"), Map.of(ConnectionOptions.PASSWORD_VARIABLE,
+        PASSWORD), secured("export", "--max-rate", "1000", "--fetch-size", "200", "--output",
+        dir.resolve("slow.csv").toString()))) {
       Path cmdline = Path.of("/proc", Long.toString(child.pid()), "cmdline");
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-      while (child.isAlive() && System.nanoTime() < deadline) {
-        try {
-          seen.add(new String(Files.readAllBytes(cmdline), StandardCharsets.UTF_8).replace('\0', ' '));
-        } catch (IOException gone) {
-          break;
-        }
-        child.waitFor(100, TimeUnit.MILLISECONDS); // the next sample, or at once when it exits
+      // A reading every 100 ms while the export runs; the last one fails once it exited.
+      try {
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100)).until(() -> {
+          try {
+            seen.add(new String(Files.readAllBytes(cmdline), StandardCharsets.UTF_8).replace('\0', ' '));
+            return !child.isAlive();
+          } catch (IOException gone) {
+            return true;
+          }
+        });
+      } catch (ConditionTimeoutException stillRunning) {
+        // enough readings: the wait below fails, with a thread dump, if the export does not end
       }
-      assertThat(child.waitFor(2, TimeUnit.MINUTES)).isTrue();
-    } finally {
-      child.destroyForcibly();
+      exitCode = child.awaitExit(Duration.ofMinutes(2));
+      output = child.output();
     }
-    String output = Files.readString(dir.resolve("child.log"));
-    assertThat(child.exitValue()).as(output).isZero();
+    assertThat(exitCode).as(output).isZero();
     // Right after the fork, before the exec, /proc shows the parent's command line: those readings are left out.
     List<String> cli = seen.stream().filter(line -> line.contains(AsyncCassandraCli.class.getName())).toList();
     assertThat(cli).as("the CLI's command line, read while the export ran").hasSizeGreaterThan(5)
