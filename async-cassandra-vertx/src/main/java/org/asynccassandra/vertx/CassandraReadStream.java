@@ -65,7 +65,10 @@ import org.jspecify.annotations.Nullable;
  * and the like, after every earlier item), when the item handler throws (with that exception), or when the
  * page-to-items function throws. Either way the stream is closed, and nothing is signalled after it; a
  * handler's or the function's exception ends it with {@link ResultStream#closeExceptionally}, so that its
- * listeners (metrics, traces) hear it failed with that exception, not closed.
+ * listeners (metrics, traces) hear it failed with that exception, not closed. An end or a failure that
+ * comes within the call that sets the item handler (a stream whose pages were there already, or that was
+ * consumed in another style), before an end or exception handler was set, is signalled in a task of its own
+ * on the context: the handlers set right after that call hear it, as Vert.x's {@code collect} sets them.
  *
  * <p><b>Cancel.</b> {@link #close()}, or setting a {@code null} item handler while the stream is open (what a
  * {@link io.vertx.core.streams.Pipe} does when its destination fails), closes the stream without a signal: the

@@ -77,6 +77,15 @@ final class DefaultCassandraReadStream<T, U> implements CassandraReadStream<U> {
    * stream already closed (its {@code nextPage()} failed with the close's exception).
    */
   private volatile boolean closing;
+  /** The handler given to {@link #handler} is taking its first items, within that call. */
+  private boolean settingHandler;
+  /**
+   * The end or failure came within a {@link #handler} call, before any end or exception handler was set: it
+   * is signalled in a task of its own, so that handlers set right after that call still hear it, as Vert.x's
+   * own {@code collect} sets them (a stream that ends or fails at once would otherwise leave its future
+   * pending).
+   */
+  private boolean signalPending;
 
   DefaultCassandraReadStream(Context context, ResultStream<T> stream,
       Function<Page<T>, ? extends List<? extends U>> items) {
@@ -110,7 +119,7 @@ final class DefaultCassandraReadStream<T, U> implements CassandraReadStream<U> {
   @Override
   public CassandraReadStream<U> exceptionHandler(@Nullable Handler<Throwable> handler) {
     onContext(() -> {
-      if (state == State.OPEN) {
+      if (state == State.OPEN || signalPending) {
         exceptionHandler = handler;
       }
     });
@@ -124,7 +133,13 @@ final class DefaultCassandraReadStream<T, U> implements CassandraReadStream<U> {
         cancel();
       } else if (state == State.OPEN) {
         this.handler = handler;
-        drain();
+        boolean outer = settingHandler; // a handler that sets a handler
+        settingHandler = true;
+        try {
+          drain();
+        } finally {
+          settingHandler = outer;
+        }
       }
     });
     return this;
@@ -156,7 +171,7 @@ final class DefaultCassandraReadStream<T, U> implements CassandraReadStream<U> {
   @Override
   public CassandraReadStream<U> endHandler(@Nullable Handler<Void> endHandler) {
     onContext(() -> {
-      if (state == State.OPEN) {
+      if (state == State.OPEN || signalPending) {
         this.endHandler = endHandler;
       }
     });
@@ -293,6 +308,14 @@ final class DefaultCassandraReadStream<T, U> implements CassandraReadStream<U> {
   private void end() {
     Handler<Void> target = endHandler;
     terminate(State.ENDED, null);
+    if (target == null && settingHandler) {
+      signalLater(() -> endTo(endHandler));
+    } else {
+      endTo(target);
+    }
+  }
+
+  private void endTo(@Nullable Handler<Void> target) {
     if (target != null) {
       try {
         target.handle(null);
@@ -305,6 +328,14 @@ final class DefaultCassandraReadStream<T, U> implements CassandraReadStream<U> {
   private void fail(Throwable failure) {
     Handler<Throwable> target = exceptionHandler;
     terminate(State.FAILED, failure);
+    if (target == null && settingHandler) {
+      signalLater(() -> failTo(exceptionHandler, failure));
+    } else {
+      failTo(target, failure);
+    }
+  }
+
+  private void failTo(@Nullable Handler<Throwable> target, Throwable failure) {
     if (target == null) {
       report(failure);
       return;
@@ -314,6 +345,25 @@ final class DefaultCassandraReadStream<T, U> implements CassandraReadStream<U> {
     } catch (Throwable handlerFailure) {
       report(handlerFailure);
     }
+  }
+
+  /**
+   * Signals an end or a failure that came within a {@link #handler} call, before a handler to hear it was
+   * set, in a task of its own on the context: the handlers set meanwhile hear it (see {@link #signalPending}).
+   */
+  private void signalLater(Runnable signal) {
+    signalPending = true;
+    context.runOnContext(ignored -> {
+      signalPending = false;
+      try {
+        if (!closing) { // a close signals nothing, as before it
+          signal.run();
+        }
+      } finally {
+        endHandler = null;
+        exceptionHandler = null;
+      }
+    });
   }
 
   private void cancel() {

@@ -26,8 +26,10 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -208,6 +210,33 @@ class CassandraReadStreamTest {
     recording(CassandraReadStream.of(context, fake)).handler(item -> events.add(String.valueOf(item)));
     settle();
     assertThat(events).containsExactly("error: already consumed with forEach");
+  }
+
+  @Test
+  void should_complete_a_collect_set_up_on_the_context_when_the_stream_ends_at_once() throws Exception {
+    FakeResultStream<Integer> fake = FakeResultStream.autoPages(range(1, 4), range(4, 6)); // pages already there
+    assertThat(collectOnContext(fake).get(10, TimeUnit.SECONDS)).containsExactly(1, 2, 3, 4, 5);
+    assertThat(fake.isClosed()).isTrue();
+  }
+
+  @Test
+  void should_fail_a_collect_set_up_on_the_context_when_its_first_pull_fails_at_once() {
+    FakeResultStream<Integer> fake = new FakeResultStream<>();
+    fake.refuseNextPage(new IllegalStateException("already consumed with forEach"));
+    assertThatThrownBy(() -> collectOnContext(fake).get(10, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
+        .cause().isInstanceOf(IllegalStateException.class).hasMessage("already consumed with forEach");
+    assertThat(fake.isClosed()).isTrue();
+  }
+
+  /**
+   * Vert.x's own {@code collect}, called on the context: it sets the item handler first, whose first pull may
+   * end or fail the stream at once, and only then the end and exception handlers.
+   */
+  private CompletableFuture<List<Integer>> collectOnContext(FakeResultStream<Integer> fake) {
+    CompletableFuture<List<Integer>> collected = new CompletableFuture<>();
+    context.runOnContext(ignored -> CassandraReadStream.of(context, fake).collect(Collectors.toList())
+        .onComplete(collected::complete, collected::completeExceptionally));
+    return collected;
   }
 
   @Test
