@@ -38,6 +38,10 @@ import org.jspecify.annotations.Nullable;
 /**
  * The {@link StreamListener} behind {@link AsyncCassandraMetrics}: it resolves a stream's meters once (at
  * its creation and at its start) and then only increments them. Thread-safe.
+ *
+ * <p>A stream hears it twice when it is both the session's listener and the one of the stream's config:
+ * each event then comes twice in a row, the same object, and it counts it once (a stream's counters still
+ * add up to its {@code stats()}, and it ends once).
  */
 final class MetricsListener implements StreamListener {
   static final String STARTED = "asynccassandra.streams.started";
@@ -58,10 +62,11 @@ final class MetricsListener implements StreamListener {
   /** The streams heard and not ended, by id: added at creation (or start), removed by the end event. */
   private final ConcurrentHashMap<Long, Tracked> streams = new ConcurrentHashMap<>();
   /**
-   * The style meters of streams that ended, for a page event that comes after the end (a close from another
-   * thread as the page reached the consumer): weakly, so a stream dropped by everyone is forgotten.
+   * The streams that ended, for a page event that comes after the end (a close from another thread as the
+   * page reached the consumer) and for a second hearing of the end: weakly, so a stream dropped by everyone
+   * is forgotten.
    */
-  private final Map<StreamInfo, StyleMeters> ended = Collections.synchronizedMap(new WeakHashMap<>());
+  private final Map<StreamInfo, Hearing> ended = Collections.synchronizedMap(new WeakHashMap<>());
 
   MetricsListener(MeterRegistry registry, Tags commonTags) {
     this.registry = registry;
@@ -76,15 +81,22 @@ final class MetricsListener implements StreamListener {
     }
   }
 
-  /** One stream being measured. */
-  private static final class Tracked {
-    final StreamInfo info;
+  /** One stream being measured: what it is, and what was heard of it. */
+  private record Tracked(StreamInfo info, Hearing hearing) {}
+
+  /**
+   * What was heard of one stream, kept after its end too (in {@link #ended}): it holds nothing of the
+   * stream's, so that the weak map can forget it.
+   */
+  private static final class Hearing {
     final Scope scope;
     /** The meters of the stream's style: null until it starts; set once by {@code onStart}. */
     volatile @Nullable StyleMeters meters;
+    /** The last page and retry events counted: the same one again is the second hearing of it. */
+    volatile @Nullable PageEvent lastPage;
+    volatile @Nullable Throwable lastRetryError;
 
-    Tracked(StreamInfo info, Scope scope) {
-      this.info = info;
+    Hearing(Scope scope) {
       this.scope = scope;
     }
 
@@ -183,23 +195,19 @@ final class MetricsListener implements StreamListener {
     if (tracked != null) {
       return tracked;
     }
-    Tracked created = new Tracked(stream, scope(stream));
+    Tracked created = new Tracked(stream, new Hearing(scope(stream)));
     tracked = streams.putIfAbsent(stream.id(), created);
     if (tracked != null) {
       return tracked;
     }
-    created.scope.open.add(stream);
+    created.hearing.scope.open.add(stream);
     return created;
   }
 
-  /** The meters of a stream that may have ended meanwhile (a page event may come after the end event). */
-  private StyleMeters meters(StreamInfo stream) {
+  /** A stream that may have ended meanwhile (a page event may come after the end event); null if not heard. */
+  private @Nullable Hearing heard(StreamInfo stream) {
     Tracked tracked = streams.get(stream.id());
-    if (tracked != null) {
-      return tracked.meters();
-    }
-    StyleMeters endedWith = ended.get(stream);
-    return endedWith != null ? endedWith : scope(stream).style(NONE);
+    return tracked != null ? tracked.hearing : ended.get(stream);
   }
 
   /** Called once, at the stream's creation: it counts as open from here on. The executor is kept as it is. */
@@ -211,15 +219,25 @@ final class MetricsListener implements StreamListener {
 
   @Override
   public void onStart(StreamInfo stream, String style) {
-    Tracked tracked = track(stream);
-    StyleMeters meters = tracked.scope.style(styleTag(style));
-    tracked.meters = meters;
+    Hearing hearing = track(stream).hearing;
+    if (hearing.meters != null) {
+      return; // the second hearing of the start
+    }
+    StyleMeters meters = hearing.scope.style(styleTag(style));
+    hearing.meters = meters;
     meters.started.increment();
   }
 
   @Override
   public void onPage(StreamInfo stream, PageEvent page) {
-    StyleMeters meters = meters(stream);
+    Hearing hearing = heard(stream);
+    if (hearing != null) {
+      if (hearing.lastPage == page) {
+        return; // the second hearing of this page
+      }
+      hearing.lastPage = page;
+    }
+    StyleMeters meters = hearing != null ? hearing.meters() : scope(stream).style(NONE);
     meters.pages.increment();
     meters.rows.increment(page.rowsInPage());
     if (page.responseBytes() >= 0) {
@@ -231,7 +249,14 @@ final class MetricsListener implements StreamListener {
 
   @Override
   public void onRetry(StreamInfo stream, int pageNumber, int attempt, Throwable error) {
-    meters(stream).retries(exceptionTag(error)).increment();
+    Hearing hearing = heard(stream);
+    if (hearing != null) {
+      if (hearing.lastRetryError == error) {
+        return; // the second hearing of this retry
+      }
+      hearing.lastRetryError = error;
+    }
+    (hearing != null ? hearing.meters() : scope(stream).style(NONE)).retries(exceptionTag(error)).increment();
   }
 
   @Override
@@ -256,9 +281,12 @@ final class MetricsListener implements StreamListener {
 
   private void ended(StreamInfo stream, String outcome, String exception, boolean leaked) {
     Tracked tracked = streams.get(stream.id());
-    StyleMeters meters = tracked != null ? tracked.meters() : scope(stream).style(NONE);
+    if (tracked == null && ended.containsKey(stream)) {
+      return; // the second hearing of the end
+    }
+    StyleMeters meters = tracked != null ? tracked.hearing.meters() : scope(stream).style(NONE);
     if (tracked != null) {
-      ended.put(stream, meters); // before it leaves the open ones: a page event meanwhile finds it in one of them
+      ended.put(stream, tracked.hearing); // before it leaves the open ones: a page event meanwhile finds it in one of them
       streams.remove(stream.id());
     }
     // Counted before the stream leaves the open-streams gauge: whoever sees it gone (a summary printed once
@@ -268,7 +296,7 @@ final class MetricsListener implements StreamListener {
       meters.leaked.increment();
     }
     if (tracked != null) {
-      tracked.scope.open.remove(tracked.info);
+      tracked.hearing.scope.open.remove(tracked.info);
     }
   }
 

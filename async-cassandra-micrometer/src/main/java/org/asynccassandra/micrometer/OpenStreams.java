@@ -65,6 +65,13 @@ final class OpenStreams {
    */
   private volatile long[] lastEnded = {0, 0};
 
+  /**
+   * Whether this group's {@code asynccassandra.scan.ranges} gauges are registered: by its first scan, which
+   * may come after query streams whose tags a meter filter folded into the same group. Guarded by the
+   * registry's groups.
+   */
+  private boolean scanGauges;
+
   private OpenStreams() {}
 
   /**
@@ -79,34 +86,43 @@ final class OpenStreams {
     // Under the registry's groups' lock, registration included: which group feeds a gauge is decided with it.
     // Once per tag set, never on a stream's path.
     synchronized (groups) {
-      OpenStreams existing = groups.byTags.get(tags);
-      if (existing != null) {
-        return existing;
+      OpenStreams group = groups.byTags.get(tags);
+      if (group == null) {
+        group = register(registry, groups, tags);
       }
-      OpenStreams created = new OpenStreams();
-      Gauge open = Gauge.builder(OPEN, created, OpenStreams::open).tags(tags)
-          .description("Streams and scans created and not ended yet (not consumed yet, or being consumed)")
-          .strongReference(true).register(registry);
-      OpenStreams owner = groups.byGaugeId.putIfAbsent(open.getId(), created);
-      if (owner != null) {
-        groups.byTags.put(tags, owner); // a filter made these tags the id of a group already registered
-        return owner;
-      }
-      groups.byTags.put(tags, created);
-      Gauge.builder(BUFFERED, created, OpenStreams::bufferedPages).tags(tags)
-          .description("Pages fetched and not yet handed to the consumer, over the open streams")
-          .strongReference(true).register(registry);
-      if (scans) {
-        Gauge.builder(SCAN_RANGES, created, group -> group.ranges(true)).tags(tags).tag("state", "done")
+      if (scans && !group.scanGauges) {
+        group.scanGauges = true;
+        Gauge.builder(SCAN_RANGES, group, gauged -> gauged.ranges(true)).tags(tags).tag("state", "done")
             .description("Token ranges done by the open scans (while none is open: by the scan that ended last)")
             .strongReference(true).register(registry);
-        Gauge.builder(SCAN_RANGES, created, group -> group.ranges(false)).tags(tags).tag("state", "pending")
+        Gauge.builder(SCAN_RANGES, group, gauged -> gauged.ranges(false)).tags(tags).tag("state", "pending")
             .description("Token ranges not done yet (not started or in progress) of the open scans (while none is "
                 + "open: of the scan that ended last)")
             .strongReference(true).register(registry);
       }
-      return created;
+      return group;
     }
+  }
+
+  /**
+   * The group of a tag set not met yet: a new one with its gauges, or the one already registered under the
+   * same gauge id (a meter filter folded these tags into it). Called under {@code groups}' lock.
+   */
+  private static OpenStreams register(MeterRegistry registry, Groups groups, Tags tags) {
+    OpenStreams created = new OpenStreams();
+    Gauge open = Gauge.builder(OPEN, created, OpenStreams::open).tags(tags)
+        .description("Streams and scans created and not ended yet (not consumed yet, or being consumed)")
+        .strongReference(true).register(registry);
+    OpenStreams owner = groups.byGaugeId.putIfAbsent(open.getId(), created);
+    if (owner != null) {
+      groups.byTags.put(tags, owner);
+      return owner;
+    }
+    groups.byTags.put(tags, created);
+    Gauge.builder(BUFFERED, created, OpenStreams::bufferedPages).tags(tags)
+        .description("Pages fetched and not yet handed to the consumer, over the open streams")
+        .strongReference(true).register(registry);
+    return created;
   }
 
   void add(StreamInfo stream) {

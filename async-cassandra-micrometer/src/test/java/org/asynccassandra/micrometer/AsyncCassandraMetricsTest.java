@@ -34,6 +34,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import org.asynccassandra.AsyncSession;
+import org.asynccassandra.PageEvent;
 import org.asynccassandra.PageFetchException;
 import org.asynccassandra.StreamInfo;
 import org.asynccassandra.StreamListener;
@@ -237,6 +238,21 @@ class AsyncCassandraMetricsTest {
   }
 
   @Test
+  void should_show_the_ranges_of_a_scan_whose_group_a_meter_filter_folded_into_a_query_streams_group() {
+    SimpleMeterRegistry filtered = new SimpleMeterRegistry();
+    filtered.config().meterFilter(MeterFilter.ignoreTags("kind", "table", "name"));
+    StreamListener folding = AsyncCassandraMetrics.listener(filtered, Tags.of("app", "test"));
+    folding.executor(FakeStream.query("shop", "first"), DIRECT); // registers the group, without range gauges
+    FakeStream scan = FakeStream.scan("shop", "orders");
+    scan.checkpoint = FakeStream.checkpoint(1, 3);
+    folding.executor(scan, DIRECT);
+    assertThat(filtered.get("asynccassandra.scan.ranges").tags("state", "done").gauge().value()).isEqualTo(1);
+    assertThat(filtered.get("asynccassandra.scan.ranges").tags("state", "pending").gauge().value()).isEqualTo(3);
+    assertThat(filtered.get("asynccassandra.streams.open").gauge().value()).as("the query and the scan")
+        .isEqualTo(2);
+  }
+
+  @Test
   void should_measure_a_stream_first_heard_at_its_start_and_a_page_after_its_end() {
     FakeStream stream = FakeStream.query("shop", "late");
     listener.onStart(stream, "iterator()");
@@ -248,6 +264,48 @@ class AsyncCassandraMetricsTest {
     assertThat(count("asynccassandra.rows.delivered", "name", "late")).isEqualTo(10);
     assertThat(count("asynccassandra.rows.delivered", "name", "late", "style", "iterator"))
         .as("under the style the stream ended with, not none").isEqualTo(10);
+  }
+
+  @Test
+  void should_count_each_event_once_for_a_stream_that_hears_the_listener_twice() {
+    // Bound to the session and set on the stream's config too, the listener hears every event twice in a row.
+    FakeStream stream = FakeStream.query("shop", "twice");
+    PageEvent first = FakeStream.page(1, 100, 4_000, 20, 0, false);
+    PageEvent last = FakeStream.page(2, 30, 1_000, 5, 0, true);
+    DriverTimeoutException slow = new DriverTimeoutException("slow");
+    for (int heard = 0; heard < 2; heard++) {
+      listener.executor(stream, DIRECT);
+    }
+    for (int heard = 0; heard < 2; heard++) {
+      listener.onStart(stream, "forEach()");
+    }
+    for (int heard = 0; heard < 2; heard++) {
+      listener.onPage(stream, first);
+    }
+    for (int heard = 0; heard < 2; heard++) {
+      listener.onRetry(stream, 2, 1, slow);
+    }
+    for (int heard = 0; heard < 2; heard++) {
+      listener.onComplete(stream, stream.stats);
+    }
+    for (int heard = 0; heard < 2; heard++) {
+      listener.onPage(stream, last); // after the end: a close from another thread as the page came
+    }
+
+    String[] tags = {"name", "twice", "style", "forEach"};
+    assertThat(count("asynccassandra.streams.started", tags)).isEqualTo(1);
+    assertThat(count("asynccassandra.pages.delivered", tags)).isEqualTo(2);
+    assertThat(count("asynccassandra.rows.delivered", tags)).isEqualTo(130);
+    assertThat(count("asynccassandra.response.bytes", tags)).isEqualTo(5_000);
+    assertThat(registry.get("asynccassandra.page.fetch").tags(tags).timer().count()).isEqualTo(2);
+    assertThat(count("asynccassandra.page.retries", tags)).isEqualTo(1);
+    assertThat(registry.find("asynccassandra.streams.ended").tags("name", "twice").counters())
+        .as("one end, under the stream's style").singleElement()
+        .satisfies(ended -> {
+          assertThat(ended.getId().getTag("style")).isEqualTo("forEach");
+          assertThat(ended.count()).isEqualTo(1);
+        });
+    assertThat(gauge("asynccassandra.streams.open", "name", "twice")).isZero();
   }
 
   @Test
