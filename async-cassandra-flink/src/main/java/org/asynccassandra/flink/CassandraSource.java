@@ -313,14 +313,7 @@ public final class CassandraSource<T> implements Source<T, CassandraSplit, Cassa
       SourceSettings settings = new SourceSettings(sessions, java.util.UUID.randomUUID().toString(), keyspace, table,
           columns, where, allowFiltering, splits,
           targetSplitBytes, splitsPerReader, streamConfig, rowLimiter);
-      StreamConfig paging = settings.pageConfig();
-      if (paging.maxRows().isPresent() || paging.maxPages().isPresent()) {
-        throw new IllegalArgumentException("A source reads whole splits: maxRows and maxPages must not be set, "
-            + "got maxRows " + paging.maxRows() + ", maxPages " + paging.maxPages());
-      }
-      if (paging.resumeFrom().isPresent()) {
-        throw new IllegalArgumentException("A source resumes from Flink checkpoints, not from a resume token");
-      }
+      settings.pageConfig(); // checked here, and again where each split is read
       return new CassandraSource<>(settings, mapper, type);
     }
 

@@ -51,9 +51,26 @@ record SourceSettings(
     columns = List.copyOf(columns);
   }
 
-  /** The paging of each split's scan. */
+  /**
+   * The paging of each split's scan, checked on every call: the supplier runs on the client when the source
+   * is built and again on each task manager for each split, and may answer differently there.
+   *
+   * @throws IllegalArgumentException when it limits rows or pages (a split would end early and its other
+   *     rows be lost without an error) or sets a resume token
+   */
   StreamConfig pageConfig() {
-    return streamConfig == null ? StreamConfig.defaults() : streamConfig.get();
+    StreamConfig paging = streamConfig == null ? StreamConfig.defaults() : streamConfig.get();
+    if (paging.maxRows().isPresent() || paging.maxPages().isPresent()) {
+      throw new IllegalArgumentException("A source of " + qualifiedTable() + " reads whole splits: its stream "
+          + "config must not set maxRows or maxPages, got " + paging.maxRows().stream().mapToObj(
+              rows -> "maxRows " + rows).findFirst().orElse("no maxRows") + " and " + paging.maxPages().stream()
+              .mapToObj(pages -> "maxPages " + pages).findFirst().orElse("no maxPages"));
+    }
+    if (paging.resumeFrom().isPresent()) {
+      throw new IllegalArgumentException("A source of " + qualifiedTable() + " resumes from Flink checkpoints: "
+          + "its stream config must not set a resume token");
+    }
+    return paging;
   }
 
   /** The columns, restriction and paging of a scan, without its ranges. */
