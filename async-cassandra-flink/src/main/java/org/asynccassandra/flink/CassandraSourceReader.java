@@ -267,10 +267,12 @@ final class CassandraSourceReader<T> implements SourceReader<T, CassandraSplit> 
       next = new CompletableFuture<>();
       available = next;
     }
-    // A completion that read the old future ran before the write above: look again for what it brought.
+    // A completion that read the old future ran before the write above: look again for what it brought. A
+    // failed connection is work of its own: pollNext throws it.
     CompletableFuture<Void> connecting = connection;
     boolean work = connecting != null && connecting.isDone()
-        && (open.stream().anyMatch(OpenSplit::hasWork) || (!waiting.isEmpty() && open.size() < settings.splitsPerReader())
+        && (connecting.isCompletedExceptionally() || open.stream().anyMatch(OpenSplit::hasWork)
+            || (!waiting.isEmpty() && open.size() < settings.splitsPerReader())
             || (open.isEmpty() && waiting.isEmpty() && noMoreSplits));
     if (work) {
       next.complete(null);

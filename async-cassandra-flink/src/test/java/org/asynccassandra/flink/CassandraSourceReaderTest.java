@@ -39,7 +39,7 @@ class CassandraSourceReaderTest {
   private final TestingReaderContext context = new TestingReaderContext();
   private final TestingReaderOutput<String> output = new TestingReaderOutput<>();
   private final Map<String, FakeScan> scans = new LinkedHashMap<>();
-  private final CompletableFuture<Void> connection = new CompletableFuture<>();
+  private CompletableFuture<Void> connection = new CompletableFuture<>();
 
   private static ScanCheckpoint at(Range... ranges) {
     return new ScanCheckpoint("ks", "t", "fp", List.of(ranges));
@@ -230,6 +230,31 @@ class CassandraSourceReaderTest {
     reader.start();
     connection.completeExceptionally(new IllegalStateException("no contact point answered"));
 
+    assertThatThrownBy(() -> reader.pollNext(output)).hasRootCauseMessage("no contact point answered");
+  }
+
+  @Test
+  void should_be_available_when_the_connection_fails_as_it_waits_for_work() throws Exception {
+    // The connection fails right after pollNext saw it pending, before waitForWork replaced the future that
+    // the failure's wake-up completed: no split is there yet, so only the failure itself can be the work.
+    connection = new CompletableFuture<>() {
+      private boolean asked;
+
+      @Override
+      public boolean isDone() {
+        if (!asked) {
+          asked = true;
+          completeExceptionally(new IllegalStateException("no contact point answered"));
+          return false; // as pollNext saw it, just before
+        }
+        return super.isDone();
+      }
+    };
+    CassandraSourceReader<String> reader = reader(1, row -> row.toString());
+    reader.start();
+
+    assertThat(reader.pollNext(output)).isEqualTo(InputStatus.NOTHING_AVAILABLE);
+    assertThat(reader.isAvailable()).as("Flink must poll again to see the failure").isDone();
     assertThatThrownBy(() -> reader.pollNext(output)).hasRootCauseMessage("no contact point answered");
   }
 }
