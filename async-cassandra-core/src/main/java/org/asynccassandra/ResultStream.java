@@ -57,7 +57,9 @@ import java.util.function.Function;
  *
  * <p><b>Errors.</b> A failed page surfaces as a {@link PageFetchException} after every row of the earlier
  * pages was delivered; a timeout as a {@link StreamTimeoutException}. An exception thrown by user code
- * closes the stream and fails the returned stage with that same exception.
+ * closes the stream and fails the returned stage with that same exception. When the stream had already
+ * ended by then (closed from another thread, timed out, its stage completed from outside) and nothing can
+ * carry that exception any more, it is logged at WARN rather than lost.
  *
  * <p><b>The stages it returns.</b> The stages of the push styles and of {@link #nextPage()} belong to the
  * stream: completing, failing, cancelling or timing one out from outside ({@code complete},
@@ -146,7 +148,9 @@ public interface ResultStream<T> extends AutoCloseable {
   /**
    * The rows as a {@link Flow.Publisher} for a single subscriber, with row-level demand. A second
    * subscriber receives {@code onError(IllegalStateException)}. Signals come on the stream's executor;
-   * cancelling the subscription closes the stream without a signal.
+   * cancelling the subscription closes the stream without a signal, and so does a subscriber that throws from
+   * {@code onSubscribe} (its subscription counts as cancelled, and what it threw is logged). Once the last
+   * page's rows went out, {@code onComplete} follows without further demand.
    *
    * @return the publisher; nothing is fetched until its subscriber requests
    * @throws IllegalStateException when the stream is already consumed (in any style), or it is a row

@@ -305,6 +305,25 @@ final class PageEngine {
   }
 
   /**
+   * Ends the stream with {@code error}, which user code threw (a consumer, a listener, a mapper, a subscriber,
+   * the stage of a {@code forEachAsync} row), as {@link #abort} does. When the stream had already ended (closed
+   * from another thread, timed out, its stage completed from outside), neither the stream nor its stage can
+   * carry the error any more: it is logged, so that no error is lost without a trace.
+   *
+   * @return false when the stream had already ended (the error was logged)
+   */
+  boolean abortByUser(Throwable error, boolean silent) {
+    if (abort(error, silent)) {
+      return true;
+    }
+    if (abortCause() != error) {
+      LOG.warn("User code of the stream over '{}' failed after the stream had ended; nothing else can report "
+          + "this failure", source.description(), error);
+    }
+    return false;
+  }
+
+  /**
    * Ends the stream at once: freezes the position (no further row is handed over), cancels the in-flight
    * fetch, drops buffered pages, and hands {@code cause} to the sink as soon as no sink call is running
    * (never, when {@code silent}).
@@ -704,7 +723,7 @@ final class PageEngine {
         try {
           target.onPage(page);
         } catch (Throwable error) {
-          abort(error, false);
+          abortByUser(error, false);
         } finally {
           synchronized (this) {
             busy = false;

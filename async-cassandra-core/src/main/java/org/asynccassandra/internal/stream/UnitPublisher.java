@@ -82,7 +82,15 @@ final class UnitPublisher<T> implements Flow.Publisher<T> {
     // Held until onSubscribe returned (§1.3: signals in order, never at once): what a request() or the engine
     // starts meanwhile only counts, and runs on the executor after it.
     emission.wip.set(1);
-    subscriber.onSubscribe(emission);
+    try {
+      subscriber.onSubscribe(emission);
+    } catch (Throwable subscriberFailure) {
+      // §2.13: the subscription counts as cancelled (the stream ends, as on a cancel within onSubscribe), and
+      // §1.9: subscribe returns normally, so the failure is logged.
+      emission.cancel();
+      LOG.warn("The subscriber of the stream over '{}' threw from onSubscribe; its subscription was cancelled",
+          engine.description(), subscriberFailure);
+    }
     engine.attach(emission, executor, owner);
     emission.subscribed();
   }
@@ -106,6 +114,8 @@ final class UnitPublisher<T> implements Flow.Publisher<T> {
     private boolean pageRequested;
     /** Set just before onError or onComplete is called. */
     private boolean terminalSent;
+    /** The last page's every unit went out: the end is asked for whatever the demand. */
+    private boolean lastPageSent;
 
     Emission(Flow.Subscriber<? super T> subscriber) {
       this.subscriber = subscriber;
@@ -345,6 +355,7 @@ final class UnitPublisher<T> implements Flow.Publisher<T> {
         if (current != null && index == current.size()) {
           current = null;
           currentPage = null; // done with it: the page is garbage while the next one is fetched
+          lastPageSent = page.isLast();
         }
       }
       if (current == null && incoming == null) {
@@ -353,7 +364,10 @@ final class UnitPublisher<T> implements Flow.Publisher<T> {
           target.onComplete();
           return false;
         }
-        if (!pageRequested && requested.get() > 0 && !cancelled && !engine.isAborted()) {
+        // After the last page the engine fetches nothing more: asked, it ends the stream, so that a subscriber
+        // that requested exactly the units there were hears onComplete without requesting more (a terminal
+        // signal needs no demand).
+        if (!pageRequested && (requested.get() > 0 || lastPageSent) && !cancelled && !engine.isAborted()) {
           pageRequested = true;
           engine.request(); // may deliver synchronously: onPage bumps wip and this loop goes round again
         }
