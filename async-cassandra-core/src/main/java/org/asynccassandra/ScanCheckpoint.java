@@ -436,7 +436,7 @@ public final class ScanCheckpoint implements java.io.Serializable {
    * @param file the file to write; an existing one is replaced. The temporary file is {@code file}'s name
    *     with {@code .tmp} appended, in the same directory
    * @throws IOException when the temporary file cannot be written or moved; {@code file} is then left as it
-   *     was (the temporary file may remain)
+   *     was, and the temporary file is deleted
    */
   public void write(Path file) throws IOException {
     write(file, List.of());
@@ -451,7 +451,7 @@ public final class ScanCheckpoint implements java.io.Serializable {
    * @param notes the comment lines, one per note, after the ranges and before the end line; a line break in a
    *     note becomes a space
    * @throws IOException when the temporary file cannot be written or moved; {@code file} is then left as it
-   *     was (the temporary file may remain)
+   *     was, and the temporary file is deleted
    */
   public void write(Path file, List<String> notes) throws IOException {
     Path absolute = file.toAbsolutePath();
@@ -463,18 +463,27 @@ public final class ScanCheckpoint implements java.io.Serializable {
       text.append("# ").append(note.replace('\n', ' ')).append('\n');
     }
     text.append(END).append('\n');
-    try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-        StandardOpenOption.TRUNCATE_EXISTING)) {
-      ByteBuffer bytes = StandardCharsets.UTF_8.encode(text.toString());
-      while (bytes.hasRemaining()) {
-        channel.write(bytes);
-      }
-      channel.force(true); // on disk before the rename: a crash leaves the old file or the whole new one
-    }
     try {
-      Files.move(temporary, absolute, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-    } catch (AtomicMoveNotSupportedException notAtomic) {
-      Files.move(temporary, absolute, StandardCopyOption.REPLACE_EXISTING);
+      try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+          StandardOpenOption.TRUNCATE_EXISTING)) {
+        ByteBuffer bytes = StandardCharsets.UTF_8.encode(text.toString());
+        while (bytes.hasRemaining()) {
+          channel.write(bytes);
+        }
+        channel.force(true); // on disk before the rename: a crash leaves the old file or the whole new one
+      }
+      try {
+        Files.move(temporary, absolute, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      } catch (AtomicMoveNotSupportedException notAtomic) {
+        Files.move(temporary, absolute, StandardCopyOption.REPLACE_EXISTING);
+      }
+    } catch (IOException | RuntimeException failure) {
+      try {
+        Files.deleteIfExists(temporary); // a full disk, a failed rename: no half-written file left beside it
+      } catch (IOException | RuntimeException notDeleted) {
+        failure.addSuppressed(notDeleted);
+      }
+      throw failure;
     }
   }
 

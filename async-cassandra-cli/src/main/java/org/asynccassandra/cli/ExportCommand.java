@@ -130,6 +130,8 @@ final class ExportCommand implements Callable<Integer> {
          TableScan tableScan = async.scanTable(scan.keyspace, scan.table, scanConfig)) {
       scan.timings.ready();
       if (resumeFrom != null && resumeFrom.isComplete()) {
+        // A run killed while it saved its last checkpoint left the temporary file: no later save replaces it.
+        Files.deleteIfExists(sibling(checkpoint, ".tmp"));
         System.err.println("The checkpoint says the export is complete: nothing to do.");
         return 0;
       }
@@ -168,7 +170,18 @@ final class ExportCommand implements Callable<Integer> {
     files.put("--output", toStdout ? null : Path.of(output));
     files.put("--checkpoint", checkpoint);
     files.put("--summary", scan.summary);
+    // The files the export writes beside them: a checkpoint's temporary file would be truncated and renamed
+    // at every save, and a replaced output's part file is deleted at the end.
+    files.put("the temporary file of --checkpoint", checkpoint == null ? null : sibling(checkpoint, ".tmp"));
+    files.put("the partial file of --output", toStdout || checkpoint != null ? null
+        : sibling(Path.of(output), ".part"));
     OutputFiles.checkDistinct(spec, files);
+  }
+
+  /** {@code file}'s name with {@code suffix} appended, in the same folder. */
+  private static Path sibling(Path file, String suffix) {
+    Path absolute = file.toAbsolutePath();
+    return absolute.resolveSibling(absolute.getFileName() + suffix);
   }
 
   /** Writes the scan's rows to {@code out}, with checkpoints; returns the exit code. */

@@ -51,6 +51,23 @@ class CommandUsageTest {
   }
 
   @Test
+  void should_refuse_an_output_that_is_the_checkpoints_temporary_file(@TempDir Path dir) {
+    // Every save truncates the checkpoint's temporary file and renames it over the checkpoint.
+    Path checkpoint = dir.resolve("export.checkpoint");
+    assertUsageError(export("--output", dir.resolve("export.checkpoint.tmp").toString(), "--checkpoint",
+        checkpoint.toString()), "--output and the temporary file of --checkpoint name the same file: "
+        + checkpoint.toAbsolutePath() + ".tmp");
+  }
+
+  @Test
+  void should_refuse_a_summary_that_is_the_partial_file_of_the_output(@TempDir Path dir) {
+    // Without a checkpoint the output is written to its partial file, which is moved or deleted at the end.
+    Path output = dir.resolve("data.csv");
+    assertUsageError(export("--output", output.toString(), "--summary", dir.resolve("data.csv.part").toString()),
+        "--summary and the partial file of --output name the same file: " + output.toAbsolutePath() + ".part");
+  }
+
+  @Test
   void should_refuse_a_summary_that_is_also_the_output(@TempDir Path dir) {
     Path file = dir.resolve("data.csv");
     assertUsageError(export("--output", file.toString(), "--summary", file.toString()),

@@ -215,6 +215,25 @@ class ExportCommandIT {
   }
 
   @Test
+  void should_do_nothing_but_remove_a_left_temporary_file_when_resuming_a_complete_export(@TempDir Path dir)
+      throws IOException {
+    Path file = dir.resolve("all.csv");
+    Path checkpoint = dir.resolve("all.checkpoint");
+    exportWithCheckpoint("all_types", file, checkpoint);
+    String exported = Files.readString(file);
+    // What a run killed while saving its last checkpoint leaves: no later save would replace it.
+    Files.writeString(dir.resolve("all.checkpoint.tmp"), "version 3\nkeyspace");
+
+    DemoCommandIT.Captured run = resume("all_types", file, checkpoint);
+    assertThat(run.exitCode()).as(run.err()).isZero();
+    assertThat(run.err()).contains("The checkpoint says the export is complete: nothing to do.");
+    assertThat(Files.readString(file)).isEqualTo(exported);
+    try (var left = Files.list(dir)) {
+      assertThat(left).containsExactlyInAnyOrder(file, checkpoint);
+    }
+  }
+
+  @Test
   void should_refuse_a_checkpoint_of_another_table_in_one_line(@TempDir Path dir) throws IOException {
     Path file = dir.resolve("other.csv");
     Path checkpoint = dir.resolve("other.checkpoint");

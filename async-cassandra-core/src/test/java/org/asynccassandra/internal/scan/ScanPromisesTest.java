@@ -15,6 +15,7 @@
  */
 package org.asynccassandra.internal.scan;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.asynccassandra.internal.stream.DefaultRowStream;
@@ -473,6 +474,12 @@ class ScanPromisesTest {
       assertThatThrownBy(() -> ScanCheckpoint.decode(cut)).as("cut after %d characters", cut.length())
           .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("Not a");
     }
+    // A write that fails leaves the file as it was and no temporary file: here the rename onto a folder.
+    Path folderInTheWay = Files.createDirectories(folder.resolve("taken.checkpoint").resolve("inside"))
+        .getParent();
+    assertThatThrownBy(() -> checkpoint.write(folderInTheWay)).isInstanceOf(IOException.class);
+    assertThat(folderInTheWay).isDirectory();
+    assertThat(folder.resolve("taken.checkpoint.tmp")).doesNotExist();
     String[] lines = checkpoint.encode().split("\n");
     String twoRanges = String.join("\n", java.util.Arrays.stream(lines).filter(line -> !line.startsWith("range 2"))
         .toList()) + "\n";
