@@ -201,7 +201,7 @@ final class AsyncRowLoop implements PageSink {
     boolean reserved = result.reserve();
     rows = null; // on the loop's thread, or while the loop waits: a failed stream keeps no page
     page = null;
-    engine.abortByUser(error, true);
+    engine.abortByUser(error, true, reserved);
     if (reserved) {
       result.settleExceptionally(error);
     }

@@ -84,7 +84,7 @@ final class ConsumerSink implements PageSink {
       // first, so that a racing close() does not fail it as closed; ended before it is settled, so that a
       // dependent that closes the stream does not turn the end the listeners hear into a close).
       boolean reserved = result.reserve();
-      engine.abortByUser(error, true);
+      engine.abortByUser(error, true, reserved);
       if (reserved) {
         result.settleExceptionally(error);
       }

@@ -307,16 +307,17 @@ final class PageEngine {
   /**
    * Ends the stream with {@code error}, which user code threw (a consumer, a listener, a mapper, a subscriber,
    * the stage of a {@code forEachAsync} row), as {@link #abort} does. When the stream had already ended (closed
-   * from another thread, timed out, its stage completed from outside), neither the stream nor its stage can
-   * carry the error any more: it is logged, so that no error is lost without a trace.
+   * from another thread, timed out, its stage completed from outside) and the caller's stage does not carry
+   * the error either, nothing can report it any more: it is logged, so that no error is lost without a trace.
    *
-   * @return false when the stream had already ended (the error was logged)
+   * @param carried whether the caller fails its stage with {@code error} (then it is not logged)
+   * @return false when the stream had already ended
    */
-  boolean abortByUser(Throwable error, boolean silent) {
+  boolean abortByUser(Throwable error, boolean silent, boolean carried) {
     if (abort(error, silent)) {
       return true;
     }
-    if (abortCause() != error) {
+    if (!carried && abortCause() != error) {
       LOG.warn("User code of the stream over '{}' failed after the stream had ended; nothing else can report "
           + "this failure", source.description(), error);
     }
@@ -723,7 +724,7 @@ final class PageEngine {
         try {
           target.onPage(page);
         } catch (Throwable error) {
-          abortByUser(error, false);
+          abortByUser(error, false, false);
         } finally {
           synchronized (this) {
             busy = false;
