@@ -131,7 +131,7 @@ final class ExportCommand implements Callable<Integer> {
       scan.timings.ready();
       if (resumeFrom != null && resumeFrom.isComplete()) {
         // A run killed while it saved its last checkpoint left the temporary file: no later save replaces it.
-        Files.deleteIfExists(sibling(checkpoint, ".tmp"));
+        Files.deleteIfExists(checkpointTemporary(checkpoint));
         System.err.println("The checkpoint says the export is complete: nothing to do.");
         return 0;
       }
@@ -172,16 +172,16 @@ final class ExportCommand implements Callable<Integer> {
     files.put("--summary", scan.summary);
     // The files the export writes beside them: a checkpoint's temporary file would be truncated and renamed
     // at every save, and a replaced output's part file is deleted at the end.
-    files.put("the temporary file of --checkpoint", checkpoint == null ? null : sibling(checkpoint, ".tmp"));
+    files.put("the temporary file of --checkpoint", checkpoint == null ? null : checkpointTemporary(checkpoint));
     files.put("the partial file of --output", toStdout || checkpoint != null ? null
-        : sibling(Path.of(output), ".part"));
+        : ExportOutput.partFile(Path.of(output)));
     OutputFiles.checkDistinct(spec, files);
   }
 
-  /** {@code file}'s name with {@code suffix} appended, in the same folder. */
-  private static Path sibling(Path file, String suffix) {
-    Path absolute = file.toAbsolutePath();
-    return absolute.resolveSibling(absolute.getFileName() + suffix);
+  /** The temporary file {@link ScanCheckpoint#write} writes before its rename, as its javadoc names it. */
+  private static Path checkpointTemporary(Path checkpoint) {
+    Path absolute = checkpoint.toAbsolutePath();
+    return absolute.resolveSibling(absolute.getFileName() + ".tmp");
   }
 
   /** Writes the scan's rows to {@code out}, with checkpoints; returns the exit code. */

@@ -96,11 +96,17 @@ final class ExportOutput implements AutoCloseable {
    */
   static ExportOutput replacing(Path path) throws IOException {
     Path target = path.toAbsolutePath();
-    Path part = target.resolveSibling(target.getFileName() + ".part");
+    Path part = partFile(target);
     // Created, or a part file a killed export left emptied.
     FileOutputStream file = new FileOutputStream(part.toFile(), false);
     part.toFile().deleteOnExit();
     return new ExportOutput(file, 0, part, target);
+  }
+
+  /** The file {@link #replacing} writes before it moves it to {@code path}: its name with ".part" appended. */
+  static Path partFile(Path path) {
+    Path target = path.toAbsolutePath();
+    return target.resolveSibling(target.getFileName() + ".part");
   }
 
   /**

@@ -17,6 +17,7 @@ package org.asynccassandra.flink;
 
 import java.io.Serializable;
 import java.util.List;
+import java.util.OptionalLong;
 import org.apache.flink.util.function.SerializableSupplier;
 import org.asynccassandra.ReadLimiter;
 import org.asynccassandra.ScanConfig;
@@ -62,15 +63,19 @@ record SourceSettings(
     StreamConfig paging = streamConfig == null ? StreamConfig.defaults() : streamConfig.get();
     if (paging.maxRows().isPresent() || paging.maxPages().isPresent()) {
       throw new IllegalArgumentException("A source of " + qualifiedTable() + " reads whole splits: its stream "
-          + "config must not set maxRows or maxPages, got " + paging.maxRows().stream().mapToObj(
-              rows -> "maxRows " + rows).findFirst().orElse("no maxRows") + " and " + paging.maxPages().stream()
-              .mapToObj(pages -> "maxPages " + pages).findFirst().orElse("no maxPages"));
+          + "config must not set maxRows or maxPages, got " + limit("maxRows", paging.maxRows()) + " and "
+          + limit("maxPages", paging.maxPages()));
     }
     if (paging.resumeFrom().isPresent()) {
       throw new IllegalArgumentException("A source of " + qualifiedTable() + " resumes from Flink checkpoints: "
           + "its stream config must not set a resume token");
     }
     return paging;
+  }
+
+  /** {@code "maxRows 10"}, or {@code "no maxRows"} when unset. */
+  private static String limit(String name, OptionalLong value) {
+    return value.isPresent() ? name + " " + value.getAsLong() : "no " + name;
   }
 
   /** The columns, restriction and paging of a scan, without its ranges. */

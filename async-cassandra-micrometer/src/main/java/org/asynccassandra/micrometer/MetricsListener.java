@@ -210,6 +210,11 @@ final class MetricsListener implements StreamListener {
     return tracked != null ? tracked.hearing : ended.get(stream);
   }
 
+  /** The meters of a stream heard as {@code hearing}, or of style {@code "none"} for one never heard. */
+  private StyleMeters meters(@Nullable Hearing hearing, StreamInfo stream) {
+    return hearing != null ? hearing.meters() : scope(stream).style(NONE);
+  }
+
   /** Called once, at the stream's creation: it counts as open from here on. The executor is kept as it is. */
   @Override
   public Executor executor(StreamInfo stream, Executor executor) {
@@ -237,7 +242,7 @@ final class MetricsListener implements StreamListener {
       }
       hearing.lastPage = page;
     }
-    StyleMeters meters = hearing != null ? hearing.meters() : scope(stream).style(NONE);
+    StyleMeters meters = meters(hearing, stream);
     meters.pages.increment();
     meters.rows.increment(page.rowsInPage());
     if (page.responseBytes() >= 0) {
@@ -256,7 +261,7 @@ final class MetricsListener implements StreamListener {
       }
       hearing.lastRetryError = error;
     }
-    (hearing != null ? hearing.meters() : scope(stream).style(NONE)).retries(exceptionTag(error)).increment();
+    meters(hearing, stream).retries(exceptionTag(error)).increment();
   }
 
   @Override
@@ -284,7 +289,7 @@ final class MetricsListener implements StreamListener {
     if (tracked == null && ended.containsKey(stream)) {
       return; // the second hearing of the end
     }
-    StyleMeters meters = tracked != null ? tracked.hearing.meters() : scope(stream).style(NONE);
+    StyleMeters meters = meters(tracked != null ? tracked.hearing : null, stream);
     if (tracked != null) {
       ended.put(stream, tracked.hearing); // before it leaves the open ones: a page event meanwhile finds it in one of them
       streams.remove(stream.id());
