@@ -27,7 +27,9 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
+import java.util.zip.CRC32C;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -42,17 +44,25 @@ import org.jspecify.annotations.Nullable;
  * <p>It is bound to its keyspace, table and query shape (columns and restriction): resuming a checkpoint of
  * another scan fails with {@link IllegalArgumentException} before any query runs. Its text form is a small
  * line-based file ({@link #encode()}, {@link #write(Path)}); lines starting with {@code #} after the first
- * are comments that {@link #decode} skips, so tools can keep their own notes in the same file. Immutable
+ * are comments that {@link #decode} skips, so tools can keep their own notes in the same file ({@link
+ * #write(Path, List)} writes them). A checksum line covers every line, notes included, so that a file
+ * edited by hand or damaged is refused instead of resumed with ranges skipped or rows repeated. Immutable
  * and thread-safe.
  */
 public final class ScanCheckpoint implements java.io.Serializable {
   private static final long serialVersionUID = 1L;
   private static final String HEADER = "# async-cassandra scan checkpoint";
   private static final String END = "end";
-  // 3: the number of ranges before them and an end line after them (and after write's notes), so that a file
-  // cut short anywhere is refused, not read as a scan of fewer ranges or fewer rows; 2: rows delivered per
-  // range; 1 and 2 are still read
-  private static final int VERSION = 3;
+  private static final String CHECKSUM = "checksum";
+  private static final String CRC32C = "crc32c";
+  // 4: a checksum line before the end line, over every line between the header and it (write's notes
+  // included), so that a file edited by hand or damaged is refused, not resumed with ranges skipped or rows
+  // repeated; 3: the number of ranges before them and an end line after them (and after write's notes), so
+  // that a file cut short anywhere is refused, not read as a scan of fewer ranges or fewer rows; 2: rows
+  // delivered per range; 1 to 3 are still read
+  private static final int VERSION = 4;
+  /** The first version with a checksum line. */
+  private static final int CHECKSUMMED = 4;
 
   /** The state of one range. */
   public enum State {
@@ -249,19 +259,41 @@ public final class ScanCheckpoint implements java.io.Serializable {
   }
 
   /**
-   * The text form: a header, the number of ranges, one line per range, then an end line.
+   * The text form: a header, the number of ranges, one line per range, a checksum line, then an end line.
    *
    * @return the text, lines ended by {@code \n}, that {@link #decode} reads back into an equal checkpoint
    */
   public String encode() {
-    StringBuilder text = new StringBuilder(HEADER).append('\n')
-        .append("version ").append(VERSION).append('\n')
-        .append("keyspace ").append(keyspace).append('\n')
-        .append("table ").append(table).append('\n')
-        .append("query ").append(queryFingerprint).append('\n')
-        .append("ranges ").append(ranges.size()).append('\n');
+    return encode(List.of());
+  }
+
+  /** The text form with {@code notes} as comment lines after the ranges, covered by the checksum. */
+  private String encode(List<String> notes) {
+    List<String> lines = new ArrayList<>();
+    lines.add("version " + VERSION);
+    lines.add("keyspace " + keyspace);
+    lines.add("table " + table);
+    lines.add("query " + queryFingerprint);
+    lines.add("ranges " + ranges.size());
     for (Range range : ranges) {
-      text.append("range ").append(range.start()).append(' ').append(range.end()).append(' ');
+      lines.add(rangeLine(range));
+    }
+    for (String note : notes) {
+      lines.add("# " + note.replace('\n', ' '));
+    }
+    StringBuilder text = new StringBuilder(HEADER).append('\n');
+    LineChecksum checksum = new LineChecksum();
+    for (String line : lines) {
+      text.append(line).append('\n');
+      checksum.add(line);
+    }
+    return text.append(CHECKSUM).append(' ').append(CRC32C).append(' ').append(checksum.hex()).append('\n')
+        .append(END).append('\n').toString();
+  }
+
+  private static String rangeLine(Range range) {
+    StringBuilder text = new StringBuilder("range ").append(range.start()).append(' ').append(range.end())
+        .append(' ');
       switch (range.state()) {
         case DONE:
           text.append("done");
@@ -273,22 +305,42 @@ public final class ScanCheckpoint implements java.io.Serializable {
           text.append("at ").append(range.pagingState() == null ? "-" : range.pagingState())
               .append(' ').append(range.rowsToSkip());
       }
-      text.append(" rows ").append(range.rowsDelivered()).append('\n');
-    }
-    return text.append(END).append('\n').toString();
+    return text.append(" rows ").append(range.rowsDelivered()).toString();
   }
 
   /**
-   * Reads the text form. Blank lines and lines starting with {@code #} are skipped; checkpoints of versions
-   * 1 (without rows delivered) and 2 (without the number of ranges, so a file of theirs cut short at a line's
-   * end cannot be told from a smaller scan) are read too.
+   * CRC-32C over lines as {@link #decode} reads them: stripped, each followed by a line break. Blank lines are
+   * not added (decode skips them), so that the checksum covers what is read, not how it is spaced.
+   */
+  private static final class LineChecksum {
+    private final CRC32C crc = new CRC32C();
+
+    void add(String line) {
+      crc.update((line.strip() + "\n").getBytes(StandardCharsets.UTF_8));
+    }
+
+    String hex() {
+      return String.format(Locale.ROOT, "%08x", crc.getValue());
+    }
+  }
+
+  /**
+   * Reads the text form. Blank lines and lines starting with {@code #} are skipped; the checksum line covers
+   * every line between the header and it, comments included, so that a file edited by hand (a range marked
+   * done, a count or a paging state changed, a note of {@link #write(Path, List)} changed) is refused rather
+   * than resumed with ranges skipped or rows repeated. Whitespace at the start and end of lines and blank
+   * lines do not count. To resume only some ranges, build a checkpoint with the constructor instead of
+   * editing a file. Checkpoints of versions 1 (without rows delivered), 2 (without the number of ranges, so a
+   * file of theirs cut short at a line's end cannot be told from a smaller scan) and 3 (without a checksum,
+   * so an edit of theirs cannot be told) are read too.
    *
-   * @param text the text {@link #encode()} wrote, possibly with comment lines
+   * @param text the text {@link #encode()} or {@link #write(Path, List)} wrote
    * @return the checkpoint
    * @throws IllegalArgumentException naming the bad line when the text is not a checkpoint (an unknown
-   *     line or version, a malformed range, a paging state that is not base64), or it lacks the header, the
-   *     keyspace, the table, the query or the ranges, or it holds fewer or more ranges than it says (a file
-   *     cut short or edited)
+   *     line or version, a malformed range, a paging state that is not base64, a line after the checksum
+   *     line), or it lacks the header, the keyspace, the table, the query, the ranges or (from version 4) its
+   *     checksum line, or it holds fewer or more ranges than it says (a file cut short or edited), or its
+   *     lines do not match its checksum (a file edited or damaged)
    */
   public static ScanCheckpoint decode(String text) {
     String keyspace = null;
@@ -298,6 +350,8 @@ public final class ScanCheckpoint implements java.io.Serializable {
     int version = 0;
     int declaredRanges = -1;
     boolean ended = false;
+    boolean checked = false;
+    LineChecksum checksum = new LineChecksum();
     List<Range> ranges = new ArrayList<>();
     int number = 0;
     for (String line : text.split("\n")) {
@@ -306,17 +360,23 @@ public final class ScanCheckpoint implements java.io.Serializable {
       if (trimmed.isEmpty()) {
         continue;
       }
-      if (trimmed.equals(HEADER)) {
+      if (trimmed.equals(HEADER) && !header) {
         header = true;
         continue;
-      }
-      if (trimmed.startsWith("#")) {
-        continue; // comments: tools may keep notes of their own here
       }
       if (ended) {
         throw bad(number, "'" + trimmed + "' after the end line");
       }
+      if (checked && !trimmed.equals(END)) {
+        throw bad(number, "'" + trimmed + "' after the checksum line, which must be followed by the end line");
+      }
       String[] words = trimmed.split(" ");
+      if (!words[0].equals(CHECKSUM)) {
+        checksum.add(trimmed);
+      }
+      if (trimmed.startsWith("#")) {
+        continue; // comments: tools may keep notes of their own here
+      }
       try {
         switch (words[0]) {
           case "version":
@@ -340,6 +400,14 @@ public final class ScanCheckpoint implements java.io.Serializable {
           case "range":
             ranges.add(parseRange(words, number, version));
             break;
+          case CHECKSUM:
+            if (version < CHECKSUMMED) {
+              throw bad(number, "a checksum line in a checkpoint of version " + version
+                  + ", which has none: the file was edited");
+            }
+            checkSum(words, checksum.hex(), number);
+            checked = true;
+            break;
           case END:
             ended = true;
             break;
@@ -359,12 +427,30 @@ public final class ScanCheckpoint implements java.io.Serializable {
           + (declaredRanges < 0 ? "the line 'ranges N' that says how many ranges it holds" : "its end line")
           + "; the file was cut short or edited. Resume from an intact copy, or scan again from the start");
     }
+    if (version >= CHECKSUMMED && !checked) {
+      throw new IllegalArgumentException("Not a valid scan checkpoint: version " + version + " lacks its "
+          + "checksum line; the file was cut short or edited. Resume from an intact copy, or scan again from "
+          + "the start");
+    }
     if (declaredRanges >= 0 && declaredRanges != ranges.size()) {
       throw new IllegalArgumentException("Not a valid scan checkpoint: it says it holds " + declaredRanges
           + " ranges but holds " + ranges.size() + "; the file was cut short or edited, and resuming it would "
           + "skip the ranges it lost. Resume from an intact copy, or scan again from the start");
     }
     return new ScanCheckpoint(keyspace, table, query, ranges);
+  }
+
+  /** Checks a line {@code checksum crc32c <hex>} against {@code computed}, the checksum of the lines before. */
+  private static void checkSum(String[] words, String computed, int number) {
+    if (words.length != 3 || !words[1].equals(CRC32C)) {
+      throw bad(number, "expected 'checksum crc32c <8 hexadecimal digits>'");
+    }
+    if (!words[2].equalsIgnoreCase(computed)) {
+      throw bad(number, "the lines above do not match the checksum (crc32c " + words[2] + " written, " + computed
+          + " computed): the file was edited or damaged, and resuming it could skip ranges or repeat rows. "
+          + "Resume from an intact copy, or scan again from the start; to resume only some ranges, build a "
+          + "checkpoint with new ScanCheckpoint(...) and write() it");
+    }
   }
 
   private static Range parseRange(String[] words, int number, int version) {
@@ -448,25 +534,20 @@ public final class ScanCheckpoint implements java.io.Serializable {
    * plain replace otherwise. Blocks the calling thread on file I/O.
    *
    * @param file the file to write; an existing one is replaced
-   * @param notes the comment lines, one per note, after the ranges and before the end line; a line break in a
-   *     note becomes a space
+   * @param notes the comment lines, one per note, after the ranges and before the checksum and end lines (the
+   *     checksum covers them); a line break in a note becomes a space
    * @throws IOException when the temporary file cannot be written or moved; {@code file} is then left as it
    *     was, and the temporary file is deleted
    */
   public void write(Path file, List<String> notes) throws IOException {
     Path absolute = file.toAbsolutePath();
     Path temporary = absolute.resolveSibling(absolute.getFileName() + ".tmp");
-    String encoded = encode();
-    // The notes go before the end line, so that a file cut inside them is refused as well.
-    StringBuilder text = new StringBuilder(encoded.substring(0, encoded.length() - END.length() - 1));
-    for (String note : notes) {
-      text.append("# ").append(note.replace('\n', ' ')).append('\n');
-    }
-    text.append(END).append('\n');
+    // The notes go before the checksum and end lines, so that a file cut or edited inside them is refused.
+    String text = encode(notes);
     try {
       try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
           StandardOpenOption.TRUNCATE_EXISTING)) {
-        ByteBuffer bytes = StandardCharsets.UTF_8.encode(text.toString());
+        ByteBuffer bytes = StandardCharsets.UTF_8.encode(text);
         while (bytes.hasRemaining()) {
           channel.write(bytes);
         }

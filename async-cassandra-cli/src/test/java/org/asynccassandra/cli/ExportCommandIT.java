@@ -287,6 +287,25 @@ class ExportCommandIT {
     assertThat(run.err()).contains("the file was cut short or edited");
   }
 
+  @Test
+  void should_fail_a_resume_from_a_checkpoint_edited_by_hand_in_one_line(@TempDir Path dir) throws IOException {
+    // Before checkpoints had a checksum, an edited note (where the output ends) was believed: the resume cut
+    // the output there and wrote the rest after it, losing rows.
+    Path file = dir.resolve("edited.csv");
+    Path checkpoint = dir.resolve("edited.checkpoint");
+    exportWithCheckpoint("all_types", file, checkpoint);
+    String exported = Files.readString(file);
+    String text = Files.readString(checkpoint);
+    String edited = text.replaceFirst("# output-bytes \\d+", "# output-bytes 1");
+    assertThat(edited).isNotEqualTo(text);
+    Files.writeString(checkpoint, edited);
+    DemoCommandIT.Captured run = resume("all_types", file, checkpoint);
+    assertOneLineRunTimeError(run, "error: --resume: the checkpoint " + checkpoint + " cannot be resumed: Not a "
+        + "valid scan checkpoint");
+    assertThat(run.err()).contains("do not match the checksum").contains("edited or damaged");
+    assertThat(Files.readString(file)).isEqualTo(exported);
+  }
+
   /** Exports {@code table} into {@code file} with a checkpoint, which must succeed. */
   private void exportWithCheckpoint(String table, Path file, Path checkpoint) {
     assertThat(export("--table", table, "--output", file.toString(), "--checkpoint", checkpoint.toString())

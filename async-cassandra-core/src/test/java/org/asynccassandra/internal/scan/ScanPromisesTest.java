@@ -32,7 +32,10 @@ import java.lang.ref.WeakReference;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
@@ -467,7 +470,8 @@ class ScanPromisesTest {
     Path file = folder.resolve("scan.checkpoint");
     checkpoint.write(file, List.of("output-rows 9", "a note"));
     String text = Files.readString(file);
-    assertThat(text).contains("version 3\n").contains("ranges 3\n").contains(" at ").endsWith("# a note\nend\n");
+    assertThat(text).contains("version 4\n").contains("ranges 3\n").contains(" at ")
+        .containsPattern("# a note\nchecksum crc32c [0-9a-f]{8}\nend\n$");
     assertThat(ScanCheckpoint.read(file)).isEqualTo(checkpoint);
     for (int kept = 0; kept < text.length() - 1; kept++) { // "end" without its line break is whole
       String cut = text.substring(0, kept);
@@ -484,11 +488,73 @@ class ScanPromisesTest {
     String twoRanges = String.join("\n", java.util.Arrays.stream(lines).filter(line -> !line.startsWith("range 2"))
         .toList()) + "\n";
     assertThatThrownBy(() -> ScanCheckpoint.decode(twoRanges))
-        .hasMessageContaining("it says it holds 3 ranges but holds 2; the file was cut short");
+        .hasMessageContaining("the lines above do not match the checksum");
     assertThatThrownBy(() -> ScanCheckpoint.decode(checkpoint.encode() + "range 9 10 done rows 0\n"))
         .hasMessageContaining("'range 9 10 done rows 0' after the end line");
-    assertThatThrownBy(() -> ScanCheckpoint.decode(checkpoint.encode().replace("ranges 3\n", "")))
+    // Version 3, without a checksum: the count of ranges is what refuses a range line lost.
+    String v3 = String.join("\n", java.util.Arrays.stream(lines).filter(line -> !line.startsWith("checksum "))
+        .toList()).replace("version 4", "version 3") + "\n";
+    assertThat(ScanCheckpoint.decode(v3)).isEqualTo(checkpoint);
+    assertThatThrownBy(() -> ScanCheckpoint.decode(v3.replace(twoRangesLine(lines), "")))
+        .hasMessageContaining("it says it holds 3 ranges but holds 2; the file was cut short");
+    assertThatThrownBy(() -> ScanCheckpoint.decode(v3.replace("ranges 3\n", "")))
         .hasMessageContaining("version 3 lacks the line 'ranges N'");
+  }
+
+  /** The line of the third range, with its line break. */
+  private static String twoRangesLine(String[] lines) {
+    return java.util.Arrays.stream(lines).filter(line -> line.startsWith("range 2")).findFirst().orElseThrow()
+        + "\n";
+  }
+
+  @Test
+  void should_refuse_a_checkpoint_edited_by_hand_instead_of_resuming_it(@TempDir Path folder) throws Exception {
+    // Before the checksum, each of these edits was resumed: a range marked done was never read, a count or a
+    // place changed repeated or skipped rows, and the export's notes (where its output ends) cut its file
+    // elsewhere.
+    FakeRangeRequests requests = FakeRangeRequests.of(3, true, 4, 4, 4);
+    DefaultTableScan first = scan(requests, requests.ranges, config(1, 0));
+    first.forEach(row -> {
+      if (FakePageSource.value(row) == 1001) {
+        first.close();
+      }
+    }).handle((ignored, error) -> null).toCompletableFuture().join();
+    ScanCheckpoint checkpoint = first.checkpoint();
+    Path file = folder.resolve("scan.checkpoint");
+    checkpoint.write(file, List.of("output-rows 9", "output-bytes 120"));
+    String text = Files.readString(file);
+    String inProgress = java.util.Arrays.stream(text.split("\n")).filter(line -> line.contains(" at "))
+        .findFirst().orElseThrow();
+    String pending = java.util.Arrays.stream(text.split("\n")).filter(line -> line.contains(" pending "))
+        .findFirst().orElseThrow();
+    Map<String, String> edits = new LinkedHashMap<>();
+    edits.put("a range marked done", text.replace(pending, pending.replace(" pending ", " done ")));
+    edits.put("a skip changed", text.replace(inProgress, inProgress.replaceFirst(" (\\d+) rows ", " 0 rows ")));
+    edits.put("a row count changed", text.replace(inProgress, inProgress.replaceFirst(" rows \\d+$", " rows 1")));
+    edits.put("a note changed", text.replace("# output-bytes 120", "# output-bytes 12"));
+    edits.put("a note removed", text.replace("# output-rows 9\n", ""));
+    edits.put("a bound changed", text.replace(pending, pending.replaceFirst("^range (\\S+) ", "range 7 ")));
+    for (Map.Entry<String, String> edit : edits.entrySet()) {
+      assertThat(edit.getValue()).as(edit.getKey()).isNotEqualTo(text);
+      assertThatThrownBy(() -> ScanCheckpoint.decode(edit.getValue())).as(edit.getKey())
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("do not match the checksum").hasMessageContaining("edited or damaged");
+    }
+    String checksumLine = java.util.Arrays.stream(text.split("\n")).filter(line -> line.startsWith("checksum "))
+        .findFirst().orElseThrow();
+    assertThatThrownBy(() -> ScanCheckpoint.decode(text.replace(checksumLine + "\n", "")))
+        .hasMessageContaining("version 4 lacks its checksum line");
+    assertThatThrownBy(() -> ScanCheckpoint.decode(text.replace(checksumLine, checksumLine + "\n# a note")))
+        .hasMessageContaining("'# a note' after the checksum line");
+    assertThatThrownBy(() -> ScanCheckpoint.decode(text.replace("crc32c ", "md5 ")))
+        .hasMessageContaining("expected 'checksum crc32c <8 hexadecimal digits>'");
+    assertThatThrownBy(() -> ScanCheckpoint.decode(text.replace("version 4", "version 3")))
+        .hasMessageContaining("a checksum line in a checkpoint of version 3");
+    // What does not change what is read is not an edit: spacing, blank lines, the digits' case.
+    String respaced = text.replace("\n", "  \n\n").replace(checksumLine, checksumLine.toUpperCase(Locale.ROOT)
+        .replace("CHECKSUM CRC32C", "checksum crc32c"));
+    assertThat(ScanCheckpoint.decode(respaced)).isEqualTo(checkpoint);
+    assertThat(ScanCheckpoint.read(file)).isEqualTo(checkpoint);
   }
 
   @Test
@@ -498,7 +564,7 @@ class ScanPromisesTest {
     ScanCheckpoint checkpoint = ScanCheckpoint.decode(v2);
     assertThat(checkpoint.ranges()).hasSize(2);
     assertThat(checkpoint.rowsDelivered()).isEqualTo(4);
-    assertThat(checkpoint.encode()).contains("version 3\n").contains("ranges 2\n").endsWith("\nend\n");
+    assertThat(checkpoint.encode()).contains("version 4\n").contains("ranges 2\n").endsWith("\nend\n");
     assertThatThrownBy(() -> ScanCheckpoint.decode(v2.replace("pending rows 0", "pending")))
         .hasMessageContaining("line 7: 'rows N' is missing after the range's state");
   }
