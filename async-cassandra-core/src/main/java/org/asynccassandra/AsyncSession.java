@@ -16,6 +16,7 @@
 package org.asynccassandra;
 
 import java.util.List;
+import java.util.Objects;
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.CqlSessionBuilder;
 import com.datastax.oss.driver.api.core.MappedAsyncPagingIterable;
@@ -216,6 +217,7 @@ public interface AsyncSession extends AutoCloseable {
    * @throws NullPointerException if {@code statement} or {@code mapper} is null
    */
   default <T> ResultStream<T> executeStream(Statement<?> statement, RowMapper<T> mapper) {
+    Objects.requireNonNull(mapper, "mapper"); // before the stream opens: no stream left open and unreachable
     return executeStream(statement).map(mapper);
   }
 
@@ -234,6 +236,7 @@ public interface AsyncSession extends AutoCloseable {
    * @throws NullPointerException if any argument is null
    */
   default <T> ResultStream<T> executeStream(Statement<?> statement, StreamConfig config, RowMapper<T> mapper) {
+    Objects.requireNonNull(mapper, "mapper"); // before the stream opens: no stream left open and unreachable
     return executeStream(statement, config).map(mapper);
   }
 

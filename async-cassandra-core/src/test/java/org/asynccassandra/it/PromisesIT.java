@@ -45,6 +45,7 @@ import java.util.stream.Collectors;
 import org.asynccassandra.AsyncSession;
 import org.asynccassandra.Page;
 import org.asynccassandra.QueryStream;
+import org.asynccassandra.RowMapper;
 import org.asynccassandra.RowStream;
 import org.asynccassandra.ScanConfig;
 import org.asynccassandra.StreamClosedException;
@@ -166,6 +167,19 @@ class PromisesIT {
       assertThat(inFlightAtClose.get()).as("requests in flight at the close").isGreaterThanOrEqualTo(2);
       assertThat(pages).as("pages handed over: none after the close").hasValue(4);
     }
+  }
+
+  @Test
+  void should_refuse_a_null_mapper_before_a_stream_opens() {
+    // It opened the stream first: the caller, who never got it, could not close it, and it stayed registered
+    // until the leak detector reported it.
+    DefaultAsyncSession session = (DefaultAsyncSession) async;
+    SimpleStatement statement = SimpleStatement.newInstance("SELECT * FROM " + keyspace + "." + table);
+    assertThatThrownBy(() -> async.executeStream(statement, (RowMapper<Object>) null))
+        .isInstanceOf(NullPointerException.class).hasMessageContaining("mapper");
+    assertThatThrownBy(() -> async.executeStream(statement, StreamConfig.defaults(), (RowMapper<Object>) null))
+        .isInstanceOf(NullPointerException.class).hasMessageContaining("mapper");
+    assertThat(session.openStreamCount()).isZero();
   }
 
   @Test
