@@ -18,6 +18,7 @@ package org.asynccassandra.examples.web;
 import com.codahale.metrics.Gauge;
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.config.DefaultDriverOption;
+import com.datastax.oss.driver.api.core.config.DriverConfigLoader;
 import com.datastax.oss.driver.api.core.metadata.Node;
 import com.datastax.oss.driver.api.core.metrics.DefaultNodeMetric;
 import io.micrometer.core.instrument.Tags;
@@ -26,24 +27,36 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.asynccassandra.AsyncSession;
 import org.asynccassandra.ResumeTokenSigner;
 import org.asynccassandra.micrometer.AsyncCassandraMetrics;
 import org.asynccassandra.testkit.CassandraServer;
 import org.asynccassandra.testkit.TestData;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code ./async-cassandra serve}: the example web service on the embedded Cassandra (or --contact-point),
@@ -70,15 +83,52 @@ public final class WebServer implements Callable<Integer> {
   @Option(names = "--rows", defaultValue = "10000", description = "Sample rows to load (default: ${DEFAULT-VALUE}).")
   int rows;
 
+  @Spec
+  CommandSpec spec;
+
   public static void main(String[] args) {
-    System.exit(new CommandLine(new WebServer()).execute(args));
+    System.exit(commandLine().execute(args));
   }
 
-  /** The token key: ASYNC_CASSANDRA_TOKEN_KEY (base64, at least 16 bytes), else a random key per process. */
-  static ResumeTokenSigner signerFromEnvironment() {
-    String configured = System.getenv("ASYNC_CASSANDRA_TOKEN_KEY");
+  /**
+   * The command with its error handling: a bad option or token key exits 2 with one line naming it (before
+   * anything starts), a failure at run time exits 1 with one line (the stack trace goes to the log at DEBUG).
+   */
+  static CommandLine commandLine() {
+    return new CommandLine(new WebServer()).setExecutionExceptionHandler((failure, commandLine, parsed) -> {
+      LOG.debug("serve failed", failure);
+      commandLine.getErr().println("error: " + describe(failure));
+      return 1;
+    });
+  }
+
+  /** The first line of the message of the failure, or of its cause when it only wraps one. */
+  static String describe(Throwable failure) {
+    Throwable cause = failure;
+    while ((cause instanceof CompletionException || cause instanceof ExecutionException) && cause.getCause() != null) {
+      cause = cause.getCause();
+    }
+    String message = cause.getMessage();
+    return message == null ? cause.getClass().getSimpleName() : message.lines().findFirst().orElse(message);
+  }
+
+  /** The environment variable that holds the token key. */
+  static final String TOKEN_KEY_VARIABLE = "ASYNC_CASSANDRA_TOKEN_KEY";
+
+  /**
+   * The token key: {@code configured} (the value of {@link #TOKEN_KEY_VARIABLE}, base64 of at least 16 bytes),
+   * else a random key per process.
+   *
+   * @throws IllegalArgumentException naming the variable when {@code configured} is not such a key
+   */
+  static ResumeTokenSigner signer(@Nullable String configured) {
     if (configured != null && !configured.isBlank()) {
-      return ResumeTokenSigner.hmacSha256(Base64.getDecoder().decode(configured.strip()));
+      try {
+        return ResumeTokenSigner.hmacSha256(Base64.getDecoder().decode(configured.strip()));
+      } catch (IllegalArgumentException bad) {
+        throw new IllegalArgumentException(TOKEN_KEY_VARIABLE + " must be base64 of a key of at least 16 bytes: "
+            + bad.getMessage(), bad);
+      }
     }
     byte[] key = new byte[32];
     new SecureRandom().nextBytes(key);
@@ -87,6 +137,61 @@ public final class WebServer implements Callable<Integer> {
     return ResumeTokenSigner.hmacSha256(key);
   }
 
+
+  /**
+   * {@code value} as HOST, HOST:PORT or [IPV6]:PORT (port 9042 when none is given).
+   *
+   * @throws ParameterException naming the value when it is none of these
+   */
+  static InetSocketAddress contactAddress(String value, CommandLine commandLine) {
+    try {
+      URI uri = new URI("cql://" + value.strip());
+      String host = uri.getHost(); // null when the authority is not host[:port], a bad port included
+      if (host == null || !uri.getRawPath().isEmpty() || uri.getRawQuery() != null || uri.getRawFragment() != null
+          || uri.getRawUserInfo() != null || uri.getPort() > 65535) {
+        throw new URISyntaxException(value, "not HOST[:PORT]");
+      }
+      return new InetSocketAddress(host.startsWith("[") ? host.substring(1, host.length() - 1) : host,
+          uri.getPort() < 0 ? 9042 : uri.getPort());
+    } catch (URISyntaxException | IllegalArgumentException bad) {
+      throw new ParameterException(commandLine, "--contact-point must be HOST, HOST:PORT or [IPV6]:PORT: " + value);
+    }
+  }
+
+  /**
+   * Checks every option, the token key and the HTTP port before anything starts, so that a bad value fails at
+   * once with exit code 2 rather than after the embedded Cassandra started and the sample rows loaded.
+   *
+   * @return the contact point (null: start the embedded Cassandra) and the token signer
+   */
+  private Checked checkOptions() {
+    CommandLine commandLine = spec.commandLine();
+    if (rows < 0) {
+      throw new ParameterException(commandLine, "--rows must be 0 or more: " + rows);
+    }
+    if (port < 0 || port > 65535) {
+      throw new ParameterException(commandLine, "--port must be between 0 and 65535: " + port);
+    }
+    InetSocketAddress address = contactPoint == null ? null : contactAddress(contactPoint, commandLine);
+    ResumeTokenSigner signer;
+    try {
+      signer = signer(System.getenv(TOKEN_KEY_VARIABLE));
+    } catch (IllegalArgumentException bad) {
+      throw new ParameterException(commandLine, bad.getMessage(), bad);
+    }
+    if (port != 0) {
+      try (ServerSocket probe = new ServerSocket(port)) {
+        probe.setReuseAddress(true);
+      } catch (IOException taken) {
+        throw new ParameterException(commandLine, "--port " + port + " cannot be listened on (" + taken.getMessage()
+            + "): another process may hold it; choose another port, or 0 for any free one", taken);
+      }
+    }
+    return new Checked(address, signer);
+  }
+
+  /** What {@link #checkOptions} found good: the contact point (null: the embedded Cassandra), the token signer. */
+  private record Checked(@Nullable InetSocketAddress contactPoint, ResumeTokenSigner signer) {}
 
   /** The driver's count of requests in flight over every node, or -1 when metrics are off. */
   @SuppressWarnings("unchecked")
@@ -127,8 +232,34 @@ public final class WebServer implements Callable<Integer> {
     // Room for a request line with an 8 KiB token, so that the service itself answers "too large" in JSON.
     HttpServerOptions options = new HttpServerOptions().setMaxInitialLineLength(16 * 1024).setMaxHeaderSize(32 * 1024)
         .setIdleTimeout((int) idleTimeout.toMillis()).setIdleTimeoutUnit(TimeUnit.MILLISECONDS);
-    return vertx.createHttpServer(options).requestHandler(service.router()).listen(port)
-        .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    try {
+      return vertx.createHttpServer(options).requestHandler(service.router()).listen(port)
+          .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    } catch (ExecutionException failed) {
+      throw new IllegalStateException("Cannot listen on port " + port + ": " + describe(failed), failed.getCause());
+    }
+  }
+
+  /** The driver's node metric that {@link #inFlight} reads. */
+  private static final List<String> IN_FLIGHT_METRIC = List.of("pool.in-flight");
+
+  /**
+   * Loads the sample rows, unless a stop is asked meanwhile: then no more batches are sent (the ones in flight
+   * are waited for) and this returns, so that Ctrl+C during a long load stops at once.
+   */
+  private void load(CqlSession session, CountDownLatch stopAsked) {
+    System.out.printf(Locale.ROOT, "Loading %,d sample rows into %s...%n", rows, TABLE);
+    try {
+      TestData.loadSampleRows(session, TABLE, rows, 1_000, loaded -> {
+        if (stopAsked.getCount() == 0) {
+          throw new CancellationException("stop asked while loading"); // the load sends no more batches
+        }
+      });
+    } catch (IllegalStateException failed) {
+      if (stopAsked.getCount() > 0) {
+        throw failed; // a real failure, not the stop
+      }
+    }
   }
 
   /**
@@ -139,6 +270,8 @@ public final class WebServer implements Callable<Integer> {
    */
   @Override
   public Integer call() throws Exception {
+    Checked checked = checkOptions();
+    InetSocketAddress address = checked.contactPoint();
     CassandraServer server = null;
     Vertx vertx = Vertx.vertx();
     CountDownLatch stopAsked = new CountDownLatch(1);
@@ -155,27 +288,27 @@ public final class WebServer implements Callable<Integer> {
     };
     try {
       com.datastax.oss.driver.api.core.CqlSessionBuilder builder;
-      if (contactPoint == null) {
+      if (address == null) {
         System.out.println("Starting an embedded Apache Cassandra 5.0...");
         server = CassandraServer.builder().heap("1G").start();
         server.closeAtExitAfter(stopAndWait); // its hook kills Cassandra: only once the service closed
         builder = server.sessionBuilder(options -> options.withStringList(DefaultDriverOption.METRICS_NODE_ENABLED,
-            List.of("pool.in-flight")));
+            IN_FLIGHT_METRIC));
       } else {
-        int colon = contactPoint.lastIndexOf(':');
-        InetSocketAddress address = colon < 0 ? new InetSocketAddress(contactPoint, 9042)
-            : new InetSocketAddress(contactPoint.substring(0, colon), Integer.parseInt(contactPoint.substring(colon + 1)));
-        builder = CqlSession.builder().addContactPoint(address).withLocalDatacenter(datacenter);
+        // The in-flight metric for /metrics.json, as on the embedded server; the rest from application.conf.
+        builder = CqlSession.builder().addContactPoint(address).withLocalDatacenter(datacenter)
+            .withConfigLoader(DriverConfigLoader.programmaticBuilder()
+                .withStringList(DefaultDriverOption.METRICS_NODE_ENABLED, IN_FLIGHT_METRIC).build());
         Runtime.getRuntime().addShutdownHook(new Thread(stopAndWait, "async-cassandra-serve-shutdown"));
       }
       try (CqlSession session = builder.build(); AsyncSession async = AsyncSession.wrap(session)) {
         TestData.createKeyspace(session, KEYSPACE, 1);
         TestData.createSampleTable(session, TABLE);
         if (stopAsked.getCount() > 0) { // Ctrl+C while starting: no load, no serving
-          TestData.loadSampleRows(session, TABLE, rows, 1_000);
+          load(session, stopAsked);
         }
         if (stopAsked.getCount() > 0) {
-          HttpServer http = start(vertx, session, async, TABLE, signerFromEnvironment(), port);
+          HttpServer http = start(vertx, session, async, TABLE, checked.signer(), port);
           System.out.println("Serving " + rows + " items at http://localhost:" + http.actualPort()
               + "/  (Ctrl+C to stop)");
         }
