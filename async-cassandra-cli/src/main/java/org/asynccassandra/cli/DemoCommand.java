@@ -16,6 +16,7 @@
 package org.asynccassandra.cli;
 
 import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.config.DriverConfigLoader;
 import com.datastax.oss.driver.api.core.cql.AsyncResultSet;
 import com.datastax.oss.driver.api.core.cql.ResultSet;
 import com.datastax.oss.driver.api.core.cql.Row;
@@ -36,6 +37,7 @@ import org.asynccassandra.RowStream;
 import org.asynccassandra.StreamConfig;
 import org.asynccassandra.StreamStats;
 import org.asynccassandra.testkit.CassandraServer;
+import org.asynccassandra.testkit.CassandraServerBuilder;
 import org.asynccassandra.testkit.TestData;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -89,6 +91,9 @@ final class DemoCommand implements Callable<Integer> {
 
   private final PrintStream out = System.out;
 
+  /** The embedded server's datacenter, and the default one for --contact-point. */
+  private static final String LOCAL_DATACENTER = "datacenter1";
+
   @Override
   public Integer call() throws Exception {
     if (rows <= 0) {
@@ -104,27 +109,49 @@ final class DemoCommand implements Callable<Integer> {
       throw new CommandLine.ParameterException(spec.commandLine(),
           "--prefetch must be between 0 and " + StreamConfig.MAX_PREFETCH_PAGES + ": " + prefetch);
     }
+    // Every option is checked before the embedded server starts (half a minute), so that a bad one fails at once.
+    InetSocketAddress contactPoint = null;
+    CassandraServerBuilder serverBuilder = null;
+    if (connection.hasContactPoint()) {
+      contactPoint = connection.address(spec.commandLine());
+      if (keep) {
+        throw new CommandLine.ParameterException(spec.commandLine(),
+            "--keep keeps the embedded server running; with --contact-point there is none to keep");
+      }
+    } else {
+      try {
+        serverBuilder = CassandraServer.builder().heap(heap);
+      } catch (IllegalArgumentException badHeap) {
+        throw new CommandLine.ParameterException(spec.commandLine(), "--" + badHeap.getMessage(), badHeap);
+      }
+    }
+    // The embedded server's datacenter, and the default for --contact-point; --config, credentials and TLS are
+    // read (and a password asked for) here, before anything starts.
+    DriverConfigLoader driverConfig = connection.driverConfig(spec.commandLine(), LOCAL_DATACENTER, System.getenv(),
+        System.err);
     CassandraServer server = null;
     ScheduledExecutorService ticker = Progress.newTicker();
     try {
       InetSocketAddress node;
-      String datacenter;
-      if (connection.hasContactPoint()) {
-        node = connection.address(spec.commandLine());
-        datacenter = "datacenter1";
+      if (serverBuilder == null) {
+        node = contactPoint;
       } else {
         out.println("Starting an embedded Apache Cassandra 5.0 in a child JVM (heap " + heap + ")...");
-        server = CassandraServer.builder().heap(heap).start();
+        server = serverBuilder.start();
         node = server.contactPoint();
-        datacenter = server.localDatacenter();
+        if (!server.localDatacenter().equals(LOCAL_DATACENTER)) { // the driver's options were built for it
+          throw new IllegalStateException("The embedded server's datacenter is " + server.localDatacenter()
+              + ", not " + LOCAL_DATACENTER);
+        }
         out.printf(Locale.ROOT, "Cassandra is up at %s:%d after %.1f s.%n", node.getHostString(), node.getPort(),
             server.startupTime().toMillis() / 1000.0);
       }
-      try (CqlSession session = connection.sessionBuilder(spec.commandLine(), node, datacenter).build();
+      try (CqlSession session = CqlSession.builder().withConfigLoader(driverConfig).addContactPoint(node).build();
            AsyncSession async = AsyncSession.wrap(session)) {
         TestData.createKeyspace(session, KEYSPACE, 1);
         TestData.createSampleTable(session, KEYSPACE + "." + TABLE);
-        try (Progress progress = Progress.ofRows("Loading " + KEYSPACE + "." + TABLE, rows, out, ticker)) {
+        // On stderr, as every command's progress: stdout is the demo's report, which may go to a file.
+        try (Progress progress = Progress.ofRows("Loading " + KEYSPACE + "." + TABLE, rows, System.err, ticker)) {
           TestData.loadSampleRows(session, KEYSPACE + "." + TABLE, rows, TestData.DEFAULT_ROWS_PER_PARTITION,
               progress::add);
         }

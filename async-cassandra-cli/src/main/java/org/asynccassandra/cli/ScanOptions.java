@@ -104,7 +104,9 @@ final class ScanOptions {
 
   /**
    * Prints and writes the summary of a scan that failed with {@code failure}, and returns that failure for the
-   * caller to throw: a summary that cannot be written is attached to it as suppressed, never thrown instead.
+   * caller to throw: a summary that cannot be written is attached to it as suppressed (its stack trace shows with
+   * --verbose), never thrown instead, and said in a warning line on stderr (the error line names the scan's
+   * failure only; an earlier run's summary left under that name must not pass for this run's).
    */
   RuntimeException summarizeFailure(org.asynccassandra.TableScan tableScan, ScanConfig config,
       RuntimeException failure) {
@@ -118,6 +120,9 @@ final class ScanOptions {
       writeSummary(account);
     } catch (RuntimeException summaryFailed) {
       failure.addSuppressed(summaryFailed);
+      System.err.println("warning: " + summaryFailed.getMessage() + (summary != null
+          && java.nio.file.Files.isRegularFile(summary) ? "; the summary there is an earlier run's, not this one's"
+          : ""));
     }
     return failure;
   }

@@ -20,13 +20,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import org.asynccassandra.testkit.CassandraProcesses;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Runs the real demo end to end, small: embedded server, load, three reads, table, stop. */
 class DemoCommandIT {
@@ -42,9 +48,10 @@ class DemoCommandIT {
     }, "demo", "--rows", "30000", "--fetch-size", "1000", "--rounds", "1", "--heap", "512M");
 
     assertThat(run.exitCode).as(run.out + run.err).isZero();
+    assertThat(run.err).contains("Loading async_cassandra_demo.events 100%  30,000 rows"); // progress: stderr
     assertThat(run.out)
         .contains("Cassandra is up at 127.0.0.1:")
-        .contains("Loading async_cassandra_demo.events 100%  30,000 rows")
+        .doesNotContain("Loading")
         .contains("driver: ResultSet iteration")
         .contains("driver: fetchNextPage() chain")
         .contains("async-cassandra: executeStream")
@@ -67,6 +74,23 @@ class DemoCommandIT {
     Captured run = capture("demo", "--rows", "0");
     assertThat(run.exitCode).isEqualTo(2);
     assertThat(run.err).contains("--rows must be > 0: 0").doesNotContain("\tat ");
+  }
+
+  @Test
+  void should_reject_bad_server_and_connection_options_before_starting_a_server(@TempDir Path dir) {
+    // These were found only once the embedded server had started (half a minute), or not at all (--keep).
+    Map<List<String>, String> cases = new LinkedHashMap<>();
+    cases.put(List.of("--heap", "1X"), "--heap must look like 512M or 1G: 1X");
+    cases.put(List.of("--config", dir.resolve("missing.conf").toString()), "--config file is not readable");
+    cases.put(List.of("--contact-point", "127.0.0.1:1", "--keep"), "--keep keeps the embedded server running");
+    for (Map.Entry<List<String>, String> bad : cases.entrySet()) {
+      List<String> args = new ArrayList<>(List.of("demo", "--rows", "10"));
+      args.addAll(bad.getKey());
+      Captured run = capture(args.toArray(String[]::new));
+      assertThat(run.exitCode).as("%s: %s%s", bad.getKey(), run.out, run.err).isEqualTo(2);
+      assertThat(run.err).as(bad.getKey().toString()).contains(bad.getValue()).doesNotContain("\tat ");
+      assertThat(run.out).as(bad.getKey().toString()).doesNotContain("Starting an embedded");
+    }
   }
 
   record Captured(int exitCode, String out, String err) {}

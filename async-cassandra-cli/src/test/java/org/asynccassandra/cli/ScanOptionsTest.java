@@ -17,7 +17,10 @@ package org.asynccassandra.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import org.asynccassandra.ScanCheckpoint;
@@ -37,10 +40,21 @@ class ScanOptionsTest {
         ScanConfig.defaults(), true, new RunTimings());
     IllegalStateException failure = new IllegalStateException("range (0, 10] failed after 5 retries");
 
-    RuntimeException thrown = options.summarizeFailure(account, failure);
+    PrintStream originalErr = System.err;
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    RuntimeException thrown;
+    try {
+      System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+      thrown = options.summarizeFailure(account, failure);
+    } finally {
+      System.setErr(originalErr);
+    }
 
     assertThat(thrown).isSameAs(failure).hasMessage("range (0, 10] failed after 5 retries");
     assertThat(failure.getSuppressed()).singleElement().isInstanceOf(UncheckedIOException.class)
         .extracting(Throwable::getMessage).asString().contains("Cannot write the summary " + dir);
+    // Said without --verbose too: the error line names the scan's failure only.
+    assertThat(err.toString(StandardCharsets.UTF_8).lines())
+        .contains("warning: " + failure.getSuppressed()[0].getMessage());
   }
 }
