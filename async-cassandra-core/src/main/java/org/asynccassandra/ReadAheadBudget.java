@@ -66,7 +66,8 @@ public interface ReadAheadBudget {
   long reservedBytes();
 
   /**
-   * How many times a stream's read-ahead was held back because the budget was spent.
+   * How many times a stream's read-ahead was held back: the budget was spent, or other streams were waiting
+   * for it first (they are served in order, so a stream may be held back while bytes are free).
    *
    * @return the hold-backs since the budget was made, {@code >= 0}; a stream that keeps finding the budget
    *     spent counts each time

@@ -23,8 +23,10 @@ import org.asynccassandra.ReadAheadBudget;
 /**
  * The session-wide read-ahead budget: an atomic count of reserved bytes and a FIFO queue of streams waiting
  * to read ahead, served in order. Reserving and giving back are lock-free (compare-and-set and add); engines
- * reserve under their own lock, and release, queue and wake outside it, so a wake-up never runs under an
- * engine's lock; a wake-up only dispatches the first waiter's drain to a pool. A stream joins and leaves the
+ * reserve under their own lock, and release and queue outside it. A wake-up only dispatches the first
+ * waiter's drain to a pool, never runs it, so it may happen under an engine's lock: a stream at the head that
+ * reserves leaves the queue there, which wakes the next. {@link #heldBack()} counts refusals for the queue's
+ * order too (bytes were free, another stream was first). A stream joins and leaves the
  * queue under its own {@link Waiter}'s monitor, so that it is in the queue exactly while it says it waits,
  * whichever threads join and leave at once (the end of one drain may queue it while another drain, no
  * longer wanting to read ahead, takes it out): an entry left behind would stay first in line for ever, and

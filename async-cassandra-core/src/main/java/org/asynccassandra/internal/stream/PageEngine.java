@@ -85,11 +85,13 @@ final class PageEngine {
   private static final Logger LOG = LoggerFactory.getLogger(PageEngine.class);
   private static final VarHandle ROWS_DELIVERED;
   private static final VarHandle WIP;
+  private static final VarHandle AWAITING_BUDGET;
 
   static {
     try {
       ROWS_DELIVERED = MethodHandles.lookup().findVarHandle(PageEngine.class, "rowsDelivered", long.class);
       WIP = MethodHandles.lookup().findVarHandle(PageEngine.class, "wip", int.class);
+      AWAITING_BUDGET = MethodHandles.lookup().findVarHandle(PageEngine.class, "awaitingBudget", boolean.class);
     } catch (ReflectiveOperationException impossible) {
       throw new ExceptionInInitializerError(impossible);
     }
@@ -109,7 +111,11 @@ final class PageEngine {
   private final StreamEvents events;
   /** The session's read-ahead budget, or null. */
   private final @Nullable DefaultReadAheadBudget budget;
-  /** Set under the lock when a read-ahead was held back by the budget: drain() then queues this engine. */
+  /**
+   * Set under the lock when a read-ahead was held back by the budget: drain() then queues this engine. Taken
+   * by drain() in one atomic step (a read, then a write, lost a refusal set by a drain that ran in between:
+   * that stream was refused and never queued).
+   */
   private volatile boolean awaitingBudget;
   /** The place of an engine without a budget: never queued (no budget to queue in), shared. */
   private static final DefaultReadAheadBudget.Waiter NO_BUDGET_WAITER = new DefaultReadAheadBudget.Waiter(() -> {});
@@ -292,12 +298,22 @@ final class PageEngine {
       }
     }
     if (startTotalTimer && totalTimeout != null) { // startTotalTimer implies a totalTimeout
-      TimeoutScheduler.Timeout timer = scheduler.schedule(this::onTotalTimeout, totalTimeout);
-      synchronized (this) {
-        if (terminated || abortCause != null) {
-          timer.cancel();
-        } else {
-          totalTimer = timer;
+      TimeoutScheduler.Timeout timer = null;
+      try {
+        timer = scheduler.schedule(this::onTotalTimeout, totalTimeout);
+      } catch (RuntimeException timerFailed) {
+        // A broken timer, or one shut down by its session's close racing this first request: the stream ends
+        // with the failure (or as closed, when the close came first) rather than throw here and stay open.
+        abort(new AsyncCassandraException("The stream over '" + source.description() + "' could not start its "
+            + "total timeout: its timer failed: " + timerFailed, timerFailed), false);
+      }
+      if (timer != null) {
+        synchronized (this) {
+          if (terminated || abortCause != null) {
+            timer.cancel();
+          } else {
+            totalTimer = timer;
+          }
         }
       }
     }
@@ -525,8 +541,7 @@ final class PageEngine {
     } while (missed != 0);
     DefaultReadAheadBudget sessionBudget = budget;
     if (sessionBudget != null) {
-      boolean refused = awaitingBudget;
-      awaitingBudget = false;
+      boolean refused = (boolean) AWAITING_BUDGET.getAndSet(this, false);
       // Queued only while it still wants read-ahead: a stream at the head that never reserves (it fetches a
       // page its consumer needs, or its own byte bound stops it) would hold back every other stream's.
       if (wantsReadAhead()) {
@@ -718,8 +733,10 @@ final class PageEngine {
 
   private void dispatchPage(PageSink target, DefaultPage page) {
     Executor current = executor(); // a page is dispatched only to an attached sink
+    boolean[] started = new boolean[1]; // set by the delivery itself: read here only after execute() returned
     try {
       current.execute(() -> {
+        started[0] = true;
         deliveringOn = Thread.currentThread();
         try {
           target.onPage(page);
@@ -741,13 +758,21 @@ final class PageEngine {
           }
         }
       });
-    } catch (RejectedExecutionException rejected) {
+    } catch (RuntimeException | Error failed) {
+      if (started[0]) {
+        throw failed; // the delivery ran here (a direct executor) and threw to its executor, as it means to
+      }
+      // The executor did not take the delivery: rejected (shut down, or its queue full), or it failed (a pool
+      // that cannot start a thread). The sink call the lock marked busy never runs: unmark it, or the stream
+      // would never end.
       synchronized (this) {
         busy = false;
       }
-      abort(new AsyncCassandraException("The stream over '" + source.description() + "' failed: its "
-          + "executor rejected the delivery of page " + page.number() + " because "
-          + Threads.describeRejection(current), rejected), false);
+      String why = failed instanceof RejectedExecutionException
+          ? "rejected the delivery of page " + page.number() + " because " + Threads.describeRejection(current)
+          : "failed to take the delivery of page " + page.number() + ": " + failed;
+      abort(new AsyncCassandraException("The stream over '" + source.description() + "' failed: its executor "
+          + why, failed), false);
     }
   }
 

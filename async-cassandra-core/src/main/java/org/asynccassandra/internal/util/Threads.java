@@ -56,13 +56,21 @@ public final class Threads {
 
   /**
    * Runs a task that must happen (a terminal signal, the completion of a stage) on {@code executor}, or on
-   * the JDK's common pool when {@code executor} rejects it (shut down or full): never on the calling
-   * thread, which may be a driver I/O thread.
+   * the JDK's common pool when {@code executor} does not take it (rejects it, shut down or full, or fails, a
+   * pool that cannot start a thread): never on the calling thread, which may be a driver I/O thread. What
+   * the task itself throws, when {@code executor} runs it on the calling thread, goes to the caller.
    */
   public static void executeOrFallback(java.util.concurrent.Executor executor, Runnable task) {
+    boolean[] started = new boolean[1];
     try {
-      executor.execute(task);
-    } catch (java.util.concurrent.RejectedExecutionException rejected) {
+      executor.execute(() -> {
+        started[0] = true;
+        task.run();
+      });
+    } catch (RuntimeException | Error failed) {
+      if (started[0]) {
+        throw failed;
+      }
       java.util.concurrent.ForkJoinPool.commonPool().execute(task);
     }
   }

@@ -30,8 +30,10 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -128,6 +130,50 @@ class EngineFaultsTest {
         .isInstanceOf(AsyncCassandraException.class).hasMessageContaining("timer down");
     await().atMost(Duration.ofSeconds(10)).until(() -> terminated.get() == 1);
     assertThat(source.last().future).as("the request sent before the timer failed is cancelled").isCancelled();
+  }
+
+  @Test
+  void should_fail_the_stream_when_its_timer_fails_at_the_first_request_rather_than_throw_there() {
+    // The total timeout's timer starts with the first request, outside the drain loop: a timer that threw there
+    // (one shut down by its session's close racing the request) made forEach() throw, and left the stream
+    // open, started and registered.
+    FakePageSource source = FakePageSource.pages(5, 5, 5);
+    TimeoutScheduler shutDown = (task, delay) -> {
+      throw new RejectedExecutionException("timer shut down");
+    };
+    DefaultRowStream stream = new DefaultRowStream(source, StreamConfig.builder().totalTimeout(MINUTE).build(),
+        worker, shutDown, handle -> terminated.incrementAndGet());
+    CompletableFuture<Void> done = stream.forEach(row -> { }).toCompletableFuture();
+
+    assertThatThrownBy(() -> done.get(10, TimeUnit.SECONDS)).cause()
+        .isInstanceOf(AsyncCassandraException.class).hasMessageContaining("total timeout")
+        .hasMessageContaining("timer shut down");
+    await().atMost(Duration.ofSeconds(10)).until(() -> terminated.get() == 1);
+  }
+
+  @Test
+  void should_fail_the_stream_when_its_executor_throws_rather_than_hang() {
+    // Only a rejection was handled: any other failure of execute() (a pool that cannot start a thread) left the
+    // delivery marked as running, so the stream never ended, its stage never completed and nothing was logged.
+    AtomicInteger executions = new AtomicInteger();
+    Executor breaking = task -> {
+      if (executions.incrementAndGet() == 2) {
+        throw new IllegalStateException("cannot create a thread");
+      }
+      worker.execute(task);
+    };
+    FakePageSource source = FakePageSource.automatic(3, 5);
+    DefaultRowStream stream = new DefaultRowStream(source, StreamConfig.defaults(), breaking, scheduler,
+        handle -> terminated.incrementAndGet());
+    List<Row> rows = new CopyOnWriteArrayList<>();
+    CompletableFuture<Void> done = stream.forEach(rows::add).toCompletableFuture();
+
+    assertThatThrownBy(() -> done.get(10, TimeUnit.SECONDS)).cause()
+        .isInstanceOf(AsyncCassandraException.class)
+        .hasMessageContaining("its executor failed to take the delivery of page 2")
+        .hasMessageContaining("cannot create a thread");
+    await().atMost(Duration.ofSeconds(10)).until(() -> terminated.get() == 1);
+    assertThat(rows).as("page 1, then nothing").hasSize(5);
   }
 
   // ---- retries racing a close --------------------------------------------------------------------------
