@@ -20,7 +20,6 @@ import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
@@ -37,17 +36,29 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A node's temporary folder ({@code async-cassandra-*} in java.io.tmpdir) holding its configuration, data,
- * logs and temporary files. While the folder is in use this JVM holds a lock on its {@code testkit.lock}
- * file; the operating system releases it when the JVM dies, however it dies. The first folder a JVM
- * creates deletes the folders whose lock is free: those that a killed JVM could not delete. Folders without
- * that file (not ours) are never touched.
+ * logs and temporary files. While the folder is in use this JVM holds a lock on a file beside it, the folder's
+ * name with {@value #LOCK_SUFFIX} appended; the operating system releases it when the JVM dies, however it
+ * dies. The first folder a JVM creates deletes the folders whose lock is free: those that a killed JVM could
+ * not delete. Folders without a lock file (not ours) are never touched.
+ *
+ * <p>The lock file is outside the folder because the lock is a POSIX lock, which the operating system drops
+ * as soon as this JVM closes <em>any</em> handle on that file: a test that copied or zipped the folder (its
+ * logs, after a failure) read a lock file inside it, freed the lock of a node still running, and the next
+ * JVM to start a server deleted that node's data. Nothing in the folder is locked; its {@value #OWNER_FILE}
+ * names the JVM that uses it. Folders of earlier versions, with their lock file {@value #LOCK_FILE} inside,
+ * are still swept.
  *
  * <p>Thread-safe.
  */
 final class ServerFolder {
   private static final Logger LOG = LoggerFactory.getLogger(ServerFolder.class);
   static final String PREFIX = "async-cassandra-";
+  /** The lock file inside the folder, as earlier versions had it: only swept. */
   static final String LOCK_FILE = "testkit.lock";
+  /** What the lock file beside a folder is named: the folder's name, then this. */
+  static final String LOCK_SUFFIX = ".testkit-lock";
+  /** The file in the folder that names the JVM using it, for people (and tests) who look. */
+  static final String OWNER_FILE = "testkit.owner";
   private static final AtomicBoolean SWEPT = new AtomicBoolean();
   /**
    * This JVM's folders, never probed: closing a probe's channel would release this JVM's own lock on the
@@ -71,21 +82,30 @@ final class ServerFolder {
       sweepStale(tmp);
     }
     Path path = null;
+    FileChannel channel = null;
     try {
       path = Files.createTempDirectory(tmp, PREFIX);
-      FileChannel channel = FileChannel.open(path.resolve(LOCK_FILE), StandardOpenOption.CREATE_NEW,
-          StandardOpenOption.WRITE);
+      channel = FileChannel.open(lockFile(path), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
       channel.lock();
-      channel.write(StandardCharsets.UTF_8.encode("Locked by the async-cassandra testkit in JVM "
-          + ProcessHandle.current().pid() + " while its Cassandra node uses this folder.\n"));
       OURS.add(path);
+      Files.writeString(path.resolve(OWNER_FILE), "Used by the async-cassandra testkit in JVM "
+          + ProcessHandle.current().pid() + " while its Cassandra node runs; locked by " + lockFile(path)
+          + " beside it.\n");
       for (String sub : new String[] {"conf", "logs", "data", "tmp"}) {
         Files.createDirectories(path.resolve(sub));
       }
       return new ServerFolder(path, channel);
     } catch (IOException failure) {
+      if (channel != null) {
+        try {
+          channel.close();
+        } catch (IOException alsoFailed) {
+          failure.addSuppressed(alsoFailed);
+        }
+      }
       if (path != null) {
         deleteTree(path);
+        delete(lockFile(path));
         OURS.remove(path);
       }
       throw new CassandraStartException("Cannot create a server folder in " + tmp + ": " + failure, failure);
@@ -108,17 +128,37 @@ final class ServerFolder {
     }
     lockChannel = null;
     deleteTree(path);
+    delete(lockFile(path));
     OURS.remove(path);
   }
 
-  /** Deletes every {@code async-cassandra-*} folder in {@code tmp} that has a lock file nobody holds. */
+  /** The lock file of {@code folder}: beside it, never in it. */
+  static Path lockFile(Path folder) {
+    return folder.resolveSibling(folder.getFileName() + LOCK_SUFFIX);
+  }
+
+  /**
+   * Deletes every {@code async-cassandra-*} folder in {@code tmp} that has a lock file (beside it, or inside
+   * it as earlier versions had it) nobody holds, and lock files beside no folder that nobody holds.
+   */
   static void sweepStale(Path tmp) {
     try (DirectoryStream<Path> entries = Files.newDirectoryStream(tmp, PREFIX + "*")) {
-      for (Path folder : entries) {
-        Path lock = folder.resolve(LOCK_FILE);
-        if (!OURS.contains(folder) && Files.isDirectory(folder) && Files.isRegularFile(lock) && abandoned(lock)) {
-          LOG.info("Deleting {}, left behind by a JVM that died before it could", folder);
-          deleteTree(folder);
+      for (Path entry : entries) {
+        String name = entry.getFileName().toString();
+        if (name.endsWith(LOCK_SUFFIX)) {
+          Path folder = entry.resolveSibling(name.substring(0, name.length() - LOCK_SUFFIX.length()));
+          if (!OURS.contains(folder) && !Files.exists(folder) && Files.isRegularFile(entry) && abandoned(entry)) {
+            delete(entry); // its folder is gone: a JVM died between deleting the folder and its lock
+          }
+          continue;
+        }
+        Path lock = Files.isRegularFile(lockFile(entry)) ? lockFile(entry) : entry.resolve(LOCK_FILE);
+        if (!OURS.contains(entry) && Files.isDirectory(entry) && Files.isRegularFile(lock) && abandoned(lock)) {
+          LOG.info("Deleting {}, left behind by a JVM that died before it could", entry);
+          deleteTree(entry);
+          if (!lock.startsWith(entry)) {
+            delete(lock);
+          }
         }
       }
     } catch (IOException | UncheckedIOException unreadable) {

@@ -159,14 +159,14 @@ class CassandraLifecycleIT {
     return CassandraProcesses.startedByThisJvm();
   }
 
-  /** The testkit folders that this JVM created and still holds (their lock file names this JVM). */
+  /** The testkit folders that this JVM created and still holds (their owner file names this JVM). */
   static Set<Path> ourFolders() throws IOException {
     String owner = "in JVM " + ProcessHandle.current().pid() + " ";
     try (Stream<Path> entries = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
       return entries.filter(path -> path.getFileName().toString().startsWith("async-cassandra-"))
           .filter(path -> {
             try {
-              return Files.readString(path.resolve("testkit.lock")).contains(owner);
+              return Files.readString(path.resolve(ServerFolder.OWNER_FILE)).contains(owner);
             } catch (IOException notOurs) {
               return false;
             }

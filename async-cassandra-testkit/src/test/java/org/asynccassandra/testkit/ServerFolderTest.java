@@ -19,9 +19,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -31,18 +34,58 @@ class ServerFolderTest {
 
   @Test
   void should_delete_folders_whose_lock_nobody_holds_and_keep_the_others() throws IOException {
-    Path abandoned = folder("async-cassandra-1", true);
-    Path notOurs = folder("async-cassandra-2", false);
-    Path otherName = folder("something-else", true);
-    Path held = folder("async-cassandra-3", true);
-    try (FileChannel channel = FileChannel.open(held.resolve(ServerFolder.LOCK_FILE), StandardOpenOption.WRITE)) {
+    Path abandoned = folder("async-cassandra-1", Lock.BESIDE);
+    Path abandonedEarlier = folder("async-cassandra-4", Lock.INSIDE); // as earlier versions locked
+    Path notOurs = folder("async-cassandra-2", Lock.NONE);
+    Path otherName = folder("something-else", Lock.BESIDE);
+    Path held = folder("async-cassandra-3", Lock.BESIDE);
+    Path lockWithoutFolder = Files.writeString(tmp.resolve("async-cassandra-5" + ServerFolder.LOCK_SUFFIX), "");
+    try (FileChannel channel = FileChannel.open(ServerFolder.lockFile(held), StandardOpenOption.WRITE)) {
       channel.lock();
       ServerFolder.sweepStale(tmp);
     }
     assertThat(abandoned).doesNotExist();
+    assertThat(ServerFolder.lockFile(abandoned)).doesNotExist();
+    assertThat(abandonedEarlier).doesNotExist();
+    assertThat(lockWithoutFolder).doesNotExist();
     assertThat(notOurs).isDirectory();
     assertThat(otherName).isDirectory();
     assertThat(held).isDirectory();
+    assertThat(ServerFolder.lockFile(held)).exists();
+  }
+
+  @Test
+  void should_stay_locked_for_other_jvms_when_this_one_reads_every_file_in_it() throws Exception {
+    // The lock was a file in the folder: a test that zipped the folder (its logs, after a failure) read it, and
+    // closing that handle dropped this JVM's POSIX lock; the next JVM to start a server deleted the live node's
+    // folder.
+    ServerFolder folder = ServerFolder.create();
+    try {
+      Files.writeString(folder.path().resolve("logs").resolve("system.log"), "a log line\n");
+      try (Stream<Path> files = Files.walk(folder.path())) {
+        for (Path file : files.filter(Files::isRegularFile).toList()) {
+          Files.readAllBytes(file);
+        }
+      }
+      Process sweep = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"), "-cp",
+          System.getProperty("java.class.path"), SweepInChild.class.getName(), folder.path().getParent().toString())
+          .redirectErrorStream(true).start();
+      String output = new String(sweep.getInputStream().readAllBytes(), StandardCharsets.UTF_8); // until it exits
+      assertThat(sweep.waitFor(60, TimeUnit.SECONDS)).as(output).isTrue();
+      assertThat(sweep.exitValue()).as(output).isZero();
+      assertThat(folder.path().resolve("logs").resolve("system.log")).as(output).exists();
+    } finally {
+      folder.delete();
+    }
+    assertThat(folder.path()).doesNotExist();
+    assertThat(ServerFolder.lockFile(folder.path())).doesNotExist();
+  }
+
+  /** Sweeps the folder given as the only argument, as another JVM's first server does. */
+  static final class SweepInChild {
+    public static void main(String[] args) {
+      ServerFolder.sweepStale(Path.of(args[0]));
+    }
   }
 
   @Test
@@ -61,12 +104,16 @@ class ServerFolderTest {
     assertThat(folder.path()).doesNotExist();
   }
 
-  private Path folder(String name, boolean withLock) throws IOException {
+  private enum Lock { NONE, INSIDE, BESIDE }
+
+  private Path folder(String name, Lock lock) throws IOException {
     Path folder = Files.createDirectories(tmp.resolve(name).resolve("data/data"));
     Files.writeString(folder.resolve("some.db"), "x");
     Path root = tmp.resolve(name);
-    if (withLock) {
+    if (lock == Lock.INSIDE) {
       Files.writeString(root.resolve(ServerFolder.LOCK_FILE), "pid");
+    } else if (lock == Lock.BESIDE) {
+      Files.writeString(ServerFolder.lockFile(root), "");
     }
     return root;
   }
