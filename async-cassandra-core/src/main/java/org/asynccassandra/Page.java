@@ -83,6 +83,8 @@ public interface Page<T> {
    * a page of a {@link TableScan}, which resumes from {@link TableScan#checkpoint()} instead.
    *
    * @return the token after this page for a query stream; empty for a table scan
+   * @throws IllegalStateException when the driver's paging state after this page is longer than a token holds
+   *     (256 KiB: the last row's partition key and clustering values are that large)
    */
   Optional<ResumeToken> resumeToken();
 }

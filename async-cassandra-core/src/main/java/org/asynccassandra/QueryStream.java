@@ -33,6 +33,9 @@ public interface QueryStream extends RowStream {
    * @return the token of the next row not yet received, never null: before the first row, the place the
    *     stream started from; after the last row of the result, a token that {@link ResumeToken#isEnd()
    *     is at the end}
+   * @throws IllegalStateException when the driver's paging state of that place is longer than a token holds
+   *     (256 KiB: the last row's partition key and clustering values are that large); the stream is not
+   *     affected
    */
   ResumeToken position();
 }

@@ -216,7 +216,21 @@ public final class Position {
   }
 
   private ResumeToken startToken() {
-    return ResumeToken.of(fingerprint(), startPagingState, startOffset, startAtEnd);
+    return token(startPagingState, startOffset, startAtEnd);
+  }
+
+  /**
+   * A token of this statement, or an {@link IllegalStateException} that says why none can be made: a paging
+   * state longer than a token holds (the last row's partition key and several large clustering values).
+   */
+  private ResumeToken token(@Nullable ByteBuffer pagingState, int rowOffset, boolean end) {
+    try {
+      return ResumeToken.of(fingerprint(), pagingState, rowOffset, end);
+    } catch (IllegalArgumentException tooLong) {
+      throw new IllegalStateException("This place cannot be a resume token: " + tooLong.getMessage()
+          + " (the driver's paging state holds the last row's partition key and clustering values, and these "
+          + "are too large here)", tooLong);
+    }
   }
 
   /** The token of row {@code received} of {@code page} (its size: right after the page). */
@@ -227,11 +241,11 @@ public final class Position {
   private ResumeToken tokenAt(Mark held, int received) {
     if (received >= held.size && held.complete) {
       if (!held.sourceHasMore) {
-        return ResumeToken.of(fingerprint(), null, 0, true);
+        return token(null, 0, true);
       }
-      return ResumeToken.of(fingerprint(), held.nextPagingState, 0, false);
+      return token(held.nextPagingState, 0, false);
     }
-    return ResumeToken.of(fingerprint(), held.requestPagingState, held.offset + received, false);
+    return token(held.requestPagingState, held.offset + received, false);
   }
 
   /** What a token needs of a page: small, so that holding it never holds the page's rows. */

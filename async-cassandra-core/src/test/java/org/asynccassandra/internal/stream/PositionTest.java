@@ -53,6 +53,20 @@ class PositionTest {
   }
 
   @Test
+  void should_say_why_a_place_whose_paging_state_is_too_long_cannot_be_a_token() {
+    // A paging state holds the last row's key and clustering values, each up to 64 KiB: with several large
+    // ones it passes the 256 KiB a token holds, and position() threw ResumeToken.of's bare argument error.
+    Position position = new Position(fingerprint, null, 0, false, null);
+    DefaultPage page = page(1, ByteBuffer.allocate(256 * 1024 + 1));
+    position.enter(page);
+    position.received(page, 1);
+
+    assertThatThrownBy(position::current).isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("cannot be a resume token").hasMessageContaining("262145")
+        .hasMessageContaining("clustering values");
+  }
+
+  @Test
   void should_make_the_start_token_when_frozen_before_any_row() {
     Position position = new Position(fingerprint, null, 0, false, null);
 
