@@ -83,8 +83,11 @@ class SecuredClusterIT {
     if (server != null) {
       server.close();
     }
-    Files.deleteIfExists(passwordFile);
-    Files.deleteIfExists(storePasswordFile);
+    for (Path file : new Path[] {passwordFile, storePasswordFile}) {
+      if (file != null) { // null when the start failed before it was written
+        Files.deleteIfExists(file);
+      }
+    }
   }
 
   /** The options that reach the node: TLS with a client certificate, the user; the password is left to each test. */

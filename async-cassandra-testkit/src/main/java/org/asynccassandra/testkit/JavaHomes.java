@@ -22,6 +22,7 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -108,23 +109,45 @@ final class JavaHomes {
         // ask the binary instead
       }
     }
-    return askJava(java);
+    return askJava(java, ASK_TIMEOUT);
   }
 
-  private static Optional<Integer> askJava(Path java) {
+  /** How long {@code java -version} may take before the JDK counts as one whose version is unknown. */
+  static final Duration ASK_TIMEOUT = Duration.ofSeconds(30);
+
+  /**
+   * The major version {@code java -version} prints, or empty when it fails or does not end within
+   * {@code timeout}. Its output goes to a file, not a pipe: reading a pipe to its end first waited without
+   * bound for a binary that hangs (or a child of it that keeps the pipe open).
+   */
+  static Optional<Integer> askJava(Path java, Duration timeout) {
+    Path output = null;
+    Process process = null;
     try {
-      Process process = new ProcessBuilder(java.toString(), "-version").redirectErrorStream(true).start();
-      byte[] output = process.getInputStream().readAllBytes(); // a few lines; ends when the JVM exits
-      if (!process.waitFor(30, TimeUnit.SECONDS)) {
-        process.destroyForcibly();
+      output = Files.createTempFile("testkit-java-version-", ".txt");
+      process = new ProcessBuilder(java.toString(), "-version").redirectErrorStream(true)
+          .redirectOutput(output.toFile()).start();
+      if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
         return Optional.empty();
       }
-      return majorVersionInOutput(new String(output, StandardCharsets.UTF_8));
+      return majorVersionInOutput(Files.readString(output, StandardCharsets.UTF_8));
     } catch (IOException failed) {
       return Optional.empty();
     } catch (InterruptedException interrupted) {
       Thread.currentThread().interrupt();
       return Optional.empty();
+    } finally {
+      if (process != null && process.isAlive()) {
+        process.descendants().forEach(ProcessHandle::destroyForcibly);
+        process.destroyForcibly();
+      }
+      if (output != null) {
+        try {
+          Files.deleteIfExists(output);
+        } catch (IOException ignored) {
+          // a temporary file of a few bytes
+        }
+      }
     }
   }
 

@@ -107,12 +107,16 @@ final class TestCertificates {
     ProcessBuilder builder = new ProcessBuilder(command).directory(folder.toFile()).redirectErrorStream(true);
     builder.environment().put("TESTKIT_STORE_PASSWORD", password);
     try {
+      // A file of its own (keytools run at once), not a pipe: a keytool that hangs is bounded by waitFor.
+      Path log = Files.createTempFile(folder, "keytool-", ".log");
+      builder.redirectOutput(log.toFile());
       Process process = builder.start();
-      String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
       if (!process.waitFor(60, TimeUnit.SECONDS)) {
         process.destroyForcibly();
         throw new IllegalStateException("keytool " + arguments[0] + " did not end within 60 s");
       }
+      String output = Files.readString(log, StandardCharsets.UTF_8);
+      Files.deleteIfExists(log);
       if (process.exitValue() != 0) {
         throw new IllegalStateException("keytool " + arguments[0] + " failed with exit code "
             + process.exitValue() + ": " + output.strip());

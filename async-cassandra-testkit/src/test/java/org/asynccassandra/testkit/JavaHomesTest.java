@@ -17,11 +17,14 @@ package org.asynccassandra.testkit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.Optional;
 import org.asynccassandra.testkit.JavaHomes.Lookup;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -78,6 +81,20 @@ class JavaHomesTest {
     Files.writeString(java, "#!/bin/sh\necho 'openjdk version \"11.0.22\" 2024-01-16' >&2\n");
     Files.setPosixFilePermissions(java, PosixFilePermissions.fromString("rwxr-xr-x"));
     assertThat(JavaHomes.majorVersionOf(home)).contains(11);
+  }
+
+  @Test
+  void should_give_up_on_a_java_binary_that_hangs() throws IOException {
+    // Its output was read to the end before the 30 s wait began: a binary that hung (or left a child holding
+    // the pipe) blocked the JDK search, and with it the server's start, for ever.
+    Path home = root.resolve("hangs");
+    Files.createDirectories(home.resolve("bin"));
+    Path java = home.resolve("bin/java");
+    Files.writeString(java, "#!/bin/sh\necho 'openjdk version \"17.0.9\"' >&2\nexec sleep 600\n");
+    Files.setPosixFilePermissions(java, PosixFilePermissions.fromString("rwxr-xr-x"));
+    Optional<Integer> version = assertTimeoutPreemptively(Duration.ofSeconds(60),
+        () -> JavaHomes.askJava(java, Duration.ofMillis(500)));
+    assertThat(version).isEmpty();
   }
 
   @Test
