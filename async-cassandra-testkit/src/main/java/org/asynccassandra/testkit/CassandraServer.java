@@ -150,8 +150,9 @@ public final class CassandraServer implements AutoCloseable {
   /**
    * The process id of the server, for checks that no process is left.
    *
-   * @return the operating system's id of the last launched process (it may have exited since)
-   * @throws IllegalStateException when it was never started or was closed
+   * @return the operating system's id of the last launched process (it may have exited since, and after
+   *     {@link #close()} it has: the id stays readable so that a test can check the process is gone)
+   * @throws IllegalStateException when no process was ever launched
    */
   public long pid() {
     Process current = process;
@@ -376,6 +377,14 @@ public final class CassandraServer implements AutoCloseable {
     } catch (RuntimeException failure) {
       ProcessLauncher.kill(started);
       throw failure;
+    } catch (LinkageError clash) {
+      // The readiness probe's driver classes did not load (a Netty or config version clash on the classpath):
+      // the node may be up, but nothing here can use it. As a start failure, it is cleaned up like one (the
+      // process killed, the folder deleted) and the extension does not start another node for every class.
+      ProcessLauncher.kill(started);
+      throw new CassandraStartException(describe() + " was launched, but the driver that checks it answers CQL "
+          + "failed to load: " + clash + ". Check the versions of the driver's dependencies (Netty, Typesafe "
+          + "Config) on the test classpath", clash);
     }
     startupTime = Duration.ofNanos(System.nanoTime() - start);
     LOG.info("Cassandra {} ready at {}:{} in {} ms (pid {}, folder {})", releaseVersion, settings.address(),
