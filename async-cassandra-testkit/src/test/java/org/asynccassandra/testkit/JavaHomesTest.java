@@ -75,23 +75,15 @@ class JavaHomesTest {
 
   @Test
   void should_ask_the_binary_when_there_is_no_release_file() throws IOException {
-    Path home = root.resolve("norelease");
-    Files.createDirectories(home.resolve("bin"));
-    Path java = home.resolve("bin/java");
-    Files.writeString(java, "#!/bin/sh\necho 'openjdk version \"11.0.22\" 2024-01-16' >&2\n");
-    Files.setPosixFilePermissions(java, PosixFilePermissions.fromString("rwxr-xr-x"));
-    assertThat(JavaHomes.majorVersionOf(home)).contains(11);
+    Path java = javaScript("norelease", "echo 'openjdk version \"11.0.22\" 2024-01-16' >&2\n");
+    assertThat(JavaHomes.majorVersionOf(java.getParent().getParent())).contains(11);
   }
 
   @Test
   void should_give_up_on_a_java_binary_that_hangs() throws IOException {
     // Its output was read to the end before the 30 s wait began: a binary that hung (or left a child holding
     // the pipe) blocked the JDK search, and with it the server's start, for ever.
-    Path home = root.resolve("hangs");
-    Files.createDirectories(home.resolve("bin"));
-    Path java = home.resolve("bin/java");
-    Files.writeString(java, "#!/bin/sh\necho 'openjdk version \"17.0.9\"' >&2\nexec sleep 600\n");
-    Files.setPosixFilePermissions(java, PosixFilePermissions.fromString("rwxr-xr-x"));
+    Path java = javaScript("hangs", "echo 'openjdk version \"17.0.9\"' >&2\nexec sleep 600\n");
     Optional<Integer> version = assertTimeoutPreemptively(Duration.ofSeconds(60),
         () -> JavaHomes.askJava(java, Duration.ofMillis(500)));
     assertThat(version).isEmpty();
@@ -147,6 +139,14 @@ class JavaHomesTest {
   void should_find_a_supported_jdk_on_this_machine() {
     Path found = JavaHomes.find();
     assertThat(JavaHomes.majorVersionOf(found)).get().matches(JavaHomes::supported);
+  }
+
+  /** A JDK folder {@code name} without a release file, whose {@code bin/java} is a shell script. */
+  private Path javaScript(String name, String body) throws IOException {
+    Path java = Files.createDirectories(root.resolve(name).resolve("bin")).resolve("java");
+    Files.writeString(java, "#!/bin/sh\n" + body);
+    Files.setPosixFilePermissions(java, PosixFilePermissions.fromString("rwxr-xr-x"));
+    return java;
   }
 
   private Path fakeJdk(String name, String version) throws IOException {
