@@ -294,17 +294,17 @@ public final class ScanCheckpoint implements java.io.Serializable {
   private static String rangeLine(Range range) {
     StringBuilder text = new StringBuilder("range ").append(range.start()).append(' ').append(range.end())
         .append(' ');
-      switch (range.state()) {
-        case DONE:
-          text.append("done");
-          break;
-        case PENDING:
-          text.append("pending");
-          break;
-        default:
-          text.append("at ").append(range.pagingState() == null ? "-" : range.pagingState())
-              .append(' ').append(range.rowsToSkip());
-      }
+    switch (range.state()) {
+      case DONE:
+        text.append("done");
+        break;
+      case PENDING:
+        text.append("pending");
+        break;
+      default:
+        text.append("at ").append(range.pagingState() == null ? "-" : range.pagingState())
+            .append(' ').append(range.rowsToSkip());
+    }
     return text.append(" rows ").append(range.rowsDelivered()).toString();
   }
 
