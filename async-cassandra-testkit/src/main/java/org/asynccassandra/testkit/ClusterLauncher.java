@@ -46,12 +46,13 @@ final class ClusterLauncher {
 
   /** Starts the configured nodes one after another, each ready before the next; on failure closes them all. */
   static List<CassandraServer> startNodes(CassandraServerBuilder builder) {
-    ServerClasspath classpath = ServerClasspath.load();
-    Path javaHome = builder.javaHome != null ? JavaHomes.checkExplicit(builder.javaHome) : JavaHomes.find();
     List<String> addresses = new ArrayList<>();
     for (int node = 1; node <= builder.nodes; node++) {
       addresses.add(builder.nodes == 1 ? builder.address : "127.0.0." + node);
     }
+    Ports.checkListenable(addresses); // first: an address not of this machine is no port problem
+    ServerClasspath classpath = ServerClasspath.load();
+    Path javaHome = builder.javaHome != null ? JavaHomes.checkExplicit(builder.javaHome) : JavaHomes.find();
     int nativePort = builder.nativePort != 0 ? builder.nativePort : Ports.free(addresses, Set.of());
     int storagePort = builder.storagePort != 0 ? builder.storagePort : Ports.free(addresses, Set.of(nativePort));
     if (nativePort == storagePort) {

@@ -48,6 +48,24 @@ final class Ports {
     throw new CassandraStartException("Found no port free on all of " + addresses + " in " + ATTEMPTS + " attempts");
   }
 
+  /**
+   * Checks that a server can listen on each of {@code addresses}, before any port is looked at: else an address
+   * that is not this machine's was reported as a port in use, or as no free port found.
+   *
+   * @throws CassandraStartException naming the first address that cannot be listened on, and why
+   */
+  static void checkListenable(List<String> addresses) {
+    for (String address : addresses) {
+      try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(address))) {
+        socket.getLocalPort();
+      } catch (IOException failure) {
+        throw new CassandraStartException("Cannot listen on " + address + " (" + failure.getMessage() + "): it is "
+            + "not an address of this machine. Cassandra nodes need one each: on Linux all of 127.0.0.0/8 is "
+            + "local; on macOS add 127.0.0.2 and up with 'sudo ifconfig lo0 alias 127.0.0.N up'", failure);
+      }
+    }
+  }
+
   /** Whether a server could listen on {@code address:port} now. */
   static boolean isFree(String address, int port) {
     try (ServerSocket socket = new ServerSocket(port, 1, InetAddress.getByName(address))) {

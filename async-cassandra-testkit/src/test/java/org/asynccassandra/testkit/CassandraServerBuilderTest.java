@@ -29,6 +29,17 @@ import org.junit.jupiter.api.io.TempDir;
 /** Option checks that fail before anything is launched. */
 class CassandraServerBuilderTest {
   @Test
+  void should_name_an_address_that_is_not_of_this_machine_before_looking_at_ports() {
+    // It was reported as "Port 19042 on 192.0.2.1 is already in use" (or as no free port found).
+    assertThatThrownBy(() -> CassandraServer.builder().address("192.0.2.1").nativePort(19042).storagePort(17000)
+        .start())
+        .isInstanceOf(CassandraStartException.class)
+        .hasMessageStartingWith("Cannot listen on 192.0.2.1")
+        .hasMessageContaining("not an address of this machine")
+        .hasMessageNotContaining("already in use");
+  }
+
+  @Test
   void should_put_the_bad_value_in_every_option_error() {
     CassandraServerBuilder builder = CassandraServer.builder();
     assertThatThrownBy(() -> builder.heap("lots")).hasMessage("heap must look like 512M or 1G: lots");
