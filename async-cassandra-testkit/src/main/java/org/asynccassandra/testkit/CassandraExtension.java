@@ -55,7 +55,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Lifecycle.</b> The server starts before the first class that uses the extension (about 10 s), with
  * the heap given by the system property {@code asynccassandra.testkit.heap} (default 1G), and is closed when
- * the test run ends (and by the JVM shutdown hook). One server per JVM: runs nested in one JVM (such as the
+ * the test run ends (and by the JVM shutdown hook). Closing it when the run ends needs JUnit Jupiter 5.13 or
+ * later, which closes {@code AutoCloseable} values of its stores; on earlier versions (or with
+ * {@code junit.jupiter.extensions.store.close.autocloseable.enabled=false}) only the shutdown hook closes
+ * it, when the JVM exits. One server per JVM: runs nested in one JVM (such as the
  * JUnit Platform's EngineTestKit) share it. If it cannot start, every class that uses the extension fails
  * with that {@link CassandraStartException}, at once. A class's session and keyspace are created when first
  * asked for (a field or a parameter; a class that only takes the server gets neither) and, after the
