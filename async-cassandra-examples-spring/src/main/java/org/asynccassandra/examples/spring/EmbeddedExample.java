@@ -28,29 +28,80 @@ import org.springframework.context.ConfigurableApplicationContext;
 /**
  * {@code ./async-cassandra serve --spring}: starts an embedded Cassandra (the testkit's, about 10 s), loads sample
  * rows into {@code async_cassandra_spring.items}, and runs {@link WebFluxExampleApplication} against it, or
- * {@link MvcExampleApplication} with {@code --mvc}. Options: {@code --rows=N} (default 10000) and any Spring
- * Boot property ({@code --server.port=8081}). Ctrl+C stops the application, then the server.
+ * {@link MvcExampleApplication} with {@code --mvc}. Options: {@code --rows N} (default 10000) and any Spring
+ * Boot property ({@code --server.port=8081}); a bad one is refused before anything starts (exit 2). Ctrl+C stops the application, then the server.
  */
 public final class EmbeddedExample {
   static final String KEYSPACE = "async_cassandra_spring";
 
   private EmbeddedExample() {}
 
-  public static void main(String[] args) {
-    long rows = 10_000;
-    boolean mvc = false;
-    List<String> springArgs = new ArrayList<>();
-    for (String arg : args) {
-      if (arg.equals("--mvc")) {
-        mvc = true;
-      } else if (arg.equals("--webflux")) {
-        mvc = false;
-      } else if (arg.startsWith("--rows=")) {
-        rows = Long.parseLong(arg.substring("--rows=".length()));
-      } else {
-        springArgs.add(arg);
+  /**
+   * The command line: the rows to load, MVC or WebFlux, and the arguments left for Spring Boot.
+   *
+   * @param rows sample rows to load, 0 or more
+   * @param mvc whether to run the Spring MVC application rather than the WebFlux one
+   * @param springArgs every other argument, for Spring Boot
+   */
+  record Options(long rows, boolean mvc, List<String> springArgs) {
+
+    /**
+     * Reads {@code --mvc}, {@code --webflux} and {@code --rows N} (or {@code --rows=N}), as {@code serve} takes
+     * them, and leaves the rest to Spring Boot.
+     *
+     * @throws IllegalArgumentException naming the argument when {@code --rows} is not a count, or when an option
+     *     of {@code serve} that this example does not take ({@code --contact-point}, {@code --port}) is given:
+     *     before, they went to Spring Boot, which ignored them
+     */
+    static Options parse(List<String> args) {
+      long rows = 10_000;
+      boolean mvc = false;
+      List<String> springArgs = new ArrayList<>();
+      for (int i = 0; i < args.size(); i++) {
+        String arg = args.get(i);
+        if (arg.equals("--mvc")) {
+          mvc = true;
+        } else if (arg.equals("--webflux")) {
+          mvc = false;
+        } else if (arg.equals("--rows") || arg.startsWith("--rows=")) {
+          String value = arg.equals("--rows") ? (i + 1 < args.size() ? args.get(++i) : "") : arg.substring(7);
+          rows = rows(value);
+        } else if (arg.startsWith("--contact-point") || arg.equals("--port") || arg.startsWith("--port=")) {
+          throw new IllegalArgumentException(arg + " is an option of serve without --spring; the Spring example "
+              + "starts its own Cassandra, and takes Spring Boot properties: --server.port=8081, or "
+              + "--async-cassandra.contact-points=HOST:PORT with the application itself");
+        } else {
+          springArgs.add(arg);
+        }
       }
+      return new Options(rows, mvc, List.copyOf(springArgs));
     }
+
+    private static long rows(String value) {
+      try {
+        long rows = Long.parseLong(value);
+        if (rows >= 0) {
+          return rows;
+        }
+      } catch (NumberFormatException notANumber) {
+        // said below
+      }
+      throw new IllegalArgumentException("--rows must be a count of rows, 0 or more: '" + value + "'");
+    }
+  }
+
+  public static void main(String[] args) {
+    Options options;
+    try {
+      options = Options.parse(List.of(args));
+    } catch (IllegalArgumentException bad) {
+      System.err.println("error: " + bad.getMessage());
+      System.exit(2);
+      return;
+    }
+    long rows = options.rows();
+    boolean mvc = options.mvc();
+    List<String> springArgs = new ArrayList<>(options.springArgs());
     System.out.println("Starting an embedded Apache Cassandra 5.0...");
     CassandraServer server = CassandraServer.builder().heap("1G").start();
     try (CqlSession session = server.newSession()) {
