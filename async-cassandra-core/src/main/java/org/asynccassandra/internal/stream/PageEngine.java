@@ -733,35 +733,29 @@ final class PageEngine {
 
   private void dispatchPage(PageSink target, DefaultPage page) {
     Executor current = executor(); // a page is dispatched only to an attached sink
-    boolean[] started = new boolean[1]; // set by the delivery itself: read here only after execute() returned
-    try {
-      current.execute(() -> {
-        started[0] = true;
-        deliveringOn = Thread.currentThread();
-        try {
-          target.onPage(page);
-        } catch (Throwable error) {
-          abortByUser(error, false, false);
-        } finally {
-          synchronized (this) {
-            busy = false;
-          }
-          try {
-            drain();
-          } finally {
-            deliveringOn = null;
-          }
-          Throwable thrown = terminalThrew;
-          if (thrown != null) {
-            terminalThrew = null;
-            throw Threads.unchecked(thrown); // to the executor, as if the signal had had a task of its own
-          }
+    @Nullable Throwable failed = Threads.tryExecute(current, () -> {
+      deliveringOn = Thread.currentThread();
+      try {
+        target.onPage(page);
+      } catch (Throwable error) {
+        abortByUser(error, false, false);
+      } finally {
+        synchronized (this) {
+          busy = false;
         }
-      });
-    } catch (RuntimeException | Error failed) {
-      if (started[0]) {
-        throw failed; // the delivery ran here (a direct executor) and threw to its executor, as it means to
+        try {
+          drain();
+        } finally {
+          deliveringOn = null;
+        }
+        Throwable thrown = terminalThrew;
+        if (thrown != null) {
+          terminalThrew = null;
+          throw Threads.unchecked(thrown); // to the executor, as if the signal had had a task of its own
+        }
       }
+    });
+    if (failed != null) {
       // The executor did not take the delivery: rejected (shut down, or its queue full), or it failed (a pool
       // that cannot start a thread). The sink call the lock marked busy never runs: unmark it, or the stream
       // would never end.

@@ -18,6 +18,7 @@ package org.asynccassandra.internal.util;
 import com.datastax.oss.driver.internal.core.util.concurrent.BlockingOperation;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.jspecify.annotations.Nullable;
 
 /** Thread helpers: named daemon thread factories and the check that forbids blocking on driver threads. */
 public final class Threads {
@@ -61,17 +62,34 @@ public final class Threads {
    * the task itself throws, when {@code executor} runs it on the calling thread, goes to the caller.
    */
   public static void executeOrFallback(java.util.concurrent.Executor executor, Runnable task) {
-    boolean[] started = new boolean[1];
+    if (tryExecute(executor, task) != null) {
+      java.util.concurrent.ForkJoinPool.commonPool().execute(task);
+    }
+  }
+
+  /**
+   * Hands {@code task} to {@code executor}, and says whether it took it.
+   *
+   * @return null when {@code executor} took the task; else what {@code execute} threw without running it (a
+   *     {@link java.util.concurrent.RejectedExecutionException} when shut down or full, or another failure, a
+   *     pool that cannot start a thread)
+   * @throws RuntimeException what the task itself threw, when {@code executor} ran it on the calling thread
+   * @throws Error likewise
+   */
+  public static @Nullable Throwable tryExecute(java.util.concurrent.Executor executor,
+      Runnable task) {
+    boolean[] started = new boolean[1]; // set by the task: read here only after execute() returned or threw
     try {
       executor.execute(() -> {
         started[0] = true;
         task.run();
       });
+      return null;
     } catch (RuntimeException | Error failed) {
       if (started[0]) {
-        throw failed;
+        throw failed; // the task ran here (a direct executor) and threw to its executor
       }
-      java.util.concurrent.ForkJoinPool.commonPool().execute(task);
+      return failed;
     }
   }
 
