@@ -52,6 +52,8 @@ final class ConnectionOptions {
   static final int ADMIN_QUIET_PERIOD_MILLIS = 250;
   /** The request timeout without --request-timeout or a --config file that sets one. */
   static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(10);
+  /** The local datacenter unless --datacenter or the --config file names one; the embedded server's too. */
+  static final String DEFAULT_DATACENTER = "datacenter1";
   private static final String ROOT = DefaultDriverConfigLoader.DEFAULT_ROOT_PATH;
 
   @Option(names = "--contact-point", paramLabel = "HOST:PORT",

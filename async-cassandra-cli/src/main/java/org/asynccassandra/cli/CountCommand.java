@@ -57,7 +57,8 @@ final class CountCommand implements Callable<Integer> {
     scan.scanConfig(List.of(), spec); // a bad scan option is a usage error before connecting, as in export
     scan.checkSummaryFile(spec);
     ScheduledExecutorService ticker = Progress.newTicker();
-    try (CqlSession session = connection.sessionBuilder(spec.commandLine(), connection.address(spec.commandLine()), "datacenter1").build();
+    try (CqlSession session = connection.sessionBuilder(spec.commandLine(), connection.address(spec.commandLine()),
+        ConnectionOptions.DEFAULT_DATACENTER).build();
          AsyncSession async = AsyncSession.wrap(session);
          MetricsSummary metrics = scan.metricsSummary(async)) { // null without --metrics-summary
       String firstKey = session.getMetadata().getKeyspace(CqlIdentifier.fromCql(scan.keyspace))

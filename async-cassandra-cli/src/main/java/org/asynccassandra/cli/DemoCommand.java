@@ -91,9 +91,6 @@ final class DemoCommand implements Callable<Integer> {
 
   private final PrintStream out = System.out;
 
-  /** The embedded server's datacenter, and the default one for --contact-point. */
-  private static final String LOCAL_DATACENTER = "datacenter1";
-
   @Override
   public Integer call() throws Exception {
     if (rows <= 0) {
@@ -127,8 +124,8 @@ final class DemoCommand implements Callable<Integer> {
     }
     // The embedded server's datacenter, and the default for --contact-point; --config, credentials and TLS are
     // read (and a password asked for) here, before anything starts.
-    DriverConfigLoader driverConfig = connection.driverConfig(spec.commandLine(), LOCAL_DATACENTER, System.getenv(),
-        System.err);
+    DriverConfigLoader driverConfig = connection.driverConfig(spec.commandLine(),
+        ConnectionOptions.DEFAULT_DATACENTER, System.getenv(), System.err);
     CassandraServer server = null;
     ScheduledExecutorService ticker = Progress.newTicker();
     try {
@@ -139,9 +136,10 @@ final class DemoCommand implements Callable<Integer> {
         out.println("Starting an embedded Apache Cassandra 5.0 in a child JVM (heap " + heap + ")...");
         server = serverBuilder.start();
         node = server.contactPoint();
-        if (!server.localDatacenter().equals(LOCAL_DATACENTER)) { // the driver's options were built for it
+        // The driver's options were built for this datacenter before the server started.
+        if (!server.localDatacenter().equals(ConnectionOptions.DEFAULT_DATACENTER)) {
           throw new IllegalStateException("The embedded server's datacenter is " + server.localDatacenter()
-              + ", not " + LOCAL_DATACENTER);
+              + ", not " + ConnectionOptions.DEFAULT_DATACENTER);
         }
         out.printf(Locale.ROOT, "Cassandra is up at %s:%d after %.1f s.%n", node.getHostString(), node.getPort(),
             server.startupTime().toMillis() / 1000.0);

@@ -124,7 +124,8 @@ final class ExportCommand implements Callable<Integer> {
     }
     ScanConfig scanConfig = scan.scanConfig(columns, spec).resumeFrom(resumeFrom).build();
     ScheduledExecutorService ticker = Progress.newTicker();
-    try (CqlSession session = connection.sessionBuilder(spec.commandLine(), connection.address(spec.commandLine()), "datacenter1").build();
+    try (CqlSession session = connection.sessionBuilder(spec.commandLine(), connection.address(spec.commandLine()),
+        ConnectionOptions.DEFAULT_DATACENTER).build();
          AsyncSession async = AsyncSession.wrap(session);
          MetricsSummary metrics = scan.metricsSummary(async); // null without --metrics-summary; prints after the scan
          TableScan tableScan = async.scanTable(scan.keyspace, scan.table, scanConfig)) {
