@@ -111,7 +111,8 @@ public interface AsyncSession extends AutoCloseable {
    *     {@code buildAsync()} is called on it once
    * @return a stage that completes on the session's callback executor once connected; if the driver
    *     cannot connect, it fails with the driver's exception on the JDK's common pool (there is no
-   *     callback executor yet), never on a driver thread. Cancelled or completed from outside (a
+   *     callback executor yet; on a daemon thread of the library's own when that pool runs no task, as
+   *     with {@code -Djava.util.concurrent.ForkJoinPool.common.parallelism=0}), never on a driver thread. Cancelled or completed from outside (a
    *     timeout) before it connected, the session it connects afterwards is closed
    * @throws NullPointerException if {@code builder} is null
    */
@@ -513,8 +514,9 @@ public interface AsyncSession extends AutoCloseable {
    * failed with {@link StreamClosedException} on their executors.
    *
    * @return a stage that completes once the driver session is closed (at once for a session made by
-   *     {@link #wrap}) and the executors were told to shut down, on the JDK's common pool (never on a
-   *     driver thread, and not on the callback executor, which takes no more tasks); it fails with the
+   *     {@link #wrap}) and the executors were told to shut down, on the JDK's common pool (or a daemon
+   *     thread of the library's own when that pool runs no task; never on a driver thread, and not on the
+   *     callback executor, which takes no more tasks); it fails with the
    *     driver's exception if closing the driver session failed
    */
   CompletionStage<Void> closeAsync();

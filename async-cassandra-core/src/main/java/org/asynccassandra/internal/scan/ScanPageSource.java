@@ -32,7 +32,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ForkJoinPool;
 import java.util.function.LongFunction;
 import org.asynccassandra.AsyncCassandraException;
 import org.asynccassandra.PageFetchException;
@@ -43,6 +42,7 @@ import org.asynccassandra.StreamStats;
 import org.asynccassandra.StreamTimeoutException;
 import org.asynccassandra.internal.util.RetryPolicy;
 import org.asynccassandra.internal.util.SendGate;
+import org.asynccassandra.internal.util.Threads;
 import org.asynccassandra.internal.util.TimeoutScheduler;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -108,7 +108,7 @@ final class ScanPageSource implements PageSource {
   private final @Nullable DefaultReadAheadBudget budget;
   /** This scan's place in the budget's queue; woken on a pool thread (wake-ups must not nest). */
   private final DefaultReadAheadBudget.Waiter budgetWaiter =
-      new DefaultReadAheadBudget.Waiter(() -> ForkJoinPool.commonPool().execute(this::pump));
+      new DefaultReadAheadBudget.Waiter(() -> Threads.fallbackExecutor().execute(this::pump));
 
   private final Object lock = new Object();
   // ---- guarded by lock ----

@@ -29,7 +29,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
-import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -128,9 +127,10 @@ public final class DefaultAsyncSession implements AsyncSession {
     CompletableFuture<AsyncSession> result = new CompletableFuture<>();
     builder.buildAsync().whenComplete((session, error) -> {
       if (error != null) {
-        // No callback executor exists yet: the JDK's common pool, never the driver thread that failed it.
+        // No callback executor exists yet: the fallback executor (the JDK's common pool), never the driver
+        // thread that failed it.
         Throwable failure = Retryable.unwrap(error); // the driver's own exception, not its CompletionException
-        ForkJoinPool.commonPool().execute(() -> result.completeExceptionally(failure));
+        Threads.fallbackExecutor().execute(() -> result.completeExceptionally(failure));
         return;
       }
       DefaultAsyncSession wrapped = new DefaultAsyncSession(session, defaults, true, null);
@@ -338,9 +338,9 @@ public final class DefaultAsyncSession implements AsyncSession {
       driverClosed.whenComplete((ignored, error) -> {
         timer.shutdownNow();
         callbackExecutor.shutdown();
-        // Its dependents run on the JDK's common pool: the callback executor takes no more tasks, and the
-        // driver's close completes on one of its own threads, where the caller's code must not run.
-        ForkJoinPool.commonPool().execute(() -> {
+        // Its dependents run on the fallback executor (the JDK's common pool): the callback executor takes
+        // no more tasks, and the driver's close completes on one of its own threads, where the caller's code must not run.
+        Threads.fallbackExecutor().execute(() -> {
           if (error != null) {
             closeFuture.completeExceptionally(error);
           } else {

@@ -26,7 +26,6 @@ import java.util.Optional;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
-import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.RejectedExecutionException;
 import org.asynccassandra.AsyncCassandraException;
 import org.asynccassandra.PageFetchException;
@@ -228,7 +227,7 @@ final class PageEngine {
     this.prefetchPages = config.prefetchPages();
     this.buffer = new ArrayDeque<>(prefetchPages + 1);
     this.budgetWaiter = budget == null ? NO_BUDGET_WAITER
-        : new DefaultReadAheadBudget.Waiter(() -> ForkJoinPool.commonPool().execute(this::drain));
+        : new DefaultReadAheadBudget.Waiter(() -> Threads.fallbackExecutor().execute(this::drain));
     this.maxBufferedBytes = config.maxBufferedBytes().orElse(0);
     this.firstPageTimeout = config.firstPageTimeout().orElse(null);
     this.pageTimeout = config.pageTimeout().orElse(null);

@@ -18,7 +18,6 @@ package org.asynccassandra.internal.stream;
 import java.util.Objects;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Flow;
-import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -197,15 +196,17 @@ final class UnitPublisher<T> implements Flow.Publisher<T> {
     }
 
     private void runLoop() {
-      try {
-        executor.execute(this::loop);
-      } catch (RejectedExecutionException rejected) {
-        // The error signal must still arrive, but not on this thread (request() may come from a driver
-        // I/O thread): the fallback pool runs it.
+      @Nullable Throwable refused = Threads.tryExecute(executor, this::loop);
+      if (refused != null) {
+        // The executor did not take the emission: rejected (shut down, or its queue full) or failed (a pool
+        // that cannot start a thread). The error signal must still arrive, but not on this thread (request()
+        // may come from a driver I/O thread): the fallback executor runs it.
+        String why = refused instanceof RejectedExecutionException
+            ? "rejected the publisher's emission because " + Threads.describeRejection(executor)
+            : "failed to take the publisher's emission: " + refused;
         error = new AsyncCassandraException("The stream over '" + engine.description() + "' failed: its "
-            + "executor rejected the publisher's emission because " + Threads.describeRejection(executor),
-            rejected);
-        ForkJoinPool.commonPool().execute(this::loop);
+            + "executor " + why, refused);
+        Threads.fallbackExecutor().execute(this::loop);
       }
     }
 

@@ -57,13 +57,63 @@ public final class Threads {
 
   /**
    * Runs a task that must happen (a terminal signal, the completion of a stage) on {@code executor}, or on
-   * the JDK's common pool when {@code executor} does not take it (rejects it, shut down or full, or fails, a
+   * the {@linkplain #fallbackExecutor() fallback executor} when {@code executor} does not take it (rejects it, shut down or full, or fails, a
    * pool that cannot start a thread): never on the calling thread, which may be a driver I/O thread. What
    * the task itself throws, when {@code executor} runs it on the calling thread, goes to the caller.
    */
   public static void executeOrFallback(java.util.concurrent.Executor executor, Runnable task) {
     if (tryExecute(executor, task) != null) {
-      java.util.concurrent.ForkJoinPool.commonPool().execute(task);
+      fallbackExecutor().execute(task);
+    }
+  }
+
+  /**
+   * Where the library runs what must not run on the calling thread and has no executor of its own to run on
+   * (a terminal signal its executor refused, a read-ahead budget's wake-up, a closed session's close stage):
+   * the JDK's common pool, or, when that pool has no thread to run a task ({@code
+   * -Djava.util.concurrent.ForkJoinPool.common.parallelism=0}, or a JDK 17 before 17.0.2 on one CPU), a pool
+   * of one daemon thread of the library's own, {@code async-cassandra-fallback-N}, created on first use and
+   * gone after a minute idle. A task given to the common pool in that state never runs, and its JDK still
+   * reports a parallelism of 1.
+   */
+  public static java.util.concurrent.Executor fallbackExecutor() {
+    return Fallback.EXECUTOR;
+  }
+
+  /**
+   * Whether the JDK's common pool runs the tasks given to it, from the common pool's parallelism property
+   * (null when unset), the JDK's version and the number of processors. The JDK ignores a property it cannot
+   * parse; with none, it takes one less than the processors, at least 1 since 17.0.2 (JDK-8274349).
+   */
+  static boolean commonPoolRunsTasks(@Nullable String parallelism, Runtime.Version jdk, int processors) {
+    if (parallelism != null) {
+      try {
+        return Integer.parseInt(parallelism.trim()) > 0;
+      } catch (NumberFormatException ignoredByTheJdk) {
+        // the JDK falls back to its default: as if unset
+      }
+    }
+    boolean zeroOnOneProcessor = jdk.feature() == 17 && jdk.interim() == 0 && jdk.update() < 2;
+    return !(zeroOnOneProcessor && processors <= 1);
+  }
+
+  /** The fallback executor, chosen once (the common pool's parallelism is fixed when it is created). */
+  private static final class Fallback {
+    static final java.util.concurrent.Executor EXECUTOR = commonPoolRunsTasks(
+        System.getProperty("java.util.concurrent.ForkJoinPool.common.parallelism"), Runtime.version(),
+        Runtime.getRuntime().availableProcessors())
+        ? java.util.concurrent.ForkJoinPool.commonPool()
+        : ownPool();
+
+    private static java.util.concurrent.Executor ownPool() {
+      AtomicInteger counter = new AtomicInteger();
+      // A ForkJoinPool's workers are daemon threads that end after 60 s idle: nothing to shut down.
+      return new java.util.concurrent.ForkJoinPool(1, pool -> {
+        java.util.concurrent.ForkJoinWorkerThread worker =
+            java.util.concurrent.ForkJoinPool.defaultForkJoinWorkerThreadFactory.newThread(pool);
+        worker.setName("async-cassandra-fallback-" + counter.incrementAndGet());
+        return worker;
+      }, null, true);
     }
   }
 

@@ -176,6 +176,46 @@ class EngineFaultsTest {
     assertThat(rows).as("page 1, then nothing").hasSize(5);
   }
 
+  @Test
+  void should_fail_the_subscriber_when_the_executor_throws_at_the_publishers_emission() throws Exception {
+    // Only a rejection was handled: any other failure of execute() went to whoever called request(), the
+    // subscriber's onSubscribe here (or a driver I/O thread), and the subscriber was never told.
+    Executor breaking = task -> {
+      throw new IllegalStateException("cannot create a thread");
+    };
+    FakePageSource source = FakePageSource.automatic(3, 5);
+    DefaultRowStream stream = new DefaultRowStream(source, StreamConfig.defaults(), breaking, scheduler,
+        handle -> terminated.incrementAndGet());
+    CompletableFuture<Throwable> failed = new CompletableFuture<>();
+    List<Row> rows = new CopyOnWriteArrayList<>();
+    stream.rows().subscribe(new java.util.concurrent.Flow.Subscriber<Row>() {
+      @Override
+      public void onSubscribe(java.util.concurrent.Flow.Subscription subscription) {
+        subscription.request(Long.MAX_VALUE);
+      }
+
+      @Override
+      public void onNext(Row row) {
+        rows.add(row);
+      }
+
+      @Override
+      public void onError(Throwable failure) {
+        failed.complete(failure);
+      }
+
+      @Override
+      public void onComplete() {
+        failed.complete(null);
+      }
+    });
+
+    assertThat(failed.get(10, TimeUnit.SECONDS)).isInstanceOf(AsyncCassandraException.class)
+        .hasMessageContaining("cannot create a thread");
+    await().atMost(Duration.ofSeconds(10)).until(() -> terminated.get() == 1);
+    assertThat(rows).isEmpty();
+  }
+
   // ---- retries racing a close --------------------------------------------------------------------------
 
   @Test
