@@ -124,9 +124,11 @@ public final class ScanConfig {
   }
 
   /**
-   * The paging of the scan. {@code fetchSize}, {@code targetPageBytes}, {@code prefetchPages} and {@code retry}
-   * apply to each range; {@code executor}, {@code listener}, {@code name}, {@code maxRows}, {@code maxPages} and
-   * {@code totalTimeout} to the whole scan; {@code firstPageSize} is ignored (a scan is read whole). A
+   * The paging of the scan. {@code fetchSize}, {@code targetPageBytes}, {@code prefetchPages}, {@code retry},
+   * {@code firstPageTimeout} (a range's first request) and {@code pageTimeout} apply to each range; {@code
+   * executor}, {@code listener}, {@code name}, {@code maxRows}, {@code maxPages}, {@code totalTimeout} and
+   * {@code maxBufferedBytes} (the read-ahead of all the ranges together: no range reads ahead while it is
+   * reached) to the whole scan; {@code firstPageSize} is ignored (a scan is read whole). A
    * {@code resumeFrom} token is refused: a scan resumes from a {@link ScanCheckpoint} ({@link
    * Builder#resumeFrom}).
    *

@@ -113,7 +113,7 @@ public final class DefaultTableScan implements TableScan {
         ranges, parallelism, perRange.prefetchPages(), RetryPolicy.of(perRange, true),
         perRange.firstPageTimeout().orElse(null), perRange.pageTimeout().orElse(null), scheduler,
         config.rowLimiter().orElse(null), config.byteLimiter().orElse(null), perRange.fetchSize().orElse(5_000),
-        perRange.targetPageBytes().orElse(0), events, budget);
+        perRange.targetPageBytes().orElse(0), perRange.maxBufferedBytes().orElse(0), events, budget);
     // The scan's own engine reads no further ahead (the range readers are its buffer) and leaves retries
     // and page timeouts to the ranges.
     StreamConfig whole = perRange.toBuilder().prefetchPages(0).resumeFrom(null).retry(0, perRange.retryBackoff())

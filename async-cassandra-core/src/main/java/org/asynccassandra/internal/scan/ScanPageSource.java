@@ -57,7 +57,10 @@ import org.slf4j.LoggerFactory;
  * most {@code 1 + prefetchPages} pages (in flight plus queued here). So at most {@code parallelism × (1 +
  * prefetchPages)} pages wait here, whatever the sizes of the ranges; the next range opens only when the
  * consumer took the last page of an earlier one. The scan's engine reads no further ahead, so the consumer
- * holds one more page at most.
+ * holds one more page at most. With {@code maxBufferedBytes}, no read-ahead request goes out (of any range)
+ * while the pages queued here and the estimated sizes of the read-ahead in flight reach it; the request the
+ * consumer waits for always does. So about {@code maxBufferedBytes} plus a page (two with the consumer's)
+ * wait here, however many ranges are open: a small bound reads the ranges one request at a time.
  *
  * <p>Page sizes: each range asks for the fetch size, or, with a byte target ({@code targetPageBytes}), for
  * as many rows as fit in it at the width its last page measured, through its own {@link PageSizer}; a
@@ -102,6 +105,7 @@ final class ScanPageSource implements PageSource {
   private final @Nullable ReadLimiter byteLimiter;
   private final int rowsPerRequest;
   private final long targetPageBytes; // 0: pages are not sized by bytes
+  private final long maxBufferedBytes; // 0: read-ahead is bounded in pages only
   private final String description;
   private final StreamEvents events;
   /** The session's read-ahead budget, or null. */
@@ -152,10 +156,11 @@ final class ScanPageSource implements PageSource {
   ScanPageSource(RangeRequests requests, String description, ScanRanges ranges, int parallelism,
       int prefetchPages, RetryPolicy retryPolicy, @Nullable Duration firstPageTimeout,
       @Nullable Duration pageTimeout, TimeoutScheduler scheduler, @Nullable ReadLimiter rowLimiter,
-      @Nullable ReadLimiter byteLimiter, int rowsPerRequest, long targetPageBytes, StreamEvents events,
-      @Nullable DefaultReadAheadBudget budget) {
+      @Nullable ReadLimiter byteLimiter, int rowsPerRequest, long targetPageBytes, long maxBufferedBytes,
+      StreamEvents events, @Nullable DefaultReadAheadBudget budget) {
     this.events = events;
     this.targetPageBytes = targetPageBytes;
+    this.maxBufferedBytes = maxBufferedBytes;
     this.budget = budget;
     this.rowLimiter = rowLimiter;
     this.byteLimiter = byteLimiter;
@@ -194,6 +199,7 @@ final class ScanPageSource implements PageSource {
     int pageCap; // the most rows a request asks for: the fetch size, halved after each timeout, to the floor
     int asked; // the rows its latest request asked for
     long reserved; // budget bytes reserved for its request in flight (0: none, or one the consumer needed)
+    long expected; // the estimated size of its read-ahead in flight, for maxBufferedBytes (0: none)
     long lastPageBytes; // the size of its latest response, the budget's estimate of its next one
     int timeouts; // timeouts of its current page
     @Nullable CompletableFuture<SourcePage> request; // the request in flight, for timeouts and close()
@@ -449,6 +455,21 @@ final class ScanPageSource implements PageSource {
   }
 
   /**
+   * The read-ahead {@code maxBufferedBytes} bounds, under the lock: the response bytes queued here, and the
+   * estimated sizes of the read-ahead requests in flight (the page the engine holds is the consumer's).
+   */
+  private long bufferedBytes() {
+    long bytes = 0;
+    for (RangePage page : ready) {
+      bytes += Math.max(0, page.responseBytes());
+    }
+    for (int i = 0; i < nextToStart; i++) {
+      bytes += readers.get(i).expected;
+    }
+    return bytes;
+  }
+
+  /**
    * The budget's estimate of the reader's next response, under the lock: the rows it will ask for at the row
    * width measured (its own, else the scan's), since pages sized by bytes or cut after a timeout vary in rows;
    * the latest response's size when no width is known.
@@ -505,14 +526,19 @@ final class ScanPageSource implements PageSource {
       for (int i = 0; i < nextToStart && !ended; i++) {
         Reader reader = readers.get(i);
         if (reader.opened && !reader.finished && !reader.inFlight && reader.owned < ownedPerRange) {
-          if (sessionBudget != null && isReadAhead()) {
-            long estimate = estimateBytes(reader);
+          boolean readAhead = (sessionBudget != null || maxBufferedBytes != 0) && isReadAhead();
+          long estimate = readAhead ? estimateBytes(reader) : 0;
+          if (readAhead && maxBufferedBytes != 0 && bufferedBytes() >= maxBufferedBytes) {
+            break; // the scan's own byte bound: read-ahead goes on once the consumer took pages (fetch pumps)
+          }
+          if (readAhead && sessionBudget != null) {
             if (!sessionBudget.tryReserve(budgetWaiter, estimate)) {
               awaitBudget = true; // first come, first served: no other range of this scan goes before
               break;
             }
             reader.reserved = estimate;
           }
+          reader.expected = maxBufferedBytes != 0 ? estimate : 0;
           reader.inFlight = true;
           reader.owned++;
           ByteBuffer state = reader.pagingState;
@@ -721,10 +747,12 @@ final class ScanPageSource implements PageSource {
           reader.owned--; // its slot and its bytes go back; the failure handed over stays the first one
           released = reader.reserved;
           reader.reserved = 0;
+          reader.expected = 0;
         } else {
           reader.owned--;
           released = reader.reserved;
           reader.reserved = 0;
+          reader.expected = 0;
           long delivered = rowsTaken + ready.stream().mapToLong(RangePage::size).sum();
           String advice = reader.timeouts == 0 ? null : "it timed out " + reader.timeouts + " times, the last "
               + "time with pages of " + reader.asked + " rows" + (reader.depth == 0 ? "" : ", after the scan "
@@ -767,6 +795,7 @@ final class ScanPageSource implements PageSource {
         }
         long reservedForIt = reader.reserved;
         reader.reserved = 0;
+        reader.expected = 0; // its bytes are queued here now, or it was empty
         if (received.size() > 0) {
           reader.lastToken = lastToken;
         } else if (received.hasMorePages()) {
@@ -924,6 +953,7 @@ final class ScanPageSource implements PageSource {
       for (Reader reader : readers) {
         released += reader.reserved;
         reader.reserved = 0;
+        reader.expected = 0;
         if (reader.request != null) {
           inFlight.add(reader.request);
           reader.request = null;

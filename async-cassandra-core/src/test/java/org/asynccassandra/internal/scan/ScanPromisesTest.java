@@ -103,6 +103,37 @@ class ScanPromisesTest {
   }
 
   @Test
+  void should_bound_the_read_ahead_of_all_its_ranges_by_max_buffered_bytes() {
+    // 4 ranges of 9 pages of 100 bytes; 3 read at once, 8 pages ahead each: up to 27 pages without a bound.
+    Integer[] nine = {10, 10, 10, 10, 10, 10, 10, 10, 10};
+    FakeRangeRequests unbounded = FakeRangeRequests.of(4, true, nine);
+    DefaultTableScan free = scan(unbounded, unbounded.ranges, config(3, 8));
+    assertThat(free.nextPage().toCompletableFuture().join()).isPresent();
+    assertThat(free.pagesOwned()).as("bounded in pages only").isEqualTo(26);
+    free.close();
+
+    // It was ignored: a scan read ahead as if it had none.
+    FakeRangeRequests requests = FakeRangeRequests.of(4, true, nine);
+    DefaultTableScan scan = scan(requests, requests.ranges, ScanConfig.builder().parallelism(3)
+        .streamConfig(StreamConfig.builder().prefetchPages(8).maxBufferedBytes(250).build()).build());
+    List<Row> rows = new ArrayList<>();
+    Optional<Page<Row>> first = scan.nextPage().toCompletableFuture().join();
+    assertThat(first).isPresent();
+    rows.addAll(first.get().rows());
+    assertThat(scan.pagesOwned()).as("read-ahead stops once 250 bytes wait: 3 pages of 100").isEqualTo(3);
+    assertThat(scan.stats().bufferedPages()).isEqualTo(3);
+
+    // The consumer takes pages: read-ahead goes on, the bound holds, and every row comes once.
+    for (Optional<Page<Row>> page = scan.nextPage().toCompletableFuture().join(); page.isPresent();
+        page = scan.nextPage().toCompletableFuture().join()) {
+      rows.addAll(page.get().rows());
+      assertThat(scan.pagesOwned()).isLessThanOrEqualTo(3);
+    }
+    assertThat(values(rows)).hasSize(4 * 9 * 10).doesNotHaveDuplicates();
+    assertThat(terminated).hasValue(2);
+  }
+
+  @Test
   void should_count_the_pages_a_scan_holds_for_its_consumer_in_its_stats() {
     FakeRangeRequests requests = FakeRangeRequests.of(10, true, 10, 10, 10);
     DefaultTableScan scan = scan(requests, requests.ranges, config(2, 1));
