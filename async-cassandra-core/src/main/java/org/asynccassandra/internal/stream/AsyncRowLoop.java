@@ -20,7 +20,6 @@ import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiConsumer;
 import java.util.function.Function;
@@ -176,12 +175,13 @@ final class AsyncRowLoop implements PageSink {
     }
     handshake.set(IDLE);
     Executor executor = engine.executor();
-    try {
-      executor.execute(failure == null ? this::resume : () -> fail(failure));
-    } catch (RejectedExecutionException rejected) {
+    // Any failure of execute() (not only a rejection: a pool that cannot start a thread) would go to the
+    // user's stage, which drops it, and the loop would never resume nor end.
+    @Nullable Throwable refused = Threads.tryExecute(executor, failure == null ? this::resume : () -> fail(failure));
+    if (refused != null) {
       AsyncCassandraException rejection = new AsyncCassandraException("The stream over '" + engine.description()
-          + "' failed: its executor rejected the resumption of forEachAsync because "
-          + Threads.describeRejection(executor), rejected);
+          + "' failed: its executor " + Threads.describeRefusal(executor, refused, "the resumption of forEachAsync"),
+          refused);
       Threads.executeOrFallback(executor, () -> fail(rejection));
     }
   }

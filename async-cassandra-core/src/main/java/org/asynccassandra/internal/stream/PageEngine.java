@@ -26,7 +26,6 @@ import java.util.Optional;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
-import java.util.concurrent.RejectedExecutionException;
 import org.asynccassandra.AsyncCassandraException;
 import org.asynccassandra.PageFetchException;
 import org.asynccassandra.ResumeToken;
@@ -761,11 +760,8 @@ final class PageEngine {
       synchronized (this) {
         busy = false;
       }
-      String why = failed instanceof RejectedExecutionException
-          ? "rejected the delivery of page " + page.number() + " because " + Threads.describeRejection(current)
-          : "failed to take the delivery of page " + page.number() + ": " + failed;
       abort(new AsyncCassandraException("The stream over '" + source.description() + "' failed: its executor "
-          + why, failed), false);
+          + Threads.describeRefusal(current, failed, "the delivery of page " + page.number()), failed), false);
     }
   }
 

@@ -18,7 +18,6 @@ package org.asynccassandra.internal.stream;
 import java.util.Objects;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Flow;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -201,11 +200,8 @@ final class UnitPublisher<T> implements Flow.Publisher<T> {
         // The executor did not take the emission: rejected (shut down, or its queue full) or failed (a pool
         // that cannot start a thread). The error signal must still arrive, but not on this thread (request()
         // may come from a driver I/O thread): the fallback executor runs it.
-        String why = refused instanceof RejectedExecutionException
-            ? "rejected the publisher's emission because " + Threads.describeRejection(executor)
-            : "failed to take the publisher's emission: " + refused;
         error = new AsyncCassandraException("The stream over '" + engine.description() + "' failed: its "
-            + "executor " + why, refused);
+            + "executor " + Threads.describeRefusal(executor, refused, "the publisher's emission"), refused);
         Threads.fallbackExecutor().execute(this::loop);
       }
     }

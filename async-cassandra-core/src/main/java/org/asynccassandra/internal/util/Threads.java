@@ -56,6 +56,17 @@ public final class Threads {
   }
 
   /**
+   * What {@code executor} did with a task it did not take, for an error message that goes on from "its
+   * executor ": "rejected {@code what} because …" ({@link #describeRejection}), or "failed to take {@code
+   * what}: …" with the failure (a pool that cannot start a thread).
+   */
+  public static String describeRefusal(java.util.concurrent.Executor executor, Throwable refused, String what) {
+    return refused instanceof java.util.concurrent.RejectedExecutionException
+        ? "rejected " + what + " because " + describeRejection(executor)
+        : "failed to take " + what + ": " + refused;
+  }
+
+  /**
    * Runs a task that must happen (a terminal signal, the completion of a stage) on {@code executor}, or on
    * the {@linkplain #fallbackExecutor() fallback executor} when {@code executor} does not take it (rejects it, shut down or full, or fails, a
    * pool that cannot start a thread): never on the calling thread, which may be a driver I/O thread. What

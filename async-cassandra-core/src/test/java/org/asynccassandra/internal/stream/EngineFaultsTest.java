@@ -177,6 +177,39 @@ class EngineFaultsTest {
   }
 
   @Test
+  void should_fail_forEachAsync_when_the_executor_throws_at_its_resumption_rather_than_hang() throws Exception {
+    // Only a rejection was handled: any other failure of execute() went to the user's stage, which dropped it,
+    // so the loop never resumed, its stage never completed and the stream stayed open, and nothing was logged.
+    java.util.concurrent.atomic.AtomicBoolean broken = new java.util.concurrent.atomic.AtomicBoolean();
+    Executor breaking = task -> {
+      if (broken.get()) {
+        throw new IllegalStateException("cannot create a thread");
+      }
+      worker.execute(task);
+    };
+    FakePageSource source = FakePageSource.automatic(2, 3);
+    DefaultRowStream stream = new DefaultRowStream(source, StreamConfig.defaults(), breaking, scheduler,
+        handle -> terminated.incrementAndGet());
+    CompletableFuture<Void> later = new CompletableFuture<>();
+    List<Row> rows = new CopyOnWriteArrayList<>();
+    CompletableFuture<Void> done = stream.forEachAsync(row -> {
+      rows.add(row);
+      broken.set(true);
+      return later; // pending: the loop resumes on the executor once it completes
+    }).toCompletableFuture();
+    await().atMost(Duration.ofSeconds(10)).until(() -> rows.size() == 1);
+
+    later.complete(null);
+
+    assertThatThrownBy(() -> done.get(10, TimeUnit.SECONDS)).cause()
+        .isInstanceOf(AsyncCassandraException.class)
+        .hasMessageContaining("its executor failed to take the resumption of forEachAsync")
+        .hasMessageContaining("cannot create a thread");
+    await().atMost(Duration.ofSeconds(10)).until(() -> terminated.get() == 1);
+    assertThat(rows).hasSize(1);
+  }
+
+  @Test
   void should_fail_the_subscriber_when_the_executor_throws_at_the_publishers_emission() throws Exception {
     // Only a rejection was handled: any other failure of execute() went to whoever called request(), the
     // subscriber's onSubscribe here (or a driver I/O thread), and the subscriber was never told.
