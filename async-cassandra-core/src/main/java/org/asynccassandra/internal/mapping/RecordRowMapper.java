@@ -20,12 +20,17 @@ import com.datastax.oss.driver.api.core.ProtocolVersion;
 import com.datastax.oss.driver.api.core.cql.ColumnDefinition;
 import com.datastax.oss.driver.api.core.cql.ColumnDefinitions;
 import com.datastax.oss.driver.api.core.cql.Row;
+import com.datastax.oss.driver.api.core.type.DataType;
+import com.datastax.oss.driver.api.core.type.ListType;
+import com.datastax.oss.driver.api.core.type.MapType;
+import com.datastax.oss.driver.api.core.type.SetType;
 import com.datastax.oss.driver.api.core.type.codec.CodecNotFoundException;
 import com.datastax.oss.driver.api.core.type.codec.TypeCodec;
 import com.datastax.oss.driver.api.core.type.codec.registry.CodecRegistry;
 import com.datastax.oss.driver.api.core.type.reflect.GenericType;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
+import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.RecordComponent;
 import java.util.Locale;
 import java.util.Objects;
@@ -118,21 +123,62 @@ public final class RecordRowMapper<R extends Record> implements RowMapper<R> {
             + component.getGenericType().getTypeName() + ") of record " + type.getSimpleName(), missing);
       }
       // The driver hands a SortedSet, TreeMap or LinkedList component the codec of Set, Map or List, whose
-      // values (LinkedHashSet, ...) the constructor then refuses, row after row, with a bare ClassCastException.
-      // What a collection codec makes of a null column (an empty ArrayList, ...) is the class of all it makes;
-      // other codecs make null of it, and are trusted (a custom codec may accept the component's subtypes).
-      Class<?> decoded = emptyValueClass(codecs1[i]);
-      if (decoded != null && !boxed(component.getType()).isAssignableFrom(decoded)) {
-        throw new IllegalArgumentException("Component '" + component.getName() + "' ("
-            + component.getGenericType().getTypeName() + ") of record " + type.getSimpleName()
-            + " cannot hold what column '" + column.getName().asInternal() + "' (" + column.getType().asCql(true, true)
-            + ") decodes to: a " + decoded.getName() + " (" + codecs1[i].getJavaType()
-            + "); declare the component as " + codecs1[i].getJavaType().getRawType().getSimpleName() + " or a "
-            + "supertype of " + decoded.getSimpleName());
-      }
+      // values (LinkedHashSet, ...) the constructor then refuses, row after row, with a bare ClassCastException;
+      // so it does for the type arguments (a List<LinkedList<Integer>>), whose values then fail in user code.
+      checkFits(component, column, component.getGenericType(), column.getType(), codecs1[i], codecs, null);
       positions[i] = position;
     }
     return new Binding(columns, positions, codecs1);
+  }
+
+  /**
+   * Refuses a component (or, {@code part} not null, one of its type arguments, down the collection types) that
+   * cannot hold what {@code codec} decodes. What a collection codec makes of a null column (an empty ArrayList,
+   * ...) is the class of all it makes; other codecs make null of it, and are trusted (a custom codec may accept
+   * the component's subtypes).
+   */
+  private void checkFits(RecordComponent component, ColumnDefinition column, java.lang.reflect.Type declared,
+      DataType cql, TypeCodec<?> codec, CodecRegistry codecs, @Nullable String part) {
+    Class<?> raw = declared instanceof Class ? boxed((Class<?>) declared)
+        : declared instanceof ParameterizedType && ((ParameterizedType) declared).getRawType() instanceof Class
+            ? (Class<?>) ((ParameterizedType) declared).getRawType() : null;
+    Class<?> decoded = emptyValueClass(codec);
+    if (raw != null && decoded != null && !raw.isAssignableFrom(decoded)) {
+      String fix = codec.getJavaType().getRawType().getSimpleName() + " or a supertype of " + decoded.getSimpleName();
+      throw new IllegalArgumentException("Component '" + component.getName() + "' ("
+          + component.getGenericType().getTypeName() + ") of record " + type.getSimpleName()
+          + " cannot hold what column '" + column.getName().asInternal() + "' (" + column.getType().asCql(true, true)
+          + ") decodes to: " + (part == null
+              ? "a " + decoded.getName() + " (" + codec.getJavaType() + "); declare the component as " + fix
+              : part + " (" + declared.getTypeName() + ") are each a " + decoded.getName() + " ("
+                  + codec.getJavaType() + "); declare them as " + fix));
+    }
+    if (!(declared instanceof ParameterizedType)) {
+      return;
+    }
+    java.lang.reflect.Type[] arguments = ((ParameterizedType) declared).getActualTypeArguments();
+    String of = part == null ? "" : " of " + part;
+    if ((cql instanceof ListType || cql instanceof SetType) && arguments.length == 1) {
+      DataType element = cql instanceof ListType ? ((ListType) cql).getElementType() : ((SetType) cql).getElementType();
+      checkArgument(component, column, arguments[0], element, codecs, "its elements" + of);
+    } else if (cql instanceof MapType && arguments.length == 2) {
+      checkArgument(component, column, arguments[0], ((MapType) cql).getKeyType(), codecs, "its keys" + of);
+      checkArgument(component, column, arguments[1], ((MapType) cql).getValueType(), codecs, "its values" + of);
+    }
+  }
+
+  private void checkArgument(RecordComponent component, ColumnDefinition column, java.lang.reflect.Type argument,
+      DataType cql, CodecRegistry codecs, String part) {
+    if (!(argument instanceof Class || argument instanceof ParameterizedType)) {
+      return; // a wildcard or a type variable: the codec found for the whole decides
+    }
+    TypeCodec<?> codec;
+    try {
+      codec = codecs.codecFor(cql, GenericType.of(argument));
+    } catch (CodecNotFoundException | IllegalArgumentException unsure) {
+      return; // the codec of the whole was found: trusted, as a custom codec is
+    }
+    checkFits(component, column, argument, cql, codec, codecs, part);
   }
 
   /** The class of what {@code codec} decodes a null column to: an empty collection's, or null for most codecs. */

@@ -160,6 +160,37 @@ class RecordRowMapperTest {
         .hasMessageContaining("Component 'tags'");
   }
 
+  public record NestedLinked(int id, List<java.util.LinkedList<Integer>> v) {}
+
+  public record NestedInMap(int id, java.util.Map<String, java.util.TreeSet<Integer>> v) {}
+
+  public record NestedFits(int id, List<List<Integer>> v) {}
+
+  @Test
+  void should_fail_at_creation_naming_a_nested_collection_type_the_columns_values_do_not_fit() {
+    // Only the outer collection was checked: the inner ArrayLists went into the record, and failed later in user
+    // code with a ClassCastException naming neither the column nor the component.
+    RawType listOfInts = new RawType.RawList(RawType.PRIMITIVES.get(ProtocolConstants.DataType.INT));
+    ColumnDefinitions nested = columns("id", RawType.PRIMITIVES.get(ProtocolConstants.DataType.INT),
+        "v", new RawType.RawList(listOfInts));
+    assertThatThrownBy(() -> RowMapper.record(NestedLinked.class, nested, CodecRegistry.DEFAULT))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("Component 'v' (java.util.List<java.util.LinkedList<java.lang.Integer>>) of record "
+            + "NestedLinked")
+        .hasMessageContaining("column 'v' (list<list<int>>)")
+        .hasMessageContaining("its elements (java.util.LinkedList<java.lang.Integer>) are each a java.util.ArrayList");
+    ColumnDefinitions map = columns("id", RawType.PRIMITIVES.get(ProtocolConstants.DataType.INT),
+        "v", new RawType.RawMap(RawType.PRIMITIVES.get(ProtocolConstants.DataType.VARCHAR),
+            new RawType.RawSet(RawType.PRIMITIVES.get(ProtocolConstants.DataType.INT))));
+    assertThatThrownBy(() -> RowMapper.record(NestedInMap.class, map, CodecRegistry.DEFAULT))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("its values (java.util.TreeSet");
+    // What the driver decodes to still maps, nested too.
+    Row row = row(nested, TypeCodecs.INT.encode(1, ProtocolVersion.DEFAULT),
+        TypeCodecs.listOf(TypeCodecs.listOf(TypeCodecs.INT)).encode(List.of(List.of(1, 2)), ProtocolVersion.DEFAULT));
+    assertThat(RowMapper.record(NestedFits.class, nested, CodecRegistry.DEFAULT).map(row))
+        .isEqualTo(new NestedFits(1, List.of(List.of(1, 2))));
+  }
+
   public record MissingCamel(int id, String emailAddress) {}
 
   @Test
