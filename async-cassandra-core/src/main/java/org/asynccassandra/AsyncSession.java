@@ -204,7 +204,7 @@ public interface AsyncSession extends AutoCloseable {
   /**
    * Streams a statement's rows mapped by {@code mapper}, with the session's default {@link StreamConfig}:
    * {@code executeStream(statement).map(mapper)}. The mapper runs where values are delivered, never on a
-   * driver I/O thread (see {@link RowMapper}). For the stream's position, keep the {@link QueryStream} and
+   * driver I/O thread unless the stream's executor runs tasks on the calling thread (see {@link RowMapper}). For the stream's position, keep the {@link QueryStream} and
    * call {@link RowStream#map} on it yourself.
    *
    * @param <T> the type of the values
@@ -353,7 +353,8 @@ public interface AsyncSession extends AutoCloseable {
    * (for an object-mapper entity, {@code org.asynccassandra.mapper.EntityMappers} makes one from its
    * entity helper). The values of the held page are read from {@code first} where {@code mapper} runs: on
    * the thread that delivers them (the stream's executor, or the consumer's thread for {@link
-   * ResultStream#iterator()}), never a driver I/O thread.
+   * ResultStream#iterator()}), never a driver I/O thread unless the stream's executor runs tasks on the
+   * calling thread.
    *
    * @param <T> the type of the values
    * @param first a mapped result of a statement, whose values not yet taken the stream takes over; not to

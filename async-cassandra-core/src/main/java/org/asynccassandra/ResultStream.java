@@ -176,7 +176,9 @@ public interface ResultStream<T> extends AutoCloseable {
    *
    * @return an iterator for the calling thread (not thread-safe); its {@code hasNext()} throws the stream's
    *     failure ({@link PageFetchException}, {@link StreamTimeoutException}, {@link StreamClosedException})
-   *     after the rows before it, and so does every later call
+   *     after the rows before it, and so does every later call; on a {@link RowStream#map mapped} stream,
+   *     {@code next()} throws what the mapper threw for that row, and every later call throws it too (an
+   *     {@link Error} or a checked exception then wrapped in an {@link AsyncCassandraException})
    * @throws IllegalStateException when called on a driver I/O thread, when the stream is already consumed
    *     (in any style), or it is a row stream that was {@link RowStream#map mapped}
    */

@@ -27,7 +27,8 @@ import org.asynccassandra.internal.mapping.RecordRowMapper;
  *
  * <p>A stream calls its mapper on the thread that delivers rows to the consumer: the stream's executor for
  * the callback styles and publishers, the consumer's own thread for {@link ResultStream#iterator()};
- * never a driver I/O thread. A mapper that throws fails the stream with that exception: the styles that hand
+ * never a driver I/O thread, unless the stream's executor runs tasks on the calling thread ({@code
+ * StreamConfig.Builder.executor(Runnable::run)}). A mapper that throws fails the stream with that exception: the styles that hand
  * out rows one at a time deliver every earlier row first; those that hand out whole pages ({@code
  * forEachPage}, {@code nextPage}, {@code pages()}) map a page before handing it out, and deliver every earlier
  * page but not the earlier rows of the failing one. Either way the position stays before the row that failed

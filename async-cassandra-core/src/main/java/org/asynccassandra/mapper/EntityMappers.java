@@ -41,7 +41,8 @@ import org.asynccassandra.StreamConfig;
  * takes a {@link Row} is a {@code RowMapper} already: {@code dao::asProduct}.
  *
  * <p>The mappers run where the stream delivers values: on the stream's executor, or on the consumer's
- * thread for the blocking iterator; never on a driver I/O thread (see {@link RowMapper}). They are
+ * thread for the blocking iterator; never on a driver I/O thread unless the stream's executor runs tasks on
+ * the calling thread (see {@link RowMapper}). They are
  * stateless and thread-safe, as the generated helpers are. Static methods only; not instantiable.
  */
 public final class EntityMappers {

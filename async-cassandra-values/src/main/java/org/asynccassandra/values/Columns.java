@@ -57,6 +57,16 @@ final class Columns {
     return current != null && current.definitions == definitions ? current : new Columns(definitions);
   }
 
+  /**
+   * {@code failure}, which decoding or writing column {@code i} threw, as an {@link IllegalArgumentException}
+   * naming the column and its type (a codec's own error names neither: "expecting 4 bytes but got 3", an enum
+   * constant it does not know).
+   */
+  IllegalArgumentException failure(int i, RuntimeException failure) {
+    return new IllegalArgumentException("Column '" + names[i] + "' (" + types[i].asCql(true, true) + "): "
+        + failure.getMessage(), failure);
+  }
+
   /** The row's value in column {@code i}, or null when the row has none (or an empty value, which the driver decodes to null). */
   @Nullable Object value(Row row, int i) {
     ByteBuffer bytes = row.getBytesUnsafe(i);

@@ -107,7 +107,9 @@ public final class CqlValueReader {
         throw invalid(type, json, null);
       }
       return value;
-    } catch (JacksonException bad) {
+    } catch (InvalidValueException bad) {
+      throw bad;
+    } catch (RuntimeException bad) { // JSON that is not well-formed, or a value the driver refuses to build
       throw invalid(type, json, bad);
     }
   }
@@ -144,7 +146,14 @@ public final class CqlValueReader {
       return null;
     }
     if (type instanceof VectorType vector) {
-      return CqlVector.newInstance(readArray(parser, vector.getElementType(), type));
+      List<@Nullable Object> elements = readArray(parser, vector.getElementType(), type);
+      if (elements.size() != vector.getDimensions() || elements.contains(null)) {
+        // The driver builds a vector of any size, and fails only when it is bound; it refuses nulls barely.
+        throw new InvalidValueException("Not a value of CQL type " + cql(type) + ": '" + elements + "' ("
+            + (elements.contains(null) ? "a vector holds no null" : elements.size() + " elements for "
+            + vector.getDimensions() + " dimensions") + ")", null);
+      }
+      return CqlVector.newInstance(elements);
     }
     switch (type.getProtocolCode()) {
       case ProtocolConstants.DataType.BOOLEAN:

@@ -66,8 +66,13 @@ final class CsvRowWriter implements RowWriter {
       fields = new String[n];
     }
     for (int i = 0; i < n; i++) {
-      Object value = current.value(row, i);
-      fields[i] = value == null ? null : cell(current, i, value);
+      try {
+        Object value = current.value(row, i);
+        fields[i] = value == null ? null : cell(current, i, value);
+      } catch (RuntimeException failure) {
+        java.util.Arrays.fill(fields, null); // the row is not written: keep none of its cells
+        throw current.failure(i, failure);
+      }
     }
     line.clear();
     CsvWriter.CsvWriterRecord record = csv.writeRecord();

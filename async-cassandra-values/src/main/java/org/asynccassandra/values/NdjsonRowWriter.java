@@ -45,16 +45,22 @@ final class NdjsonRowWriter implements RowWriter {
     Columns current = Columns.of(columns, row.getColumnDefinitions());
     columns = current;
     line.clear();
+    int column = -1; // the column being written, if any
     try {
       json.writeStartObject();
       for (int i = 0, n = current.types.length; i < n; i++) {
+        column = i;
         json.writeName(current.jsonNames[i]);
         CqlValueWriter.writeJson(json, current.types[i], current.value(row, i));
       }
+      column = -1;
       json.writeEndObject();
       json.flush(); // into the line, which never fails
     } catch (RuntimeException | Error failure) {
       json = Json.newGenerator(line); // the old one is inside the failed row's object
+      if (failure instanceof RuntimeException && column >= 0) {
+        throw current.failure(column, (RuntimeException) failure);
+      }
       throw failure;
     }
     line.write('\n');

@@ -194,6 +194,26 @@ class CqlValueRoundTripTest {
   }
 
   @Test
+  void should_reject_a_vector_of_another_dimension_or_with_a_null_naming_type_and_value() {
+    // A vector of another size was read (the driver failed only when it was bound), and a null or a short vector
+    // in a UDT gave the driver's bare error, naming neither the type nor the value.
+    DataType vector = DataTypes.vectorOf(DataTypes.FLOAT, 3);
+    assertThatThrownBy(() -> CqlValueReader.fromText(vector, "[1.0,2.0]"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("Not a value of CQL type vector<float, 3>: '[1.0, 2.0]' (2 elements for 3 dimensions)");
+    assertThatThrownBy(() -> CqlValueReader.fromJson(vector, "[]"))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("0 elements for 3 dimensions");
+    assertThatThrownBy(() -> CqlValueReader.fromJson(vector, "[1.0,null,2.0]"))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("vector<float, 3>")
+        .hasMessageContaining("a vector holds no null");
+    UserDefinedType holder = new com.datastax.oss.driver.internal.core.type.UserDefinedTypeBuilder("ks", "holder")
+        .withField("v", vector).build();
+    assertThatThrownBy(() -> CqlValueReader.fromJson(holder, "{\"v\":[1.0]}"))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("1 elements for 3 dimensions");
+    assertThat(CqlValueReader.fromJson(vector, "[1.0,2.0,3.0]")).isEqualTo(CqlVector.newInstance(1f, 2f, 3f));
+  }
+
+  @Test
   void should_write_rows_as_csv_that_reads_back_null_apart_from_empty() throws Exception {
     ColumnDefinitions columns = columns(DataTypes.TEXT, DataTypes.BLOB, DataTypes.listOf(DataTypes.INT),
         DataTypes.frozenListOf(DataTypes.INT), DataTypes.DURATION, DataTypes.vectorOf(DataTypes.FLOAT, 3));
@@ -279,7 +299,8 @@ class CqlValueRoundTripTest {
       try (RowWriter writer = csv ? RowWriter.csv(out) : RowWriter.ndjson(out)) {
         for (Row bad : List.of(inCell, inJsonCell)) {
           assertThatThrownBy(() -> writer.writeRow(bad)).as(csv ? "csv" : "ndjson")
-              .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("minimum");
+              .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("minimum")
+              .hasMessageStartingWith(bad == inCell ? "Column 'c1' (duration): " : "Column 'c2' (list<duration>): ");
         }
         writer.writeRow(good);
       }

@@ -259,7 +259,15 @@ public final class RecordRowMapper<R extends Record> implements RowMapper<R> {
     Object[] values = new Object[components.length];
     ProtocolVersion version = row.protocolVersion();
     for (int i = 0; i < values.length; i++) {
-      Object value = bound.codecs[i].decode(row.getBytesUnsafe(bound.positions[i]), version);
+      Object value;
+      try {
+        value = bound.codecs[i].decode(row.getBytesUnsafe(bound.positions[i]), version);
+      } catch (RuntimeException failure) { // a codec's own error names neither the column nor the component
+        ColumnDefinition column = bound.columns.get(bound.positions[i]);
+        throw new IllegalArgumentException("Column '" + column.getName().asInternal() + "' ("
+            + column.getType().asCql(true, true) + ") could not be decoded for component '" + components[i].getName()
+            + "' of record " + type.getSimpleName() + ": " + failure.getMessage(), failure);
+      }
       if (value == null && components[i].getType().isPrimitive()) {
         throw new IllegalArgumentException("Column '" + bound.columns.get(bound.positions[i]).getName().asInternal()
             + "' is null, but component '" + components[i].getName() + "' of record " + type.getSimpleName()

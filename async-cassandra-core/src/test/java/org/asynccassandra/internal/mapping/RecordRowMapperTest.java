@@ -191,6 +191,16 @@ class RecordRowMapperTest {
         .isEqualTo(new NestedFits(1, List.of(List.of(1, 2))));
   }
 
+  @Test
+  void should_name_the_column_and_component_a_value_could_not_be_decoded_for() {
+    // The codec's own error ("expecting 4 bytes but got 3") named neither.
+    Row corrupt = row(ITEM_COLUMNS, ByteBuffer.wrap(new byte[3]), TypeCodecs.TEXT.encode("ann", ProtocolVersion.DEFAULT),
+        null);
+    assertThatThrownBy(() -> RowMapper.record(Item.class).map(corrupt)).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("Column 'id' (int) could not be decoded for component 'id' of record Item: ")
+        .hasMessageContaining("4 bytes");
+  }
+
   public record MissingCamel(int id, String emailAddress) {}
 
   @Test
