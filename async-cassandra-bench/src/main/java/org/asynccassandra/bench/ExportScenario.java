@@ -49,8 +49,8 @@ final class ExportScenario implements Scenario {
   static final String DSBULK_SERIAL = "dsbulk unload, -XX:+UseSerialGC";
   /** Our export through the shipped launcher with its AppCDS archive turned off (CSV only). */
   static final String OURS_NO_CDS = "async-cassandra export, AppCDS off";
-  /** Our export's first run through the shipped launcher: the one that writes the AppCDS archive at its exit. */
-  static final String OURS_FIRST = "async-cassandra export, first run (writes the AppCDS archive)";
+  /** Our export's first run through the shipped launcher: the one that builds the AppCDS archive before it starts. */
+  static final String OURS_FIRST = "async-cassandra export, first run (builds the AppCDS archive)";
   private static final Duration TIMEOUT = Duration.ofMinutes(30);
   private static final double GOAL_RATIO = 2.0;
 
@@ -130,7 +130,7 @@ final class ExportScenario implements Scenario {
         Path folder = temp.path().resolve("ours-first");
         double seconds = measure(context, dsbulk, java, launcher, new Run(OURS_FIRST, Format.CSV), 1, folder);
         TempFolder.delete(folder);
-        context.out().printf(Locale.ROOT, "  first run through the launcher (writes the AppCDS archive): %.2f s%n",
+        context.out().printf(Locale.ROOT, "  first run through the launcher (builds the AppCDS archive): %.2f s%n",
             seconds);
       }
       for (int round = 1; round <= settings.exportRounds(); round++) {
@@ -381,7 +381,7 @@ final class ExportScenario implements Scenario {
             + "no AppCDS)"
         : "Our `export` runs through the launcher its archive ships (" + launcher.archive().getFileName()
             + ", unpacked; `bin/async-cassandra`, with its JVM options and its AppCDS archive, which its first "
-            + "run writes: that run is not one of the rounds)";
+            + "run builds: that run is not one of the rounds)";
     String how = String.format(Locale.ROOT,
         "Both tools write all %,d rows of the main table to local files, on the same machine as the server and "
             + "from the same table, each run a fresh child JVM timed from process start to exit: JVM start-up, "
@@ -420,10 +420,10 @@ final class ExportScenario implements Scenario {
       double without = results.median(ID, OURS_NO_CDS, Format.CSV.variant(), "startupSeconds");
       double first = results.median(ID, OURS_FIRST, Format.CSV.variant(), "seconds");
       double firstShutdown = results.median(ID, OURS_FIRST, Format.CSV.variant(), "shutdownSeconds");
-      cds = String.format(Locale.ROOT, "AppCDS: the launcher maps a class archive that its first run writes. "
+      cds = String.format(Locale.ROOT, "AppCDS: the launcher maps a class archive that its first run builds. "
               + "Start-up (CSV, medians) with it %s, without it (`ASYNC_CASSANDRA_CDS=off`) %s: it saves %s per "
-              + "start. The first run, which writes the archive at its exit, took %s in all, %s of it after the "
-              + "last bytes.%n%n", Markdown.seconds(with), Markdown.seconds(without),
+              + "start. The first run, which builds the archive in a JVM of its own before it starts, took %s in "
+              + "all, %s of it after the last bytes.%n%n", Markdown.seconds(with), Markdown.seconds(without),
           Markdown.seconds(without - with), Markdown.seconds(first), Markdown.seconds(firstShutdown));
     }
     String markdown = how

@@ -92,7 +92,17 @@ class ArchiveIT {
 
   /** {@link #run(String...)} with these variables added to the bare environment. */
   private Run run(Map<String, String> environment, String... args) throws IOException, InterruptedException {
-    List<String> command = new ArrayList<>(List.of(installation.resolve("bin/async-cassandra").toString()));
+    return run(List.of(), environment, args);
+  }
+
+  /** {@link #run(Map, String...)} through {@code /bin/sh -c 'SHELL_SETUP; exec launcher args'} when given. */
+  private Run run(List<String> shellSetup, Map<String, String> environment, String... args)
+      throws IOException, InterruptedException {
+    List<String> command = new ArrayList<>();
+    if (!shellSetup.isEmpty()) {
+      command.addAll(List.of("/bin/sh", "-c", String.join("; ", shellSetup) + "; exec \"$0\" \"$@\""));
+    }
+    command.add(installation.resolve("bin/async-cassandra").toString());
     command.addAll(List.of(args));
     ProcessBuilder builder = new ProcessBuilder(command).directory(home.toFile());
     builder.environment().clear();
@@ -171,6 +181,9 @@ class ArchiveIT {
     assertThat(collector(Map.of("ASYNC_CASSANDRA_JAVA_OPTS", "-XX:+UseParallelGC"))).isEqualTo("Parallel");
     assertThat(collector(Map.of("JAVA_TOOL_OPTIONS", "-XX:+UseG1GC"))).isEqualTo("G1");
     assertThat(collector(Map.of("JDK_JAVA_OPTIONS", "-XX:+UseParallelGC"))).isEqualTo("Parallel");
+    // Word by word: these choose no collector (the pattern matched across the two words, and chose none).
+    assertThat(collector(Map.of("ASYNC_CASSANDRA_JAVA_OPTS", "-XX:+UseStringDeduplication -XX:ParallelGCThreads=2")))
+        .isEqualTo("Serial");
   }
 
   /** The collector the JVM of {@code --version} logged it uses, with these variables; the command must succeed. */
@@ -193,14 +206,65 @@ class ArchiveIT {
     // Made here: the launcher makes it with mkdir, which the bare PATH of these runs (the JDK only) lacks.
     Files.createDirectories(cache.resolve("async-cassandra"));
     Map<String, String> environment = Map.of("JAVA_HOME", jdk.toString(), "XDG_CACHE_HOME", cache.toString());
-    for (int run = 1; run <= 2; run++) { // the first writes the archive at its exit, the second maps it
-      Run version = run(environment, "--version");
-      assertThat(version.exitCode()).as(version.err()).isZero();
-      assertThat(version.out()).contains("async-cassandra");
-    }
-    try (Stream<Path> archives = Files.list(cache.resolve("async-cassandra"))) {
-      assertThat(archives.map(path -> path.getFileName().toString())).singleElement().asString()
-          .startsWith("cli-").endsWith(".jsa");
+    Run first = run(environment, "--version"); // builds the archive in a JVM of its own, then runs
+    assertThat(first.exitCode()).as(first.err()).isZero();
+    assertThat(first.out()).contains("async-cassandra");
+    assertThat(first.err()).as("nothing on stderr when it is no terminal").isEmpty();
+    assertThat(archiveFiles(cache)).singleElement().asString().startsWith("cli-").endsWith(".jsa");
+
+    Path classes = home.resolve("archived-classes.log");
+    Run second = run(Map.of("JAVA_HOME", jdk.toString(), "XDG_CACHE_HOME", cache.toString(),
+        "ASYNC_CASSANDRA_JAVA_OPTS", "-Xlog:class+load=info:file=" + classes), "count", "--contact-point",
+        "127.0.0.1:1", "--keyspace", "ks", "--table", "t");
+    assertThat(second.exitCode()).as("no node there").isEqualTo(1);
+    assertThat(second.err()).startsWith("error: cannot connect to 127.0.0.1:1");
+    List<String> loaded = Files.readAllLines(classes);
+    long archived = loaded.stream().filter(line -> line.contains("shared objects file (top)")).count();
+    long fromJars = loaded.stream().filter(line -> line.contains("source: jar") || line.contains("source: file"))
+        .count();
+    assertThat(archived).as("the classes of a count until it connects come from the archive (%d from jars)",
+        fromJars).isGreaterThan(10 * fromJars);
+    Files.delete(classes);
+  }
+
+  @Test
+  void should_keep_the_commands_exit_code_when_the_class_archive_cannot_be_written() throws Exception {
+    Path jdk = jdkWithClassArchives();
+    Path cache = Files.createDirectories(home.resolve("full-disk-cache"));
+    Files.createDirectories(cache.resolve("async-cassandra"));
+    Map<String, String> environment = Map.of("JAVA_HOME", jdk.toString(), "XDG_CACHE_HOME", cache.toString());
+    // No file over 1 MiB (the archive is about 20): as a full disk. The JVM that wrote its archive at its
+    // exit failed there with exit code 1, whatever its command did, run after run.
+    Run full = run(List.of("ulimit -f 2048"), environment, "--version");
+    assertThat(full.exitCode()).as(full.err()).isZero();
+    assertThat(full.out()).contains("async-cassandra");
+    assertThat(full.err()).isEmpty();
+    assertThat(archiveFiles(cache)).singleElement().asString().endsWith(".jsa.failed");
+    Path failed = cache.resolve("async-cassandra").resolve(archiveFiles(cache).get(0));
+    assertThat(Files.readString(failed)).contains("was not built").contains("Delete this file to try again");
+
+    Run skipped = run(environment, "--version"); // does not try again for this installation
+    assertThat(skipped.exitCode()).as(skipped.err()).isZero();
+    assertThat(archiveFiles(cache)).singleElement().asString().endsWith(".jsa.failed");
+
+    Files.delete(failed);
+    Run again = run(environment, "--version");
+    assertThat(again.exitCode()).as(again.err()).isZero();
+    assertThat(archiveFiles(cache)).singleElement().asString().endsWith(".jsa");
+
+    // An archive no JVM can map (zeros: as a kill while it was written would have left) only costs the speed-up.
+    Path archive = cache.resolve("async-cassandra").resolve(archiveFiles(cache).get(0));
+    Files.write(archive, new byte[64 * 1024]);
+    Run zeros = run(environment, "count", "--contact-point", "127.0.0.1:1", "--keyspace", "ks", "--table", "t");
+    assertThat(zeros.exitCode()).isEqualTo(1);
+    assertThat(zeros.err()).startsWith("error: cannot connect to 127.0.0.1:1").doesNotContain("warning", "CDS");
+  }
+
+  /** The files of the launcher's cache folder but its lock, by name: no temporary file is ever left. */
+  private static List<String> archiveFiles(Path cache) throws IOException {
+    try (Stream<Path> files = Files.list(cache.resolve("async-cassandra"))) {
+      return files.map(path -> path.getFileName().toString()).filter(name -> !name.equals(".class-archive.lock"))
+          .sorted().toList();
     }
   }
 
