@@ -16,6 +16,7 @@
 package org.asynccassandra.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -23,6 +24,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -62,7 +64,9 @@ class LauncherTest {
         echo 'SLF4J: Failed to load class "org.slf4j.impl.StaticLoggerBinder".'
         for arg in "$@"; do
           case "$arg" in
-            install) if [ -f "$FAKE/fail" ]; then echo "[ERROR] COMPILATION ERROR: Example.java"; exit 1; fi;
+            install) echo $$ > "$FAKE/mvn.pid"
+                     if [ -f "$FAKE/hold" ]; then while [ ! -f "$FAKE/go" ] && [ -d "$FAKE" ]; do sleep 0.05; done; fi
+                     if [ -f "$FAKE/fail" ]; then echo "[ERROR] COMPILATION ERROR: Example.java"; exit 1; fi;
                      mkdir -p async-cassandra-cli/target/classes ;;
             -Dmdep.outputFile=*) echo "/deps/driver.jar" > "${arg#-Dmdep.outputFile=}" ;;
           esac
@@ -128,7 +132,75 @@ class LauncherTest {
     assertThat(calls().get(2)).startsWith("java ");
   }
 
+  @Test
+  void should_build_once_when_two_first_launches_run_at_once() throws Exception {
+    // Both built, in the same target folders, and one could read the other's half-written dependency list:
+    // its stamp then held no dependency, and every launch ran without the driver until a source changed.
+    Files.createFile(root.resolve("fake/hold"));
+    Started first = start("count", "--help");
+    await().atMost(Duration.ofSeconds(30)).until(() -> calls().stream().anyMatch(call -> call.contains("install")));
+    Started second = start("export", "--help");
+    Files.createFile(root.resolve("fake/go"));
+
+    assertThat(first.end().exit()).as(first.end().errors()).isZero();
+    assertThat(second.end().exit()).as(second.end().errors()).isZero();
+    assertThat(calls()).filteredOn(call -> call.startsWith("mvn ")).as("one build").hasSize(2);
+    assertThat(calls()).filteredOn(call -> call.startsWith("java ")).hasSize(2)
+        .allSatisfy(call -> assertThat(call).contains(":/deps/driver.jar"));
+    assertThat(Files.readString(stamp)).contains(":/deps/driver.jar");
+  }
+
+  @Test
+  void should_stop_maven_when_the_launcher_is_terminated_during_the_build() throws Exception {
+    // Maven ran on, orphaned, after a TERM to the launcher (a Ctrl+C reaches the whole process group anyway).
+    Files.createFile(root.resolve("fake/hold"));
+    Started launch = start("count", "--help");
+    Path pidFile = root.resolve("fake/mvn.pid");
+    await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(pidFile) && !Files.readString(pidFile).isBlank());
+    long maven = Long.parseLong(Files.readString(pidFile).strip());
+    try {
+      launch.process().destroy(); // SIGTERM to the launcher only
+
+      assertThat(launch.end().exit()).isEqualTo(143);
+      await("Maven stopped with the launcher").atMost(Duration.ofSeconds(30))
+          .until(() -> ProcessHandle.of(maven).map(handle -> !handle.isAlive()).orElse(true));
+      assertThat(stamp).doesNotExist();
+    } finally {
+      Files.createFile(root.resolve("fake/go")); // lets an orphan end
+    }
+  }
+
+  @Test
+  void should_build_again_when_a_source_is_saved_during_the_build() throws Exception {
+    // The stamp was written when the build ended: a source saved while it ran was older than the stamp, and was
+    // never built.
+    Files.createFile(root.resolve("fake/hold"));
+    Started launch = start("count", "--help");
+    await().atMost(Duration.ofSeconds(30)).until(() -> calls().stream().anyMatch(call -> call.contains("install")));
+    Files.writeString(source, "class Example { int edited; }\n");
+    Files.createFile(root.resolve("fake/go"));
+    assertThat(launch.end().exit()).isZero();
+    Files.delete(calls);
+
+    Run next = launch("count", "--help");
+
+    assertThat(next.exit()).isZero();
+    assertThat(calls()).as("built again").anyMatch(call -> call.contains("install"));
+  }
+
+  /** A launch under way. */
+  private record Started(Process process, Path errors) {
+    Run end() throws Exception {
+      assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("the launcher ended").isTrue();
+      return new Run(process.exitValue(), Files.readString(errors, StandardCharsets.UTF_8));
+    }
+  }
+
   private Run launch(String... arguments) throws Exception {
+    return start(arguments).end();
+  }
+
+  private Started start(String... arguments) throws Exception {
     List<String> command = new java.util.ArrayList<>(List.of("bash", root.resolve("async-cassandra").toString()));
     command.addAll(List.of(arguments));
     ProcessBuilder builder = new ProcessBuilder(command).directory(root.toFile());
@@ -139,8 +211,7 @@ class LauncherTest {
     Path errors = Files.createTempFile(root, "stderr", ".txt");
     Process process = builder.redirectError(errors.toFile()).redirectOutput(ProcessBuilder.Redirect.DISCARD)
         .start();
-    assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("the launcher ended").isTrue();
-    return new Run(process.exitValue(), Files.readString(errors, StandardCharsets.UTF_8));
+    return new Started(process, errors);
   }
 
   private List<String> calls() throws IOException {
