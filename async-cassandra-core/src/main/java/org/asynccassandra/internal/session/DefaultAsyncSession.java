@@ -206,8 +206,8 @@ public final class DefaultAsyncSession implements AsyncSession {
     Objects.requireNonNull(first, "first");
     Objects.requireNonNull(config, "config");
     checkOpen();
-    StreamConfig held = withoutFirstPageSize(config);
-    return open(HeldPageSource.of(session, sharedColumns, first, new DriverPage(first), held), held,
+    // Its firstPageSize has no effect: the source holds the first page (PageSource.heldPageSize).
+    return open(HeldPageSource.of(session, sharedColumns, first, new DriverPage(first), config), config,
         first.getExecutionInfo().getRequest());
   }
 
@@ -218,21 +218,8 @@ public final class DefaultAsyncSession implements AsyncSession {
     Objects.requireNonNull(config, "config");
     Objects.requireNonNull(mapper, "mapper");
     checkOpen();
-    StreamConfig held = withoutFirstPageSize(config);
-    return open(HeldPageSource.of(session, sharedColumns, first, HeldValues.page(first), held), held,
+    return open(HeldPageSource.of(session, sharedColumns, first, HeldValues.page(first), config), config,
         first.getExecutionInfo().getRequest()).map(HeldValues.unwrapping(mapper));
-  }
-
-  /**
-   * A continued stream's first page is the one the caller holds, so {@code firstPageSize} has no effect; left
-   * in the config, the pages after it would ramp up from it instead of asking for the fetch size. A first
-   * page size at the fetch size (or above the page size it comes from, which cuts it down) means none.
-   */
-  private static StreamConfig withoutFirstPageSize(StreamConfig config) {
-    if (config.firstPageSize().isEmpty()) {
-      return config;
-    }
-    return config.toBuilder().firstPageSize(config.fetchSize().orElse(Integer.MAX_VALUE)).build();
   }
 
   /** A stream of {@code source}'s pages, heard by the listeners, registered as open until it ends. */

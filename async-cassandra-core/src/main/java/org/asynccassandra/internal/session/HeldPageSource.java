@@ -44,9 +44,12 @@ final class HeldPageSource implements PageSource {
   private final @Nullable ColumnDefinitions columns;
   /** The held page until the first fetch takes it or the stream ends; null after, so nothing keeps it. */
   private @Nullable SourcePage held; // guarded by this
+  /** The rows the held page's request asked for. */
+  private final int heldPageSize;
 
   private HeldPageSource(DriverPageSource rest, @Nullable ByteBuffer heldPagingState,
-      @Nullable ColumnDefinitions columns, SourcePage held) {
+      @Nullable ColumnDefinitions columns, SourcePage held, int heldPageSize) {
+    this.heldPageSize = heldPageSize;
     this.rest = rest;
     this.heldPagingState = heldPagingState;
     this.columns = columns;
@@ -73,12 +76,14 @@ final class HeldPageSource implements PageSource {
     }
     Statement<?> statement = (Statement<?>) request;
     ByteBuffer heldPagingState = statement.getPagingState();
+    int heldPageSize = statement.getPageSize() > 0 ? statement.getPageSize()
+        : DriverPageSource.configuredPageSize(session, statement);
     if (config.fetchSize().isPresent()) {
       statement = statement.setPageSize(config.fetchSize().getAsInt());
     }
     ColumnDefinitions columns = sharedColumns.share(first.getColumnDefinitions());
     return new HeldPageSource(new DriverPageSource(session, statement, sharedColumns), heldPagingState,
-        columns.size() == 0 ? null : columns, held);
+        columns.size() == 0 ? null : columns, held, heldPageSize);
   }
 
   private synchronized @Nullable SourcePage take() {
@@ -104,6 +109,11 @@ final class HeldPageSource implements PageSource {
   @Override
   public int pageSize() {
     return rest.pageSize();
+  }
+
+  @Override
+  public int heldPageSize() {
+    return heldPageSize;
   }
 
   /** Where the held page started: a stream made of it starts there. */

@@ -236,7 +236,8 @@ public final class DefaultRowStream implements QueryStream {
     try {
       events.started(name);
     } catch (Throwable listenerFailure) {
-      engine.abort(listenerFailure, false); // the style about to attach receives it
+      // The style about to attach receives it; after a racing close, which the style then receives, it is logged.
+      engine.abortByUser(listenerFailure, false, false);
     }
     return claimed;
   }

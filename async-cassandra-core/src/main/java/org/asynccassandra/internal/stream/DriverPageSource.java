@@ -69,7 +69,7 @@ public final class DriverPageSource implements PageSource {
   }
 
   /** The page size of the statement's execution profile, resolved as the driver resolves it. */
-  private static int configuredPageSize(CqlSession session, Statement<?> statement) {
+  public static int configuredPageSize(CqlSession session, Statement<?> statement) {
     return Math.max(1, Queries.profileOf(statement, session.getContext().getConfig())
         .getInt(DefaultDriverOption.REQUEST_PAGE_SIZE));
   }

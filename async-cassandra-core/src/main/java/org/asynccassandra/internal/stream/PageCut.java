@@ -59,6 +59,11 @@ final class PageCut {
     return new Cut(offset, size, limitReached, false);
   }
 
+  /** Rows of a resume's offset still to skip: 0 once the first new row came. */
+  int skipRemaining() {
+    return skipRemaining;
+  }
+
   /** Rows kept so far: the rows of every page handed to the buffer. */
   long rowsKept() {
     return rowsKept;

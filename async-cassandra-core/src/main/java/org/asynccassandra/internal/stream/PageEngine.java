@@ -243,7 +243,7 @@ final class PageEngine {
       this.nextPagingState = source.initialPagingState();
     }
     this.cut = new PageCut(config.maxPages().orElse(0), config.maxRows().orElse(0), skip);
-    this.sizer = new PageSizer(config, source.pageSize(), skip);
+    this.sizer = new PageSizer(config, source.pageSize(), skip, source.heldPageSize() > 0);
     this.position = new Position(source.resumable() ? source::fingerprint : null, nextPagingState, skip,
         sourceDone, tracker);
   }
@@ -967,17 +967,20 @@ final class PageEngine {
     pagesFetched = number;
     pageRetries = 0;
     bytesFetched += Math.max(0, page.responseBytes());
-    sizer.observe(page.size(), page.responseBytes()); // also for a page a resumed stream skips whole
+    PageCut.Cut kept = cut.cut(page.size(), page.hasMorePages());
+    // Also for a page a resumed stream skips whole.
+    sizer.observe(page.size(), page.responseBytes(), cut.skipRemaining());
     nextPagingState = page.pagingState();
     if (columns == null) {
       columns = source.keptColumns(page.columnDefinitions());
     }
-    PageCut.Cut kept = cut.cut(page.size(), page.hasMorePages());
     sourceDone = !page.hasMorePages() || kept.limitReached();
     if (kept.skippedWhole()) {
       return null;
     }
-    int requested = pageSize > 0 ? pageSize : page.requestedPageSize(); // a scan's range sized it itself
+    // A scan's range sized it itself; a held first page (continueStream) was asked for before the stream.
+    int requested = number == 1 && source.heldPageSize() > 0 ? source.heldPageSize()
+        : pageSize > 0 ? pageSize : page.requestedPageSize();
     // A page the source kept for a while (a scan's range read it ahead) was fetched, and began to wait for the
     // consumer, before the engine asked for it.
     SourcePage.FetchTiming timing = page.fetchTiming();

@@ -43,6 +43,8 @@ public final class PageSizer {
   private final int maxPageSize;
   /** A first page size is set: each page asks for at most twice the rows of the one before. */
   private final boolean ramp;
+  /** The first page size, or 0. */
+  private final int firstPageSize;
   private final long targetPageBytes; // 0: pages are not sized by bytes
   /** The most rows any later request asks for, set by {@link #cap} after a timeout; no cap at first. */
   private int cap = Integer.MAX_VALUE;
@@ -58,12 +60,15 @@ public final class PageSizer {
    * @param skip the rows a resumed stream skips at the start: without a byte target, the first request
    *     asks for them on top, so that its page still has the first page size of new rows; with one, they
    *     pass in pages sized by bytes like any rows (a page of them all could be of any size)
+   * @param firstPageHeld the source holds the first page (no request asks for it): the first page size does
+   *     not apply, and with a byte target the first request probes when that page measured no width
    */
-  PageSizer(StreamConfig config, int maxPageSize, int skip) {
+  PageSizer(StreamConfig config, int maxPageSize, int skip, boolean firstPageHeld) {
     this.maxPageSize = Math.max(0, maxPageSize);
-    int firstPageSize = config.firstPageSize().orElse(0);
+    int firstPageSize = firstPageHeld ? 0 : config.firstPageSize().orElse(0);
     this.targetPageBytes = config.targetPageBytes().orElse(0);
     this.ramp = firstPageSize > 0;
+    this.firstPageSize = firstPageSize;
     int first;
     if (firstPageSize > 0) {
       first = firstPageSize;
@@ -83,6 +88,7 @@ public final class PageSizer {
     this.maxPageSize = Math.max(0, maxPageSize);
     this.targetPageBytes = Math.max(0, targetPageBytes);
     this.ramp = false;
+    this.firstPageSize = 0;
     this.next = clamp(this.targetPageBytes > 0 ? StreamConfig.PROBE_PAGE_SIZE : this.maxPageSize);
   }
 
@@ -137,6 +143,17 @@ public final class PageSizer {
    * @param responseBytes its size in bytes, or -1 when unknown
    */
   public void observe(int rows, long responseBytes) {
+    observe(rows, responseBytes, 0);
+  }
+
+  /**
+   * {@link #observe(int, long)} for a resumed stream that still has {@code stillToSkip} rows to skip after
+   * this response (rows delivered before the resume): the first page size's doubling starts with the first
+   * new row, which it is for; until then the next request asks for the rows still to skip and a first page
+   * of new rows, or, with a byte target, for as many rows as fit in it. Doubling from a probe of skipped rows
+   * took a resume at row 4,000 nine requests to reach a new row.
+   */
+  void observe(int rows, long responseBytes, long stillToSkip) {
     if (maxPageSize == 0) {
       return;
     }
@@ -145,7 +162,9 @@ public final class PageSizer {
       measuredBytes = responseBytes;
     }
     long size = maxPageSize;
-    if (ramp) {
+    if (ramp && stillToSkip > 0) {
+      size = targetPageBytes > 0 ? size : Math.min(size, stillToSkip + firstPageSize);
+    } else if (ramp) {
       size = Math.min(size, 2L * next);
     }
     if (targetPageBytes > 0) {

@@ -57,6 +57,15 @@ public interface PageSource {
   }
 
   /**
+   * The rows the request of a first page the source already holds asked for (a stream continued from a result
+   * the caller has: its first page comes with no request, so no first page size applies to it), or 0 (the
+   * default) when the first page is fetched like any other.
+   */
+  default int heldPageSize() {
+    return 0;
+  }
+
+  /**
    * The paging state of the first request when the stream does not resume from a token: the statement's
    * own, if it carries one, else {@code null} (the start of the result).
    */

@@ -335,6 +335,103 @@ class AdaptivePagingTest {
     assertThat(second.requestedSizes()).as("the probe, not the skipped rows on top").isEqualTo(expected);
   }
 
+  /** {@code rows} as continueStream gives them: the first page, of {@code held} rows, is there before any request. */
+  private static PageSource holding(FakePageSource rows, int held) {
+    return new PageSource() {
+      private boolean first = true;
+
+      @Override
+      public CompletableFuture<@org.jspecify.annotations.Nullable SourcePage> fetch(
+          java.nio.ByteBuffer pagingState) {
+        return fetch(pagingState, 0);
+      }
+
+      @Override
+      public CompletableFuture<@org.jspecify.annotations.Nullable SourcePage> fetch(
+          java.nio.ByteBuffer pagingState, int pageSize) {
+        boolean heldPage = first;
+        first = false;
+        return rows.fetch(pagingState, heldPage ? held : pageSize);
+      }
+
+      @Override
+      public int pageSize() {
+        return rows.pageSize();
+      }
+
+      @Override
+      public int heldPageSize() {
+        return held;
+      }
+
+      @Override
+      public String description() {
+        return rows.description();
+      }
+
+      @Override
+      public byte[] fingerprint() {
+        return rows.fingerprint();
+      }
+    };
+  }
+
+  @Test
+  void should_size_the_pages_after_a_held_first_page_without_the_first_page_size() {
+    // continueStream: the first page is the caller's. Its first page size used to be replaced by the fetch size,
+    // which still capped each page at twice the one before, and, with a byte target, made the first request ask
+    // for the whole fetch size of rows of unknown width when the held page measured none; page 1's event told
+    // the engine's choice (10) for a page of 50 rows no request asked for.
+    FakePageSource rows = FakePageSource.table(300, 100, row -> row < 50 ? -1 : 1_000); // held page: size unknown
+    rows.setAutomatic();
+    new DefaultRowStream(holding(rows, 50), StreamConfig.builder().firstPageSize(10).targetPageBytes(20 * KIB)
+        .listener(StreamListener.onPages(events::add)).build(), Runnable::run, scheduler, handle -> {})
+        .forEach(row -> { }).toCompletableFuture().join();
+    assertThat(rows.requestedSizes()).as("the held page, the probe (no width known), then 20 rows of 1 KB")
+        .startsWith(50, StreamConfig.PROBE_PAGE_SIZE, 20, 20);
+    assertThat(eventSizes().get(0)).as("page 1: what its own request asked for").isEqualTo(50);
+
+    FakePageSource plain = FakePageSource.table(300, 100, row -> 100);
+    plain.setAutomatic();
+    new DefaultRowStream(holding(plain, 50), StreamConfig.builder().firstPageSize(10).build(), Runnable::run,
+        scheduler, handle -> {}).forEach(row -> { }).toCompletableFuture().join();
+    assertThat(plain.requestedSizes()).as("full pages after the held one: no doubling").startsWith(50, 100, 100);
+  }
+
+  @Test
+  void should_start_the_first_page_sizes_doubling_with_the_first_new_row_after_a_resume() {
+    // 6,000 rows of 100 bytes, resumed at row 4,000 with a first page of 10 rows and a 1 MiB target: the
+    // doubling applied to the responses of rows already delivered, so the first new row came with the 9th
+    // request (10, 20, ..., 2,560), later than with either setting alone.
+    FakePageSource first = FakePageSource.table(6_000, 5_000, row -> 100);
+    QueryStream stream = stream(first, StreamConfig.defaults());
+    first.setAutomatic();
+    List<Integer> seen = new ArrayList<>();
+    stream.forEach(row -> {
+      seen.add(FakePageSource.value(row));
+      if (seen.size() == 4_000) {
+        stream.close();
+      }
+    });
+    ResumeToken token = stream.position();
+    assertThat(token.rowOffset()).isEqualTo(4_000);
+
+    FakePageSource both = FakePageSource.table(6_000, 5_000, row -> 100);
+    seen.addAll(readAll(both, StreamConfig.builder().firstPageSize(10).targetPageBytes(MIB).resumeFrom(token)
+        .build()));
+    assertThat(seen).isEqualTo(range(0, 6_000));
+    assertThat(both.requestedSizes()).as("the probe, then pages of the target: the rows skipped come in them")
+        .startsWith(10, 5_000);
+
+    FakePageSource rampOnly = FakePageSource.table(6_000, 2_000, row -> 100);
+    List<Integer> resumed = readAll(rampOnly, StreamConfig.builder().firstPageSize(10).resumeFrom(token).build());
+    assertThat(resumed).isEqualTo(range(4_000, 6_000));
+    assertThat(rampOnly.requestedSizes().get(0)).as("capped at the fetch size: 2,000 skipped rows")
+        .isEqualTo(2_000);
+    assertThat(rampOnly.requestedSizes().get(1))
+        .as("still 2,000 to skip: those and a first page, not twice the rows skipped").isEqualTo(2_000);
+  }
+
   @Test
   void should_not_count_responses_skipped_whole_after_a_resume_towards_max_pages() {
     ResumeToken token = tokenAfter250Rows(new ArrayList<>());

@@ -501,7 +501,7 @@ class TimedOutPageSizeTest {
     assertThat(PageSizer.afterTimeout(20)).isEqualTo(20);
     assertThat(PageSizer.afterTimeout(0)).as("a source that sizes its own pages").isZero();
 
-    PageSizer ramp = new PageSizer(StreamConfig.builder().firstPageSize(100).build(), 5_000, 0);
+    PageSizer ramp = new PageSizer(StreamConfig.builder().firstPageSize(100).build(), 5_000, 0, false);
     ramp.observe(100, 10_000);
     assertThat(ramp.next()).isEqualTo(200);
     ramp.cap(150);
@@ -510,7 +510,7 @@ class TimedOutPageSizeTest {
     ramp.observe(150, 15_000);
     assertThat(ramp.next()).as("a higher cap does not raise it").isEqualTo(150);
 
-    PageSizer bytes = new PageSizer(StreamConfig.builder().targetPageBytes(10_000).build(), 5_000, 0);
+    PageSizer bytes = new PageSizer(StreamConfig.builder().targetPageBytes(10_000).build(), 5_000, 0, false);
     bytes.cap(300);
     bytes.observe(10, 100); // 10 bytes a row: 1,000 rows would fit
     assertThat(bytes.next()).isEqualTo(300);
