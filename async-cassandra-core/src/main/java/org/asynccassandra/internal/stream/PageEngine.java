@@ -919,7 +919,7 @@ final class PageEngine {
         if (retryPolicy.shouldRetry(pageRetries, failure)) {
           retry = scheduleRetry(number, state, pageSize, failure); // it keeps the reservation
         } else {
-          fetchFailure = toFetchFailure(failure, number);
+          fetchFailure = toFetchFailure(failure);
           sourceDone = true;
           inFlightReserved = 0;
           budgetDelta = reservedForIt;
@@ -1004,6 +1004,7 @@ final class PageEngine {
    * retry budget all the same.
    */
   private Runnable scheduleRetry(int number, @Nullable ByteBuffer state, int pageSize, Throwable failure) {
+    int shown = pageNumberOfNextFetch();
     pageRetries++;
     fetching = true;
     int attempt = pageRetries;
@@ -1022,9 +1023,9 @@ final class PageEngine {
         }
         retries++;
       }
-      LOG.info("Retrying page {} of '{}' (retry {} of {}) in {} ms{} after {}", number, source.description(),
+      LOG.info("Retrying page {} of '{}' (retry {} of {}) in {} ms{} after {}", shown, source.description(),
           attempt, retryPolicy.maxRetries(), delay.toMillis(), size, failure.toString());
-      events.retry(number, attempt, failure); // not told if the end is told first (a close from now on)
+      events.retry(shown, attempt, failure); // not told if the end is told first (a close from now on)
       if (delay.isZero()) {
         startFetch(number, state, retrySize);
       } else {
@@ -1043,14 +1044,23 @@ final class PageEngine {
     };
   }
 
-  private Throwable toFetchFailure(Throwable error, int number) {
+  private Throwable toFetchFailure(Throwable error) {
     if (error instanceof AsyncCassandraException) {
       return error;
     }
     if (error instanceof CancellationException) {
       error = new AsyncCassandraException("The request was cancelled outside the stream", error);
     }
-    return new PageFetchException(number, cut.rowsKept(), source.description(), error);
+    return new PageFetchException(pageNumberOfNextFetch(), cut.rowsKept(), source.description(), error);
+  }
+
+  /**
+   * The number the page being fetched will have for the consumer ({@link org.asynccassandra.Page#number()},
+   * the events): the pages kept so far, plus one. A fetch's own number also counts the responses a resumed
+   * stream skips whole, which no consumer sees; under the lock.
+   */
+  private int pageNumberOfNextFetch() {
+    return cut.pagesKept() + 1;
   }
 
   private void onFetchTimeout(CompletableFuture<@Nullable SourcePage> future, int number,
@@ -1066,7 +1076,8 @@ final class PageEngine {
       fetchTimer = TimeoutScheduler.NONE;
       StreamTimeoutException.Kind kind =
           number == 1 ? StreamTimeoutException.Kind.FIRST_PAGE : StreamTimeoutException.Kind.PAGE;
-      StreamTimeoutException timedOut = new StreamTimeoutException(kind, timeout, number, source.description());
+      StreamTimeoutException timedOut =
+          new StreamTimeoutException(kind, timeout, pageNumberOfNextFetch(), source.description());
       if (retryPolicy.shouldRetry(pageRetries, timedOut)) {
         retry = scheduleRetry(number, state, pageSize, timedOut); // the retry keeps the reservation
       } else {

@@ -433,6 +433,25 @@ class AdaptivePagingTest {
   }
 
   @Test
+  void should_number_a_failed_page_as_the_consumer_numbers_pages_after_responses_skipped_whole() {
+    // The failure named the fetch (2: the probe's response of rows already delivered came first), while the
+    // consumer and the listeners number the pages they see (this would have been page 1).
+    ResumeToken token = tokenAfter250Rows(new ArrayList<>());
+    events.clear(); // the first stream's
+    FakePageSource second = FakePageSource.table(300, 5_000, row -> 64 * KIB);
+    QueryStream stream = stream(second, StreamConfig.builder().targetPageBytes(MIB).resumeFrom(token)
+        .retry(0, Duration.ofMillis(1)).build());
+    CompletableFuture<Void> done = stream.forEach(row -> { }).toCompletableFuture();
+    second.completeNext(); // the probe: 10 rows, all delivered before the resume
+    second.failNext(new IllegalStateException("node down"));
+
+    assertThatThrownBy(done::join).cause().isInstanceOf(org.asynccassandra.PageFetchException.class)
+        .satisfies(failure -> assertThat(((org.asynccassandra.PageFetchException) failure).pageNumber()).isEqualTo(1))
+        .hasMessageContaining("page 1");
+    assertThat(events).isEmpty();
+  }
+
+  @Test
   void should_not_count_responses_skipped_whole_after_a_resume_towards_max_pages() {
     ResumeToken token = tokenAfter250Rows(new ArrayList<>());
 
