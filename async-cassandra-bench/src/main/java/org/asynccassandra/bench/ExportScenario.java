@@ -351,10 +351,11 @@ final class ExportScenario implements Scenario {
       double ratio = Verdicts.ratio(ours, theirs);
       boolean met = Verdicts.atLeast(ratio, GOAL_RATIO) && oursWall < theirsWall;
       measured.add(String.format(Locale.ROOT, "%s: %s vs %s rows/s = %s, wall %s vs %s", format.label,
-          Markdown.rate(ours), Markdown.rate(theirs), Markdown.ratio(ratio), Markdown.seconds(oursWall),
+          Markdown.rate(ours), Markdown.rate(theirs), Markdown.ratio(ratio, GOAL_RATIO), Markdown.seconds(oursWall),
           Markdown.seconds(theirsWall)));
       if (!met) {
-        missed.add(String.format(Locale.ROOT, "%s (%s of dsbulk's rows/s%s)", format.label, Markdown.ratio(ratio),
+        missed.add(String.format(Locale.ROOT, "%s (%s of dsbulk's rows/s%s)", format.label,
+            Markdown.ratio(ratio, GOAL_RATIO),
             oursWall < theirsWall ? "" : ", and no lower wall time"));
       }
     }

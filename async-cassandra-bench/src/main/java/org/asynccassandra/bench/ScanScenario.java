@@ -120,7 +120,7 @@ final class ScanScenario implements Scenario {
       boolean met = Verdicts.atLeast(ratio, 1.4);
       results.goal("Table scan at parallelism 4 at least 1.4× a single stream", "parallelism 4 / single ≥ 1.40×",
           String.format(Locale.ROOT, "%s vs %s rows/s: %s", Markdown.rate(single * ratio), Markdown.rate(single),
-              Markdown.ratio(ratio)), met,
+              Markdown.ratio(ratio, 1.4)), met,
           met ? "" : "Parallel ranges did not pay in this run. With one node on the same machine, the client "
               + "and the server share its cores: see the machine above.");
     }

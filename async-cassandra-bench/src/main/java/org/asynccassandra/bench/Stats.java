@@ -22,12 +22,16 @@ import java.util.Collection;
 final class Stats {
   private Stats() {}
 
-  /** The q-quantile (0..1) by linear interpolation between order statistics; NaN for no values. */
+  /**
+   * The q-quantile (0..1) by linear interpolation between order statistics, of the values that are numbers:
+   * a NaN (a figure a round could not measure) is left out, as {@code Verdicts.Paired} leaves out its rounds;
+   * sorted in, it counted as the largest value, and moved a median. NaN when no value is a number.
+   */
   static double quantile(double[] values, double q) {
-    if (values.length == 0) {
+    double[] sorted = Arrays.stream(values).filter(value -> !Double.isNaN(value)).toArray();
+    if (sorted.length == 0) {
       return Double.NaN;
     }
-    double[] sorted = values.clone();
     Arrays.sort(sorted);
     double position = q * (sorted.length - 1);
     int below = (int) Math.floor(position);
