@@ -41,9 +41,7 @@ public final class PageSizer {
 
   /** The most rows a page asks for; 0 when the source sizes its own pages (nothing is chosen here). */
   private final int maxPageSize;
-  /** A first page size is set: each page asks for at most twice the rows of the one before. */
-  private final boolean ramp;
-  /** The first page size, or 0. */
+  /** The first page size, or 0; when set, each page asks for at most twice the rows of the one before. */
   private final int firstPageSize;
   private final long targetPageBytes; // 0: pages are not sized by bytes
   /** The most rows any later request asks for, set by {@link #cap} after a timeout; no cap at first. */
@@ -67,7 +65,6 @@ public final class PageSizer {
     this.maxPageSize = Math.max(0, maxPageSize);
     int firstPageSize = firstPageHeld ? 0 : config.firstPageSize().orElse(0);
     this.targetPageBytes = config.targetPageBytes().orElse(0);
-    this.ramp = firstPageSize > 0;
     this.firstPageSize = firstPageSize;
     int first;
     if (firstPageSize > 0) {
@@ -87,9 +84,13 @@ public final class PageSizer {
   public PageSizer(int maxPageSize, long targetPageBytes) {
     this.maxPageSize = Math.max(0, maxPageSize);
     this.targetPageBytes = Math.max(0, targetPageBytes);
-    this.ramp = false;
     this.firstPageSize = 0;
     this.next = clamp(this.targetPageBytes > 0 ? StreamConfig.PROBE_PAGE_SIZE : this.maxPageSize);
+  }
+
+  /** Whether a first page size is set: pages ramp up from it. */
+  private boolean ramp() {
+    return firstPageSize > 0;
   }
 
   /** The rows the next request asks for; 0 when the source sizes its own pages. */
@@ -132,7 +133,7 @@ public final class PageSizer {
     if (measuredRows == 0 && rows > 0 && responseBytes > 0 && targetPageBytes > 0 && maxPageSize > 0) {
       measuredRows = rows;
       measuredBytes = responseBytes;
-      next = clamp(Math.min(ramp ? next : maxPageSize, rowsWithin(targetPageBytes)));
+      next = clamp(Math.min(ramp() ? next : maxPageSize, rowsWithin(targetPageBytes)));
     }
   }
 
@@ -162,9 +163,9 @@ public final class PageSizer {
       measuredBytes = responseBytes;
     }
     long size = maxPageSize;
-    if (ramp && stillToSkip > 0) {
+    if (ramp() && stillToSkip > 0) {
       size = targetPageBytes > 0 ? size : Math.min(size, stillToSkip + firstPageSize);
-    } else if (ramp) {
+    } else if (ramp()) {
       size = Math.min(size, 2L * next);
     }
     if (targetPageBytes > 0) {

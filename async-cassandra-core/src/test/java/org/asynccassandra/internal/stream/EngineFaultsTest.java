@@ -219,31 +219,11 @@ class EngineFaultsTest {
     FakePageSource source = FakePageSource.automatic(3, 5);
     DefaultRowStream stream = new DefaultRowStream(source, StreamConfig.defaults(), breaking, scheduler,
         handle -> terminated.incrementAndGet());
-    CompletableFuture<Throwable> failed = new CompletableFuture<>();
+    CompletableFuture<Void> done = new CompletableFuture<>();
     List<Row> rows = new CopyOnWriteArrayList<>();
-    stream.rows().subscribe(new java.util.concurrent.Flow.Subscriber<Row>() {
-      @Override
-      public void onSubscribe(java.util.concurrent.Flow.Subscription subscription) {
-        subscription.request(Long.MAX_VALUE);
-      }
+    stream.rows().subscribe(new MappedStreamTest.CollectingSubscriber<>(rows, done));
 
-      @Override
-      public void onNext(Row row) {
-        rows.add(row);
-      }
-
-      @Override
-      public void onError(Throwable failure) {
-        failed.complete(failure);
-      }
-
-      @Override
-      public void onComplete() {
-        failed.complete(null);
-      }
-    });
-
-    assertThat(failed.get(10, TimeUnit.SECONDS)).isInstanceOf(AsyncCassandraException.class)
+    assertThatThrownBy(() -> done.get(10, TimeUnit.SECONDS)).cause().isInstanceOf(AsyncCassandraException.class)
         .hasMessageContaining("cannot create a thread");
     await().atMost(Duration.ofSeconds(10)).until(() -> terminated.get() == 1);
     assertThat(rows).isEmpty();

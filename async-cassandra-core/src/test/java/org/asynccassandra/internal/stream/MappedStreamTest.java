@@ -277,7 +277,8 @@ class MappedStreamTest {
     return items;
   }
 
-  private static final class CollectingSubscriber<T> implements Flow.Subscriber<T> {
+  /** Requests everything, collects the items, and completes {@code done} as the publisher ends. */
+  static final class CollectingSubscriber<T> implements Flow.Subscriber<T> {
     private final List<T> items;
     private final CompletableFuture<Void> done;
 
