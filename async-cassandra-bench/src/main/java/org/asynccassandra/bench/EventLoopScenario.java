@@ -347,6 +347,39 @@ final class EventLoopScenario implements Scenario {
         Markdown.millis(Stats.median(results.values(ID, mode, variant, "longestYoungPauseMillis"))));
   }
 
+  /** The K the goal is judged at: {@value #GOAL_CONCURRENCY}, or the largest measured. */
+  static int goalConcurrency(List<Integer> concurrencies) {
+    return concurrencies.contains(GOAL_CONCURRENCY) ? GOAL_CONCURRENCY : concurrencies.get(concurrencies.size() - 1);
+  }
+
+  /**
+   * Checks the event-loop goal against the samples of {@code results} and adds it to them: at the goal's K, our
+   * stream at the chain's read-ahead (p0) has GC pause time and heartbeat max, medians of the rounds, at most the
+   * chain's; a miss says which and why.
+   */
+  static Results.Goal judge(Results results, List<Integer> concurrencies) {
+    int goalK = goalConcurrency(concurrencies);
+    String goalVariant = variant(goalK);
+    Figures ours = Figures.of(results, OURS, goalVariant);
+    Figures ahead = Figures.of(results, OURS_AHEAD, goalVariant);
+    Figures chain = Figures.of(results, CHAIN, goalVariant);
+    double naiveMax = Stats.median(results.values(ID, NAIVE, goalVariant, "heartbeatMaxMillis"));
+    List<String> misses = misses(ours, chain);
+    boolean met = misses.isEmpty();
+    List<String> aheadMisses = misses(ahead, chain);
+    String measured = String.format(Locale.ROOT, "K=%d: GC pauses %s vs %s; heartbeat max %s vs %s (naive %s); "
+        + "with a page ahead (p1): GC pauses %s, heartbeat max %s", goalK, Markdown.millis(ours.gcMillis()),
+        Markdown.millis(chain.gcMillis()), Markdown.millis(ours.maxMillis()), Markdown.millis(chain.maxMillis()),
+        Markdown.millis(naiveMax), Markdown.millis(ahead.gcMillis()), Markdown.millis(ahead.maxMillis()));
+    return results.goal("Event loop: our stream no worse than the fetchNextPage chain",
+        "ours p0 (the chain's read-ahead) ≤ the chain, medians of the rounds at K=" + goalK
+            + ": GC pause time and heartbeat max",
+        measured, met, Verdicts.note(misses, "The chain never blocks the loop and holds no page ahead: it is the "
+            + "floor here.") + (aheadMisses.isEmpty() ? " With a page ahead (p1), ours met it too."
+                : " With a page ahead (p1), ours missed for " + String.join(" and ", aheadMisses) + ".")
+            + gcExplanation(ours, chain));
+  }
+
   private void report(BenchContext context, int pageSize, String cores) throws Exception {
     Results results = context.results();
     List<Integer> concurrencies = context.settings().concurrencies();
@@ -374,33 +407,14 @@ final class EventLoopScenario implements Scenario {
         throughput.get(mode).add(Stats.median(rate));
       }
     }
-    int goalK = concurrencies.contains(GOAL_CONCURRENCY) ? GOAL_CONCURRENCY
-        : concurrencies.get(concurrencies.size() - 1);
-    String goalVariant = variant(goalK);
-    Figures ours = Figures.of(results, OURS, goalVariant);
-    Figures ahead = Figures.of(results, OURS_AHEAD, goalVariant);
-    Figures chain = Figures.of(results, CHAIN, goalVariant);
-    double naiveMax = Stats.median(results.values(ID, NAIVE, goalVariant, "heartbeatMaxMillis"));
-    List<String> misses = misses(ours, chain);
-    boolean met = misses.isEmpty();
-    List<String> aheadMisses = misses(ahead, chain);
-    String measured = String.format(Locale.ROOT, "K=%d: GC pauses %s vs %s; heartbeat max %s vs %s (naive %s); "
-        + "with a page ahead (p1): GC pauses %s, heartbeat max %s", goalK, Markdown.millis(ours.gcMillis()),
-        Markdown.millis(chain.gcMillis()), Markdown.millis(ours.maxMillis()), Markdown.millis(chain.maxMillis()),
-        Markdown.millis(naiveMax), Markdown.millis(ahead.gcMillis()), Markdown.millis(ahead.maxMillis()));
+    int goalK = goalConcurrency(concurrencies);
+    judge(results, concurrencies);
     String delayChart = Charts.lines(context.outputDirectory(), "event-loop-heartbeat.png",
         "Event loop: heartbeat max delay (median of rounds)", "concurrent requests K", "ms", concurrencies,
         maxDelay, false);
     String rateChart = Charts.lines(context.outputDirectory(), "event-loop-requests.png",
         "Event loop: requests per second (10 pages each)", "concurrent requests K", "requests/s", concurrencies,
         throughput, false);
-    results.goal("Event loop: our stream no worse than the fetchNextPage chain",
-        "ours p0 (the chain's read-ahead) ≤ the chain, medians of the rounds at K=" + goalK
-            + ": GC pause time and heartbeat max",
-        measured, met, Verdicts.note(misses, "The chain never blocks the loop and holds no page ahead: it is the "
-            + "floor here.") + (aheadMisses.isEmpty() ? " With a page ahead (p1), ours met it too."
-                : " With a page ahead (p1), ours missed for " + String.join(" and ", aheadMisses) + ".")
-            + gcExplanation(ours, chain));
     String markdown = String.format(Locale.ROOT,
         "One single-threaded event loop serves K concurrent requests; each reads one partition of %,d rows in "
             + "10 pages of %,d, and when one ends the next starts, until %d×K requests are done. A heartbeat "

@@ -46,11 +46,11 @@ final class FirstRowScenario implements Scenario {
   static final double FIRST_ROW_GOAL = 0.5;
   static final double FULL_READ_GOAL = 0.97;
   static final String SMALL_FIRST_PAGE = "ours p1 forEach, first page " + FIRST_PAGE_SIZE;
-  private static final List<String> DRIVER_MODES = List.of("driver sync", "driver executeAsync",
+  static final List<String> DRIVER_MODES = List.of("driver sync", "driver executeAsync",
       "driver executeReactive");
   private static final List<String> MODES = List.of("driver sync", "driver executeAsync", "driver executeReactive",
       "ours p0 forEach", "ours p1 forEach", "ours p1 iterator", SMALL_FIRST_PAGE);
-  private static final String FULL_READ = "full read, fetchSize=" + GOAL_FETCH_SIZE;
+  static final String FULL_READ = "full read, fetchSize=" + GOAL_FETCH_SIZE;
 
   @Override
   public String id() {
@@ -123,7 +123,7 @@ final class FirstRowScenario implements Scenario {
         ReadModes.ours(1, ReadModes.Style.FOR_EACH, FIRST_PAGE_SIZE));
   }
 
-  private static String variant(int fetchSize) {
+  static String variant(int fetchSize) {
     return "fetchSize=" + fetchSize;
   }
 
@@ -223,6 +223,57 @@ final class FirstRowScenario implements Scenario {
     return first;
   }
 
+  /** The fetch size the first-row goal is judged at: {@value #GOAL_FETCH_SIZE}, or the largest measured. */
+  static int goalFetchSize(List<Integer> fetchSizes) {
+    return fetchSizes.contains(GOAL_FETCH_SIZE) ? GOAL_FETCH_SIZE : fetchSizes.get(fetchSizes.size() - 1);
+  }
+
+  /**
+   * Checks the first-row goal against the samples of {@code results} and adds it to them: at the goal's fetch
+   * size, our median time to the first row with the small first page over the fastest driver mode's median, at
+   * most {@value #FIRST_ROW_GOAL}×.
+   */
+  static Results.Goal judgeFirstRow(Results results, List<Integer> fetchSizes) {
+    int goalFetch = goalFetchSize(fetchSizes);
+    Map<String, Double> driver = new LinkedHashMap<>();
+    for (String mode : DRIVER_MODES) {
+      driver.put(mode, results.median(ID, mode, variant(goalFetch), "millis"));
+    }
+    Verdicts.Candidate fastest = Verdicts.lowest(driver);
+    double driverMillis = fastest.value();
+    double oursMillis = results.median(ID, SMALL_FIRST_PAGE, variant(goalFetch), "millis");
+    double firstRatio = Verdicts.ratio(oursMillis, driverMillis);
+    boolean firstMet = Verdicts.atMost(firstRatio, FIRST_ROW_GOAL);
+    String firstMeasured = String.format(Locale.ROOT, "fetch %,d: %s %s vs %s %s = %s", goalFetch,
+        SMALL_FIRST_PAGE, Markdown.millis(oursMillis), fastest.name(), Markdown.millis(driverMillis),
+        Markdown.ratio(firstRatio));
+    return results.goal("Time to first row with a small first page at most half the best driver mode's",
+        String.format(Locale.ROOT, "ours (first page %,d) / fastest driver mode, medians, ≤ %.2f×", FIRST_PAGE_SIZE,
+            FIRST_ROW_GOAL), firstMeasured, firstMet,
+        firstMet ? "" : Verdicts.note(List.of(String.format(Locale.ROOT, "fetch %,d (%s)", goalFetch,
+            Markdown.ratio(firstRatio))), "The small first page did not arrive that much sooner."));
+  }
+
+  /**
+   * Checks the full-read goal against the samples of {@code results} and adds it to them: the whole table read
+   * with the small first page ({@code small}) against fixed pages ({@code fixed}), round by round; met when the
+   * median of the rounds' ratios of rows/s is at least {@value #FULL_READ_GOAL}×.
+   */
+  static Results.Goal judgeFullRead(Results results, String fixed, String small) {
+    Verdicts.Comparison full = Verdicts.compare(small, results.median(ID, small, FULL_READ, "rowsPerSecond"), fixed,
+        results.median(ID, fixed, FULL_READ, "rowsPerSecond"));
+    Verdicts.Paired perRound = Verdicts.Paired.of(results.paired(ID, small, fixed, FULL_READ, "rowsPerSecond"));
+    boolean fullMet = Verdicts.atLeast(perRound.median(), FULL_READ_GOAL);
+    String fullMeasured = String.format(Locale.ROOT, "%s (%s; %d of %d rounds reached %s); medians of the rounds: "
+        + "%s", Markdown.ratio(perRound.median(), FULL_READ_GOAL), perRound.spread(),
+        perRound.roundsAtLeast(FULL_READ_GOAL), perRound.rounds(), Markdown.ratio(FULL_READ_GOAL), full.text());
+    return results.goal("A small first page keeps the rows/s of a full read",
+        String.format(Locale.ROOT, "full read, first page %,d / fixed pages, fetch %,d, in the same round, median "
+            + "of the rounds ≥ %.2f×", FIRST_PAGE_SIZE, GOAL_FETCH_SIZE, FULL_READ_GOAL), fullMeasured, fullMet,
+        fullMet ? "" : Verdicts.note(List.of(Markdown.ratio(perRound.median(), FULL_READ_GOAL)),
+            "See the rounds' ratios."));
+  }
+
   private void report(BenchContext context, List<ReadMode> fullModes, int warmUpRounds) throws Exception {
     Results results = context.results();
     List<Integer> fetchSizes = context.settings().firstRowFetchSizes();
@@ -244,44 +295,13 @@ final class FirstRowScenario implements Scenario {
     String chart = Charts.lines(context.outputDirectory(), "first-row.png", "Time to first row (median)",
         "fetch size (log)", "ms", fetchSizes, series, true);
 
-    // Goal 1: the first row with the small first page, against the best driver mode, at the goal's fetch size.
-    int goalFetch = fetchSizes.contains(GOAL_FETCH_SIZE) ? GOAL_FETCH_SIZE : fetchSizes.get(fetchSizes.size() - 1);
-    Map<String, Double> driver = new LinkedHashMap<>();
-    for (String mode : DRIVER_MODES) {
-      driver.put(mode, results.median(ID, mode, variant(goalFetch), "millis"));
-    }
-    Verdicts.Candidate fastest = Verdicts.lowest(driver);
-    double driverMillis = fastest.value();
-    double oursMillis = results.median(ID, SMALL_FIRST_PAGE, variant(goalFetch), "millis");
-    double firstRatio = Verdicts.ratio(oursMillis, driverMillis);
-    boolean firstMet = Verdicts.atMost(firstRatio, FIRST_ROW_GOAL);
-    String firstMeasured = String.format(Locale.ROOT, "fetch %,d: %s %s vs %s %s = %s", goalFetch,
-        SMALL_FIRST_PAGE, Markdown.millis(oursMillis), fastest.name(), Markdown.millis(driverMillis),
-        Markdown.ratio(firstRatio));
-    results.goal("Time to first row with a small first page at most half the best driver mode's",
-        String.format(Locale.ROOT, "ours (first page %,d) / fastest driver mode, medians, ≤ %.2f×", FIRST_PAGE_SIZE,
-            FIRST_ROW_GOAL), firstMeasured, firstMet,
-        firstMet ? "" : Verdicts.note(List.of(String.format(Locale.ROOT, "fetch %,d (%s)", goalFetch,
-            Markdown.ratio(firstRatio))), "The small first page did not arrive that much sooner."));
-
-    // Goal 2: the same config read whole keeps the rows/s of fixed pages.
+    int goalFetch = goalFetchSize(fetchSizes);
+    Results.Goal first = judgeFirstRow(results, fetchSizes);
     ReadMode fixed = fullModes.get(0);
     ReadMode small = fullModes.get(1);
     double[] fixedRates = results.values(ID, fixed.name(), FULL_READ, "rowsPerSecond");
     double[] smallRates = results.values(ID, small.name(), FULL_READ, "rowsPerSecond");
-    Verdicts.Comparison full = Verdicts.compare(small.name(), Stats.median(smallRates), fixed.name(),
-        Stats.median(fixedRates));
-    Verdicts.Paired perRound = Verdicts.Paired.of(results.paired(ID, small.name(), fixed.name(), FULL_READ,
-        "rowsPerSecond"));
-    boolean fullMet = Verdicts.atLeast(perRound.median(), FULL_READ_GOAL);
-    String fullMeasured = String.format(Locale.ROOT, "%s (%s; %d of %d rounds reached %s); medians of the rounds: "
-        + "%s", Markdown.ratio(perRound.median(), FULL_READ_GOAL), perRound.spread(),
-        perRound.roundsAtLeast(FULL_READ_GOAL), perRound.rounds(), Markdown.ratio(FULL_READ_GOAL), full.text());
-    results.goal("A small first page keeps the rows/s of a full read",
-        String.format(Locale.ROOT, "full read, first page %,d / fixed pages, fetch %,d, in the same round, median "
-            + "of the rounds ≥ %.2f×", FIRST_PAGE_SIZE, GOAL_FETCH_SIZE, FULL_READ_GOAL), fullMeasured, fullMet,
-        fullMet ? "" : Verdicts.note(List.of(Markdown.ratio(perRound.median(), FULL_READ_GOAL)),
-            "See the rounds' ratios."));
+    Results.Goal full = judgeFullRead(results, fixed.name(), small.name());
 
     String markdown = String.format(Locale.ROOT,
         "From the call to the first row in the consumer's hands, for `SELECT pk, ck, payload FROM table` "
@@ -300,8 +320,8 @@ final class FirstRowScenario implements Scenario {
         context.settings().firstRowRepetitions(), SMALL_FIRST_PAGE, FIRST_PAGE_SIZE)
         + Markdown.table(headers, table) + "\n" + Markdown.image("time to first row", chart) + "\n"
         + String.format(Locale.ROOT, "Goal at fetch size %,d: %s (fastest driver mode's median: the best of "
-            + "its %d modes) — %s, target ≤ %.2f×.%n%n", goalFetch, firstMeasured, DRIVER_MODES.size(),
-            Markdown.yesNo(firstMet), FIRST_ROW_GOAL)
+            + "its %d modes) — %s, target ≤ %.2f×.%n%n", goalFetch, first.measured(), DRIVER_MODES.size(),
+            Markdown.yesNo(first.met()), FIRST_ROW_GOAL)
         + String.format(Locale.ROOT, "What the small first page costs a stream read whole: all %,d rows of the "
             + "main table, fetch size %,d, our default stream (p1 forEach) with fixed pages and with the first "
             + "page of %,d. Warm-up rounds until %d in a row took times within %.0f %% of each other (%d here, "
@@ -315,7 +335,7 @@ final class FirstRowScenario implements Scenario {
             List.of(fixed.name(), Markdown.rateSpread(fixedRates)),
             List.of(small.name(), Markdown.rateSpread(smallRates))))
         + String.format(Locale.ROOT, "%nGoal: %s — %s, target ≥ %.2f× (the ranges above are each mode's "
-            + "alone; the rounds' ratios pair the two).%n", fullMeasured, Markdown.yesNo(fullMet), FULL_READ_GOAL);
+            + "alone; the rounds' ratios pair the two).%n", full.measured(), Markdown.yesNo(full.met()), FULL_READ_GOAL);
     results.section(ID, "6. Time to first row", markdown);
   }
 }

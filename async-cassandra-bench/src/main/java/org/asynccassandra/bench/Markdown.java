@@ -115,6 +115,16 @@ final class Markdown {
     return Double.isNaN(bytes) ? "n/a" : String.format(Locale.ROOT, "%.0f MiB", bytes / (1024 * 1024));
   }
 
+  /**
+   * Bytes judged against {@code bound} bytes, in whole MiB, or with one decimal where whole MiB would show the
+   * bound itself for a value on the other side of it (63.9 MiB is not shown as "64 MiB" against 64 MiB).
+   */
+  static String mib(double bytes, double bound) {
+    String shown = mib(bytes);
+    return bytes != bound && shown.equals(mib(bound))
+        ? String.format(Locale.ROOT, "%.1f MiB", bytes / (1024 * 1024)) : shown;
+  }
+
   static String number(double value) {
     return Double.isNaN(value) ? "n/a" : String.format(Locale.ROOT, "%.0f", value);
   }

@@ -92,7 +92,7 @@ final class MemoryScenario implements Scenario {
     report(context, modes, sizes, slowRows, work);
   }
 
-  private static String variant(long rows, boolean slow) {
+  static String variant(long rows, boolean slow) {
     return (slow ? "slow consumer, rows=" : "rows=") + rows;
   }
 
@@ -123,6 +123,41 @@ final class MemoryScenario implements Scenario {
     return Double.isNaN(bytes) ? "n/a" : String.format(Locale.ROOT, "%.1f MiB", bytes / (1024 * 1024));
   }
 
+  /**
+   * Checks the flat-memory goal against the samples of {@code results} and adds it to them: for each of our modes,
+   * the median and the max of the heap samples after GC at the largest result stay within {@value #FLAT_BOUND_MIB}
+   * MiB of those at the smallest.
+   *
+   * @param ours our modes, in the order they ran
+   * @param sizes the results' sizes in rows, smallest first
+   */
+  static Results.Goal judge(Results results, List<String> ours, List<Long> sizes) {
+    boolean flat = true;
+    List<String> growth = new ArrayList<>();
+    List<String> misses = new ArrayList<>();
+    for (String mode : ours) {
+      double[] medians = new double[sizes.size()];
+      double[] maxima = new double[sizes.size()];
+      for (int i = 0; i < sizes.size(); i++) {
+        String variant = variant(sizes.get(i), false);
+        medians[i] = results.median(ID, mode, variant, "heapAfterGcMedianBytes") / (1024 * 1024);
+        maxima[i] = results.median(ID, mode, variant, "heapAfterGcMaxBytes") / (1024 * 1024);
+      }
+      int last = sizes.size() - 1;
+      boolean modeFlat = Verdicts.atMost(medians[last] - medians[0], FLAT_BOUND_MIB)
+          && Verdicts.atMost(maxima[last] - maxima[0], FLAT_BOUND_MIB);
+      flat &= modeFlat;
+      growth.add(String.format(Locale.ROOT, "%s median %.1f → %.1f MiB, max %.1f → %.1f MiB", mode, medians[0],
+          medians[last], maxima[0], maxima[last]));
+      if (!modeFlat) {
+        misses.add(mode);
+      }
+    }
+    return results.goal("A flat memory curve", String.format(Locale.ROOT, "our heap after GC at the big result ≤ the "
+            + "small one's + %.0f MiB, median and max of %d samples each", FLAT_BOUND_MIB, SAMPLES_PER_READ),
+        String.join("; ", growth), flat && !ours.isEmpty(), Verdicts.note(misses, "Our heap grew with the result's size."));
+  }
+
   private void report(BenchContext context, List<ReadMode> modes, List<Long> sizes, long slowRows,
       SimulatedWork work) throws Exception {
     Results results = context.results();
@@ -130,18 +165,13 @@ final class MemoryScenario implements Scenario {
     Map<String, List<Double>> heapSeries = new LinkedHashMap<>();
     Map<String, List<Double>> aheadSeries = new LinkedHashMap<>();
     aheadSeries.put("pages received ahead of a slow consumer (max)", new ArrayList<>());
-    boolean flat = true;
-    List<String> growth = new ArrayList<>();
-    List<String> misses = new ArrayList<>();
     for (ReadMode mode : modes) {
       List<String> row = new ArrayList<>(List.of(mode.name()));
       List<Double> heap = new ArrayList<>();
-      List<Double> medians = new ArrayList<>();
       for (long rows : sizes) {
         double max = Stats.median(results.values(ID, mode.name(), variant(rows, false), "heapAfterGcMaxBytes"));
         double median = Stats.median(results.values(ID, mode.name(), variant(rows, false), "heapAfterGcMedianBytes"));
         heap.add(max / (1024 * 1024));
-        medians.add(median / (1024 * 1024));
         row.add(mibTenths(median) + " / " + mibTenths(max));
       }
       heapSeries.put(mode.name(), heap);
@@ -152,18 +182,6 @@ final class MemoryScenario implements Scenario {
       row.add(Markdown.number(ahead));
       row.add(Double.isNaN(buffered) ? "–" : Markdown.number(buffered));
       table.add(row);
-      if (!mode.isDriver()) {
-        double medianGrowth = medians.get(medians.size() - 1) - medians.get(0);
-        double maxGrowth = heap.get(heap.size() - 1) - heap.get(0);
-        boolean modeFlat = Verdicts.atMost(medianGrowth, FLAT_BOUND_MIB) && Verdicts.atMost(maxGrowth, FLAT_BOUND_MIB);
-        flat &= modeFlat;
-        String text = String.format(Locale.ROOT, "%s median %.1f → %.1f MiB, max %.1f → %.1f MiB", mode.name(),
-            medians.get(0), medians.get(medians.size() - 1), heap.get(0), heap.get(heap.size() - 1));
-        growth.add(text);
-        if (!modeFlat) {
-          misses.add(mode.name());
-        }
-      }
     }
     List<String> headers = new ArrayList<>(List.of("mode"));
     sizes.forEach(rows -> headers.add(String.format(Locale.ROOT, "heap after GC, %,d rows: median / max", rows)));
@@ -175,9 +193,7 @@ final class MemoryScenario implements Scenario {
     String aheadChart = Charts.bars(context.outputDirectory(), "memory-pages-ahead.png",
         String.format(Locale.ROOT, "Pages received ahead of a slow consumer (%.0f ms of work per page)",
             work.nanosPerPage() / 1e6), "pages", modes.stream().map(ReadMode::name).toList(), aheadSeries);
-    results.goal("A flat memory curve", String.format(Locale.ROOT, "our heap after GC at the big result ≤ the small "
-            + "one's + %.0f MiB, median and max of %d samples each", FLAT_BOUND_MIB, SAMPLES_PER_READ),
-        String.join("; ", growth), flat, Verdicts.note(misses, "Our heap grew with the result's size."));
+    judge(results, modes.stream().filter(mode -> !mode.isDriver()).map(ReadMode::name).toList(), sizes);
     String markdown = String.format(Locale.ROOT,
         "Each mode streams the main table (%,d rows) and the big table (%,d rows), fetch size %,d. Every "
             + "1/%d of the read the consumer forces a full GC and samples the heap still used: what the "

@@ -78,6 +78,29 @@ final class OverlapScenario implements Scenario {
     report(context, modes, rows, pages, fetchNanos, idealSeconds);
   }
 
+  /**
+   * Checks the overlap goal against the samples of {@code results} and adds it to them: the chain's time over ours
+   * in the same round, median of the rounds, at least {@value #SPEEDUP_GOAL}×; a miss says why (see
+   * {@link #missReason}).
+   *
+   * @param rows the rows each read read
+   */
+  static Results.Goal judge(Results results, long rows) {
+    double chain = results.median(ID, CHAIN, "", "seconds");
+    double ours = results.median(ID, OURS, "", "seconds");
+    // The chain's time over ours, round by round: each round reads both within seconds of each other.
+    Verdicts.Paired speedups = Verdicts.Paired.of(results.paired(ID, CHAIN, OURS, "", "seconds"));
+    boolean met = Verdicts.atLeast(speedups.median(), SPEEDUP_GOAL);
+    return results.goal("Overlap: at least 1.7× the fetchNextPage chain", OURS + " ≥ 1.70× " + CHAIN
+            + ", the chain's time over ours in the same round, median of the rounds",
+        String.format(Locale.ROOT, "%s (%s; %d of %d rounds reached it); medians of the rounds %s vs %s",
+            Markdown.ratio(speedups.median(), SPEEDUP_GOAL), speedups.spread(),
+            speedups.roundsAtLeast(SPEEDUP_GOAL), speedups.rounds(), Markdown.seconds(ours),
+            Markdown.seconds(chain)), met,
+        met ? "" : missReason(ours, results.median(ID, OURS, "", "consumerWaitMillis"), chain,
+            results.median(ID, REACTIVE, "", "seconds"), rows));
+  }
+
   private void report(BenchContext context, List<ReadMode> modes, long rows, long pages, long fetchNanos,
       double idealSeconds) throws Exception {
     Results results = context.results();
@@ -103,18 +126,7 @@ final class OverlapScenario implements Scenario {
     String chart = Charts.bars(context.outputDirectory(), "overlap.png",
         String.format(Locale.ROOT, "Overlap: %,d pages, %.1f ms of work per page", pages, fetchNanos / 1e6),
         "seconds", modes.stream().map(ReadMode::name).toList(), series);
-    double ours = results.median(ID, OURS, "", "seconds");
-    // The chain's time over ours, round by round: each round reads both within seconds of each other.
-    Verdicts.Paired speedups = Verdicts.Paired.of(results.paired(ID, CHAIN, OURS, "", "seconds"));
-    boolean met = Verdicts.atLeast(speedups.median(), SPEEDUP_GOAL);
-    results.goal("Overlap: at least 1.7× the fetchNextPage chain", OURS + " ≥ 1.70× " + CHAIN
-            + ", the chain's time over ours in the same round, median of the rounds",
-        String.format(Locale.ROOT, "%s (%s; %d of %d rounds reached it); medians of the rounds %s vs %s",
-            Markdown.ratio(speedups.median(), SPEEDUP_GOAL), speedups.spread(),
-            speedups.roundsAtLeast(SPEEDUP_GOAL), speedups.rounds(), Markdown.seconds(ours),
-            Markdown.seconds(chain)), met,
-        met ? "" : missReason(ours, results.median(ID, OURS, "", "consumerWaitMillis"), chain,
-            results.median(ID, REACTIVE, "", "seconds"), rows));
+    judge(results, rows);
     String markdown = String.format(Locale.ROOT,
         "%,d rows in %,d pages of %,d. Before the rounds, the driver's fetchNextPage chain (which never reads "
             + "ahead) measured one page fetch at **%.1f ms** on this machine; every mode's consumer then "

@@ -69,8 +69,11 @@ final class Results {
     samples.add(new Sample(scenario, mode, variant, round, Map.copyOf(new LinkedHashMap<>(metrics))));
   }
 
-  void goal(String name, String target, String measured, boolean met, String note) {
-    goals.add(new Goal(name, target, measured, met, note));
+  /** Adds a goal checked in this run and returns it. */
+  Goal goal(String name, String target, String measured, boolean met, String note) {
+    Goal goal = new Goal(name, target, measured, met, note);
+    goals.add(goal);
+    return goal;
   }
 
   void section(String scenario, String title, String markdown) {

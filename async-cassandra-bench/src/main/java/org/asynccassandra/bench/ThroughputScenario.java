@@ -62,7 +62,7 @@ final class ThroughputScenario implements Scenario {
     return SimpleStatement.newInstance("SELECT pk, ck, payload FROM " + context.mainTable()).setPageSize(fetchSize);
   }
 
-  private static String variant(int fetchSize) {
+  static String variant(int fetchSize) {
     return "fetchSize=" + fetchSize;
   }
 
@@ -92,10 +92,43 @@ final class ThroughputScenario implements Scenario {
         String.format(Locale.ROOT, "Raw scan throughput, %,d rows of ~100 B (median of rounds)", context.settings().rows()),
         "rows/s", modes.stream().map(ReadMode::name).toList(), series);
 
+    Map<String, String> pairs = pairs(modes.stream().map(ReadMode::name).toList());
+    String goalLines = judge(results, fetchSizes, pairs);
+
+    String markdown = String.format(Locale.ROOT,
+        "Every mode reads all %,d rows of the main table (`SELECT pk, ck, payload`), with the same light work "
+            + "per row (a checksum over every column). One warm-up round, then %d rounds; in each round the "
+            + "modes run in a rotated order. Figures are the median rows/s with the range of the rounds. "
+            + "\"Pages read ahead\" is the most pages the driver had received beyond the page the consumer "
+            + "was starting, counted by a request tracker for every mode alike.%n%n",
+        context.settings().rows(), context.settings().rounds())
+        + Markdown.table(headers, rows) + "\n" + Markdown.image("throughput", chart) + "\n"
+        + "Like with like: each driver mode against our style of the same shape, at the same read-ahead where "
+        + "the driver has one: the sync loop against our iterator (p0, as the loop reads no page ahead), the "
+        + "sync loop on a virtual thread against our iterator on a virtual thread (p0), the fetchNextPage chain "
+        + "against our forEach (p0: the chain reads no page ahead either), executeReactive against our rows() "
+        + "publisher (p2, our nearest to the 3–4 pages the driver's reactive mode reads ahead on its own). The "
+        + "goal takes the best of those " + pairs.size() + " of ours against the best of the driver's "
+        + pairs.size() + ": the same number of candidates a side, so that neither side gets more draws of the "
+        + "rounds' noise. It compares them round by round (the best of each side within one round, measured "
+        + "one after the other) and takes the median of the rounds' ratios, so that a slow spell of the shared "
+        + "machine moves both sides of a ratio; the medians of the rounds are given beside it. Our other rows "
+        + "(p1, p2 in every style) are in the table, not in the goal.\n\n"
+        + goalLines;
+    results.section(ID, "1. Raw scan throughput", markdown);
+  }
+
+  /**
+   * Checks the raw-throughput goal against the samples of {@code results} and adds it to them: at each fetch size,
+   * the best of our modes against the best of the driver's, one of ours per driver mode (see {@link #pairs}),
+   * round by round; met when the median of the rounds' ratios is at least 1.00× at every fetch size.
+   *
+   * @return the section's lines that detail it, one per fetch size
+   */
+  static String judge(Results results, List<Integer> fetchSizes, Map<String, String> pairs) {
     StringBuilder goalLines = new StringBuilder();
     List<String> measured = new ArrayList<>();
     List<String> misses = new ArrayList<>();
-    Map<String, String> pairs = pairs(modes);
     for (int fetchSize : fetchSizes) {
       Map<String, Double> driver = new LinkedHashMap<>();
       Map<String, Double> ours = new LinkedHashMap<>();
@@ -125,42 +158,20 @@ final class ThroughputScenario implements Scenario {
         "in each round, the best of ours / the best of the driver's, " + pairs.size() + " modes a side, each ours "
             + "the driver's shape; the median of the rounds' ratios ≥ 1.00×", String.join("; ", measured),
         misses.isEmpty(), Verdicts.note(misses, "See the rounds' ratios."));
-
-    String markdown = String.format(Locale.ROOT,
-        "Every mode reads all %,d rows of the main table (`SELECT pk, ck, payload`), with the same light work "
-            + "per row (a checksum over every column). One warm-up round, then %d rounds; in each round the "
-            + "modes run in a rotated order. Figures are the median rows/s with the range of the rounds. "
-            + "\"Pages read ahead\" is the most pages the driver had received beyond the page the consumer "
-            + "was starting, counted by a request tracker for every mode alike.%n%n",
-        context.settings().rows(), context.settings().rounds())
-        + Markdown.table(headers, rows) + "\n" + Markdown.image("throughput", chart) + "\n"
-        + "Like with like: each driver mode against our style of the same shape, at the same read-ahead where "
-        + "the driver has one: the sync loop against our iterator (p0, as the loop reads no page ahead), the "
-        + "sync loop on a virtual thread against our iterator on a virtual thread (p0), the fetchNextPage chain "
-        + "against our forEach (p0: the chain reads no page ahead either), executeReactive against our rows() "
-        + "publisher (p2, our nearest to the 3–4 pages the driver's reactive mode reads ahead on its own). The "
-        + "goal takes the best of those " + pairs.size() + " of ours against the best of the driver's "
-        + pairs.size() + ": the same number of candidates a side, so that neither side gets more draws of the "
-        + "rounds' noise. It compares them round by round (the best of each side within one round, measured "
-        + "one after the other) and takes the median of the rounds' ratios, so that a slow spell of the shared "
-        + "machine moves both sides of a ratio; the medians of the rounds are given beside it. Our other rows "
-        + "(p1, p2 in every style) are in the table, not in the goal.\n\n"
-        + goalLines;
-    results.section(ID, "1. Raw scan throughput", markdown);
+    return goalLines.toString();
   }
 
   /**
-   * Each driver mode (that ran) with our mode of the same shape: the sync loop with our iterator, the
+   * Each driver mode (of those named) with our mode of the same shape: the sync loop with our iterator, the
    * fetchNextPage chain with our forEach, both at p0 as they read nothing ahead; executeReactive with our
    * rows() at p2, our nearest to the pages it reads ahead on its own.
    */
-  static Map<String, String> pairs(List<ReadMode> modes) {
+  static Map<String, String> pairs(List<String> names) {
     Map<String, String> candidates = new LinkedHashMap<>();
     candidates.put("driver sync", "ours p0 iterator");
     candidates.put("driver sync, virtual thread", "ours p0 iterator, virtual thread");
     candidates.put("driver fetchNextPage", "ours p0 forEach");
     candidates.put("driver executeReactive", "ours p2 rows()");
-    List<String> names = modes.stream().map(ReadMode::name).toList();
     Map<String, String> pairs = new LinkedHashMap<>();
     candidates.forEach((driver, ours) -> {
       if (names.contains(driver) && names.contains(ours)) {

@@ -45,4 +45,14 @@ class MarkdownTest {
     assertThat(Markdown.millisAgainst(Double.NaN, 14.6)).isEqualTo("n/a against 14.6 ms");
     assertThat(Markdown.millisAgainst(Double.NaN, Double.NaN)).isEqualTo("n/a against n/a");
   }
+
+  @Test
+  void should_show_a_decimal_of_mib_only_where_whole_mib_would_show_the_bound_for_a_value_off_it() {
+    double mib = 1024 * 1024;
+    assertThat(Markdown.mib(63.9 * mib, 64 * mib)).isEqualTo("63.9 MiB");
+    assertThat(Markdown.mib(64.2 * mib, 64 * mib)).isEqualTo("64.2 MiB");
+    assertThat(Markdown.mib(64 * mib, 64 * mib)).isEqualTo("64 MiB");
+    assertThat(Markdown.mib(25.3 * mib, 64 * mib)).isEqualTo("25 MiB");
+    assertThat(Markdown.mib(Double.NaN, 64 * mib)).isEqualTo("n/a");
+  }
 }
