@@ -507,7 +507,10 @@ public final class StreamConfig {
     }
 
     /**
-     * The most rows to deliver; the stream then ends cleanly, its last page cut to the limit.
+     * The most rows to deliver; the stream then ends cleanly, its last page cut to the limit. No request of a
+     * query's stream asks for more rows than the limit still allows (with the rows a resumed stream skips
+     * first), so {@code maxRows(10)} reads 10 rows from the server, not a page of {@code fetchSize} rows; a
+     * table scan's ranges size their own pages and may read past it.
      *
      * @param maxRows the row limit, {@code > 0}
      * @return this builder

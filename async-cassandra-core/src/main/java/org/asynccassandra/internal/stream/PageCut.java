@@ -59,6 +59,14 @@ final class PageCut {
     return new Cut(offset, size, limitReached, false);
   }
 
+  /**
+   * The most rows the rest of the result can still give this stream: the rows {@code maxRows} still allows,
+   * plus those a resume still skips before them; {@link Long#MAX_VALUE} without {@code maxRows}.
+   */
+  long rowsWanted() {
+    return maxRows == 0 ? Long.MAX_VALUE : maxRows - rowsKept + skipRemaining;
+  }
+
   /** Rows of a resume's offset still to skip: 0 once the first new row came. */
   int skipRemaining() {
     return skipRemaining;

@@ -63,7 +63,8 @@ import org.slf4j.LoggerFactory;
  * the held and buffered response bytes reach {@code maxBufferedBytes}; at most one fetch is in flight.
  *
  * <p>Page sizes: each request asks for the rows its {@link PageSizer} chose when it was decided, from the
- * pages that had arrived by then (all of them, since fetches are sequential). A retry asks for the same,
+ * pages that had arrived by then (all of them, since fetches are sequential), and never for more rows than
+ * {@code maxRows} still allows (plus those a resume still skips). A retry asks for the same,
  * except after a timeout ({@link Retryable#isTimeout}: a page or first-page timeout of the stream, the
  * driver's request timeout, a replica's read timeout) of a page of more than {@link
  * PageSizer#MIN_TIMEOUT_PAGE_SIZE} rows: it then asks for half of them (down to that floor), with the same
@@ -682,13 +683,24 @@ final class PageEngine {
     }
   }
 
+  /**
+   * The rows the next request asks for: what the sizer chose, but no more than {@code maxRows} still allows
+   * (with the rows a resume still skips before them), so that a stream of a few rows does not make the server
+   * read and send a whole fetch size; called under the lock. 0 when the source sizes its own pages.
+   */
+  private int nextPageSize() {
+    int size = sizer.next();
+    long wanted = cut.rowsWanted();
+    return size > 0 && wanted < size ? (int) Math.max(1, wanted) : size;
+  }
+
   /** Marks a fetch as started when the read-ahead rule allows one; called under the lock. */
   private @Nullable Runnable decideFetch() {
     if (started && !fetching && !sourceDone && mayFetch()) {
       fetching = true;
       int number = pagesFetched + 1;
       ByteBuffer state = nextPagingState;
-      int pageSize = sizer.next();
+      int pageSize = nextPageSize();
       requestedPageSize = pageSize;
       return () -> startFetch(number, state, pageSize);
     }
@@ -715,9 +727,9 @@ final class PageEngine {
     if (sessionBudget == null) {
       return true;
     }
-    // The rows about to be asked for (decideFetch asks for sizer.next()) at the width of the rows measured:
+    // The rows about to be asked for (decideFetch asks for nextPageSize()) at the width of the rows measured:
     // pages of a ramp or a byte target vary in rows, so the size of the previous page is no estimate.
-    long estimate = sizer.estimateBytes(sizer.next());
+    long estimate = sizer.estimateBytes(nextPageSize());
     if (estimate <= 0) {
       estimate = lastPageBytes > 0 ? lastPageBytes : DefaultReadAheadBudget.FIRST_ESTIMATE;
     }

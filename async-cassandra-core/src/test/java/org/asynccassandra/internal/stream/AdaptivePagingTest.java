@@ -271,6 +271,61 @@ class AdaptivePagingTest {
     assertThat(wide.requestedSizes()).isEqualTo(List.of(4, 8, 16, 16, 16, 16, 16, 16));
   }
 
+  // ---- maxRows --------------------------------------------------------------------------------------
+
+  @Test
+  void should_ask_for_no_more_rows_than_maxRows_still_allows() {
+    FakePageSource few = FakePageSource.table(2_500, 1_000, row -> 100);
+    assertThat(readAll(few, StreamConfig.builder().maxRows(10).build())).isEqualTo(range(0, 10));
+    assertThat(few.requestedSizes()).as("10 rows, not a page of 1,000").isEqualTo(List.of(10));
+    assertThat(eventSizes()).isEqualTo(List.of(10));
+
+    FakePageSource some = FakePageSource.table(5_000, 1_000, row -> 100);
+    assertThat(readAll(some, StreamConfig.builder().maxRows(2_300).prefetchPages(2).build()))
+        .isEqualTo(range(0, 2_300));
+    assertThat(some.requestedSizes()).isEqualTo(List.of(1_000, 1_000, 300));
+
+    FakePageSource more = FakePageSource.table(50, 1_000, row -> 100);
+    assertThat(readAll(more, StreamConfig.builder().maxRows(80).build())).as("fewer rows than the limit")
+        .isEqualTo(range(0, 50));
+    assertThat(more.requestedSizes()).isEqualTo(List.of(80));
+  }
+
+  @Test
+  void should_cut_the_ramp_and_the_byte_target_to_what_maxRows_still_allows() {
+    FakePageSource ramp = FakePageSource.table(5_000, 1_000, row -> 100);
+    assertThat(readAll(ramp, StreamConfig.builder().firstPageSize(100).maxRows(250).build()))
+        .isEqualTo(range(0, 250));
+    assertThat(ramp.requestedSizes()).isEqualTo(List.of(100, 150));
+
+    FakePageSource probe = FakePageSource.table(5_000, 1_000, row -> 64 * KIB);
+    assertThat(readAll(probe, StreamConfig.builder().targetPageBytes(MIB).maxRows(5).build()))
+        .isEqualTo(range(0, 5));
+    assertThat(probe.requestedSizes()).as("below the probe").isEqualTo(List.of(5));
+  }
+
+  @Test
+  void should_ask_a_resumed_stream_for_the_rows_it_skips_and_no_more_than_maxRows_after_them() {
+    List<Integer> seen = new ArrayList<>();
+    FakePageSource first = FakePageSource.table(300, 100, row -> 100);
+    first.setAutomatic();
+    QueryStream stream = stream(first, StreamConfig.defaults());
+    stream.forEach(row -> {
+      seen.add(FakePageSource.value(row));
+      if (seen.size() == 150) {
+        stream.close();
+      }
+    });
+    ResumeToken token = ResumeToken.decode(stream.position().encode());
+    assertThat(token.rowOffset()).as("inside the second page").isEqualTo(50);
+
+    FakePageSource second = FakePageSource.table(300, 100, row -> 100);
+    List<Integer> resumed = readAll(second, StreamConfig.builder().maxRows(20).resumeFrom(token).build());
+
+    assertThat(resumed).isEqualTo(range(150, 170));
+    assertThat(second.requestedSizes()).as("the 50 rows skipped, then the 20 allowed").isEqualTo(List.of(70));
+  }
+
   // ---- resume tokens and configuration -------------------------------------------------------------
 
   @Test

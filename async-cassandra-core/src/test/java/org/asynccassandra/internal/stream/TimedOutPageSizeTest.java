@@ -306,8 +306,10 @@ class TimedOutPageSizeTest {
     done.join();
 
     assertThat(seen).isEqualTo(range(0, 1_700));
+    // Page 2 asks for the 700 rows the limit allows, times out, is asked again for half (350) and the last
+    // request for the 350 still allowed: no request after the limit, none for more than it allows.
     assertThat(source.requestedSizes()).as("no request after the limit")
-        .isEqualTo(List.of(1_000, 1_000, 500, 500));
+        .isEqualTo(List.of(1_000, 700, 350, 350));
   }
 
   @Test
