@@ -292,6 +292,22 @@ class AdaptivePagingTest {
   }
 
   @Test
+  void should_resume_after_maxRows_at_the_next_row_when_the_last_request_asked_for_just_the_rows_allowed() {
+    FakePageSource first = FakePageSource.table(5_000, 1_000, row -> 100);
+    first.setAutomatic();
+    QueryStream stream = stream(first, StreamConfig.builder().maxRows(2_300).build());
+    List<Integer> seen = new ArrayList<>();
+    stream.forEach(row -> seen.add(FakePageSource.value(row))).toCompletableFuture().join();
+    assertThat(first.requestedSizes()).isEqualTo(List.of(1_000, 1_000, 300));
+    ResumeToken token = ResumeToken.decode(stream.position().encode());
+
+    seen.addAll(readAll(FakePageSource.table(5_000, 1_000, row -> 100),
+        StreamConfig.builder().resumeFrom(token).build()));
+
+    assertThat(seen).isEqualTo(range(0, 5_000));
+  }
+
+  @Test
   void should_cut_the_ramp_and_the_byte_target_to_what_maxRows_still_allows() {
     FakePageSource ramp = FakePageSource.table(5_000, 1_000, row -> 100);
     assertThat(readAll(ramp, StreamConfig.builder().firstPageSize(100).maxRows(250).build()))
