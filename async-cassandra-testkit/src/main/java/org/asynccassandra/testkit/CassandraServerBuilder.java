@@ -240,6 +240,11 @@ public final class CassandraServerBuilder {
    * as a superuser role with this password (logged in as {@code cassandra}). The server's own sessions
    * ({@link CassandraServer#sessionBuilder()}, the readiness check) log in as this user.
    *
+   * <p>With {@link #nodes(int)} above 1, the {@code system_auth} keyspace keeps Cassandra's default
+   * replication factor of 1: each role lives on one node, and logging in fails while that node is down. A
+   * test that stops nodes of a cluster should not turn authentication on (raising the replication factor
+   * would need a repair to copy the roles made at start, which the testkit does not run).
+   *
    * @param username the user that clients log in as, not empty
    * @param password that user's password, not empty
    * @return this builder
