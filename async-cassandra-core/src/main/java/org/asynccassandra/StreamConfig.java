@@ -509,8 +509,11 @@ public final class StreamConfig {
     /**
      * The most rows to deliver; the stream then ends cleanly, its last page cut to the limit. No request of a
      * query's stream asks for more rows than the limit still allows (with the rows a resumed stream skips
-     * first), so {@code maxRows(10)} reads 10 rows from the server, not a page of {@code fetchSize} rows; a
-     * table scan's ranges size their own pages and may read past it.
+     * first), or 100 if that is more: {@code maxRows(10)} asks the server for 100 rows, not a page of {@code
+     * fetchSize}. The floor keeps two things the server does by page size working: it pages an aggregate
+     * ({@code count(*)}) internally by it, and runs a query with {@code IN} and {@code ORDER BY} unpaged only
+     * while its {@code LIMIT} fits in one page. The first page of {@code continueStream} was asked for before
+     * the stream; a table scan's ranges size their own pages.
      *
      * @param maxRows the row limit, {@code > 0}
      * @return this builder

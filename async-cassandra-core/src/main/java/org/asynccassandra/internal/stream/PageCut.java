@@ -64,7 +64,11 @@ final class PageCut {
    * plus those a resume still skips before them; {@link Long#MAX_VALUE} without {@code maxRows}.
    */
   long rowsWanted() {
-    return maxRows == 0 ? Long.MAX_VALUE : maxRows - rowsKept + skipRemaining;
+    if (maxRows == 0) {
+      return Long.MAX_VALUE;
+    }
+    long allowed = maxRows - rowsKept; // never negative: cut() stops at maxRows
+    return allowed > Long.MAX_VALUE - skipRemaining ? Long.MAX_VALUE : allowed + skipRemaining;
   }
 
   /** Rows of a resume's offset still to skip: 0 once the first new row came. */

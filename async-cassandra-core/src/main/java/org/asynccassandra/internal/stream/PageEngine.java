@@ -64,15 +64,15 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Page sizes: each request asks for the rows its {@link PageSizer} chose when it was decided, from the
  * pages that had arrived by then (all of them, since fetches are sequential), and never for more rows than
- * {@code maxRows} still allows (plus those a resume still skips). A retry asks for the same,
- * except after a timeout ({@link Retryable#isTimeout}: a page or first-page timeout of the stream, the
- * driver's request timeout, a replica's read timeout) of a page of more than {@link
+ * {@code maxRows} still allows (plus those a resume still skips), or {@link #MIN_LIMITED_PAGE_SIZE} if more. A
+ * retry asks for the same, except after a timeout ({@link Retryable#isTimeout}: a page or first-page timeout
+ * of the stream, the driver's request timeout, a replica's read timeout) of a page of more than {@link
  * PageSizer#MIN_TIMEOUT_PAGE_SIZE} rows: it then asks for half of them (down to that floor), with the same
- * paging state, and every later page of the stream for at most that ({@link PageSizer#cap}), since a
- * smaller page answers sooner. Such a retry counts against the retry budget like any other (unlike the
- * halving of a table scan's range, which comes before its retries). The paging state does not depend on
- * the page size, so no row is repeated or lost and resume tokens stay exact; the retry keeps the budget
- * bytes reserved for the page, and the bytes that arrive settle them as for any page.
+ * paging state, and every later page of the stream for at most that ({@link PageSizer#cap}), since a smaller
+ * page answers sooner. Such a retry counts against the retry budget like any other (unlike the halving of a
+ * table scan's range, which comes before its retries). The paging state does not depend on the page size, so
+ * no row is repeated or lost and resume tokens stay exact; the retry keeps the budget bytes reserved for the
+ * page, and the bytes that arrive settle them as for any page.
  *
  * <p>Ending: the terminal signal (complete, failure, abort) is decided once. An abort freezes the
  * {@link Position} at once, so no further row is handed over, drops buffered pages, cancels the request in
@@ -110,6 +110,14 @@ final class PageEngine {
   private final StreamEvents events;
   /** The session's read-ahead budget, or null. */
   private final @Nullable DefaultReadAheadBudget budget;
+  /**
+   * The fewest rows a request asks for because of {@code maxRows}: the server pages an aggregate
+   * ({@code count(*)}) internally by the page size it is sent, and runs a query with {@code IN} and
+   * {@code ORDER BY} unpaged only while its {@code LIMIT} fits in one page, so a request of a few rows could
+   * make the one crawl and the other fail; a few rows more than the limit cost little.
+   */
+  static final int MIN_LIMITED_PAGE_SIZE = 100;
+
   /**
    * Set under the lock when a read-ahead was held back by the budget: drain() then queues this engine. Taken
    * by drain() in one atomic step (a read, then a write, lost a refusal set by a drain that ran in between:
@@ -685,13 +693,14 @@ final class PageEngine {
 
   /**
    * The rows the next request asks for: what the sizer chose, but no more than {@code maxRows} still allows
-   * (with the rows a resume still skips before them), so that a stream of a few rows does not make the server
-   * read and send a whole fetch size; called under the lock. 0 when the source sizes its own pages.
+   * (with the rows a resume still skips before them) or {@link #MIN_LIMITED_PAGE_SIZE}, whichever is more, so
+   * that a stream of a few rows does not make the server read and send a whole fetch size; called under the
+   * lock. 0 when the source sizes its own pages.
    */
   private int nextPageSize() {
     int size = sizer.next();
-    long wanted = cut.rowsWanted();
-    return size > 0 && wanted < size ? (int) Math.max(1, wanted) : size;
+    long wanted = Math.max(MIN_LIMITED_PAGE_SIZE, cut.rowsWanted());
+    return size > 0 && wanted < size ? (int) wanted : size;
   }
 
   /** Marks a fetch as started when the read-ahead rule allows one; called under the lock. */

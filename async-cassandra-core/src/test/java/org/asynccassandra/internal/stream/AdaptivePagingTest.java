@@ -274,21 +274,27 @@ class AdaptivePagingTest {
   // ---- maxRows --------------------------------------------------------------------------------------
 
   @Test
-  void should_ask_for_no_more_rows_than_maxRows_still_allows() {
+  void should_ask_for_no_more_rows_than_maxRows_still_allows_nor_fewer_than_the_floor() {
     FakePageSource few = FakePageSource.table(2_500, 1_000, row -> 100);
     assertThat(readAll(few, StreamConfig.builder().maxRows(10).build())).isEqualTo(range(0, 10));
-    assertThat(few.requestedSizes()).as("10 rows, not a page of 1,000").isEqualTo(List.of(10));
-    assertThat(eventSizes()).isEqualTo(List.of(10));
+    assertThat(few.requestedSizes()).as("the floor, not a page of 1,000")
+        .isEqualTo(List.of(PageEngine.MIN_LIMITED_PAGE_SIZE));
+    assertThat(eventSizes()).isEqualTo(List.of(PageEngine.MIN_LIMITED_PAGE_SIZE));
 
     FakePageSource some = FakePageSource.table(5_000, 1_000, row -> 100);
     assertThat(readAll(some, StreamConfig.builder().maxRows(2_300).prefetchPages(2).build()))
         .isEqualTo(range(0, 2_300));
     assertThat(some.requestedSizes()).isEqualTo(List.of(1_000, 1_000, 300));
 
-    FakePageSource more = FakePageSource.table(50, 1_000, row -> 100);
-    assertThat(readAll(more, StreamConfig.builder().maxRows(80).build())).as("fewer rows than the limit")
-        .isEqualTo(range(0, 50));
-    assertThat(more.requestedSizes()).isEqualTo(List.of(80));
+    FakePageSource more = FakePageSource.table(150, 1_000, row -> 100);
+    assertThat(readAll(more, StreamConfig.builder().maxRows(180).build())).as("fewer rows than the limit")
+        .isEqualTo(range(0, 150));
+    assertThat(more.requestedSizes()).isEqualTo(List.of(180));
+
+    FakePageSource unlimited = FakePageSource.table(2_500, 1_000, row -> 100);
+    assertThat(readAll(unlimited, StreamConfig.builder().maxRows(Long.MAX_VALUE).build()))
+        .isEqualTo(range(0, 2_500));
+    assertThat(unlimited.requestedSizes()).isEqualTo(List.of(1_000, 1_000, 1_000));
   }
 
   @Test
@@ -308,38 +314,57 @@ class AdaptivePagingTest {
   }
 
   @Test
-  void should_cut_the_ramp_and_the_byte_target_to_what_maxRows_still_allows() {
+  void should_cut_the_ramp_to_what_maxRows_still_allows_and_keep_a_smaller_probe() {
     FakePageSource ramp = FakePageSource.table(5_000, 1_000, row -> 100);
-    assertThat(readAll(ramp, StreamConfig.builder().firstPageSize(100).maxRows(250).build()))
-        .isEqualTo(range(0, 250));
-    assertThat(ramp.requestedSizes()).isEqualTo(List.of(100, 150));
+    assertThat(readAll(ramp, StreamConfig.builder().firstPageSize(100).maxRows(450).build()))
+        .isEqualTo(range(0, 450));
+    assertThat(ramp.requestedSizes()).isEqualTo(List.of(100, 200, 150));
 
     FakePageSource probe = FakePageSource.table(5_000, 1_000, row -> 64 * KIB);
     assertThat(readAll(probe, StreamConfig.builder().targetPageBytes(MIB).maxRows(5).build()))
         .isEqualTo(range(0, 5));
-    assertThat(probe.requestedSizes()).as("below the probe").isEqualTo(List.of(5));
+    assertThat(probe.requestedSizes()).as("the probe, below the floor already")
+        .isEqualTo(List.of(StreamConfig.PROBE_PAGE_SIZE));
   }
 
-  @Test
-  void should_ask_a_resumed_stream_for_the_rows_it_skips_and_no_more_than_maxRows_after_them() {
+  /** The token of a stream of 3,000 rows in pages of 1,000 closed after 1,500 rows: inside the second page. */
+  private ResumeToken tokenAfter1500Rows() {
     List<Integer> seen = new ArrayList<>();
-    FakePageSource first = FakePageSource.table(300, 100, row -> 100);
+    FakePageSource first = FakePageSource.table(3_000, 1_000, row -> 100);
     first.setAutomatic();
     QueryStream stream = stream(first, StreamConfig.defaults());
     stream.forEach(row -> {
       seen.add(FakePageSource.value(row));
-      if (seen.size() == 150) {
+      if (seen.size() == 1_500) {
         stream.close();
       }
     });
     ResumeToken token = ResumeToken.decode(stream.position().encode());
-    assertThat(token.rowOffset()).as("inside the second page").isEqualTo(50);
+    assertThat(token.rowOffset()).as("inside the second page").isEqualTo(500);
+    return token;
+  }
 
-    FakePageSource second = FakePageSource.table(300, 100, row -> 100);
-    List<Integer> resumed = readAll(second, StreamConfig.builder().maxRows(20).resumeFrom(token).build());
+  @Test
+  void should_ask_a_resumed_stream_for_the_rows_it_skips_and_no_more_than_maxRows_after_them() {
+    ResumeToken token = tokenAfter1500Rows();
+    FakePageSource second = FakePageSource.table(3_000, 1_000, row -> 100);
 
-    assertThat(resumed).isEqualTo(range(150, 170));
-    assertThat(second.requestedSizes()).as("the 50 rows skipped, then the 20 allowed").isEqualTo(List.of(70));
+    List<Integer> resumed = readAll(second, StreamConfig.builder().maxRows(200).resumeFrom(token).build());
+
+    assertThat(resumed).isEqualTo(range(1_500, 1_700));
+    assertThat(second.requestedSizes()).as("the 500 rows skipped, then the 200 allowed").isEqualTo(List.of(700));
+  }
+
+  @Test
+  void should_not_overflow_the_rows_allowed_when_a_resume_skips_rows_under_the_largest_limit() {
+    ResumeToken token = tokenAfter1500Rows();
+    FakePageSource second = FakePageSource.table(3_000, 1_000, row -> 100);
+
+    List<Integer> resumed = readAll(second, StreamConfig.builder().maxRows(Long.MAX_VALUE).resumeFrom(token)
+        .build());
+
+    assertThat(resumed).isEqualTo(range(1_500, 3_000));
+    assertThat(second.requestedSizes()).as("full pages, not a page of one row").isEqualTo(List.of(1_000, 1_000));
   }
 
   // ---- resume tokens and configuration -------------------------------------------------------------
