@@ -49,8 +49,9 @@ import java.util.function.Function;
  *
  * <p><b>Threads.</b> User code (consumers, listeners, subscribers, and dependents of the stages this
  * stream returns) runs on the stream's executor ({@link StreamConfig#executor()}, by default the
- * session's callback executor), hopping once per page, never once per row, and never on a driver I/O
- * thread unless the user chose a direct executor. The consumer's calls for one stream never overlap one
+ * session's callback executor), hopping once per page, never once per row ({@link #forEachAsync} also
+ * once for each action whose stage completes later, to resume its loop), and never on a driver I/O thread
+ * unless the user chose a direct executor. The consumer's calls for one stream never overlap one
  * another, and neither do its listeners' calls ({@link StreamListener}); on an executor of several threads
  * a listener's {@code onRetry} or end event may run while the consumer runs. The blocking styles
  * run on the calling thread and throw {@link IllegalStateException} on a driver I/O thread.

@@ -27,7 +27,7 @@ import org.asynccassandra.InvalidResumeTokenException.Reason;
  *
  * <pre>{@code
  * ResumeTokenSigner signer = ResumeTokenSigner.hmacSha256(secretKey);
- * String next = signer.encode(page.resumeToken());      // put it in the "next" link
+ * String next = signer.encode(page.resumeToken().orElseThrow()); // the "next" link (a scan's pages have none)
  * ResumeToken token = signer.decode(request.param("after")); // InvalidResumeTokenException -> HTTP 400
  * }</pre>
  */

@@ -598,7 +598,8 @@ public final class StreamConfig {
      * short, non-blocking callbacks.
      *
      * @param executor runs the stream's user code, the stream handing it work once per page (not once per
-     *     row); it must run every task it accepts. {@code null} for the session's callback executor
+     *     row; {@code forEachAsync} also once for each action whose stage completes later); it must run every
+     *     task it accepts. {@code null} for the session's callback executor
      * @return this builder
      */
     public Builder executor(@Nullable Executor executor) {
@@ -626,7 +627,8 @@ public final class StreamConfig {
     /**
      * Asks a failed page again, up to {@code maxRetries} times, when the failure is retryable (timeouts,
      * unavailable, overloaded, lost connection, no node available), waiting about {@code backoff} before
-     * the first retry and twice as long before each next one, never more than 10 s; see
+     * the first retry and twice as long before each next one, never more than 10 s (or {@code backoff},
+     * when that is longer); each wait is random, between half of that and all of it; see
      * {@link #retry(int, Duration, Duration)}.
      *
      * @param maxRetries the retries per page, from 0 to 100; 0 turns retries off
