@@ -461,7 +461,9 @@ final class ExportScenario implements Scenario {
         + Markdown.yesNo(met) + ".\n\n"
         + Arrays.stream(Format.values()).map(format -> "- " + FormatVerdict.of(results, format).measured())
             .collect(Collectors.joining("\n")) + "\n"
-        + (met ? "" : "\n" + goal.note() + "\n");
+        + (met ? "" : "\nThe goal is missed in this run for " + Arrays.stream(Format.values())
+            .map(format -> FormatVerdict.of(results, format).miss()).filter(miss -> !miss.isEmpty())
+            .collect(Collectors.joining(" and ")) + ".\n");
     results.section(ID, "5b. Export against dsbulk", markdown);
   }
 

@@ -116,13 +116,21 @@ final class Markdown {
   }
 
   /**
-   * Bytes judged against {@code bound} bytes, in whole MiB, or with one decimal where whole MiB would show the
-   * bound itself for a value on the other side of it (63.9 MiB is not shown as "64 MiB" against 64 MiB).
+   * Bytes judged against {@code bound} bytes, in whole MiB, or with as many decimals (up to 3) as it takes to
+   * tell a value on the other side of the bound from the bound (63.9 MiB is not shown as "64 MiB" against 64
+   * MiB, nor 63.96 MiB as "64.0 MiB").
    */
   static String mib(double bytes, double bound) {
     String shown = mib(bytes);
-    return bytes != bound && shown.equals(mib(bound))
-        ? String.format(Locale.ROOT, "%.1f MiB", bytes / (1024 * 1024)) : shown;
+    for (int decimals = 1; decimals <= 3 && bytes != bound && shown.equals(mibWith(bound, decimals - 1));
+        decimals++) {
+      shown = mibWith(bytes, decimals);
+    }
+    return shown;
+  }
+
+  private static String mibWith(double bytes, int decimals) {
+    return Double.isNaN(bytes) ? "n/a" : String.format(Locale.ROOT, "%." + decimals + "f MiB", bytes / (1024 * 1024));
   }
 
   static String number(double value) {

@@ -67,7 +67,7 @@ class GoalReplayTest {
     EventLoopScenario.judge(results, settings.concurrencies());
     MemoryScenario.judge(results, MemoryScenario.modes().stream().filter(mode -> !mode.isDriver())
         .map(ReadMode::name).toList(), List.of(settings.rows(), settings.bigRows()));
-    ScanScenario.judge(results);
+    ScanScenario.judge(results, ScanScenario.modes(settings));
     ExportScenario.judge(results);
     FirstRowScenario.judgeFirstRow(results, settings.firstRowFetchSizes());
     FirstRowScenario.judgeFullRead(results, FirstRowScenario.fullReadModes().get(0).name(),

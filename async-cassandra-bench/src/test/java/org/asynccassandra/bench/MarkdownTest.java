@@ -53,6 +53,8 @@ class MarkdownTest {
     assertThat(Markdown.mib(64.2 * mib, 64 * mib)).isEqualTo("64.2 MiB");
     assertThat(Markdown.mib(64 * mib, 64 * mib)).isEqualTo("64 MiB");
     assertThat(Markdown.mib(25.3 * mib, 64 * mib)).isEqualTo("25 MiB");
+    assertThat(Markdown.mib(63.96 * mib, 64 * mib)).isEqualTo("63.96 MiB");
+    assertThat(Markdown.mib(64.0004 * mib, 64 * mib)).isEqualTo("64.000 MiB"); // as far as it goes
     assertThat(Markdown.mib(Double.NaN, 64 * mib)).isEqualTo("n/a");
   }
 }
