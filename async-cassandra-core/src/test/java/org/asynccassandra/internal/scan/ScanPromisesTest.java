@@ -103,6 +103,25 @@ class ScanPromisesTest {
   }
 
   @Test
+  void should_read_every_row_once_of_thousands_of_ranges_opened_and_released_in_turn() {
+    // The pump and the read-ahead bounds look at the ranges open only (at most the parallelism), not at every
+    // range started: 5,000 one-page ranges, read 4 at a time with read-ahead bounded in pages and bytes.
+    FakeRangeRequests requests = FakeRangeRequests.of(5_000, true, 10);
+    DefaultTableScan scan = scan(requests, requests.ranges, ScanConfig.builder().parallelism(4)
+        .streamConfig(StreamConfig.builder().prefetchPages(2).maxBufferedBytes(450).build()).build());
+    List<Row> rows = new ArrayList<>();
+
+    scan.forEach(rows::add).toCompletableFuture().join();
+
+    List<Integer> values = values(rows);
+    values.sort(null);
+    assertThat(values).isEqualTo(requests.allValues());
+    assertThat(requests.sent()).as("one request per range").isEqualTo(5_000);
+    assertThat(scan.pagesOwned()).isZero();
+    assertThat(terminated).hasValue(1);
+  }
+
+  @Test
   void should_bound_the_read_ahead_of_all_its_ranges_by_max_buffered_bytes() {
     // 4 ranges of 9 pages of 100 bytes; 3 read at once, 8 pages ahead each: up to 27 pages without a bound.
     Integer[] nine = {10, 10, 10, 10, 10, 10, 10, 10, 10};
