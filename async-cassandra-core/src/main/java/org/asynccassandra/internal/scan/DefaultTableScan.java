@@ -228,6 +228,11 @@ public final class DefaultTableScan implements TableScan {
   }
 
   @Override
+  public void closeExceptionally(Throwable cause) {
+    stream.closeExceptionally(cause);
+  }
+
+  @Override
   public String toString() {
     return "TableScan{" + planner.keyspace + "." + planner.table + ", " + ranges.size() + " ranges}";
   }

@@ -102,6 +102,35 @@ class ScanListenerTest {
   }
 
   @Test
+  void should_tell_a_listener_that_a_scan_closed_exceptionally_failed_with_the_cause() {
+    FakeRangeRequests requests = FakeRangeRequests.of(3, true, 2, 2);
+    AtomicReference<Throwable> failed = new AtomicReference<>();
+    AtomicReference<String> closed = new AtomicReference<>();
+    StreamListener listener = new StreamListener() {
+      @Override
+      public void onFailure(StreamInfo stream, Throwable error, StreamStats stats) {
+        failed.set(error);
+      }
+
+      @Override
+      public void onClose(StreamInfo stream, StreamStats stats) {
+        closed.set("closed");
+      }
+    };
+    DefaultTableScan scan = scan(requests, listener);
+    scan.nextPage().toCompletableFuture().join();
+
+    // An adapter whose handler threw (the Vert.x read stream does this): a failure, not a plain close. The
+    // scan fell back to the interface's default, close(), and metrics and traces counted it as closed.
+    IllegalStateException handlerFailed = new IllegalStateException("the handler threw");
+    scan.closeExceptionally(handlerFailed);
+
+    Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() -> failed.get() != null || closed.get() != null);
+    assertThat(failed).hasValue(handlerFailed);
+    assertThat(closed).hasValue(null);
+  }
+
+  @Test
   void should_end_a_listener_with_the_scans_own_statistics_its_retries_included() {
     FakeRangeRequests requests = FakeRangeRequests.of(2, false, 5, 5);
     AtomicReference<StreamStats> atEnd = new AtomicReference<>();
