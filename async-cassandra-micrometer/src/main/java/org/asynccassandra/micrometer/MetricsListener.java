@@ -95,6 +95,13 @@ final class MetricsListener implements StreamListener {
     /** The last page and retry events counted: the same one again is the second hearing of it. */
     volatile @Nullable PageEvent lastPage;
     volatile @Nullable Throwable lastRetryError;
+    /**
+     * This listener was registered twice for the stream (its {@code executor()} was called twice): only then
+     * is a retry with the same error as the one before its second hearing. A stream heard once counts every
+     * retry, also two in a row with one error object (the driver fails every request of a lost connection
+     * with the same one: two ranges of a scan).
+     */
+    volatile boolean heardTwice;
 
     Hearing(Scope scope) {
       this.scope = scope;
@@ -218,7 +225,12 @@ final class MetricsListener implements StreamListener {
   /** Called once, at the stream's creation: it counts as open from here on. The executor is kept as it is. */
   @Override
   public Executor executor(StreamInfo stream, Executor executor) {
-    track(stream);
+    Tracked tracked = streams.get(stream.id());
+    if (tracked == null) {
+      track(stream);
+    } else {
+      tracked.hearing.heardTwice = true; // called once per registration, on the creating thread
+    }
     return executor;
   }
 
@@ -256,7 +268,7 @@ final class MetricsListener implements StreamListener {
   public void onRetry(StreamInfo stream, int pageNumber, int attempt, Throwable error) {
     Hearing hearing = heard(stream);
     if (hearing != null) {
-      if (hearing.lastRetryError == error) {
+      if (hearing.heardTwice && hearing.lastRetryError == error) {
         return; // the second hearing of this retry
       }
       hearing.lastRetryError = error;

@@ -18,6 +18,7 @@ package org.asynccassandra.micrometer;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.datastax.oss.driver.api.core.DriverTimeoutException;
+import com.datastax.oss.driver.api.core.connection.ClosedConnectionException;
 import com.datastax.oss.driver.api.core.servererrors.InvalidQueryException;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -264,6 +265,21 @@ class AsyncCassandraMetricsTest {
     assertThat(count("asynccassandra.rows.delivered", "name", "late")).isEqualTo(10);
     assertThat(count("asynccassandra.rows.delivered", "name", "late", "style", "iterator"))
         .as("under the style the stream ended with, not none").isEqualTo(10);
+  }
+
+  @Test
+  void should_count_every_retry_of_a_stream_heard_once_even_with_the_same_error_object() {
+    // The driver fails every request of a lost connection with one exception object: two ranges of a scan
+    // retried with it are two retries, which the second-hearing check took for one.
+    FakeStream stream = FakeStream.query("shop", "once");
+    ClosedConnectionException lost = new ClosedConnectionException("Lost connection to remote peer");
+    listener.executor(stream, DIRECT);
+    listener.onStart(stream, "forEach()");
+    listener.onRetry(stream, 3, 1, lost);
+    listener.onRetry(stream, 3, 1, lost);
+    listener.onComplete(stream, stream.stats);
+
+    assertThat(count("asynccassandra.page.retries", "name", "once", "style", "forEach")).isEqualTo(2);
   }
 
   @Test

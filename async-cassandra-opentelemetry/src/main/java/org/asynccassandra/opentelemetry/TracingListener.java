@@ -115,6 +115,12 @@ final class TracingListener implements StreamListener {
     /** The last page event and retry heard: a listener heard twice (session and config) adds each once. */
     @Nullable PageEvent lastPage;
     @Nullable Throwable lastRetryError;
+    /**
+     * Its {@code executor()} was called twice (registered twice): only then is a retry with the same error as
+     * the one before its second hearing. Heard once, every retry is added, also two in a row with one error
+     * object (the driver fails every request of a lost connection with the same one: two ranges of a scan).
+     */
+    volatile boolean heardTwice;
 
     Traced(Context parent) {
       this.parent = parent;
@@ -125,7 +131,10 @@ final class TracingListener implements StreamListener {
   @Override
   public Executor executor(StreamInfo stream, Executor executor) {
     Context parent = Context.current();
-    streams.putIfAbsent(stream.id(), new Traced(parent));
+    Traced earlier = streams.putIfAbsent(stream.id(), new Traced(parent));
+    if (earlier != null) {
+      earlier.heardTwice = true; // called once per registration, on the creating thread
+    }
     return parent.wrap(executor);
   }
 
@@ -184,7 +193,7 @@ final class TracingListener implements StreamListener {
   public void onRetry(StreamInfo stream, int pageNumber, int attempt, Throwable error) {
     Traced traced = streams.get(stream.id());
     @Nullable Span span = traced == null ? null : traced.span;
-    if (traced == null || span == null || traced.lastRetryError == error) {
+    if (traced == null || span == null || (traced.heardTwice && traced.lastRetryError == error)) {
       return; // no span, or the same retry again: this listener hears the stream twice
     }
     traced.lastRetryError = error;

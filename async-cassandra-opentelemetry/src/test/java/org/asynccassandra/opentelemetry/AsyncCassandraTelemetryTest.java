@@ -18,6 +18,7 @@ package org.asynccassandra.opentelemetry;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.datastax.oss.driver.api.core.DriverTimeoutException;
+import com.datastax.oss.driver.api.core.connection.ClosedConnectionException;
 import com.datastax.oss.driver.api.core.servererrors.InvalidQueryException;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
@@ -191,9 +192,25 @@ class AsyncCassandraTelemetryTest {
   }
 
   @Test
+  void should_add_every_retry_of_a_stream_heard_once_even_with_the_same_error_object() {
+    // The driver fails every request of a lost connection with one exception object (two ranges of a scan).
+    StreamListener listener = listener();
+    FakeStream stream = FakeStream.query("shop", null);
+    listener.executor(stream, Runnable::run);
+    listener.onStart(stream, "forEach()");
+    ClosedConnectionException lost = new ClosedConnectionException("Lost connection to remote peer");
+    listener.onRetry(stream, 3, 1, lost);
+    listener.onRetry(stream, 3, 1, lost);
+    listener.onComplete(stream, stream.stats);
+    assertThat(only().getEvents()).extracting(EventData::getName).containsExactly("retry", "retry");
+  }
+
+  @Test
   void should_add_each_page_and_retry_event_once_for_a_stream_that_hears_the_listener_twice() {
     StreamListener listener = listener();
     FakeStream stream = FakeStream.query("shop", null);
+    listener.executor(stream, Runnable::run); // registered twice: on the session and on the stream's config
+    listener.executor(stream, Runnable::run);
     listener.onStart(stream, "forEach()");
     listener.onStart(stream, "forEach()");
     PageEvent page = FakeStream.page(1, 10, 100, 1, 0, false);
