@@ -73,6 +73,9 @@ final class ExportCommand implements Callable<Integer> {
   @Option(names = "--resume", description = "Continue the export that --checkpoint describes, into the same --output.")
   boolean resume;
 
+  /** {@link #output} as written to: the file a link points to; null for stdout. Set by {@link #call}. */
+  private Path target;
+
   @Option(names = "--verbose", description = "Print stack traces of failures.")
   boolean verbose;
 
@@ -100,6 +103,7 @@ final class ExportCommand implements Callable<Integer> {
       throw new CommandLine.ParameterException(spec.commandLine(), "export needs --contact-point HOST:PORT "
           + "(for a local try: ./async-cassandra demo --keep, then use the contact point it prints)");
     }
+    target = toStdout ? null : OutputFiles.target(Path.of(output));
     checkFiles(toStdout);
     ScanCheckpoint resumeFrom = null;
     long resumeBytes = 0;
@@ -120,7 +124,7 @@ final class ExportCommand implements Callable<Integer> {
       notes.checkFormat(rowFormat, checkpoint);
       resumeBytes = notes.outputBytes();
       resumeRows = notes.outputRows();
-      ExportOutput.checkResumable(Path.of(output), resumeBytes); // before anything, even a complete checkpoint
+      ExportOutput.checkResumable(target, resumeBytes); // before anything, even a complete checkpoint
     }
     ScanConfig scanConfig = scan.scanConfig(columns, spec).resumeFrom(resumeFrom).build();
     ScheduledExecutorService ticker = Progress.newTicker();
@@ -141,9 +145,10 @@ final class ExportCommand implements Callable<Integer> {
         writeCheckpoint(tableScan, new ExportNotes(0, 0, rowFormat));
       }
       try (ExportOutput out = toStdout ? ExportOutput.stdout()
-          : resume ? ExportOutput.resume(Path.of(output), resumeBytes)
-          : checkpoint != null ? ExportOutput.create(Path.of(output)) // a resume appends to it: its own name
-          : ExportOutput.replacing(Path.of(output))) { // no resume: the file is replaced only by a whole export
+          : OutputFiles.isSpecial(target) ? ExportOutput.special(target) // a device or a pipe, as it is
+          : resume ? ExportOutput.resume(target, resumeBytes)
+          : checkpoint != null ? ExportOutput.create(target) // a resume appends to it: its own name
+          : ExportOutput.replacing(target)) { // no resume: the file is replaced only by a whole export
         return export(tableScan, scanConfig, rowFormat, out, toStdout, resumeBytes, resumeRows, ticker);
       }
     } finally {
@@ -161,21 +166,26 @@ final class ExportCommand implements Callable<Integer> {
           + checkpointInterval);
     }
     if (!toStdout) {
-      OutputFiles.checkWritableFile(spec, "--output", Path.of(output));
+      OutputFiles.checkWritableFile(spec, "--output", target);
+      if (checkpoint != null && OutputFiles.isSpecial(target)) {
+        throw new CommandLine.ParameterException(spec.commandLine(), "--output " + output + " is not a regular "
+            + "file (a device or a named pipe): it is written as it is, and --checkpoint and --resume need a file "
+            + "they can cut back");
+      }
     }
     if (checkpoint != null) {
       OutputFiles.checkWritableFile(spec, "--checkpoint", checkpoint);
     }
     scan.checkSummaryFile(spec);
     Map<String, Path> files = new LinkedHashMap<>();
-    files.put("--output", toStdout ? null : Path.of(output));
+    files.put("--output", target);
     files.put("--checkpoint", checkpoint);
     files.put("--summary", scan.summary);
     // The files the export writes beside them: a checkpoint's temporary file would be truncated and renamed
     // at every save, and a replaced output's part file is deleted at the end.
     files.put("the temporary file of --checkpoint", checkpoint == null ? null : checkpointTemporary(checkpoint));
-    files.put("the partial file of --output", toStdout || checkpoint != null ? null
-        : ExportOutput.partFile(Path.of(output)));
+    files.put("the partial file of --output", toStdout || checkpoint != null || OutputFiles.isSpecial(target)
+        ? null : ExportOutput.partFile(target));
     OutputFiles.checkDistinct(spec, files);
   }
 
@@ -218,9 +228,13 @@ final class ExportCommand implements Callable<Integer> {
     if (complete) {
       try {
         out.commit();
-      } catch (IOException failure) {
-        UncheckedIOException notMoved = new UncheckedIOException("Cannot move the export to " + output + ": "
-            + failure, failure);
+      } catch (IOException | UncheckedIOException failure) {
+        // Also the last flush of stdout (a closed pipe), which fails unchecked: the summary must not stay.
+        IOException cause = failure instanceof UncheckedIOException unchecked ? unchecked.getCause()
+            : (IOException) failure;
+        UncheckedIOException notMoved = new UncheckedIOException((out.replacesOnCommit() ? "Cannot move the "
+            + "export to " + output : "Cannot write the end of the export to " + ("-".equals(output) ? "stdout"
+            : output)) + ": " + failure, cause);
         try {
           scan.writeSummary(account.failed()); // the run failed: a summary of an earlier run must not stay
         } catch (RuntimeException summaryFailed) {

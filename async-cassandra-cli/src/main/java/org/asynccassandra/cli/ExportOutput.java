@@ -82,6 +82,15 @@ final class ExportOutput implements AutoCloseable {
     return new ExportOutput(new BufferedOutputStream(console, BUFFER_BYTES), console, 0);
   }
 
+  /**
+   * A device or a named pipe ({@link OutputFiles#isSpecial}), written as it is: no part file, nothing to cut back,
+   * nothing forced to disk ({@link #sync} only flushes).
+   */
+  static ExportOutput special(Path path) throws IOException {
+    return new ExportOutput(new BufferedOutputStream(new FileOutputStream(path.toFile(), false), BUFFER_BYTES),
+        null, null, 0, null, null);
+  }
+
   /** A new file, or the existing one emptied. */
   static ExportOutput create(Path path) throws IOException {
     return new ExportOutput(new FileOutputStream(path.toFile(), false), 0, null, null);

@@ -84,6 +84,30 @@ final class OutputFiles {
   }
 
   /**
+   * Where a command writes {@code file}: the file a symbolic link points to (replacing the link with a file
+   * would leave the file it names as it was), else {@code file} itself.
+   */
+  static Path target(Path file) {
+    if (Files.isSymbolicLink(file)) {
+      try {
+        return file.toRealPath();
+      } catch (IOException dangling) {
+        return file; // a link to nothing: written through, as a plain open would
+      }
+    }
+    return file;
+  }
+
+  /**
+   * Whether {@code file} exists and is not a regular file: a device ({@code /dev/null}) or a named pipe. Such
+   * an output is written as it is: renaming a file over it would replace the device or the pipe (as root, a
+   * file would take the place of {@code /dev/null}), and it cannot be cut back or forced to disk.
+   */
+  static boolean isSpecial(Path file) {
+    return Files.exists(file) && !Files.isRegularFile(file) && !Files.isDirectory(file);
+  }
+
+  /**
    * Moves {@code from} over {@code to}: atomically where the file system can, else a plain replace, so that
    * {@code to} is the old file or the whole new one.
    */

@@ -44,6 +44,14 @@ class CommandUsageTest {
   }
 
   @Test
+  void should_refuse_a_checkpoint_with_an_output_that_is_not_a_regular_file(@TempDir Path dir) {
+    // A device is written as it is: no part file, nothing to cut back on a resume.
+    assertUsageError(export("--output", "/dev/null", "--checkpoint", dir.resolve("c").toString()),
+        "--output /dev/null is not a regular file (a device or a named pipe)");
+    assertThat(dir.resolve("c")).doesNotExist();
+  }
+
+  @Test
   void should_refuse_an_output_that_is_also_the_checkpoint(@TempDir Path dir) {
     Path file = dir.resolve("data.csv");
     assertUsageError(export("--output", file.toString(), "--checkpoint", dir.resolve(".").resolve("data.csv")

@@ -194,6 +194,52 @@ class ExportCommandIT {
   }
 
   @Test
+  void should_write_into_a_named_pipe_as_it_is_and_leave_it_a_pipe(@TempDir Path dir) throws Exception {
+    // It wrote a part file beside the pipe and renamed it over the pipe: the reader of the pipe waited for ever,
+    // and the pipe became a file (as root, --output /dev/null replaced the device with a file).
+    Path pipe = dir.resolve("rows.pipe");
+    Process mkfifo = new ProcessBuilder("mkfifo", pipe.toString()).inheritIO().start();
+    assertThat(mkfifo.waitFor()).isZero();
+    java.util.concurrent.CompletableFuture<byte[]> read = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+      try (java.io.InputStream in = Files.newInputStream(pipe)) {
+        return in.readAllBytes();
+      } catch (IOException failed) {
+        throw new java.io.UncheckedIOException(failed);
+      }
+    });
+
+    DemoCommandIT.Captured run;
+    try {
+      run = export("--table", "all_types", "--splits", "1", "--output", pipe.toString());
+    } finally {
+      if (!read.isDone()) { // the export never opened the pipe: open it, so that the reader's open returns
+        Files.newOutputStream(pipe).close();
+      }
+    }
+
+    assertThat(run.exitCode()).as(run.err()).isZero();
+    assertThat(new String(read.get(60, java.util.concurrent.TimeUnit.SECONDS), StandardCharsets.UTF_8))
+        .isEqualTo(expected("all_types.csv"));
+    assertThat(Files.isRegularFile(pipe)).as("still a pipe").isFalse();
+    assertThat(Files.exists(pipe)).isTrue();
+    try (java.util.stream.Stream<Path> left = Files.list(dir)) {
+      assertThat(left).as("no part file").containsExactly(pipe);
+    }
+  }
+
+  @Test
+  void should_write_through_a_symbolic_link_and_keep_the_link(@TempDir Path dir) throws IOException {
+    Path real = Files.writeString(dir.resolve("real.csv"), "older content\n");
+    Path link = Files.createSymbolicLink(dir.resolve("link.csv"), real);
+
+    DemoCommandIT.Captured run = export("--table", "all_types", "--splits", "1", "--output", link.toString());
+
+    assertThat(run.exitCode()).as(run.err()).isZero();
+    assertThat(Files.isSymbolicLink(link)).as("the link is still a link").isTrue();
+    assertThat(Files.readString(real)).as("the file it names holds the export").isEqualTo(expected("all_types.csv"));
+  }
+
+  @Test
   void should_leave_an_older_output_file_as_it_was_when_an_export_without_checkpoint_fails(@TempDir Path dir)
       throws IOException {
     Path file = dir.resolve("out.csv");
