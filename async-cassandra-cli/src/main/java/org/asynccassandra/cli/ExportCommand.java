@@ -125,6 +125,9 @@ final class ExportCommand implements Callable<Integer> {
       resumeBytes = notes.outputBytes();
       resumeRows = notes.outputRows();
       ExportOutput.checkResumable(target, resumeBytes); // before anything, even a complete checkpoint
+      if (resumeBytes > 0) {
+        notes.checkTail(target, checkpoint);
+      }
     }
     ScanConfig scanConfig = scan.scanConfig(columns, spec).resumeFrom(resumeFrom).build();
     ScheduledExecutorService ticker = Progress.newTicker();
@@ -340,7 +343,14 @@ final class ExportCommand implements Callable<Integer> {
       }
       formatter.awaitWritten();
       out.sync(); // on the disk before the checkpoint that counts its bytes
-      writeCheckpoint(tableScan, new ExportNotes(out.bytes, rows, rowFormat));
+      String tail;
+      try {
+        tail = ExportNotes.tail(target, out.bytes);
+      } catch (IOException failure) {
+        throw new UncheckedIOException("Cannot read back the end of " + output + " for the checkpoint: " + failure,
+            failure);
+      }
+      writeCheckpoint(tableScan, new ExportNotes(out.bytes, rows, rowFormat, tail));
     }
   }
 }

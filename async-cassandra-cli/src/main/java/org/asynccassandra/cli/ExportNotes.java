@@ -16,25 +16,34 @@
 package org.asynccassandra.cli;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.zip.CRC32C;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What an export's checkpoint notes about its output, next to the scan's place: the output's length and rows
- * when the checkpoint was taken, and its format. Immutable.
+ * when the checkpoint was taken, its format, and a checksum of its last bytes. Immutable.
  *
  * @param outputBytes the output's length, {@code >= 0}
  * @param outputRows the rows in the output, {@code >= 0}
  * @param format the output's format; null in a checkpoint written before the format was noted
+ * @param tail {@link #tail} of the output at {@code outputBytes}; null when nothing was written yet, or in a
+ *     checkpoint written before it was noted
  */
-record ExportNotes(long outputBytes, long outputRows, RowFormat format) {
+record ExportNotes(long outputBytes, long outputRows, RowFormat format, @Nullable String tail) {
   private static final String OUTPUT_BYTES = "output-bytes";
   private static final String OUTPUT_ROWS = "output-rows";
   private static final String OUTPUT_FORMAT = "output-format";
+  private static final String OUTPUT_TAIL = "output-tail";
+  /** The most bytes before the checkpoint's length that its checksum covers. */
+  static final int TAIL_BYTES = 64 * 1024;
 
   ExportNotes {
     if (outputBytes < 0) {
@@ -45,10 +54,55 @@ record ExportNotes(long outputBytes, long outputRows, RowFormat format) {
     }
   }
 
+  ExportNotes(long outputBytes, long outputRows, RowFormat format) {
+    this(outputBytes, outputRows, format, null);
+  }
+
   /** The notes as {@link org.asynccassandra.ScanCheckpoint#write(Path, List)} takes them. */
   List<String> lines() {
-    return List.of(OUTPUT_BYTES + " " + outputBytes, OUTPUT_ROWS + " " + outputRows,
-        OUTPUT_FORMAT + " " + format.name().toLowerCase(Locale.ROOT));
+    List<String> lines = new java.util.ArrayList<>(List.of(OUTPUT_BYTES + " " + outputBytes,
+        OUTPUT_ROWS + " " + outputRows, OUTPUT_FORMAT + " " + format.name().toLowerCase(Locale.ROOT)));
+    if (tail != null) {
+      lines.add(OUTPUT_TAIL + " " + tail);
+    }
+    return lines;
+  }
+
+  /**
+   * The last bytes of {@code file} before {@code length} (at most {@link #TAIL_BYTES}), as their count and their
+   * CRC32C: {@code "65536 1b2c3d4e"}; null for a length of 0. Blocks on file I/O.
+   *
+   * @throws IOException when the file cannot be read, or holds fewer than {@code length} bytes
+   */
+  static @Nullable String tail(Path file, long length) throws IOException {
+    if (length == 0) {
+      return null;
+    }
+    int count = (int) Math.min(TAIL_BYTES, length);
+    ByteBuffer bytes = ByteBuffer.allocate(count);
+    try (FileChannel channel = FileChannel.open(file)) {
+      while (bytes.hasRemaining()) {
+        if (channel.read(bytes, length - count + bytes.position()) < 0) {
+          throw new IOException(file + " holds fewer than " + length + " bytes");
+        }
+      }
+    }
+    CRC32C crc = new CRC32C();
+    crc.update(bytes.flip());
+    return count + " " + Long.toHexString(crc.getValue());
+  }
+
+  /**
+   * Fails, before anything is changed, unless {@code output}'s bytes before {@link #outputBytes} are the ones
+   * the checkpointed export wrote there: a resume into another file (or one changed since) would cut it back
+   * and append the rest of the table to it. A checkpoint without the note (an older version's) is accepted.
+   */
+  void checkTail(Path output, Path checkpoint) throws IOException {
+    if (tail != null && !tail.equals(tail(output, outputBytes))) {
+      throw new IllegalStateException("--resume: " + output + " is not the file the export of " + checkpoint
+          + " wrote (its last bytes before the checkpoint's " + outputBytes + " differ), or it was changed "
+          + "since; it was left as it is");
+    }
   }
 
   /**
@@ -68,7 +122,7 @@ record ExportNotes(long outputBytes, long outputRows, RowFormat format) {
         throw bad(checkpoint, OUTPUT_FORMAT, value, "csv or ndjson");
       }
     }).orElse(null);
-    return new ExportNotes(bytes, rows, format);
+    return new ExportNotes(bytes, rows, format, note(lines, OUTPUT_TAIL).orElse(null));
   }
 
   /**

@@ -194,6 +194,25 @@ class ExportCommandIT {
   }
 
   @Test
+  void should_refuse_to_resume_into_another_file_and_leave_it_as_it_was(@TempDir Path dir) throws IOException {
+    // The checkpoint noted only the output's length: a resume into another, longer file cut it back to that
+    // length and appended the rest of the table to it, with exit code 0.
+    Path checkpoint = dir.resolve("export.checkpoint");
+    DemoCommandIT.Captured first = export("--table", "all_types", "--splits", "1", "--output",
+        dir.resolve("a.csv").toString(), "--checkpoint", checkpoint.toString());
+    assertThat(first.exitCode()).as(first.err()).isZero();
+    String someoneElses = "x".repeat(10_000) + "\n";
+    Path other = Files.writeString(dir.resolve("b.csv"), someoneElses);
+
+    DemoCommandIT.Captured resumed = export("--table", "all_types", "--splits", "1", "--output", other.toString(),
+        "--checkpoint", checkpoint.toString(), "--resume");
+
+    assertThat(resumed.exitCode()).as(resumed.err()).isEqualTo(1);
+    assertThat(resumed.err()).contains(other + " is not the file the export of " + checkpoint + " wrote");
+    assertThat(Files.readString(other)).isEqualTo(someoneElses);
+  }
+
+  @Test
   void should_write_into_a_named_pipe_as_it_is_and_leave_it_a_pipe(@TempDir Path dir) throws Exception {
     // It wrote a part file beside the pipe and renamed it over the pipe: the reader of the pipe waited for ever,
     // and the pipe became a file (as root, --output /dev/null replaced the device with a file).

@@ -19,6 +19,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -56,6 +57,40 @@ class ExportNotesTest {
     Path file = checkpoint(dir, notes.toArray(String[]::new));
     assertThatThrownBy(() -> ExportNotes.read(file)).isInstanceOf(IllegalStateException.class)
         .hasMessageContaining(file.toString()).hasMessageContaining("bad '" + name + "' note");
+  }
+
+  @Test
+  void should_note_the_outputs_last_bytes_and_refuse_another_file_or_a_changed_one(@TempDir Path dir)
+      throws IOException {
+    Path output = Files.writeString(dir.resolve("out.csv"), "id,v\n1,a\n2,b\n3,c\n");
+    String tail = ExportNotes.tail(output, 14); // "id,v\n1,a\n2,b\n": the bytes the checkpoint counts
+    Path file = checkpoint(dir, new ExportNotes(14, 2, RowFormat.CSV, tail).lines().toArray(String[]::new));
+    ExportNotes notes = ExportNotes.read(file);
+    assertThat(notes.tail()).isEqualTo(tail).startsWith("14 ");
+
+    notes.checkTail(output, file); // the rows after the checkpoint ("3,c") do not matter: a resume cuts them
+
+    Path other = Files.writeString(dir.resolve("other.csv"), "a file of someone else, longer than 14 bytes\n");
+    assertThatThrownBy(() -> notes.checkTail(other, file)).isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining(other + " is not the file the export of " + file + " wrote");
+    Files.writeString(output, "id,v\n1,a\n2,X\n3,c\n");
+    assertThatThrownBy(() -> notes.checkTail(output, file)).as("changed before the checkpoint's length")
+        .isInstanceOf(IllegalStateException.class);
+    assertThat(ExportNotes.tail(output, 0)).isNull();
+  }
+
+  @Test
+  void should_checksum_only_the_last_64_kib_before_the_length(@TempDir Path dir) throws IOException {
+    byte[] bytes = new byte[3 * ExportNotes.TAIL_BYTES];
+    Path output = Files.write(dir.resolve("big.csv"), bytes);
+    String tail = ExportNotes.tail(output, bytes.length);
+    assertThat(tail).startsWith(ExportNotes.TAIL_BYTES + " ");
+    bytes[0] = 1; // before the tail
+    Files.write(output, bytes);
+    assertThat(ExportNotes.tail(output, bytes.length)).isEqualTo(tail);
+    bytes[bytes.length - 1] = 1;
+    Files.write(output, bytes);
+    assertThat(ExportNotes.tail(output, bytes.length)).isNotEqualTo(tail);
   }
 
   @Test
