@@ -34,6 +34,7 @@ import org.asynccassandra.ScanCheckpoint;
 import org.asynccassandra.ScanConfig;
 import org.asynccassandra.TableScan;
 import org.asynccassandra.values.RowWriter;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -75,6 +76,8 @@ final class ExportCommand implements Callable<Integer> {
 
   /** {@link #output} as written to: the file a link points to; null for stdout. Set by {@link #call}. */
   private Path target;
+  /** The columns a resumed export's rows must have ({@link ExportNotes#columns}); null if not noted. */
+  private @Nullable String resumeColumns;
 
   @Option(names = "--verbose", description = "Print stack traces of failures.")
   boolean verbose;
@@ -124,6 +127,7 @@ final class ExportCommand implements Callable<Integer> {
       notes.checkFormat(rowFormat, checkpoint);
       resumeBytes = notes.outputBytes();
       resumeRows = notes.outputRows();
+      resumeColumns = resumeBytes > 0 ? notes.columns() : null; // with nothing written, the header is new
       ExportOutput.checkResumable(target, resumeBytes); // before anything, even a complete checkpoint
       if (resumeBytes > 0) {
         notes.checkTail(target, checkpoint);
@@ -284,6 +288,9 @@ final class ExportCommand implements Callable<Integer> {
     private final ExportOutput out;
     private final PageFormatter formatter;
     private boolean headerPending;
+    /** {@link ExportNotes#columnsOf} the rows written: the checkpoint's on a resume, else the first page's. */
+    private @Nullable String columns;
+    private boolean columnsChecked;
     private long lastCheckpointNanos = System.nanoTime();
     long rows;
     Progress progress;
@@ -294,12 +301,23 @@ final class ExportCommand implements Callable<Integer> {
       this.out = out;
       this.rows = rows;
       this.headerPending = header;
+      this.columns = resumeColumns;
       this.formatter = new PageFormatter(rowFormat, out::write,
           Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors())));
     }
 
     void write(Page<Row> page) {
       scan.timings.page();
+      if (!columnsChecked && page.columnDefinitions() != null) {
+        String these = ExportNotes.columnsOf(page.columnDefinitions());
+        if (columns != null && !columns.equals(these)) {
+          throw new IllegalStateException("--resume: the rows of " + scan.keyspace + "." + scan.table + " have "
+              + "other columns than those the checkpoint " + checkpoint + " noted (the table was altered since?): "
+              + "appended, they would not match the header and the rows before; export again without --resume");
+        }
+        columns = these;
+        columnsChecked = true;
+      }
       if (headerPending && page.columnDefinitions() != null) {
         StringBuilder header = new StringBuilder();
         try (RowWriter writer = rowFormat.newWriter(new TextWriter(header))) {
@@ -350,7 +368,7 @@ final class ExportCommand implements Callable<Integer> {
         throw new UncheckedIOException("Cannot read back the end of " + output + " for the checkpoint: " + failure,
             failure);
       }
-      writeCheckpoint(tableScan, new ExportNotes(out.bytes, rows, rowFormat, tail));
+      writeCheckpoint(tableScan, new ExportNotes(out.bytes, rows, rowFormat, tail, columns));
     }
   }
 }

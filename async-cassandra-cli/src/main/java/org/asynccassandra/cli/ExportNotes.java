@@ -36,12 +36,16 @@ import org.jspecify.annotations.Nullable;
  * @param format the output's format; null in a checkpoint written before the format was noted
  * @param tail {@link #tail} of the output at {@code outputBytes}; null when nothing was written yet, or in a
  *     checkpoint written before it was noted
+ * @param columns {@link #columnsOf} the rows written; null before the first page, or in a checkpoint written
+ *     before it was noted
  */
-record ExportNotes(long outputBytes, long outputRows, RowFormat format, @Nullable String tail) {
+record ExportNotes(long outputBytes, long outputRows, RowFormat format, @Nullable String tail,
+    @Nullable String columns) {
   private static final String OUTPUT_BYTES = "output-bytes";
   private static final String OUTPUT_ROWS = "output-rows";
   private static final String OUTPUT_FORMAT = "output-format";
   private static final String OUTPUT_TAIL = "output-tail";
+  private static final String OUTPUT_COLUMNS = "output-columns";
   /** The most bytes before the checkpoint's length that its checksum covers. */
   static final int TAIL_BYTES = 64 * 1024;
 
@@ -55,7 +59,21 @@ record ExportNotes(long outputBytes, long outputRows, RowFormat format, @Nullabl
   }
 
   ExportNotes(long outputBytes, long outputRows, RowFormat format) {
-    this(outputBytes, outputRows, format, null);
+    this(outputBytes, outputRows, format, null, null);
+  }
+
+  /**
+   * The columns of the rows written, names and types in order, as their count and a CRC32C: {@code "3 5e1f0a2c"}.
+   * A resume whose rows have other columns (the table altered since, with no {@code --columns}) would append
+   * rows that do not match the header and the rows before.
+   */
+  static String columnsOf(com.datastax.oss.driver.api.core.cql.ColumnDefinitions definitions) {
+    CRC32C crc = new CRC32C();
+    for (com.datastax.oss.driver.api.core.cql.ColumnDefinition column : definitions) {
+      crc.update((column.getName().asCql(true) + " " + column.getType().asCql(true, true) + "\n")
+          .getBytes(StandardCharsets.UTF_8));
+    }
+    return definitions.size() + " " + Long.toHexString(crc.getValue());
   }
 
   /** The notes as {@link org.asynccassandra.ScanCheckpoint#write(Path, List)} takes them. */
@@ -64,6 +82,9 @@ record ExportNotes(long outputBytes, long outputRows, RowFormat format, @Nullabl
         OUTPUT_ROWS + " " + outputRows, OUTPUT_FORMAT + " " + format.name().toLowerCase(Locale.ROOT)));
     if (tail != null) {
       lines.add(OUTPUT_TAIL + " " + tail);
+    }
+    if (columns != null) {
+      lines.add(OUTPUT_COLUMNS + " " + columns);
     }
     return lines;
   }
@@ -122,7 +143,8 @@ record ExportNotes(long outputBytes, long outputRows, RowFormat format, @Nullabl
         throw bad(checkpoint, OUTPUT_FORMAT, value, "csv or ndjson");
       }
     }).orElse(null);
-    return new ExportNotes(bytes, rows, format, note(lines, OUTPUT_TAIL).orElse(null));
+    return new ExportNotes(bytes, rows, format, note(lines, OUTPUT_TAIL).orElse(null),
+        note(lines, OUTPUT_COLUMNS).orElse(null));
   }
 
   /**

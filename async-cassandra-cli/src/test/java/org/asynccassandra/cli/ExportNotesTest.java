@@ -64,9 +64,10 @@ class ExportNotesTest {
       throws IOException {
     Path output = Files.writeString(dir.resolve("out.csv"), "id,v\n1,a\n2,b\n3,c\n");
     String tail = ExportNotes.tail(output, 14); // "id,v\n1,a\n2,b\n": the bytes the checkpoint counts
-    Path file = checkpoint(dir, new ExportNotes(14, 2, RowFormat.CSV, tail).lines().toArray(String[]::new));
+    Path file = checkpoint(dir, new ExportNotes(14, 2, RowFormat.CSV, tail, "2 5e1f0a2c").lines().toArray(String[]::new));
     ExportNotes notes = ExportNotes.read(file);
     assertThat(notes.tail()).isEqualTo(tail).startsWith("14 ");
+    assertThat(notes.columns()).as("read back").isEqualTo("2 5e1f0a2c");
 
     notes.checkTail(output, file); // the rows after the checkpoint ("3,c") do not matter: a resume cuts them
 
