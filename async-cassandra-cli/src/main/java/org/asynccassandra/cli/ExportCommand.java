@@ -291,6 +291,10 @@ final class ExportCommand implements Callable<Integer> {
     /** {@link ExportNotes#columnsOf} the rows written: the checkpoint's on a resume, else the first page's. */
     private @Nullable String columns;
     private boolean columnsChecked;
+    /** A page handed over failed before it reached the formatter: no checkpoint may be saved after it. */
+    private boolean pageNotWritten;
+    /** The page {@link #write} handles reached the formatter. */
+    private boolean submitted;
     private long lastCheckpointNanos = System.nanoTime();
     long rows;
     Progress progress;
@@ -307,6 +311,18 @@ final class ExportCommand implements Callable<Integer> {
     }
 
     void write(Page<Row> page) {
+      submitted = false;
+      try {
+        writePage(page);
+      } catch (RuntimeException failure) {
+        // The scan counts a page as delivered once handed over: a checkpoint saved now would count its rows,
+        // which the output never got (a resume would skip them).
+        pageNotWritten |= !submitted;
+        throw failure;
+      }
+    }
+
+    private void writePage(Page<Row> page) {
       scan.timings.page();
       if (!columnsChecked && page.columnDefinitions() != null) {
         String these = ExportNotes.columnsOf(page.columnDefinitions());
@@ -327,6 +343,7 @@ final class ExportCommand implements Callable<Integer> {
         headerPending = false;
       }
       formatter.submit(page);
+      submitted = true; // from here on, a checkpoint may count it
       rows += page.size();
       progress.add(page.size());
       if (checkpoint != null && System.nanoTime() - lastCheckpointNanos >= checkpointInterval.toNanos()) {
@@ -343,7 +360,7 @@ final class ExportCommand implements Callable<Integer> {
       try {
         formatter.awaitWritten();
       } finally {
-        if (!formatter.failed()) {
+        if (!formatter.failed() && !pageNotWritten) {
           saveCheckpoint();
         }
       }
