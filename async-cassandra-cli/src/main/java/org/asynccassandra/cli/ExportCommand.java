@@ -19,6 +19,7 @@ import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.cql.Row;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -147,19 +148,37 @@ final class ExportCommand implements Callable<Integer> {
         System.err.println("The checkpoint says the export is complete: nothing to do.");
         return 0;
       }
+      FileChannel locked = null;
       if (!resume && checkpoint != null) {
-        // Before the output is even emptied: an export killed at any moment from here on resumes exactly.
-        writeCheckpoint(tableScan, new ExportNotes(0, 0, rowFormat));
+        // Locked first: another export may be writing it (and its checkpoint). Then the checkpoint, before
+        // the output is even emptied: an export killed at any moment from here on resumes exactly.
+        locked = ExportOutput.lock(target);
+        try {
+          writeCheckpoint(tableScan, new ExportNotes(0, 0, rowFormat));
+        } catch (RuntimeException failure) {
+          locked.close();
+          throw failure;
+        }
       }
       try (ExportOutput out = toStdout ? ExportOutput.stdout()
           : OutputFiles.isSpecial(target) ? ExportOutput.special(target) // a device or a pipe, as it is
           : resume ? ExportOutput.resume(target, resumeBytes)
-          : checkpoint != null ? ExportOutput.create(target) // a resume appends to it: its own name
+          : locked != null ? created(locked) // a resume appends to it: its own name
           : ExportOutput.replacing(target)) { // no resume: the file is replaced only by a whole export
         return export(tableScan, scanConfig, rowFormat, out, toStdout, resumeBytes, resumeRows, ticker);
       }
     } finally {
       ticker.shutdownNow();
+    }
+  }
+
+  /** {@link ExportOutput#create} over the locked output, closed (its lock released) if that fails. */
+  private static ExportOutput created(FileChannel locked) throws IOException {
+    try {
+      return ExportOutput.create(locked);
+    } catch (IOException | RuntimeException failure) {
+      locked.close();
+      throw failure;
     }
   }
 
@@ -380,7 +399,7 @@ final class ExportCommand implements Callable<Integer> {
       out.sync(); // on the disk before the checkpoint that counts its bytes
       String tail;
       try {
-        tail = ExportNotes.tail(target, out.bytes);
+        tail = out.tail();
       } catch (IOException failure) {
         throw new UncheckedIOException("Cannot read back the end of " + output + " for the checkpoint: " + failure,
             failure);

@@ -96,16 +96,24 @@ record ExportNotes(long outputBytes, long outputRows, RowFormat format, @Nullabl
    * @throws IOException when the file cannot be read, or holds fewer than {@code length} bytes
    */
   static @Nullable String tail(Path file, long length) throws IOException {
+    try (FileChannel channel = FileChannel.open(file)) {
+      return tail(channel, length, file.toString());
+    }
+  }
+
+  /**
+   * {@link #tail(Path, long)} through a channel open for reading: the export's own, which holds the output's
+   * lock (closing any other channel of the file would release that lock, as POSIX record locks go).
+   */
+  static @Nullable String tail(FileChannel channel, long length, String name) throws IOException {
     if (length == 0) {
       return null;
     }
     int count = (int) Math.min(TAIL_BYTES, length);
     ByteBuffer bytes = ByteBuffer.allocate(count);
-    try (FileChannel channel = FileChannel.open(file)) {
-      while (bytes.hasRemaining()) {
-        if (channel.read(bytes, length - count + bytes.position()) < 0) {
-          throw new IOException(file + " holds fewer than " + length + " bytes");
-        }
+    while (bytes.hasRemaining()) {
+      if (channel.read(bytes, length - count + bytes.position()) < 0) {
+        throw new IOException(name + " holds fewer than " + length + " bytes");
       }
     }
     CRC32C crc = new CRC32C();

@@ -20,12 +20,15 @@ import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
-import java.io.RandomAccessFile;
 import java.io.UncheckedIOException;
+import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 
 /**
  * Where an export writes, and how many bytes it holds: stdout, a new file, a file replaced only when the export
@@ -54,8 +57,36 @@ final class ExportOutput implements AutoCloseable {
     this(stream, null, console, bytes, null, null);
   }
 
-  private ExportOutput(FileOutputStream file, long bytes, Path part, Path target) {
-    this(new BufferedOutputStream(file, BUFFER_BYTES), file.getChannel(), null, bytes, part, target);
+  private ExportOutput(FileChannel file, long bytes, Path part, Path target) {
+    this(new BufferedOutputStream(Channels.newOutputStream(file), BUFFER_BYTES), file, null, bytes, part, target);
+  }
+
+  /**
+   * Opens {@code path} to write it, creating it if needed but not emptying it, and takes the lock that keeps a
+   * second export off it until this one's output is closed (another process's, or this one's: two runs on one
+   * file wrote over each other's bytes, and one's cleanup deleted the other's part file). Blocks on file I/O.
+   *
+   * @throws IllegalStateException naming the file when another export holds it
+   */
+  static FileChannel lock(Path path) throws IOException {
+    // Read too: the checkpoint's checksum of the output's end is read through it (see ExportNotes.tail).
+    FileChannel channel = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.READ,
+        StandardOpenOption.WRITE);
+    FileLock lock;
+    try {
+      lock = channel.tryLock();
+    } catch (OverlappingFileLockException sameProcess) {
+      lock = null;
+    } catch (IOException | RuntimeException failure) {
+      channel.close();
+      throw failure;
+    }
+    if (lock == null) {
+      channel.close();
+      throw new IllegalStateException("another export is writing " + path + " (it holds the file's lock): wait "
+          + "for it to end, or choose another --output");
+    }
+    return channel; // the lock goes with the channel, when the output is closed
   }
 
   private ExportOutput(OutputStream stream, FileChannel file, PrintStream console, long bytes, Path part,
@@ -91,9 +122,10 @@ final class ExportOutput implements AutoCloseable {
         null, null, 0, null, null);
   }
 
-  /** A new file, or the existing one emptied. */
-  static ExportOutput create(Path path) throws IOException {
-    return new ExportOutput(new FileOutputStream(path.toFile(), false), 0, null, null);
+  /** The file {@code locked} ({@link #lock}) emptied: a new export under the output's own name. */
+  static ExportOutput create(FileChannel locked) throws IOException {
+    locked.truncate(0);
+    return new ExportOutput(locked, 0, null, null);
   }
 
   /**
@@ -106,8 +138,9 @@ final class ExportOutput implements AutoCloseable {
   static ExportOutput replacing(Path path) throws IOException {
     Path target = path.toAbsolutePath();
     Path part = partFile(target);
-    // Created, or a part file a killed export left emptied.
-    FileOutputStream file = new FileOutputStream(part.toFile(), false);
+    // Created, or a part file a killed export left emptied; locked first: another export may be writing it.
+    FileChannel file = lock(part);
+    file.truncate(0);
     part.toFile().deleteOnExit();
     return new ExportOutput(file, 0, part, target);
   }
@@ -133,6 +166,14 @@ final class ExportOutput implements AutoCloseable {
       OutputFiles.moveOver(part, target);
       committed = true;
     }
+  }
+
+  /**
+   * {@link ExportNotes#tail} of the bytes written so far, read through the output's own channel (another one,
+   * once closed, would release the file's lock); call after {@link #sync}. Null for stdout or a device.
+   */
+  @org.jspecify.annotations.Nullable String tail() throws IOException {
+    return file == null ? null : ExportNotes.tail(file, bytes, target != null ? target.toString() : "the output");
   }
 
   /** Whether the output replaces a file only at {@link #commit} ({@link #replacing}). */
@@ -165,18 +206,23 @@ final class ExportOutput implements AutoCloseable {
 
   /**
    * The file cut back to {@code keepBytes} (the rows written after the last checkpoint are dropped) and
-   * appended to; a missing file is created if {@code keepBytes} is 0. Never empties a file otherwise.
+   * appended to; a missing file is created if {@code keepBytes} is 0. Never empties a file otherwise. Locked
+   * ({@link #lock}) before it is cut.
    *
    * @throws IllegalArgumentException if {@code keepBytes} is negative
    */
   static ExportOutput resume(Path path, long keepBytes) throws IOException {
     checkResumable(path, keepBytes);
-    if (Files.exists(path)) {
-      try (RandomAccessFile file = new RandomAccessFile(path.toFile(), "rw")) {
-        file.setLength(keepBytes);
-      }
+    FileChannel file = lock(path);
+    try {
+      checkResumable(path, keepBytes); // again, under the lock
+      file.truncate(keepBytes);
+      file.position(keepBytes);
+    } catch (IOException | RuntimeException failure) {
+      file.close();
+      throw failure;
     }
-    return new ExportOutput(new FileOutputStream(path.toFile(), true), keepBytes, null, null);
+    return new ExportOutput(file, keepBytes, null, null);
   }
 
   void write(StringBuilder text) {

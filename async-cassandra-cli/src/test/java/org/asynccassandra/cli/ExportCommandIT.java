@@ -150,6 +150,32 @@ class ExportCommandIT {
   }
 
   @Test
+  void should_keep_a_second_export_off_the_output_another_one_writes(@TempDir Path dir) throws Exception {
+    // Nothing stopped two runs on one output: the second emptied the first's file under it and both wrote
+    // into it; the first exited 0 with holes of zero bytes.
+    Path output = dir.resolve("shared.csv");
+    Path checkpoint = dir.resolve("shared.checkpoint");
+    Path second = dir.resolve("second.checkpoint");
+    try (CliChild child = startExport(dir, output, checkpoint, "PT0.1S")) {
+      await().atMost(Duration.ofSeconds(60)).until(() -> !child.isAlive()
+          || Files.exists(checkpoint) && Files.readString(checkpoint).contains(" at "));
+      child.assertAlive("while a second export tries its output");
+
+      DemoCommandIT.Captured run = export("--table", "big", "--output", output.toString(), "--checkpoint",
+          second.toString());
+
+      assertThat(run.exitCode()).as(run.err()).isEqualTo(1);
+      assertThat(run.err()).contains("another export is writing " + output);
+      assertThat(second).as("refused before it wrote its checkpoint").doesNotExist();
+      child.assertAlive("after the second export was refused");
+    }
+    DemoCommandIT.Captured resumed = export("--table", "big", "--output", output.toString(), "--checkpoint",
+        checkpoint.toString(), "--resume");
+    assertThat(resumed.exitCode()).as(resumed.err()).isZero();
+    assertThat(sortedLines(output)).as("the first export, whole").hasSize(150_001).isEqualTo(fullExportLines(dir));
+  }
+
+  @Test
   void should_refuse_to_resume_rows_whose_columns_changed_since_the_checkpoint(@TempDir Path dir) throws Exception {
     // With no --columns the fingerprint covers "*": a column added (or dropped) between the kill and the resume
     // gave rows of 4 fields under a header of 3, with exit code 0.

@@ -146,4 +146,40 @@ class ExportOutputTest {
       assertThat(left).containsExactly(file);
     }
   }
+
+  @Test
+  void should_keep_a_second_export_off_a_file_another_one_writes(@TempDir Path dir) throws IOException {
+    // Two runs on one output: the second emptied the first's part file under it (holes of zero bytes in an
+    // export that exited 0), or its cleanup deleted it.
+    Path file = dir.resolve("out.csv");
+    try (ExportOutput first = ExportOutput.replacing(file)) {
+      first.write(new StringBuilder("id\r\n1\r\n"));
+      first.flush();
+      assertThatThrownBy(() -> ExportOutput.replacing(file)).isInstanceOf(IllegalStateException.class)
+          .hasMessage("another export is writing " + ExportOutput.partFile(file) + " (it holds the file's lock): "
+              + "wait for it to end, or choose another --output");
+      assertThatThrownBy(() -> ExportOutput.resume(ExportOutput.partFile(file), 0))
+          .isInstanceOf(IllegalStateException.class).hasMessageStartingWith("another export is writing");
+      assertThat(Files.readString(ExportOutput.partFile(file))).as("the first one's bytes, whole")
+          .isEqualTo("id\r\n1\r\n");
+      first.commit();
+    }
+    assertThat(Files.readString(file)).isEqualTo("id\r\n1\r\n");
+    try (ExportOutput again = ExportOutput.replacing(file)) {
+      again.commit(); // free once the first one closed
+    }
+  }
+
+  @Test
+  void should_lock_an_output_without_emptying_it_until_created(@TempDir Path dir) throws IOException {
+    Path file = Files.writeString(dir.resolve("out.csv"), "an earlier export\n");
+    java.nio.channels.FileChannel locked = ExportOutput.lock(file);
+    assertThat(Files.readString(file)).as("not emptied by the lock").isEqualTo("an earlier export\n");
+    assertThatThrownBy(() -> ExportOutput.lock(file)).isInstanceOf(IllegalStateException.class);
+    try (ExportOutput out = ExportOutput.create(locked)) {
+      out.write(new StringBuilder("new\n"));
+    }
+    assertThat(Files.readString(file)).isEqualTo("new\n");
+    ExportOutput.lock(file).close(); // released with the output
+  }
 }
