@@ -19,7 +19,6 @@ import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.cql.Row;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -79,6 +78,8 @@ final class ExportCommand implements Callable<Integer> {
   private Path target;
   /** The columns a resumed export's rows must have ({@link ExportNotes#columns}); null if not noted. */
   private @Nullable String resumeColumns;
+  /** The notes of the checkpoint a resume continues; null otherwise. */
+  private @Nullable ExportNotes resumeNotes;
 
   @Option(names = "--verbose", description = "Print stack traces of failures.")
   boolean verbose;
@@ -129,6 +130,7 @@ final class ExportCommand implements Callable<Integer> {
       resumeBytes = notes.outputBytes();
       resumeRows = notes.outputRows();
       resumeColumns = resumeBytes > 0 ? notes.columns() : null; // with nothing written, the header is new
+      resumeNotes = notes;
       ExportOutput.checkResumable(target, resumeBytes); // before anything, even a complete checkpoint
       if (resumeBytes > 0) {
         notes.checkTail(target, checkpoint);
@@ -148,37 +150,29 @@ final class ExportCommand implements Callable<Integer> {
         System.err.println("The checkpoint says the export is complete: nothing to do.");
         return 0;
       }
-      FileChannel locked = null;
+      ExportOutput.Locked locked = null;
       if (!resume && checkpoint != null) {
         // Locked first: another export may be writing it (and its checkpoint). Then the checkpoint, before
         // the output is even emptied: an export killed at any moment from here on resumes exactly.
-        locked = ExportOutput.lock(target);
+        locked = toStdout ? null : ExportOutput.lock(target);
         try {
           writeCheckpoint(tableScan, new ExportNotes(0, 0, rowFormat));
         } catch (RuntimeException failure) {
-          locked.close();
+          if (locked != null) {
+            locked.close();
+          }
           throw failure;
         }
       }
       try (ExportOutput out = toStdout ? ExportOutput.stdout()
           : OutputFiles.isSpecial(target) ? ExportOutput.special(target) // a device or a pipe, as it is
-          : resume ? ExportOutput.resume(target, resumeBytes)
-          : locked != null ? created(locked) // a resume appends to it: its own name
+          : resume ? ExportOutput.resume(target, resumeBytes, resumeNotes, checkpoint)
+          : locked != null ? ExportOutput.create(locked) // a resume appends to it: its own name
           : ExportOutput.replacing(target)) { // no resume: the file is replaced only by a whole export
         return export(tableScan, scanConfig, rowFormat, out, toStdout, resumeBytes, resumeRows, ticker);
       }
     } finally {
       ticker.shutdownNow();
-    }
-  }
-
-  /** {@link ExportOutput#create} over the locked output, closed (its lock released) if that fails. */
-  private static ExportOutput created(FileChannel locked) throws IOException {
-    try {
-      return ExportOutput.create(locked);
-    } catch (IOException | RuntimeException failure) {
-      locked.close();
-      throw failure;
     }
   }
 

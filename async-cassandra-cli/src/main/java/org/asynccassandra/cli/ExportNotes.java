@@ -127,7 +127,20 @@ record ExportNotes(long outputBytes, long outputRows, RowFormat format, @Nullabl
    * and append the rest of the table to it. A checkpoint without the note (an older version's) is accepted.
    */
   void checkTail(Path output, Path checkpoint) throws IOException {
-    if (tail != null && !tail.equals(tail(output, outputBytes))) {
+    if (tail != null) {
+      checkTail(tail(output, outputBytes), output, checkpoint);
+    }
+  }
+
+  /** {@link #checkTail(Path, Path)} through the output's locked channel (see {@link #tail(FileChannel, long, String)}). */
+  void checkTail(FileChannel output, Path path, Path checkpoint) throws IOException {
+    if (tail != null) {
+      checkTail(tail(output, outputBytes, path.toString()), path, checkpoint);
+    }
+  }
+
+  private void checkTail(@Nullable String found, Path output, Path checkpoint) {
+    if (!java.util.Objects.equals(tail, found)) {
       throw new IllegalStateException("--resume: " + output + " is not the file the export of " + checkpoint
           + " wrote (its last bytes before the checkpoint's " + outputBytes + " differ), or it was changed "
           + "since; it was left as it is");

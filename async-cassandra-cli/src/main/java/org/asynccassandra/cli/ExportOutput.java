@@ -48,6 +48,11 @@ final class ExportOutput implements AutoCloseable {
   private final Path part;
   private final Path target;
   private boolean committed;
+  /** The locks of the files this output writes ({@link #lock}), released when it is closed. */
+  private final java.util.List<Locked> locks = new java.util.ArrayList<>();
+  /** Deletes the part file of a {@link #replacing} if the JVM exits before the commit (Ctrl-C); null otherwise. */
+  private Thread partCleanup;
+  private boolean closed;
   /** The first failed write, flush or sync; every later one fails with it. */
   private UncheckedIOException failure;
   long bytes;
@@ -57,8 +62,38 @@ final class ExportOutput implements AutoCloseable {
     this(stream, null, console, bytes, null, null);
   }
 
-  private ExportOutput(FileChannel file, long bytes, Path part, Path target) {
-    this(new BufferedOutputStream(Channels.newOutputStream(file), BUFFER_BYTES), file, null, bytes, part, target);
+  private ExportOutput(Locked file, long bytes, Path part, Path target) {
+    this(new BufferedOutputStream(Channels.newOutputStream(file.channel), BUFFER_BYTES), file.channel, null, bytes,
+        part, target);
+    locks.add(file);
+  }
+
+  /** The files this JVM holds locked (a second lock of one in the same process would release the first's). */
+  private static final java.util.Set<Path> HELD = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+  /** A file open and locked for one export; closing it releases the lock. */
+  static final class Locked implements AutoCloseable {
+    final Path path;
+    final FileChannel channel;
+
+    private Locked(Path path, FileChannel channel) {
+      this.path = path;
+      this.channel = channel;
+    }
+
+    @Override
+    public void close() throws IOException {
+      try {
+        channel.close();
+      } finally {
+        HELD.remove(path);
+      }
+    }
+  }
+
+  private static IllegalStateException busy(Path path) {
+    return new IllegalStateException("another export is writing " + path + " (it holds the file's lock): wait "
+        + "for it to end, or choose another --output");
   }
 
   /**
@@ -68,25 +103,46 @@ final class ExportOutput implements AutoCloseable {
    *
    * @throws IllegalStateException naming the file when another export holds it
    */
-  static FileChannel lock(Path path) throws IOException {
-    // Read too: the checkpoint's checksum of the output's end is read through it (see ExportNotes.tail).
-    FileChannel channel = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.READ,
-        StandardOpenOption.WRITE);
+  static Locked lock(Path path) throws IOException {
+    return lock(path, true);
+  }
+
+  /** {@link #lock}, or, for a file that does not exist and {@code create} false, null. */
+  private static Locked lock(Path path, boolean create) throws IOException {
+    Path key = path.toAbsolutePath().normalize();
+    if (!HELD.add(key)) {
+      throw busy(path); // this JVM holds it: opening it again and closing it would release that lock
+    }
+    FileChannel channel;
+    try {
+      // Read too: the checkpoint's checksum of the output's end is read through it (see ExportNotes.tail).
+      channel = create ? FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.READ,
+          StandardOpenOption.WRITE) : FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE);
+    } catch (java.nio.file.NoSuchFileException absent) {
+      HELD.remove(key);
+      if (create) {
+        throw absent;
+      }
+      return null;
+    } catch (IOException | RuntimeException failure) {
+      HELD.remove(key);
+      throw failure;
+    }
+    Locked locked = new Locked(key, channel);
     FileLock lock;
     try {
       lock = channel.tryLock();
     } catch (OverlappingFileLockException sameProcess) {
       lock = null;
     } catch (IOException | RuntimeException failure) {
-      channel.close();
+      locked.close();
       throw failure;
     }
     if (lock == null) {
-      channel.close();
-      throw new IllegalStateException("another export is writing " + path + " (it holds the file's lock): wait "
-          + "for it to end, or choose another --output");
+      locked.close();
+      throw busy(path);
     }
-    return channel; // the lock goes with the channel, when the output is closed
+    return locked; // the lock goes with the channel, when the output is closed
   }
 
   private ExportOutput(OutputStream stream, FileChannel file, PrintStream console, long bytes, Path part,
@@ -122,10 +178,18 @@ final class ExportOutput implements AutoCloseable {
         null, null, 0, null, null);
   }
 
-  /** The file {@code locked} ({@link #lock}) emptied: a new export under the output's own name. */
-  static ExportOutput create(FileChannel locked) throws IOException {
-    locked.truncate(0);
-    return new ExportOutput(locked, 0, null, null);
+  /**
+   * The file {@code locked} ({@link #lock}) emptied: a new export under the output's own name. Closes it if it
+   * cannot be emptied.
+   */
+  static ExportOutput create(Locked locked) throws IOException {
+    try {
+      locked.channel.truncate(0);
+    } catch (IOException | RuntimeException failure) {
+      locked.close();
+      throw failure;
+    }
+    return new ExportOutput(locked, 0, null, locked.path);
   }
 
   /**
@@ -138,11 +202,48 @@ final class ExportOutput implements AutoCloseable {
   static ExportOutput replacing(Path path) throws IOException {
     Path target = path.toAbsolutePath();
     Path part = partFile(target);
-    // Created, or a part file a killed export left emptied; locked first: another export may be writing it.
-    FileChannel file = lock(part);
-    file.truncate(0);
-    part.toFile().deleteOnExit();
-    return new ExportOutput(file, 0, part, target);
+    // The output itself too, when it exists: an export with --checkpoint writes it in place, under its lock.
+    Locked current = lock(target, false);
+    Locked file;
+    try {
+      // Created, or a part file a killed export left emptied; locked first: another export may be writing it.
+      file = lock(part);
+    } catch (IOException | RuntimeException failure) {
+      if (current != null) {
+        current.close();
+      }
+      throw failure;
+    }
+    ExportOutput output;
+    try {
+      file.channel.truncate(0);
+      output = new ExportOutput(file, 0, part, target);
+    } catch (IOException | RuntimeException failure) {
+      file.close();
+      if (current != null) {
+        current.close();
+      }
+      throw failure;
+    }
+    if (current != null) {
+      output.locks.add(current);
+    }
+    output.partCleanup = new Thread(output::deletePartAtExit, "async-cassandra-export-cleanup");
+    Runtime.getRuntime().addShutdownHook(output.partCleanup);
+    return output;
+  }
+
+  /** At exit (Ctrl-C) before the commit or the close: the part file goes, the output stays as it was. */
+  private void deletePartAtExit() {
+    synchronized (locks) {
+      if (!committed && !closed) {
+        try {
+          Files.deleteIfExists(part);
+        } catch (IOException ignored) {
+          // the JVM exits: nothing else to do about it
+        }
+      }
+    }
   }
 
   /** The file {@link #replacing} writes before it moves it to {@code path}: its name with ".part" appended. */
@@ -161,11 +262,16 @@ final class ExportOutput implements AutoCloseable {
       flush();
       return;
     }
-    stream.close();
-    if (part != null) {
-      OutputFiles.moveOver(part, target);
+    if (part == null) {
+      close();
+      return;
+    }
+    stream.flush();
+    synchronized (locks) { // not while the exit's cleanup runs
+      OutputFiles.moveOver(part, target); // under the lock: no other export can have opened the part file
       committed = true;
     }
+    close();
   }
 
   /**
@@ -212,17 +318,29 @@ final class ExportOutput implements AutoCloseable {
    * @throws IllegalArgumentException if {@code keepBytes} is negative
    */
   static ExportOutput resume(Path path, long keepBytes) throws IOException {
+    return resume(path, keepBytes, null, null);
+  }
+
+  /**
+   * {@link #resume(Path, long)} that first checks, under the lock, that the file's bytes before {@code keepBytes}
+   * are still those {@code notes} noted ({@link ExportNotes#checkTail}); {@code notes} null for no check.
+   */
+  static ExportOutput resume(Path path, long keepBytes, @org.jspecify.annotations.Nullable ExportNotes notes,
+      @org.jspecify.annotations.Nullable Path checkpoint) throws IOException {
     checkResumable(path, keepBytes);
-    FileChannel file = lock(path);
+    Locked file = lock(path);
     try {
       checkResumable(path, keepBytes); // again, under the lock
-      file.truncate(keepBytes);
-      file.position(keepBytes);
+      if (notes != null && checkpoint != null && keepBytes > 0) {
+        notes.checkTail(file.channel, path, checkpoint);
+      }
+      file.channel.truncate(keepBytes);
+      file.channel.position(keepBytes);
     } catch (IOException | RuntimeException failure) {
       file.close();
       throw failure;
     }
-    return new ExportOutput(file, keepBytes, null, null);
+    return new ExportOutput(file, keepBytes, null, path);
   }
 
   void write(StringBuilder text) {
@@ -296,11 +414,34 @@ final class ExportOutput implements AutoCloseable {
       flush(); // throws again after a failure, as every call does
       return;
     }
+    if (closed) {
+      return;
+    }
     try {
-      stream.close(); // flushes, and closes the file even if that fails; again after a commit: nothing to do
+      try {
+        stream.flush();
+      } finally {
+        synchronized (locks) {
+          if (part != null && !committed) {
+            Files.deleteIfExists(part); // while it is still locked: the next export's part file is its own
+          }
+          closed = true;
+        }
+      }
     } finally {
-      if (part != null && !committed) {
-        Files.deleteIfExists(part);
+      try {
+        stream.close(); // closes the file even if the flush failed
+      } finally {
+        for (Locked lock : locks) {
+          lock.close();
+        }
+        if (partCleanup != null) {
+          try {
+            Runtime.getRuntime().removeShutdownHook(partCleanup);
+          } catch (IllegalStateException exiting) {
+            // the JVM is exiting: the hook runs and finds the output closed
+          }
+        }
       }
     }
   }

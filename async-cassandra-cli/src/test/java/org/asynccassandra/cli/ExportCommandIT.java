@@ -150,6 +150,17 @@ class ExportCommandIT {
   }
 
   @Test
+  void should_checkpoint_an_export_to_stdout(@TempDir Path dir) throws IOException {
+    // The output's lock took a file to lock: with stdout there is none, and it failed after connecting.
+    Path checkpoint = dir.resolve("stdout.checkpoint");
+    DemoCommandIT.Captured run = export("--table", "all_types", "--splits", "1", "--checkpoint",
+        checkpoint.toString());
+    assertThat(run.exitCode()).as(run.err()).isZero();
+    assertThat(run.out()).isEqualTo(expected("all_types.csv"));
+    assertThat(Files.readString(checkpoint)).contains("# output-rows 4\n");
+  }
+
+  @Test
   void should_keep_a_second_export_off_the_output_another_one_writes(@TempDir Path dir) throws Exception {
     // Nothing stopped two runs on one output: the second emptied the first's file under it and both wrote
     // into it; the first exited 0 with holes of zero bytes.
@@ -167,6 +178,10 @@ class ExportCommandIT {
       assertThat(run.exitCode()).as(run.err()).isEqualTo(1);
       assertThat(run.err()).contains("another export is writing " + output);
       assertThat(second).as("refused before it wrote its checkpoint").doesNotExist();
+      DemoCommandIT.Captured replacing = export("--table", "big", "--output", output.toString());
+      assertThat(replacing.exitCode()).as("without --checkpoint: " + replacing.err()).isEqualTo(1);
+      assertThat(replacing.err()).contains("another export is writing " + output);
+      assertThat(ExportOutput.partFile(output)).as("no part file of its own").doesNotExist();
       child.assertAlive("after the second export was refused");
     }
     DemoCommandIT.Captured resumed = export("--table", "big", "--output", output.toString(), "--checkpoint",

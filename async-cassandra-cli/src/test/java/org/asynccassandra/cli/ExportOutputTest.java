@@ -173,7 +173,7 @@ class ExportOutputTest {
   @Test
   void should_lock_an_output_without_emptying_it_until_created(@TempDir Path dir) throws IOException {
     Path file = Files.writeString(dir.resolve("out.csv"), "an earlier export\n");
-    java.nio.channels.FileChannel locked = ExportOutput.lock(file);
+    ExportOutput.Locked locked = ExportOutput.lock(file);
     assertThat(Files.readString(file)).as("not emptied by the lock").isEqualTo("an earlier export\n");
     assertThatThrownBy(() -> ExportOutput.lock(file)).isInstanceOf(IllegalStateException.class);
     try (ExportOutput out = ExportOutput.create(locked)) {
@@ -181,5 +181,23 @@ class ExportOutputTest {
     }
     assertThat(Files.readString(file)).isEqualTo("new\n");
     ExportOutput.lock(file).close(); // released with the output
+  }
+
+  @Test
+  void should_keep_an_export_without_checkpoint_off_an_output_another_one_writes_in_place(@TempDir Path dir)
+      throws IOException {
+    // An export with --checkpoint writes the output itself; one without writes OUTPUT.part and renames it over
+    // the output: it locks the output too, when it exists.
+    Path file = Files.writeString(dir.resolve("out.csv"), "in place\n");
+    try (ExportOutput inPlace = ExportOutput.create(ExportOutput.lock(file))) {
+      inPlace.write(new StringBuilder("rows\n"));
+      assertThatThrownBy(() -> ExportOutput.replacing(file)).isInstanceOf(IllegalStateException.class)
+          .hasMessageStartingWith("another export is writing " + file.toAbsolutePath());
+      inPlace.commit();
+    }
+    try (var left = Files.list(dir)) {
+      assertThat(left).as("no part file").containsExactly(file);
+    }
+    assertThat(Files.readString(file)).isEqualTo("rows\n");
   }
 }
