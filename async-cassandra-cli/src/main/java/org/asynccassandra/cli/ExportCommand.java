@@ -76,8 +76,6 @@ final class ExportCommand implements Callable<Integer> {
 
   /** {@link #output} as written to: the file a link points to; null for stdout. Set by {@link #call}. */
   private Path target;
-  /** The columns a resumed export's rows must have ({@link ExportNotes#columns}); null if not noted. */
-  private @Nullable String resumeColumns;
   /** The notes of the checkpoint a resume continues; null otherwise. */
   private @Nullable ExportNotes resumeNotes;
 
@@ -129,7 +127,6 @@ final class ExportCommand implements Callable<Integer> {
       notes.checkFormat(rowFormat, checkpoint);
       resumeBytes = notes.outputBytes();
       resumeRows = notes.outputRows();
-      resumeColumns = resumeBytes > 0 ? notes.columns() : null; // with nothing written, the header is new
       resumeNotes = notes;
       ExportOutput.checkResumable(target, resumeBytes); // before anything, even a complete checkpoint
       if (resumeBytes > 0) {
@@ -318,7 +315,8 @@ final class ExportCommand implements Callable<Integer> {
       this.out = out;
       this.rows = rows;
       this.headerPending = header;
-      this.columns = resumeColumns;
+      // The columns a resumed export's rows must have; with nothing written yet, the header is new.
+      this.columns = header || resumeNotes == null ? null : resumeNotes.columns();
       this.formatter = new PageFormatter(rowFormat, out::write,
           Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors())));
     }

@@ -69,9 +69,9 @@ public final class Threads {
   /**
    * Runs a task that must happen (a terminal signal, the completion of a stage) on {@code executor}, or on
    * the {@linkplain #fallbackExecutor() fallback executor} when {@code executor} does not take it (rejects
-   * it, shut down or full, or fails, a
-   * pool that cannot start a thread): never on the calling thread, which may be a driver I/O thread. What
-   * the task itself throws, when {@code executor} runs it on the calling thread, goes to the caller.
+   * it, shut down or full, or fails, a pool that cannot start a thread): never on the calling thread, which
+   * may be a driver I/O thread. What the task itself throws, when {@code executor} runs it on the calling
+   * thread, goes to the caller.
    */
   public static void executeOrFallback(java.util.concurrent.Executor executor, Runnable task) {
     if (tryExecute(executor, task) != null) {
