@@ -100,9 +100,7 @@ class DemoCommandIT {
   }
 
   /** Runs the CLI with {@code args}; {@code onOut} sees everything printed so far after each write to stdout. */
-  static synchronized Captured capture(Consumer<String> onOut, String... args) {
-    PrintStream originalOut = System.out;
-    PrintStream originalErr = System.err;
+  static Captured capture(Consumer<String> onOut, String... args) {
     ByteArrayOutputStream out = new ByteArrayOutputStream() {
       @Override
       public synchronized void write(byte[] bytes, int offset, int length) {
@@ -116,12 +114,23 @@ class DemoCommandIT {
         onOut.accept(toString(StandardCharsets.UTF_8));
       }
     };
+    return capture(out, () -> out.toString(StandardCharsets.UTF_8), args);
+  }
+
+  /**
+   * Runs the CLI with {@code args} and its stdout written to {@code stdout}; {@code printed} gives what the
+   * result reports as printed.
+   */
+  static synchronized Captured capture(java.io.OutputStream stdout, java.util.function.Supplier<String> printed,
+      String... args) {
+    PrintStream originalOut = System.out;
+    PrintStream originalErr = System.err;
     ByteArrayOutputStream err = new ByteArrayOutputStream();
     try {
-      System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+      System.setOut(new PrintStream(stdout, true, StandardCharsets.UTF_8));
       System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
       int code = AsyncCassandraCli.execute(args);
-      return new Captured(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+      return new Captured(code, printed.get(), err.toString(StandardCharsets.UTF_8));
     } finally {
       System.setOut(originalOut);
       System.setErr(originalErr);

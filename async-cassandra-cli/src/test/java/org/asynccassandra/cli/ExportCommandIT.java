@@ -161,6 +161,37 @@ class ExportCommandIT {
   }
 
   @Test
+  void should_mark_the_summary_failed_when_stdout_fails_at_the_last_flush(@TempDir Path dir) throws IOException {
+    // Four rows stay in the output's buffer until the commit flushes them: a stdout that fails then (a closed
+    // pipe) threw past the handler that marks the summary failed, and an earlier run's summary said complete.
+    Path summary = dir.resolve("summary.json");
+    DemoCommandIT.Captured earlier = export("--table", "all_types", "--splits", "1", "--output",
+        dir.resolve("earlier.csv").toString(), "--summary", summary.toString());
+    assertThat(earlier.exitCode()).as(earlier.err()).isZero();
+    assertThat(Files.readString(summary)).contains("\"complete\":true");
+    java.util.concurrent.atomic.AtomicInteger writes = new java.util.concurrent.atomic.AtomicInteger();
+    java.io.OutputStream closedPipe = new java.io.OutputStream() {
+      @Override
+      public void write(int oneByte) throws IOException {
+        write(new byte[] {(byte) oneByte}, 0, 1);
+      }
+
+      @Override
+      public void write(byte[] bytes, int offset, int length) throws IOException {
+        writes.incrementAndGet();
+        throw new IOException("Broken pipe");
+      }
+    };
+    DemoCommandIT.Captured run = DemoCommandIT.capture(closedPipe, () -> "", "export", "--contact-point",
+        contactPoint, "--keyspace", keyspace, "--table", "all_types", "--splits", "1", "--summary",
+        summary.toString());
+    assertThat(writes).as("stdout was written only at the end").hasPositiveValue();
+    assertThat(run.exitCode()).as(run.err()).isEqualTo(1);
+    assertThat(run.err()).contains("stdout");
+    assertThat(Files.readString(summary)).contains("\"complete\":false");
+  }
+
+  @Test
   void should_keep_a_second_export_off_the_output_another_one_writes(@TempDir Path dir) throws Exception {
     // Nothing stopped two runs on one output: the second emptied the first's file under it and both wrote
     // into it; the first exited 0 with holes of zero bytes.
