@@ -24,10 +24,12 @@ import com.datastax.oss.driver.api.core.cql.Row;
 import com.datastax.oss.driver.api.core.cql.SimpleStatement;
 import com.datastax.oss.driver.api.core.cql.Statement;
 import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.asynccassandra.StreamListener;
 import org.asynccassandra.AsyncSession;
@@ -35,6 +37,9 @@ import org.asynccassandra.PageEvent;
 import org.asynccassandra.QueryStream;
 import org.asynccassandra.StreamConfig;
 import org.asynccassandra.testkit.CassandraExtension;
+import org.asynccassandra.testkit.CassandraServer;
+import org.asynccassandra.testkit.FaultProxy;
+import org.asynccassandra.testkit.TestData;
 import org.asynccassandra.testkit.TestKeyspace;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -181,5 +186,43 @@ class AdaptivePagingIT {
 
     assertThat(rows).isEqualTo(ROWS);
     assertThat(requested(events)).isNotEmpty().containsOnly(configured);
+  }
+
+  @Test
+  void should_retry_a_request_cut_by_maxRows_after_its_connection_is_lost_and_read_just_those_rows(
+      CassandraServer server, TestKeyspace keyspace) throws Exception {
+    String narrow = keyspace.table("narrow");
+    TestData.createSampleTable(session, narrow);
+    TestData.loadSampleRows(session, narrow, 5_000, 1_000);
+    SimpleStatement keys = SimpleStatement.newInstance("SELECT pk, ck FROM " + narrow).setPageSize(1_000);
+    List<String> firstRows = new ArrayList<>();
+    for (Row row : session.execute(keys)) {
+      if (firstRows.size() == 2_300) {
+        break;
+      }
+      firstRows.add(row.getInt(0) + "/" + row.getInt(1));
+    }
+    List<PageEvent> events = new CopyOnWriteArrayList<>();
+    List<String> seen = new ArrayList<>();
+    try (FaultProxy proxy = FaultProxy.start(server.contactPoint());
+         CqlSession proxied = proxy.sessionBuilder(server.localDatacenter(), options -> options
+             .withDuration(DefaultDriverOption.RECONNECTION_BASE_DELAY, Duration.ofMillis(200))
+             .withDuration(DefaultDriverOption.RECONNECTION_MAX_DELAY, Duration.ofSeconds(1))).build();
+         AsyncSession through = AsyncSession.wrap(proxied);
+         QueryStream stream = through.executeStream(keys, StreamConfig.builder().maxRows(2_300).prefetchPages(0)
+             .retry(20, Duration.ofMillis(100)).listener(StreamListener.onPages(events::add)).build())) {
+      stream.forEach(row -> {
+        seen.add(row.getInt(0) + "/" + row.getInt(1));
+        if (seen.size() == 2_000) {
+          // The last row of page 2: the request for the 300 rows left goes out on a connection just lost.
+          proxy.dropAllConnections();
+        }
+      }).toCompletableFuture().get(2, TimeUnit.MINUTES);
+
+      assertThat(seen).as("the first 2,300 rows of a plain read, once each").isEqualTo(firstRows);
+      assertThat(stream.stats().retries()).as("the lost request was retried").isPositive();
+      assertThat(requested(events)).as("the retry asks what the lost request asked")
+          .isEqualTo(List.of(1_000, 1_000, 300));
+    }
   }
 }

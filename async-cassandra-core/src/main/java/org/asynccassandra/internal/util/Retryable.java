@@ -29,7 +29,7 @@ import org.asynccassandra.StreamTimeoutException;
 
 /**
  * Which page failures are worth asking again: timeouts, unavailable and overloaded replicas, lost
- * connections, no node available. Re-requesting a page with the same paging state returns the same rows,
+ * connections (also a request written to a connection that just closed), no node available. Re-requesting a page with the same paging state returns the same rows,
  * so a retry never repeats or loses one. Syntax, invalid-query and authorization errors are final.
  */
 public final class Retryable {
@@ -70,6 +70,14 @@ public final class Retryable {
         || error instanceof BootstrappingException
         || error instanceof ClosedConnectionException
         || error instanceof HeartbeatException
-        || error instanceof BusyConnectionException;
+        || error instanceof BusyConnectionException
+        // The node is up but its pool has no connection at the moment (they were lost, and are reconnecting).
+        || error instanceof com.datastax.oss.driver.api.core.NodeUnavailableException
+        // The driver writes a request to a connection that the node, or the network, has just closed: Netty
+        // fails the write with a ClosedChannelException, or an IOException from the socket (a reset, a
+        // broken pipe), and with no other node to try the driver gives up with it inside an
+        // AllNodesFailedException. The request never reached the server.
+        || error instanceof java.nio.channels.ClosedChannelException
+        || error instanceof java.io.IOException;
   }
 }

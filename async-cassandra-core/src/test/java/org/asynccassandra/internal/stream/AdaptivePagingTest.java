@@ -327,6 +327,50 @@ class AdaptivePagingTest {
         .isEqualTo(List.of(StreamConfig.PROBE_PAGE_SIZE));
   }
 
+  @Test
+  void should_retry_a_request_cut_by_maxRows_with_the_size_it_first_asked() {
+    FakePageSource source = FakePageSource.table(5_000, 1_000, row -> 100);
+    List<Integer> seen = new ArrayList<>();
+    CompletableFuture<Void> done = stream(source, StreamConfig.builder().maxRows(2_300).prefetchPages(0)
+        .retry(1, Duration.ZERO).build()).forEach(row -> seen.add(FakePageSource.value(row))).toCompletableFuture();
+    source.completeNext();
+    source.completeNext();
+    source.failNext(new com.datastax.oss.driver.api.core.connection.ClosedConnectionException("lost"));
+    source.completeNext(); // the retry, asked at once (no backoff)
+    done.join();
+
+    assertThat(seen).isEqualTo(range(0, 2_300));
+    assertThat(source.requestedSizes()).isEqualTo(List.of(1_000, 1_000, 300, 300));
+  }
+
+  @Test
+  void should_resume_exactly_after_a_close_from_another_thread_while_a_request_cut_by_maxRows_is_in_flight()
+      throws Exception {
+    FakePageSource source = FakePageSource.table(5_000, 1_000, row -> 100);
+    QueryStream stream = stream(source, StreamConfig.builder().maxRows(2_300).prefetchPages(0).build());
+    List<Integer> seen = new ArrayList<>();
+    CompletableFuture<Void> done = stream.forEach(row -> seen.add(FakePageSource.value(row)))
+        .toCompletableFuture();
+    source.completeNext();
+    source.completeNext();
+    FakePageSource.Fetch capped = source.pending();
+    assertThat(capped.pageSize).isEqualTo(300);
+    Thread closer = new Thread(stream::close, "closer");
+    closer.start();
+    closer.join(30_000);
+    assertThat(closer.isAlive()).isFalse();
+    assertThat(capped.future).as("close cancels the request in flight").isCancelled();
+
+    assertThat(done).failsWithin(Duration.ofSeconds(30)).withThrowableOfType(java.util.concurrent.ExecutionException.class)
+        .withCauseInstanceOf(org.asynccassandra.StreamClosedException.class);
+    assertThat(seen).isEqualTo(range(0, 2_000));
+    ResumeToken token = ResumeToken.decode(stream.position().encode());
+    FakePageSource rest = FakePageSource.table(5_000, 1_000, row -> 100);
+    assertThat(readAll(rest, StreamConfig.builder().maxRows(300).resumeFrom(token).build()))
+        .as("the 300 rows the closed request would have read").isEqualTo(range(2_000, 2_300));
+    assertThat(rest.requestedSizes()).isEqualTo(List.of(300));
+  }
+
   /** The token of a stream of 3,000 rows in pages of 1,000 closed after 1,500 rows: inside the second page. */
   private ResumeToken tokenAfter1500Rows() {
     List<Integer> seen = new ArrayList<>();
