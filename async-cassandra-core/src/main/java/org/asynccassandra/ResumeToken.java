@@ -217,11 +217,20 @@ public final class ResumeToken {
       throw new InvalidResumeTokenException(Reason.TOO_LARGE, "the token has " + text.length()
           + " characters, more than the " + MAX_ENCODED_LENGTH + " a token can have");
     }
+    byte[] bytes;
     try {
-      return Base64.getUrlDecoder().decode(text);
+      bytes = Base64.getUrlDecoder().decode(text);
     } catch (IllegalArgumentException notBase64) {
       throw new InvalidResumeTokenException(Reason.NOT_BASE64, "the token is not URL-safe base64 text");
     }
+    // The decoder also takes '=' padding and ignores the unused bits of the last character: several texts
+    // would decode to one token, and a service that keys on the text (a one-time link, a replay check) could
+    // be passed an altered copy. Only the text this library writes is accepted.
+    if (!base64(bytes).equals(text)) {
+      throw new InvalidResumeTokenException(Reason.NOT_BASE64, "the token is not in the form this library "
+          + "writes (URL-safe base64 without padding, unused bits zero)");
+    }
+    return bytes;
   }
 
   /** Checks the version byte and the flags. */

@@ -22,6 +22,7 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.util.List;
 import java.util.Random;
 import org.asynccassandra.InvalidResumeTokenException.Reason;
 import org.junit.jupiter.api.Test;
@@ -103,6 +104,32 @@ class ResumeTokenTest {
       String text = Base64.getUrlEncoder().withoutPadding().encodeToString(tampered);
       assertThatThrownBy(() -> ResumeToken.decode(text)).as("byte %d", i)
           .isInstanceOf(InvalidResumeTokenException.class);
+    }
+  }
+
+  @Test
+  void should_accept_only_the_text_it_wrote_not_another_text_of_the_same_bytes() {
+    // The JDK's decoder takes '=' padding and ignores the unused low bits of the last character: a token's
+    // text could be altered and still decode to the same signed token.
+    String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    for (ResumeToken token : List.of(sample(), ResumeToken.of(FINGERPRINT, ByteBuffer.wrap(new byte[58]), 1, false),
+        ResumeToken.of(FINGERPRINT, ByteBuffer.wrap(new byte[59]), 1, false))) {
+      String signed = SIGNER.encode(token);
+      assertThat(SIGNER.decode(signed)).isEqualTo(token);
+      int accepted = 0;
+      String head = signed.substring(0, signed.length() - 1);
+      for (char last : alphabet.toCharArray()) {
+        String text = head + last;
+        if (catchThrowable(() -> SIGNER.decode(text)) == null) {
+          accepted++;
+          assertThat(text).isEqualTo(signed);
+        }
+      }
+      assertThat(accepted).as("only the original of %d characters", signed.length()).isEqualTo(1);
+      for (String padded : List.of(signed + "=", signed + "==")) {
+        assertThat(reason(() -> SIGNER.decode(padded))).as(padded).isEqualTo(Reason.NOT_BASE64);
+      }
+      assertThat(reason(() -> ResumeToken.decode(token.encode() + "="))).isEqualTo(Reason.NOT_BASE64);
     }
   }
 

@@ -175,6 +175,44 @@ class ResumeAndOffsetIT {
   }
 
   @Test
+  void should_reject_a_token_of_the_same_query_text_prepared_in_another_keyspace() {
+    // A statement prepared with a keyspace of its own and no variable: the driver's bound statement names no
+    // keyspace, and the fingerprint took the session's (none here) for both, so one tenant's token was taken
+    // for the other's table and the listing started at a key of the first.
+    String other = keyspace.name() + "_other";
+    TestData.createKeyspace(session, other, 1);
+    try {
+      String items = keyspace.table("items");
+      String otherItems = other + ".items";
+      for (String name : List.of(items, otherItems)) {
+        TestData.createSampleTable(session, name);
+        TestData.loadSampleRows(session, name, 300, 100);
+      }
+      PreparedStatement inFirst = session.prepare(SimpleStatement.newInstance("SELECT pk, ck FROM items")
+          .setKeyspace(keyspace.name()));
+      PreparedStatement inOther = session.prepare(SimpleStatement.newInstance("SELECT pk, ck FROM items")
+          .setKeyspace(other));
+      ResumeToken inFirstKeyspace;
+      try (QueryStream stream = async.executeStream(inFirst.bind().setPageSize(100))) {
+        stream.nextPage().toCompletableFuture().join();
+        inFirstKeyspace = stream.position();
+      }
+
+      assertThatThrownBy(() -> async.executeStream(inOther.bind(),
+          StreamConfig.builder().resumeFrom(inFirstKeyspace).build()))
+          .isInstanceOf(InvalidResumeTokenException.class)
+          .extracting(e -> ((InvalidResumeTokenException) e).reason())
+          .isEqualTo(InvalidResumeTokenException.Reason.WRONG_STATEMENT);
+      try (QueryStream again = async.executeStream(inFirst.bind(),
+          StreamConfig.builder().resumeFrom(inFirstKeyspace).build())) {
+        assertThat(again.nextPage().toCompletableFuture().join()).as("its own statement resumes").isPresent();
+      }
+    } finally {
+      session.execute("DROP KEYSPACE IF EXISTS " + other);
+    }
+  }
+
+  @Test
   void should_reject_a_token_of_another_query_or_other_bound_values_before_any_query() {
     PreparedStatement byPartition = async.prepare("SELECT pk, ck, payload FROM " + table + " WHERE pk = ?")
         .toCompletableFuture().join();

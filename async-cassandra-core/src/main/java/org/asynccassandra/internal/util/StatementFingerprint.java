@@ -20,6 +20,7 @@ import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.ProtocolVersion;
 import com.datastax.oss.driver.api.core.cql.BatchStatement;
 import com.datastax.oss.driver.api.core.cql.BoundStatement;
+import com.datastax.oss.driver.api.core.cql.ColumnDefinitions;
 import com.datastax.oss.driver.api.core.cql.SimpleStatement;
 import com.datastax.oss.driver.api.core.cql.Statement;
 import com.datastax.oss.driver.api.core.type.codec.registry.CodecRegistry;
@@ -70,10 +71,7 @@ public final class StatementFingerprint {
     } else if (statement instanceof BoundStatement) {
       BoundStatement bound = (BoundStatement) statement;
       update(digest, bound.getPreparedStatement().getQuery());
-      CqlIdentifier keyspace = bound.getKeyspace() != null ? bound.getKeyspace()
-          : bound.getPreparedStatement().getVariableDefinitions().size() > 0
-              ? bound.getPreparedStatement().getVariableDefinitions().get(0).getKeyspace() : null;
-      update(digest, keyspace(keyspace, session));
+      update(digest, keyspace(boundKeyspace(bound), session));
       update(digest, "bound " + bound.size());
       for (int i = 0; i < bound.size(); i++) {
         update(digest, bound.getBytesUnsafe(i));
@@ -91,6 +89,23 @@ public final class StatementFingerprint {
       update(digest, statement.getClass().getName());
       update(digest, keyspace(statement.getKeyspace(), session));
     }
+  }
+
+  /**
+   * The keyspace a bound statement reads: the driver leaves {@link BoundStatement#getKeyspace()} null, so the
+   * keyspace of its variables' table, or else of its result columns' (a statement prepared with a keyspace of
+   * its own and no variable: {@code SELECT * FROM items} in two keyspaces must not share tokens), or else none.
+   */
+  private static @Nullable CqlIdentifier boundKeyspace(BoundStatement bound) {
+    if (bound.getKeyspace() != null) {
+      return bound.getKeyspace();
+    }
+    ColumnDefinitions variables = bound.getPreparedStatement().getVariableDefinitions();
+    if (variables.size() > 0) {
+      return variables.get(0).getKeyspace();
+    }
+    ColumnDefinitions results = bound.getPreparedStatement().getResultSetDefinitions();
+    return results.size() > 0 ? results.get(0).getKeyspace() : null;
   }
 
   private static String keyspace(@Nullable CqlIdentifier keyspace, CqlSession session) {
