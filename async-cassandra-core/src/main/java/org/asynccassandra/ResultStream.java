@@ -77,7 +77,9 @@ import java.util.function.Function;
  * say, and its end had not reached a stage yet, with that failure, the one its listeners heard). Nothing is
  * sent after it returns: when another thread
  * is handing a request to the driver at that moment, it waits for that hand-over (the time the driver
- * takes to queue a request) and the request is cancelled before it returns. A stream that ran to its end or failed needs no close, but closing it is
+ * takes to queue a request) and the request is cancelled before it returns. A close on a driver thread
+ * never waits for another thread (that thread may wait for a driver lock this one holds): such a request
+ * may reach the driver after the close returns, and is cancelled right after. A stream that ran to its end or failed needs no close, but closing it is
  * harmless; use try-with-resources. A stream that becomes unreachable while still open is reported once at
  * WARN, with the place where it was created, and then cleaned up.
  *

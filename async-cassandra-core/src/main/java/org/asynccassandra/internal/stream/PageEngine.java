@@ -434,7 +434,9 @@ final class PageEngine {
     while (true) {
       sending.awaitOthers();
       Thread running = aborting;
-      if (running == null || running == current) {
+      // Not on a driver thread: the abort running elsewhere cancels a driver request, which may take a driver
+      // lock this thread holds (see SendGate.awaitOthers).
+      if (running == null || running == current || Threads.isDriverThread()) {
         break;
       }
       try {

@@ -70,9 +70,15 @@ public final class SendGate {
   /**
    * Waits (the wait releases the lock) until no other thread is handing a request over: each sees its owner
    * closed and cancels its request. Never waits for the calling thread's own send (a close from inside the
-   * send). Uninterruptible; an interrupt is kept for the caller.
+   * send), and never on a driver thread: another sender may be blocked inside the driver on a lock that this
+   * very thread holds (the request throttler's, whose drain fails requests under it), and waiting for it
+   * would hang both. Such a sender still cancels its request once it is handed over, but that may be after
+   * the close returned. Uninterruptible; an interrupt is kept for the caller.
    */
   public void awaitOthers() {
+    if (!sendingElsewhere(Thread.currentThread()) || Threads.isDriverThread()) {
+      return;
+    }
     Thread current = Thread.currentThread();
     boolean interrupted = false;
     while (sendingElsewhere(current)) {

@@ -46,6 +46,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.asynccassandra.Page;
 import org.asynccassandra.PageFetchException;
 import org.asynccassandra.ScanCheckpoint;
@@ -84,6 +85,86 @@ class ScanPromisesTest {
     List<Integer> values = new ArrayList<>();
     rows.forEach(row -> values.add(FakePageSource.value(row)));
     return values;
+  }
+
+  // ---- a close on a driver thread that holds a driver lock ------------------------------------------
+
+  @Test
+  void should_not_wait_for_another_sender_when_a_driver_thread_under_a_driver_lock_ends_the_scan()
+      throws Exception {
+    // The driver's RateLimitingRequestThrottler fails a request at once (no connection) from its drain, under
+    // its lock, on a driver thread: the scan fails and closes there. Another range's request, handed over on
+    // another thread at that moment, waits for that lock in executeAsync. A close that waited for that sender
+    // deadlocked both threads, and the throttler never drained again.
+    java.util.concurrent.locks.ReentrantLock driverLock = new java.util.concurrent.locks.ReentrantLock();
+    FakePageSource range0 = FakePageSource.pages(5, 5).firstValue(0);
+    FakePageSource range1 = FakePageSource.pages(5, 0, 5).firstValue(1_000); // its second answer: empty, more follow
+    List<FakePageSource> sources = List.of(range0, range1);
+    RangeRequests requests = new RangeRequests() {
+      @Override
+      public CompletableFuture<org.asynccassandra.internal.stream.SourcePage> fetch(PlannedRange range,
+          java.nio.ByteBuffer pagingState, int pageSize) {
+        driverLock.lock(); // executeAsync, then the throttler's register
+        try {
+          return sources.get(range.index).fetch(pagingState);
+        } finally {
+          driverLock.unlock();
+        }
+      }
+
+      @Override
+      public String lastToken(List<Row> rows) {
+        return null;
+      }
+
+      @Override
+      public List<org.asynccassandra.ScanRange> split(org.asynccassandra.ScanRange range, String after, int pieces) {
+        return List.of();
+      }
+
+      @Override
+      public com.datastax.oss.driver.api.core.metadata.token.Token routingToken(org.asynccassandra.ScanRange range) {
+        return null;
+      }
+    };
+    List<PlannedRange> ranges = List.of(
+        new PlannedRange(0, FakeRangeRequests.range(0), null, ScanCheckpoint.State.PENDING, null, 0, 0),
+        new PlannedRange(1, FakeRangeRequests.range(1), null, ScanCheckpoint.State.PENDING, null, 0, 0));
+    DefaultTableScan scan = DefaultTableScan.create(requests, planner, ranges, ScanConfig.builder().parallelism(2)
+        .streamConfig(StreamConfig.builder().prefetchPages(1).retry(0, Duration.ofMillis(10)).build()).build(),
+        Runnable::run, scheduler, handle -> terminated.incrementAndGet());
+    scan.nextPage().toCompletableFuture();
+    range1.completeNext(); // range 1's first page is handed over
+    CompletableFuture<Optional<Page<Row>>> second = scan.nextPage().toCompletableFuture(); // waits; range 1 asks again
+
+    CompletableFuture<Void> driverThreadDone = new CompletableFuture<>();
+    AtomicReference<Thread> otherSender = new AtomicReference<>();
+    Thread driverThread = new com.datastax.oss.driver.internal.core.util.concurrent.BlockingOperation
+        .SafeThreadFactory().newThread(() -> {
+          driverLock.lock();
+          try {
+            Thread sender = new Thread(range1::completeNext, "other-sender"); // empty: range 1 asks again at once
+            otherSender.set(sender);
+            sender.start();
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30))
+                .until(() -> driverLock.hasQueuedThread(sender));
+            range0.failNext(new InvalidQueryException(null, "no connection")); // final: the scan fails here
+            driverThreadDone.complete(null);
+          } catch (Throwable failure) {
+            driverThreadDone.completeExceptionally(failure);
+          } finally {
+            driverLock.unlock();
+          }
+        });
+    driverThread.start();
+
+    driverThreadDone.get(30, TimeUnit.SECONDS); // a deadlock times out here
+    otherSender.get().join(30_000);
+    assertThat(otherSender.get().isAlive()).as("the other sender got through").isFalse();
+    assertThatThrownBy(second::join).cause().isInstanceOf(PageFetchException.class);
+    assertThat(range1.hasPending()).as("the other sender's request, sent after the close, was cancelled")
+        .isFalse();
+    assertThat(terminated).hasValue(1);
   }
 
   // ---- defect 1: the memory bound -----------------------------------------------------------------
