@@ -69,8 +69,9 @@ public interface ReadAheadBudget {
    * How many times a stream's read-ahead was held back: the budget was spent, or other streams were waiting
    * for it first (they are served in order, so a stream may be held back while bytes are free).
    *
-   * @return the hold-backs since the budget was made, {@code >= 0}; a stream that keeps finding the budget
-   *     spent counts each time
+   * @return the hold-backs since the budget was made, {@code >= 0}: each time a stream starts to wait for the
+   *     budget, once per wait however often it tries meanwhile; a stream held back again after it was served
+   *     counts again
    */
   long heldBack();
 }

@@ -25,8 +25,8 @@ import org.asynccassandra.ReadAheadBudget;
  * to read ahead, served in order. Reserving and giving back are lock-free (compare-and-set and add); engines
  * reserve under their own lock, and release and queue outside it. A wake-up only dispatches the first
  * waiter's drain to a pool, never runs it, so it may happen under an engine's lock: a stream at the head that
- * reserves leaves the queue there, which wakes the next. {@link #heldBack()} counts refusals for the queue's
- * order too (bytes were free, another stream was first). A stream joins and leaves the
+ * reserves leaves the queue there, which wakes the next. {@link #heldBack()} counts each time a stream joins
+ * the queue, also for the queue's order (bytes were free, another stream was first). A stream joins and leaves the
  * queue under its own {@link Waiter}'s monitor, so that it is in the queue exactly while it says it waits,
  * whichever threads join and leave at once (the end of one drain may queue it while another drain, no
  * longer wanting to read ahead, takes it out): an entry left behind would stay first in line for ever, and
@@ -70,19 +70,17 @@ public final class DefaultReadAheadBudget implements ReadAheadBudget {
   /**
    * Takes {@code bytes} when they fit and no other stream waits before this one (first come, first
    * served); or when nothing is reserved, so that one read-ahead larger than the whole budget still goes
-   * through alone. Counts a hold-back otherwise.
+   * through alone. A refused stream counts as held back once it {@link #await waits}.
    */
   public boolean tryReserve(Waiter waiter, long bytes) {
     waiter.wants = bytes; // read only while it waits, that is after a refusal
     Waiter head = waiters.peek();
     if (head != null && head != waiter) {
-      heldBack.increment();
       return false;
     }
     while (true) {
       long now = reserved.get();
       if (!fits(now, bytes)) {
-        heldBack.increment();
         return false;
       }
       if (reserved.compareAndSet(now, now + bytes)) {
@@ -112,6 +110,7 @@ public final class DefaultReadAheadBudget implements ReadAheadBudget {
       if (!waiter.queued) {
         waiters.add(waiter);
         waiter.queued = true;
+        heldBack.increment(); // once per wait: an engine tries several times per delivery while it waits
       }
     }
     wakeHead(); // bytes came back between its failed reservation and now

@@ -69,7 +69,8 @@ class ReadAheadBudgetTest {
     second.completeNext();
     assertThat(bPage).isCompleted();
     assertThat(second.fetchCount()).as("b's read-ahead waits: the budget is spent").isEqualTo(1);
-    assertThat(budget.heldBack()).isPositive();
+    // Once, though the engine decides its next fetch several times per delivery (three tries counted 3).
+    assertThat(budget.heldBack()).as("b was held back once").isEqualTo(1);
 
     // a's consumer takes page 2: its bytes come back, and b reads ahead.
     a.nextPage().toCompletableFuture().join();
