@@ -142,6 +142,11 @@ public final class DefaultTableScan implements TableScan {
     return stream.handle();
   }
 
+  /** The source of the scan's pages, its range readers; for tests. */
+  ScanPageSource source() {
+    return source;
+  }
+
   /** Pages in flight or queued in the range readers now; tests check the memory bound with it. */
   int pagesOwned() {
     return source.pagesOwned();

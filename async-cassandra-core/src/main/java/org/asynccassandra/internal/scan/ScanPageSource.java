@@ -111,6 +111,9 @@ final class ScanPageSource implements PageSource {
   /** The session's read-ahead budget, or null. */
   private final @Nullable DefaultReadAheadBudget budget;
   /** This scan's place in the budget's queue; woken on a pool thread (wake-ups must not nest). */
+  /** For tests: runs after a refusal of the budget, before the wait, where another pump may come first. */
+  @Nullable Runnable beforeBudgetWait;
+
   private final DefaultReadAheadBudget.Waiter budgetWaiter =
       new DefaultReadAheadBudget.Waiter(() -> Threads.fallbackExecutor().execute(this::pump));
 
@@ -345,6 +348,16 @@ final class ScanPageSource implements PageSource {
   }
 
   /** Pages in flight or queued here now, over every range (for tests of the memory bound). */
+  /** For tests: a pump, as a wake of the session budget runs one on its pool. */
+  void pumpForTests() {
+    pump();
+  }
+
+  /** For tests: whether the scan waits in the session budget's queue. */
+  boolean waitsForBudget() {
+    return budgetWaiter.isQueued();
+  }
+
   int pagesOwned() {
     synchronized (lock) {
       return readers.stream().mapToInt(reader -> reader.owned).sum();
@@ -552,22 +565,61 @@ final class ScanPageSource implements PageSource {
         }
       }
     }
+    boolean again = false;
     if (sessionBudget != null) {
       if (awaitBudget) {
+        Runnable hook = beforeBudgetWait;
+        if (hook != null) {
+          hook.run();
+        }
         sessionBudget.await(budgetWaiter);
-        synchronized (lock) {
-          ended = closed || failure != null;
-        }
-        if (ended) {
-          // close() or a failure came since the refusal: close()'s own leave may have run before this await,
-          // and a waiter left queued would hold back every other stream of the session for good.
-          sessionBudget.leave(budgetWaiter);
-        }
+        // Another pump may have come since the refusal: a close or a failure (whose own leave may have run
+        // before this await), or one that read ahead what was refused here. A scan left in line wanting
+        // nothing would hold back every other stream of the session (first come, first served).
+        again = leaveUnlessWanting(sessionBudget);
       } else if (budgetWaiter.isQueued()) {
-        sessionBudget.leave(budgetWaiter); // nothing more is held back, or the scan ended or failed
+        // Nothing more is held back, or the scan ended or failed. Another pump may have been refused and
+        // queued the scan since this one's look: it is asked again after the leave.
+        sessionBudget.leave(budgetWaiter);
+        synchronized (lock) {
+          again = wantsBudgetLocked();
+        }
       }
     }
     starts.forEach(Runnable::run);
+    if (again) {
+      pump(); // tries again: it reads ahead, or waits in line once more
+    }
+  }
+
+  /** Leaves the budget's queue when the scan wants nothing of it now; whether it wants something again since. */
+  private boolean leaveUnlessWanting(DefaultReadAheadBudget sessionBudget) {
+    synchronized (lock) {
+      if (wantsBudgetLocked()) {
+        return false;
+      }
+    }
+    sessionBudget.leave(budgetWaiter);
+    synchronized (lock) {
+      return wantsBudgetLocked();
+    }
+  }
+
+  /**
+   * Whether a range would read ahead now if the session's budget allowed it, as {@link #pump} decides; under
+   * the lock. Only then may the scan wait in the budget's queue.
+   */
+  private boolean wantsBudgetLocked() {
+    if (closed || failure != null || !isReadAhead()
+        || (maxBufferedBytes != 0 && bufferedBytes() >= maxBufferedBytes)) {
+      return false;
+    }
+    for (Reader reader : live) {
+      if (!reader.finished && !reader.inFlight && reader.owned < ownedPerRange) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Sends once the read limiters allow it: at once, or later from the timer thread (never sleeping). */

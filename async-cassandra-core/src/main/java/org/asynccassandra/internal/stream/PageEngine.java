@@ -564,6 +564,11 @@ final class PageEngine {
         }
       } else if (budgetWaiter.isQueued()) {
         sessionBudget.leave(budgetWaiter); // it ended, its consumer caught up, or its own bounds stop it
+        if (wantsReadAhead()) {
+          // A drain on another thread (a page arrived) was refused and queued it since the look above, and
+          // the leave took that place: it tries again, and reads ahead or waits in line once more.
+          drain();
+        }
       }
     }
   }

@@ -25,6 +25,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.asynccassandra.Page;
 import org.asynccassandra.PageFetchException;
@@ -167,6 +168,40 @@ class ScanPagingTest {
     assertThat(seen).isEqualTo(requests.allValues());
     assertThat(budget.heldBack()).isPositive();
     assertThat(budget.reservedBytes()).as("only the other stream's bytes").isEqualTo(1_000);
+  }
+
+  @Test
+  void should_not_wait_in_the_budgets_queue_for_a_read_ahead_another_pump_sent_meanwhile() {
+    // A pump is refused; before it joins the queue, bytes come back and another pump (the consumer's fetch,
+    // a wake, another range's answer) reads the same range ahead; the budget fills again. The first pump then
+    // joined the queue for a read-ahead no range wanted any more: first in line, it held back every other
+    // stream of the session, with bytes free, until the scan's request came back.
+    DefaultReadAheadBudget budget = new DefaultReadAheadBudget(1_000);
+    DefaultReadAheadBudget.Waiter other = new DefaultReadAheadBudget.Waiter(() -> { });
+    assertThat(budget.tryReserve(other, 1_000)).as("another stream spent the budget").isTrue();
+    FakeRangeRequests requests = FakeRangeRequests.of(1, false, 5, 5, 5);
+    DefaultTableScan scan = scan(requests, requests.ranges,
+        config(1, StreamConfig.builder().fetchSize(5).prefetchPages(1)), budget);
+    ScanPageSource source = scan.source();
+    AtomicInteger raced = new AtomicInteger();
+    source.beforeBudgetWait = () -> {
+      if (raced.getAndIncrement() == 0) {
+        budget.adjust(1_000); // the other stream's consumer took its pages,
+        source.pumpForTests(); // a wake of the scan (the budget's, on its pool) read the range ahead,
+        assertThat(budget.tryReserve(other, 900)).as("and the other stream read ahead again").isTrue();
+      }
+    };
+    CompletableFuture<Optional<Page<Row>>> first = scan.nextPage().toCompletableFuture();
+    requests.sources.get(0).completeNext(); // page 1 handed over; its read-ahead is refused: the race above
+    assertThat(first).isCompleted();
+    assertThat(raced).as("the race ran").hasPositiveValue();
+    assertThat(requests.sources.get(0).fetchCount()).as("page 2 read ahead by the other pump").isEqualTo(2);
+
+    assertThat(source.waitsForBudget()).as("the scan waits for nothing").isFalse();
+    budget.adjust(50); // 50 bytes free
+    DefaultReadAheadBudget.Waiter third = new DefaultReadAheadBudget.Waiter(() -> { });
+    assertThat(budget.tryReserve(third, 50)).as("a third stream is not held back by the scan").isTrue();
+    scan.close();
   }
 
   @Test
