@@ -15,6 +15,8 @@
  */
 package org.asynccassandra.micrometer;
 
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tag;
 import io.micrometer.core.instrument.Tags;
@@ -23,6 +25,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.asynccassandra.AsyncSession;
+import org.asynccassandra.ReadAheadBudget;
 import org.asynccassandra.StreamConfig;
 import org.asynccassandra.StreamListener;
 
@@ -56,6 +59,13 @@ import org.asynccassandra.StreamListener;
  * being measured until they end. The meters stay in the registry.
  */
 public final class AsyncCassandraMetrics implements MeterBinder, AutoCloseable {
+  /** The gauge of the session budget's reserved bytes. */
+  public static final String BUDGET_RESERVED = "asynccassandra.budget.reserved";
+  /** The gauge of the session budget's capacity. */
+  public static final String BUDGET_CAPACITY = "asynccassandra.budget.capacity";
+  /** The counter of the times a stream's read-ahead waited for the session budget. */
+  public static final String BUDGET_HELD_BACK = "asynccassandra.budget.held.back";
+
   private final AsyncSession session;
   private final Tags tags;
   /** The listeners added to the session, one per {@link #bindTo} call. */
@@ -83,9 +93,24 @@ public final class AsyncCassandraMetrics implements MeterBinder, AutoCloseable {
     this.tags = Tags.of(Objects.requireNonNull(tags, "tags"));
   }
 
-  /** Starts measuring the session's streams created from now on in {@code registry}. */
+  /**
+   * Starts measuring the session's streams created from now on in {@code registry}, and, when the session has
+   * a {@link AsyncSession#readAheadBudget() read-ahead budget}, the budget itself: {@value #BUDGET_RESERVED}
+   * and {@value #BUDGET_CAPACITY} (gauges, bytes) and {@value #BUDGET_HELD_BACK} (a counter), read when the
+   * registry is scraped.
+   */
   @Override
   public void bindTo(MeterRegistry registry) {
+    session.readAheadBudget().ifPresent(budget -> {
+      Gauge.builder(BUDGET_RESERVED, budget, ReadAheadBudget::reservedBytes).tags(tags).baseUnit("bytes")
+          .description("Bytes of pages read ahead by the session's streams, not yet taken by their consumers")
+          .strongReference(true).register(registry);
+      Gauge.builder(BUDGET_CAPACITY, budget, ReadAheadBudget::capacityBytes).tags(tags).baseUnit("bytes")
+          .description("Bytes of read-ahead the session's streams may hold together")
+          .strongReference(true).register(registry);
+      FunctionCounter.builder(BUDGET_HELD_BACK, budget, held -> (double) held.heldBack()).tags(tags)
+          .description("Times a stream's read-ahead waited for the session's budget").register(registry);
+    });
     StreamListener listener = listener(registry, tags);
     bound.add(listener);
     session.addListener(listener);

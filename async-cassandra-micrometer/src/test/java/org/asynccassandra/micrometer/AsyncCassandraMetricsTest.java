@@ -347,6 +347,9 @@ class AsyncCassandraMetricsTest {
           switch (method.getName()) {
             case "addListener" -> listeners.add((StreamListener) args[0]);
             case "removeListener" -> listeners.remove((StreamListener) args[0]);
+            case "readAheadBudget" -> {
+              return java.util.Optional.empty();
+            }
             default -> throw new UnsupportedOperationException(method.getName());
           }
           return null;
@@ -364,6 +367,57 @@ class AsyncCassandraMetricsTest {
           .isEqualTo(1);
     }
     assertThat(listeners).isEmpty();
+  }
+
+  @Test
+  void should_show_the_sessions_read_ahead_budget_when_it_has_one_and_no_budget_meter_otherwise() {
+    long[] reserved = {0};
+    long[] heldBack = {0};
+    org.asynccassandra.ReadAheadBudget budget = new org.asynccassandra.ReadAheadBudget() {
+      @Override
+      public long capacityBytes() {
+        return 8 << 20;
+      }
+
+      @Override
+      public long reservedBytes() {
+        return reserved[0];
+      }
+
+      @Override
+      public long heldBack() {
+        return heldBack[0];
+      }
+    };
+    AsyncSession withBudget = sessionWithBudget(java.util.Optional.of(budget));
+    try (AsyncCassandraMetrics metrics = new AsyncCassandraMetrics(withBudget, Tags.of("cluster", "a"))) {
+      metrics.bindTo(registry);
+      metrics.bindTo(registry); // bound twice to one registry: the same meters
+      reserved[0] = 3 << 20;
+      heldBack[0] = 7;
+      assertThat(registry.get(AsyncCassandraMetrics.BUDGET_RESERVED).tags("cluster", "a").gauge().value())
+          .isEqualTo(3 << 20);
+      assertThat(registry.get(AsyncCassandraMetrics.BUDGET_CAPACITY).tags("cluster", "a").gauge().value())
+          .isEqualTo(8 << 20);
+      assertThat(registry.get(AsyncCassandraMetrics.BUDGET_HELD_BACK).tags("cluster", "a").functionCounter()
+          .count()).isEqualTo(7);
+      assertThat(registry.get(AsyncCassandraMetrics.BUDGET_RESERVED).gauge().getId().getBaseUnit())
+          .isEqualTo("bytes");
+    }
+    MeterRegistry none = new SimpleMeterRegistry();
+    try (AsyncCassandraMetrics metrics = new AsyncCassandraMetrics(sessionWithBudget(java.util.Optional.empty()))) {
+      metrics.bindTo(none);
+    }
+    assertThat(none.find(AsyncCassandraMetrics.BUDGET_RESERVED).meters()).isEmpty();
+  }
+
+  private AsyncSession sessionWithBudget(java.util.Optional<org.asynccassandra.ReadAheadBudget> budget) {
+    return (AsyncSession) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {AsyncSession.class},
+        (proxy, method, args) -> switch (method.getName()) {
+          case "readAheadBudget" -> budget;
+          case "addListener", "removeListener" -> null;
+          default -> throw new UnsupportedOperationException(method.getName());
+        });
   }
 
   @Test
