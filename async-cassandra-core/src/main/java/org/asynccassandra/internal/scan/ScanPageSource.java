@@ -875,6 +875,12 @@ final class ScanPageSource implements PageSource {
           if (reservedForIt > 0) { // read ahead: it holds its real size until the engine takes it
             page.budgetBytes = Math.max(0, bytes);
             released = reservedForIt - page.budgetBytes;
+          } else if (budget != null) {
+            // Asked for as the page the consumer waited for (nothing reserved), it came after another range's
+            // page was handed over: it waits in the queue as a page read ahead does, and is charged as one
+            // until taken (handed over below at once, it is given back there).
+            page.budgetBytes = Math.max(0, bytes);
+            released = -page.budgetBytes;
           }
         }
         if (reader.finished && reader.owned == 0) {

@@ -171,6 +171,33 @@ class ScanPagingTest {
   }
 
   @Test
+  void should_charge_the_budget_for_a_needed_page_that_waits_because_another_ranges_came_first() {
+    // The consumer waits: range 0's request goes without a reservation (the page it needs), range 1's is
+    // read ahead. Range 1 answers first and is handed over; range 0's page then waits in the queue like a
+    // page read ahead, and was held outside the budget.
+    DefaultReadAheadBudget budget = new DefaultReadAheadBudget(10_000);
+    FakeRangeRequests requests = FakeRangeRequests.of(2, false, 5);
+    DefaultTableScan scan = scan(requests, requests.ranges,
+        config(2, StreamConfig.builder().fetchSize(5).prefetchPages(1)), budget);
+    CompletableFuture<Optional<Page<Row>>> first = scan.nextPage().toCompletableFuture();
+    assertThat(requests.pendingSources()).containsExactly(requests.sources.get(0), requests.sources.get(1));
+    requests.sources.get(1).completeNext();
+    assertThat(FakePageSource.value(first.join().orElseThrow().rows().get(0))).as("range 1's page, first to arrive")
+        .isEqualTo(1_000);
+    assertThat(budget.reservedBytes()).as("range 1's read-ahead taken").isZero();
+
+    requests.sources.get(0).completeNext();
+    long pageBytes = requests.sources.get(0).page(0).responseBytes();
+    assertThat(pageBytes).isPositive();
+    assertThat(budget.reservedBytes()).as("range 0's page waits as read-ahead").isEqualTo(pageBytes);
+
+    assertThat(scan.nextPage().toCompletableFuture().join()).isPresent();
+    assertThat(budget.reservedBytes()).as("given back once taken").isZero();
+    scan.close();
+    assertThat(budget.reservedBytes()).isZero();
+  }
+
+  @Test
   void should_not_wait_in_the_budgets_queue_for_a_read_ahead_another_pump_sent_meanwhile() {
     // A pump is refused; before it joins the queue, bytes come back and another pump (the consumer's fetch,
     // a wake, another range's answer) reads the same range ahead; the budget fills again. The first pump then
