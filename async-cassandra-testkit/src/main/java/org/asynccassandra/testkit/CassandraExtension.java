@@ -21,6 +21,7 @@ import java.lang.reflect.Modifier;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
@@ -66,8 +67,18 @@ import org.slf4j.LoggerFactory;
  * classes share their enclosing class's session and keyspace. The session has the testkit's generous
  * timeouts (requests 20 s).
  *
- * <p><b>Threads.</b> Thread-safe: JUnit may run classes in parallel. Tests that stop or kill the shared
- * server must restart it before they end.
+ * <p><b>A server left down.</b> A test may {@link CassandraServer#stop() stop} or {@link CassandraServer#kill()
+ * kill} the shared server, and restart it before its class ends. If a class leaves it down (it failed before its
+ * restart), the next class to use the extension logs a warning that names the class the server was handed to
+ * before, and restarts it (about 10 s, on the same ports and data) before it gets the server, its session or its
+ * keyspace. A failed restart fails that class and every later one with its {@link CassandraStartException}.
+ * {@link CassandraServer#close()} on the shared server throws an {@link IllegalStateException}: a closed server
+ * cannot be restarted, and the classes that hold it (in parallel, or in a later run of the same JVM) would be
+ * left with it; the extension closes it when the run ends.
+ *
+ * <p><b>Threads.</b> Thread-safe: JUnit may run classes in parallel. A class that stops the shared server
+ * while other classes run breaks their tests: run it on its own (for example with JUnit's
+ * {@code @Isolated}).
  */
 public final class CassandraExtension
     implements BeforeAllCallback, AfterAllCallback, TestInstancePostProcessor, ParameterResolver {
@@ -87,16 +98,24 @@ public final class CassandraExtension
   public CassandraExtension() {}
 
   /**
-   * The server shared by the whole run; starts it on first use. Blocks while it starts.
+   * The server shared by the whole run; starts it on first use. Blocks while it starts. The first call for a
+   * test class also restarts the server if an earlier class left it down (see the class comment).
    *
    * @param context any extension context of the run: the server is kept in its root store, and closed when
    *     the run ends
-   * @return the running shared server (the same instance for every class of the run)
-   * @throws CassandraStartException if the server cannot start, now or at an earlier try in this JVM
+   * @return the shared server (the same instance for every class of the run), running when a class first
+   *     gets it
+   * @throws CassandraStartException if the server cannot start, or restart after a class left it down, now or
+   *     at an earlier try in this JVM
    */
   public static CassandraServer sharedServer(ExtensionContext context) {
-    return context.getRoot().getStore(NAMESPACE)
+    CassandraServer server = context.getRoot().getStore(NAMESPACE)
         .getOrComputeIfAbsent(Lease.class, type -> new Lease(SharedServer.acquire()), Lease.class).server;
+    // Once per outermost class: later calls of the same class (its tests' parameters, its @Nested classes) get
+    // the server as the class left it, so that a test may stop it and a later test of the class restart it.
+    findOwner(context).ifPresent(owner -> owner.getStore(NAMESPACE).getOrComputeIfAbsent(CheckedOut.class,
+        type -> SharedServer.checkOut(server, owner.getRequiredTestClass()), CheckedOut.class));
+    return server;
   }
 
   @Override
@@ -173,16 +192,19 @@ public final class CassandraExtension
 
   /** The context of the outermost test class around {@code context}: the one that owns the resources. */
   private static ExtensionContext owner(ExtensionContext context) {
+    return findOwner(context).orElseThrow(() ->
+        new ExtensionConfigurationException("CassandraExtension needs a test class: " + context.getUniqueId()));
+  }
+
+  /** The context of the outermost test class around {@code context}; empty for the engine's context. */
+  private static Optional<ExtensionContext> findOwner(ExtensionContext context) {
     ExtensionContext owner = null;
     for (ExtensionContext current = context; current.getParent().isPresent(); current = current.getParent().get()) {
       if (current.getTestMethod().isEmpty() && current.getTestClass().isPresent()) {
         owner = current;
       }
     }
-    if (owner == null) {
-      throw new ExtensionConfigurationException("CassandraExtension needs a test class: " + context.getUniqueId());
-    }
-    return owner;
+    return Optional.ofNullable(owner);
   }
 
   /** Fields annotated with {@link CassandraInject}, static or not, in the class and its superclasses. */
@@ -215,18 +237,18 @@ public final class CassandraExtension
 
   /**
    * The one server of this JVM, counted by the runs that lease it: it starts with the first lease and
-   * closes with the last. A failed start is remembered, so that later classes fail fast with it.
+   * closes with the last. Each class checks it out before use, which restarts it if an earlier class left it
+   * down. A failed start or restart is remembered, so that later classes fail fast with it.
    */
   private static final class SharedServer {
     private static CassandraServer server; // guarded by SharedServer.class
     private static int leases; // guarded by SharedServer.class
     private static CassandraStartException failure; // guarded by SharedServer.class
+    /** The class that checked the server out last, for the warning when it is found down. */
+    private static String lastHolder = "no test class yet"; // guarded by SharedServer.class
 
     static synchronized CassandraServer acquire() {
-      if (failure != null) {
-        throw new CassandraStartException("The shared Cassandra server could not start earlier in this JVM: "
-            + failure.getMessage(), failure);
-      }
+      checkNoFailure();
       if (server == null) {
         try {
           server = CassandraServer.builder().heap(System.getProperty(HEAP_PROPERTY, "1G")).start();
@@ -234,19 +256,60 @@ public final class CassandraExtension
           failure = startFailure;
           throw startFailure;
         }
+        server.share();
       }
       leases++;
       return server;
     }
 
+    /** Hands {@code shared} to {@code holder}, the class about to use it: restarts it first if it is down. */
+    static synchronized CheckedOut checkOut(CassandraServer shared, Class<?> holder) {
+      checkNoFailure();
+      try {
+        restartIfDown(shared, lastHolder, holder);
+      } catch (CassandraStartException restartFailure) {
+        failure = new CassandraStartException("The shared Cassandra server, left down by " + lastHolder
+            + ", did not restart: " + restartFailure.getMessage(), restartFailure);
+        throw failure;
+      }
+      lastHolder = holder.getName();
+      return new CheckedOut(holder.getName());
+    }
+
+    /**
+     * Holds the server's monitor from the check to the end of the restart, so that a restart in progress in
+     * another thread (a class that stopped the server and restarts it) ends before the check.
+     */
+    private static void restartIfDown(CassandraServer shared, String previous, Class<?> holder) {
+      synchronized (shared) {
+        if (!shared.isRunning()) {
+          LOG.warn("The shared {} is down: {}, the class it was handed to last, stopped or killed it and ended "
+              + "without its restart() (a test that failed?), or with classes in parallel another class did. "
+              + "Restarting it for {}", shared, previous, holder.getName());
+          shared.restart();
+        }
+      }
+    }
+
+    private static void checkNoFailure() {
+      assert Thread.holdsLock(SharedServer.class);
+      if (failure != null) {
+        throw new CassandraStartException("The shared Cassandra server could not start earlier in this JVM: "
+            + failure.getMessage(), failure);
+      }
+    }
+
     static synchronized void release() {
       if (--leases == 0 && server != null) {
         LOG.info("The test run is over: closing the shared {}", server);
-        server.close();
+        server.closeShared();
         server = null;
       }
     }
   }
+
+  /** A class's check-out of the shared server, in the class's store: there is one check per class. */
+  private record CheckedOut(String holder) {}
 
   /** A run's hold on the shared server, in the run's root store: JUnit closes it when the run ends. */
   private static final class Lease implements AutoCloseable {

@@ -59,10 +59,12 @@ import org.slf4j.LoggerFactory;
  * are serialized, except {@link #kill()} and {@link #close()}, which end a start in progress at once (it
  * then fails with a {@link CassandraStartException}).
  *
- * <p><b>Cleanup.</b> {@link #close()} kills the process and deletes the folder. A JVM shutdown hook does the
- * same for servers not closed, and where util-linux {@code setpriv} exists the kernel kills the server if
- * this JVM dies without running its hooks (SIGKILL); the next server started deletes folders left that
- * way. A start that fails leaves no process and no folder behind, and its exception carries the log tail.
+ * <p><b>Cleanup.</b> {@link #close()} kills the process and deletes the folder; the server that
+ * {@link CassandraExtension} shares refuses it (the extension closes that one when the test run ends). A JVM
+ * shutdown hook does the same for servers not closed, and where util-linux {@code setpriv} exists the kernel
+ * kills the server if this JVM dies without running its hooks (SIGKILL); the next server started deletes
+ * folders left that way. A start that fails leaves no process and no folder behind, and its exception carries
+ * the log tail.
  */
 public final class CassandraServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(CassandraServer.class);
@@ -85,6 +87,11 @@ public final class CassandraServer implements AutoCloseable {
   private volatile Process process;
   /** Set once by close; a start in progress checks it and gives up. */
   private volatile boolean closed;
+  /**
+   * True while {@link CassandraExtension} shares this server between test classes: {@link #close()} then
+   * refuses, and only the extension closes it ({@link #closeShared()}) or the shutdown hook.
+   */
+  private volatile boolean shared;
   /** What the shutdown hook runs before it closes this server (see {@link #closeAtExitAfter}); null: nothing. */
   private volatile Runnable beforeExitClose;
   private Duration startupTime = Duration.ZERO; // guarded by this
@@ -270,9 +277,35 @@ public final class CassandraServer implements AutoCloseable {
   /**
    * Kills the server (SIGKILL: its data is deleted anyway, so a graceful stop would only cost time) and
    * deletes its folder. Idempotent; ends a start in progress in another thread.
+   *
+   * @throws IllegalStateException on the server that {@link CassandraExtension} shares between test classes:
+   *     closed, it could not be restarted for the classes that follow, so the extension closes it itself when
+   *     the test run ends (a test that needs a server down uses {@link #stop()} or {@link #kill()}, then
+   *     {@link #restart()}); the server is left as it was
    */
   @Override
   public void close() {
+    if (shared) {
+      throw new IllegalStateException("This is the server that CassandraExtension shares between test classes, "
+          + "and it closes it when the test run ends: closed, no later class could use it. To test a server "
+          + "that is down, stop() or kill() it and restart() it before the class ends, or start a server of your "
+          + "own with CassandraServer.builder(): " + this);
+    }
+    closeNow();
+  }
+
+  /** Marks this server as the one {@link CassandraExtension} shares: {@link #close()} refuses from now on. */
+  void share() {
+    shared = true;
+  }
+
+  /** Closes the server that {@link CassandraExtension} shares, when the last run that holds it ends. */
+  void closeShared() {
+    shared = false;
+    closeNow();
+  }
+
+  private void closeNow() {
     if (closed) {
       return;
     }
@@ -316,7 +349,7 @@ public final class CassandraServer implements AutoCloseable {
     } catch (RuntimeException | Error failure) {
       LOG.warn("What was to run before {} closes at exit failed; closing it all the same", describe(), failure);
     } finally {
-      close();
+      closeNow(); // the shared server too: the JVM is exiting
     }
   }
 
@@ -399,22 +432,33 @@ public final class CassandraServer implements AutoCloseable {
     }
   }
 
-  private void awaitReady(Process started, long startNanos) {
+  /**
+   * Polls until a CQL query answers, the process exits, {@link #close()} runs or the start timeout passes. The
+   * timeout is checked after each poll, so at least one runs; its message carries the last query's failure.
+   */
+  void awaitReady(Process started, long startNanos) {
     Duration timeout = settings.startTimeout();
     InetSocketAddress cql = contactPoint();
+    RuntimeException lastProbeFailure = null; // why the last CQL query failed; null while none ran
     while (true) {
       if (closed) {
         throw new CassandraStartException(describe() + " was closed while starting");
       }
       if (!started.isAlive()) {
-        throw failure(describe() + " exited with code " + started.exitValue() + " while starting");
+        throw failure(describe() + " exited with code " + started.exitValue() + " while starting", null);
+      }
+      if (Ports.isOpen(cql)) {
+        try {
+          if (cqlAnswers()) {
+            return;
+          }
+        } catch (RuntimeException notYet) {
+          lastProbeFailure = notYet;
+          LOG.debug("{} does not answer CQL yet: {}", describe(), notYet.toString());
+        }
       }
       if (System.nanoTime() - startNanos > timeout.toNanos()) {
-        throw failure(describe() + " did not answer CQL within " + timeout.toSeconds()
-            + " s; raise startTimeout(...) on a slow machine");
-      }
-      if (Ports.isOpen(cql) && cqlAnswers()) {
-        return;
+        throw failure(timeoutMessage(timeout, lastProbeFailure), lastProbeFailure);
       }
       try {
         started.waitFor(250, TimeUnit.MILLISECONDS); // the next poll, or at once if the process exits
@@ -425,11 +469,25 @@ public final class CassandraServer implements AutoCloseable {
     }
   }
 
+  /**
+   * Why the start timed out: with the last failure of the CQL query when the port was open (such as a login
+   * that the node refuses), which a longer timeout would not cure.
+   */
+  private String timeoutMessage(Duration timeout, RuntimeException lastProbeFailure) {
+    String headline = describe() + " did not answer CQL within " + timeout.toSeconds() + " s";
+    if (lastProbeFailure == null) {
+      return headline + " (its CQL port never opened); raise startTimeout(...) on a slow machine";
+    }
+    return headline + ": its CQL port was open, but the testkit's query (SELECT release_version FROM system.local)"
+        + " failed, last with " + lastProbeFailure + ". Look for a yaml(...) or jvmOption(...) setting that changes"
+        + " how clients connect or log in; else raise startTimeout(...) on a slow machine";
+  }
+
   /** The exception for a failed start: the cause found in the logs, then the logs' last lines. */
-  private CassandraStartException failure(String headline) {
+  private CassandraStartException failure(String headline, Throwable cause) {
     return new CassandraStartException(headline
-        + ServerLogs.cause(folder.path()).map(cause -> ": " + cause).orElse("")
-        + ServerLogs.tail(folder.path()));
+        + ServerLogs.cause(folder.path()).map(found -> ": " + found).orElse("")
+        + ServerLogs.tail(folder.path()), cause);
   }
 
   /**
@@ -460,7 +518,11 @@ public final class CassandraServer implements AutoCloseable {
     throw new CassandraStartException("Cannot create the role " + username + " on " + describe() + ": " + last, last);
   }
 
-  /** Whether a real query answers; the CQL port opens as Cassandra's last startup step. */
+  /**
+   * Whether a real query answers; the CQL port opens as Cassandra's last startup step.
+   *
+   * @throws RuntimeException the driver's failure to connect, log in or query, for the caller to keep
+   */
   private boolean cqlAnswers() {
     // Short timeouts: whatever listens may not be Cassandra yet (or at all, if another process took the port).
     ProgrammaticDriverConfigLoaderBuilder options = settings.security().builtInSuperuser()
@@ -479,9 +541,6 @@ public final class CassandraServer implements AutoCloseable {
         releaseVersion = row.getString(0);
         return true;
       }
-      return false;
-    } catch (RuntimeException notYet) {
-      LOG.debug("{} does not answer CQL yet: {}", describe(), notYet.toString());
       return false;
     }
   }

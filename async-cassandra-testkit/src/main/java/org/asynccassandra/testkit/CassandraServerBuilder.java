@@ -35,7 +35,11 @@ import java.util.regex.Pattern;
 public final class CassandraServerBuilder {
   private static final Pattern HEAP = Pattern.compile("\\d+[kKmMgG]");
   private static final Pattern YAML_KEY = Pattern.compile("[a-z][a-z0-9_]*");
-  /** cassandra.yaml keys that the testkit sets from other options, with the option to use instead. */
+  /**
+   * cassandra.yaml keys that the testkit sets from other options, with the option to use instead. Those that
+   * change how a client connects or logs in are here too: the start check connects as a client, so with them
+   * it failed until the start timeout.
+   */
   private static final Map<String, String> MANAGED_KEYS = Map.ofEntries(
       Map.entry("cluster_name", "clusterName(...)"), Map.entry("listen_address", "address(...)"),
       Map.entry("rpc_address", "address(...)"), Map.entry("storage_port", "storagePort(...)"),
@@ -45,7 +49,10 @@ public final class CassandraServerBuilder {
       Map.entry("commitlog_directory", "nothing: the folder is the testkit's"),
       Map.entry("saved_caches_directory", "nothing: the folder is the testkit's"),
       Map.entry("hints_directory", "nothing: the folder is the testkit's"),
-      Map.entry("cdc_raw_directory", "nothing: the folder is the testkit's"));
+      Map.entry("cdc_raw_directory", "nothing: the folder is the testkit's"),
+      Map.entry("authenticator", "authentication(...)"),
+      Map.entry("client_encryption_options", "clientEncryption()"),
+      Map.entry("start_native_transport", "nothing: the testkit checks the start with a CQL query"));
 
   String heap = "1G";
   Path javaHome;
@@ -202,7 +209,10 @@ public final class CassandraServerBuilder {
   /**
    * Adds or overrides a top-level cassandra.yaml setting, written as {@code key: value} (so a value may
    * be any YAML: {@code 64MiB}, {@code true}, {@code [a, b]}). Cassandra checks it when it starts: a bad
-   * one fails the start with Cassandra's own message.
+   * one fails the start with Cassandra's own message. Keys that other options set are refused, with the option
+   * to use: the addresses, ports, cluster name, seeds, folders and commit log sync, {@code authenticator}
+   * ({@link #authentication}), {@code client_encryption_options} ({@link #clientEncryption()}) and
+   * {@code start_native_transport} (the start is checked with a CQL query).
    *
    * @param key a top-level cassandra.yaml name: lower case letters, digits and underscores, starting with
    *     a letter

@@ -62,13 +62,17 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Threads.</b> Thread-safe. One daemon thread accepts connections and two daemon threads forward each
  * connection's bytes, all named {@code fault-proxy-<port>-...}. No method blocks for long; {@link #close()}
- * closes the listening socket and every connection, and waits (a few milliseconds) until all of its threads
- * have ended. It is idempotent.
+ * closes the listening socket and every connection, and waits until all of its threads have ended: a few
+ * milliseconds, or up to the 5 s connect timeout while the proxy opens a connection to an unresponsive target.
+ * It waits even when the calling thread is interrupted (which stays interrupted); threads still alive after
+ * 10 s are named in a warning. It is idempotent.
  */
 public final class FaultProxy implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(FaultProxy.class);
   private static final int BUFFER_BYTES = 16 * 1024;
   private static final int CONNECT_TIMEOUT_MILLIS = 5_000;
+  /** How long {@link #close()} waits for all of the proxy's threads together. */
+  private static final long CLOSE_WAIT_NANOS = TimeUnit.SECONDS.toNanos(10);
 
   private final InetSocketAddress target;
   private final ServerSocket listener;
@@ -238,7 +242,11 @@ public final class FaultProxy implements AutoCloseable {
         .withStringList(FaultProxyTranslator.ROUTES, routes);
   }
 
-  /** Closes the listening socket and every connection, and waits until the proxy's threads have ended. */
+  /**
+   * Closes the listening socket and every connection, and waits until the proxy's threads have ended (at most
+   * 10 s; threads still alive then are named in a warning). An interrupt does not cut the wait short: the
+   * calling thread's interrupt status is set again before this method returns.
+   */
   @Override
   public void close() {
     if (closed) {
@@ -254,9 +262,23 @@ public final class FaultProxy implements AutoCloseable {
     synchronized (gate) {
       gate.notifyAll();
     }
-    join(acceptor);
-    new ArrayList<>(forwarders).forEach(FaultProxy::join);
-    LOG.debug("Closed {}", this);
+    long deadline = System.nanoTime() + CLOSE_WAIT_NANOS;
+    boolean interrupted = awaitEnd(acceptor, deadline); // first: only the acceptor starts forwarders
+    List<Thread> remaining = new ArrayList<>(forwarders);
+    for (Thread forwarder : remaining) {
+      interrupted |= awaitEnd(forwarder, deadline);
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
+    remaining.add(acceptor);
+    List<String> alive = remaining.stream().filter(Thread::isAlive).map(Thread::getName).toList();
+    if (alive.isEmpty()) {
+      LOG.debug("Closed {}", this);
+    } else {
+      LOG.warn("Closed {}, but {} of its threads are still alive after {} s: {}", this, alive.size(),
+          TimeUnit.NANOSECONDS.toSeconds(CLOSE_WAIT_NANOS), alive);
+    }
   }
 
   @Override
@@ -267,12 +289,24 @@ public final class FaultProxy implements AutoCloseable {
 
   // ---------------------------------------------------------------------------------------------------
 
-  private static void join(Thread thread) {
-    try {
-      thread.join(TimeUnit.SECONDS.toMillis(10)); // they end as soon as their sockets are closed
-    } catch (InterruptedException interrupted) {
-      Thread.currentThread().interrupt();
+  /**
+   * Waits until {@code thread} ends or {@code deadline} (of {@link System#nanoTime()}) passes; they end as soon
+   * as their sockets are closed. An interrupt does not end the wait.
+   *
+   * @return whether the calling thread was interrupted meanwhile (its status is then cleared: the caller sets
+   *     it again once it has stopped waiting)
+   */
+  private static boolean awaitEnd(Thread thread, long deadline) {
+    boolean interrupted = false;
+    long left;
+    while (thread.isAlive() && (left = deadline - System.nanoTime()) > 0) {
+      try {
+        thread.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left))); // join(0) would wait for ever
+      } catch (InterruptedException interrupt) {
+        interrupted = true;
+      }
     }
+    return interrupted;
   }
 
   private void acceptLoop() {

@@ -62,6 +62,22 @@ class CassandraServerBuilderTest {
   }
 
   @Test
+  void should_refuse_yaml_keys_that_would_fail_the_start_check_until_the_timeout() {
+    // Each of these made the testkit's CQL check fail at every try, so a start hung for startTimeout (120 s).
+    assertThatThrownBy(() -> CassandraServer.builder().yaml("authenticator", "PasswordAuthenticator"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("yaml key authenticator is set by the testkit; use authentication(...)");
+    assertThatThrownBy(() -> CassandraServer.builder().yaml("client_encryption_options", "{enabled: true}"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("yaml key client_encryption_options is set by the testkit; use clientEncryption()");
+    assertThatThrownBy(() -> CassandraServer.builder().yaml("start_native_transport", "false"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("yaml key start_native_transport is set by the testkit; use nothing: the testkit checks the "
+            + "start with a CQL query");
+    assertThat(CassandraServer.builder().yaml("authorizer", "AllowAllAuthorizer").yaml).containsKey("authorizer");
+  }
+
+  @Test
   void should_send_clusters_to_start_cluster() {
     assertThatThrownBy(() -> CassandraServer.builder().nodes(3).start())
         .isInstanceOf(IllegalStateException.class)

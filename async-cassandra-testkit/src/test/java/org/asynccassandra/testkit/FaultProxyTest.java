@@ -27,8 +27,11 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
+import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -145,6 +148,42 @@ class FaultProxyTest {
     }
     await().atMost(Duration.ofSeconds(10)).until(() -> threadsNamed(prefix) == 0);
     assertThat(proxy.toString()).endsWith(", closed}");
+  }
+
+  @Test
+  void should_wait_for_its_threads_on_close_even_when_the_caller_is_interrupted() throws IOException {
+    // An interrupted caller's joins returned at once: close() returned with the proxy's threads still running.
+    // To be sure a thread is still running when close() starts, the acceptor is kept busy connecting to a target
+    // that never answers: its accept queue is full, so Linux drops the proxy's SYN and the connect waits for its
+    // timeout (5 s). Closing the proxy does not end that connect; close() must wait for it.
+    List<SocketChannel> fillers = new ArrayList<>();
+    try (ServerSocket full = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      InetSocketAddress fullTarget = new InetSocketAddress(full.getInetAddress(), full.getLocalPort());
+      for (int i = 0; i < 3; i++) { // a backlog of 1 holds 2 connections on Linux; the third stays pending
+        SocketChannel filler = SocketChannel.open();
+        fillers.add(filler);
+        filler.configureBlocking(false);
+        filler.connect(fullTarget);
+      }
+      FaultProxy proxy = FaultProxy.start(fullTarget);
+      String prefix = "fault-proxy-" + proxy.address().getPort() + "-";
+      try (Socket client = connect(proxy)) {
+        await().atMost(Duration.ofSeconds(10)).until(() -> proxy.acceptedConnections() == 1); // now connecting
+        Thread.currentThread().interrupt();
+        boolean stillInterrupted;
+        try {
+          proxy.close();
+        } finally {
+          stillInterrupted = Thread.interrupted(); // clears it for the rest of the test
+        }
+        assertThat(threadsNamed(prefix)).as("the proxy's threads alive after close()").isZero();
+        assertThat(stillInterrupted).as("the caller's interrupt status, kept").isTrue();
+      }
+    } finally {
+      for (SocketChannel filler : fillers) {
+        filler.close();
+      }
+    }
   }
 
   private InetSocketAddress target() {
