@@ -20,6 +20,7 @@ import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.CqlSessionBuilder;
 import com.datastax.oss.driver.api.core.config.DefaultDriverOption;
 import com.datastax.oss.driver.api.core.config.DriverConfigLoader;
+import com.datastax.oss.driver.api.core.config.ProgrammaticDriverConfigLoaderBuilder;
 import com.datastax.oss.driver.api.core.metadata.Node;
 import com.datastax.oss.driver.api.core.metrics.DefaultNodeMetric;
 import java.net.InetSocketAddress;
@@ -31,16 +32,18 @@ import org.asynccassandra.ResumeTokenSigner;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
  * The beans both applications share: the {@link AsyncSession}, a driver session connected at startup from
- * {@link AsyncCassandraProperties} (a node that cannot be reached fails the startup), owned by the async session
- * and closed with it when the application context closes; the {@link ResumeTokenSigner} of next-page tokens;
- * and {@link ItemQueries}. The driver counts the requests in flight per node ({@link #inFlightRequests}), so that
- * a status page or a test can see that a closed stream left none behind.
+ * {@link AsyncCassandraProperties} and the {@link DriverOptionsCustomizer} beans, if any (a node that cannot be
+ * reached fails the startup), owned by the async session and closed with it when the application context
+ * closes; the {@link ResumeTokenSigner} of next-page tokens; and {@link ItemQueries}. The driver counts the
+ * requests in flight per node ({@link #inFlightRequests}), so that a status page or a test can see that a closed
+ * stream left none behind.
  */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(AsyncCassandraProperties.class)
@@ -48,12 +51,15 @@ public class AsyncCassandraConfiguration {
   private static final Logger LOG = LoggerFactory.getLogger(AsyncCassandraConfiguration.class);
 
   @Bean(destroyMethod = "close")
-  public AsyncSession asyncSession(AsyncCassandraProperties properties) {
+  public AsyncSession asyncSession(AsyncCassandraProperties properties,
+      ObjectProvider<DriverOptionsCustomizer> customizers) {
+    ProgrammaticDriverConfigLoaderBuilder options = DriverConfigLoader.programmaticBuilder()
+        .withStringList(DefaultDriverOption.METRICS_NODE_ENABLED, List.of("pool.in-flight"));
+    customizers.orderedStream().forEach(customizer -> customizer.customize(options));
     CqlSessionBuilder builder = CqlSession.builder()
         .withLocalDatacenter(properties.localDatacenter())
         .withKeyspace(properties.keyspace())
-        .withConfigLoader(DriverConfigLoader.programmaticBuilder()
-            .withStringList(DefaultDriverOption.METRICS_NODE_ENABLED, List.of("pool.in-flight")).build());
+        .withConfigLoader(options.build());
     for (String contactPoint : properties.contactPoints()) {
       builder.addContactPoint(address(contactPoint));
     }

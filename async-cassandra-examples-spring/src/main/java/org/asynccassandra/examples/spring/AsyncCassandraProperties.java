@@ -32,6 +32,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * async-cassandra.prefetch-pages=1
  * async-cassandra.table=items
  * async-cassandra.token-key=BASE64 (or ASYNC_CASSANDRA_TOKEN_KEY; a random key per process when neither is set)
+ * async-cassandra.retries=5 (unset: the library's default, 5)
  * </pre>
  *
  * @param contactPoints {@code host:port} of one or more nodes
@@ -41,6 +42,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param prefetchPages pages an export reads ahead of the one being written (0 to 64)
  * @param table the table of {@code (pk int, ck int, payload text)} that {@code /api/items} serves
  * @param tokenKey the base64 key (16 bytes or more) that signs next-page tokens, or null
+ * @param retries how many times a page that failed for a passing reason (a timeout, no node, an unavailable or
+ *     overloaded replica) is asked again before the request fails with 503 or 504 (0 to 100; see
+ *     {@link StreamConfig.Builder#retry(int, java.time.Duration)}), or null for the library's default
  */
 @ConfigurationProperties("async-cassandra")
 public record AsyncCassandraProperties(
@@ -50,7 +54,8 @@ public record AsyncCassandraProperties(
     @DefaultValue("1000") int fetchSize,
     @DefaultValue("1") int prefetchPages,
     @DefaultValue("items") String table,
-    @Nullable String tokenKey) {
+    @Nullable String tokenKey,
+    @Nullable Integer retries) {
 
   public AsyncCassandraProperties {
     if (keyspace == null || keyspace.isBlank()) {
@@ -66,5 +71,25 @@ public record AsyncCassandraProperties(
       throw new IllegalArgumentException("async-cassandra.fetch-size (" + fetchSize + ") or "
           + "async-cassandra.prefetch-pages (" + prefetchPages + ") is not valid: " + invalid.getMessage(), invalid);
     }
+    if (retries != null) {
+      try {
+        StreamConfig.builder().retry(retries, StreamConfig.defaults().retryBackoff());
+      } catch (IllegalArgumentException invalid) {
+        throw new IllegalArgumentException("async-cassandra.retries (" + retries + ") is not valid: "
+            + invalid.getMessage(), invalid);
+      }
+    }
+  }
+
+  /**
+   * A stream configuration with the configured retries, if any (the library's default otherwise): the start of
+   * every stream the applications open.
+   */
+  public StreamConfig.Builder streamConfig() {
+    StreamConfig.Builder config = StreamConfig.builder();
+    if (retries != null) {
+      config.retry(retries, StreamConfig.defaults().retryBackoff());
+    }
+    return config;
   }
 }

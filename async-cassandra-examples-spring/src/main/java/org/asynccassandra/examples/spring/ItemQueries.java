@@ -64,20 +64,20 @@ public final class ItemQueries {
     return mapper;
   }
 
-  /** An export: the configured fetch size and read-ahead, named {@value #EXPORT}. */
+  /** An export: the configured fetch size, read-ahead and retries, named {@value #EXPORT}. */
   public StreamConfig exportConfig() {
-    return StreamConfig.builder().name(EXPORT).fetchSize(properties.fetchSize())
+    return properties.streamConfig().name(EXPORT).fetchSize(properties.fetchSize())
         .prefetchPages(properties.prefetchPages()).build();
   }
 
   /**
    * A page of {@code limit} rows from {@code token} (null: from the start): one row more than the page is asked
-   * for, so that the answer knows whether another page follows, and nothing is read ahead.
+   * for, so that the answer knows whether another page follows, nothing read ahead, and the configured retries.
    *
    * @throws org.asynccassandra.InvalidResumeTokenException when the token was changed or signed with another key
    */
   public StreamConfig pageConfig(int limit, @Nullable String token) {
-    StreamConfig.Builder config = StreamConfig.builder().name(PAGE).fetchSize(limit + 1).maxRows(limit + 1)
+    StreamConfig.Builder config = properties.streamConfig().name(PAGE).fetchSize(limit + 1).maxRows(limit + 1)
         .prefetchPages(0);
     if (token != null && !token.isEmpty()) {
       config.resumeFrom(signer.decode(token));

@@ -16,8 +16,9 @@
 /**
  * Two small Spring Boot 4 applications over async-cassandra, and what they share: the
  * {@link org.asynccassandra.AsyncSession} as a bean built from {@code async-cassandra.*} properties, signed
- * next-page tokens, and the queries of the example table. The WebFlux one ({@code webflux}) streams a typed
- * {@code Flux} with backpressure; the Spring MVC one ({@code mvc}) reads through the blocking iterator on
+ * next-page tokens, the queries of the example table, and the answers to Cassandra's failures
+ * ({@link org.asynccassandra.examples.spring.CassandraErrorResponse}). The WebFlux one ({@code webflux}) streams
+ * a typed {@code Flux} with backpressure; the Spring MVC one ({@code mvc}) reads through the blocking iterator on
  * virtual threads.
  */
 @NullMarked

@@ -19,6 +19,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.List;
+import org.asynccassandra.ResumeTokenSigner;
 import org.asynccassandra.examples.spring.mvc.MvcExampleApplication;
 import org.asynccassandra.examples.spring.webflux.WebFluxExampleApplication;
 import org.junit.jupiter.api.Test;
@@ -34,12 +35,28 @@ class AsyncCassandraPropertiesTest {
   @Test
   void should_refuse_a_bad_fetch_size_or_read_ahead_naming_the_property() {
     assertThatThrownBy(() -> new AsyncCassandraProperties(List.of("127.0.0.1:9042"), "dc1", "shop", 0, 1, "items",
-        null)).isInstanceOf(IllegalArgumentException.class)
+        null, null)).isInstanceOf(IllegalArgumentException.class)
         .hasMessageStartingWith("async-cassandra.fetch-size (0) or async-cassandra.prefetch-pages (1) is not valid: ");
     assertThatThrownBy(() -> new AsyncCassandraProperties(List.of("127.0.0.1:9042"), "dc1", "shop", 100, -1,
-        "items", null)).hasMessageContaining("async-cassandra.prefetch-pages (-1)");
-    assertThat(new AsyncCassandraProperties(List.of("127.0.0.1:9042"), "dc1", "shop", 100, 0, "items", null)
+        "items", null, null)).hasMessageContaining("async-cassandra.prefetch-pages (-1)");
+    assertThat(new AsyncCassandraProperties(List.of("127.0.0.1:9042"), "dc1", "shop", 100, 0, "items", null, null)
         .prefetchPages()).isZero();
+  }
+
+  @Test
+  void should_refuse_retries_out_of_range_and_pass_the_ones_set_to_every_stream() {
+    assertThatThrownBy(() -> new AsyncCassandraProperties(List.of("127.0.0.1:9042"), "dc1", "shop", 100, 1, "items",
+        null, -1)).isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("async-cassandra.retries (-1) is not valid: maxRetries must be between 0 and 100: -1");
+    AsyncCassandraProperties two = new AsyncCassandraProperties(List.of("127.0.0.1:9042"), "dc1", "shop", 100, 1,
+        "items", null, 2);
+    ItemQueries queries = new ItemQueries(two, ResumeTokenSigner.hmacSha256(new byte[32]));
+    assertThat(queries.exportConfig().maxRetries()).hasValue(2);
+    assertThat(queries.pageConfig(5, null).maxRetries()).hasValue(2);
+    AsyncCassandraProperties unset = new AsyncCassandraProperties(List.of("127.0.0.1:9042"), "dc1", "shop", 100, 1,
+        "items", null, null);
+    assertThat(new ItemQueries(unset, ResumeTokenSigner.hmacSha256(new byte[32])).exportConfig().maxRetries())
+        .as("the library's default").isEmpty();
   }
 
   @ParameterizedTest(name = "{0}")

@@ -19,28 +19,37 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.config.DefaultDriverOption;
 import com.datastax.oss.driver.api.core.cql.Row;
 import com.datastax.oss.driver.api.core.cql.SimpleStatement;
+import com.datastax.oss.driver.api.core.metadata.Node;
+import com.datastax.oss.driver.api.core.metadata.NodeState;
+import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.asynccassandra.AsyncSession;
 import org.asynccassandra.PageEvent;
+import org.asynccassandra.PageFetchException;
 import org.asynccassandra.StreamInfo;
 import org.asynccassandra.StreamListener;
 import org.asynccassandra.StreamStats;
 import org.asynccassandra.testkit.CassandraExtension;
 import org.asynccassandra.testkit.CassandraInject;
 import org.asynccassandra.testkit.CassandraServer;
+import org.asynccassandra.testkit.FaultProxy;
 import org.asynccassandra.testkit.TestData;
 import org.asynccassandra.testkit.TestKeyspace;
 import org.jspecify.annotations.Nullable;
@@ -50,11 +59,15 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.annotation.Bean;
 import org.springframework.core.ParameterizedTypeReference;
+import org.springframework.http.MediaType;
 import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.web.reactive.server.EntityExchangeResult;
 import org.springframework.test.web.reactive.server.WebTestClient;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -67,6 +80,12 @@ import tools.jackson.databind.json.JsonMapper;
  * {@code prefetch-pages} at every page, a client that stops reading leaves the stream waiting with its read-ahead
  * full and nothing in flight, and a client that goes away closes it. Subclasses pick the application and make the
  * server's socket send buffer small, so that a client that stops reading is felt after a few pages.
+ *
+ * <p>The application's session reaches Cassandra through a {@link FaultProxy} ({@link ThroughFaultProxy}), with a
+ * request timeout of {@link #REQUEST_TIMEOUT} and one retry per page, so that the tests of Cassandra failures can
+ * cause them: {@link FaultProxy#pause()} makes every request time out (504), a pause and
+ * {@link FaultProxy#dropAllConnections()} leave the driver without a connection (503, or a body cut short
+ * mid-export). After each test the proxy forwards again and the driver has reconnected.
  */
 @ExtendWith(CassandraExtension.class)
 @DirtiesContext // the application (and its session) closes after the class, before the server does
@@ -77,7 +96,16 @@ abstract class ExampleContractIT {
   static final int PAGES = ROWS / FETCH_SIZE;
   static final String PROPERTIES_FETCH = "async-cassandra.fetch-size=" + FETCH_SIZE;
   static final String PROPERTIES_PREFETCH = "async-cassandra.prefetch-pages=" + PREFETCH;
+  /** One retry per page: a page that times out answers 504 after two request timeouts. */
+  static final String PROPERTIES_RETRIES = "async-cassandra.retries=1";
+  /** The driver's request timeout in the application (its default is 2 s). */
+  static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(3);
   static final Duration WAIT = Duration.ofSeconds(60);
+  private static final ParameterizedTypeReference<Map<String, Object>> JSON_OBJECT =
+      new ParameterizedTypeReference<>() {};
+
+  /** Between the application's session and the server: started before the application, closed after it. */
+  static FaultProxy proxy;
 
   @CassandraInject static CassandraServer server;
   @CassandraInject static TestKeyspace keyspace;
@@ -90,10 +118,16 @@ abstract class ExampleContractIT {
   private final ExportWatcher watcher = new ExportWatcher();
   WebTestClient client;
 
+  /**
+   * A client of this stack's controllers of {@code /api/items} and its {@code CassandraErrorAdvice}, built with
+   * {@code properties} over the application's session and dispatched by Spring in memory, without a server.
+   */
+  abstract WebTestClient controllersWith(AsyncCassandraProperties properties);
+
   @DynamicPropertySource
   static void cassandra(DynamicPropertyRegistry registry) {
     registry.add("async-cassandra.contact-points",
-        () -> server.contactPoint().getHostString() + ":" + server.contactPoint().getPort());
+        () -> proxy.address().getHostString() + ":" + proxy.address().getPort());
     registry.add("async-cassandra.local-datacenter", () -> server.localDatacenter());
     registry.add("async-cassandra.keyspace", () -> keyspace.name());
   }
@@ -102,6 +136,36 @@ abstract class ExampleContractIT {
   static void load() {
     TestData.createSampleTable(direct, keyspace.name(), "items");
     TestData.loadSampleRows(direct, keyspace.name(), "items", ROWS, 5_000);
+    proxy = FaultProxy.start(server.contactPoint());
+  }
+
+  /**
+   * Routes the application's session through {@link #proxy}, with the request timeout of {@link #REQUEST_TIMEOUT}
+   * and reconnections after 0.1 s to 1 s (instead of 1 s to 60 s), and closes the proxy with the application:
+   * the proxy's bean is created while the session is, so it is destroyed after it.
+   */
+  @TestConfiguration
+  static class ThroughFaultProxy {
+    @Bean(destroyMethod = "close")
+    FaultProxy faultProxy() {
+      return proxy;
+    }
+
+    @Bean
+    DriverOptionsCustomizer throughFaultProxy(FaultProxy faultProxy) {
+      return options -> {
+        FaultProxy.routeThrough(options, faultProxy);
+        options.withDuration(DefaultDriverOption.REQUEST_TIMEOUT, REQUEST_TIMEOUT)
+            // The schema queries would take the request timeout too: not what these tests are about.
+            .withDuration(DefaultDriverOption.METADATA_SCHEMA_REQUEST_TIMEOUT, Duration.ofSeconds(20))
+            .withDuration(DefaultDriverOption.RECONNECTION_BASE_DELAY, Duration.ofMillis(100))
+            .withDuration(DefaultDriverOption.RECONNECTION_MAX_DELAY, Duration.ofSeconds(1));
+        // No quiet period of 2 s for each of the driver's event loops when the application closes: the session of
+        // a test application has nothing left to run then.
+        options.withInt(DefaultDriverOption.NETTY_IO_SHUTDOWN_QUIET_PERIOD, 0)
+            .withInt(DefaultDriverOption.NETTY_ADMIN_SHUTDOWN_QUIET_PERIOD, 0);
+      };
+    }
   }
 
   @BeforeEach
@@ -116,6 +180,32 @@ abstract class ExampleContractIT {
     session.removeListener(watcher);
   }
 
+  /**
+   * Forwards again after a test that paused the proxy, and waits until the driver has its connections back (the
+   * control connection and the pool's) and no request in flight, so that the next test starts on a healthy
+   * session.
+   */
+  @AfterEach
+  void recover() {
+    proxy.resume();
+    int healthy = 1 + session.cqlSession().getContext().getConfig().getDefaultProfile()
+        .getInt(DefaultDriverOption.CONNECTION_POOL_LOCAL_SIZE);
+    await().atMost(WAIT).until(() -> nodes().stream()
+        .allMatch(node -> node.getState() == NodeState.UP && node.getOpenConnections() >= healthy)
+        && AsyncCassandraConfiguration.inFlightRequests(session) == 0);
+  }
+
+  private Collection<Node> nodes() {
+    return session.cqlSession().getMetadata().getNodes().values();
+  }
+
+  /** Stops forwarding, resets the driver's connections, and waits until it has none left. */
+  private void cutCassandraOff() {
+    proxy.pause();
+    proxy.dropAllConnections();
+    await().atMost(WAIT).until(() -> nodes().stream().allMatch(node -> node.getOpenConnections() == 0));
+  }
+
   /** Every row of the table as {@code pk/ck/payload}, in the driver's order. */
   private List<String> expectedKeys() {
     List<String> keys = new ArrayList<>();
@@ -125,6 +215,12 @@ abstract class ExampleContractIT {
     }
     assertThat(keys).hasSize(ROWS);
     return keys;
+  }
+
+  /** The NDJSON line that both examples write for the row of {@code key} ({@code pk/ck/payload}). */
+  private static String ndjsonLine(String key) {
+    String[] parts = key.split("/", 3); // the payload has slashes of its own
+    return "{\"pk\":" + parts[0] + ",\"ck\":" + parts[1] + ",\"payload\":\"" + parts[2] + "\"}\n";
   }
 
   private static String key(JsonNode item) {
@@ -260,6 +356,110 @@ abstract class ExampleContractIT {
     export.assertReadAheadBoundedAtEveryPage();
   }
 
+  @Test
+  void should_answer_504_with_the_reason_when_cassandra_does_not_answer_in_time() {
+    proxy.pause(); // connections stay open; every request times out
+    // Both at once: each waits for two request timeouts (the request and its retry).
+    CompletableFuture<EntityExchangeResult<Map<String, Object>>> page =
+        CompletableFuture.supplyAsync(() -> exchange("/api/items?limit=5"));
+    EntityExchangeResult<Map<String, Object>> export = exchange("/api/items/export.ndjson");
+    for (EntityExchangeResult<Map<String, Object>> answer : List.of(page.join(), export)) {
+      assertThat(answer.getStatus().value()).as(answer.getUrl().toString()).isEqualTo(504);
+      assertThat(answer.getResponseHeaders().getContentType()).isNotNull()
+          .matches(type -> type.isCompatibleWith(MediaType.APPLICATION_JSON), "JSON");
+      Map<String, Object> body = answer.getResponseBody();
+      assertThat(body).containsEntry("reason", "TIMEOUT").containsOnlyKeys("error", "reason");
+      assertThat(String.valueOf(body.get("error"))).as("names the query, the page and the timeout")
+          .startsWith("Failed to fetch page 1 of 'SELECT ").contains("items")
+          .contains("DriverTimeoutException: Query timed out after " + REQUEST_TIMEOUT);
+    }
+  }
+
+  @Test
+  void should_answer_503_with_retry_after_and_the_reason_while_no_node_can_be_reached() {
+    cutCassandraOff();
+    for (String uri : List.of("/api/items?limit=5", "/api/items/export.ndjson")) {
+      EntityExchangeResult<Map<String, Object>> answer = exchange(uri);
+      assertThat(answer.getStatus().value()).as(uri).isEqualTo(503);
+      assertThat(answer.getResponseHeaders().getFirst("Retry-After"))
+          .isEqualTo(CassandraErrorResponse.RETRY_AFTER_SECONDS);
+      Map<String, Object> body = answer.getResponseBody();
+      assertThat(body).containsEntry("reason", "UNAVAILABLE").containsOnlyKeys("error", "reason");
+      assertThat(String.valueOf(body.get("error"))).as("names the query, the page and the driver's exception")
+          .startsWith("Failed to fetch page 1 of 'SELECT ").contains("items")
+          .containsAnyOf("NoNodeAvailableException", "AllNodesFailedException", "NodeUnavailableException");
+    }
+  }
+
+  @Test
+  void should_answer_404_with_the_reason_when_the_configured_table_is_not_there() {
+    // The WebFlux example answered 500 here (the query's InvalidQueryException), the MVC one 404 for the export.
+    AsyncCassandraProperties missing = new AsyncCassandraProperties(List.of("127.0.0.1:9042"), "unused",
+        keyspace.name(), FETCH_SIZE, PREFETCH, "nothing_here", null, null);
+    WebTestClient controllers = controllersWith(missing);
+    for (String uri : List.of("/api/items/export.ndjson", "/api/items?limit=5")) {
+      controllers.get().uri(uri).exchange()
+          .expectStatus().isNotFound()
+          .expectHeader().contentTypeCompatibleWith(MediaType.APPLICATION_JSON)
+          .expectBody()
+          .jsonPath("$.reason").isEqualTo("TABLE_NOT_FOUND")
+          .jsonPath("$.error").isEqualTo("no table 'nothing_here' in keyspace " + keyspace.name());
+    }
+  }
+
+  @Test
+  void should_cut_the_body_short_when_cassandra_fails_after_the_export_started() throws Exception {
+    ByteArrayOutputStream received = new ByteArrayOutputStream();
+    ExportWatch watch;
+    try (Socket socket = export()) {
+      InputStream in = socket.getInputStream();
+      received.writeBytes(in.readNBytes(16 * 1024));
+      watch = watcher.await();
+      await().atMost(WAIT).until(() -> watch.stream.stats().bufferedPages() == PREFETCH
+          && AsyncCassandraConfiguration.inFlightRequests(session) == 0);
+      // The 200 and some rows are out; the next page cannot be fetched.
+      cutCassandraOff();
+      readUntilClosed(in, received);
+    }
+    RawResponse response = RawResponse.parse(received.toByteArray());
+    assertThat(response.status()).isEqualTo(200);
+    assertThat(response.chunked()).as("chunked: %s", response.headers()).isTrue();
+    assertThat(response.lastChunk()).as("the body's end (the last chunk) was sent").isFalse();
+    List<String> keys = ndjsonKeys(response.completeLines());
+    assertThat(keys).as("rows before the cut").isNotEmpty().hasSizeLessThan(ROWS);
+    // Byte for byte: the rows, then at most the start of the next one; no error appended, before the cut or in it.
+    StringBuilder export = new StringBuilder();
+    expectedKeys().forEach(key -> export.append(ndjsonLine(key)));
+    String body = response.text();
+    int same = 0;
+    while (same < body.length() && same < export.length() && body.charAt(same) == export.charAt(same)) {
+      same++;
+    }
+    assertThat(same).as("the body received is the export's start, up to the cut; it differs at %d: ...%s",
+        same, body.substring(Math.max(0, same - 200), Math.min(body.length(), same + 200))).isEqualTo(body.length());
+
+    await().atMost(WAIT).until(() -> watch.failed != null);
+    assertThat(watch.failed).isInstanceOf(PageFetchException.class);
+    assertThat(watch.completed).isNull();
+  }
+
+  /** A GET whose answer is a JSON object, whatever its status. */
+  private EntityExchangeResult<Map<String, Object>> exchange(String uri) {
+    return client.get().uri(uri).exchange().expectBody(JSON_OBJECT).returnResult();
+  }
+
+  /** Reads until the server closes the connection (an end of stream) or resets it. */
+  private static void readUntilClosed(InputStream in, ByteArrayOutputStream into) throws java.io.IOException {
+    byte[] buffer = new byte[64 * 1024];
+    try {
+      for (int read = in.read(buffer); read >= 0; read = in.read(buffer)) {
+        into.write(buffer, 0, read);
+      }
+    } catch (SocketException reset) {
+      // A reset ends the body as surely as an end of stream; what came before it is kept.
+    }
+  }
+
   /**
    * What the server looked like when the client got no byte for {@link #WAIT}, for the failure message: the TCP
    * sockets of its port as the kernel saw them (bytes queued on each side, window, send buffer), which tell a
@@ -338,6 +538,61 @@ abstract class ExampleContractIT {
     return socket;
   }
 
+  /**
+   * A raw HTTP/1.1 response as the client got it, perhaps cut short: the status, the headers and, for a chunked
+   * body, the data of its chunks (a cut chunk's bytes included) and whether its last chunk came.
+   *
+   * @param body the body's bytes as ISO-8859-1 text, one character per byte
+   */
+  record RawResponse(int status, String headers, boolean chunked, String body, boolean lastChunk) {
+    static RawResponse parse(byte[] bytes) {
+      String response = new String(bytes, StandardCharsets.ISO_8859_1);
+      int headersEnd = response.indexOf("\r\n\r\n");
+      assertThat(headersEnd).as("the end of the headers in %s", response).isPositive();
+      String headers = response.substring(0, headersEnd);
+      assertThat(headers).startsWith("HTTP/1.1 ");
+      int status = Integer.parseInt(headers.substring(9, 12));
+      boolean chunked = headers.toLowerCase(java.util.Locale.ROOT).contains("transfer-encoding: chunked");
+      String rest = response.substring(headersEnd + 4);
+      if (!chunked) {
+        return new RawResponse(status, headers, false, rest, false);
+      }
+      StringBuilder body = new StringBuilder();
+      int at = 0;
+      while (true) {
+        int lineEnd = rest.indexOf("\r\n", at);
+        if (lineEnd < 0) {
+          break; // cut before or within a chunk's size line
+        }
+        String sizeLine = rest.substring(at, lineEnd);
+        int extension = sizeLine.indexOf(';');
+        int size = Integer.parseInt((extension < 0 ? sizeLine : sizeLine.substring(0, extension)).trim(), 16);
+        if (size == 0) {
+          return new RawResponse(status, headers, true, body.toString(), true);
+        }
+        int start = lineEnd + 2;
+        int end = Math.min(start + size, rest.length());
+        body.append(rest, start, end);
+        if (end < start + size) {
+          break; // cut within the chunk's data
+        }
+        at = end + 2;
+      }
+      return new RawResponse(status, headers, true, body.toString(), false);
+    }
+
+    /** The body's lines that end with a newline, decoded as UTF-8; a cut last line is left out. */
+    String completeLines() {
+      String text = text();
+      return text.substring(0, text.lastIndexOf('\n') + 1);
+    }
+
+    /** The body as UTF-8 text, a cut last line included. */
+    String text() {
+      return new String(body.getBytes(StandardCharsets.ISO_8859_1), StandardCharsets.UTF_8);
+    }
+  }
+
   /** One export stream as the session's listener saw it. */
   static final class ExportWatch {
     final StreamInfo stream;
@@ -345,6 +600,7 @@ abstract class ExampleContractIT {
     final List<StreamStats> atPages = new CopyOnWriteArrayList<>();
     volatile @Nullable StreamStats completed;
     volatile @Nullable StreamStats closed;
+    volatile @Nullable Throwable failed;
 
     ExportWatch(StreamInfo stream) {
       this.stream = stream;
@@ -394,6 +650,11 @@ abstract class ExampleContractIT {
     @Override
     public void onClose(StreamInfo stream, StreamStats stats) {
       find(stream).ifPresent(watch -> watch.closed = stats);
+    }
+
+    @Override
+    public void onFailure(StreamInfo stream, Throwable error, StreamStats stats) {
+      find(stream).ifPresent(watch -> watch.failed = error);
     }
 
     ExportWatch await() {

@@ -16,19 +16,34 @@
 package org.asynccassandra.examples.spring;
 
 import io.netty.channel.ChannelOption;
+import org.asynccassandra.ResumeTokenSigner;
+import org.asynccassandra.examples.spring.webflux.CassandraErrorAdvice;
+import org.asynccassandra.examples.spring.webflux.ItemFluxController;
 import org.asynccassandra.examples.spring.webflux.WebFluxExampleApplication;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.reactor.netty.NettyServerCustomizer;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
+import org.springframework.test.web.reactive.server.WebTestClient;
+import tools.jackson.databind.json.JsonMapper;
 
 /** {@link ExampleContractIT} on the WebFlux application (Reactor Netty). */
 @SpringBootTest(classes = WebFluxExampleApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
     properties = {"spring.main.web-application-type=reactive", ExampleContractIT.PROPERTIES_FETCH,
-        ExampleContractIT.PROPERTIES_PREFETCH})
-@Import(WebFluxExampleIT.SmallSendBuffer.class)
+        ExampleContractIT.PROPERTIES_PREFETCH, ExampleContractIT.PROPERTIES_RETRIES})
+@Import({WebFluxExampleIT.SmallSendBuffer.class, ExampleContractIT.ThroughFaultProxy.class})
 class WebFluxExampleIT extends ExampleContractIT {
+
+  @Autowired ResumeTokenSigner signer;
+
+  @Override
+  WebTestClient controllersWith(AsyncCassandraProperties properties) {
+    return WebTestClient.bindToController(new ItemFluxController(session, new ItemQueries(properties, signer),
+            properties, JsonMapper.builder().build()))
+        .controllerAdvice(new CassandraErrorAdvice()).build();
+  }
 
   /** A small socket send buffer on the server side, so that a client that stops reading is felt after a few pages. */
   @TestConfiguration

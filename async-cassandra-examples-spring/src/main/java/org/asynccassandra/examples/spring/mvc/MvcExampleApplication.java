@@ -33,7 +33,9 @@ import org.springframework.context.annotation.Import;
  *       {@link org.asynccassandra.examples.spring.ItemQueries}).
  * </ul>
  * A request the export executor refuses (the bounded pool full, on Java 17) is answered {@code 503} with
- * {@code Retry-After} ({@link BusyAdvice}).
+ * {@code Retry-After} ({@link BusyAdvice}); one that Cassandra fails {@code 503} with {@code Retry-After}, or
+ * {@code 504}, with a JSON body that says why, and a table that is not there {@code 404}
+ * ({@link CassandraErrorAdvice}, the same answers as the WebFlux example's).
  * Run it against a Cassandra of your own with {@code --async-cassandra.contact-points=HOST:PORT
  * --async-cassandra.keyspace=KS}, or with an embedded one and sample rows:
  * {@link org.asynccassandra.examples.spring.EmbeddedExample} ({@code ./async-cassandra serve --spring --mvc}).

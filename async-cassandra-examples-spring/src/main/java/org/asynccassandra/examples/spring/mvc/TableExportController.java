@@ -17,6 +17,7 @@ package org.asynccassandra.examples.spring.mvc;
 
 import com.datastax.oss.driver.api.core.metadata.schema.TableMetadata;
 import org.asynccassandra.examples.spring.AsyncCassandraProperties;
+import org.asynccassandra.examples.spring.TableNotFoundException;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -27,9 +28,12 @@ import org.springframework.web.servlet.mvc.method.annotation.StreamingResponseBo
 /**
  * {@code GET /api/tables/{table}/rows.ndjson}: a whole table of the configured keyspace as NDJSON, one JSON
  * object per row and line, with every CQL type mapped as {@code docs/values.md} says; an unknown table is a
- * 404. {@code GET /api/items/export.ndjson} is the same for {@code async-cassandra.table}. The request thread
- * returns at once; the body is written by Spring MVC's async executor ({@link ExportExecutorConfiguration}: a
- * virtual thread on Java 21+, a bounded pool on 17), which blocks on the stream's iterator and on the socket.
+ * 404 that says so ({@link TableNotFoundException}, answered by {@link CassandraErrorAdvice}, as the WebFlux
+ * example answers it). {@code GET /api/items/export.ndjson} is the same for {@code async-cassandra.table}. The
+ * request thread returns at once; the body is written by Spring MVC's async executor
+ * ({@link ExportExecutorConfiguration}: a virtual thread on Java 21+, a bounded pool on 17), which blocks on the
+ * stream's iterator and on the socket. Cassandra failing before the first bytes went out is a 503 or 504; after,
+ * the body is cut short ({@link CassandraErrorAdvice}).
  */
 @RestController
 public class TableExportController {
@@ -50,9 +54,9 @@ public class TableExportController {
 
   @GetMapping("/api/tables/{table}/rows.ndjson")
   public ResponseEntity<StreamingResponseBody> rows(@PathVariable("table") String name) {
-    return exporter.table(name)
-        .map(table -> ResponseEntity.ok().contentType(NDJSON).body(body(table)))
-        .orElseGet(() -> ResponseEntity.notFound().build());
+    TableMetadata table = exporter.table(name)
+        .orElseThrow(() -> new TableNotFoundException(properties.keyspace(), name));
+    return ResponseEntity.ok().contentType(NDJSON).body(body(table));
   }
 
   private StreamingResponseBody body(TableMetadata table) {

@@ -15,7 +15,6 @@
  */
 package org.asynccassandra.examples.spring.mvc;
 
-import com.datastax.oss.driver.api.core.CqlIdentifier;
 import com.datastax.oss.driver.api.core.cql.Row;
 import com.datastax.oss.driver.api.core.cql.SimpleStatement;
 import com.datastax.oss.driver.api.core.metadata.schema.TableMetadata;
@@ -31,6 +30,7 @@ import org.asynccassandra.StreamConfig;
 import org.asynccassandra.StreamStats;
 import org.asynccassandra.examples.spring.AsyncCassandraProperties;
 import org.asynccassandra.examples.spring.ItemQueries;
+import org.asynccassandra.examples.spring.Tables;
 import org.asynccassandra.values.RowWriter;
 import org.jspecify.annotations.Nullable;
 import org.springframework.stereotype.Service;
@@ -54,22 +54,15 @@ public class TableExporter {
   private final AtomicLong brokenOff = new AtomicLong();
   private volatile @Nullable QueryStream latest;
 
-  public TableExporter(AsyncSession session, AsyncCassandraProperties properties) {
+  public TableExporter(AsyncSession session, AsyncCassandraProperties properties, ItemQueries queries) {
     this.session = session;
     this.properties = properties;
-    this.config = StreamConfig.builder().name(ItemQueries.EXPORT).fetchSize(properties.fetchSize()).prefetchPages(properties.prefetchPages())
-        .build();
+    this.config = queries.exportConfig();
   }
 
   /** The table of the configured keyspace named {@code name} (a CQL name, case-insensitive unless quoted), if any. */
   public Optional<TableMetadata> table(String name) {
-    CqlIdentifier table;
-    try {
-      table = CqlIdentifier.fromCql(name);
-    } catch (IllegalArgumentException notAName) {
-      return Optional.empty();
-    }
-    return session.cqlSession().getMetadata().getKeyspace(properties.keyspace()).flatMap(keyspace -> keyspace.getTable(table));
+    return Tables.find(session, properties.keyspace(), name);
   }
 
   /**
@@ -77,6 +70,9 @@ public class TableExporter {
    * are fetched and while the client reads; the stream is closed however this returns.
    *
    * @throws java.io.UncheckedIOException when writing fails (the client went away)
+   * @throws org.asynccassandra.PageFetchException when a page cannot be fetched, once the configured retries
+   *     are spent (or another of the stream's failures): {@link CassandraErrorAdvice} answers it while nothing
+   *     was sent, and leaves it to Tomcat, which cuts the body short, once the response has started
    */
   public void export(TableMetadata table, OutputStream out) {
     SimpleStatement select = SimpleStatement.newInstance("SELECT * FROM " + table.getKeyspace().asCql(true) + "."

@@ -19,9 +19,11 @@ import java.util.Arrays;
 import org.asynccassandra.AsyncSession;
 import org.asynccassandra.QueryStream;
 import org.asynccassandra.StreamConfig;
+import org.asynccassandra.examples.spring.AsyncCassandraProperties;
 import org.asynccassandra.examples.spring.Item;
 import org.asynccassandra.examples.spring.ItemQueries;
 import org.asynccassandra.examples.spring.ItemQueries.ItemPage;
+import org.asynccassandra.examples.spring.Tables;
 import org.jspecify.annotations.Nullable;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferFactory;
@@ -43,16 +45,24 @@ import tools.jackson.databind.json.JsonMapper;
  * {@code Flux} passes that demand to the stream's {@code Flow.Subscription}, and the stream fetches a page only
  * when its read-ahead ({@code async-cassandra.prefetch-pages}) has room. A client that reads slowly therefore
  * holds the fetching; a client that goes away cancels the subscription, which closes the stream.
+ *
+ * <p>Errors: the table is looked up in the driver's schema metadata before a stream starts (in memory, no
+ * query), so a table that is not there is a 404, as in the MVC example; a stream that Cassandra fails before the
+ * response started is a 503 or 504 with a JSON body that says why, and one that fails after the {@code 200} cuts
+ * the body short ({@link CassandraErrorAdvice}).
  */
 @RestController
 public class ItemFluxController {
   private final AsyncSession session;
   private final ItemQueries queries;
+  private final AsyncCassandraProperties properties;
   private final JsonMapper json;
 
-  public ItemFluxController(AsyncSession session, ItemQueries queries, JsonMapper json) {
+  public ItemFluxController(AsyncSession session, ItemQueries queries, AsyncCassandraProperties properties,
+      JsonMapper json) {
     this.session = session;
     this.queries = queries;
+    this.properties = properties;
     this.json = json;
   }
 
@@ -72,6 +82,7 @@ public class ItemFluxController {
    */
   @GetMapping(value = "/api/items/export.ndjson", produces = "application/x-ndjson")
   public Flux<DataBuffer> export(ServerHttpResponse response) {
+    Tables.require(session, properties.keyspace(), properties.table());
     DataBufferFactory buffers = response.bufferFactory();
     return JdkFlowAdapter.flowPublisherToFlux(session.publisher(queries.select(), queries.exportConfig(),
         queries.mapper())).map(item -> buffers.wrap(line(item)));
@@ -95,6 +106,7 @@ public class ItemFluxController {
       @RequestParam(name = "token", required = false) @Nullable String token) {
     int limit = ItemQueries.limit(limitParam);
     StreamConfig config = queries.pageConfig(limit, token);
+    Tables.require(session, properties.keyspace(), properties.table());
     return Mono.defer(() -> {
       QueryStream stream = session.executeStream(queries.select(), config);
       return JdkFlowAdapter.flowPublisherToFlux(stream.map(queries.mapper()).rows())

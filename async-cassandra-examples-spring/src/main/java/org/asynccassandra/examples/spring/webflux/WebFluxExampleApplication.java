@@ -32,6 +32,9 @@ import org.springframework.context.annotation.Import;
  *       backpressure from the socket to Cassandra;
  *   <li>{@code GET /api/items?limit=N&token=T}: a page and its signed next-page token.
  * </ul>
+ * A request that Cassandra fails is answered {@code 503} with {@code Retry-After}, or {@code 504}, with a JSON
+ * body that says why, and a table that is not there {@code 404} ({@link CassandraErrorAdvice}, the same answers
+ * as the MVC example's); an export that fails after its {@code 200} is cut short.
  * The module also carries Spring MVC and Tomcat (for {@link org.asynccassandra.examples.spring.mvc.MvcExampleApplication}):
  * this application sets its type to reactive and leaves Tomcat's reactive server out, so it runs on Netty.
  * {@code ./async-cassandra serve --spring} runs it over an embedded Cassandra.
