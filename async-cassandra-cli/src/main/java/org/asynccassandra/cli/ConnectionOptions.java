@@ -84,7 +84,7 @@ final class ConnectionOptions {
   Path config;
 
   @Option(names = "--request-timeout", paramLabel = "DURATION",
-      description = "The driver's request timeout, ISO-8601 (default: the --config file's, or PT10S).")
+      description = "The driver's request timeout, ISO-8601, > 0 (default: the --config file's, or PT10S).")
   Duration requestTimeout; // null unless given: a --config file's timeout then applies
 
   /** The TLS options; any of them turns TLS on. */
@@ -203,6 +203,10 @@ final class ConnectionOptions {
       PrintStream err) {
     if (config != null && !Files.isReadable(config)) {
       throw new ParameterException(commandLine, "--config file is not readable: " + config);
+    }
+    if (requestTimeout != null && (requestTimeout.isZero() || requestTimeout.isNegative())) {
+      // The driver takes a timeout of zero or less as none: a request to a stuck node would wait for ever.
+      throw new ParameterException(commandLine, "--request-timeout must be > 0: " + requestTimeout);
     }
     Path file = config;
     Supplier<Config> fileThenDefaults = () -> { // called again when the driver reloads its options

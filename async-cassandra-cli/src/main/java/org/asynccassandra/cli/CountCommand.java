@@ -17,12 +17,17 @@ package org.asynccassandra.cli;
 
 import com.datastax.oss.driver.api.core.CqlIdentifier;
 import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.CqlSessionBuilder;
+import com.datastax.oss.driver.api.core.metadata.schema.ColumnMetadata;
 import com.datastax.oss.driver.api.core.metadata.schema.RelationMetadata;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Collectors;
 import org.asynccassandra.AsyncSession;
 import org.asynccassandra.ScanConfig;
 import org.asynccassandra.TableScan;
@@ -31,7 +36,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** Counts a table's rows with a parallel token-range scan that reads only the first key column. */
+/** Counts a table's rows with a parallel token-range scan that reads only the partition key's columns. */
 @Command(name = "count", mixinStandardHelpOptions = true,
     description = "Counts the rows of a table (optionally matching --where), reading its token ranges in parallel.")
 final class CountCommand implements Callable<Integer> {
@@ -56,20 +61,22 @@ final class CountCommand implements Callable<Integer> {
     }
     scan.scanConfig(List.of(), spec); // a bad scan option is a usage error before connecting, as in export
     scan.checkSummaryFile(spec);
+    // The connection options' usage errors too, before the summary file is touched.
+    CqlSessionBuilder sessionBuilder = connection.sessionBuilder(spec.commandLine(),
+        connection.address(spec.commandLine()), ConnectionOptions.DEFAULT_DATACENTER);
+    scan.startSummary(); // a run that fails from here on leaves its own summary, never an earlier run's
     ScheduledExecutorService ticker = Progress.newTicker();
-    try (CqlSession session = connection.sessionBuilder(spec.commandLine(), connection.address(spec.commandLine()),
-        ConnectionOptions.DEFAULT_DATACENTER).build();
+    try (CqlSession session = sessionBuilder.build();
          AsyncSession async = AsyncSession.wrap(session);
          MetricsSummary metrics = scan.metricsSummary(async)) { // null without --metrics-summary
-      String firstKey = session.getMetadata().getKeyspace(CqlIdentifier.fromCql(scan.keyspace))
+      List<String> keyColumns = session.getMetadata().getKeyspace(CqlIdentifier.fromCql(scan.keyspace))
           .flatMap(keyspace -> keyspace.getTable(CqlIdentifier.fromCql(scan.table)).<RelationMetadata>map(t -> t)
               .or(() -> keyspace.getView(CqlIdentifier.fromCql(scan.table)))) // a materialized view too
-          .map(RelationMetadata::getPartitionKey)
-          .map(keys -> keys.get(0).getName().asCql(true))
-          .orElse("*"); // an unknown table: scanTable says which in its error
+          .map(relation -> scannedColumns(relation.getPartitionKey()))
+          .orElse(List.of()); // an unknown table: scanTable says which in its error
       AtomicLong rows = new AtomicLong();
       long start = System.nanoTime();
-      ScanConfig config = scan.scanConfig("*".equals(firstKey) ? List.of() : List.of(firstKey), spec).build();
+      ScanConfig config = scan.scanConfig(keyColumns, spec).build();
       ScanSummary account;
       try (TableScan tableScan = async.scanTable(scan.keyspace, scan.table, config);
            Progress progress = Progress.ofFraction("Counting " + scan.keyspace + "." + scan.table,
@@ -95,10 +102,30 @@ final class CountCommand implements Callable<Integer> {
       System.out.println(rows.get());
       System.err.printf(Locale.ROOT, "%,d rows in %s.%s (%.1f s, %,.0f rows/s)%n", rows.get(), scan.keyspace,
           scan.table, seconds, rows.get() / Math.max(seconds, 1e-9));
+      if (System.out.checkError()) { // a PrintStream never throws: a closed pipe or a full disk sets its flag
+        UncheckedIOException notWritten = new UncheckedIOException("Cannot write the count to stdout (a closed"
+            + " pipe or a full disk?); it is on stderr above", new IOException("stdout's error flag is set"));
+        try {
+          scan.writeSummary(account.failed()); // the run failed: its summary must not say complete
+        } catch (RuntimeException summaryFailed) {
+          notWritten.addSuppressed(summaryFailed);
+        }
+        throw notWritten;
+      }
       scan.writeSummary(account); // after the count is printed: a summary that cannot be written never costs it
       return account.complete() ? 0 : 1;
     } finally {
       ticker.shutdownNow();
     }
+  }
+
+  /**
+   * The columns a count reads: the partition key's, every one of them. One column would do to count rows, but
+   * the scan can split a slow range after its last row only when it can compute that row's token, which takes
+   * the whole partition key: with only its first column, a count of a table with a composite partition key
+   * could not split a range, and failed where an export finished.
+   */
+  static List<String> scannedColumns(List<ColumnMetadata> partitionKey) {
+    return partitionKey.stream().map(column -> column.getName().asCql(true)).collect(Collectors.toList());
   }
 }

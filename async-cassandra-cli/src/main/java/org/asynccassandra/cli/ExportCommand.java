@@ -16,6 +16,7 @@
 package org.asynccassandra.cli;
 
 import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.CqlSessionBuilder;
 import com.datastax.oss.driver.api.core.cql.Row;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -134,9 +135,12 @@ final class ExportCommand implements Callable<Integer> {
       }
     }
     ScanConfig scanConfig = scan.scanConfig(columns, spec).resumeFrom(resumeFrom).build();
+    // The connection options' usage errors too, before the summary file is touched.
+    CqlSessionBuilder sessionBuilder = connection.sessionBuilder(spec.commandLine(),
+        connection.address(spec.commandLine()), ConnectionOptions.DEFAULT_DATACENTER);
+    scan.startSummary(); // a run that fails from here on leaves its own summary, never an earlier run's
     ScheduledExecutorService ticker = Progress.newTicker();
-    try (CqlSession session = connection.sessionBuilder(spec.commandLine(), connection.address(spec.commandLine()),
-        ConnectionOptions.DEFAULT_DATACENTER).build();
+    try (CqlSession session = sessionBuilder.build();
          AsyncSession async = AsyncSession.wrap(session);
          MetricsSummary metrics = scan.metricsSummary(async); // null without --metrics-summary; prints after the scan
          TableScan tableScan = async.scanTable(scan.keyspace, scan.table, scanConfig)) {
@@ -145,6 +149,7 @@ final class ExportCommand implements Callable<Integer> {
         // A run killed while it saved its last checkpoint left the temporary file: no later save replaces it.
         Files.deleteIfExists(checkpointTemporary(checkpoint));
         System.err.println("The checkpoint says the export is complete: nothing to do.");
+        scan.writeSummary(scan.summary(tableScan, scanConfig, false)); // the checkpoint's: every range done
         return 0;
       }
       ExportOutput.Locked locked = null;

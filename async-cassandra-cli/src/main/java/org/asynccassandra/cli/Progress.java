@@ -30,7 +30,10 @@ import java.util.function.DoubleSupplier;
  * thread; {@link #add} is cheap and thread-safe. {@link #close()} prints the final line.
  */
 final class Progress implements AutoCloseable {
-  private static final int BAR_WIDTH = 28;
+  /** The longest line redrawn on a terminal: one column short of 80, so that the cursor never wraps. */
+  static final int TERMINAL_WIDTH = 79;
+  private static final int MAX_BAR_WIDTH = 20;
+  private static final int MIN_BAR_WIDTH = 8;
 
   private final String label;
   private final PrintStream out;
@@ -121,17 +124,53 @@ final class Progress implements AutoCloseable {
     double seconds = Math.max(1e-9, (System.nanoTime() - startNanos) / 1e9);
     long count = rows.get();
     double done = last ? 1 : done();
-    StringBuilder line = new StringBuilder(label).append(' ');
+    boolean eta = !last && done > 0.001 && done < 1;
     if (terminal) {
-      int filled = (int) Math.round(done * BAR_WIDTH);
-      line.append('[').append("#".repeat(filled)).append(" ".repeat(BAR_WIDTH - filled)).append("] ");
+      return terminalLine(label, done, count, seconds, eta);
     }
+    StringBuilder line = new StringBuilder(label).append(' ');
     line.append(String.format(Locale.ROOT, "%3.0f%%  %,d rows  %,.0f rows/s  %s elapsed", done * 100, count,
         count / seconds, format(seconds)));
-    if (!last && done > 0.001 && done < 1) {
+    if (eta) {
       line.append("  ETA ").append(format(seconds / done - seconds));
     }
     return line.toString();
+  }
+
+  /**
+   * The line redrawn on a terminal, at most {@link #TERMINAL_WIDTH} characters whatever the label: a longer
+   * line wraps on an 80-column terminal, and each {@code \r} redraw then adds a line. The figures come whole
+   * (percent, rows, rows/s, elapsed, and the ETA when {@code eta}), then the label whole, then the bar in what
+   * is left (up to {@link #MAX_BAR_WIDTH}; none below {@link #MIN_BAR_WIDTH}: the percent says as much). A label
+   * too long even without the bar loses characters from its middle, so that the verb and the end of the
+   * table's name stay.
+   */
+  static String terminalLine(String label, double done, long rows, double seconds, boolean eta) {
+    String figures = String.format(Locale.ROOT, "%3.0f%% %,d rows %,.0f/s %s", done * 100, rows, rows / seconds,
+        format(seconds)) + (eta ? " ETA " + format(seconds / done - seconds) : "");
+    int room = TERMINAL_WIDTH - figures.length() - 1; // for the label, and the bar with its brackets and space
+    int bar = Math.min(MAX_BAR_WIDTH, room - label.length() - 3);
+    StringBuilder line = new StringBuilder();
+    if (bar >= MIN_BAR_WIDTH) {
+      int filled = (int) Math.round(Math.min(1, Math.max(0, done)) * bar);
+      line.append(label).append(" [").append("#".repeat(filled)).append(" ".repeat(bar - filled)).append(']');
+    } else {
+      line.append(shorten(label, Math.max(0, room)));
+    }
+    line.append(' ').append(figures);
+    return line.length() <= TERMINAL_WIDTH ? line.toString() : line.substring(0, TERMINAL_WIDTH);
+  }
+
+  /** {@code text} in at most {@code width} characters: its middle replaced with "..." when it is longer. */
+  private static String shorten(String text, int width) {
+    if (text.length() <= width) {
+      return text;
+    }
+    if (width <= 3) {
+      return text.substring(0, width);
+    }
+    int tail = (width - 3) / 2;
+    return text.substring(0, width - 3 - tail) + "..." + text.substring(text.length() - tail);
   }
 
   private static String format(double seconds) {

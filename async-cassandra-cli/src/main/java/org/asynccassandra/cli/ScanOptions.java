@@ -63,6 +63,9 @@ final class ScanOptions {
       description = "Read at most this many response bytes per second (default: no limit).")
   Long maxBytesRate;
 
+  /** Whether {@link #startSummary} wrote this run's "started" summary to a file. */
+  private boolean startWritten;
+
   /** When this run reached each stage, for the summary; the command marks them. */
   final RunTimings timings = new RunTimings();
 
@@ -106,7 +109,7 @@ final class ScanOptions {
    * Prints and writes the summary of a scan that failed with {@code failure}, and returns that failure for the
    * caller to throw: a summary that cannot be written is attached to it as suppressed (its stack trace shows with
    * --verbose), never thrown instead, and said in a warning line on stderr (the error line names the scan's
-   * failure only; an earlier run's summary left under that name must not pass for this run's).
+   * failure only; the summary left under that name is the one {@link #startSummary} wrote).
    */
   RuntimeException summarizeFailure(org.asynccassandra.TableScan tableScan, ScanConfig config,
       RuntimeException failure) {
@@ -120,8 +123,8 @@ final class ScanOptions {
       writeSummary(account);
     } catch (RuntimeException summaryFailed) {
       failure.addSuppressed(summaryFailed);
-      System.err.println("warning: " + summaryFailed.getMessage() + (summary != null
-          && java.nio.file.Files.isRegularFile(summary) ? "; the summary there is an earlier run's, not this one's"
+      System.err.println("warning: " + summaryFailed.getMessage() + (startWritten
+          && java.nio.file.Files.isRegularFile(summary) ? "; the summary there says only that this run started"
           : ""));
     }
     return failure;
@@ -152,13 +155,32 @@ final class ScanOptions {
 
   /**
    * Refuses, before anything is read, a {@code --summary} that cannot be a file: a folder, or in a folder that
-   * does not exist.
+   * does not exist (for a symbolic link, its file's).
    *
    * @throws picocli.CommandLine.ParameterException naming the option and the path (exit code 2)
    */
   void checkSummaryFile(picocli.CommandLine.Model.CommandSpec spec) {
     if (summary != null) {
-      OutputFiles.checkWritableFile(spec, "--summary", summary);
+      OutputFiles.checkWritableFile(spec, "--summary", OutputFiles.target(summary));
+    }
+  }
+
+  /**
+   * Writes, after the usage checks and before connecting, this run's "started" summary to {@code --summary FILE}
+   * ({@link ScanSummary#writeStarted}): an earlier run's summary, which may say complete, never outlives a run
+   * that fails before its scan.
+   *
+   * @throws java.io.UncheckedIOException naming the file and the reason, before any work that it would cost
+   */
+  void startSummary() {
+    if (summary != null) {
+      try {
+        ScanSummary.writeStarted(summary, keyspace + "." + table, timings);
+        startWritten = true;
+      } catch (java.io.IOException failure) {
+        throw new java.io.UncheckedIOException("Cannot write the summary " + summary + ": "
+            + OutputFiles.describe(failure), failure);
+      }
     }
   }
 
@@ -168,15 +190,16 @@ final class ScanOptions {
    * @throws IllegalArgumentException naming the bad option value
    */
   ScanConfig.Builder scanConfig(List<String> columns) {
+    StreamConfig.Builder stream = StreamConfig.builder();
+    named("--fetch-size", "fetchSize", () -> stream.fetchSize(fetchSize));
     ScanConfig.Builder builder = ScanConfig.builder()
         .columns(columns)
         .where(where)
         .allowFiltering(allowFiltering)
-        .parallelism(parallelism)
-        .streamConfig(StreamConfig.builder().fetchSize(fetchSize).prefetchPages(1)
-            .retry(5, java.time.Duration.ofMillis(200)).build());
+        .streamConfig(stream.prefetchPages(1).retry(5, java.time.Duration.ofMillis(200)).build());
+    named("--parallelism", "parallelism", () -> builder.parallelism(parallelism));
     if (splits != null) {
-      builder.splits(splits);
+      named("--splits", "splits", () -> builder.splits(splits));
     }
     if (tokenRange != null) {
       String[] bounds = tokenRange.split(":");
@@ -201,5 +224,21 @@ final class ScanOptions {
       builder.byteLimiter(ReadLimits.perSecond(maxBytesRate, maxBytesRate));
     }
     return builder;
+  }
+
+  /**
+   * Runs {@code set}, a builder's setter that checks its value, and says the option in its error: the builder
+   * names its own property ({@code "fetchSize must be > 0: 0"}), which is not what the user typed.
+   *
+   * @throws IllegalArgumentException the setter's, with {@code option} in place of {@code property}
+   */
+  private static void named(String option, String property, Runnable set) {
+    try {
+      set.run();
+    } catch (IllegalArgumentException bad) {
+      String message = String.valueOf(bad.getMessage());
+      throw new IllegalArgumentException(message.startsWith(property + " ")
+          ? option + message.substring(property.length()) : option + ": " + message, bad);
+    }
   }
 }

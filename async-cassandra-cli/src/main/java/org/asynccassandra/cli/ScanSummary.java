@@ -21,9 +21,11 @@ import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import org.asynccassandra.ScanCheckpoint;
 import org.asynccassandra.ScanConfig;
@@ -95,59 +97,130 @@ final class ScanSummary {
   }
 
   /**
-   * Writes the summary as JSON, whole or not at all: into a file beside {@code file}, then moved over it, so
-   * that a run killed meanwhile leaves no half-written summary under its name.
+   * Writes the summary as JSON to {@code file} ({@link #writeTo}).
    */
   void write(Path file) throws IOException {
+    writeTo(file, this::writeFields);
+  }
+
+  /**
+   * Writes, before a run connects, the summary of a run that started and has not ended: not complete, with
+   * {@code "state":"started"} and the {@code timings} reached so far. A run that fails before its scan (it
+   * cannot connect, the table is unknown) leaves that, never an earlier run's summary, which may say complete.
+   * A device or a named pipe is not written: it holds nothing to replace, and a pipe would have to be read
+   * twice.
+   */
+  static void writeStarted(Path file, String table, RunTimings timings) throws IOException {
+    if (OutputFiles.isSpecial(OutputFiles.target(file))) {
+      return;
+    }
+    writeTo(file, json -> {
+      json.writeStringProperty("table", table);
+      json.writeBooleanProperty("complete", false);
+      json.writeStringProperty("state", "started");
+      writeTimings(json, timings);
+    });
+  }
+
+  /**
+   * Writes a JSON object to {@code file}, whole or not at all: into a file beside it, then moved over it, so
+   * that a run killed meanwhile leaves no half-written summary under its name. A symbolic link is written
+   * through to its file (the link stays), and a device or a named pipe ({@link OutputFiles#isSpecial}) is
+   * written as it is: a file renamed over it would take its place ({@code /dev/null} as root, the
+   * {@code /dev/stdout} link).
+   */
+  private static void writeTo(Path file, Consumer<JsonGenerator> fields) throws IOException {
+    Path target = OutputFiles.target(file);
+    if (OutputFiles.isSpecial(target)) {
+      writeJson(target, fields);
+      return;
+    }
     // Beside it, under a name of its own, created new (two runs writing one summary never share it, and a file
     // planted under that name is not written through), with the usual permissions: a temporary file's
     // owner-only mode would not keep a summary readable to those who read it now.
-    Path part = Files.createFile(file.resolveSibling(file.getFileName() + "."
+    Path part = Files.createFile(target.resolveSibling(target.getFileName() + "."
         + Long.toUnsignedString(java.util.concurrent.ThreadLocalRandom.current().nextLong(), 36) + ".part"));
+    // An interrupted run (Ctrl-C) runs the shutdown hooks but not this method's finally: the hook deletes it.
+    Thread cleanup = new Thread(() -> deleteQuietly(part), "async-cassandra-summary-cleanup");
+    boolean hooked = false;
     try {
-      writeJson(part);
-      OutputFiles.moveOver(part, file);
+      Runtime.getRuntime().addShutdownHook(cleanup);
+      hooked = true;
+    } catch (IllegalStateException exiting) {
+      // the JVM is exiting already (a Ctrl-C during the scan): the finally below deletes it
+    }
+    try {
+      writeJson(part, fields);
+      OutputFiles.moveOver(part, target);
     } finally {
       Files.deleteIfExists(part);
+      if (hooked) {
+        try {
+          Runtime.getRuntime().removeShutdownHook(cleanup);
+        } catch (IllegalStateException exiting) {
+          // the JVM is exiting: the hook runs and finds the part file gone
+        }
+      }
     }
   }
 
-  private void writeJson(Path file) throws IOException {
-    try (Writer writer = Files.newBufferedWriter(file, StandardCharsets.UTF_8);
+  private static void deleteQuietly(Path part) {
+    try {
+      Files.deleteIfExists(part);
+    } catch (IOException ignored) {
+      // the JVM exits: nothing else to do about it
+    }
+  }
+
+  /** Writes the object into {@code file}, which exists: opened for writing only, neither created nor cut. */
+  private static void writeJson(Path file, Consumer<JsonGenerator> fields) throws IOException {
+    try (Writer writer = new java.io.BufferedWriter(new java.io.OutputStreamWriter(
+        Files.newOutputStream(file, StandardOpenOption.WRITE), StandardCharsets.UTF_8));
          JsonGenerator json = new JsonFactory().createGenerator(writer)) {
       json.writeStartObject();
-      json.writeStringProperty("table", table);
-      json.writeBooleanProperty("complete", complete());
-      json.writeNumberProperty("ranges", checkpoint.ranges().size());
-      json.writeNumberProperty("rangesDone", checkpoint.rangesDone());
-      json.writeNumberProperty("rows", checkpoint.rowsDelivered());
-      json.writeNumberProperty("retries", retries);
-      json.writeNumberProperty("splits", splits);
-      if (config.tokenRange().isPresent()) {
-        json.writeStringProperty("tokenRange", config.tokenRange().get().toString());
+      fields.accept(json);
+      json.writeEndObject();
+    } catch (tools.jackson.core.exc.JacksonIOException failure) {
+      Throwable cause = failure.getCause(); // the writer's: a full disk, a pipe closed by its reader
+      throw cause instanceof IOException io ? io : new IOException(failure.getMessage(), failure);
+    }
+  }
+
+  private static void writeTimings(JsonGenerator json, RunTimings timings) {
+    Map<String, String> stages = timings.reached();
+    if (!stages.isEmpty()) {
+      json.writeObjectPropertyStart("timings");
+      for (Map.Entry<String, String> stage : stages.entrySet()) {
+        json.writeStringProperty(stage.getKey(), stage.getValue());
       }
-      if (config.shard().isPresent()) {
-        json.writeStringProperty("shard", config.shard().get().toString());
-      }
-      Map<String, String> stages = timings.reached();
-      if (!stages.isEmpty()) {
-        json.writeObjectPropertyStart("timings");
-        for (Map.Entry<String, String> stage : stages.entrySet()) {
-          json.writeStringProperty(stage.getKey(), stage.getValue());
-        }
-        json.writeEndObject();
-      }
-      json.writeArrayPropertyStart("rangeStates");
-      for (ScanCheckpoint.Range range : checkpoint.ranges()) {
-        json.writeStartObject();
-        json.writeStringProperty("start", range.start());
-        json.writeStringProperty("end", range.end());
-        json.writeStringProperty("state", range.state().name().toLowerCase(Locale.ROOT));
-        json.writeNumberProperty("rows", range.rowsDelivered());
-        json.writeEndObject();
-      }
-      json.writeEndArray();
       json.writeEndObject();
     }
+  }
+
+  private void writeFields(JsonGenerator json) {
+    json.writeStringProperty("table", table);
+    json.writeBooleanProperty("complete", complete());
+    json.writeNumberProperty("ranges", checkpoint.ranges().size());
+    json.writeNumberProperty("rangesDone", checkpoint.rangesDone());
+    json.writeNumberProperty("rows", checkpoint.rowsDelivered());
+    json.writeNumberProperty("retries", retries);
+    json.writeNumberProperty("splits", splits);
+    if (config.tokenRange().isPresent()) {
+      json.writeStringProperty("tokenRange", config.tokenRange().get().toString());
+    }
+    if (config.shard().isPresent()) {
+      json.writeStringProperty("shard", config.shard().get().toString());
+    }
+    writeTimings(json, timings);
+    json.writeArrayPropertyStart("rangeStates");
+    for (ScanCheckpoint.Range range : checkpoint.ranges()) {
+      json.writeStartObject();
+      json.writeStringProperty("start", range.start());
+      json.writeStringProperty("end", range.end());
+      json.writeStringProperty("state", range.state().name().toLowerCase(Locale.ROOT));
+      json.writeNumberProperty("rows", range.rowsDelivered());
+      json.writeEndObject();
+    }
+    json.writeEndArray();
   }
 }

@@ -110,4 +110,30 @@ class CommandUsageTest {
     assertUsageError(DemoCommandIT.capture("count", "--contact-point", NOWHERE, "--keyspace", "ks", "--table", "t",
         "--max-rate", "0"), "--max-rate must be > 0: 0");
   }
+
+  private static DemoCommandIT.Captured count(String... more) {
+    String[] args = new String[more.length + 7];
+    System.arraycopy(new String[] {"count", "--contact-point", NOWHERE, "--keyspace", "ks", "--table", "t"}, 0,
+        args, 0, 7);
+    System.arraycopy(more, 0, args, 7, more.length);
+    return DemoCommandIT.capture(args);
+  }
+
+  @Test
+  void should_refuse_a_request_timeout_that_is_not_positive(@TempDir Path dir) {
+    // The driver takes a timeout of zero or less as none: a count against a stuck node waited for ever.
+    assertUsageError(count("--request-timeout", "PT0S"), "--request-timeout must be > 0: PT0S");
+    assertUsageError(count("--request-timeout=-PT1S"), "--request-timeout must be > 0: PT-1S");
+    assertUsageError(export("--output", dir.resolve("data.csv").toString(), "--request-timeout", "PT0S"),
+        "--request-timeout must be > 0: PT0S");
+  }
+
+  @Test
+  void should_name_the_option_of_a_bad_scan_value() {
+    // The builder's own names came through: "fetchSize must be > 0: 0".
+    assertUsageError(count("--fetch-size", "0"), "--fetch-size must be > 0: 0");
+    assertUsageError(count("--parallelism", "0"), "--parallelism must be between 1 and 256: 0");
+    assertUsageError(count("--splits", "0"), "--splits must be between 1 and 100000: 0");
+    assertUsageError(export("--output", "-", "--parallelism", "257"), "--parallelism must be between 1 and 256: 257");
+  }
 }

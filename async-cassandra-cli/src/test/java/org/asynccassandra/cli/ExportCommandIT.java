@@ -396,12 +396,16 @@ class ExportCommandIT {
     // What a run killed while saving its last checkpoint leaves: no later save would replace it.
     Files.writeString(dir.resolve("all.checkpoint.tmp"), "version 3\nkeyspace");
 
-    DemoCommandIT.Captured run = resume("all_types", file, checkpoint);
+    Path summary = dir.resolve("summary.json");
+    DemoCommandIT.Captured run = export("--table", "all_types", "--output", file.toString(), "--checkpoint",
+        checkpoint.toString(), "--resume", "--summary", summary.toString());
     assertThat(run.exitCode()).as(run.err()).isZero();
     assertThat(run.err()).contains("The checkpoint says the export is complete: nothing to do.");
     assertThat(Files.readString(file)).isEqualTo(exported);
+    // Not the "started" summary written before connecting: the checkpoint's, every range done.
+    assertThat(Files.readString(summary)).contains("\"complete\":true").doesNotContain("\"state\":\"started\"");
     try (var left = Files.list(dir)) {
-      assertThat(left).containsExactlyInAnyOrder(file, checkpoint);
+      assertThat(left).containsExactlyInAnyOrder(file, checkpoint, summary);
     }
   }
 

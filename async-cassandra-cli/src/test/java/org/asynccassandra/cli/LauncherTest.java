@@ -165,6 +165,11 @@ class LauncherTest {
       await("Maven stopped with the launcher").atMost(Duration.ofSeconds(30))
           .until(() -> ProcessHandle.of(maven).map(handle -> !handle.isAlive()).orElse(true));
       assertThat(stamp).doesNotExist();
+      // The build's own files (its start time, the dependency list) stayed in target/, one pair per stopped build.
+      try (var files = Files.list(stamp.getParent())) {
+        assertThat(files.map(file -> file.getFileName().toString()))
+            .noneMatch(name -> name.startsWith("async-cassandra.classpath."));
+      }
     } finally {
       Files.createFile(root.resolve("fake/go")); // lets an orphan end
     }

@@ -35,6 +35,16 @@ class ScanSummaryTest {
       new ScanCheckpoint.Range("10", "20", ScanCheckpoint.State.IN_PROGRESS, "AAAAAQ", 3, 5),
       new ScanCheckpoint.Range("20", "30", ScanCheckpoint.State.PENDING, null, 0, 0)));
 
+  static final String PARTIAL_JSON = "{\"table\":\"ks.t\",\"complete\":false,\"ranges\":3,"
+      + "\"rangesDone\":1,\"rows\":12,\"retries\":2,\"splits\":1,\"rangeStates\":["
+      + "{\"start\":\"0\",\"end\":\"10\",\"state\":\"done\",\"rows\":7},"
+      + "{\"start\":\"10\",\"end\":\"20\",\"state\":\"in_progress\",\"rows\":5},"
+      + "{\"start\":\"20\",\"end\":\"30\",\"state\":\"pending\",\"rows\":0}]}";
+
+  static ScanSummary partial() {
+    return new ScanSummary("ks.t", PARTIAL, 2, 1, ScanConfig.defaults(), false, new RunTimings());
+  }
+
   private static String printed(ScanSummary summary) {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     summary.print(new PrintStream(bytes, true, StandardCharsets.UTF_8));
@@ -56,12 +66,8 @@ class ScanSummaryTest {
   @Test
   void should_write_every_range_as_json(@TempDir Path dir) throws IOException {
     Path file = dir.resolve("summary.json");
-    new ScanSummary("ks.t", PARTIAL, 2, 1, ScanConfig.defaults(), false, new RunTimings()).write(file);
-    assertThat(Files.readString(file)).isEqualTo("{\"table\":\"ks.t\",\"complete\":false,\"ranges\":3,"
-        + "\"rangesDone\":1,\"rows\":12,\"retries\":2,\"splits\":1,\"rangeStates\":["
-        + "{\"start\":\"0\",\"end\":\"10\",\"state\":\"done\",\"rows\":7},"
-        + "{\"start\":\"10\",\"end\":\"20\",\"state\":\"in_progress\",\"rows\":5},"
-        + "{\"start\":\"20\",\"end\":\"30\",\"state\":\"pending\",\"rows\":0}]}");
+    partial().write(file);
+    assertThat(Files.readString(file)).isEqualTo(PARTIAL_JSON);
   }
 
   @Test
@@ -72,5 +78,41 @@ class ScanSummaryTest {
     assertThat(new ScanSummary("ks.t", done, 0, 0, ScanConfig.defaults(), true, new RunTimings()).complete()).isFalse();
     assertThat(printed(new ScanSummary("ks.t", done, 0, 0, ScanConfig.defaults(), false, new RunTimings())))
         .contains("every range was read in full");
+  }
+
+  @Test
+  void should_write_a_summary_through_a_symbolic_link_and_keep_the_link(@TempDir Path dir) throws IOException {
+    // The part file was renamed over the link: the link became a file, and the file it named stayed stale.
+    Path real = Files.writeString(dir.resolve("real.json"), "an earlier run's");
+    Path link = Files.createSymbolicLink(dir.resolve("summary.json"), Path.of("real.json"));
+
+    partial().write(link);
+
+    assertThat(Files.isSymbolicLink(link)).as("still a link").isTrue();
+    assertThat(Files.readString(real)).isEqualTo(PARTIAL_JSON);
+    try (var files = Files.list(dir)) {
+      assertThat(files).as("no part file left").containsExactlyInAnyOrder(real, link);
+    }
+  }
+
+  @Test
+  void should_not_leave_an_earlier_complete_summary_when_the_next_run_cannot_connect(@TempDir Path dir)
+      throws IOException {
+    // The summary of an earlier, complete run stayed, and said complete, after a run that failed to connect.
+    String earlier = "{\"table\":\"ks.t\",\"complete\":true,\"ranges\":1,\"rangesDone\":1}";
+    for (String command : List.of("count", "export")) {
+      Path summary = Files.writeString(dir.resolve(command + ".json"), earlier);
+      List<String> args = new java.util.ArrayList<>(List.of(command, "--contact-point", "127.0.0.1:1", "--keyspace",
+          "ks", "--table", "t", "--summary", summary.toString()));
+      if (command.equals("export")) {
+        args.addAll(List.of("--output", dir.resolve("t.csv").toString()));
+      }
+      DemoCommandIT.Captured run = DemoCommandIT.capture(args.toArray(String[]::new));
+      assertThat(run.exitCode()).as(command + ": " + run.err()).isEqualTo(1);
+      assertThat(run.err()).as(command).contains("cannot connect to 127.0.0.1:1");
+      assertThat(Files.readString(summary)).as(command)
+          .doesNotContain("\"complete\":true")
+          .startsWith("{\"table\":\"ks.t\",\"complete\":false,\"state\":\"started\",\"timings\":{\"started\":");
+    }
   }
 }
