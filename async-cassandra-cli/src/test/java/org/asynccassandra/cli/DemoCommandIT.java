@@ -95,6 +95,26 @@ class DemoCommandIT {
 
   record Captured(int exitCode, String out, String err) {}
 
+  /** A stdout that fails every write, as a closed pipe or a full disk does; counts the writes tried. */
+  static final class ClosedPipe extends java.io.OutputStream {
+    private final java.util.concurrent.atomic.AtomicInteger writes = new java.util.concurrent.atomic.AtomicInteger();
+
+    @Override
+    public void write(int oneByte) throws java.io.IOException {
+      write(new byte[] {(byte) oneByte}, 0, 1);
+    }
+
+    @Override
+    public void write(byte[] bytes, int offset, int length) throws java.io.IOException {
+      writes.incrementAndGet();
+      throw new java.io.IOException("Broken pipe");
+    }
+
+    int writes() {
+      return writes.get();
+    }
+  }
+
   static Captured capture(String... args) {
     return capture(text -> {}, args);
   }

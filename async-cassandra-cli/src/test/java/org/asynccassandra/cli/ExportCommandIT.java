@@ -169,23 +169,11 @@ class ExportCommandIT {
         dir.resolve("earlier.csv").toString(), "--summary", summary.toString());
     assertThat(earlier.exitCode()).as(earlier.err()).isZero();
     assertThat(Files.readString(summary)).contains("\"complete\":true");
-    java.util.concurrent.atomic.AtomicInteger writes = new java.util.concurrent.atomic.AtomicInteger();
-    java.io.OutputStream closedPipe = new java.io.OutputStream() {
-      @Override
-      public void write(int oneByte) throws IOException {
-        write(new byte[] {(byte) oneByte}, 0, 1);
-      }
-
-      @Override
-      public void write(byte[] bytes, int offset, int length) throws IOException {
-        writes.incrementAndGet();
-        throw new IOException("Broken pipe");
-      }
-    };
+    DemoCommandIT.ClosedPipe closedPipe = new DemoCommandIT.ClosedPipe();
     DemoCommandIT.Captured run = DemoCommandIT.capture(closedPipe, () -> "", "export", "--contact-point",
         contactPoint, "--keyspace", keyspace, "--table", "all_types", "--splits", "1", "--summary",
         summary.toString());
-    assertThat(writes).as("stdout was written only at the end").hasPositiveValue();
+    assertThat(closedPipe.writes()).as("stdout was written only at the end").isPositive();
     assertThat(run.exitCode()).as(run.err()).isEqualTo(1);
     assertThat(run.err()).contains("stdout");
     assertThat(Files.readString(summary)).contains("\"complete\":false");

@@ -143,22 +143,10 @@ class ScanOptionsIT {
   void should_fail_a_count_that_cannot_write_it_to_stdout(@TempDir Path dir) throws IOException {
     // System.out swallowed the failure (a closed pipe, a full disk): the count exited 0, its summary complete.
     Path summary = dir.resolve("summary.json");
-    java.util.concurrent.atomic.AtomicInteger writes = new java.util.concurrent.atomic.AtomicInteger();
-    java.io.OutputStream closedPipe = new java.io.OutputStream() {
-      @Override
-      public void write(int oneByte) throws IOException {
-        write(new byte[] {(byte) oneByte}, 0, 1);
-      }
-
-      @Override
-      public void write(byte[] bytes, int offset, int length) throws IOException {
-        writes.incrementAndGet();
-        throw new IOException("Broken pipe");
-      }
-    };
+    DemoCommandIT.ClosedPipe closedPipe = new DemoCommandIT.ClosedPipe();
     DemoCommandIT.Captured count = DemoCommandIT.capture(closedPipe, () -> "", "count", "--contact-point",
         contactPoint, "--keyspace", keyspace, "--table", "parts", "--summary", summary.toString());
-    assertThat(writes).as("the count was written to stdout").hasPositiveValue();
+    assertThat(closedPipe.writes()).as("the count was written to stdout").isPositive();
     assertThat(count.exitCode()).as(count.err()).isEqualTo(1);
     assertThat(count.err()).contains("error: Cannot write the count to stdout")
         .contains(String.format(java.util.Locale.ROOT, "%,d rows in %s.parts", ROWS, keyspace));
