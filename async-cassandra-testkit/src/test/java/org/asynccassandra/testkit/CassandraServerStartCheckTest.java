@@ -54,6 +54,9 @@ class CassandraServerStartCheckTest {
         while (true) {
           try (Socket connection = notCassandra.accept()) {
             connection.setSoLinger(true, 0); // a reset, as a node that refuses the client's handshake
+            // Only once the client wrote (the driver's first frame) or closed (the port check): a reset at once
+            // could reach the port check's connect before it returned, which then saw no port open (flaky).
+            int ignored = connection.getInputStream().read();
           } catch (IOException closed) {
             return;
           }
