@@ -544,10 +544,10 @@ final class ScanPageSource implements PageSource {
       }
       for (int i = 0; i < live.size() && !ended; i++) {
         Reader reader = live.get(i);
-        if (!reader.finished && !reader.inFlight && reader.owned < ownedPerRange) {
+        if (mayRequest(reader)) {
           boolean readAhead = (sessionBudget != null || maxBufferedBytes != 0) && isReadAhead();
           long estimate = readAhead ? estimateBytes(reader) : 0;
-          if (readAhead && maxBufferedBytes != 0 && bufferedBytes() >= maxBufferedBytes) {
+          if (readAhead && ownByteBoundReached()) {
             break; // the scan's own byte bound: read-ahead goes on once the consumer took pages (fetch pumps)
           }
           if (readAhead && sessionBudget != null) {
@@ -605,17 +605,27 @@ final class ScanPageSource implements PageSource {
     }
   }
 
+  /** Whether {@code reader} may send its next request as far as its own state goes; under the lock. */
+  private boolean mayRequest(Reader reader) {
+    return !reader.finished && !reader.inFlight && reader.owned < ownedPerRange;
+  }
+
+  /** Whether the scan's own {@code maxBufferedBytes} stops read-ahead now; under the lock. */
+  private boolean ownByteBoundReached() {
+    return maxBufferedBytes != 0 && bufferedBytes() >= maxBufferedBytes;
+  }
+
   /**
    * Whether a range would read ahead now if the session's budget allowed it, as {@link #pump} decides; under
    * the lock. Only then may the scan wait in the budget's queue.
    */
   private boolean wantsBudgetLocked() {
     if (closed || failure != null || !isReadAhead()
-        || (maxBufferedBytes != 0 && bufferedBytes() >= maxBufferedBytes)) {
+        || ownByteBoundReached()) {
       return false;
     }
     for (Reader reader : live) {
-      if (!reader.finished && !reader.inFlight && reader.owned < ownedPerRange) {
+      if (mayRequest(reader)) {
         return true;
       }
     }
