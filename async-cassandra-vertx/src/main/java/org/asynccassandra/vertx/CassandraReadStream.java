@@ -41,7 +41,19 @@ import org.jspecify.annotations.Nullable;
  * QueryStream rows = session.executeStream(statement, StreamConfig.builder()
  *     .executor(CassandraReadStream.executor(context))   // the stream's callbacks on the event loop
  *     .build());
- * CassandraReadStream.ndjson(context, rows).pipeTo(response);  // or NdjsonResponse.send(response, rows)
+ * NdjsonResponse.send(response, rows);   // headers, backpressure, a client that goes away, a failed stream
+ * }</pre>
+ *
+ * <p>Or through a {@link io.vertx.core.streams.Pipe}, with what {@link NdjsonResponse#send} does by hand: the
+ * response must be chunked before the first write (a write into a response that is neither chunked nor of a
+ * known length throws, and the pipe then ends the response: an empty {@code 200}), and a failed stream must
+ * reset the response rather than end it (a pipe ends it cleanly by default, so the client could not tell a
+ * failed export from a complete one):
+ *
+ * <pre>{@code
+ * response.setChunked(true).putHeader("Content-Type", NdjsonResponse.CONTENT_TYPE);
+ * CassandraReadStream.ndjson(context, rows).pipe().endOnFailure(false).to(response)
+ *     .onFailure(failure -> response.reset());
  * }</pre>
  *
  * <p><b>Demand and read-ahead.</b> Nothing is fetched until a handler is set. The adapter pulls one page at a
@@ -72,7 +84,8 @@ import org.jspecify.annotations.Nullable;
  *
  * <p><b>Cancel.</b> {@link #close()}, or setting a {@code null} item handler while the stream is open (what a
  * {@link io.vertx.core.streams.Pipe} does when its destination fails), closes the stream without a signal: the
- * request in flight is cancelled and the pages read ahead are dropped. The stream also keeps no handler after
+ * request in flight is cancelled and the pages read ahead are dropped. An end or a failure that came before the
+ * close, and waits for its own task as said above, is still signalled. The stream also keeps no handler after
  * it ended, failed or was closed.
  *
  * @param <T> the items: rows, mapped values, or one item per page ({@link #ofPages})
@@ -130,8 +143,8 @@ public interface CassandraReadStream<T> extends ReadStream<T> {
    * The rows of {@code stream} as NDJSON, one {@link Buffer} per page (no buffer for an empty page): one JSON
    * object per row and line, every column's value mapped by its CQL type as the values module's
    * {@link org.asynccassandra.values.RowWriter#ndjson RowWriter} does ({@code docs/values.md}). Ready for
-   * {@code pipeTo(response)}; {@link NdjsonResponse#send} also sets the headers and handles a client that
-   * goes away.
+   * {@link NdjsonResponse#send}, which also sets the headers, handles a client that goes away and answers a
+   * failed stream; or for a pipe into a response made chunked first (see the class documentation).
    *
    * @param context the context that runs every handler (an event loop's, typically the request's)
    * @param stream the rows to write; the returned stream owns it and closes it

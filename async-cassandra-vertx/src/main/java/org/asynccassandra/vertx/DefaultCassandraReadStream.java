@@ -74,7 +74,8 @@ final class DefaultCassandraReadStream<T, U> implements CassandraReadStream<U> {
   /**
    * Set by {@link #close()} on the caller's thread before it closes the stream: from then on the context hands
    * out nothing and signals nothing, even when a task queued before the close's own runs first and finds the
-   * stream already closed (its {@code nextPage()} failed with the close's exception).
+   * stream already closed (its {@code nextPage()} failed with the close's exception). An end or a failure
+   * decided before it (the state was no longer open) is still signalled: see {@link #signalLater}.
    */
   private volatile boolean closing;
   /** The handler given to {@link #handler} is taking its first items, within that call. */
@@ -350,15 +351,16 @@ final class DefaultCassandraReadStream<T, U> implements CassandraReadStream<U> {
   /**
    * Signals an end or a failure that came within a {@link #handler} call, before a handler to hear it was
    * set, in a task of its own on the context: the handlers set meanwhile hear it (see {@link #signalPending}).
+   * It is signalled even when {@link #close()} came meanwhile: the stream had ended or failed before that close,
+   * which had nothing left to cancel (a {@code collect} on the context followed by a {@code close()} would
+   * otherwise never complete).
    */
   private void signalLater(Runnable signal) {
     signalPending = true;
     context.runOnContext(ignored -> {
       signalPending = false;
       try {
-        if (!closing) { // a close signals nothing, as before it
-          signal.run();
-        }
+        signal.run();
       } finally {
         endHandler = null;
         exceptionHandler = null;

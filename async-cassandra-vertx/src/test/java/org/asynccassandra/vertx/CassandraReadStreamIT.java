@@ -27,9 +27,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClosedException;
-import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
@@ -433,19 +431,12 @@ class CassandraReadStreamIT {
   }
 
   private String download(Server server, String path) throws Exception {
-    HttpClient client = vertx.createHttpClient();
-    try {
-      return client.request(HttpMethod.GET, server.http.actualPort(), "localhost", path)
-          .compose(request -> request.send())
-          .compose(response -> {
-            assertThat(response.statusCode()).isEqualTo(200);
-            assertThat(response.getHeader("content-type")).isEqualTo(NdjsonResponse.CONTENT_TYPE);
-            return response.body();
-          })
-          .map(Buffer::toString)
-          .toCompletionStage().toCompletableFuture().get(WAIT.toSeconds(), TimeUnit.SECONDS);
-    } finally {
-      client.close();
+    try (ClientExchange client = new ClientExchange(vertx)) {
+      return client.get(server.http.actualPort(), path, response -> {
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.getHeader("content-type")).isEqualTo(NdjsonResponse.CONTENT_TYPE);
+        return response.body().map(Buffer::toString);
+      }, WAIT);
     }
   }
 

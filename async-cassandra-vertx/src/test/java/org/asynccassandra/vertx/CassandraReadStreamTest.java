@@ -233,10 +233,46 @@ class CassandraReadStreamTest {
    * end or fail the stream at once, and only then the end and exception handlers.
    */
   private CompletableFuture<List<Integer>> collectOnContext(FakeResultStream<Integer> fake) {
+    return collectOnContext(fake, false);
+  }
+
+  /** {@link #collectOnContext(FakeResultStream)}, and then, in the same task, {@code close()} when asked. */
+  private CompletableFuture<List<Integer>> collectOnContext(FakeResultStream<Integer> fake, boolean thenClose) {
     CompletableFuture<List<Integer>> collected = new CompletableFuture<>();
-    context.runOnContext(ignored -> CassandraReadStream.of(context, fake).collect(Collectors.toList())
-        .onComplete(collected::complete, collected::completeExceptionally));
+    context.runOnContext(ignored -> {
+      CassandraReadStream<Integer> stream = CassandraReadStream.of(context, fake);
+      stream.collect(Collectors.toList()).onComplete(collected::complete, collected::completeExceptionally);
+      if (thenClose) {
+        stream.close();
+      }
+    });
     return collected;
+  }
+
+  @Test
+  void should_complete_a_collect_whose_stream_ended_at_once_when_closed_before_the_end_was_signalled()
+      throws Exception {
+    // The end came within collect's handler call and waited for a task of its own; the close that came before
+    // that task ran found nothing to cancel, and the end was dropped: the collect never completed.
+    FakeResultStream<Integer> fake = FakeResultStream.autoPages(range(1, 4));
+    CompletableFuture<List<Integer>> collected = collectOnContext(fake, true);
+    settle(); // the collect's task ran, and queued the end's task
+    settle(); // that task ran
+    assertThat(collected).isCompletedWithValue(List.of(1, 2, 3));
+    assertThat(fake.closedBeforeItsEnd()).as("it had ended before the close").isFalse();
+  }
+
+  @Test
+  void should_fail_a_collect_whose_first_pull_failed_at_once_when_closed_before_the_failure_was_signalled()
+      throws Exception {
+    FakeResultStream<Integer> fake = new FakeResultStream<>();
+    fake.refuseNextPage(new IllegalStateException("already consumed with forEach"));
+    CompletableFuture<List<Integer>> collected = collectOnContext(fake, true);
+    settle(); // the collect's task ran, and queued the failure's task
+    settle(); // that task ran
+    assertThat(collected).isCompletedExceptionally();
+    assertThatThrownBy(collected::join).cause().isInstanceOf(IllegalStateException.class)
+        .hasMessage("already consumed with forEach");
   }
 
   @Test

@@ -20,8 +20,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpClient;
-import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerRequest;
 import java.util.List;
@@ -33,12 +31,15 @@ import org.junit.jupiter.api.Test;
 
 /**
  * {@link NdjsonResponse#send} into responses of a real Vert.x HTTP server (no Cassandra: the body is a
- * {@link FakeResultStream} of buffers) that were already written to or ended when it was called.
+ * {@link FakeResultStream} of buffers): responses already written to or ended when it was called, a stream
+ * that fails before its first row (the default answer and the caller's), and HTTP/1.0 requests, whose
+ * responses cannot be chunked.
  */
 class NdjsonResponseTest {
   private static Vertx vertx;
   private static HttpServer server;
-  private static HttpClient client;
+  private static final java.time.Duration WAIT = java.time.Duration.ofSeconds(30);
+  private static ClientExchange client;
   /** What the last request's send did: its future, and the fake the body read. */
   private static volatile CompletableFuture<Future<Void>> sent = new CompletableFuture<>();
   private static volatile FakeResultStream<Buffer> fake;
@@ -48,7 +49,7 @@ class NdjsonResponseTest {
     vertx = Vertx.vertx();
     server = vertx.createHttpServer().requestHandler(NdjsonResponseTest::handle).listen(0)
         .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-    client = vertx.createHttpClient();
+    client = new ClientExchange(vertx);
   }
 
   @AfterAll
@@ -83,7 +84,17 @@ class NdjsonResponseTest {
       } else if (request.path().equals("/ended")) {
         request.response().end("done\n"); // answered already; the connection stays open (keep-alive)
       }
-      sent.complete(NdjsonResponse.send(request.response(), body));
+      if (request.path().equals("/failing-answered")) {
+        sent.complete(NdjsonResponse.send(request.response(), body, (response, failure) -> response
+            .setStatusCode(503).putHeader("Retry-After", "5").putHeader("Content-Type", "application/json")
+            .end("{\"error\":\"" + failure.getMessage() + "\"}")));
+      } else if (request.path().equals("/failing-answer-throws")) {
+        sent.complete(NdjsonResponse.send(request.response(), body, (response, failure) -> {
+          throw new IllegalArgumentException("the answer threw");
+        }));
+      } else {
+        sent.complete(NdjsonResponse.send(request.response(), body));
+      }
     } catch (RuntimeException thrown) {
       sent.completeExceptionally(thrown);
       throw thrown;
@@ -91,11 +102,8 @@ class NdjsonResponseTest {
   }
 
   private static String get(String path) throws Exception {
-    return client.request(HttpMethod.GET, server.actualPort(), "localhost", path)
-        .compose(request -> request.send())
-        .compose(response -> response.body().map(body -> response.statusCode() == 200 ? body.toString()
-            : response.statusCode() + " " + body))
-        .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    return client.get(server.actualPort(), path, response -> response.body()
+        .map(body -> response.statusCode() == 200 ? body.toString() : response.statusCode() + " " + body), WAIT);
   }
 
   private static Future<Void> lastSend() throws Exception {
@@ -162,14 +170,101 @@ class NdjsonResponseTest {
   }
 
   @Test
-  void should_answer_500_when_the_stream_fails_before_anything_was_sent() throws Exception {
-    // It reset the connection: the client got no status line at all.
+  void should_answer_500_without_a_body_by_default_when_the_stream_fails_before_anything_was_sent() throws Exception {
+    // The answer when the caller chose none (it once reset the connection, and the client got no status line).
+    // A response of its own: neither chunked nor NDJSON.
     sent = new CompletableFuture<>();
-    assertThat(get("/failing")).isEqualTo("500 ");
+    Answer answer = exchange("/failing");
+    assertThat(answer.status()).isEqualTo(500);
+    assertThat(answer.body()).isEmpty();
+    assertThat(answer.headers().get("Content-Length")).isEqualTo("0");
+    assertThat(answer.headers().get("Transfer-Encoding")).isNull();
+    assertThat(answer.headers().get("Content-Type")).as("the type send set, taken back").isNull();
     CompletableFuture<Void> outcome = lastSend().toCompletionStage().toCompletableFuture();
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> outcome.get(30, TimeUnit.SECONDS))
         .hasRootCauseMessage("Cassandra timed out");
     assertThat(fake.isClosed()).isTrue();
+  }
+
+  @Test
+  void should_answer_as_the_caller_chose_when_the_stream_fails_before_anything_was_sent() throws Exception {
+    sent = new CompletableFuture<>();
+    Answer answer = exchange("/failing-answered");
+    assertThat(answer.status()).isEqualTo(503);
+    assertThat(answer.headers().get("Retry-After")).isEqualTo("5");
+    assertThat(answer.headers().get("Content-Type")).isEqualTo("application/json");
+    assertThat(answer.headers().get("Transfer-Encoding")).as("not chunked: a response of its own").isNull();
+    assertThat(answer.body()).isEqualTo("{\"error\":\"Cassandra timed out\"}");
+    CompletableFuture<Void> outcome = lastSend().toCompletionStage().toCompletableFuture();
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> outcome.get(30, TimeUnit.SECONDS))
+        .hasRootCauseMessage("Cassandra timed out");
+    assertThat(fake.isClosed()).isTrue();
+  }
+
+  @Test
+  void should_answer_500_when_the_callers_answer_throws_before_the_head() throws Exception {
+    sent = new CompletableFuture<>();
+    Answer answer = exchange("/failing-answer-throws");
+    assertThat(answer.status()).isEqualTo(500);
+    assertThat(answer.body()).isEmpty();
+    CompletableFuture<Void> outcome = lastSend().toCompletionStage().toCompletableFuture();
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> outcome.get(30, TimeUnit.SECONDS))
+        .hasRootCauseMessage("Cassandra timed out")
+        .satisfies(thrown -> assertThat(thrown.getCause().getSuppressed()).extracting(Throwable::getMessage)
+            .containsExactly("the answer threw"));
+  }
+
+  @Test
+  void should_close_the_connection_after_the_last_row_over_http_1_0() throws Exception {
+    // HTTP/1.0 has no chunked encoding: Vert.x ignores setChunked(true), so only the connection's end ends the body.
+    sent = new CompletableFuture<>();
+    RawAnswer answer = rawExchange("GET / HTTP/1.0\r\nHost: localhost\r\n\r\n");
+    assertThat(answer.statusLine()).isEqualTo("HTTP/1.0 200 OK");
+    assertThat(answer.headers()).containsEntry("connection", "close").doesNotContainKeys("transfer-encoding",
+        "content-length");
+    assertThat(answer.body()).as("every row, then the end of the connection").isEqualTo("{\"a\":1}\n{\"a\":2}\n");
+    lastSend().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    assertThat(fake.isClosed()).isTrue();
+  }
+
+  @Test
+  void should_close_the_connection_after_the_last_row_over_http_1_0_with_keep_alive() throws Exception {
+    // Vert.x kept the connection of a keep-alive HTTP/1.0 request open after the end: a body without a length
+    // then had no end until the server's idle timeout.
+    sent = new CompletableFuture<>();
+    RawAnswer answer = rawExchange("GET / HTTP/1.0\r\nHost: localhost\r\nConnection: keep-alive\r\n\r\n");
+    assertThat(answer.statusLine()).isEqualTo("HTTP/1.0 200 OK");
+    assertThat(answer.headers()).doesNotContainKeys("transfer-encoding", "content-length");
+    assertThat(answer.body()).as("every row, then the end of the connection").isEqualTo("{\"a\":1}\n{\"a\":2}\n");
+    lastSend().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    assertThat(fake.isClosed()).isTrue();
+  }
+
+  /** A status, headers and body over HTTP/1.1, whatever the status. */
+  private record Answer(int status, io.vertx.core.MultiMap headers, String body) {}
+
+  private static Answer exchange(String path) throws Exception {
+    return client.get(server.actualPort(), path, response -> response.body()
+        .map(body -> new Answer(response.statusCode(), response.headers(), body.toString())), WAIT);
+  }
+
+  /** The status line, the headers (names in lower case) and the body up to the end of the connection. */
+  private record RawAnswer(String statusLine, java.util.Map<String, String> headers, String body) {}
+
+  /** Sends {@code request} on a socket of its own and reads the answer until the server closes the connection. */
+  private static RawAnswer rawExchange(String request) throws Exception {
+    try (java.net.Socket socket = new java.net.Socket("localhost", server.actualPort())) {
+      socket.setSoTimeout(30_000); // a connection that never ends fails the test instead of hanging it
+      socket.getOutputStream().write(request.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      java.io.DataInputStream in = new java.io.DataInputStream(new java.io.BufferedInputStream(socket.getInputStream()));
+      String statusLine = readLine(in);
+      java.util.Map<String, String> headers = new java.util.HashMap<>();
+      for (String line = readLine(in); !line.isEmpty(); line = readLine(in)) {
+        int colon = line.indexOf(':');
+        headers.put(line.substring(0, colon).trim().toLowerCase(java.util.Locale.ROOT), line.substring(colon + 1).trim());
+      }
+      return new RawAnswer(statusLine, headers, new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
+    }
   }
 
   @Test
@@ -191,7 +286,7 @@ class NdjsonResponseTest {
 
   /** Requests {@code path}, not waiting for the answer: send's future fails with {@code cause}, the stream closes. */
   private void assertSendFailsAndCloses(String path, String cause) throws Exception {
-    client.request(HttpMethod.GET, server.actualPort(), "localhost", path).compose(request -> request.send());
+    client.getAndForget(server.actualPort(), path);
     CompletableFuture<Void> outcome = lastSend().toCompletionStage().toCompletableFuture();
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> outcome.get(30, TimeUnit.SECONDS))
         .hasRootCauseMessage(cause);

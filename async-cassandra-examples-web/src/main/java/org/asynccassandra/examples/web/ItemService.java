@@ -15,6 +15,7 @@
  */
 package org.asynccassandra.examples.web;
 
+import com.datastax.oss.driver.api.core.CqlIdentifier;
 import com.datastax.oss.driver.api.core.cql.Row;
 import com.datastax.oss.driver.api.core.cql.SimpleStatement;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -30,6 +31,7 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.StaticHandler;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Flow;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -39,6 +41,7 @@ import java.util.function.IntSupplier;
 import org.asynccassandra.AsyncSession;
 import org.asynccassandra.InvalidResumeTokenException;
 import org.asynccassandra.OffsetLimits;
+import org.asynccassandra.OffsetPage;
 import org.asynccassandra.PagingLimitExceededException;
 import org.asynccassandra.ResumeToken;
 import org.asynccassandra.ResumeTokenSigner;
@@ -53,7 +56,14 @@ import org.asynccassandra.vertx.NdjsonResponse;
  * The HTTP API over one table {@code (pk int, ck int, payload text)}. Every handler runs on its Vert.x
  * event loop and never blocks it: streams run their callbacks on the request's own context. Streams are
  * named after their endpoint ({@code items}, {@code export}), so the {@code name} tag of the meters at
- * {@code /metrics} tells them apart.
+ * {@code /metrics} tells them apart. Their configuration starts from the session's default
+ * ({@link AsyncSession#defaultStreamConfig()}: its retries, timeouts, listener), as the pages' already does.
+ *
+ * <p>A request that Cassandra failed is answered as {@link CassandraErrorResponse} says, the same as the Spring
+ * examples: {@code 503} with {@code Retry-After}, {@code 504}, {@code 404} for a table that is not in the
+ * schema, {@code 500}, each with a JSON body that names the reason; so is an export that fails before its first
+ * row, and a handler that throws (the router's failure handler). An export that fails after its first row cannot
+ * change its status: the connection is closed without the body's end.
  */
 public final class ItemService {
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ItemService.class);
@@ -72,6 +82,9 @@ public final class ItemService {
   private final AsyncSession session;
   private final ResumeTokenSigner signer;
   private final SimpleStatement query;
+  /** The table's keyspace and name, to find it in the schema metadata; null keyspace: not checked. */
+  private final String tableKeyspace;
+  private final String tableName;
   private final IntSupplier inFlightRequests;
   private final PrometheusMeterRegistry metrics;
 
@@ -96,6 +109,10 @@ public final class ItemService {
     this.session = session;
     this.signer = signer;
     this.query = SimpleStatement.newInstance("SELECT pk, ck, payload FROM " + table);
+    int dot = table.indexOf('.');
+    this.tableKeyspace = dot < 0 ? session.cqlSession().getKeyspace().map(keyspace -> keyspace.asCql(true)).orElse(null)
+        : table.substring(0, dot);
+    this.tableName = dot < 0 ? table : table.substring(dot + 1);
     this.inFlightRequests = inFlightRequests;
     this.metrics = metrics;
   }
@@ -116,7 +133,40 @@ public final class ItemService {
     router.get("/metrics").handler(this::prometheus);
     router.get("/metrics.json").handler(this::exportMetrics);
     router.route("/*").handler(StaticHandler.create("webroot"));
+    // A handler that threw (the table not in the schema, a closed session): JSON, not vertx-web's text page.
+    router.route().failureHandler(ItemService::handlerFailed);
     return router;
+  }
+
+  private static void handlerFailed(RoutingContext ctx) {
+    Throwable failure = ctx.failure();
+    if (failure == null) {
+      ctx.next(); // a status without an exception (ctx.fail(404), say): vertx-web's own answer
+      return;
+    }
+    CassandraErrorResponse.answer(ctx.response(), failure);
+  }
+
+  /**
+   * Throws {@link TableNotFoundException} when the driver's schema metadata (kept in memory: no query) does not
+   * have the table, as the Spring examples check theirs, so that the answer is a 404 rather than the query's
+   * {@code InvalidQueryException} (a 500). Not checked without schema metadata or a known keyspace.
+   */
+  private void requireTable() {
+    if (tableKeyspace == null || !session.cqlSession().isSchemaMetadataEnabled()) {
+      return;
+    }
+    CqlIdentifier keyspace;
+    CqlIdentifier table;
+    try {
+      keyspace = CqlIdentifier.fromCql(tableKeyspace);
+      table = CqlIdentifier.fromCql(tableName);
+    } catch (IllegalArgumentException notAName) {
+      return; // the query says what is wrong with it
+    }
+    if (session.cqlSession().getMetadata().getKeyspace(keyspace).flatMap(found -> found.getTable(table)).isEmpty()) {
+      throw new TableNotFoundException(tableKeyspace, tableName);
+    }
   }
 
   /** Runs stream callbacks on this request's event loop. */
@@ -133,10 +183,7 @@ public final class ItemService {
   }
 
   private static void failed(RoutingContext ctx, Throwable error) {
-    if (!ctx.response().ended()) {
-      ctx.response().setStatusCode(500).putHeader("content-type", "application/json")
-          .end(new JsonObject().put("error", String.valueOf(error.getMessage())).encode());
-    }
+    CassandraErrorResponse.answer(ctx.response(), error);
   }
 
   private static Optional<Integer> intParam(RoutingContext ctx, String name, int fallback, int min, int max) {
@@ -163,14 +210,15 @@ public final class ItemService {
     }
     int limit = limitParam.get();
     // One row more than the page, to know whether another page follows.
-    StreamConfig.Builder config = StreamConfig.builder().name("items").fetchSize(limit + 1).maxRows(limit + 1)
-        .prefetchPages(0).executor(loop());
+    StreamConfig.Builder config = session.defaultStreamConfig().toBuilder().name("items").fetchSize(limit + 1)
+        .maxRows(limit + 1).prefetchPages(0).executor(loop());
     String after = ctx.request().getParam("after");
     if (after != null && after.length() > MAX_TOKEN_CHARS) {
       badRequest(ctx, new JsonObject().put("error", "the next-page token has " + after.length()
           + " characters; this service's tokens have at most " + MAX_TOKEN_CHARS).put("reason", "TOO_LARGE"));
       return;
     }
+    requireTable();
     QueryStream stream;
     try {
       if (after != null) {
@@ -238,9 +286,16 @@ public final class ItemService {
       badRequest(ctx, new JsonObject().put("error", "page must be >= 1 and size from 1 to " + MAX_LIMIT));
       return;
     }
+    requireTable();
     Executor loop = loop();
     try {
-      session.fetchPage(query, number, size.get(), PAGE_LIMITS).whenCompleteAsync((page, error) -> {
+      CompletionStage<OffsetPage> reading = session.fetchPage(query, number, size.get(), PAGE_LIMITS);
+      // A client that goes away stops the read: cancelling the stage closes its stream (and cancels its request).
+      ctx.response().closeHandler(closed -> reading.toCompletableFuture().cancel(false));
+      reading.whenCompleteAsync((page, error) -> {
+        if (ctx.response().closed()) {
+          return; // the client went away: nobody to answer, and the read was stopped for it
+        }
         if (error != null) {
           failed(ctx, error);
           return;
@@ -264,17 +319,24 @@ public final class ItemService {
    * the client reads slowly (no further page is asked for), and a client that goes away closes the stream.
    */
   private void export(RoutingContext ctx) {
+    requireTable();
     Context context = vertx.getOrCreateContext();
     HttpServerResponse response = ctx.response();
     response.setWriteQueueMaxSize(64 * 1024);
-    RowStream stream = session.executeStream(query, StreamConfig.builder().name("export").fetchSize(EXPORT_FETCH_SIZE)
-        .prefetchPages(EXPORT_PREFETCH).executor(CassandraReadStream.executor(context)).build());
+    RowStream stream = session.executeStream(query, session.defaultStreamConfig().toBuilder().name("export")
+        .fetchSize(EXPORT_FETCH_SIZE).prefetchPages(EXPORT_PREFETCH).executor(CassandraReadStream.executor(context))
+        .build());
     CassandraReadStream<Buffer> body = CassandraReadStream.ndjson(context, stream);
     activeExports.incrementAndGet();
     exportsStarted.incrementAndGet();
     lastExport = body;
     lastExportResponse = response;
-    NdjsonResponse.send(response, body).onComplete(result -> {
+    AtomicBoolean answered = new AtomicBoolean();
+    NdjsonResponse.send(response, body, (failedResponse, failure) -> {
+      // Before its first row: the status and JSON of any other request that Cassandra failed (logged there).
+      answered.set(true);
+      CassandraErrorResponse.answer(failedResponse, failure);
+    }).onComplete(result -> {
       activeExports.decrementAndGet();
       if (result.succeeded()) {
         exportsCompleted.incrementAndGet();
@@ -283,9 +345,11 @@ public final class ItemService {
         exportsClosedByClient.incrementAndGet();
         exportClosedByClientListener.run();
       } else {
-        // Cassandra failed (the response was reset, or answered 500 before its first row): never silently.
         exportsFailed.incrementAndGet();
-        LOG.warn("An export of '{}' failed", query.getQuery(), result.cause());
+        if (!answered.get()) {
+          // After its first rows: the response was reset, so the client sees a body cut short. Never silently.
+          LOG.warn("An export of '{}' failed after its first rows", query.getQuery(), result.cause());
+        }
       }
     });
   }

@@ -22,6 +22,8 @@ import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.config.DefaultDriverOption;
 import com.datastax.oss.driver.api.core.cql.Row;
 import com.datastax.oss.driver.api.core.cql.SimpleStatement;
+import com.datastax.oss.driver.api.core.metadata.Node;
+import com.datastax.oss.driver.api.core.metadata.NodeState;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -43,13 +45,20 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Collection;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.asynccassandra.AsyncSession;
 import org.asynccassandra.ResumeToken;
 import org.asynccassandra.ResumeTokenSigner;
+import org.asynccassandra.StreamConfig;
+import org.asynccassandra.StreamInfo;
+import org.asynccassandra.StreamListener;
+import org.asynccassandra.StreamStats;
 import org.asynccassandra.micrometer.AsyncCassandraMetrics;
 import org.asynccassandra.testkit.CassandraExtension;
 import org.asynccassandra.testkit.CassandraServer;
@@ -67,6 +76,12 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * The example service over HTTP against the real Cassandra. The service's session goes through a
  * {@link FaultProxy}, so that a test can hold Cassandra's answers, and counts its requests with a
  * {@link RequestCounter}. Vert.x runs one event loop, so every handler shares it.
+ *
+ * <p>The tests of Cassandra failures use a second service over the same table, whose session goes through a
+ * proxy of its own ({@link #faultProxy}), with a request timeout of {@link #FAULT_REQUEST_TIMEOUT}, no retry of a
+ * failed page and reconnections after 0.1 s to 1 s: {@link FaultProxy#pause()} makes every request time out
+ * (504), a pause and {@link FaultProxy#dropAllConnections()} leave the driver without a connection (503). After
+ * each, the proxy forwards again and the driver has its connections back ({@link #recoverFaultSession()}).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @ExtendWith(CassandraExtension.class)
@@ -86,6 +101,13 @@ class WebServiceIT {
   private HttpServer http;
   private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
   private List<String> expected;
+  private String table;
+  /** The driver's request timeout of the failure tests' session: with its proxy paused, a request fails after it. */
+  private static final Duration FAULT_REQUEST_TIMEOUT = Duration.ofSeconds(3);
+  private FaultProxy faultProxy;
+  private CqlSession faultSession;
+  private AsyncSession faultAsync;
+  private HttpServer faultHttp;
 
   private static byte[] key() {
     byte[] key = new byte[32];
@@ -95,7 +117,7 @@ class WebServiceIT {
 
   @BeforeAll
   void start(CassandraServer server, TestKeyspace keyspace, CqlSession direct) throws Exception {
-    String table = keyspace.table("items");
+    table = keyspace.table("items");
     TestData.createSampleTable(direct, table);
     TestData.loadSampleRows(direct, table, ROWS, 1_000);
     expected = new ArrayList<>();
@@ -114,6 +136,19 @@ class WebServiceIT {
     new AsyncCassandraMetrics(async, Tags.of("service", "items")).bindTo(metrics);
     service = new ItemService(vertx, async, table, signer, () -> WebServer.inFlight(session), metrics);
     http = WebServer.start(vertx, service, 0);
+
+    faultProxy = FaultProxy.start(server.contactPoint());
+    faultSession = faultProxy.sessionBuilder(server.localDatacenter(), options -> options
+        .withStringList(DefaultDriverOption.METRICS_NODE_ENABLED, List.of("pool.in-flight"))
+        .withDuration(DefaultDriverOption.REQUEST_TIMEOUT, FAULT_REQUEST_TIMEOUT)
+        // The schema queries would take the request timeout too: not what these tests are about.
+        .withDuration(DefaultDriverOption.METADATA_SCHEMA_REQUEST_TIMEOUT, Duration.ofSeconds(20))
+        .withDuration(DefaultDriverOption.RECONNECTION_BASE_DELAY, Duration.ofMillis(100))
+        .withDuration(DefaultDriverOption.RECONNECTION_MAX_DELAY, Duration.ofSeconds(1))).build();
+    // No retry: a page that times out fails after one request timeout (the service's streams start from this).
+    faultAsync = AsyncSession.wrap(faultSession, StreamConfig.builder().retry(0, Duration.ZERO).build());
+    faultHttp = WebServer.start(vertx, new ItemService(vertx, faultAsync, table, signer,
+        () -> WebServer.inFlight(faultSession), new PrometheusMeterRegistry(PrometheusConfig.DEFAULT)), 0);
   }
 
   @AfterAll
@@ -124,11 +159,18 @@ class WebServiceIT {
       async.close();
       session.close();
       proxy.close();
+      faultAsync.close();
+      faultSession.close();
+      faultProxy.close();
     }
   }
 
   private HttpRequest request(String path) {
-    return HttpRequest.newBuilder(URI.create("http://localhost:" + http.actualPort() + path))
+    return request(http, path);
+  }
+
+  private static HttpRequest request(HttpServer server, String path) {
+    return HttpRequest.newBuilder(URI.create("http://localhost:" + server.actualPort() + path))
         .timeout(HTTP_TIMEOUT).build();
   }
 
@@ -309,6 +351,166 @@ class WebServiceIT {
       }
       HttpResponse<String> answered = pending.get(60, TimeUnit.SECONDS);
       assertThat(answered.statusCode()).as(path + ": " + answered.body()).isEqualTo(200);
+    }
+  }
+
+  /** Hears the streams of a session: those that started, and those closed before their end. */
+  private static final class StreamWatcher implements StreamListener {
+    final Set<Long> started = ConcurrentHashMap.newKeySet();
+    final Set<Long> closed = ConcurrentHashMap.newKeySet();
+    final Set<Long> ended = ConcurrentHashMap.newKeySet();
+
+    @Override
+    public void onStart(StreamInfo stream, String style) {
+      started.add(stream.id());
+    }
+
+    @Override
+    public void onClose(StreamInfo stream, StreamStats stats) {
+      closed.add(stream.id());
+    }
+
+    @Override
+    public void onComplete(StreamInfo stream, StreamStats stats) {
+      ended.add(stream.id());
+    }
+
+    @Override
+    public void onFailure(StreamInfo stream, Throwable error, StreamStats stats) {
+      ended.add(stream.id());
+    }
+  }
+
+  @Test
+  void should_stop_reading_a_page_when_its_client_goes_away() throws Exception {
+    // The page's read went on after the client had gone, until Cassandra answered or the request timed out.
+    StreamWatcher watcher = new StreamWatcher();
+    async.addListener(watcher);
+    long sentBefore = counter.sent();
+    proxy.pause(); // Cassandra's answer is held: the read cannot end by itself
+    try {
+      try (Socket socket = new Socket("localhost", http.actualPort())) {
+        socket.getOutputStream().write("GET /api/items/page/3?size=10 HTTP/1.1\r\nHost: localhost\r\n\r\n"
+            .getBytes(StandardCharsets.US_ASCII));
+        await().atMost(Duration.ofSeconds(30)).until(() -> watcher.started.size() == 1 && counter.sent() > sentBefore);
+      } // the client goes away
+      await().atMost(Duration.ofSeconds(30)).until(() -> watcher.closed.equals(watcher.started));
+      assertThat(watcher.ended).as("closed before its end, neither completed nor failed").isEmpty();
+    } finally {
+      proxy.resume();
+      async.removeListener(watcher);
+    }
+  }
+
+  // ---- Cassandra failing: the failure tests' own service, session and proxy ---------------------------
+
+  private HttpResponse<String> get(HttpServer server, String path) throws Exception {
+    return client.send(request(server, path), HttpResponse.BodyHandlers.ofString());
+  }
+
+  private Collection<Node> faultNodes() {
+    return faultSession.getMetadata().getNodes().values();
+  }
+
+  /**
+   * Forwards again after a test that paused the fault proxy, and waits until the driver has its connections back
+   * (the control connection and the pool's) and no request in flight, so that the next test starts on a healthy
+   * session.
+   */
+  private void recoverFaultSession() {
+    faultProxy.resume();
+    int healthy = 1 + faultSession.getContext().getConfig().getDefaultProfile()
+        .getInt(DefaultDriverOption.CONNECTION_POOL_LOCAL_SIZE);
+    await().atMost(HTTP_TIMEOUT).until(() -> faultNodes().stream()
+        .allMatch(node -> node.getState() == NodeState.UP && node.getOpenConnections() >= healthy)
+        && WebServer.inFlight(faultSession) == 0);
+  }
+
+  private static final List<String> CASSANDRA_PATHS =
+      List.of("/api/items?limit=5", "/api/items/page/2?size=10", "/api/items/export.ndjson");
+
+  /** The JSON body of a failure's answer: only {@code error} and {@code reason}, the reason as given. */
+  private static JsonObject failureBody(String path, HttpResponse<String> answer, String reason) {
+    assertThat(answer.headers().firstValue("content-type")).as(path).hasValue("application/json");
+    JsonObject body = new JsonObject(answer.body());
+    assertThat(body.fieldNames()).as(path).containsExactlyInAnyOrder("error", "reason");
+    assertThat(body.getString("reason")).as(path).isEqualTo(reason);
+    return body;
+  }
+
+  @Test
+  void should_answer_504_with_the_reason_when_cassandra_does_not_answer_in_time() throws Exception {
+    // Every Cassandra failure was a 500 ({"error": ...} for a page, an empty body for the export).
+    faultProxy.pause(); // connections stay open; every request times out
+    try {
+      // All at once: each waits for one request timeout.
+      List<CompletableFuture<HttpResponse<String>>> answers = CASSANDRA_PATHS.stream()
+          .map(path -> client.sendAsync(request(faultHttp, path), HttpResponse.BodyHandlers.ofString())).toList();
+      for (int i = 0; i < CASSANDRA_PATHS.size(); i++) {
+        String path = CASSANDRA_PATHS.get(i);
+        HttpResponse<String> answer = answers.get(i).get(HTTP_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+        assertThat(answer.statusCode()).as(path + ": " + answer.body()).isEqualTo(504);
+        assertThat(answer.headers().firstValue("retry-after")).as(path).isEmpty();
+        assertThat(failureBody(path, answer, "TIMEOUT").getString("error")).as("names the query, the page and the timeout")
+            .startsWith("Failed to fetch page 1 of 'SELECT pk, ck, payload FROM " + table + "'")
+            .contains("DriverTimeoutException: Query timed out after " + FAULT_REQUEST_TIMEOUT);
+      }
+    } finally {
+      recoverFaultSession();
+    }
+  }
+
+  @Test
+  void should_answer_503_with_retry_after_and_the_reason_while_no_node_can_be_reached() throws Exception {
+    try {
+      faultProxy.pause();
+      faultProxy.dropAllConnections();
+      await().atMost(HTTP_TIMEOUT).until(() -> faultNodes().stream().allMatch(node -> node.getOpenConnections() == 0));
+      for (String path : CASSANDRA_PATHS) {
+        HttpResponse<String> answer = get(faultHttp, path);
+        assertThat(answer.statusCode()).as(path + ": " + answer.body()).isEqualTo(503);
+        assertThat(answer.headers().firstValue("retry-after")).as(path).hasValue(CassandraErrorResponse.RETRY_AFTER_SECONDS);
+        assertThat(failureBody(path, answer, "UNAVAILABLE").getString("error"))
+            .as("names the query, the page and the driver's exception")
+            .startsWith("Failed to fetch page 1 of 'SELECT pk, ck, payload FROM " + table + "'")
+            .containsAnyOf("NoNodeAvailableException", "AllNodesFailedException", "NodeUnavailableException");
+      }
+    } finally {
+      recoverFaultSession();
+    }
+  }
+
+  @Test
+  void should_answer_404_with_the_reason_when_the_table_is_not_in_the_schema() throws Exception {
+    // The query's InvalidQueryException was a 500; the Spring examples answer 404 (no query is sent for it).
+    String keyspace = table.substring(0, table.indexOf('.'));
+    HttpServer missing = WebServer.start(vertx, new ItemService(vertx, async, keyspace + ".nothing_here", signer,
+        () -> 0, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT)), 0);
+    try {
+      for (String path : CASSANDRA_PATHS) {
+        HttpResponse<String> answer = get(missing, path);
+        assertThat(answer.statusCode()).as(path + ": " + answer.body()).isEqualTo(404);
+        assertThat(failureBody(path, answer, "TABLE_NOT_FOUND").getString("error"))
+            .isEqualTo("no table 'nothing_here' in keyspace " + keyspace);
+      }
+    } finally {
+      missing.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
+  void should_answer_json_when_a_handler_throws() throws Exception {
+    // vertx-web answered a handler's exception with its own 500 page, in plain text.
+    AsyncSession closed = AsyncSession.wrap(session);
+    closed.close(); // every stream it is asked for now throws from the handler
+    HttpServer throwing = WebServer.start(vertx, new ItemService(vertx, closed, table, signer, () -> 0,
+        new PrometheusMeterRegistry(PrometheusConfig.DEFAULT)), 0);
+    try {
+      HttpResponse<String> answer = get(throwing, "/api/items?limit=5");
+      assertThat(answer.statusCode()).as(answer.body()).isEqualTo(500);
+      assertThat(failureBody("/api/items", answer, "CASSANDRA_ERROR").getString("error")).contains("closed");
+    } finally {
+      throwing.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     }
   }
 
