@@ -51,8 +51,10 @@ import org.slf4j.LoggerFactory;
  * thread before the first start (about 67 MB, each checked against its published SHA-1) from Maven Central,
  * or from the repository that system property {@code asynccassandra.testkit.mavenRepository} or environment
  * variable {@code ASYNC_CASSANDRA_MAVEN_REPOSITORY} names. It runs on a JDK 11 or 17 that it finds by itself (see
- * {@link CassandraServerBuilder#javaHome(Path)}), on free ports of 127.0.0.1, in a folder of its own under
- * java.io.tmpdir ({@link #directory()}) with its logs in {@code logs/}. It opens no JMX port.
+ * {@link CassandraServerBuilder#javaHome(Path)}), on free ports of 127.0.0.1 (on Linux, below the range the
+ * kernel gives outgoing connections' local ports from, so that no connection takes one before Cassandra listens
+ * on it, or between a {@link #kill()} and a {@link #restart()}), in a folder of its own under java.io.tmpdir
+ * ({@link #directory()}) with its logs in {@code logs/}. It opens no JMX port.
  *
  * <p><b>Threads.</b> Thread-safe. {@link CassandraServerBuilder#start()}, {@link #stop()}, {@link #restart()}
  * and {@link #close()} block until done; {@link #kill()} blocks only until the process is gone. Lifecycle calls

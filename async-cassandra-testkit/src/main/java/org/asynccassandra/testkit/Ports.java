@@ -20,32 +20,78 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Collection;
 import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
 
 /** Free TCP ports on one or several loopback addresses, and checks that a port is free or open. */
 final class Ports {
   private static final int ATTEMPTS = 100;
+  /** Where Linux keeps the range of ports it gives the client side of outgoing connections. */
+  private static final Path EPHEMERAL_RANGE = Path.of("/proc/sys/net/ipv4/ip_local_port_range");
+  /** The lowest port chosen below that range: above the ports of common services. */
+  static final int LOWEST = 10_000;
 
   private Ports() {}
 
   /**
    * A port free on every one of {@code addresses} (for a cluster, each node has its own address and they
    * all use the same ports) and not in {@code excluded}.
+   *
+   * <p>On Linux the port is chosen below the range the kernel takes the local ports of outgoing connections
+   * from: a port from that range (what a server socket on port 0 gets) could be taken by any connection made
+   * between this check and Cassandra's bind, or between a node's kill and its restart on the same port, when
+   * the driver reconnects again and again. Elsewhere, or when that range starts too low, the system's choice.
    */
   static int free(List<String> addresses, Collection<Integer> excluded) {
+    return free(addresses, excluded, ephemeralRange());
+  }
+
+  static int free(List<String> addresses, Collection<Integer> excluded, int[] ephemeralRange) {
+    boolean below = ephemeralRange != null && ephemeralRange[0] > LOWEST + ATTEMPTS;
     for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
       int port;
-      try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(addresses.get(0)))) {
-        port = socket.getLocalPort();
-      } catch (IOException failure) {
-        throw new CassandraStartException("Cannot open any port on " + addresses.get(0) + ": " + failure);
+      if (below) {
+        port = ThreadLocalRandom.current().nextInt(LOWEST, ephemeralRange[0]);
+      } else {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(addresses.get(0)))) {
+          port = socket.getLocalPort();
+        } catch (IOException failure) {
+          throw new CassandraStartException("Cannot open any port on " + addresses.get(0) + ": " + failure);
+        }
       }
       if (!excluded.contains(port) && addresses.stream().allMatch(address -> isFree(address, port))) {
         return port;
       }
     }
-    throw new CassandraStartException("Found no port free on all of " + addresses + " in " + ATTEMPTS + " attempts");
+    throw new CassandraStartException("Found no port free on all of " + addresses + " in " + ATTEMPTS + " attempts"
+        + (below ? " between " + LOWEST + " and " + ephemeralRange[0] : ""));
+  }
+
+  /** The first and last port of Linux's range for outgoing connections, or null where it cannot be read. */
+  static int[] ephemeralRange() {
+    try {
+      return parseRange(Files.readString(EPHEMERAL_RANGE));
+    } catch (IOException | RuntimeException unreadable) { // not Linux, or not allowed to read it
+      return null;
+    }
+  }
+
+  /** {@code "32768\t60999\n"} as {@code [32768, 60999]}, or null when it is not two ports in order. */
+  static int[] parseRange(String text) {
+    String[] parts = text.trim().split("\\s+");
+    if (parts.length != 2) {
+      return null;
+    }
+    try {
+      int first = Integer.parseInt(parts[0]);
+      int last = Integer.parseInt(parts[1]);
+      return first > 0 && first <= last && last <= 65_535 ? new int[] {first, last} : null;
+    } catch (NumberFormatException notPorts) {
+      return null;
+    }
   }
 
   /**
