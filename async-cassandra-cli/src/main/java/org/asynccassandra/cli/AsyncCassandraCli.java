@@ -72,9 +72,9 @@ public final class AsyncCassandraCli implements Runnable {
     }
     commandLine.addSubcommand(new ExportCommand());
     commandLine.addSubcommand(new CountCommand());
-    commandLine.addSubcommand("serve", elsewhere("serve", SERVE, clone, clone
+    commandLine.addSubcommand("serve", serve(elsewhere("serve", SERVE, clone, clone
         ? "serve runs through the script: ./async-cassandra serve"
-        : "serve is not in this installation; run ./async-cassandra serve in a clone of the repository"));
+        : "serve is not in this installation; run ./async-cassandra serve in a clone of the repository")));
     commandLine.addSubcommand("bench", elsewhere("bench", BENCH, clone, clone
         ? "bench runs through the script: ./async-cassandra bench"
         : "bench is not in this installation; run ./async-cassandra bench in a clone of the repository"));
@@ -105,6 +105,43 @@ public final class AsyncCassandraCli implements Runnable {
     spec.parser().unmatchedArgumentsAllowed(true);
     spec.mixinStandardHelpOptions(true);
     return new CommandLine(spec);
+  }
+
+  /**
+   * Adds serve's own usage to {@code serve}: what it runs and its options, as {@code WebServer} (Vert.x) and
+   * {@code EmbeddedExample} (--spring) in their modules take them, so that {@code help serve} and
+   * {@code serve --help} show them (the clone's script sends {@code serve --help} to the example itself). The
+   * options are only described here: run with them, this command still says where serve runs (exit code 1), but
+   * one of them that takes a value and is given none is bad usage (exit code 2), as anywhere else.
+   */
+  private static CommandLine serve(CommandLine serve) {
+    CommandLine.Model.CommandSpec spec = serve.getCommandSpec();
+    spec.usageMessage().description(SERVE,
+        "It starts an embedded Apache Cassandra 5.0 (unless --contact-point is given), loads sample items and serves "
+            + "them on http://localhost:8080/: signed next-page tokens, page numbers with limits, an NDJSON export "
+            + "with end-to-end backpressure, and Prometheus metrics. Ctrl+C stops the service, then the server.")
+        .footer("", // one line each: picocli would wrap --server.port=8081 at its dot
+            "With --spring, the other arguments go to Spring Boot as properties, such as",
+            "--server.port=8081; --contact-point, --datacenter and --port are the Vert.x",
+            "example's.",
+            "serve runs in a clone of the repository: ./async-cassandra serve [OPTIONS]");
+    spec.addOption(documented("--spring", null, "Run the Spring Boot example (WebFlux) instead of the Vert.x one."));
+    spec.addOption(documented("--mvc", null, "With --spring: the Spring MVC application (the blocking iterator on "
+        + "virtual threads) instead of WebFlux."));
+    spec.addOption(documented("--webflux", null, "With --spring: the WebFlux application (the default)."));
+    spec.addOption(documented("--rows", "N", "Sample rows to load (default: 10000)."));
+    spec.addOption(documented("--port", "PORT", "The HTTP port (default: 8080; 0 for any)."));
+    spec.addOption(documented("--contact-point", "HOST:PORT", "Use this Cassandra instead of starting one."));
+    spec.addOption(documented("--datacenter", "DC", "The local datacenter with --contact-point (default: "
+        + "datacenter1)."));
+    return serve;
+  }
+
+  /** An option that is only described: a flag when {@code label} is null, else one that takes a value. */
+  private static CommandLine.Model.OptionSpec documented(String name, String label, String description) {
+    CommandLine.Model.OptionSpec.Builder option = CommandLine.Model.OptionSpec.builder(name).description(description);
+    return label == null ? option.arity("0").type(boolean.class).build()
+        : option.arity("1").type(String.class).paramLabel(label).build();
   }
 
   /** Whether the testkit is on the classpath: without it, DemoCommand's class cannot even be loaded. */

@@ -21,11 +21,9 @@ import com.datastax.oss.driver.api.core.config.DefaultDriverOption;
 import com.datastax.oss.driver.api.core.config.DriverConfigLoader;
 import com.datastax.oss.driver.api.core.config.ProgrammaticDriverConfigLoaderBuilder;
 import com.datastax.oss.driver.internal.core.auth.PlainTextAuthProvider;
-import com.datastax.oss.driver.internal.core.config.typesafe.DefaultDriverConfigLoader;
 import com.datastax.oss.driver.internal.core.config.typesafe.DefaultProgrammaticDriverConfigLoaderBuilder;
 import com.datastax.oss.driver.internal.core.ssl.DefaultSslEngineFactory;
 import com.typesafe.config.Config;
-import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
@@ -54,7 +52,7 @@ final class ConnectionOptions {
   static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(10);
   /** The local datacenter unless --datacenter or the --config file names one; the embedded server's too. */
   static final String DEFAULT_DATACENTER = "datacenter1";
-  private static final String ROOT = DefaultDriverConfigLoader.DEFAULT_ROOT_PATH;
+  private static final String ROOT = ConfigFile.ROOT;
 
   @Option(names = "--contact-point", paramLabel = "HOST:PORT",
       description = "A Cassandra node to connect to (port 9042 unless given).")
@@ -137,6 +135,35 @@ final class ConnectionOptions {
   }
 
   /**
+   * Refuses the options that only a cluster of one's own can use, for a command that connects to the embedded
+   * server it starts ({@code demo} without --contact-point): that server has no login and no TLS, and its
+   * datacenter is {@value #DEFAULT_DATACENTER}. The --config file and --request-timeout still apply.
+   *
+   * @throws ParameterException naming the first such option given
+   */
+  void refuseForEmbeddedServer(CommandLine commandLine) {
+    String login = username != null ? "--username" : password != null ? "--password"
+        : passwordFile != null ? "--password-file" : null;
+    if (login != null) {
+      throw new ParameterException(commandLine, login + " needs --contact-point: the embedded server has no login");
+    }
+    if (datacenter != null) {
+      throw new ParameterException(commandLine, "--datacenter needs --contact-point: the embedded server's "
+          + "datacenter is " + DEFAULT_DATACENTER);
+    }
+    String tlsOption = tls.ssl ? "--ssl" : tls.truststore != null ? "--truststore"
+        : tls.truststorePassword != null ? "--truststore-password"
+        : tls.truststorePasswordFile != null ? "--truststore-password-file"
+        : tls.keystore != null ? "--keystore"
+        : tls.keystorePassword != null ? "--keystore-password"
+        : tls.keystorePasswordFile != null ? "--keystore-password-file"
+        : tls.noHostnameValidation ? "--no-hostname-validation" : null;
+    if (tlsOption != null) {
+      throw new ParameterException(commandLine, tlsOption + " needs --contact-point: the embedded server has no TLS");
+    }
+  }
+
+  /**
    * The contact point as an address, or a usage error that names the bad value: {@code HOST}, {@code HOST:PORT},
    * an IPv6 address alone ({@code ::1}) or in brackets, with or without a port ({@code [::1]:9042}).
    */
@@ -196,22 +223,26 @@ final class ConnectionOptions {
    * The driver's options, in layers: the options given on the command line, over the --config file (or the
    * application.conf the driver would read), over the command line's defaults, over the driver's reference.
    *
+   * <p>Every usage error comes first, the --config file's too (it is read here, before any work), and only then
+   * are secrets read: nobody is asked for a password that a bad option makes useless.
+   *
    * @param defaultDatacenter the local datacenter unless --datacenter or the file names one
-   * @throws ParameterException for a bad combination or an unreadable file (exit code 2)
+   * @throws ParameterException for a bad combination, a bad --config file or an unreadable file (exit code 2)
    */
   DriverConfigLoader driverConfig(CommandLine commandLine, String defaultDatacenter, Map<String, String> environment,
       PrintStream err) {
-    if (config != null && !Files.isReadable(config)) {
-      throw new ParameterException(commandLine, "--config file is not readable: " + config);
-    }
     if (requestTimeout != null && (requestTimeout.isZero() || requestTimeout.isNegative())) {
       // The driver takes a timeout of zero or less as none: a request to a stuck node would wait for ever.
       throw new ParameterException(commandLine, "--request-timeout must be > 0: " + requestTimeout);
     }
-    Path file = config;
+    checkCredentials(commandLine);
+    ConfigFile file = ConfigFile.read(commandLine, config);
+    file.check(commandLine, defaults(file.settings(), defaultDatacenter).withFallback(ConfigFactory.defaultReference()),
+        requestTimeout != null);
+    TlsPlan tlsPlan = checkTls(commandLine, file);
+    Path path = config;
     Supplier<Config> fileThenDefaults = () -> { // called again when the driver reloads its options
-      ConfigFactory.invalidateCaches();
-      Config settings = file != null ? ConfigFactory.parseFile(file.toFile()) : ConfigFactory.defaultApplication();
+      Config settings = ConfigFile.load(path);
       return settings.withFallback(defaults(settings, defaultDatacenter)).withFallback(ConfigFactory.defaultReference());
     };
     ProgrammaticDriverConfigLoaderBuilder options = new DefaultProgrammaticDriverConfigLoaderBuilder(fileThenDefaults,
@@ -223,7 +254,7 @@ final class ConnectionOptions {
       options.withString(DefaultDriverOption.LOAD_BALANCING_LOCAL_DATACENTER, datacenter);
     }
     credentials(commandLine, options, environment, err);
-    tls(commandLine, options, environment, err);
+    tls(commandLine, options, tlsPlan, environment, err);
     return options.build();
   }
 
@@ -266,28 +297,34 @@ final class ConnectionOptions {
   }
 
   private static String path(DefaultDriverOption option) {
-    return ROOT + "." + option.getPath();
+    return ConfigFile.path(option);
   }
 
-  /** Whether the (unresolved) settings set {@code path}; a substitution there counts as set. */
   private static boolean sets(Config settings, String path) {
-    try {
-      return settings.hasPathOrNull(path);
-    } catch (ConfigException.NotResolved substitution) {
-      return true;
+    return ConfigFile.sets(settings, path);
+  }
+
+  /**
+   * Refuses, before any prompt, a password with no user to go with it, and a secret given two ways: the
+   * option's value and its file.
+   */
+  private void checkCredentials(CommandLine commandLine) {
+    if (username == null && (password != null || passwordFile != null)) {
+      throw new ParameterException(commandLine, (password != null ? "--password" : "--password-file")
+          + " needs --username: the password alone logs nobody in");
     }
+    Secret.checkOneSource(commandLine, "--password", password, passwordFile);
+    Secret.checkOneSource(commandLine, "--truststore-password", tls.truststorePassword, tls.truststorePasswordFile);
+    Secret.checkOneSource(commandLine, "--keystore-password", tls.keystorePassword, tls.keystorePasswordFile);
   }
 
   private void credentials(CommandLine commandLine, ProgrammaticDriverConfigLoaderBuilder options,
       Map<String, String> environment, PrintStream err) {
-    String secret = Secret.resolve(commandLine, "--password", password, passwordFile, PASSWORD_VARIABLE,
-        environment, err);
     if (username == null) {
-      if (password != null || passwordFile != null) {
-        throw new ParameterException(commandLine, "--password and --password-file need --username");
-      }
       return;
     }
+    String secret = Secret.resolve(commandLine, "--password", password, passwordFile, PASSWORD_VARIABLE,
+        environment, err);
     if (secret == null) {
       throw new ParameterException(commandLine, "--username " + username + " needs a password: --password (to be"
           + " prompted), --password-file FILE, or the environment variable " + PASSWORD_VARIABLE);
@@ -297,29 +334,89 @@ final class ConnectionOptions {
         .withString(DefaultDriverOption.AUTH_PROVIDER_PASSWORD, secret);
   }
 
-  private void tls(CommandLine commandLine, ProgrammaticDriverConfigLoaderBuilder options,
+  /**
+   * What TLS the options and the --config file ask for.
+   *
+   * @param on whether the session uses TLS: an option turns it on, or the file names an SSL engine factory
+   * @param fileTruststore whether the truststore is the file's (no --truststore); its password options apply to it
+   * @param fileKeystore whether the keystore is the file's (no --keystore); its password options apply to it
+   * @param truststoreVariable whether the truststore's environment variable applies: not to the file's store when
+   *     the file sets its password too (a variable set for another cluster must not override the file)
+   * @param keystoreVariable the same for the keystore
+   */
+  private record TlsPlan(boolean on, boolean fileTruststore, boolean fileKeystore, boolean truststoreVariable,
+      boolean keystoreVariable) {}
+
+  /**
+   * Refuses, before any prompt, the TLS options that would have nothing to apply to: a store's password with no
+   * store (neither its option nor the file's {@code advanced.ssl-engine-factory}), and
+   * {@code --no-hostname-validation} without TLS; and a store file that cannot be read.
+   */
+  private TlsPlan checkTls(CommandLine commandLine, ConfigFile file) {
+    boolean on = tlsEnabled() || file.sets(DefaultDriverOption.SSL_ENGINE_FACTORY_CLASS);
+    boolean fileTruststore = on && tls.truststore == null && file.sets(DefaultDriverOption.SSL_TRUSTSTORE_PATH);
+    boolean fileKeystore = on && tls.keystore == null && file.sets(DefaultDriverOption.SSL_KEYSTORE_PATH);
+    if (tls.truststore == null && !fileTruststore) {
+      refuseWithoutStore(commandLine, "--truststore", tls.truststorePassword, tls.truststorePasswordFile,
+          DefaultDriverOption.SSL_TRUSTSTORE_PATH);
+    }
+    if (tls.keystore == null && !fileKeystore) {
+      refuseWithoutStore(commandLine, "--keystore", tls.keystorePassword, tls.keystorePasswordFile,
+          DefaultDriverOption.SSL_KEYSTORE_PATH);
+    }
+    if (tls.noHostnameValidation && !on) {
+      throw new ParameterException(commandLine, "--no-hostname-validation needs TLS: --ssl, --truststore, "
+          + "--keystore, or a --config file that sets " + DefaultDriverOption.SSL_ENGINE_FACTORY_CLASS.getPath());
+    }
+    if (tls.truststore != null) {
+      readable(commandLine, "--truststore", tls.truststore);
+    }
+    if (tls.keystore != null) {
+      readable(commandLine, "--keystore", tls.keystore);
+    }
+    return new TlsPlan(on, fileTruststore, fileKeystore,
+        !(fileTruststore && file.sets(DefaultDriverOption.SSL_TRUSTSTORE_PASSWORD)),
+        !(fileKeystore && file.sets(DefaultDriverOption.SSL_KEYSTORE_PASSWORD)));
+  }
+
+  private static void refuseWithoutStore(CommandLine commandLine, String store, String password, Path passwordFile,
+      DefaultDriverOption filePath) {
+    if (password != null || passwordFile != null) {
+      throw new ParameterException(commandLine, (password != null ? store + "-password" : store + "-password-file")
+          + " needs " + store + " FILE, or TLS on with a --config file that sets " + filePath.getPath()
+          + ": without a store, the password would be ignored");
+    }
+  }
+
+  private void tls(CommandLine commandLine, ProgrammaticDriverConfigLoaderBuilder options, TlsPlan plan,
       Map<String, String> environment, PrintStream err) {
-    if (!tlsEnabled()) {
+    if (!plan.on()) {
       return;
     }
-    options.withClass(DefaultDriverOption.SSL_ENGINE_FACTORY_CLASS, DefaultSslEngineFactory.class);
+    if (tlsEnabled()) { // otherwise the file's factory, whatever it is
+      options.withClass(DefaultDriverOption.SSL_ENGINE_FACTORY_CLASS, DefaultSslEngineFactory.class);
+    }
     if (tls.noHostnameValidation) { // otherwise the file's, or the driver's default (on)
       options.withBoolean(DefaultDriverOption.SSL_HOSTNAME_VALIDATION, false);
     }
     if (tls.truststore != null) {
-      readable(commandLine, "--truststore", tls.truststore);
       options.withString(DefaultDriverOption.SSL_TRUSTSTORE_PATH, tls.truststore.toAbsolutePath().toString());
+    }
+    if (tls.truststore != null || plan.fileTruststore()) {
       String secret = Secret.resolve(commandLine, "--truststore-password", tls.truststorePassword,
-          tls.truststorePasswordFile, TRUSTSTORE_PASSWORD_VARIABLE, environment, err);
+          tls.truststorePasswordFile, TRUSTSTORE_PASSWORD_VARIABLE,
+          plan.truststoreVariable() ? environment : Map.of(), err);
       if (secret != null) {
         options.withString(DefaultDriverOption.SSL_TRUSTSTORE_PASSWORD, secret);
       }
     }
     if (tls.keystore != null) {
-      readable(commandLine, "--keystore", tls.keystore);
       options.withString(DefaultDriverOption.SSL_KEYSTORE_PATH, tls.keystore.toAbsolutePath().toString());
+    }
+    if (tls.keystore != null || plan.fileKeystore()) {
       String secret = Secret.resolve(commandLine, "--keystore-password", tls.keystorePassword,
-          tls.keystorePasswordFile, KEYSTORE_PASSWORD_VARIABLE, environment, err);
+          tls.keystorePasswordFile, KEYSTORE_PASSWORD_VARIABLE,
+          plan.keystoreVariable() ? environment : Map.of(), err);
       if (secret != null) {
         options.withString(DefaultDriverOption.SSL_KEYSTORE_PASSWORD, secret);
       }

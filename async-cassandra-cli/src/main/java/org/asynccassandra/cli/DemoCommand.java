@@ -55,7 +55,9 @@ import picocli.CommandLine.Option;
         "It starts an embedded Apache Cassandra 5.0 (unless --contact-point is given), loads a sample table, and "
             + "reads it three ways: the driver's blocking iteration, the driver's fetchNextPage() chain, and "
             + "async-cassandra's executeStream with read-ahead. A heartbeat on the same loop measures how long each "
-            + "way kept the loop from running anything else."})
+            + "way kept the loop from running anything else.",
+        "The embedded server has no login, no TLS and one datacenter, datacenter1: the login, TLS and --datacenter "
+            + "options need --contact-point. --config and --request-timeout apply either way."})
 final class DemoCommand implements Callable<Integer> {
   static final String KEYSPACE = "async_cassandra_demo";
   static final String TABLE = "events";
@@ -116,6 +118,7 @@ final class DemoCommand implements Callable<Integer> {
             "--keep keeps the embedded server running; with --contact-point there is none to keep");
       }
     } else {
+      connection.refuseForEmbeddedServer(spec.commandLine());
       try {
         serverBuilder = CassandraServer.builder().heap(heap);
       } catch (IllegalArgumentException badHeap) {

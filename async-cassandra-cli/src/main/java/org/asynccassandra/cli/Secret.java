@@ -42,6 +42,18 @@ final class Secret {
   private Secret() {}
 
   /**
+   * Refuses a secret given both ways, its option's value (or prompt) and its file: called before any secret is
+   * read, so that no prompt comes before the usage error.
+   *
+   * @throws CommandLine.ParameterException when both {@code value} and {@code file} are given
+   */
+  static void checkOneSource(CommandLine commandLine, String option, String value, Path file) {
+    if (value != null && file != null) {
+      throw new CommandLine.ParameterException(commandLine, "give " + option + " or " + option + "-file, not both");
+    }
+  }
+
+  /**
    * The secret, or null when none was given.
    *
    * @param option the option's name, such as {@code --password}
@@ -52,9 +64,7 @@ final class Secret {
    */
   static String resolve(CommandLine commandLine, String option, String value, Path file, String variable,
       Map<String, String> environment, PrintStream err) {
-    if (value != null && file != null) {
-      throw new CommandLine.ParameterException(commandLine, "give " + option + " or " + option + "-file, not both");
-    }
+    checkOneSource(commandLine, option, value, file);
     if (value != null && value.equals(PROMPT)) {
       return prompt(commandLine, option, variable, err);
     }

@@ -17,9 +17,13 @@ package org.asynccassandra.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -135,5 +139,49 @@ class CommandUsageTest {
     assertUsageError(count("--parallelism", "0"), "--parallelism must be between 1 and 256: 0");
     assertUsageError(count("--splits", "0"), "--splits must be between 1 and 100000: 0");
     assertUsageError(export("--output", "-", "--parallelism", "257"), "--parallelism must be between 1 and 256: 257");
+  }
+
+  /** Runs {@code command} with {@code stdin} as the standard input. */
+  private static DemoCommandIT.Captured withStdin(String stdin, Supplier<DemoCommandIT.Captured> command) {
+    InputStream original = System.in;
+    try {
+      System.setIn(new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)));
+      return command.get();
+    } finally {
+      System.setIn(original);
+    }
+  }
+
+  @Test
+  void should_refuse_a_password_without_a_username_before_asking_for_it(@TempDir Path dir) {
+    // The prompt came first, read a line of stdin, and only then came the usage error.
+    DemoCommandIT.Captured prompted = withStdin("typed\n", () -> count("--password"));
+    assertThat(prompted.err()).doesNotContain("Enter the value of");
+    assertUsageError(prompted, "--password needs --username: the password alone logs nobody in");
+    // Its file was read first: a missing one hid the usage error.
+    assertUsageError(count("--password-file", dir.resolve("missing.txt").toString()),
+        "--password-file needs --username: the password alone logs nobody in");
+    // A store's password with no store to open was asked for, then ignored.
+    DemoCommandIT.Captured store = withStdin("typed\n", () -> count("--ssl", "--truststore-password"));
+    assertThat(store.err()).doesNotContain("Enter the value of");
+    assertUsageError(store, "--truststore-password needs --truststore FILE");
+  }
+
+  @Test
+  void should_refuse_a_config_file_that_cannot_be_parsed_before_connecting(@TempDir Path dir) throws IOException {
+    // It failed once the session started, as a run-time error (exit code 1).
+    Path broken = Files.writeString(dir.resolve("broken.conf"), "datastax-java-driver { basic.request.timeout = \n");
+    assertUsageError(count("--config", broken.toString()), "--config file " + broken + " cannot be parsed: line ");
+    assertUsageError(export("--output", dir.resolve("data.csv").toString(), "--config", broken.toString()),
+        "--config file " + broken + " cannot be parsed: line ");
+    assertThat(dir.resolve("data.csv")).doesNotExist();
+  }
+
+  @Test
+  void should_refuse_a_request_timeout_in_the_config_file_that_is_not_positive(@TempDir Path dir) throws IOException {
+    // The driver took it as no timeout at all; --request-timeout PT0S was refused, the file's 0 was not.
+    Path file = Files.writeString(dir.resolve("zero.conf"), "datastax-java-driver.basic.request.timeout = 0\n");
+    assertUsageError(count("--config", file.toString()), "datastax-java-driver.basic.request.timeout in --config "
+        + "file " + file + " must be > 0: 0");
   }
 }

@@ -16,6 +16,7 @@
 package org.asynccassandra.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.datastax.oss.driver.api.core.CqlSessionBuilder;
 import com.datastax.oss.driver.api.core.config.DefaultDriverOption;
@@ -44,11 +45,22 @@ class ConnectionOptionsTest {
   }
 
   private static DriverExecutionProfile options(String... args) {
+    return options(Map.of(), args);
+  }
+
+  /** The driver's options for {@code args}, with {@code environment} as the process's. */
+  private static DriverExecutionProfile options(Map<String, String> environment, String... args) {
     Probe probe = new Probe();
     CommandLine commandLine = new CommandLine(probe);
     commandLine.parseArgs(args);
-    return probe.connection.driverConfig(commandLine, "datacenter1", Map.of(), new PrintStream(OutputStream.nullOutputStream()))
-        .getInitialConfig().getDefaultProfile();
+    return probe.connection.driverConfig(commandLine, "datacenter1", environment,
+        new PrintStream(OutputStream.nullOutputStream())).getInitialConfig().getDefaultProfile();
+  }
+
+  /** Fails unless {@code args} are refused as usage (exit code 2) with exactly {@code message}. */
+  private static void assertRefused(String message, String... args) {
+    assertThatThrownBy(() -> options(args)).as(String.join(" ", args))
+        .isInstanceOf(CommandLine.ParameterException.class).hasMessage(message);
   }
 
   @Test
@@ -121,7 +133,12 @@ class ConnectionOptionsTest {
   }
 
   private static Path configFile(Path dir, String text) throws IOException {
-    Path file = dir.resolve("application.conf");
+    return configFile(dir, "application.conf", text);
+  }
+
+  /** The file {@code name} in {@code dir}, with {@code text} inside the driver's root. */
+  private static Path configFile(Path dir, String name, String text) throws IOException {
+    Path file = dir.resolve(name);
     Files.writeString(file, "datastax-java-driver {\n" + text + "\n}\n");
     return file;
   }
@@ -196,5 +213,117 @@ class ConnectionOptionsTest {
         Map.of(), new PrintStream(OutputStream.nullOutputStream()));
     // A local datacenter given in code would beat the file's.
     assertThat(builder.programmaticLocalDatacenters()).isEmpty();
+  }
+
+  /** A --config file that turns TLS on with its own stores, and gives {@code more} of its settings. */
+  private static Path tlsConfigFile(Path dir, String name, String more) throws IOException {
+    Files.writeString(dir.resolve("trust.p12"), "not read here");
+    Files.writeString(dir.resolve("keys.p12"), "not read here");
+    return configFile(dir, name, "advanced.ssl-engine-factory {\n"
+        + "  class = DefaultSslEngineFactory\n"
+        + "  truststore-path = \"" + dir.resolve("trust.p12") + "\"\n"
+        + "  keystore-path = \"" + dir.resolve("keys.p12") + "\"\n"
+        + more + "\n}");
+  }
+
+  @Test
+  void should_apply_the_store_passwords_given_to_the_stores_of_a_config_file_that_turns_tls_on(@TempDir Path dir)
+      throws IOException {
+    // The file names the stores but (rightly) not their passwords: the options given were ignored without --ssl.
+    Path file = tlsConfigFile(dir, "tls.conf", "");
+    Path truststorePassword = Files.writeString(dir.resolve("trust.txt"), "trust-secret\n");
+    DriverExecutionProfile profile = options("--contact-point", "127.0.0.1", "--config", file.toString(),
+        "--truststore-password-file", truststorePassword.toString(), "--keystore-password", "key-secret",
+        "--no-hostname-validation");
+    assertThat(profile.getString(DefaultDriverOption.SSL_TRUSTSTORE_PASSWORD)).isEqualTo("trust-secret");
+    assertThat(profile.getString(DefaultDriverOption.SSL_KEYSTORE_PASSWORD)).isEqualTo("key-secret");
+    assertThat(profile.getBoolean(DefaultDriverOption.SSL_HOSTNAME_VALIDATION)).isFalse();
+    // The stores and the factory stay the file's.
+    assertThat(profile.getString(DefaultDriverOption.SSL_TRUSTSTORE_PATH))
+        .isEqualTo(dir.resolve("trust.p12").toString());
+    assertThat(profile.getString(DefaultDriverOption.SSL_KEYSTORE_PATH)).isEqualTo(dir.resolve("keys.p12").toString());
+    assertThat(profile.getString(DefaultDriverOption.SSL_ENGINE_FACTORY_CLASS)).isEqualTo("DefaultSslEngineFactory");
+  }
+
+  @Test
+  void should_read_the_store_password_variables_for_the_config_files_stores_unless_it_sets_their_passwords(
+      @TempDir Path dir) throws IOException {
+    Map<String, String> environment = Map.of(ConnectionOptions.TRUSTSTORE_PASSWORD_VARIABLE, "trust-variable",
+        ConnectionOptions.KEYSTORE_PASSWORD_VARIABLE, "key-variable");
+    DriverExecutionProfile noPasswords = options(environment, "--contact-point", "127.0.0.1", "--config",
+        tlsConfigFile(dir, "tls.conf", "").toString());
+    assertThat(noPasswords.getString(DefaultDriverOption.SSL_TRUSTSTORE_PASSWORD)).isEqualTo("trust-variable");
+    assertThat(noPasswords.getString(DefaultDriverOption.SSL_KEYSTORE_PASSWORD)).isEqualTo("key-variable");
+
+    // A variable left set for another cluster does not override the passwords the file gives for its stores.
+    DriverExecutionProfile filePasswords = options(environment, "--contact-point", "127.0.0.1", "--config",
+        tlsConfigFile(dir, "tls-passwords.conf", "truststore-password = trust-file\nkeystore-password = key-file")
+            .toString());
+    assertThat(filePasswords.getString(DefaultDriverOption.SSL_TRUSTSTORE_PASSWORD)).isEqualTo("trust-file");
+    assertThat(filePasswords.getString(DefaultDriverOption.SSL_KEYSTORE_PASSWORD)).isEqualTo("key-file");
+  }
+
+  @Test
+  void should_refuse_tls_options_that_have_nothing_to_apply_to_naming_them(@TempDir Path dir) throws IOException {
+    Path secret = Files.writeString(dir.resolve("secret.txt"), "secret\n");
+    assertRefused("--truststore-password needs --truststore FILE, or TLS on with a --config file that sets "
+        + "advanced.ssl-engine-factory.truststore-path: without a store, the password would be ignored",
+        "--contact-point", "127.0.0.1", "--truststore-password", "secret");
+    assertRefused("--keystore-password-file needs --keystore FILE, or TLS on with a --config file that sets "
+        + "advanced.ssl-engine-factory.keystore-path: without a store, the password would be ignored",
+        "--contact-point", "127.0.0.1", "--ssl", "--keystore-password-file", secret.toString());
+    // A file that names a truststore but does not turn TLS on: the driver would not read it.
+    Path notOn = configFile(dir, "not-on.conf", "advanced.ssl-engine-factory.truststore-path = /etc/trust.p12");
+    assertRefused("--truststore-password-file needs --truststore FILE, or TLS on with a --config file that sets "
+        + "advanced.ssl-engine-factory.truststore-path: without a store, the password would be ignored",
+        "--contact-point", "127.0.0.1", "--config", notOn.toString(), "--truststore-password-file", secret.toString());
+    assertRefused("--no-hostname-validation needs TLS: --ssl, --truststore, --keystore, or a --config file that "
+        + "sets advanced.ssl-engine-factory.class", "--contact-point", "127.0.0.1", "--no-hostname-validation");
+  }
+
+  @Test
+  void should_refuse_a_config_file_that_cannot_be_parsed_naming_the_file_and_the_problem(@TempDir Path dir)
+      throws IOException {
+    Path broken = Files.writeString(dir.resolve("broken.conf"),
+        "datastax-java-driver {\n  basic.request.timeout = 5 seconds\n");
+    assertThatThrownBy(() -> options("--contact-point", "127.0.0.1", "--config", broken.toString()))
+        .isInstanceOf(CommandLine.ParameterException.class)
+        .hasMessageStartingWith("--config file " + broken + " cannot be parsed: line 3: ")
+        .hasMessageEndingWith("end of file");
+    Path unresolved = configFile(dir, "unresolved.conf", "basic.request.page-size = ${no-such-setting}");
+    assertThatThrownBy(() -> options("--contact-point", "127.0.0.1", "--config", unresolved.toString()))
+        .isInstanceOf(CommandLine.ParameterException.class)
+        .hasMessageStartingWith("--config file " + unresolved + " cannot be read: line 2: ")
+        .hasMessageContaining("${no-such-setting}");
+    Path folder = Files.createDirectory(dir.resolve("folder.conf"));
+    // It was read as a missing file: no settings at all, and no word said.
+    assertRefused("--config must name a file, not a folder: " + folder, "--contact-point", "127.0.0.1", "--config",
+        folder.toString());
+    // Settings outside the driver's root are read by nobody.
+    Path rootless = Files.writeString(dir.resolve("rootless.conf"), "basic.request.timeout = 5 seconds\n");
+    assertRefused("--config file sets nothing under datastax-java-driver, where the driver reads its settings "
+        + "(datastax-java-driver { ... }): " + rootless, "--contact-point", "127.0.0.1", "--config",
+        rootless.toString());
+  }
+
+  @Test
+  void should_refuse_a_request_timeout_in_the_config_file_that_is_not_positive_naming_the_file_and_key(
+      @TempDir Path dir) throws IOException {
+    // The driver takes a timeout of zero or less as none, as for --request-timeout PT0S.
+    Path zero = configFile(dir, "zero.conf", "basic.request.timeout = 0 seconds");
+    assertRefused("datastax-java-driver.basic.request.timeout in --config file " + zero + " must be > 0: 0 seconds",
+        "--contact-point", "127.0.0.1", "--config", zero.toString());
+    Path negative = configFile(dir, "negative.conf", "basic.request { timeout = -1 }");
+    assertRefused("datastax-java-driver.basic.request.timeout in --config file " + negative + " must be > 0: -1",
+        "--contact-point", "127.0.0.1", "--config", negative.toString());
+    Path notADuration = configFile(dir, "soon.conf", "basic.request.timeout = soon");
+    assertThatThrownBy(() -> options("--contact-point", "127.0.0.1", "--config", notADuration.toString()))
+        .isInstanceOf(CommandLine.ParameterException.class)
+        .hasMessageStartingWith("datastax-java-driver.basic.request.timeout in --config file " + notADuration
+            + " must be a duration: line 2: ")
+        .hasMessageContaining("soon");
+    // --request-timeout replaces the file's.
+    assertThat(options("--contact-point", "127.0.0.1", "--config", zero.toString(), "--request-timeout", "PT4S")
+        .getDuration(DefaultDriverOption.REQUEST_TIMEOUT)).isEqualTo(Duration.ofSeconds(4));
   }
 }

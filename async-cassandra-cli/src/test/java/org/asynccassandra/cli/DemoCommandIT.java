@@ -18,8 +18,11 @@ package org.asynccassandra.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -83,6 +86,11 @@ class DemoCommandIT {
     cases.put(List.of("--heap", "1X"), "--heap must look like 512M or 1G: 1X");
     cases.put(List.of("--config", dir.resolve("missing.conf").toString()), "--config file is not readable");
     cases.put(List.of("--contact-point", "127.0.0.1:1", "--keep"), "--keep keeps the embedded server running");
+    // A --config file was read only once the server had started.
+    cases.put(List.of("--config", write(dir.resolve("broken.conf"), "datastax-java-driver {")),
+        "--config file " + dir.resolve("broken.conf") + " cannot be parsed: line 1: ");
+    cases.put(List.of("--config", write(dir.resolve("zero.conf"), "datastax-java-driver.basic.request.timeout = 0")),
+        "datastax-java-driver.basic.request.timeout in --config file " + dir.resolve("zero.conf") + " must be > 0: 0");
     for (Map.Entry<List<String>, String> bad : cases.entrySet()) {
       List<String> args = new ArrayList<>(List.of("demo", "--rows", "10"));
       args.addAll(bad.getKey());
@@ -90,6 +98,40 @@ class DemoCommandIT {
       assertThat(run.exitCode).as("%s: %s%s", bad.getKey(), run.out, run.err).isEqualTo(2);
       assertThat(run.err).as(bad.getKey().toString()).contains(bad.getValue()).doesNotContain("\tat ");
       assertThat(run.out).as(bad.getKey().toString()).doesNotContain("Starting an embedded");
+    }
+  }
+
+  @Test
+  void should_refuse_connection_options_that_the_embedded_server_cannot_use(@TempDir Path dir) {
+    // The server has no login, no TLS, and datacenter1: these were taken, and failed (or were ignored) once the
+    // server had started.
+    String file = write(dir.resolve("secret.txt"), "secret");
+    Map<List<String>, String> cases = new LinkedHashMap<>();
+    cases.put(List.of("--username", "user", "--password-file", file),
+        "--username needs --contact-point: the embedded server has no login");
+    cases.put(List.of("--ssl"), "--ssl needs --contact-point: the embedded server has no TLS");
+    cases.put(List.of("--truststore", file, "--truststore-password-file", file),
+        "--truststore needs --contact-point: the embedded server has no TLS");
+    cases.put(List.of("--no-hostname-validation"),
+        "--no-hostname-validation needs --contact-point: the embedded server has no TLS");
+    cases.put(List.of("--datacenter", "dc2"),
+        "--datacenter needs --contact-point: the embedded server's datacenter is datacenter1");
+    for (Map.Entry<List<String>, String> bad : cases.entrySet()) {
+      List<String> args = new ArrayList<>(List.of("demo", "--rows", "10"));
+      args.addAll(bad.getKey());
+      Captured run = capture(args.toArray(String[]::new));
+      assertThat(run.exitCode).as("%s: %s%s", bad.getKey(), run.out, run.err).isEqualTo(2);
+      assertThat(run.err).as(bad.getKey().toString()).contains(bad.getValue()).doesNotContain("\tat ");
+      assertThat(run.out).as(bad.getKey().toString()).doesNotContain("Starting an embedded");
+    }
+  }
+
+  /** Writes {@code text} to {@code file}; returns its path as an argument. */
+  private static String write(Path file, String text) {
+    try {
+      return Files.writeString(file, text).toString();
+    } catch (IOException failure) {
+      throw new UncheckedIOException(failure);
     }
   }
 

@@ -150,6 +150,23 @@ class SecuredClusterIT {
   }
 
   @Test
+  void should_count_with_the_tls_of_a_config_file_and_the_store_passwords_given_as_options() throws IOException {
+    // The file names the stores, the passwords stay out of it: the password options were ignored without --ssl,
+    // --truststore or --keystore, and the driver could not open the stores.
+    Path config = Files.writeString(dir.resolve("tls.conf"), "datastax-java-driver.advanced.ssl-engine-factory {\n"
+        + "  class = DefaultSslEngineFactory\n"
+        + "  truststore-path = \"" + tls.truststore() + "\"\n"
+        + "  keystore-path = \"" + tls.keystore() + "\"\n"
+        + "}\n");
+    DemoCommandIT.Captured count = run(List.of("count", "--contact-point", contactPoint, "--keyspace", KEYSPACE,
+        "--table", "rows", "--config", config.toString(), "--truststore-password-file", storePasswordFile.toString(),
+        "--keystore-password-file", storePasswordFile.toString(), "--username", USER, "--password-file",
+        passwordFile.toString()));
+    assertThat(count.exitCode()).as(count.err()).isZero();
+    assertThat(count.out().strip()).isEqualTo(String.valueOf(ROWS));
+  }
+
+  @Test
   void should_fail_with_one_line_for_a_wrong_password() throws IOException {
     Path wrong = Files.writeString(dir.resolve("wrong.txt"), "not-the-password\n");
     DemoCommandIT.Captured count = run(secured("count", "--password-file", wrong.toString()));

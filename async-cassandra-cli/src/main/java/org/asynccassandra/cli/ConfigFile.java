@@ -1,0 +1,166 @@
+/*
+ * Copyright 2026 The async-cassandra authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+package org.asynccassandra.cli;
+
+import com.datastax.oss.driver.api.core.config.DefaultDriverOption;
+import com.datastax.oss.driver.internal.core.config.typesafe.DefaultDriverConfigLoader;
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigOrigin;
+import com.typesafe.config.ConfigParseOptions;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.jspecify.annotations.Nullable;
+import picocli.CommandLine;
+import picocli.CommandLine.ParameterException;
+
+/**
+ * The driver's settings that a command starts from: the {@code --config} file, or else the application.conf the
+ * driver would read. A given file is read and checked before any work, so that a bad one is a usage error (exit
+ * code 2) naming the file, not a failure once the session starts (or, for {@code demo}, once the embedded server
+ * has started).
+ */
+final class ConfigFile {
+  static final String ROOT = DefaultDriverConfigLoader.DEFAULT_ROOT_PATH;
+
+  private final @Nullable Path file;
+  private final Config settings;
+
+  private ConfigFile(@Nullable Path file, Config settings) {
+    this.file = file;
+    this.settings = settings;
+  }
+
+  /**
+   * Reads {@code file} (null: the driver's application.conf) and checks that it parses and sets something under
+   * {@value #ROOT}.
+   *
+   * @throws ParameterException naming the file and the problem
+   */
+  static ConfigFile read(CommandLine commandLine, @Nullable Path file) {
+    if (file == null) {
+      return new ConfigFile(null, load(null));
+    }
+    if (!Files.isReadable(file)) {
+      throw new ParameterException(commandLine, "--config file is not readable: " + file);
+    }
+    if (Files.isDirectory(file)) {
+      throw new ParameterException(commandLine, "--config must name a file, not a folder: " + file);
+    }
+    Config settings;
+    try {
+      settings = load(file);
+    } catch (ConfigException unparsable) {
+      throw new ParameterException(commandLine, "--config file " + file + " cannot be parsed: "
+          + problem(unparsable, file), unparsable);
+    }
+    if (!settings.hasPathOrNull(ROOT)) {
+      // The driver reads nothing else: such a file would be ignored without a word.
+      throw new ParameterException(commandLine, "--config file sets nothing under " + ROOT + ", where the driver"
+          + " reads its settings (" + ROOT + " { ... }): " + file);
+    }
+    return new ConfigFile(file, settings);
+  }
+
+  /**
+   * The settings of {@code file} (null: the driver's application.conf), unresolved; read again at each call, as
+   * the driver does when it reloads its options.
+   */
+  static Config load(@Nullable Path file) {
+    ConfigFactory.invalidateCaches();
+    return file != null ? ConfigFactory.parseFile(file.toFile(), ConfigParseOptions.defaults().setAllowMissing(false))
+        : ConfigFactory.defaultApplication();
+  }
+
+  /** The settings as read, unresolved. */
+  Config settings() {
+    return settings;
+  }
+
+  /** Whether the settings set {@code option}; a substitution there counts as set. */
+  boolean sets(DefaultDriverOption option) {
+    return sets(settings, path(option));
+  }
+
+  /** Whether the (unresolved) settings set {@code path}; a substitution there counts as set. */
+  static boolean sets(Config settings, String path) {
+    try {
+      return settings.hasPathOrNull(path);
+    } catch (ConfigException.NotResolved substitution) {
+      return true;
+    }
+  }
+
+  /** The full path of {@code option} in a configuration. */
+  static String path(DefaultDriverOption option) {
+    return ROOT + "." + option.getPath();
+  }
+
+  /**
+   * Checks the given file's settings merged over {@code fallbacks} (the command line's defaults, then the driver's
+   * reference): that their substitutions resolve, and, unless {@code requestTimeoutGiven}, that the request
+   * timeout is a duration above zero (the driver takes zero or less as no timeout at all). Nothing to check without
+   * a file.
+   *
+   * @throws ParameterException naming the file, the setting and its value
+   */
+  void check(CommandLine commandLine, Config fallbacks, boolean requestTimeoutGiven) {
+    if (file == null) {
+      return;
+    }
+    Config merged;
+    try {
+      merged = settings.withFallback(fallbacks).resolve();
+    } catch (ConfigException unresolved) {
+      throw new ParameterException(commandLine, "--config file " + file + " cannot be read: "
+          + problem(unresolved, file), unresolved);
+    }
+    String timeout = path(DefaultDriverOption.REQUEST_TIMEOUT);
+    if (requestTimeoutGiven || !sets(settings, timeout)) {
+      return;
+    }
+    Duration value;
+    try {
+      value = merged.getDuration(timeout);
+    } catch (ConfigException notADuration) {
+      throw new ParameterException(commandLine, timeout + " in --config file " + file + " must be a duration: "
+          + problem(notADuration, file), notADuration);
+    }
+    if (value.isZero() || value.isNegative()) {
+      throw new ParameterException(commandLine, timeout + " in --config file " + file + " must be > 0: "
+          + merged.getValue(timeout).unwrapped());
+    }
+  }
+
+  /**
+   * The first line of a parser's message; an origin in {@code file} itself (its path and line) becomes
+   * {@code line N}, another one (an included file) stays as it is.
+   */
+  static String problem(ConfigException failure, Path file) {
+    String message = failure.getMessage() == null ? failure.getClass().getSimpleName() : failure.getMessage();
+    ConfigOrigin origin = failure.origin();
+    if (origin != null && origin.filename() != null && Path.of(origin.filename()).equals(file)
+        && message.startsWith(origin.description() + ": ")) {
+      message = message.substring(origin.description().length() + 2);
+      if (origin.lineNumber() > 0) {
+        message = "line " + origin.lineNumber() + ": " + message;
+      }
+    }
+    return message.lines().findFirst().orElse(message);
+  }
+}
