@@ -35,6 +35,8 @@ final class Columns {
   final SerializedString[] jsonNames;
   final DataType[] types;
   private final TypeCodec<Object>[] codecs;
+  /** The first name that two columns share ({@code SELECT v, v}), or null: a JSON object cannot hold both. */
+  final @Nullable String duplicateName;
 
   @SuppressWarnings("unchecked")
   private Columns(ColumnDefinitions definitions) {
@@ -44,12 +46,18 @@ final class Columns {
     this.jsonNames = new SerializedString[size];
     this.types = new DataType[size];
     this.codecs = new TypeCodec[size];
+    String duplicate = null;
+    java.util.Set<String> seen = new java.util.HashSet<>();
     for (int i = 0; i < size; i++) {
       names[i] = definitions.get(i).getName().asInternal();
+      if (!seen.add(names[i]) && duplicate == null) {
+        duplicate = names[i];
+      }
       jsonNames[i] = new SerializedString(names[i]);
       types[i] = definitions.get(i).getType();
       codecs[i] = CodecRegistry.DEFAULT.codecFor(types[i]);
     }
+    this.duplicateName = duplicate;
   }
 
   /** {@code current} when it describes {@code definitions}, else a new view. */

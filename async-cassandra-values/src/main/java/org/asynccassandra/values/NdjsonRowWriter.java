@@ -43,6 +43,11 @@ final class NdjsonRowWriter implements RowWriter {
   @Override
   public void writeRow(Row row) {
     Columns current = Columns.of(columns, row.getColumnDefinitions());
+    if (current.duplicateName != null) {
+      // Written, the line would hold the name twice: most readers keep the last value, strict ones refuse it.
+      throw new IllegalArgumentException("Two columns are named '" + current.duplicateName + "', and a JSON object"
+          + " holds a name once: give one of them another name in the query (SELECT ... AS ...)");
+    }
     columns = current;
     line.clear();
     int column = -1; // the column being written, if any

@@ -31,7 +31,9 @@ import java.io.Writer;
  *       is quoted when it holds a comma, a quote, CR or LF); a null is an empty field and an empty string
  *       is {@code ""}, so the two differ ({@link CsvRecordReader} reads them back apart).
  *   <li>{@link #ndjson NDJSON}: one JSON object per line ({@code \n}), the row's columns in order, native
- *       JSON values, null as {@code null}; no header.
+ *       JSON values, null as {@code null}; no header. A result with two columns of one name
+ *       ({@code SELECT v, v}) cannot be written: each row is refused with an {@link IllegalArgumentException}
+ *       that names the column (alias one of them).
  * </ul>
  *
  * <p>A column is null when the row says so ({@link Row#isNull}): an empty non-frozen collection, which
@@ -85,7 +87,8 @@ public interface RowWriter extends Flushable, Closeable {
    *
    * @param row the row to write; its own column definitions give the names and types, so rows of
    *     different results may follow each other
-   * @throws IllegalArgumentException if a value does not match its column's type
+   * @throws IllegalArgumentException if a value does not match its column's type, or (NDJSON) two columns
+   *     share a name
    */
   void writeRow(Row row);
 

@@ -264,6 +264,29 @@ class CqlValueRoundTripTest {
   }
 
   @Test
+  void should_refuse_ndjson_rows_of_two_columns_of_one_name_naming_it_and_write_nothing() {
+    // SELECT v, v wrote {"v":1,"v":1}: most readers keep the last value, strict ones refuse the line.
+    ColumnDefinitions twice = DefaultColumnDefinitions.valueOf(List.of(
+        new Column(CqlIdentifier.fromInternal("v"), DataTypes.INT),
+        new Column(CqlIdentifier.fromInternal("w"), DataTypes.INT),
+        new Column(CqlIdentifier.fromInternal("v"), DataTypes.INT)));
+    ColumnDefinitions distinct = columns(DataTypes.INT);
+    StringWriter out = new StringWriter();
+    try (RowWriter writer = RowWriter.ndjson(out)) {
+      assertThatThrownBy(() -> writer.writeRow(row(twice, 1, 2, 1))).isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("'v'").hasMessageContaining("AS");
+      writer.writeRow(row(distinct, 3)); // the writer goes on with rows it can write
+    }
+    assertThat(out.toString()).isEqualTo("{\"c0\":3}\n");
+    StringWriter csv = new StringWriter(); // CSV has no such rule: the header says v twice
+    try (RowWriter writer = RowWriter.csv(csv)) {
+      writer.writeHeader(twice);
+      writer.writeRow(row(twice, 1, 2, 1));
+    }
+    assertThat(csv.toString()).isEqualTo("v,w,v\r\n1,2,1\r\n");
+  }
+
+  @Test
   void should_read_back_a_csv_field_longer_than_16_m_characters() {
     String field = "A".repeat(16_777_217); // the base64 of a 12.6 MB blob
     List<List<String>> records = new ArrayList<>();
