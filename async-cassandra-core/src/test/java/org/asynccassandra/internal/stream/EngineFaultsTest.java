@@ -37,6 +37,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BiConsumer;
 import org.asynccassandra.AsyncCassandraException;
 import org.asynccassandra.Page;
@@ -415,5 +416,56 @@ class EngineFaultsTest {
     DefaultReadAheadBudget.Waiter third = new DefaultReadAheadBudget.Waiter(() -> { });
     budget.adjust(1_000);
     assertThat(budget.tryReserve(third, 100)).as("the next stream is not held back by it").isTrue();
+  }
+
+  @Test
+  void should_wait_in_the_budgets_queue_again_when_its_drains_tail_left_it_just_after_another_drain_queued_it()
+      throws Exception {
+    // The stream waits in line to read page 2 ahead. Its consumer then asks for page 2, which goes out as the page
+    // it needs (no bytes), so the drain's tail no longer wants read-ahead and leaves the queue. Between its look
+    // and its leave, page 2 arrives on another thread: handed over, page 3's read-ahead is refused and that drain
+    // finds the stream still queued. The leave then took that place: the stream wanted read-ahead out of line,
+    // and no bytes given back ever woke it. The monitor of its place in line (under which the budget queues and
+    // dequeues it) holds the leave back while this thread, holding it (reentrant), runs the other drain.
+    DefaultReadAheadBudget budget = new DefaultReadAheadBudget(1_000);
+    DefaultReadAheadBudget.Waiter other = new DefaultReadAheadBudget.Waiter(() -> { });
+    assertThat(budget.tryReserve(other, 1_000)).as("another stream spent the budget").isTrue();
+    FakePageSource source = FakePageSource.pages(10, 10, 10, 10);
+    DefaultRowStream stream = budgeted(source, StreamConfig.builder().prefetchPages(1).build(), budget);
+    DefaultReadAheadBudget.Waiter waiter = stream.engine().budgetWaiter();
+    CompletableFuture<Optional<Page<Row>>> first = stream.nextPage().toCompletableFuture();
+    source.completeNext(); // page 1 taken; page 2's read-ahead refused
+    assertThat(first).isCompleted();
+    assertThat(waiter.isQueued()).as("it waits in line to read page 2 ahead").isTrue();
+
+    AtomicReference<CompletableFuture<Optional<Page<Row>>>> second = new AtomicReference<>();
+    Thread consumer = new Thread(() -> second.set(stream.nextPage().toCompletableFuture()), "consumer");
+    synchronized (waiter) {
+      consumer.start(); // page 2 goes out as the page the consumer needs; the drain's tail leaves the queue ...
+      awaitBlockedOn(consumer, waiter); // ... held back here, between its look and its leave
+      assertThat(source.fetchCount()).isEqualTo(2);
+      source.completeNext(); // page 2 arrives on this thread: handed over, page 3's read-ahead refused
+    }
+    consumer.join(TimeUnit.SECONDS.toMillis(10));
+    assertThat(consumer.isAlive()).isFalse();
+    assertThat(second.get()).isCompleted();
+    assertThat(second.get().join().orElseThrow().number()).isEqualTo(2);
+
+    assertThat(waiter.isQueued()).as("it still waits in line to read page 3 ahead").isTrue();
+    budget.adjust(1_000); // the other stream gives its bytes back: the stream is woken, on the pool
+    await().atMost(Duration.ofSeconds(10)).until(() -> source.fetchCount() == 3);
+    assertThat(waiter.isQueued()).isFalse();
+    stream.close();
+    assertThat(budget.reservedBytes()).isZero();
+  }
+
+  /** Waits until {@code thread} is blocked entering the monitor of {@code monitor}. */
+  private static void awaitBlockedOn(Thread thread, Object monitor) {
+    java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
+    await().atMost(Duration.ofSeconds(10)).until(() -> {
+      java.lang.management.ThreadInfo info = threads.getThreadInfo(thread.getId());
+      return info != null && info.getThreadState() == Thread.State.BLOCKED && info.getLockInfo() != null
+          && info.getLockInfo().getIdentityHashCode() == System.identityHashCode(monitor);
+    });
   }
 }

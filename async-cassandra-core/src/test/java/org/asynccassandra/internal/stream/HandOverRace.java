@@ -55,6 +55,14 @@ public final class HandOverRace {
   }
 
   /**
+   * Lets the held fetch go on, for a closer that does not wait for it (one on a driver thread, see
+   * {@code SendGate.awaitOthers}).
+   */
+  public void letGo() {
+    letGo.countDown();
+  }
+
+  /**
    * Runs {@code close} on a thread of its own while {@code held} is being handed over: checks that it does
    * not return during the hand-over (it parks), lets the hand-over go, and checks that {@code held} was
    * cancelled when {@code close} returned.

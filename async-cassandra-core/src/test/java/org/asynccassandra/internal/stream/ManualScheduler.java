@@ -45,6 +45,15 @@ public final class ManualScheduler implements TimeoutScheduler {
         action.run();
       }
     }
+
+    /**
+     * Runs the task even though it was cancelled: a timer thread that had already taken it when the cancel
+     * came (cancelling a timer never stops a task that started).
+     */
+    public void runAnyway() {
+      fired = true;
+      action.run();
+    }
   }
 
   public final List<Task> tasks = new CopyOnWriteArrayList<>();

@@ -16,40 +16,19 @@
 package org.asynccassandra.internal.util;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.asynccassandra.internal.util.DriverFailures.allFailed;
+import static org.asynccassandra.internal.util.DriverFailures.node;
 
-import com.datastax.oss.driver.api.core.AllNodesFailedException;
 import com.datastax.oss.driver.api.core.NoNodeAvailableException;
 import com.datastax.oss.driver.api.core.connection.ClosedConnectionException;
 import com.datastax.oss.driver.api.core.metadata.Node;
 import com.datastax.oss.driver.api.core.servererrors.SyntaxError;
 import java.io.IOException;
-import java.lang.reflect.Proxy;
 import java.nio.channels.ClosedChannelException;
-import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** Which failures a stream or a scan asks again for: each as the driver reports it. */
 class RetryableTest {
-  /** A node to key the driver's errors by; nothing of it is read. */
-  private static Node node(String name) {
-    return (Node) Proxy.newProxyInstance(Node.class.getClassLoader(), new Class<?>[] {Node.class},
-        (proxy, method, args) -> switch (method.getName()) {
-          case "toString" -> name;
-          case "hashCode" -> System.identityHashCode(proxy);
-          case "equals" -> proxy == args[0];
-          default -> throw new UnsupportedOperationException(method.getName());
-        });
-  }
-
-  private static AllNodesFailedException allFailed(Throwable... errors) {
-    List<Map.Entry<Node, Throwable>> entries = new java.util.ArrayList<>();
-    for (int i = 0; i < errors.length; i++) {
-      entries.add(Map.entry(node("node" + i), errors[i]));
-    }
-    return AllNodesFailedException.fromErrors(entries);
-  }
-
   @Test
   void should_retry_a_request_written_to_a_connection_that_had_just_closed() {
     // What the driver gave when a connection was dropped as the request went out (seen in AdaptivePagingIT
