@@ -68,8 +68,12 @@ public interface StreamInfo {
   Optional<String> name();
 
   /**
-   * The CQL text of the statement (of a scan: its query without the token restriction). It may hold
-   * literal values: use it only where the user opted in, never as a metric tag.
+   * The CQL text of the statement, whole and as written (comments and line breaks kept): a simple
+   * statement's query, a bound statement's prepared query; of a scan, its query without the token
+   * restriction. A batch has no one text: it is {@code "BATCH of n statements"}, and another kind of
+   * statement is named by its class's simple name. Error messages quote it shortened instead (whitespace
+   * folded, cut at 200 characters). It may hold literal values: use it only where the user opted in, never
+   * as a metric tag.
    *
    * @return the query text, never null
    */

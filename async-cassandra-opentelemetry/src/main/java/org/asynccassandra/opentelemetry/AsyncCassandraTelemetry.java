@@ -53,7 +53,9 @@ import org.asynccassandra.StreamListener;
  * the spans it makes) belongs to the caller, not inside a CLIENT span.
  *
  * <p><b>Query text.</b> {@code db.query.text} is only set with {@link Builder#captureQueryText(boolean)}:
- * a statement's text may hold literal values. Bound values are never recorded.
+ * a statement's text may hold literal values. Without it no part of a span quotes the query: the messages
+ * of the {@code exception} and {@code retry} events and the status description leave it out (an error
+ * whose message may quote it is named by its class alone). Bound values are never recorded.
  *
  * <p>Immutable and thread-safe. One instance serves any number of sessions.
  */
@@ -130,7 +132,8 @@ public final class AsyncCassandraTelemetry {
 
     /**
      * Whether spans carry {@code db.query.text}, the statement's CQL (of a scan: its query without the
-     * token restriction). Off by default: literal values in the text would be recorded.
+     * token restriction), and the errors' own messages, which may quote it. Off by default: literal values
+     * in the text would be recorded; the errors are then described without it.
      *
      * @param captureQueryText true to record the query text
      * @return this builder

@@ -16,6 +16,13 @@
 package org.asynccassandra.opentelemetry;
 
 import com.datastax.oss.driver.api.core.AllNodesFailedException;
+import com.datastax.oss.driver.api.core.DriverTimeoutException;
+import com.datastax.oss.driver.api.core.NoNodeAvailableException;
+import com.datastax.oss.driver.api.core.NodeUnavailableException;
+import com.datastax.oss.driver.api.core.RequestThrottlingException;
+import com.datastax.oss.driver.api.core.connection.BusyConnectionException;
+import com.datastax.oss.driver.api.core.connection.ClosedConnectionException;
+import com.datastax.oss.driver.api.core.connection.HeartbeatException;
 import com.datastax.oss.driver.api.core.servererrors.AlreadyExistsException;
 import com.datastax.oss.driver.api.core.servererrors.BootstrappingException;
 import com.datastax.oss.driver.api.core.servererrors.CASWriteUnknownException;
@@ -38,11 +45,13 @@ import java.util.List;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import org.asynccassandra.PageFetchException;
+import org.asynccassandra.StreamTimeoutException;
 import org.jspecify.annotations.Nullable;
 
 /**
  * What a span says about a failure: the error the driver reported under the wrappers around it, its
- * Cassandra protocol error code ({@code db.response.status_code}) and its {@code error.type}.
+ * Cassandra protocol error code ({@code db.response.status_code}), its {@code error.type}, and a message
+ * that quotes no query text.
  */
 final class CassandraErrors {
   private CassandraErrors() {}
@@ -132,5 +141,51 @@ final class CassandraErrors {
   static String errorType(Throwable original) {
     String code = statusCode(original);
     return code != null ? code : original.getClass().getName();
+  }
+
+  /**
+   * A message for {@code error} that quotes no query text, for a span that must not show it: for this
+   * library's page and timeout errors the message without the query (their own quotes it), for the driver's
+   * errors whose message the driver composes from counts, consistency levels and node addresses (timeouts,
+   * unavailable and overloaded replicas, lost connections) that message; null for any other error. A server's
+   * syntax or invalid-query error quotes the CQL it rejects, often a literal value of it (an email in a WHERE
+   * clause); the library's other errors name the query; what user code threw may say anything.
+   */
+  static @Nullable String messageWithoutQuery(Throwable error) {
+    if (error instanceof PageFetchException failed) {
+      Throwable cause = failed.getCause();
+      return "Failed to fetch page " + failed.pageNumber()
+          + failed.range().map(range -> " in token range " + range).orElse("") + " after "
+          + failed.rowsDelivered() + " rows were delivered" + (cause == null ? "" : ": " + describe(original(cause)));
+    }
+    if (error instanceof StreamTimeoutException timedOut) {
+      return switch (timedOut.kind()) {
+        case FIRST_PAGE -> "The first page did not arrive within firstPageTimeout " + timedOut.timeout()
+            + "; the request was cancelled";
+        case PAGE -> "Page " + timedOut.pageNumber() + " did not arrive within pageTimeout " + timedOut.timeout()
+            + "; the request was cancelled";
+        case TOTAL -> "The stream did not end within totalTimeout " + timedOut.timeout() + " (while on page "
+            + timedOut.pageNumber() + "); the stream was closed";
+      };
+    }
+    return composedByTheDriver(error) ? error.getMessage() : null;
+  }
+
+  /** The simple class name of {@code error}, with its message when that quotes no query text. */
+  private static String describe(Throwable error) {
+    String message = messageWithoutQuery(error);
+    return error.getClass().getSimpleName() + (message == null ? "" : ": " + message);
+  }
+
+  /** Whether the driver composes the message of {@code error} itself, from no text of the statement. */
+  private static boolean composedByTheDriver(Throwable error) {
+    return error instanceof ReadTimeoutException || error instanceof WriteTimeoutException
+        || error instanceof ReadFailureException || error instanceof WriteFailureException
+        || error instanceof UnavailableException || error instanceof CASWriteUnknownException
+        || error instanceof OverloadedException || error instanceof BootstrappingException
+        || error instanceof DriverTimeoutException || error instanceof ClosedConnectionException
+        || error instanceof HeartbeatException || error instanceof BusyConnectionException
+        || error instanceof NoNodeAvailableException || error instanceof NodeUnavailableException
+        || error instanceof RequestThrottlingException;
   }
 }

@@ -26,6 +26,8 @@ import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.context.Context;
 import java.time.Duration;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -60,6 +62,7 @@ final class TracingListener implements StreamListener {
   static final AttributeKey<Long> CASSANDRA_PAGE_SIZE = AttributeKey.longKey("cassandra.page.size");
   static final AttributeKey<String> EXCEPTION_TYPE = AttributeKey.stringKey("exception.type");
   static final AttributeKey<String> EXCEPTION_MESSAGE = AttributeKey.stringKey("exception.message");
+  static final AttributeKey<String> EXCEPTION_STACKTRACE = AttributeKey.stringKey("exception.stacktrace");
 
   static final AttributeKey<String> STREAM_KIND = AttributeKey.stringKey("asynccassandra.stream.kind");
   static final AttributeKey<String> STREAM_STYLE = AttributeKey.stringKey("asynccassandra.stream.style");
@@ -201,12 +204,16 @@ final class TracingListener implements StreamListener {
       return;
     }
     Throwable original = CassandraErrors.original(error);
-    span.addEvent("retry", Attributes.builder()
+    AttributesBuilder attributes = Attributes.builder()
         .put(PAGE_NUMBER, pageNumber)
         .put(RETRY_ATTEMPT, attempt)
-        .put(EXCEPTION_TYPE, original.getClass().getName())
-        .put(EXCEPTION_MESSAGE, String.valueOf(original.getMessage()))
-        .build());
+        .put(EXCEPTION_TYPE, original.getClass().getName());
+    String message = captureQueryText ? String.valueOf(original.getMessage())
+        : CassandraErrors.messageWithoutQuery(original);
+    if (message != null) {
+      attributes.put(EXCEPTION_MESSAGE, message);
+    }
+    span.addEvent("retry", attributes.build());
   }
 
   @Override
@@ -276,8 +283,21 @@ final class TracingListener implements StreamListener {
       }
       span.setAttribute(ERROR_TYPE, errorType);
       metric.put(ERROR_TYPE, errorType);
-      span.recordException(error);
-      span.setStatus(StatusCode.ERROR, String.valueOf(error.getMessage()));
+      if (captureQueryText) {
+        span.recordException(error);
+        span.setStatus(StatusCode.ERROR, String.valueOf(error.getMessage()));
+      } else {
+        // The messages of this library's errors quote the query, and a server's may quote its literals.
+        String message = CassandraErrors.messageWithoutQuery(error);
+        AttributesBuilder exception = Attributes.builder()
+            .put(EXCEPTION_TYPE, error.getClass().getName())
+            .put(EXCEPTION_STACKTRACE, stackTraceWithoutMessages(error));
+        if (message != null) {
+          exception.put(EXCEPTION_MESSAGE, message);
+        }
+        span.addEvent("exception", exception.build());
+        span.setStatus(StatusCode.ERROR, message != null ? message : errorType);
+      }
     } else if (leakedFrom != null) {
       span.setAttribute(ERROR_TYPE, "leaked");
       metric.put(ERROR_TYPE, "leaked");
@@ -347,6 +367,22 @@ final class TracingListener implements StreamListener {
       return "BATCH";
     }
     return OPERATIONS.contains(word) ? word : null;
+  }
+
+  /**
+   * The stack trace of {@code error} and its causes as {@link Throwable#printStackTrace()} writes it, each
+   * throwable named by its class alone: without the messages, which may quote the query.
+   */
+  static String stackTraceWithoutMessages(Throwable error) {
+    StringBuilder trace = new StringBuilder();
+    Set<Throwable> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+    for (Throwable current = error; current != null && seen.add(current); current = current.getCause()) {
+      trace.append(current == error ? "" : "Caused by: ").append(current.getClass().getName()).append('\n');
+      for (StackTraceElement frame : current.getStackTrace()) {
+        trace.append("\tat ").append(frame).append('\n');
+      }
+    }
+    return trace.toString();
   }
 
   private static double seconds(Duration duration) {

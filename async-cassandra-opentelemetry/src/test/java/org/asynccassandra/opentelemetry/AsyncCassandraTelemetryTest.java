@@ -41,6 +41,7 @@ import io.opentelemetry.sdk.trace.SpanProcessor;
 import io.opentelemetry.sdk.trace.data.EventData;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executor;
@@ -50,7 +51,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.asynccassandra.PageEvent;
 import org.asynccassandra.PageFetchException;
+import org.asynccassandra.ScanRange;
+import org.asynccassandra.StreamInfo;
 import org.asynccassandra.StreamListener;
+import org.asynccassandra.StreamTimeoutException;
 import org.asynccassandra.testfixtures.FakeStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -352,6 +356,96 @@ class AsyncCassandraTelemetryTest {
     }
     listener.onComplete(stream, stream.stats);
     assertThat(only().getParentSpanContext()).isEqualTo(caller.getSpanContext());
+  }
+
+  /** Every text of a span: its name, status, attributes, and its events with theirs. */
+  static String everything(SpanData span) {
+    StringBuilder text = new StringBuilder(span.getName()).append('\n').append(span.getStatus().getDescription());
+    span.getAttributes().forEach((key, value) -> text.append('\n').append(key.getKey()).append('=').append(value));
+    for (EventData event : span.getEvents()) {
+      text.append('\n').append(event.getName());
+      event.getAttributes().forEach((key, value) -> text.append("\n  ").append(key.getKey()).append('=').append(value));
+    }
+    return text.toString();
+  }
+
+  /**
+   * Fails three streams of a query holding a literal, as the library does: a page timeout retried, then a page
+   * whose server error quotes the literal; a timeout; a scan's range page that timed out.
+   */
+  private List<SpanData> failWithTheQueryInEveryMessage(StreamListener listener, String query) {
+    Duration timeout = Duration.ofSeconds(2);
+    FakeStream paged = new FakeStream(StreamInfo.Kind.QUERY, "shop", null, null, query);
+    listener.onStart(paged, "forEach()");
+    listener.onRetry(paged, 1, 1, new StreamTimeoutException(StreamTimeoutException.Kind.FIRST_PAGE, timeout, 1,
+        query));
+    listener.onRetry(paged, 1, 2, new DriverTimeoutException("Query timed out after PT2S"));
+    listener.onFailure(paged, new PageFetchException(1, 0, query, new InvalidQueryException(null,
+        "Invalid STRING constant (a@b.c) for \"id\" of type int")), paged.stats);
+
+    FakeStream timedOut = new FakeStream(StreamInfo.Kind.QUERY, "shop", null, null, query);
+    listener.onStart(timedOut, "rows()");
+    listener.onFailure(timedOut, new StreamTimeoutException(StreamTimeoutException.Kind.PAGE, timeout, 3, query),
+        timedOut.stats);
+
+    FakeStream scan = new FakeStream(StreamInfo.Kind.SCAN, "shop", "users", null, query);
+    listener.onStart(scan, "forEach()");
+    listener.onFailure(scan, new PageFetchException(2, 40, query, ScanRange.of("0", "100"),
+        new StreamTimeoutException(StreamTimeoutException.Kind.PAGE, timeout, 2, query), "lower the fetch size"),
+        scan.stats);
+    assertThat(spans.getFinishedSpanItems()).hasSize(3);
+    return spans.getFinishedSpanItems();
+  }
+
+  @Test
+  void should_keep_the_query_text_out_of_error_messages_and_retry_events_by_default() {
+    // The library's page and timeout errors quote the query, and a server's error may quote its literals.
+    String query = "SELECT * FROM shop.users WHERE email = 'a@b.c'";
+    List<SpanData> failed = failWithTheQueryInEveryMessage(listener(), query);
+
+    for (SpanData span : failed) {
+      assertThat(everything(span)).as(span.getName()).doesNotContain("a@b.c").doesNotContain("WHERE email");
+    }
+    SpanData paged = failed.get(0);
+    assertThat(paged.getStatus().getDescription())
+        .isEqualTo("Failed to fetch page 1 after 0 rows were delivered: InvalidQueryException");
+    assertThat(paged.getEvents()).extracting(EventData::getName).containsExactly("retry", "retry", "exception");
+    Attributes firstRetry = paged.getEvents().get(0).getAttributes();
+    assertThat(firstRetry.get(AttributeKey.stringKey("exception.type")))
+        .isEqualTo(StreamTimeoutException.class.getName());
+    assertThat(firstRetry.get(AttributeKey.stringKey("exception.message")))
+        .isEqualTo("The first page did not arrive within firstPageTimeout PT2S; the request was cancelled");
+    assertThat(paged.getEvents().get(1).getAttributes().get(AttributeKey.stringKey("exception.message")))
+        .as("the driver's own words, kept").isEqualTo("Query timed out after PT2S");
+    Attributes exception = paged.getEvents().get(2).getAttributes();
+    assertThat(exception.get(AttributeKey.stringKey("exception.type"))).isEqualTo(PageFetchException.class.getName());
+    assertThat(exception.get(AttributeKey.stringKey("exception.message"))).isEqualTo(paged.getStatus().getDescription());
+    assertThat(exception.get(AttributeKey.stringKey("exception.stacktrace")))
+        .startsWith(PageFetchException.class.getName() + "\n\tat ")
+        .contains("Caused by: " + InvalidQueryException.class.getName() + "\n");
+    assertThat(paged.getAttributes().get(AttributeKey.stringKey("error.type"))).isEqualTo("0x2200");
+
+    assertThat(failed.get(1).getStatus().getDescription())
+        .isEqualTo("Page 3 did not arrive within pageTimeout PT2S; the request was cancelled");
+    assertThat(failed.get(2).getStatus().getDescription()).isEqualTo("Failed to fetch page 2 in token range "
+        + "(0, 100] after 40 rows were delivered: StreamTimeoutException: Page 2 did not arrive within pageTimeout "
+        + "PT2S; the request was cancelled");
+  }
+
+  @Test
+  void should_record_the_errors_own_messages_with_the_query_text_when_asked() {
+    String query = "SELECT * FROM shop.users WHERE email = 'a@b.c'";
+    List<SpanData> failed = failWithTheQueryInEveryMessage(
+        AsyncCassandraTelemetry.builder(sdk).captureQueryText(true).build().listener(), query);
+
+    SpanData paged = failed.get(0);
+    assertThat(paged.getAttributes().get(AttributeKey.stringKey("db.query.text"))).isEqualTo(query);
+    assertThat(paged.getStatus().getDescription()).contains(query).contains("Invalid STRING constant (a@b.c)");
+    assertThat(paged.getEvents().get(0).getAttributes().get(AttributeKey.stringKey("exception.message")))
+        .contains(query);
+    assertThat(paged.getEvents().get(2).getAttributes().get(AttributeKey.stringKey("exception.message")))
+        .contains(query);
+    assertThat(failed.get(1).getStatus().getDescription()).contains(query);
   }
 
   @Test

@@ -227,7 +227,7 @@ public final class DefaultAsyncSession implements AsyncSession {
     String keyspace = request.getKeyspace() != null ? request.getKeyspace().asInternal()
         : session.getKeyspace().map(id -> id.asInternal()).orElse(null);
     StreamEvents events = StreamEvents.of(StreamInfo.Kind.QUERY, keyspace, null, config.name().orElse(null),
-        source.description(), listenersFor(config));
+        source.query(), listenersFor(config));
     DefaultRowStream stream = new DefaultRowStream(source, config, callbackExecutor, scheduler, null,
         openStreams::remove, events, budget);
     openStreams.add(stream.handle());

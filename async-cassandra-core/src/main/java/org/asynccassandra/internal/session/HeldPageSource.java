@@ -133,6 +133,11 @@ final class HeldPageSource implements PageSource {
   }
 
   @Override
+  public String query() {
+    return rest.query();
+  }
+
+  @Override
   public byte[] fingerprint() {
     return rest.fingerprint();
   }

@@ -97,7 +97,7 @@ public final class DefaultRowStream implements QueryStream {
   public DefaultRowStream(PageSource source, StreamConfig config, Executor executor, TimeoutScheduler scheduler,
       Position.@Nullable Tracker tracker, Consumer<DefaultRowStream.Handle> onTerminate) {
     this(source, config, executor, scheduler, tracker, onTerminate, StreamEvents.of(
-        org.asynccassandra.StreamInfo.Kind.QUERY, null, null, config.name().orElse(null), source.description(),
+        org.asynccassandra.StreamInfo.Kind.QUERY, null, null, config.name().orElse(null), source.query(),
         config.listener().map(List::of).orElse(List.of())));
   }
 

@@ -35,6 +35,8 @@ public final class DriverPageSource implements PageSource {
   private final CqlSession session;
   private final Statement<?> statement;
   private final String description;
+  /** The statement's text, whole (the same instance as {@link #description} when that needed no change). */
+  private final String query;
   /** The statement's page size, else its execution profile's: what a request asks for unchanged. */
   private final int pageSize;
   private final SharedColumns sharedColumns;
@@ -44,7 +46,8 @@ public final class DriverPageSource implements PageSource {
     this.session = session;
     this.sharedColumns = sharedColumns;
     this.statement = statement;
-    this.description = Queries.describe(statement);
+    this.query = Queries.text(statement);
+    this.description = Queries.shorten(query);
     this.pageSize = statement.getPageSize() > 0 ? statement.getPageSize() : configuredPageSize(session, statement);
   }
 
@@ -89,6 +92,11 @@ public final class DriverPageSource implements PageSource {
   @Override
   public String description() {
     return description;
+  }
+
+  @Override
+  public String query() {
+    return query;
   }
 
   @Override

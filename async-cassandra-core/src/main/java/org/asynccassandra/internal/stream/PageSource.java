@@ -89,6 +89,15 @@ public interface PageSource {
   /** The query, shortened, for error messages. */
   String description();
 
+  /**
+   * The query as written, whole, for {@link org.asynccassandra.StreamInfo#query()}: listeners record it
+   * ({@code db.query.text}) and read its first word. By default the {@link #description()} (a source
+   * without one text of its own).
+   */
+  default String query() {
+    return description();
+  }
+
   /** The 16-byte fingerprint of the statement, for resume tokens; called at most once per stream. */
   byte[] fingerprint();
 

@@ -23,25 +23,31 @@ import com.datastax.oss.driver.api.core.cql.BoundStatement;
 import com.datastax.oss.driver.api.core.cql.SimpleStatement;
 import com.datastax.oss.driver.api.core.cql.Statement;
 
-/** Describes statements in error messages. */
+/** The text of statements: whole for listeners ({@link #text}), shortened for error messages. */
 public final class Queries {
   private static final int MAX_LENGTH = 200;
 
   private Queries() {}
 
-  /** The query text of a statement, shortened for messages. */
+  /** The query text of a statement, shortened for messages: {@link #text} through {@link #shorten}. */
   public static String describe(Statement<?> statement) {
-    String text;
+    return shorten(text(statement));
+  }
+
+  /**
+   * The query text of a statement as written, whole: a simple statement's query, a bound statement's
+   * prepared query; for a batch {@code "BATCH of n statements"}, for another kind of statement its class's
+   * simple name (neither has one text of its own).
+   */
+  public static String text(Statement<?> statement) {
     if (statement instanceof SimpleStatement) {
-      text = ((SimpleStatement) statement).getQuery();
+      return ((SimpleStatement) statement).getQuery();
     } else if (statement instanceof BoundStatement) {
-      text = ((BoundStatement) statement).getPreparedStatement().getQuery();
+      return ((BoundStatement) statement).getPreparedStatement().getQuery();
     } else if (statement instanceof BatchStatement) {
-      text = "BATCH of " + ((BatchStatement) statement).size() + " statements";
-    } else {
-      text = statement.getClass().getSimpleName();
+      return "BATCH of " + ((BatchStatement) statement).size() + " statements";
     }
-    return shorten(text);
+    return statement.getClass().getSimpleName();
   }
 
   /** Whether the statement is a {@code SELECT} (leading whitespace and comments aside). */
