@@ -122,11 +122,12 @@ final class AsyncRowLoop implements PageSink {
       }
       index++;
       CompletionStage<?> stage;
+      int pageNumber = Objects.requireNonNull(page, "forEachAsync loop ran without a page").number();
       try {
         stage = action.apply(row);
         if (stage == null) {
           throw new NullPointerException("forEachAsync action returned null instead of a stage for row "
-              + index + " of its page");
+              + index + " of page " + pageNumber);
         }
       } catch (Throwable error) {
         engine.addDelivered(1);

@@ -54,7 +54,7 @@ final class Mapping {
    * no list of the page's rows is built.
    */
   Values values(DefaultPage page) {
-    return new Values(page.rowIterator(), page.size(), mapper);
+    return new Values(page.rowIterator(), page.size(), page.number(), mapper);
   }
 
   /** A page's values handed out one at a time, in order; used by one thread at a time, as the sinks are. */
@@ -62,18 +62,21 @@ final class Mapping {
     /** Rows when there is a mapper, else the values themselves. */
     private final Iterator<?> items;
     private final int size;
+    /** The page's number ({@link Page#number()}), for the message of a mapper that returns null. */
+    private final int pageNumber;
     private final @Nullable RowMapper<?> mapper;
     private int taken;
 
-    private Values(Iterator<?> items, int size, @Nullable RowMapper<?> mapper) {
+    private Values(Iterator<?> items, int size, int pageNumber, @Nullable RowMapper<?> mapper) {
       this.items = items;
       this.size = size;
+      this.pageNumber = pageNumber;
       this.mapper = mapper;
     }
 
     /** One value: a whole page, as {@code pages()} hands it out. */
     static Values single(Object value) {
-      return new Values(List.of(value).iterator(), 1, null);
+      return new Values(List.of(value).iterator(), 1, 0, null);
     }
 
     /** How many values the page has, taken or not. */
@@ -93,7 +96,7 @@ final class Mapping {
       Object item = items.next();
       int index = taken++;
       RowMapper<?> rowMapper = mapper;
-      return rowMapper == null ? item : map(rowMapper, (Row) item, index);
+      return rowMapper == null ? item : map(rowMapper, (Row) item, index, pageNumber);
     }
   }
 
@@ -111,16 +114,16 @@ final class Mapping {
     int size = page.size();
     List<Object> values = new ArrayList<>(size);
     for (int i = 0; i < size; i++) {
-      values.add(map(rowMapper, rows.next(), i));
+      values.add(map(rowMapper, rows.next(), i, page.number()));
     }
     return new MappedPage(page, Collections.unmodifiableList(values));
   }
 
-  private static Object map(RowMapper<?> mapper, Row row, int index) {
+  private static Object map(RowMapper<?> mapper, Row row, int index, int pageNumber) {
     Object value = mapper.map(row);
     if (value == null) {
       throw new NullPointerException("The RowMapper " + mapper + " returned null for row " + (index + 1)
-          + " of its page; a stream cannot carry null values");
+          + " of page " + pageNumber + "; a stream cannot carry null values");
     }
     return value;
   }

@@ -232,11 +232,24 @@ class MappedStreamTest {
   }
 
   @Test
-  void should_refuse_null_values_naming_the_row() {
-    CompletableFuture<Void> done = stream(FakePageSource.pages(2)).map(row -> (Item) null).forEach(item -> {})
+  void should_refuse_null_values_naming_the_row_and_its_page() {
+    // The second row of the second page: the message said "row 2 of its page", not which page.
+    java.util.concurrent.atomic.AtomicInteger mapped = new java.util.concurrent.atomic.AtomicInteger();
+    FakePageSource source = FakePageSource.automatic(3, 2);
+    CompletableFuture<Void> done = stream(source).map(row -> mapped.incrementAndGet() == 4 ? null : new Item(0))
+        .forEach(item -> {}).toCompletableFuture();
+    assertThatThrownBy(() -> done.get(10, TimeUnit.SECONDS)).cause().isInstanceOf(NullPointerException.class)
+        .hasMessageContaining("returned null for row 2 of page 2");
+  }
+
+  @Test
+  void should_fail_forEachAsync_naming_the_row_and_its_page_when_the_action_returns_no_stage() {
+    java.util.concurrent.atomic.AtomicInteger rows = new java.util.concurrent.atomic.AtomicInteger();
+    CompletableFuture<Void> done = stream(FakePageSource.automatic(3, 2))
+        .forEachAsync(row -> rows.incrementAndGet() == 3 ? null : CompletableFuture.completedFuture(null))
         .toCompletableFuture();
     assertThatThrownBy(() -> done.get(10, TimeUnit.SECONDS)).cause().isInstanceOf(NullPointerException.class)
-        .hasMessageContaining("returned null for row 1");
+        .hasMessageContaining("for row 1 of page 2");
   }
 
   // ---- misuse --------------------------------------------------------------------------------------
