@@ -19,8 +19,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.awaitility.Awaitility.await;
 
+import com.codahale.metrics.Counting;
+import com.codahale.metrics.Gauge;
+import com.datastax.oss.driver.api.core.AllNodesFailedException;
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.CqlSessionBuilder;
+import com.datastax.oss.driver.api.core.NoNodeAvailableException;
+import com.datastax.oss.driver.api.core.NodeUnavailableException;
 import com.datastax.oss.driver.api.core.config.DefaultDriverOption;
 import com.datastax.oss.driver.api.core.config.DriverConfigLoader;
 import com.datastax.oss.driver.api.core.config.ProgrammaticDriverConfigLoaderBuilder;
@@ -31,11 +36,14 @@ import com.datastax.oss.driver.api.core.metadata.Node;
 import com.datastax.oss.driver.api.core.metadata.NodeState;
 import com.datastax.oss.driver.api.core.metadata.TokenMap;
 import com.datastax.oss.driver.api.core.metadata.token.TokenRange;
+import com.datastax.oss.driver.api.core.metrics.DefaultNodeMetric;
 import com.datastax.oss.driver.api.core.session.Request;
 import com.datastax.oss.driver.api.core.session.Session;
 import com.datastax.oss.driver.internal.core.loadbalancing.DefaultLoadBalancingPolicy;
+import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.nio.channels.ClosedChannelException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -53,19 +61,25 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
+import java.util.function.IntFunction;
 import java.util.stream.Collectors;
 import org.asynccassandra.AsyncSession;
 import org.asynccassandra.PageFetchException;
+import org.asynccassandra.ReadAheadBudget;
 import org.asynccassandra.ReadLimiter;
 import org.asynccassandra.RowStream;
 import org.asynccassandra.ScanCheckpoint;
 import org.asynccassandra.ScanConfig;
 import org.asynccassandra.ScanRange;
 import org.asynccassandra.StreamConfig;
+import org.asynccassandra.StreamInfo;
+import org.asynccassandra.StreamListener;
 import org.asynccassandra.StreamTimeoutException;
 import org.asynccassandra.TableScan;
+import org.asynccassandra.internal.session.DefaultAsyncSession;
 import org.asynccassandra.testkit.CassandraCluster;
 import org.asynccassandra.testkit.CassandraServer;
 import org.asynccassandra.testkit.FaultProxy;
@@ -86,8 +100,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Faults on a real 3-node cluster, shared by every test: nodes SIGKILLed, stopped and restarted, a node's
- * traffic paused by a {@link FaultProxy}. Each test compares the exact multiset of rows it received with a
- * plain driver read of the same table.
+ * traffic paused by a {@link FaultProxy}, connections dropped by one per node while the nodes stay up. Each test
+ * compares the exact multiset of rows it received with a plain driver read of the same table.
  *
  * <p>The cluster runs with the batch commit log and the data is written with consistency ALL, so that a
  * killed node loses no acknowledged write (with the periodic commit log the server itself may lose the last
@@ -542,6 +556,127 @@ class ClusterFaultIT {
     assertSameRows("rows of the scan through the rolling restart", seen, expectedInOrder);
   }
 
+  // --- 6. connections dropped while every node stays up --------------------------------------------------
+
+  @Test
+  @Order(6)
+  void should_read_every_row_of_a_scan_once_while_connections_are_dropped_on_one_node_on_each_in_turn_and_on_all()
+      throws Exception {
+    // 64 ranges read 4 at a time in pages of 100 through one proxy per node, with a read-ahead budget smaller than
+    // their read-ahead; every 20th page the consumer drops connections, and the nodes stay up. A range query is
+    // idempotent and its plan holds every node (RF 3): when one node's connections drop, the driver itself takes
+    // the request on (aborted in flight: RETRY_NEXT; a node without connection, or a write to a closed one: the
+    // next node of the plan). The scan sees the failure only when every node of the plan failed, so (c) drops
+    // every node's connections at once: the driver gives up with an AllNodesFailedException of lost connections
+    // (NodeUnavailableException, ClosedChannelException, IOException), which was final before 56b249b.
+    List<FaultProxy> proxies = startProxies();
+    ReadAheadBudget budget = ReadAheadBudget.ofBytes(32 * 1024);
+    RetryLog retries = new RetryLog();
+    int victimIndex = 1;
+    CassandraServer victim = cluster.node(victimIndex);
+    try (CqlSession proxied = proxiedSession(proxies);
+         AsyncSession proxiedAsync = AsyncSession.wrap(proxied, StreamConfig.builder().build(), budget)) {
+      proxiedAsync.addListener(retries);
+      awaitAllNodesUp(proxied);
+
+      // (a) One node, first in every plan while it has a connection, loses them again and again.
+      PreferredNodePolicy.prefer(address(victim));
+      DroppedPages one = scanDropping(proxiedAsync, retries, drop -> List.of(proxies.get(victimIndex)));
+      PreferredNodePolicy.prefer(null);
+      one.log("A scan, connections dropped on one node");
+      assertSameRows("rows of the scan while one node's connections were dropped", one.rows(), expectedInOrder);
+      assertThat(one.drops()).as("drops").isGreaterThanOrEqualTo(5);
+      assertThat(one.complete()).as("the checkpoint: complete, every row delivered").isTrue();
+      assertThat(one.askedAgain()).as("requests lost and asked again, by the driver or the scan").isPositive();
+      assertThat(one.coordinators()).as("coordinators: other nodes while it had no connection")
+          .contains(address(victim)).containsAnyElementsOf(otherAddresses(victim));
+      assertQuiet(proxiedAsync, budget);
+
+      // (b) Each node in turn.
+      DroppedPages inTurn = scanDropping(proxiedAsync, retries, drop -> List.of(proxies.get(drop % proxies.size())));
+      inTurn.log("A scan, connections dropped on each node in turn");
+      assertSameRows("rows of the scan while each node's connections were dropped in turn", inTurn.rows(),
+          expectedInOrder);
+      assertThat(inTurn.drops()).as("drops: each node at least twice").isGreaterThanOrEqualTo(2 * proxies.size());
+      assertThat(inTurn.complete()).as("the checkpoint: complete, every row delivered").isTrue();
+      assertThat(inTurn.askedAgain()).as("requests lost and asked again, by the driver or the scan").isPositive();
+      assertQuiet(proxiedAsync, budget);
+
+      // (c) Every node at once: no node of any plan has a connection until the driver reconnects.
+      DroppedPages all = scanDropping(proxiedAsync, retries, drop -> proxies);
+      all.log("A scan, connections dropped on every node at once");
+      assertSameRows("rows of the scan while every node's connections were dropped", all.rows(), expectedInOrder);
+      assertThat(all.drops()).as("drops").isGreaterThanOrEqualTo(5);
+      assertThat(all.complete()).as("the checkpoint: complete, every row delivered").isTrue();
+      assertThat(all.retries()).as("the scan's retries").isPositive();
+      assertThat(all.retried()).as("failures retried: the driver gave up after every node lost its connection")
+          .anyMatch(ClusterFaultIT::isLostConnectionOfEveryNode);
+      assertQuiet(proxiedAsync, budget);
+      LOG.info("Read-ahead budget of {} bytes: held back {} times", budget.capacityBytes(), budget.heldBack());
+    } finally {
+      PreferredNodePolicy.prefer(null);
+      proxies.forEach(FaultProxy::close);
+    }
+  }
+
+  @Test
+  @Order(7)
+  void should_read_a_partition_once_in_order_while_connections_of_its_coordinator_then_of_every_node_are_dropped()
+      throws Exception {
+    // One stream over a partition of 100 rows in pages of 5, reading 2 pages ahead; every 4th page the consumer
+    // drops connections, and the nodes stay up. A plain SELECT is not idempotent for the driver: a request aborted
+    // in flight fails with ClosedConnectionException, and the stream asks it again, from the same paging state, on
+    // another node; one not sent yet goes to the next node of its plan.
+    int pk = 42;
+    List<String> partition = expectedInOrder.stream().filter(row -> row.startsWith(pk + "/")).toList();
+    assertThat(partition).hasSize(ROWS_PER_PARTITION);
+    List<FaultProxy> proxies = startProxies();
+    RetryLog retries = new RetryLog();
+    int coordinatorIndex = 2;
+    CassandraServer coordinator = cluster.node(coordinatorIndex);
+    try (CqlSession proxied = proxiedSession(proxies);
+         AsyncSession proxiedAsync = AsyncSession.wrap(proxied)) {
+      proxiedAsync.addListener(retries);
+      awaitAllNodesUp(proxied);
+      PreferredNodePolicy.prefer(address(coordinator));
+
+      // (a) The coordinator's connections.
+      DroppedPages mine = streamDropping(proxiedAsync, retries, pk, false, List.of(proxies.get(coordinatorIndex)));
+      mine.log("A stream, connections dropped on its coordinator");
+      assertThat(mine.rows()).as("rows of the partition, in order").isEqualTo(partition);
+      assertThat(mine.drops()).as("drops").isGreaterThanOrEqualTo(4);
+      assertThat(mine.complete()).as("rows delivered, as the stream counts them").isTrue();
+      assertThat(mine.coordinators().get(0)).isEqualTo(address(coordinator));
+      assertThat(mine.coordinators()).as("coordinators: other nodes while it had no connection")
+          .containsAnyElementsOf(otherAddresses(coordinator));
+      assertQuiet(proxiedAsync, null);
+
+      // (b) Every node's at once.
+      DroppedPages all = streamDropping(proxiedAsync, retries, pk, false, proxies);
+      all.log("A stream, connections dropped on every node at once");
+      assertThat(all.rows()).as("rows of the partition, in order").isEqualTo(partition);
+      assertThat(all.drops()).as("drops").isGreaterThanOrEqualTo(4);
+      assertThat(all.complete()).as("rows delivered, as the stream counts them").isTrue();
+      assertThat(all.retries()).as("the stream's retries").isPositive();
+      assertQuiet(proxiedAsync, null);
+
+      // (c) The same, marked idempotent: the driver asks a request aborted in flight again on the next nodes of
+      // its plan, which have lost their connections too, and gives up with an AllNodesFailedException.
+      DroppedPages idempotent = streamDropping(proxiedAsync, retries, pk, true, proxies);
+      idempotent.log("An idempotent stream, connections dropped on every node at once");
+      assertThat(idempotent.rows()).as("rows of the partition, in order").isEqualTo(partition);
+      assertThat(idempotent.drops()).as("drops").isGreaterThanOrEqualTo(4);
+      assertThat(idempotent.complete()).as("rows delivered, as the stream counts them").isTrue();
+      assertThat(idempotent.retries()).as("the stream's retries").isPositive();
+      assertThat(idempotent.retried()).as("failures retried: the driver gave up after every node lost its connection")
+          .anyMatch(ClusterFaultIT::isLostConnectionOfEveryNode);
+      assertQuiet(proxiedAsync, null);
+    } finally {
+      PreferredNodePolicy.prefer(null);
+      proxies.forEach(FaultProxy::close);
+    }
+  }
+
   // --- helpers -----------------------------------------------------------------------------------------
 
   /**
@@ -670,6 +805,205 @@ class ClusterFaultIT {
       return known.size() == cluster.nodes().size()
           && known.stream().allMatch(node -> node.getState() == NodeState.UP && node.getOpenConnections() > 0);
     });
+  }
+
+  /** One {@link FaultProxy} per node, in the order of {@code cluster.nodes()}. */
+  private List<FaultProxy> startProxies() {
+    List<FaultProxy> proxies = new ArrayList<>();
+    for (CassandraServer node : cluster.nodes()) {
+      proxies.add(FaultProxy.start(node.contactPoint()));
+    }
+    return proxies;
+  }
+
+  /**
+   * A session whose every connection goes through {@code proxies} (one per node), with {@link PreferredNodePolicy},
+   * reconnecting 100 to 500 ms after a lost connection, and the driver's per-node counts of requests in flight,
+   * aborted with their connection, not sent, and asked again after an abort.
+   */
+  private CqlSession proxiedSession(List<FaultProxy> proxies) {
+    ProgrammaticDriverConfigLoaderBuilder options = DriverConfigLoader.programmaticBuilder()
+        .withDuration(DefaultDriverOption.REQUEST_TIMEOUT, Duration.ofSeconds(20))
+        .withDuration(DefaultDriverOption.CONNECTION_INIT_QUERY_TIMEOUT, Duration.ofSeconds(20))
+        .withDuration(DefaultDriverOption.CONTROL_CONNECTION_TIMEOUT, Duration.ofSeconds(20))
+        .withDuration(DefaultDriverOption.METADATA_SCHEMA_REQUEST_TIMEOUT, Duration.ofSeconds(30))
+        .withDuration(DefaultDriverOption.RECONNECTION_BASE_DELAY, Duration.ofMillis(100))
+        .withDuration(DefaultDriverOption.RECONNECTION_MAX_DELAY, Duration.ofMillis(500))
+        .withStringList(DefaultDriverOption.METRICS_NODE_ENABLED, List.of(DefaultNodeMetric.IN_FLIGHT.getPath(),
+            DefaultNodeMetric.ABORTED_REQUESTS.getPath(), DefaultNodeMetric.UNSENT_REQUESTS.getPath(),
+            DefaultNodeMetric.RETRIES_ON_ABORTED.getPath()))
+        .withString(DefaultDriverOption.LOAD_BALANCING_POLICY_CLASS, PreferredNodePolicy.class.getName());
+    FaultProxy.routeThrough(options, proxies.toArray(FaultProxy[]::new));
+    CqlSessionBuilder builder = CqlSession.builder().withLocalDatacenter(cluster.localDatacenter())
+        .withConfigLoader(options.build());
+    proxies.forEach(proxy -> builder.addContactPoint(proxy.address()));
+    return builder.build();
+  }
+
+  /**
+   * What a scan or a stream read while its consumer dropped connections.
+   *
+   * @param retries the scan's or stream's own count
+   * @param retried the failures it retried, as its listener heard them
+   * @param coordinators the coordinator of each page, in the order the consumer received them
+   * @param complete for a scan, whether its checkpoint is complete and counts every row; for a stream, whether it
+   *     counts every row as delivered
+   * @param driver the driver's counts meanwhile, over every node, by metric path
+   */
+  private record DroppedPages(List<String> rows, int drops, long retries, List<Throwable> retried,
+      List<InetAddress> coordinators, boolean complete, Map<String, Long> driver) {
+    /** Requests lost with their connection and asked again: by the driver on the next node, or by the stream. */
+    long askedAgain() {
+      return retries + driver.getOrDefault(DefaultNodeMetric.RETRIES_ON_ABORTED.getPath(), 0L);
+    }
+
+    void log(String what) {
+      LOG.info("{}: {} rows, {} drops, {} retries {}; pages by coordinator {}; the driver's {}", what, rows.size(),
+          drops, retries, describe(retried), countBy(coordinators.stream().map(InetAddress::getHostAddress).toList()),
+          driver);
+    }
+  }
+
+  /**
+   * Scans the table in 64 ranges, 4 at a time, in pages of 100, retrying 30 times; every 20 pages drops the
+   * connections of {@code toDrop}.
+   */
+  private static DroppedPages scanDropping(AsyncSession target, RetryLog retries,
+      IntFunction<List<FaultProxy>> toDrop) throws Exception {
+    Map<String, Long> driverBefore = driverCounters(target.cqlSession());
+    List<String> rows = Collections.synchronizedList(new ArrayList<>());
+    List<InetAddress> coordinators = Collections.synchronizedList(new ArrayList<>());
+    AtomicInteger drops = new AtomicInteger();
+    try (TableScan scan = target.scanTable(KEYSPACE, TABLE, ScanConfig.builder().columns("pk", "ck", "payload")
+        .splits(64).parallelism(4).streamConfig(StreamConfig.builder().fetchSize(100).prefetchPages(1)
+            .retry(30, Duration.ofMillis(50)).build()).build())) {
+      scan.forEachPage(page -> {
+        coordinators.add(coordinatorOf(page.executionInfo().getCoordinator()));
+        page.rows().forEach(row -> rows.add(key(row)));
+        if (page.number() % 20 == 0) {
+          toDrop.apply(drops.getAndIncrement()).forEach(FaultProxy::dropAllConnections);
+        }
+      }).toCompletableFuture().get(2, TimeUnit.MINUTES);
+      ScanCheckpoint checkpoint = scan.checkpoint();
+      return new DroppedPages(rows, drops.get(), scan.stats().retries(), retries.takeAll(), coordinators,
+          checkpoint.isComplete() && checkpoint.rowsDelivered() == rows.size(),
+          delta(driverCounters(target.cqlSession()), driverBefore));
+    }
+  }
+
+  /**
+   * Reads partition {@code pk} in pages of 5, 2 pages ahead, retrying 30 times; every 4 pages drops the connections
+   * of {@code toDrop}. The statement is marked {@code idempotent} or left unmarked (not idempotent for the driver).
+   */
+  private static DroppedPages streamDropping(AsyncSession target, RetryLog retries, int pk, boolean idempotent,
+      List<FaultProxy> toDrop) throws Exception {
+    Map<String, Long> driverBefore = driverCounters(target.cqlSession());
+    List<String> rows = Collections.synchronizedList(new ArrayList<>());
+    List<InetAddress> coordinators = Collections.synchronizedList(new ArrayList<>());
+    AtomicInteger drops = new AtomicInteger();
+    SimpleStatement query = SimpleStatement.newInstance(SELECT_ALL + " WHERE pk = ?", pk).setPageSize(5)
+        .setIdempotent(idempotent ? Boolean.TRUE : null);
+    try (RowStream stream = target.executeStream(query, StreamConfig.builder().prefetchPages(2)
+        .retry(30, Duration.ofMillis(50)).build())) {
+      stream.forEachPage(page -> {
+        coordinators.add(coordinatorOf(page.executionInfo().getCoordinator()));
+        page.rows().forEach(row -> rows.add(key(row)));
+        if (page.number() % 4 == 0) {
+          drops.incrementAndGet();
+          toDrop.forEach(FaultProxy::dropAllConnections);
+        }
+      }).toCompletableFuture().get(2, TimeUnit.MINUTES);
+      return new DroppedPages(rows, drops.get(), stream.stats().retries(), retries.takeAll(), coordinators,
+          stream.stats().rowsDelivered() == rows.size(), delta(driverCounters(target.cqlSession()), driverBefore));
+    }
+  }
+
+  /**
+   * Waits until nothing is left of the session's streams: no request in flight on any node (the driver's own
+   * count), no stream or scan open, and the read-ahead budget, if any, all given back.
+   */
+  private static void assertQuiet(AsyncSession async, @Nullable ReadAheadBudget budget) {
+    await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50)).untilAsserted(() -> {
+      assertThat(inFlight(async.cqlSession())).as("requests in flight").isZero();
+      assertThat(((DefaultAsyncSession) async).openStreamCount()).as("streams and scans open").isZero();
+      if (budget != null) {
+        assertThat(budget.reservedBytes()).as("read-ahead bytes reserved").isZero();
+      }
+    });
+  }
+
+  @SuppressWarnings("unchecked")
+  private static int inFlight(CqlSession session) {
+    int total = 0;
+    for (Node node : session.getMetadata().getNodes().values()) {
+      total += session.getMetrics().orElseThrow().getNodeMetric(node, DefaultNodeMetric.IN_FLIGHT)
+          .map(metric -> ((Gauge<Integer>) metric).getValue())
+          .orElseThrow(() -> new AssertionError("pool.in-flight metric is not enabled"));
+    }
+    return total;
+  }
+
+  /** The driver's counts over every node, by metric path: requests aborted, not sent, asked again after an abort. */
+  private static Map<String, Long> driverCounters(CqlSession session) {
+    Map<String, Long> counts = new java.util.TreeMap<>();
+    for (Node node : session.getMetadata().getNodes().values()) {
+      for (DefaultNodeMetric metric : List.of(DefaultNodeMetric.ABORTED_REQUESTS, DefaultNodeMetric.UNSENT_REQUESTS,
+          DefaultNodeMetric.RETRIES_ON_ABORTED)) {
+        session.getMetrics().orElseThrow().getNodeMetric(node, metric)
+            .ifPresent(counter -> counts.merge(metric.getPath(), ((Counting) counter).getCount(), Long::sum));
+      }
+    }
+    return counts;
+  }
+
+  private static Map<String, Long> delta(Map<String, Long> after, Map<String, Long> before) {
+    Map<String, Long> delta = new java.util.TreeMap<>(after);
+    before.forEach((path, count) -> delta.merge(path, -count, Long::sum));
+    return delta;
+  }
+
+  /**
+   * Whether {@code error} is the driver giving up after every node of the plan lost its connection, in a way that
+   * only 56b249b made retryable: a node's pool without connection, or a write to a connection just closed or
+   * reset.
+   */
+  private static boolean isLostConnectionOfEveryNode(Throwable error) {
+    return error instanceof AllNodesFailedException allFailed && !(error instanceof NoNodeAvailableException)
+        && allFailed.getAllErrors().values().stream().flatMap(List::stream).anyMatch(cause ->
+            cause instanceof NodeUnavailableException || cause instanceof ClosedChannelException
+                || cause instanceof IOException);
+  }
+
+  /** The failures by kind; for an AllNodesFailedException, with each node's error. */
+  private static Map<String, Long> describe(List<Throwable> errors) {
+    return countBy(errors.stream().map(error -> error instanceof AllNodesFailedException allFailed
+        ? error.getClass().getSimpleName() + allFailed.getAllErrors().values().stream().flatMap(List::stream)
+            .map(cause -> cause.getClass().getSimpleName()).sorted().toList()
+        : error.getClass().getSimpleName()).toList());
+  }
+
+  private static Map<String, Long> countBy(Collection<String> values) {
+    return values.stream()
+        .collect(Collectors.groupingBy(value -> value, java.util.TreeMap::new, Collectors.counting()));
+  }
+
+  /** Keeps the failures that the streams of a session retried, as {@link StreamListener#onRetry} hears them. */
+  private static final class RetryLog implements StreamListener {
+    private final Queue<Throwable> retried = new ConcurrentLinkedQueue<>();
+
+    @Override
+    public void onRetry(StreamInfo stream, int pageNumber, int attempt, Throwable error) {
+      retried.add(error);
+    }
+
+    /** The failures retried since the last call. */
+    List<Throwable> takeAll() {
+      List<Throwable> taken = new ArrayList<>();
+      for (Throwable error = retried.poll(); error != null; error = retried.poll()) {
+        taken.add(error);
+      }
+      return taken;
+    }
   }
 
   /**
