@@ -73,7 +73,9 @@ final class Ports {
   /** The first and last port of Linux's range for outgoing connections, or null where it cannot be read. */
   static int[] ephemeralRange() {
     try {
-      return parseRange(Files.readString(EPHEMERAL_RANGE));
+      // One buffered read: a /proc/sys file gives its value only to a read from its start (Files.readString reads
+      // it with a buffer of its reported size, 0, then one byte at a time, and got "3").
+      return parseRange(String.join("\n", Files.readAllLines(EPHEMERAL_RANGE)));
     } catch (IOException | RuntimeException unreadable) { // not Linux, or not allowed to read it
       return null;
     }

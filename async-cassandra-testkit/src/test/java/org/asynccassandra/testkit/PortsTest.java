@@ -58,6 +58,19 @@ class PortsTest {
   }
 
   @Test
+  void should_read_the_range_of_this_linux_machine() throws Exception {
+    // Files.readString read "3" of "32768\t60999": every port then came from the system, in that range.
+    java.nio.file.Path file = java.nio.file.Path.of("/proc/sys/net/ipv4/ip_local_port_range");
+    org.junit.jupiter.api.Assumptions.assumeTrue(java.nio.file.Files.isReadable(file), "not Linux");
+    int[] range = Ports.ephemeralRange();
+    assertThat(range).as("read from %s", file).isNotNull().hasSize(2);
+    assertThat(range[0]).isPositive().isLessThanOrEqualTo(range[1]);
+    if (range[0] > Ports.LOWEST + 100) {
+      assertThat(Ports.free(LOOPBACK, Set.of())).isBetween(Ports.LOWEST, range[0] - 1);
+    }
+  }
+
+  @Test
   void should_read_the_kernels_range_or_nothing() {
     assertThat(Ports.parseRange("32768\t60999\n")).containsExactly(32768, 60999);
     assertThat(Ports.parseRange("1024 65535")).containsExactly(1024, 65535);
