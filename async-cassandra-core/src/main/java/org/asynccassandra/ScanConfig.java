@@ -271,14 +271,21 @@ public final class ScanConfig {
      * @param columns the names as they go into the {@code SELECT} (quote case-sensitive ones), in order;
      *     copied
      * @return this builder
-     * @throws IllegalArgumentException if a name is null or blank; the message holds the list
+     * @throws IllegalArgumentException if a name is null or blank, or names a column already in the list
+     *     ({@code id} and {@code ID} are one column, {@code "Id"} another); the message holds the list
      * @throws NullPointerException if {@code columns} is null
      */
     public Builder columns(List<String> columns) {
       Objects.requireNonNull(columns, "columns");
+      java.util.Set<String> seen = new java.util.HashSet<>();
       for (String column : columns) {
         if (column == null || column.isBlank()) {
           throw new IllegalArgumentException("columns must not contain blank names: " + columns);
+        }
+        // As Cassandra reads the name: unquoted, in lower case; quoted, as written.
+        if (!seen.add(com.datastax.oss.driver.api.core.CqlIdentifier.fromCql(column.strip()).asInternal())) {
+          throw new IllegalArgumentException("columns must not name a column twice: " + column.strip() + " in "
+              + columns);
         }
       }
       this.columns = List.copyOf(columns);

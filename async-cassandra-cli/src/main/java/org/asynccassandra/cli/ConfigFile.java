@@ -97,6 +97,21 @@ final class ConfigFile {
     return sets(settings, path(option));
   }
 
+  /**
+   * The string the settings give {@code option}, {@code otherwise} when they do not set it; a value that cannot be
+   * read as a string without resolving the file (a substitution) reads as {@code "${...}"}.
+   */
+  String string(DefaultDriverOption option, String otherwise) {
+    if (!sets(option)) {
+      return otherwise;
+    }
+    try {
+      return settings.getString(path(option));
+    } catch (ConfigException notAString) {
+      return "${...}";
+    }
+  }
+
   /** Whether the (unresolved) settings set {@code path}; a substitution there counts as set. */
   static boolean sets(Config settings, String path) {
     try {

@@ -137,9 +137,10 @@ final class ConnectionOptions {
   /**
    * Refuses the options that only a cluster of one's own can use, for a command that connects to the embedded
    * server it starts ({@code demo} without --contact-point): that server has no login and no TLS, and its
-   * datacenter is {@value #DEFAULT_DATACENTER}. The --config file and --request-timeout still apply.
+   * datacenter is {@value #DEFAULT_DATACENTER}. The --config file and --request-timeout still apply, but not a
+   * --config file that turns TLS on, logs in, or names another local datacenter.
    *
-   * @throws ParameterException naming the first such option given
+   * @throws ParameterException naming the first such option given, or the file and its setting
    */
   void refuseForEmbeddedServer(CommandLine commandLine) {
     String login = username != null ? "--username" : password != null ? "--password"
@@ -160,6 +161,21 @@ final class ConnectionOptions {
         : tls.noHostnameValidation ? "--no-hostname-validation" : null;
     if (tlsOption != null) {
       throw new ParameterException(commandLine, tlsOption + " needs --contact-point: the embedded server has no TLS");
+    }
+    if (config != null) { // the same of a --config file, which would fail only once the server has started
+      ConfigFile file = ConfigFile.read(commandLine, config);
+      String unusable = file.sets(DefaultDriverOption.SSL_ENGINE_FACTORY_CLASS) ? "turns TLS on ("
+          + DefaultDriverOption.SSL_ENGINE_FACTORY_CLASS.getPath() + "): the embedded server has no TLS"
+          : file.sets(DefaultDriverOption.AUTH_PROVIDER_CLASS) ? "logs in ("
+              + DefaultDriverOption.AUTH_PROVIDER_CLASS.getPath() + "): the embedded server has no login"
+          : !DEFAULT_DATACENTER.equals(file.string(DefaultDriverOption.LOAD_BALANCING_LOCAL_DATACENTER, DEFAULT_DATACENTER))
+              ? "names another local datacenter (" + DefaultDriverOption.LOAD_BALANCING_LOCAL_DATACENTER.getPath()
+                  + "): the embedded server's is " + DEFAULT_DATACENTER
+          : null;
+      if (unusable != null) {
+        throw new ParameterException(commandLine, "--config file " + config + " " + unusable
+            + "; give --contact-point for a cluster of your own");
+      }
     }
   }
 
@@ -305,8 +321,8 @@ final class ConnectionOptions {
   }
 
   /**
-   * Refuses, before any prompt, a password with no user to go with it, and a secret given two ways: the
-   * option's value and its file.
+   * Refuses, before any prompt, a password with no user to go with it, a secret given two ways (the option's
+   * value and its file), and a secret's file that cannot be read.
    */
   private void checkCredentials(CommandLine commandLine) {
     if (username == null && (password != null || passwordFile != null)) {
@@ -316,6 +332,9 @@ final class ConnectionOptions {
     Secret.checkOneSource(commandLine, "--password", password, passwordFile);
     Secret.checkOneSource(commandLine, "--truststore-password", tls.truststorePassword, tls.truststorePasswordFile);
     Secret.checkOneSource(commandLine, "--keystore-password", tls.keystorePassword, tls.keystorePasswordFile);
+    Secret.checkReadable(commandLine, "--password", passwordFile);
+    Secret.checkReadable(commandLine, "--truststore-password", tls.truststorePasswordFile);
+    Secret.checkReadable(commandLine, "--keystore-password", tls.keystorePasswordFile);
   }
 
   private void credentials(CommandLine commandLine, ProgrammaticDriverConfigLoaderBuilder options,

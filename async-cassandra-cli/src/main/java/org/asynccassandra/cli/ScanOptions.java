@@ -192,9 +192,9 @@ final class ScanOptions {
   ScanConfig.Builder scanConfig(List<String> columns) {
     StreamConfig.Builder stream = StreamConfig.builder();
     named("--fetch-size", "fetchSize", () -> stream.fetchSize(fetchSize));
-    ScanConfig.Builder builder = ScanConfig.builder()
-        .columns(columns)
-        .where(where)
+    ScanConfig.Builder builder = ScanConfig.builder();
+    named("--columns", "columns", () -> builder.columns(columns));
+    builder.where(where)
         .allowFiltering(allowFiltering)
         .streamConfig(stream.prefetchPages(1).retry(5, java.time.Duration.ofMillis(200)).build());
     named("--parallelism", "parallelism", () -> builder.parallelism(parallelism));

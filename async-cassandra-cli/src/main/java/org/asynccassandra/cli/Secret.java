@@ -54,6 +54,19 @@ final class Secret {
   }
 
   /**
+   * Refuses a secret's file that cannot be read (missing, unreadable, a folder): called before any secret is
+   * read, so that no prompt for another secret comes before this usage error.
+   *
+   * @throws CommandLine.ParameterException naming the option and the file
+   */
+  static void checkReadable(CommandLine commandLine, String option, Path file) {
+    if (file != null && (!Files.isReadable(file) || Files.isDirectory(file))) {
+      throw new CommandLine.ParameterException(commandLine, "cannot read " + option + "-file " + file + ": "
+          + (Files.isDirectory(file) ? "it is a folder" : "no readable file there"));
+    }
+  }
+
+  /**
    * The secret, or null when none was given.
    *
    * @param option the option's name, such as {@code --password}

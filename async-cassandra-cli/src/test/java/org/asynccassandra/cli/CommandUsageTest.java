@@ -139,6 +139,9 @@ class CommandUsageTest {
     assertUsageError(count("--parallelism", "0"), "--parallelism must be between 1 and 256: 0");
     assertUsageError(count("--splits", "0"), "--splits must be between 1 and 100000: 0");
     assertUsageError(export("--output", "-", "--parallelism", "257"), "--parallelism must be between 1 and 256: 257");
+    // A column named twice: the NDJSON writer refused every row, once connected and with the summary begun.
+    assertUsageError(export("--output", "-", "--format", "ndjson", "--columns", "id,ID"),
+        "--columns must not name a column twice: ID in [id, ID]");
   }
 
   /** Runs {@code command} with {@code stdin} as the standard input. */
@@ -153,7 +156,7 @@ class CommandUsageTest {
   }
 
   @Test
-  void should_refuse_a_password_without_a_username_before_asking_for_it(@TempDir Path dir) {
+  void should_refuse_a_password_without_a_username_before_asking_for_it(@TempDir Path dir) throws IOException {
     // The prompt came first, read a line of stdin, and only then came the usage error.
     DemoCommandIT.Captured prompted = withStdin("typed\n", () -> count("--password"));
     assertThat(prompted.err()).doesNotContain("Enter the value of");
@@ -165,6 +168,12 @@ class CommandUsageTest {
     DemoCommandIT.Captured store = withStdin("typed\n", () -> count("--ssl", "--truststore-password"));
     assertThat(store.err()).doesNotContain("Enter the value of");
     assertUsageError(store, "--truststore-password needs --truststore FILE");
+    // A store's password file that cannot be read failed only after the login's password was asked for.
+    Path truststore = Files.writeString(dir.resolve("trust.p12"), "not read: the usage error comes first");
+    DemoCommandIT.Captured unreadable = withStdin("typed\n", () -> count("--username", "u", "--password",
+        "--truststore", truststore.toString(), "--truststore-password-file", dir.resolve("missing.txt").toString()));
+    assertThat(unreadable.err()).doesNotContain("Enter the value of");
+    assertUsageError(unreadable, "cannot read --truststore-password-file " + dir.resolve("missing.txt"));
   }
 
   @Test

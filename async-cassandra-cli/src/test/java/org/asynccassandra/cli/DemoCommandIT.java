@@ -116,6 +116,16 @@ class DemoCommandIT {
         "--no-hostname-validation needs --contact-point: the embedded server has no TLS");
     cases.put(List.of("--datacenter", "dc2"),
         "--datacenter needs --contact-point: the embedded server's datacenter is datacenter1");
+    // The same settings in a --config file.
+    String tls = write(dir.resolve("tls.conf"), "datastax-java-driver.advanced.ssl-engine-factory.class = "
+        + "DefaultSslEngineFactory\n");
+    cases.put(List.of("--config", tls), "--config file " + tls + " turns TLS on (advanced.ssl-engine-factory.class)");
+    String login = write(dir.resolve("login.conf"), "datastax-java-driver.advanced.auth-provider.class = "
+        + "PlainTextAuthProvider\n");
+    cases.put(List.of("--config", login), "--config file " + login + " logs in (advanced.auth-provider.class)");
+    String dc = write(dir.resolve("dc.conf"), "datastax-java-driver.basic.load-balancing-policy.local-datacenter"
+        + " = dc2\n");
+    cases.put(List.of("--config", dc), "--config file " + dc + " names another local datacenter");
     for (Map.Entry<List<String>, String> bad : cases.entrySet()) {
       List<String> args = new ArrayList<>(List.of("demo", "--rows", "10"));
       args.addAll(bad.getKey());

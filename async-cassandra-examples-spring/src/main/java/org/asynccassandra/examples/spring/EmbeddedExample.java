@@ -50,7 +50,8 @@ public final class EmbeddedExample {
      * them, and leaves the rest to Spring Boot.
      *
      * @throws IllegalArgumentException naming the argument when {@code --rows} is not a count, or when an option
-     *     of {@code serve} that this example does not take ({@code --contact-point}, {@code --port}) is given:
+     *     of {@code serve} that this example does not take ({@code --contact-point}, {@code --port},
+     *     {@code --datacenter}) is given:
      *     before, they went to Spring Boot, which ignored them
      */
     static Options parse(List<String> args) {
@@ -66,7 +67,8 @@ public final class EmbeddedExample {
         } else if (arg.equals("--rows") || arg.startsWith("--rows=")) {
           String value = arg.equals("--rows") ? (i + 1 < args.size() ? args.get(++i) : "") : arg.substring(7);
           rows = rows(value);
-        } else if (arg.startsWith("--contact-point") || arg.equals("--port") || arg.startsWith("--port=")) {
+        } else if (arg.startsWith("--contact-point") || arg.equals("--port") || arg.startsWith("--port=")
+            || arg.equals("--datacenter") || arg.startsWith("--datacenter=")) {
           throw new IllegalArgumentException(arg + " is an option of serve without --spring; the Spring example "
               + "starts its own Cassandra, and takes Spring Boot properties: --server.port=8081, or "
               + "--async-cassandra.contact-points=HOST:PORT with the application itself");

@@ -42,7 +42,8 @@ class EmbeddedExampleOptionsTest {
       assertThatThrownBy(() -> EmbeddedExample.Options.parse(bad)).as(bad.toString())
           .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("--rows must be a count of rows");
     }
-    for (List<String> ignoredBefore : List.of(List.of("--contact-point", "h:9042"), List.of("--port", "8081"))) {
+    for (List<String> ignoredBefore : List.of(List.of("--contact-point", "h:9042"), List.of("--port", "8081"),
+        List.of("--datacenter", "dc2"), List.of("--datacenter=dc2"))) {
       assertThatThrownBy(() -> EmbeddedExample.Options.parse(ignoredBefore)).as(ignoredBefore.toString())
           .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("is an option of serve without --spring");
     }
