@@ -635,27 +635,18 @@ class ClusterFaultIT {
 
       // (a) The coordinator's connections.
       DroppedPages mine = streamDropping(proxiedAsync, retries, pk, false, List.of(proxies.get(coordinatorIndex)));
-      mine.log("A stream, connections dropped on its coordinator");
-      assertThat(mine.rows()).as("rows of the partition, in order").isEqualTo(partition);
-      assertThat(mine.drops()).as("drops").isGreaterThanOrEqualTo(4);
-      assertThat(mine.complete()).as("rows delivered, as the stream counts them").isTrue();
+      mine.assertPartitionReadOnce("A stream, connections dropped on its coordinator", partition);
       assertQuiet(proxiedAsync, null);
 
       // (b) Every node's at once.
       DroppedPages all = streamDropping(proxiedAsync, retries, pk, false, proxies);
-      all.log("A stream, connections dropped on every node at once");
-      assertThat(all.rows()).as("rows of the partition, in order").isEqualTo(partition);
-      assertThat(all.drops()).as("drops").isGreaterThanOrEqualTo(4);
-      assertThat(all.complete()).as("rows delivered, as the stream counts them").isTrue();
+      all.assertPartitionReadOnce("A stream, connections dropped on every node at once", partition);
       assertQuiet(proxiedAsync, null);
 
       // (c) The same, marked idempotent: the driver asks a request aborted in flight again on the next nodes of
       // its plan, which have lost their connections too, and gives up with an AllNodesFailedException.
       DroppedPages idempotent = streamDropping(proxiedAsync, retries, pk, true, proxies);
-      idempotent.log("An idempotent stream, connections dropped on every node at once");
-      assertThat(idempotent.rows()).as("rows of the partition, in order").isEqualTo(partition);
-      assertThat(idempotent.drops()).as("drops").isGreaterThanOrEqualTo(4);
-      assertThat(idempotent.complete()).as("rows delivered, as the stream counts them").isTrue();
+      idempotent.assertPartitionReadOnce("An idempotent stream, connections dropped on every node at once", partition);
       assertQuiet(proxiedAsync, null);
     } finally {
       PreferredNodePolicy.prefer(null);
@@ -847,6 +838,14 @@ class ClusterFaultIT {
      * Logs what happened. How many requests were lost, retried, or moved to another node depends on where the
      * drops fell (in flight or between requests) and on the driver's reconnections: reported, never asserted.
      */
+    /** Logs, then checks a stream's read: {@code partition}'s rows in order, 4 drops at least, every row counted. */
+    void assertPartitionReadOnce(String what, List<String> partition) {
+      log(what);
+      assertThat(rows).as("rows of the partition, in order").isEqualTo(partition);
+      assertThat(drops).as("drops").isGreaterThanOrEqualTo(4);
+      assertThat(complete).as("rows delivered, as the stream counts them").isTrue();
+    }
+
     void log(String what) {
       LOG.info("{}: {} rows, {} drops, {} asked again ({} retries {}, {} of them after every node of the plan lost "
           + "its connection); pages by coordinator {}; the driver's {}", what, rows.size(), drops, askedAgain(),
