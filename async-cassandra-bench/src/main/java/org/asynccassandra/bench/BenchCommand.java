@@ -54,12 +54,16 @@ import picocli.CommandLine.Option;
  * {@code --contact-point}) and writes results.json, README.md and PNG charts. Exit codes: 0 success, 1 a
  * scenario failed (the others still ran and the report says which), 2 bad usage.
  */
-@Command(name = "bench", mixinStandardHelpOptions = true,
+@Command(name = "async-cassandra bench", mixinStandardHelpOptions = true,
     description = {
-        "Benchmarks async-cassandra against every way the driver itself can be used, side by side in the same",
-        "run, on a real Cassandra: raw throughput, overlap of fetch and work, an event loop with a heartbeat,",
-        "memory, table scans and export (against dsbulk), time to first row; then JMH micro-benchmarks.",
-        "Writes results.json, README.md and PNG charts into --output."})
+        // One paragraph per element: picocli wraps each at the terminal's width (a line break inside one
+        // sentence would be printed as it is, in the middle of a wrapped line).
+        "Benchmarks async-cassandra against every way the driver itself can be used, side by side in the same "
+            + "run, on a real Cassandra: raw throughput, overlap of fetch and work, an event loop with a heartbeat, "
+            + "memory, table scans and export (against dsbulk), time to first row, concurrency and wide rows; then "
+            + "JMH micro-benchmarks.",
+        "Writes results.json, README.md and PNG charts into --output. A full run takes about 40 minutes on 2 "
+            + "cores, and the whole machine: run nothing else meanwhile."})
 public final class BenchCommand implements Callable<Integer> {
   @Option(names = "--quick", description = "A smoke run of a few minutes (100k rows; default output "
       + "async-cassandra-bench/target/bench-quick).")

@@ -40,6 +40,17 @@ class BenchCommandTest {
   }
 
   @Test
+  void should_name_the_command_as_it_is_typed_and_list_every_scenario_in_its_usage() {
+    String usage = new CommandLine(new BenchCommand()).getUsageMessage(CommandLine.Help.Ansi.OFF);
+
+    assertThat(usage).startsWith("Usage: async-cassandra bench ");
+    assertThat(usage.replaceAll("\\s+", " ")).contains(Scenarios.all().stream().map(Scenario::id)
+        .collect(java.util.stream.Collectors.joining(", ")));
+    // Each paragraph is wrapped by picocli: no line of the description ends in the middle of a sentence early.
+    assertThat(usage).contains("side by side in the same run, on a real Cassandra");
+  }
+
+  @Test
   void should_refuse_an_unknown_size() {
     Usage usage = run("--size", "huge");
 

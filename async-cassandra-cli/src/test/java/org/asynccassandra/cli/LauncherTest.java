@@ -28,6 +28,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -46,6 +47,8 @@ class LauncherTest {
   private Path calls;
   private Path source;
   private Path stamp;
+  /** JAVA_HOME of the launches: none unless a test sets one. */
+  private @Nullable Path javaHome;
 
   @BeforeEach
   void copyTheLauncher() throws IOException {
@@ -193,6 +196,22 @@ class LauncherTest {
     assertThat(calls()).as("built again").anyMatch(call -> call.contains("install"));
   }
 
+  @Test
+  void should_send_help_bench_to_the_bench_module_and_other_help_to_the_cli() throws Exception {
+    javaHome = root.resolve("fake"); // else the bench prefers a JDK of /usr/lib/jvm: this test's java is fake/bin
+
+    Run bench = launch("help", "bench");
+    Run export = launch("help", "export");
+
+    assertThat(bench.exit()).isZero();
+    assertThat(export.exit()).isZero();
+    List<String> javaCalls = calls().stream().filter(call -> call.startsWith("java ")).toList();
+    assertThat(javaCalls).hasSize(2);
+    assertThat(javaCalls.get(0)).contains("async-cassandra-bench/target/classes")
+        .endsWith("org.asynccassandra.bench.BenchCommand --help");
+    assertThat(javaCalls.get(1)).endsWith("org.asynccassandra.cli.AsyncCassandraCli help export");
+  }
+
   /** A launch under way. */
   private record Started(Process process, Path errors) {
     Run end() throws Exception {
@@ -211,7 +230,11 @@ class LauncherTest {
     ProcessBuilder builder = new ProcessBuilder(command).directory(root.toFile());
     builder.environment().put("PATH", bin + ":/usr/bin:/bin");
     builder.environment().put("FAKE", root.resolve("fake").toString());
-    builder.environment().remove("JAVA_HOME");
+    if (javaHome == null) {
+      builder.environment().remove("JAVA_HOME");
+    } else {
+      builder.environment().put("JAVA_HOME", javaHome.toString());
+    }
     builder.environment().remove("ASYNC_CASSANDRA_JAVA_OPTS");
     Path errors = Files.createTempFile(root, "stderr", ".txt");
     Process process = builder.redirectError(errors.toFile()).redirectOutput(ProcessBuilder.Redirect.DISCARD)
