@@ -68,6 +68,7 @@ final class NdjsonRowWriter implements RowWriter {
       }
       throw failure;
     }
+    line.escapeJsonLineBreaks();
     line.write('\n');
     out.write(line);
   }

@@ -50,6 +50,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
+import tools.jackson.core.JsonParser;
+import tools.jackson.core.JsonToken;
 
 class CqlValueRoundTripTest {
   static final UserDefinedType ADDR = new UserDefinedTypeBuilder("ks", "addr")
@@ -261,6 +263,39 @@ class CqlValueRoundTripTest {
     assertThat(out.toString()).isEqualTo(
         "{\"c0\":\"\",\"c1\":[1.0,2.0,3.0],\"c2\":\"0s\",\"c3\":null,\"c4\":\"-Infinity\"}\n"
             + "{\"c0\":null,\"c1\":null,\"c2\":null,\"c3\":[1],\"c4\":0.5}\n");
+  }
+
+  @Test
+  void should_escape_the_line_breaks_json_allows_raw_so_that_each_row_stays_one_line_for_any_reader() {
+    ColumnDefinitions columns = columns(DataTypes.TEXT, DataTypes.listOf(DataTypes.TEXT));
+    String text = "a\u0085b\u2028c\u2029d\ne\u00e9\u4e2d";
+    StringWriter out = new StringWriter();
+    try (RowWriter writer = RowWriter.ndjson(out)) {
+      writer.writeRow(row(columns, text, List.of(text)));
+    }
+
+    String line = out.toString();
+    // Python's str.splitlines() splits at each of these; the row stays one line, with the other characters raw.
+    assertThat(line).isEqualTo("{\"c0\":\"a\\u0085b\\u2028c\\u2029d\\ne\u00e9\u4e2d\",\"c1\":[\"a\\u0085b\\u2028c"
+        + "\\u2029d\\ne\u00e9\u4e2d\"]}\n");
+    assertThat(line.chars().filter(c -> c == '\n' || c == 0x85 || c == 0x2028 || c == 0x2029)).containsExactly((int) '\n');
+    try (JsonParser parser = Json.newParser(line)) {
+      assertThat(parser.nextToken()).isEqualTo(JsonToken.START_OBJECT);
+      assertThat(parser.nextName()).isEqualTo("c0");
+      assertThat(parser.nextStringValue()).isEqualTo(text);
+    }
+    // Many at the ends of a value longer than the line's first room, one after another.
+    String many = "\u2028".repeat(600) + "x\u0085";
+    StringWriter wide = new StringWriter();
+    try (RowWriter writer = RowWriter.ndjson(wide)) {
+      writer.writeRow(row(columns(DataTypes.TEXT), many));
+    }
+    assertThat(wide.toString()).isEqualTo("{\"c0\":\"" + "\\u2028".repeat(600) + "x\\u0085\"}\n");
+    try (JsonParser parser = Json.newParser(wide.toString())) {
+      parser.nextToken();
+      parser.nextName();
+      assertThat(parser.nextStringValue()).isEqualTo(many);
+    }
   }
 
   @Test
