@@ -15,6 +15,9 @@
  */
 package org.asynccassandra.cli;
 
+import static org.asynccassandra.cli.ConfigFile.path;
+import static org.asynccassandra.cli.ConfigFile.sets;
+
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.CqlSessionBuilder;
 import com.datastax.oss.driver.api.core.config.DefaultDriverOption;
@@ -310,14 +313,6 @@ final class ConnectionOptions {
       values.put(path(DefaultDriverOption.NETTY_ADMIN_SHUTDOWN_TIMEOUT), 15_000); // the driver's 15 s, in ms
     }
     return ConfigFactory.parseMap(values, "async-cassandra command line defaults");
-  }
-
-  private static String path(DefaultDriverOption option) {
-    return ConfigFile.path(option);
-  }
-
-  private static boolean sets(Config settings, String path) {
-    return ConfigFile.sets(settings, path);
   }
 
   /**
