@@ -20,10 +20,16 @@ import static org.awaitility.Awaitility.await;
 
 import com.datastax.oss.driver.api.core.CqlIdentifier;
 import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.config.DriverConfig;
+import com.datastax.oss.driver.api.core.context.DriverContext;
 import com.datastax.oss.driver.api.core.cql.AsyncResultSet;
+import com.datastax.oss.driver.api.core.cql.BatchStatement;
+import com.datastax.oss.driver.api.core.cql.DefaultBatchType;
+import com.datastax.oss.driver.api.core.cql.ExecutionInfo;
 import com.datastax.oss.driver.api.core.cql.SimpleStatement;
 import com.datastax.oss.driver.api.core.cql.Statement;
 import com.datastax.oss.driver.api.core.servererrors.InvalidQueryException;
+import com.datastax.oss.driver.internal.core.cql.DefaultColumnDefinitions;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
@@ -32,6 +38,7 @@ import io.opentelemetry.sdk.trace.data.EventData;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
 import java.lang.reflect.Proxy;
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -75,12 +82,27 @@ class SessionSpansTest {
     sdk.close();
   }
 
+  /**
+   * A driver context whose configuration is only handed around: a statement that sets its page size and
+   * idempotence needs nothing of it; anything else fails the test's stream.
+   */
+  private static final DriverContext CONTEXT_WITHOUT_CONFIG = (DriverContext) Proxy.newProxyInstance(
+      SessionSpansTest.class.getClassLoader(), new Class<?>[] {DriverContext.class},
+      (proxy, method, args) -> switch (method.getName()) {
+        case "getConfig" -> Proxy.newProxyInstance(SessionSpansTest.class.getClassLoader(),
+            new Class<?>[] {DriverConfig.class}, (config, read, readArgs) -> {
+              throw new UnsupportedOperationException(read.getName());
+            });
+        default -> throw new UnsupportedOperationException(method.getName());
+      });
+
   /** A session in keyspace {@code shop} that answers each request with the next of {@link #answers}. */
   private CqlSession cqlSession() {
     return (CqlSession) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {CqlSession.class},
         (proxy, method, args) -> switch (method.getName()) {
           case "getKeyspace" -> Optional.of(CqlIdentifier.fromInternal("shop"));
           case "executeAsync" -> executeAsync((Statement<?>) args[0]);
+          case "getContext" -> CONTEXT_WITHOUT_CONFIG;
           case "toString" -> "CqlSession(test)";
           case "hashCode" -> System.identityHashCode(proxy);
           case "equals" -> proxy == args[0];
@@ -135,5 +157,89 @@ class SessionSpansTest {
         .isEqualTo(PageFetchException.class.getName());
     assertThat(AsyncCassandraTelemetryTest.everything(span)).doesNotContain("a@b.c").doesNotContain("orders by");
     assertThat(span.getName()).isEqualTo("SELECT shop");
+  }
+
+  @Test
+  void should_record_the_whole_statement_of_a_continued_stream() {
+    SpanData span = continuedSpan(AsyncCassandraTelemetry.builder(sdk).captureQueryText(true).build());
+
+    assertThat(span.getName()).isEqualTo("SELECT shop");
+    assertThat(span.getAttributes().get(AttributeKey.stringKey("db.operation.name"))).isEqualTo("SELECT");
+    assertThat(span.getAttributes().get(AttributeKey.stringKey("db.query.text"))).isEqualTo(QUERY);
+  }
+
+  @Test
+  void should_keep_the_statements_literal_out_of_a_continued_streams_span_by_default() {
+    SpanData span = continuedSpan(AsyncCassandraTelemetry.create(sdk));
+
+    assertThat(span.getName()).isEqualTo("SELECT shop");
+    assertThat(span.getAttributes().get(AttributeKey.stringKey("db.query.text"))).isNull();
+    assertThat(AsyncCassandraTelemetryTest.everything(span)).doesNotContain("a@b.c").doesNotContain("orders by");
+  }
+
+  @Test
+  void should_name_a_batch_by_its_size_never_by_its_statements() {
+    AsyncCassandraTelemetry.builder(sdk).captureQueryText(true).build().bindTo(session);
+    answers.add(CompletableFuture.failedFuture(new InvalidQueryException(null, "Undefined column name total")));
+    BatchStatement batch = BatchStatement.newInstance(DefaultBatchType.LOGGED,
+        SimpleStatement.newInstance("UPDATE orders SET total = 1 WHERE email = 'a@b.c'"),
+        SimpleStatement.newInstance("DELETE FROM orders WHERE email = 'd@e.f'"))
+        .setPageSize(100).setIdempotent(false); // no profile to read
+
+    CompletableFuture<Void> consumed = session.executeStream(batch).forEach(row -> {}).toCompletableFuture();
+
+    await().atMost(Duration.ofSeconds(10)).until(() -> consumed.isDone() && spans.getFinishedSpanItems().size() == 1);
+    SpanData span = spans.getFinishedSpanItems().get(0);
+    assertThat(span.getAttributes().get(AttributeKey.stringKey("db.query.text"))).isEqualTo("BATCH of 2 statements");
+    assertThat(span.getAttributes().get(AttributeKey.stringKey("db.operation.name"))).isEqualTo("BATCH");
+    assertThat(AsyncCassandraTelemetryTest.everything(span)).doesNotContain("a@b.c").doesNotContain("d@e.f");
+  }
+
+  /**
+   * Continues a result of {@link #QUERY} whose first page the caller holds, heard by {@code telemetry}; its second
+   * page fails. Returns the stream's span.
+   */
+  private SpanData continuedSpan(AsyncCassandraTelemetry telemetry) {
+    telemetry.bindTo(session);
+    answers.add(CompletableFuture.failedFuture(new InvalidQueryException(null, "Undefined column name total")));
+    AsyncResultSet held = heldFirstPage(SimpleStatement.newInstance(QUERY).setPageSize(100));
+
+    CompletableFuture<Void> consumed = session.continueStream(held).forEach(row -> {}).toCompletableFuture();
+
+    await().atMost(Duration.ofSeconds(10)).until(() -> consumed.isDone() && spans.getFinishedSpanItems().size() == 1);
+    Throwable failure = consumed.handle((ignored, error) -> error).join();
+    assertThat(failure).isInstanceOf(PageFetchException.class);
+    assertThat(((PageFetchException) failure).pageNumber()).isEqualTo(2);
+    return spans.getFinishedSpanItems().get(0);
+  }
+
+  /**
+   * A first page of {@code statement} as the driver would hand it over: no rows, more pages to come (the next one
+   * is the next of {@link #answers}).
+   */
+  private static AsyncResultSet heldFirstPage(SimpleStatement statement) {
+    ExecutionInfo info = (ExecutionInfo) Proxy.newProxyInstance(SessionSpansTest.class.getClassLoader(),
+        new Class<?>[] {ExecutionInfo.class}, (proxy, method, args) -> switch (method.getName()) {
+          case "getRequest", "getStatement" -> statement;
+          case "getPagingState" -> ByteBuffer.wrap(new byte[] {1, 2, 3});
+          case "getResponseSizeInBytes" -> 100;
+          case "getCompressedResponseSizeInBytes" -> -1;
+          case "getWarnings", "getErrors" -> List.of();
+          case "getIncomingPayload" -> java.util.Map.of();
+          case "getCoordinator", "getTracingId" -> null;
+          case "isSchemaInAgreement" -> true;
+          case "getSpeculativeExecutionCount", "getSuccessfulExecutionIndex" -> 0;
+          default -> throw new UnsupportedOperationException(method.getName());
+        });
+    return (AsyncResultSet) Proxy.newProxyInstance(SessionSpansTest.class.getClassLoader(),
+        new Class<?>[] {AsyncResultSet.class}, (proxy, method, args) -> switch (method.getName()) {
+          case "getExecutionInfo" -> info;
+          case "getColumnDefinitions" -> DefaultColumnDefinitions.valueOf(List.of());
+          case "currentPage" -> List.of();
+          case "remaining" -> 0;
+          case "hasMorePages" -> true;
+          case "toString" -> "AsyncResultSet(test)";
+          default -> throw new UnsupportedOperationException(method.getName());
+        });
   }
 }
