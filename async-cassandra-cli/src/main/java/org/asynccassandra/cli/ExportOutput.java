@@ -170,11 +170,14 @@ final class ExportOutput implements AutoCloseable {
   }
 
   /**
-   * A device or a named pipe ({@link OutputFiles#isSpecial}), written as it is: no part file, nothing to cut back,
+   * A device, a named pipe or a descriptor of this process ({@link OutputFiles#isSpecial}), written as it is,
+   * appending: no part file, nothing to cut back,
    * nothing forced to disk ({@link #sync} only flushes).
    */
   static ExportOutput special(Path path) throws IOException {
-    return new ExportOutput(new BufferedOutputStream(new FileOutputStream(path.toFile(), false), BUFFER_BYTES),
+    // Appending: a descriptor's file (--output /dev/stdout >> log) keeps what it held, a device or a pipe
+    // is written as before.
+    return new ExportOutput(new BufferedOutputStream(new FileOutputStream(path.toFile(), true), BUFFER_BYTES),
         null, null, 0, null, null);
   }
 

@@ -85,9 +85,13 @@ final class OutputFiles {
 
   /**
    * Where a command writes {@code file}: the file a symbolic link points to (replacing the link with a file
-   * would leave the file it names as it was), else {@code file} itself.
+   * would leave the file it names as it was), else {@code file} itself; {@code file} itself when it reaches a
+   * descriptor of this process ({@link #throughDescriptor}).
    */
   static Path target(Path file) {
+    if (throughDescriptor(file)) {
+      return file; // its link names whatever the descriptor holds now: written through it, as it is
+    }
     if (Files.isSymbolicLink(file)) {
       try {
         return file.toRealPath();
@@ -99,12 +103,47 @@ final class OutputFiles {
   }
 
   /**
-   * Whether {@code file} exists and is not a regular file: a device ({@code /dev/null}) or a named pipe. Such
-   * an output is written as it is: renaming a file over it would replace the device or the pipe (as root, a
+   * Whether {@code file} exists and is not a regular file: a device ({@code /dev/null}) or a named pipe; or
+   * whether it reaches a descriptor of this process ({@link #throughDescriptor}). Such an output is written as
+   * it is, appending: renaming a file over it would replace the device or the pipe (as root, a
    * file would take the place of {@code /dev/null}), and it cannot be cut back or forced to disk.
    */
   static boolean isSpecial(Path file) {
-    return Files.exists(file) && !Files.isRegularFile(file) && !Files.isDirectory(file);
+    return throughDescriptor(file)
+        || (Files.exists(file) && !Files.isRegularFile(file) && !Files.isDirectory(file));
+  }
+
+  /** The most links {@link #throughDescriptor} follows (Linux's own limit is 40). */
+  private static final int MAX_LINKS = 40;
+  private static final java.util.regex.Pattern DESCRIPTOR = java.util.regex.Pattern.compile(
+      "/(proc/[^/]+|dev)/fd/[0-9]+");
+
+  /**
+   * Whether {@code file} reaches one of this process's file descriptors: {@code /dev/stdout}, {@code /dev/stderr},
+   * {@code /dev/fd/N}, {@code /proc/self/fd/N}, or a link to one. Such a path names whatever the descriptor
+   * holds, often the file a shell redirected the output to ({@code > out.txt}, {@code >> log}): renaming a file
+   * over its link's target replaced the user's file (with {@code >>}, what it held before was lost), and opening
+   * it to write from its start wrote over it; so it is written as a device is, in place and appending
+   * ({@link #isSpecial}).
+   */
+  static boolean throughDescriptor(Path file) {
+    Path current = file.toAbsolutePath().normalize();
+    for (int links = 0; links <= MAX_LINKS; links++) {
+      if (DESCRIPTOR.matcher(current.toString()).matches()) {
+        return true;
+      }
+      if (!Files.isSymbolicLink(current)) {
+        return false;
+      }
+      try {
+        Path parent = current.getParent();
+        Path link = Files.readSymbolicLink(current);
+        current = (parent == null ? link : parent.resolve(link)).toAbsolutePath().normalize();
+      } catch (IOException | RuntimeException unreadable) {
+        return false;
+      }
+    }
+    return false;
   }
 
   /**

@@ -107,8 +107,9 @@ final class ScanSummary {
    * Writes, before a run connects, the summary of a run that started and has not ended: not complete, with
    * {@code "state":"started"} and the {@code timings} reached so far. A run that fails before its scan (it
    * cannot connect, the table is unknown) leaves that, never an earlier run's summary, which may say complete.
-   * A device or a named pipe is not written: it holds nothing to replace, and a pipe would have to be read
-   * twice.
+   * A device, a named pipe or a descriptor of this process ({@code /dev/stdout}) is not written: it holds no
+   * earlier run's summary to replace, a pipe would have to be read twice, and a descriptor's file would hold
+   * the started summary before the rest of the run's output.
    */
   static void writeStarted(Path file, String table, RunTimings timings) throws IOException {
     if (OutputFiles.isSpecial(OutputFiles.target(file))) {
@@ -125,9 +126,9 @@ final class ScanSummary {
   /**
    * Writes a JSON object to {@code file}, whole or not at all: into a file beside it, then moved over it, so
    * that a run killed meanwhile leaves no half-written summary under its name. A symbolic link is written
-   * through to its file (the link stays), and a device or a named pipe ({@link OutputFiles#isSpecial}) is
-   * written as it is: a file renamed over it would take its place ({@code /dev/null} as root, the
-   * {@code /dev/stdout} link).
+   * through to its file (the link stays), and a device, a named pipe or a descriptor of this process ({@link
+   * OutputFiles#isSpecial}) is written as it is, appending: a file renamed over it would take its place
+   * ({@code /dev/null} as root, the file a shell redirected {@code /dev/stdout} to).
    */
   private static void writeTo(Path file, Consumer<JsonGenerator> fields) throws IOException {
     Path target = OutputFiles.target(file);
@@ -172,10 +173,13 @@ final class ScanSummary {
     }
   }
 
-  /** Writes the object into {@code file}, which exists: opened for writing only, neither created nor cut. */
+  /**
+   * Writes the object into {@code file}, which exists: opened for writing only, appending (a new part file is
+   * empty; a descriptor's file keeps what it held), neither created nor cut.
+   */
   private static void writeJson(Path file, Consumer<JsonGenerator> fields) throws IOException {
     try (Writer writer = new java.io.BufferedWriter(new java.io.OutputStreamWriter(
-        Files.newOutputStream(file, StandardOpenOption.WRITE), StandardCharsets.UTF_8));
+        Files.newOutputStream(file, StandardOpenOption.WRITE, StandardOpenOption.APPEND), StandardCharsets.UTF_8));
          JsonGenerator json = new JsonFactory().createGenerator(writer)) {
       json.writeStartObject();
       fields.accept(json);

@@ -118,6 +118,25 @@ class ExportOutputTest {
   }
 
   @Test
+  void should_append_to_the_file_a_descriptor_holds_and_never_empty_it(@TempDir Path dir) throws IOException {
+    // --output /dev/stdout >> out.csv: the export emptied out.csv (a part file renamed over it, or an open that
+    // cut it), and what it held was lost.
+    Path file = Files.writeString(dir.resolve("out.csv"), "earlier\n");
+    try (java.io.FileOutputStream redirected = new java.io.FileOutputStream(file.toFile(), true)) {
+      Path descriptor = ScanSummaryTest.descriptorOf(file);
+      assertThat(OutputFiles.isSpecial(OutputFiles.target(descriptor))).as("written as it is").isTrue();
+      try (ExportOutput out = ExportOutput.special(OutputFiles.target(descriptor))) {
+        out.write(new StringBuilder("id\r\n1\r\n"));
+        out.commit();
+      }
+    }
+    assertThat(Files.readString(file)).isEqualTo("earlier\nid\r\n1\r\n");
+    try (var left = Files.list(dir)) {
+      assertThat(left).containsExactly(file);
+    }
+  }
+
+  @Test
   void should_replace_the_file_only_when_committed(@TempDir Path dir) throws IOException {
     Path file = dir.resolve("out.csv");
     Files.writeString(file, "old\n");

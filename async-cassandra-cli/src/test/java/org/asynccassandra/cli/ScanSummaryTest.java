@@ -96,6 +96,80 @@ class ScanSummaryTest {
   }
 
   @Test
+  void should_append_a_summary_to_the_file_a_descriptor_holds_and_never_replace_that_file(@TempDir Path dir)
+      throws IOException {
+    // --summary /dev/stdout >> log: the part file was renamed over log, and what log held was lost.
+    Path log = Files.writeString(dir.resolve("log"), "earlier lines\n");
+    Object inode = Files.readAttributes(log, java.nio.file.attribute.BasicFileAttributes.class).fileKey();
+    try (java.io.FileOutputStream redirected = new java.io.FileOutputStream(log.toFile(), true)) {
+      Path descriptor = descriptorOf(log);
+
+      ScanSummary.writeStarted(descriptor, "ks.t", new RunTimings());
+      partial().write(descriptor);
+    }
+
+    assertThat(Files.readString(log)).as("what it held, then the summary, once").isEqualTo("earlier lines\n"
+        + PARTIAL_JSON);
+    assertThat(Files.readAttributes(log, java.nio.file.attribute.BasicFileAttributes.class).fileKey())
+        .as("the same file, not one renamed over it").isEqualTo(inode);
+    try (var files = Files.list(dir)) {
+      assertThat(files).as("no part file").containsExactly(log);
+    }
+  }
+
+  @Test
+  void should_write_a_summary_to_dev_stdout_into_the_file_the_output_goes_to(@TempDir Path dir) throws Exception {
+    // count --summary /dev/stdout > log, which cannot connect: the "started" summary was renamed over log, so log
+    // held that only, and the error printed after it went into the file it replaced. A run that cannot connect
+    // writes no other summary.
+    Path log = dir.resolve("log");
+    try (CliChild count = CliChild.start(log, "count", "--contact-point", "127.0.0.1:1", "--keyspace", "ks",
+        "--table", "t", "--summary", "/dev/stdout")) {
+      assertThat(count.awaitExit(java.time.Duration.ofSeconds(60))).as(count.output()).isEqualTo(1);
+      assertThat(count.output()).contains("cannot connect to 127.0.0.1:1")
+          .as("no started summary before the rest of the output").doesNotContain("\"state\":\"started\"");
+    }
+    try (var files = Files.list(dir)) {
+      assertThat(files).as("no part file").containsExactly(log);
+    }
+  }
+
+  @Test
+  void should_tell_the_paths_that_reach_a_descriptor_of_this_process(@TempDir Path dir) throws IOException {
+    Path regular = Files.writeString(dir.resolve("regular"), "");
+    Path linkToRegular = Files.createSymbolicLink(dir.resolve("to-regular"), regular);
+    Path linkToStdout = Files.createSymbolicLink(dir.resolve("to-stdout"), Path.of("/dev/stdout"));
+
+    assertThat(OutputFiles.throughDescriptor(Path.of("/dev/stdout"))).isTrue();
+    assertThat(OutputFiles.throughDescriptor(Path.of("/dev/stderr"))).isTrue();
+    assertThat(OutputFiles.throughDescriptor(Path.of("/dev/fd/1"))).isTrue();
+    assertThat(OutputFiles.throughDescriptor(Path.of("/proc/self/fd/2"))).isTrue();
+    assertThat(OutputFiles.throughDescriptor(linkToStdout)).isTrue();
+    assertThat(OutputFiles.target(linkToStdout)).as("written through the link, as it is").isEqualTo(linkToStdout);
+    assertThat(OutputFiles.throughDescriptor(regular)).isFalse();
+    assertThat(OutputFiles.throughDescriptor(linkToRegular)).isFalse();
+    assertThat(OutputFiles.throughDescriptor(dir.resolve("missing"))).isFalse();
+    assertThat(OutputFiles.throughDescriptor(Path.of("/dev/null"))).isFalse();
+  }
+
+  /** {@code /proc/self/fd/N} of a descriptor this process holds open on {@code file}, as a shell's redirect is. */
+  static Path descriptorOf(Path file) throws IOException {
+    Path real = file.toRealPath();
+    try (var descriptors = Files.list(Path.of("/proc/self/fd"))) {
+      for (Path descriptor : (Iterable<Path>) descriptors::iterator) {
+        try {
+          if (Files.readSymbolicLink(descriptor).equals(real)) {
+            return descriptor;
+          }
+        } catch (IOException closedMeanwhile) {
+          // the descriptor of the listing itself, or one closed since
+        }
+      }
+    }
+    throw new IllegalStateException("no descriptor of this process holds " + real);
+  }
+
+  @Test
   void should_not_leave_an_earlier_complete_summary_when_the_next_run_cannot_connect(@TempDir Path dir)
       throws IOException {
     // The summary of an earlier, complete run stayed, and said complete, after a run that failed to connect.
