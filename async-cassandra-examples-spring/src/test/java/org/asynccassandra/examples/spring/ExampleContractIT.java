@@ -253,6 +253,18 @@ abstract class ExampleContractIT {
   }
 
   @Test
+  void should_answer_head_of_the_export_with_its_headers_and_start_no_stream() {
+    // HEAD went to the GET handler: Spring drained the whole body into nothing (WebFlux) or wrote it to a body
+    // that discards it (MVC), so a link checker's HEAD read the whole table before its headers were answered.
+    client.head().uri("/api/items/export.ndjson").exchange()
+        .expectStatus().isOk()
+        .expectHeader().contentTypeCompatibleWith("application/x-ndjson")
+        .expectBody().isEmpty();
+
+    assertThat(watcher.exports).as("no export stream started").isEmpty();
+  }
+
+  @Test
   void should_page_through_every_row_once_by_following_the_next_page_tokens() {
     List<String> keys = new ArrayList<>();
     @Nullable String token = null;

@@ -18,10 +18,13 @@ package org.asynccassandra.examples.spring.mvc;
 import com.datastax.oss.driver.api.core.metadata.schema.TableMetadata;
 import org.asynccassandra.examples.spring.AsyncCassandraProperties;
 import org.asynccassandra.examples.spring.TableNotFoundException;
+import org.jspecify.annotations.Nullable;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestMethod;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.servlet.mvc.method.annotation.StreamingResponseBody;
 
@@ -57,6 +60,21 @@ public class TableExportController {
     TableMetadata table = exporter.table(name)
         .orElseThrow(() -> new TableNotFoundException(properties.keyspace(), name));
     return ResponseEntity.ok().contentType(NDJSON).body(body(table));
+  }
+
+  /**
+   * An export's headers without its body, and no stream: Servlet's {@code doHead} runs the GET handler and
+   * discards what it writes, so a link checker's HEAD would read the whole table. The table is checked as for a
+   * GET (404 when it is not there).
+   */
+  @RequestMapping(value = {"/api/items/export.ndjson", "/api/tables/{table}/rows.ndjson"},
+      method = RequestMethod.HEAD)
+  public ResponseEntity<Void> head(@PathVariable(name = "table", required = false) @Nullable String name) {
+    String table = name == null ? properties.table() : name;
+    if (exporter.table(table).isEmpty()) {
+      throw new TableNotFoundException(properties.keyspace(), table);
+    }
+    return ResponseEntity.ok().contentType(NDJSON).build();
   }
 
   private StreamingResponseBody body(TableMetadata table) {

@@ -27,8 +27,12 @@ import org.asynccassandra.examples.spring.Tables;
 import org.jspecify.annotations.Nullable;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferFactory;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
 import org.springframework.http.server.reactive.ServerHttpResponse;
 import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestMethod;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import reactor.adapter.JdkFlowAdapter;
@@ -86,6 +90,17 @@ public class ItemFluxController {
     DataBufferFactory buffers = response.bufferFactory();
     return JdkFlowAdapter.flowPublisherToFlux(session.publisher(queries.select(), queries.exportConfig(),
         queries.mapper())).map(item -> buffers.wrap(line(item)));
+  }
+
+  /**
+   * The export's headers without its body, and no stream: Spring would answer a HEAD with the GET handler and
+   * drain its whole body into nothing, so a link checker's HEAD would read the whole table. The table is checked
+   * as for a GET (404 when it is not there).
+   */
+  @RequestMapping(value = "/api/items/export.ndjson", method = RequestMethod.HEAD)
+  public ResponseEntity<Void> exportHead() {
+    Tables.require(session, properties.keyspace(), properties.table()); // the session's metadata: no I/O
+    return ResponseEntity.ok().contentType(MediaType.parseMediaType("application/x-ndjson")).build();
   }
 
   /** The item as one line of NDJSON. */
