@@ -115,7 +115,7 @@ abstract class ExampleContractIT {
   @Autowired AsyncSession session;
 
   private final JsonMapper json = JsonMapper.builder().build();
-  private final ExportWatcher watcher = new ExportWatcher();
+  final ExportWatcher watcher = new ExportWatcher();
   WebTestClient client;
 
   /**

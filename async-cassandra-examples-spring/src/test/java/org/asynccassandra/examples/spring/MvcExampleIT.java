@@ -107,6 +107,12 @@ class MvcExampleIT extends ExampleContractIT {
 
   @Test
   void should_serve_any_table_of_the_keyspace_and_answer_404_for_one_that_is_not_there() {
+    // HEAD: the headers, or the 404, and no stream (Servlet's doHead ran the GET handler: a whole read).
+    client.head().uri("/api/tables/items/rows.ndjson").exchange().expectStatus().isOk()
+        .expectHeader().contentTypeCompatibleWith("application/x-ndjson").expectBody().isEmpty();
+    client.head().uri("/api/tables/nothing_here/rows.ndjson").exchange().expectStatus().isNotFound();
+    assertThat(watcher.exports).as("no export stream started by a HEAD").isEmpty();
+
     String body = client.get().uri("/api/tables/items/rows.ndjson").exchange().expectStatus().isOk()
         .expectBody(String.class).returnResult().getResponseBody();
     assertThat(String.valueOf(body).split("\n")).hasSize(ROWS);
