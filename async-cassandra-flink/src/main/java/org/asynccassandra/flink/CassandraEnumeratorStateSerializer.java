@@ -26,8 +26,9 @@ import org.apache.flink.core.io.SimpleVersionedSerializer;
 
 /**
  * The bytes of a {@link CassandraEnumeratorState}. Version 1: whether planned, the split serializer's
- * version, the number of splits, then each split as {@link CassandraSplitSerializer} writes it. Stateless and
- * thread-safe.
+ * version, the number of splits, then each split as {@link CassandraSplitSerializer} writes it in that
+ * version. The splits carry their own version, so a new split format (version 2 added the query fingerprint)
+ * needs no new version here: a state of splits of version 1 is still read. Stateless and thread-safe.
  */
 final class CassandraEnumeratorStateSerializer implements SimpleVersionedSerializer<CassandraEnumeratorState> {
   static final CassandraEnumeratorStateSerializer INSTANCE = new CassandraEnumeratorStateSerializer();

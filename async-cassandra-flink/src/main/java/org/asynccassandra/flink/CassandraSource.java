@@ -54,7 +54,9 @@ import org.jspecify.annotations.Nullable;
  * one it emitted: a paging state and the rows of that page to skip. After a failure, Flink restores the
  * last completed checkpoint and each split goes on at that row; rows emitted after that checkpoint are
  * emitted again, which an exactly-once sink discards. Re-reading costs at most about one page per split
- * (the rows skipped). Without checkpoints a restarted job reads the whole table again.
+ * (the rows skipped). A split stored mid-page finds its row again by skipping the rows of that page emitted
+ * before, so a row inserted into or deleted from that page in between makes rows be missed or repeated.
+ * Without checkpoints a restarted job reads the whole table again.
  *
  * <p>Immutable and serializable; thread-safe. The readers of one source in one task manager share a driver
  * session: the first connects in its {@code start()} (without blocking), the last to end closes it.
@@ -111,6 +113,11 @@ public final class CassandraSource<T> implements Source<T, CassandraSplit, Cassa
   @Override
   public SplitEnumerator<CassandraSplit, CassandraEnumeratorState> restoreEnumerator(
       SplitEnumeratorContext<CassandraSplit> context, CassandraEnumeratorState checkpoint) {
+    // Splits planned for another query are refused here, not read with this one; the readers check theirs.
+    String query = QueryFingerprint.of(settings);
+    for (CassandraSplit split : checkpoint.unassignedSplits()) {
+      QueryFingerprint.check(split, query, settings.qualifiedTable());
+    }
     SourceSettings planned = settings;
     return new CassandraSplitEnumerator(context, settings.qualifiedTable(),
         parallelism -> SplitPlanner.plan(planned, parallelism), CassandraSplitEnumerator::resolve, checkpoint);

@@ -18,7 +18,9 @@ package org.asynccassandra.flink;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
@@ -29,7 +31,9 @@ import org.apache.flink.core.io.InputStatus;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.MetricGroup;
 import org.asynccassandra.AsyncCassandraException;
+import org.asynccassandra.PageFetchException;
 import org.asynccassandra.ScanCheckpoint;
+import org.asynccassandra.TableScan;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -52,6 +56,12 @@ import org.slf4j.LoggerFactory;
  * <p><b>Memory.</b> At most {@code splitsPerReader} scans are open, each holds at most {@code 1 +
  * prefetchPages} pages, and the reader holds the one page it is emitting per open split.
  *
+ * <p><b>Failures</b> name the table and, where one is at fault, the split and its token range: a failed
+ * connection, a scan that cannot be opened or fails (a {@link PageFetchException} of a range is thrown as it
+ * is, the split noted as a suppressed exception; any other failure is wrapped, as the cause of an
+ * {@link AsyncCassandraException}), a mapper that fails, and a split planned for another query
+ * ({@link QueryFingerprint}), refused when it is added.
+ *
  * <p>Every method runs on the task thread, except the callbacks noted above. Not thread-safe otherwise.
  */
 final class CassandraSourceReader<T> implements SourceReader<T, CassandraSplit> {
@@ -61,6 +71,7 @@ final class CassandraSourceReader<T> implements SourceReader<T, CassandraSplit> 
   private final SourceSettings settings;
   private final CassandraRowMapper<T> mapper;
   private final ScanOpener opener;
+  private final String query; // the QueryFingerprint that splits must carry, if they carry one
 
   // ---- task thread only ----
   private final ArrayDeque<CassandraSplit> waiting = new ArrayDeque<>(); // assigned, not opened yet
@@ -91,6 +102,7 @@ final class CassandraSourceReader<T> implements SourceReader<T, CassandraSplit> 
     this.settings = settings;
     this.mapper = mapper;
     this.opener = opener;
+    this.query = QueryFingerprint.of(settings);
     MetricGroup metrics = context.metricGroup().addGroup("cassandra");
     this.pagesReceived = metrics.counter("pagesReceived");
     this.rowsSkippedOnResume = metrics.counter("rowsSkippedOnResume");
@@ -116,12 +128,13 @@ final class CassandraSourceReader<T> implements SourceReader<T, CassandraSplit> 
     if (connecting == null || !connecting.isDone()) {
       return waitForWork();
     }
-    connecting.join(); // throws when the connection failed: the task fails and Flink restarts it
+    joinConnection(connecting); // throws when the connection failed: the task fails and Flink restarts it
     openWaiting();
     int tried = 0;
     while (!open.isEmpty() && tried < open.size()) {
-      OpenSplit split = current != null ? current : open.get(cursor % open.size());
-      switch (split.poll()) {
+      // floorMod: the cursor only grows, and wraps to negative values after 2^31 splits found waiting.
+      OpenSplit split = current != null ? current : open.get(Math.floorMod(cursor, open.size()));
+      switch (poll(split)) {
         case ROW -> {
           T record = map(split);
           output.collect(record);
@@ -182,8 +195,48 @@ final class CassandraSourceReader<T> implements SourceReader<T, CassandraSplit> 
   }
 
   private String where(OpenSplit split) {
-    return settings.qualifiedTable() + ", split " + split.split().splitId() + ", token range "
-        + split.split().range();
+    return where(split.split());
+  }
+
+  private String where(CassandraSplit split) {
+    return settings.qualifiedTable() + ", split " + split.splitId() + ", token range " + split.range();
+  }
+
+  /**
+   * {@link OpenSplit#poll}, its failure named: a {@link PageFetchException} of a range, whose message names the
+   * table and the range, is thrown as it is (the docs name that type), the split added as a suppressed
+   * exception; any other failure (a total timeout of the split's scan, say) becomes the cause of an
+   * {@link AsyncCassandraException} that names the table, the split and its token range.
+   */
+  private OpenSplit.Status poll(OpenSplit split) throws Exception {
+    try {
+      return split.poll();
+    } catch (PageFetchException failure) {
+      if (failure.range().isEmpty()) {
+        throw new AsyncCassandraException("Reading " + where(split) + " failed: " + failure, failure);
+      }
+      failure.addSuppressed(new AsyncCassandraException("The failed page belongs to " + where(split)));
+      throw failure;
+    } catch (Exception failure) {
+      throw new AsyncCassandraException("Reading " + where(split) + " failed: " + failure, failure);
+    }
+  }
+
+  /** Returns once connected; throws the connection's failure, unwrapped, as the cause of one naming the table. */
+  private void joinConnection(CompletableFuture<Void> connecting) {
+    try {
+      connecting.join();
+    } catch (CompletionException | CancellationException failed) {
+      Throwable cause = failed;
+      while (cause instanceof CompletionException && cause.getCause() != null) {
+        cause = cause.getCause();
+      }
+      if (cause instanceof Error error) {
+        throw error;
+      }
+      throw new AsyncCassandraException("Subtask " + context.getIndexOfSubtask() + " of the source of "
+          + settings.qualifiedTable() + " could not connect to Cassandra: " + cause, cause);
+    }
   }
 
   @Override
@@ -193,6 +246,9 @@ final class CassandraSourceReader<T> implements SourceReader<T, CassandraSplit> 
 
   @Override
   public void addSplits(List<CassandraSplit> splits) {
+    for (CassandraSplit split : splits) { // all checked before any is taken
+      QueryFingerprint.check(split, query, settings.qualifiedTable());
+    }
     for (CassandraSplit split : splits) {
       if (split.isFinished()) {
         splitsFinished.inc();
@@ -238,7 +294,13 @@ final class CassandraSourceReader<T> implements SourceReader<T, CassandraSplit> 
             + "state and its first {} rows, emitted before, are skipped", split.splitId(),
             split.position().map(ScanCheckpoint::rowsDelivered).orElse(0L), skip);
       }
-      OpenSplit reading = new OpenSplit(split, opener.open(split), this::wakeUp, pagesReceived);
+      TableScan scan;
+      try {
+        scan = opener.open(split);
+      } catch (RuntimeException failure) { // a position of another scan, say
+        throw new AsyncCassandraException("Cannot open the scan of " + where(split) + ": " + failure, failure);
+      }
+      OpenSplit reading = new OpenSplit(split, scan, this::wakeUp, pagesReceived);
       open.add(reading);
       reading.start();
     }

@@ -31,16 +31,20 @@ import org.jspecify.annotations.Nullable;
  * checkpoint goes on at that exact row.
  *
  * <p>The position may list more than one range: a range that kept timing out is split by the scan into
- * pieces, each with its own place. Immutable and thread-safe.
+ * pieces, each with its own place. A planned split also carries the fingerprint of its source's query (the
+ * table, the columns, the where clause, ALLOW FILTERING), so that a source reading something else refuses it
+ * when restored, position or not. Immutable and thread-safe.
  */
 public final class CassandraSplit implements SourceSplit {
   private final String splitId;
   private final ScanRange range;
   private final List<String> replicas;
+  private final @Nullable String queryFingerprint;
   private final @Nullable ScanCheckpoint position;
 
   /**
-   * A split.
+   * A split without the fingerprint of a query: a source restoring it cannot check that it reads what the
+   * split was planned for (its position, if any, is still checked when its scan opens).
    *
    * @param splitId unique among the splits of one source
    * @param range the token range it reads
@@ -50,12 +54,24 @@ public final class CassandraSplit implements SourceSplit {
    * @throws NullPointerException if {@code range}, {@code replicas} or one of the replicas is null
    */
   public CassandraSplit(String splitId, ScanRange range, List<String> replicas, @Nullable ScanCheckpoint position) {
+    this(splitId, range, replicas, null, position);
+  }
+
+  /**
+   * A split planned by a source whose query has the fingerprint {@code queryFingerprint}.
+   *
+   * @param queryFingerprint the {@link QueryFingerprint} of the planning source's query; null for none (a
+   *     split of a checkpoint made before splits carried it)
+   */
+  CassandraSplit(String splitId, ScanRange range, List<String> replicas, @Nullable String queryFingerprint,
+      @Nullable ScanCheckpoint position) {
     if (splitId.isBlank()) {
       throw new IllegalArgumentException("splitId must not be blank: '" + splitId + "'");
     }
     this.splitId = splitId;
     this.range = Objects.requireNonNull(range, "range");
     this.replicas = List.copyOf(replicas);
+    this.queryFingerprint = queryFingerprint;
     this.position = position;
   }
 
@@ -77,6 +93,14 @@ public final class CassandraSplit implements SourceSplit {
     return replicas;
   }
 
+  /**
+   * {@return the {@link QueryFingerprint} of the query of the source that planned it}; null for a split made
+   * with the public constructor or restored from a checkpoint of version 1.
+   */
+  @Nullable String queryFingerprint() {
+    return queryFingerprint;
+  }
+
   /** {@return where reading goes on}: empty for the start of the range. */
   public Optional<ScanCheckpoint> position() {
     return Optional.ofNullable(position);
@@ -86,11 +110,12 @@ public final class CassandraSplit implements SourceSplit {
    * This split, going on at {@code newPosition}.
    *
    * @param newPosition the scan's checkpoint of this split's range after the last row emitted, not null
-   * @return a new split with the same id, range and replicas, at {@code newPosition}
+   * @return a new split with the same id, range, replicas and query fingerprint, at {@code newPosition}
    * @throws NullPointerException if {@code newPosition} is null
    */
   public CassandraSplit at(ScanCheckpoint newPosition) {
-    return new CassandraSplit(splitId, range, replicas, Objects.requireNonNull(newPosition, "newPosition"));
+    return new CassandraSplit(splitId, range, replicas, queryFingerprint,
+        Objects.requireNonNull(newPosition, "newPosition"));
   }
 
   /**
@@ -107,12 +132,12 @@ public final class CassandraSplit implements SourceSplit {
       return false;
     }
     return splitId.equals(that.splitId) && range.equals(that.range) && replicas.equals(that.replicas)
-        && Objects.equals(position, that.position);
+        && Objects.equals(queryFingerprint, that.queryFingerprint) && Objects.equals(position, that.position);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(splitId, range, replicas, position);
+    return Objects.hash(splitId, range, replicas, queryFingerprint, position);
   }
 
   @Override

@@ -29,12 +29,14 @@ import org.asynccassandra.ScanRange;
 
 /**
  * The bytes of a {@link CassandraSplit}, in Flink checkpoints and on the way from the enumerator to a
- * reader. Version 1: the split id, the range's two tokens, the replicas, then the position in the text form
- * of {@link ScanCheckpoint#encode()} (which carries its own version), or nothing. Stateless and thread-safe.
+ * reader. Version 2: the split id, the range's two tokens, the replicas, the fingerprint of the source's
+ * query (a flag, then the text) and the position in the text form of {@link ScanCheckpoint#encode()} (which
+ * carries its own version), or nothing. Version 1, still read, has no fingerprint: such a split is read
+ * without one, and accepted by any source as before. Stateless and thread-safe.
  */
 final class CassandraSplitSerializer implements SimpleVersionedSerializer<CassandraSplit> {
   static final CassandraSplitSerializer INSTANCE = new CassandraSplitSerializer();
-  static final int VERSION = 1;
+  static final int VERSION = 2;
 
   @Override
   public int getVersion() {
@@ -70,6 +72,11 @@ final class CassandraSplitSerializer implements SimpleVersionedSerializer<Cassan
     for (String replica : split.replicas()) {
       writeText(out, replica);
     }
+    String fingerprint = split.queryFingerprint();
+    out.writeBoolean(fingerprint != null);
+    if (fingerprint != null) {
+      writeText(out, fingerprint);
+    }
     out.writeBoolean(split.position().isPresent());
     if (split.position().isPresent()) {
       writeText(out, split.position().get().encode());
@@ -77,9 +84,9 @@ final class CassandraSplitSerializer implements SimpleVersionedSerializer<Cassan
   }
 
   static CassandraSplit read(int version, DataInputStream in) throws IOException {
-    if (version != VERSION) {
+    if (version != 1 && version != VERSION) {
       throw new IOException("Unknown version of a serialized CassandraSplit: " + version + " (this library reads "
-          + VERSION + ")");
+          + "1 to " + VERSION + ")");
     }
     try {
       String id = readText(in);
@@ -92,8 +99,9 @@ final class CassandraSplitSerializer implements SimpleVersionedSerializer<Cassan
       for (int i = 0; i < count; i++) {
         replicas.add(readText(in));
       }
+      String fingerprint = version >= 2 && in.readBoolean() ? readText(in) : null;
       ScanCheckpoint position = in.readBoolean() ? ScanCheckpoint.decode(readText(in)) : null;
-      return new CassandraSplit(id, range, replicas, position);
+      return new CassandraSplit(id, range, replicas, fingerprint, position);
     } catch (IllegalArgumentException invalid) {
       throw new IOException("Not a valid serialized CassandraSplit: " + invalid.getMessage(), invalid);
     } catch (java.io.EOFException truncated) {

@@ -62,10 +62,12 @@ final class SplitPlanner {
     CqlIdentifier keyspace = CqlIdentifier.fromCql(settings.keyspace());
     List<CassandraSplit> planned = new ArrayList<>(ranges.size());
     String format = "split-%0" + Math.max(1, String.valueOf(ranges.size() - 1).length()) + "d";
+    String query = QueryFingerprint.of(settings); // every split is bound to this query
     for (ScanRange range : ranges) {
       List<String> replicas = tokens == null || range.isFullRing() ? List.of()
           : addresses(tokens.getReplicas(keyspace, tokens.parse(range.end())));
-      planned.add(new CassandraSplit(String.format(Locale.ROOT, format, planned.size()), range, replicas, null));
+      planned.add(new CassandraSplit(String.format(Locale.ROOT, format, planned.size()), range, replicas, query,
+          null));
     }
     LOG.info("Planned {} splits of {} for {} readers ({} asked for)", planned.size(), settings.qualifiedTable(),
         parallelism, splits);

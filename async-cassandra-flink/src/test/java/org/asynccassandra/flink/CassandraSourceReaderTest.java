@@ -18,6 +18,7 @@ package org.asynccassandra.flink;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -26,12 +27,15 @@ import java.util.concurrent.CompletableFuture;
 import org.apache.flink.connector.testutils.source.reader.TestingReaderContext;
 import org.apache.flink.connector.testutils.source.reader.TestingReaderOutput;
 import org.apache.flink.core.io.InputStatus;
+import org.asynccassandra.AsyncCassandraException;
 import org.asynccassandra.PageFetchException;
 import org.asynccassandra.ScanCheckpoint;
 import org.asynccassandra.ScanCheckpoint.Range;
 import org.asynccassandra.ScanCheckpoint.State;
 import org.asynccassandra.ScanRange;
+import org.asynccassandra.StreamTimeoutException;
 import org.asynccassandra.TableScan;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 
 /** The reader on {@link FakeScan}s: no Cassandra, every page completed by hand. */
@@ -40,6 +44,7 @@ class CassandraSourceReaderTest {
   private final TestingReaderOutput<String> output = new TestingReaderOutput<>();
   private final Map<String, FakeScan> scans = new LinkedHashMap<>();
   private CompletableFuture<Void> connection = new CompletableFuture<>();
+  private @Nullable RuntimeException openFailure; // thrown by the opener's open() when set
 
   private static ScanCheckpoint at(Range... ranges) {
     return new ScanCheckpoint("ks", "t", "fp", List.of(ranges));
@@ -54,11 +59,19 @@ class CassandraSourceReaderTest {
     return Range.pending(split.range());
   }
 
-  private CassandraSourceReader<String> reader(int splitsPerReader, CassandraRowMapper<String> mapper) {
-    SourceSettings settings = new SourceSettings(() -> {
+  /** The settings of a source of ks.t reading {@code columns} (none: every column). */
+  private static SourceSettings settings(int splitsPerReader, List<String> columns) {
+    return new SourceSettings(() -> {
       throw new AssertionError("no session in this test");
-    }, "test", "ks", "t", List.of(), null, false, 0, 0, splitsPerReader, null,
+    }, "test", "ks", "t", columns, null, false, 0, 0, splitsPerReader, null,
         null);
+  }
+
+  private CassandraSourceReader<String> reader(int splitsPerReader, CassandraRowMapper<String> mapper) {
+    return reader(settings(splitsPerReader, List.of()), mapper);
+  }
+
+  private CassandraSourceReader<String> reader(SourceSettings settings, CassandraRowMapper<String> mapper) {
     return new CassandraSourceReader<>(context, settings, mapper, new ScanOpener() {
       @Override
       public CompletableFuture<Void> connect() {
@@ -67,6 +80,9 @@ class CassandraSourceReaderTest {
 
       @Override
       public TableScan open(CassandraSplit split) {
+        if (openFailure != null) {
+          throw openFailure;
+        }
         FakeScan scan = new FakeScan(split.position().orElse(at(pending(split))));
         scans.put(split.splitId(), scan);
         return scan;
@@ -222,15 +238,103 @@ class CassandraSourceReaderTest {
     scans.get("split-1").fail(new java.util.concurrent.CompletionException(failure));
 
     assertThatThrownBy(() -> reader.pollNext(output)).isSameAs(failure);
+    assertThat(failure.getSuppressed()).singleElement().extracting(Throwable::getMessage)
+        .isEqualTo("The failed page belongs to ks.t, split split-1, token range (10, 20]");
+  }
+
+  @Test
+  void should_name_the_table_the_split_and_its_range_when_its_scan_fails() throws Exception {
+    // The scan's total timeout named only "scan of ks.t": not which of the reader's splits timed out.
+    CassandraSourceReader<String> reader = reader(2, row -> row.toString());
+    connection.complete(null);
+    reader.start();
+    reader.addSplits(List.of(split(1), split(2)));
+    reader.pollNext(output);
+    StreamTimeoutException timeout = new StreamTimeoutException(StreamTimeoutException.Kind.TOTAL,
+        Duration.ofSeconds(30), 4, "scan of ks.t");
+    scans.get("split-2").fail(new java.util.concurrent.CompletionException(timeout));
+
+    assertThatThrownBy(() -> reader.pollNext(output)).isInstanceOf(AsyncCassandraException.class)
+        .hasMessageStartingWith("Reading ks.t, split split-2, token range (20, 30] failed: ")
+        .hasMessageContaining("did not end within totalTimeout PT30S")
+        .cause().isSameAs(timeout);
+  }
+
+  @Test
+  void should_name_the_split_whose_scan_cannot_be_opened() throws Exception {
+    CassandraSourceReader<String> reader = reader(1, row -> row.toString());
+    connection.complete(null);
+    reader.start();
+    CassandraSplit split = split(3).at(at(new Range("30", "40", State.IN_PROGRESS, "AAAA", 2, 2)));
+    reader.addSplits(List.of(split));
+    IllegalArgumentException refused = new IllegalArgumentException("The checkpoint was made by another scan");
+    openFailure = refused;
+
+    assertThatThrownBy(() -> reader.pollNext(output)).isInstanceOf(AsyncCassandraException.class)
+        .hasMessage("Cannot open the scan of ks.t, split split-3, token range (30, 40]: " + refused)
+        .cause().isSameAs(refused);
   }
 
   @Test
   void should_fail_when_the_session_cannot_connect() {
     CassandraSourceReader<String> reader = reader(1, row -> row.toString());
     reader.start();
-    connection.completeExceptionally(new IllegalStateException("no contact point answered"));
+    IllegalStateException refused = new IllegalStateException("no contact point answered");
+    connection.completeExceptionally(refused);
 
-    assertThatThrownBy(() -> reader.pollNext(output)).hasRootCauseMessage("no contact point answered");
+    assertThatThrownBy(() -> reader.pollNext(output)).isInstanceOf(AsyncCassandraException.class)
+        .hasMessage("Subtask 0 of the source of ks.t could not connect to Cassandra: " + refused)
+        .cause().isSameAs(refused);
+  }
+
+  @Test
+  void should_go_on_taking_turns_when_the_cursor_over_its_splits_wraps() throws Exception {
+    // The cursor grows by one each time a split is found waiting: after 2^31 it is negative, and
+    // cursor % open.size() was an index out of bounds.
+    CassandraSourceReader<String> reader = reader(2, row -> row.toString());
+    java.lang.reflect.Field cursor = CassandraSourceReader.class.getDeclaredField("cursor");
+    cursor.setAccessible(true);
+    cursor.setInt(reader, Integer.MAX_VALUE);
+    connection.complete(null);
+    reader.start();
+    reader.addSplits(List.of(split(1), split(2)));
+
+    assertThat(reader.pollNext(output)).isEqualTo(InputStatus.NOTHING_AVAILABLE); // both wait: the cursor wraps
+    assertThat(cursor.getInt(reader)).isNegative();
+    assertThat(reader.pollNext(output)).isEqualTo(InputStatus.NOTHING_AVAILABLE);
+    scans.get("split-2").deliver(FakeScan.rows("a"), at(new Range("20", "30", State.IN_PROGRESS, "P", 0, 1)));
+    assertThat(reader.pollNext(output)).isEqualTo(InputStatus.MORE_AVAILABLE);
+    assertThat(emitted()).containsExactly("a");
+  }
+
+  @Test
+  void should_refuse_a_restored_split_without_a_position_planned_for_other_columns() throws Exception {
+    // Only a position carried the query's fingerprint: a split not started yet was read with the new columns.
+    SourceSettings planned = settings(2, List.of("a", "b"));
+    CassandraSplit notStarted = new CassandraSplit("split-4", ScanRange.of("40", "50"), List.of(),
+        QueryFingerprint.of(planned), null);
+    CassandraSplitSerializer serializer = CassandraSplitSerializer.INSTANCE;
+    CassandraSplit restored = serializer.deserialize(serializer.getVersion(), serializer.serialize(notStarted));
+    CassandraSourceReader<String> reader = reader(settings(2, List.of("a", "c")), row -> row.toString());
+
+    assertThatThrownBy(() -> reader.addSplits(List.of(restored))).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("Split split-4 of ks.t (token range (40, 50]) was planned by a source of another "
+            + "query: the columns changed since the checkpoint");
+    assertThat(reader.snapshotState(1)).as("nothing taken").isEmpty();
+
+    CassandraSourceReader<String> same = reader(settings(2, List.of("a", "b")), row -> row.toString());
+    same.addSplits(List.of(restored));
+    assertThat(same.snapshotState(1)).containsExactly(restored);
+  }
+
+  @Test
+  void should_accept_a_restored_split_that_carries_no_fingerprint_as_before() throws Exception {
+    CassandraSourceReader<String> reader = reader(settings(2, List.of("a", "c")), row -> row.toString());
+    CassandraSplit ofVersion1 = split(5); // as a split of version 1 of the format is read
+
+    reader.addSplits(List.of(ofVersion1));
+
+    assertThat(reader.snapshotState(1)).containsExactly(ofVersion1);
   }
 
   @Test

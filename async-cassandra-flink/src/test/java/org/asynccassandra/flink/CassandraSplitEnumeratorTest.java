@@ -18,12 +18,15 @@ package org.asynccassandra.flink;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.connector.testutils.source.reader.TestingSplitEnumeratorContext;
+import org.apache.flink.core.io.SimpleVersionedSerializer;
 import org.asynccassandra.ScanCheckpoint;
 import org.asynccassandra.ScanCheckpoint.State;
 import org.asynccassandra.ScanRange;
@@ -226,6 +229,40 @@ class CassandraSplitEnumeratorTest {
     assertThat(plans).hasValue(0);
     assertThat(assignedTo(0)).containsExactly("split-4", "split-5");
     assertThat(noMoreSplitsFor(0)).isTrue();
+  }
+
+  @Test
+  void should_refuse_a_restored_state_of_splits_planned_for_other_columns() throws Exception {
+    // Only a split's position carried the query's fingerprint: the enumerator's splits have none, and were
+    // handed out to be read with the new columns.
+    CassandraSource<String> before = source().columns("a", "b").build(row -> "", Types.STRING);
+    CassandraSource<String> after = source().columns("a", "c").build(row -> "", Types.STRING);
+    String query = QueryFingerprint.of(before.settings());
+    context.registerReader(0, "tm-x");
+    CassandraSplitEnumerator enumerator = new CassandraSplitEnumerator(context, "ks.t", parallelism -> ring()
+        .stream().map(split -> new CassandraSplit(split.splitId(), split.range(), split.replicas(), query, null))
+        .toList(), host -> DNS.getOrDefault(host, Set.of()), CassandraEnumeratorState.notPlanned());
+    enumerator.start();
+    context.triggerAllActions();
+    enumerator.handleSplitRequest(0, "tm-x");
+    SimpleVersionedSerializer<CassandraEnumeratorState> states = after.getEnumeratorCheckpointSerializer();
+    CassandraEnumeratorState restored = states.deserialize(states.getVersion(),
+        states.serialize(enumerator.snapshotState(1)));
+    assertThat(restored.unassignedSplits()).hasSize(5);
+
+    assertThatThrownBy(() -> after.restoreEnumerator(context, restored)).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("Split split-1 of ks.t (token range (100, 200]) was planned by a source of another "
+            + "query: the columns changed since the checkpoint");
+    assertThatThrownBy(() -> source().columns("a", "b").where("b > 0").allowFiltering(true)
+        .build(row -> "", Types.STRING).restoreEnumerator(context, restored))
+        .hasMessageContaining("the where clause and ALLOW FILTERING changed");
+    assertThat(before.restoreEnumerator(context, restored)).as("the same query").isNotNull();
+    assertThat(source().columns("a", "b").splits(100).splitsPerReader(4).build(row -> "", Types.STRING)
+        .restoreEnumerator(context, restored)).as("the same query, split otherwise").isNotNull();
+  }
+
+  private static CassandraSource.Builder source() {
+    return CassandraSource.builder(TestSessions.of(List.of(new InetSocketAddress("127.0.0.1", 9042))), "ks", "t");
   }
 
   @Test
