@@ -15,8 +15,6 @@
  */
 package org.asynccassandra.micrometer;
 
-import io.micrometer.core.instrument.FunctionCounter;
-import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tag;
 import io.micrometer.core.instrument.Tags;
@@ -25,7 +23,6 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.asynccassandra.AsyncSession;
-import org.asynccassandra.ReadAheadBudget;
 import org.asynccassandra.StreamConfig;
 import org.asynccassandra.StreamListener;
 
@@ -56,20 +53,23 @@ import org.asynccassandra.StreamListener;
  * (never a driver I/O thread unless the stream runs on a direct executor); no call blocks.
  *
  * <p><b>Closing.</b> {@link #close()} removes its listeners from the session; streams created before keep
- * being measured until they end. The meters stay in the registry.
+ * being measured until they end. The meters stay in the registry; the budget meters stop reading the session's
+ * budget (they only ever hold it weakly).
  */
 public final class AsyncCassandraMetrics implements MeterBinder, AutoCloseable {
-  /** The gauge of the session budget's reserved bytes. */
+  /** The gauge of the bound sessions' budgets' reserved bytes, summed. */
   public static final String BUDGET_RESERVED = "asynccassandra.budget.reserved";
-  /** The gauge of the session budget's capacity. */
+  /** The gauge of the bound sessions' budgets' capacity, summed. */
   public static final String BUDGET_CAPACITY = "asynccassandra.budget.capacity";
-  /** The counter of the times a stream's read-ahead waited for the session budget. */
+  /** The counter of the times a stream's read-ahead waited for its session's budget, while bound. */
   public static final String BUDGET_HELD_BACK = "asynccassandra.budget.held.back";
 
   private final AsyncSession session;
   private final Tags tags;
   /** The listeners added to the session, one per {@link #bindTo} call. */
   private final List<StreamListener> bound = new CopyOnWriteArrayList<>();
+  /** The session's budget in each registry it is shown in, one per {@link #bindTo} call of a session with one. */
+  private final List<BoundBudgets.Binding> budgets = new CopyOnWriteArrayList<>();
 
   /**
    * Meters for {@code session}'s streams, with no extra tags. Nothing is measured until
@@ -97,20 +97,13 @@ public final class AsyncCassandraMetrics implements MeterBinder, AutoCloseable {
    * Starts measuring the session's streams created from now on in {@code registry}, and, when the session has
    * a {@link AsyncSession#readAheadBudget() read-ahead budget}, the budget itself: {@value #BUDGET_RESERVED}
    * and {@value #BUDGET_CAPACITY} (gauges, bytes) and {@value #BUDGET_HELD_BACK} (a counter), read when the
-   * registry is scraped.
+   * registry is scraped. The budget meters of one registry and tags are shared by every binder bound there
+   * with a budget: the gauges read the sum over the budgets bound and not closed yet (each budget once), the
+   * counter the hold-backs of each budget from its binding to its binder's {@link #close()}.
    */
   @Override
   public void bindTo(MeterRegistry registry) {
-    session.readAheadBudget().ifPresent(budget -> {
-      Gauge.builder(BUDGET_RESERVED, budget, ReadAheadBudget::reservedBytes).tags(tags).baseUnit("bytes")
-          .description("Bytes of pages read ahead by the session's streams, not yet taken by their consumers")
-          .strongReference(true).register(registry);
-      Gauge.builder(BUDGET_CAPACITY, budget, ReadAheadBudget::capacityBytes).tags(tags).baseUnit("bytes")
-          .description("Bytes of read-ahead the session's streams may hold together")
-          .strongReference(true).register(registry);
-      FunctionCounter.builder(BUDGET_HELD_BACK, budget, held -> (double) held.heldBack()).tags(tags)
-          .description("Times a stream's read-ahead waited for the session's budget").register(registry);
-    });
+    session.readAheadBudget().ifPresent(budget -> budgets.add(BoundBudgets.bind(registry, tags, budget)));
     StreamListener listener = listener(registry, tags);
     bound.add(listener);
     session.addListener(listener);
@@ -130,11 +123,17 @@ public final class AsyncCassandraMetrics implements MeterBinder, AutoCloseable {
         Tags.of(Objects.requireNonNull(tags, "tags")));
   }
 
-  /** Removes the listeners this binder added; the session's open streams keep being measured. */
+  /**
+   * Removes the listeners this binder added, and takes the session's budget out of the budget meters; the
+   * session's open streams keep being measured.
+   */
   @Override
   public void close() {
     List<StreamListener> removed = List.copyOf(bound);
     bound.removeAll(removed);
     removed.forEach(session::removeListener);
+    List<BoundBudgets.Binding> unbound = List.copyOf(budgets);
+    budgets.removeAll(unbound);
+    unbound.forEach(BoundBudgets.Binding::unbind);
   }
 }

@@ -39,6 +39,11 @@ import org.jspecify.annotations.Nullable;
  * The {@link StreamListener} behind {@link AsyncCassandraMetrics}: it resolves a stream's meters once (at
  * its creation and at its start) and then only increments them. Thread-safe.
  *
+ * <p>{@code rows.delivered} counts a page's rows once the stream moved on to its next page, and at the end
+ * what the stream's {@link StreamStats#rowsDelivered()} holds beyond the rows counted: exact for a stream
+ * closed part-way through a page, and never taken back. A page whose event comes after the end (another
+ * thread closed the stream as the page reached its consumer) counts whole.
+ *
  * <p>A stream hears it twice when it is both the session's listener and the one of the stream's config:
  * each event then comes twice in a row, the same object, and it counts it once (a stream's counters still
  * add up to its {@code stats()}, and it ends once).
@@ -102,9 +107,38 @@ final class MetricsListener implements StreamListener {
      * with the same one: two ranges of a scan).
      */
     volatile boolean heardTwice;
+    /** The rows of the stream counted in {@code rows.delivered} so far. Guarded by this. */
+    private long rowsCounted;
+    /**
+     * The rows of the page being consumed: counted once the stream moves on to its next page, or at its end as
+     * far as its stats say they were delivered. Guarded by this.
+     */
+    private long rowsOfPage;
+    /** Whether the end was heard: a page heard after it is counted at once. Guarded by this. */
+    private boolean rowsEnded;
 
     Hearing(Scope scope) {
       this.scope = scope;
+    }
+
+    /**
+     * The rows to count as the stream moves on to a page of {@code rows} rows: those of the page before, now
+     * handed over whole; after the end, this page's.
+     */
+    synchronized long nextPage(int rows) {
+      long count = rowsEnded ? rows : rowsOfPage;
+      rowsOfPage = rowsEnded ? 0 : rows;
+      rowsCounted += count;
+      return count;
+    }
+
+    /** The rows to count at the end: those {@code delivered} in all and not counted yet, never negative. */
+    synchronized long end(long delivered) {
+      long count = Math.max(0, delivered - rowsCounted);
+      rowsCounted += count;
+      rowsOfPage = 0;
+      rowsEnded = true;
+      return count;
     }
 
     /** The meters of its style, or of style {@code "none"} for a stream that never started. */
@@ -256,7 +290,12 @@ final class MetricsListener implements StreamListener {
     }
     StyleMeters meters = meters(hearing, stream);
     meters.pages.increment();
-    meters.rows.increment(page.rowsInPage());
+    // A page's rows count once the consumer moved on to the next page (or at the end, as far as it got): a
+    // stream closed part-way through a page counts only the rows handed over, as its stats do.
+    long rows = hearing != null ? hearing.nextPage(page.rowsInPage()) : page.rowsInPage();
+    if (rows > 0) {
+      meters.rows.increment((double) rows);
+    }
     if (page.responseBytes() >= 0) {
       meters.bytes.increment((double) page.responseBytes());
     }
@@ -278,25 +317,25 @@ final class MetricsListener implements StreamListener {
 
   @Override
   public void onComplete(StreamInfo stream, StreamStats stats) {
-    ended(stream, "completed", NONE, false);
+    ended(stream, "completed", NONE, false, stats);
   }
 
   @Override
   public void onFailure(StreamInfo stream, Throwable error, StreamStats stats) {
-    ended(stream, "failed", exceptionTag(error), false);
+    ended(stream, "failed", exceptionTag(error), false, stats);
   }
 
   @Override
   public void onClose(StreamInfo stream, StreamStats stats) {
-    ended(stream, "closed", NONE, false);
+    ended(stream, "closed", NONE, false, stats);
   }
 
   @Override
   public void onLeak(StreamInfo stream, Throwable createdAt, StreamStats stats) {
-    ended(stream, "leaked", NONE, true);
+    ended(stream, "leaked", NONE, true, stats);
   }
 
-  private void ended(StreamInfo stream, String outcome, String exception, boolean leaked) {
+  private void ended(StreamInfo stream, String outcome, String exception, boolean leaked, StreamStats stats) {
     Tracked tracked = streams.get(stream.id());
     if (tracked == null && ended.containsKey(stream)) {
       return; // the second hearing of the end
@@ -313,6 +352,11 @@ final class MetricsListener implements StreamListener {
       meters.leaked.increment();
     }
     if (tracked != null) {
+      // The rows handed over from the page being consumed: counted now, the stream moves on to no page.
+      long rows = tracked.hearing.end(stats.rowsDelivered());
+      if (rows > 0) {
+        meters.rows.increment((double) rows);
+      }
       tracked.hearing.scope.open.remove(tracked.info);
     }
   }

@@ -19,42 +19,28 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.WeakHashMap;
 import java.util.concurrent.ConcurrentHashMap;
 import org.asynccassandra.ScanCheckpoint;
 import org.asynccassandra.StreamInfo;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The streams open now under one set of tags, behind the {@code asynccassandra.streams.open} and
  * {@code asynccassandra.pages.buffered} gauges, and for scans the {@code asynccassandra.scan.ranges} gauges
  * (tag {@code state}: {@code done}, {@code pending}). One instance per registry and tags, shared by every
- * listener of that registry: a registry keeps the first gauge registered under an id and ignores later
- * ones, so two binders of one registry (two sessions with the same tags) must feed the same gauge.
+ * listener of that registry (see {@link MeterGroups}): a registry keeps the first gauge registered under an id
+ * and ignores later ones, so two binders of one registry (two sessions with the same tags) must feed the same
+ * gauge.
  */
-final class OpenStreams {
+final class OpenStreams extends MeterGroups.Group {
   static final String OPEN = "asynccassandra.streams.open";
   static final String BUFFERED = "asynccassandra.pages.buffered";
   static final String SCAN_RANGES = "asynccassandra.scan.ranges";
 
-  /**
-   * Per registry (weakly: a registry dropped by its owner is forgotten), its groups. Guarded by itself.
-   * Nothing in a value refers to its registry.
-   */
-  private static final Map<MeterRegistry, Groups> BY_REGISTRY = new WeakHashMap<>();
-
-  /**
-   * The groups of one registry, by the tags asked for and by the id the registry gave their gauge: a meter
-   * filter that drops or changes tags (as docs/observability.md suggests) folds several tag sets into one id,
-   * and the registry keeps the first gauge of an id, so those tag sets must share its group. Guarded by itself.
-   */
-  private static final class Groups {
-    final Map<Tags, OpenStreams> byTags = new HashMap<>();
-    final Map<Meter.Id, OpenStreams> byGaugeId = new HashMap<>();
-  }
+  /** The groups of every registry; the gauge of {@link #OPEN} names a group. */
+  private static final MeterGroups<OpenStreams> GROUPS = new MeterGroups<>(OpenStreams::new);
 
   /** The streams created and not ended yet; a stream is added once and removed once. */
   private final Set<StreamInfo> streams = ConcurrentHashMap.newKeySet();
@@ -66,63 +52,55 @@ final class OpenStreams {
   private volatile long[] lastEnded = {0, 0};
 
   /**
-   * Whether this group's {@code asynccassandra.scan.ranges} gauges are registered: by its first scan, which
-   * may come after query streams whose tags a meter filter folded into the same group. Guarded by the
-   * registry's groups.
+   * The tags of this group's first scan, with which its {@code asynccassandra.scan.ranges} gauges are
+   * registered; null until then (a scan may come after query streams whose tags a meter filter folded into the
+   * same group). Guarded by the registry's groups.
    */
-  private boolean scanGauges;
+  private @Nullable Tags scanTags;
 
-  private OpenStreams() {}
-
-  /**
-   * The group of {@code registry} for {@code tags}, its gauges registered on first use; with the
-   * {@code asynccassandra.scan.ranges} gauges when {@code scans}.
-   */
-  static OpenStreams of(MeterRegistry registry, Tags tags, boolean scans) {
-    Groups groups;
-    synchronized (BY_REGISTRY) {
-      groups = BY_REGISTRY.computeIfAbsent(registry, ignored -> new Groups());
-    }
-    // Under the registry's groups' lock, registration included: which group feeds a gauge is decided with it.
-    // Once per tag set, never on a stream's path.
-    synchronized (groups) {
-      OpenStreams group = groups.byTags.get(tags);
-      if (group == null) {
-        group = register(registry, groups, tags);
-      }
-      if (scans && !group.scanGauges) {
-        group.scanGauges = true;
-        Gauge.builder(SCAN_RANGES, group, gauged -> gauged.ranges(true)).tags(tags).tag("state", "done")
-            .description("Token ranges done by the open scans (while none is open: by the scan that ended last)")
-            .strongReference(true).register(registry);
-        Gauge.builder(SCAN_RANGES, group, gauged -> gauged.ranges(false)).tags(tags).tag("state", "pending")
-            .description("Token ranges not done yet (not started or in progress) of the open scans (while none is "
-                + "open: of the scan that ended last)")
-            .strongReference(true).register(registry);
-      }
-      return group;
-    }
+  private OpenStreams(Tags tags) {
+    super(tags);
   }
 
   /**
-   * The group of a tag set not met yet: a new one with its gauges, or the one already registered under the
-   * same gauge id (a meter filter folded these tags into it). Called under {@code groups}' lock.
+   * The group of {@code registry} for {@code tags}, its gauges registered on first use (and again if the
+   * registry removed them); with the {@code asynccassandra.scan.ranges} gauges when {@code scans}.
    */
-  private static OpenStreams register(MeterRegistry registry, Groups groups, Tags tags) {
-    OpenStreams created = new OpenStreams();
-    Gauge open = Gauge.builder(OPEN, created, OpenStreams::open).tags(tags)
+  static OpenStreams of(MeterRegistry registry, Tags tags, boolean scans) {
+    return GROUPS.of(registry, tags, group -> {
+      if (scans && group.scanTags == null) {
+        group.scanTags = tags;
+        group.registerScanGauges(registry, tags);
+      }
+    });
+  }
+
+  @Override
+  Meter registerKey(MeterRegistry registry) {
+    return Gauge.builder(OPEN, this, OpenStreams::open).tags(tags)
         .description("Streams and scans created and not ended yet (not consumed yet, or being consumed)")
         .strongReference(true).register(registry);
-    OpenStreams owner = groups.byGaugeId.putIfAbsent(open.getId(), created);
-    if (owner != null) {
-      groups.byTags.put(tags, owner);
-      return owner;
-    }
-    groups.byTags.put(tags, created);
-    Gauge.builder(BUFFERED, created, OpenStreams::bufferedPages).tags(tags)
+  }
+
+  @Override
+  void registerOthers(MeterRegistry registry) {
+    Gauge.builder(BUFFERED, this, OpenStreams::bufferedPages).tags(tags)
         .description("Pages fetched and not yet handed to the consumer, over the open streams")
         .strongReference(true).register(registry);
-    return created;
+    Tags scans = scanTags;
+    if (scans != null) {
+      registerScanGauges(registry, scans);
+    }
+  }
+
+  private void registerScanGauges(MeterRegistry registry, Tags scans) {
+    Gauge.builder(SCAN_RANGES, this, gauged -> gauged.ranges(true)).tags(scans).tag("state", "done")
+        .description("Token ranges done by the open scans (while none is open: by the scan that ended last)")
+        .strongReference(true).register(registry);
+    Gauge.builder(SCAN_RANGES, this, gauged -> gauged.ranges(false)).tags(scans).tag("state", "pending")
+        .description("Token ranges not done yet (not started or in progress) of the open scans (while none is "
+            + "open: of the scan that ended last)")
+        .strongReference(true).register(registry);
   }
 
   void add(StreamInfo stream) {

@@ -16,6 +16,7 @@
 package org.asynccassandra.micrometer;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.datastax.oss.driver.api.core.DriverTimeoutException;
 import com.datastax.oss.driver.api.core.connection.ClosedConnectionException;
@@ -28,8 +29,11 @@ import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.core.instrument.distribution.DistributionStatisticConfig;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.lang.ref.WeakReference;
 import java.lang.reflect.Proxy;
+import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
@@ -37,8 +41,10 @@ import java.util.concurrent.TimeUnit;
 import org.asynccassandra.AsyncSession;
 import org.asynccassandra.PageEvent;
 import org.asynccassandra.PageFetchException;
+import org.asynccassandra.ReadAheadBudget;
 import org.asynccassandra.StreamInfo;
 import org.asynccassandra.StreamListener;
+import org.asynccassandra.StreamStats;
 import org.asynccassandra.testfixtures.FakeStream;
 import org.junit.jupiter.api.Test;
 
@@ -301,6 +307,7 @@ class AsyncCassandraMetricsTest {
     for (int heard = 0; heard < 2; heard++) {
       listener.onRetry(stream, 2, 1, slow);
     }
+    stream.stats = FakeStream.stats(1, 100, 0, 4_000, 1); // the first page handed over whole
     for (int heard = 0; heard < 2; heard++) {
       listener.onComplete(stream, stream.stats);
     }
@@ -322,6 +329,80 @@ class AsyncCassandraMetricsTest {
           assertThat(ended.count()).isEqualTo(1);
         });
     assertThat(gauge("asynccassandra.streams.open", "name", "twice")).isZero();
+  }
+
+  @Test
+  void should_count_only_the_rows_handed_over_of_a_stream_closed_part_way_through_a_page() {
+    // maxRows(limit + 1) to tell whether there is more: the consumer takes 20 rows of a page of 21 and closes.
+    FakeStream stream = FakeStream.query("shop", "part-way");
+    listener.executor(stream, DIRECT);
+    listener.onStart(stream, "iterator()");
+    listener.onPage(stream, FakeStream.page(1, 21, 2_100, 5, 0, true));
+    StreamStats stats = new StreamStats(1, 21, 20, 0, 0, 2_100, Duration.ZERO, Duration.ZERO, 0, 21);
+    listener.onClose(stream, stats);
+
+    assertThat(count("asynccassandra.rows.delivered", "name", "part-way", "style", "iterator"))
+        .isEqualTo(20).isEqualTo((double) stats.rowsDelivered());
+  }
+
+  @Test
+  void should_count_the_rows_of_a_page_once_the_stream_moved_on_and_every_row_at_its_end() {
+    FakeStream stream = FakeStream.query("shop", "pages");
+    listener.executor(stream, DIRECT);
+    listener.onStart(stream, "forEach()");
+    for (int page = 1; page <= 3; page++) {
+      listener.onPage(stream, FakeStream.page(page, 100, 4_000, 5, 0, page == 3));
+      assertThat(count("asynccassandra.rows.delivered", "name", "pages"))
+          .as("the pages before page %d, handed over whole", page).isEqualTo((page - 1) * 100);
+    }
+    listener.onComplete(stream, FakeStream.stats(3, 300, 0, 12_000, 0));
+    assertThat(count("asynccassandra.rows.delivered", "name", "pages", "style", "forEach")).isEqualTo(300);
+  }
+
+  @Test
+  void should_count_the_rows_handed_over_at_a_failure_and_a_leak_and_never_less_than_counted() {
+    FakeStream failed = FakeStream.query("shop", "failed");
+    listener.executor(failed, DIRECT);
+    listener.onStart(failed, "forEach()");
+    listener.onPage(failed, FakeStream.page(1, 50, 500, 1, 0, false));
+    listener.onPage(failed, FakeStream.page(2, 50, 500, 1, 0, false));
+    listener.onFailure(failed, new IllegalStateException("consumer threw"), FakeStream.stats(2, 62, 0, 1_000, 0));
+    assertThat(count("asynccassandra.rows.delivered", "name", "failed")).isEqualTo(62);
+
+    FakeStream leaked = FakeStream.query("shop", "leaked");
+    listener.executor(leaked, DIRECT);
+    listener.onStart(leaked, "iterator()");
+    listener.onPage(leaked, FakeStream.page(1, 50, 500, 1, 0, false));
+    listener.onPage(leaked, FakeStream.page(2, 50, 500, 1, 0, false));
+    listener.onLeak(leaked, new Throwable("created here"), FakeStream.stats(2, 40, 0, 1_000, 0));
+    assertThat(count("asynccassandra.rows.delivered", "name", "leaked"))
+        .as("what was counted stays counted: a counter never goes back").isEqualTo(50);
+  }
+
+  @Test
+  void should_count_the_rows_of_a_stream_closed_part_way_once_when_it_hears_the_listener_twice() {
+    FakeStream stream = FakeStream.query("shop", "twice-part-way");
+    PageEvent first = FakeStream.page(1, 21, 2_100, 5, 0, false);
+    PageEvent second = FakeStream.page(2, 21, 2_100, 5, 0, true);
+    StreamStats stats = new StreamStats(2, 42, 30, 0, 0, 4_200, Duration.ZERO, Duration.ZERO, 0, 21);
+    for (int heard = 0; heard < 2; heard++) {
+      listener.executor(stream, DIRECT);
+    }
+    for (int heard = 0; heard < 2; heard++) {
+      listener.onStart(stream, "forEach()");
+    }
+    for (int heard = 0; heard < 2; heard++) {
+      listener.onPage(stream, first);
+    }
+    for (int heard = 0; heard < 2; heard++) {
+      listener.onPage(stream, second);
+    }
+    for (int heard = 0; heard < 2; heard++) {
+      listener.onClose(stream, stats);
+    }
+
+    assertThat(count("asynccassandra.rows.delivered", "name", "twice-part-way", "style", "forEach"))
+        .isEqualTo(30).isEqualTo((double) stats.rowsDelivered());
   }
 
   @Test
@@ -409,6 +490,152 @@ class AsyncCassandraMetricsTest {
       metrics.bindTo(none);
     }
     assertThat(none.find(AsyncCassandraMetrics.BUDGET_RESERVED).meters()).isEmpty();
+  }
+
+  @Test
+  void should_sum_the_budgets_of_the_sessions_bound_with_the_same_tags() {
+    FakeBudget first = new FakeBudget(100);
+    FakeBudget second = new FakeBudget(200);
+    try (AsyncCassandraMetrics a = new AsyncCassandraMetrics(sessionWithBudget(Optional.of(first)),
+            Tags.of("cluster", "a"));
+        AsyncCassandraMetrics b = new AsyncCassandraMetrics(sessionWithBudget(Optional.of(second)),
+            Tags.of("cluster", "a"))) {
+      a.bindTo(registry);
+      b.bindTo(registry);
+      first.reserved = 10;
+      second.reserved = 20;
+      first.heldBack = 2;
+      second.heldBack = 3;
+
+      assertThat(registry.find(AsyncCassandraMetrics.BUDGET_RESERVED).gauges()).hasSize(1);
+      assertThat(gauge(AsyncCassandraMetrics.BUDGET_RESERVED, "cluster", "a")).isEqualTo(30);
+      assertThat(gauge(AsyncCassandraMetrics.BUDGET_CAPACITY, "cluster", "a")).isEqualTo(300);
+      assertThat(heldBack("cluster", "a")).as("the hold-backs of both").isEqualTo(5);
+    }
+  }
+
+  @Test
+  void should_follow_the_budget_of_the_session_bound_after_the_first_binder_closed() {
+    FakeBudget first = new FakeBudget(100);
+    first.reserved = 10;
+    AsyncCassandraMetrics a = new AsyncCassandraMetrics(sessionWithBudget(Optional.of(first)), Tags.of("cluster", "a"));
+    a.bindTo(registry);
+    first.heldBack = 4;
+    assertThat(gauge(AsyncCassandraMetrics.BUDGET_RESERVED, "cluster", "a")).isEqualTo(10);
+    a.close();
+    assertThat(gauge(AsyncCassandraMetrics.BUDGET_RESERVED, "cluster", "a")).as("no budget bound").isZero();
+    assertThat(gauge(AsyncCassandraMetrics.BUDGET_CAPACITY, "cluster", "a")).isZero();
+
+    FakeBudget second = new FakeBudget(200);
+    second.heldBack = 3; // before it was bound: not this binder's
+    try (AsyncCassandraMetrics b = new AsyncCassandraMetrics(sessionWithBudget(Optional.of(second)),
+        Tags.of("cluster", "a"))) {
+      b.bindTo(registry);
+      second.reserved = 20;
+      second.heldBack = 5;
+      first.reserved = 99; // the first session goes on without a binder
+      first.heldBack = 40;
+      assertThat(gauge(AsyncCassandraMetrics.BUDGET_RESERVED, "cluster", "a")).isEqualTo(20);
+      assertThat(gauge(AsyncCassandraMetrics.BUDGET_CAPACITY, "cluster", "a")).isEqualTo(200);
+      assertThat(heldBack("cluster", "a")).as("4 while the first was bound, 2 since the second was")
+          .isEqualTo(6);
+    }
+  }
+
+  @Test
+  void should_let_the_budget_of_a_closed_binder_be_collected() {
+    WeakReference<ReadAheadBudget> closed = bindAndClose();
+    await().atMost(Duration.ofSeconds(10)).until(() -> {
+      System.gc();
+      return closed.get() == null;
+    });
+    assertThat(gauge(AsyncCassandraMetrics.BUDGET_RESERVED, "cluster", "gone")).isZero();
+  }
+
+  private WeakReference<ReadAheadBudget> bindAndClose() {
+    FakeBudget budget = new FakeBudget(100);
+    budget.reserved = 10;
+    try (AsyncCassandraMetrics metrics = new AsyncCassandraMetrics(sessionWithBudget(Optional.of(budget)),
+        Tags.of("cluster", "gone"))) {
+      metrics.bindTo(registry);
+      assertThat(gauge(AsyncCassandraMetrics.BUDGET_RESERVED, "cluster", "gone")).isEqualTo(10);
+    }
+    return new WeakReference<>(budget);
+  }
+
+  @Test
+  void should_register_the_gauges_again_for_a_binder_bound_after_the_registry_was_cleared() {
+    FakeStream before = FakeStream.query("shop", "cleared");
+    listener.executor(before, DIRECT);
+    FakeBudget first = new FakeBudget(100);
+    AsyncCassandraMetrics a = new AsyncCassandraMetrics(sessionWithBudget(Optional.of(first)), Tags.of("app", "test"));
+    a.bindTo(registry);
+    registry.clear();
+
+    StreamListener later = AsyncCassandraMetrics.listener(registry, Tags.of("app", "test"));
+    FakeStream after = FakeStream.query("shop", "cleared");
+    later.executor(after, DIRECT);
+    io.micrometer.core.instrument.Gauge open = registry.find("asynccassandra.streams.open").tags("name", "cleared")
+        .gauge();
+    assertThat(open).isNotNull();
+    assertThat(open.value()).as("the stream opened after, and the one before, still open").isEqualTo(2);
+    listener.onClose(before, before.stats);
+    assertThat(open.value()).isEqualTo(1);
+    after.stats = FakeStream.stats(1, 10, 1, 0, 0);
+    assertThat(gauge("asynccassandra.pages.buffered", "name", "cleared")).isEqualTo(1);
+
+    FakeBudget second = new FakeBudget(200);
+    try (AsyncCassandraMetrics b = new AsyncCassandraMetrics(sessionWithBudget(Optional.of(second)),
+        Tags.of("app", "test"))) {
+      b.bindTo(registry);
+      assertThat(registry.find(AsyncCassandraMetrics.BUDGET_CAPACITY).gauge()).isNotNull();
+      assertThat(gauge(AsyncCassandraMetrics.BUDGET_CAPACITY, "app", "test")).as("both bound").isEqualTo(300);
+      a.close();
+      assertThat(gauge(AsyncCassandraMetrics.BUDGET_CAPACITY, "app", "test")).isEqualTo(200);
+    }
+  }
+
+  @Test
+  void should_register_the_scan_range_gauges_again_for_a_listener_made_after_the_registry_was_cleared() {
+    FakeStream scan = FakeStream.scan("shop", "orders");
+    scan.checkpoint = FakeStream.checkpoint(1, 3);
+    listener.executor(scan, DIRECT);
+    registry.clear();
+
+    StreamListener later = AsyncCassandraMetrics.listener(registry, Tags.of("app", "test"));
+    later.executor(FakeStream.scan("shop", "orders"), DIRECT);
+    assertThat(gauge("asynccassandra.scan.ranges", "table", "orders", "state", "done")).isEqualTo(1);
+    assertThat(gauge("asynccassandra.scan.ranges", "table", "orders", "state", "pending")).isEqualTo(3);
+  }
+
+  private double heldBack(String... tags) {
+    return registry.get(AsyncCassandraMetrics.BUDGET_HELD_BACK).tags(tags).functionCounter().count();
+  }
+
+  /** A read-ahead budget whose figures the test sets. */
+  private static final class FakeBudget implements ReadAheadBudget {
+    private final long capacity;
+    volatile long reserved;
+    volatile long heldBack;
+
+    FakeBudget(long capacity) {
+      this.capacity = capacity;
+    }
+
+    @Override
+    public long capacityBytes() {
+      return capacity;
+    }
+
+    @Override
+    public long reservedBytes() {
+      return reserved;
+    }
+
+    @Override
+    public long heldBack() {
+      return heldBack;
+    }
   }
 
   private AsyncSession sessionWithBudget(java.util.Optional<org.asynccassandra.ReadAheadBudget> budget) {
