@@ -16,6 +16,8 @@
 package org.asynccassandra.cli;
 
 import com.datastax.oss.driver.api.core.config.DefaultDriverOption;
+import com.datastax.oss.driver.api.core.config.TypedDriverOption;
+import com.datastax.oss.driver.api.core.type.reflect.GenericType;
 import com.datastax.oss.driver.internal.core.config.typesafe.DefaultDriverConfigLoader;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
@@ -25,6 +27,7 @@ import com.typesafe.config.ConfigParseOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine;
 import picocli.CommandLine.ParameterException;
@@ -145,6 +148,7 @@ final class ConfigFile {
       throw new ParameterException(commandLine, "--config file " + file + " cannot be read: "
           + problem(unresolved, file), unresolved);
     }
+    checkTypes(commandLine, merged);
     String timeout = path(DefaultDriverOption.REQUEST_TIMEOUT);
     if (requestTimeoutGiven || !sets(settings, timeout)) {
       return;
@@ -159,6 +163,72 @@ final class ConfigFile {
     if (value.isZero() || value.isNegative()) {
       throw new ParameterException(commandLine, timeout + " in --config file " + file + " must be > 0: "
           + merged.getValue(timeout).unwrapped());
+    }
+  }
+
+  /**
+   * Checks that each of the driver's own options that the file sets (at the top level, not in an execution
+   * profile) reads as the type the driver reads it with ({@link TypedDriverOption}): {@code page-size = abc} was
+   * found only when the session started, or at the first request. Options of other types (classes, maps of
+   * lists) are left to the driver.
+   */
+  private void checkTypes(CommandLine commandLine, Config merged) {
+    for (TypedDriverOption<?> typed : TypedDriverOption.builtInValues()) {
+      String path = ROOT + "." + typed.getRawOption().getPath();
+      if (!sets(settings, path)) {
+        continue;
+      }
+      GenericType<?> type = typed.getExpectedType();
+      String expected = expected(type);
+      if (expected == null) {
+        continue;
+      }
+      try {
+        read(merged, path, type);
+      } catch (ConfigException wrong) {
+        throw new ParameterException(commandLine, path + " in --config file " + file
+            + " must be " + expected + ": " + problem(wrong, Objects.requireNonNull(file)), wrong);
+      }
+    }
+  }
+
+  /** What a value of {@code type} is, in words; null for a type this check leaves to the driver. */
+  private static @Nullable String expected(GenericType<?> type) {
+    if (type.equals(GenericType.INTEGER) || type.equals(GenericType.LONG)) {
+      return "a whole number" + (type.equals(GenericType.LONG) ? " (or a size, such as 256 MiB)" : "");
+    } else if (type.equals(GenericType.DOUBLE)) {
+      return "a number";
+    } else if (type.equals(GenericType.BOOLEAN)) {
+      return "true or false";
+    } else if (type.equals(GenericType.DURATION)) {
+      return "a duration (such as 5 seconds)";
+    } else if (type.equals(GenericType.STRING)) {
+      return "a string";
+    } else if (type.equals(GenericType.listOf(String.class))) {
+      return "a list of strings";
+    }
+    return null;
+  }
+
+  /** Reads {@code path} as the driver reads a value of {@code type}; throws when it cannot. */
+  private static void read(Config merged, String path, GenericType<?> type) {
+    if (merged.getIsNull(path)) {
+      return; // an explicit null: the driver's own rule for the option (most take it as unset)
+    }
+    if (type.equals(GenericType.INTEGER)) {
+      merged.getInt(path);
+    } else if (type.equals(GenericType.LONG)) {
+      merged.getBytes(path); // the driver reads its long options as sizes (a plain number is one too)
+    } else if (type.equals(GenericType.DOUBLE)) {
+      merged.getDouble(path);
+    } else if (type.equals(GenericType.BOOLEAN)) {
+      merged.getBoolean(path);
+    } else if (type.equals(GenericType.DURATION)) {
+      merged.getDuration(path);
+    } else if (type.equals(GenericType.STRING)) {
+      merged.getString(path);
+    } else if (type.equals(GenericType.listOf(String.class))) {
+      merged.getStringList(path);
     }
   }
 

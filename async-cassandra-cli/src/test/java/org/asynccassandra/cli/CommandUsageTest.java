@@ -23,6 +23,7 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -192,5 +193,44 @@ class CommandUsageTest {
     Path file = Files.writeString(dir.resolve("zero.conf"), "datastax-java-driver.basic.request.timeout = 0\n");
     assertUsageError(count("--config", file.toString()), "datastax-java-driver.basic.request.timeout in --config "
         + "file " + file + " must be > 0: 0");
+  }
+
+  @Test
+  void should_refuse_a_driver_option_of_the_wrong_type_in_the_config_file_before_connecting(@TempDir Path dir)
+      throws IOException {
+    // They failed only once the session started (or at the first request), as run-time errors.
+    Map<String, String> cases = new java.util.LinkedHashMap<>();
+    cases.put("basic.request.page-size = abc", "basic.request.page-size in --config file %s must be a whole number");
+    cases.put("basic.request.default-idempotence = maybe", "basic.request.default-idempotence in --config file %s "
+        + "must be true or false");
+    cases.put("advanced.connection.connect-timeout = soon", "advanced.connection.connect-timeout in --config file %s "
+        + "must be a duration");
+    cases.put("advanced.protocol.max-frame-length = big", "advanced.protocol.max-frame-length in --config file %s "
+        + "must be a whole number (or a size");
+    cases.put("advanced.metadata.schema.refreshed-keyspaces = { a = b }", "advanced.metadata.schema.refreshed-keyspaces"
+        + " in --config file %s must be a list of strings");
+    int n = 0;
+    for (Map.Entry<String, String> bad : cases.entrySet()) {
+      Path file = Files.writeString(dir.resolve("bad" + n++ + ".conf"), "datastax-java-driver." + bad.getKey() + "\n");
+      assertUsageError(count("--config", file.toString()),
+          "datastax-java-driver." + String.format(bad.getValue(), file));
+    }
+  }
+
+  @Test
+  void should_take_a_config_file_whose_driver_options_have_their_types(@TempDir Path dir) throws IOException {
+    Path file = Files.writeString(dir.resolve("good.conf"), String.join("\n",
+        "datastax-java-driver {",
+        "  basic.request.page-size = 2000",
+        "  basic.request.default-idempotence = true",
+        "  advanced.connection.connect-timeout = 3 seconds",
+        "  advanced.protocol.max-frame-length = 128 MiB",
+        "  advanced.metadata.schema.refreshed-keyspaces = [ks]",
+        "  basic.request.consistency = LOCAL_QUORUM",
+        "  advanced.request-tracker.classes = null",
+        "}", ""));
+    DemoCommandIT.Captured run = count("--config", file.toString());
+    assertThat(run.exitCode()).as(run.err()).isEqualTo(1);
+    assertThat(run.err()).contains("cannot connect");
   }
 }
