@@ -274,6 +274,9 @@ public final class NdjsonResponse {
           if (!response.headWritten()) {
             answer(failure); // nothing sent yet: a status the client can read, not a connection closed without one
           } else {
+            // First: on HTTP/2 the reset runs the close handler at once, which would settle the future as the
+            // client's leaving and lose this failure.
+            outcome.tryFail(failure);
             response.reset(); // an incomplete response, not a clean end after the rows sent so far
           }
         }
@@ -281,6 +284,7 @@ public final class NdjsonResponse {
         // Vert.x marked the response written before it ran the handler: it can neither be sent nor reset,
         // and the client waits for its own timeout. The future fails all the same.
         failure.addSuppressed(refused);
+        outcome.tryFail(failure); // before the reset, as above
         response.reset();
       } finally {
         outcome.tryFail(failure);

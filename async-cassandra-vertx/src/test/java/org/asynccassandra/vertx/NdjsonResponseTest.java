@@ -66,6 +66,9 @@ class NdjsonResponseTest {
     if (request.path().equals("/big")) { // one page of 100 KB
       rows = FakeResultStream.autoPages(List.of(Buffer.buffer("{\"a\":\"" + "x".repeat(100_000) + "\"}\n")));
     }
+    if (request.path().equals("/failing-midway")) {
+      rows = new FakeResultStream<>(); // pages and the failure come from the test
+    }
     if (request.path().equals("/empty-hooked")) {
       rows = FakeResultStream.autoPages(); // no row: the end is the first thing sent
     }
@@ -282,6 +285,38 @@ class NdjsonResponseTest {
     // send stayed pending for good.
     sent = new CompletableFuture<>();
     assertSendFailsAndCloses("/empty-hooked", "a headers-end handler of the application's threw");
+  }
+
+  @Test
+  void should_fail_with_the_streams_failure_when_it_fails_after_rows_were_sent_over_http_2() throws Exception {
+    // On HTTP/2 the reset of the response ran the close handler at once, which settled the future as the
+    // client's leaving: the stream's own failure was lost (and an application counted a failed export as
+    // abandoned by its client).
+    sent = new CompletableFuture<>();
+    io.vertx.core.http.HttpClient http2 = vertx.createHttpClient(new io.vertx.core.http.HttpClientOptions()
+        .setProtocolVersion(io.vertx.core.http.HttpVersion.HTTP_2).setHttp2ClearTextUpgrade(false));
+    try {
+      CompletableFuture<io.vertx.core.http.HttpVersion> version = new CompletableFuture<>();
+      vertx.getOrCreateContext().runOnContext(ignored -> http2.request(io.vertx.core.http.HttpMethod.GET,
+              server.actualPort(), "localhost", "/failing-midway")
+          .compose(request -> request.send())
+          .onSuccess(response -> version.complete(response.version()))
+          .onFailure(version::completeExceptionally));
+      Future<Void> send = lastSend();
+      org.awaitility.Awaitility.await().atMost(WAIT).until(() -> fake.pendingPulls() == 1);
+      fake.complete(List.of(Buffer.buffer("{\"a\":1}\n")), false);
+      assertThat(version.get(30, TimeUnit.SECONDS)).as("the head went out, over HTTP/2")
+          .isEqualTo(io.vertx.core.http.HttpVersion.HTTP_2);
+      org.awaitility.Awaitility.await().atMost(WAIT).until(() -> fake.pendingPulls() == 1);
+      fake.failNext(new IllegalStateException("Cassandra timed out"));
+
+      CompletableFuture<Void> outcome = send.toCompletionStage().toCompletableFuture();
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> outcome.get(30, TimeUnit.SECONDS))
+          .hasRootCauseMessage("Cassandra timed out");
+      assertThat(fake.isClosed()).isTrue();
+    } finally {
+      http2.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    }
   }
 
   /** Requests {@code path}, not waiting for the answer: send's future fails with {@code cause}, the stream closes. */
