@@ -148,8 +148,8 @@ final class ConfigFile {
       throw new ParameterException(commandLine, "--config file " + file + " cannot be read: "
           + problem(unresolved, file), unresolved);
     }
-    checkTypes(commandLine, merged);
     String timeout = path(DefaultDriverOption.REQUEST_TIMEOUT);
+    checkTypes(commandLine, merged, requestTimeoutGiven ? timeout : null);
     if (requestTimeoutGiven || !sets(settings, timeout)) {
       return;
     }
@@ -170,12 +170,12 @@ final class ConfigFile {
    * Checks that each of the driver's own options that the file sets (at the top level, not in an execution
    * profile) reads as the type the driver reads it with ({@link TypedDriverOption}): {@code page-size = abc} was
    * found only when the session started, or at the first request. Options of other types (classes, maps of
-   * lists) are left to the driver.
+   * lists) are left to the driver, and so is {@code replaced}, the path of an option the command line gives.
    */
-  private void checkTypes(CommandLine commandLine, Config merged) {
+  private void checkTypes(CommandLine commandLine, Config merged, @Nullable String replaced) {
     for (TypedDriverOption<?> typed : TypedDriverOption.builtInValues()) {
       String path = ROOT + "." + typed.getRawOption().getPath();
-      if (!sets(settings, path)) {
+      if (path.equals(replaced) || !sets(settings, path)) {
         continue;
       }
       GenericType<?> type = typed.getExpectedType();
@@ -201,7 +201,7 @@ final class ConfigFile {
     } else if (type.equals(GenericType.BOOLEAN)) {
       return "true or false";
     } else if (type.equals(GenericType.DURATION)) {
-      return "a duration (such as 5 seconds)";
+      return "a duration";
     } else if (type.equals(GenericType.STRING)) {
       return "a string";
     } else if (type.equals(GenericType.listOf(String.class))) {

@@ -325,5 +325,8 @@ class ConnectionOptionsTest {
     // --request-timeout replaces the file's.
     assertThat(options("--contact-point", "127.0.0.1", "--config", zero.toString(), "--request-timeout", "PT4S")
         .getDuration(DefaultDriverOption.REQUEST_TIMEOUT)).isEqualTo(Duration.ofSeconds(4));
+    assertThat(options("--contact-point", "127.0.0.1", "--config", notADuration.toString(), "--request-timeout",
+        "PT4S").getDuration(DefaultDriverOption.REQUEST_TIMEOUT)).as("the file's, replaced, is not read")
+        .isEqualTo(Duration.ofSeconds(4));
   }
 }
