@@ -199,6 +199,19 @@ class ScanPlanningIT {
   }
 
   @Test
+  void should_refuse_a_token_range_and_a_shard_that_share_no_token() {
+    // Shard 2 of 4 is (-2^62, 0]: with the range (0, 100] the plan had no range, and the scan ended at once,
+    // "complete", having read nothing.
+    ScanConfig disjoint = ScanConfig.builder().tokenRange(ScanRange.of("0", "100"))
+        .shard(new ScanConfig.Shard(2, 4)).build();
+    assertThatThrownBy(() -> async.planScan(keyspace, "planned", disjoint))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("(0, 100]").hasMessageContaining("share no token");
+    assertThat(async.planScan(keyspace, "planned", ScanConfig.builder().tokenRange(ScanRange.of("0", "100"))
+        .shard(new ScanConfig.Shard(3, 4)).build())).as("the shard that holds the range").isNotEmpty();
+  }
+
+  @Test
   void should_name_a_token_that_is_not_one_of_the_partitioner() {
     assertThatThrownBy(() -> async.scanTable(keyspace, "planned", ScanConfig.builder()
         .tokenRange(ScanRange.of("abc", "12")).build()))

@@ -773,8 +773,19 @@ final class ScanPageSource implements PageSource {
       }
     }
     // Decoded here once when the range's position needs its last row; the RangePage then hands them over.
-    List<Row> decoded = response != null && error == null && response.size() > 0 ? response.rows() : null;
-    String lastToken = decoded != null ? requests.lastToken(decoded) : null;
+    List<Row> decoded = null;
+    String lastToken = null;
+    try {
+      decoded = response != null && error == null && response.size() > 0 ? response.rows() : null;
+      lastToken = decoded != null ? requests.lastToken(decoded) : null;
+    } catch (Throwable undecodable) { // checked ones too, thrown undeclared
+      // Not lost in the response's callback (the range would wait for an answer for good, and the scan's stage
+      // never complete): the page is asked again or the range fails with it, as for any failed response.
+      error = undecodable;
+      response = null;
+      decoded = null;
+      lastToken = null;
+    }
     String adaptation = null;
     CompletableFuture<@Nullable SourcePage> handOver = null;
     RangePage handed = null;

@@ -142,7 +142,15 @@ final class ScanPlanner {
     }
     if (config.shard().isPresent()) {
       List<TokenRange> slice = shardRange(tokens, config.shard().get()).unwrap();
-      restriction = restriction == null ? slice : intersect(restriction, slice);
+      if (restriction != null) {
+        restriction = intersect(restriction, slice);
+        if (restriction.isEmpty()) { // as an empty token range: a scan that would read nothing without a word
+          throw new IllegalArgumentException("The token range " + config.tokenRange().get() + " and shard "
+              + config.shard().get() + " share no token: together they leave nothing to read");
+        }
+      } else {
+        restriction = slice;
+      }
     }
     return restriction;
   }

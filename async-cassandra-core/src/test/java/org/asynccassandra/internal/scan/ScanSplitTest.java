@@ -217,6 +217,33 @@ class ScanSplitTest {
   }
 
   @Test
+  void should_fail_the_range_naming_it_when_a_page_cannot_be_decoded_and_never_hang() {
+    // What decoding a response threw (its rows, its last row's token) was thrown into the response's callback,
+    // where nobody read it: the range waited for its answer for good, and the scan's stage never completed.
+    java.util.concurrent.atomic.AtomicInteger decoded = new java.util.concurrent.atomic.AtomicInteger();
+    FakeTokenTable table = new FakeTokenTable(400, 3) {
+      @Override
+      public String lastToken(List<com.datastax.oss.driver.api.core.cql.Row> rows) {
+        if (decoded.incrementAndGet() >= 2) {
+          throw new IllegalStateException("boom: the last row's token cannot be read");
+        }
+        return super.lastToken(rows);
+      }
+    };
+    DefaultTableScan scan = scan(table, List.of(table.range(0, 0, 400)),
+        config(1, StreamConfig.builder().fetchSize(100).retry(1, Duration.ofMillis(100))));
+    List<Integer> seen = new ArrayList<>();
+
+    Throwable failure = catchThrowable(() -> drive(scan, seen));
+
+    assertThat(failure).as("the scan's stage completed, with the failure").isInstanceOf(CompletionException.class)
+        .cause().isInstanceOf(PageFetchException.class).hasMessageContaining("token range (0, 400]")
+        .hasRootCauseMessage("boom: the last row's token cannot be read");
+    assertThat(seen).as("the first page, once").isEqualTo(table.allValues().subList(0, 100));
+    assertThat(table.requests).as("the first page, then the second: a decoding failure is not retried").hasSize(2);
+  }
+
+  @Test
   void should_split_a_range_that_times_out_before_its_first_row_from_its_start() {
     FakeTokenTable table = new FakeTokenTable(400, 1).timingOut(request -> request.end() - request.position() > 150);
     DefaultTableScan scan = scan(table, List.of(table.range(0, 0, 400)),
