@@ -229,10 +229,13 @@ public final class ItemService {
       badRequest(ctx, new JsonObject().put("error", bad.getMessage()).put("reason", bad.reason().name()));
       return;
     }
+    // A client that goes away stops the read: its stream is closed (and its request cancelled), and nothing is
+    // answered to it.
+    ctx.response().closeHandler(closed -> stream.close());
     JsonArray items = new JsonArray();
     AtomicBoolean answered = new AtomicBoolean();
     Runnable answer = () -> {
-      if (answered.compareAndSet(false, true)) {
+      if (answered.compareAndSet(false, true) && !ctx.response().closed()) {
         ResumeToken next = stream.position();
         boolean more = items.size() == limit && !next.isEnd();
         ctx.response().putHeader("content-type", "application/json").end(new JsonObject()
@@ -259,7 +262,7 @@ public final class ItemService {
 
       @Override
       public void onError(Throwable error) {
-        if (answered.compareAndSet(false, true)) {
+        if (answered.compareAndSet(false, true) && !ctx.response().closed()) {
           failed(ctx, error);
         }
       }
@@ -360,6 +363,19 @@ public final class ItemService {
     ctx.response().putHeader("content-type", "text/plain; version=0.0.4; charset=utf-8").end(metrics.scrape());
   }
 
+  /**
+   * Whether {@code response}, an export's on another event loop, waits for its client to read. It may end
+   * between any two calls from here, and {@code writeQueueFull()} then throws: an ended response waits for
+   * nothing.
+   */
+  static boolean waitingForDrain(HttpServerResponse response) {
+    try {
+      return !response.ended() && !response.closed() && response.writeQueueFull();
+    } catch (IllegalStateException endedMeanwhile) {
+      return false;
+    }
+  }
+
   private void exportMetrics(RoutingContext ctx) {
     JsonObject exports = new JsonObject()
         .put("active", activeExports.get())
@@ -374,7 +390,7 @@ public final class ItemService {
       exports.put("last", new JsonObject()
           .put("pagesFetched", stats.pagesFetched())
           .put("pagesWritten", last.delivered()) // one buffer per page
-          .put("waitingForDrain", !lastResponse.ended() && lastResponse.writeQueueFull())
+          .put("waitingForDrain", waitingForDrain(lastResponse))
           .put("rowsDelivered", stats.rowsDelivered())
           .put("maxBufferedPages", stats.maxBufferedPages())
           .put("prefetchPages", EXPORT_PREFETCH));
