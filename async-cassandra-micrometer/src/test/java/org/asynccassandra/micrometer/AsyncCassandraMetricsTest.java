@@ -295,22 +295,12 @@ class AsyncCassandraMetricsTest {
     PageEvent first = FakeStream.page(1, 100, 4_000, 20, 0, false);
     PageEvent last = FakeStream.page(2, 30, 1_000, 5, 0, true);
     DriverTimeoutException slow = new DriverTimeoutException("slow");
-    for (int heard = 0; heard < 2; heard++) {
-      listener.executor(stream, DIRECT);
-    }
-    for (int heard = 0; heard < 2; heard++) {
-      listener.onStart(stream, "forEach()");
-    }
-    for (int heard = 0; heard < 2; heard++) {
-      listener.onPage(stream, first);
-    }
-    for (int heard = 0; heard < 2; heard++) {
-      listener.onRetry(stream, 2, 1, slow);
-    }
+    heardTwice(() -> listener.executor(stream, DIRECT));
+    heardTwice(() -> listener.onStart(stream, "forEach()"));
+    heardTwice(() -> listener.onPage(stream, first));
+    heardTwice(() -> listener.onRetry(stream, 2, 1, slow));
     stream.stats = FakeStream.stats(1, 100, 0, 4_000, 1); // the first page handed over whole
-    for (int heard = 0; heard < 2; heard++) {
-      listener.onComplete(stream, stream.stats);
-    }
+    heardTwice(() -> listener.onComplete(stream, stream.stats));
     for (int heard = 0; heard < 2; heard++) {
       listener.onPage(stream, last); // after the end: a close from another thread as the page came
     }
@@ -385,21 +375,11 @@ class AsyncCassandraMetricsTest {
     PageEvent first = FakeStream.page(1, 21, 2_100, 5, 0, false);
     PageEvent second = FakeStream.page(2, 21, 2_100, 5, 0, true);
     StreamStats stats = new StreamStats(2, 42, 30, 0, 0, 4_200, Duration.ZERO, Duration.ZERO, 0, 21);
-    for (int heard = 0; heard < 2; heard++) {
-      listener.executor(stream, DIRECT);
-    }
-    for (int heard = 0; heard < 2; heard++) {
-      listener.onStart(stream, "forEach()");
-    }
-    for (int heard = 0; heard < 2; heard++) {
-      listener.onPage(stream, first);
-    }
-    for (int heard = 0; heard < 2; heard++) {
-      listener.onPage(stream, second);
-    }
-    for (int heard = 0; heard < 2; heard++) {
-      listener.onClose(stream, stats);
-    }
+    heardTwice(() -> listener.executor(stream, DIRECT));
+    heardTwice(() -> listener.onStart(stream, "forEach()"));
+    heardTwice(() -> listener.onPage(stream, first));
+    heardTwice(() -> listener.onPage(stream, second));
+    heardTwice(() -> listener.onClose(stream, stats));
 
     assertThat(count("asynccassandra.rows.delivered", "name", "twice-part-way", "style", "forEach"))
         .isEqualTo(30).isEqualTo((double) stats.rowsDelivered());
@@ -655,5 +635,11 @@ class AsyncCassandraMetricsTest {
     listener.onStart(scan, "pages()");
     assertThat(registry.get("asynccassandra.streams.started").counter().getId().getTag("kind"))
         .isEqualTo(StreamInfo.Kind.SCAN.name().toLowerCase(java.util.Locale.ROOT));
+  }
+
+  /** Tells {@code event} twice in a row, as a listener bound to the session and set on the stream hears it. */
+  private static void heardTwice(Runnable event) {
+    event.run();
+    event.run();
   }
 }
