@@ -130,6 +130,7 @@ public final class ItemService {
     router.get("/api/items").handler(this::items);
     router.get("/api/items/page/:number").handler(this::page);
     router.get("/api/items/export.ndjson").handler(this::export);
+    router.head("/api/items/export.ndjson").handler(this::exportHead);
     router.get("/metrics").handler(this::prometheus);
     router.get("/metrics.json").handler(this::exportMetrics);
     router.route("/*").handler(StaticHandler.create("webroot"));
@@ -316,6 +317,15 @@ public final class ItemService {
   }
 
   // ---- GET /api/items/export.ndjson: the whole table with end-to-end backpressure ---------------------
+
+  /**
+   * The export's headers without its body, and no stream, as the Spring examples answer a HEAD (404 when the
+   * table is not there). Without this route a HEAD fell through to the static files and was a 404.
+   */
+  private void exportHead(RoutingContext ctx) {
+    requireTable();
+    ctx.response().putHeader("Content-Type", NdjsonResponse.CONTENT_TYPE).end();
+  }
 
   /**
    * The whole table as NDJSON through the Vert.x adapter: the response's write queue pauses the stream while

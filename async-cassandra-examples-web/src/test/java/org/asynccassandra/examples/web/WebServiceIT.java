@@ -383,6 +383,24 @@ class WebServiceIT {
     }
   }
 
+  @Test
+  void should_answer_head_of_the_export_with_its_headers_and_start_no_stream() throws Exception {
+    StreamWatcher watcher = new StreamWatcher();
+    async.addListener(watcher);
+    try {
+      HttpResponse<String> head = client.send(HttpRequest.newBuilder(request("/api/items/export.ndjson").uri())
+          .method("HEAD", HttpRequest.BodyPublishers.noBody()).timeout(HTTP_TIMEOUT).build(),
+          HttpResponse.BodyHandlers.ofString());
+
+      assertThat(head.statusCode()).isEqualTo(200);
+      assertThat(head.headers().firstValue("content-type")).hasValue("application/x-ndjson");
+      assertThat(head.body()).isEmpty();
+      assertThat(watcher.started).as("no stream started").isEmpty();
+    } finally {
+      async.removeListener(watcher);
+    }
+  }
+
   @ParameterizedTest
   @ValueSource(strings = {"/api/items/page/3?size=10", "/api/items?limit=10"})
   void should_stop_reading_when_its_client_goes_away(String path) throws Exception {
