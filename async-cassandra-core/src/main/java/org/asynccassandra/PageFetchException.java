@@ -35,6 +35,9 @@ public class PageFetchException extends AsyncCassandraException {
   private final long rowsDelivered;
   /** The token range of a scan's failed page, null for a query; part of the serialized form. */
   private final @Nullable ScanRange range;
+  /** What to check or tune, appended to the message; null for none. Part of the serialized form (null when read
+   * from the form of a version without it). */
+  private final @Nullable String advice;
 
   /**
    * A failed page of a query. The library fails the stream with it through the stream's executor, after
@@ -87,6 +90,7 @@ public class PageFetchException extends AsyncCassandraException {
     this.pageNumber = pageNumber;
     this.rowsDelivered = rowsDelivered;
     this.range = range;
+    this.advice = advice;
   }
 
   private static String describe(Throwable cause) {
@@ -110,6 +114,17 @@ public class PageFetchException extends AsyncCassandraException {
    */
   public Optional<ScanRange> range() {
     return Optional.ofNullable(range);
+  }
+
+  /**
+   * What to check or tune, as the message says it after the failure: a scan's range that kept timing out says
+   * why that usually happens and what to raise or lower. It quotes no query text, so a report that must not show
+   * the query (a span without the query text) can still give it.
+   *
+   * @return the advice; empty when the message gives none
+   */
+  public Optional<String> advice() {
+    return Optional.ofNullable(advice);
   }
 
   /**

@@ -156,7 +156,8 @@ final class CassandraErrors {
       Throwable cause = failed.getCause();
       return "Failed to fetch page " + failed.pageNumber()
           + failed.range().map(range -> " in token range " + range).orElse("") + " after "
-          + failed.rowsDelivered() + " rows were delivered" + (cause == null ? "" : ": " + describe(original(cause)));
+          + failed.rowsDelivered() + " rows were delivered" + (cause == null ? "" : ": " + describe(original(cause)))
+          + failed.advice().map(advice -> "; " + advice).orElse("");
     }
     if (error instanceof StreamTimeoutException timedOut) {
       return switch (timedOut.kind()) {

@@ -429,7 +429,7 @@ class AsyncCassandraTelemetryTest {
         .isEqualTo("Page 3 did not arrive within pageTimeout PT2S; the request was cancelled");
     assertThat(failed.get(2).getStatus().getDescription()).isEqualTo("Failed to fetch page 2 in token range "
         + "(0, 100] after 40 rows were delivered: StreamTimeoutException: Page 2 did not arrive within pageTimeout "
-        + "PT2S; the request was cancelled");
+        + "PT2S; the request was cancelled; lower the fetch size"); // the scan's advice, which quotes no query
   }
 
   @Test
