@@ -35,8 +35,10 @@ public class PageFetchException extends AsyncCassandraException {
   private final long rowsDelivered;
   /** The token range of a scan's failed page, null for a query; part of the serialized form. */
   private final @Nullable ScanRange range;
-  /** What to check or tune, appended to the message; null for none. Part of the serialized form (null when read
-   * from the form of a version without it). */
+  /**
+   * What to check or tune, appended to the message; null for none. Part of the serialized form (null when read
+   * from the form of a version without it).
+   */
   private final @Nullable String advice;
 
   /**
