@@ -27,7 +27,9 @@ import com.typesafe.config.ConfigParseOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Objects;
+import java.util.function.BiConsumer;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine;
 import picocli.CommandLine.ParameterException;
@@ -178,59 +180,32 @@ final class ConfigFile {
       if (path.equals(replaced) || !sets(settings, path)) {
         continue;
       }
-      GenericType<?> type = typed.getExpectedType();
-      String expected = expected(type);
-      if (expected == null) {
-        continue;
+      TypeCheck check = TYPE_CHECKS.get(typed.getExpectedType());
+      if (check == null || merged.getIsNull(path)) {
+        continue; // a type left to the driver; an explicit null: the driver's own rule (most take it as unset)
       }
       try {
-        read(merged, path, type);
+        check.read().accept(merged, path);
       } catch (ConfigException wrong) {
         throw new ParameterException(commandLine, path + " in --config file " + file
-            + " must be " + expected + ": " + problem(wrong, Objects.requireNonNull(file)), wrong);
+            + " must be " + check.expected() + ": " + problem(wrong, Objects.requireNonNull(file)), wrong);
       }
     }
   }
 
-  /** What a value of {@code type} is, in words; null for a type this check leaves to the driver. */
-  private static @Nullable String expected(GenericType<?> type) {
-    if (type.equals(GenericType.INTEGER) || type.equals(GenericType.LONG)) {
-      return "a whole number" + (type.equals(GenericType.LONG) ? " (or a size, such as 256 MiB)" : "");
-    } else if (type.equals(GenericType.DOUBLE)) {
-      return "a number";
-    } else if (type.equals(GenericType.BOOLEAN)) {
-      return "true or false";
-    } else if (type.equals(GenericType.DURATION)) {
-      return "a duration";
-    } else if (type.equals(GenericType.STRING)) {
-      return "a string";
-    } else if (type.equals(GenericType.listOf(String.class))) {
-      return "a list of strings";
-    }
-    return null;
-  }
+  /** What a value of one type is, in words, and how the driver reads it (throwing when it cannot). */
+  private record TypeCheck(String expected, BiConsumer<Config, String> read) {}
 
-  /** Reads {@code path} as the driver reads a value of {@code type}; throws when it cannot. */
-  private static void read(Config merged, String path, GenericType<?> type) {
-    if (merged.getIsNull(path)) {
-      return; // an explicit null: the driver's own rule for the option (most take it as unset)
-    }
-    if (type.equals(GenericType.INTEGER)) {
-      merged.getInt(path);
-    } else if (type.equals(GenericType.LONG)) {
-      merged.getBytes(path); // the driver reads its long options as sizes (a plain number is one too)
-    } else if (type.equals(GenericType.DOUBLE)) {
-      merged.getDouble(path);
-    } else if (type.equals(GenericType.BOOLEAN)) {
-      merged.getBoolean(path);
-    } else if (type.equals(GenericType.DURATION)) {
-      merged.getDuration(path);
-    } else if (type.equals(GenericType.STRING)) {
-      merged.getString(path);
-    } else if (type.equals(GenericType.listOf(String.class))) {
-      merged.getStringList(path);
-    }
-  }
+  /** The types {@link #checkTypes} checks; the others are left to the driver. */
+  private static final Map<GenericType<?>, TypeCheck> TYPE_CHECKS = Map.of(
+      GenericType.INTEGER, new TypeCheck("a whole number", Config::getInt),
+      // The driver reads its long options as sizes (a plain number is one too).
+      GenericType.LONG, new TypeCheck("a whole number (or a size, such as 256 MiB)", Config::getBytes),
+      GenericType.DOUBLE, new TypeCheck("a number", Config::getDouble),
+      GenericType.BOOLEAN, new TypeCheck("true or false", Config::getBoolean),
+      GenericType.DURATION, new TypeCheck("a duration", Config::getDuration),
+      GenericType.STRING, new TypeCheck("a string", Config::getString),
+      GenericType.listOf(String.class), new TypeCheck("a list of strings", Config::getStringList));
 
   /**
    * The first line of a parser's message; an origin in {@code file} itself (its path and line) becomes
