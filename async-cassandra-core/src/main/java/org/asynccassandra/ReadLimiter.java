@@ -32,6 +32,10 @@ package org.asynccassandra;
  * (or charge a large response in capacity-sized parts). A scan fails the range whose request or response
  * is answered {@link Long#MAX_VALUE}, naming the limiter, rather than wait for ever.
  *
+ * <p>A byte limiter is charged for every response that arrives, also one that arrives as its range times out
+ * or its scan is closed: the cluster and the network did that work, and a limiter shared between scans
+ * must count it.
+ *
  * <p>Implementations must be thread-safe and must not block: the scan calls it from driver I/O threads.
  */
 @FunctionalInterface

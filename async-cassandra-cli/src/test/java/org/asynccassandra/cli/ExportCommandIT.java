@@ -284,7 +284,7 @@ class ExportCommandIT {
     DemoCommandIT.Captured run = export("--table", "big", "--where", "payload === 3", "--output", "-");
     assertThat(run.exitCode()).isEqualTo(1);
     assertThat(run.err()).containsPattern("(?m)^error: Failed to fetch page 1 of 'scan of " + keyspace
-        + ".big' in token range \\(-?\\d+, -?\\d+\\] .*SyntaxError").doesNotContain("\tat ");
+        + ".big where payload === 3' in token range \\(-?\\d+, -?\\d+\\] .*SyntaxError").doesNotContain("\tat ");
     assertThat(run.err()).contains("NOT every range was read in full");
   }
 

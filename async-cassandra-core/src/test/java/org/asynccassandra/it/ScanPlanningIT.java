@@ -24,6 +24,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import org.asynccassandra.AsyncSession;
+import org.asynccassandra.PageFetchException;
 import org.asynccassandra.ScanCheckpoint;
 import org.asynccassandra.ScanConfig;
 import org.asynccassandra.ScanRange;
@@ -133,6 +134,22 @@ class ScanPlanningIT {
           .where("ck >= 10 AND ck < 20").allowFiltering(true).build()));
       Collections.sort(rows);
       assertThat(rows).as("%d splits", splits).isEqualTo(selected);
+    }
+  }
+
+  /**
+   * A range that failed was named "scan of ks.planned" and its token range only: the where clause, the usual
+   * cause of a refused query, was left out of the message.
+   */
+  @Test
+  void should_name_the_where_clause_of_a_scan_whose_query_the_server_refuses() {
+    ScanConfig filtering = ScanConfig.builder().columns("pk", "ck").splits(2).where("ck >= 10").build();
+    try (TableScan scan = async.scanTable(keyspace, "planned", filtering)) {
+      assertThatThrownBy(() -> scan.forEach((Row row) -> { }).toCompletableFuture().join())
+          .cause().isInstanceOf(PageFetchException.class)
+          .hasMessageContaining("Failed to fetch page 1 of 'scan of " + keyspace + ".planned where ck >= 10' in "
+              + "token range (")
+          .hasMessageContaining("ALLOW FILTERING");
     }
   }
 

@@ -109,7 +109,7 @@ public final class DefaultTableScan implements TableScan {
         perRange.name().orElse(null), planner.selectPrefix, listeners);
     int parallelism = Math.max(1, config.parallelism().orElse(Math.min(4, planned.size())));
     ScanRanges ranges = new ScanRanges(planned);
-    ScanPageSource source = new ScanPageSource(requests, "scan of " + planner.keyspace + "." + planner.table,
+    ScanPageSource source = new ScanPageSource(requests, planner.description(),
         ranges, parallelism, perRange.prefetchPages(), RetryPolicy.of(perRange, true),
         perRange.firstPageTimeout().orElse(null), perRange.pageTimeout().orElse(null), scheduler,
         config.rowLimiter().orElse(null), config.byteLimiter().orElse(null), perRange.fetchSize().orElse(5_000),

@@ -38,6 +38,7 @@ import java.util.stream.Collectors;
 import org.asynccassandra.ScanCheckpoint;
 import org.asynccassandra.ScanConfig;
 import org.asynccassandra.ScanRange;
+import org.asynccassandra.internal.util.Queries;
 import com.datastax.oss.driver.api.core.metadata.token.Token;
 import org.jspecify.annotations.Nullable;
 
@@ -196,6 +197,16 @@ final class ScanPlanner {
       throw new IllegalArgumentException("Not a token of this cluster's partitioner (" + tokens.getPartitionerName()
           + "): " + token, notAToken);
     }
+  }
+
+  /**
+   * What the scan's messages and logs call it: {@code scan of ks.t}, with its where clause and ALLOW
+   * FILTERING when it has them (a bad restriction is the usual cause of a failed range), shortened as a
+   * stream's query is; the token range is named apart, per range.
+   */
+  String description() {
+    String restriction = extraRestriction.isEmpty() ? "" : " where " + extraRestriction.substring(5);
+    return Queries.shorten("scan of " + keyspace + "." + table + restriction + suffix);
   }
 
   /** The CQL query of a range. */
