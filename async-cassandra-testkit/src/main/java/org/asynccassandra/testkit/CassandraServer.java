@@ -71,6 +71,8 @@ import org.slf4j.LoggerFactory;
 public final class CassandraServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(CassandraServer.class);
   private static final String LOCAL_DATACENTER = "datacenter1";
+  /** The start check's query: the cluster name tells this server's node from another on the same port. */
+  static final String PROBE_QUERY = "SELECT cluster_name, release_version FROM system.local";
 
   /** Servers not closed yet: the shutdown hook closes them. */
   private static final Set<CassandraServer> OPEN = ConcurrentHashMap.newKeySet();
@@ -98,6 +100,8 @@ public final class CassandraServer implements AutoCloseable {
   private volatile Runnable beforeExitClose;
   private Duration startupTime = Duration.ZERO; // guarded by this
   private String releaseVersion = "5.0"; // guarded by this
+  /** Where the logs ended at the last launch: a start failure reads only what follows. Guarded by this. */
+  private ServerLogs.Mark logsAtLaunch = ServerLogs.Mark.START;
 
   CassandraServer(ServerSettings settings, ServerFolder folder) {
     this.settings = settings;
@@ -401,6 +405,7 @@ public final class CassandraServer implements AutoCloseable {
       checkPortFree(settings.address(), "nativePort", settings.nativePort());
       checkPortFree(settings.address(), "storagePort", settings.storagePort());
     }
+    logsAtLaunch = ServerLogs.mark(folder.path()); // a restart's logs follow the earlier runs' lines
     long start = System.nanoTime();
     // No prefix here: ProcessLauncher.start puts the setpriv prefix before the command itself (twice nested
     // setpriv commands worked, but were never the command the probe checked).
@@ -420,6 +425,9 @@ public final class CassandraServer implements AutoCloseable {
       throw new CassandraStartException(describe() + " was launched, but the driver that checks it answers CQL "
           + "failed to load: " + clash + ". Check the versions of the driver's dependencies (Netty, Typesafe "
           + "Config) on the test classpath", clash);
+    } catch (Error failure) { // no process of a failed start is left running, whatever failed
+      ProcessLauncher.kill(started);
+      throw failure;
     }
     startupTime = Duration.ofNanos(System.nanoTime() - start);
     LOG.info("Cassandra {} ready at {}:{} in {} ms (pid {}, folder {})", releaseVersion, settings.address(),
@@ -436,7 +444,9 @@ public final class CassandraServer implements AutoCloseable {
 
   /**
    * Polls until a CQL query answers, the process exits, {@link #close()} runs or the start timeout passes. The
-   * timeout is checked after each poll, so at least one runs; its message carries the last query's failure.
+   * timeout is checked after each poll, so at least one runs; its message carries the last query's failure. A
+   * node of another cluster that answers on the port fails the start at once ({@link #checkOwnNode}), and so
+   * does a process that exits just after its node answered.
    */
   void awaitReady(Process started, long startNanos) {
     Duration timeout = settings.startTimeout();
@@ -450,13 +460,19 @@ public final class CassandraServer implements AutoCloseable {
         throw failure(describe() + " exited with code " + started.exitValue() + " while starting", null);
       }
       if (Ports.isOpen(cql)) {
+        String answeredClusterName = null; // null: no answer yet
         try {
-          if (cqlAnswers()) {
-            return;
-          }
+          answeredClusterName = probeClusterName();
         } catch (RuntimeException notYet) {
           lastProbeFailure = notYet;
           LOG.debug("{} does not answer CQL yet: {}", describe(), notYet.toString());
+        }
+        if (answeredClusterName != null) {
+          checkOwnNode(answeredClusterName);
+          if (!started.isAlive()) { // it answered, and died just after: no node to hand out
+            throw failure(describe() + " answered CQL, then exited with code " + started.exitValue(), null);
+          }
+          return;
         }
       }
       if (System.nanoTime() - startNanos > timeout.toNanos()) {
@@ -472,6 +488,24 @@ public final class CassandraServer implements AutoCloseable {
   }
 
   /**
+   * Checks that the node that answered the start check on this server's CQL port is this server's own node,
+   * from the cluster name it answered: each server (or cluster) has a cluster name of its own, so another
+   * name means another process (another JVM's test node, for one) listened on the port first, and this node
+   * cannot bind it.
+   *
+   * @param answeredClusterName the {@code cluster_name} of the {@code system.local} row that the port answered
+   * @throws CassandraStartException when it is not this server's cluster name
+   */
+  void checkOwnNode(String answeredClusterName) {
+    if (!settings.clusterName().equals(answeredClusterName)) {
+      throw new CassandraStartException("Port " + settings.nativePort() + " on " + settings.address()
+          + " answers CQL for another Cassandra, of cluster '" + answeredClusterName + "', not this server's "
+          + "cluster '" + settings.clusterName() + "': another process took the port first, so this node cannot "
+          + "listen there. Stop that process, or choose another nativePort(...) (or leave it out to get a free one)");
+    }
+  }
+
+  /**
    * Why the start timed out: with the last failure of the CQL query when the port was open (such as a login
    * that the node refuses), which a longer timeout would not cure.
    */
@@ -480,16 +514,20 @@ public final class CassandraServer implements AutoCloseable {
     if (lastProbeFailure == null) {
       return headline + " (its CQL port never opened); raise startTimeout(...) on a slow machine";
     }
-    return headline + ": its CQL port was open, but the testkit's query (SELECT release_version FROM system.local)"
+    return headline + ": its CQL port was open, but the testkit's query (" + PROBE_QUERY + ")"
         + " failed, last with " + lastProbeFailure + ". Look for a yaml(...) or jvmOption(...) setting that changes"
         + " how clients connect or log in; else raise startTimeout(...) on a slow machine";
   }
 
-  /** The exception for a failed start: the cause found in the logs, then the logs' last lines. */
+  /**
+   * The exception for a failed start: the cause found in the logs, then the logs' last lines, both from what
+   * this launch wrote (not an earlier run's error, after a restart).
+   */
   private CassandraStartException failure(String headline, Throwable cause) {
+    ServerLogs.Mark since = logsAtLaunch;
     return new CassandraStartException(headline
-        + ServerLogs.cause(folder.path()).map(found -> ": " + found).orElse("")
-        + ServerLogs.tail(folder.path()), cause);
+        + ServerLogs.cause(folder.path(), since).map(found -> ": " + found).orElse("")
+        + ServerLogs.tail(folder.path(), since), cause);
   }
 
   /**
@@ -521,11 +559,13 @@ public final class CassandraServer implements AutoCloseable {
   }
 
   /**
-   * Whether a real query answers; the CQL port opens as Cassandra's last startup step.
+   * Runs a real query on the CQL port, which opens as Cassandra's last startup step, and keeps the release
+   * version it answers.
    *
+   * @return the cluster name of the node that answered, for {@link #checkOwnNode}; null when no row came back
    * @throws RuntimeException the driver's failure to connect, log in or query, for the caller to keep
    */
-  private boolean cqlAnswers() {
+  private String probeClusterName() {
     // Short timeouts: whatever listens may not be Cassandra yet (or at all, if another process took the port).
     ProgrammaticDriverConfigLoaderBuilder options = settings.security().builtInSuperuser()
         .driverOptions(driverOptions())
@@ -538,12 +578,12 @@ public final class CassandraServer implements AutoCloseable {
         .withBoolean(DefaultDriverOption.METADATA_TOKEN_MAP_ENABLED, false);
     try (CqlSession probe = CqlSession.builder().addContactPoint(contactPoint())
         .withLocalDatacenter(localDatacenter()).withConfigLoader(options.build()).build()) {
-      Row row = probe.execute("SELECT release_version FROM system.local").one();
-      if (row != null) {
-        releaseVersion = row.getString(0);
-        return true;
+      Row row = probe.execute(PROBE_QUERY).one();
+      if (row == null) {
+        return null;
       }
-      return false;
+      releaseVersion = row.getString("release_version");
+      return String.valueOf(row.getString("cluster_name"));
     }
   }
 }

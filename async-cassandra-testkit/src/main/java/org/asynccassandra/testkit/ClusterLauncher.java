@@ -75,7 +75,7 @@ final class ClusterLauncher {
         try {
           security = new Security(builder.username, builder.password, builder.clientEncryption
               ? TestCertificates.generate(folder.path().resolve("tls"), List.of(address)) : null);
-        } catch (RuntimeException failure) {
+        } catch (Throwable failure) { // an Error too: nothing else deletes the folder of a node not created
           folder.delete();
           throw failure;
         }
@@ -93,8 +93,14 @@ final class ClusterLauncher {
         started.get(0).createSuperuser(builder.username, builder.password);
       }
       return started;
-    } catch (RuntimeException failure) {
-      started.forEach(CassandraServer::close);
+    } catch (Throwable failure) { // an Error too: the nodes started must not run until the shutdown hook
+      for (CassandraServer server : started) {
+        try {
+          server.close();
+        } catch (Throwable alsoFailed) {
+          failure.addSuppressed(alsoFailed);
+        }
+      }
       throw failure;
     }
   }

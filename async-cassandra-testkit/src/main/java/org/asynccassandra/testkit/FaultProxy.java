@@ -65,7 +65,8 @@ import org.slf4j.LoggerFactory;
  * closes the listening socket and every connection, and waits until all of its threads have ended: a few
  * milliseconds, or up to the 5 s connect timeout while the proxy opens a connection to an unresponsive target.
  * It waits even when the calling thread is interrupted (which stays interrupted); threads still alive after
- * 10 s are named in a warning. It is idempotent.
+ * 10 s are named in a warning. It is idempotent. Should accepting fail (this JVM out of file descriptors, for
+ * one), the proxy logs why and closes its port, so that new connections are refused; open ones go on.
  */
 public final class FaultProxy implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(FaultProxy.class);
@@ -85,7 +86,7 @@ public final class FaultProxy implements AutoCloseable {
   private final Set<Thread> forwarders = ConcurrentHashMap.newKeySet();
   private final AtomicLong accepted = new AtomicLong();
   private final AtomicInteger connectionIds = new AtomicInteger();
-  /** Forwarders wait on it while paused; dropping, resuming and closing notify it. */
+  /** Forwarders wait on it while paused; resuming, closing the proxy and the end of a connection notify it. */
   private final Object gate = new Object();
   private boolean paused; // guarded by gate
   private volatile boolean closed;
@@ -117,6 +118,11 @@ public final class FaultProxy implements AutoCloseable {
     } catch (IOException failure) {
       throw new UncheckedIOException("Cannot open a port for a fault proxy to " + target, failure);
     }
+    return start(target, listener);
+  }
+
+  /** Starts a proxy that accepts on {@code listener}, a bound socket it takes over (tests give their own). */
+  static FaultProxy start(InetSocketAddress target, ServerSocket listener) {
     FaultProxy proxy = new FaultProxy(target, listener);
     proxy.acceptor.start();
     LOG.debug("Started {}", proxy);
@@ -149,10 +155,7 @@ public final class FaultProxy implements AutoCloseable {
    */
   public void dropAllConnections() {
     List<Connection> dropped = new ArrayList<>(connections);
-    dropped.forEach(Connection::abort);
-    synchronized (gate) {
-      gate.notifyAll(); // forwarders waiting in a pause notice that their connection is gone
-    }
+    dropped.forEach(Connection::abort); // wakes their forwarders waiting in a pause
     LOG.info("{} dropped {} connection(s)", this, dropped.size());
   }
 
@@ -316,7 +319,15 @@ public final class FaultProxy implements AutoCloseable {
         client = listener.accept();
       } catch (IOException closedOrBroken) {
         if (!closed) {
-          LOG.warn("{} stops accepting: {}", this, closedOrBroken.toString());
+          // Left open, the port would take connections into its backlog that nobody accepts: clients would hang
+          // until their connect timeout instead of being refused.
+          LOG.warn("{} stops accepting and closes its port, so that new connections are refused (open ones go on)"
+              + ": {}", this, closedOrBroken.toString());
+          try {
+            listener.close();
+          } catch (IOException ignored) {
+            // refused all the same
+          }
         }
         return;
       }
@@ -411,6 +422,7 @@ public final class FaultProxy implements AutoCloseable {
       if (finish()) {
         closeQuietly(client);
         closeQuietly(upstream);
+        wakeWaiters();
       }
     }
 
@@ -419,6 +431,7 @@ public final class FaultProxy implements AutoCloseable {
       if (finish()) {
         resetQuietly(client);
         closeQuietly(upstream);
+        wakeWaiters();
       }
     }
 
@@ -429,6 +442,16 @@ public final class FaultProxy implements AutoCloseable {
       done = true;
       connections.remove(this);
       return true;
+    }
+
+    /**
+     * Wakes the forwarders waiting in a pause, so that this connection's other forwarder, which holds bytes
+     * read before its side closed, ends now instead of at {@link #resume()} or {@link FaultProxy#close()}.
+     */
+    private void wakeWaiters() {
+      synchronized (gate) {
+        gate.notifyAll();
+      }
     }
   }
 

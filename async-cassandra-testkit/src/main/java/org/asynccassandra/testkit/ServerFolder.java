@@ -28,9 +28,10 @@ import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,7 +40,8 @@ import org.slf4j.LoggerFactory;
  * logs and temporary files. While the folder is in use this JVM holds a lock on a file beside it, the folder's
  * name with {@value #LOCK_SUFFIX} appended; the operating system releases it when the JVM dies, however it
  * dies. The first folder a JVM creates deletes the folders whose lock is free: those that a killed JVM could
- * not delete. Folders without a lock file (not ours) are never touched.
+ * not delete. It leaves lock files younger than a minute alone (another JVM may be between creating one and
+ * locking it). Folders without a lock file (not ours) are never touched.
  *
  * <p>The lock file is outside the folder because the lock is a POSIX lock, which the operating system drops
  * as soon as this JVM closes <em>any</em> handle on that file: a test that copied or zipped the folder (its
@@ -59,7 +61,19 @@ final class ServerFolder {
   static final String LOCK_SUFFIX = ".testkit-lock";
   /** The file in the folder that names the JVM using it, for people (and tests) who look. */
   static final String OWNER_FILE = "testkit.owner";
-  private static final AtomicBoolean SWEPT = new AtomicBoolean();
+  /**
+   * How old a lock file must be before a sweep may judge it: another JVM creates a folder's lock file and then
+   * locks it, and a sweep that probed between the two saw a lock nobody held and deleted a folder being created.
+   * That JVM locks within microseconds; a dead JVM's lock file is older.
+   */
+  static final Duration MIN_AGE_TO_SWEEP = Duration.ofSeconds(60);
+  /**
+   * Held while this JVM sweeps and while it creates a folder: a sweep that probed the lock file of a folder
+   * being created (not in {@link #OURS} yet) saw it free and deleted the folder, or made the creator's lock
+   * fail, and closing the probe's channel would release this JVM's own lock (POSIX).
+   */
+  private static final Object SWEEP_AND_CREATE = new Object();
+  private static boolean swept; // guarded by SWEEP_AND_CREATE
   /**
    * This JVM's folders, never probed: closing a probe's channel would release this JVM's own lock on the
    * file (POSIX locks belong to the process; see {@link FileLock}).
@@ -78,9 +92,17 @@ final class ServerFolder {
   /** Creates and locks a new folder, after deleting those that dead JVMs left (once per JVM). */
   static ServerFolder create() {
     Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
-    if (SWEPT.compareAndSet(false, true)) {
-      sweepStale(tmp);
+    synchronized (SWEEP_AND_CREATE) { // a few file operations; a sweep is once per JVM
+      if (!swept) {
+        swept = true;
+        sweepStale(tmp);
+      }
+      return createIn(tmp);
     }
+  }
+
+  private static ServerFolder createIn(Path tmp) {
+    assert Thread.holdsLock(SWEEP_AND_CREATE);
     Path path = null;
     FileChannel channel = null;
     try {
@@ -95,7 +117,7 @@ final class ServerFolder {
         Files.createDirectories(path.resolve(sub));
       }
       return new ServerFolder(path, channel);
-    } catch (IOException failure) {
+    } catch (IOException | OverlappingFileLockException failure) { // overlapping: locked in this JVM already
       if (channel != null) {
         try {
           channel.close();
@@ -139,21 +161,31 @@ final class ServerFolder {
 
   /**
    * Deletes every {@code async-cassandra-*} folder in {@code tmp} that has a lock file (beside it, or inside
-   * it as earlier versions had it) nobody holds, and lock files beside no folder that nobody holds.
+   * it as earlier versions had it) nobody holds, and lock files beside no folder that nobody holds; lock files
+   * younger than {@link #MIN_AGE_TO_SWEEP} are left alone, with their folders.
    */
   static void sweepStale(Path tmp) {
+    synchronized (SWEEP_AND_CREATE) {
+      sweepStaleLocked(tmp);
+    }
+  }
+
+  private static void sweepStaleLocked(Path tmp) {
+    Instant youngerThan = Instant.now().minus(MIN_AGE_TO_SWEEP);
     try (DirectoryStream<Path> entries = Files.newDirectoryStream(tmp, PREFIX + "*")) {
       for (Path entry : entries) {
         String name = entry.getFileName().toString();
         if (name.endsWith(LOCK_SUFFIX)) {
           Path folder = entry.resolveSibling(name.substring(0, name.length() - LOCK_SUFFIX.length()));
-          if (!OURS.contains(folder) && !Files.exists(folder) && Files.isRegularFile(entry) && abandoned(entry)) {
+          if (!OURS.contains(folder) && !Files.exists(folder) && Files.isRegularFile(entry)
+              && abandoned(entry, youngerThan)) {
             delete(entry); // its folder is gone: a JVM died between deleting the folder and its lock
           }
           continue;
         }
         Path lock = Files.isRegularFile(lockFile(entry)) ? lockFile(entry) : entry.resolve(LOCK_FILE);
-        if (!OURS.contains(entry) && Files.isDirectory(entry) && Files.isRegularFile(lock) && abandoned(lock)) {
+        if (!OURS.contains(entry) && Files.isDirectory(entry) && Files.isRegularFile(lock)
+            && abandoned(lock, youngerThan)) {
           LOG.info("Deleting {}, left behind by a JVM that died before it could", entry);
           deleteTree(entry);
           if (!lock.startsWith(entry)) {
@@ -166,7 +198,18 @@ final class ServerFolder {
     }
   }
 
-  private static boolean abandoned(Path lock) {
+  /**
+   * Whether nobody holds {@code lock}, modified before {@code youngerThan}: a younger one may be another JVM's
+   * that it has created and not locked yet, and is not probed.
+   */
+  private static boolean abandoned(Path lock, Instant youngerThan) {
+    try {
+      if (Files.getLastModifiedTime(lock).toInstant().isAfter(youngerThan)) {
+        return false; // perhaps being created: a later sweep judges it
+      }
+    } catch (IOException unreadable) {
+      return false;
+    }
     try (FileChannel channel = FileChannel.open(lock, StandardOpenOption.WRITE)) {
       FileLock probe = channel.tryLock();
       if (probe == null) {

@@ -17,6 +17,8 @@ package org.asynccassandra.testkit;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.channels.Channels;
+import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -57,10 +59,33 @@ final class ServerLogs {
     return folder.resolve("logs/stdout.log");
   }
 
+  /**
+   * Where a node's logs ended when it was launched: the logs of a folder grow across restarts (both files are
+   * appended to), and only what follows these offsets is that launch's.
+   *
+   * @param systemLogBytes the size of {@code logs/system.log} then
+   * @param stdoutBytes the size of {@code logs/stdout.log} then
+   */
+  record Mark(long systemLogBytes, long stdoutBytes) {
+    /** The beginning of both logs: everything in them. */
+    static final Mark START = new Mark(0, 0);
+  }
+
+  /** {@return where the logs in {@code folder} end now}: 0 for a log not there. */
+  static Mark mark(Path folder) {
+    return new Mark(size(systemLog(folder)), size(stdoutLog(folder)));
+  }
+
   /** The line most likely to say why the node failed: the first ERROR, else the JVM's complaint. */
   static Optional<String> cause(Path folder) {
-    Optional<String> fromSystemLog = causeInSystemLog(read(systemLog(folder)));
-    return fromSystemLog.isPresent() ? fromSystemLog : causeInStdout(read(stdoutLog(folder)));
+    return cause(folder, Mark.START);
+  }
+
+  /** Like {@link #cause(Path)}, from what the logs got after {@code since} only. */
+  static Optional<String> cause(Path folder, Mark since) {
+    Optional<String> fromSystemLog = causeInSystemLog(read(systemLog(folder), since.systemLogBytes()));
+    return fromSystemLog.isPresent() ? fromSystemLog
+        : causeInStdout(read(stdoutLog(folder), since.stdoutBytes()));
   }
 
   /**
@@ -106,8 +131,13 @@ final class ServerLogs {
    * if system.log is empty, else {@link #STDOUT_TAIL_LINES}), each under a header naming the file.
    */
   static String tail(Path folder) {
-    List<String> systemLog = read(systemLog(folder));
-    List<String> stdout = read(stdoutLog(folder)).stream()
+    return tail(folder, Mark.START);
+  }
+
+  /** Like {@link #tail(Path)}, from what the logs got after {@code since} only. */
+  static String tail(Path folder, Mark since) {
+    List<String> systemLog = read(systemLog(folder), since.systemLogBytes());
+    List<String> stdout = read(stdoutLog(folder), since.stdoutBytes()).stream()
         .filter(line -> !JVM_WARNING.matcher(line).matches()).toList();
     StringBuilder tail = new StringBuilder();
     appendTail(tail, systemLog(folder), systemLog, TAIL_LINES);
@@ -123,16 +153,30 @@ final class ServerLogs {
     }
   }
 
-  private static List<String> read(Path log) {
-    try {
+  /**
+   * The lines of {@code log} from byte {@code offset} on; from its start when it is shorter than that (replaced
+   * since).
+   */
+  private static List<String> read(Path log, long offset) {
+    if (!Files.isReadable(log)) {
+      return List.of();
+    }
+    try (SeekableByteChannel channel = Files.newByteChannel(log)) {
+      channel.position(channel.size() < offset ? 0 : offset);
       // Decoding replaces malformed bytes instead of failing, as readAllLines would.
-      return Files.isReadable(log)
-          ? new String(Files.readAllBytes(log), StandardCharsets.UTF_8).lines().toList()
-          : List.of();
+      return new String(Channels.newInputStream(channel).readAllBytes(), StandardCharsets.UTF_8).lines().toList();
     } catch (IOException | UncheckedIOException unreadable) {
       List<String> lines = new ArrayList<>();
       lines.add("(" + log + " unreadable: " + unreadable.getMessage() + ")");
       return lines;
+    }
+  }
+
+  private static long size(Path log) {
+    try {
+      return Files.size(log);
+    } catch (IOException absent) {
+      return 0;
     }
   }
 

@@ -15,6 +15,7 @@
  */
 package org.asynccassandra.testkit;
 
+import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.datastax.oss.driver.api.core.AllNodesFailedException;
@@ -68,8 +69,8 @@ class CassandraServerStartCheckTest {
       assertThatThrownBy(() -> server.awaitReady(new AliveProcess(), System.nanoTime()))
           .isInstanceOf(CassandraStartException.class)
           .hasMessageContaining("did not answer CQL within ")
-          .hasMessageContaining(": its CQL port was open, but the testkit's query (SELECT release_version FROM "
-              + "system.local) failed, last with " + AllNodesFailedException.class.getName())
+          .hasMessageContaining(": its CQL port was open, but the testkit's query (SELECT cluster_name, "
+              + "release_version FROM system.local) failed, last with " + AllNodesFailedException.class.getName())
           .hasMessageContaining("Look for a yaml(...) or jvmOption(...) setting")
           .hasMessageNotContaining("never opened")
           .hasCauseInstanceOf(AllNodesFailedException.class);
@@ -88,6 +89,23 @@ class CassandraServerStartCheckTest {
         .hasMessageContaining("did not answer CQL within 0 s (its CQL port never opened); raise startTimeout(...) on "
             + "a slow machine")
         .hasNoCause();
+  }
+
+  @Test
+  void should_fail_the_start_when_a_node_of_another_cluster_answers_on_the_port() {
+    // Another JVM's node that bound the port first answered the check, and tests silently used that node.
+    server = unlaunched(19042);
+    assertThatThrownBy(() -> server.checkOwnNode("testkit-of-another-jvm"))
+        .isInstanceOf(CassandraStartException.class)
+        .hasMessageContaining("Port 19042 on 127.0.0.1 answers CQL for another Cassandra, of cluster "
+            + "'testkit-of-another-jvm', not this server's cluster 'check'")
+        .hasMessageContaining("another process took the port first");
+  }
+
+  @Test
+  void should_accept_its_own_node() {
+    server = unlaunched(19042);
+    assertThatCode(() -> server.checkOwnNode("check")).doesNotThrowAnyException();
   }
 
   /** A server whose CQL port is {@code nativePort} on 127.0.0.1, with a start timeout of 1 ms; never launched. */

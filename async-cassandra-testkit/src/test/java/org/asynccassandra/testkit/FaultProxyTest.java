@@ -22,6 +22,7 @@ import static org.awaitility.Awaitility.await;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.ConnectException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -148,6 +149,47 @@ class FaultProxyTest {
     }
     await().atMost(Duration.ofSeconds(10)).until(() -> threadsNamed(prefix) == 0);
     assertThat(proxy.toString()).endsWith(", closed}");
+  }
+
+  @Test
+  void should_end_a_connections_threads_when_it_closes_while_paused() throws IOException {
+    // A forwarder holding bytes in a pause was not woken when its connection closed: it and its buffer lingered
+    // until resume() or close().
+    try (ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+         FaultProxy proxy = FaultProxy.start(new InetSocketAddress(server.getInetAddress(), server.getLocalPort()))) {
+      String connectionThreads = "fault-proxy-" + proxy.address().getPort() + "-1-";
+      Socket client = connect(proxy);
+      try (Socket upstream = server.accept()) {
+        proxy.pause();
+        upstream.getOutputStream().write(1); // the forwarder to the client reads it, and holds it
+        await().atMost(Duration.ofSeconds(10)).until(() -> Thread.getAllStackTraces().keySet().stream()
+            .anyMatch(thread -> thread.getName().equals(connectionThreads + "to-client")
+                && thread.getState() == Thread.State.WAITING));
+        client.close(); // the forwarder to the server sees the end, and closes the connection
+        await().atMost(Duration.ofSeconds(10)).until(() -> threadsNamed(connectionThreads) == 0);
+        assertThat(proxy.openConnections()).isZero();
+        assertThat(proxy.isPaused()).isTrue();
+      } finally {
+        client.close();
+      }
+    }
+  }
+
+  @Test
+  void should_refuse_new_clients_when_accepting_fails() throws IOException {
+    // The acceptor ended on the failure and left the port open: clients hung in its backlog.
+    ServerSocket failing = new ServerSocket(0, 50, InetAddress.getLoopbackAddress()) {
+      @Override
+      public Socket accept() throws IOException {
+        throw new IOException("Too many open files (as the test says)");
+      }
+    };
+    try (FaultProxy proxy = FaultProxy.start(target(), failing)) {
+      await().atMost(Duration.ofSeconds(10)).until(failing::isClosed);
+      assertThatThrownBy(() -> connect(proxy)).isInstanceOf(ConnectException.class);
+    } finally {
+      failing.close();
+    }
   }
 
   @Test

@@ -20,6 +20,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
@@ -88,6 +89,31 @@ class ServerLogsTest {
   }
 
   @Test
+  void should_read_only_what_a_restart_wrote_after_the_earlier_runs() throws IOException {
+    // After restart(), a failed start named the first ERROR of the whole log: an earlier run's.
+    write("logs/system.log", "07:00:00.000 ERROR [main] CassandraDaemon - an error of the first run\n");
+    write("logs/stdout.log", "Unrecognized VM option 'OfTheFirstRun'\n");
+    ServerLogs.Mark restart = ServerLogs.mark(folder);
+    append("logs/system.log", """
+        08:00:00.000 INFO  [main] CassandraDaemon - the restart logs
+        08:00:01.000 ERROR [main] CassandraDaemon - an error of the restart
+        """);
+    assertThat(ServerLogs.cause(folder, restart)).contains("an error of the restart");
+    assertThat(ServerLogs.tail(folder, restart)).contains("--- last 2 lines of " + folder.resolve("logs/system.log"))
+        .doesNotContain("first run", "OfTheFirstRun");
+  }
+
+  @Test
+  void should_take_the_jvm_complaint_of_a_restart_over_an_earlier_runs_error() throws IOException {
+    write("logs/system.log", "07:00:00.000 ERROR [main] CassandraDaemon - an error of the first run\n");
+    ServerLogs.Mark restart = ServerLogs.mark(folder); // stdout.log not there yet
+    write("logs/stdout.log", "Error: Could not create the Java Virtual Machine.\n");
+    assertThat(ServerLogs.cause(folder, restart)).contains("Error: Could not create the Java Virtual Machine.");
+    assertThat(ServerLogs.tail(folder, restart)).contains("--- last 1 lines of " + folder.resolve("logs/stdout.log"))
+        .doesNotContain("first run");
+  }
+
+  @Test
   void should_say_when_there_is_no_log_at_all() {
     assertThat(ServerLogs.tail(folder)).contains("(the server wrote no log)");
     assertThat(ServerLogs.cause(folder)).isEmpty();
@@ -96,5 +122,9 @@ class ServerLogsTest {
   private void write(String path, String text) throws IOException {
     Files.createDirectories(folder.resolve(path).getParent());
     Files.writeString(folder.resolve(path), text);
+  }
+
+  private void append(String path, String text) throws IOException {
+    Files.writeString(folder.resolve(path), text, StandardOpenOption.APPEND);
   }
 }
