@@ -18,6 +18,7 @@ package org.asynccassandra;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
@@ -324,6 +325,9 @@ public final class ScanCheckpoint implements java.io.Serializable {
     }
   }
 
+  /** The largest file {@link #read} takes: 1 GiB, far above the checkpoint of a scan of a million ranges. */
+  private static final long MAX_FILE_BYTES = 1L << 30;
+
   /**
    * Reads the text form. Blank lines and lines starting with {@code #} are skipped; the checksum line covers
    * every line between the header and it, comments included, so that a file edited by hand (a range marked
@@ -574,10 +578,22 @@ public final class ScanCheckpoint implements java.io.Serializable {
    * @param file a file that {@link #write} wrote
    * @return the checkpoint
    * @throws IOException when the file cannot be read
-   * @throws IllegalArgumentException when its text is not a checkpoint
+   * @throws IllegalArgumentException when its text is not a checkpoint, it is not UTF-8 text (a binary file,
+   *     or another file given by mistake), or it is larger than 1 GiB
    */
   public static ScanCheckpoint read(Path file) throws IOException {
-    return decode(Files.readString(file, StandardCharsets.UTF_8));
+    long size = Files.size(file);
+    if (size > MAX_FILE_BYTES) { // read whole, it would not fit in a String
+      throw new IllegalArgumentException("Not a checkpoint: " + file + " holds " + size + " bytes, more than any "
+          + "checkpoint (" + MAX_FILE_BYTES + ")");
+    }
+    String text;
+    try {
+      text = Files.readString(file, StandardCharsets.UTF_8);
+    } catch (CharacterCodingException notText) {
+      throw new IllegalArgumentException("Not a checkpoint: " + file + " is not UTF-8 text", notText);
+    }
+    return decode(text);
   }
 
   @Override

@@ -638,6 +638,20 @@ class ScanPromisesTest {
         + "\n";
   }
 
+  /**
+   * A file that is not UTF-8 text (a binary file, an output given as the checkpoint by mistake) threw the
+   * decoder's MalformedInputException, whose message is "Input length = 1": it named neither the file nor what
+   * was wrong with it.
+   */
+  @Test
+  void should_refuse_a_file_that_is_not_text_as_no_checkpoint_naming_it(@TempDir Path folder) throws Exception {
+    Path file = folder.resolve("export.csv.gz");
+    Files.write(file, new byte[] {0x1f, (byte) 0x8b, 0x08, 0x00, (byte) 0xff, (byte) 0xfe});
+
+    assertThatThrownBy(() -> ScanCheckpoint.read(file)).isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("Not a checkpoint: " + file + " is not UTF-8 text");
+  }
+
   @Test
   void should_refuse_a_checkpoint_edited_by_hand_instead_of_resuming_it(@TempDir Path folder) throws Exception {
     // Before the checksum, each of these edits was resumed: a range marked done was never read, a count or a
