@@ -191,12 +191,17 @@ public final class AsyncCassandraCli implements Runnable {
     static String describe(Throwable failure) {
       Throwable cause = failure;
       while ((cause instanceof java.util.concurrent.CompletionException
-          || cause instanceof java.util.concurrent.ExecutionException) && cause.getCause() != null) {
+          || cause instanceof java.util.concurrent.ExecutionException
+          || (cause instanceof java.io.UncheckedIOException && cause.getCause() != null // a bare wrapper
+              && String.valueOf(cause.getCause()).equals(cause.getMessage()))) && cause.getCause() != null) {
         cause = cause.getCause();
       }
       java.util.Optional<String> connection = ConnectionFailures.describe(cause);
       if (connection.isPresent()) {
         return connection.get();
+      }
+      if (cause instanceof java.nio.file.FileSystemException refused && refused.getReason() == null) {
+        return OutputFiles.describe(refused); // its message is only a path: "error: /x/out.csv" said nothing
       }
       String message = cause.getMessage();
       return message == null ? cause.getClass().getSimpleName() : message.lines().findFirst().orElse(message);

@@ -237,6 +237,7 @@ final class ExportCommand implements Callable<Integer> {
         } catch (RuntimeException alsoFailed) {
           failure.addSuppressed(alsoFailed);
         }
+        progress.close(); // its last line first: what follows must not land on a live progress line
         tellNotReplaced(out);
         throw scan.summarizeFailure(tableScan, scanConfig, failure);
       }

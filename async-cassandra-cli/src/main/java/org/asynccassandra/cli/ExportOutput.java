@@ -270,6 +270,14 @@ final class ExportOutput implements AutoCloseable {
       return;
     }
     stream.flush();
+    try {
+      // On the disk before the rename: a crash of the machine must not leave a short or empty file under the
+      // name of a finished export (a rename can reach the disk before the data it names).
+      file.force(false);
+    } catch (IOException failure) {
+      throw failed(new UncheckedIOException("Cannot write the export to the disk (" + where() + "): "
+          + reason(failure), failure));
+    }
     synchronized (locks) { // not while the exit's cleanup runs
       OutputFiles.moveOver(part, target); // under the lock: no other export can have opened the part file
       committed = true;
@@ -352,10 +360,22 @@ final class ExportOutput implements AutoCloseable {
     try {
       stream.write(encoded);
     } catch (IOException failure) {
-      throw failed(new UncheckedIOException("Cannot write the export: " + failure.getMessage(), failure));
+      throw failed(new UncheckedIOException("Cannot write the export to " + where() + ": "
+          + reason(failure), failure));
     }
     checkConsole();
     bytes += encoded.length;
+  }
+
+  /** Why a write failed, in a few words: the system's message, or what a refusal without one was. */
+  private static String reason(IOException failure) {
+    return failure instanceof java.nio.file.FileSystemException || failure.getMessage() == null
+        ? OutputFiles.describe(failure) : failure.getMessage();
+  }
+
+  /** What the export is written to, for messages: the file (its part file's target), stdout or the output. */
+  private String where() {
+    return target != null ? target.toString() : console != null ? "stdout" : "the output";
   }
 
   void flush() {
@@ -363,7 +383,8 @@ final class ExportOutput implements AutoCloseable {
     try {
       stream.flush();
     } catch (IOException failure) {
-      throw failed(new UncheckedIOException("Cannot write the export: " + failure.getMessage(), failure));
+      throw failed(new UncheckedIOException("Cannot write the export to " + where() + ": "
+          + reason(failure), failure));
     }
     checkConsole();
   }
@@ -378,8 +399,8 @@ final class ExportOutput implements AutoCloseable {
       try {
         file.force(false);
       } catch (IOException failure) {
-        throw failed(new UncheckedIOException("Cannot write the export to the disk: " + failure.getMessage(),
-            failure));
+        throw failed(new UncheckedIOException("Cannot write the export to the disk (" + where() + "): "
+            + reason(failure), failure));
       }
     }
   }

@@ -16,8 +16,14 @@
 package org.asynccassandra.cli;
 
 import java.io.IOException;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.LinkedHashMap;
@@ -45,6 +51,17 @@ final class OutputFiles {
     if (folder != null && !Files.isDirectory(folder)) {
       throw new CommandLine.ParameterException(spec.commandLine(), option + ": the folder " + folder
           + " does not exist: " + file);
+    }
+    if (isSpecial(file)) {
+      return; // a device or a descriptor: written as it is, whatever its folder allows (/dev is not writable)
+    }
+    if (Files.exists(file) && !Files.isWritable(file)) {
+      throw new CommandLine.ParameterException(spec.commandLine(), option + ": " + file + " is not writable "
+          + "(permission denied)");
+    }
+    if (folder != null && !Files.isWritable(folder)) { // its part file, or its temporary file, is made there
+      throw new CommandLine.ParameterException(spec.commandLine(), option + ": the folder " + folder
+          + " is not writable (permission denied): " + file);
     }
   }
 
@@ -158,8 +175,20 @@ final class OutputFiles {
     }
   }
 
-  /** An I/O failure in a few words for a one-line error: its kind and its message. */
+  /**
+   * An I/O failure in a few words for a one-line error: its kind and its message; a file system's refusal
+   * without a reason (whose message is only the path) says what it was.
+   */
   static String describe(IOException failure) {
+    if (failure instanceof FileSystemException refused && refused.getReason() == null) {
+      String what = failure instanceof AccessDeniedException ? "permission denied"
+          : failure instanceof NoSuchFileException ? "no such file or folder"
+          : failure instanceof FileAlreadyExistsException ? "the file exists already"
+          : failure instanceof NotDirectoryException ? "not a folder"
+          : failure instanceof DirectoryNotEmptyException ? "a folder that is not empty"
+          : failure.getClass().getSimpleName();
+      return what + ": " + refused.getMessage();
+    }
     String kind = failure.getClass().getSimpleName();
     return failure.getMessage() == null ? kind : kind + " (" + failure.getMessage() + ")";
   }

@@ -16,6 +16,8 @@
 package org.asynccassandra.cli;
 
 import com.datastax.oss.driver.api.core.cql.Row;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
@@ -28,16 +30,21 @@ import org.asynccassandra.values.RowWriter;
 
 /**
  * Formats an export's pages (a {@link RowWriter} per page) on a few threads of its own, so that formatting
- * does not hold up the scan's single delivery thread, and hands each page's text, whole, to the writer (pages land in the order their
- * formatting ends: a scan's rows come unordered anyway).
+ * does not hold up the scan's single delivery thread, and hands each page's text, whole, to the writer in
+ * the order the pages were submitted: the pages of one range (a partition wider than a page included) keep
+ * their order in the output, and the same scan writes the same bytes whatever thread formats faster.
  *
  * <p>{@link #submit} is called by one thread (the scan's callback) and blocks while {@code 2 × threads}
- * pages are being formatted: the scan then asks for no further page. The writer is called on the
- * formatting threads, one page at a time (under this object's lock). {@link #awaitWritten} waits until
- * every submitted page was written, and throws the first failure of a formatting thread or the writer.
+ * pages are being formatted or wait for an earlier page to be written: the scan then asks for no further
+ * page. The writer is called on the formatting threads, one page at a time (under this object's lock).
+ * {@link #awaitWritten} waits until every submitted page was written, and throws the first failure of a
+ * formatting thread or the writer.
  */
 final class PageFormatter implements AutoCloseable {
   private static final AtomicInteger INSTANCES = new AtomicInteger();
+
+  /** What a page that failed, or was not formatted after another's failure, leaves in its turn. */
+  private static final StringBuilder SKIPPED = new StringBuilder(0);
 
   private final RowFormat format;
   private final Consumer<StringBuilder> writer;
@@ -45,6 +52,12 @@ final class PageFormatter implements AutoCloseable {
   private final Semaphore slots; // one permit per page that may be in formatting at once
   private final ExecutorService threads;
   private final AtomicReference<Throwable> failure = new AtomicReference<>();
+  /** The sequence number of the next page submitted; the submitting thread's only. */
+  private long submitted;
+  /** Pages formatted before an earlier one, by sequence number: at most one per slot. Under this object's lock. */
+  private final Map<Long, StringBuilder> formatted = new HashMap<>();
+  /** The sequence number of the next page to write. Under this object's lock. */
+  private long nextToWrite;
 
   PageFormatter(RowFormat format, Consumer<StringBuilder> writer, int threadCount) {
     if (threadCount < 1) {
@@ -67,37 +80,58 @@ final class PageFormatter implements AutoCloseable {
   void submit(Page<Row> page) {
     throwIfFailed();
     slots.acquireUninterruptibly();
+    long sequence = submitted;
     try {
       threads.execute(() -> {
+        StringBuilder text = SKIPPED;
         try {
           if (failure.get() == null) {
-            StringBuilder text = new StringBuilder(Math.max(256, page.size() * 128));
+            text = new StringBuilder(Math.max(256, page.size() * 128));
             try (RowWriter rows = format.newWriter(new TextWriter(text))) {
               for (Row row : page.rows()) {
                 rows.writeRow(row);
               }
             }
-            synchronized (this) {
-              writer.accept(text);
-            }
           }
         } catch (Throwable error) {
           failure.compareAndSet(null, error);
+          text = SKIPPED;
         } finally {
-          slots.release();
+          writeInOrder(sequence, text); // releases the slot of every page it writes, or skips
         }
       });
+      submitted = sequence + 1;
     } catch (RejectedExecutionException closed) {
       slots.release();
       throw new IllegalStateException("The export's formatter was closed", closed);
     }
   }
 
-  /** Writes text at once, in the caller's thread (a header, before any page). */
-  void writeNow(StringBuilder text) {
-    synchronized (this) {
-      writer.accept(text);
+  /**
+   * Writes the page {@code sequence} once every earlier page was written, and then the later ones it held up;
+   * a page's slot is released when it is written (or skipped after a failure), so that the pages waiting for
+   * an earlier one are bounded by the slots.
+   */
+  private synchronized void writeInOrder(long sequence, StringBuilder text) {
+    formatted.put(sequence, text);
+    StringBuilder next;
+    while ((next = formatted.remove(nextToWrite)) != null) {
+      nextToWrite++;
+      try {
+        if (next != SKIPPED && failure.get() == null) {
+          writer.accept(next);
+        }
+      } catch (Throwable error) {
+        failure.compareAndSet(null, error);
+      } finally {
+        slots.release();
+      }
     }
+  }
+
+  /** Writes text at once, in the caller's thread (a header, before any page). */
+  synchronized void writeNow(StringBuilder text) {
+    writer.accept(text);
   }
 
   /** Waits until every submitted page was written; throws the first failure. */
@@ -105,6 +139,11 @@ final class PageFormatter implements AutoCloseable {
     slots.acquireUninterruptibly(slotCount);
     slots.release(slotCount);
     throwIfFailed();
+  }
+
+  /** How many formatted pages wait for an earlier one to be written (for tests). */
+  synchronized int formattedAhead() {
+    return formatted.size();
   }
 
   /** Whether a page failed to format or to be written (its rows are then not in the output). */

@@ -206,10 +206,11 @@ final class ScanOptions {
       if (bounds.length != 2) {
         throw new IllegalArgumentException("--token-range must be START:END, e.g. -100:4000: " + tokenRange);
       }
-      builder.tokenRange(ScanRange.of(bounds[0].strip(), bounds[1].strip()));
+      named("--token-range", "tokenRange", () -> builder.tokenRange(ScanRange.of(bounds[0].strip(),
+          bounds[1].strip())));
     }
     if (shard != null) {
-      builder.shard(ScanConfig.Shard.parse(shard));
+      named("--shard", "shard", () -> builder.shard(ScanConfig.Shard.parse(shard)));
     }
     if (maxRate != null) {
       if (maxRate <= 0) {

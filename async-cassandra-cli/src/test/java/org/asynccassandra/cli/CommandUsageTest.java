@@ -111,7 +111,10 @@ class CommandUsageTest {
   @Test
   void should_refuse_bad_scan_options_of_count_before_connecting() {
     assertUsageError(DemoCommandIT.capture("count", "--contact-point", NOWHERE, "--keyspace", "ks", "--table", "t",
-        "--shard", "5/4"), "5/4");
+        "--shard", "5/4"), "--shard: ");
+    // Both said what was wrong without naming the option.
+    assertUsageError(DemoCommandIT.capture("count", "--contact-point", NOWHERE, "--keyspace", "ks", "--table", "t",
+        "--token-range", "5:5"), "--token-range: ");
     assertUsageError(DemoCommandIT.capture("count", "--contact-point", NOWHERE, "--keyspace", "ks", "--table", "t",
         "--max-rate", "0"), "--max-rate must be > 0: 0");
   }

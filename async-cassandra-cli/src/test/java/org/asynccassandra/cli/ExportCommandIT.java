@@ -286,6 +286,9 @@ class ExportCommandIT {
     assertThat(run.err()).containsPattern("(?m)^error: Failed to fetch page 1 of 'scan of " + keyspace
         + ".big where payload === 3' in token range \\(-?\\d+, -?\\d+\\] .*SyntaxError").doesNotContain("\tat ");
     assertThat(run.err()).contains("NOT every range was read in full");
+    // The progress's last line came after the summary, on a terminal at the end of its live line.
+    assertThat(run.err().lastIndexOf("Exporting ")).as(run.err()).isGreaterThanOrEqualTo(0)
+        .isLessThan(run.err().indexOf("NOT every range was read in full"));
   }
 
   @Test

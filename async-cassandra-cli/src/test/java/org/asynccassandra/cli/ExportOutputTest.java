@@ -24,7 +24,10 @@ import java.io.OutputStream;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -43,6 +46,23 @@ class ExportOutputTest {
         throw new IOException("Broken pipe");
       }
     }, false, StandardCharsets.UTF_8);
+  }
+
+  /**
+   * A file the export could not open said only its path: "error: /ro/out.csv.part", an AccessDeniedException's
+   * whole message, with no word of what was wrong.
+   */
+  @Test
+  void should_say_what_a_file_system_refused_in_a_one_line_error() {
+    assertThat(AsyncCassandraCli.Failures.describe(new AccessDeniedException("/ro/out.csv.part")))
+        .isEqualTo("permission denied: /ro/out.csv.part");
+    assertThat(AsyncCassandraCli.Failures.describe(new UncheckedIOException(new NoSuchFileException("/gone/cp"))))
+        .isEqualTo("no such file or folder: /gone/cp");
+    // A refusal with a reason says it already; other failures keep their message.
+    assertThat(AsyncCassandraCli.Failures.describe(new FileSystemException("/x/out.csv", null, "Read-only file "
+        + "system"))).isEqualTo("/x/out.csv: Read-only file system");
+    assertThat(OutputFiles.describe(new IOException("No space left on device")))
+        .isEqualTo("IOException (No space left on device)");
   }
 
   @Test
@@ -79,9 +99,9 @@ class ExportOutputTest {
     }, null, 0);
     out.write(new StringBuilder("a,b\r\n"));
     assertThatThrownBy(out::flush).isInstanceOf(UncheckedIOException.class)
-        .hasMessage("Cannot write the export: Input/output error");
-    assertThatThrownBy(out::sync).hasMessage("The export's output failed before: Cannot write the export: "
-        + "Input/output error");
+        .hasMessage("Cannot write the export to the output: Input/output error");
+    assertThatThrownBy(out::sync).hasMessage("The export's output failed before: Cannot write the export "
+        + "to the output: Input/output error");
     assertThatThrownBy(() -> out.write(new StringBuilder("c,d\r\n"))).hasMessageContaining("failed before");
     assertThatThrownBy(out::commit).hasMessageContaining("failed before");
   }

@@ -212,6 +212,22 @@ class LauncherTest {
     assertThat(javaCalls.get(1)).endsWith("org.asynccassandra.cli.AsyncCassandraCli help export");
   }
 
+  /** serve --spring --help went to Spring Boot as a property: it started Cassandra and a web server. */
+  @Test
+  void should_send_the_help_of_serve_with_or_without_spring_to_the_cli() throws Exception {
+    for (List<String> arguments : List.of(List.of("serve", "--spring", "--help"), List.of("spring", "-h"),
+        List.of("serve-spring", "--mvc", "--help"), List.of("serve", "--help"))) {
+      Files.deleteIfExists(calls);
+      Run help = launch(arguments.toArray(String[]::new));
+
+      assertThat(help.exit()).as("%s", arguments).isZero();
+      List<String> javaCalls = calls().stream().filter(call -> call.startsWith("java ")).toList();
+      assertThat(javaCalls).as("%s", arguments).hasSize(1);
+      assertThat(javaCalls.get(0)).as("%s", arguments)
+          .endsWith("org.asynccassandra.cli.AsyncCassandraCli help serve");
+    }
+  }
+
   /** A launch under way. */
   private record Started(Process process, Path errors) {
     Run end() throws Exception {

@@ -33,10 +33,13 @@ import com.datastax.oss.protocol.internal.response.result.ColumnSpec;
 import com.datastax.oss.protocol.internal.response.result.RawType;
 import java.io.UncheckedIOException;
 import java.io.IOException;
+import java.util.AbstractList;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.asynccassandra.Page;
@@ -89,6 +92,41 @@ class PageFormatterTest {
     assertThat(written).containsExactly("{\"v\":0}\n", "{\"v\":1}\n", "{\"v\":2}\n");
   }
 
+  /**
+   * Pages landed in the order their formatting ended: a page formatted faster than the one before it was
+   * written first, so a partition wider than a page came out of its clustering order.
+   */
+  @Test
+  void should_write_pages_in_the_order_they_were_submitted_whatever_formats_first() {
+    CountDownLatch firstMayFormat = new CountDownLatch(1);
+    List<String> written = Collections.synchronizedList(new ArrayList<>());
+    try (PageFormatter formatter = new PageFormatter(RowFormat.CSV, text -> written.add(text.toString()), 2)) {
+      formatter.submit(page(0, 2, firstMayFormat)); // held in its formatting
+      Page<Row> second = page(2, 2);
+      formatter.submit(second);
+      formatter.submit(page(4, 2));
+      await().until(() -> rowsRead(second) == 2 && formatter.formattedAhead() == 2);
+      assertThat(written).isEmpty(); // the later pages wait for the first
+
+      firstMayFormat.countDown();
+      formatter.awaitWritten();
+    }
+    assertThat(written).containsExactly("0\r\n1\r\n", "2\r\n3\r\n", "4\r\n5\r\n");
+  }
+
+  @Test
+  void should_keep_the_order_of_the_pages_after_a_failed_one_and_write_none_of_them() {
+    IllegalStateException undecodable = new IllegalStateException("a value that cannot be read");
+    List<String> written = Collections.synchronizedList(new ArrayList<>());
+    try (PageFormatter formatter = new PageFormatter(RowFormat.CSV, text -> written.add(text.toString()), 2)) {
+      formatter.submit(page(0, 2));
+      formatter.awaitWritten();
+      formatter.submit(failing(undecodable));
+      assertThatThrownBy(formatter::awaitWritten).isSameAs(undecodable);
+    }
+    assertThat(written).containsExactly("0\r\n1\r\n");
+  }
+
   @Test
   void should_report_a_failed_write_in_await_and_in_the_next_submit() {
     UncheckedIOException diskFull = new UncheckedIOException(new IOException("No space left on device"));
@@ -112,10 +150,63 @@ class PageFormatterTest {
   }
 
   private static Page<Row> page(int first, int size) {
-    List<Row> rows = IntStream.range(first, first + size)
+    return page(first, size, new CountDownLatch(0));
+  }
+
+  /** A page whose rows can be read only once {@code mayRead} is open; it counts the rows read. */
+  private static Page<Row> page(int first, int size, CountDownLatch mayRead) {
+    List<Row> built = IntStream.range(first, first + size)
         .mapToObj(v -> (Row) new DefaultRow(COLUMNS, List.of(TypeCodecs.INT.encode(v, ProtocolVersion.DEFAULT)),
             AttachmentPoint.NONE))
         .collect(Collectors.toList());
+    return page(first, new CountingRows(built, mayRead));
+  }
+
+  /** A page whose first row throws {@code failure} when it is read. */
+  private static Page<Row> failing(RuntimeException failure) {
+    return page(0, new AbstractList<Row>() {
+      @Override
+      public Row get(int index) {
+        throw failure;
+      }
+
+      @Override
+      public int size() {
+        return 1;
+      }
+    });
+  }
+
+  private static int rowsRead(Page<Row> page) {
+    return ((CountingRows) page.rows()).read.get();
+  }
+
+  /** Rows read through a gate, counted. */
+  private static final class CountingRows extends AbstractList<Row> {
+    private final List<Row> rows;
+    private final CountDownLatch mayRead;
+    final AtomicInteger read = new AtomicInteger();
+
+    CountingRows(List<Row> rows, CountDownLatch mayRead) {
+      this.rows = rows;
+      this.mayRead = mayRead;
+    }
+
+    @Override
+    public Row get(int index) {
+      awaitQuietly(mayRead);
+      read.incrementAndGet();
+      return rows.get(index);
+    }
+
+    @Override
+    public int size() {
+      return rows.size();
+    }
+  }
+
+  private static Page<Row> page(int first, List<Row> rows) {
+    int size = rows.size();
     return new Page() {
       @Override
       public List<Row> rows() {

@@ -16,8 +16,12 @@
 package org.asynccassandra.examples.spring;
 
 import com.datastax.oss.driver.api.core.CqlSession;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import org.asynccassandra.examples.spring.mvc.MvcExampleApplication;
 import org.asynccassandra.examples.spring.webflux.WebFluxExampleApplication;
 import org.asynccassandra.testkit.CassandraServer;
@@ -29,10 +33,13 @@ import org.springframework.context.ConfigurableApplicationContext;
  * {@code ./async-cassandra serve --spring}: starts an embedded Cassandra (the testkit's, about 10 s), loads sample
  * rows into {@code async_cassandra_spring.items}, and runs {@link WebFluxExampleApplication} against it, or
  * {@link MvcExampleApplication} with {@code --mvc}. Options: {@code --rows N} (default 10000) and any Spring
- * Boot property ({@code --server.port=8081}); a bad one is refused before anything starts (exit 2). Ctrl+C stops the application, then the server.
+ * Boot property ({@code --server.port=8081}). A bad {@code --rows} or {@code --server.port}, or a port that cannot
+ * be listened on, is refused before anything starts (exit 2); {@code --help} prints the usage. Ctrl+C stops the application, then the server.
  */
 public final class EmbeddedExample {
   static final String KEYSPACE = "async_cassandra_spring";
+
+  private static final Set<String> HELP = Set.of("-h", "--help");
 
   private EmbeddedExample() {}
 
@@ -42,8 +49,12 @@ public final class EmbeddedExample {
    * @param rows sample rows to load, 0 or more
    * @param mvc whether to run the Spring MVC application rather than the WebFlux one
    * @param springArgs every other argument, for Spring Boot
+   * @param help whether {@code -h} or {@code --help} was given: the usage is printed, and nothing starts
    */
-  record Options(long rows, boolean mvc, List<String> springArgs) {
+  record Options(long rows, boolean mvc, List<String> springArgs, boolean help) {
+    /** What the example says to {@code -h} or {@code --help}: nothing starts. */
+    static final String USAGE = "Usage: ./async-cassandra serve --spring [--mvc | --webflux] [--rows N] "
+        + "[--SPRING.PROPERTY=VALUE ...]\n(./async-cassandra help serve tells more)";
 
     /**
      * Reads {@code --mvc}, {@code --webflux} and {@code --rows N} (or {@code --rows=N}), as {@code serve} takes
@@ -57,6 +68,7 @@ public final class EmbeddedExample {
     static Options parse(List<String> args) {
       long rows = 10_000;
       boolean mvc = false;
+      boolean help = false;
       List<String> springArgs = new ArrayList<>();
       for (int i = 0; i < args.size(); i++) {
         String arg = args.get(i);
@@ -67,6 +79,8 @@ public final class EmbeddedExample {
         } else if (arg.equals("--rows") || arg.startsWith("--rows=")) {
           String value = arg.equals("--rows") ? (i + 1 < args.size() ? args.get(++i) : "") : arg.substring(7);
           rows = rows(value);
+        } else if (HELP.contains(arg)) {
+          help = true;
         } else if (arg.startsWith("--contact-point") || arg.equals("--port") || arg.startsWith("--port=")
             || arg.equals("--datacenter") || arg.startsWith("--datacenter=")) {
           throw new IllegalArgumentException(arg + " is an option of serve without --spring; the Spring example "
@@ -76,7 +90,48 @@ public final class EmbeddedExample {
           springArgs.add(arg);
         }
       }
-      return new Options(rows, mvc, List.copyOf(springArgs));
+      return new Options(rows, mvc, List.copyOf(springArgs), help);
+    }
+
+    /**
+     * The port Spring Boot will listen on: the last {@code --server.port=N} (Spring Boot's own rule), else 8080.
+     *
+     * @throws IllegalArgumentException when it is not a port number
+     */
+    int port() {
+      String port = "8080";
+      for (String arg : springArgs) {
+        if (arg.startsWith("--server.port=")) {
+          port = arg.substring("--server.port=".length());
+        }
+      }
+      try {
+        int number = Integer.parseInt(port.strip());
+        if (number >= 0 && number <= 65_535) {
+          return number;
+        }
+      } catch (NumberFormatException notANumber) {
+        // said below
+      }
+      throw new IllegalArgumentException("--server.port must be a port number, 0 to 65535: '" + port + "'");
+    }
+
+    /**
+     * Fails, naming the port, when {@link #port} cannot be listened on: found before the embedded Cassandra
+     * starts and loads its rows, not after.
+     */
+    void checkPort() {
+      int port = port();
+      if (port == 0) {
+        return;
+      }
+      try (ServerSocket probe = new ServerSocket()) {
+        probe.setReuseAddress(true);
+        probe.bind(new InetSocketAddress(port));
+      } catch (IOException taken) {
+        throw new IllegalArgumentException("port " + port + " cannot be listened on (" + taken.getMessage()
+            + "): another process may hold it; choose another with --server.port=N, or 0 for any free one", taken);
+      }
     }
 
     private static long rows(String value) {
@@ -96,6 +151,11 @@ public final class EmbeddedExample {
     Options options;
     try {
       options = Options.parse(List.of(args));
+      if (options.help()) {
+        System.out.println(Options.USAGE);
+        return;
+      }
+      options.checkPort();
     } catch (IllegalArgumentException bad) {
       System.err.println("error: " + bad.getMessage());
       System.exit(2);

@@ -18,6 +18,8 @@ package org.asynccassandra.examples.spring;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.IOException;
+import java.net.ServerSocket;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -32,7 +34,7 @@ class EmbeddedExampleOptionsTest {
     assertThat(spaced.mvc()).isTrue();
     assertThat(spaced.springArgs()).containsExactly("--server.port=8081");
     assertThat(EmbeddedExample.Options.parse(List.of("--rows=0", "--webflux")))
-        .isEqualTo(new EmbeddedExample.Options(0, false, List.of()));
+        .isEqualTo(new EmbeddedExample.Options(0, false, List.of(), false));
     assertThat(EmbeddedExample.Options.parse(List.of()).rows()).isEqualTo(10_000);
   }
 
@@ -47,5 +49,33 @@ class EmbeddedExampleOptionsTest {
       assertThatThrownBy(() -> EmbeddedExample.Options.parse(ignoredBefore)).as(ignoredBefore.toString())
           .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("is an option of serve without --spring");
     }
+  }
+
+  /** --help went to Spring Boot as a property: Cassandra started, rows were loaded and WebFlux served. */
+  @Test
+  void should_take_help_as_its_own_and_pass_nothing_of_it_to_spring() {
+    for (String help : List.of("--help", "-h")) {
+      EmbeddedExample.Options options = EmbeddedExample.Options.parse(List.of("--mvc", help, "--server.port=1"));
+      assertThat(options.help()).as(help).isTrue();
+      assertThat(options.springArgs()).as(help).containsExactly("--server.port=1");
+    }
+    assertThat(EmbeddedExample.Options.parse(List.of("--mvc")).help()).isFalse();
+  }
+
+  /** A busy or bad port failed only once Cassandra had started and loaded its rows, with Spring's failure. */
+  @Test
+  void should_refuse_a_port_that_is_taken_or_no_port_before_anything_starts() throws IOException {
+    try (ServerSocket taken = new ServerSocket(0)) {
+      EmbeddedExample.Options options = EmbeddedExample.Options.parse(List.of("--server.port=" + taken.getLocalPort()));
+      assertThatThrownBy(options::checkPort).isInstanceOf(IllegalArgumentException.class)
+          .hasMessageStartingWith("port " + taken.getLocalPort() + " cannot be listened on");
+    }
+    assertThatThrownBy(() -> EmbeddedExample.Options.parse(List.of("--server.port=abc")).checkPort())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("--server.port must be a port number, 0 to 65535: 'abc'");
+    // Spring Boot's rule: the last one counts; 0 is any free port, never taken.
+    assertThat(EmbeddedExample.Options.parse(List.of("--server.port=1", "--server.port=0")).port()).isZero();
+    EmbeddedExample.Options.parse(List.of("--server.port=0")).checkPort();
+    assertThat(EmbeddedExample.Options.parse(List.of()).port()).isEqualTo(8080);
   }
 }
