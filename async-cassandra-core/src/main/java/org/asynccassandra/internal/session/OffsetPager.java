@@ -30,9 +30,10 @@ import org.asynccassandra.StreamConfig;
 
 /**
  * Offset paging on top of a stream: it reads the rows before the page as they stream by without keeping
- * them, keeps the page's rows, reads one more row to know whether the page is the last, and stops. Its
- * pages are of {@code MIN_FETCH} to {@code MAX_FETCH} rows from the first one, whatever the base
- * configuration's first page size; its byte target, if any, still applies.
+ * them, keeps the page's rows, reads one more row to know whether the page is the last, and stops. Its fetch
+ * size is {@code MIN_FETCH} to {@code MAX_FETCH} rows from the first request, whatever the base
+ * configuration's first page size; a request asks for no more than the rows still wanted, but for at least
+ * 100 (the engine's cap, see {@code PageEngine.nextPageSize}); its byte target, if any, still applies.
  */
 final class OffsetPager {
   /** Pages of at least this many rows are fetched while skipping, to keep the round trips few. */

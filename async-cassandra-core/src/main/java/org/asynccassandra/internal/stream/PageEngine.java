@@ -376,10 +376,14 @@ final class PageEngine {
       released = takeReservationsLocked();
       buffer.clear();
       bufferedBytes = 0;
-      sending.awaitOthers(); // a request being handed over now is cancelled by its sender before this returns
+      // Before the wait below, which releases the lock: a closer racing this one, woken by the same hand-over's
+      // end, must wait for the whole abort (the position frozen, the source closed), not find none running.
       aborting = Thread.currentThread();
     }
     try {
+      synchronized (this) {
+        sending.awaitOthers(); // a request being handed over now is cancelled by its sender before this returns
+      }
       releaseBudget(released);
       position.freeze();
       if (cancelled != null) {
@@ -486,6 +490,24 @@ final class PageEngine {
   /** Whether the stream was aborted (closed); rows are stopped by the frozen position, not by this. */
   boolean isAborted() {
     return aborted;
+  }
+
+  /**
+   * Whether the stream's next delivery is its end, known already: the source ended with nothing buffered, or
+   * the one page buffered is an empty last one (Cassandra answers one after a last page that was full).
+   * Asking for it sends nothing.
+   */
+  boolean endIsNext() {
+    synchronized (this) {
+      if (abortCause != null || fetching || terminated) {
+        return false;
+      }
+      if (buffer.isEmpty()) {
+        return sourceDone;
+      }
+      DefaultPage next = buffer.peekFirst();
+      return buffer.size() == 1 && next.size() == 0 && next.isLast();
+    }
   }
 
   /** Whether the stream has neither ended nor been aborted. */
@@ -866,7 +888,13 @@ final class PageEngine {
     if (timeout != null) {
       CompletableFuture<@Nullable SourcePage> timed = future;
       TimeoutScheduler.Timeout timer =
-          scheduler.schedule(() -> onFetchTimeout(timed, number, state, pageSize, timeout), timeout);
+          scheduler.schedule(() -> {
+            try {
+              onFetchTimeout(timed, number, state, pageSize, timeout);
+            } catch (Throwable unexpected) { // the timer's thread would only log it, if that
+              failFromDrain(unexpected);
+            }
+          }, timeout);
       synchronized (this) {
         if (inFlight == future) {
           fetchTimer = timer;
@@ -878,7 +906,13 @@ final class PageEngine {
       }
     }
     CompletableFuture<@Nullable SourcePage> fetched = future;
-    fetched.whenComplete((page, error) -> onFetched(fetched, number, state, pageSize, startNanos, page, error));
+    fetched.whenComplete((page, error) -> {
+      try {
+        onFetched(fetched, number, state, pageSize, startNanos, page, error);
+      } catch (Throwable unexpected) { // nobody reads whenComplete's future: never lost there
+        failFromDrain(unexpected);
+      }
+    });
   }
 
   /** Asks the source for a page; whatever it throws fails the page's future instead. */
@@ -958,15 +992,28 @@ final class PageEngine {
         budgetDelta = reservedForIt;
       } else {
         inFlightReserved = 0;
-        DefaultPage buffered = buffer(page, number, state, pageSize, startNanos);
-        long actual = Math.max(0, page.responseBytes());
+        DefaultPage buffered;
+        long actual;
+        int pageNumber = pageNumberOfNextFetch(); // before buffer() counts the page
+        long rowsBefore = cut.rowsKept();
+        try {
+          buffered = buffer(page, number, state, pageSize, startNanos);
+          actual = Math.max(0, page.responseBytes());
+        } catch (Throwable unreadable) { // checked ones too, thrown undeclared
+          // Not lost in the response's callback, whose future nobody reads: the stream would wait for this
+          // page for good, holding its reservation. The page fails as a response that could not be read.
+          buffered = null;
+          actual = 0;
+          fetchFailure = new PageFetchException(pageNumber, rowsBefore, source.description(), unreadable);
+          sourceDone = true;
+        }
         lastPageBytes = actual > 0 ? actual : lastPageBytes;
         if (reservedForIt > 0) {
           if (buffered != null) {
             buffered.budgetBytes = actual;
             budgetDelta = reservedForIt - actual;
           } else {
-            budgetDelta = reservedForIt; // skipped whole (a resumed stream): nothing is held
+            budgetDelta = reservedForIt; // skipped whole (a resumed stream), or unreadable: nothing is held
           }
         }
       }
@@ -975,6 +1022,21 @@ final class PageEngine {
     timer.cancel();
     runRetry(retry);
     drain();
+    tellEndKnown();
+  }
+
+  /** Tells the sink that the end is known while it asked for nothing ({@link PageSink#onEndKnown}). */
+  private void tellEndKnown() {
+    PageSink target;
+    synchronized (this) {
+      target = sink;
+      if (target == null || demand || busy) {
+        return;
+      }
+    }
+    if (endIsNext()) {
+      target.onEndKnown();
+    }
   }
 
   /** Runs a retry's action (on the thread that saw the failure, perhaps a driver thread): nothing it throws is lost. */

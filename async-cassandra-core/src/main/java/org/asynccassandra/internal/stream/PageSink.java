@@ -38,4 +38,12 @@ interface PageSink {
    * closed, and a consumer call still running must not hold the failure back. None by default.
    */
   default void failPending(Throwable error, Executor executor) {}
+
+  /**
+   * The engine learned its end while no page was asked for: the source ended, or the page it read ahead is an
+   * empty last one ({@link PageEngine#endIsNext()}); asking for it now sends nothing. Called on whatever thread
+   * learned it (a driver I/O thread included), outside the engine's lock. Nothing by default: the next
+   * request finds the end.
+   */
+  default void onEndKnown() {}
 }

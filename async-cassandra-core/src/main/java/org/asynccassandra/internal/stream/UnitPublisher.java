@@ -172,6 +172,11 @@ final class UnitPublisher<T> implements Flow.Publisher<T> {
     }
 
     @Override
+    public void onEndKnown() {
+      schedule(); // on the executor: the loop asks for the end, which comes without demand
+    }
+
+    @Override
     public void onError(Throwable failure) {
       if (error == null) {
         error = failure;
@@ -363,8 +368,10 @@ final class UnitPublisher<T> implements Flow.Publisher<T> {
         }
         // After the last page the engine fetches nothing more: asked, it ends the stream, so that a subscriber
         // that requested exactly the units there were hears onComplete without requesting more (a terminal
-        // signal needs no demand).
-        if (!pageRequested && (requested.get() > 0 || lastPageSent) && !cancelled && !engine.isAborted()) {
+        // signal needs no demand). So too when the engine holds the end already: the empty page that
+        // Cassandra answers after a full last one, read ahead.
+        if (!pageRequested && (requested.get() > 0 || lastPageSent || engine.endIsNext()) && !cancelled
+            && !engine.isAborted()) {
           pageRequested = true;
           engine.request(); // may deliver synchronously: onPage bumps wip and this loop goes round again
         }

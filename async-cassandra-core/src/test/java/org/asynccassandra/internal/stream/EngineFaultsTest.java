@@ -378,6 +378,71 @@ class EngineFaultsTest {
     assertThat(budget.reservedBytes()).isZero();
   }
 
+  /**
+   * A response whose reading threw (an accessor of the driver's result, an Error) threw inside the response's
+   * callback, whose future nobody reads: the stream waited for that page for good, holding its budget.
+   */
+  @Test
+  void should_fail_the_page_and_give_its_budget_back_when_a_response_cannot_be_read() {
+    DefaultReadAheadBudget budget = new DefaultReadAheadBudget(100_000);
+    FakePageSource source = new FakePageSource(1_000, 10, 10, 10);
+    DefaultRowStream stream = budgeted(source, StreamConfig.builder().prefetchPages(1).build(), budget);
+    CompletableFuture<Optional<Page<Row>>> first = stream.nextPage().toCompletableFuture();
+    source.completeNext(); // page 1, and page 2 read ahead with a reservation
+    assertThat(first).isCompleted();
+    assertThat(budget.reservedBytes()).isPositive();
+    IllegalStateException unreadable = new IllegalStateException("a paging state that cannot be read");
+
+    source.pending().future.complete(unreadablePagingState(source.page(1), unreadable));
+    CompletableFuture<Optional<Page<Row>>> second = stream.nextPage().toCompletableFuture();
+
+    assertThat(second).isCompletedExceptionally();
+    assertThatThrownBy(second::join).cause().isInstanceOf(PageFetchException.class)
+        .hasMessageContaining("page 2 of 'SELECT v FROM ks.t'").hasCause(unreadable);
+    assertThat(budget.reservedBytes()).isZero();
+    assertThat(source.fetchCount()).as("a page that could not be read is not asked again").isEqualTo(2);
+  }
+
+  /** {@code page}, whose paging state throws {@code failure} when it is read. */
+  private static SourcePage unreadablePagingState(SourcePage page, RuntimeException failure) {
+    return new SourcePage() {
+      @Override
+      public int size() {
+        return page.size();
+      }
+
+      @Override
+      public List<Row> rows() {
+        return page.rows();
+      }
+
+      @Override
+      public boolean hasMorePages() {
+        return page.hasMorePages();
+      }
+
+      @Override
+      public java.nio.ByteBuffer pagingState() {
+        throw failure;
+      }
+
+      @Override
+      public long responseBytes() {
+        return page.responseBytes();
+      }
+
+      @Override
+      public com.datastax.oss.driver.api.core.cql.ExecutionInfo executionInfo() {
+        return page.executionInfo();
+      }
+
+      @Override
+      public com.datastax.oss.driver.api.core.cql.ColumnDefinitions columnDefinitions() {
+        return page.columnDefinitions();
+      }
+    };
+  }
+
   @Test
   void should_not_count_a_hold_back_when_the_streams_own_page_frees_the_room_for_its_next() {
     DefaultReadAheadBudget budget = new DefaultReadAheadBudget(1_000);

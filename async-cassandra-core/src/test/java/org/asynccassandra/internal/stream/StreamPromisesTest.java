@@ -23,6 +23,7 @@ import com.datastax.oss.driver.api.core.cql.Row;
 import java.lang.ref.WeakReference;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Optional;
@@ -604,6 +605,57 @@ class StreamPromisesTest {
     canceller.join(TimeUnit.SECONDS.toMillis(30));
     assertThat(canceller.isAlive()).isFalse();
     assertThat(source.fetchCount()).as("nothing sent after the close").isEqualTo(2);
+  }
+
+  @Test
+  void should_return_from_later_closes_only_once_the_first_one_froze_the_position() throws Exception {
+    // Closers waiting for the same hand-over all wake at its end. A later one could take the lock first, find
+    // no abort running (the first marked itself only after its wait) and return before the first froze the
+    // position: a consumer could still be handed rows, and a resume from that position repeat them. HotSpot
+    // hands the lock back to the first waiter in practice, so this did not fail before the fix; it fails at
+    // once when a later close() does not wait for a running abort at all.
+    for (int race = 0; race < 200; race++) {
+      FakePageSource source = FakePageSource.pages(5, 5, 5);
+      DefaultRowStream stream = stream(source, prefetch(0));
+      CompletableFuture<Optional<Page<Row>>> first = stream.nextPage().toCompletableFuture();
+      source.completeNext();
+      first.get(30, TimeUnit.SECONDS);
+      HandOverRace race1 = HandOverRace.holdFetches(source);
+      CompletableFuture<Optional<Page<Row>>> second = CompletableFuture.supplyAsync(
+          () -> stream.nextPage().toCompletableFuture(), io).thenCompose(stage -> stage);
+      race1.awaitHeld();
+      Thread firstCloser = new Thread(stream::close, "first-closer");
+      firstCloser.start();
+      waitFor(() -> firstCloser.getState() == Thread.State.WAITING);
+      // Several later closers: each may win the lock from the first one when the hand-over ends.
+      List<Boolean> frozenWhenReturned = Collections.synchronizedList(new ArrayList<>());
+      List<Thread> laterClosers = new ArrayList<>();
+      for (int closer = 0; closer < 3; closer++) {
+        Thread later = new Thread(() -> {
+          stream.close();
+          frozenWhenReturned.add(stream.consumerPosition().frozen());
+        }, "later-closer-" + closer);
+        later.start();
+        waitFor(() -> later.getState() == Thread.State.WAITING);
+        laterClosers.add(later);
+      }
+      race1.letGo();
+      firstCloser.join(TimeUnit.SECONDS.toMillis(30));
+      for (Thread later : laterClosers) {
+        later.join(TimeUnit.SECONDS.toMillis(30));
+        assertThat(later.isAlive()).as("race %d: %s hangs", race, later.getName()).isFalse();
+      }
+      assertThat(firstCloser.isAlive()).as("race %d: the first closer hangs", race).isFalse();
+      assertThat(frozenWhenReturned).as("race %d: the position was frozen when each later close() returned",
+          race).containsExactly(true, true, true);
+      assertThatThrownBy(() -> second.get(30, TimeUnit.SECONDS)).hasCauseInstanceOf(StreamClosedException.class);
+    }
+  }
+
+  /** Awaitility at a millisecond's pace: the race above runs many times. */
+  private static void waitFor(java.util.concurrent.Callable<Boolean> condition) {
+    await().atMost(Duration.ofSeconds(30)).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(1))
+        .until(condition);
   }
 
   // ---- defect 10: the smaller ones --------------------------------------------------------------------
