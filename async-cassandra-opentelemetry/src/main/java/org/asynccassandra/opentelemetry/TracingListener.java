@@ -33,11 +33,15 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.asynccassandra.PageEvent;
 import org.asynccassandra.StreamInfo;
 import org.asynccassandra.StreamListener;
 import org.asynccassandra.StreamStats;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The {@link StreamListener} behind {@link AsyncCassandraTelemetry}: the caller's context is captured when
@@ -45,6 +49,7 @@ import org.jspecify.annotations.Nullable;
  * the start of consumption to the end, with an event per page and per retry. Thread-safe.
  */
 final class TracingListener implements StreamListener {
+  private static final Logger LOG = LoggerFactory.getLogger(TracingListener.class);
   static final String INSTRUMENTATION_NAME = "org.asynccassandra.opentelemetry";
   static final String DURATION = "db.client.operation.duration";
   /** The semantic conventions' advice for {@code db.client.operation.duration}, in seconds. */
@@ -159,7 +164,14 @@ final class TracingListener implements StreamListener {
     }
     traced.operation = operation;
     traced.startNanos = System.nanoTime();
-    traced.span = builder.startSpan();
+    try {
+      traced.span = builder.startSpan();
+    } catch (RuntimeException tracingFailed) {
+      // The SDK runs span processors and the sampler (the application's code) here, without catching what
+      // they throw: a failure of tracing must not fail the read, which a listener's onStart would.
+      streams.remove(stream.id(), traced);
+      LOG.warn("Could not start the span of stream {}; it is read without one", stream, tracingFailed);
+    }
   }
 
   @Override
@@ -258,6 +270,16 @@ final class TracingListener implements StreamListener {
     if (traced == null || span == null) {
       return;
     }
+    try {
+      record(stream, outcome, stats, error, leakedFrom, traced, span);
+    } finally {
+      span.end(); // whatever recording threw: never a span left open
+    }
+  }
+
+  /** Sets the end's attributes on {@code span} and records the duration; {@link #end} ends the span. */
+  private void record(StreamInfo stream, String outcome, StreamStats stats, @Nullable Throwable error,
+      @Nullable Throwable leakedFrom, Traced traced, Span span) {
     double elapsed = (System.nanoTime() - traced.startNanos) / 1e9;
     AttributesBuilder metric = traced.operation.toBuilder();
     span.setAttribute(STREAM_OUTCOME, outcome);
@@ -307,15 +329,19 @@ final class TracingListener implements StreamListener {
     }
     // The duration first: whoever sees the span ended (an exporter, a test) finds the operation counted too.
     duration.record(elapsed, metric.build(), traced.parent.with(span));
-    span.end();
   }
 
   /** The attributes of the operation, on the span and on the duration histogram: all low-cardinality. */
   private static Attributes operationAttributes(StreamInfo stream) {
     AttributesBuilder attributes = Attributes.builder().put(DB_SYSTEM_NAME, "cassandra");
     stream.keyspace().ifPresent(keyspace -> attributes.put(DB_NAMESPACE, keyspace));
-    stream.table().ifPresent(table -> attributes.put(DB_COLLECTION_NAME, table));
     String operation = stream.kind() == StreamInfo.Kind.SCAN ? "scan" : operationOf(stream.query());
+    // A query names its table only in its text: a query in Cassandra reads one table, so it is taken from
+    // there (without the literals, it is no more than the table's name).
+    String table = stream.table().orElseGet(() -> "SELECT".equals(operation) ? tableOf(stream.query()) : null);
+    if (table != null) {
+      attributes.put(DB_COLLECTION_NAME, table);
+    }
     if (operation != null) {
       attributes.put(DB_OPERATION_NAME, operation);
     }
@@ -324,24 +350,59 @@ final class TracingListener implements StreamListener {
   }
 
   /**
-   * The span name by the conventions: the query summary (the stream's name) if given, else the operation
-   * and its target (the table, else the keyspace), else the database system.
+   * The span name by the conventions: the query summary (the stream's name) if given, else the operation and
+   * its target, the table (a data operation's target is its collection: never the keyspace, which would read
+   * as a table), else the table or the keyspace alone, else the database system.
    */
   static String spanName(StreamInfo stream, Attributes operation) {
     String summary = operation.get(DB_QUERY_SUMMARY);
     if (summary != null) {
       return summary;
     }
-    String target = stream.table().or(stream::keyspace).orElse(null);
+    String table = operation.get(DB_COLLECTION_NAME);
     String name = operation.get(DB_OPERATION_NAME);
     if (name == null) {
+      String target = table != null ? table : stream.keyspace().orElse(null);
       return target != null ? target : "cassandra";
     }
-    return target != null ? name + " " + target : name;
+    return table != null ? name + " " + table : name;
+  }
+
+  /** FROM, then a table, perhaps after its keyspace and a dot; each a name or a quoted one. */
+  private static final Pattern FROM_TABLE = Pattern.compile(
+      "\\bFROM\\s+(\"(?:[^\"]|\"\")+\"|\\w+)(?:\\s*\\.\\s*(\"(?:[^\"]|\"\")+\"|\\w+))?",
+      Pattern.CASE_INSENSITIVE);
+
+  /**
+   * The table a SELECT reads, from its FROM clause: as written, a quoted name without its quotes; null when
+   * none is found.
+   */
+  static @Nullable String tableOf(String query) {
+    Matcher from = FROM_TABLE.matcher(query);
+    if (!from.find(statementStart(query))) { // not a FROM in a comment before the statement
+      return null;
+    }
+    String table = from.group(2) != null ? from.group(2) : from.group(1);
+    return table.startsWith("\"") ? table.substring(1, table.length() - 1).replace("\"\"", "\"") : table;
   }
 
   /** The statement's operation from its first word (after blanks and comments), when it is a CQL verb. */
   static @Nullable String operationOf(String query) {
+    int start = statementStart(query);
+    int i = start;
+    int n = query.length();
+    while (i < n && Character.isLetter(query.charAt(i))) {
+      i++;
+    }
+    String word = query.substring(start, i).toUpperCase(Locale.ROOT);
+    if (word.equals("BEGIN")) {
+      return "BATCH";
+    }
+    return OPERATIONS.contains(word) ? word : null;
+  }
+
+  /** Where the statement's first word starts: after blanks and comments. */
+  private static int statementStart(String query) {
     int i = 0;
     int n = query.length();
     while (i < n) {
@@ -358,15 +419,7 @@ final class TracingListener implements StreamListener {
         break;
       }
     }
-    int start = i;
-    while (i < n && Character.isLetter(query.charAt(i))) {
-      i++;
-    }
-    String word = query.substring(start, i).toUpperCase(Locale.ROOT);
-    if (word.equals("BEGIN")) {
-      return "BATCH";
-    }
-    return OPERATIONS.contains(word) ? word : null;
+    return i;
   }
 
   /**

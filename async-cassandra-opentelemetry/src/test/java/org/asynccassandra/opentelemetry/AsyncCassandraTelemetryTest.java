@@ -116,14 +116,15 @@ class AsyncCassandraTelemetryTest {
 
     SpanData span = spans.getFinishedSpanItems().stream().filter(each -> each.getKind() == SpanKind.CLIENT)
         .findFirst().orElseThrow();
-    assertThat(span.getName()).isEqualTo("SELECT shop");
+    assertThat(span.getName()).isEqualTo("SELECT t");
     assertThat(span.getParentSpanContext()).isEqualTo(caller.getSpanContext());
     assertThat(span.getStatus().getStatusCode()).isEqualTo(StatusCode.UNSET);
     Attributes attributes = span.getAttributes();
     assertThat(attributes.get(AttributeKey.stringKey("db.system.name"))).isEqualTo("cassandra");
     assertThat(attributes.get(AttributeKey.stringKey("db.namespace"))).isEqualTo("shop");
     assertThat(attributes.get(AttributeKey.stringKey("db.operation.name"))).isEqualTo("SELECT");
-    assertThat(attributes.get(AttributeKey.stringKey("db.collection.name"))).isNull();
+    // From the query's FROM: the keyspace named a data operation's span as if it were its table.
+    assertThat(attributes.get(AttributeKey.stringKey("db.collection.name"))).isEqualTo("t");
     assertThat(attributes.get(AttributeKey.stringKey("db.query.text"))).as("not without opt-in").isNull();
     assertThat(attributes.get(AttributeKey.longKey("db.response.returned_rows"))).isEqualTo(140);
     assertThat(attributes.get(AttributeKey.longKey("cassandra.page.size"))).isEqualTo(100);
@@ -145,7 +146,8 @@ class AsyncCassandraTelemetryTest {
     assertThat(point.getCount()).isEqualTo(1);
     assertThat(point.getBoundaries()).containsExactly(0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1.0, 5.0, 10.0);
     assertThat(point.getAttributes().asMap()).containsOnlyKeys(AttributeKey.stringKey("db.system.name"),
-        AttributeKey.stringKey("db.namespace"), AttributeKey.stringKey("db.operation.name"));
+        AttributeKey.stringKey("db.namespace"), AttributeKey.stringKey("db.collection.name"),
+        AttributeKey.stringKey("db.operation.name"));
   }
 
   @Test
@@ -331,6 +333,56 @@ class AsyncCassandraTelemetryTest {
       assertThat(started).as("spans started").hasValue(1);
       assertThat(only().getAttributes().get(AttributeKey.stringKey("asynccassandra.stream.outcome")))
           .isEqualTo("completed");
+    }
+  }
+
+  @Test
+  void should_take_the_table_of_a_query_from_its_from_clause_as_written() {
+    assertThat(TracingListener.tableOf("SELECT * FROM shop.orders WHERE id = 1")).isEqualTo("orders");
+    assertThat(TracingListener.tableOf("select a from Orders")).isEqualTo("Orders");
+    assertThat(TracingListener.tableOf("SELECT a FROM \"Shop\" . \"My \"\"Orders\"\"\"")).isEqualTo("My \"Orders\"");
+    assertThat(TracingListener.tableOf("-- read from the cache\nSELECT a FROM t")).as("not from a comment before")
+        .isEqualTo("t");
+    assertThat(TracingListener.tableOf("SELECT now()")).isNull();
+  }
+
+  /**
+   * The SDK runs span processors (the application's) inside startSpan without catching what they throw: it
+   * went out of the listener's onStart, and a listener that throws there fails the stream. Tracing must not
+   * fail a read.
+   */
+  @Test
+  void should_read_on_without_a_span_when_the_sdk_throws_while_starting_it() {
+    IllegalStateException broken = new IllegalStateException("a span processor that throws");
+    SpanProcessor throwing = new SpanProcessor() {
+      @Override
+      public void onStart(Context parentContext, ReadWriteSpan span) {
+        throw broken;
+      }
+
+      @Override
+      public boolean isStartRequired() {
+        return true;
+      }
+
+      @Override
+      public void onEnd(ReadableSpan span) {}
+
+      @Override
+      public boolean isEndRequired() {
+        return false;
+      }
+    };
+    try (OpenTelemetrySdk failing = OpenTelemetrySdk.builder().setTracerProvider(SdkTracerProvider.builder()
+        .addSpanProcessor(throwing).addSpanProcessor(SimpleSpanProcessor.create(spans)).build()).build()) {
+      StreamListener listener = AsyncCassandraTelemetry.create(failing).listener();
+      FakeStream stream = FakeStream.query("shop", null);
+
+      listener.onStart(stream, "forEach()");
+      listener.onPage(stream, FakeStream.page(1, 100, -1, 20, 5, true));
+      listener.onComplete(stream, stream.stats);
+
+      assertThat(spans.getFinishedSpanItems()).as("no span: it could not start").isEmpty();
     }
   }
 

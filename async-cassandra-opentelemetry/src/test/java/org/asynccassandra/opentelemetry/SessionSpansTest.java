@@ -136,7 +136,7 @@ class SessionSpansTest {
     assertThat(QUERY).hasSizeGreaterThan(200);
     assertThat(span.getAttributes().get(AttributeKey.stringKey("db.query.text"))).isEqualTo(QUERY);
     assertThat(span.getAttributes().get(AttributeKey.stringKey("db.operation.name"))).isEqualTo("SELECT");
-    assertThat(span.getName()).isEqualTo("SELECT shop");
+    assertThat(span.getName()).isEqualTo("SELECT orders");
     assertThat(span.getStatus().getDescription())
         .as("error messages still quote the statement shortened, on one line")
         .contains("'-- orders by email SELECT id, email, total FROM orders WHERE email = 'a@b.c' AND bucket IN (0, 1,")
@@ -156,14 +156,14 @@ class SessionSpansTest {
     assertThat(span.getEvents().get(1).getAttributes().get(AttributeKey.stringKey("exception.type")))
         .isEqualTo(PageFetchException.class.getName());
     assertThat(AsyncCassandraTelemetryTest.everything(span)).doesNotContain("a@b.c").doesNotContain("orders by");
-    assertThat(span.getName()).isEqualTo("SELECT shop");
+    assertThat(span.getName()).isEqualTo("SELECT orders");
   }
 
   @Test
   void should_record_the_whole_statement_of_a_continued_stream() {
     SpanData span = continuedSpan(AsyncCassandraTelemetry.builder(sdk).captureQueryText(true).build());
 
-    assertThat(span.getName()).isEqualTo("SELECT shop");
+    assertThat(span.getName()).isEqualTo("SELECT orders");
     assertThat(span.getAttributes().get(AttributeKey.stringKey("db.operation.name"))).isEqualTo("SELECT");
     assertThat(span.getAttributes().get(AttributeKey.stringKey("db.query.text"))).isEqualTo(QUERY);
   }
@@ -172,7 +172,7 @@ class SessionSpansTest {
   void should_keep_the_statements_literal_out_of_a_continued_streams_span_by_default() {
     SpanData span = continuedSpan(AsyncCassandraTelemetry.create(sdk));
 
-    assertThat(span.getName()).isEqualTo("SELECT shop");
+    assertThat(span.getName()).isEqualTo("SELECT orders");
     assertThat(span.getAttributes().get(AttributeKey.stringKey("db.query.text"))).isNull();
     assertThat(AsyncCassandraTelemetryTest.everything(span)).doesNotContain("a@b.c").doesNotContain("orders by");
   }

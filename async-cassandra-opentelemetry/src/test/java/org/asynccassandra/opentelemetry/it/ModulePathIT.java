@@ -52,9 +52,12 @@ class ModulePathIT {
 
   @Test
   void should_run_a_module_that_requires_org_asynccassandra_opentelemetry_on_the_module_path() throws Exception {
+    // As the README says: explicit modules (slf4j-api's org.slf4j, which the adapter logs with, as core and the
+    // driver do) resolve only when something requires them, and the application adds them.
     ModulePathProgram.Result result = ModulePathProgram.builder("example.app")
         .requires("org.asynccassandra.opentelemetry").mainClass("example.app.Main", MAIN)
-        .modulePath(ModulePathProgram.recordedModulePath()).build().run(work);
+        .modulePath(ModulePathProgram.recordedModulePath()).javaOptions("--add-modules", "ALL-MODULE-PATH").build()
+        .run(work);
     assertThat(result.exitCode()).as("exit code of %s, output:%n%s", result.command(), result.output()).isZero();
     assertThat(result.lines()).as(result.output()).contains(
         "module: org.asynccassandra.opentelemetry (automatic)",

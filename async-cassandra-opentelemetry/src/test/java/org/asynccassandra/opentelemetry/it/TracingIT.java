@@ -132,7 +132,7 @@ class TracingIT {
     SpanData span = clientSpan();
     assertThat(span.getParentSpanContext()).isEqualTo(caller.getSpanContext());
     assertThat(span.getTraceId()).isEqualTo(caller.getSpanContext().getTraceId());
-    assertThat(span.getName()).isEqualTo("SELECT " + keyspace);
+    assertThat(span.getName()).isEqualTo("SELECT " + table);
     assertThat(span.getStatus().getStatusCode()).isEqualTo(StatusCode.UNSET);
     assertThat(span.getAttributes().get(AttributeKey.stringKey("db.system.name"))).isEqualTo("cassandra");
     assertThat(span.getAttributes().get(AttributeKey.stringKey("db.namespace"))).isEqualTo(keyspace);
