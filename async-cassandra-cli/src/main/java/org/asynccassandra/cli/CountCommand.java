@@ -53,7 +53,6 @@ final class CountCommand implements Callable<Integer> {
   CommandLine.Model.CommandSpec spec;
 
   @Override
-  @SuppressWarnings("try") // the metrics summary is only closed: it prints then
   public Integer call() {
     scan.timings.started();
     if (!connection.hasContactPoint()) {
@@ -65,6 +64,14 @@ final class CountCommand implements Callable<Integer> {
     CqlSessionBuilder sessionBuilder = connection.sessionBuilder(spec.commandLine(),
         connection.address(spec.commandLine()), ConnectionOptions.DEFAULT_DATACENTER);
     scan.startSummary(); // a run that fails from here on leaves its own summary, never an earlier run's
+    try (Interruption interruption = Interruption.during("the count of " + scan.keyspace + "." + scan.table,
+        () -> "no count was printed" + (scan.summary != null ? ", and the summary says it started" : ""), null)) {
+      return count(sessionBuilder, interruption);
+    }
+  }
+
+  @SuppressWarnings("try") // the metrics summary is only closed: it prints then
+  private int count(CqlSessionBuilder sessionBuilder, Interruption interruption) {
     ScheduledExecutorService ticker = Progress.newTicker();
     try (CqlSession session = sessionBuilder.build();
          AsyncSession async = AsyncSession.wrap(session);
@@ -81,6 +88,7 @@ final class CountCommand implements Callable<Integer> {
       try (TableScan tableScan = async.scanTable(scan.keyspace, scan.table, config);
            Progress progress = Progress.ofFraction("Counting " + scan.keyspace + "." + scan.table,
                tableScan::progress, System.err, ticker)) {
+        interruption.progress(progress);
         scan.timings.ready();
         try {
           scan.timings.firstRequest();

@@ -79,6 +79,8 @@ final class ExportCommand implements Callable<Integer> {
   private Path target;
   /** The notes of the checkpoint a resume continues; null otherwise. */
   private @Nullable ExportNotes resumeNotes;
+  /** What a Ctrl-C during this run says; set once the run is past its usage checks. */
+  private @Nullable Interruption interruption;
 
   @Option(names = "--verbose", description = "Print stack traces of failures.")
   boolean verbose;
@@ -139,8 +141,13 @@ final class ExportCommand implements Callable<Integer> {
     CqlSessionBuilder sessionBuilder = connection.sessionBuilder(spec.commandLine(),
         connection.address(spec.commandLine()), ConnectionOptions.DEFAULT_DATACENTER);
     scan.startSummary(); // a run that fails from here on leaves its own summary, never an earlier run's
+    Interruption interrupted = Interruption.during("the export of " + scan.keyspace + "." + scan.table,
+        () -> leftAtInterruption(toStdout), checkpoint == null ? null : () -> deleteQuietly(checkpointTemporary(
+            checkpoint))); // a save cut short: no later one replaces it
+    interruption = interrupted;
     ScheduledExecutorService ticker = Progress.newTicker();
-    try (CqlSession session = sessionBuilder.build();
+    try (interrupted;
+         CqlSession session = sessionBuilder.build();
          AsyncSession async = AsyncSession.wrap(session);
          MetricsSummary metrics = scan.metricsSummary(async); // null without --metrics-summary; prints after the scan
          TableScan tableScan = async.scanTable(scan.keyspace, scan.table, scanConfig)) {
@@ -211,6 +218,26 @@ final class ExportCommand implements Callable<Integer> {
     OutputFiles.checkDistinct(spec, files);
   }
 
+  /** What an export stopped by Ctrl-C leaves, for {@link Interruption}. */
+  private String leftAtInterruption(boolean toStdout) {
+    if (toStdout) {
+      return "stdout got a part of the rows";
+    }
+    if (checkpoint != null) {
+      return Files.exists(checkpoint) ? "run the same command with --resume to go on from the checkpoint "
+          + checkpoint : output + " was not touched";
+    }
+    return OutputFiles.isSpecial(target) ? output + " got a part of the rows" : output + " was left as it was";
+  }
+
+  private static void deleteQuietly(Path file) {
+    try {
+      Files.deleteIfExists(file);
+    } catch (IOException ignored) {
+      // the JVM exits: the checkpoint itself is whole, the temporary file only takes room
+    }
+  }
+
   /** The temporary file {@link ScanCheckpoint#write} writes before its rename, as its javadoc names it. */
   private static Path checkpointTemporary(Path checkpoint) {
     Path absolute = checkpoint.toAbsolutePath();
@@ -228,6 +255,10 @@ final class ExportCommand implements Callable<Integer> {
          Progress progress = Progress.ofFraction("Exporting " + scan.keyspace + "." + scan.table,
              tableScan::progress, System.err, ticker)) {
       exporter.progress = progress;
+      Interruption interrupted = interruption;
+      if (interrupted != null) {
+        interrupted.progress(progress);
+      }
       try {
         scan.timings.firstRequest();
         tableScan.forEachPage(exporter::write).toCompletableFuture().join();
