@@ -48,6 +48,8 @@ final class ExportOutput implements AutoCloseable {
   private final Path part;
   private final Path target;
   private boolean committed;
+  /** For {@link #create}: the file still holds an older export, emptied before the first write. */
+  private boolean emptyBeforeFirstWrite;
   /** The locks of the files this output writes ({@link #lock}), released when it is closed. */
   private final java.util.List<Locked> locks = new java.util.ArrayList<>();
   /** Deletes the part file of a {@link #replacing} if the JVM exits before the commit (Ctrl-C); null otherwise. */
@@ -182,17 +184,28 @@ final class ExportOutput implements AutoCloseable {
   }
 
   /**
-   * The file {@code locked} ({@link #lock}) emptied: a new export under the output's own name. Closes it if it
-   * cannot be emptied.
+   * The file {@code locked} ({@link #lock}) for a new export under the output's own name: emptied before the
+   * first byte is written, or at a {@link #commit} with none.
    */
-  static ExportOutput create(Locked locked) throws IOException {
-    try {
-      locked.channel.truncate(0);
-    } catch (IOException | RuntimeException failure) {
-      locked.close();
-      throw failure;
+  static ExportOutput create(Locked locked) {
+    ExportOutput output = new ExportOutput(locked, 0, null, locked.path);
+    // Emptied at the first write, not now: an export that fails before its first row (a bad --where, a node
+    // down) leaves the older file as it was; its checkpoint says 0 bytes, and a resume cuts it to that.
+    output.emptyBeforeFirstWrite = true;
+    return output;
+  }
+
+  /** Empties the file before the first byte is written, for {@link #create}; called serially, as writes are. */
+  private void emptyIfPending() {
+    if (emptyBeforeFirstWrite) {
+      try {
+        file.truncate(0);
+      } catch (IOException failure) {
+        throw failed(new UncheckedIOException("Cannot empty " + where() + " to write the export: "
+            + reason(failure), failure));
+      }
+      emptyBeforeFirstWrite = false;
     }
-    return new ExportOutput(locked, 0, null, locked.path);
   }
 
   /**
@@ -266,6 +279,7 @@ final class ExportOutput implements AutoCloseable {
       return;
     }
     if (part == null) {
+      emptyIfPending(); // a whole export of no row: the older file goes all the same
       close();
       return;
     }
@@ -356,6 +370,7 @@ final class ExportOutput implements AutoCloseable {
 
   void write(StringBuilder text) {
     checkNotFailed();
+    emptyIfPending();
     byte[] encoded = text.toString().getBytes(StandardCharsets.UTF_8);
     try {
       stream.write(encoded);

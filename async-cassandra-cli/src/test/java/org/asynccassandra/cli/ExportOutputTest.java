@@ -222,6 +222,26 @@ class ExportOutputTest {
     ExportOutput.lock(file).close(); // released with the output
   }
 
+  /**
+   * With --checkpoint the output was emptied as soon as it was opened, before the first row: an export that
+   * failed at its first page (a bad --where, a node down) lost yesterday's complete file.
+   */
+  @Test
+  void should_empty_an_output_written_in_place_only_at_its_first_write_or_a_commit(@TempDir Path dir)
+      throws IOException {
+    Path file = Files.writeString(dir.resolve("out.csv"), "yesterday's export\n");
+    try (ExportOutput failedEarly = ExportOutput.create(ExportOutput.lock(file))) {
+      failedEarly.sync(); // the checkpoint saved after no page: 0 bytes, which a resume cuts the file to
+      assertThat(failedEarly.bytes).isZero();
+    }
+    assertThat(Files.readString(file)).as("closed before any row").isEqualTo("yesterday's export\n");
+
+    try (ExportOutput empty = ExportOutput.create(ExportOutput.lock(file))) {
+      empty.commit();
+    }
+    assertThat(Files.readString(file)).as("a whole export of no row").isEmpty();
+  }
+
   @Test
   void should_keep_an_export_without_checkpoint_off_an_output_another_one_writes_in_place(@TempDir Path dir)
       throws IOException {
