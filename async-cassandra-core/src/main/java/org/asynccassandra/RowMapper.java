@@ -51,8 +51,9 @@ public interface RowMapper<T> {
    * A mapper to a Java record by component name: component {@code userId} reads column {@code userId},
    * {@code userid} or {@code user_id}, whichever the result has, through the driver's codec for the
    * column's CQL type and the component's Java type. The columns and codecs are looked up on the first row
-   * (with the row's codec registry), and again only if a later response has other columns; each row then
-   * costs one decode per column and a constructor call, with no reflection. A missing column or codec fails
+   * (with the row's codec registry), and again only for other columns or another session's registry (a
+   * mapper shared by streams remembers up to 16 such shapes); each row then costs one decode per column and
+   * a constructor call, with no reflection. A missing column or codec fails
    * the stream on its first row, naming both; a null in a primitive component fails it naming the column
    * and the component.
    *

@@ -33,7 +33,9 @@ import java.lang.invoke.MethodHandles;
 import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.RecordComponent;
 import java.util.Locale;
+import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
 import org.asynccassandra.RowMapper;
 import org.jspecify.annotations.Nullable;
 
@@ -50,8 +52,31 @@ public final class RecordRowMapper<R extends Record> implements RowMapper<R> {
   /** The registry a mapper bound at creation was given; null: each binding takes the row's. */
   private volatile @Nullable CodecRegistry givenCodecs;
 
-  /** Column positions and codecs for one set of columns. */
-  private record Binding(ColumnDefinitions columns, int[] positions, TypeCodec<?>[] codecs) {}
+  /** Column positions and codecs for one set of columns, looked up in {@code registry}. */
+  private record Binding(ColumnDefinitions columns, CodecRegistry registry, int[] positions,
+      TypeCodec<?>[] codecs) {}
+
+  /** The most shapes of columns a mapper remembers: more are bound on each change, as before. */
+  private static final int MAX_SHAPES = 16;
+
+  /**
+   * The bindings of the shapes of columns seen (names and types, in order, and the registry): a mapper shared
+   * by streams of several statements, or by streams whose responses each bring their own column definitions
+   * (an unprepared statement's), finds its binding again instead of looking up its codecs on every change.
+   */
+  private final ConcurrentHashMap<Shape, Binding> shapes = new ConcurrentHashMap<>();
+
+  /** The key of a binding: the registry (by identity: registries do not define equality) and the columns. */
+  private record Shape(CodecRegistry registry, List<Object> namesAndTypes) {
+    static Shape of(CodecRegistry registry, ColumnDefinitions columns) {
+      Object[] namesAndTypes = new Object[2 * columns.size()];
+      for (int i = 0; i < columns.size(); i++) {
+        namesAndTypes[2 * i] = columns.get(i).getName();
+        namesAndTypes[2 * i + 1] = columns.get(i).getType();
+      }
+      return new Shape(registry, List.of(namesAndTypes));
+    }
+  }
 
   private RecordRowMapper(Class<R> type) {
     if (!type.isRecord()) {
@@ -128,7 +153,7 @@ public final class RecordRowMapper<R extends Record> implements RowMapper<R> {
       checkFits(component, column, component.getGenericType(), column.getType(), codecs1[i], codecs, null);
       positions[i] = position;
     }
-    return new Binding(columns, positions, codecs1);
+    return new Binding(columns, codecs, positions, codecs1);
   }
 
   /**
@@ -224,6 +249,22 @@ public final class RecordRowMapper<R extends Record> implements RowMapper<R> {
     return names.toString();
   }
 
+  /** The binding of {@code columns} in {@code registry}: the last one's, a known shape's, or a new one. */
+  private Binding rebind(@Nullable Binding last, ColumnDefinitions columns, CodecRegistry registry) {
+    if (last != null && last.registry == registry && sameColumns(last.columns, columns)) {
+      return new Binding(columns, registry, last.positions, last.codecs);
+    }
+    Shape shape = Shape.of(registry, columns);
+    Binding known = shapes.get(shape);
+    if (known == null) {
+      known = bind(columns, registry);
+      if (shapes.size() < MAX_SHAPES) {
+        shapes.putIfAbsent(shape, known);
+      }
+    }
+    return known.columns == columns ? known : new Binding(columns, registry, known.positions, known.codecs);
+  }
+
   /** Whether two column definitions name the same columns, of the same types, in the same order. */
   private static boolean sameColumns(ColumnDefinitions a, ColumnDefinitions b) {
     if (a.size() != b.size()) {
@@ -245,15 +286,12 @@ public final class RecordRowMapper<R extends Record> implements RowMapper<R> {
   public R map(Row row) {
     Binding bound = binding;
     ColumnDefinitions columns = row.getColumnDefinitions();
-    if (bound == null || bound.columns != columns) {
-      // Each response carries its own column definitions: the same columns keep the positions and codecs,
-      // other columns are bound again (with the registry given at creation, if any).
-      if (bound != null && sameColumns(bound.columns, columns)) {
-        bound = new Binding(columns, bound.positions, bound.codecs);
-      } else {
-        CodecRegistry given = givenCodecs;
-        bound = bind(columns, given != null ? given : row.codecRegistry());
-      }
+    CodecRegistry given = givenCodecs;
+    CodecRegistry registry = given != null ? given : row.codecRegistry();
+    if (bound == null || bound.columns != columns || bound.registry != registry) {
+      // Each response carries its own column definitions, and each session its registry: the same columns
+      // keep the positions and codecs, other columns or another session's registry find theirs again.
+      bound = rebind(bound, columns, registry);
       binding = bound;
     }
     Object[] values = new Object[components.length];

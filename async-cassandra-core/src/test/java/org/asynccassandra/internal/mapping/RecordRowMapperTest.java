@@ -129,6 +129,59 @@ class RecordRowMapperTest {
         .isEqualTo(new Named(8, new Name("bob")));
   }
 
+  /** A registry whose codec maps text to a {@link Name} through {@code convert}. */
+  private static CodecRegistry namesThrough(java.util.function.UnaryOperator<String> convert) {
+    com.datastax.oss.driver.internal.core.type.codec.registry.DefaultCodecRegistry codecs =
+        new com.datastax.oss.driver.internal.core.type.codec.registry.DefaultCodecRegistry("names");
+    codecs.register(new com.datastax.oss.driver.api.core.type.codec.MappingCodec<String, Name>(TypeCodecs.TEXT,
+        com.datastax.oss.driver.api.core.type.reflect.GenericType.of(Name.class)) {
+      @Override
+      protected Name innerToOuter(String value) {
+        return value == null ? null : new Name(convert.apply(value));
+      }
+
+      @Override
+      protected String outerToInner(Name value) {
+        return value == null ? null : value.value();
+      }
+    });
+    return codecs;
+  }
+
+  private static Row attachedTo(CodecRegistry codecs, ColumnDefinitions columns, int id, String name) {
+    AttachmentPoint session = new AttachmentPoint() {
+      @Override
+      public ProtocolVersion getProtocolVersion() {
+        return ProtocolVersion.DEFAULT;
+      }
+
+      @Override
+      public CodecRegistry getCodecRegistry() {
+        return codecs;
+      }
+    };
+    return new DefaultRow(columns, java.util.Arrays.asList(TypeCodecs.INT.encode(id, ProtocolVersion.DEFAULT),
+        TypeCodecs.TEXT.encode(name, ProtocolVersion.DEFAULT), null), session);
+  }
+
+  /**
+   * A lazy mapper shared by the streams of two sessions kept the codecs of the first row's registry for every
+   * row of the same columns: the second session's rows were decoded with the first one's codecs, silently.
+   */
+  @Test
+  void should_decode_each_row_with_its_own_sessions_codecs_when_shared() {
+    CodecRegistry upper = namesThrough(value -> value.toUpperCase(java.util.Locale.ROOT));
+    CodecRegistry lower = namesThrough(value -> value.toLowerCase(java.util.Locale.ROOT));
+    RowMapper<Named> shared = RowMapper.record(Named.class);
+    for (int i = 0; i < 3; i++) { // the streams' rows interleave; their columns are equal, each response its own
+      assertThat(shared.map(attachedTo(upper, columns("id", RawType.PRIMITIVES.get(ProtocolConstants.DataType.INT),
+          "user_name", RawType.PRIMITIVES.get(ProtocolConstants.DataType.VARCHAR), "tags",
+          new RawType.RawList(RawType.PRIMITIVES.get(ProtocolConstants.DataType.VARCHAR))), i, "Ann")))
+          .isEqualTo(new Named(i, new Name("ANN")));
+      assertThat(shared.map(attachedTo(lower, ITEM_COLUMNS, i, "Bob"))).isEqualTo(new Named(i, new Name("bob")));
+    }
+  }
+
   @Test
   void should_fail_at_creation_naming_a_missing_column() {
     assertThatThrownBy(() -> RowMapper.record(Missing.class, ITEM_COLUMNS, CodecRegistry.DEFAULT))
