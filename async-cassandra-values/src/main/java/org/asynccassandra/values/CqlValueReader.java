@@ -45,6 +45,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Pattern;
 import java.util.UUID;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
@@ -228,10 +229,20 @@ public final class CqlValueReader {
         return new BigInteger(text);
       case ProtocolConstants.DataType.DECIMAL:
         return new BigDecimal(text);
-      case ProtocolConstants.DataType.FLOAT:
-        return Float.parseFloat(text);
-      case ProtocolConstants.DataType.DOUBLE:
-        return Double.parseDouble(text);
+      case ProtocolConstants.DataType.FLOAT: {
+        float value = Float.parseFloat(floating(type, text));
+        if (Float.isInfinite(value) && !text.endsWith("Infinity")) {
+          throw invalid(type, text, null); // beyond a float's range: not that value
+        }
+        return value;
+      }
+      case ProtocolConstants.DataType.DOUBLE: {
+        double value = Double.parseDouble(floating(type, text));
+        if (Double.isInfinite(value) && !text.endsWith("Infinity")) {
+          throw invalid(type, text, null);
+        }
+        return value;
+      }
       case ProtocolConstants.DataType.UUID:
       case ProtocolConstants.DataType.TIMEUUID:
         return UUID.fromString(text);
@@ -353,6 +364,21 @@ public final class CqlValueReader {
 
   private static String cql(DataType type) {
     return type.asCql(true, true);
+  }
+
+  /** A decimal number as JSON writes one, or NaN, Infinity or -Infinity (as the writers write them). */
+  private static final Pattern FLOATING = Pattern.compile(
+      "-?(?:\\d+(?:\\.\\d*)?|\\.\\d+)(?:[eE][+-]?\\d+)?|NaN|-?Infinity");
+
+  /**
+   * {@code text} when it is a float or double as the writers write one: Java's parsers also take blanks around
+   * it, a type suffix ({@code 1.5f}, {@code 2d}) and hexadecimal ({@code 0x1p3}), which the integer types refuse.
+   */
+  private static String floating(DataType type, String text) {
+    if (!FLOATING.matcher(text).matches()) {
+      throw invalid(type, text, null);
+    }
+    return text;
   }
 
   private static InvalidValueException invalid(DataType type, @Nullable String text, @Nullable Throwable cause) {

@@ -172,6 +172,28 @@ class CqlValueRoundTripTest {
         .isEqualTo("{\"1\":\"a\"}");
   }
 
+  /** Java's parsers took " 1.5 ", "1.5f", "2d" and "0x1p3" as floats, and "1e39" as a float's Infinity. */
+  @Test
+  void should_reject_float_text_that_is_not_a_number_as_written_or_beyond_the_type() {
+    for (String notANumber : List.of(" 1.5 ", "1.5f", "2d", "0x1p3", "+1", "1.", "e5", "infinity")) {
+      if (notANumber.equals("1.")) {
+        assertThat(CqlValueReader.fromText(DataTypes.FLOAT, notANumber)).as("Java's own text of 1").isEqualTo(1f);
+        continue;
+      }
+      assertThatThrownBy(() -> CqlValueReader.fromText(DataTypes.FLOAT, notANumber)).as(notANumber)
+          .isInstanceOf(IllegalArgumentException.class).hasMessage("Not a value of CQL type float: '" + notANumber
+              + "'");
+      assertThatThrownBy(() -> CqlValueReader.fromText(DataTypes.DOUBLE, notANumber)).as(notANumber)
+          .isInstanceOf(IllegalArgumentException.class);
+    }
+    assertThatThrownBy(() -> CqlValueReader.fromText(DataTypes.FLOAT, "1e39"))
+        .isInstanceOf(IllegalArgumentException.class).hasMessage("Not a value of CQL type float: '1e39'");
+    assertThat(CqlValueReader.fromText(DataTypes.DOUBLE, "1e39")).isEqualTo(1e39);
+    assertThat(CqlValueReader.fromText(DataTypes.FLOAT, "-Infinity")).isEqualTo(Float.NEGATIVE_INFINITY);
+    assertThat(CqlValueReader.fromText(DataTypes.DOUBLE, "NaN")).isEqualTo(Double.NaN);
+    assertThat(CqlValueReader.fromText(DataTypes.DOUBLE, "-1.5E-7")).isEqualTo(-1.5e-7);
+  }
+
   @Test
   void should_reject_a_value_of_another_type_naming_type_and_value() {
     assertThatThrownBy(() -> CqlValueReader.fromText(DataTypes.INT, "1.5"))
