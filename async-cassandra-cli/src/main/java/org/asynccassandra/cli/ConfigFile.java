@@ -24,9 +24,13 @@ import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigOrigin;
 import com.typesafe.config.ConfigParseOptions;
+import com.typesafe.config.ConfigUtil;
+import com.typesafe.config.ConfigValueType;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.BiConsumer;
@@ -169,27 +173,42 @@ final class ConfigFile {
   }
 
   /**
-   * Checks that each of the driver's own options that the file sets (at the top level, not in an execution
-   * profile) reads as the type the driver reads it with ({@link TypedDriverOption}): {@code page-size = abc} was
-   * found only when the session started, or at the first request. Options of other types (classes, maps of
-   * lists) are left to the driver, and so is {@code replaced}, the path of an option the command line gives.
+   * Checks that each of the driver's own options that the file sets, at the top level and in its execution
+   * profiles, reads as the type the driver reads it with ({@link TypedDriverOption}): {@code page-size = abc}
+   * was found only when the session started, or at the first request (in a profile, at the first request that
+   * used it). Options of other types (classes, maps of lists) are left to the driver, and so is
+   * {@code replaced}, the path of an option the command line gives (at the top level).
    */
   private void checkTypes(CommandLine commandLine, Config merged, @Nullable String replaced) {
-    for (TypedDriverOption<?> typed : TypedDriverOption.builtInValues()) {
-      String path = ROOT + "." + typed.getRawOption().getPath();
-      if (path.equals(replaced) || !sets(settings, path)) {
-        continue;
+    List<String> prefixes = new ArrayList<>(List.of(ROOT));
+    String profiles = ROOT + ".profiles";
+    if (sets(settings, profiles) && merged.getValue(profiles).valueType() == ConfigValueType.OBJECT) {
+      for (String profile : merged.getObject(profiles).keySet()) {
+        prefixes.add(ConfigUtil.joinPath(ROOT, "profiles", profile));
       }
-      TypeCheck check = TYPE_CHECKS.get(typed.getExpectedType());
-      if (check == null || merged.getIsNull(path)) {
-        continue; // a type left to the driver; an explicit null: the driver's own rule (most take it as unset)
+    }
+    for (String prefix : prefixes) {
+      for (TypedDriverOption<?> typed : TypedDriverOption.builtInValues()) {
+        String path = prefix + "." + typed.getRawOption().getPath();
+        if (path.equals(replaced) || !sets(settings, path)) {
+          continue;
+        }
+        checkType(commandLine, merged, typed, path);
       }
-      try {
-        check.read().accept(merged, path);
-      } catch (ConfigException wrong) {
-        throw new ParameterException(commandLine, path + " in --config file " + file
-            + " must be " + check.expected() + ": " + problem(wrong, Objects.requireNonNull(file)), wrong);
-      }
+    }
+  }
+
+  /** Checks the value at {@code path} as {@code typed}'s type, when {@link #TYPE_CHECKS} knows it. */
+  private void checkType(CommandLine commandLine, Config merged, TypedDriverOption<?> typed, String path) {
+    TypeCheck check = TYPE_CHECKS.get(typed.getExpectedType());
+    if (check == null || merged.getIsNull(path)) {
+      return; // a type left to the driver; an explicit null: the driver's own rule (most take it as unset)
+    }
+    try {
+      check.read().accept(merged, path);
+    } catch (ConfigException wrong) {
+      throw new ParameterException(commandLine, path + " in --config file " + file
+          + " must be " + check.expected() + ": " + problem(wrong, Objects.requireNonNull(file)), wrong);
     }
   }
 

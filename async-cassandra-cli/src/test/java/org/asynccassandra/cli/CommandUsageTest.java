@@ -220,6 +220,19 @@ class CommandUsageTest {
     }
   }
 
+  /** In an execution profile, a value of the wrong type failed only at the first request that used it. */
+  @Test
+  void should_refuse_a_driver_option_of_the_wrong_type_in_an_execution_profile(@TempDir Path dir)
+      throws IOException {
+    Path file = Files.writeString(dir.resolve("profiles.conf"), String.join("\n",
+        "datastax-java-driver.profiles {",
+        "  fine { basic.request.page-size = 100 }",
+        "  \"slow.scans\" { basic.request.timeout = whenever }",
+        "}", ""));
+    assertUsageError(count("--config", file.toString()), "datastax-java-driver.profiles.\"slow.scans\".basic.request"
+        + ".timeout in --config file " + file + " must be a duration: line 3: ");
+  }
+
   @Test
   void should_take_a_config_file_whose_driver_options_have_their_types(@TempDir Path dir) throws IOException {
     Path file = Files.writeString(dir.resolve("good.conf"), String.join("\n",
@@ -231,6 +244,7 @@ class CommandUsageTest {
         "  advanced.metadata.schema.refreshed-keyspaces = [ks]",
         "  basic.request.consistency = LOCAL_QUORUM",
         "  advanced.request-tracker.classes = null",
+        "  profiles.slow { basic.request.timeout = 30 seconds, basic.request.page-size = 100 }",
         "}", ""));
     DemoCommandIT.Captured run = count("--config", file.toString());
     assertThat(run.exitCode()).as(run.err()).isEqualTo(1);
