@@ -120,12 +120,33 @@ final class Mapping {
   }
 
   private static Object map(RowMapper<?> mapper, Row row, int index, int pageNumber) {
-    Object value = mapper.map(row);
+    Object value;
+    try {
+      value = mapper.map(row);
+    } catch (RuntimeException | Error failure) {
+      // The stream fails with the mapper's own exception, as documented; where it failed goes with it, so that a
+      // value that cannot be decoded is found among millions of rows.
+      // Once: a mapper that throws one shared instance must not make it grow with every failure.
+      if (java.util.Arrays.stream(failure.getSuppressed()).noneMatch(RowMapperFailedAt.class::isInstance)) {
+        failure.addSuppressed(new RowMapperFailedAt("The RowMapper " + mapper + " failed at row " + (index + 1)
+            + " of page " + pageNumber));
+      }
+      throw failure;
+    }
     if (value == null) {
       throw new NullPointerException("The RowMapper " + mapper + " returned null for row " + (index + 1)
           + " of page " + pageNumber + "; a stream cannot carry null values");
     }
     return value;
+  }
+
+  /** Where a mapper threw, added to its exception as a suppressed one: no stack of its own to fill. */
+  static final class RowMapperFailedAt extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    RowMapperFailedAt(String message) {
+      super(message, null, false, false);
+    }
   }
 
   /** A page of mapped values; everything but its values is the page it was made of. */

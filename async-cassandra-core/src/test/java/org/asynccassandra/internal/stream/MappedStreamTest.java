@@ -145,7 +145,10 @@ class MappedStreamTest {
     List<Item> seen = new ArrayList<>();
     CompletableFuture<Void> done = rows.map(failingAt(4)).forEach(seen::add).toCompletableFuture();
     assertThatThrownBy(() -> done.get(10, TimeUnit.SECONDS)).cause()
-        .isInstanceOf(IllegalArgumentException.class).hasMessage("cannot map 4");
+        .isInstanceOf(IllegalArgumentException.class).hasMessage("cannot map 4")
+        // Where: the mapper's exception named no row, which among millions could not be found.
+        .satisfies(failure -> assertThat(failure.getSuppressed()).singleElement().extracting(Throwable::getMessage)
+            .asString().endsWith(" failed at row 2 of page 2"));
     assertThat(seen).isEqualTo(items(4));
     assertPositionBefore(rows, 4);
   }
