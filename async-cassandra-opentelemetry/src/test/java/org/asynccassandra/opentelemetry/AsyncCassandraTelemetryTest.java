@@ -298,15 +298,12 @@ class AsyncCassandraTelemetryTest {
     assertThat(only().getAttributes().get(AttributeKey.longKey("asynccassandra.scan.ranges"))).isNull();
   }
 
-  @Test
-  void should_start_one_span_for_a_stream_that_hears_the_listener_twice() {
-    // The listener bound to the session and set on the stream's config too hears every event twice. The second
-    // onStart started a second span over the first, which was never ended.
-    AtomicInteger started = new AtomicInteger();
-    SpanProcessor counting = new SpanProcessor() {
+  /** A span processor that runs {@code action} when a span starts, and nothing when it ends. */
+  private static SpanProcessor onStart(java.util.function.Consumer<ReadWriteSpan> action) {
+    return new SpanProcessor() {
       @Override
       public void onStart(Context parentContext, ReadWriteSpan span) {
-        started.incrementAndGet();
+        action.accept(span);
       }
 
       @Override
@@ -322,6 +319,14 @@ class AsyncCassandraTelemetryTest {
         return false;
       }
     };
+  }
+
+  @Test
+  void should_start_one_span_for_a_stream_that_hears_the_listener_twice() {
+    // The listener bound to the session and set on the stream's config too hears every event twice. The second
+    // onStart started a second span over the first, which was never ended.
+    AtomicInteger started = new AtomicInteger();
+    SpanProcessor counting = onStart(span -> started.incrementAndGet());
     try (OpenTelemetrySdk twice = OpenTelemetrySdk.builder().setTracerProvider(SdkTracerProvider.builder()
         .addSpanProcessor(counting).addSpanProcessor(SimpleSpanProcessor.create(spans)).build()).build()) {
       StreamListener listener = AsyncCassandraTelemetry.create(twice).listener();
@@ -354,25 +359,9 @@ class AsyncCassandraTelemetryTest {
   @Test
   void should_read_on_without_a_span_when_the_sdk_throws_while_starting_it() {
     IllegalStateException broken = new IllegalStateException("a span processor that throws");
-    SpanProcessor throwing = new SpanProcessor() {
-      @Override
-      public void onStart(Context parentContext, ReadWriteSpan span) {
-        throw broken;
-      }
-
-      @Override
-      public boolean isStartRequired() {
-        return true;
-      }
-
-      @Override
-      public void onEnd(ReadableSpan span) {}
-
-      @Override
-      public boolean isEndRequired() {
-        return false;
-      }
-    };
+    SpanProcessor throwing = onStart(span -> {
+      throw broken;
+    });
     try (OpenTelemetrySdk failing = OpenTelemetrySdk.builder().setTracerProvider(SdkTracerProvider.builder()
         .addSpanProcessor(throwing).addSpanProcessor(SimpleSpanProcessor.create(spans)).build()).build()) {
       StreamListener listener = AsyncCassandraTelemetry.create(failing).listener();

@@ -99,20 +99,7 @@ class RecordRowMapperTest {
 
   @Test
   void should_keep_the_given_registry_for_the_columns_of_every_response() {
-    com.datastax.oss.driver.internal.core.type.codec.registry.DefaultCodecRegistry codecs =
-        new com.datastax.oss.driver.internal.core.type.codec.registry.DefaultCodecRegistry("custom");
-    codecs.register(new com.datastax.oss.driver.api.core.type.codec.MappingCodec<String, Name>(TypeCodecs.TEXT,
-        com.datastax.oss.driver.api.core.type.reflect.GenericType.of(Name.class)) {
-      @Override
-      protected Name innerToOuter(String value) {
-        return value == null ? null : new Name(value);
-      }
-
-      @Override
-      protected String outerToInner(Name value) {
-        return value == null ? null : value.value();
-      }
-    });
+    CodecRegistry codecs = namesThrough(value -> value);
     RowMapper<Named> mapper = RowMapper.record(Named.class, ITEM_COLUMNS, codecs);
     // Every response carries its own column definitions, equal but not the same object, and its rows the
     // session's registry, which lacks the custom codec.
