@@ -123,10 +123,10 @@ final class Mapping {
     Object value;
     try {
       value = mapper.map(row);
-    } catch (RuntimeException | Error failure) {
+    } catch (RuntimeException failure) { // an Error passes as it is: nothing is allocated for it
       // The stream fails with the mapper's own exception, as documented; where it failed goes with it, so that a
-      // value that cannot be decoded is found among millions of rows.
-      // Once: a mapper that throws one shared instance must not make it grow with every failure.
+      // value that cannot be decoded is found among millions of rows. Once: a mapper that throws one shared
+      // instance must not make it grow with every failure.
       if (java.util.Arrays.stream(failure.getSuppressed()).noneMatch(RowMapperFailedAt.class::isInstance)) {
         failure.addSuppressed(new RowMapperFailedAt("The RowMapper " + mapper + " failed at row " + (index + 1)
             + " of page " + pageNumber));
