@@ -305,6 +305,10 @@ final class ExportCommand implements Callable<Integer> {
         toStdout || !complete && out.replacesOnCommit() ? "" : " to " + output + " (" + out.bytes + " bytes)");
     // Last: a summary that cannot be written (exit code 1) never costs the export, which is in place and said so.
     scan.writeSummary(account);
+    Interruption done = interruption;
+    if (done != null) {
+      done.close(); // the export is in place: a Ctrl-C while the session closes must not say it stopped short
+    }
     return complete ? 0 : 1;
   }
 
