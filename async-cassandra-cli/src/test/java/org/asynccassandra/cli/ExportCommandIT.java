@@ -127,6 +127,28 @@ class ExportCommandIT {
     assertThat(Files.readAllLines(partial).get(0)).isEqualTo("pk,ck,payload");
   }
 
+  /** Ctrl-C: the JVM exited with 130 and said nothing of the checkpoint it could be resumed from. */
+  @Test
+  void should_say_how_to_resume_an_export_interrupted_with_ctrl_c_and_resume_it(@TempDir Path dir) throws Exception {
+    Path partial = dir.resolve("interrupted.csv");
+    Path checkpoint = dir.resolve("interrupted.checkpoint");
+    try (CliChild child = startExport(dir, partial, checkpoint, "PT0.1S")) {
+      await().atMost(Duration.ofSeconds(60)).until(() -> !child.isAlive()
+          || Files.exists(checkpoint) && Files.readString(checkpoint).contains(" at "));
+      child.assertAlive("before it was to be interrupted after a periodic checkpoint");
+      Process interrupt = new ProcessBuilder("kill", "-INT", Long.toString(child.pid())).start();
+      assertThat(interrupt.waitFor()).isZero();
+      assertThat(child.awaitExit(Duration.ofSeconds(60))).as(child.output()).isEqualTo(130);
+      assertThat(child.output()).contains("Interrupted: the export of " + keyspace + ".big stopped before the end; "
+          + "run the same command with --resume to go on from the checkpoint " + checkpoint);
+    }
+    DemoCommandIT.Captured resumed = export("--table", "big", "--fetch-size", "700", "--output", partial.toString(),
+        "--checkpoint", checkpoint.toString(), "--resume");
+    assertThat(resumed.exitCode()).as(resumed.err()).isZero();
+
+    assertThat(sortedLines(partial)).hasSize(150_001).isEqualTo(fullExportLines(dir));
+  }
+
   @Test
   void should_resume_an_export_killed_before_its_first_periodic_checkpoint(@TempDir Path dir) throws Exception {
     Path partial = dir.resolve("early.csv");
