@@ -20,6 +20,7 @@ import java.net.UnknownHostException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -42,7 +43,14 @@ import org.slf4j.LoggerFactory;
  * when none is left is told there are no more. Its state is the splits not assigned; splits a failed reader
  * had taken since the last checkpoint come back through {@link #addSplitsBack} and go out again.
  *
- * <p>Runs on Flink's coordinator thread (the plan's completion too); not thread-safe otherwise.
+ * <p>A reader's host name is looked up (DNS) once, in a Flink worker thread through
+ * {@link SplitEnumeratorContext#callAsync}: the coordinator thread, which serves every reader's requests and
+ * the checkpoints, never waits for DNS. The requests of a host not looked up yet are held, in order, until its
+ * addresses come back; a name that does not resolve, or whose lookup fails, has none and is served without
+ * locality.
+ *
+ * <p>Runs on Flink's coordinator thread (the plan's and the lookups' completions too); not thread-safe
+ * otherwise.
  */
 final class CassandraSplitEnumerator implements SplitEnumerator<CassandraSplit, CassandraEnumeratorState> {
   private static final Logger LOG = LoggerFactory.getLogger(CassandraSplitEnumerator.class);
@@ -57,10 +65,18 @@ final class CassandraSplitEnumerator implements SplitEnumerator<CassandraSplit, 
   private final SplitEnumeratorContext<CassandraSplit> context;
   private final String table;
   private final Planner planner;
+  /** The addresses of a host name by DNS; blocking, so called in a worker thread only. */
   private final Function<String, Set<String>> addressesOf;
   private @Nullable LocalitySplitAssigner assigner; // null until planned
   private final List<CassandraSplit> givenBackBeforePlan = new ArrayList<>();
   private final ArrayDeque<Request> waiting = new ArrayDeque<>(); // requests that came before the plan
+  /** The addresses of each normalized host name looked up; none for a name that did not resolve. */
+  private final Map<String, Set<String>> addressesByHost = new HashMap<>();
+  /**
+   * The requests held for each host name being looked up, in arrival order. A name is a key exactly while its
+   * lookup runs, and is then in {@link #addressesByHost}: each name is looked up once.
+   */
+  private final Map<String, ArrayDeque<Request>> heldForLookup = new HashMap<>();
   private final Set<Integer> seenReaders = new HashSet<>(); // subtasks whose first request was logged
   /** Subtasks told "no more splits" (this attempt): a later request of theirs gets no split. */
   private final Set<Integer> toldNoMoreSplits = new HashSet<>();
@@ -73,11 +89,11 @@ final class CassandraSplitEnumerator implements SplitEnumerator<CassandraSplit, 
     this.planner = planner;
     this.addressesOf = addressesOf;
     if (state.isPlanned()) {
-      this.assigner = new LocalitySplitAssigner(state.unassignedSplits(), addressesOf);
+      this.assigner = new LocalitySplitAssigner(state.unassignedSplits(), this::knownAddresses);
     }
   }
 
-  /** The addresses of a host name by DNS, or none when it does not resolve. */
+  /** The addresses of a host name by DNS, or none when it does not resolve. Blocking. */
   static Set<String> resolve(String host) {
     try {
       return Arrays.stream(InetAddress.getAllByName(host)).map(InetAddress::getHostAddress)
@@ -103,7 +119,7 @@ final class CassandraSplitEnumerator implements SplitEnumerator<CassandraSplit, 
     if (failure != null || splits == null) {
       throw new FlinkRuntimeException("Cannot plan the splits of " + table + ": " + failure, failure);
     }
-    LocalitySplitAssigner planned = new LocalitySplitAssigner(splits, addressesOf);
+    LocalitySplitAssigner planned = new LocalitySplitAssigner(splits, this::knownAddresses);
     planned.add(givenBackBeforePlan);
     givenBackBeforePlan.clear();
     assigner = planned;
@@ -116,25 +132,32 @@ final class CassandraSplitEnumerator implements SplitEnumerator<CassandraSplit, 
   @Override
   public void handleSplitRequest(int subtaskId, @Nullable String requesterHost) {
     // Flink may give an empty name (a local MiniCluster does): unknown, not the loopback it would resolve to.
-    String requesterHostname = requesterHost == null || requesterHost.isBlank() ? null : requesterHost;
+    String requesterHostname = requesterHost == null || requesterHost.isBlank() ? null
+        : LocalitySplitAssigner.normalize(requesterHost);
     Map<Integer, ReaderInfo> readers = context.registeredReaders();
     if (!readers.containsKey(subtaskId)) {
-      return; // the reader failed since it asked; its next attempt asks again
+      return; // the reader failed since it asked (or while it was held); its next attempt asks again
     }
     LocalitySplitAssigner splits = assigner;
     if (splits == null) {
       waiting.add(new Request(subtaskId, requesterHostname));
       return;
     }
+    if (requesterHostname != null && !addressesByHost.containsKey(requesterHostname)) {
+      lookUp(requesterHostname).add(new Request(subtaskId, requesterHostname));
+      return;
+    }
     if (seenReaders.add(subtaskId) && requesterHostname != null) {
       LOG.info("Reader {} of {} runs on {} ({}): {} of the {} splits left have a replica there", subtaskId, table,
-          requesterHostname, String.join(", ", splits.addresses(requesterHostname)), // the lookup cached
+          requesterHostname, String.join(", ", splits.addresses(requesterHostname)), // looked up already
           splits.localTo(requesterHostname), splits.remaining().size());
     }
     List<String> others = new ArrayList<>();
     readers.forEach((subtask, reader) -> {
       if (subtask != subtaskId && reader.getLocation() != null && !reader.getLocation().isBlank()) {
-        others.add(reader.getLocation());
+        String other = LocalitySplitAssigner.normalize(reader.getLocation());
+        others.add(other); // by its name alone until its addresses are known
+        lookUpIfUnknown(other);
       }
     });
     if (toldNoMoreSplits.contains(subtaskId)) {
@@ -155,6 +178,43 @@ final class CassandraSplitEnumerator implements SplitEnumerator<CassandraSplit, 
     context.assignSplit(split, subtaskId);
   }
 
+  /** The addresses known for a normalized host name: none until looked up. */
+  private Set<String> knownAddresses(String host) {
+    return addressesByHost.getOrDefault(host, Set.of());
+  }
+
+  private void lookUpIfUnknown(String host) {
+    if (!addressesByHost.containsKey(host)) {
+      lookUp(host);
+    }
+  }
+
+  /** Starts looking {@code host} up unless a lookup runs already; returns the requests held for it. */
+  private ArrayDeque<Request> lookUp(String host) {
+    ArrayDeque<Request> held = heldForLookup.get(host);
+    if (held == null) {
+      held = new ArrayDeque<>();
+      heldForLookup.put(host, held);
+      Callable<Set<String>> lookup = () -> addressesOf.apply(host);
+      context.callAsync(lookup, (addresses, failure) -> lookedUp(host, addresses, failure));
+    }
+    return held;
+  }
+
+  private void lookedUp(String host, @Nullable Set<String> addresses, @Nullable Throwable failure) {
+    if (failure != null || addresses == null) {
+      LOG.warn("Cannot look up the addresses of {}: its readers get splits without locality", host, failure);
+      addressesByHost.put(host, Set.of());
+    } else {
+      addressesByHost.put(host, Set.copyOf(addresses));
+    }
+    ArrayDeque<Request> held = heldForLookup.remove(host);
+    while (held != null && !held.isEmpty()) {
+      Request request = held.poll();
+      handleSplitRequest(request.subtask(), request.host()); // drops it if its reader failed meanwhile
+    }
+  }
+
   @Override
   public void addSplitsBack(List<CassandraSplit> splits, int subtaskId) {
     LOG.info("{} splits of failed subtask {} are given back", splits.size(), subtaskId);
@@ -171,6 +231,12 @@ final class CassandraSplitEnumerator implements SplitEnumerator<CassandraSplit, 
   public void addReader(int subtaskId) {
     // Readers ask for splits themselves; a new attempt of a subtask has heard nothing yet.
     toldNoMoreSplits.remove(subtaskId);
+    // Its host is looked up now, so that other readers' requests soon know which splits are local to it.
+    ReaderInfo reader = context.registeredReaders().get(subtaskId);
+    String location = reader == null ? null : reader.getLocation();
+    if (location != null && !location.isBlank()) {
+      lookUpIfUnknown(LocalitySplitAssigner.normalize(location));
+    }
   }
 
   @Override

@@ -19,6 +19,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -32,8 +33,9 @@ import org.jspecify.annotations.Nullable;
  * The splits not assigned yet, handed out one at a time with a preference for locality: to a reader on a
  * host that is a replica of the split, first a split of that host; else a split that is local to no other
  * reader (so that the splits other readers could read locally stay for them); else the next split in ring
- * order. Hosts are compared by address: a reader's host name is resolved (once per name) to its addresses,
- * and a split's replicas are addresses the driver's token map gave.
+ * order. Hosts are compared by address: a reader's host name stands for itself and the addresses known for
+ * it, and a split's replicas are addresses the driver's token map gave, compared as they are (never looked
+ * up). It looks nothing up itself: the enumerator resolves host names off the coordinator thread.
  *
  * <p>Not thread-safe: the enumerator calls it on Flink's coordinator thread only.
  */
@@ -46,10 +48,10 @@ final class LocalitySplitAssigner {
   private final LinkedHashMap<String, CassandraSplit> unassigned = new LinkedHashMap<>();
   /** Split ids by replica address; may still hold ids assigned since (skipped when met). */
   private final Map<String, ArrayDeque<String>> byReplica = new HashMap<>();
-  private final Map<String, Set<String>> resolved = new HashMap<>();
 
   /**
-   * @param addressesOf the addresses of a host name (an IP literal gives itself); called once per name
+   * @param addressesOf the addresses known for a {@linkplain #normalize normalized} host name, none when not
+   *     known (yet); called on every request, so it must not block (no DNS lookup)
    */
   LocalitySplitAssigner(Collection<CassandraSplit> splits, Function<String, Set<String>> addressesOf) {
     this.addressesOf = addressesOf;
@@ -122,28 +124,32 @@ final class LocalitySplitAssigner {
 
   /** How many of the unassigned splits have a replica on {@code host}. */
   long localTo(String host) {
-    return unassigned.values().stream().filter(split -> isLocal(split, host)).count();
+    Set<String> addresses = addresses(host);
+    return unassigned.values().stream().filter(split -> isLocal(split, addresses)).count();
   }
 
   /** Whether {@code host} holds a replica of {@code split}. */
   boolean isLocal(CassandraSplit split, String host) {
-    Set<String> addresses = addresses(host);
+    return isLocal(split, addresses(host));
+  }
+
+  private static boolean isLocal(CassandraSplit split, Set<String> addresses) {
     return split.replicas().stream().map(LocalitySplitAssigner::normalize).anyMatch(addresses::contains);
   }
 
-  /** The names and addresses of {@code host}, itself included; looked up once per name. */
+  /** The name and the addresses known for {@code host}, itself included; the name alone while none is known. */
   Set<String> addresses(String host) {
-    return resolved.computeIfAbsent(normalize(host), name -> {
-      Set<String> all = new java.util.HashSet<>();
-      all.add(name);
-      for (String address : addressesOf.apply(name)) {
-        all.add(normalize(address));
-      }
-      return all;
-    });
+    String name = normalize(host);
+    Set<String> all = new HashSet<>();
+    all.add(name);
+    for (String address : addressesOf.apply(name)) {
+      all.add(normalize(address));
+    }
+    return all;
   }
 
-  private static String normalize(String host) {
+  /** A host name or address as hosts are compared: stripped, in lower case. */
+  static String normalize(String host) {
     return host.strip().toLowerCase(Locale.ROOT);
   }
 }

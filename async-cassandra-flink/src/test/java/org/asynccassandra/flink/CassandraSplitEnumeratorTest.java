@@ -58,6 +58,13 @@ class CassandraSplitEnumeratorTest {
     }, host -> DNS.getOrDefault(host, Set.of()), state);
   }
 
+  /** Starts it as Flink does once its readers have registered: plans, and looks their hosts up. */
+  private void startWithReaders(CassandraSplitEnumerator enumerator) {
+    context.registeredReaders().keySet().forEach(enumerator::addReader);
+    enumerator.start();
+    context.triggerAllActions();
+  }
+
   private List<String> assignedTo(int subtask) {
     TestingSplitEnumeratorContext.SplitAssignmentState<CassandraSplit> state = context.getSplitAssignments().get(subtask);
     return state == null ? List.of() : state.getAssignedSplits().stream().map(CassandraSplit::splitId).toList();
@@ -88,22 +95,120 @@ class CassandraSplitEnumeratorTest {
   }
 
   @Test
-  void should_look_a_readers_host_up_once_on_the_coordinator_thread() {
-    // The log line of a reader's first request looked its host up again, beside the assigner's cached lookup:
-    // each a blocking DNS query on the thread that also serves checkpoints.
-    java.util.concurrent.atomic.AtomicInteger lookups = new java.util.concurrent.atomic.AtomicInteger();
+  void should_look_a_readers_host_up_once() {
+    // The log line of a reader's first request looked its host up again, beside the assigner's cached lookup.
+    AtomicInteger lookups = new AtomicInteger();
     context.registerReader(0, "tm-b");
     CassandraSplitEnumerator enumerator = new CassandraSplitEnumerator(context, "ks.t", parallelism -> ring(),
         host -> {
           lookups.incrementAndGet();
           return DNS.getOrDefault(host, Set.of());
         }, CassandraEnumeratorState.notPlanned());
-    enumerator.start();
-    context.triggerAllActions();
+    startWithReaders(enumerator);
     enumerator.handleSplitRequest(0, "tm-b");
-    enumerator.handleSplitRequest(0, "tm-b");
+    enumerator.handleSplitRequest(0, "TM-B ");
     assertThat(assignedTo(0)).containsExactly("split-1", "split-4");
     assertThat(lookups).hasValue(1);
+  }
+
+  @Test
+  void should_look_a_new_host_up_in_a_worker_thread_and_assign_once_its_addresses_are_back() {
+    // The enumerator looked a reader's host up on the coordinator thread: a slow DNS server held every reader's
+    // requests and the checkpoints.
+    List<String> lookedUp = new ArrayList<>();
+    context.registerReader(0, "tm-b");
+    CassandraSplitEnumerator enumerator = new CassandraSplitEnumerator(context, "ks.t", parallelism -> ring(),
+        host -> {
+          lookedUp.add(host);
+          return DNS.getOrDefault(host, Set.of());
+        }, CassandraEnumeratorState.notPlanned());
+    enumerator.start();
+    context.triggerAllActions(); // planned; tm-b is not known yet
+
+    enumerator.handleSplitRequest(0, "tm-b");
+
+    assertThat(lookedUp).as("no lookup on the coordinator thread").isEmpty();
+    assertThat(assignedTo(0)).isEmpty();
+    assertThat(context.getExecutorService().numQueuedRunnables()).as("the lookup, given to callAsync").isEqualTo(1);
+
+    context.triggerAllActions();
+
+    assertThat(lookedUp).containsExactly("tm-b");
+    assertThat(assignedTo(0)).containsExactly("split-1"); // tm-b is 10.0.0.2
+  }
+
+  @Test
+  void should_hold_the_requests_of_a_host_being_looked_up_and_serve_them_in_order_after_one_lookup() {
+    List<String> lookedUp = new ArrayList<>();
+    context.registerReader(0, "tm-b");
+    context.registerReader(1, "tm-b");
+    CassandraSplitEnumerator enumerator = new CassandraSplitEnumerator(context, "ks.t", parallelism -> ring(),
+        host -> {
+          lookedUp.add(host);
+          return DNS.getOrDefault(host, Set.of());
+        }, CassandraEnumeratorState.notPlanned());
+    enumerator.start();
+    context.triggerAllActions();
+
+    enumerator.handleSplitRequest(0, "tm-b");
+    enumerator.handleSplitRequest(1, "tm-b");
+    enumerator.handleSplitRequest(0, "tm-b");
+    assertThat(context.getSplitAssignments()).isEmpty();
+
+    context.triggerAllActions();
+
+    assertThat(lookedUp).containsExactly("tm-b");
+    assertThat(assignedTo(0)).containsExactly("split-1", "split-0"); // nothing left on 10.0.0.2 for the third
+    assertThat(assignedTo(1)).containsExactly("split-4");
+  }
+
+  @Test
+  void should_serve_a_request_without_locality_when_its_hosts_lookup_fails() {
+    AtomicInteger lookups = new AtomicInteger();
+    context.registerReader(0, "tm-b");
+    CassandraSplitEnumerator enumerator = new CassandraSplitEnumerator(context, "ks.t", parallelism -> ring(),
+        host -> {
+          lookups.incrementAndGet();
+          throw new IllegalStateException("DNS is down");
+        }, CassandraEnumeratorState.notPlanned());
+    enumerator.start();
+    context.triggerAllActions();
+
+    enumerator.handleSplitRequest(0, "tm-b");
+    context.triggerAllActions();
+    enumerator.handleSplitRequest(0, "tm-b");
+
+    assertThat(assignedTo(0)).containsExactly("split-0", "split-1"); // in ring order: no address is known
+    assertThat(lookups).as("a failed lookup counts as no addresses, and is not tried again").hasValue(1);
+  }
+
+  @Test
+  void should_drop_a_held_request_of_a_reader_that_failed_and_keep_its_splits_while_a_lookup_runs() {
+    context.registerReader(0, "tm-b");
+    context.registerReader(1, "");
+    CassandraSplitEnumerator enumerator = enumerator(CassandraEnumeratorState.notPlanned());
+    enumerator.start();
+    context.triggerAllActions();
+    enumerator.handleSplitRequest(0, "tm-b"); // held: tm-b is being looked up
+
+    enumerator.handleSplitRequest(1, ""); // no host name: served at once
+    assertThat(assignedTo(1)).containsExactly("split-0");
+    assertThat(enumerator.snapshotState(1).unassignedSplits()).extracting(CassandraSplit::splitId)
+        .containsExactly("split-1", "split-2", "split-3", "split-4", "split-5");
+    context.registeredReaders().remove(1); // reader 1 fails
+    enumerator.addSplitsBack(List.of(ring().get(0)), 1);
+    context.registeredReaders().remove(0); // and reader 0, its request still held
+    enumerator.addSplitsBack(List.of(), 0);
+
+    context.triggerAllActions();
+
+    assertThat(assignedTo(0)).isEmpty();
+    assertThat(enumerator.snapshotState(2).unassignedSplits()).extracting(CassandraSplit::splitId)
+        .containsExactly("split-1", "split-2", "split-3", "split-4", "split-5", "split-0");
+    context.registerReader(0, "tm-b"); // its next attempt
+    enumerator.addReader(0);
+    enumerator.handleSplitRequest(0, "tm-b");
+    assertThat(assignedTo(0)).as("tm-b is known: served at once").containsExactly("split-1");
   }
 
   @Test
@@ -111,8 +216,7 @@ class CassandraSplitEnumeratorTest {
     context.registerReader(0, "tm-b");
     context.registerReader(1, "10.0.0.3");
     CassandraSplitEnumerator enumerator = enumerator(CassandraEnumeratorState.notPlanned());
-    enumerator.start();
-    context.triggerAllActions();
+    startWithReaders(enumerator);
 
     enumerator.handleSplitRequest(0, "tm-b"); // resolves to 10.0.0.2
     enumerator.handleSplitRequest(1, "10.0.0.3");
@@ -127,20 +231,23 @@ class CassandraSplitEnumeratorTest {
 
   @Test
   void should_treat_an_empty_host_name_as_unknown_rather_than_as_the_loopback_it_resolves_to() {
+    List<String> lookedUp = new ArrayList<>();
     context.registerReader(0, "");
     context.registerReader(1, "");
     CassandraSplitEnumerator enumerator = new CassandraSplitEnumerator(context, "ks.t", parallelism -> ring(),
         host -> {
-          throw new AssertionError("no name to resolve: '" + host + "'");
+          lookedUp.add(host);
+          return Set.of();
         }, CassandraEnumeratorState.notPlanned());
-    enumerator.start();
-    context.triggerAllActions();
+    startWithReaders(enumerator);
 
     enumerator.handleSplitRequest(0, "");
     enumerator.handleSplitRequest(1, null);
 
-    assertThat(assignedTo(0)).containsExactly("split-0");
+    assertThat(assignedTo(0)).as("served at once").containsExactly("split-0");
     assertThat(assignedTo(1)).containsExactly("split-1");
+    context.triggerAllActions();
+    assertThat(lookedUp).as("no name to look up").isEmpty();
   }
 
   @Test
@@ -148,8 +255,7 @@ class CassandraSplitEnumeratorTest {
     context.registerReader(0, "tm-x");
     context.registerReader(1, "cass-a");
     CassandraSplitEnumerator enumerator = enumerator(CassandraEnumeratorState.notPlanned());
-    enumerator.start();
-    context.triggerAllActions();
+    startWithReaders(enumerator);
 
     for (int i = 0; i < 4; i++) {
       enumerator.handleSplitRequest(0, "tm-x");
@@ -169,8 +275,7 @@ class CassandraSplitEnumeratorTest {
   void should_take_back_the_splits_of_a_failed_reader_with_their_positions_and_hand_them_out_again() {
     context.registerReader(0, "tm-x");
     CassandraSplitEnumerator enumerator = enumerator(CassandraEnumeratorState.notPlanned());
-    enumerator.start();
-    context.triggerAllActions();
+    startWithReaders(enumerator);
     for (int i = 0; i < 7; i++) {
       enumerator.handleSplitRequest(0, "tm-x");
     }
@@ -195,8 +300,7 @@ class CassandraSplitEnumeratorTest {
     context.registerReader(0, "tm-x");
     context.registerReader(1, "tm-x");
     CassandraSplitEnumerator enumerator = enumerator(CassandraEnumeratorState.notPlanned());
-    enumerator.start();
-    context.triggerAllActions();
+    startWithReaders(enumerator);
     for (int i = 0; i < 6; i++) {
       enumerator.handleSplitRequest(i % 2, "tm-x");
     }
@@ -219,8 +323,7 @@ class CassandraSplitEnumeratorTest {
   void should_restore_its_unassigned_splits_without_planning_again() {
     context.registerReader(0, "tm-x");
     CassandraSplitEnumerator enumerator = enumerator(CassandraEnumeratorState.planned(ring().subList(4, 6)));
-    enumerator.start();
-    context.triggerAllActions();
+    startWithReaders(enumerator);
 
     enumerator.handleSplitRequest(0, "tm-x");
     enumerator.handleSplitRequest(0, "tm-x");
@@ -242,8 +345,7 @@ class CassandraSplitEnumeratorTest {
     CassandraSplitEnumerator enumerator = new CassandraSplitEnumerator(context, "ks.t", parallelism -> ring()
         .stream().map(split -> new CassandraSplit(split.splitId(), split.range(), split.replicas(), query, null))
         .toList(), host -> DNS.getOrDefault(host, Set.of()), CassandraEnumeratorState.notPlanned());
-    enumerator.start();
-    context.triggerAllActions();
+    startWithReaders(enumerator);
     enumerator.handleSplitRequest(0, "tm-x");
     SimpleVersionedSerializer<CassandraEnumeratorState> states = after.getEnumeratorCheckpointSerializer();
     CassandraEnumeratorState restored = states.deserialize(states.getVersion(),
