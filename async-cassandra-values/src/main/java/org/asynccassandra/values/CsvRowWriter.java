@@ -19,7 +19,7 @@ import com.datastax.oss.driver.api.core.cql.ColumnDefinitions;
 import com.datastax.oss.driver.api.core.cql.Row;
 import de.siegmar.fastcsv.writer.CsvWriter;
 import de.siegmar.fastcsv.writer.LineDelimiter;
-import de.siegmar.fastcsv.writer.QuoteStrategies;
+import de.siegmar.fastcsv.writer.QuoteStrategy;
 import java.io.Writer;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JsonGenerator;
@@ -39,11 +39,28 @@ final class CsvRowWriter implements RowWriter {
   /** The row's fields, all made before the record is started: a row that fails leaves nothing behind. */
   private @Nullable String[] fields = new String[0];
 
+  /**
+   * Quotes an empty string (a null stays an empty field, as PostgreSQL's {@code COPY ... CSV} writes them) and
+   * the value {@code \.}: alone on its line (a one-column export), PostgreSQL before 18 reads it unquoted as the
+   * end of the data and drops the rows after it; its own CSV output quotes it too.
+   */
+  private static final QuoteStrategy QUOTES = new QuoteStrategy() {
+    @Override
+    public boolean quoteEmpty(int lineNo, int fieldIdx) {
+      return true;
+    }
+
+    @Override
+    public boolean quoteValue(int lineNo, int fieldIdx, String value) {
+      return value.equals("\\.");
+    }
+  };
+
   CsvRowWriter(Writer out) {
     this.out = new LineOutput(out);
     this.csv = CsvWriter.builder()
         .lineDelimiter(LineDelimiter.CRLF)
-        .quoteStrategy(QuoteStrategies.EMPTY) // "" for an empty string; null stays an empty field
+        .quoteStrategy(QUOTES) // "" for an empty string; null stays an empty field
         .bufferSize(0) // straight into the line
         .build(line);
   }

@@ -404,6 +404,26 @@ class CqlValueRoundTripTest {
     assertThat(records).containsExactly(Arrays.asList((String) null), List.of(""));
   }
 
+  /**
+   * A one-column value {@code \.} was written unquoted, alone on its line: PostgreSQL's COPY ... CSV (before 18)
+   * reads that as the end of the data, and lost every row after it.
+   */
+  @Test
+  void should_quote_the_value_that_postgresql_reads_as_the_end_of_the_data() {
+    ColumnDefinitions columns = columns(DataTypes.TEXT);
+    StringWriter out = new StringWriter();
+    try (RowWriter writer = RowWriter.csv(out)) {
+      writer.writeRow(row(columns, "\\."));
+      writer.writeRow(row(columns, "a\\."));
+    }
+    assertThat(out.toString()).isEqualTo("\"\\.\"\r\na\\.\r\n");
+    List<List<String>> records = new ArrayList<>();
+    try (CsvRecordReader reader = CsvRecordReader.of(new StringReader(out.toString()))) {
+      reader.forEach(records::add);
+    }
+    assertThat(records).containsExactly(List.of("\\."), List.of("a\\."));
+  }
+
   @Test
   void should_throw_write_failures_as_unchecked_io_exceptions_in_both_formats() {
     ColumnDefinitions columns = columns(DataTypes.TEXT);
