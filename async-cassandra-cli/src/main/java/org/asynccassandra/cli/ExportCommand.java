@@ -142,8 +142,8 @@ final class ExportCommand implements Callable<Integer> {
         connection.address(spec.commandLine()), ConnectionOptions.DEFAULT_DATACENTER);
     scan.startSummary(); // a run that fails from here on leaves its own summary, never an earlier run's
     Interruption interrupted = Interruption.during("the export of " + scan.keyspace + "." + scan.table,
-        () -> leftAtInterruption(toStdout), checkpoint == null ? null : () -> deleteQuietly(checkpointTemporary(
-            checkpoint))); // a save cut short: no later one replaces it
+        () -> leftAtInterruption(toStdout),
+        checkpoint == null ? null : () -> OutputFiles.deleteAtExit(checkpointTemporary(checkpoint))); // a save cut short
     interruption = interrupted;
     ScheduledExecutorService ticker = Progress.newTicker();
     try (interrupted;
@@ -228,14 +228,6 @@ final class ExportCommand implements Callable<Integer> {
           + checkpoint : output + " was not touched";
     }
     return OutputFiles.isSpecial(target) ? output + " got a part of the rows" : output + " was left as it was";
-  }
-
-  private static void deleteQuietly(Path file) {
-    try {
-      Files.deleteIfExists(file);
-    } catch (IOException ignored) {
-      // the JVM exits: the checkpoint itself is whole, the temporary file only takes room
-    }
   }
 
   /** The temporary file {@link ScanCheckpoint#write} writes before its rename, as its javadoc names it. */

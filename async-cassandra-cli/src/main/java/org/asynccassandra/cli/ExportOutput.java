@@ -253,11 +253,7 @@ final class ExportOutput implements AutoCloseable {
   private void deletePartAtExit() {
     synchronized (locks) {
       if (!committed && !closed) {
-        try {
-          Files.deleteIfExists(part);
-        } catch (IOException ignored) {
-          // the JVM exits: nothing else to do about it
-        }
+        OutputFiles.deleteAtExit(part);
       }
     }
   }

@@ -175,6 +175,15 @@ final class OutputFiles {
     }
   }
 
+  /** Deletes {@code file} if it is there, from a shutdown hook: the JVM exits, so a failure is left as it is. */
+  static void deleteAtExit(Path file) {
+    try {
+      Files.deleteIfExists(file);
+    } catch (IOException ignored) {
+      // nothing else to do about it: the file only takes room
+    }
+  }
+
   /**
    * An I/O failure in a few words for a one-line error: its kind and its message; a file system's refusal
    * without a reason (whose message is only the path) says what it was.

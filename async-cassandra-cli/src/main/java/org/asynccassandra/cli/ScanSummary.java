@@ -142,7 +142,7 @@ final class ScanSummary {
     Path part = Files.createFile(target.resolveSibling(target.getFileName() + "."
         + Long.toUnsignedString(java.util.concurrent.ThreadLocalRandom.current().nextLong(), 36) + ".part"));
     // An interrupted run (Ctrl-C) runs the shutdown hooks but not this method's finally: the hook deletes it.
-    Thread cleanup = new Thread(() -> deleteQuietly(part), "async-cassandra-summary-cleanup");
+    Thread cleanup = new Thread(() -> OutputFiles.deleteAtExit(part), "async-cassandra-summary-cleanup");
     boolean hooked = false;
     try {
       Runtime.getRuntime().addShutdownHook(cleanup);
@@ -162,14 +162,6 @@ final class ScanSummary {
           // the JVM is exiting: the hook runs and finds the part file gone
         }
       }
-    }
-  }
-
-  private static void deleteQuietly(Path part) {
-    try {
-      Files.deleteIfExists(part);
-    } catch (IOException ignored) {
-      // the JVM exits: nothing else to do about it
     }
   }
 

@@ -499,15 +499,20 @@ final class PageEngine {
    */
   boolean endIsNext() {
     synchronized (this) {
-      if (abortCause != null || fetching || terminated) {
-        return false;
-      }
-      if (buffer.isEmpty()) {
-        return sourceDone;
-      }
-      DefaultPage next = buffer.peekFirst();
-      return buffer.size() == 1 && next.size() == 0 && next.isLast();
+      return endIsNextLocked();
     }
+  }
+
+  /** {@link #endIsNext}, under the lock. */
+  private boolean endIsNextLocked() {
+    if (abortCause != null || fetching || terminated) {
+      return false;
+    }
+    if (buffer.isEmpty()) {
+      return sourceDone;
+    }
+    DefaultPage next = buffer.peekFirst();
+    return buffer.size() == 1 && next.size() == 0 && next.isLast();
   }
 
   /** Whether the stream has neither ended nor been aborted. */
@@ -1028,15 +1033,13 @@ final class PageEngine {
   /** Tells the sink that the end is known while it asked for nothing ({@link PageSink#onEndKnown}). */
   private void tellEndKnown() {
     PageSink target;
-    synchronized (this) {
+    synchronized (this) { // once per response: one look under the lock
       target = sink;
-      if (target == null || demand || busy) {
+      if (target == null || demand || busy || !endIsNextLocked()) {
         return;
       }
     }
-    if (endIsNext()) {
-      target.onEndKnown();
-    }
+    target.onEndKnown();
   }
 
   /** Runs a retry's action (on the thread that saw the failure, perhaps a driver thread): nothing it throws is lost. */
