@@ -44,12 +44,15 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
 import org.asynccassandra.AsyncSession;
 import org.asynccassandra.Page;
+import org.asynccassandra.PageEvent;
 import org.asynccassandra.QueryStream;
 import org.asynccassandra.RowMapper;
 import org.asynccassandra.RowStream;
 import org.asynccassandra.ScanConfig;
 import org.asynccassandra.StreamClosedException;
 import org.asynccassandra.StreamConfig;
+import org.asynccassandra.StreamInfo;
+import org.asynccassandra.StreamListener;
 import org.asynccassandra.TableScan;
 import org.asynccassandra.internal.session.DefaultAsyncSession;
 import org.asynccassandra.testkit.CassandraExtension;
@@ -219,7 +222,9 @@ class PromisesIT {
       byWay[i] = new AtomicInteger();
     }
     for (int i = 0; i < 10_000; i++) {
-      concurrent.acquire();
+      if (!concurrent.tryAcquire(60, TimeUnit.SECONDS)) {
+        throw new AssertionError("50 streams did not end within 60 s; pending by way: " + pendingByWay(endings));
+      }
       int way = i % WAYS;
       byWay[way].incrementAndGet();
       CompletableFuture<String> ended = runOne(i, way, random);
@@ -227,8 +232,26 @@ class PromisesIT {
       endings.add(ended);
       streams.add(lastStream);
     }
-    CompletableFuture.allOf(endings.toArray(CompletableFuture[]::new)).get(300, TimeUnit.SECONDS);
+    try {
+      CompletableFuture.allOf(endings.toArray(CompletableFuture[]::new)).get(300, TimeUnit.SECONDS);
+    } catch (java.util.concurrent.TimeoutException e) {
+      throw new AssertionError("streams did not end within 300 s; pending by way: " + pendingByWay(endings), e);
+    }
     assertThat(endings).allSatisfy(ending -> assertThat(ending).isCompleted());
+    for (int i = 0; i < endings.size(); i++) {
+      String outcome = endings.get(i).join();
+      switch (i % WAYS) {
+        case 0 -> assertThat(outcome).as("stream %d, read to the end", i).isEqualTo("end:100");
+        case 3 -> assertThat(outcome).as("stream %d, its consumer threw", i).isEqualTo("IllegalStateException");
+        case 7 -> assertThat(outcome).as("stream %d, pulled page by page", i).isEqualTo("pulled 100 rows");
+        case 10 -> assertThat(outcome).as("stream %d, its listener threw", i).isEqualTo("IllegalStateException");
+        case 11 -> assertThat(outcome).as("stream %d, exactly its rows requested", i).isEqualTo("end:100");
+        default -> { } // closed, cancelled or timed out: either that, or the end when it came first
+      }
+    }
+    // The close of way 9 runs in a callback of a driver request, on the thread that completed it: a driver
+    // I/O thread unless the response came before the callback was registered.
+    assertThat(closedOnDriverThread).as("closes from a driver I/O thread").hasPositiveValue();
     await().atMost(Duration.ofSeconds(60)).until(() -> inFlight(metered) == 0 && session.openStreamCount() == 0);
     await().atMost(Duration.ofSeconds(60)).until(() -> {
       System.gc();
@@ -237,19 +260,44 @@ class PromisesIT {
     await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
         assertThat(newThreads(baseline, metered.getName())).as("threads started during the soak").isEmpty());
     System.out.println("soak: 10,000 streams, 50 at a time, ended " + WAYS + " ways: "
-        + java.util.Arrays.toString(byWay) + "; outcomes: " + endings.stream().map(CompletableFuture::join)
+        + java.util.Arrays.toString(byWay) + " (" + closedOnDriverThread + " closed on a driver I/O thread)"
+        + "; outcomes: " + endings.stream().map(CompletableFuture::join)
         .collect(Collectors.groupingBy(outcome -> outcome, java.util.TreeMap::new, Collectors.counting())));
     printHeap("after the soak");
   }
 
-  private static final int WAYS = 9;
+  private static final int WAYS = 12;
+
+  /** How many of the streams that have not ended were started each way, by way. */
+  private static java.util.Map<Integer, Long> pendingByWay(List<CompletableFuture<String>> endings) {
+    java.util.Map<Integer, Long> pending = new java.util.TreeMap<>();
+    for (int i = 0; i < endings.size(); i++) {
+      if (!endings.get(i).isDone()) {
+        pending.merge(i % WAYS, 1L, Long::sum);
+      }
+    }
+    return pending;
+  }
   private volatile WeakReference<RowStream> lastStream;
+  private final AtomicInteger closedOnDriverThread = new AtomicInteger();
 
   /** Starts one stream over one partition (100 rows, pages of 20) and ends it the given way. */
   private CompletableFuture<String> runOne(int index, int way, Random random) {
-    StreamConfig.Builder config = StreamConfig.builder().fetchSize(20).prefetchPages(random.nextInt(3));
+    int prefetch = random.nextInt(3);
+    StreamConfig.Builder config = StreamConfig.builder().fetchSize(20).prefetchPages(prefetch);
     if (way == 4) {
       config.totalTimeout(Duration.ofMillis(1 + random.nextInt(5)));
+    }
+    if (way == 10) {
+      int failingPage = 1 + random.nextInt(5);
+      config.listener(new StreamListener() {
+        @Override
+        public void onPage(StreamInfo stream, PageEvent page) {
+          if (page.pageNumber() == failingPage) {
+            throw new IllegalStateException("listener failure at page " + failingPage);
+          }
+        }
+      });
     }
     QueryStream stream = async.executeStream(SimpleStatement.newInstance(
         "SELECT pk, ck FROM " + keyspace + "." + table + " WHERE pk = ?", index % 200), config.build());
@@ -293,7 +341,24 @@ class PromisesIT {
         });
       }
       case 7: // pulled page by page to the end
-        return pullAll(stream, 0).thenApply(pages -> "pulled " + pages);
+        return pullAll(stream, 0).thenApply(rows -> "pulled " + rows + " rows");
+      case 9: { // closed from a driver I/O thread, in the callback of a driver request
+        String driverThreads = metered.getName() + "-io-";
+        return outcome(stream.forEach(row -> {
+          if (seen.incrementAndGet() == stopAt) {
+            metered.executeAsync("SELECT release_version FROM system.local").whenComplete((result, error) -> {
+              if (Thread.currentThread().getName().startsWith(driverThreads)) {
+                closedOnDriverThread.incrementAndGet();
+              }
+              stream.close();
+            });
+          }
+        }));
+      }
+      case 10: // a listener throws (see the config above)
+        return outcome(stream.forEach(row -> seen.incrementAndGet()));
+      case 11: // a subscriber requests exactly the rows there are: the last page is full, an empty one follows
+        return exactDemandSubscriber(stream, 100, prefetch == 0);
       default: // never consumed
         stream.close();
         return CompletableFuture.completedFuture("never consumed");
@@ -313,9 +378,10 @@ class PromisesIT {
     return cause.getClass().getSimpleName();
   }
 
-  private static CompletableFuture<Integer> pullAll(QueryStream stream, int pages) {
+  /** Pulls every page to the end (an empty last page among them); completes with the rows pulled. */
+  private static CompletableFuture<Integer> pullAll(QueryStream stream, int rows) {
     return stream.nextPage().toCompletableFuture().thenCompose(page -> page.isEmpty()
-        ? CompletableFuture.completedFuture(pages) : pullAll(stream, pages + 1));
+        ? CompletableFuture.completedFuture(rows) : pullAll(stream, rows + page.get().rows().size()));
   }
 
   private static CompletableFuture<String> cancellingSubscriber(QueryStream stream, int stopAt) {
@@ -348,6 +414,44 @@ class PromisesIT {
       @Override
       public void onComplete() {
         ended.complete("end");
+      }
+    });
+    return ended;
+  }
+
+  /**
+   * Requests {@code rows} at once, the rows there are: with read-ahead the stream completes without more
+   * demand, having read the empty page after the full last one ahead; without ({@code askForTheEnd}), the
+   * subscriber requests once more after the last row, as rows()' javadoc says, for that page to be fetched.
+   */
+  private static CompletableFuture<String> exactDemandSubscriber(QueryStream stream, int rows,
+      boolean askForTheEnd) {
+    CompletableFuture<String> ended = new CompletableFuture<>();
+    stream.rows().subscribe(new Flow.Subscriber<>() {
+      private Flow.Subscription subscription;
+      private int received;
+
+      @Override
+      public void onSubscribe(Flow.Subscription subscription) {
+        this.subscription = subscription;
+        subscription.request(rows);
+      }
+
+      @Override
+      public void onNext(Row item) {
+        if (++received == rows && askForTheEnd) {
+          subscription.request(1);
+        }
+      }
+
+      @Override
+      public void onError(Throwable throwable) {
+        ended.complete(rootName(throwable));
+      }
+
+      @Override
+      public void onComplete() {
+        ended.complete("end:" + received);
       }
     });
     return ended;
