@@ -32,7 +32,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.function.BiConsumer;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine;
@@ -63,7 +62,12 @@ final class ConfigFile {
    */
   static ConfigFile read(CommandLine commandLine, @Nullable Path file) {
     if (file == null) {
-      return new ConfigFile(null, load(null));
+      try {
+        return new ConfigFile(null, load(null));
+      } catch (ConfigException unparsable) { // an application.conf on the class path, or -Dconfig.file
+        throw new ParameterException(commandLine, "The driver's application.conf cannot be parsed: "
+            + problem(unparsable, null), unparsable);
+      }
     }
     if (!Files.isReadable(file)) {
       throw new ParameterException(commandLine, "--config file is not readable: " + file);
@@ -136,22 +140,23 @@ final class ConfigFile {
   }
 
   /**
-   * Checks the given file's settings merged over {@code fallbacks} (the command line's defaults, then the driver's
-   * reference): that their substitutions resolve, and, unless {@code requestTimeoutGiven}, that the request
-   * timeout is a duration above zero (the driver takes zero or less as no timeout at all). Nothing to check without
-   * a file.
+   * Checks the settings (the --config file's, or else application.conf's) merged over {@code fallbacks} (the
+   * command line's defaults, then the driver's reference): that their substitutions resolve, that the driver's
+   * options they set read as their types, and, unless {@code requestTimeoutGiven}, that the request timeout is a
+   * duration above zero (the driver takes zero or less as no timeout at all). Nothing to check without a file and
+   * without an application.conf.
    *
    * @throws ParameterException naming the file, the setting and its value
    */
   void check(CommandLine commandLine, Config fallbacks, boolean requestTimeoutGiven) {
-    if (file == null) {
+    if (file == null && settings.isEmpty()) {
       return;
     }
     Config merged;
     try {
       merged = settings.withFallback(fallbacks).resolve();
     } catch (ConfigException unresolved) {
-      throw new ParameterException(commandLine, "--config file " + file + " cannot be read: "
+      throw new ParameterException(commandLine, capitalized(source()) + " cannot be read: "
           + problem(unresolved, file), unresolved);
     }
     String timeout = path(DefaultDriverOption.REQUEST_TIMEOUT);
@@ -163,13 +168,26 @@ final class ConfigFile {
     try {
       value = merged.getDuration(timeout);
     } catch (ConfigException notADuration) {
-      throw new ParameterException(commandLine, timeout + " in --config file " + file + " must be a duration: "
+      throw new ParameterException(commandLine, timeout + " in " + source() + " must be a duration: "
           + problem(notADuration, file), notADuration);
     }
     if (value.isZero() || value.isNegative()) {
-      throw new ParameterException(commandLine, timeout + " in --config file " + file + " must be > 0: "
+      throw new ParameterException(commandLine, timeout + " in " + source() + " must be > 0: "
           + merged.getValue(timeout).unwrapped());
     }
+  }
+
+  /**
+   * Where the settings come from, for messages: {@code --config file PATH}, or the driver's application.conf
+   * with where it was found (the class path, or {@code -Dconfig.file}).
+   */
+  String source() {
+    return file != null ? "--config file " + file
+        : "the driver's application.conf (" + settings.origin().description() + ")";
+  }
+
+  private static String capitalized(String text) {
+    return Character.toUpperCase(text.charAt(0)) + text.substring(1);
   }
 
   /**
@@ -207,8 +225,8 @@ final class ConfigFile {
     try {
       check.read().accept(merged, path);
     } catch (ConfigException wrong) {
-      throw new ParameterException(commandLine, path + " in --config file " + file
-          + " must be " + check.expected() + ": " + problem(wrong, Objects.requireNonNull(file)), wrong);
+      throw new ParameterException(commandLine, path + " in " + source() + " must be " + check.expected() + ": "
+          + problem(wrong, file), wrong);
     }
   }
 
@@ -230,10 +248,10 @@ final class ConfigFile {
    * The first line of a parser's message; an origin in {@code file} itself (its path and line) becomes
    * {@code line N}, another one (an included file) stays as it is.
    */
-  static String problem(ConfigException failure, Path file) {
+  static String problem(ConfigException failure, @Nullable Path file) {
     String message = failure.getMessage() == null ? failure.getClass().getSimpleName() : failure.getMessage();
     ConfigOrigin origin = failure.origin();
-    if (origin != null && origin.filename() != null && Path.of(origin.filename()).equals(file)
+    if (file != null && origin != null && origin.filename() != null && Path.of(origin.filename()).equals(file)
         && message.startsWith(origin.description() + ": ")) {
       message = message.substring(origin.description().length() + 2);
       if (origin.lineNumber() > 0) {

@@ -233,6 +233,44 @@ class CommandUsageTest {
         + ".timeout in --config file " + file + " must be a duration: line 3: ");
   }
 
+  /**
+   * Without --config, the driver's application.conf (here named by -Dconfig.file, as on a class path) is checked
+   * the same way: a value of the wrong type there failed only once the session started.
+   */
+  @Test
+  void should_refuse_an_application_conf_with_a_driver_option_of_the_wrong_type(@TempDir Path dir)
+      throws IOException {
+    Path file = Files.writeString(dir.resolve("application.conf"),
+        "datastax-java-driver.basic.request.page-size = abc\n");
+    assertUsageError(withApplicationConf(file, () -> count()), "datastax-java-driver.basic.request.page-size in the "
+        + "driver's application.conf (" + file);
+    Path broken = Files.writeString(dir.resolve("broken.conf"), "datastax-java-driver { basic.request.timeout = \n");
+    assertUsageError(withApplicationConf(broken, () -> count()), "The driver's application.conf cannot be parsed: ");
+    Path zero = Files.writeString(dir.resolve("zero.conf"), "datastax-java-driver.basic.request.timeout = 0\n");
+    assertUsageError(withApplicationConf(zero, () -> count()), "datastax-java-driver.basic.request.timeout in the "
+        + "driver's application.conf (" + zero);
+    Path good = Files.writeString(dir.resolve("good.conf"), "datastax-java-driver.basic.request.page-size = 100\n");
+    DemoCommandIT.Captured run = withApplicationConf(good, () -> count());
+    assertThat(run.exitCode()).as(run.err()).isEqualTo(1);
+    assertThat(run.err()).contains("cannot connect");
+  }
+
+  /** Runs {@code command} with {@code -Dconfig.file} set to {@code file}, as the driver's application.conf. */
+  private static DemoCommandIT.Captured withApplicationConf(Path file,
+      java.util.function.Supplier<DemoCommandIT.Captured> command) {
+    String previous = System.setProperty("config.file", file.toString());
+    try {
+      return command.get();
+    } finally {
+      if (previous == null) {
+        System.clearProperty("config.file");
+      } else {
+        System.setProperty("config.file", previous);
+      }
+      com.typesafe.config.ConfigFactory.invalidateCaches();
+    }
+  }
+
   @Test
   void should_take_a_config_file_whose_driver_options_have_their_types(@TempDir Path dir) throws IOException {
     Path file = Files.writeString(dir.resolve("good.conf"), String.join("\n",

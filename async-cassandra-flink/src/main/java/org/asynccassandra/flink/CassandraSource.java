@@ -179,7 +179,7 @@ public final class CassandraSource<T> implements Source<T, CassandraSplit, Cassa
      * @throws IllegalArgumentException if a name is null or blank
      */
     public Builder columns(String... columns) {
-      return columns(List.of(columns));
+      return columns(java.util.Arrays.asList(columns)); // not List.of: a null name gets the IllegalArgumentException
     }
 
     /**

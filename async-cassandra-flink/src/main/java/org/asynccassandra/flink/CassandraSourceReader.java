@@ -124,6 +124,11 @@ final class CassandraSourceReader<T> implements SourceReader<T, CassandraSplit> 
 
   @Override
   public InputStatus pollNext(ReaderOutput<T> output) throws Exception {
+    if (open.isEmpty() && waiting.isEmpty() && noMoreSplits) {
+      // A reader left without a split (more readers than splits) ends whatever its connection does: a failed
+      // or slow one would fail or hold the task, and the job, though every row was read elsewhere.
+      return InputStatus.END_OF_INPUT;
+    }
     CompletableFuture<Void> connecting = connection;
     if (connecting == null || !connecting.isDone()) {
       return waitForWork();
@@ -165,7 +170,13 @@ final class CassandraSourceReader<T> implements SourceReader<T, CassandraSplit> 
   public List<CassandraSplit> snapshotState(long checkpointId) {
     List<CassandraSplit> state = new ArrayList<>(open.size() + waiting.size());
     for (OpenSplit split : open) {
-      state.add(split.position());
+      try {
+        state.add(split.position());
+      } catch (RuntimeException unplaced) { // declines the checkpoint: say which one, and where
+        throw new AsyncCassandraException("Checkpoint " + checkpointId + " of subtask "
+            + context.getIndexOfSubtask() + " cannot place the position of " + where(split) + ": "
+            + unplaced.getMessage(), unplaced);
+      }
     }
     state.addAll(waiting);
     if (LOG.isDebugEnabled()) {
@@ -332,10 +343,10 @@ final class CassandraSourceReader<T> implements SourceReader<T, CassandraSplit> 
     // A completion that read the old future ran before the write above: look again for what it brought. A
     // failed connection is work of its own: pollNext throws it.
     CompletableFuture<Void> connecting = connection;
-    boolean work = connecting != null && connecting.isDone()
-        && (connecting.isCompletedExceptionally() || open.stream().anyMatch(OpenSplit::hasWork)
-            || (!waiting.isEmpty() && open.size() < settings.splitsPerReader())
-            || (open.isEmpty() && waiting.isEmpty() && noMoreSplits));
+    boolean work = (open.isEmpty() && waiting.isEmpty() && noMoreSplits)
+        || (connecting != null && connecting.isDone()
+            && (connecting.isCompletedExceptionally() || open.stream().anyMatch(OpenSplit::hasWork)
+                || (!waiting.isEmpty() && open.size() < settings.splitsPerReader())));
     if (work) {
       next.complete(null);
     }

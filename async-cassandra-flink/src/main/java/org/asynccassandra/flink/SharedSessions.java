@@ -19,6 +19,7 @@ import com.datastax.oss.driver.api.core.CqlSession;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ForkJoinPool;
 import org.asynccassandra.AsyncSession;
 import org.jspecify.annotations.Nullable;
 
@@ -119,13 +120,15 @@ final class SharedSessions {
   private static void connect(Shared shared, CassandraSessionFactory sessions) {
     Thread connector = new Thread(() -> {
       try {
-        sessions.sessionBuilder().buildAsync().whenComplete((cql, failure) -> {
+        // The driver completes its stage on its admin thread: the session's wrapping and the readers' wake-ups
+        // go on in the common pool instead, as the core's own connect does.
+        sessions.sessionBuilder().buildAsync().whenCompleteAsync((cql, failure) -> {
           if (failure != null) {
             shared.driver.completeExceptionally(failure);
           } else {
             shared.driver.complete(cql);
           }
-        });
+        }, ForkJoinPool.commonPool());
       } catch (Throwable failure) { // the factory's, or the builder's: the readers waiting fail with it
         shared.driver.completeExceptionally(failure);
       }

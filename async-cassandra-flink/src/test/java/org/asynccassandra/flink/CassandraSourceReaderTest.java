@@ -275,6 +275,43 @@ class CassandraSourceReaderTest {
         .cause().isSameAs(refused);
   }
 
+  /** More readers than splits: a reader told "no more splits" before any came ends whatever its connection does. */
+  @Test
+  void should_end_without_a_split_while_its_connection_is_pending_or_failed() throws Exception {
+    CassandraSourceReader<String> reader = reader(1, row -> row.toString());
+    reader.start();
+    CompletableFuture<Void> available = reader.isAvailable();
+    assertThat(reader.pollNext(output)).isEqualTo(InputStatus.NOTHING_AVAILABLE);
+    reader.notifyNoMoreSplits();
+    assertThat(reader.isAvailable()).as("woken by the signal, the connection still pending").isDone();
+    assertThat(available).isDone();
+    assertThat(reader.pollNext(output)).as("connection pending").isEqualTo(InputStatus.END_OF_INPUT);
+    connection.completeExceptionally(new IllegalStateException("no contact point answered"));
+    assertThat(reader.pollNext(output)).as("connection failed: nothing to read with it").isEqualTo(
+        InputStatus.END_OF_INPUT);
+    reader.close();
+  }
+
+  /** A position the scan's checkpoints cannot place declines the checkpoint: the message says which, and where. */
+  @Test
+  void should_name_the_checkpoint_and_the_split_when_a_position_cannot_be_placed() throws Exception {
+    CassandraSourceReader<String> reader = reader(1, row -> row.toString());
+    connection.complete(null);
+    reader.start();
+    reader.addSplits(List.of(split(1)));
+    assertThat(reader.pollNext(output)).isEqualTo(InputStatus.NOTHING_AVAILABLE);
+    // A page of two rows that no single range received: two ranges moved by one row each.
+    scans.get("split-1").deliver(FakeScan.rows("a", "b"), at(new Range("10", "15", State.IN_PROGRESS, "P", 0, 1),
+        new Range("15", "20", State.IN_PROGRESS, "Q", 0, 1)));
+    assertThat(reader.pollNext(output)).isEqualTo(InputStatus.MORE_AVAILABLE);
+
+    assertThatThrownBy(() -> reader.snapshotState(7)).isInstanceOf(AsyncCassandraException.class)
+        .hasMessageStartingWith("Checkpoint 7 of subtask 0 cannot place the position of ks.t, split split-1, "
+            + "token range ")
+        .hasMessageContaining("Cannot tell which range a page of 2 rows came from")
+        .cause().isInstanceOf(IllegalStateException.class);
+  }
+
   @Test
   void should_fail_when_the_session_cannot_connect() {
     CassandraSourceReader<String> reader = reader(1, row -> row.toString());

@@ -17,8 +17,11 @@ package org.asynccassandra.flink;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.CqlSessionBuilder;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -59,6 +62,50 @@ class SharedSessionsTest {
           .isSameAs(refused);
     } finally {
       release.countDown();
+      lease.release();
+    }
+    assertThat(SharedSessions.open()).isZero();
+  }
+
+  /** The readers' wake-ups ran on the thread that completed the driver's stage: its admin event loop. */
+  @Test
+  void should_complete_the_session_off_the_thread_that_completed_the_drivers_stage() throws Exception {
+    CountDownLatch registered = new CountDownLatch(1); // the connect thread's callback is on the driver's stage
+    CompletableFuture<CqlSession> building = new CompletableFuture<>() {
+      @Override
+      public CompletableFuture<CqlSession> whenComplete(
+          java.util.function.BiConsumer<? super CqlSession, ? super Throwable> action) {
+        CompletableFuture<CqlSession> dependent = super.whenComplete(action);
+        registered.countDown();
+        return dependent;
+      }
+
+      @Override
+      public CompletableFuture<CqlSession> whenCompleteAsync(
+          java.util.function.BiConsumer<? super CqlSession, ? super Throwable> action,
+          java.util.concurrent.Executor executor) {
+        CompletableFuture<CqlSession> dependent = super.whenCompleteAsync(action, executor);
+        registered.countDown();
+        return dependent;
+      }
+    };
+    CassandraSessionFactory factory = () -> new CqlSessionBuilder() {
+      @Override
+      public CompletionStage<CqlSession> buildAsync() {
+        return building;
+      }
+    };
+    SharedSessions.Lease lease = SharedSessions.acquire("driver-thread-source", factory);
+    try {
+      CompletableFuture<String> completedOn = lease.session().handle((session, failure) ->
+          Thread.currentThread().getName());
+      assertThat(registered.await(30, TimeUnit.SECONDS)).isTrue(); // else it would run on the connect thread
+      Thread admin = new Thread(() -> building.completeExceptionally(new IllegalStateException("refused")),
+          "s0-admin-0");
+      admin.start();
+      admin.join(TimeUnit.SECONDS.toMillis(30));
+      assertThat(completedOn.get(30, TimeUnit.SECONDS)).isNotEqualTo("s0-admin-0");
+    } finally {
       lease.release();
     }
     assertThat(SharedSessions.open()).isZero();

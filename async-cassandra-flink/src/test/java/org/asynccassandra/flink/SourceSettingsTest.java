@@ -37,6 +37,15 @@ class SourceSettingsTest {
     return CassandraSource.builder(TestSessions.of(List.of(new InetSocketAddress("127.0.0.1", 9042))), "ks", "t");
   }
 
+  /** The javadoc promises an IllegalArgumentException naming the names; List.of threw a bare NullPointerException. */
+  @Test
+  void should_refuse_a_null_or_blank_column_name_with_the_names() {
+    assertThatThrownBy(() -> source().columns("id", null)).isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("columns must not contain blank names: [id, null]");
+    assertThatThrownBy(() -> source().columns("id", " ")).isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("columns must not contain blank names: [id,  ]");
+  }
+
   @Test
   void should_refuse_a_stream_config_that_limits_rows_pages_or_resumes_when_the_source_is_built() {
     assertThatThrownBy(() -> source().streamConfig(() -> StreamConfig.builder().maxRows(10).build())

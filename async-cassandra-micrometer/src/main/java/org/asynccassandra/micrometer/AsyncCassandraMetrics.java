@@ -19,8 +19,11 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tag;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.binder.MeterBinder;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.asynccassandra.AsyncSession;
 import org.asynccassandra.StreamConfig;
@@ -70,6 +73,11 @@ public final class AsyncCassandraMetrics implements MeterBinder, AutoCloseable {
   private final List<StreamListener> bound = new CopyOnWriteArrayList<>();
   /** The session's budget in each registry it is shown in, one per {@link #bindTo} call of a session with one. */
   private final List<BoundBudgets.Binding> budgets = new CopyOnWriteArrayList<>();
+  /**
+   * The registries bound and not closed since, by identity: binding one again measures nothing twice (a Spring
+   * {@code @Bean} method that binds the binder it returns, which Spring Boot then binds too). Guarded by this.
+   */
+  private final Set<MeterRegistry> registries = Collections.newSetFromMap(new IdentityHashMap<>());
 
   /**
    * Meters for {@code session}'s streams, with no extra tags. Nothing is measured until
@@ -99,10 +107,17 @@ public final class AsyncCassandraMetrics implements MeterBinder, AutoCloseable {
    * and {@value #BUDGET_CAPACITY} (gauges, bytes) and {@value #BUDGET_HELD_BACK} (a counter), read when the
    * registry is scraped. The budget meters of one registry and tags are shared by every binder bound there
    * with a budget: the gauges read the sum over the budgets bound and not closed yet (each budget once), the
-   * counter the hold-backs of each budget from its binding to its binder's {@link #close()}.
+   * counter the hold-backs of each budget from its binding to its binder's {@link #close()}. Binding to a
+   * registry this binder is bound to already (and not closed since) does nothing: each stream is counted once.
+   *
+   * @throws NullPointerException if {@code registry} is null
    */
   @Override
-  public void bindTo(MeterRegistry registry) {
+  public synchronized void bindTo(MeterRegistry registry) {
+    Objects.requireNonNull(registry, "registry");
+    if (!registries.add(registry)) {
+      return;
+    }
     session.readAheadBudget().ifPresent(budget -> budgets.add(BoundBudgets.bind(registry, tags, budget)));
     StreamListener listener = listener(registry, tags);
     bound.add(listener);
@@ -125,10 +140,11 @@ public final class AsyncCassandraMetrics implements MeterBinder, AutoCloseable {
 
   /**
    * Removes the listeners this binder added, and takes the session's budget out of the budget meters; the
-   * session's open streams keep being measured.
+   * session's open streams keep being measured. The binder may be bound again afterwards.
    */
   @Override
-  public void close() {
+  public synchronized void close() {
+    registries.clear();
     List<StreamListener> removed = List.copyOf(bound);
     bound.removeAll(removed);
     removed.forEach(session::removeListener);

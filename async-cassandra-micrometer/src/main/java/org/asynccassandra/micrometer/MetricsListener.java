@@ -104,7 +104,8 @@ final class MetricsListener implements StreamListener {
      * This listener was registered twice for the stream (its {@code executor()} was called twice): only then
      * is a retry with the same error as the one before its second hearing. A stream heard once counts every
      * retry, also two in a row with one error object (the driver fails every request of a lost connection
-     * with the same one: two ranges of a scan).
+     * with the same one: two ranges of a scan); so does one heard twice, which forgets the error once it heard
+     * it twice.
      */
     volatile boolean heardTwice;
     /** The rows of the stream counted in {@code rows.delivered} so far. Guarded by this. */
@@ -308,7 +309,11 @@ final class MetricsListener implements StreamListener {
     Hearing hearing = heard(stream);
     if (hearing != null) {
       if (hearing.heardTwice && hearing.lastRetryError == error) {
-        return; // the second hearing of this retry
+        // The second hearing of this retry, which comes right after the first (one dispatch tells both). Forgotten,
+        // so that a next retry with the same error object (a lost connection fails two ranges of a scan with one)
+        // counts.
+        hearing.lastRetryError = null;
+        return;
       }
       hearing.lastRetryError = error;
     }

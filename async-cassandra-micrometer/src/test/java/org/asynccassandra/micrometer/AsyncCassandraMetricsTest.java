@@ -299,6 +299,8 @@ class AsyncCassandraMetricsTest {
     heardTwice(() -> listener.onStart(stream, "forEach()"));
     heardTwice(() -> listener.onPage(stream, first));
     heardTwice(() -> listener.onRetry(stream, 2, 1, slow));
+    // Another retry with the same error object: a lost connection fails two ranges of a scan with one.
+    heardTwice(() -> listener.onRetry(stream, 1, 1, slow));
     stream.stats = FakeStream.stats(1, 100, 0, 4_000, 1); // the first page handed over whole
     heardTwice(() -> listener.onComplete(stream, stream.stats));
     for (int heard = 0; heard < 2; heard++) {
@@ -311,7 +313,7 @@ class AsyncCassandraMetricsTest {
     assertThat(count("asynccassandra.rows.delivered", tags)).isEqualTo(130);
     assertThat(count("asynccassandra.response.bytes", tags)).isEqualTo(5_000);
     assertThat(registry.get("asynccassandra.page.fetch").tags(tags).timer().count()).isEqualTo(2);
-    assertThat(count("asynccassandra.page.retries", tags)).isEqualTo(1);
+    assertThat(count("asynccassandra.page.retries", tags)).isEqualTo(2);
     assertThat(registry.find("asynccassandra.streams.ended").tags("name", "twice").counters())
         .as("one end, under the stream's style").singleElement()
         .satisfies(ended -> {
@@ -400,10 +402,9 @@ class AsyncCassandraMetricsTest {
     }
   }
 
-  @Test
-  void should_add_its_listener_to_the_session_when_bound_and_remove_it_when_closed() {
-    List<StreamListener> listeners = new CopyOnWriteArrayList<>();
-    AsyncSession session = (AsyncSession) Proxy.newProxyInstance(getClass().getClassLoader(),
+  /** A session without a budget that keeps the listeners added to it in {@code listeners}. */
+  private AsyncSession listenedSession(List<StreamListener> listeners) {
+    return (AsyncSession) Proxy.newProxyInstance(getClass().getClassLoader(),
         new Class<?>[] {AsyncSession.class}, (proxy, method, args) -> {
           switch (method.getName()) {
             case "addListener" -> listeners.add((StreamListener) args[0]);
@@ -415,6 +416,32 @@ class AsyncCassandraMetricsTest {
           }
           return null;
         });
+  }
+
+  /** A @Bean method that binds the binder it returns, which Spring Boot binds again, counted every stream twice. */
+  @Test
+  void should_count_each_stream_once_when_bound_twice_to_one_registry() {
+    List<StreamListener> listeners = new CopyOnWriteArrayList<>();
+    AsyncCassandraMetrics metrics = new AsyncCassandraMetrics(listenedSession(listeners), Tags.of("cluster", "b"));
+    metrics.bindTo(registry);
+    metrics.bindTo(registry);
+    assertThat(listeners).hasSize(1);
+    FakeStream stream = FakeStream.query("shop", "bound-twice");
+    listeners.forEach(each -> each.executor(stream, DIRECT));
+    listeners.forEach(each -> each.onStart(stream, "forEach()"));
+    assertThat(count("asynccassandra.streams.started", "cluster", "b", "name", "bound-twice", "style", "forEach"))
+        .isEqualTo(1);
+    metrics.close();
+    assertThat(listeners).isEmpty();
+    metrics.bindTo(registry); // closed, then bound again: measuring again
+    assertThat(listeners).hasSize(1);
+    metrics.close();
+  }
+
+  @Test
+  void should_add_its_listener_to_the_session_when_bound_and_remove_it_when_closed() {
+    List<StreamListener> listeners = new CopyOnWriteArrayList<>();
+    AsyncSession session = listenedSession(listeners);
     MeterRegistry other = new SimpleMeterRegistry();
     try (AsyncCassandraMetrics metrics = new AsyncCassandraMetrics(session, Tags.of("cluster", "a"))) {
       metrics.bindTo(registry);

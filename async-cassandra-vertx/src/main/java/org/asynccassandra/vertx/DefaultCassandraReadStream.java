@@ -18,7 +18,7 @@ package org.asynccassandra.vertx;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
-import io.vertx.core.Vertx;
+import io.vertx.core.internal.ContextInternal;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -182,7 +182,9 @@ final class DefaultCassandraReadStream<T, U> implements CassandraReadStream<U> {
   // ---- on the context --------------------------------------------------------------------------------
 
   private void onContext(Runnable action) {
-    if (Vertx.currentContext() == context) {
+    // Inline only on the context's own thread. Vert.x makes the context current on a worker thread too, inside
+    // the context's executeBlocking; run there, the drain would race the event loop over this stream's state.
+    if (((ContextInternal) context).isRunningOnContext()) {
       action.run();
     } else {
       context.runOnContext(ignored -> action.run());

@@ -97,6 +97,32 @@ class CassandraReadStreamTest {
     assertThat(fake.closedBeforeItsEnd()).as("asked past the last page first, so it completed").isFalse();
   }
 
+  /**
+   * Vert.x makes the context current on a worker thread too, inside executeBlocking: a fetch from there ran the
+   * adapter, and the item handler, on that worker thread, beside the event loop.
+   */
+  @Test
+  void should_run_the_handlers_on_the_event_loop_when_demand_comes_from_execute_blocking() throws Exception {
+    FakeResultStream<Integer> fake = FakeResultStream.autoPages(range(1, 4), range(4, 6)); // pages already there
+    List<Boolean> onEventLoop = new CopyOnWriteArrayList<>();
+    CompletableFuture<Void> ended = new CompletableFuture<>();
+    CompletableFuture<CassandraReadStream<Integer>> made = new CompletableFuture<>();
+    context.runOnContext(ignored -> {
+      CassandraReadStream<Integer> stream = CassandraReadStream.of(context, fake).pause();
+      stream.endHandler(end -> ended.complete(null));
+      stream.handler(item -> onEventLoop.add(Context.isOnEventLoopThread()));
+      made.complete(stream);
+    });
+    CassandraReadStream<Integer> stream = made.get(10, TimeUnit.SECONDS);
+    context.executeBlocking(() -> {
+      assertThat(Vertx.currentContext()).as("the context is current on the worker thread").isSameAs(context);
+      stream.fetch(Long.MAX_VALUE);
+      return null;
+    }).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    ended.get(10, TimeUnit.SECONDS);
+    assertThat(onEventLoop).as("each item's thread was an event loop's").containsExactly(true, true, true, true, true);
+  }
+
   @Test
   void should_fetch_nothing_before_a_handler_is_set() throws Exception {
     FakeResultStream<Integer> fake = new FakeResultStream<>();
