@@ -81,6 +81,16 @@ record BenchSettings(
     };
   }
 
+  /**
+   * Rounds for a close comparison: twice {@link #rounds()} and one. Where modes differ by a few per cent of a read
+   * of a second or more (the small first page against fixed pages, pages sized by bytes against fixed sizes),
+   * one round's noise on a shared machine is larger than the difference, so a median needs more rounds than a
+   * comparison of modes far apart.
+   */
+  int closeComparisonRounds() {
+    return 2 * rounds + 1;
+  }
+
   Map<String, Object> toJson() {
     Map<String, Object> json = new LinkedHashMap<>();
     json.put("name", name);

@@ -81,7 +81,7 @@ final class FirstRowScenario implements Scenario {
     SimpleStatement whole = ThroughputScenario.statement(context, GOAL_FETCH_SIZE);
     int warmUpRounds = SteadyState.warmUp(settings, context.out(), "full read ",
         round -> fullReadRound(context, fullModes, whole, round));
-    for (int round = 1; round <= fullReadRounds(settings); round++) {
+    for (int round = 1; round <= settings.closeComparisonRounds(); round++) {
       fullReadRound(context, fullModes, whole, round);
     }
     report(context, fullModes, warmUpRounds);
@@ -106,15 +106,6 @@ final class FirstRowScenario implements Scenario {
     }
     context.out().println(line);
     return seconds;
-  }
-
-  /**
-   * Rounds of the full read: twice the scenario rounds and one. The two modes differ by a few round trips of
-   * a read of seconds, far less than one round's noise on a shared machine, so the per-round ratio needs
-   * more rounds than a comparison of modes far apart.
-   */
-  static int fullReadRounds(BenchSettings settings) {
-    return 2 * settings.rounds() + 1;
   }
 
   /** Our default stream (p1 forEach) with fixed pages, and the same with the small first page. */
@@ -330,7 +321,7 @@ final class FirstRowScenario implements Scenario {
             + "of the rounds' ratios.%n%n", context.settings().rows(), GOAL_FETCH_SIZE, FIRST_PAGE_SIZE,
             SteadyState.WINDOW, 100 * SteadyState.TOLERANCE, warmUpRounds,
             SteadyState.maxRounds(context.settings()),
-            fullReadRounds(context.settings()))
+            context.settings().closeComparisonRounds())
         + Markdown.table(List.of("mode", "rows/s, median (range)"), List.of(
             List.of(fixed.name(), Markdown.rateSpread(fixedRates)),
             List.of(small.name(), Markdown.rateSpread(smallRates))))

@@ -85,15 +85,6 @@ final class WideRowScenario implements Scenario {
     return modes;
   }
 
-  /**
-   * Timed rounds of the wide-row reads: twice the scenario rounds and one. Each read takes about a second, and
-   * the goal compares ours with the best of five fixed page sizes a few per cent apart: with five rounds, which
-   * fixed size was best changed from run to run (100 in one, 500 in the next, each 0.8× of the other).
-   */
-  static int timedRounds(BenchSettings settings) {
-    return 2 * settings.rounds() + 1;
-  }
-
   @Override
   public void run(BenchContext context) throws Exception {
     int rows = rows(context.settings());
@@ -102,7 +93,9 @@ final class WideRowScenario implements Scenario {
     // A mode whose read fails (a fixed fetch size of wide rows can be more than the server will answer) is
     // reported as failed with its error and not tried again: the other modes still run.
     Map<String, String> failed = new LinkedHashMap<>();
-    for (int round = 0; round <= timedRounds(context.settings()); round++) { // round 0 warms up
+    // Round 0 warms up. Close-comparison rounds: with five, which fixed size was best changed from run to run
+    // (100 in one, 500 in the next, each 0.8x of the other).
+    for (int round = 0; round <= context.settings().closeComparisonRounds(); round++) {
       StringBuilder line = new StringBuilder(round == 0 ? "  warm-up:" : "  round " + round + ":");
       for (String mode : Scenario.rotated(modes, round)) {
         if (failed.containsKey(mode)) {
@@ -450,7 +443,7 @@ final class WideRowScenario implements Scenario {
             + "garbage included). Then one more read per mode forces a full GC every 1/%d of the read, while "
             + "the consumer still holds its page: the heap after GC is what the client holds while streaming "
             + "(the bench's own baseline included). The client JVM's max heap: %,d MiB.%n%n",
-        rows, Markdown.mib((double) rows * BLOB_BYTES), StreamConfig.PROBE_PAGE_SIZE, timedRounds(context.settings()),
+        rows, Markdown.mib((double) rows * BLOB_BYTES), StreamConfig.PROBE_PAGE_SIZE, context.settings().closeComparisonRounds(),
         GC_SAMPLES_PER_READ, Runtime.getRuntime().maxMemory() / (1024 * 1024))
         + Markdown.table(List.of("mode", "rows/s, median (range)", "vs best fixed (" + bestFixed + ")",
             "rows asked (last request)", "pages", "mean page", "heap after GC (max)", "heap peak (sampled)"), table)

@@ -16,8 +16,10 @@
 package org.asynccassandra.cli;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.file.DirectoryStream;
@@ -39,9 +41,10 @@ import java.util.concurrent.TimeUnit;
  * command's, which the archive must match.
  *
  * <p>It takes a lock beside the archive (one build at a time; the OS drops it if the JVM dies), deletes what
- * killed builds left, then runs the workload (the {@code count} and {@code export} commands of this
- * installation, against a port of this machine where nothing listens: picocli, the driver's set-up, Netty, the
- * failure path; no network beyond loopback, no file written) in a child JVM with {@code
+ * killed builds left, then runs the workload (it loads the classes that a connected run loads, as {@value
+ * #CLASS_LIST} lists them, then runs the {@code count} and {@code export} commands of this installation against a
+ * port of this machine where nothing listens: picocli, the driver's set-up, Netty, the failure path; no network
+ * beyond loopback, no file written) in a child JVM with {@code
  * -XX:ArchiveClassesAtExit} writing to a temporary file, and moves that file into place only once the child
  * exited normally. So the archive is there whole, or not at all. Exits 0 when it built the archive, 1 when it
  * did not (the launcher then runs the command without one, as before), and then leaves {@code ARCHIVE.failed}
@@ -51,6 +54,8 @@ public final class ClassArchive {
   /** The argument that makes {@link #main} run the workload (in the child JVM). */
   static final String WORKLOAD = "--workload";
   private static final Duration TIMEOUT = Duration.ofMinutes(2);
+  /** The classes a connected run loads, one binary name a line; {@code #} starts a comment line. */
+  static final String CLASS_LIST = "archive-classes.txt";
 
   private ClassArchive() {}
 
@@ -158,8 +163,12 @@ public final class ClassArchive {
     return options;
   }
 
-  /** Loads the classes a command loads until it connects: count and export against a closed local port. */
+  /**
+   * Loads the classes a command loads: those a connected run loads (the {@value #CLASS_LIST} resource), then
+   * count and export against a closed local port for what the list cannot name.
+   */
   private static void workload() throws IOException {
+    loadListedClasses(ClassArchive.class.getClassLoader());
     int closed;
     try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       closed = socket.getLocalPort();
@@ -168,5 +177,33 @@ public final class ClassArchive {
     AsyncCassandraCli.execute("count", "--contact-point", contactPoint, "--keyspace", "ks", "--table", "t");
     AsyncCassandraCli.execute("export", "--contact-point", contactPoint, "--keyspace", "ks", "--table", "t",
         "--format", "ndjson", "--output", "-");
+  }
+
+  /**
+   * Loads, without initializing them, the classes that {@value #CLASS_LIST} names, with {@code loader}: the
+   * archive then holds them. A name that is not there (a class renamed since the list was made) is skipped.
+   *
+   * @return the names that were not loaded
+   * @throws IOException if the list cannot be read
+   */
+  static List<String> loadListedClasses(ClassLoader loader) throws IOException {
+    List<String> missing = new ArrayList<>();
+    try (InputStream in = ClassArchive.class.getResourceAsStream(CLASS_LIST)) {
+      if (in == null) {
+        throw new IOException("no " + CLASS_LIST + " beside " + ClassArchive.class.getName());
+      }
+      for (String line : new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n")) {
+        String name = line.strip();
+        if (name.isEmpty() || name.startsWith("#")) {
+          continue;
+        }
+        try {
+          Class.forName(name, false, loader);
+        } catch (ClassNotFoundException | LinkageError gone) {
+          missing.add(name);
+        }
+      }
+    }
+    return missing;
   }
 }

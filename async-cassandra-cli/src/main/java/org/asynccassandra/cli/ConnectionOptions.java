@@ -18,6 +18,7 @@ package org.asynccassandra.cli;
 import static org.asynccassandra.cli.ConfigFile.path;
 import static org.asynccassandra.cli.ConfigFile.sets;
 
+import com.datastax.oss.driver.api.core.CqlIdentifier;
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.CqlSessionBuilder;
 import com.datastax.oss.driver.api.core.config.DefaultDriverOption;
@@ -34,8 +35,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Option;
@@ -49,8 +53,11 @@ final class ConnectionOptions {
   static final String PASSWORD_VARIABLE = "ASYNC_CASSANDRA_PASSWORD";
   static final String TRUSTSTORE_PASSWORD_VARIABLE = "ASYNC_CASSANDRA_TRUSTSTORE_PASSWORD";
   static final String KEYSTORE_PASSWORD_VARIABLE = "ASYNC_CASSANDRA_KEYSTORE_PASSWORD";
-  /** How long the driver's admin loop stays up after its last task when the session closes. */
-  static final int ADMIN_QUIET_PERIOD_MILLIS = 250;
+  /**
+   * How long the driver's admin loop stays up after its last task when the session closes: not at all, which
+   * {@link DriverSession#close()} makes safe.
+   */
+  static final int ADMIN_QUIET_PERIOD_MILLIS = 0;
   /** The request timeout without --request-timeout or a --config file that sets one. */
   static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(10);
   /** The local datacenter unless --datacenter or the --config file names one; the embedded server's too. */
@@ -221,9 +228,16 @@ final class ConnectionOptions {
     }
   }
 
-  /** A session builder for the given node, with the process's environment and stderr for secrets and warnings. */
-  CqlSessionBuilder sessionBuilder(CommandLine commandLine, InetSocketAddress node, String defaultDatacenter) {
-    return sessionBuilder(CqlSession.builder(), commandLine, node, defaultDatacenter, System.getenv(), System.err);
+  /**
+   * A session builder for the given node, with the process's environment and stderr for secrets and warnings.
+   *
+   * @param keyspace the keyspace the command reads, as CQL names it: the session reads its schema only, unless
+   *     the --config file says which keyspaces; null for every keyspace
+   */
+  CqlSessionBuilder sessionBuilder(CommandLine commandLine, InetSocketAddress node, String defaultDatacenter,
+      @Nullable String keyspace) {
+    return sessionBuilder(CqlSession.builder(), commandLine, node, defaultDatacenter, keyspace, System.getenv(),
+        System.err);
   }
 
   /**
@@ -232,9 +246,9 @@ final class ConnectionOptions {
    * @throws ParameterException for a bad combination or an unreadable file (exit code 2)
    */
   CqlSessionBuilder sessionBuilder(CqlSessionBuilder builder, CommandLine commandLine, InetSocketAddress node,
-      String defaultDatacenter, Map<String, String> environment, PrintStream err) {
+      String defaultDatacenter, @Nullable String keyspace, Map<String, String> environment, PrintStream err) {
     return builder
-        .withConfigLoader(driverConfig(commandLine, defaultDatacenter, environment, err))
+        .withConfigLoader(driverConfig(commandLine, defaultDatacenter, keyspace, environment, err))
         .addContactPoint(node); // the local datacenter is in the options (never withLocalDatacenter: it beats them)
   }
 
@@ -246,23 +260,31 @@ final class ConnectionOptions {
    * are secrets read: nobody is asked for a password that a bad option makes useless.
    *
    * @param defaultDatacenter the local datacenter unless --datacenter or the file names one
+   * @param keyspace the only keyspace whose schema the session reads unless the file says which (as CQL names
+   *     it); null for every keyspace
    * @throws ParameterException for a bad combination, a bad --config file or an unreadable file (exit code 2)
    */
-  DriverConfigLoader driverConfig(CommandLine commandLine, String defaultDatacenter, Map<String, String> environment,
-      PrintStream err) {
+  DriverConfigLoader driverConfig(CommandLine commandLine, String defaultDatacenter, @Nullable String keyspace,
+      Map<String, String> environment, PrintStream err) {
     if (requestTimeout != null && (requestTimeout.isZero() || requestTimeout.isNegative())) {
       // The driver takes a timeout of zero or less as none: a request to a stuck node would wait for ever.
       throw new ParameterException(commandLine, "--request-timeout must be > 0: " + requestTimeout);
     }
     checkCredentials(commandLine);
     ConfigFile file = ConfigFile.read(commandLine, config);
-    file.check(commandLine, defaults(file.settings(), defaultDatacenter).withFallback(ConfigFactory.defaultReference()),
+    Config reference = ConfigFactory.defaultReference();
+    file.check(commandLine, defaults(file.settings(), defaultDatacenter, keyspace).withFallback(reference),
         requestTimeout != null);
     TlsPlan tlsPlan = checkTls(commandLine, file);
     Path path = config;
+    // The session's first load takes the file and the driver's reference as checked above: each parse of the
+    // reference (about 100 KB of HOCON) costs a fresh JVM tens of milliseconds. A reload reads both again.
+    AtomicReference<@Nullable ConfigFile> checked = new AtomicReference<>(file);
     Supplier<Config> fileThenDefaults = () -> { // called again when the driver reloads its options
-      Config settings = ConfigFile.load(path);
-      return settings.withFallback(defaults(settings, defaultDatacenter)).withFallback(ConfigFactory.defaultReference());
+      ConfigFile first = checked.getAndSet(null);
+      Config settings = first != null ? first.settings() : ConfigFile.load(path);
+      return settings.withFallback(defaults(settings, defaultDatacenter, keyspace))
+          .withFallback(first != null ? reference : ConfigFactory.defaultReference());
     };
     ProgrammaticDriverConfigLoaderBuilder options = new DefaultProgrammaticDriverConfigLoaderBuilder(fileThenDefaults,
         ROOT);
@@ -283,12 +305,16 @@ final class ConnectionOptions {
    * Java's clock for client-side timestamps (a quicker start).
    *
    * <p>A command closes the session once its work is done, so the driver's event loops need not wait their
-   * default 2 s quiet period before stopping: the I/O loops stop at once. The admin loop keeps a short quiet
-   * period: {@code close()} hands the close to that loop and then adds a listener to the task's future; with no
-   * quiet period the loop can close everything and stop in between, and Netty then logs a
-   * {@code RejectedExecutionException} to stderr (seen once in CI, under an export's one-line error). The
-   * calling thread would have to stall for the whole quiet period at that one point for it to happen again. The
-   * admin loop's three settings share their unit, so a file that sets any of them keeps all of its own.
+   * default 2 s quiet period before stopping: the I/O loops and the admin loop stop at once. With no quiet
+   * period the admin loop could terminate while the driver's {@code close()} still adds a listener to the task
+   * it handed that loop (Netty then logs a {@code RejectedExecutionException}); the commands close their session
+   * with {@link DriverSession#close()}, which holds the admin loop until then. The admin loop's three settings
+   * share their unit, so a file that sets any of them keeps all of its own.
+   *
+   * <p>With {@code keyspace}, the session reads the schema of that keyspace only (the driver's
+   * {@code advanced.metadata.schema.refreshed-keyspaces}, unless the file sets it): the schema of every other
+   * keyspace, Cassandra's virtual keyspaces among them, took a tenth of a second of a command's start here, and
+   * a command reads one table.
    *
    * <p>Client-side timestamps come from Java's clock. The driver's default, a native clock, loads jnr-ffi while
    * the session starts: it unpacks and links jffi's native library and compiles call stubs, which took 0.45 to
@@ -296,8 +322,16 @@ final class ConnectionOptions {
    * client-side timestamp only orders writes (the demo's loading among them, which the driver's timestamp
    * generator keeps increasing within the session whatever the clock's resolution).
    */
-  static Config defaults(Config settings, String datacenter) {
+  static Config defaults(Config settings, String datacenter, @Nullable String keyspace) {
     Map<String, Object> values = new HashMap<>();
+    String refreshed = path(DefaultDriverOption.METADATA_SCHEMA_REFRESHED_KEYSPACES);
+    if (keyspace != null && !sets(settings, refreshed)) {
+      try {
+        values.put(refreshed, List.of(CqlIdentifier.fromCql(keyspace).asInternal()));
+      } catch (IllegalArgumentException notCql) {
+        // every keyspace's schema: the scan names the bad keyspace in its error
+      }
+    }
     values.put(path(DefaultDriverOption.REQUEST_TIMEOUT), DEFAULT_REQUEST_TIMEOUT.toMillis() + " milliseconds");
     values.put(path(DefaultDriverOption.CONNECTION_INIT_QUERY_TIMEOUT), "10 seconds");
     values.put(path(DefaultDriverOption.METADATA_SCHEMA_REQUEST_TIMEOUT), "10 seconds");

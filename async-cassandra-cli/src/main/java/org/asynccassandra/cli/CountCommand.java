@@ -62,7 +62,7 @@ final class CountCommand implements Callable<Integer> {
     scan.checkSummaryFile(spec);
     // The connection options' usage errors too, before the summary file is touched.
     CqlSessionBuilder sessionBuilder = connection.sessionBuilder(spec.commandLine(),
-        connection.address(spec.commandLine()), ConnectionOptions.DEFAULT_DATACENTER);
+        connection.address(spec.commandLine()), ConnectionOptions.DEFAULT_DATACENTER, scan.keyspace);
     scan.startSummary(); // a run that fails from here on leaves its own summary, never an earlier run's
     try (Interruption interruption = Interruption.during("the count of " + scan.keyspace + "." + scan.table,
         () -> "no count was printed" + (scan.summary != null ? ", and the summary says it started" : ""), null)) {
@@ -73,10 +73,12 @@ final class CountCommand implements Callable<Integer> {
   @SuppressWarnings("try") // the metrics summary is only closed: it prints then
   private int count(CqlSessionBuilder sessionBuilder, Interruption interruption) {
     ScheduledExecutorService ticker = Progress.newTicker();
-    try (CqlSession session = sessionBuilder.build();
-         AsyncSession async = AsyncSession.wrap(session);
+    try (DriverSession driver = DriverSession.connect(sessionBuilder);
+         AsyncSession async = AsyncSession.wrap(driver.session());
          MetricsSummary metrics = scan.metricsSummary(async)) { // null without --metrics-summary
-      List<String> keyColumns = session.getMetadata().getKeyspace(CqlIdentifier.fromCql(scan.keyspace))
+      CqlSession session = driver.session();
+      String scanned = scan.knownKeyspace(session);
+      List<String> keyColumns = session.getMetadata().getKeyspace(CqlIdentifier.fromCql(scanned))
           .flatMap(keyspace -> keyspace.getTable(CqlIdentifier.fromCql(scan.table)).<RelationMetadata>map(t -> t)
               .or(() -> keyspace.getView(CqlIdentifier.fromCql(scan.table)))) // a materialized view too
           .map(relation -> scannedColumns(relation.getPartitionKey()))
@@ -85,7 +87,7 @@ final class CountCommand implements Callable<Integer> {
       long start = System.nanoTime();
       ScanConfig config = scan.scanConfig(keyColumns, spec).build();
       ScanSummary account;
-      try (TableScan tableScan = async.scanTable(scan.keyspace, scan.table, config);
+      try (TableScan tableScan = async.scanTable(scanned, scan.table, config);
            Progress progress = Progress.ofFraction("Counting " + scan.keyspace + "." + scan.table,
                tableScan::progress, System.err, ticker)) {
         interruption.progress(progress);

@@ -128,7 +128,7 @@ final class DemoCommand implements Callable<Integer> {
     // The embedded server's datacenter, and the default for --contact-point; --config, credentials and TLS are
     // read (and a password asked for) here, before anything starts.
     DriverConfigLoader driverConfig = connection.driverConfig(spec.commandLine(),
-        ConnectionOptions.DEFAULT_DATACENTER, System.getenv(), System.err);
+        ConnectionOptions.DEFAULT_DATACENTER, null, System.getenv(), System.err);
     CassandraServer server = null;
     ScheduledExecutorService ticker = Progress.newTicker();
     try {
@@ -147,8 +147,10 @@ final class DemoCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "Cassandra is up at %s:%d after %.1f s.%n", node.getHostString(), node.getPort(),
             server.startupTime().toMillis() / 1000.0);
       }
-      try (CqlSession session = CqlSession.builder().withConfigLoader(driverConfig).addContactPoint(node).build();
-           AsyncSession async = AsyncSession.wrap(session)) {
+      try (DriverSession driver = DriverSession.connect(CqlSession.builder().withConfigLoader(driverConfig)
+               .addContactPoint(node));
+           AsyncSession async = AsyncSession.wrap(driver.session())) {
+        CqlSession session = driver.session();
         TestData.createKeyspace(session, KEYSPACE, 1);
         TestData.createSampleTable(session, KEYSPACE + "." + TABLE);
         // On stderr, as every command's progress: stdout is the demo's report, which may go to a file.

@@ -15,7 +15,6 @@
  */
 package org.asynccassandra.cli;
 
-import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.CqlSessionBuilder;
 import com.datastax.oss.driver.api.core.cql.Row;
 import java.io.IOException;
@@ -139,7 +138,7 @@ final class ExportCommand implements Callable<Integer> {
     ScanConfig scanConfig = scan.scanConfig(columns, spec).resumeFrom(resumeFrom).build();
     // The connection options' usage errors too, before the summary file is touched.
     CqlSessionBuilder sessionBuilder = connection.sessionBuilder(spec.commandLine(),
-        connection.address(spec.commandLine()), ConnectionOptions.DEFAULT_DATACENTER);
+        connection.address(spec.commandLine()), ConnectionOptions.DEFAULT_DATACENTER, scan.keyspace);
     scan.startSummary(); // a run that fails from here on leaves its own summary, never an earlier run's
     Interruption interrupted = Interruption.during("the export of " + scan.keyspace + "." + scan.table,
         () -> leftAtInterruption(toStdout),
@@ -147,10 +146,10 @@ final class ExportCommand implements Callable<Integer> {
     interruption = interrupted;
     ScheduledExecutorService ticker = Progress.newTicker();
     try (interrupted;
-         CqlSession session = sessionBuilder.build();
-         AsyncSession async = AsyncSession.wrap(session);
+         DriverSession driver = DriverSession.connect(sessionBuilder);
+         AsyncSession async = AsyncSession.wrap(driver.session());
          MetricsSummary metrics = scan.metricsSummary(async); // null without --metrics-summary; prints after the scan
-         TableScan tableScan = async.scanTable(scan.keyspace, scan.table, scanConfig)) {
+         TableScan tableScan = async.scanTable(scan.knownKeyspace(driver.session()), scan.table, scanConfig)) {
       scan.timings.ready();
       if (resumeFrom != null && resumeFrom.isComplete()) {
         // A run killed while it saved its last checkpoint left the temporary file: no later save replaces it.

@@ -15,6 +15,11 @@
  */
 package org.asynccassandra.cli;
 
+import com.datastax.oss.driver.api.core.CqlIdentifier;
+import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.cql.Row;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import org.asynccassandra.ScanConfig;
 import org.asynccassandra.ScanRange;
@@ -62,6 +67,38 @@ final class ScanOptions {
   @Option(names = "--max-bytes-rate", paramLabel = "BYTES_PER_SECOND",
       description = "Read at most this many response bytes per second (default: no limit).")
   Long maxBytesRate;
+
+  /**
+   * The keyspace to scan, checked against the cluster. A command's session reads the schema of this keyspace
+   * only ({@link ConnectionOptions#defaults}), so the scan's own error for an unknown keyspace could list none of
+   * the others: this one asks the cluster for them. A keyspace the cluster has is left to the scan, whatever the
+   * session's schema holds.
+   *
+   * @throws IllegalArgumentException for a keyspace the cluster does not have, naming those it has
+   */
+  String knownKeyspace(CqlSession session) {
+    CqlIdentifier id;
+    try {
+      id = CqlIdentifier.fromCql(keyspace);
+    } catch (IllegalArgumentException notCql) {
+      return keyspace; // the scan names it in its own error
+    }
+    if (session.getMetadata().getKeyspace(id).isPresent()) {
+      return keyspace;
+    }
+    List<String> others = new ArrayList<>();
+    for (Row row : session.execute("SELECT keyspace_name FROM system_schema.keyspaces")) {
+      String name = row.getString(0);
+      if (id.asInternal().equals(name)) {
+        return keyspace;
+      }
+      if (name != null && !name.startsWith("system")) {
+        others.add(CqlIdentifier.fromInternal(name).asCql(true));
+      }
+    }
+    Collections.sort(others);
+    throw new IllegalArgumentException("Unknown keyspace '" + keyspace + "'; keyspaces: " + String.join(", ", others));
+  }
 
   /** Whether {@link #startSummary} wrote this run's "started" summary to a file. */
   private boolean startWritten;

@@ -21,6 +21,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.datastax.oss.driver.api.core.CqlSessionBuilder;
 import com.datastax.oss.driver.api.core.config.DefaultDriverOption;
 import com.datastax.oss.driver.api.core.config.DriverExecutionProfile;
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -53,7 +55,7 @@ class ConnectionOptionsTest {
     Probe probe = new Probe();
     CommandLine commandLine = new CommandLine(probe);
     commandLine.parseArgs(args);
-    return probe.connection.driverConfig(commandLine, "datacenter1", environment,
+    return probe.connection.driverConfig(commandLine, "datacenter1", null, environment,
         new PrintStream(OutputStream.nullOutputStream())).getInitialConfig().getDefaultProfile();
   }
 
@@ -64,14 +66,14 @@ class ConnectionOptionsTest {
   }
 
   @Test
-  void should_stop_the_io_loops_at_once_and_the_admin_loop_after_a_short_quiet_period() {
+  void should_stop_the_io_loops_and_the_admin_loop_at_once() {
     DriverExecutionProfile profile = options("--contact-point", "127.0.0.1:9042");
     assertThat(profile.getInt(DefaultDriverOption.NETTY_IO_SHUTDOWN_QUIET_PERIOD)).isZero();
-    // A zero admin quiet period lets the driver's close() race its own caller (see quickShutdown).
+    // Safe only because DriverSession.close() holds the admin loop until the driver's close() returns.
     TimeUnit unit = TimeUnit.valueOf(profile.getString(DefaultDriverOption.NETTY_ADMIN_SHUTDOWN_UNIT));
     long quiet = unit.toMillis(profile.getInt(DefaultDriverOption.NETTY_ADMIN_SHUTDOWN_QUIET_PERIOD));
     long timeout = unit.toMillis(profile.getInt(DefaultDriverOption.NETTY_ADMIN_SHUTDOWN_TIMEOUT));
-    assertThat(quiet).isEqualTo(ConnectionOptions.ADMIN_QUIET_PERIOD_MILLIS).isPositive();
+    assertThat(quiet).isEqualTo(ConnectionOptions.ADMIN_QUIET_PERIOD_MILLIS).isZero();
     // Netty refuses a timeout shorter than the quiet period; the unit is shared, so 15 s must stay 15 s.
     assertThat(timeout).isEqualTo(Duration.ofSeconds(15).toMillis());
   }
@@ -163,6 +165,21 @@ class ConnectionOptionsTest {
   }
 
   @Test
+  void should_read_the_schema_of_the_commands_keyspace_only_unless_the_config_file_says_which() {
+    String refreshed = ConfigFile.path(DefaultDriverOption.METADATA_SCHEMA_REFRESHED_KEYSPACES);
+    // As the driver names keyspaces in that setting: CQL's internal form, case-sensitive, unquoted.
+    assertThat(ConnectionOptions.defaults(ConfigFactory.empty(), "dc", "Shop").getStringList(refreshed))
+        .containsExactly("shop");
+    assertThat(ConnectionOptions.defaults(ConfigFactory.empty(), "dc", "\"Shop\"").getStringList(refreshed))
+        .containsExactly("Shop");
+    // Not CQL: every keyspace, and the scan names the bad keyspace in its error.
+    assertThat(ConnectionOptions.defaults(ConfigFactory.empty(), "dc", "\"Shop").hasPath(refreshed)).isFalse();
+    assertThat(ConnectionOptions.defaults(ConfigFactory.empty(), "dc", null).hasPath(refreshed)).isFalse();
+    Config file = ConfigFactory.parseString(refreshed + " = [ks1, ks2]");
+    assertThat(ConnectionOptions.defaults(file, "dc", "shop").hasPath(refreshed)).as("the file's own").isFalse();
+  }
+
+  @Test
   void should_keep_the_config_file_settings_that_the_command_line_does_not_give(@TempDir Path dir)
       throws IOException {
     Path file = configFile(dir, """
@@ -209,7 +226,7 @@ class ConnectionOptionsTest {
     CommandLine commandLine = new CommandLine(probe);
     commandLine.parseArgs("--contact-point", "127.0.0.1", "--config", file.toString());
     InspectedBuilder builder = new InspectedBuilder();
-    probe.connection.sessionBuilder(builder, commandLine, new InetSocketAddress("127.0.0.1", 9042), "datacenter1",
+    probe.connection.sessionBuilder(builder, commandLine, new InetSocketAddress("127.0.0.1", 9042), "datacenter1", null,
         Map.of(), new PrintStream(OutputStream.nullOutputStream()));
     // A local datacenter given in code would beat the file's.
     assertThat(builder.programmaticLocalDatacenters()).isEmpty();

@@ -293,6 +293,16 @@ class ExportCommandIT {
   }
 
   @Test
+  void should_fail_with_one_line_for_an_unknown_keyspace_naming_the_others() {
+    // The session reads the schema of --keyspace only: the others come from the cluster.
+    DemoCommandIT.Captured run = DemoCommandIT.capture("export", "--contact-point", contactPoint, "--keyspace",
+        "nope", "--table", "big", "--output", "-");
+    assertThat(run.exitCode()).isEqualTo(1);
+    assertThat(run.err()).contains("error: Unknown keyspace 'nope'; keyspaces: ").contains(keyspace)
+        .doesNotContain("system").doesNotContain("\tat ");
+  }
+
+  @Test
   void should_fail_with_one_line_for_an_unreachable_host() {
     DemoCommandIT.Captured run = DemoCommandIT.capture("export", "--contact-point", "127.0.0.1:1",
         "--keyspace", keyspace, "--table", "big");
