@@ -199,7 +199,7 @@ public final class ClassArchive {
         }
         try {
           Class.forName(name, false, loader);
-        } catch (ClassNotFoundException | LinkageError gone) {
+        } catch (ClassNotFoundException | LinkageError | RuntimeException gone) { // a sealed package, say
           missing.add(name);
         }
       }

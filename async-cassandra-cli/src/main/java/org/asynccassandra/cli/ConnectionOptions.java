@@ -327,7 +327,12 @@ final class ConnectionOptions {
     String refreshed = path(DefaultDriverOption.METADATA_SCHEMA_REFRESHED_KEYSPACES);
     if (keyspace != null && !sets(settings, refreshed)) {
       try {
-        values.put(refreshed, List.of(CqlIdentifier.fromCql(keyspace).asInternal()));
+        String internal = CqlIdentifier.fromCql(keyspace).asInternal();
+        // The driver takes only \w+ as a name there ("/.../" is a pattern, "!" an exclusion, and it skips
+        // anything else with a warning); Cassandra's keyspace names are \w+ too.
+        if (internal.matches("\\w+")) {
+          values.put(refreshed, List.of(internal));
+        }
       } catch (IllegalArgumentException notCql) {
         // every keyspace's schema: the scan names the bad keyspace in its error
       }

@@ -18,6 +18,7 @@ package org.asynccassandra.cli;
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.CqlSessionBuilder;
 import com.datastax.oss.driver.internal.core.context.InternalDriverContext;
+import com.datastax.oss.driver.internal.core.util.concurrent.BlockingOperation;
 import com.datastax.oss.driver.internal.core.util.concurrent.CompletableFutures;
 import io.netty.util.concurrent.EventExecutor;
 import java.util.ArrayList;
@@ -37,6 +38,10 @@ import java.util.concurrent.RejectedExecutionException;
  * Netty then logs a {@code RejectedExecutionException} ("Failed to submit a listener notification task") to
  * stderr under the command's own output. So {@code close()} first gives each admin loop a task that waits
  * until {@code closeAsync()} has returned: the close runs after it, and the listener is in place by then.
+ *
+ * <p>A session whose connection fails closes itself, from whichever driver thread saw the failure, before this
+ * class has it: that close can still meet the race, and the command line's logging configuration
+ * ({@code simplelogger.properties}) silences the one logger Netty reports it on.
  *
  * <p>The admin loops are the driver's internal API ({@link InternalDriverContext}): the command line pins the
  * driver's version, and {@code DriverSessionIT} checks this hold on a real session.
@@ -63,14 +68,23 @@ final class DriverSession implements AutoCloseable {
     return session;
   }
 
-  /** Closes the session and waits until it is closed, its event loops included. Not on a driver thread. */
+  /**
+   * Closes the session and waits until it is closed, its event loops included.
+   *
+   * @throws IllegalStateException on a driver thread, as the driver's own {@code close()}: it would wait for
+   *     itself
+   */
   @Override
   public void close() {
+    BlockingOperation.checkNotDriverThread();
     CountDownLatch closeCalled = new CountDownLatch(1);
     CompletionStage<Void> closed;
     try {
-      holdAdminLoops(session, closeCalled);
-      closed = session.closeAsync();
+      try {
+        holdAdminLoops(session, closeCalled);
+      } finally {
+        closed = session.closeAsync(); // whatever the hold did: the driver's threads would keep the JVM alive
+      }
     } finally {
       closeCalled.countDown();
     }

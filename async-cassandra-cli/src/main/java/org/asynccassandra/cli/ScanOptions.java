@@ -17,6 +17,8 @@ package org.asynccassandra.cli;
 
 import com.datastax.oss.driver.api.core.CqlIdentifier;
 import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.DriverException;
+import com.datastax.oss.driver.api.core.cql.ResultSet;
 import com.datastax.oss.driver.api.core.cql.Row;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -71,8 +73,8 @@ final class ScanOptions {
   /**
    * The keyspace to scan, checked against the cluster. A command's session reads the schema of this keyspace
    * only ({@link ConnectionOptions#defaults}), so the scan's own error for an unknown keyspace could list none of
-   * the others: this one asks the cluster for them. A keyspace the cluster has is left to the scan, whatever the
-   * session's schema holds.
+   * the others: this one asks the cluster for them. A keyspace the cluster has but the session's schema lacks
+   * (created since the session connected) is read into it, and then left to the scan.
    *
    * @throws IllegalArgumentException for a keyspace the cluster does not have, naming those it has
    */
@@ -87,9 +89,16 @@ final class ScanOptions {
       return keyspace;
     }
     List<String> others = new ArrayList<>();
-    for (Row row : session.execute("SELECT keyspace_name FROM system_schema.keyspaces")) {
+    ResultSet keyspaces;
+    try {
+      keyspaces = session.execute("SELECT keyspace_name FROM system_schema.keyspaces");
+    } catch (DriverException unreadable) { // no permission, say: the scan names the keyspace in its own error
+      return keyspace;
+    }
+    for (Row row : keyspaces) {
       String name = row.getString(0);
       if (id.asInternal().equals(name)) {
+        session.refreshSchema();
         return keyspace;
       }
       if (name != null && !name.startsWith("system")) {

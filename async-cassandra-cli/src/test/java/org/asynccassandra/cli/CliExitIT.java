@@ -36,7 +36,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The command line ends cleanly in its own JVM: after its work, whether it succeeded or failed, it closes
- * the scan, then the session, then the driver (with a short quiet period), and nothing it closes logs a
+ * the scan, then the session, then the driver (its event loops with no quiet period), and nothing it closes logs a
  * warning or an error on the way out. How long that takes is measured by the benchmark, not here.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)

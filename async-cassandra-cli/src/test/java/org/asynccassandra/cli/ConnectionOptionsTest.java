@@ -175,6 +175,9 @@ class ConnectionOptionsTest {
     // Not CQL: every keyspace, and the scan names the bad keyspace in its error.
     assertThat(ConnectionOptions.defaults(ConfigFactory.empty(), "dc", "\"Shop").hasPath(refreshed)).isFalse();
     assertThat(ConnectionOptions.defaults(ConfigFactory.empty(), "dc", null).hasPath(refreshed)).isFalse();
+    // The driver reads "/.../" as a pattern and "!" as an exclusion, and skips other names that are not \w+.
+    assertThat(ConnectionOptions.defaults(ConfigFactory.empty(), "dc", "\"my-ks\"").hasPath(refreshed)).isFalse();
+    assertThat(ConnectionOptions.defaults(ConfigFactory.empty(), "dc", "\"!ks\"").hasPath(refreshed)).isFalse();
     Config file = ConfigFactory.parseString(refreshed + " = [ks1, ks2]");
     assertThat(ConnectionOptions.defaults(file, "dc", "shop").hasPath(refreshed)).as("the file's own").isFalse();
   }
