@@ -384,15 +384,40 @@ class PromisesIT {
         ? CompletableFuture.completedFuture(rows) : pullAll(stream, rows + page.get().rows().size()));
   }
 
-  private static CompletableFuture<String> cancellingSubscriber(QueryStream stream, int stopAt) {
-    CompletableFuture<String> ended = new CompletableFuture<>();
-    stream.rows().subscribe(new Flow.Subscriber<>() {
-      private Flow.Subscription subscription;
-      private int received;
+  /**
+   * A subscriber to {@code rows()} whose {@link #ended} completes with its outcome: the root exception's name,
+   * or {@link #endName()} when the stream completes.
+   */
+  private abstract static class EndingSubscriber implements Flow.Subscriber<Row> {
+    final CompletableFuture<String> ended = new CompletableFuture<>();
+    Flow.Subscription subscription;
+    int received;
 
+    @Override
+    public void onSubscribe(Flow.Subscription subscription) {
+      this.subscription = subscription;
+    }
+
+    @Override
+    public void onError(Throwable throwable) {
+      ended.complete(rootName(throwable));
+    }
+
+    @Override
+    public void onComplete() {
+      ended.complete(endName());
+    }
+
+    String endName() {
+      return "end";
+    }
+  }
+
+  private static CompletableFuture<String> cancellingSubscriber(QueryStream stream, int stopAt) {
+    EndingSubscriber subscriber = new EndingSubscriber() {
       @Override
       public void onSubscribe(Flow.Subscription subscription) {
-        this.subscription = subscription;
+        super.onSubscribe(subscription);
         subscription.request(7);
       }
 
@@ -405,18 +430,9 @@ class PromisesIT {
           subscription.request(7);
         }
       }
-
-      @Override
-      public void onError(Throwable throwable) {
-        ended.complete(rootName(throwable));
-      }
-
-      @Override
-      public void onComplete() {
-        ended.complete("end");
-      }
-    });
-    return ended;
+    };
+    stream.rows().subscribe(subscriber);
+    return subscriber.ended;
   }
 
   /**
@@ -426,14 +442,10 @@ class PromisesIT {
    */
   private static CompletableFuture<String> exactDemandSubscriber(QueryStream stream, int rows,
       boolean askForTheEnd) {
-    CompletableFuture<String> ended = new CompletableFuture<>();
-    stream.rows().subscribe(new Flow.Subscriber<>() {
-      private Flow.Subscription subscription;
-      private int received;
-
+    EndingSubscriber subscriber = new EndingSubscriber() {
       @Override
       public void onSubscribe(Flow.Subscription subscription) {
-        this.subscription = subscription;
+        super.onSubscribe(subscription);
         subscription.request(rows);
       }
 
@@ -445,16 +457,12 @@ class PromisesIT {
       }
 
       @Override
-      public void onError(Throwable throwable) {
-        ended.complete(rootName(throwable));
+      String endName() {
+        return "end:" + received;
       }
-
-      @Override
-      public void onComplete() {
-        ended.complete("end:" + received);
-      }
-    });
-    return ended;
+    };
+    stream.rows().subscribe(subscriber);
+    return subscriber.ended;
   }
 
   private static Set<String> threadNames() {
