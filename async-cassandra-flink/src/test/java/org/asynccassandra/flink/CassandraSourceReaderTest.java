@@ -67,6 +67,16 @@ class CassandraSourceReaderTest {
         null);
   }
 
+  /** A connected reader of one split at a time that was given split-1 and polled once: its scan is open. */
+  private CassandraSourceReader<String> readingSplit1() throws Exception {
+    CassandraSourceReader<String> reader = reader(1, row -> row.toString());
+    connection.complete(null);
+    reader.start();
+    reader.addSplits(List.of(split(1)));
+    assertThat(reader.pollNext(output)).isEqualTo(InputStatus.NOTHING_AVAILABLE);
+    return reader;
+  }
+
   private CassandraSourceReader<String> reader(int splitsPerReader, CassandraRowMapper<String> mapper) {
     return reader(settings(splitsPerReader, List.of()), mapper);
   }
@@ -145,11 +155,7 @@ class CassandraSourceReaderTest {
 
   @Test
   void should_end_after_the_last_split_and_the_no_more_splits_signal() throws Exception {
-    CassandraSourceReader<String> reader = reader(1, row -> row.toString());
-    connection.complete(null);
-    reader.start();
-    reader.addSplits(List.of(split(1)));
-    assertThat(reader.pollNext(output)).isEqualTo(InputStatus.NOTHING_AVAILABLE);
+    CassandraSourceReader<String> reader = readingSplit1();
     FakeScan scan = scans.get("split-1");
     scan.deliver(FakeScan.rows("a"), at(new Range("10", "20", State.IN_PROGRESS, "P", 0, 1)));
     assertThat(reader.pollNext(output)).isEqualTo(InputStatus.MORE_AVAILABLE);
@@ -228,11 +234,7 @@ class CassandraSourceReaderTest {
 
   @Test
   void should_fail_with_the_scans_failure_unwrapped() throws Exception {
-    CassandraSourceReader<String> reader = reader(1, row -> row.toString());
-    connection.complete(null);
-    reader.start();
-    reader.addSplits(List.of(split(1)));
-    reader.pollNext(output);
+    CassandraSourceReader<String> reader = readingSplit1();
     PageFetchException failure = new PageFetchException(1, 0, "scan of ks.t", ScanRange.of("10", "20"),
         new RuntimeException("node down"), null);
     scans.get("split-1").fail(new java.util.concurrent.CompletionException(failure));
@@ -295,11 +297,7 @@ class CassandraSourceReaderTest {
   /** A position the scan's checkpoints cannot place declines the checkpoint: the message says which, and where. */
   @Test
   void should_name_the_checkpoint_and_the_split_when_a_position_cannot_be_placed() throws Exception {
-    CassandraSourceReader<String> reader = reader(1, row -> row.toString());
-    connection.complete(null);
-    reader.start();
-    reader.addSplits(List.of(split(1)));
-    assertThat(reader.pollNext(output)).isEqualTo(InputStatus.NOTHING_AVAILABLE);
+    CassandraSourceReader<String> reader = readingSplit1();
     // A page of two rows that no single range received: two ranges moved by one row each.
     scans.get("split-1").deliver(FakeScan.rows("a", "b"), at(new Range("10", "15", State.IN_PROGRESS, "P", 0, 1),
         new Range("15", "20", State.IN_PROGRESS, "Q", 0, 1)));
