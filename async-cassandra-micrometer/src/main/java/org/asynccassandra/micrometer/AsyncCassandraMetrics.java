@@ -46,7 +46,9 @@ import org.asynccassandra.StreamListener;
  * {@code keyspace}, {@code table}, {@code name} (the {@link StreamConfig.Builder#name(String) stream's name},
  * {@code "none"} when absent), {@code kind}, {@code style}, {@code outcome}, {@code exception} and {@code state} (of scan ranges), plus the
  * tags given here. No tag holds query text or bound values; a stream name must be low-cardinality (a fixed
- * label such as {@code "export-orders"}, never an id).
+ * label such as {@code "export-orders"}, never an id). Each listener gives meters of their own to at most 100
+ * stream shapes (kind, keyspace, table and name): streams of further shapes are measured together, per kind,
+ * under keyspace, table and name {@code "other"}, and a warning names the first of them.
  *
  * <p><b>Cost.</b> Nothing per row: the listener works once per page (a map lookup, a few counter
  * increments and two timer recordings) and once at each stream's start and end. Gauges read the open

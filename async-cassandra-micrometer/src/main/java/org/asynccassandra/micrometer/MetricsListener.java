@@ -28,12 +28,16 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.asynccassandra.PageEvent;
 import org.asynccassandra.PageFetchException;
 import org.asynccassandra.StreamInfo;
 import org.asynccassandra.StreamListener;
 import org.asynccassandra.StreamStats;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The {@link StreamListener} behind {@link AsyncCassandraMetrics}: it resolves a stream's meters once (at
@@ -59,11 +63,28 @@ final class MetricsListener implements StreamListener {
   static final String FETCH = "asynccassandra.page.fetch";
   static final String WAIT = "asynccassandra.consumer.wait";
   static final String NONE = "none";
+  /** The keyspace, table and name of the streams measured together once {@link #MAX_SHAPES} is reached. */
+  static final String OTHER = "other";
+  /**
+   * The most stream shapes (kind, keyspace, table and name) one listener measures apart. Each has its own
+   * meters (two of them percentile histograms), kept for as long as the registry lives: a stream name made of
+   * an id would otherwise grow the registry, and this listener, without end.
+   */
+  static final int MAX_SHAPES = 100;
+
+  private static final Logger LOG = LoggerFactory.getLogger(MetricsListener.class);
 
   private final MeterRegistry registry;
   private final Tags commonTags;
   /** The meters of each stream shape this listener met; low-cardinality by the tags' design. */
   private final ConcurrentHashMap<Shape, Scope> scopes = new ConcurrentHashMap<>();
+  /**
+   * How many more shapes may have meters of their own: taken before a shape's scope is made, given back when
+   * another thread cached the same shape first. The shapes measured together as {@link #OTHER} take none.
+   */
+  private final AtomicInteger shapesLeft = new AtomicInteger(MAX_SHAPES);
+  /** Whether the warning that the shapes ran out was logged: once per listener. */
+  private final AtomicBoolean shapesWarned = new AtomicBoolean();
   /** The streams heard and not ended, by id: added at creation (or start), removed by the end event. */
   private final ConcurrentHashMap<Long, Tracked> streams = new ConcurrentHashMap<>();
   /**
@@ -83,6 +104,11 @@ final class MetricsListener implements StreamListener {
     static Shape of(StreamInfo stream) {
       return new Shape(stream.kind(), stream.keyspace().orElse(NONE), stream.table().orElse(NONE),
           stream.name().orElse(NONE));
+    }
+
+    /** The shape of the streams of {@code kind} measured together once the shapes ran out. */
+    static Shape other(StreamInfo.Kind kind) {
+      return new Shape(kind, OTHER, OTHER, OTHER);
     }
   }
 
@@ -211,9 +237,34 @@ final class MetricsListener implements StreamListener {
     }
   }
 
+  /**
+   * The meters of the stream's shape; once {@link #MAX_SHAPES} shapes have meters, a new shape's streams are
+   * measured with the others of their kind under keyspace, table and name {@value #OTHER}, and a warning (once)
+   * names the first such shape.
+   */
   private Scope scope(StreamInfo stream) {
     Shape shape = Shape.of(stream);
-    return cached(scopes, shape, () -> new Scope(shape));
+    Scope known = scopes.get(shape);
+    if (known != null) {
+      return known;
+    }
+    if (shapesLeft.getAndUpdate(left -> Math.max(0, left - 1)) == 0) {
+      if (shapesWarned.compareAndSet(false, true)) {
+        LOG.warn("Stream metrics: {} shapes (kind, keyspace, table, stream name) have meters already, so streams of "
+            + "new ones, first {} {}.{} named '{}', are measured together under keyspace, table and name '{}'. "
+            + "A stream name must be a fixed label, never an id", MAX_SHAPES,
+            shape.kind().name().toLowerCase(Locale.ROOT), shape.keyspace(), shape.table(), shape.name(), OTHER);
+      }
+      Shape other = Shape.other(shape.kind());
+      return cached(scopes, other, () -> new Scope(other));
+    }
+    Scope made = new Scope(shape); // outside the map's lock: see cached()
+    Scope raced = scopes.putIfAbsent(shape, made);
+    if (raced != null) {
+      shapesLeft.incrementAndGet(); // another thread made this shape's: the place taken is not used
+      return raced;
+    }
+    return made;
   }
 
   /**

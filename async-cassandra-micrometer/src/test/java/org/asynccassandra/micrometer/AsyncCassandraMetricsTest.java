@@ -118,6 +118,85 @@ class AsyncCassandraMetricsTest {
     assertThat(registry.find("asynccassandra.rows.delivered").tags("style", "none").counters()).isEmpty();
   }
 
+  /** Creates and starts {@code stream} in {@code measuring}, as a stream does. */
+  private static void started(StreamListener measuring, FakeStream stream) {
+    measuring.executor(stream, DIRECT);
+    measuring.onStart(stream, "forEach()");
+  }
+
+  /** The distinct values of tag {@code key} among the meters named {@code name}. */
+  private java.util.Set<String> tagValues(String name, String key) {
+    java.util.Set<String> values = new java.util.HashSet<>();
+    registry.find(name).meters().forEach(meter -> values.add(meter.getId().getTag(key)));
+    return values;
+  }
+
+  @Test
+  void should_measure_streams_of_new_shapes_together_once_the_shapes_ran_out() {
+    for (int i = 0; i < MetricsListener.MAX_SHAPES; i++) {
+      FakeStream stream = FakeStream.query("shop", "query-" + i);
+      started(listener, stream);
+      listener.onComplete(stream, FakeStream.stats(0, 0, 0, 0, 0));
+    }
+    FakeStream byId = FakeStream.query("shop", "order-4711"); // a name made of an id
+    FakeStream otherKeyspace = FakeStream.query("tenant_2", "order-4712");
+    FakeStream scan = FakeStream.scan("shop", "orders");
+    started(listener, byId);
+    started(listener, otherKeyspace);
+    started(listener, scan);
+
+    String[] otherQuery = {"keyspace", "other", "table", "other", "name", "other", "kind", "query"};
+    assertThat(gauge("asynccassandra.streams.open", otherQuery)).isEqualTo(2);
+    assertThat(gauge("asynccassandra.streams.open", "keyspace", "other", "name", "other", "kind", "scan")).isEqualTo(1);
+    listener.onPage(byId, FakeStream.page(1, 10, 100, 1, 0, true));
+    listener.onComplete(byId, FakeStream.stats(1, 10, 0, 100, 0));
+    assertThat(count("asynccassandra.rows.delivered", otherQuery)).isEqualTo(10);
+    assertThat(count("asynccassandra.streams.ended", otherQuery)).isEqualTo(1);
+    assertThat(gauge("asynccassandra.streams.open", otherQuery)).isEqualTo(1);
+    assertThat(registry.find("asynccassandra.streams.started").tag("name", "order-4711").counters()).isEmpty();
+
+    // A shape that had its meters keeps them.
+    FakeStream known = FakeStream.query("shop", "query-0");
+    started(listener, known);
+    assertThat(count("asynccassandra.streams.started", "name", "query-0")).isEqualTo(2);
+    assertThat(tagValues("asynccassandra.streams.started", "name")).hasSize(MetricsListener.MAX_SHAPES + 1)
+        .contains("other");
+  }
+
+  @Test
+  void should_give_no_more_shapes_their_own_meters_than_the_cap_when_threads_race_for_them() throws Exception {
+    // Threads that make the same shapes at once: the places a lost race took are given back, so exactly the cap
+    // has meters of its own, whichever thread made each.
+    int threads = 4;
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
+    try {
+      java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(threads);
+      List<java.util.concurrent.Future<?>> done = new java.util.ArrayList<>();
+      for (int t = 0; t < threads; t++) {
+        done.add(pool.submit(() -> {
+          start.await();
+          for (int i = 0; i < 2 * MetricsListener.MAX_SHAPES; i++) {
+            started(listener, FakeStream.query("shop", "query-" + i));
+          }
+          return null;
+        }));
+      }
+      for (java.util.concurrent.Future<?> each : done) {
+        each.get(30, TimeUnit.SECONDS);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    java.util.Set<String> names = tagValues("asynccassandra.streams.started", "name");
+    assertThat(names).contains("other").hasSizeLessThanOrEqualTo(MetricsListener.MAX_SHAPES + 1);
+    assertThat(count("asynccassandra.streams.started")).isEqualTo(threads * 2.0 * MetricsListener.MAX_SHAPES);
+    // A place given back after the race's last new shape is taken by the next new one: none was lost.
+    for (int i = 2 * MetricsListener.MAX_SHAPES; i < 3 * MetricsListener.MAX_SHAPES; i++) {
+      started(listener, FakeStream.query("shop", "query-" + i));
+    }
+    assertThat(tagValues("asynccassandra.streams.started", "name")).hasSize(MetricsListener.MAX_SHAPES + 1);
+  }
+
   @Test
   void should_publish_a_percentiles_histogram_for_both_timers() {
     SimpleMeterRegistry histograms = new SimpleMeterRegistry();
