@@ -179,6 +179,15 @@ public final class AsyncCassandraCli implements Runnable {
       boolean verbose = parseResult.subcommand() != null
           ? parseResult.subcommand().hasMatchedOption("--verbose")
           : parseResult.hasMatchedOption("--verbose");
+      if (Interruption.jvmExiting()) {
+        // Ctrl-C or a kill: the run's Interruption says that it stopped and what it left; what failed under
+        // the exit (a connection to the server its hook stopped) is only told with --verbose.
+        if (verbose) {
+          commandLine.getErr().println("after the interruption: " + describe(failure));
+          failure.printStackTrace(commandLine.getErr());
+        }
+        return 130;
+      }
       commandLine.getErr().println("error: " + describe(failure));
       if (verbose) {
         failure.printStackTrace(commandLine.getErr());

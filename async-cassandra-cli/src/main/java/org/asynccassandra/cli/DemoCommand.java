@@ -131,6 +131,10 @@ final class DemoCommand implements Callable<Integer> {
         ConnectionOptions.DEFAULT_DATACENTER, null, System.getenv(), System.err);
     CassandraServer server = null;
     ScheduledExecutorService ticker = Progress.newTicker();
+    boolean embedded = serverBuilder != null;
+    Interruption interruption = Interruption.during("the demo", () -> embedded
+        ? "the embedded server was stopped and its folder deleted"
+        : "the rows loaded so far stay in " + KEYSPACE + "." + TABLE, null);
     try {
       InetSocketAddress node;
       if (serverBuilder == null) {
@@ -155,11 +159,13 @@ final class DemoCommand implements Callable<Integer> {
         TestData.createSampleTable(session, KEYSPACE + "." + TABLE);
         // On stderr, as every command's progress: stdout is the demo's report, which may go to a file.
         try (Progress progress = Progress.ofRows("Loading " + KEYSPACE + "." + TABLE, rows, System.err, ticker)) {
+          interruption.progress(progress);
           TestData.loadSampleRows(session, KEYSPACE + "." + TABLE, rows, TestData.DEFAULT_ROWS_PER_PARTITION,
               progress::add);
         }
         compare(session, async);
       }
+      interruption.close(); // the demo is done: a Ctrl-C from here on (--keep) stops the server, as asked
       if (server != null && keep) {
         InetSocketAddress address = server.contactPoint();
         out.printf("%nThe server keeps running at %s:%d (datacenter %s). Press Ctrl+C to stop it.%n",
@@ -168,6 +174,7 @@ final class DemoCommand implements Callable<Integer> {
       }
       return 0;
     } finally {
+      interruption.close(); // ended by itself (or by a failure, which says why): nothing to say at exit
       ticker.shutdownNow();
       if (server != null) {
         out.println("Stopping the embedded server...");

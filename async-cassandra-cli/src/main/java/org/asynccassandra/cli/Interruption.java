@@ -56,6 +56,22 @@ final class Interruption implements AutoCloseable {
     return interruption;
   }
 
+  /**
+   * Whether the JVM is exiting (its shutdown hooks run or ran): a command that fails now fails because of the
+   * exit (a Ctrl-C's shutdown hooks stopped the embedded server under it), and its error would only bury the
+   * line that says it was interrupted. Asked by registering a hook, which the JVM refuses once it is exiting.
+   */
+  static boolean jvmExiting() {
+    Thread probe = new Thread(() -> { }, "async-cassandra-exit-probe");
+    try {
+      Runtime.getRuntime().addShutdownHook(probe);
+    } catch (IllegalStateException exiting) {
+      return true;
+    }
+    Runtime.getRuntime().removeShutdownHook(probe);
+    return false;
+  }
+
   /** The progress line to end before the message, once it is drawn. */
   void progress(Progress drawn) {
     this.progress = drawn;

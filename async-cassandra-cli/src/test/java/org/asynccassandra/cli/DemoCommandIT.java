@@ -16,6 +16,7 @@
 package org.asynccassandra.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -24,6 +25,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -70,6 +72,29 @@ class DemoCommandIT {
     assertThat(ProcessHandle.of(demoServer.iterator().next()).map(ProcessHandle::isAlive))
         .as("the demo's server after the demo").isNotEqualTo(Optional.of(true));
     assertThat(CassandraProcesses.startedByThisJvm()).isEqualTo(processesBefore);
+  }
+
+  /**
+   * Ctrl-C while the demo loads: its shutdown hooks stop the embedded server under the load, which then failed
+   * and printed an error line ("Unexpected error on channel") beside the JVM's exit. Now one line says that the
+   * demo stopped, no error line follows, the exit code is 130 and no Cassandra process is left.
+   */
+  @Test
+  void should_stop_with_one_line_and_no_error_on_ctrl_c_while_loading(@TempDir Path dir) throws Exception {
+    Set<Long> processesBefore = CassandraProcesses.all();
+    try (CliChild demo = CliChild.start(dir.resolve("demo.log"), "demo", "--rows", "5000000", "--heap", "512M")) {
+      await().atMost(Duration.ofMinutes(3)).until(() -> !demo.isAlive()
+          || demo.output().contains("Loading async_cassandra_demo.events "));
+      demo.assertAlive("while it loaded");
+      Process interrupt = new ProcessBuilder("kill", "-INT", Long.toString(demo.pid())).start();
+      assertThat(interrupt.waitFor()).isZero();
+      assertThat(demo.awaitExit(Duration.ofSeconds(90))).as(demo.output()).isEqualTo(130);
+      assertThat(demo.output())
+          .contains("Interrupted: the demo stopped before the end; the embedded server was stopped and its folder "
+              + "deleted")
+          .doesNotContain("error:").doesNotContain("\tat ");
+    }
+    assertThat(CassandraProcesses.all()).as("Cassandra processes after the demo").isEqualTo(processesBefore);
   }
 
   @Test
