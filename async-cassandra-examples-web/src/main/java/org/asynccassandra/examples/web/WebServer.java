@@ -209,13 +209,19 @@ public final class WebServer implements Callable<Integer> {
 
   /**
    * Starts the HTTP server on {@code vertx} with the service over {@code table}, its {@code /metrics} fed by
-   * {@link AsyncCassandraMetrics} bound to {@code async}.
+   * {@code meters} (an {@link AsyncCassandraMetrics} of {@code async}), bound here to the service's registry. The
+   * caller closes {@code meters} once the server is closed: its listener stays on {@code async} until then.
    */
-  public static HttpServer start(Vertx vertx, CqlSession session, AsyncSession async, String table,
-      ResumeTokenSigner signer, int port) throws Exception {
+  public static HttpServer start(Vertx vertx, CqlSession session, AsyncSession async, AsyncCassandraMetrics meters,
+      String table, ResumeTokenSigner signer, int port) throws Exception {
     PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    new AsyncCassandraMetrics(async, Tags.of("service", "items")).bindTo(metrics);
+    meters.bindTo(metrics);
     return start(vertx, new ItemService(vertx, async, table, signer, () -> inFlight(session), metrics), port);
+  }
+
+  /** The meters of the example's streams on {@code async}, tagged {@code service=items}; the caller closes them. */
+  public static AsyncCassandraMetrics meters(AsyncSession async) {
+    return new AsyncCassandraMetrics(async, Tags.of("service", "items"));
   }
 
   /** Starts the HTTP server on {@code vertx} with {@code service}, closing connections idle for {@link #IDLE_TIMEOUT}. */
@@ -301,14 +307,15 @@ public final class WebServer implements Callable<Integer> {
                 .withStringList(DefaultDriverOption.METRICS_NODE_ENABLED, IN_FLIGHT_METRIC).build());
         Runtime.getRuntime().addShutdownHook(new Thread(stopAndWait, "async-cassandra-serve-shutdown"));
       }
-      try (CqlSession session = builder.build(); AsyncSession async = AsyncSession.wrap(session)) {
+      try (CqlSession session = builder.build(); AsyncSession async = AsyncSession.wrap(session);
+           AsyncCassandraMetrics meters = meters(async)) {
         TestData.createKeyspace(session, KEYSPACE, 1);
         TestData.createSampleTable(session, TABLE);
         if (stopAsked.getCount() > 0) { // Ctrl+C while starting: no load, no serving
           load(session, stopAsked);
         }
         if (stopAsked.getCount() > 0) {
-          HttpServer http = start(vertx, session, async, TABLE, checked.signer(), port);
+          HttpServer http = start(vertx, session, async, meters, TABLE, checked.signer(), port);
           System.out.println("Serving " + rows + " items at http://localhost:" + http.actualPort()
               + "/  (Ctrl+C to stop)");
         }

@@ -33,6 +33,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.asynccassandra.AsyncSession;
 import org.asynccassandra.ResumeTokenSigner;
+import org.asynccassandra.micrometer.AsyncCassandraMetrics;
 import org.asynccassandra.testkit.CassandraExtension;
 import org.asynccassandra.testkit.TestData;
 import org.asynccassandra.testkit.TestKeyspace;
@@ -68,6 +69,7 @@ class WebBrowserIT {
   private Vertx vertx;
   private AsyncSession async;
   private HttpServer http;
+  private AsyncCassandraMetrics meters;
   private WebDriver browser;
   private Path profile;
   private List<String> expected;
@@ -85,7 +87,8 @@ class WebBrowserIT {
     async = AsyncSession.wrap(session);
     byte[] key = new byte[32];
     new SecureRandom().nextBytes(key);
-    http = WebServer.start(vertx, session, async, table, ResumeTokenSigner.hmacSha256(key), 0);
+    meters = WebServer.meters(async);
+    http = WebServer.start(vertx, session, async, meters, table, ResumeTokenSigner.hmacSha256(key), 0);
 
     profile = Files.createTempDirectory("async-cassandra-chromium-");
     ChromeOptions options = new ChromeOptions().setBinary(CHROMIUM.toFile())
@@ -129,6 +132,7 @@ class WebBrowserIT {
     }
     if (vertx != null) {
       vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+      meters.close();
       async.close();
     }
     if (profile != null) {
