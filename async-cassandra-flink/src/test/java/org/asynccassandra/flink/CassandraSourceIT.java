@@ -150,9 +150,26 @@ class CassandraSourceIT {
 
   @AfterEach
   void checkSessionsClosedAndLogCost(TestInfo test) {
-    // Every reader gave its shared session back when its task ended: none stays open in this JVM.
+    // Every reader gave its shared session back when its task ended: none stays open in this JVM, and the
+    // threads of those sessions (the driver's loops, our callback executors) end too; the test's own session
+    // keeps its own.
     await().atMost(Duration.ofSeconds(30)).until(() -> SharedSessions.open() == 0);
+    String own = session.getName() + "-";
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(sessionThreads())
+        .as("threads of the sources' sessions after the job").allMatch(name -> name.startsWith(own)));
     LOG.info("{} took {} ms", test.getDisplayName(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - testStart));
+  }
+
+  /**
+   * The live threads of driver sessions ({@code s0-io-0}, {@code s0-admin-0}, {@code s0-timer-0}), of our
+   * sessions (their callback executors and timers) and of the source's connecting; not the JVM-wide ones (the
+   * leak detector, the fallback pool).
+   */
+  private static List<String> sessionThreads() {
+    return Thread.getAllStackTraces().keySet().stream().filter(Thread::isAlive).map(Thread::getName)
+        .filter(name -> name.matches("s\\d+-(io|admin|timer)-\\d+") || name.startsWith("async-cassandra-callback-")
+            || name.startsWith("async-cassandra-timer-") || name.equals(SharedSessions.CONNECT_THREAD))
+        .sorted().toList();
   }
 
   static String key(Row row) {
