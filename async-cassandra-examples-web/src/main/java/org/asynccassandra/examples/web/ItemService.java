@@ -133,6 +133,12 @@ public final class ItemService {
     router.head("/api/items/export.ndjson").handler(this::exportHead);
     router.get("/metrics").handler(this::prometheus);
     router.get("/metrics.json").handler(this::exportMetrics);
+    // HEAD of the other routes: the GET's status and headers, and no body (Vert.x writes none for a HEAD),
+    // as Spring answers it; they fell through to the static files and were a 404.
+    router.head("/api/items").handler(this::items);
+    router.head("/api/items/page/:number").handler(this::page);
+    router.head("/metrics").handler(this::prometheus);
+    router.head("/metrics.json").handler(this::exportMetrics);
     router.route("/*").handler(StaticHandler.create("webroot"));
     // A handler that threw (the table not in the schema, a closed session): JSON, not vertx-web's text page.
     router.route().failureHandler(ItemService::handlerFailed);

@@ -402,6 +402,20 @@ class WebServiceIT {
   }
 
   @ParameterizedTest
+  @ValueSource(strings = {"/api/items?limit=10", "/api/items/page/2?size=10", "/metrics", "/metrics.json"})
+  void should_answer_head_with_the_status_and_content_type_of_get_and_no_body(String path) throws Exception {
+    HttpResponse<String> get = get(path);
+    HttpResponse<String> head = client.send(HttpRequest.newBuilder(request(path).uri())
+        .method("HEAD", HttpRequest.BodyPublishers.noBody()).timeout(HTTP_TIMEOUT).build(),
+        HttpResponse.BodyHandlers.ofString());
+
+    assertThat(get.statusCode()).as(get.body()).isEqualTo(200);
+    assertThat(head.statusCode()).isEqualTo(200);
+    assertThat(head.headers().firstValue("content-type")).isEqualTo(get.headers().firstValue("content-type"));
+    assertThat(head.body()).isEmpty();
+  }
+
+  @ParameterizedTest
   @ValueSource(strings = {"/api/items/page/3?size=10", "/api/items?limit=10"})
   void should_stop_reading_when_its_client_goes_away(String path) throws Exception {
     // The read went on after the client had gone, until Cassandra answered or the request timed out (retries
