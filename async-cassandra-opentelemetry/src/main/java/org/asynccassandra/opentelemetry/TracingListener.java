@@ -33,8 +33,6 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.asynccassandra.PageEvent;
 import org.asynccassandra.StreamInfo;
 import org.asynccassandra.StreamListener;
@@ -208,8 +206,14 @@ final class TracingListener implements StreamListener {
   public void onRetry(StreamInfo stream, int pageNumber, int attempt, Throwable error) {
     Traced traced = streams.get(stream.id());
     @Nullable Span span = traced == null ? null : traced.span;
-    if (traced == null || span == null || (traced.heardTwice && traced.lastRetryError == error)) {
-      return; // no span, or the same retry again: this listener hears the stream twice
+    if (traced == null || span == null) {
+      return;
+    }
+    if (traced.heardTwice && traced.lastRetryError == error) {
+      // The second hearing of this retry, which comes right after the first (one dispatch tells both): forgotten,
+      // so that a next retry with the same error object (a lost connection fails two ranges of a scan) is added.
+      traced.lastRetryError = null;
+      return;
     }
     traced.lastRetryError = error;
     if (!room(traced)) {
@@ -220,8 +224,7 @@ final class TracingListener implements StreamListener {
         .put(PAGE_NUMBER, pageNumber)
         .put(RETRY_ATTEMPT, attempt)
         .put(EXCEPTION_TYPE, original.getClass().getName());
-    String message = captureQueryText ? String.valueOf(original.getMessage())
-        : CassandraErrors.messageWithoutQuery(original);
+    @Nullable String message = captureQueryText ? original.getMessage() : CassandraErrors.messageWithoutQuery(original);
     if (message != null) {
       attributes.put(EXCEPTION_MESSAGE, message);
     }
@@ -307,7 +310,8 @@ final class TracingListener implements StreamListener {
       metric.put(ERROR_TYPE, errorType);
       if (captureQueryText) {
         span.recordException(error);
-        span.setStatus(StatusCode.ERROR, String.valueOf(error.getMessage()));
+        @Nullable String message = error.getMessage();
+        span.setStatus(StatusCode.ERROR, message != null ? message : errorType); // not the text "null"
       } else {
         // The messages of this library's errors quote the query, and a server's may quote its literals.
         String message = CassandraErrors.messageWithoutQuery(error);
@@ -368,22 +372,104 @@ final class TracingListener implements StreamListener {
     return table != null ? name + " " + table : name;
   }
 
-  /** FROM, then a table, perhaps after its keyspace and a dot; each a name or a quoted one. */
-  private static final Pattern FROM_TABLE = Pattern.compile(
-      "\\bFROM\\s+(\"(?:[^\"]|\"\")+\"|\\w+)(?:\\s*\\.\\s*(\"(?:[^\"]|\"\")+\"|\\w+))?",
-      Pattern.CASE_INSENSITIVE);
-
   /**
    * The table a SELECT reads, from its FROM clause: as written, a quoted name without its quotes; null when
-   * none is found.
+   * none is found. The FROM is the first one outside comments, string literals ({@code '...'},
+   * {@code $$...$$}) and quoted names: a {@code -- from the cache} comment or a {@code "from x"} alias between
+   * SELECT and FROM names no table, and no literal's text becomes an attribute.
    */
   static @Nullable String tableOf(String query) {
-    Matcher from = FROM_TABLE.matcher(query);
-    if (!from.find(statementStart(query))) { // not a FROM in a comment before the statement
+    int n = query.length();
+    int i = skipBlanks(query, 0);
+    while (i < n) {
+      char c = query.charAt(i);
+      int skipped = skipCommentOrQuoted(query, i);
+      if (skipped != i) {
+        i = skipped;
+      } else if (Character.isLetter(c) || c == '_') {
+        int wordEnd = wordEnd(query, i);
+        if (wordEnd - i == 4 && query.regionMatches(true, i, "FROM", 0, 4)) {
+          return tableAfter(query, wordEnd);
+        }
+        i = wordEnd;
+      } else {
+        i++;
+      }
+    }
+    return null;
+  }
+
+  /** The table named at {@code i} (after FROM): {@code table} or {@code keyspace.table}, each maybe quoted. */
+  private static @Nullable String tableAfter(String query, int i) {
+    int first = skipBlanks(query, i);
+    int firstEnd = nameEnd(query, first);
+    if (firstEnd == first) {
       return null;
     }
-    String table = from.group(2) != null ? from.group(2) : from.group(1);
-    return table.startsWith("\"") ? table.substring(1, table.length() - 1).replace("\"\"", "\"") : table;
+    int dot = skipBlanks(query, firstEnd);
+    if (dot < query.length() && query.charAt(dot) == '.') {
+      int second = skipBlanks(query, dot + 1);
+      int secondEnd = nameEnd(query, second);
+      return secondEnd == second ? null : unquoted(query.substring(second, secondEnd));
+    }
+    return unquoted(query.substring(first, firstEnd));
+  }
+
+  /** The end of a name at {@code i}: a word, or a quoted name ({@code ""} inside it is a quote); {@code i} if none. */
+  private static int nameEnd(String query, int i) {
+    if (i < query.length() && query.charAt(i) == '"') {
+      int end = skipCommentOrQuoted(query, i);
+      return end - i >= 2 && query.charAt(end - 1) == '"' ? end : i; // not closed: no name
+    }
+    return wordEnd(query, i);
+  }
+
+  private static int wordEnd(String query, int i) {
+    int end = i;
+    while (end < query.length() && (Character.isLetterOrDigit(query.charAt(end)) || query.charAt(end) == '_')) {
+      end++;
+    }
+    return end;
+  }
+
+  private static String unquoted(String name) {
+    return name.startsWith("\"") ? name.substring(1, name.length() - 1).replace("\"\"", "\"") : name;
+  }
+
+  /**
+   * Past the comment, string literal or quoted name that starts at {@code i} (to the end of the query when it
+   * is not closed); {@code i} when none starts there.
+   */
+  private static int skipCommentOrQuoted(String query, int i) {
+    int n = query.length();
+    if (query.startsWith("--", i) || query.startsWith("//", i)) {
+      int end = query.indexOf('\n', i);
+      return end < 0 ? n : end + 1;
+    }
+    if (query.startsWith("/*", i)) {
+      int end = query.indexOf("*/", i + 2);
+      return end < 0 ? n : end + 2;
+    }
+    if (query.startsWith("$$", i)) {
+      int end = query.indexOf("$$", i + 2);
+      return end < 0 ? n : end + 2;
+    }
+    if (i < n && (query.charAt(i) == '\'' || query.charAt(i) == '"')) {
+      char quote = query.charAt(i);
+      int j = i + 1;
+      while (j < n) {
+        if (query.charAt(j) == quote) {
+          if (j + 1 < n && query.charAt(j + 1) == quote) {
+            j += 2; // a doubled quote is one quote inside
+            continue;
+          }
+          return j + 1;
+        }
+        j++;
+      }
+      return n;
+    }
+    return i;
   }
 
   /** The statement's operation from its first word (after blanks and comments), when it is a CQL verb. */
@@ -403,18 +489,17 @@ final class TracingListener implements StreamListener {
 
   /** Where the statement's first word starts: after blanks and comments. */
   private static int statementStart(String query) {
-    int i = 0;
+    return skipBlanks(query, 0);
+  }
+
+  /** Past the blanks and comments from {@code i}. */
+  private static int skipBlanks(String query, int i) {
     int n = query.length();
     while (i < n) {
-      char c = query.charAt(i);
-      if (Character.isWhitespace(c)) {
+      if (Character.isWhitespace(query.charAt(i))) {
         i++;
-      } else if (query.startsWith("--", i) || query.startsWith("//", i)) {
-        int end = query.indexOf('\n', i);
-        i = end < 0 ? n : end + 1;
-      } else if (query.startsWith("/*", i)) {
-        int end = query.indexOf("*/", i + 2);
-        i = end < 0 ? n : end + 2;
+      } else if (query.startsWith("--", i) || query.startsWith("//", i) || query.startsWith("/*", i)) {
+        i = skipCommentOrQuoted(query, i);
       } else {
         break;
       }

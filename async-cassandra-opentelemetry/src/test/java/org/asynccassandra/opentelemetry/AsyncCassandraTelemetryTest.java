@@ -232,6 +232,25 @@ class AsyncCassandraTelemetryTest {
   }
 
   @Test
+  void should_add_two_retries_with_one_error_object_for_a_stream_that_hears_the_listener_twice() {
+    // Two ranges of a scan that lost one connection retry with the same exception object, each heard twice.
+    StreamListener listener = listener();
+    FakeStream scan = FakeStream.scan("shop", "orders");
+    listener.executor(scan, Runnable::run);
+    listener.executor(scan, Runnable::run);
+    listener.onStart(scan, "forEach()");
+    listener.onStart(scan, "forEach()");
+    ClosedConnectionException lost = new ClosedConnectionException("Lost connection to remote peer");
+    for (int range = 0; range < 2; range++) {
+      for (int heard = 0; heard < 2; heard++) {
+        listener.onRetry(scan, 1, 1, lost);
+      }
+    }
+    listener.onComplete(scan, scan.stats);
+    assertThat(only().getEvents()).extracting(EventData::getName).containsExactly("retry", "retry");
+  }
+
+  @Test
   void should_name_error_type_by_the_original_exception_when_there_is_no_error_code() {
     StreamListener listener = listener();
     FakeStream stream = FakeStream.query("shop", null);
@@ -257,6 +276,20 @@ class AsyncCassandraTelemetryTest {
     assertThat(span.getAttributes().get(AttributeKey.stringKey("db.query.text"))).isEqualTo(stream.query());
     assertThat(span.getEvents()).isEmpty();
     assertThat(durationPoint().getAttributes().get(AttributeKey.stringKey("db.query.text"))).isNull();
+  }
+
+  @Test
+  void should_write_no_null_text_for_an_error_without_a_message_when_capturing_the_query_text() {
+    StreamListener listener = AsyncCassandraTelemetry.builder(sdk).captureQueryText(true).pageEvents(false).build()
+        .listener();
+    FakeStream stream = FakeStream.query("shop", null);
+    listener.onStart(stream, "forEach()");
+    listener.onRetry(stream, 1, 1, new IllegalStateException());
+    listener.onFailure(stream, new IllegalStateException(), stream.stats);
+    SpanData span = only();
+    assertThat(span.getEvents()).filteredOn(event -> event.getName().equals("retry")).singleElement()
+        .satisfies(retry -> assertThat(retry.getAttributes().get(AttributeKey.stringKey("exception.message"))).isNull());
+    assertThat(span.getStatus().getDescription()).isEqualTo(IllegalStateException.class.getName());
   }
 
   @Test
@@ -348,6 +381,15 @@ class AsyncCassandraTelemetryTest {
     assertThat(TracingListener.tableOf("SELECT a FROM \"Shop\" . \"My \"\"Orders\"\"\"")).isEqualTo("My \"Orders\"");
     assertThat(TracingListener.tableOf("-- read from the cache\nSELECT a FROM t")).as("not from a comment before")
         .isEqualTo("t");
+    assertThat(TracingListener.tableOf("SELECT id, -- from the cache\n name FROM orders")).as("a comment inside")
+        .isEqualTo("orders");
+    assertThat(TracingListener.tableOf("SELECT a /* from legacy */ FROM shop.orders")).isEqualTo("orders");
+    assertThat(TracingListener.tableOf("SELECT v AS \"from x\" FROM t")).as("a quoted alias").isEqualTo("t");
+    assertThat(TracingListener.tableOf("SELECT 'a from secret' FROM t")).as("no literal's text").isEqualTo("t");
+    assertThat(TracingListener.tableOf("SELECT $$ from secret $$ FROM t")).isEqualTo("t");
+    assertThat(TracingListener.tableOf("SELECT fromage FROM t")).as("a word that starts with from").isEqualTo("t");
+    assertThat(TracingListener.tableOf("SELECT a FROM \"unclosed")).isNull();
+    assertThat(TracingListener.tableOf("SELECT a FROM")).isNull();
     assertThat(TracingListener.tableOf("SELECT now()")).isNull();
   }
 
