@@ -49,7 +49,8 @@ public interface RowMapper<T> {
 
   /**
    * A mapper to a Java record by component name: component {@code userId} reads column {@code userId},
-   * {@code userid} or {@code user_id}, whichever the result has, through the driver's codec for the
+   * {@code userid} or {@code user_id}, whichever the result has (a run of capitals is one word: {@code userID}
+   * reads {@code user_id}), through the driver's codec for the
    * column's CQL type and the component's Java type. The columns and codecs are looked up on the first row
    * (with the row's codec registry), and again only for other columns or another session's registry (a
    * mapper shared by streams remembers up to 16 such shapes); each row then costs one decode per column and

@@ -37,8 +37,10 @@ import java.io.Writer;
  * </ul>
  *
  * <p>A column is null when the row says so ({@link Row#isNull}): an empty non-frozen collection, which
- * Cassandra does not store, is null, though the driver decodes it as an empty collection. Values are
- * decoded with the driver's default codecs, whatever codecs the session registered.
+ * Cassandra does not store, is null, though the driver decodes it as an empty collection. So is an empty
+ * (zero-byte) value of a type other than text and blob, which the driver's codecs decode to null although
+ * {@link Row#isNull} is false. Values are decoded with the driver's default codecs, whatever codecs the
+ * session registered.
  *
  * <p>Not thread-safe: one writer per thread (several writers on several threads may each format part of a
  * result). The writer buffers: {@link #flush()} hands everything to the underlying {@link Writer},

@@ -129,6 +129,31 @@ class CqlValuesRoundTripIT {
     assertThat(compared).as("non-null values compared").isGreaterThan(100);
   }
 
+  /**
+   * What docs/values.md says of an empty value of a non-text type: CQL still writes one, the row does not call
+   * it null, and both writers write it as null (the driver's codecs decode it to null).
+   */
+  @Test
+  void should_write_an_empty_int_as_null_as_the_docs_say(CqlSession session, TestKeyspace keyspace) {
+    String table = keyspace.name() + ".empty_values";
+    session.execute("CREATE TABLE " + table + " (id int PRIMARY KEY, v int)");
+    session.execute("INSERT INTO " + table + " (id, v) VALUES (1, blobAsInt(0x))");
+    Row row = session.execute("SELECT id, v FROM " + table).one();
+    assertThat(row).isNotNull();
+    assertThat(row.isNull(1)).as("an empty value is not a null").isFalse();
+    assertThat(row.getBytesUnsafe(1)).isNotNull().satisfies(bytes -> assertThat(bytes.remaining()).isZero());
+    StringWriter csv = new StringWriter();
+    try (RowWriter writer = RowWriter.csv(csv)) {
+      writer.writeRow(row);
+    }
+    StringWriter ndjson = new StringWriter();
+    try (RowWriter writer = RowWriter.ndjson(ndjson)) {
+      writer.writeRow(row);
+    }
+    assertThat(csv.toString()).isEqualTo("1,\r\n");
+    assertThat(ndjson.toString()).isEqualTo("{\"id\":1,\"v\":null}\n");
+  }
+
   private static Map<String, Object> readLine(String line, ColumnDefinitions columns) {
     Map<String, Object> values = new LinkedHashMap<>();
     try (JsonParser parser = CqlValueReader.jsonParser(new StringReader(line))) {

@@ -225,12 +225,19 @@ public final class RecordRowMapper<R extends Record> implements RowMapper<R> {
     return folded >= 0 ? folded : columns.firstIndexOf(CqlIdentifier.fromInternal(snakeCase(name)));
   }
 
-  private static String snakeCase(String name) {
+  /**
+   * {@code userName} as {@code user_name}; a run of capitals is one word: {@code userID} is {@code user_id},
+   * {@code parseURLText} is {@code parse_url_text}.
+   */
+  static String snakeCase(String name) {
     StringBuilder snake = new StringBuilder(name.length() + 4);
     for (int i = 0; i < name.length(); i++) {
       char c = name.charAt(i);
       if (Character.isUpperCase(c)) {
-        if (i > 0) {
+        boolean afterLower = i > 0 && !Character.isUpperCase(name.charAt(i - 1)) && name.charAt(i - 1) != '_';
+        boolean endsRun = i > 0 && Character.isUpperCase(name.charAt(i - 1)) && i + 1 < name.length()
+            && Character.isLowerCase(name.charAt(i + 1));
+        if (afterLower || endsRun) {
           snake.append('_');
         }
         snake.append(Character.toLowerCase(c));

@@ -244,6 +244,17 @@ class RecordRowMapperTest {
   public record MissingCamel(int id, String emailAddress) {}
 
   @Test
+  void should_take_a_run_of_capitals_as_one_word_in_snake_case() {
+    assertThat(RecordRowMapper.snakeCase("userName")).isEqualTo("user_name");
+    assertThat(RecordRowMapper.snakeCase("userID")).isEqualTo("user_id");
+    assertThat(RecordRowMapper.snakeCase("URL")).isEqualTo("url");
+    assertThat(RecordRowMapper.snakeCase("parseURLText")).isEqualTo("parse_url_text");
+    assertThat(RecordRowMapper.snakeCase("sensor2Id")).isEqualTo("sensor2_id");
+    assertThat(RecordRowMapper.snakeCase("id")).isEqualTo("id");
+    assertThat(RecordRowMapper.snakeCase("user_Name")).isEqualTo("user_name");
+  }
+
+  @Test
   void should_name_every_column_name_it_tried() {
     assertThatThrownBy(() -> RowMapper.record(MissingCamel.class, ITEM_COLUMNS, CodecRegistry.DEFAULT))
         .isInstanceOf(IllegalArgumentException.class)
