@@ -113,6 +113,11 @@ final class TracingListener implements StreamListener {
     volatile Attributes operation = Attributes.empty();
     volatile boolean pageSizeSet;
     /**
+     * Its span could not start (the SDK threw): the stream is read without one, and a second hearing of the
+     * start (a listener heard twice) does not try again under another parent. Set once by onStart.
+     */
+    volatile boolean startFailed;
+    /**
      * Page and retry events added, and those left out past {@link #MAX_EVENTS}. The listener calls of one
      * stream never overlap and each holds the stream's lock, so these are read and written one call at a time.
      */
@@ -147,7 +152,7 @@ final class TracingListener implements StreamListener {
   @Override
   public void onStart(StreamInfo stream, String style) {
     Traced traced = streams.computeIfAbsent(stream.id(), id -> new Traced(Context.current()));
-    if (traced.span != null) {
+    if (traced.span != null || traced.startFailed) {
       return; // this listener hears the stream twice (bound to the session and set on its config): one span
     }
     Attributes operation = operationAttributes(stream);
@@ -167,7 +172,7 @@ final class TracingListener implements StreamListener {
     } catch (RuntimeException tracingFailed) {
       // The SDK runs span processors and the sampler (the application's code) here, without catching what
       // they throw: a failure of tracing must not fail the read, which a listener's onStart would.
-      streams.remove(stream.id(), traced);
+      traced.startFailed = true; // kept until the end event removes it, which ends no span
       LOG.warn("Could not start the span of stream {}; it is read without one", stream, tracingFailed);
     }
   }

@@ -417,6 +417,37 @@ class AsyncCassandraTelemetryTest {
     }
   }
 
+  /**
+   * A listener heard twice whose span could not start the first time: the second hearing of the start made a
+   * new span, parented on whatever context the consuming thread had instead of the creation's.
+   */
+  @Test
+  @SuppressWarnings("try") // a Scope is only closed
+  void should_not_start_a_span_at_the_second_hearing_when_the_first_could_not() {
+    java.util.concurrent.atomic.AtomicInteger starts = new java.util.concurrent.atomic.AtomicInteger();
+    SpanProcessor throwingOnce = onStart(span -> {
+      if (starts.getAndIncrement() == 0) {
+        throw new IllegalStateException("a span processor that throws once");
+      }
+    });
+    try (OpenTelemetrySdk failing = OpenTelemetrySdk.builder().setTracerProvider(SdkTracerProvider.builder()
+        .addSpanProcessor(throwingOnce).addSpanProcessor(SimpleSpanProcessor.create(spans)).build()).build()) {
+      StreamListener listener = AsyncCassandraTelemetry.create(failing).listener();
+      FakeStream stream = FakeStream.query("shop", null);
+      listener.executor(stream, Runnable::run); // registered twice: on the session and on the stream's config
+      listener.executor(stream, Runnable::run);
+      Span other = callerTracer.spanBuilder("another request").startSpan();
+      try (Scope ignored = Context.current().with(other).makeCurrent()) {
+        listener.onStart(stream, "forEach()");
+        listener.onStart(stream, "forEach()");
+      }
+      listener.onComplete(stream, stream.stats);
+      listener.onComplete(stream, stream.stats);
+
+      assertThat(spans.getFinishedSpanItems()).as("no span: it could not start").isEmpty();
+    }
+  }
+
   @Test
   void should_close_a_span_without_error_for_a_stream_closed_early() {
     StreamListener listener = listener();
