@@ -24,6 +24,7 @@ import com.datastax.oss.driver.api.core.cql.ColumnDefinitions;
 import com.datastax.oss.driver.api.core.cql.SimpleStatement;
 import com.datastax.oss.driver.api.core.cql.Statement;
 import com.datastax.oss.driver.api.core.type.codec.registry.CodecRegistry;
+import com.datastax.oss.driver.internal.core.data.ValuesHelper;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -115,8 +116,12 @@ public final class StatementFingerprint {
     return session.getKeyspace().map(CqlIdentifier::asInternal).orElse("");
   }
 
+  /**
+   * A simple statement's value as the driver sends it: its own mapping, which also takes the {@code Token}s of
+   * a token-range query ({@code token(pk) > ?}), for which the registry has no codec.
+   */
   private static @Nullable ByteBuffer encode(@Nullable Object value, CodecRegistry codecs, ProtocolVersion version) {
-    return value == null ? null : codecs.codecFor(value).encode(value, version);
+    return ValuesHelper.encodeToDefaultCqlMapping(value, codecs, version);
   }
 
   private static void update(MessageDigest digest, String text) {
