@@ -72,7 +72,9 @@ public final class Position {
   private final int startOffset;
   private final boolean startAtEnd;
   private final @Nullable Tracker tracker;
-  private byte @Nullable [] fingerprintBytes; // computed once, on first use; racy but idempotent
+  // Computed once, on first use, by whichever thread asks first (racy but idempotent); volatile, so that a
+  // thread that finds it set also sees its bytes (position() may be called from any thread).
+  private volatile byte @Nullable [] fingerprintBytes;
 
   /** The page the consumer holds, as a mark; null before the first page and once frozen. */
   private volatile @Nullable Mark page;
