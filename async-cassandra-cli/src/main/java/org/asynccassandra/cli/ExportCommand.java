@@ -16,6 +16,7 @@
 package org.asynccassandra.cli;
 
 import com.datastax.oss.driver.api.core.CqlSessionBuilder;
+import com.datastax.oss.driver.api.core.cql.ColumnDefinitions;
 import com.datastax.oss.driver.api.core.cql.Row;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -333,6 +334,8 @@ final class ExportCommand implements Callable<Integer> {
     /** {@link ExportNotes#columnsOf} the rows written: the checkpoint's on a resume, else the first page's. */
     private @Nullable String columns;
     private boolean columnsChecked;
+    /** The column definitions of the last page checked against {@link #columns}. */
+    private @Nullable ColumnDefinitions lastDefinitions;
     /** A page handed over failed before it reached the formatter: no checkpoint may be saved after it. */
     private boolean pageNotWritten;
     /** The page {@link #write} handles reached the formatter. */
@@ -367,15 +370,24 @@ final class ExportCommand implements Callable<Integer> {
 
     private void writePage(Page<Row> page) {
       scan.timings.page();
-      if (!columnsChecked && page.columnDefinitions() != null) {
-        String these = ExportNotes.columnsOf(page.columnDefinitions());
+      ColumnDefinitions definitions = page.columnDefinitions();
+      if (definitions != null && definitions != lastDefinitions) { // the same object: the same columns
+        String these = ExportNotes.columnsOf(definitions);
         if (columns != null && !columns.equals(these)) {
-          throw new IllegalStateException("--resume: the rows of " + scan.keyspace + "." + scan.table + " have "
-              + "other columns than those the checkpoint " + checkpoint + " noted (the table was altered since?): "
-              + "appended, they would not match the header and the rows before; export again without --resume");
+          if (!columnsChecked) {
+            throw new IllegalStateException("--resume: the rows of " + scan.keyspace + "." + scan.table + " have "
+                + "other columns than those the checkpoint " + checkpoint + " noted (the table was altered since?): "
+                + "appended, they would not match the header and the rows before; export again without --resume");
+          }
+          // Each range's query is its own: a SELECT * started after an ALTER TABLE reads the new columns.
+          throw new IllegalStateException("The columns of " + scan.keyspace + "." + scan.table + " changed during "
+              + "the export (the table was altered?): a page has (" + names(definitions) + ") where the rows before "
+              + "have (" + (lastDefinitions == null ? columns : names(lastDefinitions)) + "); written, its rows would "
+              + "not match the header; export again");
         }
         columns = these;
         columnsChecked = true;
+        lastDefinitions = definitions;
       }
       if (headerPending && page.columnDefinitions() != null) {
         StringBuilder header = new StringBuilder();
@@ -393,6 +405,14 @@ final class ExportCommand implements Callable<Integer> {
         saveCheckpoint();
         lastCheckpointNanos = System.nanoTime();
       }
+    }
+
+    private static String names(ColumnDefinitions definitions) {
+      StringBuilder names = new StringBuilder();
+      for (int i = 0; i < definitions.size(); i++) {
+        names.append(i == 0 ? "" : ", ").append(definitions.get(i).getName().asCql(true));
+      }
+      return names.toString();
     }
 
     /**

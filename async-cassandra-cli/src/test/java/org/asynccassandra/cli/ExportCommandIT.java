@@ -257,6 +257,33 @@ class ExportCommandIT {
         .isEqualTo(saved);
   }
 
+  @Test
+  void should_stop_an_export_whose_table_is_altered_while_it_runs(@TempDir Path dir) throws Exception {
+    // Each range's SELECT * is its own query: the ranges read after an ALTER TABLE ADD had 4 columns, and were
+    // written under the header of 3, with exit code 0.
+    String table = "altered_live";
+    TestData.createSampleTable(session, keyspace + "." + table);
+    TestData.loadSampleRows(session, keyspace + "." + table, 30_000, 1_000);
+    Path output = dir.resolve("live.csv");
+    Path checkpoint = dir.resolve("live.checkpoint");
+    // 3,000 rows a second: the export lasts 10 s, and the ALTER comes right after its first checkpoint.
+    try (CliChild child = CliChild.start(dir.resolve("live.log"), "export", "--contact-point", contactPoint,
+        "--keyspace", keyspace, "--table", table, "--fetch-size", "200", "--parallelism", "1", "--splits", "32",
+        "--output", output.toString(), "--checkpoint", checkpoint.toString(), "--checkpoint-interval", "PT0.1S",
+        "--max-rate", "3000")) {
+      await().atMost(Duration.ofSeconds(60)).until(() -> !child.isAlive()
+          || Files.exists(checkpoint) && Files.readString(checkpoint).contains(" at "));
+      child.assertAlive("before the table was to be altered");
+      session.execute("ALTER TABLE " + keyspace + "." + table + " ADD extra text");
+
+      assertThat(child.awaitExit(Duration.ofSeconds(120))).as(child.output()).isEqualTo(1);
+      assertThat(child.output()).contains("The columns of " + keyspace + "." + table + " changed during the export",
+          "a page has (pk, ck, extra, payload) where the rows before have (pk, ck, payload)").doesNotContain("\tat ");
+    }
+    assertThat(Files.readAllLines(output)).as("every line written has the header's 3 fields").isNotEmpty()
+        .allSatisfy(line -> assertThat(line.split(",", -1)).hasSize(3));
+  }
+
   /** An export of the big table in a child JVM, slowed down so that it can be killed in the middle. */
   private CliChild startExport(Path dir, Path output, Path checkpoint, String checkpointInterval)
       throws IOException {
