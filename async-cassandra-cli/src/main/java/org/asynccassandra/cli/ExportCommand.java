@@ -251,20 +251,24 @@ final class ExportCommand implements Callable<Integer> {
       if (interrupted != null) {
         interrupted.progress(progress);
       }
+      boolean scanned = false;
       try {
         scan.timings.firstRequest();
         tableScan.forEachPage(exporter::write).toCompletableFuture().join();
+        scanned = true;
+        exporter.finish(); // the last pages written and synced, the last checkpoint: may fail too (a full disk)
       } catch (RuntimeException failure) {
-        try {
-          exporter.finish(); // what was written is safe to resume from, even after a failure
-        } catch (RuntimeException alsoFailed) {
-          failure.addSuppressed(alsoFailed);
+        if (!scanned) {
+          try {
+            exporter.finish(); // what was written is safe to resume from, even after a failure
+          } catch (RuntimeException alsoFailed) {
+            failure.addSuppressed(alsoFailed);
+          }
         }
         progress.close(); // its last line first: what follows must not land on a live progress line
         tellNotReplaced(out);
         throw scan.summarizeFailure(tableScan, scanConfig, failure);
       }
-      exporter.finish();
       scan.timings.lastRow();
       exported = exporter.rows - resumeRows;
     }

@@ -202,6 +202,21 @@ class ExportCommandIT {
   }
 
   @Test
+  void should_write_the_summary_when_the_last_checkpoints_sync_fails(@TempDir Path dir) throws IOException {
+    // With --checkpoint, the last rows are synced (stdout: flushed) by the final checkpoint after the scan: a
+    // failure there went past the handler that prints and writes the summary, which still said "started".
+    Path summary = dir.resolve("summary.json");
+    DemoCommandIT.ClosedPipe closedPipe = new DemoCommandIT.ClosedPipe();
+    DemoCommandIT.Captured run = DemoCommandIT.capture(closedPipe, () -> "", "export", "--contact-point",
+        contactPoint, "--keyspace", keyspace, "--table", "all_types", "--splits", "1", "--summary",
+        summary.toString(), "--checkpoint", dir.resolve("cp").toString());
+    assertThat(closedPipe.writes()).as("stdout was written only at the end").isPositive();
+    assertThat(run.exitCode()).as(run.err()).isEqualTo(1);
+    assertThat(run.err()).contains("stdout", "Summary of " + keyspace + ".all_types");
+    assertThat(Files.readString(summary)).contains("\"complete\":false");
+  }
+
+  @Test
   void should_keep_a_second_export_off_the_output_another_one_writes(@TempDir Path dir) throws Exception {
     // Nothing stopped two runs on one output: the second emptied the first's file under it and both wrote
     // into it; the first exited 0 with holes of zero bytes.
