@@ -116,8 +116,14 @@ record ExportNotes(long outputBytes, long outputRows, RowFormat format, @Nullabl
         throw new IOException(name + " holds fewer than " + length + " bytes");
       }
     }
+    return tail(bytes);
+  }
+
+  /** {@link #tail(Path, long)} of the bytes {@code last} holds up to its position. */
+  static String tail(ByteBuffer last) {
+    int count = last.position();
     CRC32C crc = new CRC32C();
-    crc.update(bytes.flip());
+    crc.update(last.flip());
     return count + " " + Long.toHexString(crc.getValue());
   }
 

@@ -58,6 +58,13 @@ final class ExportOutput implements AutoCloseable {
   /** The first failed write, flush or sync; every later one fails with it. */
   private UncheckedIOException failure;
   long bytes;
+  /**
+   * The last bytes written (at most {@link ExportNotes#TAIL_BYTES}, a ring ending at {@link #lastEnd}) where
+   * they cannot be read back (stdout, a device): a checkpoint notes their checksum as it does a file's, so
+   * that a resume into the file stdout went to checks it is that file. Null for a file.
+   */
+  private final byte[] lastWritten;
+  private int lastEnd;
 
   /** Also for tests: {@code stream} as it is, {@code console} null unless it is stdout. */
   ExportOutput(OutputStream stream, PrintStream console, long bytes) {
@@ -155,6 +162,7 @@ final class ExportOutput implements AutoCloseable {
     this.bytes = bytes;
     this.part = part;
     this.target = target;
+    this.lastWritten = file == null ? new byte[ExportNotes.TAIL_BYTES] : null;
   }
 
   /** The process's stdout. */
@@ -297,10 +305,22 @@ final class ExportOutput implements AutoCloseable {
 
   /**
    * {@link ExportNotes#tail} of the bytes written so far, read through the output's own channel (another one,
-   * once closed, would release the file's lock); call after {@link #sync}. Null for stdout or a device.
+   * once closed, would release the file's lock); call after {@link #sync}. For stdout or a device, of the last
+   * bytes kept as they were written. Null before any byte.
    */
   @org.jspecify.annotations.Nullable String tail() throws IOException {
-    return file == null ? null : ExportNotes.tail(file, bytes, target != null ? target.toString() : "the output");
+    if (file != null) {
+      return ExportNotes.tail(file, bytes, target != null ? target.toString() : "the output");
+    }
+    int count = (int) Math.min(lastWritten.length, bytes);
+    if (count == 0) {
+      return null;
+    }
+    java.nio.ByteBuffer last = java.nio.ByteBuffer.allocate(count);
+    int start = Math.floorMod(lastEnd - count, lastWritten.length);
+    int first = Math.min(count, lastWritten.length - start);
+    last.put(lastWritten, start, first).put(lastWritten, 0, count - first);
+    return ExportNotes.tail(last);
   }
 
   /** Whether the output replaces a file only at {@link #commit} ({@link #replacing}). */
@@ -376,6 +396,20 @@ final class ExportOutput implements AutoCloseable {
     }
     checkConsole();
     bytes += encoded.length;
+    if (lastWritten != null) {
+      keepLast(encoded);
+    }
+  }
+
+  private void keepLast(byte[] encoded) {
+    int ring = lastWritten.length;
+    int from = Math.max(0, encoded.length - ring);
+    while (from < encoded.length) {
+      int chunk = Math.min(encoded.length - from, ring - lastEnd);
+      System.arraycopy(encoded, from, lastWritten, lastEnd, chunk);
+      from += chunk;
+      lastEnd = (lastEnd + chunk) % ring;
+    }
   }
 
   /** Why a write failed, in a few words: the system's message, or what a refusal without one was. */

@@ -15,6 +15,7 @@
  */
 package org.asynccassandra.cli;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -179,7 +180,19 @@ class ExportCommandIT {
         checkpoint.toString());
     assertThat(run.exitCode()).as(run.err()).isZero();
     assertThat(run.out()).isEqualTo(expected("all_types.csv"));
-    assertThat(Files.readString(checkpoint)).contains("# output-rows 4\n");
+    assertThat(Files.readString(checkpoint)).contains("# output-rows 4\n", "# output-tail ");
+    // Its stdout went to a file: a resume into that file is accepted, into another one of the same length is not.
+    Path wrong = Files.writeString(dir.resolve("wrong.csv"), "x".repeat(run.out().getBytes(UTF_8).length + 10));
+    DemoCommandIT.Captured refused = export("--table", "all_types", "--splits", "1", "--checkpoint",
+        checkpoint.toString(), "--resume", "--output", wrong.toString());
+    assertThat(refused.exitCode()).as(refused.err()).isEqualTo(1);
+    assertThat(refused.err()).contains("is not the file the export of " + checkpoint);
+    assertThat(Files.readString(wrong)).as("left as it was").startsWith("xxx").hasSize(run.out().getBytes(UTF_8).length + 10);
+    Path right = Files.writeString(dir.resolve("right.csv"), run.out());
+    DemoCommandIT.Captured resumed = export("--table", "all_types", "--splits", "1", "--checkpoint",
+        checkpoint.toString(), "--resume", "--output", right.toString());
+    assertThat(resumed.exitCode()).as(resumed.err()).isZero();
+    assertThat(Files.readString(right)).isEqualTo(expected("all_types.csv"));
   }
 
   @Test

@@ -117,6 +117,26 @@ class ExportOutputTest {
   }
 
   @Test
+  void should_note_the_tail_of_what_it_wrote_to_stdout_as_it_notes_a_files(@TempDir Path dir) throws IOException {
+    // A checkpoint of an export to stdout had no tail: a resume into any file at least as long was accepted,
+    // cut back and appended to. Pieces of every size, one longer than the whole tail kept, across the ring's end.
+    ByteArrayOutputStream sink = new ByteArrayOutputStream();
+    ExportOutput out = new ExportOutput(sink, null, 0);
+    assertThat(out.tail()).as("before any byte").isNull();
+    java.util.Random random = new java.util.Random(7);
+    int[] sizes = {1, 100, 40_000, 30_000, ExportNotes.TAIL_BYTES + 123, 5, 65_535, 2, 70_000, 3};
+    for (int size : sizes) {
+      StringBuilder text = new StringBuilder(size);
+      for (int i = 0; i < size; i++) {
+        text.append((char) ('a' + random.nextInt(26)));
+      }
+      out.write(text);
+      Path same = Files.write(dir.resolve("same"), sink.toByteArray());
+      assertThat(out.tail()).as("after a piece of %d", size).isEqualTo(ExportNotes.tail(same, sink.size()));
+    }
+  }
+
+  @Test
   void should_refuse_to_resume_at_a_negative_length_and_leave_the_file_whole(@TempDir Path dir) throws IOException {
     Path file = dir.resolve("out.csv");
     Files.writeString(file, "id\r\n1\r\n2\r\n");
