@@ -43,6 +43,8 @@ final class Progress implements AutoCloseable {
   private final AtomicLong rows = new AtomicLong();
   private final long startNanos = System.nanoTime();
   private final ScheduledFuture<?> refresh;
+  /** What was done when this display started (a resumed export's ranges done before): not this run's rate. */
+  private final double startDone;
   private volatile boolean closed;
 
   private Progress(String label, long total, DoubleSupplier fraction, PrintStream out, boolean terminal,
@@ -52,6 +54,7 @@ final class Progress implements AutoCloseable {
     this.fraction = fraction;
     this.out = out;
     this.terminal = terminal;
+    this.startDone = done();
     long period = terminal ? 200 : 5_000;
     this.refresh = scheduler.scheduleAtFixedRate(this::print, period, period, TimeUnit.MILLISECONDS);
   }
@@ -124,30 +127,43 @@ final class Progress implements AutoCloseable {
     double seconds = Math.max(1e-9, (System.nanoTime() - startNanos) / 1e9);
     long count = rows.get();
     double done = last ? 1 : done();
-    boolean eta = !last && done > 0.001 && done < 1;
+    double etaSeconds = last ? -1 : etaSeconds(done, startDone, seconds);
     if (terminal) {
-      return terminalLine(label, done, count, seconds, eta);
+      return terminalLine(label, done, count, seconds, etaSeconds);
     }
     StringBuilder line = new StringBuilder(label).append(' ');
     line.append(String.format(Locale.ROOT, "%3.0f%%  %,d rows  %,.0f rows/s  %s elapsed", done * 100, count,
         count / seconds, format(seconds)));
-    if (eta) {
-      line.append("  ETA ").append(format(seconds / done - seconds));
+    if (etaSeconds >= 0) {
+      line.append("  ETA ").append(format(etaSeconds));
     }
     return line.toString();
   }
 
   /**
+   * The seconds left at this run's pace, or -1 while too little was done to tell (or all of it): a resume that
+   * started at 90 % and did 1 % in 10 s has 90 s to go, not the 1 s that the fraction done alone would say.
+   */
+  static double etaSeconds(double done, double startDone, double seconds) {
+    return done - startDone > 0.001 && done < 1 ? seconds * (1 - done) / (done - startDone) : -1;
+  }
+
+  /** {@link #terminalLine(String, double, long, double, double)} with the ETA of a run that started at 0. */
+  static String terminalLine(String label, double done, long rows, double seconds, boolean eta) {
+    return terminalLine(label, done, rows, seconds, eta ? seconds / done - seconds : -1);
+  }
+
+  /**
    * The line redrawn on a terminal, at most {@link #TERMINAL_WIDTH} characters whatever the label: a longer
    * line wraps on an 80-column terminal, and each {@code \r} redraw then adds a line. The figures come whole
-   * (percent, rows, rows/s, elapsed, and the ETA when {@code eta}), then the label whole, then the bar in what
+   * (percent, rows, rows/s, elapsed, and the ETA when {@code etaSeconds >= 0}), then the label whole, then the bar in what
    * is left (up to {@link #MAX_BAR_WIDTH}; none below {@link #MIN_BAR_WIDTH}: the percent says as much). A label
    * too long even without the bar loses characters from its middle, so that the verb and the end of the
    * table's name stay.
    */
-  static String terminalLine(String label, double done, long rows, double seconds, boolean eta) {
+  static String terminalLine(String label, double done, long rows, double seconds, double etaSeconds) {
     String figures = String.format(Locale.ROOT, "%3.0f%% %,d rows %,.0f/s %s", done * 100, rows, rows / seconds,
-        format(seconds)) + (eta ? " ETA " + format(seconds / done - seconds) : "");
+        format(seconds)) + (etaSeconds >= 0 ? " ETA " + format(etaSeconds) : "");
     int room = TERMINAL_WIDTH - figures.length() - 1; // for the label, and the bar with its brackets and space
     int bar = Math.min(MAX_BAR_WIDTH, room - label.length() - 3);
     StringBuilder line = new StringBuilder();

@@ -16,6 +16,7 @@
 package org.asynccassandra.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import org.junit.jupiter.api.Test;
 
@@ -30,6 +31,14 @@ class ProgressTest {
         .startsWith("Counting a_keyspa")
         .contains("...")
         .endsWith("long_name_too  45% 1,234,567 rows 14,874/s 1:23 ETA 1:41");
+  }
+
+  @Test
+  void should_give_the_time_left_at_this_runs_pace_when_it_resumed_part_way() {
+    assertThat(Progress.etaSeconds(0.91, 0.90, 10)).as("a resume at 90 %%, 1 %% in 10 s").isCloseTo(90, within(1e-6));
+    assertThat(Progress.etaSeconds(0.5, 0, 10)).isCloseTo(10, within(1e-6));
+    assertThat(Progress.etaSeconds(0.9005, 0.90, 10)).as("too little done in this run to tell").isEqualTo(-1);
+    assertThat(Progress.etaSeconds(1, 0, 10)).isEqualTo(-1);
   }
 
   @Test
