@@ -81,6 +81,8 @@ final class ExportCommand implements Callable<Integer> {
   private @Nullable ExportNotes resumeNotes;
   /** What a Ctrl-C during this run says; set once the run is past its usage checks. */
   private @Nullable Interruption interruption;
+  /** This run wrote its checkpoint file (read by {@link Interruption}'s hook, on another thread). */
+  private volatile boolean checkpointWritten;
 
   @Option(names = "--verbose", description = "Print stack traces of failures.")
   boolean verbose;
@@ -224,8 +226,13 @@ final class ExportCommand implements Callable<Integer> {
       return "stdout got a part of the rows";
     }
     if (checkpoint != null) {
-      return Files.exists(checkpoint) ? "run the same command with --resume to go on from the checkpoint "
-          + checkpoint : output + " was not touched";
+      if (resume || checkpointWritten) { // this run's checkpoint, or the one it resumed from
+        return "run the same command with --resume to go on from the checkpoint " + checkpoint;
+      }
+      // Interrupted before this run wrote its first checkpoint: one there is an earlier run's, which --resume
+      // would go on with (or find complete), not this run's.
+      return output + " was not touched" + (Files.exists(checkpoint) ? " (the checkpoint " + checkpoint
+          + " is an earlier run's)" : "");
     }
     return OutputFiles.isSpecial(target) ? output + " got a part of the rows" : output + " was left as it was";
   }
@@ -323,6 +330,7 @@ final class ExportCommand implements Callable<Integer> {
     } catch (IOException failure) {
       throw new UncheckedIOException("Cannot write the checkpoint " + checkpoint + ": " + failure, failure);
     }
+    checkpointWritten = true;
   }
 
   /**

@@ -117,4 +117,21 @@ class InterruptionTest {
       assertThat(files).as("no part or temporary file").containsExactlyInAnyOrder(output, log);
     }
   }
+
+  @Test
+  void should_not_offer_to_resume_an_earlier_runs_checkpoint_when_interrupted_before_its_own(@TempDir Path dir)
+      throws Exception {
+    // Interrupted while connecting, before it wrote its own checkpoint: the one there is an earlier run's, and
+    // "run the same command with --resume" would go on with that run (or find it complete), not this one.
+    Path output = Files.writeString(dir.resolve("out.csv"), "yesterday's export\n");
+    Path checkpoint = Files.writeString(dir.resolve("cp"), "an earlier run's checkpoint\n");
+    Path log = dir.resolve("log");
+    try (CliChild export = CliChild.start(log, "export", "--contact-point", contactPoint(), "--keyspace", "ks",
+        "--table", "t", "--output", output.toString(), "--checkpoint", checkpoint.toString())) {
+      assertThat(interrupt(export)).as(export.output()).isEqualTo(130);
+      assertThat(export.output()).contains("Interrupted: the export of ks.t stopped before the end; " + output
+          + " was not touched (the checkpoint " + checkpoint + " is an earlier run's)").doesNotContain("--resume");
+    }
+    assertThat(Files.readString(checkpoint)).isEqualTo("an earlier run's checkpoint\n");
+  }
 }
