@@ -156,10 +156,10 @@ final class Progress implements AutoCloseable {
   /**
    * The line redrawn on a terminal, at most {@link #TERMINAL_WIDTH} characters whatever the label: a longer
    * line wraps on an 80-column terminal, and each {@code \r} redraw then adds a line. The figures come whole
-   * (percent, rows, rows/s, elapsed, and the ETA when {@code etaSeconds >= 0}), then the label whole, then the bar in what
-   * is left (up to {@link #MAX_BAR_WIDTH}; none below {@link #MIN_BAR_WIDTH}: the percent says as much). A label
-   * too long even without the bar loses characters from its middle, so that the verb and the end of the
-   * table's name stay.
+   * (percent, rows, rows/s, elapsed, and the ETA when {@code etaSeconds >= 0}), then the label whole, then the
+   * bar in what is left (up to {@link #MAX_BAR_WIDTH}; none below {@link #MIN_BAR_WIDTH}: the percent says as
+   * much). A label too long even without the bar loses characters from its middle, so that the verb and the end
+   * of the table's name stay.
    */
   static String terminalLine(String label, double done, long rows, double seconds, double etaSeconds) {
     String figures = String.format(Locale.ROOT, "%3.0f%% %,d rows %,.0f/s %s", done * 100, rows, rows / seconds,

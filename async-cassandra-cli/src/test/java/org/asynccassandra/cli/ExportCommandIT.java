@@ -187,7 +187,8 @@ class ExportCommandIT {
         checkpoint.toString(), "--resume", "--output", wrong.toString());
     assertThat(refused.exitCode()).as(refused.err()).isEqualTo(1);
     assertThat(refused.err()).contains("is not the file the export of " + checkpoint);
-    assertThat(Files.readString(wrong)).as("left as it was").startsWith("xxx").hasSize(run.out().getBytes(UTF_8).length + 10);
+    assertThat(Files.readString(wrong)).as("left as it was").startsWith("xxx")
+        .hasSize(run.out().getBytes(UTF_8).length + 10);
     Path right = Files.writeString(dir.resolve("right.csv"), run.out());
     DemoCommandIT.Captured resumed = export("--table", "all_types", "--splits", "1", "--checkpoint",
         checkpoint.toString(), "--resume", "--output", right.toString());

@@ -288,7 +288,8 @@ class AsyncCassandraTelemetryTest {
     listener.onFailure(stream, new IllegalStateException(), stream.stats);
     SpanData span = only();
     assertThat(span.getEvents()).filteredOn(event -> event.getName().equals("retry")).singleElement()
-        .satisfies(retry -> assertThat(retry.getAttributes().get(AttributeKey.stringKey("exception.message"))).isNull());
+        .satisfies(retry -> assertThat(retry.getAttributes().get(AttributeKey.stringKey("exception.message")))
+            .isNull());
     assertThat(span.getStatus().getDescription()).isEqualTo(IllegalStateException.class.getName());
   }
 
