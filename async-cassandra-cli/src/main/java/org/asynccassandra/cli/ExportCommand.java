@@ -345,8 +345,7 @@ final class ExportCommand implements Callable<Integer> {
     private boolean headerPending;
     /** {@link ExportNotes#columnsOf} the rows written: the checkpoint's on a resume, else the first page's. */
     private @Nullable String columns;
-    private boolean columnsChecked;
-    /** The column definitions of the last page checked against {@link #columns}. */
+    /** The column definitions of the last page checked against {@link #columns}; null before the first page. */
     private @Nullable ColumnDefinitions lastDefinitions;
     /** A page handed over failed before it reached the formatter: no checkpoint may be saved after it. */
     private boolean pageNotWritten;
@@ -385,8 +384,9 @@ final class ExportCommand implements Callable<Integer> {
       ColumnDefinitions definitions = page.columnDefinitions();
       if (definitions != null && definitions != lastDefinitions) { // the same object: the same columns
         String these = ExportNotes.columnsOf(definitions);
+        ColumnDefinitions before = lastDefinitions;
         if (columns != null && !columns.equals(these)) {
-          if (!columnsChecked) {
+          if (before == null) {
             throw new IllegalStateException("--resume: the rows of " + scan.keyspace + "." + scan.table + " have "
                 + "other columns than those the checkpoint " + checkpoint + " noted (the table was altered since?): "
                 + "appended, they would not match the header and the rows before; export again without --resume");
@@ -394,11 +394,10 @@ final class ExportCommand implements Callable<Integer> {
           // Each range's query is its own: a SELECT * started after an ALTER TABLE reads the new columns.
           throw new IllegalStateException("The columns of " + scan.keyspace + "." + scan.table + " changed during "
               + "the export (the table was altered?): a page has (" + names(definitions) + ") where the rows before "
-              + "have (" + (lastDefinitions == null ? columns : names(lastDefinitions)) + "); written, its rows would "
+              + "have (" + names(before) + "); written, its rows would "
               + "not match the header; export again");
         }
         columns = these;
-        columnsChecked = true;
         lastDefinitions = definitions;
       }
       if (headerPending && page.columnDefinitions() != null) {

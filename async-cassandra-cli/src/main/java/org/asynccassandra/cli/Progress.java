@@ -148,11 +148,6 @@ final class Progress implements AutoCloseable {
     return done - startDone > 0.001 && done < 1 ? seconds * (1 - done) / (done - startDone) : -1;
   }
 
-  /** {@link #terminalLine(String, double, long, double, double)} with the ETA of a run that started at 0. */
-  static String terminalLine(String label, double done, long rows, double seconds, boolean eta) {
-    return terminalLine(label, done, rows, seconds, eta ? seconds / done - seconds : -1);
-  }
-
   /**
    * The line redrawn on a terminal, at most {@link #TERMINAL_WIDTH} characters whatever the label: a longer
    * line wraps on an 80-column terminal, and each {@code \r} redraw then adds a line. The figures come whole

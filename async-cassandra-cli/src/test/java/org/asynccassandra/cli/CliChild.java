@@ -15,6 +15,7 @@
  */
 package org.asynccassandra.cli;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 import static org.awaitility.Awaitility.await;
 
@@ -102,6 +103,13 @@ final class CliChild implements AutoCloseable {
           command, timeout, output());
     }
     return process.exitValue();
+  }
+
+  /** Sends SIGINT to the child, as Ctrl-C does to a terminal's command, and checks that {@code kill} sent it. */
+  void interrupt() throws IOException, InterruptedException {
+    Process kill = new ProcessBuilder("kill", "-INT", Long.toString(process.pid())).redirectErrorStream(true).start();
+    assertThat(kill.waitFor(30, TimeUnit.SECONDS)).as("kill -INT ended").isTrue();
+    assertThat(kill.exitValue()).as("kill -INT's exit code").isZero();
   }
 
   /** Fails, with the child's output, unless it still runs ({@code when}: at what point of the test). */

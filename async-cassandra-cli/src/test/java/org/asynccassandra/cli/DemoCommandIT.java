@@ -86,8 +86,7 @@ class DemoCommandIT {
       await().atMost(Duration.ofMinutes(3)).until(() -> !demo.isAlive()
           || demo.output().contains("Loading async_cassandra_demo.events "));
       demo.assertAlive("while it loaded");
-      Process interrupt = new ProcessBuilder("kill", "-INT", Long.toString(demo.pid())).start();
-      assertThat(interrupt.waitFor()).isZero();
+      demo.interrupt();
       assertThat(demo.awaitExit(Duration.ofSeconds(90))).as(demo.output()).isEqualTo(130);
       assertThat(demo.output())
           .contains("Interrupted: the demo stopped before the end; the embedded server was stopped and its folder "

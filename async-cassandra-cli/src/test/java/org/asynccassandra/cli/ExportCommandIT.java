@@ -137,8 +137,7 @@ class ExportCommandIT {
       await().atMost(Duration.ofSeconds(60)).until(() -> !child.isAlive()
           || Files.exists(checkpoint) && Files.readString(checkpoint).contains(" at "));
       child.assertAlive("before it was to be interrupted after a periodic checkpoint");
-      Process interrupt = new ProcessBuilder("kill", "-INT", Long.toString(child.pid())).start();
-      assertThat(interrupt.waitFor()).isZero();
+      child.interrupt();
       assertThat(child.awaitExit(Duration.ofSeconds(60))).as(child.output()).isEqualTo(130);
       assertThat(child.output()).contains("Interrupted: the export of " + keyspace + ".big stopped before the end; "
           + "run the same command with --resume to go on from the checkpoint " + checkpoint);

@@ -83,9 +83,7 @@ class InterruptionTest {
   private int interrupt(CliChild child) throws Exception {
     connected.get(60, TimeUnit.SECONDS);
     child.assertAlive("when it connected");
-    Process kill = new ProcessBuilder("kill", "-INT", Long.toString(child.pid())).redirectErrorStream(true).start();
-    assertThat(kill.waitFor(30, TimeUnit.SECONDS)).isTrue();
-    assertThat(kill.exitValue()).isZero();
+    child.interrupt();
     return child.awaitExit(Duration.ofSeconds(60));
   }
 

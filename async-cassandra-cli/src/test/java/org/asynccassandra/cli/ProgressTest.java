@@ -25,7 +25,7 @@ class ProgressTest {
   @Test
   void should_fit_the_terminal_line_in_79_columns_with_a_long_table_name_and_the_eta() {
     String line = Progress.terminalLine("Counting a_keyspace_with_a_long_name.a_table_with_a_rather_long_name_too",
-        0.45, 1_234_567, 83, true);
+        0.45, 1_234_567, 83, Progress.etaSeconds(0.45, 0, 83));
 
     assertThat(line).hasSizeLessThanOrEqualTo(79)
         .startsWith("Counting a_keyspa")
@@ -44,18 +44,20 @@ class ProgressTest {
   @Test
   void should_keep_a_label_whole_and_give_the_bar_what_is_left() {
     // 113 characters for such a count before; the demo's load line was 124.
-    assertThat(Progress.terminalLine("Counting ks.t", 0.45, 1_234_567, 83, true))
+    assertThat(Progress.terminalLine("Counting ks.t", 0.45, 1_234_567, 83, Progress.etaSeconds(0.45, 0, 83)))
         .isEqualTo("Counting ks.t [#########           ]  45% 1,234,567 rows 14,874/s 1:23 ETA 1:41");
-    assertThat(Progress.terminalLine("Loading async_cassandra_demo.events", 0.45, 450_000, 12, true))
+    assertThat(Progress.terminalLine("Loading async_cassandra_demo.events", 0.45, 450_000, 12,
+        Progress.etaSeconds(0.45, 0, 12)))
         .as("a bar of less than 8 is left out: the percent says as much")
         .isEqualTo("Loading async_cassandra_demo.events  45% 450,000 rows 37,500/s 0:12 ETA 0:15");
-    assertThat(Progress.terminalLine("Exporting ks.events", 1, 123_456_789_012L, 4000, false))
+    assertThat(Progress.terminalLine("Exporting ks.events", 1, 123_456_789_012L, 4000, -1))
         .isEqualTo("Exporting ks.events [##########] 100% 123,456,789,012 rows 30,864,197/s 1:06:40");
   }
 
   @Test
   void should_stay_within_79_columns_whatever_the_figures() {
-    assertThat(Progress.terminalLine("Counting ks.t", 0.3, Long.MAX_VALUE, 360_000, true))
+    assertThat(Progress.terminalLine("Counting ks.t", 0.3, Long.MAX_VALUE, 360_000,
+        Progress.etaSeconds(0.3, 0, 360_000)))
         .hasSizeLessThanOrEqualTo(79).contains("30% 9,223,372,036,854,775,807 rows");
   }
 }

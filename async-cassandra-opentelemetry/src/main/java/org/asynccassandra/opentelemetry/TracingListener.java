@@ -479,7 +479,7 @@ final class TracingListener implements StreamListener {
 
   /** The statement's operation from its first word (after blanks and comments), when it is a CQL verb. */
   static @Nullable String operationOf(String query) {
-    int start = statementStart(query);
+    int start = skipBlanks(query, 0); // the statement's first word: after blanks and comments
     int i = start;
     int n = query.length();
     while (i < n && Character.isLetter(query.charAt(i))) {
@@ -490,11 +490,6 @@ final class TracingListener implements StreamListener {
       return "BATCH";
     }
     return OPERATIONS.contains(word) ? word : null;
-  }
-
-  /** Where the statement's first word starts: after blanks and comments. */
-  private static int statementStart(String query) {
-    return skipBlanks(query, 0);
   }
 
   /** Past the blanks and comments from {@code i}. */
