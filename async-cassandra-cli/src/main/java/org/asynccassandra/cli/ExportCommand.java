@@ -81,6 +81,10 @@ final class ExportCommand implements Callable<Integer> {
   private @Nullable ExportNotes resumeNotes;
   /** What a Ctrl-C during this run says; set once the run is past its usage checks. */
   private @Nullable Interruption interruption;
+  /** The id of the table read ({@link ExportNotes#tableId}), noted in every checkpoint; null if not known. */
+  private @Nullable String tableId;
+  /** What the checkpoint file holds: the last one this run wrote, or the one it resumed from; null before. */
+  private @Nullable ScanCheckpoint savedCheckpoint;
   /** This run wrote its checkpoint file (read by {@link Interruption}'s hook, on another thread). */
   private volatile boolean checkpointWritten;
 
@@ -128,6 +132,7 @@ final class ExportCommand implements Callable<Integer> {
         throw new IllegalStateException("--resume: the checkpoint " + checkpoint + " cannot be resumed: "
             + damaged.getMessage(), damaged);
       }
+      savedCheckpoint = resumeFrom;
       ExportNotes notes = ExportNotes.read(checkpoint); // refuses a note that would lose rows
       notes.checkFormat(rowFormat, checkpoint);
       resumeBytes = notes.outputBytes();
@@ -152,8 +157,12 @@ final class ExportCommand implements Callable<Integer> {
          DriverSession driver = DriverSession.connect(sessionBuilder);
          AsyncSession async = AsyncSession.wrap(driver.session());
          MetricsSummary metrics = scan.metricsSummary(async); // null without --metrics-summary; prints after the scan
-         TableScan tableScan = async.scanTable(scan.knownKeyspace(driver.session()), scan.table, scanConfig)) {
+         TableScan tableScan = scanTable(async, scan.knownKeyspace(driver.session()), scanConfig)) {
       scan.timings.ready();
+      tableId = tableIdOf(driver.session());
+      if (resumeNotes != null) {
+        resumeNotes.checkTableId(tableId, scan.keyspace + "." + scan.table, checkpoint); // before the output is cut
+      }
       if (resumeFrom != null && resumeFrom.isComplete()) {
         // A run killed while it saved its last checkpoint left the temporary file: no later save replaces it.
         Files.deleteIfExists(checkpointTemporary(checkpoint));
@@ -167,10 +176,14 @@ final class ExportCommand implements Callable<Integer> {
         // the output is even emptied: an export killed at any moment from here on resumes exactly.
         locked = toStdout ? null : ExportOutput.lock(target);
         try {
-          writeCheckpoint(tableScan, new ExportNotes(0, 0, rowFormat));
+          writeCheckpoint(tableScan, new ExportNotes(0, 0, rowFormat).withTableId(tableId));
         } catch (RuntimeException failure) {
           if (locked != null) {
-            locked.close();
+            try {
+              locked.deleteIfCreatedEmpty(); // created for this export, it goes again
+            } finally {
+              locked.close();
+            }
           }
           throw failure;
         }
@@ -184,6 +197,36 @@ final class ExportCommand implements Callable<Integer> {
       }
     } finally {
       ticker.shutdownNow();
+    }
+  }
+
+  /**
+   * The scan of the table; a resume's checkpoint that belongs to another scan (another table, other columns or
+   * restrictions, another partitioner) is refused naming the checkpoint file, which the scan's message cannot.
+   */
+  private TableScan scanTable(AsyncSession async, String keyspace, ScanConfig scanConfig) {
+    try {
+      return async.scanTable(keyspace, scan.table, scanConfig);
+    } catch (IllegalArgumentException refused) {
+      if (scanConfig.resumeFrom().isEmpty()) {
+        throw refused;
+      }
+      throw new IllegalStateException("--resume: the checkpoint " + checkpoint + " cannot be resumed: "
+          + refused.getMessage(), refused);
+    }
+  }
+
+  /** The id Cassandra gave the table (or materialized view) when it was created, as the driver knows it; or null. */
+  private @Nullable String tableIdOf(com.datastax.oss.driver.api.core.CqlSession session) {
+    try {
+      return session.getMetadata().getKeyspace(com.datastax.oss.driver.api.core.CqlIdentifier.fromCql(scan.keyspace))
+          .flatMap(keyspace -> keyspace.getTable(scan.table)
+              .<com.datastax.oss.driver.api.core.metadata.schema.RelationMetadata>map(table -> table)
+              .or(() -> keyspace.getView(scan.table)))
+          .flatMap(com.datastax.oss.driver.api.core.metadata.schema.RelationMetadata::getId)
+          .map(java.util.UUID::toString).orElse(null);
+    } catch (IllegalArgumentException notCql) {
+      return null; // the scan refused the name already
     }
   }
 
@@ -274,7 +317,12 @@ final class ExportCommand implements Callable<Integer> {
         }
         progress.close(); // its last line first: what follows must not land on a live progress line
         tellNotReplaced(out);
-        throw scan.summarizeFailure(tableScan, scanConfig, failure);
+        // With a checkpoint, the account of what the output holds is the checkpoint's: after a failed write, the
+        // scan counts pages handed over that the output never got (the summary said more rows than a resume
+        // finds).
+        ScanCheckpoint saved = savedCheckpoint;
+        throw scan.summarizeFailure(saved != null ? scan.summary(saved, tableScan, scanConfig, true)
+            : scan.summary(tableScan, scanConfig, true), failure);
       }
       scan.timings.lastRow();
       exported = exporter.rows - resumeRows;
@@ -325,11 +373,13 @@ final class ExportCommand implements Callable<Integer> {
 
   /** Saves the scan's place with the output's length, rows and format as notes, atomically. */
   private void writeCheckpoint(TableScan tableScan, ExportNotes notes) {
+    ScanCheckpoint taken = tableScan.checkpoint();
     try {
-      tableScan.checkpoint().write(checkpoint, notes.lines());
+      taken.write(checkpoint, notes.lines());
     } catch (IOException failure) {
       throw new UncheckedIOException("Cannot write the checkpoint " + checkpoint + ": " + failure, failure);
     }
+    savedCheckpoint = taken;
     checkpointWritten = true;
   }
 
@@ -459,7 +509,7 @@ final class ExportCommand implements Callable<Integer> {
         throw new UncheckedIOException("Cannot read back the end of " + output + " for the checkpoint: " + failure,
             failure);
       }
-      writeCheckpoint(tableScan, new ExportNotes(out.bytes, rows, rowFormat, tail, columns));
+      writeCheckpoint(tableScan, new ExportNotes(out.bytes, rows, rowFormat, tail, columns, tableId));
     }
   }
 }

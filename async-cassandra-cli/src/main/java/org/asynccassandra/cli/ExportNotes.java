@@ -38,14 +38,18 @@ import org.jspecify.annotations.Nullable;
  *     checkpoint written before it was noted
  * @param columns {@link #columnsOf} the rows written; null before the first page, or in a checkpoint written
  *     before it was noted
+ * @param tableId the id Cassandra gave the table when it was created (a table dropped and created again, or one
+ *     of the same name on another cluster, has another); null when the driver did not know it, or in a checkpoint
+ *     written before it was noted
  */
 record ExportNotes(long outputBytes, long outputRows, RowFormat format, @Nullable String tail,
-    @Nullable String columns) {
+    @Nullable String columns, @Nullable String tableId) {
   private static final String OUTPUT_BYTES = "output-bytes";
   private static final String OUTPUT_ROWS = "output-rows";
   private static final String OUTPUT_FORMAT = "output-format";
   private static final String OUTPUT_TAIL = "output-tail";
   private static final String OUTPUT_COLUMNS = "output-columns";
+  private static final String TABLE_ID = "table-id";
   /** The most bytes before the checkpoint's length that its checksum covers. */
   static final int TAIL_BYTES = 64 * 1024;
 
@@ -59,7 +63,25 @@ record ExportNotes(long outputBytes, long outputRows, RowFormat format, @Nullabl
   }
 
   ExportNotes(long outputBytes, long outputRows, RowFormat format) {
-    this(outputBytes, outputRows, format, null, null);
+    this(outputBytes, outputRows, format, null, null, null);
+  }
+
+  /** These notes with the table's id ({@link #tableId}). */
+  ExportNotes withTableId(@Nullable String id) {
+    return new ExportNotes(outputBytes, outputRows, format, tail, columns, id);
+  }
+
+  /**
+   * Fails unless the checkpointed export read the table that has id {@code current} now: a table dropped and
+   * created again since, or one of the same name on another cluster, holds other rows, and the rest of them
+   * appended to the output would not continue it. A checkpoint or a table without an id is accepted.
+   */
+  void checkTableId(@Nullable String current, String table, Path checkpoint) {
+    if (tableId != null && current != null && !tableId.equals(current)) {
+      throw new IllegalStateException("--resume: the checkpoint " + checkpoint + " is of another table named "
+          + table + " (its id was " + tableId + ", this one's is " + current + "): the table was dropped and "
+          + "created again since, or this is another cluster; export again without --resume");
+    }
   }
 
   /**
@@ -85,6 +107,9 @@ record ExportNotes(long outputBytes, long outputRows, RowFormat format, @Nullabl
     }
     if (columns != null) {
       lines.add(OUTPUT_COLUMNS + " " + columns);
+    }
+    if (tableId != null) {
+      lines.add(TABLE_ID + " " + tableId);
     }
     return lines;
   }
@@ -171,7 +196,7 @@ record ExportNotes(long outputBytes, long outputRows, RowFormat format, @Nullabl
       }
     }).orElse(null);
     return new ExportNotes(bytes, rows, format, note(lines, OUTPUT_TAIL).orElse(null),
-        note(lines, OUTPUT_COLUMNS).orElse(null));
+        note(lines, OUTPUT_COLUMNS).orElse(null), note(lines, TABLE_ID).orElse(null));
   }
 
   /**

@@ -84,10 +84,24 @@ final class ExportOutput implements AutoCloseable {
   static final class Locked implements AutoCloseable {
     final Path path;
     final FileChannel channel;
+    /** {@link #lock} created the file: it did not exist before. */
+    final boolean created;
 
-    private Locked(Path path, FileChannel channel) {
+    private Locked(Path path, FileChannel channel, boolean created) {
       this.path = path;
       this.channel = channel;
+      this.created = created;
+    }
+
+    /**
+     * Deletes the file if {@link #lock} created it and it is still empty (an export that failed before its first
+     * byte leaves no empty file of its own); a file that existed stays as it was. Call before {@link #close}, while
+     * the file is locked: no other export can have opened it.
+     */
+    void deleteIfCreatedEmpty() throws IOException {
+      if (created && Files.size(path) == 0) {
+        Files.deleteIfExists(path);
+      }
     }
 
     @Override
@@ -123,10 +137,20 @@ final class ExportOutput implements AutoCloseable {
       throw busy(path); // this JVM holds it: opening it again and closing it would release that lock
     }
     FileChannel channel;
+    boolean created = false;
     try {
       // Read too: the checkpoint's checksum of the output's end is read through it (see ExportNotes.tail).
-      channel = create ? FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.READ,
-          StandardOpenOption.WRITE) : FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE);
+      if (create) {
+        try {
+          channel = FileChannel.open(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
+              StandardOpenOption.WRITE);
+          created = true;
+        } catch (java.nio.file.FileAlreadyExistsException exists) {
+          channel = FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        }
+      } else {
+        channel = FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE);
+      }
     } catch (java.nio.file.NoSuchFileException absent) {
       HELD.remove(key);
       if (create) {
@@ -137,7 +161,7 @@ final class ExportOutput implements AutoCloseable {
       HELD.remove(key);
       throw failure;
     }
-    Locked locked = new Locked(key, channel);
+    Locked locked = new Locked(key, channel, created);
     FileLock lock;
     try {
       lock = channel.tryLock();
@@ -148,7 +172,7 @@ final class ExportOutput implements AutoCloseable {
       throw failure;
     }
     if (lock == null) {
-      locked.close();
+      locked.close(); // not discarded: created or not, the other export's file now
       throw busy(path);
     }
     return locked; // the lock goes with the channel, when the output is closed
@@ -493,6 +517,11 @@ final class ExportOutput implements AutoCloseable {
         synchronized (locks) {
           if (part != null && !committed) {
             Files.deleteIfExists(part); // while it is still locked: the next export's part file is its own
+          }
+          if (emptyBeforeFirstWrite) { // a create() that wrote nothing: a file it made for nothing goes
+            for (Locked lock : locks) {
+              lock.deleteIfCreatedEmpty();
+            }
           }
           closed = true;
         }

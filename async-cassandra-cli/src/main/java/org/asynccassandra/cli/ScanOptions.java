@@ -178,8 +178,14 @@ final class ScanOptions {
 
   /** The scan's account at its end, not yet printed nor written. */
   ScanSummary summary(org.asynccassandra.TableScan tableScan, ScanConfig config, boolean failed) {
-    return new ScanSummary(keyspace + "." + table, tableScan.checkpoint(), tableScan.stats().retries(),
-        tableScan.splits(), config, failed, timings);
+    return summary(tableScan.checkpoint(), tableScan, config, failed);
+  }
+
+  /** The account of {@code checkpoint} (the scan's place at some moment) with the rest of the scan's figures. */
+  ScanSummary summary(org.asynccassandra.ScanCheckpoint checkpoint, org.asynccassandra.TableScan tableScan,
+      ScanConfig config, boolean failed) {
+    return new ScanSummary(keyspace + "." + table, checkpoint, tableScan.stats().retries(), tableScan.splits(),
+        config, failed, timings);
   }
 
   /**

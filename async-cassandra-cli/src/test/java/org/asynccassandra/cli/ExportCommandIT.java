@@ -493,7 +493,80 @@ class ExportCommandIT {
     Path checkpoint = dir.resolve("other.checkpoint");
     exportWithCheckpoint("other", file, checkpoint);
     DemoCommandIT.Captured run = resume("big", file, checkpoint);
-    assertOneLineRunTimeError(run, "error: The checkpoint belongs to table " + keyspace + ".other");
+    // The scan's refusal cannot name the file: the command does.
+    assertOneLineRunTimeError(run, "error: --resume: the checkpoint " + checkpoint + " cannot be resumed: The "
+        + "checkpoint belongs to table " + keyspace + ".other");
+  }
+
+  @Test
+  void should_refuse_a_checkpoint_of_other_columns_naming_the_file(@TempDir Path dir) throws IOException {
+    Path file = dir.resolve("columns.csv");
+    Path checkpoint = dir.resolve("columns.checkpoint");
+    assertThat(export("--table", "all_types", "--columns", "id,ck", "--output", file.toString(), "--checkpoint",
+        checkpoint.toString()).exitCode()).isZero();
+    String exported = Files.readString(file);
+    DemoCommandIT.Captured run = resume("all_types", file, checkpoint);
+    assertOneLineRunTimeError(run, "error: --resume: the checkpoint " + checkpoint + " cannot be resumed: The "
+        + "checkpoint was made by another scan of " + keyspace + ".all_types");
+    assertThat(Files.readString(file)).isEqualTo(exported);
+  }
+
+  @Test
+  void should_refuse_to_resume_from_a_table_dropped_and_created_again(@TempDir Path dir) throws IOException {
+    // The same name, schema and rows: only the table's id tells the new table from the one the checkpoint read
+    // (as it tells a table of another cluster), whose rows the resume would have appended to the output.
+    String table = keyspace + ".recreated";
+    TestData.createSampleTable(session, table);
+    TestData.loadSampleRows(session, table, 100, 10);
+    Path file = dir.resolve("recreated.csv");
+    Path checkpoint = dir.resolve("recreated.checkpoint");
+    exportWithCheckpoint("recreated", file, checkpoint);
+    String exported = Files.readString(file);
+    assertThat(Files.readString(checkpoint)).contains("# table-id ");
+    session.execute("DROP TABLE " + table);
+    TestData.createSampleTable(session, table);
+    TestData.loadSampleRows(session, table, 100, 10);
+
+    DemoCommandIT.Captured run = resume("recreated", file, checkpoint);
+
+    assertOneLineRunTimeError(run, "error: --resume: the checkpoint " + checkpoint + " is of another table named "
+        + keyspace + ".recreated");
+    assertThat(Files.readString(file)).isEqualTo(exported);
+  }
+
+  @Test
+  void should_leave_no_output_file_of_its_own_when_an_export_with_checkpoint_fails_before_its_first_row(
+      @TempDir Path dir) throws IOException {
+    // The output is locked (created) before the checkpoint is written: a run that failed before its first row
+    // left an empty file under the output's name. A file that was there stays as it was.
+    Path file = dir.resolve("never.csv");
+    Path checkpoint = dir.resolve("never.checkpoint");
+    DemoCommandIT.Captured run = export("--table", "big", "--where", "payload === 3", "--output", file.toString(),
+        "--checkpoint", checkpoint.toString());
+    assertThat(run.exitCode()).as(run.err()).isEqualTo(1);
+    assertThat(file).doesNotExist();
+    Path older = Files.writeString(dir.resolve("older.csv"), "an earlier export\n");
+    DemoCommandIT.Captured again = export("--table", "big", "--where", "payload === 3", "--output",
+        older.toString(), "--checkpoint", checkpoint.toString());
+    assertThat(again.exitCode()).as(again.err()).isEqualTo(1);
+    assertThat(Files.readString(older)).isEqualTo("an earlier export\n");
+  }
+
+  @Test
+  void should_summarize_what_the_checkpoint_holds_when_the_output_fails(@TempDir Path dir) throws IOException {
+    // The scan counts a page as delivered once handed over: after a failed write, the summary counted the pages
+    // handed over since the last checkpoint, which the output never got and a resume reads again.
+    Path summary = dir.resolve("summary.json");
+    Path checkpoint = dir.resolve("cp");
+    DemoCommandIT.ClosedPipe closedPipe = new DemoCommandIT.ClosedPipe();
+    DemoCommandIT.Captured run = DemoCommandIT.capture(closedPipe, () -> "", "export", "--contact-point",
+        contactPoint, "--keyspace", keyspace, "--table", "big", "--summary", summary.toString(), "--checkpoint",
+        checkpoint.toString(), "--checkpoint-interval", "PT1H");
+    assertThat(run.exitCode()).as(run.err()).isEqualTo(1);
+    assertThat(closedPipe.writes()).isPositive();
+    long saved = org.asynccassandra.ScanCheckpoint.read(checkpoint).rowsDelivered();
+    assertThat(Files.readString(summary)).contains("\"complete\":false", "\"rows\":" + saved + ",");
+    assertThat(run.err()).contains(String.format(java.util.Locale.ROOT, "not started), %,d rows,", saved));
   }
 
   @Test

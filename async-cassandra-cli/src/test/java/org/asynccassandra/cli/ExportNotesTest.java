@@ -60,11 +60,28 @@ class ExportNotesTest {
   }
 
   @Test
+  void should_note_the_tables_id_and_refuse_another_table_of_the_same_name(@TempDir Path dir) throws IOException {
+    String id = "5a1d3c00-0b6f-11f1-8d3e-1b2a3c4d5e6f";
+    Path file = checkpoint(dir, new ExportNotes(0, 0, RowFormat.CSV).withTableId(id).lines().toArray(String[]::new));
+    ExportNotes notes = ExportNotes.read(file);
+    assertThat(notes.tableId()).as("read back").isEqualTo(id);
+
+    notes.checkTableId(id, "ks.t", file);
+    notes.checkTableId(null, "ks.t", file); // the driver did not know it: nothing to compare
+    assertThatThrownBy(() -> notes.checkTableId("6b2e4d11-0b6f-11f1-8d3e-1b2a3c4d5e6f", "ks.t", file))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("the checkpoint " + file + " is of another table named ks.t (its id was " + id);
+    // A checkpoint written before the id was noted is accepted.
+    new ExportNotes(0, 0, RowFormat.CSV).checkTableId("6b2e4d11-0b6f-11f1-8d3e-1b2a3c4d5e6f", "ks.t", file);
+  }
+
+  @Test
   void should_note_the_outputs_last_bytes_and_refuse_another_file_or_a_changed_one(@TempDir Path dir)
       throws IOException {
     Path output = Files.writeString(dir.resolve("out.csv"), "id,v\n1,a\n2,b\n3,c\n");
     String tail = ExportNotes.tail(output, 14); // "id,v\n1,a\n2,b\n": the bytes the checkpoint counts
-    Path file = checkpoint(dir, new ExportNotes(14, 2, RowFormat.CSV, tail, "2 5e1f0a2c").lines().toArray(String[]::new));
+    Path file = checkpoint(dir, new ExportNotes(14, 2, RowFormat.CSV, tail, "2 5e1f0a2c", null)
+        .lines().toArray(String[]::new));
     ExportNotes notes = ExportNotes.read(file);
     assertThat(notes.tail()).isEqualTo(tail).startsWith("14 ");
     assertThat(notes.columns()).as("read back").isEqualTo("2 5e1f0a2c");

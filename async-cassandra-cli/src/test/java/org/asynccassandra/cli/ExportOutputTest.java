@@ -263,6 +263,27 @@ class ExportOutputTest {
   }
 
   @Test
+  void should_delete_an_output_it_created_when_closed_before_any_write(@TempDir Path dir) throws IOException {
+    // The lock creates the output: an export that failed before its first row left an empty file of its own.
+    Path file = dir.resolve("new.csv");
+    try (ExportOutput failedEarly = ExportOutput.create(ExportOutput.lock(file))) {
+      assertThat(file).as("created by the lock").exists();
+      failedEarly.sync();
+    }
+    assertThat(file).doesNotExist();
+
+    try (ExportOutput empty = ExportOutput.create(ExportOutput.lock(file))) {
+      empty.commit();
+    }
+    assertThat(file).as("a whole export of no row").exists().isEmptyFile();
+    Files.delete(file);
+    try (ExportOutput written = ExportOutput.create(ExportOutput.lock(file))) {
+      written.write(new StringBuilder("a row\n"));
+    }
+    assertThat(file).as("written, even if not committed: a checkpoint may count it").hasContent("a row");
+  }
+
+  @Test
   void should_keep_an_export_without_checkpoint_off_an_output_another_one_writes_in_place(@TempDir Path dir)
       throws IOException {
     // An export with --checkpoint writes the output itself; one without writes OUTPUT.part and renames it over
