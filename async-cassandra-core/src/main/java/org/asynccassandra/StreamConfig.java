@@ -626,9 +626,9 @@ public final class StreamConfig {
 
     /**
      * Asks a failed page again, up to {@code maxRetries} times, when the failure is retryable (timeouts,
-     * unavailable, overloaded, lost connection, no node available), waiting about {@code backoff} before
-     * the first retry and twice as long before each next one, never more than 10 s (or {@code backoff},
-     * when that is longer); each wait is random, between half of that and all of it; see
+     * unavailable, overloaded, lost connection, no node available, throttled by the driver), waiting about
+     * {@code backoff} before the first retry and twice as long before each next one, never more than 10 s
+     * (or {@code backoff}, when that is longer); each wait is random, between half of that and all of it; see
      * {@link #retry(int, Duration, Duration)}.
      *
      * @param maxRetries the retries per page, from 0 to 100; 0 turns retries off
@@ -646,8 +646,8 @@ public final class StreamConfig {
 
     /**
      * Asks a failed page again, up to {@code maxRetries} times, when the failure is retryable (timeouts,
-     * unavailable, overloaded, lost connection, no node available). Retry {@code n} waits a random time
-     * between half and all of {@code min(maxBackoff, backoff × 2^(n-1))}: exponential, capped, and
+     * unavailable, overloaded, lost connection, no node available, throttled by the driver). Retry {@code n}
+     * waits a random time between half and all of {@code min(maxBackoff, backoff × 2^(n-1))}: exponential, capped, and
      * jittered so that streams that failed together do not retry together. The page is asked with the
      * same paging state, on whichever node the driver's load balancing picks, so no row is repeated or
      * lost. Retries are counted in {@link StreamStats#retries()} and each is logged once at INFO.

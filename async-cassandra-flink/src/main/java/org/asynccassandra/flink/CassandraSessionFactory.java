@@ -27,12 +27,14 @@ import java.util.List;
  * How a task of the job connects to Cassandra: a serializable recipe for a driver
  * {@link CqlSessionBuilder}, shipped with the job to every task manager.
  *
- * <p>It is called once by the split enumerator (on the job manager, in a Flink worker thread, to plan the
- * splits) and once per task manager for the source's readers there, which share one session: the first
+ * <p>It is called by the split enumerator (on the job manager, in a Flink worker thread) each time it plans the
+ * splits, and once per task manager for the source's readers there, which share one session: the first
  * reader to start asks for it, and this factory and {@link CqlSessionBuilder#buildAsync()} then run on a
  * thread of their own, so that neither a host name's lookup nor the driver's configuration loading blocks a
- * task thread; the last reader to close closes the session. Capture only serializable values in a lambda (strings, {@link InetSocketAddress}es, a
- * path to an {@code application.conf}), never a session.
+ * task thread; the last reader to close closes the session. It is called again after a failed connection
+ * (the next reader, once Flink restarted the task, connects anew) and after a failover, so a factory with
+ * side effects (fetching credentials, say) runs them each time. Capture only serializable values in a lambda
+ * (strings, {@link InetSocketAddress}es, a path to an {@code application.conf}), never a session.
  *
  * <pre>{@code
  * CassandraSessionFactory sessions = () -> CqlSession.builder()

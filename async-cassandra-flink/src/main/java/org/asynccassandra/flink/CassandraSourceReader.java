@@ -269,6 +269,9 @@ final class CassandraSourceReader<T> implements SourceReader<T, CassandraSplit> 
     }
     if (started) {
       requested = Math.max(0, requested - splits.size());
+      // Splits that came finished take no place: ask again for theirs, or a reader answered only with finished
+      // splits (a state restored by hand, say) would wait for good, with no split and no "no more splits".
+      requestSplits();
     }
     LOG.debug("Subtask {} got {} splits ({} restored)", context.getIndexOfSubtask(), splits.size(),
         started ? 0 : splits.size());

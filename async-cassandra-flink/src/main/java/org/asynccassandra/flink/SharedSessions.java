@@ -19,7 +19,7 @@ import com.datastax.oss.driver.api.core.CqlSession;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.ExecutionException;
 import org.asynccassandra.AsyncSession;
 import org.jspecify.annotations.Nullable;
 
@@ -114,22 +114,36 @@ final class SharedSessions {
   }
 
   /**
-   * Builds the session on a thread of its own, which ends once the driver took over (or failed). A thread that
-   * cannot be started fails the session at once, so that no reader waits for it.
+   * Builds the session on a thread of its own, which waits until the driver is connected (or failed) and then
+   * completes the session, so that its wrapping and the readers' wake-ups run there: not on the driver's admin
+   * thread, which completes the driver's stage, and not in the common pool, which runs nothing on a JVM of one
+   * CPU on JDK 17.0.0–17.0.1 (JDK-8274349) or with its parallelism set to 0, where the readers waited for good.
+   * A thread that cannot be started fails the session at once, so that no reader waits for it.
    */
   private static void connect(Shared shared, CassandraSessionFactory sessions) {
     Thread connector = new Thread(() -> {
+      CompletableFuture<CqlSession> building;
       try {
-        // The driver completes its stage on its admin thread: the session's wrapping and the readers' wake-ups
-        // go on in the common pool instead, as the core's own connect does.
-        sessions.sessionBuilder().buildAsync().whenCompleteAsync((cql, failure) -> {
+        building = sessions.sessionBuilder().buildAsync().toCompletableFuture();
+      } catch (Throwable failure) { // the factory's, or the builder's: the readers waiting fail with it
+        shared.driver.completeExceptionally(failure);
+        return;
+      }
+      try {
+        shared.driver.complete(building.get());
+      } catch (ExecutionException failed) {
+        shared.driver.completeExceptionally(failed.getCause());
+      } catch (InterruptedException interrupted) {
+        // The last reader left before the driver was connected (see close): nobody waits for the session any
+        // more; the close that interrupted waits for it to close it.
+        building.whenComplete((cql, failure) -> {
           if (failure != null) {
             shared.driver.completeExceptionally(failure);
           } else {
             shared.driver.complete(cql);
           }
-        }, ForkJoinPool.commonPool());
-      } catch (Throwable failure) { // the factory's, or the builder's: the readers waiting fail with it
+        });
+      } catch (Throwable failure) {
         shared.driver.completeExceptionally(failure);
       }
     }, CONNECT_THREAD);

@@ -55,7 +55,12 @@ import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.flink.util.CloseableIterator;
 import org.apache.flink.util.ParameterTool;
+import org.asynccassandra.AsyncSession;
+import org.asynccassandra.Page;
+import org.asynccassandra.ScanCheckpoint;
+import org.asynccassandra.ScanConfig;
 import org.asynccassandra.StreamConfig;
+import org.asynccassandra.TableScan;
 import org.asynccassandra.flink.export.ExportJob;
 import org.asynccassandra.testkit.CassandraCluster;
 import org.asynccassandra.testkit.CassandraServer;
@@ -226,6 +231,89 @@ class CassandraSourceIT {
     List<String> rows = run(env, env.fromSource(source, WatermarkStrategy.noWatermarks(), "cassandra"), "p4");
 
     assertThat(sorted(rows)).isEqualTo(expected);
+  }
+
+  // --- 0. a place inside a page, as the reader checkpoints it, on the real scan ----------------------------
+
+  /**
+   * A Flink checkpoint may come in the middle of a page: the reader places it with {@link PagePositions#within}
+   * from the scan's checkpoints before and after the page. The reader's tests check that on a fake scan whose
+   * checkpoints are written by hand, and the failover test below resumes mid-page only by chance: here the
+   * places are made from the real scan's checkpoints, after the first, a middle and the last-but-one row of a
+   * page, and again inside a page of a scan resumed from such a place (whose range already skips rows), and each
+   * resumed scan must read exactly the rows not read before it.
+   */
+  @Test
+  @Order(0)
+  void should_resume_the_real_scan_exactly_after_any_row_of_a_page() throws Exception {
+    ScanConfig config = ScanConfig.builder().columns(List.of("pk", "ck", "payload")).splits(6).parallelism(1)
+        .streamConfig(StreamConfig.builder().fetchSize(300).build()).build();
+    try (AsyncSession async = AsyncSession.wrap(session)) {
+      List<String> read = new ArrayList<>();
+      ScanCheckpoint middle = null;
+      try (TableScan scan = async.scanTable(KEYSPACE, TABLE, config)) {
+        for (int page = 1; page < 5; page++) {
+          read.addAll(keysOf(nextPage(scan)));
+        }
+        ScanCheckpoint before = scan.checkpoint();
+        List<String> page = keysOf(nextPage(scan));
+        ScanCheckpoint after = scan.checkpoint();
+        assertThat(page).hasSize(300);
+        for (int emitted : List.of(1, page.size() / 2, page.size() - 1)) {
+          ScanCheckpoint place = PagePositions.within(before, after, page.size(), emitted);
+          List<String> readBefore = new ArrayList<>(read);
+          readBefore.addAll(page.subList(0, emitted));
+          assertReadExactlyOnce(readBefore, readAll(async, config, place), "after row " + emitted + " of page 5");
+          if (emitted == page.size() / 2) {
+            middle = place;
+          }
+        }
+        read.addAll(page.subList(0, page.size() / 2)); // what was read before the middle place
+      }
+      assertThat(middle.ranges()).as("the middle place skips rows").anyMatch(range -> range.rowsToSkip() > 0);
+      ScanConfig fromMiddle = ScanConfig.builder().columns(List.of("pk", "ck", "payload")).splits(6)
+          .parallelism(1).streamConfig(StreamConfig.builder().fetchSize(300).build()).resumeFrom(middle).build();
+      try (TableScan scan = async.scanTable(KEYSPACE, TABLE, fromMiddle)) {
+        ScanCheckpoint before = scan.checkpoint();
+        List<String> page = keysOf(nextPage(scan));
+        ScanCheckpoint after = scan.checkpoint();
+        int emitted = page.size() / 3;
+        assertThat(emitted).isPositive();
+        ScanCheckpoint place = PagePositions.within(before, after, page.size(), emitted);
+        read.addAll(page.subList(0, emitted));
+        assertReadExactlyOnce(read, readAll(async, config, place),
+            "inside the first page of a scan resumed mid-page");
+      }
+    }
+  }
+
+  private static Page<Row> nextPage(TableScan scan) throws Exception {
+    return scan.nextPage().toCompletableFuture().get(1, TimeUnit.MINUTES).orElseThrow();
+  }
+
+  private static List<String> keysOf(Page<Row> page) {
+    return page.rows().stream().map(CassandraSourceIT::key).toList();
+  }
+
+  /** Every row of a scan resumed from {@code place}. */
+  private static List<String> readAll(AsyncSession async, ScanConfig config, ScanCheckpoint place)
+      throws Exception {
+    ScanConfig resumed = ScanConfig.builder().columns(config.columns()).splits(6).parallelism(1)
+        .streamConfig(config.streamConfig()).resumeFrom(place).build();
+    List<String> rows = new ArrayList<>();
+    try (TableScan scan = async.scanTable(KEYSPACE, TABLE, resumed)) {
+      scan.forEach(row -> rows.add(key(row))).toCompletableFuture().get(5, TimeUnit.MINUTES);
+    }
+    return rows;
+  }
+
+  /** The rows read before a place and those a scan resumed there read: each of the table's rows once. */
+  private void assertReadExactlyOnce(List<String> before, List<String> resumed, String where) {
+    List<String> all = new ArrayList<>(before);
+    all.addAll(resumed);
+    Collections.sort(all);
+    assertThat(all).as(where + ": " + before.size() + " rows before, " + resumed.size() + " after")
+        .isEqualTo(expected);
   }
 
   // --- 3. a task fails mid-split; restore from a checkpoint --------------------------------------------

@@ -192,6 +192,24 @@ class CassandraSourceReaderTest {
   }
 
   @Test
+  void should_ask_again_for_a_split_that_came_finished() throws Exception {
+    // A finished split is dropped as it comes: the request it answered was not asked again, and a reader given
+    // only finished splits waited for good (no split, and no "no more splits" either).
+    CassandraSourceReader<String> reader = reader(1, row -> row.toString());
+    connection.complete(null);
+    reader.start();
+    assertThat(context.getNumSplitRequests()).isEqualTo(1);
+    CassandraSplit done = split(1).at(at(new Range("10", "20", State.DONE, null, 0, 5)));
+    assertThat(done.isFinished()).isTrue();
+
+    reader.addSplits(List.of(done));
+
+    assertThat(context.getNumSplitRequests()).as("asked again").isEqualTo(2);
+    reader.addSplits(List.of(split(2)));
+    assertThat(context.getNumSplitRequests()).as("not for a split it reads").isEqualTo(2);
+  }
+
+  @Test
   void should_not_count_a_row_whose_mapping_failed() throws Exception {
     CassandraSourceReader<String> reader = reader(1, row -> {
       if (row.toString().equals("b")) {

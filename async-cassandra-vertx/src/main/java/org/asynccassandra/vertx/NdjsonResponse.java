@@ -23,7 +23,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClosedException;
 import io.vertx.core.http.HttpServerResponse;
-import java.util.Objects;
 import java.util.function.BiConsumer;
 import org.asynccassandra.ResultStream;
 
@@ -77,7 +76,7 @@ public final class NdjsonResponse {
    * @return a future that completes once the response ended; it fails with the stream's failure (the
    *     response was reset, or answered 500 when nothing was sent yet), or with an {@link HttpClosedException}
    *     when the client went away first
-   * @throws IllegalStateException when called outside a Vert.x context
+   * @throws IllegalStateException when called outside a Vert.x context ({@code rows} is closed first)
    */
   public static Future<Void> send(HttpServerResponse response, ResultStream<Row> rows) {
     return send(response, rows, STATUS_500);
@@ -98,15 +97,22 @@ public final class NdjsonResponse {
    * @return a future that completes once the response ended; it fails with the stream's failure (the
    *     response was reset, or answered by {@code failureAnswer} when nothing was sent yet), or with an
    *     {@link HttpClosedException} when the client went away first
-   * @throws IllegalStateException when called outside a Vert.x context
-   * @throws NullPointerException when {@code failureAnswer} is null
+   * @throws IllegalStateException when called outside a Vert.x context ({@code rows} is closed first)
+   * @throws NullPointerException when {@code failureAnswer} is null ({@code rows} is closed first)
    */
   public static Future<Void> send(HttpServerResponse response, ResultStream<Row> rows,
       BiConsumer<? super HttpServerResponse, ? super Throwable> failureAnswer) {
-    Objects.requireNonNull(failureAnswer, "failureAnswer");
+    // Either refusal closes rows first: they belong to the response from the call on, and a caller whose call
+    // threw (in a stage that drops the exception, say) has no response future to close them with.
+    if (failureAnswer == null) {
+      rows.close();
+      throw new NullPointerException("failureAnswer");
+    }
     Context context = Vertx.currentContext();
     if (context == null) {
-      throw new IllegalStateException("NdjsonResponse.send must be called on a Vert.x context (in the request handler)");
+      rows.close();
+      throw new IllegalStateException("NdjsonResponse.send must be called on a Vert.x context (in the request "
+          + "handler); the rows were closed");
     }
     return send(response, CassandraReadStream.ndjson(context, rows), failureAnswer);
   }
@@ -146,11 +152,14 @@ public final class NdjsonResponse {
    * @return a future that completes once the response ended; it fails as
    *     {@link #send(HttpServerResponse, CassandraReadStream)} says, the failure answered by
    *     {@code failureAnswer} when nothing was sent yet
-   * @throws NullPointerException when {@code failureAnswer} is null
+   * @throws NullPointerException when {@code failureAnswer} is null ({@code body} is closed first)
    */
   public static Future<Void> send(HttpServerResponse response, CassandraReadStream<Buffer> body,
       BiConsumer<? super HttpServerResponse, ? super Throwable> failureAnswer) {
-    Objects.requireNonNull(failureAnswer, "failureAnswer");
+    if (failureAnswer == null) {
+      body.close();
+      throw new NullPointerException("failureAnswer");
+    }
     Promise<Void> outcome = Promise.promise();
     if (response.closed()) {
       // The client went away before: a close handler set now would never run, and every write would fail.

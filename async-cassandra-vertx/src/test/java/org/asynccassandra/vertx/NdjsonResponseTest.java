@@ -114,6 +114,21 @@ class NdjsonResponseTest {
   }
 
   @Test
+  void should_close_the_rows_when_it_refuses_the_call() {
+    // The rows belong to the response from the call on: a call that threw (outside a context, say in a stage on
+    // the session's callback thread, which drops the exception) left them open until the leak detector.
+    io.vertx.core.http.HttpServerResponse noResponse = null; // refused before it is touched
+    FakeResultStream<com.datastax.oss.driver.api.core.cql.Row> rows = new FakeResultStream<>();
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> NdjsonResponse.send(noResponse, rows))
+        .isInstanceOf(IllegalStateException.class).hasMessageContaining("Vert.x context");
+    assertThat(rows.isClosed()).as("closed outside a context").isTrue();
+    FakeResultStream<com.datastax.oss.driver.api.core.cql.Row> more = new FakeResultStream<>();
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> NdjsonResponse.send(noResponse, more, null))
+        .isInstanceOf(NullPointerException.class).hasMessageContaining("failureAnswer");
+    assertThat(more.isClosed()).as("closed without an answer").isTrue();
+  }
+
+  @Test
   void should_send_after_a_prefix_the_handler_wrote() throws Exception {
     sent = new CompletableFuture<>();
     assertThat(get("/prefix")).isEqualTo("{\"header\":true}\n{\"a\":1}\n{\"a\":2}\n");

@@ -43,6 +43,14 @@ class RetryableTest {
   }
 
   @Test
+  void should_retry_a_request_the_drivers_throttler_shed() {
+    // A throttler configured in the driver (advanced.throttler) fails a request it has no room for before it is
+    // sent: a stream or scan failed at once on it, an export an hour in included.
+    assertThat(Retryable.isRetryable(new com.datastax.oss.driver.api.core.RequestThrottlingException(
+        "The session has too many requests in its queue"))).isTrue();
+  }
+
+  @Test
   void should_retry_no_node_available_and_not_a_final_error_of_any_node() {
     assertThat(Retryable.isRetryable(new NoNodeAvailableException()))
         .isTrue();

@@ -52,6 +52,7 @@ class CassandraErrorResponseTest {
         Arguments.of(new NoNodeAvailableException(), Reason.UNAVAILABLE),
         // NodeUnavailableException needs a node, which needs a session: MvcExampleIT and WebFluxExampleIT meet it.
         Arguments.of(new BusyConnectionException(2048), Reason.UNAVAILABLE),
+        Arguments.of(new com.datastax.oss.driver.api.core.RequestThrottlingException("queue full"), Reason.UNAVAILABLE),
         Arguments.of(new UnavailableException(null, ConsistencyLevel.QUORUM, 2, 1), Reason.UNAVAILABLE),
         Arguments.of(new OverloadedException(null), Reason.UNAVAILABLE),
         Arguments.of(new ClosedConnectionException("lost"), Reason.UNAVAILABLE),

@@ -98,6 +98,13 @@ abstract class ExampleContractIT {
   static final String PROPERTIES_PREFETCH = "async-cassandra.prefetch-pages=" + PREFETCH;
   /** One retry per page: a page that times out answers 504 after two request timeouts. */
   static final String PROPERTIES_RETRIES = "async-cassandra.retries=1";
+  /**
+   * How long a write to a client that stopped reading may wait before the server closes its connection, in each
+   * stack's own setting (subclasses pass it): long enough for the tests that stall a client on purpose and then
+   * read on (their stall lasts until the read-ahead is full: well under a second).
+   */
+  static final long WRITE_TIMEOUT_SECONDS = 10;
+  static final Duration WRITE_TIMEOUT = Duration.ofSeconds(WRITE_TIMEOUT_SECONDS);
   /** The driver's request timeout in the application (its default is 2 s). */
   static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(3);
   static final Duration WAIT = Duration.ofSeconds(60);
@@ -344,6 +351,19 @@ abstract class ExampleContractIT {
       assertThat(export.completed.rowsDelivered()).isEqualTo(ROWS);
       assertThat(export.completed.maxBufferedPages()).isLessThanOrEqualTo(PREFETCH);
       export.assertReadAheadBoundedAtEveryPage();
+    }
+  }
+
+  @Test
+  void should_close_the_stream_of_a_client_that_stops_reading_for_longer_than_the_write_timeout() throws Exception {
+    // A client that keeps its connection open and reads nothing more: without a write timeout (WebFlux had none)
+    // the stream held its read-ahead, and its share of a session budget, for as long as the client liked.
+    try (Socket socket = export()) {
+      socket.getInputStream().readNBytes(16 * 1024);
+      ExportWatch export = watcher.await();
+      await().atMost(WAIT.plus(WRITE_TIMEOUT)).until(() -> export.closed != null || export.failed != null);
+      assertThat(export.completed).as("the stream did not reach its end").isNull();
+      await().atMost(WAIT).until(() -> AsyncCassandraConfiguration.inFlightRequests(session) == 0);
     }
   }
 

@@ -52,7 +52,8 @@ import org.springframework.test.web.servlet.client.MockMvcWebTestClient;
  */
 @SpringBootTest(classes = MvcExampleApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
     properties = {"spring.main.web-application-type=servlet", ExampleContractIT.PROPERTIES_FETCH,
-        ExampleContractIT.PROPERTIES_PREFETCH, ExampleContractIT.PROPERTIES_RETRIES})
+        ExampleContractIT.PROPERTIES_PREFETCH, ExampleContractIT.PROPERTIES_RETRIES,
+        "server.tomcat.connection-timeout=" + ExampleContractIT.WRITE_TIMEOUT_SECONDS + "s"})
 @Import({MvcExampleIT.SmallSendBuffer.class, ExampleContractIT.ThroughFaultProxy.class})
 class MvcExampleIT extends ExampleContractIT {
   @Autowired @Qualifier("exportExecutorService") ExecutorService exportExecutor;

@@ -32,7 +32,8 @@ import tools.jackson.databind.json.JsonMapper;
 /** {@link ExampleContractIT} on the WebFlux application (Reactor Netty). */
 @SpringBootTest(classes = WebFluxExampleApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
     properties = {"spring.main.web-application-type=reactive", ExampleContractIT.PROPERTIES_FETCH,
-        ExampleContractIT.PROPERTIES_PREFETCH, ExampleContractIT.PROPERTIES_RETRIES})
+        ExampleContractIT.PROPERTIES_PREFETCH, ExampleContractIT.PROPERTIES_RETRIES,
+        "async-cassandra.webflux.write-timeout=" + ExampleContractIT.WRITE_TIMEOUT_SECONDS + "s"})
 @Import({WebFluxExampleIT.SmallSendBuffer.class, ExampleContractIT.ThroughFaultProxy.class})
 class WebFluxExampleIT extends ExampleContractIT {
 

@@ -18,6 +18,7 @@ package org.asynccassandra.examples.web;
 import com.datastax.oss.driver.api.core.AllNodesFailedException;
 import com.datastax.oss.driver.api.core.DriverTimeoutException;
 import com.datastax.oss.driver.api.core.NodeUnavailableException;
+import com.datastax.oss.driver.api.core.RequestThrottlingException;
 import com.datastax.oss.driver.api.core.connection.BusyConnectionException;
 import com.datastax.oss.driver.api.core.connection.ClosedConnectionException;
 import com.datastax.oss.driver.api.core.connection.HeartbeatException;
@@ -167,7 +168,8 @@ public record CassandraErrorResponse(Reason reason, String message) {
       if (cause instanceof AllNodesFailedException || cause instanceof NodeUnavailableException
           || cause instanceof UnavailableException || cause instanceof OverloadedException
           || cause instanceof BootstrappingException || cause instanceof ClosedConnectionException
-          || cause instanceof HeartbeatException || cause instanceof BusyConnectionException) {
+          || cause instanceof HeartbeatException || cause instanceof BusyConnectionException
+          || cause instanceof RequestThrottlingException) { // the driver's throttler shed the request: load
         return Reason.UNAVAILABLE;
       }
     }

@@ -54,8 +54,10 @@ import org.asynccassandra.vertx.NdjsonResponse;
 
 /**
  * The HTTP API over one table {@code (pk int, ck int, payload text)}. Every handler runs on its Vert.x
- * event loop and never blocks it: streams run their callbacks on the request's own context. Streams are
- * named after their endpoint ({@code items}, {@code export}), so the {@code name} tag of the meters at
+ * event loop and never blocks it: the streams of {@code /api/items} and of the export run their callbacks on
+ * the request's own context; {@code /api/items/page/N} reads with {@code fetchPage}, whose stream runs on the
+ * session's callback executor, and answers on the event loop. The two streams are named after their endpoint
+ * ({@code items}, {@code export}; a page's stream has no name), so the {@code name} tag of the meters at
  * {@code /metrics} tells them apart. Their configuration starts from the session's default
  * ({@link AsyncSession#defaultStreamConfig()}: its retries, timeouts, listener), as the pages' already does.
  *
@@ -127,6 +129,7 @@ public final class ItemService {
 
   public Router router() {
     Router router = Router.router(vertx);
+    router.route("/api/*").handler(ItemService::decodeQuery);
     router.get("/api/items").handler(this::items);
     router.get("/api/items/page/:number").handler(this::page);
     router.get("/api/items/export.ndjson").handler(this::export);
@@ -145,10 +148,27 @@ public final class ItemService {
     return router;
   }
 
+  /**
+   * Answers 400 for a query string that cannot be decoded ({@code ?limit=%zz}): the parameters are decoded when
+   * a handler first reads one, and the decoder's {@code IllegalArgumentException} reached the failure handler
+   * as a 500, logged with its stack trace at ERROR, for any client that sent a bad escape.
+   */
+  private static void decodeQuery(RoutingContext ctx) {
+    try {
+      ctx.request().params();
+    } catch (IllegalArgumentException undecodable) {
+      badRequest(ctx, new JsonObject().put("error", "the query string cannot be decoded: "
+          + undecodable.getMessage()).put("reason", "BAD_QUERY_STRING"));
+      return;
+    }
+    ctx.next();
+  }
+
   private static void handlerFailed(RoutingContext ctx) {
     Throwable failure = ctx.failure();
-    if (failure == null) {
-      ctx.next(); // a status without an exception (ctx.fail(404), say): vertx-web's own answer
+    if (failure == null || failure instanceof io.vertx.ext.web.handler.HttpException) {
+      // A status without an exception (ctx.fail(404), say), or vertx-web's own with a status: its own answer.
+      ctx.next();
       return;
     }
     CassandraErrorResponse.answer(ctx.response(), failure);
@@ -293,7 +313,11 @@ public final class ItemService {
     }
     Optional<Integer> size = intParam(ctx, "size", DEFAULT_LIMIT, 1, MAX_LIMIT);
     if (size.isEmpty() || number < 1) {
-      badRequest(ctx, new JsonObject().put("error", "page must be >= 1 and size from 1 to " + MAX_LIMIT));
+      JsonObject body = new JsonObject().put("error", "page must be >= 1 and size from 1 to " + MAX_LIMIT);
+      if (size.isEmpty() && intParam(ctx, "size", DEFAULT_LIMIT, MAX_LIMIT + 1, Integer.MAX_VALUE).isPresent()) {
+        body.put("limit", "maxPageSize"); // a size over the limit is named, as the other limits are
+      }
+      badRequest(ctx, body);
       return;
     }
     requireTable();

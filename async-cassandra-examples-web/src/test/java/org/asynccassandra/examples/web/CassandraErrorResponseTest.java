@@ -51,6 +51,7 @@ class CassandraErrorResponseTest {
     return List.of(
         Arguments.of(new NoNodeAvailableException(), Reason.UNAVAILABLE),
         Arguments.of(new BusyConnectionException(2048), Reason.UNAVAILABLE),
+        Arguments.of(new com.datastax.oss.driver.api.core.RequestThrottlingException("queue full"), Reason.UNAVAILABLE),
         Arguments.of(new UnavailableException(null, ConsistencyLevel.QUORUM, 2, 1), Reason.UNAVAILABLE),
         Arguments.of(new OverloadedException(null), Reason.UNAVAILABLE),
         Arguments.of(new ClosedConnectionException("lost"), Reason.UNAVAILABLE),

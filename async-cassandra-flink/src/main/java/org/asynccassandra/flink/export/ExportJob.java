@@ -48,6 +48,10 @@ import org.jspecify.annotations.Nullable;
  *     [--target-split-bytes 268435456] [--splits-per-reader 2] [--parallelism 8] [--checkpoint-interval 10000]
  * </pre>
  *
+ * <p>{@code --datacenter} is the driver's local datacenter, {@code datacenter1} when not given (Cassandra's
+ * default name, a single-node or test cluster's): on a cluster whose datacenters have other names, give it, or
+ * the driver finds no node to ask. The same holds for the local run below.
+ *
  * <p>Files are named {@code part-<uuid>-<subtask>-<n>.csv} in the output folder; a CSV file starts with a
  * header of the column names. Files in progress are hidden ({@code .part-...inprogress...}) until a checkpoint
  * commits them (with {@code --checkpoint-interval 0}, until the input ends).

@@ -15,12 +15,18 @@
  */
 package org.asynccassandra.examples.spring.webflux;
 
+import io.netty.handler.timeout.WriteTimeoutHandler;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import org.asynccassandra.examples.spring.AsyncCassandraConfiguration;
 import org.asynccassandra.examples.spring.BadRequestAdvice;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.WebApplicationType;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.reactor.netty.NettyServerCustomizer;
 import org.springframework.boot.tomcat.autoconfigure.reactive.TomcatReactiveWebServerAutoConfiguration;
+import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
 
 /**
@@ -44,6 +50,23 @@ import org.springframework.context.annotation.Import;
 public class WebFluxExampleApplication {
   public static void main(String[] args) {
     application().run(args);
+  }
+
+  /**
+   * Closes a connection whose write has not reached the socket within {@code async-cassandra.webflux.write-timeout}
+   * (default 60 s, as Tomcat's for the MVC example): a client that keeps its connection open but stops reading
+   * would otherwise hold its export's stream, its read-ahead and any share of a session budget for good (Reactor
+   * Netty's idle timeout only runs between requests). The export's {@code Flux} is then cancelled, which closes
+   * its stream. Runs on the connection's event loop.
+   */
+  @Bean
+  NettyServerCustomizer exportWriteTimeout(@Value("${async-cassandra.webflux.write-timeout:60s}") Duration timeout) {
+    if (timeout.isNegative() || timeout.isZero()) {
+      throw new IllegalArgumentException("async-cassandra.webflux.write-timeout must be > 0: " + timeout);
+    }
+    long millis = timeout.toMillis();
+    return server -> server.doOnConnection(connection -> connection.addHandlerLast("export-write-timeout",
+        new WriteTimeoutHandler(millis, TimeUnit.MILLISECONDS)));
   }
 
   /** The application, on WebFlux whatever else is on the classpath. */
