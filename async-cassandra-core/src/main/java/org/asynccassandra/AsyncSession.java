@@ -123,6 +123,10 @@ public interface AsyncSession extends AutoCloseable {
   /**
    * Executes a statement; the stage completes on the callback executor with its first page.
    *
+   * <p>Only this stage is moved off the driver's threads: the page it completes with is the driver's own
+   * {@link AsyncResultSet}, whose {@code fetchNextPage()} stage completes on a driver I/O thread, so code
+   * chained on it runs there. To page on, use {@link #continueStream} (or {@link #executeStream} from the start).
+   *
    * @param statement the statement, as the driver's {@code executeAsync} takes it
    * @return a stage that completes on the callback executor (or, once that is shut down or full, on a
    *     fallback pool; never on a driver I/O thread) with the driver's first page, or fails with the

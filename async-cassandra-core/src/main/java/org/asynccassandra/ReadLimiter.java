@@ -36,7 +36,9 @@ package org.asynccassandra;
  * or its scan is closed: the cluster and the network did that work, and a limiter shared between scans
  * must count it.
  *
- * <p>Implementations must be thread-safe and must not block: the scan calls it from driver I/O threads.
+ * <p>Implementations must be thread-safe and must not block: the scan calls it from any thread that sends or
+ * receives a page, driver I/O threads among them (also the thread that asks for rows, the stream's executor, the
+ * timer of a retry's wait, and the pool that wakes a read-ahead the session budget had held back).
  */
 @FunctionalInterface
 public interface ReadLimiter {

@@ -150,10 +150,11 @@ public interface ResultStream<T> extends AutoCloseable {
 
   /**
    * The rows as a {@link Flow.Publisher} for a single subscriber, with row-level demand. A second
-   * subscriber receives {@code onError(IllegalStateException)}. Signals come on the stream's executor;
-   * cancelling the subscription closes the stream without a signal, and so does a subscriber that throws from
-   * {@code onSubscribe} (its subscription counts as cancelled, and what it threw is logged). Once the last
-   * page's rows went out, {@code onComplete} follows without further demand. When a result's last page is full,
+   * subscriber receives {@code onError(IllegalStateException)}. {@code onSubscribe} (and a second subscriber's
+   * {@code onSubscribe} and {@code onError}) come on the thread that calls {@code subscribe}; every other signal
+   * comes on the stream's executor; cancelling the subscription closes the stream without a signal, and so
+   * does a subscriber that throws from {@code onSubscribe} (its subscription counts as cancelled, and what it
+   * threw is logged). Once the last page's rows went out, {@code onComplete} follows without further demand. When a result's last page is full,
    * Cassandra says more may follow, and answers one more, empty, page: with read-ahead ({@code prefetchPages}
    * of 1 or more) that page is fetched anyway and {@code onComplete} still follows without demand; with
    * {@code prefetchPages(0)} it is fetched on the next {@code request}.
@@ -166,8 +167,9 @@ public interface ResultStream<T> extends AutoCloseable {
 
   /**
    * The pages as a {@link Flow.Publisher} for a single subscriber, with page-level demand. As for
-   * {@link #rows()}: a second subscriber receives {@code onError(IllegalStateException)}, signals come on
-   * the stream's executor, and cancelling the subscription closes the stream.
+   * {@link #rows()}: a second subscriber receives {@code onError(IllegalStateException)}, {@code onSubscribe}
+   * comes on the subscribing thread and the other signals on the stream's executor, and cancelling the
+   * subscription closes the stream.
    *
    * @return the publisher; each {@code request(1)} lets one page through
    * @throws IllegalStateException when the stream is already consumed (in any style), or it is a row

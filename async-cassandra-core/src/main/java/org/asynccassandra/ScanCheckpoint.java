@@ -579,7 +579,7 @@ public final class ScanCheckpoint implements java.io.Serializable {
    * @return the checkpoint
    * @throws IOException when the file cannot be read
    * @throws IllegalArgumentException when its text is not a checkpoint, it is not UTF-8 text (a binary file,
-   *     or another file given by mistake), or it is larger than 1 GiB
+   *     or another file given by mistake), or it is larger than 1 GiB; the message names the file
    */
   public static ScanCheckpoint read(Path file) throws IOException {
     long size = Files.size(file);
@@ -593,7 +593,11 @@ public final class ScanCheckpoint implements java.io.Serializable {
     } catch (CharacterCodingException notText) {
       throw new IllegalArgumentException("Not a checkpoint: " + file + " is not UTF-8 text", notText);
     }
-    return decode(text);
+    try {
+      return decode(text);
+    } catch (IllegalArgumentException invalid) { // its message names the line, not the file
+      throw new IllegalArgumentException(invalid.getMessage() + " (in " + file + ")", invalid);
+    }
   }
 
   @Override

@@ -448,8 +448,8 @@ public final class ScanConfig {
      * Limits the rows read per unit of time: each page request first reserves its page size (rows asked
      * for) from {@code limiter}; {@code null} removes the limit.
      *
-     * @param limiter the limiter, thread-safe and non-blocking (it is called on driver I/O threads); it may
-     *     be shared by several scans to limit them together
+     * @param limiter the limiter, thread-safe and non-blocking (it is called on driver I/O threads, among
+     *     others: see {@link ReadLimiter}); it may be shared by several scans to limit them together
      * @return this builder
      */
     public Builder rowLimiter(@Nullable ReadLimiter limiter) {
@@ -461,8 +461,8 @@ public final class ScanConfig {
      * Limits the bytes read per unit of time: each response's size is reserved from {@code limiter} once it
      * arrived, and the next requests wait for it; {@code null} removes the limit.
      *
-     * @param limiter the limiter, thread-safe and non-blocking (it is called on driver I/O threads); it may
-     *     be shared by several scans to limit them together
+     * @param limiter the limiter, thread-safe and non-blocking (it is called on driver I/O threads, among
+     *     others: see {@link ReadLimiter}); it may be shared by several scans to limit them together
      * @return this builder
      */
     public Builder byteLimiter(@Nullable ReadLimiter limiter) {

@@ -80,7 +80,48 @@ public final class AsyncCassandraCli implements Runnable {
         : "bench is not in this installation; run ./async-cassandra bench in a clone of the repository"));
     commandLine.addSubcommand(new CommandLine.HelpCommand());
     commandLine.setExecutionExceptionHandler(new Failures());
+    CommandLine.IParameterExceptionHandler usage = commandLine.getParameterExceptionHandler();
+    commandLine.setParameterExceptionHandler((failure, args) -> usage.handleParseException(withoutValues(failure),
+        args));
     return commandLine;
+  }
+
+  /**
+   * {@code failure} without the values that follow an unknown option: picocli names every argument it could not
+   * match, so a mistyped {@code --pasword hunter2} printed the password ("Unknown options: '--pasword',
+   * 'hunter2'") to the terminal and into CI logs. The options are still named (and their suggestions made);
+   * an argument that follows none is still shown (it is a stray word, not an option's value).
+   */
+  static CommandLine.ParameterException withoutValues(CommandLine.ParameterException failure) {
+    if (!(failure instanceof CommandLine.UnmatchedArgumentException unmatched)) {
+      return failure;
+    }
+    java.util.List<String> shown = new java.util.ArrayList<>();
+    int hidden = 0;
+    boolean afterOption = false;
+    for (String argument : unmatched.getUnmatched()) {
+      if (argument.startsWith("-") && argument.length() > 1) {
+        int equals = argument.indexOf('=');
+        if (equals > 0) {
+          shown.add(argument.substring(0, equals + 1) + "...");
+          hidden++;
+        } else {
+          shown.add(argument);
+        }
+        afterOption = equals < 0;
+      } else if (afterOption) {
+        hidden++;
+        afterOption = false;
+      } else {
+        shown.add(argument);
+      }
+    }
+    if (hidden == 0) {
+      return failure;
+    }
+    return new CommandLine.UnmatchedArgumentException(failure.getCommandLine(), shown, hidden == 1
+        ? " (the value given with it is not shown: it may be a secret)"
+        : " (the values given with them are not shown: they may be secrets)");
   }
 
   private static final String DEMO = "Compares the driver's ways of reading with async-cassandra's on one "

@@ -52,6 +52,9 @@ final class CountCommand implements Callable<Integer> {
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
 
+  /** The count reached stdout (read by {@link Interruption}'s hook, on another thread). */
+  private volatile boolean printed;
+
   @Override
   public Integer call() {
     scan.timings.started();
@@ -65,7 +68,8 @@ final class CountCommand implements Callable<Integer> {
         connection.address(spec.commandLine()), ConnectionOptions.DEFAULT_DATACENTER, scan.keyspace);
     scan.startSummary(); // a run that fails from here on leaves its own summary, never an earlier run's
     try (Interruption interruption = Interruption.during("the count of " + scan.keyspace + "." + scan.table,
-        () -> "no count was printed" + (scan.summary != null ? ", and the summary says it started" : ""), null)) {
+        () -> (printed ? "the count was printed" : "no count was printed")
+            + (scan.summary != null ? ", and the summary says only that it started" : ""), null)) {
       return count(sessionBuilder, interruption);
     }
   }
@@ -110,6 +114,7 @@ final class CountCommand implements Callable<Integer> {
       account.print(System.err);
       double seconds = (System.nanoTime() - start) / 1e9;
       System.out.println(rows.get());
+      printed = true;
       System.err.printf(Locale.ROOT, "%,d rows in %s.%s (%.1f s, %,.0f rows/s)%n", rows.get(), scan.keyspace,
           scan.table, seconds, rows.get() / Math.max(seconds, 1e-9));
       if (System.out.checkError()) { // a PrintStream never throws: a closed pipe or a full disk sets its flag
@@ -123,6 +128,8 @@ final class CountCommand implements Callable<Integer> {
         throw notWritten;
       }
       scan.writeSummary(account); // after the count is printed: a summary that cannot be written never costs it
+      // Done: a Ctrl-C while the metrics summary waits and the session closes must not say the count stopped.
+      interruption.close();
       return account.complete() ? 0 : 1;
     } finally {
       ticker.shutdownNow();

@@ -129,8 +129,11 @@ final class ExportCommand implements Callable<Integer> {
       try {
         resumeFrom = ScanCheckpoint.read(checkpoint);
       } catch (IllegalArgumentException damaged) {
+        // The file is named here: not twice (a text that is no checkpoint names it after the reason).
+        String reason = damaged.getCause() instanceof IllegalArgumentException invalid ? invalid.getMessage()
+            : damaged.getMessage();
         throw new IllegalStateException("--resume: the checkpoint " + checkpoint + " cannot be resumed: "
-            + damaged.getMessage(), damaged);
+            + reason, damaged);
       }
       savedCheckpoint = resumeFrom;
       ExportNotes notes = ExportNotes.read(checkpoint); // refuses a note that would lose rows

@@ -81,14 +81,21 @@ final class Progress implements AutoCloseable {
 
   /**
    * Whether stderr, where progress goes, is a terminal that can redraw a line: known on Linux; elsewhere
-   * guessed from {@link System#console()} (stdin and stdout).
+   * guessed from {@link System#console()} (stdin and stdout), which must be a terminal itself
+   * ({@link Secret#isTerminal}): from Java 22 there is a console even when the output is redirected, and a
+   * {@code count ... 2> count.log} on macOS got a redrawn line every 200 ms.
    */
   static boolean isTerminal() {
     if ("dumb".equals(System.getenv("TERM"))) {
       return false;
     }
-    Terminal.Kind stderr = Terminal.of(Terminal.STDERR);
-    return stderr == Terminal.Kind.UNKNOWN ? System.console() != null : stderr == Terminal.Kind.TERMINAL;
+    return isTerminal(Terminal.of(Terminal.STDERR), System.console());
+  }
+
+  /** {@link #isTerminal()} from what is known of stderr and the console ({@code null}: none). */
+  static boolean isTerminal(Terminal.Kind stderr, java.io.@org.jspecify.annotations.Nullable Console console) {
+    return stderr == Terminal.Kind.UNKNOWN ? console != null && Secret.isTerminal(console)
+        : stderr == Terminal.Kind.TERMINAL;
   }
 
   void add(long count) {

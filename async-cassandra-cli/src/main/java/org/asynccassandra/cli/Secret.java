@@ -87,12 +87,22 @@ final class Secret {
       return value;
     }
     if (file != null) {
+      String first;
       try {
-        return Files.readAllLines(file, StandardCharsets.UTF_8).stream().findFirst().orElse("");
+        first = Files.readAllLines(file, StandardCharsets.UTF_8).stream().findFirst().orElse("");
       } catch (IOException failure) {
         throw new CommandLine.ParameterException(commandLine, "cannot read " + option + "-file " + file + ": "
             + failure.getClass().getSimpleName());
       }
+      if (first.startsWith("\uFEFF")) {
+        first = first.substring(1); // a byte-order mark some editors write: not part of the secret
+      }
+      if (first.isEmpty()) {
+        // An empty password was sent, and the server answered only that the credentials were wrong.
+        throw new CommandLine.ParameterException(commandLine, option + "-file " + file + ": its first line is "
+            + "empty; the secret is the file's first line");
+      }
+      return first;
     }
     String fromEnvironment = environment.get(variable);
     return fromEnvironment == null || fromEnvironment.isEmpty() ? null : fromEnvironment;

@@ -23,8 +23,10 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -46,6 +48,25 @@ class CommandUsageTest {
   private static void assertUsageError(DemoCommandIT.Captured run, String message) {
     assertThat(run.exitCode()).as(run.err()).isEqualTo(2);
     assertThat(run.err()).contains(message).doesNotContain("cannot connect").doesNotContain("\tat ");
+  }
+
+  @Test
+  void should_name_a_mistyped_option_but_never_print_the_value_given_with_it() {
+    // picocli names every argument it cannot match: a mistyped --password printed the password.
+    for (String[] mistyped : List.of(new String[] {"--pasword", "hunter2"}, new String[] {"--pasword=hunter2"},
+        new String[] {"--username", "u", "--pasword", "hunter2", "--secret=hunter2"})) {
+      DemoCommandIT.Captured run = DemoCommandIT.capture(Stream.concat(Stream.of("count",
+          "--contact-point", NOWHERE, "--keyspace", "ks", "--table", "t"), Stream.of(mistyped))
+          .toArray(String[]::new));
+      assertUsageError(run, "--pasword");
+      assertThat(run.err()).as(String.join(" ", mistyped)).doesNotContain("hunter2").contains("not shown")
+          .contains("--password"); // the suggestion
+    }
+    // A stray word that follows no unknown option is still named.
+    DemoCommandIT.Captured stray = DemoCommandIT.capture("count", "--contact-point", NOWHERE, "--keyspace", "ks",
+        "--table", "t", "stray");
+    assertThat(stray.exitCode()).isEqualTo(2);
+    assertThat(stray.err()).contains("'stray'");
   }
 
   @Test

@@ -66,6 +66,18 @@ class ConnectionOptionsTest {
   }
 
   @Test
+  void should_refuse_a_password_file_whose_first_line_is_empty_and_drop_a_byte_order_mark(@TempDir Path dir)
+      throws IOException {
+    // An empty first line sent an empty password, which the server answered only with "incorrect credentials".
+    Path empty = Files.writeString(dir.resolve("empty.txt"), "\nsecret\n");
+    assertRefused("--password-file " + empty + ": its first line is empty; the secret is the file's first line",
+        "--contact-point", "127.0.0.1", "--username", "u", "--password-file", empty.toString());
+    Path marked = Files.writeString(dir.resolve("bom.txt"), "\uFEFFsecret\n");
+    assertThat(options("--contact-point", "127.0.0.1", "--username", "u", "--password-file", marked.toString())
+        .getString(DefaultDriverOption.AUTH_PROVIDER_PASSWORD)).isEqualTo("secret");
+  }
+
+  @Test
   void should_stop_the_io_loops_and_the_admin_loop_at_once() {
     DriverExecutionProfile profile = options("--contact-point", "127.0.0.1:9042");
     assertThat(profile.getInt(DefaultDriverOption.NETTY_IO_SHUTDOWN_QUIET_PERIOD)).isZero();

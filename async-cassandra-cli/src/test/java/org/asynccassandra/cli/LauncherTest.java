@@ -68,7 +68,9 @@ class LauncherTest {
         for arg in "$@"; do
           case "$arg" in
             install) echo $$ > "$FAKE/mvn.pid"
+                     echo start >> "$FAKE/builds"
                      if [ -f "$FAKE/hold" ]; then while [ ! -f "$FAKE/go" ] && [ -d "$FAKE" ]; do sleep 0.05; done; fi
+                     echo end >> "$FAKE/builds"
                      if [ -f "$FAKE/fail" ]; then echo "[ERROR] COMPILATION ERROR: Example.java"; exit 1; fi;
                      mkdir -p async-cassandra-cli/target/classes ;;
             -Dmdep.outputFile=*) echo "/deps/driver.jar" > "${arg#-Dmdep.outputFile=}" ;;
@@ -154,6 +156,26 @@ class LauncherTest {
   }
 
   @Test
+  void should_build_one_module_at_a_time_when_two_commands_first_launch_at_once() throws Exception {
+    // The lock was the module's: count and serve (or demo and bench) launched at once each built core and the
+    // testkit (-am) at the same time, in the same target folders.
+    Files.createFile(root.resolve("fake/hold"));
+    Started first = start("count", "--help");
+    await().atMost(Duration.ofSeconds(30)).until(() -> calls().stream().anyMatch(call -> call.contains("install")));
+    Started second = start("serve", "--port", "0"); // its own module (serve --help goes to the CLI)
+    // Either its build started as well (two at once), or the second launch waits for the lock.
+    await().atMost(Duration.ofSeconds(30)).until(() -> calls().stream().filter(call -> call.contains("install"))
+        .count() == 2 || second.process().descendants().anyMatch(child -> child.info().command()
+            .filter(command -> command.endsWith("/flock")).isPresent()));
+    Files.createFile(root.resolve("fake/go"));
+
+    assertThat(first.end().exit()).as(first.end().errors()).isZero();
+    assertThat(second.end().exit()).as(second.end().errors()).isZero();
+    assertThat(Files.readAllLines(root.resolve("fake/builds"))).as("one build, then the other")
+        .containsExactly("start", "end", "start", "end");
+  }
+
+  @Test
   void should_stop_maven_when_the_launcher_is_terminated_during_the_build() throws Exception {
     // Maven ran on, orphaned, after a TERM to the launcher (a Ctrl+C reaches the whole process group anyway).
     Files.createFile(root.resolve("fake/hold"));
@@ -208,8 +230,13 @@ class LauncherTest {
     List<String> javaCalls = calls().stream().filter(call -> call.startsWith("java ")).toList();
     assertThat(javaCalls).hasSize(2);
     assertThat(javaCalls.get(0)).contains("async-cassandra-bench/target/classes")
-        .endsWith("org.asynccassandra.bench.BenchCommand --help");
+        .endsWith("org.asynccassandra.bench.BenchCommand --help")
+        .as("no 4 GiB heap reserved and touched for the help").doesNotContain("-Xms4g");
     assertThat(javaCalls.get(1)).endsWith("org.asynccassandra.cli.AsyncCassandraCli help export");
+    Files.delete(calls);
+    assertThat(launch("bench", "--size", "tiny").exit()).isZero();
+    assertThat(calls()).filteredOn(call -> call.startsWith("java ")).singleElement().asString()
+        .as("a run's fixed heap").contains("-Xms4g");
   }
 
   /** serve --spring --help went to Spring Boot as a property: it started Cassandra and a web server. */

@@ -116,9 +116,9 @@ final class SharedSessions {
   /**
    * Builds the session on a thread of its own, which waits until the driver is connected (or failed) and then
    * completes the session, so that its wrapping and the readers' wake-ups run there: not on the driver's admin
-   * thread, which completes the driver's stage, and not in the common pool, which runs nothing on a JVM of one
-   * CPU on JDK 17.0.0–17.0.1 (JDK-8274349) or with its parallelism set to 0, where the readers waited for good.
-   * A thread that cannot be started fails the session at once, so that no reader waits for it.
+   * thread, which completes the driver's stage, and not in the common pool, whose workers may all be busy with
+   * other work of the task manager (the readers then waited for one). A thread that cannot be started fails the
+   * session at once, so that no reader waits for it.
    */
   private static void connect(Shared shared, CassandraSessionFactory sessions) {
     Thread connector = new Thread(() -> {
@@ -136,7 +136,7 @@ final class SharedSessions {
       } catch (InterruptedException interrupted) {
         // The last reader left before the driver was connected (see close): nobody waits for the session any
         // more; the close that interrupted waits for it to close it.
-        building.whenComplete((cql, failure) -> {
+        CompletableFuture<?> unused = building.whenComplete((cql, failure) -> { // completes the session only
           if (failure != null) {
             shared.driver.completeExceptionally(failure);
           } else {

@@ -110,54 +110,11 @@ class SharedSessionsTest {
           "s0-admin-0");
       admin.start();
       admin.join(TimeUnit.SECONDS.toMillis(30));
-      assertThat(completedOn.get(30, TimeUnit.SECONDS)).isNotEqualTo("s0-admin-0");
+      // On the connect thread, which waited for the driver: not on a shared pool, whose workers may all be busy
+      // with other work (the readers would wait for one), and not on a thread made for the task.
+      assertThat(completedOn.get(30, TimeUnit.SECONDS)).isEqualTo(SharedSessions.CONNECT_THREAD);
     } finally {
       lease.release();
-    }
-    assertThat(SharedSessions.open()).isZero();
-  }
-
-  /**
-   * The session was completed in the common pool, which runs nothing on a JVM of one CPU on JDK 17.0.0–17.0.1 or
-   * with its parallelism set to 0: the readers waited for good, with no error. Here every worker it has is busy.
-   */
-  @Test
-  void should_complete_the_session_while_the_common_pool_runs_nothing() throws Exception {
-    int workers = java.util.concurrent.ForkJoinPool.getCommonPoolParallelism();
-    CountDownLatch busy = new CountDownLatch(workers);
-    CountDownLatch release = new CountDownLatch(1);
-    for (int i = 0; i < workers; i++) {
-      java.util.concurrent.ForkJoinPool.commonPool().execute(() -> {
-        busy.countDown();
-        try {
-          release.await();
-        } catch (InterruptedException interrupted) {
-          Thread.currentThread().interrupt();
-        }
-      });
-    }
-    SharedSessions.Lease lease = null;
-    try {
-      assertThat(busy.await(30, TimeUnit.SECONDS)).as("every worker of the common pool busy").isTrue();
-      CompletableFuture<CqlSession> building = new CompletableFuture<>();
-      CassandraSessionFactory factory = () -> new CqlSessionBuilder() {
-        @Override
-        public CompletionStage<CqlSession> buildAsync() {
-          return building;
-        }
-      };
-      lease = SharedSessions.acquire("busy-pool-source", factory);
-      IllegalStateException refused = new IllegalStateException("refused");
-      Thread admin = new Thread(() -> building.completeExceptionally(refused), "s0-admin-0");
-      admin.start();
-      admin.join(TimeUnit.SECONDS.toMillis(30));
-      assertThat(lease.session()).failsWithin(Duration.ofSeconds(30)).withThrowableThat().havingCause()
-          .isSameAs(refused);
-    } finally {
-      release.countDown();
-      if (lease != null) {
-        lease.release();
-      }
     }
     assertThat(SharedSessions.open()).isZero();
   }

@@ -824,6 +824,9 @@ final class ScanPageSource implements PageSource {
           retryDelay = retryPolicy.delay(attempt);
         } else if (scanFailed) {
           reader.owned--; // its slot and its bytes go back; the failure handed over stays the first one
+          // Not dropped without a word: a node lost under several ranges at once fails them with other errors.
+          LOG.warn("A page of the {} in range {} failed too, after the scan had failed: {}", description,
+              reader.range, cause.toString());
           released = reader.reserved;
           reader.reserved = 0;
           reader.expected = 0;

@@ -318,7 +318,7 @@ public final class DefaultAsyncSession implements AsyncSession {
   public CompletionStage<Void> closeAsync() {
     if (closed.compareAndSet(false, true)) {
       for (DefaultRowStream.Handle stream : openStreams) {
-        stream.close("The session was closed");
+        stream.close("its session was closed");
       }
       CompletionStage<Void> driverClosed =
           ownsSession ? session.closeAsync() : CompletableFuture.completedFuture(null);

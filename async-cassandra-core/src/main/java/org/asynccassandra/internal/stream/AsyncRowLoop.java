@@ -183,6 +183,9 @@ final class AsyncRowLoop implements PageSink {
       AsyncCassandraException rejection = new AsyncCassandraException("The stream over '" + engine.description()
           + "' failed: its executor " + Threads.describeRefusal(executor, refused, "the resumption of forEachAsync"),
           refused);
+      if (failure != null) {
+        rejection.addSuppressed(failure); // the action's own failure, which the executor was to hand over
+      }
       Threads.executeOrFallback(executor, () -> fail(rejection));
     }
   }

@@ -170,10 +170,14 @@ public final class DefaultRowStream implements QueryStream {
       onTerminate.accept(this);
     }
 
-    /** Closes the stream, for example because its session closes. */
+    /**
+     * Closes the stream, for example because its session closes, with a {@link StreamClosedException} that names
+     * the stream's query and {@code reason} (a session closing with 50 streams open logged 50 identical lines).
+     */
     public void close(String reason) {
-      Objects.requireNonNull(engine, "the stream of this handle is still being built")
-          .close(new StreamClosedException(reason));
+      PageEngine closing = Objects.requireNonNull(engine, "the stream of this handle is still being built");
+      closing.close(new StreamClosedException("The stream over '" + closing.description() + "' was closed: "
+          + reason));
     }
 
     /**
@@ -251,7 +255,7 @@ public final class DefaultRowStream implements QueryStream {
         throw new IllegalStateException("map() is allowed once, before consumption starts; this stream is "
             + (consumedWith != null ? "already consumed with " + consumedWith : "already mapped"));
       }
-      mapping = Mapping.of(mapper);
+      mapping = Mapping.of(mapper, engine.description());
     }
     return new MappedStream<>(this);
   }

@@ -37,16 +37,23 @@ import org.jspecify.annotations.Nullable;
  */
 final class Mapping {
   /** The rows as they are. */
-  static final Mapping ROWS = new Mapping(null);
+  static final Mapping ROWS = new Mapping(null, "");
 
   private final @Nullable RowMapper<?> mapper;
+  /** The stream's {@code description} (its query), which a mapper's failure names. */
+  private final String stream;
 
-  private Mapping(@Nullable RowMapper<?> mapper) {
+  private Mapping(@Nullable RowMapper<?> mapper, String stream) {
     this.mapper = mapper;
+    this.stream = stream;
   }
 
-  static Mapping of(RowMapper<?> mapper) {
-    return new Mapping(Objects.requireNonNull(mapper, "mapper"));
+  /**
+   * @param stream what the stream reads (its query), named where a mapper fails: among the streams of a service,
+   *     "row 2 of page 2" alone finds nothing
+   */
+  static Mapping of(RowMapper<?> mapper, String stream) {
+    return new Mapping(Objects.requireNonNull(mapper, "mapper"), Objects.requireNonNull(stream, "stream"));
   }
 
   /**
@@ -54,7 +61,7 @@ final class Mapping {
    * no list of the page's rows is built.
    */
   Values values(DefaultPage page) {
-    return new Values(page.rowIterator(), page.size(), page.number(), mapper);
+    return new Values(page.rowIterator(), page.size(), page.number(), mapper, stream);
   }
 
   /** A page's values handed out one at a time, in order; used by one thread at a time, as the sinks are. */
@@ -65,18 +72,20 @@ final class Mapping {
     /** The page's number ({@link Page#number()}), for the message of a mapper that returns null. */
     private final int pageNumber;
     private final @Nullable RowMapper<?> mapper;
+    private final String stream;
     private int taken;
 
-    private Values(Iterator<?> items, int size, int pageNumber, @Nullable RowMapper<?> mapper) {
+    private Values(Iterator<?> items, int size, int pageNumber, @Nullable RowMapper<?> mapper, String stream) {
       this.items = items;
       this.size = size;
       this.pageNumber = pageNumber;
       this.mapper = mapper;
+      this.stream = stream;
     }
 
     /** One value: a whole page, as {@code pages()} hands it out. */
     static Values single(Object value) {
-      return new Values(List.of(value).iterator(), 1, 0, null);
+      return new Values(List.of(value).iterator(), 1, 0, null, "");
     }
 
     /** How many values the page has, taken or not. */
@@ -96,7 +105,7 @@ final class Mapping {
       Object item = items.next();
       int index = taken++;
       RowMapper<?> rowMapper = mapper;
-      return rowMapper == null ? item : map(rowMapper, (Row) item, index, pageNumber);
+      return rowMapper == null ? item : map(rowMapper, (Row) item, index, pageNumber, stream);
     }
   }
 
@@ -114,12 +123,12 @@ final class Mapping {
     int size = page.size();
     List<Object> values = new ArrayList<>(size);
     for (int i = 0; i < size; i++) {
-      values.add(map(rowMapper, rows.next(), i, page.number()));
+      values.add(map(rowMapper, rows.next(), i, page.number(), stream));
     }
     return new MappedPage(page, Collections.unmodifiableList(values));
   }
 
-  private static Object map(RowMapper<?> mapper, Row row, int index, int pageNumber) {
+  private static Object map(RowMapper<?> mapper, Row row, int index, int pageNumber, String stream) {
     Object value;
     try {
       value = mapper.map(row);
@@ -129,13 +138,13 @@ final class Mapping {
       // instance must not make it grow with every failure.
       if (java.util.Arrays.stream(failure.getSuppressed()).noneMatch(RowMapperFailedAt.class::isInstance)) {
         failure.addSuppressed(new RowMapperFailedAt("The RowMapper " + mapper + " failed at row " + (index + 1)
-            + " of page " + pageNumber));
+            + " of page " + pageNumber + " of the stream over '" + stream + "'"));
       }
       throw failure;
     }
     if (value == null) {
       throw new NullPointerException("The RowMapper " + mapper + " returned null for row " + (index + 1)
-          + " of page " + pageNumber + "; a stream cannot carry null values");
+          + " of page " + pageNumber + " of the stream over '" + stream + "'; a stream cannot carry null values");
     }
     return value;
   }

@@ -363,6 +363,12 @@ final class PageEngine {
         return false;
       }
       abortCause = cause;
+      Throwable known = fetchFailure;
+      if (known != null && known != cause && cause instanceof AsyncCassandraException) {
+        // A page failed while the consumer was still on an earlier one: the stream now ends with this cause (a
+        // total timeout, a close), and the failure would be dropped without a word. Kept with it instead.
+        cause.addSuppressed(known);
+      }
       abortSilently = silent;
       aborted = true;
       fetchTimer.cancel(); // a page timeout

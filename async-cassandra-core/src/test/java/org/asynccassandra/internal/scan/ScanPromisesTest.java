@@ -604,6 +604,10 @@ class ScanPromisesTest {
     assertThat(text).contains("version 4\n").contains("ranges 3\n").contains(" at ")
         .containsPattern("# a note\nchecksum crc32c [0-9a-f]{8}\nend\n$");
     assertThat(ScanCheckpoint.read(file)).isEqualTo(checkpoint);
+    Path cutFile = Files.writeString(folder.resolve("cut.checkpoint"), text.substring(0, text.length() / 2));
+    assertThatThrownBy(() -> ScanCheckpoint.read(cutFile)).as("the file is named, not only the line")
+        .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("Not a")
+        .hasMessageContaining(cutFile.toString());
     for (int kept = 0; kept < text.length() - 1; kept++) { // "end" without its line break is whole
       String cut = text.substring(0, kept);
       assertThatThrownBy(() -> ScanCheckpoint.decode(cut)).as("cut after %d characters", cut.length())

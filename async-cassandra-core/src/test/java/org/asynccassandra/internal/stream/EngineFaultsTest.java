@@ -211,6 +211,36 @@ class EngineFaultsTest {
   }
 
   @Test
+  void should_keep_the_actions_failure_when_the_executor_refuses_to_hand_it_over() throws Exception {
+    // The action's stage failed (a write that failed) and the executor then refused the task that ends the loop
+    // with it: the stream failed with the refusal alone, and the action's failure was lost.
+    java.util.concurrent.atomic.AtomicBoolean broken = new java.util.concurrent.atomic.AtomicBoolean();
+    Executor breaking = task -> {
+      if (broken.get()) {
+        throw new RejectedExecutionException("shut down");
+      }
+      worker.execute(task);
+    };
+    FakePageSource source = FakePageSource.automatic(2, 3);
+    DefaultRowStream stream = new DefaultRowStream(source, StreamConfig.defaults(), breaking, scheduler,
+        handle -> terminated.incrementAndGet());
+    CompletableFuture<Void> later = new CompletableFuture<>();
+    CompletableFuture<Void> done = stream.forEachAsync(row -> {
+      broken.set(true);
+      return later;
+    }).toCompletableFuture();
+    await().atMost(Duration.ofSeconds(10)).until(broken::get);
+    java.io.IOException writeFailed = new java.io.IOException("write failed");
+
+    later.completeExceptionally(writeFailed);
+
+    assertThatThrownBy(() -> done.get(10, TimeUnit.SECONDS)).cause()
+        .isInstanceOf(AsyncCassandraException.class)
+        .hasMessageContaining("the resumption of forEachAsync")
+        .satisfies(failure -> assertThat(failure.getSuppressed()).contains(writeFailed));
+  }
+
+  @Test
   void should_fail_the_subscriber_when_the_executor_throws_at_the_publishers_emission() throws Exception {
     // Only a rejection was handled: any other failure of execute() went to whoever called request(), the
     // subscriber's onSubscribe here (or a driver I/O thread), and the subscriber was never told.
@@ -291,6 +321,28 @@ class EngineFaultsTest {
     held.countDown();
 
     assertThatThrownBy(() -> next.get(10, TimeUnit.SECONDS)).cause().isInstanceOf(StreamTimeoutException.class);
+  }
+
+  @Test
+  void should_keep_a_page_failure_not_yet_delivered_with_the_total_timeout_that_ends_the_stream() throws Exception {
+    // Page 2 failed while the consumer was still on page 1; the total timeout then ended the stream, and the
+    // page's failure was dropped without a log line: the user saw only "did not end within totalTimeout".
+    FakePageSource source = FakePageSource.pages(5, 5, 5);
+    DefaultRowStream stream = stream(source, StreamConfig.builder().prefetchPages(1).retry(0, Duration.ZERO)
+        .totalTimeout(MINUTE).build());
+    CompletableFuture<Optional<Page<Row>>> first = stream.nextPage().toCompletableFuture();
+    source.completeNext();
+    assertThat(first.get(10, TimeUnit.SECONDS)).isPresent();
+    // Page 2, read ahead.
+    await().atMost(Duration.ofSeconds(10)).until(() -> source.fetchCount() == 2 && source.hasPending());
+    IllegalStateException boom = new IllegalStateException("boom");
+    source.failNext(boom);
+    scheduler.live(MINUTE).get(0).fire();
+
+    assertThatThrownBy(() -> stream.nextPage().toCompletableFuture().get(10, TimeUnit.SECONDS)).cause()
+        .isInstanceOf(StreamTimeoutException.class)
+        .satisfies(timeout -> assertThat(timeout.getSuppressed()).singleElement()
+            .satisfies(page -> assertThat(page).hasRootCause(boom)));
   }
 
   @Test

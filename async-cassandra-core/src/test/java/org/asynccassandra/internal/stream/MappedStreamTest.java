@@ -148,7 +148,7 @@ class MappedStreamTest {
         .isInstanceOf(IllegalArgumentException.class).hasMessage("cannot map 4")
         // Where: the mapper's exception named no row, which among millions could not be found.
         .satisfies(failure -> assertThat(failure.getSuppressed()).singleElement().extracting(Throwable::getMessage)
-            .asString().endsWith(" failed at row 2 of page 2"));
+            .asString().endsWith(" failed at row 2 of page 2 of the stream over 'SELECT v FROM ks.t'"));
     assertThat(seen).isEqualTo(items(4));
     assertPositionBefore(rows, 4);
   }
@@ -242,7 +242,7 @@ class MappedStreamTest {
     CompletableFuture<Void> done = stream(source).map(row -> mapped.incrementAndGet() == 4 ? null : new Item(0))
         .forEach(item -> {}).toCompletableFuture();
     assertThatThrownBy(() -> done.get(10, TimeUnit.SECONDS)).cause().isInstanceOf(NullPointerException.class)
-        .hasMessageContaining("returned null for row 2 of page 2");
+        .hasMessageContaining("returned null for row 2 of page 2 of the stream over 'SELECT v FROM ks.t'");
   }
 
   @Test
