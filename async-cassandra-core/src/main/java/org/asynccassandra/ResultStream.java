@@ -154,10 +154,10 @@ public interface ResultStream<T> extends AutoCloseable {
    * {@code onSubscribe} and {@code onError}) come on the thread that calls {@code subscribe}; every other signal
    * comes on the stream's executor; cancelling the subscription closes the stream without a signal, and so
    * does a subscriber that throws from {@code onSubscribe} (its subscription counts as cancelled, and what it
-   * threw is logged). Once the last page's rows went out, {@code onComplete} follows without further demand. When a result's last page is full,
-   * Cassandra says more may follow, and answers one more, empty, page: with read-ahead ({@code prefetchPages}
-   * of 1 or more) that page is fetched anyway and {@code onComplete} still follows without demand; with
-   * {@code prefetchPages(0)} it is fetched on the next {@code request}.
+   * threw is logged). Once the last page's rows went out, {@code onComplete} follows without further demand.
+   * When a result's last page is full, Cassandra says more may follow, and answers one more, empty, page: with
+   * read-ahead ({@code prefetchPages} of 1 or more) that page is fetched anyway and {@code onComplete} still
+   * follows without demand; with {@code prefetchPages(0)} it is fetched on the next {@code request}.
    *
    * @return the publisher; nothing is fetched until its subscriber requests
    * @throws IllegalStateException when the stream is already consumed (in any style), or it is a row
