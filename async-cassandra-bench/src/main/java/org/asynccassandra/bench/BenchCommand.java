@@ -100,6 +100,9 @@ public final class BenchCommand implements Callable<Integer> {
   @Option(names = "--heap", defaultValue = "2G", description = "Heap of the embedded server (default: ${DEFAULT-VALUE}).")
   String heap;
 
+  @Option(names = "--verbose", description = "Print the stack trace of a failure.")
+  boolean verbose;
+
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
 
@@ -112,7 +115,28 @@ public final class BenchCommand implements Callable<Integer> {
 
   /** Runs the bench and returns its exit code; no System.exit, so tests can call it. */
   public static int execute(String... args) {
-    return new CommandLine(new BenchCommand()).execute(args);
+    return commandLine().execute(args);
+  }
+
+  /**
+   * The command line of the bench: a run-time failure (an unreachable --contact-point, an --output it cannot
+   * write) prints one {@code error:} line, as the CLI's commands do, and the stack trace only with
+   * {@code --verbose} (picocli's own handler printed the whole trace).
+   */
+  static CommandLine commandLine() {
+    CommandLine commandLine = new CommandLine(new BenchCommand());
+    commandLine.setExecutionExceptionHandler((failure, failed, parsed) -> {
+      // A JDK exception's message alone may be a bare path: its type says what happened to it.
+      failed.getErr().println("error: " + (failure.getMessage() != null && !(failure instanceof java.io.IOException)
+          ? failure.getMessage() : failure.toString()));
+      if (((BenchCommand) failed.getCommand()).verbose) {
+        failure.printStackTrace(failed.getErr());
+      } else {
+        failed.getErr().println("(run again with --verbose for the stack trace)");
+      }
+      return 1;
+    });
+    return commandLine;
   }
 
   @Override
@@ -254,6 +278,11 @@ public final class BenchCommand implements Callable<Integer> {
       throw new CommandLine.ParameterException(spec.commandLine(), "--quick and --size cannot be combined");
     }
     try {
+      CassandraServer.builder().heap(heap); // checked before the output folder is made or anything started
+    } catch (IllegalArgumentException bad) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "--" + bad.getMessage());
+    }
+    try {
       return size != null ? BenchSettings.named(size) : quick ? BenchSettings.quick() : BenchSettings.full();
     } catch (IllegalArgumentException bad) {
       throw new CommandLine.ParameterException(spec.commandLine(), "--" + bad.getMessage());
@@ -287,13 +316,28 @@ public final class BenchCommand implements Callable<Integer> {
 
   private InetSocketAddress address() {
     String value = contactPoint.trim();
-    int colon = value.lastIndexOf(':');
+    String host = value;
+    int port = 9042;
     try {
-      return colon < 0 ? new InetSocketAddress(value, 9042)
-          : new InetSocketAddress(value.substring(0, colon), Integer.parseInt(value.substring(colon + 1)));
+      if (value.startsWith("[")) { // [IPv6]:PORT, or [IPv6]
+        int end = value.indexOf(']');
+        if (end < 0 || end + 1 < value.length() && value.charAt(end + 1) != ':') {
+          throw new IllegalArgumentException("unclosed bracket");
+        }
+        host = value.substring(1, end);
+        port = end + 1 < value.length() ? Integer.parseInt(value.substring(end + 2)) : 9042;
+      } else if (value.indexOf(':') == value.lastIndexOf(':') && value.indexOf(':') >= 0) { // HOST:PORT
+        int colon = value.indexOf(':');
+        host = value.substring(0, colon);
+        port = Integer.parseInt(value.substring(colon + 1));
+      } // else HOST, or an IPv6 address without brackets (::1): the default port
+      if (host.isEmpty()) {
+        throw new IllegalArgumentException("no host");
+      }
+      return new InetSocketAddress(host, port);
     } catch (IllegalArgumentException bad) {
       throw new CommandLine.ParameterException(spec.commandLine(),
-          "--contact-point must be HOST or HOST:PORT: " + contactPoint);
+          "--contact-point must be HOST, HOST:PORT or [IPv6]:PORT: " + contactPoint);
     }
   }
 

@@ -63,7 +63,32 @@ class BenchCommandTest {
     Usage usage = run("--size", "tiny", "--contact-point", "localhost:port");
 
     assertThat(usage.exit).isEqualTo(2);
-    assertThat(usage.err).contains("--contact-point must be HOST or HOST:PORT: localhost:port");
+    assertThat(usage.err).contains("--contact-point must be HOST, HOST:PORT or [IPv6]:PORT: localhost:port");
+  }
+
+  @Test
+  void should_refuse_a_bad_heap_as_usage_before_anything_is_made(@org.junit.jupiter.api.io.TempDir Path dir) {
+    // It failed after the output folder was made, with picocli's stack trace and exit code 1.
+    Path output = dir.resolve("report");
+    Usage usage = run("--size", "tiny", "--heap", "2X", "--output", output.toString());
+
+    assertThat(usage.exit).isEqualTo(2);
+    assertThat(usage.err).contains("--heap must look like 512M or 1G: 2X").doesNotContain("\tat ");
+    assertThat(output).doesNotExist();
+  }
+
+  @Test
+  void should_print_one_error_line_for_a_run_time_failure(@org.junit.jupiter.api.io.TempDir Path dir)
+      throws Exception {
+    // An output that cannot be a folder: picocli's default handler printed the whole stack trace.
+    Path file = Files.writeString(dir.resolve("a-file"), "");
+    Usage usage = run("--size", "tiny", "--skip-jmh", "--contact-point", "127.0.0.1:1", "--output",
+        file.resolve("report").toString());
+
+    assertThat(usage.exit).isEqualTo(1);
+    assertThat(usage.err.lines().toList()).as(usage.err).hasSize(2)
+        .satisfies(lines -> assertThat(lines.get(0)).startsWith("error: java.nio.file.").contains(file.toString()))
+        .satisfies(lines -> assertThat(lines.get(1)).isEqualTo("(run again with --verbose for the stack trace)"));
   }
 
   @Test
@@ -90,7 +115,7 @@ class BenchCommandTest {
 
   private static Usage run(String... args) {
     ByteArrayOutputStream err = new ByteArrayOutputStream();
-    CommandLine commandLine = new CommandLine(new BenchCommand());
+    CommandLine commandLine = BenchCommand.commandLine();
     commandLine.setErr(new PrintWriter(err, true, StandardCharsets.UTF_8));
     int exit = commandLine.execute(args);
     return new Usage(exit, err.toString(StandardCharsets.UTF_8));

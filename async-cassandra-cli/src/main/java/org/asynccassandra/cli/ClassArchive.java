@@ -98,6 +98,7 @@ public final class ClassArchive {
           }
         }
       }
+      deleteOtherArchives(folder, file.getFileName().toString());
       Path temporary = folder.resolve(prefix + ProcessHandle.current().pid());
       Path failed = folder.resolve(file.getFileName() + ".failed");
       String failure = "it stopped: " + file.getFileName() + " was not built";
@@ -145,6 +146,23 @@ public final class ClassArchive {
           } catch (IOException alsoBroken) {
             // nothing more to do: the next run tries again
           }
+        }
+      }
+    }
+  }
+
+  /**
+   * Deletes the archives of other versions of the CLI or of Java in {@code folder} (their {@code .failed} notes and
+   * the temporary files of their killed builds too), all but {@code keep}'s: each upgrade left its archive of about
+   * 20 MB in the cache folder for good. Two versions used in turn build theirs in turn (a few seconds each time).
+   * Call under the build lock. Blocks on file I/O.
+   */
+  static void deleteOtherArchives(Path folder, String keep) throws IOException {
+    try (DirectoryStream<Path> files = Files.newDirectoryStream(folder, "cli-*.jsa*")) {
+      for (Path other : files) {
+        String name = other.getFileName().toString();
+        if (!name.equals(keep) && !name.startsWith(keep + ".")) {
+          Files.deleteIfExists(other);
         }
       }
     }

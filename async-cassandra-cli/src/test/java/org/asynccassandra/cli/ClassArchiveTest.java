@@ -20,8 +20,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class ClassArchiveTest {
   @Test
@@ -32,6 +36,24 @@ class ClassArchiveTest {
     assertThat(ClassArchive.loadListedClasses(ClassArchiveTest.class.getClassLoader()))
         .as("names in %s that are not on the class path", ClassArchive.CLASS_LIST)
         .filteredOn(name -> !name.matches("(java|javax|jdk|sun|com\\.sun)\\..*")).isEmpty();
+  }
+
+  @Test
+  void should_delete_the_archives_of_other_versions_and_keep_its_own_and_other_files(@TempDir Path cache)
+      throws IOException {
+    // Each upgrade of the CLI or of Java left its archive (about 20 MB) in the cache folder for good.
+    for (String name : List.of("cli-0.1.0-java25.jsa", "cli-0.1.0-java25.jsa.failed", "cli-0.0.9-java25.jsa",
+        "cli-0.1.0-java21.jsa", "cli-0.1.0-java21.jsa.failed", "cli-0.0.9-java25.jsa.tmp-1234",
+        ".class-archive.lock", "notes.txt")) {
+      Files.writeString(cache.resolve(name), name);
+    }
+
+    ClassArchive.deleteOtherArchives(cache, "cli-0.1.0-java25.jsa");
+
+    try (var left = Files.list(cache)) {
+      assertThat(left.map(file -> file.getFileName().toString())).containsExactlyInAnyOrder(
+          "cli-0.1.0-java25.jsa", "cli-0.1.0-java25.jsa.failed", ".class-archive.lock", "notes.txt");
+    }
   }
 
   @Test

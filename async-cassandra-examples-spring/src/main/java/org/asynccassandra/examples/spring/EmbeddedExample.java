@@ -26,6 +26,7 @@ import org.asynccassandra.examples.spring.mvc.MvcExampleApplication;
 import org.asynccassandra.examples.spring.webflux.WebFluxExampleApplication;
 import org.asynccassandra.testkit.CassandraServer;
 import org.asynccassandra.testkit.TestData;
+import org.slf4j.LoggerFactory;
 import org.springframework.boot.SpringApplication;
 import org.springframework.context.ConfigurableApplicationContext;
 
@@ -161,6 +162,27 @@ public final class EmbeddedExample {
       System.exit(2);
       return;
     }
+    try {
+      serve(options);
+    } catch (RuntimeException failure) {
+      // One line, as the Vert.x example and the CLI print a failure at run time (no JDK for Cassandra, a port in
+      // use): Java's own handler printed the stack trace under "Exception in thread main". Spring has already
+      // logged why it could not start, when that is the failure.
+      LoggerFactory.getLogger(EmbeddedExample.class).debug("serve --spring failed", failure);
+      Throwable cause = failure;
+      while (cause.getCause() != null && cause.getMessage() != null && cause.getMessage().equals(
+          String.valueOf(cause.getCause()))) {
+        cause = cause.getCause(); // a wrapper that only repeats its cause
+      }
+      String message = cause.getMessage() == null ? cause.getClass().getSimpleName()
+          : cause.getMessage().lines().findFirst().orElse(cause.getMessage());
+      System.err.println("error: " + message);
+      System.exit(1);
+    }
+  }
+
+  /** Starts the server, loads the rows, then runs the application; a failure stops the server again. */
+  private static void serve(Options options) {
     long rows = options.rows();
     boolean mvc = options.mvc();
     List<String> springArgs = new ArrayList<>(options.springArgs());
