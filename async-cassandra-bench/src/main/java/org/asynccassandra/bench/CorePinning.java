@@ -41,10 +41,22 @@ final class CorePinning implements AutoCloseable {
   private final List<Long> pinned; // the processes pinned, in the order of originals
   private final List<String> originals;
 
+  /** Whether the affinities were given back (by {@link #close} or at exit): once. */
+  private final java.util.concurrent.atomic.AtomicBoolean restored = new java.util.concurrent.atomic.AtomicBoolean();
+  /**
+   * Gives the cores back when the JVM exits before {@link #close} (Ctrl-C during the event-loop scenario): a
+   * server of the user's ({@code --server-pid}) stayed on half the machine's cores. Null when nothing is pinned.
+   */
+  private final @org.jspecify.annotations.Nullable Thread atExit;
+
   private CorePinning(String description, List<Long> pinned, List<String> originals) {
     this.description = description;
     this.pinned = pinned;
     this.originals = originals;
+    this.atExit = pinned.isEmpty() ? null : new Thread(this::restore, "bench-cores-back");
+    if (atExit != null) {
+      Runtime.getRuntime().addShutdownHook(atExit);
+    }
   }
 
   /**
@@ -145,6 +157,20 @@ final class CorePinning implements AutoCloseable {
   /** Gives every process pinned (all its threads) the affinity it had before; a failure is printed, not thrown. */
   @Override
   public void close() {
+    if (atExit != null) {
+      try {
+        Runtime.getRuntime().removeShutdownHook(atExit);
+      } catch (IllegalStateException exiting) {
+        // the JVM is exiting: the hook gives them back, or did
+      }
+    }
+    restore();
+  }
+
+  private void restore() {
+    if (!restored.compareAndSet(false, true)) {
+      return;
+    }
     for (int i = 0; i < pinned.size(); i++) {
       long pid = pinned.get(i);
       try {

@@ -29,9 +29,22 @@ import java.nio.file.attribute.BasicFileAttributes;
  */
 final class TempFolder implements AutoCloseable {
   private final Path path;
+  /**
+   * Deletes the folder when the JVM exits before {@link #close} (Ctrl-C during the export scenario left an
+   * unpacked CLI and exports as large as the table in the temporary folder).
+   */
+  private final Thread atExit;
 
   private TempFolder(Path path) {
     this.path = path;
+    this.atExit = new Thread(() -> {
+      try {
+        delete(path);
+      } catch (IOException | RuntimeException failure) {
+        System.err.println("Could not delete " + path + " at exit: " + failure);
+      }
+    }, "bench-temp-folder-cleanup");
+    Runtime.getRuntime().addShutdownHook(atExit);
   }
 
   static TempFolder create(String prefix) throws IOException {
@@ -45,6 +58,11 @@ final class TempFolder implements AutoCloseable {
   /** Deletes the folder and its content. */
   @Override
   public void close() throws IOException {
+    try {
+      Runtime.getRuntime().removeShutdownHook(atExit);
+    } catch (IllegalStateException exiting) {
+      // the JVM is exiting: the hook deletes it too
+    }
     delete(path);
   }
 

@@ -40,6 +40,30 @@ class TempFolderTest {
   }
 
   @Test
+  void should_delete_the_folder_when_the_jvm_exits_before_it_is_closed() throws Exception {
+    // Ctrl-C during the export scenario left the unpacked CLI and exports as large as the table behind.
+    Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+        System.getProperty("java.class.path"), ExitsWithoutClosing.class.getName()).redirectErrorStream(true).start();
+    String printed = new String(child.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    assertThat(child.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+    assertThat(child.exitValue()).as(printed).isZero();
+    Path folder = Path.of(printed.strip());
+    assertThat(folder.getFileName().toString()).startsWith("temp-folder-exit-");
+    assertThat(folder).as("deleted at exit").doesNotExist();
+  }
+
+  /** Makes a temporary folder with a file in it, prints its path and exits without closing it. */
+  static final class ExitsWithoutClosing {
+    public static void main(String[] args) throws IOException {
+      TempFolder temp = TempFolder.create("temp-folder-exit-");
+      Files.writeString(temp.path().resolve("export.csv"), "rows\n");
+      System.out.println(temp.path());
+      System.out.flush();
+      System.exit(0);
+    }
+  }
+
+  @Test
   void should_delete_a_link_but_not_what_it_points_to() throws IOException {
     Path kept = Files.writeString(outside.resolve("kept.txt"), "kept");
     Path path;
