@@ -60,9 +60,12 @@ public interface TableScan extends RowStream {
    * The fraction of the scan's token ranges finished, for progress bars and ETAs, each range counted for its
    * width in tokens: with the Murmur3 and random partitioners, whose tokens spread a table's rows evenly, that
    * is about the share of the rows read, however unequal the ranges (with another partitioner, each range
-   * counts the same). It moves in steps, a range at a time. The pieces of a range split after timeouts count
-   * for their part of it, so a split never makes it go down; a scan resumed from a checkpoint starts at the
-   * share its done ranges are worth. Callable from any thread; never blocks.
+   * counts the same). A range being read counts for the part of its tokens before the last row of the page
+   * the consumer took (with those two partitioners, when the scan reads the partition key, as it does for
+   * {@code SELECT *}; else a range counts only once done), so that a scan of few ranges read at once, a single
+   * node's, does not stay at 0 until they all end. It never goes down, a range split after timeouts included;
+   * a scan resumed from a checkpoint starts at the share its done ranges are worth. Callable from any thread;
+   * never blocks.
    *
    * @return from 0 (no range done) to 1 (every range done, or none to read); as of the consumer's
    *     position, so ranges read ahead but not yet consumed do not count

@@ -118,7 +118,7 @@ public final class DefaultTableScan implements TableScan {
     // and page timeouts to the ranges.
     StreamConfig whole = perRange.toBuilder().prefetchPages(0).resumeFrom(null).retry(0, perRange.retryBackoff())
         .firstPageTimeout(null).pageTimeout(null).build();
-    ScanProgress progress = new ScanProgress(ranges);
+    ScanProgress progress = new ScanProgress(ranges, planner::fractionUpTo);
     DefaultRowStream stream = new DefaultRowStream(source, whole, executor, scheduler, progress, onTerminate,
         events);
     // The listeners' view of the checkpoint holds the engine's position, never the scan (leak detection).

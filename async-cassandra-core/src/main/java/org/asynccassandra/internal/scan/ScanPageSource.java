@@ -236,6 +236,8 @@ final class ScanPageSource implements PageSource {
     /** Rows at the start of the response skipped because a resumed scan delivered them before. */
     final int skipped;
     final boolean rangeFinished;
+    /** The token of its last row, as {@link RangeRequests#lastToken} gives it; null when not known. */
+    final @Nullable String lastToken;
     private final SourcePage response;
     /** The response's rows, when decoded already; handed over (and forgotten) by rows(). */
     private @Nullable List<Row> decoded;
@@ -247,8 +249,10 @@ final class ScanPageSource implements PageSource {
     long budgetBytes;
 
     RangePage(Reader reader, @Nullable ByteBuffer requestPagingState, SourcePage response,
-        @Nullable List<Row> decoded, int skipped, int requestedPageSize, FetchTiming timing) {
+        @Nullable List<Row> decoded, @Nullable String lastToken, int skipped, int requestedPageSize,
+        FetchTiming timing) {
       this.reader = reader;
+      this.lastToken = lastToken;
       this.timing = timing;
       this.decoded = decoded;
       this.requestedPageSize = requestedPageSize;
@@ -885,7 +889,8 @@ final class ScanPageSource implements PageSource {
         }
         int skipped = Math.min(reader.skip, received.size());
         reader.skip -= skipped;
-        RangePage page = new RangePage(reader, state, received, decoded, skipped, reader.asked,
+        RangePage page = new RangePage(reader, state, received, decoded, received.size() > 0 ? lastToken : null,
+            skipped, reader.asked,
             new FetchTiming(sentNanos, receivedNanos));
         reader.pagingState = page.nextPagingState;
         reader.finished = page.rangeFinished;

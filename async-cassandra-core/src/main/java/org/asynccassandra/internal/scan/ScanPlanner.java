@@ -443,6 +443,36 @@ final class ScanPlanner {
     return Math.max(1, width.shiftRight(Math.max(0, span.bitLength() - 62)).longValueExact());
   }
 
+  /**
+   * How far into {@code range} the token {@code token} lies, from 0 (its start) to 1 (its end), for a scan's
+   * progress: tokens that read as whole numbers (Murmur3, random; a range that ends at the ring's minimum runs
+   * to the ring's end); 0 for tokens of another form (byte-ordered), or one outside the range.
+   */
+  double fractionUpTo(ScanRange range, String token) {
+    BigInteger start;
+    BigInteger end;
+    BigInteger at;
+    try {
+      start = new BigInteger(range.start());
+      end = new BigInteger(range.end());
+      at = new BigInteger(token);
+    } catch (NumberFormatException notANumber) {
+      return 0;
+    }
+    BigInteger width = end.subtract(start);
+    BigInteger done = at.subtract(start);
+    if (ring != null) {
+      BigInteger span = ring.span();
+      width = width.mod(span);
+      done = done.mod(span);
+    }
+    if (width.signum() <= 0 || done.signum() < 0 || done.compareTo(width) > 0) {
+      return 0;
+    }
+    return new java.math.BigDecimal(done).divide(new java.math.BigDecimal(width), java.math.MathContext.DECIMAL64)
+        .doubleValue();
+  }
+
   /** The tokens of a partitioner with token arithmetic, from {@code min} (excluded) to {@code max}. */
   private record Ring(BigInteger min, BigInteger max) {
     /** The Murmur3 or the random partitioner's ring; null for another partitioner. */

@@ -23,6 +23,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.asynccassandra.ScanCheckpoint;
+import org.asynccassandra.ScanRange;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -37,13 +38,32 @@ final class ScanProgress implements Position.Tracker {
   /** What a checkpoint needs of the last page entered of one range. */
   private record Entered(int pageNumber, int pageRows, int responseRowsAfterSkip, int skipped,
       @Nullable ByteBuffer requestPagingState, @Nullable ByteBuffer nextPagingState, boolean rangeFinished,
-      long rowsBefore) {}
+      long rowsBefore, @Nullable String lastToken) {}
+
+  /** How far into a range a token lies, from 0 to 1; 0 when that cannot be told (see ScanPlanner). */
+  @FunctionalInterface
+  interface Fraction {
+    double of(ScanRange range, String token);
+  }
 
   private final ScanRanges ranges;
+  private final Fraction fraction;
   private final Map<Integer, Entered> lastEntered = new HashMap<>();
+  /** The most {@link #progress} returned, as {@link Double#doubleToRawLongBits}. */
+  private final java.util.concurrent.atomic.AtomicLong highestBits = new java.util.concurrent.atomic.AtomicLong();
 
   ScanProgress(ScanRanges ranges) {
+    this(ranges, (range, token) -> 0);
+  }
+
+  /**
+   * @param fraction how far into a range its last page's last row lies: a range being read counts for that
+   *     part of its share, so that a scan whose ranges are all read at once (a single node's few ranges) does not
+   *     show 0 % until they all end together
+   */
+  ScanProgress(ScanRanges ranges, Fraction fraction) {
     this.ranges = ranges;
+    this.fraction = fraction;
   }
 
   @Override
@@ -53,7 +73,8 @@ final class ScanProgress implements Position.Tracker {
     long rowsBefore = previous == null ? rangePage.range.initialRows : previous.rowsBefore() + previous.pageRows();
     lastEntered.put(rangePage.range.index, new Entered(page.number(), page.size(), rangePage.size(),
         rangePage.skipped, rangePage.requestPagingState, rangePage.nextPagingState, rangePage.rangeFinished,
-        rowsBefore));
+        rowsBefore, rangePage.lastToken != null ? rangePage.lastToken
+            : previous != null ? previous.lastToken() : null));
   }
 
   /**
@@ -77,22 +98,53 @@ final class ScanProgress implements Position.Tracker {
   /**
    * The share of the planned ranges done at one moment, from 0 to 1, each range counted for its width in
    * tokens (see {@link PlannedRange#share}): the pieces of a split range count for their part of it, so a
-   * split never makes it go down; as exact as {@link #checkpoint}.
+   * split never makes it go down. A range being read counts for the part of its share before its last page's
+   * last row, when the partitioner tells tokens apart by number (Murmur3, random); 1 only once every range
+   * is done.
    */
   double progress(Position position) {
-    return position.whileNoPageChanges(() -> {
+    return highest(position.whileNoPageChanges(() -> {
       Position.Snapshot at = position.snapshot();
       List<PlannedRange> now = ranges.snapshot();
-      long done = 0;
+      double done = 0;
       long all = 0; // the same at every moment: a split keeps the sum of the shares exactly
       for (PlannedRange range : now) {
         all += range.share;
         if (done(range, at)) {
           done += range.share;
+        } else {
+          done += partial(range);
         }
       }
-      return now.isEmpty() ? 1.0 : (double) done / all;
-    });
+      return now.isEmpty() ? 1.0 : Math.min(1.0, done / all);
+    }));
+  }
+
+  /**
+   * {@code computed}, or the most an earlier call returned: a range split while it is read takes a part of its
+   * share with it, and the part before its last row, counted in the narrowed range's smaller share, comes out a
+   * little lower than it was (whole ranges alone never go down: see {@link PlannedRange#share}).
+   */
+  private double highest(double computed) {
+    while (true) {
+      long bits = highestBits.get();
+      double seen = Double.longBitsToDouble(bits);
+      if (computed <= seen || highestBits.compareAndSet(bits, Double.doubleToRawLongBits(computed))) {
+        return Math.max(computed, seen);
+      }
+    }
+  }
+
+  /** The part of {@code range}'s share before the last row of its last page entered, below its whole share. */
+  private double partial(PlannedRange range) {
+    Entered page = lastEntered.get(range.index);
+    String token = page == null ? null : page.lastToken();
+    if (token == null) {
+      return 0;
+    }
+    double part = fraction.of(range.range, token);
+    // Below the whole share: only done() counts a range whole, so that 100 % means every range was read.
+    return part > 0 ? Math.min(range.share * Math.min(part, 1.0), Math.max(0, range.share - 1)) : 0;
   }
 
   /**

@@ -126,6 +126,23 @@ class ScanSplitTest {
   }
 
   @Test
+  void should_count_the_part_of_a_range_read_so_far() {
+    // Counting only the ranges done, a single node's few ranges, read all at once and ending together, showed
+    // 0 % until the end, and the CLI's bar had no ETA for the whole count. Here one range.
+    FakeTokenTable table = new FakeTokenTable(400, 3);
+    DefaultTableScan scan = scan(table, List.of(table.range(0, 0, 400)),
+        config(1, StreamConfig.builder().fetchSize(100)));
+
+    List<Double> progress = progressAtEveryRow(scan);
+
+    assertThat(progress).hasSize(1200).isSorted();
+    assertThat(progress.get(600)).as("half of the rows read: a page's last partition of the 400").isBetween(0.5,
+        0.6);
+    assertThat(progress.subList(0, 1100)).as("whole only once the range is done").allMatch(part -> part < 1.0);
+    assertThat(scan.progress()).isEqualTo(1.0);
+  }
+
+  @Test
   void should_keep_the_progress_exact_when_a_range_is_split_in_three() {
     // With 3 tokens left, a split makes 3 pieces: shares of 1/3 in floating point summed to a little over 3,
     // and the progress went down by a rounding (from 2/3 to 0.6666666666666665).
