@@ -100,18 +100,19 @@ public final class AsyncCassandraCli implements Runnable {
     int hidden = 0;
     boolean afterOption = false;
     for (String argument : unmatched.getUnmatched()) {
-      if (argument.startsWith("-") && argument.length() > 1) {
-        int equals = argument.indexOf('=');
-        if (equals > 0) {
-          shown.add(argument.substring(0, equals + 1) + "...");
-          hidden++;
-        } else {
-          shown.add(argument);
-        }
-        afterOption = equals < 0;
-      } else if (afterOption) {
+      if (afterOption) { // the word after an unknown option, whatever it looks like (--pasword -s3cret)
         hidden++;
         afterOption = false;
+      } else if (argument.startsWith("--")) {
+        int equals = argument.indexOf('=');
+        shown.add(equals > 0 ? argument.substring(0, equals + 1) + "..." : argument);
+        hidden += equals > 0 ? 1 : 0;
+        afterOption = equals < 0;
+      } else if (argument.startsWith("-") && argument.length() > 1) {
+        // A short option, its value perhaps attached (-phunter2, as cqlsh users type it).
+        shown.add(argument.length() > 2 ? argument.substring(0, 2) + "..." : argument);
+        hidden += argument.length() > 2 ? 1 : 0;
+        afterOption = argument.length() == 2;
       } else {
         shown.add(argument);
       }

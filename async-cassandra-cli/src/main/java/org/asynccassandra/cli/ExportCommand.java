@@ -184,6 +184,8 @@ final class ExportCommand implements Callable<Integer> {
           if (locked != null) {
             try {
               locked.deleteIfCreatedEmpty(); // created for this export, it goes again
+            } catch (IOException notDeleted) {
+              failure.addSuppressed(notDeleted); // the checkpoint's failure is the one to tell
             } finally {
               locked.close();
             }
@@ -211,7 +213,10 @@ final class ExportCommand implements Callable<Integer> {
     try {
       return async.scanTable(keyspace, scan.table, scanConfig);
     } catch (IllegalArgumentException refused) {
-      if (scanConfig.resumeFrom().isEmpty()) {
+      // Only the refusals of the checkpoint (the scan's messages about it start so): an unknown table or a bad
+      // token range on a resume is not the checkpoint's fault.
+      if (scanConfig.resumeFrom().isEmpty() || refused.getMessage() == null
+          || !refused.getMessage().startsWith("The checkpoint")) {
         throw refused;
       }
       throw new IllegalStateException("--resume: the checkpoint " + checkpoint + " cannot be resumed: "

@@ -80,10 +80,10 @@ final class Progress implements AutoCloseable {
   }
 
   /**
-   * Whether stderr, where progress goes, is a terminal that can redraw a line: known on Linux; elsewhere
-   * guessed from {@link System#console()} (stdin and stdout), which must be a terminal itself
-   * ({@link Secret#isTerminal}): from Java 22 there is a console even when the output is redirected, and a
-   * {@code count ... 2> count.log} on macOS got a redrawn line every 200 ms.
+   * Whether stderr, where progress goes, is a terminal that can redraw a line: known on Linux, and where the
+   * launcher said so ({@link Terminal#STDERR_PROPERTY}: {@code count ... 2> count.log} on macOS got a redrawn
+   * line every 200 ms, as Java 22+ has a console whatever stderr is); else guessed from {@link System#console()}
+   * (stdin and stdout), which must be a terminal itself ({@link Secret#isTerminal}).
    */
   static boolean isTerminal() {
     if ("dumb".equals(System.getenv("TERM"))) {

@@ -34,14 +34,28 @@ final class Terminal {
 
   private Terminal() {}
 
-  /** What file descriptor {@code fd} of this process is, read from Linux's {@code /proc/self/fd}. */
+  /**
+   * The system property the launchers set to what the shell's {@code [ -t 2 ]} says of stderr ({@code true} or
+   * {@code false}), for where {@code /proc} cannot tell (macOS): Java itself cannot ask of stderr alone.
+   */
+  static final String STDERR_PROPERTY = "asynccassandra.stderr.terminal";
+
+  /**
+   * What file descriptor {@code fd} of this process is, read from Linux's {@code /proc/self/fd}; elsewhere, for
+   * stderr, what the launcher said ({@link #STDERR_PROPERTY}).
+   */
   static Kind of(int fd) {
     Path link = Path.of("/proc/self/fd/" + fd);
     try {
       return isTerminalDevice(Files.readSymbolicLink(link).toString()) ? Kind.TERMINAL : Kind.NOT_A_TERMINAL;
     } catch (IOException | UnsupportedOperationException | SecurityException unknown) {
-      return Kind.UNKNOWN;
+      return fd == STDERR ? fromLauncher(System.getProperty(STDERR_PROPERTY)) : Kind.UNKNOWN;
     }
+  }
+
+  /** What the launcher's {@link #STDERR_PROPERTY} says: unknown when it was not set. */
+  static Kind fromLauncher(@org.jspecify.annotations.Nullable String said) {
+    return "true".equals(said) ? Kind.TERMINAL : "false".equals(said) ? Kind.NOT_A_TERMINAL : Kind.UNKNOWN;
   }
 
   /** Whether a device path names a terminal: a pseudo-terminal, a tty or the console. */

@@ -54,7 +54,8 @@ class CommandUsageTest {
   void should_name_a_mistyped_option_but_never_print_the_value_given_with_it() {
     // picocli names every argument it cannot match: a mistyped --password printed the password.
     for (String[] mistyped : List.of(new String[] {"--pasword", "hunter2"}, new String[] {"--pasword=hunter2"},
-        new String[] {"--username", "u", "--pasword", "hunter2", "--secret=hunter2"})) {
+        new String[] {"--username", "u", "--pasword", "hunter2", "--secret=hunter2"},
+        new String[] {"--pasword", "-Qhunter2"}, new String[] {"--pasword", "x", "-phunter2"})) {
       DemoCommandIT.Captured run = DemoCommandIT.capture(Stream.concat(Stream.of("count",
           "--contact-point", NOWHERE, "--keyspace", "ks", "--table", "t"), Stream.of(mistyped))
           .toArray(String[]::new));

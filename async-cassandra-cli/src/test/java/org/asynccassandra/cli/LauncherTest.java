@@ -93,6 +93,8 @@ class LauncherTest {
     assertThat(calls().get(1)).startsWith("mvn ").contains("dependency:build-classpath");
     assertThat(calls().get(2)).startsWith("java ")
         .contains("-cp " + root.toAbsolutePath().resolve("async-cassandra-cli/target/classes") + ":/deps/driver.jar")
+        // What the shell's [ -t 2 ] says of stderr (a file here), which Java cannot ask of stderr alone.
+        .contains("-Dasynccassandra.stderr.terminal=false")
         .endsWith("org.asynccassandra.cli.AsyncCassandraCli count --help");
     assertThat(stamp).exists();
   }

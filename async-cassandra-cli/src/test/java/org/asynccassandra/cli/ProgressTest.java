@@ -23,6 +23,18 @@ import org.junit.jupiter.api.Test;
 /** The line redrawn on a terminal: it must fit an 80-column terminal, or each redraw adds a wrapped line. */
 class ProgressTest {
   @Test
+  void should_redraw_only_where_stderr_is_known_to_be_a_terminal() {
+    // Without /proc (macOS), Java 22+ has a console whatever stderr is: a log file of stderr got a redrawn line
+    // every 200 ms. The launcher says what the shell's [ -t 2 ] says.
+    assertThat(Terminal.fromLauncher("true")).isEqualTo(Terminal.Kind.TERMINAL);
+    assertThat(Terminal.fromLauncher("false")).isEqualTo(Terminal.Kind.NOT_A_TERMINAL);
+    assertThat(Terminal.fromLauncher(null)).as("run without the launcher").isEqualTo(Terminal.Kind.UNKNOWN);
+    assertThat(Progress.isTerminal(Terminal.Kind.NOT_A_TERMINAL, null)).isFalse();
+    assertThat(Progress.isTerminal(Terminal.Kind.TERMINAL, null)).isTrue();
+    assertThat(Progress.isTerminal(Terminal.Kind.UNKNOWN, null)).as("no console: no terminal").isFalse();
+  }
+
+  @Test
   void should_fit_the_terminal_line_in_79_columns_with_a_long_table_name_and_the_eta() {
     String line = Progress.terminalLine("Counting a_keyspace_with_a_long_name.a_table_with_a_rather_long_name_too",
         0.45, 1_234_567, 83, Progress.etaSeconds(0.45, 0, 83));

@@ -137,6 +137,11 @@ public final class DefaultTableScan implements TableScan {
     return progress.progress(stream.consumerPosition());
   }
 
+  /** {@link #progress()} as computed now, without the highest value kept: for tests of the shares. */
+  double computedProgress() {
+    return progress.computed(stream.consumerPosition());
+  }
+
   /** The handle the session keeps to close this scan. */
   public DefaultRowStream.Handle handle() {
     return stream.handle();

@@ -61,6 +61,13 @@ final class ScanPlanner {
 
   private ScanPlanner(String keyspace, String table, String selectPrefix, String tokenOf, String extra,
       String suffix, String fingerprint, @Nullable TokenMap tokens, List<CqlIdentifier> partitionKey) {
+    this(keyspace, table, selectPrefix, tokenOf, extra, suffix, fingerprint, tokens, partitionKey,
+        tokens == null ? null : Ring.of(tokens.getPartitionerName()));
+  }
+
+  private ScanPlanner(String keyspace, String table, String selectPrefix, String tokenOf, String extra,
+      String suffix, String fingerprint, @Nullable TokenMap tokens, List<CqlIdentifier> partitionKey,
+      @Nullable Ring ring) {
     this.keyspace = keyspace;
     this.table = table;
     this.selectPrefix = selectPrefix;
@@ -69,7 +76,7 @@ final class ScanPlanner {
     this.suffix = suffix;
     this.fingerprint = fingerprint;
     this.tokens = tokens;
-    this.ring = tokens == null ? null : Ring.of(tokens.getPartitionerName());
+    this.ring = ring;
     this.partitionKey = List.copyOf(partitionKey);
   }
 
@@ -77,6 +84,12 @@ final class ScanPlanner {
   static ScanPlanner forTests(String keyspace, String table) {
     return new ScanPlanner(keyspace, table, "SELECT * FROM " + keyspace + "." + table, "token(pk)", "", "",
         "test-fingerprint", null, List.of());
+  }
+
+  /** {@link #forTests(String, String)} with the token arithmetic of {@code partitioner} (its class name). */
+  static ScanPlanner forTests(String keyspace, String table, String partitioner) {
+    return new ScanPlanner(keyspace, table, "SELECT * FROM " + keyspace + "." + table, "token(pk)", "", "",
+        "test-fingerprint", null, List.of(), Ring.of(partitioner));
   }
 
   static ScanPlanner of(CqlSession session, String keyspaceName, String tableName, ScanConfig config) {
@@ -445,10 +458,15 @@ final class ScanPlanner {
 
   /**
    * How far into {@code range} the token {@code token} lies, from 0 (its start) to 1 (its end), for a scan's
-   * progress: tokens that read as whole numbers (Murmur3, random; a range that ends at the ring's minimum runs
-   * to the ring's end); 0 for tokens of another form (byte-ordered), or one outside the range.
+   * progress, with the token arithmetic of the Murmur3 and random partitioners (a range that ends at the ring's
+   * minimum runs to the ring's end); 0 with another partitioner, or without a token map, or for a token outside
+   * the range.
    */
   double fractionUpTo(ScanRange range, String token) {
+    Ring tokensRing = ring;
+    if (tokensRing == null) {
+      return 0;
+    }
     BigInteger start;
     BigInteger end;
     BigInteger at;
@@ -459,13 +477,9 @@ final class ScanPlanner {
     } catch (NumberFormatException notANumber) {
       return 0;
     }
-    BigInteger width = end.subtract(start);
-    BigInteger done = at.subtract(start);
-    if (ring != null) {
-      BigInteger span = ring.span();
-      width = width.mod(span);
-      done = done.mod(span);
-    }
+    BigInteger span = tokensRing.span();
+    BigInteger width = end.subtract(start).mod(span);
+    BigInteger done = at.subtract(start).mod(span);
     if (width.signum() <= 0 || done.signum() < 0 || done.compareTo(width) > 0) {
       return 0;
     }

@@ -103,7 +103,12 @@ final class ScanProgress implements Position.Tracker {
    * is done.
    */
   double progress(Position position) {
-    return highest(position.whileNoPageChanges(() -> {
+    return highest(computed(position));
+  }
+
+  /** {@link #progress} as computed now, before the highest value returned is kept (for tests of the shares). */
+  double computed(Position position) {
+    return position.whileNoPageChanges(() -> {
       Position.Snapshot at = position.snapshot();
       List<PlannedRange> now = ranges.snapshot();
       double done = 0;
@@ -117,7 +122,7 @@ final class ScanProgress implements Position.Tracker {
         }
       }
       return now.isEmpty() ? 1.0 : Math.min(1.0, done / all);
-    }));
+    });
   }
 
   /**

@@ -357,6 +357,7 @@ final class PageEngine {
   boolean abort(Throwable cause, boolean silent) {
     CompletableFuture<@Nullable SourcePage> cancelled;
     long released;
+    Throwable undelivered = null;
     synchronized (this) {
       if (terminated || abortCause != null) {
         awaitOtherClosersLocked(); // a second close() racing the first one returns no earlier than it either
@@ -364,10 +365,16 @@ final class PageEngine {
       }
       abortCause = cause;
       Throwable known = fetchFailure;
-      if (known != null && known != cause && cause instanceof AsyncCassandraException) {
-        // A page failed while the consumer was still on an earlier one: the stream now ends with this cause (a
-        // total timeout, a close), and the failure would be dropped without a word. Kept with it instead.
-        cause.addSuppressed(known);
+      if (known != null && known != cause) {
+        // A page failed while the consumer was still on an earlier one: the stream now ends with this cause, and
+        // the failure would be dropped without a word. Kept with the library's own endings (a total timeout, a
+        // close), which nobody else holds; logged with any other (the consumer's own failure, or another
+        // stream's, which must not change under its other holders).
+        if (cause instanceof StreamTimeoutException || cause instanceof StreamClosedException) {
+          cause.addSuppressed(known);
+        } else {
+          undelivered = known;
+        }
       }
       abortSilently = silent;
       aborted = true;
@@ -385,6 +392,10 @@ final class PageEngine {
       // Before the wait below, which releases the lock: a closer racing this one, woken by the same hand-over's
       // end, must wait for the whole abort (the position frozen, the source closed), not find none running.
       aborting = Thread.currentThread();
+    }
+    if (undelivered != null) {
+      LOG.warn("The stream over '{}' ended with {} while a later page's failure had not reached its consumer: {}",
+          source.description(), cause, undelivered.toString());
     }
     try {
       synchronized (this) {

@@ -72,8 +72,10 @@ public final class Retryable {
         || error instanceof HeartbeatException
         || error instanceof BusyConnectionException
         // The driver's request throttler shed it (its queue full, or it waited too long): never sent, and a
-        // page asked again after a backoff finds room where a stream failed an hour into a scan.
+        // page asked again after a backoff finds room where a stream failed an hour into a scan. Not when the
+        // throttler refused it because the driver's session is closing (its only other message): that is final.
         || error instanceof com.datastax.oss.driver.api.core.RequestThrottlingException
+            && !String.valueOf(error.getMessage()).contains("shutting down")
         // The node is up but its pool has no connection at the moment (they were lost, and are reconnecting).
         || error instanceof com.datastax.oss.driver.api.core.NodeUnavailableException
         // The driver writes a request to a connection that the node, or the network, has just closed: Netty

@@ -42,6 +42,7 @@ import org.junit.jupiter.api.Test;
 class ScanSplitTest {
   private final ManualScheduler scheduler = new ManualScheduler();
   private final ScanPlanner planner = ScanPlanner.forTests("ks", "t");
+  private static final String MURMUR3 = "org.apache.cassandra.dht.Murmur3Partitioner";
 
   private DefaultTableScan scan(FakeTokenTable table, List<PlannedRange> ranges, ScanConfig config) {
     return DefaultTableScan.create(table, planner, ranges, config, Runnable::run, scheduler, handle -> {});
@@ -53,7 +54,16 @@ class ScanSplitTest {
 
   /** Reads the whole scan, firing the retry waits as they come; the rows, or the failure. */
   private List<Integer> drive(DefaultTableScan scan, List<Integer> seen) {
-    CompletableFuture<Void> done = scan.forEach(row -> seen.add(value(row))).toCompletableFuture();
+    return drive(scan, seen, row -> { });
+  }
+
+  /** {@link #drive(DefaultTableScan, List)}, calling {@code atEachRow} after each row is added. */
+  private List<Integer> drive(DefaultTableScan scan, List<Integer> seen,
+      java.util.function.Consumer<Row> atEachRow) {
+    CompletableFuture<Void> done = scan.forEach(row -> {
+      seen.add(value(row));
+      atEachRow.accept(row);
+    }).toCompletableFuture();
     for (int round = 0; !done.isDone() && round < 10_000; round++) {
       scheduler.tasks.stream().filter(task -> !task.cancelled && !task.fired).forEach(ManualScheduler.Task::fire);
     }
@@ -62,10 +72,13 @@ class ScanSplitTest {
     return seen;
   }
 
-  /** Reads the whole scan as {@link #drive} does; the progress it reported at each row. */
+  /**
+   * Reads the whole scan as {@link #drive} does; the progress as computed at each row, without the highest value
+   * kept that {@code progress()} returns (which would hide a share counted wrong).
+   */
   private List<Double> progressAtEveryRow(DefaultTableScan scan) {
     List<Double> progress = new ArrayList<>();
-    CompletableFuture<Void> done = scan.forEach(row -> progress.add(scan.progress())).toCompletableFuture();
+    CompletableFuture<Void> done = scan.forEach(row -> progress.add(scan.computedProgress())).toCompletableFuture();
     for (int round = 0; !done.isDone() && round < 10_000; round++) {
       scheduler.tasks.stream().filter(task -> !task.cancelled && !task.fired).forEach(ManualScheduler.Task::fire);
     }
@@ -128,18 +141,34 @@ class ScanSplitTest {
   @Test
   void should_count_the_part_of_a_range_read_so_far() {
     // Counting only the ranges done, a single node's few ranges, read all at once and ending together, showed
-    // 0 % until the end, and the CLI's bar had no ETA for the whole count. Here one range.
+    // 0 % until the end, and the CLI's bar had no ETA for the whole count. Here one range, of Murmur3 tokens.
     FakeTokenTable table = new FakeTokenTable(400, 3);
-    DefaultTableScan scan = scan(table, List.of(table.range(0, 0, 400)),
-        config(1, StreamConfig.builder().fetchSize(100)));
+    DefaultTableScan scan = DefaultTableScan.create(table, ScanPlanner.forTests("ks", "t", MURMUR3),
+        List.of(table.range(0, 0, 400)), config(1, StreamConfig.builder().fetchSize(100)), Runnable::run,
+        scheduler, handle -> {});
 
-    List<Double> progress = progressAtEveryRow(scan);
+    List<Double> progress = new ArrayList<>();
+    drive(scan, new ArrayList<>(), row -> progress.add(scan.progress()));
 
     assertThat(progress).hasSize(1200).isSorted();
     assertThat(progress.get(600)).as("half of the rows read: a page's last partition of the 400").isBetween(0.5,
         0.6);
     assertThat(progress.subList(0, 1100)).as("whole only once the range is done").allMatch(part -> part < 1.0);
     assertThat(scan.progress()).isEqualTo(1.0);
+  }
+
+  @Test
+  void should_place_a_token_in_its_range_with_the_partitioners_arithmetic() {
+    ScanPlanner murmur3 = ScanPlanner.forTests("ks", "t", MURMUR3);
+    assertThat(murmur3.fractionUpTo(ScanRange.of("-100", "100"), "50")).isEqualTo(0.75);
+    // A range that ends at the ring's minimum runs to the ring's end.
+    assertThat(murmur3.fractionUpTo(ScanRange.of(String.valueOf(Long.MAX_VALUE - 99),
+        String.valueOf(Long.MIN_VALUE)), String.valueOf(Long.MAX_VALUE - 49))).isEqualTo(0.5);
+    assertThat(murmur3.fractionUpTo(ScanRange.of("-100", "100"), "200")).as("outside the range").isZero();
+    assertThat(murmur3.fractionUpTo(ScanRange.of("-100", "100"), "0a1b")).as("not a Murmur3 token").isZero();
+    assertThat(ScanPlanner.forTests("ks", "t", "org.apache.cassandra.dht.ByteOrderedPartitioner")
+        .fractionUpTo(ScanRange.of("-100", "100"), "50")).as("no token arithmetic").isZero();
+    assertThat(planner.fractionUpTo(ScanRange.of("-100", "100"), "50")).as("no token map").isZero();
   }
 
   @Test

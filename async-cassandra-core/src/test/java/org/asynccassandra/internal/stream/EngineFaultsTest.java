@@ -346,6 +346,30 @@ class EngineFaultsTest {
   }
 
   @Test
+  void should_not_change_the_consumers_own_failure_with_a_page_failure_it_did_not_reach() throws Exception {
+    // The consumer's failure may be another stream's, which its other holders see: the page failure the stream
+    // had not delivered is logged, not added to it.
+    FakePageSource source = FakePageSource.pages(5, 5, 5);
+    DefaultRowStream stream = stream(source, StreamConfig.builder().prefetchPages(1).retry(0, Duration.ZERO).build());
+    AsyncCassandraException theirs = new AsyncCassandraException("another stream's failure");
+    CountDownLatch inConsumer = new CountDownLatch(1);
+    CountDownLatch pageFailed = new CountDownLatch(1);
+    CompletableFuture<Void> done = stream.forEach(row -> {
+      inConsumer.countDown();
+      awaitQuietly(pageFailed);
+      throw theirs;
+    }).toCompletableFuture();
+    source.completeNext();
+    assertThat(inConsumer.await(10, TimeUnit.SECONDS)).isTrue();
+    await().atMost(Duration.ofSeconds(10)).until(() -> source.fetchCount() == 2 && source.hasPending());
+    source.failNext(new IllegalStateException("boom"));
+    pageFailed.countDown();
+
+    assertThatThrownBy(() -> done.get(10, TimeUnit.SECONDS)).cause().isSameAs(theirs);
+    assertThat(theirs.getSuppressed()).isEmpty();
+  }
+
+  @Test
   void should_keep_the_total_timeout_as_the_failure_of_forEach_when_closed_after_it() throws Exception {
     FakePageSource source = FakePageSource.pages(5, 5, 5);
     DefaultRowStream stream = stream(source, StreamConfig.builder().prefetchPages(0).totalTimeout(MINUTE).build());

@@ -48,6 +48,10 @@ class RetryableTest {
     // sent: a stream or scan failed at once on it, an export an hour in included.
     assertThat(Retryable.isRetryable(new com.datastax.oss.driver.api.core.RequestThrottlingException(
         "The session has too many requests in its queue"))).isTrue();
+    // The throttlers' refusal once the driver's session is closing (ConcurrencyLimitingRequestThrottler and
+    // RateLimitingRequestThrottler say so): final, not worth ten seconds of back-off.
+    assertThat(Retryable.isRetryable(new com.datastax.oss.driver.api.core.RequestThrottlingException(
+        "The session is shutting down"))).isFalse();
   }
 
   @Test

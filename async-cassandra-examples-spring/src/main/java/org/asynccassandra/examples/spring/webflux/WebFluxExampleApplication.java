@@ -15,14 +15,18 @@
  */
 package org.asynccassandra.examples.spring.webflux;
 
-import io.netty.handler.timeout.WriteTimeoutHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOutboundBuffer;
+import io.netty.handler.timeout.IdleState;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.handler.timeout.IdleStateHandler;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.asynccassandra.examples.spring.AsyncCassandraConfiguration;
 import org.asynccassandra.examples.spring.BadRequestAdvice;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.WebApplicationType;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.reactor.netty.NettyServerCustomizer;
 import org.springframework.boot.tomcat.autoconfigure.reactive.TomcatReactiveWebServerAutoConfiguration;
@@ -53,11 +57,12 @@ public class WebFluxExampleApplication {
   }
 
   /**
-   * Closes a connection whose write has not reached the socket within {@code async-cassandra.webflux.write-timeout}
-   * (default 60 s, as Tomcat's for the MVC example): a client that keeps its connection open but stops reading
-   * would otherwise hold its export's stream, its read-ahead and any share of a session budget for good (Reactor
-   * Netty's idle timeout only runs between requests). The export's {@code Flux} is then cancelled, which closes
-   * its stream. Runs on the connection's event loop.
+   * Closes a connection whose response has bytes waiting to be written and has written none for
+   * {@code async-cassandra.webflux.write-timeout} (default 60 s): a client that keeps its connection open but
+   * stops reading would otherwise hold its export's stream, its read-ahead and any share of a session budget for
+   * good (Reactor Netty's idle timeout only runs between requests). A client that reads slowly but reads is not
+   * cut, nor is a response that waits for Cassandra with nothing to write. The export's {@code Flux} is then
+   * cancelled, which closes its stream. Runs on the connection's event loop.
    */
   @Bean
   NettyServerCustomizer exportWriteTimeout(@Value("${async-cassandra.webflux.write-timeout:60s}") Duration timeout) {
@@ -66,7 +71,27 @@ public class WebFluxExampleApplication {
     }
     long millis = timeout.toMillis();
     return server -> server.doOnConnection(connection -> connection.addHandlerLast("export-write-timeout",
-        new WriteTimeoutHandler(millis, TimeUnit.MILLISECONDS)));
+        new StalledWrites(millis)));
+  }
+
+  /**
+   * Closes the connection when writes are pending and none made progress for the timeout: Netty's
+   * {@code IdleStateHandler} with {@code observeOutput}, which counts bytes leaving the outbound buffer as
+   * activity (its {@code WriteTimeoutHandler} timed each write from its call, queue included, and cut a client
+   * that read slowly but steadily).
+   */
+  static final class StalledWrites extends IdleStateHandler {
+    StalledWrites(long millis) {
+      super(true, 0, millis, 0, TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    protected void channelIdle(ChannelHandlerContext context, IdleStateEvent event) {
+      ChannelOutboundBuffer pending = context.channel().unsafe().outboundBuffer();
+      if (event.state() == IdleState.WRITER_IDLE && pending != null && pending.totalPendingWriteBytes() > 0) {
+        context.close();
+      }
+    }
   }
 
   /** The application, on WebFlux whatever else is on the classpath. */
