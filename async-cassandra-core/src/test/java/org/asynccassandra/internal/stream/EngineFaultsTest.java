@@ -177,28 +177,39 @@ class EngineFaultsTest {
     assertThat(rows).as("page 1, then nothing").hasSize(5);
   }
 
-  @Test
-  void should_fail_forEachAsync_when_the_executor_throws_at_its_resumption_rather_than_hang() throws Exception {
-    // Only a rejection was handled: any other failure of execute() went to the user's stage, which dropped it,
-    // so the loop never resumed, its stage never completed and the stream stayed open, and nothing was logged.
+  /**
+   * forEachAsync over 2 pages of 3 rows whose action adds its row to {@code rows} and returns {@code later}, after
+   * which the stream's executor throws {@code refusal} (a pool that cannot start a thread, or one shut down);
+   * returns once the first row was taken.
+   */
+  private CompletableFuture<Void> forEachAsyncBreakingItsExecutor(RuntimeException refusal,
+      CompletableFuture<Void> later, List<Row> rows) {
     java.util.concurrent.atomic.AtomicBoolean broken = new java.util.concurrent.atomic.AtomicBoolean();
     Executor breaking = task -> {
       if (broken.get()) {
-        throw new IllegalStateException("cannot create a thread");
+        throw refusal;
       }
       worker.execute(task);
     };
-    FakePageSource source = FakePageSource.automatic(2, 3);
-    DefaultRowStream stream = new DefaultRowStream(source, StreamConfig.defaults(), breaking, scheduler,
-        handle -> terminated.incrementAndGet());
-    CompletableFuture<Void> later = new CompletableFuture<>();
-    List<Row> rows = new CopyOnWriteArrayList<>();
+    DefaultRowStream stream = new DefaultRowStream(FakePageSource.automatic(2, 3), StreamConfig.defaults(),
+        breaking, scheduler, handle -> terminated.incrementAndGet());
     CompletableFuture<Void> done = stream.forEachAsync(row -> {
       rows.add(row);
       broken.set(true);
       return later; // pending: the loop resumes on the executor once it completes
     }).toCompletableFuture();
     await().atMost(Duration.ofSeconds(10)).until(() -> rows.size() == 1);
+    return done;
+  }
+
+  @Test
+  void should_fail_forEachAsync_when_the_executor_throws_at_its_resumption_rather_than_hang() throws Exception {
+    // Only a rejection was handled: any other failure of execute() went to the user's stage, which dropped it,
+    // so the loop never resumed, its stage never completed and the stream stayed open, and nothing was logged.
+    CompletableFuture<Void> later = new CompletableFuture<>();
+    List<Row> rows = new CopyOnWriteArrayList<>();
+    CompletableFuture<Void> done = forEachAsyncBreakingItsExecutor(new IllegalStateException("cannot create a "
+        + "thread"), later, rows);
 
     later.complete(null);
 
@@ -214,22 +225,9 @@ class EngineFaultsTest {
   void should_keep_the_actions_failure_when_the_executor_refuses_to_hand_it_over() throws Exception {
     // The action's stage failed (a write that failed) and the executor then refused the task that ends the loop
     // with it: the stream failed with the refusal alone, and the action's failure was lost.
-    java.util.concurrent.atomic.AtomicBoolean broken = new java.util.concurrent.atomic.AtomicBoolean();
-    Executor breaking = task -> {
-      if (broken.get()) {
-        throw new RejectedExecutionException("shut down");
-      }
-      worker.execute(task);
-    };
-    FakePageSource source = FakePageSource.automatic(2, 3);
-    DefaultRowStream stream = new DefaultRowStream(source, StreamConfig.defaults(), breaking, scheduler,
-        handle -> terminated.incrementAndGet());
     CompletableFuture<Void> later = new CompletableFuture<>();
-    CompletableFuture<Void> done = stream.forEachAsync(row -> {
-      broken.set(true);
-      return later;
-    }).toCompletableFuture();
-    await().atMost(Duration.ofSeconds(10)).until(broken::get);
+    CompletableFuture<Void> done = forEachAsyncBreakingItsExecutor(new RejectedExecutionException("shut down"),
+        later, new CopyOnWriteArrayList<>());
     java.io.IOException writeFailed = new java.io.IOException("write failed");
 
     later.completeExceptionally(writeFailed);
