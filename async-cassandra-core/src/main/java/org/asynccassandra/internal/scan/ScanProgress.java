@@ -111,17 +111,22 @@ final class ScanProgress implements Position.Tracker {
     return position.whileNoPageChanges(() -> {
       Position.Snapshot at = position.snapshot();
       List<PlannedRange> now = ranges.snapshot();
-      double done = 0;
+      long done = 0; // whole: exact, so that every range done is exactly 1
+      double partials = 0;
       long all = 0; // the same at every moment: a split keeps the sum of the shares exactly
       for (PlannedRange range : now) {
         all += range.share;
         if (done(range, at)) {
           done += range.share;
         } else {
-          done += partial(range);
+          partials += partial(range);
         }
       }
-      return now.isEmpty() ? 1.0 : Math.min(1.0, done / all);
+      if (now.isEmpty() || done == all) {
+        return 1.0;
+      }
+      // Below 1 while a range is not done, whatever the rounding of the partial shares.
+      return Math.min(Math.nextDown(1.0), ((double) done + partials) / all);
     });
   }
 
